@@ -1,0 +1,1 @@
+//! OPML subscription lists: import (bounded depth, http(s) only) and export (OPML 2.0).

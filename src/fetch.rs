@@ -1,0 +1,1 @@
+//! One shared HTTP client: timeouts, size caps, redirects, charset, conditional GET.

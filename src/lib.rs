@@ -1,0 +1,19 @@
+//! kiosque: a terminal news reader. The library holds everything testable; `main.rs` is thin.
+//!
+//! Layers, arrows pointing down only: `tui` → (`refresh`, `article`, `store`, `fetch`, `feed`)
+//! → (`model`, `text`, `error`). Nothing below `tui` imports ratatui or crossterm.
+
+pub mod article;
+pub mod charset;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod demo;
+pub mod error;
+pub mod feed;
+pub mod fetch;
+pub mod model;
+pub mod refresh;
+pub mod store;
+pub mod text;
+pub mod tui;

@@ -1,0 +1,1 @@
+//! Refreshing feeds: which are due, bounded concurrency, one outcome per feed.

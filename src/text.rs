@@ -1,0 +1,295 @@
+//! Text from strangers made safe for a terminal: escape sequences, control characters, bidi
+//! overrides and invisible formatting removed; whitespace folded. Applied at ingest and again at
+//! every output (TUI, plain CLI, `--json`), so nothing from a feed or page reaches the terminal
+//! as a control.
+
+/// Windows-1252 meanings of the C1 range U+0080..=U+009F: feeds that write `&#146;` mean `’`.
+const CP1252_C1: [Option<char>; 32] = [
+    Some('€'),
+    None,
+    Some('‚'),
+    Some('ƒ'),
+    Some('„'),
+    Some('…'),
+    Some('†'),
+    Some('‡'),
+    Some('ˆ'),
+    Some('‰'),
+    Some('Š'),
+    Some('‹'),
+    Some('Œ'),
+    None,
+    Some('Ž'),
+    None,
+    None,
+    Some('‘'),
+    Some('’'),
+    Some('“'),
+    Some('”'),
+    Some('•'),
+    Some('–'),
+    Some('—'),
+    Some('˜'),
+    Some('™'),
+    Some('š'),
+    Some('›'),
+    Some('œ'),
+    None,
+    Some('ž'),
+    Some('Ÿ'),
+];
+
+/// Characters that change how text is laid out or hide text without being visible themselves:
+/// bidi embeddings, overrides, isolates and marks, zero-width spaces, word joiners, the BOM,
+/// soft hyphens, interlinear annotations and the deprecated language tag.
+/// ZWJ and ZWNJ are kept: emoji sequences and several scripts need them, and they are
+/// zero-width for layout purposes.
+pub fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{061C}'
+            | '\u{115F}'
+            | '\u{1160}'
+            | '\u{17B4}'
+            | '\u{17B5}'
+            | '\u{180B}'..='\u{180E}'
+            | '\u{200B}'
+            | '\u{200E}'
+            | '\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{3164}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{E0001}'
+    )
+}
+
+/// How the sanitiser treats line breaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Breaks {
+    /// Every run of whitespace (line breaks included) becomes one space; ends trimmed.
+    Fold,
+    /// Line breaks are kept (`\r\n`, `\r`, U+2028/2029 become `\n`); tabs become spaces.
+    Keep,
+}
+
+/// One line of display text: escapes and controls removed, whitespace folded to single spaces,
+/// trimmed. For titles, feed names, authors, URLs shown to the user, error messages.
+pub fn sanitize_line(input: &str) -> String {
+    sanitize(input, Breaks::Fold)
+}
+
+/// Multi-line display text: like [`sanitize_line`] but line breaks survive (normalised to
+/// `\n`) and spaces are not folded. For article bodies and plain CLI output.
+pub fn sanitize_multiline(input: &str) -> String {
+    sanitize(input, Breaks::Keep)
+}
+
+/// True when `input` would pass through the sanitiser unchanged (fast path for callers).
+pub fn is_clean_line(input: &str) -> bool {
+    !input
+        .chars()
+        .any(|c| c.is_control() || is_invisible_format(c) || c == '\u{2028}' || c == '\u{2029}')
+        && !input.starts_with(' ')
+        && !input.ends_with(' ')
+        && !input.contains("  ")
+}
+
+fn sanitize(input: &str, breaks: Breaks) -> String {
+    let mut out = String::with_capacity(input.len());
+    let mut chars = input.chars().peekable();
+    // Fold mode: a pending space is written only before the next visible character.
+    let mut pending_space = false;
+    let push = |out: &mut String, pending: &mut bool, c: char| {
+        if *pending && !out.is_empty() {
+            out.push(' ');
+        }
+        *pending = false;
+        out.push(c);
+    };
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{1B}' => skip_escape(&mut chars),
+            // C1 CSI/OSC/DCS/SOS/PM/APC introduce sequences too: skip their payload.
+            '\u{9B}' => skip_csi(&mut chars),
+            '\u{9D}' | '\u{90}' | '\u{98}' | '\u{9E}' | '\u{9F}' => skip_string(&mut chars),
+            '\u{80}'..='\u{9F}' => {
+                if let Some(mapped) = CP1252_C1[(c as usize) - 0x80] {
+                    push(&mut out, &mut pending_space, mapped);
+                }
+            }
+            '\r' | '\n' | '\u{2028}' | '\u{2029}' => match breaks {
+                Breaks::Fold => pending_space = true,
+                Breaks::Keep => {
+                    if c == '\r' && chars.peek() == Some(&'\n') {
+                        chars.next();
+                    }
+                    out.push('\n');
+                }
+            },
+            '\t' | '\u{0B}' | '\u{0C}' => match breaks {
+                Breaks::Fold => pending_space = true,
+                Breaks::Keep => out.push(' '),
+            },
+            c if c.is_whitespace() => match breaks {
+                Breaks::Fold => pending_space = true,
+                // Non-breaking and other wide spaces become plain spaces: same look, safe width.
+                Breaks::Keep => out.push(' '),
+            },
+            c if c.is_control() || is_invisible_format(c) => {}
+            c => match breaks {
+                Breaks::Fold => push(&mut out, &mut pending_space, c),
+                Breaks::Keep => out.push(c),
+            },
+        }
+    }
+    out
+}
+
+/// After ESC: skip the rest of the sequence (CSI, OSC, DCS/SOS/PM/APC strings, or one char).
+fn skip_escape(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
+    match chars.next() {
+        Some('[') => skip_csi(chars),
+        Some(']' | 'P' | 'X' | '^' | '_') => skip_string(chars),
+        // Two-character escapes (ESC c, ESC 7, charset selection ESC ( B…): drop the next one
+        // and, for charset designators, their final byte.
+        Some('(' | ')' | '*' | '+' | '-' | '.' | '/' | '#' | '%' | ' ') => {
+            chars.next();
+        }
+        _ => {}
+    }
+}
+
+/// Skip CSI parameters and intermediates up to and including the final byte (0x40..=0x7E).
+fn skip_csi(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
+    for c in chars.by_ref() {
+        if ('\u{40}'..='\u{7E}').contains(&c) {
+            break;
+        }
+        // A sequence never contains a line break or a non-ASCII char: stop so we don't
+        // swallow real text after a broken sequence.
+        if !c.is_ascii() || c == '\n' {
+            break;
+        }
+    }
+}
+
+/// Skip an OSC/DCS/SOS/PM/APC payload up to BEL, ST (`ESC \` or U+009C).
+fn skip_string(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{07}' | '\u{9C}' => break,
+            '\u{1B}' => {
+                if chars.peek() == Some(&'\\') {
+                    chars.next();
+                }
+                break;
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Display width of a sanitised string in terminal columns (CJK and emoji count 2).
+pub fn display_width(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s)
+}
+
+/// Cut `s` to at most `max` columns, ending with `…` when it was cut. Never splits a char.
+pub fn truncate_to_width(s: &str, max: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    if display_width(s) <= max {
+        return s.to_string();
+    }
+    if max == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > max - 1 {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+/// Lower-cased, accents removed: "Télé" and "tele" compare equal. For search.
+pub fn fold_for_search(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    s.nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn removes_csi_osc_and_dcs() {
+        let hostile = "a\u{1b}[31mred\u{1b}[0m \u{1b}]2;pwned\u{07}b \u{1b}]52;c;ZXZpbA==\u{1b}\\c \u{1b}Pq#0\u{1b}\\d";
+        assert_eq!(sanitize_line(hostile), "ared b c d");
+    }
+
+    #[test]
+    fn removes_osc8_hyperlinks_but_keeps_their_text() {
+        let s = "\u{1b}]8;;http://evil/\u{1b}\\click\u{1b}]8;;\u{1b}\\ me";
+        assert_eq!(sanitize_line(s), "click me");
+    }
+
+    #[test]
+    fn maps_c1_to_windows_1252_and_drops_c1_sequences() {
+        assert_eq!(sanitize_line("it\u{92}s"), "it’s");
+        assert_eq!(sanitize_line("x\u{9b}2Jy"), "xy");
+        assert_eq!(sanitize_line("x\u{9d}0;title\u{9c}y"), "xy");
+    }
+
+    #[test]
+    fn removes_bidi_overrides_and_zero_width() {
+        assert_eq!(
+            sanitize_line("abc\u{202e}fdp.exe\u{2066}x\u{2069}\u{200b}\u{feff}\u{ad}"),
+            "abcfdp.exex"
+        );
+    }
+
+    #[test]
+    fn keeps_zwj_emoji_sequences_and_cjk() {
+        let family = "👨\u{200d}👩\u{200d}👧 中文 café";
+        assert_eq!(sanitize_line(family), family);
+    }
+
+    #[test]
+    fn folds_whitespace_in_lines() {
+        assert_eq!(sanitize_line("  a \n\t b\u{a0}\u{2028}c  "), "a b c");
+        assert!(is_clean_line("a b c"));
+        assert!(!is_clean_line("a\u{1b}b"));
+    }
+
+    #[test]
+    fn multiline_keeps_breaks_but_drops_controls() {
+        assert_eq!(sanitize_multiline("a\r\nb\rc\u{7}\u{8}\td"), "a\nb\nc d");
+    }
+
+    #[test]
+    fn truncates_by_columns_not_bytes() {
+        assert_eq!(truncate_to_width("中文中文", 5), "中文…");
+        assert_eq!(truncate_to_width("abc", 3), "abc");
+        assert_eq!(truncate_to_width("abcdef", 4), "abc…");
+        assert!(display_width(&truncate_to_width("🎉🎉🎉", 4)) <= 4);
+    }
+
+    #[test]
+    fn search_folding_ignores_case_and_accents() {
+        assert_eq!(fold_for_search("Télé ÉCOLE"), "tele ecole");
+    }
+}

@@ -54,3 +54,21 @@ pub struct ArticleView {
     pub links: Vec<Link>,
     pub source: Source,
 }
+
+impl Article {
+    /// Interim view (replaced by the extract branch): plain text and links of the content.
+    pub fn view(&self) -> ArticleView {
+        let (text, links) = render::plain_text(&self.content_html);
+        ArticleView {
+            title: self.title.clone().unwrap_or_default(),
+            byline: self.byline.clone(),
+            published: self.published.clone(),
+            lang: self.lang.clone(),
+            url: self.url.clone(),
+            text,
+            related: self.related.clone(),
+            links,
+            source: self.source,
+        }
+    }
+}

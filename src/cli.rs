@@ -104,15 +104,14 @@ pub enum Command {
 
 /// `kiosque mark ID... --read|--unread|--star|--unstar`.
 #[derive(Debug, Args)]
-#[group(id = "state", required = true, multiple = false, args = ["read", "unread", "star", "unstar"])]
 pub struct MarkArgs {
     #[arg(required = true, value_name = "ID")]
     pub ids: Vec<i64>,
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["unread", "star", "unstar"])]
     pub read: bool,
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["star", "unstar"])]
     pub unread: bool,
-    #[arg(long)]
+    #[arg(long, conflicts_with = "unstar")]
     pub star: bool,
     #[arg(long)]
     pub unstar: bool,
@@ -560,6 +559,9 @@ fn items(
 }
 
 fn mark(ctx: &RunContext, args: &MarkArgs) -> Result<ExitCode> {
+    if !(args.read || args.unread || args.star || args.unstar) {
+        bail!("say what to do: --read, --unread, --star or --unstar");
+    }
     let mut store = Store::open(&ctx.db_path)?;
     let ids: Vec<ItemId> = args.ids.iter().map(|i| ItemId(*i)).collect();
     if args.read || args.unread {

@@ -48,7 +48,16 @@ fn parse_json(text: &str, feed_url: &Url) -> Result<ParsedFeed, ParseError> {
         Ok(feed) => feed,
         Err(first_error) => {
             let Some(repaired) = prepare::repair_json(text) else {
-                return Err(first_error);
+                return Err(match first_error {
+                    ParseError::Malformed { .. }
+                        if serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok() =>
+                    {
+                        ParseError::NotAFeed {
+                            detail: "a JSON document that is not a JSON Feed".into(),
+                        }
+                    }
+                    other => other,
+                });
             };
             run_feed_rs(repaired.as_bytes(), feed_url)?
         }
@@ -64,11 +73,15 @@ fn parse_xml(text: &str, feed_url: &Url) -> Result<ParsedFeed, ParseError> {
     };
     let root_name = root.local_name();
     match root_name.as_str() {
-        "rss" | "feed" | "rdf" | "channel" => {}
+        "rss" | "feed" | "rdf" | "entry" => {}
+        "channel" => return parse_xml_repaired(&prepare::cdf_to_rss(text), feed_url),
         "html" | "head" | "body" => {
-            return Err(ParseError::NotAFeed {
-                detail: "this is an HTML page, not a feed".into(),
-            });
+            return match prepare::embedded_feed(text) {
+                Some(feed) => parse_xml_repaired(feed, feed_url),
+                None => Err(ParseError::NotAFeed {
+                    detail: "this is an HTML page, not a feed".into(),
+                }),
+            };
         }
         _ => {
             return Err(ParseError::NotAFeed {
@@ -79,6 +92,17 @@ fn parse_xml(text: &str, feed_url: &Url) -> Result<ParsedFeed, ParseError> {
             });
         }
     }
+    parse_xml_repaired(text, feed_url)
+}
+
+/// Parse a document whose root is a feed element, with the repairs feed-rs needs.
+fn parse_xml_repaired(text: &str, feed_url: &Url) -> Result<ParsedFeed, ParseError> {
+    let Some(root) = prepare::root_tag(text) else {
+        return Err(ParseError::NotAFeed {
+            detail: "no XML root element (empty or cut-off document?)".into(),
+        });
+    };
+    let root_name = root.local_name();
     // Junk before the first `<` (a stray byte, a PHP notice) would make feed-rs fail.
     let first_lt = text.find('<').unwrap_or(0);
     let text = &text[first_lt..];
@@ -87,7 +111,7 @@ fn parse_xml(text: &str, feed_url: &Url) -> Result<ParsedFeed, ParseError> {
         doc = fixed;
     }
     if root_name == "rss" {
-        doc = prepare::fix_rss_version(doc);
+        doc = prepare::wrap_rss_channel(prepare::fix_rss_version(doc));
     }
     doc = prepare::fix_namespaces(doc);
     let is_atom = root_name == "feed";
@@ -100,12 +124,17 @@ fn parse_xml(text: &str, feed_url: &Url) -> Result<ParsedFeed, ParseError> {
         || doc.contains("ispermalink=\"false\"");
     let feed = match run_feed_rs(doc.as_bytes(), feed_url) {
         Ok(feed) => feed,
-        // Atom text constructs with a `type` feed-rs does not accept reject the whole feed.
-        Err(first_error) if is_atom && !atom03 => {
-            let repaired = prepare::repair_atom_text_constructs(&doc);
-            run_feed_rs(repaired.as_bytes(), feed_url).map_err(|_| first_error)?
+        Err(first_error) => {
+            // Atom text constructs with a `type` feed-rs does not accept reject the whole feed.
+            if is_atom && !atom03 {
+                doc = prepare::repair_atom_text_constructs(&doc);
+            }
+            // An element left open or an end tag too many: close or drop it and try again.
+            if let Some(balanced) = prepare::balance_tags(&doc) {
+                doc = balanced;
+            }
+            run_feed_rs(doc.as_bytes(), feed_url).map_err(|_| first_error)?
         }
-        Err(error) => return Err(error),
     };
     Ok(normalise(feed, feed_url, guids_may_not_be_links))
 }

@@ -4,6 +4,7 @@
 //! reject or misread ([`super::prepare`]), parse with feed-rs under `catch_unwind` (with our
 //! date parser and no random ids), then normalise every field for display and storage.
 
+use std::collections::HashSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use feed_rs::model::{Entry, Feed, Link, Text};
@@ -18,6 +19,8 @@ use crate::text::sanitize_line;
 
 /// Longest title snippet taken from the content when an item has no title (in chars).
 const SNIPPET_CHARS: usize = 80;
+/// Longer links are refused (a 20 KB URL is an attack or an accident, never an article).
+const MAX_URL_LEN: usize = 4096;
 /// Keys longer than this (a 20 KB guid…) are replaced by their hash.
 const MAX_KEY_LEN: usize = 512;
 
@@ -62,7 +65,7 @@ fn parse_json(text: &str, feed_url: &Url) -> Result<ParsedFeed, ParseError> {
             run_feed_rs(repaired.as_bytes(), feed_url)?
         }
     };
-    Ok(normalise(feed, feed_url, false))
+    Ok(normalise(feed, feed_url, &HashSet::new()))
 }
 
 fn parse_xml(text: &str, feed_url: &Url) -> Result<ParsedFeed, ParseError> {
@@ -114,14 +117,15 @@ fn parse_xml_repaired(text: &str, feed_url: &Url) -> Result<ParsedFeed, ParseErr
         doc = prepare::wrap_rss_channel(prepare::fix_rss_version(doc));
     }
     doc = prepare::fix_namespaces(doc);
+    if root_name == "rdf" {
+        doc = prepare::add_missing_rdf_links(doc);
+    }
     let is_atom = root_name == "feed";
     let atom03 = is_atom && prepare::is_atom03(&doc);
     if atom03 {
         doc = prepare::atom03_to_atom10(&doc);
     }
-    let guids_may_not_be_links = doc.contains("isPermaLink=\"false\"")
-        || doc.contains("isPermaLink='false'")
-        || doc.contains("ispermalink=\"false\"");
+    let not_permalinks = prepare::non_permalink_guids(&doc);
     let feed = match run_feed_rs(doc.as_bytes(), feed_url) {
         Ok(feed) => feed,
         Err(first_error) => {
@@ -136,7 +140,7 @@ fn parse_xml_repaired(text: &str, feed_url: &Url) -> Result<ParsedFeed, ParseErr
             run_feed_rs(doc.as_bytes(), feed_url).map_err(|_| first_error)?
         }
     };
-    Ok(normalise(feed, feed_url, guids_may_not_be_links))
+    Ok(normalise(feed, feed_url, &not_permalinks))
 }
 
 /// feed-rs with our date parser and no generated ids, inside `catch_unwind`.
@@ -186,7 +190,7 @@ fn describe_error(error: ParseFeedError) -> ParseError {
     }
 }
 
-fn normalise(feed: Feed, feed_url: &Url, guids_may_not_be_links: bool) -> ParsedFeed {
+fn normalise(feed: Feed, feed_url: &Url, not_permalinks: &HashSet<String>) -> ParsedFeed {
     let title = feed
         .title
         .as_ref()
@@ -198,10 +202,10 @@ fn normalise(feed: Feed, feed_url: &Url, guids_may_not_be_links: bool) -> Parsed
         .filter(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
         .find_map(|l| http_url(&l.href, feed_url))
         .filter(|u| u != feed_url.as_str());
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = HashSet::new();
     let mut items = Vec::with_capacity(feed.entries.len());
     for entry in feed.entries {
-        let mut item = normalise_entry(entry, feed_url, guids_may_not_be_links);
+        let mut item = normalise_entry(entry, feed_url, not_permalinks);
         if !seen.insert(item.dedupe_key.clone()) {
             // Two items sharing a guid: tell them apart by what they show, deterministically.
             item.dedupe_key = format!("{}#{:016x}", item.dedupe_key, content_hash(&item));
@@ -218,7 +222,7 @@ fn normalise(feed: Feed, feed_url: &Url, guids_may_not_be_links: bool) -> Parsed
     }
 }
 
-fn normalise_entry(entry: Entry, feed_url: &Url, guids_may_not_be_links: bool) -> ParsedItem {
+fn normalise_entry(entry: Entry, feed_url: &Url, not_permalinks: &HashSet<String>) -> ParsedItem {
     // Links inside content resolve against the content's xml:base, else the feed URL.
     let content_base = entry
         .base
@@ -233,7 +237,7 @@ fn normalise_entry(entry: Entry, feed_url: &Url, guids_may_not_be_links: bool) -
         .find_map(|l| http_url(&l.href, feed_url))
         .or_else(|| {
             // `<guid>` is a permalink unless it says otherwise: use it when there is no link.
-            (!guids_may_not_be_links)
+            (!not_permalinks.contains(guid))
                 .then(|| Url::parse(guid).ok())
                 .flatten()
                 .filter(|u| matches!(u.scheme(), "http" | "https"))
@@ -302,7 +306,11 @@ fn is_article_link(link: &Link) -> bool {
 
 /// An absolute http(s) URL for `href`, resolved against `base`; anything else is dropped.
 fn http_url(href: &str, base: &Url) -> Option<String> {
-    let url = base.join(href.trim()).ok()?;
+    let href = href.trim();
+    if href.is_empty() || href.len() > MAX_URL_LEN {
+        return None;
+    }
+    let url = base.join(href).ok()?;
     matches!(url.scheme(), "http" | "https").then(|| url.into())
 }
 
@@ -352,6 +360,8 @@ fn text_as_html(body: &str, media_type: &str) -> Option<String> {
         return None;
     }
     match media_type {
+        // RSS 1.0 descriptions and JSON `summary` are nominally plain but often carry HTML.
+        "text/plain" if markup::looks_like_html(body) => Some(body.to_string()),
         "text/plain" => Some(markup::escape_html(body)),
         "text/html" | "application/xhtml+xml" | "text/xml" | "application/xml" => {
             Some(body.to_string())
@@ -630,9 +640,14 @@ mod tests {
             Some("http://127.0.0.1:8080/p/1")
         );
         let feed = parse(&rss(
-            "<item><title>a</title><guid isPermaLink=\"false\">http://127.0.0.1:8080/p/1</guid></item>",
+            "<item><title>a</title><guid isPermaLink=\"false\">http://127.0.0.1:8080/p/1</guid></item>\
+             <item><title>b</title><guid>http://127.0.0.1:8080/p/2</guid></item>",
         ));
         assert_eq!(feed.items[0].url, None);
+        assert_eq!(
+            feed.items[1].url.as_deref(),
+            Some("http://127.0.0.1:8080/p/2")
+        );
     }
 
     #[test]
@@ -647,6 +662,22 @@ mod tests {
         assert_eq!(once.items[1].dedupe_key, twice.items[1].dedupe_key);
         assert_ne!(once.items[0].dedupe_key, once.items[1].dedupe_key);
         assert_eq!(once.items[0].title, "first body");
+    }
+
+    #[test]
+    fn rss1_items_without_link_are_kept() {
+        let doc = r#"<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/">
+<channel rdf:about="http://127.0.0.1:8080/"><title>R</title><link>http://127.0.0.1:8080/</link></channel>
+<item rdf:about="http://127.0.0.1:8080/i1"><title>one</title><description>&lt;p&gt;hi&lt;/p&gt;</description></item>
+<item><title>two</title></item></rdf:RDF>"#;
+        let feed = parse(doc);
+        assert_eq!(feed.items.len(), 2);
+        assert_eq!(
+            feed.items[0].url.as_deref(),
+            Some("http://127.0.0.1:8080/i1")
+        );
+        assert_eq!(feed.items[0].summary_html.as_deref(), Some("<p>hi</p>"));
+        assert_eq!(feed.items[1].url, None);
     }
 
     #[test]

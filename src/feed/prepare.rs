@@ -469,6 +469,54 @@ fn tag_end(bytes: &[u8], at: usize) -> Option<usize> {
     None
 }
 
+static NON_PERMALINK_GUID: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)<guid\s[^>]*ispermalink\s*=\s*["']\s*false\s*["'][^>]*>\s*(?:<!\[CDATA\[)?([^<\]]*)"#)
+        .expect("static regex")
+});
+
+/// Guids marked `isPermaLink="false"`: they must not be used as the item's link.
+pub(crate) fn non_permalink_guids(text: &str) -> std::collections::HashSet<String> {
+    if memmem::find(text.as_bytes(), b"false").is_none() {
+        return std::collections::HashSet::new();
+    }
+    NON_PERMALINK_GUID
+        .captures_iter(text)
+        .map(|caps| caps[1].trim().replace("&amp;", "&"))
+        .collect()
+}
+
+static RDF_ITEM: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"(?s)<item\b([^>]*)>(.*?)</item\s*>"#).expect("static regex"));
+
+static RDF_ABOUT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"about\s*=\s*(?:"([^"]*)"|'([^']*)')"#).expect("static regex"));
+
+/// RSS 1.0 items without `<link>` (feed-rs drops them): give them one, from `rdf:about` when
+/// there is one (that is the item's URI), else `about:blank` so the item is kept.
+pub(crate) fn add_missing_rdf_links(text: String) -> String {
+    let needs_links = RDF_ITEM
+        .captures_iter(&text)
+        .any(|caps| !caps[2].contains("<link"));
+    if !needs_links {
+        return text;
+    }
+    RDF_ITEM
+        .replace_all(&text, |caps: &Captures<'_>| {
+            if caps[2].contains("<link") {
+                return caps[0].to_string();
+            }
+            let about = RDF_ABOUT
+                .captures(&caps[1])
+                .and_then(|a| a.get(1).or_else(|| a.get(2)))
+                .map(|m| m.as_str())
+                .filter(|about| !about.trim().is_empty())
+                // A link feed-rs keeps but kiosque drops (not http): the item survives.
+                .unwrap_or("about:blank");
+            format!("<item{}><link>{about}</link>{}</item>", &caps[1], &caps[2])
+        })
+        .into_owned()
+}
+
 /// Whether the document is Atom 0.3.
 pub(crate) fn is_atom03(text: &str) -> bool {
     memmem::find(text.as_bytes(), ATOM03_NS.as_bytes()).is_some()

@@ -176,6 +176,9 @@ fn every_corpus_feed_parses_without_panic() {
             Ok(Err(error)) => {
                 tally.errors += 1;
                 *reasons.entry(reason_of(&error.to_string())).or_default() += 1;
+                if std::env::var_os("CORPUS_LIST_ERRORS").is_some() {
+                    println!("error: {rel}: {error}");
+                }
                 if must_parse && !listed_non_feed {
                     aim_failures.push(format!("{rel}: {error}"));
                 }

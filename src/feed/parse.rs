@@ -109,7 +109,7 @@ fn parse_xml_repaired(text: &str, feed_url: &Url) -> Result<ParsedFeed, ParseErr
     // Junk before the first `<` (a stray byte, a PHP notice) would make feed-rs fail.
     let first_lt = text.find('<').unwrap_or(0);
     let text = &text[first_lt..];
-    let mut doc = prepare::repair_references(text).into_owned();
+    let mut doc = prepare::close_final_tag(prepare::repair_references(text).into_owned());
     if let std::borrow::Cow::Owned(fixed) = prepare::neutralise_overflowing_times(&doc) {
         doc = fixed;
     }
@@ -129,15 +129,23 @@ fn parse_xml_repaired(text: &str, feed_url: &Url) -> Result<ParsedFeed, ParseErr
     let feed = match run_feed_rs(doc.as_bytes(), feed_url) {
         Ok(feed) => feed,
         Err(first_error) => {
+            // Second chance, with the repairs only broken documents need.
+            let mut repaired = std::borrow::Cow::Borrowed(doc.as_str());
             // Atom text constructs with a `type` feed-rs does not accept reject the whole feed.
             if is_atom && !atom03 {
-                doc = prepare::repair_atom_text_constructs(&doc);
+                repaired = prepare::repair_atom_text_constructs(&repaired).into();
             }
-            // An element left open or an end tag too many: close or drop it and try again.
-            if let Some(balanced) = prepare::balance_tags(&doc) {
-                doc = balanced;
+            if let std::borrow::Cow::Owned(fixed) = prepare::repair_media_text_types(&repaired) {
+                repaired = fixed.into();
             }
-            run_feed_rs(doc.as_bytes(), feed_url).map_err(|_| first_error)?
+            // An element left open or an end tag too many: close or drop it.
+            if let Some(balanced) = prepare::balance_tags(&repaired) {
+                repaired = balanced.into();
+            }
+            if repaired == doc.as_str() {
+                return Err(first_error);
+            }
+            run_feed_rs(repaired.as_bytes(), feed_url).map_err(|_| first_error)?
         }
     };
     Ok(normalise(feed, feed_url, &not_permalinks))

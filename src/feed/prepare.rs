@@ -125,6 +125,10 @@ fn classify_reference(at_amp: &[u8]) -> Reference {
                 Some(c) => Reference::Replace(len, format!("&#{};", c as u32)),
                 None => Reference::Replace(len, String::new()),
             },
+            // XML only knows a lower-case `x` in hex references.
+            Some(v) if v != 0 && char::from_u32(v).is_some() && at_amp.get(2) == Some(&b'X') => {
+                Reference::Replace(len, format!("&#x{digits};"))
+            }
             Some(v) if v != 0 && char::from_u32(v).is_some() => Reference::Valid(len),
             _ => Reference::Replace(len, "&#65533;".to_string()),
         };
@@ -517,6 +521,34 @@ pub(crate) fn add_missing_rdf_links(text: String) -> String {
         .into_owned()
 }
 
+/// A document whose last end tag lacks only its `>` (`…</feed`): close it. Anything more
+/// missing is a truncated download and stays an error.
+pub(crate) fn close_final_tag(mut text: String) -> String {
+    let trimmed_len = text.trim_end().len();
+    let tail = &text[..trimmed_len];
+    if let Some(lt) = tail.rfind("</")
+        && !tail[lt..].contains('>')
+        && tail[lt + 2..]
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b':' | b'_' | b'-' | b'.'))
+        && lt + 2 < tail.len()
+    {
+        text.truncate(trimmed_len);
+        text.push('>');
+    }
+    text
+}
+
+static MEDIA_TEXT_TYPE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(<media:(?:title|description|text)\b[^>]*\btype\s*=\s*["'])text/(html|plain)"#)
+        .expect("static regex")
+});
+
+/// Media RSS text types written as MIME types (`text/html`), which feed-rs rejects.
+pub(crate) fn repair_media_text_types(text: &str) -> Cow<'_, str> {
+    MEDIA_TEXT_TYPE.replace_all(text, "${1}${2}")
+}
+
 /// Whether the document is Atom 0.3.
 pub(crate) fn is_atom03(text: &str) -> bool {
     memmem::find(text.as_bytes(), ATOM03_NS.as_bytes()).is_some()
@@ -601,6 +633,10 @@ pub(crate) fn repair_atom_text_constructs(text: &str) -> String {
         }
         let escaped = mode.as_deref() == Some("escaped");
         let new_type = match type_value.as_deref() {
+            // With `src`, the type must be a MIME type.
+            Some("text") if has_src => Some("text/plain".to_string()),
+            Some("html") if has_src => Some("text/html".to_string()),
+            Some("xhtml") if has_src => Some("application/xhtml+xml".to_string()),
             None | Some("") => escaped.then_some("html".to_string()),
             Some("text" | "text/plain" | "plain") => Some("text".to_string()),
             Some("html" | "text/html") => Some("html".to_string()),
@@ -958,6 +994,20 @@ mod tests {
         );
         assert_eq!(balance_tags("<rss><c><i>x</i>"), None);
         assert_eq!(balance_tags("<rss><c/></rss>"), None);
+    }
+
+    #[test]
+    fn final_tag_missing_its_bracket_is_closed() {
+        assert_eq!(
+            close_final_tag("<feed><a/></feed\n".into()),
+            "<feed><a/></feed>"
+        );
+        assert_eq!(
+            close_final_tag("<feed><a/></feed>".into()),
+            "<feed><a/></feed>"
+        );
+        assert_eq!(close_final_tag("<feed><a>x</".into()), "<feed><a>x</");
+        assert_eq!(repair_references("&#X41;"), "&#x41;");
     }
 
     #[test]

@@ -60,19 +60,43 @@ fn decode_with(
     let is_utf8 = std::str::from_utf8(bytes).is_ok();
     let encoding = match label {
         // The bytes are not 16-bit (sniffed above): a UTF-16 label is a lie, as in browsers.
-        Some(enc) if enc == UTF_16LE || enc == UTF_16BE => fallback(is_utf8),
-        Some(enc) if enc == UTF_8 => fallback(is_utf8),
+        Some(enc) if enc == UTF_16LE || enc == UTF_16BE => fallback(bytes, is_utf8),
+        Some(enc) if enc == UTF_8 => fallback(bytes, is_utf8),
         // Declared legacy but valid UTF-8 with non-ASCII bytes: it is UTF-8.
         Some(_) if is_utf8 && !bytes.is_ascii() => UTF_8,
         Some(enc) => enc,
-        None => fallback(is_utf8),
+        None => fallback(bytes, is_utf8),
     };
     decode_as(encoding, bytes)
 }
 
 /// UTF-8 when the bytes are UTF-8, else windows-1252 (which maps every byte to something).
-fn fallback(is_utf8: bool) -> &'static Encoding {
-    if is_utf8 { UTF_8 } else { WINDOWS_1252 }
+fn fallback(bytes: &[u8], is_utf8: bool) -> &'static Encoding {
+    if is_utf8 || mostly_utf8(bytes) {
+        UTF_8
+    } else {
+        WINDOWS_1252
+    }
+}
+
+/// Not valid UTF-8, but UTF-8 with stray bad bytes rather than legacy text: at least as many
+/// valid multi-byte characters as invalid sequences, or one lone byte that no windows-1252
+/// text would hold as a letter or punctuation (0xFE, 0xFF, an undefined slot). The bad bytes
+/// then decode as U+FFFD and the rest of the text stays right; a lone `é` (0xE9) in a page
+/// declared UTF-8 still reads as windows-1252.
+fn mostly_utf8(bytes: &[u8]) -> bool {
+    let mut invalid = 0usize;
+    let mut multibyte = 0usize;
+    let mut lone_unlikely_byte = false;
+    for chunk in bytes.utf8_chunks() {
+        multibyte += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        let bad = chunk.invalid();
+        if !bad.is_empty() {
+            invalid += 1;
+            lone_unlikely_byte = matches!(bad, [0xFE | 0xFF | 0x81 | 0x8D | 0x8F | 0x90 | 0x9D]);
+        }
+    }
+    (invalid > 0 && multibyte >= invalid) || (invalid == 1 && lone_unlikely_byte)
 }
 
 fn decode_as(encoding: &'static Encoding, bytes: &[u8]) -> String {
@@ -314,10 +338,11 @@ mod tests {
     }
 
     #[test]
-    fn one_bad_byte_becomes_replacement_only_when_declared_otherwise() {
-        // Undeclared and not UTF-8: the whole document is read as windows-1252, never an error.
-        let bytes = b"<t>\xc3\xa9 and \xff</t>";
-        assert_eq!(decode_xml(bytes, None), "<t>Ã© and ÿ</t>");
+    fn one_bad_byte_in_utf8_becomes_a_replacement_character() {
+        let bytes = b"<?xml version=\"1.0\" encoding=\"utf-8\"?><t>\xc3\xa9 and \xff</t>";
+        assert!(decode_xml(bytes, None).ends_with("<t>é and \u{FFFD}</t>"));
+        let bytes = b"<t>bad \xff byte</t>";
+        assert_eq!(decode_xml(bytes, None), "<t>bad \u{FFFD} byte</t>");
         let bytes = b"<t>\xc1\xc2</t>";
         assert_eq!(
             decode_xml(bytes, Some("text/xml; charset=koi8-r")),

@@ -57,6 +57,16 @@ pub(crate) fn strip_tags(input: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Whether nominally plain text actually holds HTML tags (`<p>`, `</b>`, `<br/>`).
+pub(crate) fn looks_like_html(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'<', bytes).any(|at| {
+        let next = bytes.get(at + 1).copied().unwrap_or(b' ');
+        (next.is_ascii_alphabetic() || next == b'/' || next == b'!')
+            && memchr::memchr(b'>', &bytes[at..]).is_some()
+    })
+}
+
 /// Decode HTML character references once: named (`&eacute;`), decimal and hex. Unknown or
 /// malformed references stay as written.
 pub(crate) fn decode_entities(input: &str) -> Cow<'_, str> {

@@ -4,6 +4,7 @@
 //! reject or misread ([`super::prepare`]), parse with feed-rs under `catch_unwind` (with our
 //! date parser and no random ids), then normalise every field for display and storage.
 
+use std::collections::HashSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use feed_rs::model::{Entry, Feed, Link, Text};
@@ -18,6 +19,8 @@ use crate::text::sanitize_line;
 
 /// Longest title snippet taken from the content when an item has no title (in chars).
 const SNIPPET_CHARS: usize = 80;
+/// Longer links are refused (a 20 KB URL is an attack or an accident, never an article).
+const MAX_URL_LEN: usize = 4096;
 /// Keys longer than this (a 20 KB guid…) are replaced by their hash.
 const MAX_KEY_LEN: usize = 512;
 
@@ -48,12 +51,21 @@ fn parse_json(text: &str, feed_url: &Url) -> Result<ParsedFeed, ParseError> {
         Ok(feed) => feed,
         Err(first_error) => {
             let Some(repaired) = prepare::repair_json(text) else {
-                return Err(first_error);
+                return Err(match first_error {
+                    ParseError::Malformed { .. }
+                        if serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok() =>
+                    {
+                        ParseError::NotAFeed {
+                            detail: "a JSON document that is not a JSON Feed".into(),
+                        }
+                    }
+                    other => other,
+                });
             };
             run_feed_rs(repaired.as_bytes(), feed_url)?
         }
     };
-    Ok(normalise(feed, feed_url, false))
+    Ok(normalise(feed, feed_url, &HashSet::new()))
 }
 
 fn parse_xml(text: &str, feed_url: &Url) -> Result<ParsedFeed, ParseError> {
@@ -64,11 +76,15 @@ fn parse_xml(text: &str, feed_url: &Url) -> Result<ParsedFeed, ParseError> {
     };
     let root_name = root.local_name();
     match root_name.as_str() {
-        "rss" | "feed" | "rdf" | "channel" => {}
+        "rss" | "feed" | "rdf" | "entry" => {}
+        "channel" => return parse_xml_repaired(&prepare::cdf_to_rss(text), feed_url),
         "html" | "head" | "body" => {
-            return Err(ParseError::NotAFeed {
-                detail: "this is an HTML page, not a feed".into(),
-            });
+            return match prepare::embedded_feed(text) {
+                Some(feed) => parse_xml_repaired(feed, feed_url),
+                None => Err(ParseError::NotAFeed {
+                    detail: "this is an HTML page, not a feed".into(),
+                }),
+            };
         }
         _ => {
             return Err(ParseError::NotAFeed {
@@ -79,35 +95,60 @@ fn parse_xml(text: &str, feed_url: &Url) -> Result<ParsedFeed, ParseError> {
             });
         }
     }
+    parse_xml_repaired(text, feed_url)
+}
+
+/// Parse a document whose root is a feed element, with the repairs feed-rs needs.
+fn parse_xml_repaired(text: &str, feed_url: &Url) -> Result<ParsedFeed, ParseError> {
+    let Some(root) = prepare::root_tag(text) else {
+        return Err(ParseError::NotAFeed {
+            detail: "no XML root element (empty or cut-off document?)".into(),
+        });
+    };
+    let root_name = root.local_name();
     // Junk before the first `<` (a stray byte, a PHP notice) would make feed-rs fail.
     let first_lt = text.find('<').unwrap_or(0);
     let text = &text[first_lt..];
-    let mut doc = prepare::repair_references(text).into_owned();
+    let mut doc = prepare::close_final_tag(prepare::repair_references(text).into_owned());
     if let std::borrow::Cow::Owned(fixed) = prepare::neutralise_overflowing_times(&doc) {
         doc = fixed;
     }
     if root_name == "rss" {
-        doc = prepare::fix_rss_version(doc);
+        doc = prepare::wrap_rss_channel(prepare::fix_rss_version(doc));
     }
     doc = prepare::fix_namespaces(doc);
+    if root_name == "rdf" {
+        doc = prepare::add_missing_rdf_links(doc);
+    }
     let is_atom = root_name == "feed";
     let atom03 = is_atom && prepare::is_atom03(&doc);
     if atom03 {
         doc = prepare::atom03_to_atom10(&doc);
     }
-    let guids_may_not_be_links = doc.contains("isPermaLink=\"false\"")
-        || doc.contains("isPermaLink='false'")
-        || doc.contains("ispermalink=\"false\"");
+    let not_permalinks = prepare::non_permalink_guids(&doc);
     let feed = match run_feed_rs(doc.as_bytes(), feed_url) {
         Ok(feed) => feed,
-        // Atom text constructs with a `type` feed-rs does not accept reject the whole feed.
-        Err(first_error) if is_atom && !atom03 => {
-            let repaired = prepare::repair_atom_text_constructs(&doc);
+        Err(first_error) => {
+            // Second chance, with the repairs only broken documents need.
+            let mut repaired = std::borrow::Cow::Borrowed(doc.as_str());
+            // Atom text constructs with a `type` feed-rs does not accept reject the whole feed.
+            if is_atom && !atom03 {
+                repaired = prepare::repair_atom_text_constructs(&repaired).into();
+            }
+            if let std::borrow::Cow::Owned(fixed) = prepare::repair_media_text_types(&repaired) {
+                repaired = fixed.into();
+            }
+            // An element left open or an end tag too many: close or drop it.
+            if let Some(balanced) = prepare::balance_tags(&repaired) {
+                repaired = balanced.into();
+            }
+            if repaired == doc.as_str() {
+                return Err(first_error);
+            }
             run_feed_rs(repaired.as_bytes(), feed_url).map_err(|_| first_error)?
         }
-        Err(error) => return Err(error),
     };
-    Ok(normalise(feed, feed_url, guids_may_not_be_links))
+    Ok(normalise(feed, feed_url, &not_permalinks))
 }
 
 /// feed-rs with our date parser and no generated ids, inside `catch_unwind`.
@@ -157,7 +198,7 @@ fn describe_error(error: ParseFeedError) -> ParseError {
     }
 }
 
-fn normalise(feed: Feed, feed_url: &Url, guids_may_not_be_links: bool) -> ParsedFeed {
+fn normalise(feed: Feed, feed_url: &Url, not_permalinks: &HashSet<String>) -> ParsedFeed {
     let title = feed
         .title
         .as_ref()
@@ -169,10 +210,10 @@ fn normalise(feed: Feed, feed_url: &Url, guids_may_not_be_links: bool) -> Parsed
         .filter(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
         .find_map(|l| http_url(&l.href, feed_url))
         .filter(|u| u != feed_url.as_str());
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = HashSet::new();
     let mut items = Vec::with_capacity(feed.entries.len());
     for entry in feed.entries {
-        let mut item = normalise_entry(entry, feed_url, guids_may_not_be_links);
+        let mut item = normalise_entry(entry, feed_url, not_permalinks);
         if !seen.insert(item.dedupe_key.clone()) {
             // Two items sharing a guid: tell them apart by what they show, deterministically.
             item.dedupe_key = format!("{}#{:016x}", item.dedupe_key, content_hash(&item));
@@ -189,7 +230,7 @@ fn normalise(feed: Feed, feed_url: &Url, guids_may_not_be_links: bool) -> Parsed
     }
 }
 
-fn normalise_entry(entry: Entry, feed_url: &Url, guids_may_not_be_links: bool) -> ParsedItem {
+fn normalise_entry(entry: Entry, feed_url: &Url, not_permalinks: &HashSet<String>) -> ParsedItem {
     // Links inside content resolve against the content's xml:base, else the feed URL.
     let content_base = entry
         .base
@@ -204,7 +245,7 @@ fn normalise_entry(entry: Entry, feed_url: &Url, guids_may_not_be_links: bool) -
         .find_map(|l| http_url(&l.href, feed_url))
         .or_else(|| {
             // `<guid>` is a permalink unless it says otherwise: use it when there is no link.
-            (!guids_may_not_be_links)
+            (!not_permalinks.contains(guid))
                 .then(|| Url::parse(guid).ok())
                 .flatten()
                 .filter(|u| matches!(u.scheme(), "http" | "https"))
@@ -273,7 +314,11 @@ fn is_article_link(link: &Link) -> bool {
 
 /// An absolute http(s) URL for `href`, resolved against `base`; anything else is dropped.
 fn http_url(href: &str, base: &Url) -> Option<String> {
-    let url = base.join(href.trim()).ok()?;
+    let href = href.trim();
+    if href.is_empty() || href.len() > MAX_URL_LEN {
+        return None;
+    }
+    let url = base.join(href).ok()?;
     matches!(url.scheme(), "http" | "https").then(|| url.into())
 }
 
@@ -323,6 +368,8 @@ fn text_as_html(body: &str, media_type: &str) -> Option<String> {
         return None;
     }
     match media_type {
+        // RSS 1.0 descriptions and JSON `summary` are nominally plain but often carry HTML.
+        "text/plain" if markup::looks_like_html(body) => Some(body.to_string()),
         "text/plain" => Some(markup::escape_html(body)),
         "text/html" | "application/xhtml+xml" | "text/xml" | "application/xml" => {
             Some(body.to_string())
@@ -601,9 +648,14 @@ mod tests {
             Some("http://127.0.0.1:8080/p/1")
         );
         let feed = parse(&rss(
-            "<item><title>a</title><guid isPermaLink=\"false\">http://127.0.0.1:8080/p/1</guid></item>",
+            "<item><title>a</title><guid isPermaLink=\"false\">http://127.0.0.1:8080/p/1</guid></item>\
+             <item><title>b</title><guid>http://127.0.0.1:8080/p/2</guid></item>",
         ));
         assert_eq!(feed.items[0].url, None);
+        assert_eq!(
+            feed.items[1].url.as_deref(),
+            Some("http://127.0.0.1:8080/p/2")
+        );
     }
 
     #[test]
@@ -618,6 +670,22 @@ mod tests {
         assert_eq!(once.items[1].dedupe_key, twice.items[1].dedupe_key);
         assert_ne!(once.items[0].dedupe_key, once.items[1].dedupe_key);
         assert_eq!(once.items[0].title, "first body");
+    }
+
+    #[test]
+    fn rss1_items_without_link_are_kept() {
+        let doc = r#"<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/">
+<channel rdf:about="http://127.0.0.1:8080/"><title>R</title><link>http://127.0.0.1:8080/</link></channel>
+<item rdf:about="http://127.0.0.1:8080/i1"><title>one</title><description>&lt;p&gt;hi&lt;/p&gt;</description></item>
+<item><title>two</title></item></rdf:RDF>"#;
+        let feed = parse(doc);
+        assert_eq!(feed.items.len(), 2);
+        assert_eq!(
+            feed.items[0].url.as_deref(),
+            Some("http://127.0.0.1:8080/i1")
+        );
+        assert_eq!(feed.items[0].summary_html.as_deref(), Some("<p>hi</p>"));
+        assert_eq!(feed.items[1].url, None);
     }
 
     #[test]

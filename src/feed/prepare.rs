@@ -125,6 +125,10 @@ fn classify_reference(at_amp: &[u8]) -> Reference {
                 Some(c) => Reference::Replace(len, format!("&#{};", c as u32)),
                 None => Reference::Replace(len, String::new()),
             },
+            // XML only knows a lower-case `x` in hex references.
+            Some(v) if v != 0 && char::from_u32(v).is_some() && at_amp.get(2) == Some(&b'X') => {
+                Reference::Replace(len, format!("&#x{digits};"))
+            }
             Some(v) if v != 0 && char::from_u32(v).is_some() => Reference::Valid(len),
             _ => Reference::Replace(len, "&#65533;".to_string()),
         };
@@ -264,6 +268,287 @@ pub(crate) fn fix_namespaces(text: String) -> String {
     text
 }
 
+/// `<rss>` whose items sit directly under the root (no `<channel>`): wrap them in one, as
+/// feedparser reads them.
+pub(crate) fn wrap_rss_channel(text: String) -> String {
+    if memmem::find(text.as_bytes(), b"<channel").is_some() {
+        return text;
+    }
+    let Some(root) = root_tag(&text) else {
+        return text;
+    };
+    if text[root.start..root.end].ends_with("/>") {
+        return text;
+    }
+    let close = text.rfind("</rss").unwrap_or(text.len());
+    if close < root.end {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + 24);
+    out.push_str(&text[..root.end]);
+    out.push_str("<channel>");
+    out.push_str(&text[root.end..close]);
+    out.push_str("</channel>");
+    out.push_str(&text[close..]);
+    out
+}
+
+/// A feed served inside an XHTML page (`<html><body><feed xmlns=…>`): the embedded feed
+/// element, or `None` when the page holds none.
+pub(crate) fn embedded_feed(text: &str) -> Option<&str> {
+    for (open, close) in [
+        ("<feed xmlns=\"http://www.w3.org/2005/Atom\"", "</feed>"),
+        ("<rss version=", "</rss>"),
+    ] {
+        if let Some(start) = text.find(open)
+            && let Some(end) = text.rfind(close)
+            && end > start
+        {
+            return Some(&text[start..end + close.len()]);
+        }
+    }
+    None
+}
+
+static CDF_TAG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)<(/?)(channel|item|title|abstract)((?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(/?)>"#)
+        .expect("static regex")
+});
+
+static CDF_ATTRIBUTE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)(href|lastmod)\s*=\s*(?:"([^"]*)"|'([^']*)')"#).expect("static regex")
+});
+
+/// Microsoft CDF (`<CHANNEL HREF=… LASTMOD=…><ITEM HREF=…><TITLE>…<ABSTRACT>…`) rewritten as
+/// RSS 2.0, which is what it means.
+pub(crate) fn cdf_to_rss(text: &str) -> String {
+    let mut depth_channel = 0usize;
+    let body = CDF_TAG.replace_all(text, |caps: &Captures<'_>| {
+        let closing = !caps[1].is_empty();
+        let self_closing = !caps[4].is_empty();
+        let name = caps[2].to_ascii_lowercase();
+        let element = match name.as_str() {
+            "abstract" => "description",
+            other => other,
+        };
+        if closing {
+            if name == "channel" {
+                depth_channel = depth_channel.saturating_sub(1);
+                if depth_channel == 0 {
+                    return "</channel></rss>".to_string();
+                }
+                return String::new();
+            }
+            return format!("</{element}>");
+        }
+        let mut extra = String::new();
+        for attr in CDF_ATTRIBUTE.captures_iter(&caps[3]) {
+            let value = attr
+                .get(2)
+                .or_else(|| attr.get(3))
+                .map_or("", |m| m.as_str());
+            match attr[1].to_ascii_lowercase().as_str() {
+                "href" => extra.push_str(&format!("<link>{value}</link>")),
+                _ => extra.push_str(&format!("<pubDate>{value}</pubDate>")),
+            }
+        }
+        let open = match name.as_str() {
+            "channel" => {
+                depth_channel += 1;
+                if depth_channel > 1 {
+                    // Sub-channels are flattened into the top one.
+                    return if self_closing { String::new() } else { extra };
+                }
+                "<rss version=\"2.0\"><channel>".to_string()
+            }
+            _ => format!("<{element}>"),
+        };
+        if self_closing {
+            let close = if name == "channel" {
+                depth_channel = depth_channel.saturating_sub(1);
+                "</channel></rss>".to_string()
+            } else {
+                format!("</{element}>")
+            };
+            format!("{open}{extra}{close}")
+        } else {
+            format!("{open}{extra}")
+        }
+    });
+    body.into_owned()
+}
+
+/// Close elements a feed forgot to close and drop end tags that close nothing, so one
+/// sloppy tag does not lose the feed. An element found unclosed is closed right after its
+/// start tag: the usual culprit is an empty element written without `/` (`<itunes:category
+/// text='x'>`), and what followed it belongs to its parent. A document that ends with elements
+/// still open (a truncated download) is not repaired: `None`.
+pub(crate) fn balance_tags(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    // (name, index just past its start tag)
+    let mut stack: Vec<(&str, usize)> = Vec::new();
+    // (position, text to insert) and byte ranges to delete.
+    let mut inserts: Vec<(usize, &str)> = Vec::new();
+    let mut deletes: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while let Some(offset) = memchr::memchr(b'<', &bytes[i..]) {
+        let at = i + offset;
+        if let Some(next) = skip_markup_declaration(bytes, at) {
+            i = next;
+            continue;
+        }
+        let end = tag_end(bytes, at)?;
+        let closing = bytes.get(at + 1) == Some(&b'/');
+        let name_start = if closing { at + 2 } else { at + 1 };
+        let name_len = bytes[name_start..end]
+            .iter()
+            .take_while(|b| !(b.is_ascii_whitespace() || **b == b'/' || **b == b'>'))
+            .count();
+        let name = &text[name_start..name_start + name_len];
+        i = end;
+        if name.is_empty() {
+            continue;
+        }
+        if !closing {
+            if bytes[end - 2] != b'/' {
+                stack.push((name, end));
+            }
+            continue;
+        }
+        match stack.iter().rposition(|(open, _)| *open == name) {
+            Some(pos) => {
+                for (unclosed, after_start) in stack.drain(pos + 1..) {
+                    inserts.push((after_start, unclosed));
+                }
+                stack.pop();
+            }
+            None => deletes.push((at, end)),
+        }
+    }
+    if !stack.is_empty() || (inserts.is_empty() && deletes.is_empty()) {
+        return None;
+    }
+    inserts.sort_by_key(|(pos, _)| *pos);
+    let mut out = String::with_capacity(text.len() + 16 * inserts.len());
+    let mut copied = 0;
+    let mut inserts = inserts.into_iter().peekable();
+    let mut deletes = deletes.into_iter().peekable();
+    loop {
+        let next_insert = inserts.peek().map(|(pos, _)| *pos);
+        let next_delete = deletes.peek().map(|(start, _)| *start);
+        let take_insert = match (next_insert, next_delete) {
+            (Some(pos), Some(start)) => pos <= start,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => break,
+        };
+        if take_insert {
+            if let Some((pos, name)) = inserts.next() {
+                out.push_str(&text[copied..pos]);
+                out.push_str("</");
+                out.push_str(name);
+                out.push('>');
+                copied = pos;
+            }
+        } else if let Some((start, end)) = deletes.next() {
+            out.push_str(&text[copied..start]);
+            copied = end;
+        }
+    }
+    out.push_str(&text[copied..]);
+    Some(out)
+}
+
+/// Index just past the `>` of the tag starting at `at`, skipping quoted attribute values.
+fn tag_end(bytes: &[u8], at: usize) -> Option<usize> {
+    let mut quote = None;
+    for (offset, &b) in bytes[at..].iter().enumerate() {
+        match (quote, b) {
+            (None, b'"' | b'\'') => quote = Some(b),
+            (Some(q), _) if b == q => quote = None,
+            (None, b'>') => return Some(at + offset + 1),
+            _ => {}
+        }
+    }
+    None
+}
+
+static NON_PERMALINK_GUID: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)<guid\s[^>]*ispermalink\s*=\s*["']\s*false\s*["'][^>]*>\s*(?:<!\[CDATA\[)?([^<\]]*)"#)
+        .expect("static regex")
+});
+
+/// Guids marked `isPermaLink="false"`: they must not be used as the item's link.
+pub(crate) fn non_permalink_guids(text: &str) -> std::collections::HashSet<String> {
+    if memmem::find(text.as_bytes(), b"false").is_none() {
+        return std::collections::HashSet::new();
+    }
+    NON_PERMALINK_GUID
+        .captures_iter(text)
+        .map(|caps| caps[1].trim().replace("&amp;", "&"))
+        .collect()
+}
+
+static RDF_ITEM: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"(?s)<item\b([^>]*)>(.*?)</item\s*>"#).expect("static regex"));
+
+static RDF_ABOUT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"about\s*=\s*(?:"([^"]*)"|'([^']*)')"#).expect("static regex"));
+
+/// RSS 1.0 items without `<link>` (feed-rs drops them): give them one, from `rdf:about` when
+/// there is one (that is the item's URI), else `about:blank` so the item is kept.
+pub(crate) fn add_missing_rdf_links(text: String) -> String {
+    let needs_links = RDF_ITEM
+        .captures_iter(&text)
+        .any(|caps| !caps[2].contains("<link"));
+    if !needs_links {
+        return text;
+    }
+    RDF_ITEM
+        .replace_all(&text, |caps: &Captures<'_>| {
+            if caps[2].contains("<link") {
+                return caps[0].to_string();
+            }
+            let about = RDF_ABOUT
+                .captures(&caps[1])
+                .and_then(|a| a.get(1).or_else(|| a.get(2)))
+                .map(|m| m.as_str())
+                .filter(|about| !about.trim().is_empty())
+                // A link feed-rs keeps but kiosque drops (not http): the item survives.
+                .unwrap_or("about:blank");
+            format!("<item{}><link>{about}</link>{}</item>", &caps[1], &caps[2])
+        })
+        .into_owned()
+}
+
+/// A document whose last end tag lacks only its `>` (`…</feed`): close it. Anything more
+/// missing is a truncated download and stays an error.
+pub(crate) fn close_final_tag(mut text: String) -> String {
+    let trimmed_len = text.trim_end().len();
+    let tail = &text[..trimmed_len];
+    if let Some(lt) = tail.rfind("</")
+        && !tail[lt..].contains('>')
+        && tail[lt + 2..]
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b':' | b'_' | b'-' | b'.'))
+        && lt + 2 < tail.len()
+    {
+        text.truncate(trimmed_len);
+        text.push('>');
+    }
+    text
+}
+
+static MEDIA_TEXT_TYPE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(<media:(?:title|description|text)\b[^>]*\btype\s*=\s*["'])text/(html|plain)"#)
+        .expect("static regex")
+});
+
+/// Media RSS text types written as MIME types (`text/html`), which feed-rs rejects.
+pub(crate) fn repair_media_text_types(text: &str) -> Cow<'_, str> {
+    MEDIA_TEXT_TYPE.replace_all(text, "${1}${2}")
+}
+
 /// Whether the document is Atom 0.3.
 pub(crate) fn is_atom03(text: &str) -> bool {
     memmem::find(text.as_bytes(), ATOM03_NS.as_bytes()).is_some()
@@ -348,6 +633,10 @@ pub(crate) fn repair_atom_text_constructs(text: &str) -> String {
         }
         let escaped = mode.as_deref() == Some("escaped");
         let new_type = match type_value.as_deref() {
+            // With `src`, the type must be a MIME type.
+            Some("text") if has_src => Some("text/plain".to_string()),
+            Some("html") if has_src => Some("text/html".to_string()),
+            Some("xhtml") if has_src => Some("application/xhtml+xml".to_string()),
             None | Some("") => escaped.then_some("html".to_string()),
             Some("text" | "text/plain" | "plain") => Some("text".to_string()),
             Some("html" | "text/html") => Some("html".to_string()),
@@ -433,7 +722,17 @@ fn has_digit_run(bytes: &[u8], min: usize) -> bool {
 pub(crate) fn repair_json(text: &str) -> Option<String> {
     use serde_json::Value;
     let mut feed: Value = serde_json::from_str(text).ok()?;
+    if let Some(channel) = feed.get("rss").and_then(|rss| rss.get("channel")) {
+        feed = rss_in_json_to_json_feed(channel);
+    }
     let object = feed.as_object_mut()?;
+    let says_json_feed = object
+        .get("version")
+        .and_then(Value::as_str)
+        .is_some_and(|v| v.contains("jsonfeed"));
+    if !says_json_feed && !object.get("items").is_some_and(Value::is_array) {
+        return None;
+    }
     let version = object
         .get("version")
         .and_then(Value::as_str)
@@ -533,6 +832,44 @@ pub(crate) fn repair_json(text: &str) -> Option<String> {
         }
     }
     serde_json::to_string(&feed).ok()
+}
+
+/// Dave Winer's RSS-in-JSON (`{"rss":{"channel":{"item":[…]}}}`) as a JSON Feed.
+fn rss_in_json_to_json_feed(channel: &serde_json::Value) -> serde_json::Value {
+    use serde_json::{Value, json};
+    let text = |v: Option<&Value>| match v {
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::Object(o)) => o.get("value").and_then(Value::as_str).map(String::from),
+        _ => None,
+    };
+    let date = |v: Option<&Value>| {
+        text(v)
+            .and_then(|d| super::dates::parse_date(&d))
+            .map(|d| d.to_rfc3339())
+    };
+    let items: Vec<Value> = match channel.get("item") {
+        Some(Value::Array(list)) => list.iter().collect(),
+        Some(single @ Value::Object(_)) => vec![single],
+        _ => Vec::new(),
+    }
+    .into_iter()
+    .map(|item| {
+        json!({
+            "id": text(item.get("guid")),
+            "url": text(item.get("link")),
+            "title": text(item.get("title")),
+            "content_html": text(item.get("description")),
+            "date_published": date(item.get("pubDate")),
+        })
+    })
+    .collect();
+    json!({
+        "version": "https://jsonfeed.org/version/1",
+        "title": text(channel.get("title")).unwrap_or_default(),
+        "home_page_url": text(channel.get("link")),
+        "description": text(channel.get("description")),
+        "items": items,
+    })
 }
 
 /// A field that must be a string: numbers become strings, anything else is dropped.
@@ -637,6 +974,47 @@ mod tests {
         assert_eq!(
             neutralise_overflowing_times(doc),
             "<itunes:duration>0</itunes:duration><media:thumbnail time=\"0\"/> <guid>123456789012345678</guid>"
+        );
+    }
+
+    #[test]
+    fn cdf_becomes_rss() {
+        let cdf = r#"<CHANNEL HREF="http://x/"><TITLE>T</TITLE><ITEM HREF="http://x/1" LASTMOD="2004-01-01T00:00"><ABSTRACT>a</ABSTRACT></ITEM></CHANNEL>"#;
+        assert_eq!(
+            cdf_to_rss(cdf),
+            r#"<rss version="2.0"><channel><link>http://x/</link><title>T</title><item><link>http://x/1</link><pubDate>2004-01-01T00:00</pubDate><description>a</description></item></channel></rss>"#
+        );
+    }
+
+    #[test]
+    fn unclosed_tags_are_closed_but_truncation_is_not_repaired() {
+        assert_eq!(
+            balance_tags("<rss><c><cat t='a>b'><cat t='b'/></c></x></rss>").as_deref(),
+            Some("<rss><c><cat t='a>b'></cat><cat t='b'/></c></rss>")
+        );
+        assert_eq!(balance_tags("<rss><c><i>x</i>"), None);
+        assert_eq!(balance_tags("<rss><c/></rss>"), None);
+    }
+
+    #[test]
+    fn final_tag_missing_its_bracket_is_closed() {
+        assert_eq!(
+            close_final_tag("<feed><a/></feed\n".into()),
+            "<feed><a/></feed>"
+        );
+        assert_eq!(
+            close_final_tag("<feed><a/></feed>".into()),
+            "<feed><a/></feed>"
+        );
+        assert_eq!(close_final_tag("<feed><a>x</".into()), "<feed><a>x</");
+        assert_eq!(repair_references("&#X41;"), "&#x41;");
+    }
+
+    #[test]
+    fn rss_without_channel_is_wrapped() {
+        assert_eq!(
+            wrap_rss_channel("<rss><item/></rss>".into()),
+            "<rss><channel><item/></channel></rss>"
         );
     }
 

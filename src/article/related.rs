@@ -206,40 +206,56 @@ pub fn split_related(article_html: &str, base_url: &Url) -> (String, Vec<Related
     let Some(top) = doc.root().first_element_child() else {
         return (article_html.to_string(), Vec::new());
     };
+    let found = take_related_under(&top, base_url);
+    if found.is_empty() {
+        return (article_html.to_string(), found);
+    }
+    (top.inner_html().to_string(), found)
+}
 
+/// The same split on a whole page, before main-content scoring: inside the page's article
+/// container (`article`, `[itemprop=articleBody]`, else `main`), related lines and blocks are
+/// removed from `page` and returned. Readability-style scorers drop `aside`s and elements
+/// whose class says "related", so an article's own related-stories block only survives if it
+/// is taken out first. Site navigation and sidebars outside the container are left alone.
+pub fn take_related(page: &Document, base_url: &Url) -> Vec<RelatedLink> {
+    let container = ["article", "[itemprop=articleBody]", "main"]
+        .iter()
+        .find_map(|sel| page.select(sel).nodes().first().copied());
+    match container {
+        Some(top) => take_related_under(&top, base_url),
+        None => Vec::new(),
+    }
+}
+
+/// Find related lines and blocks under `top` (in reading order), remove them, return them.
+fn take_related_under(top: &NodeRef<'_>, base_url: &Url) -> Vec<RelatedLink> {
     let mut found: Vec<RelatedLink> = Vec::new();
     let mut to_remove: Vec<NodeRef<'_>> = Vec::new();
-    let mut consumed: Vec<NodeRef<'_>> = Vec::new();
 
     for node in top.descendants_it() {
         if !node.is_element() {
             continue;
         }
-        if consumed.iter().any(|c| is_self_or_ancestor(c, &node)) {
+        if to_remove.iter().any(|c| is_self_or_ancestor(c, &node)) {
             continue;
         }
         if let Some((links, removed)) = match_block(&node, base_url) {
             found.extend(links);
-            consumed.extend(removed.iter().cloned());
             to_remove.extend(removed);
             continue;
         }
         if let Some(links) = match_line(&node, base_url) {
             found.extend(links);
-            consumed.push(node);
             to_remove.push(node);
         }
-    }
-
-    if to_remove.is_empty() {
-        return (article_html.to_string(), found);
     }
     for node in &to_remove {
         let parent = node.parent();
         node.remove_from_parent();
-        remove_empty_ancestors(parent, &top);
+        remove_empty_ancestors(parent, top);
     }
-    (top.inner_html().to_string(), found)
+    found
 }
 
 /// A quick substring test so that articles without any label skip DOM parsing entirely.
@@ -1085,6 +1101,25 @@ mod tests {
         }
         assert!(clean.contains("figcaption"));
         assert!(clean.contains("1 500 euros"));
+    }
+
+    #[test]
+    fn take_related_on_a_whole_page_keeps_navigation() {
+        let page = Document::from(
+            r#"<html><body><nav><h3>Related</h3><ul><li><a href="/n1">Navigation link with many words</a></li></ul></nav>
+            <article><h1>Title</h1><p>Body text of the story.</p>
+            <aside class="related"><h3>Related stories</h3><ul><li><a href="/r1">The first related story title</a></li></ul></aside>
+            </article>
+            <aside class="sidebar"><h4>Read also</h4><ul><li><a href="/s1">A sidebar story with a long title</a></li></ul></aside>
+            </body></html>"#,
+        );
+        let links = take_related(&page, &base());
+        assert_eq!(links.len(), 1, "{links:?}");
+        assert_eq!(links[0].label, "Related stories");
+        assert_eq!(links[0].url, "https://news.example.org/r1");
+        let html = page.html();
+        assert!(!html.contains("The first related story"));
+        assert!(html.contains("Navigation link") && html.contains("A sidebar story"));
     }
 
     #[test]

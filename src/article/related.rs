@@ -10,6 +10,7 @@
 use crate::model::RelatedLink;
 use crate::text::sanitize_line;
 use dom_query::{Document, NodeRef};
+use std::sync::LazyLock;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 use url::Url;
@@ -25,8 +26,8 @@ enum LabelKind {
     Source,
 }
 
-/// Labels, folded (lowercase, no accents, `'` apostrophes, single spaces). Longest match wins,
-/// so "a lire aussi" is preferred to "a lire".
+/// Labels, lowercase without accents (they are folded again at start-up, like the text they
+/// are compared with). Longest match wins, so "a lire aussi" is preferred to "a lire".
 const LABELS: &[(&str, LabelKind)] = &[
     // French
     ("a lire", LabelKind::Related),
@@ -123,6 +124,17 @@ const LABELS: &[(&str, LabelKind)] = &[
     ("veja tambem", LabelKind::Related),
     ("lees ook", LabelKind::Related),
     ("zie ook", LabelKind::Related),
+    // Japanese, Chinese, Korean (no spaces: the label must end before a separator)
+    ("あわせて読みたい", LabelKind::Related),
+    ("関連記事", LabelKind::Related),
+    ("こちらもおすすめ", LabelKind::Related),
+    ("相关阅读", LabelKind::Related),
+    ("相关文章", LabelKind::Related),
+    ("延伸阅读", LabelKind::Related),
+    ("推荐阅读", LabelKind::Related),
+    ("相關閱讀", LabelKind::Related),
+    ("관련 기사", LabelKind::Related),
+    ("관련기사", LabelKind::Related),
     // Credits
     ("via", LabelKind::Via),
     ("source", LabelKind::Source),
@@ -135,6 +147,14 @@ const LABELS: &[(&str, LabelKind)] = &[
     ("fonti", LabelKind::Source),
     ("bron", LabelKind::Source),
 ];
+
+/// [`LABELS`] folded exactly as page text is, so the comparison is like for like.
+static FOLDED_LABELS: LazyLock<Vec<(String, LabelKind)>> = LazyLock::new(|| {
+    LABELS
+        .iter()
+        .map(|(label, kind)| (fold_with_offsets(label).0, *kind))
+        .collect()
+});
 
 /// Elements that can hold one related line.
 const LINE_TAGS: &[&str] = &[
@@ -448,8 +468,8 @@ fn match_label(text: &str) -> Option<LabelMatch> {
     let text = &text[start..];
     let (folded, offsets) = fold_with_offsets(text);
     let mut best: Option<(usize, LabelKind)> = None;
-    for (label, kind) in LABELS {
-        if !folded.starts_with(label) {
+    for (label, kind) in FOLDED_LABELS.iter() {
+        if !folded.starts_with(label.as_str()) {
             continue;
         }
         let after = folded[label.len()..].chars().next();

@@ -255,7 +255,7 @@ fn normalise_entry(entry: Entry, feed_url: &Url, not_permalinks: &HashSet<String
         .summary
         .as_ref()
         .and_then(|t| text_as_html(&t.content, t.content_type.essence().to_string().as_str()))
-        .map(|html| markup::absolutize_links(&html, &content_base).into_owned());
+        .map(|html| absolute_links(html, &content_base));
     let content_html = entry
         .content
         .as_ref()
@@ -263,7 +263,7 @@ fn normalise_entry(entry: Entry, feed_url: &Url, not_permalinks: &HashSet<String
             let body = c.body.as_deref()?;
             text_as_html(body, c.content_type.essence().to_string().as_str())
         })
-        .map(|html| markup::absolutize_links(&html, &content_base).into_owned());
+        .map(|html| absolute_links(html, &content_base));
     let title = entry
         .title
         .as_ref()
@@ -359,6 +359,14 @@ fn fnv1a64(fields: &[&[u8]]) -> u64 {
         }
     }
     hash
+}
+
+/// `html` with its relative links made absolute, reusing the string when nothing changes.
+fn absolute_links(html: String, base: &Url) -> String {
+    match markup::absolutize_links(&html, base) {
+        std::borrow::Cow::Borrowed(_) => html,
+        std::borrow::Cow::Owned(rewritten) => rewritten,
+    }
 }
 
 /// A feed text as HTML: plain text escaped, HTML and XHTML kept, other media types dropped.

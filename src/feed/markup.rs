@@ -49,6 +49,11 @@ pub(crate) fn strip_tags(input: &str) -> Cow<'_, str> {
             out.push(' ');
         }
         rest = &after[gt + 1..];
+        // Script and style bodies are code, not text.
+        if !after.starts_with('/') && (name == "script" || name == "style") {
+            let close = format!("</{name}");
+            rest = find_ascii_ci(rest, &close).map_or("", |at| &rest[at..]);
+        }
     }
     out.push_str(rest);
     Cow::Owned(out)
@@ -62,6 +67,13 @@ pub(crate) fn looks_like_html(text: &str) -> bool {
         (next.is_ascii_alphabetic() || next == b'/' || next == b'!')
             && memchr::memchr(b'>', &bytes[at..]).is_some()
     })
+}
+
+fn find_ascii_ci(haystack: &str, needle: &str) -> Option<usize> {
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// Decode HTML character references once: named (`&eacute;`), decimal and hex. Unknown or
@@ -240,6 +252,10 @@ mod tests {
             "Bold &amp; a < b c"
         );
         assert_eq!(strip_tags("x<!-- c -->y"), "xy");
+        assert_eq!(
+            strip_tags("safe<script>location.href='x'</SCRIPT> description"),
+            "safe description"
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@
 use std::collections::HashSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use feed_rs::model::{Entry, Feed, Link, Text};
+use feed_rs::model::{Entry, Feed, FeedType, Link, Text};
 use feed_rs::parser::{Builder, ParseFeedError};
 use url::Url;
 
@@ -199,10 +199,11 @@ fn describe_error(error: ParseFeedError) -> ParseError {
 }
 
 fn normalise(feed: Feed, feed_url: &Url, not_permalinks: &HashSet<String>) -> ParsedFeed {
+    let is_atom = feed.feed_type == FeedType::Atom;
     let title = feed
         .title
         .as_ref()
-        .map(clean_title)
+        .map(|t| clean_title(t, is_atom))
         .filter(|t| !t.is_empty());
     let site_url = feed
         .links
@@ -213,7 +214,7 @@ fn normalise(feed: Feed, feed_url: &Url, not_permalinks: &HashSet<String>) -> Pa
     let mut seen = HashSet::new();
     let mut items = Vec::with_capacity(feed.entries.len());
     for entry in feed.entries {
-        let mut item = normalise_entry(entry, feed_url, not_permalinks);
+        let mut item = normalise_entry(entry, feed_url, not_permalinks, is_atom);
         if !seen.insert(item.dedupe_key.clone()) {
             // Two items sharing a guid: tell them apart by what they show, deterministically.
             item.dedupe_key = format!("{}#{:016x}", item.dedupe_key, content_hash(&item));
@@ -230,7 +231,12 @@ fn normalise(feed: Feed, feed_url: &Url, not_permalinks: &HashSet<String>) -> Pa
     }
 }
 
-fn normalise_entry(entry: Entry, feed_url: &Url, not_permalinks: &HashSet<String>) -> ParsedItem {
+fn normalise_entry(
+    entry: Entry,
+    feed_url: &Url,
+    not_permalinks: &HashSet<String>,
+    is_atom: bool,
+) -> ParsedItem {
     // Links inside content resolve against the content's xml:base, else the feed URL.
     let content_base = entry
         .base
@@ -267,8 +273,17 @@ fn normalise_entry(entry: Entry, feed_url: &Url, not_permalinks: &HashSet<String
     let title = entry
         .title
         .as_ref()
-        .map(clean_title)
+        .map(|t| clean_title(t, is_atom))
         .filter(|t| !t.is_empty())
+        // Media RSS titles (YouTube-style feeds put the title only there).
+        .or_else(|| {
+            entry
+                .media
+                .iter()
+                .filter_map(|m| m.title.as_ref())
+                .map(|t| clean_title(t, false))
+                .find(|t| !t.is_empty())
+        })
         .or_else(|| {
             content_html
                 .as_deref()
@@ -389,7 +404,17 @@ fn text_as_html(body: &str, media_type: &str) -> Option<String> {
 
 /// A title as a person reads it: markup removed, entities decoded once (so double-escaped
 /// `&amp;eacute;` reads `é`), whitespace folded, controls removed.
-fn clean_title(text: &Text) -> String {
+/// Atom says what its text is: `type="text"` is literal (`History of the <blink> tag`), html
+/// and xhtml are markup to strip. RSS and JSON titles are nominally plain but routinely carry
+/// markup and (double-)escaped entities, so those are cleaned as HTML.
+fn clean_title(text: &Text, is_atom: bool) -> String {
+    if is_atom && text.content_type.essence().to_string() == "text/plain" {
+        return sanitize_line(&text.content);
+    }
+    if is_atom {
+        let stripped = markup::strip_tags(&text.content);
+        return sanitize_line(&markup::decode_entities(&stripped));
+    }
     clean_line(&text.content)
 }
 
@@ -767,6 +792,16 @@ mod tests {
         let feed = parse(doc);
         assert_eq!(feed.title.as_deref(), Some("T"));
         assert_eq!(feed.items[0].title, "x");
+    }
+
+    #[test]
+    fn atom_plain_text_titles_are_literal_and_html_ones_are_stripped() {
+        let doc = r#"<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title>
+<entry><id>1</id><title type="text">History of the &lt;blink&gt; tag</title></entry>
+<entry><id>2</id><title type="html">Example &lt;b&gt;Atom&lt;/b&gt; &amp;amp; co</title></entry></feed>"#;
+        let feed = parse(doc);
+        assert_eq!(feed.items[0].title, "History of the <blink> tag");
+        assert_eq!(feed.items[1].title, "Example Atom & co");
     }
 
     #[test]

@@ -245,23 +245,28 @@ pub(crate) fn fix_rss_version(text: String) -> String {
     text_owned
 }
 
-/// Namespaces feed-rs does not know but whose documents it can read under another name:
-/// RSS 0.90 (read as RSS 1.0) and Userland's RSS 2.0 default namespace (dropped).
+/// Namespaces feed-rs does not know but whose documents it can read as RSS (feed-rs maps the
+/// RSS 1.0 namespace to its RSS elements): RSS 0.90 (both Netscape URIs) and Userland's RSS
+/// 2.0 namespace, default or prefixed.
 pub(crate) fn fix_namespaces(text: String) -> String {
-    let mut text = text;
-    if text.contains("http://my.netscape.com/rdf/simple/0.9/") {
-        text = text.replace(
-            "http://my.netscape.com/rdf/simple/0.9/",
-            "http://purl.org/rss/1.0/",
-        );
+    const RSS_NS: &str = "http://purl.org/rss/1.0/";
+    const FOREIGN: &[&str] = &[
+        "http://my.netscape.com/rdf/simple/0.9/",
+        "http://channel.netscape.com/rdf/simple/0.9/",
+        "http://backend.userland.com/rss2",
+        "http://backend.userland.com/rss",
+    ];
+    if memmem::find(text.as_bytes(), b"netscape.com/rdf/simple").is_none()
+        && memmem::find(text.as_bytes(), b"backend.userland.com/rss").is_none()
+    {
+        return text;
     }
-    if text.contains("backend.userland.com/rss") {
-        for ns in [
-            "xmlns=\"http://backend.userland.com/rss2\"",
-            "xmlns=\"http://backend.userland.com/rss\"",
-        ] {
-            if text.contains(ns) {
-                text = text.replace(ns, "");
+    let mut text = text;
+    for ns in FOREIGN {
+        for quote in ['"', '\''] {
+            let quoted = format!("{quote}{ns}{quote}");
+            if text.contains(&quoted) {
+                text = text.replace(&quoted, &format!("{quote}{RSS_NS}{quote}"));
             }
         }
     }

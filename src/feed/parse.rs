@@ -75,6 +75,14 @@ fn parse_xml(text: &str, feed_url: &Url) -> Result<ParsedFeed, ParseError> {
         });
     };
     let root_name = root.local_name();
+    // Markup before the XML declaration (a PHP warning: `<br />\n<b>Warning</b>…`): the feed
+    // starts at the declaration.
+    if !matches!(root_name.as_str(), "rss" | "feed" | "rdf" | "entry")
+        && let Some(decl) = text[root.start..].find("<?xml")
+        && decl > 0
+    {
+        return parse_xml(&text[root.start + decl..], feed_url);
+    }
     match root_name.as_str() {
         "rss" | "feed" | "rdf" | "entry" => {}
         "channel" => return parse_xml_repaired(&prepare::cdf_to_rss(text), feed_url),
@@ -767,6 +775,27 @@ mod tests {
              <item><title>ep2</title><link>http://x/2</link><itunes:duration>9999999999999999:00:00</itunes:duration></item></channel></rss>",
         );
         assert_eq!(feed.items.len(), 2);
+    }
+
+    #[test]
+    fn a_feed_rs_panic_becomes_an_error() {
+        // Straight to feed-rs, without the repair that normally defuses this input.
+        let doc = "<rss version=\"2.0\" xmlns:itunes=\"http://www.itunes.com/dtds/podcast-1.0.dtd\"><channel><title>P</title>\
+             <item><title>ep</title><itunes:duration>123456789012345678901234</itunes:duration></item></channel></rss>";
+        assert!(matches!(
+            run_feed_rs(doc.as_bytes(), &url()),
+            Err(ParseError::ParserPanic { .. })
+        ));
+    }
+
+    #[test]
+    fn php_warning_before_the_declaration_is_skipped() {
+        let doc = format!(
+            "<br />\n<b>Warning</b>: Cannot modify header information in <b>x.php</b><br />\n<?xml version=\"1.0\"?>{}",
+            rss("<item><title>a</title><link>http://x/1</link></item>")
+                .trim_start_matches("<?xml version=\"1.0\"?>")
+        );
+        assert_eq!(parse(&doc).items.len(), 1);
     }
 
     #[test]

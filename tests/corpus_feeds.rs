@@ -219,11 +219,12 @@ fn every_corpus_feed_parses_without_panic() {
         total_bytes as f64 / 1e6 / seconds.max(1e-9)
     );
     if !aim_empty.is_empty() {
+        // Mostly feedparser cases that test feed-level elements only; listed for review.
         println!(
-            "{} must-parse files parsed with no items (feed-level cases):",
+            "{} must-parse files parsed with no items (feed-level cases), first ones:",
             aim_empty.len()
         );
-        for rel in &aim_empty {
+        for rel in aim_empty.iter().take(10) {
             println!("  {rel}");
         }
     }

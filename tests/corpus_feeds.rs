@@ -124,6 +124,7 @@ fn every_corpus_feed_parses_without_panic() {
     let mut aim_failures = Vec::new();
     let mut aim_empty = Vec::new();
     let mut non_feeds_accepted = Vec::new();
+    let mut sniff_misses = Vec::new();
     let mut total_bytes = 0usize;
     let mut parse_time = Duration::ZERO;
 
@@ -161,6 +162,9 @@ fn every_corpus_feed_parses_without_panic() {
         match outcome {
             Err(_) => panics.push(rel.clone()),
             Ok(Ok(feed)) => {
+                if !kiosque::feed::discover::looks_like_feed(&bytes) {
+                    sniff_misses.push(rel.clone());
+                }
                 if feed.items.is_empty() {
                     tally.empty += 1;
                     if must_parse && !listed_non_feed {
@@ -228,6 +232,11 @@ fn every_corpus_feed_parses_without_panic() {
             println!("  {rel}");
         }
     }
+
+    println!(
+        "looks_like_feed said no to {} parsed feeds: {sniff_misses:?}",
+        sniff_misses.len()
+    );
 
     assert!(panics.is_empty(), "panics escaped on: {panics:#?}");
     assert!(

@@ -118,6 +118,9 @@ fn parse_xml_repaired(text: &str, feed_url: &Url) -> Result<ParsedFeed, ParseErr
     let first_lt = text.find('<').unwrap_or(0);
     let text = &text[first_lt..];
     let mut doc = prepare::close_final_tag(prepare::repair_references(text).into_owned());
+    // The text is UTF-8 whatever the declaration says (it may only now be at the start, after
+    // junk was cut off): feed-rs must not decode it again.
+    doc = charset::rewrite_prolog_encoding(doc);
     if let std::borrow::Cow::Owned(fixed) = prepare::neutralise_overflowing_times(&doc) {
         doc = fixed;
     }
@@ -796,6 +799,12 @@ mod tests {
                 .trim_start_matches("<?xml version=\"1.0\"?>")
         );
         assert_eq!(parse(&doc).items.len(), 1);
+    }
+
+    #[test]
+    fn a_late_declaration_does_not_make_utf8_text_decode_twice() {
+        let doc = "<br/>\n<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><rss version=\"2.0\"><channel><title>Café</title></channel></rss>";
+        assert_eq!(parse(doc).title.as_deref(), Some("Café"));
     }
 
     #[test]

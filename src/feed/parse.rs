@@ -559,13 +559,13 @@ mod tests {
     }
 
     #[test]
-    fn utf16_with_bom_and_declaration_parses() {
+    fn utf16_with_and_without_bom_and_declaration_parses() {
         let doc = "<?xml version=\"1.0\" encoding=\"utf-16\"?><rss version=\"2.0\"><channel><title>中文</title><item><title>é</title><link>http://x/</link></item></channel></rss>";
-        for big_endian in [false, true] {
-            let mut bytes = if big_endian {
-                vec![0xFE, 0xFF]
-            } else {
-                vec![0xFF, 0xFE]
+        for (big_endian, bom) in [(false, true), (true, true), (false, false), (true, false)] {
+            let mut bytes = match (big_endian, bom) {
+                (_, false) => Vec::new(),
+                (true, true) => vec![0xFE, 0xFF],
+                (false, true) => vec![0xFF, 0xFE],
             };
             for unit in doc.encode_utf16() {
                 bytes.extend(if big_endian {
@@ -578,6 +578,20 @@ mod tests {
             assert_eq!(feed.title.as_deref(), Some("中文"));
             assert_eq!(feed.items[0].title, "é");
         }
+    }
+
+    #[test]
+    fn dtd_entities_are_never_expanded() {
+        let doc = r#"<?xml version="1.0"?>
+<!DOCTYPE rss [
+  <!ENTITY lol "lol">
+  <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+  <!ENTITY xxe SYSTEM "file:///etc/passwd">
+]>
+<rss version="2.0"><channel><title>&lol2;</title><item><title>&xxe;</title><link>http://x/</link></item></channel></rss>"#;
+        let feed = parse(doc);
+        assert_eq!(feed.title.as_deref(), Some("&lol2;"));
+        assert_eq!(feed.items[0].title, "&xxe;");
     }
 
     #[test]

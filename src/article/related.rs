@@ -670,6 +670,10 @@ fn match_block<'a>(
     let mut removed = vec![anchor];
     let mut sibling = anchor.next_element_sibling();
     while let Some(item) = sibling {
+        // A new label ("Source :", "Lire aussi") starts something else.
+        if match_label(&leading_text(&item, 80)).is_some() {
+            break;
+        }
         let items: Vec<NodeRef<'a>> = if tag_in(&item, &["ul", "ol"]) {
             item.element_children()
         } else {

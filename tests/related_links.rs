@@ -567,3 +567,37 @@ fn demo_pages_extract_and_their_related_links_resolve() {
     assert!(pages >= 14, "{pages} demo pages");
     assert!(followed >= pages, "{followed} related links into the demo");
 }
+
+/// The reading pane numbers links exactly as `kiosque read/extract` does (`links` in the JSON),
+/// so "follow link N" means the same link everywhere.
+#[test]
+fn pane_and_plain_text_number_links_alike() {
+    let mut compared = 0;
+    for f in fixtures() {
+        let Ok(article) = extract_article(&f.html, &f.url) else {
+            continue;
+        };
+        let view = article.view();
+        for width in [40u16, 80, 120] {
+            let pane = kiosque::article::render::render_rich(&article.content_html, width);
+            assert_eq!(pane.links, view.links, "{} at {width}", f.name);
+            let shown: String = pane
+                .lines
+                .iter()
+                .flatten()
+                .map(|s| s.text.as_str())
+                .collect();
+            for link in &pane.links {
+                assert!(
+                    shown.contains(&format!("[{}]", link.n)),
+                    "{}: [{}]",
+                    f.name,
+                    link.n
+                );
+            }
+        }
+        compared += view.links.len();
+    }
+    println!("pane vs plain text: {compared} links numbered alike");
+    assert!(compared > 0);
+}

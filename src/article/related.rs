@@ -268,6 +268,11 @@ fn take_related_under(top: &NodeRef<'_>, base_url: &Url) -> Vec<RelatedLink> {
         if let Some(links) = match_line(&node, base_url) {
             found.extend(links);
             to_remove.push(node);
+            continue;
+        }
+        if let Some((links, removed)) = match_br_segment(&node, base_url) {
+            found.extend(links);
+            to_remove.extend(removed);
         }
     }
     for node in &to_remove {
@@ -375,6 +380,8 @@ fn has_block_descendant(node: &NodeRef<'_>) -> bool {
 }
 
 /// The first `limit` characters of a node's text, visiting at most [`PROBE_NODE_LIMIT`] nodes.
+/// Element boundaries count as spaces, so `<b>Lire aussi</b><a>Titre</a>` reads as
+/// "Lire aussi Titre" and the label still ends at a word boundary.
 fn leading_text(node: &NodeRef<'_>, limit: usize) -> String {
     let mut out = String::new();
     for (visited, d) in node.descendants_it().enumerate() {
@@ -383,6 +390,21 @@ fn leading_text(node: &NodeRef<'_>, limit: usize) -> String {
         }
         if d.is_text() {
             out.push_str(&d.text());
+        } else if d.is_element() {
+            out.push(' ');
+        }
+    }
+    out
+}
+
+/// All the text under `node`, element boundaries counted as spaces (see [`leading_text`]).
+fn spaced_text(node: &NodeRef<'_>) -> String {
+    let mut out = String::new();
+    for d in node.descendants_it() {
+        if d.is_text() {
+            out.push_str(&d.text());
+        } else if d.is_element() {
+            out.push(' ');
         }
     }
     out
@@ -517,24 +539,29 @@ fn link_url(link: &NodeRef<'_>, base_url: &Url) -> Option<Url> {
 }
 
 /// The `a[href]` elements under `node` with usable URLs, with their collapsed text.
-fn links_under(node: &NodeRef<'_>, base_url: &Url) -> Vec<(String, Url, Option<String>)> {
+fn links_under(node: &NodeRef<'_>, base_url: &Url) -> Vec<LinkInfo> {
     node.descendants_it()
         .filter(|d| d.has_name("a"))
-        .filter_map(|a| {
-            let url = link_url(&a, base_url)?;
-            let text = collapse(&a.text());
-            let fallback = a
-                .attr("title")
-                .map(|t| t.to_string())
-                .or_else(|| {
-                    a.descendants_it()
-                        .find(|d| d.has_name("img"))
-                        .and_then(|img| img.attr("alt").map(|t| t.to_string()))
-                })
-                .filter(|t| !t.trim().is_empty());
-            Some((text, url, fallback))
-        })
+        .filter_map(|a| link_info(&a, base_url))
         .collect()
+}
+
+/// A link's collapsed text, absolute URL and fallback title (its `title`, else an image alt).
+type LinkInfo = (String, Url, Option<String>);
+
+fn link_info(a: &NodeRef<'_>, base_url: &Url) -> Option<LinkInfo> {
+    let url = link_url(a, base_url)?;
+    let text = collapse(&a.text());
+    let fallback = a
+        .attr("title")
+        .map(|t| t.to_string())
+        .or_else(|| {
+            a.descendants_it()
+                .find(|d| d.has_name("img"))
+                .and_then(|img| img.attr("alt").map(|t| t.to_string()))
+        })
+        .filter(|t| !t.trim().is_empty());
+    Some((text, url, fallback))
 }
 
 fn label_for(m: &LabelMatch) -> String {
@@ -577,12 +604,18 @@ fn match_line(node: &NodeRef<'_>, base_url: &Url) -> Option<Vec<RelatedLink>> {
     if has_block_descendant(node) {
         return None;
     }
-    let text = collapse(&node.text());
+    let text = collapse(&spaced_text(node));
     if text.chars().count() > MAX_LINE_CHARS {
         return None;
     }
-    let m = match_label(&text)?;
     let links = links_under(node, base_url);
+    judge_line(&text, &links)
+}
+
+/// The rules for one line of text holding `links`: led by a label, 1-4 links, and (for
+/// further reading) links making up most of the text after the label.
+fn judge_line(text: &str, links: &[LinkInfo]) -> Option<Vec<RelatedLink>> {
+    let m = match_label(text)?;
     if links.is_empty() || links.len() > MAX_LINE_LINKS {
         return None;
     }
@@ -623,6 +656,63 @@ fn match_line(node: &NodeRef<'_>, base_url: &Url) -> Option<Vec<RelatedLink>> {
         })
         .collect();
     (!out.is_empty()).then_some(out)
+}
+
+/// A related line that shares its paragraph with prose, separated by `<br>`:
+/// `<p>Texte…<br>• A lire : <a>…</a></p>`. Returns the links and the nodes of that line
+/// (with one adjacent `<br>`) to remove.
+fn match_br_segment<'a>(
+    node: &NodeRef<'a>,
+    base_url: &Url,
+) -> Option<(Vec<RelatedLink>, Vec<NodeRef<'a>>)> {
+    if !tag_in(node, &["p", "div", "li", "dd", "td", "blockquote"]) {
+        return None;
+    }
+    let children = node.children();
+    if !children.iter().any(|c| c.has_name("br")) || has_block_descendant(node) {
+        return None;
+    }
+    // Split the children at each <br>; remember the <br> before each segment.
+    let mut segments: Vec<(Option<NodeRef<'a>>, Vec<NodeRef<'a>>)> = vec![(None, Vec::new())];
+    for child in children {
+        if child.has_name("br") {
+            segments.push((Some(child), Vec::new()));
+        } else if let Some(last) = segments.last_mut() {
+            last.1.push(child);
+        }
+    }
+    let mut found = Vec::new();
+    let mut remove = Vec::new();
+    for i in 0..segments.len() {
+        let (br_before, nodes) = &segments[i];
+        let mut text = String::new();
+        let mut links = Vec::new();
+        for n in nodes {
+            if n.is_text() {
+                text.push_str(&n.text());
+            } else if n.is_element() {
+                text.push(' ');
+                text.push_str(&spaced_text(n));
+                text.push(' ');
+                if n.has_name("a") {
+                    links.extend(link_info(n, base_url));
+                }
+                links.extend(links_under(n, base_url));
+            }
+        }
+        let text = collapse(&text);
+        if text.is_empty() || text.chars().count() > MAX_LINE_CHARS {
+            continue;
+        }
+        if let Some(line) = judge_line(&text, &links) {
+            found.extend(line);
+            remove.extend(nodes.iter().copied());
+            // The break that separated this line from the prose goes with it.
+            let br = br_before.or_else(|| segments.get(i + 1).and_then(|(b, _)| *b));
+            remove.extend(br);
+        }
+    }
+    (!found.is_empty()).then_some((found, remove))
 }
 
 /// Is this element a heading whose whole text is a label ("Related articles", "À lire aussi :")?
@@ -901,6 +991,35 @@ mod tests {
             assert_eq!(links[0].url, "https://news.example.org/r");
             assert!(!body.contains(label), "{body}");
         }
+    }
+
+    #[test]
+    fn related_line_after_a_line_break_in_prose() {
+        let html = r#"<div><p>Le texte du paragraphe continue ici et se termine.<br><br>• A lire : <a href="/a">Un titre assez long</a><br>Via <a href="https://src.example.com/x">La Source</a></p><p>Suite.</p></div>"#;
+        let (body, links) = split(html);
+        let got: Vec<(&str, &str)> = links
+            .iter()
+            .map(|l| (l.label.as_str(), l.title.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![("A lire", "Un titre assez long"), ("via", "La Source")]
+        );
+        assert!(body.contains("se termine.<br>"), "{body}");
+        assert!(
+            !body.contains("A lire") && !body.contains("La Source"),
+            "{body}"
+        );
+        // A paragraph with breaks but no label is left alone.
+        let poem = "<p>Roses are red,<br>see <a href=\"/v\">violets</a>.</p>";
+        assert_eq!(split(poem), (poem.to_string(), vec![]));
+    }
+
+    #[test]
+    fn label_and_link_without_space_between() {
+        let link = one(r#"<p><strong>Lire aussi</strong><a href="/r">Un titre assez long</a></p>"#);
+        assert_eq!(link.label, "Lire aussi");
+        assert_eq!(link.title, "Un titre assez long");
     }
 
     #[test]

@@ -152,7 +152,7 @@ const LABELS: &[(&str, LabelKind)] = &[
 static FOLDED_LABELS: LazyLock<Vec<(String, LabelKind)>> = LazyLock::new(|| {
     LABELS
         .iter()
-        .map(|(label, kind)| (fold_with_offsets(label).0, *kind))
+        .map(|(label, kind)| (fold_with_offsets(label, usize::MAX).0, *kind))
         .collect()
 });
 
@@ -212,6 +212,8 @@ const MAX_LINE_LINKS: usize = 4;
 const MAX_BLOCK_LINKS: usize = 12;
 /// Share of a line's words (after the label) that must be link text.
 const MIN_LINK_SHARE: f32 = 0.6;
+/// Characters of a text folded for label matching: more than the longest label.
+const FOLD_CHARS: usize = 64;
 /// How far the leading-text probe walks (nodes) before giving up: keeps deep trees linear.
 const PROBE_NODE_LIMIT: usize = 64;
 
@@ -260,15 +262,19 @@ fn take_related_under(top: &NodeRef<'_>, base_url: &Url) -> Vec<RelatedLink> {
         if to_remove.iter().any(|c| is_self_or_ancestor(c, &node)) {
             continue;
         }
-        if let Some((links, removed)) = match_block(&node, base_url) {
-            found.extend(links);
-            to_remove.extend(removed);
-            continue;
-        }
-        if let Some(links) = match_line(&node, base_url) {
-            found.extend(links);
-            to_remove.push(node);
-            continue;
+        // Lines and blocks start with a label: most elements are ruled out here, cheaply.
+        let starts_with_label = tag_in(&node, LINE_TAGS) || tag_in(&node, HEADING_TAGS);
+        if starts_with_label && match_label(&leading_text(&node, 120)).is_some() {
+            if let Some((links, removed)) = match_block(&node, base_url) {
+                found.extend(links);
+                to_remove.extend(removed);
+                continue;
+            }
+            if let Some(links) = match_line(&node, base_url) {
+                found.extend(links);
+                to_remove.push(node);
+                continue;
+            }
         }
         if let Some((links, removed)) = match_br_segment(&node, base_url) {
             found.extend(links);
@@ -427,12 +433,27 @@ struct LabelMatch {
 
 /// Fold one string for comparison, keeping for each folded byte the byte offset in `text` of
 /// the character it came from.
-fn fold_with_offsets(text: &str) -> (String, Vec<usize>) {
-    let mut folded = String::with_capacity(text.len());
-    let mut offsets = Vec::with_capacity(text.len());
-    for (i, c) in text.char_indices() {
+fn fold_with_offsets(text: &str, max_chars: usize) -> (String, Vec<usize>) {
+    let mut folded = String::with_capacity(text.len().min(max_chars.saturating_mul(2)));
+    let mut offsets = Vec::with_capacity(text.len().min(max_chars.saturating_mul(2)) + 1);
+    let mut stop = text.len();
+    for (n, (i, c)) in text.char_indices().enumerate() {
+        if n == max_chars {
+            stop = i;
+            break;
+        }
+        // Most text is ASCII: no normalisation needed.
+        if c.is_ascii() {
+            folded.push(if c.is_ascii_whitespace() {
+                ' '
+            } else {
+                c.to_ascii_lowercase()
+            });
+            offsets.push(i);
+            continue;
+        }
         let c = match c {
-            '’' | '‘' | 'ʼ' | '`' | '´' => '\'',
+            '’' | '‘' | 'ʼ' | '´' => '\'',
             'ß' => {
                 folded.push_str("ss");
                 offsets.extend([i, i]);
@@ -452,6 +473,8 @@ fn fold_with_offsets(text: &str) -> (String, Vec<usize>) {
             }
         }
     }
+    // One past the end: where the folded part stops in `text`.
+    offsets.push(stop);
     (folded, offsets)
 }
 
@@ -488,7 +511,8 @@ fn match_label(text: &str) -> Option<LabelMatch> {
         .find(|(_, c)| c.is_alphanumeric())
         .map(|(i, _)| i)?;
     let text = &text[start..];
-    let (folded, offsets) = fold_with_offsets(text);
+    // Labels are short: folding the start of the text is enough.
+    let (folded, offsets) = fold_with_offsets(text, FOLD_CHARS);
     let mut best: Option<(usize, LabelKind)> = None;
     for (label, kind) in FOLDED_LABELS.iter() {
         if !folded.starts_with(label.as_str()) {
@@ -669,7 +693,12 @@ fn match_br_segment<'a>(
         return None;
     }
     let children = node.children();
-    if !children.iter().any(|c| c.has_name("br")) || has_block_descendant(node) {
+    // Direct children only: walking every subtree here would be quadratic on nested divs.
+    if !children.iter().any(|c| c.has_name("br"))
+        || children
+            .iter()
+            .any(|c| c.is_element() && tag_in(c, BLOCK_TAGS))
+    {
         return None;
     }
     // Split the children at each <br>; remember the <br> before each segment.

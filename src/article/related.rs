@@ -286,6 +286,9 @@ fn take_related_under(top: &NodeRef<'_>, base_url: &Url) -> Vec<RelatedLink> {
         node.remove_from_parent();
         remove_empty_ancestors(parent, top);
     }
+    // Carousels repeat their items: one entry per URL and label.
+    let mut seen = std::collections::HashSet::new();
+    found.retain(|l| seen.insert((l.url.clone(), l.label.clone())));
     found
 }
 
@@ -575,7 +578,13 @@ type LinkInfo = (String, Url, Option<String>);
 
 fn link_info(a: &NodeRef<'_>, base_url: &Url) -> Option<LinkInfo> {
     let url = link_url(a, base_url)?;
-    let text = collapse(&a.text());
+    // Teaser cards put a headline and a blurb in one link: the headline is the title.
+    let headline = a
+        .descendants_it()
+        .find(|d| tag_in(d, &["h1", "h2", "h3", "h4", "h5", "h6"]))
+        .map(|h| collapse(&h.text()))
+        .filter(|t| alnum_count(t) > 0);
+    let text = headline.unwrap_or_else(|| collapse(&a.text()));
     let fallback = a
         .attr("title")
         .map(|t| t.to_string())
@@ -860,7 +869,12 @@ fn link_line(node: &NodeRef<'_>, base_url: &Url) -> Option<(String, Url)> {
     if text.chars().count() > MAX_LINE_CHARS {
         return None;
     }
-    let link_chars: usize = links.iter().map(|(t, _, _)| alnum_count(t)).sum();
+    // All the text inside links counts (a teaser's blurb too), not just the titles.
+    let link_chars: usize = node
+        .descendants_it()
+        .filter(|d| d.has_name("a") && d.has_attr("href"))
+        .map(|a| alnum_count(&a.text()))
+        .sum();
     let total = alnum_count(&text);
     if total == 0 || (link_chars as f32) < MIN_LINK_SHARE * total as f32 {
         return None;
@@ -1042,6 +1056,20 @@ mod tests {
         // A paragraph with breaks but no label is left alone.
         let poem = "<p>Roses are red,<br>see <a href=\"/v\">violets</a>.</p>";
         assert_eq!(split(poem), (poem.to_string(), vec![]));
+    }
+
+    #[test]
+    fn teaser_cards_give_their_headline_and_repeats_go() {
+        let html = r#"<div><p>Text.</p><h3>Related stories</h3>
+            <div><a href="/1"><h4>First story headline here</h4><p>A long blurb about the first story.</p></a></div>
+            <div><a href="/2"><h4>Second story headline here</h4><p>Another blurb.</p></a></div>
+            <div><a href="/1"><h4>First story headline here</h4><p>A long blurb about the first story.</p></a></div></div>"#;
+        let (_, links) = split(html);
+        let titles: Vec<&str> = links.iter().map(|l| l.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            vec!["First story headline here", "Second story headline here"]
+        );
     }
 
     #[test]

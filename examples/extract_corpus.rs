@@ -13,6 +13,23 @@ use url::Url;
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
+    // `--one PAGE.html.gz URL`: print the cleaned HTML and text of one page (for debugging).
+    if let [_, flag, path, url] = args.as_slice()
+        && flag == "--one"
+    {
+        let mut bytes = Vec::new();
+        flate2::read::GzDecoder::new(std::fs::File::open(path)?).read_to_end(&mut bytes)?;
+        let html = kiosque::charset::decode_html(&bytes, None);
+        let off = std::env::var("KX_OFF").unwrap_or_default();
+        let options = ExtractOptions {
+            pre_clean: !off.contains("pre"),
+            post_clean: !off.contains("post"),
+            json_ld_body: !off.contains("jsonld"),
+        };
+        let article = extract_article_with(&html, &Url::parse(url)?, options)?;
+        println!("{}\n-----\n{}", article.content_html, article.view().text);
+        return Ok(());
+    }
     let [_, pages, corpus, pred_dir, times] = args.as_slice() else {
         anyhow::bail!("usage: extract_corpus PAGES_TSV CORPUS_DIR PRED_DIR TIMES_TSV");
     };

@@ -158,8 +158,9 @@ const BOILERPLATE_ROLES: &[&str] = &[
     "toolbar",
 ];
 
-/// Elements that are never article text.
-const FURNITURE_TAGS: &str = "nav, form, button, input, select, textarea, iframe, dialog, \
+/// Elements that are never article text (`form` is not here: some sites wrap the whole page
+/// in one).
+const FURNITURE_TAGS: &str = "nav, button, input, select, textarea, iframe, dialog, \
      noscript, template, svg, canvas, object, embed";
 
 /// The words of an element's class and id, lowercased: (whole tokens, words of tokens).
@@ -240,7 +241,8 @@ pub fn pre_clean(doc: &Document) {
         let by_role = node
             .attr("role")
             .is_some_and(|r| BOILERPLATE_ROLES.contains(&r.trim().to_ascii_lowercase().as_str()));
-        let by_tag = matches!(name, "footer" | "aside");
+        // A `<form>` can wrap a whole page (ASP.NET): judged like the others.
+        let by_tag = matches!(name, "footer" | "aside" | "form");
         let by_hint = has_negative_hint(&hint_tokens(node));
         if !(by_role || by_tag || by_hint) {
             continue;
@@ -735,15 +737,40 @@ fn cut_at_end_label(doc: &Document) {
     }
     if let Some(node) = cut {
         // Everything after the label: its following siblings, then its ancestors' ones.
+        let mut following = Vec::new();
         let mut current = Some(node);
         while let Some(n) = current {
-            while let Some(next) = n.next_sibling() {
-                next.remove_from_parent();
+            let mut next = n.next_sibling();
+            while let Some(sibling) = next {
+                next = sibling.next_sibling();
+                following.push(sibling);
             }
             current = n.parent().filter(|p| p.id != root.id);
         }
+        // An inline "Read more: <link>" in the middle of the text is followed by more of
+        // the article: then only the label line goes. An author bio is one paragraph.
+        let long_paragraphs: usize = following.iter().map(count_long_paragraphs).sum();
+        if long_paragraphs <= 1 {
+            for n in following {
+                n.remove_from_parent();
+            }
+        }
         node.remove_from_parent();
     }
+}
+
+/// Paragraphs of running text (not link lists) in and under `node`.
+fn count_long_paragraphs(node: &NodeRef<'_>) -> usize {
+    let is_long = |p: &NodeRef<'_>| {
+        let len = text_len(p);
+        len >= 150 && link_density(p, len) < 0.3
+    };
+    if node.has_name("p") {
+        return usize::from(is_long(node));
+    }
+    node.descendants_it()
+        .filter(|d| d.has_name("p") && is_long(d))
+        .count()
 }
 
 /// Picture agencies and credit words: a short block naming only them is a credit line.

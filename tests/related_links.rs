@@ -601,3 +601,59 @@ fn pane_and_plain_text_number_links_alike() {
     println!("pane vs plain text: {compared} links numbered alike");
     assert!(compared > 0);
 }
+
+/// A survey, not a check: `take_related` on every trafilatura-eval page of the shared corpus,
+/// printing each link found (to read for precision) and the slowest page.
+/// `cargo test --release --test related_links corpus_survey -- --ignored --nocapture`
+#[test]
+#[ignore = "slow survey over the shared corpus; prints figures"]
+fn corpus_survey() {
+    use std::io::Read;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/extraction");
+    let Ok(evaldata) = std::fs::read_to_string(root.join("trafilatura-eval/evaldata.json")) else {
+        println!("skip: {} absent", root.display());
+        return;
+    };
+    let evaldata: Value = serde_json::from_str(&evaldata).unwrap();
+    let Some(pages) = evaldata.as_object() else {
+        return;
+    };
+    let (mut seen, mut with_related, mut links, mut slowest) = (0, 0, 0, (0.0f64, String::new()));
+    for (url, entry) in pages {
+        let (Ok(url), Some(file)) = (Url::parse(url), entry["file"].as_str()) else {
+            continue;
+        };
+        let file = file.to_string();
+        let path = root
+            .join("trafilatura-eval/html")
+            .join(format!("{file}.gz"));
+        let Ok(handle) = std::fs::File::open(&path) else {
+            continue;
+        };
+        let mut bytes = Vec::new();
+        if flate2::read::GzDecoder::new(handle)
+            .read_to_end(&mut bytes)
+            .is_err()
+        {
+            continue;
+        }
+        let html = String::from_utf8_lossy(&bytes);
+        let page = dom_query::Document::from(html.as_ref());
+        let start = std::time::Instant::now();
+        let found = take_related(&page, &url);
+        let ms = start.elapsed().as_secs_f64() * 1000.0;
+        if ms > slowest.0 {
+            slowest = (ms, file.clone());
+        }
+        seen += 1;
+        with_related += usize::from(!found.is_empty());
+        links += found.len();
+        for l in found {
+            println!("{file} | {} | {} | {}", l.label, l.title, l.url);
+        }
+    }
+    println!(
+        "corpus survey: {seen} pages, {with_related} with related links, {links} links; slowest take_related {:.1} ms ({})",
+        slowest.0, slowest.1
+    );
+}

@@ -343,8 +343,8 @@ fn prepare(html: &str, width: usize) -> Prepared {
     }
     // html2text runs a caption on after the image: make it a paragraph, its text marked.
     for caption in captions {
-        caption.prepend_html(CAPTION_START.to_string());
-        caption.append_html(CAPTION_END.to_string());
+        caption.prepend_child(&caption.tree.new_text(CAPTION_START.to_string()));
+        caption.append_child(&caption.tree.new_text(CAPTION_END.to_string()));
         caption.rename("p");
     }
     // Narrow panes squeeze table columns to a few letters each: read rows as lines instead.
@@ -353,7 +353,7 @@ fn prepare(html: &str, width: usize) -> Prepared {
             "tr" | "caption" => part.rename("p"),
             "td" | "th" => {
                 if part.next_element_sibling().is_some() {
-                    part.after_html(" · ");
+                    part.insert_after(&part.tree.new_text(" · "));
                 }
                 part.rename("span");
             }
@@ -382,7 +382,9 @@ fn number_link(node: &NodeRef<'_>, links: &mut Vec<Link>) {
                 url: sanitize_line(&href),
             });
             node.set_attr("href", &format!("{LINK_SCHEME}{n}"));
-            node.after_html(format!("[{n}]"));
+            // A text node made directly: parsing a fragment per link costs far more.
+            let marker = node.tree.new_text(format!("[{n}]"));
+            node.insert_after(&marker);
         }
         _ => node.remove_attr("href"),
     }

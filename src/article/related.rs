@@ -296,6 +296,15 @@ fn take_related_under(top: &NodeRef<'_>, base_url: &Url) -> Vec<RelatedLink> {
 fn might_contain_label(html: &str) -> bool {
     let lower = html.to_lowercase();
     [
+        // CJK labels (see LABELS)
+        "読",
+        "関連",
+        "おすすめ",
+        "相关",
+        "延伸",
+        "推荐",
+        "相關",
+        "관련",
         "lire",
         "voir",
         "même",
@@ -1070,6 +1079,18 @@ mod tests {
             titles,
             vec!["First story headline here", "Second story headline here"]
         );
+    }
+
+    #[test]
+    fn cjk_only_articles_are_not_skipped_by_the_fast_path() {
+        for html in [
+            r#"<p>本文。</p><p>あわせて読みたい：<a href="/r">リニア新幹線、新区間で試験走行を開始</a></p>"#,
+            r#"<p>正文。</p><p>相关阅读：<a href="/r">深圳无人机外卖订单突破一亿单</a></p>"#,
+        ] {
+            assert!(might_contain_label(html), "{html}");
+            assert_eq!(split(html).1.len(), 1, "{html}");
+        }
+        assert!(!might_contain_label("<p>本文だけ。</p>"));
     }
 
     #[test]

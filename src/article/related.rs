@@ -254,31 +254,39 @@ pub fn take_related(page: &Document, base_url: &Url) -> Vec<RelatedLink> {
 fn take_related_under(top: &NodeRef<'_>, base_url: &Url) -> Vec<RelatedLink> {
     let mut found: Vec<RelatedLink> = Vec::new();
     let mut to_remove: Vec<NodeRef<'_>> = Vec::new();
+    let mut removed: std::collections::HashSet<dom_query::NodeId> = Default::default();
 
     for node in top.descendants_it() {
         if !node.is_element() {
             continue;
         }
-        if to_remove.iter().any(|c| is_self_or_ancestor(c, &node)) {
+        // Inside something already taken? (A set, so many removals stay linear.)
+        if !removed.is_empty()
+            && (removed.contains(&node.id)
+                || node.ancestors_it(None).any(|a| removed.contains(&a.id)))
+        {
             continue;
         }
         // Lines and blocks start with a label: most elements are ruled out here, cheaply.
         let starts_with_label = tag_in(&node, LINE_TAGS) || tag_in(&node, HEADING_TAGS);
         if starts_with_label && match_label(&leading_text(&node, 120)).is_some() {
-            if let Some((links, removed)) = match_block(&node, base_url) {
+            if let Some((links, nodes)) = match_block(&node, base_url) {
                 found.extend(links);
-                to_remove.extend(removed);
+                removed.extend(nodes.iter().map(|n| n.id));
+                to_remove.extend(nodes);
                 continue;
             }
             if let Some(links) = match_line(&node, base_url) {
                 found.extend(links);
+                removed.insert(node.id);
                 to_remove.push(node);
                 continue;
             }
         }
-        if let Some((links, removed)) = match_br_segment(&node, base_url) {
+        if let Some((links, nodes)) = match_br_segment(&node, base_url) {
             found.extend(links);
-            to_remove.extend(removed);
+            removed.extend(nodes.iter().map(|n| n.id));
+            to_remove.extend(nodes);
         }
     }
     for node in &to_remove {
@@ -362,10 +370,6 @@ fn might_contain_label(html: &str) -> bool {
     .any(|w| lower.contains(w))
 }
 
-fn is_self_or_ancestor(candidate: &NodeRef<'_>, node: &NodeRef<'_>) -> bool {
-    candidate.id == node.id || node.ancestors_it(None).any(|a| a.id == candidate.id)
-}
-
 /// After a removal, drop wrappers that are left with nothing to show (an emptied `ul`, an
 /// `aside` that only held the related block).
 fn remove_empty_ancestors(mut parent: Option<NodeRef<'_>>, top: &NodeRef<'_>) {
@@ -373,11 +377,14 @@ fn remove_empty_ancestors(mut parent: Option<NodeRef<'_>>, top: &NodeRef<'_>) {
         if p.id == top.id || !p.is_element() {
             return;
         }
-        let has_text = p.text().chars().any(|c| !c.is_whitespace());
-        let has_media = p
-            .descendants_it()
-            .any(|d| d.has_name("img") || d.has_name("picture") || d.has_name("video"));
-        if has_text || has_media {
+        // Stops at the first visible thing, so a big parent costs little.
+        let shows_something = p.descendants_it().any(|d| {
+            (d.is_text() && d.text().chars().any(|c| !c.is_whitespace()))
+                || d.has_name("img")
+                || d.has_name("picture")
+                || d.has_name("video")
+        });
+        if shows_something {
             return;
         }
         let next = p.parent();
@@ -1341,6 +1348,16 @@ mod tests {
         let html = page.html();
         assert!(!html.contains("The first related story"));
         assert!(html.contains("Navigation link") && html.contains("A sidebar story"));
+    }
+
+    #[test]
+    fn thousands_of_related_lines_stay_linear() {
+        let html: String = (0..20_000)
+            .map(|i| format!(r#"<p>Read more: <a href="/s/{i}">Story number {i} title</a></p>"#))
+            .collect();
+        let (body, links) = split(&format!("<div>{html}</div>"));
+        assert_eq!(links.len(), 20_000);
+        assert!(!body.contains("Story number"));
     }
 
     #[test]

@@ -578,7 +578,29 @@ fn link_url(link: &NodeRef<'_>, base_url: &Url) -> Option<Url> {
         return None;
     }
     let url = base_url.join(href).ok()?;
-    matches!(url.scheme(), "http" | "https").then_some(url)
+    (matches!(url.scheme(), "http" | "https") && !is_taxonomy_url(&url)).then_some(url)
+}
+
+/// Tag, category and author pages: site navigation, never a story to read next.
+fn is_taxonomy_url(url: &Url) -> bool {
+    const SEGMENTS: &[&str] = &[
+        "tag",
+        "tags",
+        "category",
+        "categories",
+        "author",
+        "authors",
+        "autor",
+        "autoren",
+        "auteur",
+        "auteurs",
+        "schlagwort",
+        "etiqueta",
+        "etiquetas",
+    ];
+    url.path_segments().is_some_and(|mut segments| {
+        segments.any(|s| SEGMENTS.iter().any(|t| s.eq_ignore_ascii_case(t)))
+    })
 }
 
 /// The `a[href]` elements under `node` with usable URLs, with their collapsed text.
@@ -827,6 +849,8 @@ fn match_block<'a>(
         for it in &items {
             match link_line(it, base_url) {
                 Some(l) => item_links.push(l),
+                // "More in Storage" at the end of a list: skipped, the list still counts.
+                None if links_only_to_taxonomy(it) => {}
                 None => {
                     item_links.clear();
                     break;
@@ -863,6 +887,31 @@ fn match_block<'a>(
         })
         .collect();
     Some((related, removed))
+}
+
+/// Does this element link only to tag, category or author pages?
+fn links_only_to_taxonomy(node: &NodeRef<'_>) -> bool {
+    let mut hrefs = node
+        .descendants_it()
+        .filter(|d| d.has_name("a"))
+        .filter_map(|a| a.attr("href"))
+        .peekable();
+    hrefs.peek().is_some()
+        && hrefs.all(|h| {
+            let h = h.to_ascii_lowercase();
+            [
+                "/tag/",
+                "/tags/",
+                "/category/",
+                "/categories/",
+                "/author/",
+                "/authors/",
+                "/autor/",
+                "/auteur/",
+            ]
+            .iter()
+            .any(|t| h.contains(t))
+        })
 }
 
 /// An element that is (nearly) only one link: a related item. Returns its title and URL.
@@ -1358,6 +1407,18 @@ mod tests {
         let (body, links) = split(&format!("<div>{html}</div>"));
         assert_eq!(links.len(), 20_000);
         assert!(!body.contains("Story number"));
+    }
+
+    #[test]
+    fn tag_category_and_author_pages_are_not_related() {
+        let (_, links) =
+            split(r#"<p>Weitere Artikel <a href="/author/yirou/">von Yirou Chen</a></p>"#);
+        assert!(links.is_empty(), "{links:?}");
+        let (_, links) = split(
+            r#"<div><h3>Further reading</h3><ul><li><a href="/news/ssd-8tb">Samsung launches 8TB SSDs for everyone</a></li><li><a href="/categories/storage">More in Storage</a></li></ul></div>"#,
+        );
+        let titles: Vec<&str> = links.iter().map(|l| l.title.as_str()).collect();
+        assert_eq!(titles, vec!["Samsung launches 8TB SSDs for everyone"]);
     }
 
     #[test]

@@ -1,1 +1,9 @@
-//! The interactive reader.
+//! The interactive reader: events → actions → `update` → render, with IO on a worker.
+
+pub mod action;
+pub mod effect;
+pub mod keymap;
+pub mod page;
+pub mod state;
+pub mod update;
+pub mod view;

@@ -1,1 +1,369 @@
-//! One shared HTTP client: timeouts, size caps, redirects, charset, conditional GET.
+//! One shared HTTP client for feeds and pages: connect and total timeouts, a body cap that
+//! aborts early (also on decompressed size), redirects followed by hand (at most 10, http(s)
+//! only, permanent moves reported), conditional GET, Retry-After.
+
+use crate::config::Config;
+use crate::error::FetchError;
+use chrono::{DateTime, Utc};
+use reqwest::StatusCode;
+use reqwest::header::{self, HeaderMap, HeaderValue};
+use std::sync::Arc;
+use std::time::Duration;
+use url::Url;
+
+/// The most redirects followed for one request.
+pub const MAX_REDIRECTS: usize = 10;
+
+/// The user agent every request carries.
+pub const USER_AGENT: &str = concat!("kiosque/", env!("CARGO_PKG_VERSION"));
+
+/// Validators from the last successful fetch, sent back as `If-None-Match`/`If-Modified-Since`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Conditional {
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+}
+
+/// What a server answered (after redirects). Only 2xx answers carry a body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FetchResponse {
+    pub status: u16,
+    /// Where the answer came from after redirects.
+    pub final_url: Url,
+    /// Every hop was permanent (301/308): subscriptions should move to `final_url`.
+    pub moved_permanently: bool,
+    pub content_type: Option<String>,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    /// From `Retry-After` (seconds or an HTTP date), on 429/503.
+    pub retry_after: Option<DateTime<Utc>>,
+    /// The body, decompressed, at most the configured cap. Empty unless 2xx.
+    pub body: Vec<u8>,
+}
+
+impl FetchResponse {
+    /// 304 Not Modified.
+    pub fn not_modified(&self) -> bool {
+        self.status == 304
+    }
+
+    /// 2xx.
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+}
+
+/// An article page, decoded to UTF-8.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    pub final_url: Url,
+    pub content_type: Option<String>,
+    pub html: String,
+}
+
+#[derive(Debug)]
+struct Limits {
+    total: Duration,
+    max_body_bytes: u64,
+}
+
+/// The shared client. Cheap to clone (one connection pool).
+#[derive(Debug, Clone)]
+pub struct Fetcher {
+    client: reqwest::Client,
+    limits: Arc<Limits>,
+}
+
+/// Parse a URL a user or a document gave, accepting only http(s).
+pub fn parse_http_url(raw: &str) -> Result<Url, FetchError> {
+    let url = Url::parse(raw.trim()).map_err(|e| FetchError::InvalidUrl {
+        url: crate::text::sanitize_line(raw),
+        reason: e.to_string(),
+    })?;
+    match url.scheme() {
+        "http" | "https" if url.host_str().is_some_and(|h| !h.is_empty()) => Ok(url),
+        "http" | "https" => Err(FetchError::InvalidUrl {
+            url: crate::text::sanitize_line(raw),
+            reason: "no host".into(),
+        }),
+        _ => Err(FetchError::UnsupportedScheme {
+            url: crate::text::sanitize_line(raw),
+        }),
+    }
+}
+
+fn install_crypto_provider() {
+    // The ring provider compiles in seconds where aws-lc-rs takes minutes; a second install
+    // (another Fetcher) answers Err, which is fine.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+/// Turn a reqwest error into a message a user can act on.
+fn describe(error: &reqwest::Error, total: Duration) -> FetchError {
+    if error.is_timeout() {
+        return FetchError::Timeout {
+            seconds: total.as_secs(),
+        };
+    }
+    let mut chain = String::new();
+    let mut source: Option<&dyn std::error::Error> = Some(error);
+    while let Some(e) = source {
+        let text = e.to_string();
+        if !chain.contains(&text) {
+            if !chain.is_empty() {
+                chain.push_str(": ");
+            }
+            chain.push_str(&text);
+        }
+        source = e.source();
+    }
+    let detail = crate::text::sanitize_line(&chain);
+    let lower = detail.to_lowercase();
+    if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
+        FetchError::Tls { detail }
+    } else if error.is_connect() {
+        FetchError::Connect { detail }
+    } else {
+        FetchError::Network { detail }
+    }
+}
+
+fn header_text(headers: &HeaderMap, name: header::HeaderName) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+}
+
+/// `Retry-After` as seconds or an HTTP date, capped at a week (a hostile server could say 10^9).
+pub fn parse_retry_after(value: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    const WEEK: i64 = 7 * 86_400;
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        let seconds = i64::try_from(seconds).unwrap_or(WEEK).min(WEEK);
+        return Some(now + chrono::Duration::seconds(seconds));
+    }
+    let date = DateTime::parse_from_rfc2822(value)
+        .ok()?
+        .with_timezone(&Utc);
+    Some(date.min(now + chrono::Duration::seconds(WEEK)).max(now))
+}
+
+impl Fetcher {
+    /// Build the shared client from the config's timeouts and size cap.
+    pub fn new(config: &Config) -> Result<Fetcher, FetchError> {
+        install_crypto_provider();
+        let total = Duration::from_secs(config.timeout_seconds);
+        let client = reqwest::Client::builder()
+            .user_agent(USER_AGENT)
+            .connect_timeout(Duration::from_secs(config.connect_timeout_seconds))
+            .timeout(total)
+            .read_timeout(total)
+            .redirect(reqwest::redirect::Policy::none())
+            .pool_idle_timeout(Duration::from_secs(30))
+            .pool_max_idle_per_host(config.per_host.max(1))
+            .build()
+            .map_err(|e| FetchError::Network {
+                detail: format!("cannot set up the HTTP client: {e}"),
+            })?;
+        Ok(Fetcher {
+            client,
+            limits: Arc::new(Limits {
+                total,
+                max_body_bytes: config.max_body_bytes,
+            }),
+        })
+    }
+
+    /// GET `url`, following redirects, with conditional headers. Non-2xx statuses are answers,
+    /// not errors (the caller decides: 304, 410, 429…); transport failures are errors.
+    /// The whole exchange, body included, is bounded by the total timeout.
+    pub async fn get(
+        &self,
+        url: &str,
+        conditional: &Conditional,
+    ) -> Result<FetchResponse, FetchError> {
+        let url = parse_http_url(url)?;
+        let total = self.limits.total;
+        match tokio::time::timeout(total, self.get_inner(url, conditional)).await {
+            Ok(result) => result,
+            Err(_) => Err(FetchError::Timeout {
+                seconds: total.as_secs(),
+            }),
+        }
+    }
+
+    async fn get_inner(
+        &self,
+        start: Url,
+        conditional: &Conditional,
+    ) -> Result<FetchResponse, FetchError> {
+        let mut url = start;
+        let mut permanent = true;
+        let mut seen = vec![url.clone()];
+        for _ in 0..=MAX_REDIRECTS {
+            let mut request = self.client.get(url.clone());
+            if let Some(etag) = &conditional.etag {
+                if let Ok(v) = HeaderValue::from_str(etag) {
+                    request = request.header(header::IF_NONE_MATCH, v);
+                }
+            }
+            if let Some(lm) = &conditional.last_modified {
+                if let Ok(v) = HeaderValue::from_str(lm) {
+                    request = request.header(header::IF_MODIFIED_SINCE, v);
+                }
+            }
+            let response = request
+                .send()
+                .await
+                .map_err(|e| describe(&e, self.limits.total))?;
+            let status = response.status();
+            if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
+                let location =
+                    header_text(response.headers(), header::LOCATION).ok_or_else(|| {
+                        FetchError::Status {
+                            status: status.as_u16(),
+                            reason: Some("redirect without a Location".into()),
+                        }
+                    })?;
+                let next = url.join(&location).map_err(|e| FetchError::InvalidUrl {
+                    url: crate::text::sanitize_line(&location),
+                    reason: format!("bad redirect target: {e}"),
+                })?;
+                if !matches!(next.scheme(), "http" | "https") {
+                    return Err(FetchError::UnsupportedScheme {
+                        url: crate::text::sanitize_line(next.as_str()),
+                    });
+                }
+                if seen.contains(&next) {
+                    return Err(FetchError::TooManyRedirects {
+                        limit: MAX_REDIRECTS,
+                    });
+                }
+                permanent &= matches!(
+                    status,
+                    StatusCode::MOVED_PERMANENTLY | StatusCode::PERMANENT_REDIRECT
+                );
+                seen.push(next.clone());
+                url = next;
+                continue;
+            }
+            return self
+                .finish(response, url, permanent && seen.len() > 1)
+                .await;
+        }
+        Err(FetchError::TooManyRedirects {
+            limit: MAX_REDIRECTS,
+        })
+    }
+
+    async fn finish(
+        &self,
+        mut response: reqwest::Response,
+        final_url: Url,
+        moved_permanently: bool,
+    ) -> Result<FetchResponse, FetchError> {
+        let status = response.status().as_u16();
+        let headers = response.headers();
+        let content_type = header_text(headers, header::CONTENT_TYPE);
+        let etag = header_text(headers, header::ETAG);
+        let last_modified = header_text(headers, header::LAST_MODIFIED);
+        let retry_after = header_text(headers, header::RETRY_AFTER)
+            .and_then(|v| parse_retry_after(&v, Utc::now()));
+        let mut body = Vec::new();
+        if response.status().is_success() {
+            let cap = self.limits.max_body_bytes;
+            if response.content_length().is_some_and(|len| len > cap) {
+                return Err(FetchError::TooLarge { limit_bytes: cap });
+            }
+            while let Some(chunk) = response
+                .chunk()
+                .await
+                .map_err(|e| describe(&e, self.limits.total))?
+            {
+                if (body.len() + chunk.len()) as u64 > cap {
+                    return Err(FetchError::TooLarge { limit_bytes: cap });
+                }
+                body.extend_from_slice(&chunk);
+            }
+        }
+        Ok(FetchResponse {
+            status,
+            final_url,
+            moved_permanently,
+            content_type,
+            etag,
+            last_modified,
+            retry_after,
+            body,
+        })
+    }
+
+    /// Fetch an HTML page and decode it (charset from the header, BOM or `<meta>`).
+    /// Non-2xx answers are [`FetchError::Status`].
+    pub async fn get_page(&self, url: &str) -> Result<Page, FetchError> {
+        let response = self.get(url, &Conditional::default()).await?;
+        if !response.is_success() {
+            return Err(FetchError::Status {
+                status: response.status,
+                reason: StatusCode::from_u16(response.status)
+                    .ok()
+                    .and_then(|s| s.canonical_reason())
+                    .map(str::to_string),
+            });
+        }
+        let html = crate::charset::decode_html(&response.body, response.content_type.as_deref());
+        Ok(Page {
+            final_url: response.final_url,
+            content_type: response.content_type,
+            html,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn only_http_urls_are_fetched() {
+        assert!(parse_http_url("https://example.org/feed").is_ok());
+        assert!(matches!(
+            parse_http_url("file:///etc/passwd"),
+            Err(FetchError::UnsupportedScheme { .. })
+        ));
+        assert!(matches!(
+            parse_http_url("|rm -rf ~"),
+            Err(FetchError::InvalidUrl { .. })
+        ));
+        assert!(matches!(
+            parse_http_url("javascript:alert(1)"),
+            Err(FetchError::UnsupportedScheme { .. })
+        ));
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_and_dates_and_is_capped() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap();
+        assert_eq!(
+            parse_retry_after("120", now),
+            Some(now + chrono::Duration::seconds(120))
+        );
+        assert_eq!(
+            parse_retry_after("Tue, 24 Nov 2026 13:00:00 GMT", now),
+            Some(now + chrono::Duration::hours(1))
+        );
+        assert_eq!(
+            parse_retry_after("999999999999", now),
+            Some(now + chrono::Duration::days(7))
+        );
+        assert_eq!(parse_retry_after("soon", now), None);
+    }
+
+    #[test]
+    fn the_client_builds_with_the_ring_provider() {
+        assert!(Fetcher::new(&Config::default()).is_ok());
+    }
+}

@@ -1,1 +1,384 @@
-//! Refreshing feeds: which are due, bounded concurrency, one outcome per feed.
+//! Refreshing feeds: every due feed fetched concurrently (a global bound and a per-host bound),
+//! parsed on blocking threads, written by one writer thread in one transaction per feed;
+//! one [`RefreshOutcome`] per feed.
+
+use crate::config::Config;
+use crate::error::StoreError;
+use crate::fetch::{Conditional, FetchResponse, Fetcher};
+use crate::model::{Feed, FeedId, ParsedFeed};
+use crate::store::{FetchRecord, Store};
+use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tokio::sync::{Semaphore, mpsc, oneshot};
+
+/// How a refresh runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefreshOptions {
+    /// Feeds fetched at once.
+    pub concurrency: usize,
+    /// Connections to one host at once.
+    pub per_host: usize,
+    /// Also fetch feeds disabled by a 410. Retry-After is honoured regardless.
+    pub force: bool,
+    /// Purge items that left their feed this many days ago (never unread or starred ones).
+    pub keep_days: Option<u32>,
+}
+
+impl RefreshOptions {
+    /// The options a config asks for.
+    pub fn from_config(config: &Config) -> RefreshOptions {
+        RefreshOptions {
+            concurrency: config.concurrency.max(1),
+            per_host: config.per_host.max(1),
+            force: false,
+            keep_days: Some(config.keep_days),
+        }
+    }
+}
+
+impl Default for RefreshOptions {
+    fn default() -> Self {
+        RefreshOptions::from_config(&Config::default())
+    }
+}
+
+/// What happened to one feed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FeedRefreshResult {
+    /// Fetched and parsed; `new_items` were not stored before.
+    Updated { new_items: usize },
+    /// The server said 304: nothing was parsed.
+    NotModified,
+    /// Why it failed (also stored on the feed).
+    Failed { error: String },
+    /// Not asked: the server said to come back later (Retry-After) or it keeps failing.
+    Skipped { until: DateTime<Utc> },
+}
+
+/// The result of refreshing one feed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefreshOutcome {
+    pub feed_id: FeedId,
+    pub url: String,
+    pub status: Option<u16>,
+    pub result: FeedRefreshResult,
+}
+
+/// Totals over a refresh, for the summary line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RefreshSummary {
+    pub updated: usize,
+    pub not_modified: usize,
+    pub failed: usize,
+    pub skipped: usize,
+    pub new_items: usize,
+}
+
+impl RefreshSummary {
+    pub fn of(outcomes: &[RefreshOutcome]) -> RefreshSummary {
+        let mut s = RefreshSummary::default();
+        for o in outcomes {
+            match &o.result {
+                FeedRefreshResult::Updated { new_items } => {
+                    s.updated += 1;
+                    s.new_items += new_items;
+                }
+                FeedRefreshResult::NotModified => s.not_modified += 1,
+                FeedRefreshResult::Failed { .. } => s.failed += 1,
+                FeedRefreshResult::Skipped { .. } => s.skipped += 1,
+            }
+        }
+        s
+    }
+}
+
+/// One write for the writer thread.
+struct WriteJob {
+    feed: FeedId,
+    now: DateTime<Utc>,
+    record: FetchRecord,
+    parsed: Option<ParsedFeed>,
+    reply: oneshot::Sender<Result<usize, String>>,
+}
+
+/// Owns the one write connection; applies jobs in arrival order.
+fn spawn_writer(db_path: PathBuf) -> Result<std::sync::mpsc::SyncSender<WriteJob>, StoreError> {
+    let mut store = Store::open(&db_path)?;
+    let (tx, rx) = std::sync::mpsc::sync_channel::<WriteJob>(64);
+    std::thread::Builder::new()
+        .name("kiosque-writer".into())
+        .spawn(move || {
+            for job in rx {
+                let result = store
+                    .record_fetch(job.feed, job.now, &job.record, job.parsed.as_ref())
+                    .map_err(|e| e.to_string());
+                let _ = job.reply.send(result);
+            }
+        })
+        .map_err(|e| StoreError::Open {
+            path: db_path.display().to_string(),
+            source: rusqlite::Error::ToSqlConversionFailure(Box::new(e)),
+        })?;
+    Ok(tx)
+}
+
+async fn write(
+    writer: &std::sync::mpsc::SyncSender<WriteJob>,
+    feed: FeedId,
+    record: FetchRecord,
+    parsed: Option<ParsedFeed>,
+) -> Result<usize, String> {
+    let (reply, answer) = oneshot::channel();
+    let job = WriteJob {
+        feed,
+        now: Utc::now(),
+        record,
+        parsed,
+        reply,
+    };
+    let writer = writer.clone();
+    // The channel is bounded: sending may block, so do it off the async threads.
+    tokio::task::spawn_blocking(move || writer.send(job))
+        .await
+        .map_err(|e| format!("writer task failed: {e}"))?
+        .map_err(|_| "the database writer stopped".to_string())?;
+    answer
+        .await
+        .map_err(|_| "the database writer stopped".to_string())?
+}
+
+/// Backoff for a feed that failed without a Retry-After: 2, 4, 8… minutes up to 2 hours.
+fn backoff_after_failure(feed: &Feed, now: DateTime<Utc>) -> DateTime<Utc> {
+    // `last_fetched` + `error` tell us it failed last time too; without a failure counter in
+    // the model, double the gap since the previous attempt.
+    let previous_gap = match (&feed.error, feed.last_fetched, feed.next_due) {
+        (Some(_), Some(last), Some(due)) if due > last => (due - last).num_seconds(),
+        _ => 60,
+    };
+    let gap = (previous_gap * 2).clamp(120, 7_200);
+    now + chrono::Duration::seconds(gap)
+}
+
+/// Fetch, parse and record one feed.
+async fn refresh_one(
+    feed: Feed,
+    fetcher: Fetcher,
+    writer: std::sync::mpsc::SyncSender<WriteJob>,
+) -> RefreshOutcome {
+    let conditional = Conditional {
+        etag: feed.etag.clone(),
+        last_modified: feed.last_modified.clone(),
+    };
+    let outcome = |status: Option<u16>, result: FeedRefreshResult| RefreshOutcome {
+        feed_id: feed.id,
+        url: feed.url.clone(),
+        status,
+        result,
+    };
+    let now = Utc::now();
+    let response = match fetcher.get(&feed.url, &conditional).await {
+        Ok(r) => r,
+        Err(e) => {
+            let error = e.to_string();
+            let record = FetchRecord {
+                error: Some(error.clone()),
+                next_due: Some(backoff_after_failure(&feed, now)),
+                ..Default::default()
+            };
+            return match write(&writer, feed.id, record, None).await {
+                Ok(_) => outcome(None, FeedRefreshResult::Failed { error }),
+                Err(w) => outcome(None, FeedRefreshResult::Failed { error: w }),
+            };
+        }
+    };
+    let status = Some(response.status);
+    let (record, parsed) = interpret(&feed, response, now).await;
+    let failed = record.error.clone();
+    match write(&writer, feed.id, record, parsed).await {
+        Err(e) => outcome(status, FeedRefreshResult::Failed { error: e }),
+        Ok(_) if failed.is_some() => outcome(
+            status,
+            FeedRefreshResult::Failed {
+                error: failed.unwrap_or_default(),
+            },
+        ),
+        Ok(_) if status == Some(304) => outcome(status, FeedRefreshResult::NotModified),
+        Ok(new_items) => outcome(status, FeedRefreshResult::Updated { new_items }),
+    }
+}
+
+/// Map an HTTP answer to what is recorded on the feed (and the parsed document, if any).
+async fn interpret(
+    feed: &Feed,
+    response: FetchResponse,
+    now: DateTime<Utc>,
+) -> (FetchRecord, Option<ParsedFeed>) {
+    let status = response.status;
+    let moved_to = response
+        .moved_permanently
+        .then(|| response.final_url.to_string());
+    let failed = |error: String, next_due: Option<DateTime<Utc>>, disable: bool| FetchRecord {
+        status: Some(status),
+        error: Some(error),
+        next_due,
+        disable,
+        moved_to: moved_to.clone(),
+        ..Default::default()
+    };
+    match status {
+        304 => (
+            FetchRecord {
+                status: Some(304),
+                moved_to: moved_to.clone(),
+                ..Default::default()
+            },
+            None,
+        ),
+        200..=299 => {
+            let url = response.final_url.clone();
+            let content_type = response.content_type.clone();
+            let body = response.body;
+            let parsed = tokio::task::spawn_blocking(move || {
+                crate::feed::parse_feed(&body, content_type.as_deref(), &url)
+            })
+            .await;
+            match parsed {
+                Ok(Ok(doc)) => (
+                    FetchRecord {
+                        status: Some(status),
+                        etag: response.etag,
+                        last_modified: response.last_modified,
+                        moved_to,
+                        ..Default::default()
+                    },
+                    Some(doc),
+                ),
+                // No validators saved: the next refresh must download and parse again.
+                Ok(Err(e)) => (failed(e.to_string(), None, false), None),
+                Err(e) => (
+                    failed(format!("the feed parser crashed: {e}"), None, false),
+                    None,
+                ),
+            }
+        }
+        410 => (
+            failed(
+                "HTTP 410 Gone: the feed was removed; it is no longer fetched (remove it, or `refresh` again with a new URL)".into(),
+                None,
+                true,
+            ),
+            None,
+        ),
+        429 | 503 => {
+            let until = response
+                .retry_after
+                .unwrap_or_else(|| backoff_after_failure(feed, now));
+            let reason = if status == 429 {
+                "Too Many Requests"
+            } else {
+                "Service Unavailable"
+            };
+            (
+                failed(
+                    format!(
+                        "HTTP {status} {reason}: not asked again before {}",
+                        until.format("%Y-%m-%d %H:%M:%S UTC")
+                    ),
+                    Some(until),
+                    false,
+                ),
+                None,
+            )
+        }
+        _ => {
+            let reason = reqwest::StatusCode::from_u16(status)
+                .ok()
+                .and_then(|s| s.canonical_reason())
+                .unwrap_or("");
+            let next_due = (status >= 500).then(|| backoff_after_failure(feed, now));
+            (
+                failed(format!("HTTP {status} {reason}").trim().to_string(), next_due, false),
+                None,
+            )
+        }
+    }
+}
+
+/// Refresh `feeds` (all of them, or those due). Outcomes are also sent to `progress` as each
+/// feed finishes. Errors only when the database cannot be opened for writing.
+pub async fn refresh_feeds(
+    db_path: &Path,
+    fetcher: &Fetcher,
+    feeds: Vec<Feed>,
+    opts: &RefreshOptions,
+    progress: Option<mpsc::UnboundedSender<RefreshOutcome>>,
+) -> Result<Vec<RefreshOutcome>, StoreError> {
+    let writer = spawn_writer(db_path.to_path_buf())?;
+    let global = Arc::new(Semaphore::new(opts.concurrency.max(1)));
+    let mut per_host: HashMap<String, Arc<Semaphore>> = HashMap::new();
+    let now = Utc::now();
+    let mut outcomes = Vec::with_capacity(feeds.len());
+    let mut tasks = tokio::task::JoinSet::new();
+    for feed in feeds {
+        if feed.disabled && !opts.force {
+            continue;
+        }
+        if let Some(until) = feed.next_due.filter(|due| *due > now) {
+            let outcome = RefreshOutcome {
+                feed_id: feed.id,
+                url: feed.url.clone(),
+                status: feed.status,
+                result: FeedRefreshResult::Skipped { until },
+            };
+            if let Some(p) = &progress {
+                let _ = p.send(outcome.clone());
+            }
+            outcomes.push(outcome);
+            continue;
+        }
+        let host = url::Url::parse(&feed.url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string))
+            .unwrap_or_default();
+        let host_limit = per_host
+            .entry(host)
+            .or_insert_with(|| Arc::new(Semaphore::new(opts.per_host.max(1))))
+            .clone();
+        let global = global.clone();
+        let fetcher = fetcher.clone();
+        let writer = writer.clone();
+        let progress = progress.clone();
+        tasks.spawn(async move {
+            // Host first: a slow host then holds only its own slots, not the global ones.
+            let _host = host_limit.acquire_owned().await;
+            let _slot = global.acquire_owned().await;
+            let outcome = refresh_one(feed, fetcher, writer).await;
+            if let Some(p) = &progress {
+                let _ = p.send(outcome.clone());
+            }
+            outcome
+        });
+    }
+    while let Some(done) = tasks.join_next().await {
+        match done {
+            Ok(outcome) => outcomes.push(outcome),
+            Err(e) => tracing::error!("a refresh task failed: {e}"),
+        }
+    }
+    drop(writer);
+    if let Some(days) = opts.keep_days {
+        let path = db_path.to_path_buf();
+        let purged = tokio::task::spawn_blocking(move || {
+            Store::open(&path).and_then(|mut s| s.purge_old_items(Utc::now(), days))
+        })
+        .await;
+        match purged {
+            Ok(Ok(n)) if n > 0 => tracing::info!("purged {n} old items"),
+            Ok(Err(e)) => tracing::warn!("purging old items failed: {e}"),
+            _ => {}
+        }
+    }
+    Ok(outcomes)
+}

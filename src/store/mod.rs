@@ -1,1 +1,865 @@
-//! SQLite store.
+//! The SQLite store: subscriptions, items and their read/star state, the article cache.
+//! WAL mode, numbered migrations (`PRAGMA user_version`), every change in one transaction.
+//! Blocking (rusqlite): async code calls it from a blocking thread.
+
+mod migrations;
+
+use crate::article::Article;
+use crate::error::{StoreError, sql};
+use crate::model::{Enclosure, Feed, FeedId, Item, ItemId, ItemSummary, ParsedFeed};
+use crate::text::fold_for_search;
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params, params_from_iter};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// How long a writer waits for another one before giving up with [`StoreError::Locked`].
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Which items a list shows. The empty filter is "All".
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ItemFilter {
+    pub feed: Option<FeedId>,
+    pub unread_only: bool,
+    pub starred_only: bool,
+    /// A substring of the title or the feed title, matched case- and accent-insensitively.
+    pub search: Option<String>,
+}
+
+/// A new subscription.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NewFeed {
+    pub url: String,
+    /// Given by the user (locked) or taken from the feed at `add`.
+    pub title: Option<String>,
+    pub title_is_users: bool,
+    pub site_url: Option<String>,
+    pub tags: Vec<String>,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+}
+
+/// What one fetch of a feed found, to record on the feed row.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FetchRecord {
+    pub status: Option<u16>,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    /// Set when the fetch or the parse failed.
+    pub error: Option<String>,
+    /// Not to be fetched again before this (Retry-After, backoff).
+    pub next_due: Option<DateTime<Utc>>,
+    /// 410 Gone: stop fetching.
+    pub disable: bool,
+    /// A permanent redirect (301/308) to this URL.
+    pub moved_to: Option<String>,
+}
+
+/// The SQLite store. One `Store` is one connection; open one per thread.
+pub struct Store {
+    conn: Connection,
+    path: Option<PathBuf>,
+}
+
+fn ts(t: DateTime<Utc>) -> i64 {
+    t.timestamp()
+}
+
+fn from_ts(secs: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp(secs, 0).unwrap_or_default()
+}
+
+fn map_open_error(path: &Path, source: rusqlite::Error) -> StoreError {
+    if is_busy(&source) {
+        StoreError::Locked {
+            path: path.display().to_string(),
+        }
+    } else {
+        StoreError::Open {
+            path: path.display().to_string(),
+            source,
+        }
+    }
+}
+
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
+}
+
+impl Store {
+    /// Open (creating if needed) the database at `path` and bring its schema up to date.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| map_open_error(path, e))?;
+        let mut store = Store {
+            conn,
+            path: Some(path.to_path_buf()),
+        };
+        store.configure().map_err(|e| map_open_error(path, e))?;
+        migrations::migrate(&mut store.conn, path)?;
+        Ok(store)
+    }
+
+    /// A private in-memory database (tests).
+    pub fn open_in_memory() -> Result<Store, StoreError> {
+        let conn = Connection::open_in_memory().map_err(sql("opening an in-memory database"))?;
+        let mut store = Store { conn, path: None };
+        store
+            .configure()
+            .map_err(sql("configuring an in-memory database"))?;
+        migrations::migrate(&mut store.conn, Path::new(":memory:"))?;
+        Ok(store)
+    }
+
+    fn configure(&mut self) -> Result<(), rusqlite::Error> {
+        self.conn.busy_timeout(BUSY_TIMEOUT)?;
+        // journal_mode answers with a row; WAL stays set in the file once set.
+        let _mode: String = self
+            .conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        self.conn.execute_batch(
+            "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;",
+        )?;
+        Ok(())
+    }
+
+    /// Where the database lives (`None` in memory).
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    fn map_write(&self, doing: &'static str) -> impl FnOnce(rusqlite::Error) -> StoreError + '_ {
+        move |source| {
+            if is_busy(&source) {
+                StoreError::Locked {
+                    path: self
+                        .path
+                        .as_ref()
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_else(|| ":memory:".into()),
+                }
+            } else {
+                StoreError::Sqlite { doing, source }
+            }
+        }
+    }
+
+    // ---- feeds ------------------------------------------------------------------------------
+
+    /// Subscribe. Fails with [`StoreError::AlreadySubscribed`] when the URL is already there.
+    pub fn add_feed(&mut self, new: &NewFeed, now: DateTime<Utc>) -> Result<FeedId, StoreError> {
+        let title = new.title.clone().unwrap_or_default();
+        let tags = serde_json::to_string(&new.tags).unwrap_or_else(|_| "[]".into());
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(sql("starting a transaction"))?;
+        let exists: Option<i64> = tx
+            .query_row("SELECT id FROM feeds WHERE url = ?1", [&new.url], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(sql("looking up a feed"))?;
+        if exists.is_some() {
+            return Err(StoreError::AlreadySubscribed {
+                url: new.url.clone(),
+            });
+        }
+        tx.execute(
+            "INSERT INTO feeds (url, title, title_locked, search_title, site_url, tags, etag,
+                                last_modified, added_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                new.url,
+                title,
+                new.title_is_users,
+                fold_for_search(&title),
+                new.site_url,
+                tags,
+                new.etag,
+                new.last_modified,
+                ts(now)
+            ],
+        )
+        .map_err(sql("adding a feed"))?;
+        let id = FeedId(tx.last_insert_rowid());
+        tx.commit().map_err(sql("committing a new feed"))?;
+        Ok(id)
+    }
+
+    /// Unsubscribe; its items go too.
+    pub fn remove_feed(&mut self, id: FeedId) -> Result<(), StoreError> {
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(sql("starting a transaction"))?;
+        tx.execute("DELETE FROM items WHERE feed_id = ?1", [id.0])
+            .map_err(sql("deleting a feed's items"))?;
+        let n = tx
+            .execute("DELETE FROM feeds WHERE id = ?1", [id.0])
+            .map_err(sql("deleting a feed"))?;
+        if n == 0 {
+            return Err(StoreError::NoSuchFeed {
+                what: id.to_string(),
+            });
+        }
+        tx.commit().map_err(sql("committing a removal"))?;
+        Ok(())
+    }
+
+    const FEED_COLUMNS: &'static str = "f.id, f.url, f.title, f.site_url, f.tags, f.etag, \
+        f.last_modified, f.last_fetched, f.status, f.error, f.next_due, f.disabled, \
+        (SELECT count(*) FROM items i WHERE i.feed_id = f.id AND i.read = 0), \
+        (SELECT count(*) FROM items i WHERE i.feed_id = f.id)";
+
+    fn feed_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Feed> {
+        let tags: String = r.get(4)?;
+        Ok(Feed {
+            id: FeedId(r.get(0)?),
+            url: r.get(1)?,
+            title: r.get(2)?,
+            site_url: r.get(3)?,
+            tags: serde_json::from_str(&tags).unwrap_or_default(),
+            etag: r.get(5)?,
+            last_modified: r.get(6)?,
+            last_fetched: r.get::<_, Option<i64>>(7)?.map(from_ts),
+            status: r
+                .get::<_, Option<i64>>(8)?
+                .and_then(|s| u16::try_from(s).ok()),
+            error: r.get(9)?,
+            next_due: r.get::<_, Option<i64>>(10)?.map(from_ts),
+            disabled: r.get(11)?,
+            unread: r.get(12)?,
+            total: r.get(13)?,
+        })
+    }
+
+    /// Every subscription, by title, with unread and total counts.
+    pub fn feeds(&self) -> Result<Vec<Feed>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {} FROM feeds f ORDER BY f.search_title, f.id",
+                Self::FEED_COLUMNS
+            ))
+            .map_err(sql("listing feeds"))?;
+        let rows = stmt
+            .query_map([], Self::feed_from_row)
+            .map_err(sql("listing feeds"))?;
+        rows.collect::<Result<_, _>>().map_err(sql("reading feeds"))
+    }
+
+    /// One subscription by id.
+    pub fn feed(&self, id: FeedId) -> Result<Feed, StoreError> {
+        self.conn
+            .query_row(
+                &format!("SELECT {} FROM feeds f WHERE f.id = ?1", Self::FEED_COLUMNS),
+                [id.0],
+                Self::feed_from_row,
+            )
+            .optional()
+            .map_err(sql("reading a feed"))?
+            .ok_or(StoreError::NoSuchFeed {
+                what: id.to_string(),
+            })
+    }
+
+    /// A subscription by its URL or its numeric id.
+    pub fn find_feed(&self, url_or_id: &str) -> Result<Feed, StoreError> {
+        let by_url: Option<i64> = self
+            .conn
+            .query_row("SELECT id FROM feeds WHERE url = ?1", [url_or_id], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(sql("looking up a feed"))?;
+        if let Some(id) = by_url {
+            return self.feed(FeedId(id));
+        }
+        match url_or_id.trim().parse::<i64>() {
+            Ok(id) => self.feed(FeedId(id)),
+            Err(_) => Err(StoreError::NoSuchFeed {
+                what: url_or_id.to_string(),
+            }),
+        }
+    }
+
+    /// Record one fetch of a feed and, when it brought a document, upsert its items: all in one
+    /// transaction. Returns how many items were new. Read/star state is never touched.
+    pub fn record_fetch(
+        &mut self,
+        feed: FeedId,
+        now: DateTime<Utc>,
+        record: &FetchRecord,
+        parsed: Option<&ParsedFeed>,
+    ) -> Result<usize, StoreError> {
+        let busy_path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(sql("starting a transaction"))?;
+        let failed = record.error.is_some();
+        tx.execute(
+            "UPDATE feeds SET
+                status = ?2,
+                etag = CASE WHEN ?3 IS NOT NULL THEN ?3 ELSE etag END,
+                last_modified = CASE WHEN ?4 IS NOT NULL THEN ?4 ELSE last_modified END,
+                error = ?5,
+                next_due = ?6,
+                disabled = CASE WHEN ?7 THEN 1 ELSE disabled END,
+                failures = CASE WHEN ?8 THEN failures + 1 ELSE 0 END,
+                last_fetched = ?9
+             WHERE id = ?1",
+            params![
+                feed.0,
+                record.status,
+                record.etag,
+                record.last_modified,
+                record.error,
+                record.next_due.map(ts),
+                record.disable,
+                failed,
+                ts(now),
+            ],
+        )
+        .map_err(|source| match &busy_path {
+            Some(p) if is_busy(&source) => StoreError::Locked {
+                path: p.display().to_string(),
+            },
+            _ => StoreError::Sqlite {
+                doing: "recording a fetch",
+                source,
+            },
+        })?;
+        if let Some(moved) = &record.moved_to {
+            // Another subscription may already use the new URL: keep both rather than fail.
+            let taken: Option<i64> = tx
+                .query_row("SELECT id FROM feeds WHERE url = ?1", [moved], |r| r.get(0))
+                .optional()
+                .map_err(sql("checking a moved feed's URL"))?;
+            if taken.is_none() {
+                tx.execute(
+                    "UPDATE feeds SET url = ?2 WHERE id = ?1",
+                    params![feed.0, moved],
+                )
+                .map_err(sql("updating a moved feed's URL"))?;
+            }
+        }
+        let mut new_items = 0;
+        if let Some(doc) = parsed {
+            if let Some(title) = doc.title.as_deref().filter(|t| !t.is_empty()) {
+                tx.execute(
+                    "UPDATE feeds SET title = ?2, search_title = ?3 WHERE id = ?1 AND title_locked = 0",
+                    params![feed.0, title, fold_for_search(title)],
+                )
+                .map_err(sql("updating a feed's title"))?;
+            }
+            if let Some(site) = &doc.site_url {
+                tx.execute(
+                    "UPDATE feeds SET site_url = ?2 WHERE id = ?1",
+                    params![feed.0, site],
+                )
+                .map_err(sql("updating a feed's site"))?;
+            }
+            let now_ts = ts(now);
+            let mut insert = tx
+                .prepare_cached(
+                    "INSERT INTO items (feed_id, dedupe_key, title, search_title, url, author,
+                        published, first_seen, sort_time, last_seen, summary_html, content_html,
+                        enclosures)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?8, ?10, ?11, ?12)
+                     ON CONFLICT (feed_id, dedupe_key) DO NOTHING",
+                )
+                .map_err(sql("preparing an item insert"))?;
+            let mut update = tx
+                .prepare_cached(
+                    "UPDATE items SET title = ?3, search_title = ?4, url = ?5, author = ?6,
+                        published = ?7,
+                        sort_time = CASE WHEN ?7 IS NULL THEN sort_time ELSE min(?7, first_seen) END,
+                        last_seen = ?8, summary_html = ?9, content_html = ?10, enclosures = ?11
+                     WHERE feed_id = ?1 AND dedupe_key = ?2",
+                )
+                .map_err(sql("preparing an item update"))?;
+            for item in &doc.items {
+                let published = item.published.map(ts);
+                // A date in the future would pin an item to the top: never sort after first-seen.
+                let sort_time = published.map_or(now_ts, |p| p.min(now_ts));
+                let enclosures =
+                    serde_json::to_string(&item.enclosures).unwrap_or_else(|_| "[]".into());
+                let search = fold_for_search(&item.title);
+                let inserted = insert
+                    .execute(params![
+                        feed.0,
+                        item.dedupe_key,
+                        item.title,
+                        search,
+                        item.url,
+                        item.author,
+                        published,
+                        now_ts,
+                        sort_time,
+                        item.summary_html,
+                        item.content_html,
+                        enclosures,
+                    ])
+                    .map_err(sql("inserting an item"))?;
+                if inserted == 1 {
+                    new_items += 1;
+                } else {
+                    update
+                        .execute(params![
+                            feed.0,
+                            item.dedupe_key,
+                            item.title,
+                            search,
+                            item.url,
+                            item.author,
+                            published,
+                            now_ts,
+                            item.summary_html,
+                            item.content_html,
+                            enclosures,
+                        ])
+                        .map_err(sql("updating an item"))?;
+                }
+            }
+        }
+        tx.commit().map_err(sql("committing a refresh"))?;
+        Ok(new_items)
+    }
+
+    /// Delete items that left their feed more than `keep_days` ago, unless starred or unread.
+    pub fn purge_old_items(
+        &mut self,
+        now: DateTime<Utc>,
+        keep_days: u32,
+    ) -> Result<usize, StoreError> {
+        let cutoff = ts(now) - i64::from(keep_days) * 86_400;
+        self.conn
+            .execute(
+                "DELETE FROM items WHERE read = 1 AND starred = 0 AND last_seen < ?1",
+                [cutoff],
+            )
+            .map_err(self.map_write("purging old items"))
+    }
+
+    // ---- items ------------------------------------------------------------------------------
+
+    /// The WHERE clause and its parameters for a filter (items aliased `i`, feeds `f`).
+    fn filter_sql(filter: &ItemFilter) -> (String, Vec<rusqlite::types::Value>) {
+        use rusqlite::types::Value;
+        let mut clauses = vec!["1 = 1".to_string()];
+        let mut values = Vec::new();
+        if let Some(feed) = filter.feed {
+            values.push(Value::Integer(feed.0));
+            clauses.push(format!("i.feed_id = ?{}", values.len()));
+        }
+        if filter.unread_only {
+            clauses.push("i.read = 0".into());
+        }
+        if filter.starred_only {
+            clauses.push("i.starred = 1".into());
+        }
+        if let Some(search) = filter
+            .search
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            let folded = fold_for_search(search)
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            values.push(Value::Text(format!("%{folded}%")));
+            let n = values.len();
+            clauses.push(format!(
+                "(i.search_title LIKE ?{n} ESCAPE '\\' OR f.search_title LIKE ?{n} ESCAPE '\\')"
+            ));
+        }
+        (clauses.join(" AND "), values)
+    }
+
+    const SUMMARY_COLUMNS: &'static str =
+        "i.id, i.feed_id, f.title, i.title, i.url, i.sort_time, i.read, i.starred";
+
+    fn summary_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ItemSummary> {
+        Ok(ItemSummary {
+            id: ItemId(r.get(0)?),
+            feed_id: FeedId(r.get(1)?),
+            feed_title: r.get(2)?,
+            title: r.get(3)?,
+            url: r.get(4)?,
+            published: from_ts(r.get(5)?),
+            read: r.get(6)?,
+            starred: r.get(7)?,
+        })
+    }
+
+    /// How many items a filter selects.
+    pub fn count_items(&self, filter: &ItemFilter) -> Result<usize, StoreError> {
+        let (clause, values) = Self::filter_sql(filter);
+        let join = if filter.search.is_some() {
+            "JOIN feeds f ON f.id = i.feed_id"
+        } else {
+            ""
+        };
+        let n: i64 = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT count(*) FROM items i {join} WHERE {clause}"
+            ))
+            .map_err(sql("counting items"))?
+            .query_row(params_from_iter(values), |r| r.get(0))
+            .map_err(sql("counting items"))?;
+        Ok(usize::try_from(n).unwrap_or(0))
+    }
+
+    /// A page of headlines, newest first.
+    pub fn items(
+        &self,
+        filter: &ItemFilter,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Vec<ItemSummary>, StoreError> {
+        let (clause, mut values) = Self::filter_sql(filter);
+        values.push(rusqlite::types::Value::Integer(
+            i64::try_from(limit).unwrap_or(i64::MAX),
+        ));
+        values.push(rusqlite::types::Value::Integer(
+            i64::try_from(offset).unwrap_or(i64::MAX),
+        ));
+        let n = values.len();
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {} FROM items i JOIN feeds f ON f.id = i.feed_id WHERE {clause}
+                 ORDER BY i.sort_time DESC, i.id DESC LIMIT ?{} OFFSET ?{n}",
+                Self::SUMMARY_COLUMNS,
+                n - 1
+            ))
+            .map_err(sql("listing items"))?;
+        let rows = stmt
+            .query_map(params_from_iter(values), Self::summary_from_row)
+            .map_err(sql("listing items"))?;
+        rows.collect::<Result<_, _>>().map_err(sql("reading items"))
+    }
+
+    /// Where an item stands in a filtered list (0-based), or `None` if the filter excludes it.
+    pub fn item_position(
+        &self,
+        filter: &ItemFilter,
+        id: ItemId,
+    ) -> Result<Option<usize>, StoreError> {
+        let key: Option<(i64, i64)> = self
+            .conn
+            .query_row(
+                "SELECT sort_time, id FROM items WHERE id = ?1",
+                [id.0],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(sql("locating an item"))?;
+        let Some((time, item_id)) = key else {
+            return Ok(None);
+        };
+        let (clause, mut values) = Self::filter_sql(filter);
+        values.push(rusqlite::types::Value::Integer(item_id));
+        let n = values.len();
+        let included: bool = self
+            .conn
+            .query_row(
+                &format!(
+                    "SELECT EXISTS(SELECT 1 FROM items i JOIN feeds f ON f.id = i.feed_id
+                     WHERE {clause} AND i.id = ?{n})"
+                ),
+                params_from_iter(values.clone()),
+                |r| r.get(0),
+            )
+            .map_err(sql("locating an item"))?;
+        if !included {
+            return Ok(None);
+        }
+        values.pop();
+        values.push(rusqlite::types::Value::Integer(time));
+        values.push(rusqlite::types::Value::Integer(item_id));
+        let n = values.len();
+        let before: i64 = self
+            .conn
+            .query_row(
+                &format!(
+                    "SELECT count(*) FROM items i JOIN feeds f ON f.id = i.feed_id WHERE {clause}
+                     AND (i.sort_time > ?{} OR (i.sort_time = ?{} AND i.id > ?{n}))",
+                    n - 1,
+                    n - 1
+                ),
+                params_from_iter(values),
+                |r| r.get(0),
+            )
+            .map_err(sql("locating an item"))?;
+        Ok(usize::try_from(before).ok())
+    }
+
+    /// The next unread item after `from` in list order (`forward`: older, down the list) or
+    /// before it, with its position in the filtered list. Without `from`, the first (or last).
+    pub fn next_unread(
+        &self,
+        filter: &ItemFilter,
+        from: Option<ItemId>,
+        forward: bool,
+    ) -> Result<Option<(usize, ItemSummary)>, StoreError> {
+        let anchor: Option<(i64, i64)> = match from {
+            Some(id) => self
+                .conn
+                .query_row(
+                    "SELECT sort_time, id FROM items WHERE id = ?1",
+                    [id.0],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()
+                .map_err(sql("locating an item"))?,
+            None => None,
+        };
+        let unread_filter = ItemFilter {
+            unread_only: true,
+            ..filter.clone()
+        };
+        let (clause, mut values) = Self::filter_sql(&unread_filter);
+        let mut where_clause = clause;
+        if let Some((time, id)) = anchor {
+            values.push(rusqlite::types::Value::Integer(time));
+            values.push(rusqlite::types::Value::Integer(id));
+            let n = values.len();
+            let cmp = if forward { "<" } else { ">" };
+            where_clause.push_str(&format!(
+                " AND (i.sort_time {cmp} ?{a} OR (i.sort_time = ?{a} AND i.id {cmp} ?{n}))",
+                a = n - 1
+            ));
+        }
+        let order = if forward { "DESC" } else { "ASC" };
+        let found = self
+            .conn
+            .query_row(
+                &format!(
+                    "SELECT {} FROM items i JOIN feeds f ON f.id = i.feed_id WHERE {where_clause}
+                     ORDER BY i.sort_time {order}, i.id {order} LIMIT 1",
+                    Self::SUMMARY_COLUMNS
+                ),
+                params_from_iter(values),
+                Self::summary_from_row,
+            )
+            .optional()
+            .map_err(sql("finding the next unread item"))?;
+        match found {
+            Some(item) => {
+                let pos = self.item_position(filter, item.id)?;
+                Ok(pos.map(|p| (p, item)))
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// One whole item, with its HTML bodies.
+    pub fn item(&self, id: ItemId) -> Result<Item, StoreError> {
+        self.conn
+            .query_row(
+                &format!(
+                    "SELECT {}, i.author, i.summary_html, i.content_html, i.enclosures
+                     FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.id = ?1",
+                    Self::SUMMARY_COLUMNS
+                ),
+                [id.0],
+                |r| {
+                    let enclosures: String = r.get(11)?;
+                    Ok(Item {
+                        summary: Self::summary_from_row(r)?,
+                        author: r.get(8)?,
+                        summary_html: r.get(9)?,
+                        content_html: r.get(10)?,
+                        enclosures: serde_json::from_str::<Vec<Enclosure>>(&enclosures)
+                            .unwrap_or_default(),
+                    })
+                },
+            )
+            .optional()
+            .map_err(sql("reading an item"))?
+            .ok_or(StoreError::NoSuchItem { id: id.0 })
+    }
+
+    fn set_flag(&mut self, column: &str, ids: &[ItemId], value: bool) -> Result<(), StoreError> {
+        let now = Utc::now().timestamp();
+        let busy_path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(sql("starting a transaction"))?;
+        {
+            let statement = if column == "read" {
+                "UPDATE items SET read = ?2, read_at = CASE WHEN ?2 THEN ?3 ELSE NULL END WHERE id = ?1"
+            } else {
+                "UPDATE items SET starred = ?2 WHERE id = ?1"
+            };
+            let mut stmt = tx
+                .prepare_cached(statement)
+                .map_err(sql("preparing a state change"))?;
+            for id in ids {
+                let n = if column == "read" {
+                    stmt.execute(params![id.0, value, now])
+                } else {
+                    stmt.execute(params![id.0, value])
+                }
+                .map_err(|source| match &busy_path {
+                    Some(p) if is_busy(&source) => StoreError::Locked {
+                        path: p.display().to_string(),
+                    },
+                    _ => StoreError::Sqlite {
+                        doing: "changing an item's state",
+                        source,
+                    },
+                })?;
+                if n == 0 {
+                    return Err(StoreError::NoSuchItem { id: id.0 });
+                }
+            }
+        }
+        tx.commit().map_err(sql("committing a state change"))?;
+        Ok(())
+    }
+
+    /// Mark items read or unread (all or none: an unknown id changes nothing).
+    pub fn set_read(&mut self, ids: &[ItemId], read: bool) -> Result<(), StoreError> {
+        self.set_flag("read", ids, read)
+    }
+
+    /// Star or unstar items (all or none).
+    pub fn set_starred(&mut self, ids: &[ItemId], starred: bool) -> Result<(), StoreError> {
+        self.set_flag("starred", ids, starred)
+    }
+
+    /// Mark every unread item a filter selects as read; returns the ids changed (for undo).
+    pub fn mark_all_read(&mut self, filter: &ItemFilter) -> Result<Vec<ItemId>, StoreError> {
+        let unread = ItemFilter {
+            unread_only: true,
+            ..filter.clone()
+        };
+        let (clause, values) = Self::filter_sql(&unread);
+        let now = Utc::now().timestamp();
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(sql("starting a transaction"))?;
+        let ids: Vec<ItemId> = {
+            let mut stmt = tx
+                .prepare(&format!(
+                    "SELECT i.id FROM items i JOIN feeds f ON f.id = i.feed_id WHERE {clause}"
+                ))
+                .map_err(sql("selecting items to mark read"))?;
+            let rows = stmt
+                .query_map(params_from_iter(values), |r| Ok(ItemId(r.get(0)?)))
+                .map_err(sql("selecting items to mark read"))?;
+            rows.collect::<Result<_, _>>()
+                .map_err(sql("selecting items to mark read"))?
+        };
+        {
+            let mut stmt = tx
+                .prepare_cached("UPDATE items SET read = 1, read_at = ?2 WHERE id = ?1")
+                .map_err(sql("marking items read"))?;
+            for id in &ids {
+                stmt.execute(params![id.0, now])
+                    .map_err(sql("marking items read"))?;
+            }
+        }
+        tx.commit().map_err(sql("committing a bulk mark"))?;
+        Ok(ids)
+    }
+
+    /// Unread items over all feeds.
+    pub fn unread_total(&self) -> Result<i64, StoreError> {
+        self.conn
+            .query_row("SELECT count(*) FROM items WHERE read = 0", [], |r| {
+                r.get(0)
+            })
+            .map_err(sql("counting unread items"))
+    }
+
+    // ---- article cache ----------------------------------------------------------------------
+
+    /// The cached article for a page URL, if any.
+    pub fn cached_article(&self, url: &str) -> Result<Option<Article>, StoreError> {
+        let json: Option<String> = self
+            .conn
+            .query_row("SELECT json FROM articles WHERE url = ?1", [url], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(sql("reading the article cache"))?;
+        // An entry written by another version that no longer reads is a cache miss, not an error.
+        Ok(json.and_then(|j| serde_json::from_str(&j).ok()))
+    }
+
+    /// Cache an article under its page URL (replacing an older copy).
+    pub fn cache_article(&mut self, url: &str, article: &Article) -> Result<(), StoreError> {
+        let json = serde_json::to_string(article).unwrap_or_default();
+        self.conn
+            .execute(
+                "INSERT INTO articles (url, json, fetched_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (url) DO UPDATE SET json = excluded.json, fetched_at = excluded.fetched_at",
+                params![url, json, Utc::now().timestamp()],
+            )
+            .map_err(self.map_write("caching an article"))?;
+        Ok(())
+    }
+
+    /// Fill a feed with `n` synthetic items in one transaction (benchmarks and tests).
+    pub fn insert_test_items(&mut self, feed: FeedId, n: usize) -> Result<(), StoreError> {
+        let base = Utc::now().timestamp();
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(sql("starting a transaction"))?;
+        {
+            let mut stmt = tx
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO items (feed_id, dedupe_key, title, search_title, url,
+                        published, first_seen, sort_time, last_seen, summary_html)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?6, ?6, ?7)",
+                )
+                .map_err(sql("preparing test items"))?;
+            for i in 0..n {
+                let title = format!("Synthetic headline number {i} about something new");
+                let t = base - i64::try_from(i).unwrap_or(0) * 60;
+                stmt.execute(params![
+                    feed.0,
+                    format!("test-{i}"),
+                    title,
+                    fold_for_search(&title),
+                    format!("http://127.0.0.1/item/{i}"),
+                    t,
+                    format!("<p>Body of synthetic item {i}.</p>"),
+                ])
+                .map_err(sql("inserting test items"))?;
+            }
+        }
+        tx.commit().map_err(sql("committing test items"))?;
+        Ok(())
+    }
+
+    /// `PRAGMA integrity_check` answers "ok".
+    pub fn integrity_ok(&self) -> Result<bool, StoreError> {
+        let answer: String = self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .map_err(sql("checking integrity"))?;
+        Ok(answer == "ok")
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,49 @@
+//! Numbered schema migrations, applied in order inside one transaction each; the schema
+//! version lives in `PRAGMA user_version`.
+
+use crate::error::StoreError;
+use rusqlite::Connection;
+use std::path::Path;
+
+/// Migration N (1-based) brings the schema from version N-1 to N.
+const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_initial.sql")];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Bring the database up to [`SCHEMA_VERSION`]; refuse one written by a newer kiosque.
+pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
+    let locked = |source: rusqlite::Error| match source.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+            StoreError::Locked {
+                path: path.display().to_string(),
+            }
+        }
+        _ => StoreError::Sqlite {
+            doing: "migrating the schema",
+            source,
+        },
+    };
+    let current: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(locked)?;
+    if current > SCHEMA_VERSION {
+        return Err(StoreError::TooNew {
+            found: current,
+            known: SCHEMA_VERSION,
+        });
+    }
+    for (index, script) in MIGRATIONS
+        .iter()
+        .enumerate()
+        .skip(usize::try_from(current).unwrap_or(0))
+    {
+        let version = index as i64 + 1;
+        let tx = conn.transaction().map_err(locked)?;
+        tx.execute_batch(script).map_err(locked)?;
+        tx.pragma_update(None, "user_version", version)
+            .map_err(locked)?;
+        tx.commit().map_err(locked)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,267 @@
+//! Store unit tests: migrations, upserts, read state, filters, paging, cache.
+
+use super::*;
+use crate::model::{ParsedFeed, ParsedItem};
+use chrono::TimeZone;
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap()
+}
+
+fn item(key: &str, title: &str, hours_ago: i64) -> ParsedItem {
+    ParsedItem {
+        dedupe_key: key.into(),
+        title: title.into(),
+        url: Some(format!("https://example.org/{key}")),
+        author: None,
+        published: Some(now() - chrono::Duration::hours(hours_ago)),
+        summary_html: Some("<p>hi</p>".into()),
+        content_html: None,
+        enclosures: vec![],
+    }
+}
+
+fn feed_with(store: &mut Store, url: &str, items: Vec<ParsedItem>) -> FeedId {
+    let id = store
+        .add_feed(
+            &NewFeed {
+                url: url.into(),
+                ..Default::default()
+            },
+            now(),
+        )
+        .unwrap();
+    let doc = ParsedFeed {
+        title: Some(format!("Feed {url}")),
+        site_url: None,
+        items,
+    };
+    store
+        .record_fetch(id, now(), &FetchRecord::default(), Some(&doc))
+        .unwrap();
+    id
+}
+
+#[test]
+fn migrates_a_fresh_file_and_reopens_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kiosque.db");
+    {
+        let mut s = Store::open(&path).unwrap();
+        feed_with(&mut s, "https://a.example/feed", vec![item("1", "One", 1)]);
+    }
+    let s = Store::open(&path).unwrap();
+    assert_eq!(s.count_items(&ItemFilter::default()).unwrap(), 1);
+    assert!(s.integrity_ok().unwrap());
+    let version: i64 = s
+        .conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, migrations::SCHEMA_VERSION);
+}
+
+#[test]
+fn refuses_a_database_from_a_newer_kiosque() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kiosque.db");
+    {
+        let s = Store::open(&path).unwrap();
+        s.conn.pragma_update(None, "user_version", 99).unwrap();
+    }
+    assert!(matches!(
+        Store::open(&path),
+        Err(StoreError::TooNew { found: 99, .. })
+    ));
+}
+
+#[test]
+fn upsert_counts_new_items_once_and_keeps_read_state() {
+    let mut s = Store::open_in_memory().unwrap();
+    let feed = feed_with(
+        &mut s,
+        "https://a.example/feed",
+        vec![item("1", "One", 2), item("2", "Two", 1)],
+    );
+    let items = s.items(&ItemFilter::default(), 0, 10).unwrap();
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[0].title, "Two", "newest first");
+    s.set_read(&[items[0].id], true).unwrap();
+    s.set_starred(&[items[1].id], true).unwrap();
+
+    let doc = ParsedFeed {
+        title: None,
+        site_url: None,
+        items: vec![
+            item("1", "One (edited)", 2),
+            item("2", "Two", 1),
+            item("3", "Three", 0),
+        ],
+    };
+    let new = s
+        .record_fetch(feed, now(), &FetchRecord::default(), Some(&doc))
+        .unwrap();
+    assert_eq!(new, 1);
+    let items = s.items(&ItemFilter::default(), 0, 10).unwrap();
+    assert_eq!(items.len(), 3);
+    let two = items.iter().find(|i| i.title == "Two").unwrap();
+    assert!(two.read, "read state survives a refresh");
+    let one = items.iter().find(|i| i.title == "One (edited)").unwrap();
+    assert!(one.starred, "star survives an item edit");
+    assert_eq!(s.unread_total().unwrap(), 2);
+}
+
+#[test]
+fn filters_unread_starred_feed_and_accent_insensitive_search() {
+    let mut s = Store::open_in_memory().unwrap();
+    let a = feed_with(
+        &mut s,
+        "https://a.example/feed",
+        vec![
+            item("1", "La Télé du futur", 3),
+            item("2", "Autre chose", 2),
+        ],
+    );
+    let _b = feed_with(
+        &mut s,
+        "https://b.example/feed",
+        vec![item("1", "Something else", 1)],
+    );
+    let search = |q: &str| ItemFilter {
+        search: Some(q.into()),
+        ..Default::default()
+    };
+    assert_eq!(s.count_items(&search("tele")).unwrap(), 1);
+    assert_eq!(s.count_items(&search("TÉLÉ")).unwrap(), 1);
+    assert_eq!(
+        s.count_items(&search("50%")).unwrap(),
+        0,
+        "LIKE wildcards are literal"
+    );
+    assert_eq!(
+        s.count_items(&search("feed https://b")).unwrap(),
+        1,
+        "matches the feed title"
+    );
+    let in_a = ItemFilter {
+        feed: Some(a),
+        ..Default::default()
+    };
+    assert_eq!(s.count_items(&in_a).unwrap(), 2);
+    let changed = s.mark_all_read(&in_a).unwrap();
+    assert_eq!(changed.len(), 2);
+    let unread = ItemFilter {
+        unread_only: true,
+        ..Default::default()
+    };
+    assert_eq!(s.count_items(&unread).unwrap(), 1);
+    s.set_read(&changed, false).unwrap();
+    assert_eq!(s.count_items(&unread).unwrap(), 3, "undo restores");
+}
+
+#[test]
+fn paging_positions_and_next_unread() {
+    let mut s = Store::open_in_memory().unwrap();
+    let items: Vec<_> = (0..20)
+        .map(|i| item(&i.to_string(), &format!("t{i}"), i))
+        .collect();
+    feed_with(&mut s, "https://a.example/feed", items);
+    let all = ItemFilter::default();
+    let page = s.items(&all, 5, 5).unwrap();
+    assert_eq!(page[0].title, "t5");
+    assert_eq!(s.item_position(&all, page[0].id).unwrap(), Some(5));
+    let first_five: Vec<_> = s.items(&all, 0, 5).unwrap().iter().map(|i| i.id).collect();
+    s.set_read(&first_five, true).unwrap();
+    let (pos, next) = s
+        .next_unread(&all, Some(first_five[0]), true)
+        .unwrap()
+        .unwrap();
+    assert_eq!((pos, next.title.as_str()), (5, "t5"));
+    let back = s.next_unread(&all, Some(next.id), false).unwrap();
+    assert!(back.is_none(), "nothing unread above");
+}
+
+#[test]
+fn unknown_item_changes_nothing() {
+    let mut s = Store::open_in_memory().unwrap();
+    feed_with(&mut s, "https://a.example/feed", vec![item("1", "One", 1)]);
+    let id = s.items(&ItemFilter::default(), 0, 1).unwrap()[0].id;
+    assert!(s.set_read(&[id, ItemId(999)], true).is_err());
+    assert!(!s.item(id).unwrap().summary.read, "all or nothing");
+}
+
+#[test]
+fn duplicate_subscription_is_refused_and_removal_cascades() {
+    let mut s = Store::open_in_memory().unwrap();
+    let a = feed_with(&mut s, "https://a.example/feed", vec![item("1", "One", 1)]);
+    let again = s.add_feed(
+        &NewFeed {
+            url: "https://a.example/feed".into(),
+            ..Default::default()
+        },
+        now(),
+    );
+    assert!(matches!(again, Err(StoreError::AlreadySubscribed { .. })));
+    assert_eq!(s.find_feed("https://a.example/feed").unwrap().id, a);
+    assert_eq!(s.find_feed(&a.to_string()).unwrap().id, a);
+    s.remove_feed(a).unwrap();
+    assert_eq!(s.count_items(&ItemFilter::default()).unwrap(), 0);
+}
+
+#[test]
+fn fetch_record_keeps_validators_and_follows_moves() {
+    let mut s = Store::open_in_memory().unwrap();
+    let a = feed_with(&mut s, "https://a.example/feed", vec![]);
+    let rec = FetchRecord {
+        status: Some(200),
+        etag: Some("\"v1\"".into()),
+        last_modified: Some("Tue, 24 Nov 2026 10:00:00 GMT".into()),
+        moved_to: Some("https://a.example/new".into()),
+        ..Default::default()
+    };
+    s.record_fetch(a, now(), &rec, None).unwrap();
+    // A 304 carries no validators: the old ones stay.
+    let not_modified = FetchRecord {
+        status: Some(304),
+        ..Default::default()
+    };
+    s.record_fetch(a, now(), &not_modified, None).unwrap();
+    let f = s.feed(a).unwrap();
+    assert_eq!(f.etag.as_deref(), Some("\"v1\""));
+    assert_eq!(f.url, "https://a.example/new");
+    assert_eq!(f.status, Some(304));
+}
+
+#[test]
+fn purge_keeps_unread_and_starred() {
+    let mut s = Store::open_in_memory().unwrap();
+    let a = feed_with(
+        &mut s,
+        "https://a.example/feed",
+        vec![
+            item("1", "One", 1),
+            item("2", "Two", 1),
+            item("3", "Three", 1),
+        ],
+    );
+    let ids: Vec<_> = s
+        .items(&ItemFilter::default(), 0, 10)
+        .unwrap()
+        .iter()
+        .map(|i| i.id)
+        .collect();
+    s.set_read(&ids[0..2], true).unwrap();
+    s.set_starred(&ids[1..2], true).unwrap();
+    // The feed no longer lists them; 40 days later only the read, unstarred one goes.
+    s.record_fetch(
+        a,
+        now(),
+        &FetchRecord::default(),
+        Some(&ParsedFeed::default()),
+    )
+    .unwrap();
+    let gone = s
+        .purge_old_items(now() + chrono::Duration::days(40), 30)
+        .unwrap();
+    assert_eq!(gone, 1);
+    assert_eq!(s.count_items(&ItemFilter::default()).unwrap(), 2);
+}

@@ -107,7 +107,11 @@ pub enum Action {
     /// The extracted article for a reader page arrived (or the feed fallback with a note).
     ArticleReady { page: u64, article: Box<Article> },
     /// A reader page was laid out at `width`.
-    PageRendered { page: u64, width: u16, lines: PageLines },
+    PageRendered {
+        page: u64,
+        width: u16,
+        lines: PageLines,
+    },
     /// The read mark of these items was saved.
     ReadSaved { ids: Vec<ItemId>, read: bool },
     /// The star of these items was saved.
@@ -119,7 +123,10 @@ pub enum Action {
     /// A refresh started on this many feeds.
     RefreshStarted { total: usize },
     /// One more feed of the refresh is done; `error` when it failed.
-    RefreshProgress { feed_title: String, error: Option<String> },
+    RefreshProgress {
+        feed_title: String,
+        error: Option<String>,
+    },
     /// The refresh is over.
     RefreshFinished { new_items: usize, failed: usize },
     /// Background work failed; shown in the status line.

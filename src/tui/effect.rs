@@ -34,15 +34,34 @@ pub enum Effect {
     LoadFeeds,
     /// Count the list and load `limit` rows centred on the anchor's position (else `around`);
     /// a newer generation supersedes this one.
-    LoadList { generation: u64, query: ListQuery, anchor: Anchor, around: usize, limit: usize },
+    LoadList {
+        generation: u64,
+        query: ListQuery,
+        anchor: Anchor,
+        around: usize,
+        limit: usize,
+    },
     /// Find the next (forward = older) or previous unread item from `from`.
-    FindUnread { generation: u64, query: ListQuery, from: Option<ItemId>, forward: bool },
+    FindUnread {
+        generation: u64,
+        query: ListQuery,
+        from: Option<ItemId>,
+        forward: bool,
+    },
     /// Load one stored item for reader page `page`.
     LoadItem { page: u64, id: ItemId },
     /// Load (cache, else fetch and extract) the article at `url` for reader page `page`.
-    LoadArticle { page: u64, url: String, fallback: Option<Box<Item>> },
+    LoadArticle {
+        page: u64,
+        url: String,
+        fallback: Option<Box<Item>>,
+    },
     /// Lay out a reader page at `width` (off the UI thread).
-    RenderPage { page: u64, width: u16, doc: Box<PageDoc> },
+    RenderPage {
+        page: u64,
+        width: u16,
+        doc: Box<PageDoc>,
+    },
     /// Save read marks.
     SetRead { ids: Vec<ItemId>, read: bool },
     /// Save stars.

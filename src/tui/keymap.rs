@@ -12,10 +12,19 @@ use crate::tui::state::Mode;
 /// A bad `[keys]` entry in the config.
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum KeymapError {
-    #[error("config line {line}: unknown action '{name}' in [keys] (see the help overlay, '?', for the names)")]
+    #[error(
+        "config line {line}: unknown action '{name}' in [keys] (see the help overlay, '?', for the names)"
+    )]
     UnknownAction { name: String, line: usize },
-    #[error("config line {line}: key '{key}' for '{action}' is not a key name ({reason}); write e.g. \"j\", \"ctrl-r\", \"shift-tab\", \"pgdn\", \"space\"")]
-    BadKey { key: String, action: String, line: usize, reason: String },
+    #[error(
+        "config line {line}: key '{key}' for '{action}' is not a key name ({reason}); write e.g. \"j\", \"ctrl-r\", \"shift-tab\", \"pgdn\", \"space\""
+    )]
+    BadKey {
+        key: String,
+        action: String,
+        line: usize,
+        reason: String,
+    },
 }
 
 /// One bindable action: its config name, what the help says, its default keys.
@@ -28,42 +37,186 @@ pub struct BindingSpec {
 
 /// Every bindable action, in the order the help lists them.
 pub const BINDINGS: &[BindingSpec] = &[
-    BindingSpec { name: "move_down", description: "next headline / scroll down", defaults: &["j", "down"] },
-    BindingSpec { name: "move_up", description: "previous headline / scroll up", defaults: &["k", "up"] },
-    BindingSpec { name: "top", description: "first headline", defaults: &["g", "home"] },
-    BindingSpec { name: "bottom", description: "last headline", defaults: &["G", "end"] },
-    BindingSpec { name: "open", description: "open the item (or the feed, the link)", defaults: &["enter"] },
-    BindingSpec { name: "switch_pane", description: "switch pane", defaults: &["tab", "shift-tab"] },
-    BindingSpec { name: "page_down", description: "scroll the article a page down", defaults: &["space", "pgdn"] },
-    BindingSpec { name: "page_up", description: "scroll the article a page up", defaults: &["pgup"] },
-    BindingSpec { name: "scroll_down", description: "scroll the article a line down", defaults: &["J"] },
-    BindingSpec { name: "scroll_up", description: "scroll the article a line up", defaults: &["K"] },
-    BindingSpec { name: "next_unread", description: "next unread (across feeds)", defaults: &["n"] },
-    BindingSpec { name: "prev_unread", description: "previous unread", defaults: &["N"] },
-    BindingSpec { name: "toggle_read", description: "toggle read", defaults: &["r"] },
-    BindingSpec { name: "toggle_star", description: "toggle star", defaults: &["s"] },
-    BindingSpec { name: "mark_all_read", description: "mark all shown read", defaults: &["A"] },
-    BindingSpec { name: "undo", description: "undo the last bulk change", defaults: &["u"] },
-    BindingSpec { name: "refresh_all", description: "refresh all feeds", defaults: &["R"] },
-    BindingSpec { name: "refresh_feed", description: "refresh this feed", defaults: &["ctrl-r"] },
-    BindingSpec { name: "search", description: "search titles and feeds", defaults: &["/"] },
-    BindingSpec { name: "clear", description: "clear search / close", defaults: &["esc"] },
-    BindingSpec { name: "open_in_browser", description: "open in the browser", defaults: &["o"] },
-    BindingSpec { name: "copy_url", description: "copy the URL (OSC 52)", defaults: &["y"] },
-    BindingSpec { name: "follow_related_1", description: "follow related link 1", defaults: &["1"] },
-    BindingSpec { name: "follow_related_2", description: "follow related link 2", defaults: &["2"] },
-    BindingSpec { name: "follow_related_3", description: "follow related link 3", defaults: &["3"] },
-    BindingSpec { name: "follow_related_4", description: "follow related link 4", defaults: &["4"] },
-    BindingSpec { name: "follow_related_5", description: "follow related link 5", defaults: &["5"] },
-    BindingSpec { name: "follow_related_6", description: "follow related link 6", defaults: &["6"] },
-    BindingSpec { name: "follow_related_7", description: "follow related link 7", defaults: &["7"] },
-    BindingSpec { name: "follow_related_8", description: "follow related link 8", defaults: &["8"] },
-    BindingSpec { name: "follow_related_9", description: "follow related link 9", defaults: &["9"] },
-    BindingSpec { name: "list_links", description: "list every link of the article", defaults: &["l"] },
-    BindingSpec { name: "back", description: "back to the previous page", defaults: &["backspace"] },
-    BindingSpec { name: "toggle_feeds", description: "show/hide the feeds", defaults: &["f"] },
-    BindingSpec { name: "help", description: "show/hide this help", defaults: &["?"] },
-    BindingSpec { name: "quit", description: "close the article, then quit", defaults: &["q"] },
+    BindingSpec {
+        name: "move_down",
+        description: "next headline",
+        defaults: &["j", "down"],
+    },
+    BindingSpec {
+        name: "move_up",
+        description: "previous headline",
+        defaults: &["k", "up"],
+    },
+    BindingSpec {
+        name: "top",
+        description: "first headline",
+        defaults: &["g", "home"],
+    },
+    BindingSpec {
+        name: "bottom",
+        description: "last headline",
+        defaults: &["G", "end"],
+    },
+    BindingSpec {
+        name: "open",
+        description: "open item / feed / link",
+        defaults: &["enter"],
+    },
+    BindingSpec {
+        name: "switch_pane",
+        description: "switch pane",
+        defaults: &["tab", "shift-tab"],
+    },
+    BindingSpec {
+        name: "page_down",
+        description: "article: page down",
+        defaults: &["space", "pgdn"],
+    },
+    BindingSpec {
+        name: "page_up",
+        description: "article: page up",
+        defaults: &["pgup"],
+    },
+    BindingSpec {
+        name: "scroll_down",
+        description: "article: line down",
+        defaults: &["J"],
+    },
+    BindingSpec {
+        name: "scroll_up",
+        description: "article: line up",
+        defaults: &["K"],
+    },
+    BindingSpec {
+        name: "next_unread",
+        description: "next unread (all feeds)",
+        defaults: &["n"],
+    },
+    BindingSpec {
+        name: "prev_unread",
+        description: "previous unread",
+        defaults: &["N"],
+    },
+    BindingSpec {
+        name: "toggle_read",
+        description: "toggle read",
+        defaults: &["r"],
+    },
+    BindingSpec {
+        name: "toggle_star",
+        description: "toggle star",
+        defaults: &["s"],
+    },
+    BindingSpec {
+        name: "mark_all_read",
+        description: "mark all shown read",
+        defaults: &["A"],
+    },
+    BindingSpec {
+        name: "undo",
+        description: "undo mark all read",
+        defaults: &["u"],
+    },
+    BindingSpec {
+        name: "refresh_all",
+        description: "refresh all feeds",
+        defaults: &["R"],
+    },
+    BindingSpec {
+        name: "refresh_feed",
+        description: "refresh this feed",
+        defaults: &["ctrl-r"],
+    },
+    BindingSpec {
+        name: "search",
+        description: "search titles and feeds",
+        defaults: &["/"],
+    },
+    BindingSpec {
+        name: "clear",
+        description: "clear search / close",
+        defaults: &["esc"],
+    },
+    BindingSpec {
+        name: "open_in_browser",
+        description: "open in the browser",
+        defaults: &["o"],
+    },
+    BindingSpec {
+        name: "copy_url",
+        description: "copy the URL",
+        defaults: &["y"],
+    },
+    BindingSpec {
+        name: "follow_related_1",
+        description: "follow related link 1",
+        defaults: &["1"],
+    },
+    BindingSpec {
+        name: "follow_related_2",
+        description: "follow related link 2",
+        defaults: &["2"],
+    },
+    BindingSpec {
+        name: "follow_related_3",
+        description: "follow related link 3",
+        defaults: &["3"],
+    },
+    BindingSpec {
+        name: "follow_related_4",
+        description: "follow related link 4",
+        defaults: &["4"],
+    },
+    BindingSpec {
+        name: "follow_related_5",
+        description: "follow related link 5",
+        defaults: &["5"],
+    },
+    BindingSpec {
+        name: "follow_related_6",
+        description: "follow related link 6",
+        defaults: &["6"],
+    },
+    BindingSpec {
+        name: "follow_related_7",
+        description: "follow related link 7",
+        defaults: &["7"],
+    },
+    BindingSpec {
+        name: "follow_related_8",
+        description: "follow related link 8",
+        defaults: &["8"],
+    },
+    BindingSpec {
+        name: "follow_related_9",
+        description: "follow related link 9",
+        defaults: &["9"],
+    },
+    BindingSpec {
+        name: "list_links",
+        description: "list the article's links",
+        defaults: &["l"],
+    },
+    BindingSpec {
+        name: "back",
+        description: "back a page",
+        defaults: &["backspace"],
+    },
+    BindingSpec {
+        name: "toggle_feeds",
+        description: "show/hide the feeds",
+        defaults: &["f"],
+    },
+    BindingSpec {
+        name: "help",
+        description: "show/hide this help",
+        defaults: &["?"],
+    },
+    BindingSpec {
+        name: "quit",
+        description: "close article, then quit",
+        defaults: &["q"],
+    },
 ];
 
 /// The action a binding name stands for.
@@ -121,7 +274,8 @@ impl KeyPress {
     }
 
     fn normalised(code: KeyCode, modifiers: KeyModifiers) -> KeyPress {
-        let mut modifiers = modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT);
+        let mut modifiers =
+            modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT);
         let code = match code {
             KeyCode::Char(c) => {
                 modifiers.remove(KeyModifiers::SHIFT);
@@ -195,13 +349,22 @@ pub fn parse_key(name: &str) -> Result<KeyPress, String> {
             break;
         }
         let lower = rest.to_ascii_lowercase();
-        if let Some(r) = lower.strip_prefix("ctrl-").or_else(|| lower.strip_prefix("c-")) {
+        if let Some(r) = lower
+            .strip_prefix("ctrl-")
+            .or_else(|| lower.strip_prefix("c-"))
+        {
             modifiers |= KeyModifiers::CONTROL;
             rest = &rest[rest.len() - r.len()..];
-        } else if let Some(r) = lower.strip_prefix("alt-").or_else(|| lower.strip_prefix("m-")) {
+        } else if let Some(r) = lower
+            .strip_prefix("alt-")
+            .or_else(|| lower.strip_prefix("m-"))
+        {
             modifiers |= KeyModifiers::ALT;
             rest = &rest[rest.len() - r.len()..];
-        } else if let Some(r) = lower.strip_prefix("shift-").or_else(|| lower.strip_prefix("s-")) {
+        } else if let Some(r) = lower
+            .strip_prefix("shift-")
+            .or_else(|| lower.strip_prefix("s-"))
+        {
             modifiers |= KeyModifiers::SHIFT;
             rest = &rest[rest.len() - r.len()..];
         } else {
@@ -266,7 +429,10 @@ impl Default for Keymap {
         match Keymap::with_overrides(std::iter::empty()) {
             Ok(k) => k,
             // The defaults are tested to parse; an empty map is the harmless fallback.
-            Err(_) => Keymap { map: HashMap::new(), help: Vec::new() },
+            Err(_) => Keymap {
+                map: HashMap::new(),
+                help: Vec::new(),
+            },
         }
     }
 }
@@ -278,7 +444,11 @@ impl Keymap {
     ) -> Result<Keymap, KeymapError> {
         let mut keys_of: Vec<(BindingSpec, Vec<KeyPress>)> = Vec::new();
         for spec in BINDINGS {
-            let keys = spec.defaults.iter().map(|k| parse_key(k)).collect::<Result<Vec<_>, _>>();
+            let keys = spec
+                .defaults
+                .iter()
+                .map(|k| parse_key(k))
+                .collect::<Result<Vec<_>, _>>();
             let keys = keys.map_err(|reason| KeymapError::BadKey {
                 key: spec.defaults.join(", "),
                 action: spec.name.into(),
@@ -290,7 +460,10 @@ impl Keymap {
         let mut overridden: Vec<(usize, Vec<KeyPress>)> = Vec::new();
         for (name, keys, line) in overrides {
             let Some(index) = BINDINGS.iter().position(|b| b.name == name) else {
-                return Err(KeymapError::UnknownAction { name: name.into(), line });
+                return Err(KeymapError::UnknownAction {
+                    name: name.into(),
+                    line,
+                });
             };
             let mut parsed = Vec::new();
             for key in keys {
@@ -328,16 +501,27 @@ impl Keymap {
             .iter()
             .filter_map(|(spec, keys)| {
                 let action = action_by_name(spec.name)?;
-                let live: Vec<String> =
-                    keys.iter().filter(|k| map.get(k) == Some(&action)).map(KeyPress::name).collect();
+                let live: Vec<String> = keys
+                    .iter()
+                    .filter(|k| map.get(k) == Some(&action))
+                    .map(KeyPress::name)
+                    .collect();
                 Some((spec, live))
             })
-            .filter(|(spec, _)| !spec.name.starts_with("follow_related_") || spec.name.ends_with('1'))
+            .filter(|(spec, _)| {
+                !spec.name.starts_with("follow_related_") || spec.name.ends_with('1')
+            })
             .map(|(spec, live)| {
                 if spec.name == "follow_related_1" {
-                    HelpRow { keys: "1-9".into(), description: "follow related link N".into() }
+                    HelpRow {
+                        keys: "1-9".into(),
+                        description: "follow related link N".into(),
+                    }
                 } else {
-                    HelpRow { keys: live.join(" "), description: spec.description.into() }
+                    HelpRow {
+                        keys: live.join(" "),
+                        description: spec.description.into(),
+                    }
                 }
             })
             .collect();
@@ -362,7 +546,11 @@ impl Keymap {
                 KeyCode::Backspace => Some(Action::SearchDeleteChar),
                 KeyCode::Down => Some(Action::MoveDown),
                 KeyCode::Up => Some(Action::MoveUp),
-                KeyCode::Char(c) if !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => {
+                KeyCode::Char(c)
+                    if !key
+                        .modifiers
+                        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+                {
                     Some(Action::SearchInput(c))
                 }
                 _ => None,
@@ -379,12 +567,23 @@ mod tests {
     use crossterm::event::KeyEventState;
 
     fn press(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
-        KeyEvent { code, modifiers, kind: KeyEventKind::Press, state: KeyEventState::NONE }
+        KeyEvent {
+            code,
+            modifiers,
+            kind: KeyEventKind::Press,
+            state: KeyEventState::NONE,
+        }
     }
 
     #[test]
     fn parses_the_documented_key_names() {
-        assert_eq!(parse_key("ctrl-r").unwrap(), KeyPress { code: KeyCode::Char('r'), modifiers: KeyModifiers::CONTROL });
+        assert_eq!(
+            parse_key("ctrl-r").unwrap(),
+            KeyPress {
+                code: KeyCode::Char('r'),
+                modifiers: KeyModifiers::CONTROL
+            }
+        );
         assert_eq!(parse_key("shift-tab").unwrap().code, KeyCode::BackTab);
         assert_eq!(parse_key("pgdn").unwrap().code, KeyCode::PageDown);
         assert_eq!(parse_key("space").unwrap().code, KeyCode::Char(' '));
@@ -412,13 +611,22 @@ mod tests {
         let g = press(KeyCode::Char('G'), KeyModifiers::SHIFT);
         assert_eq!(keymap.action(Mode::Normal, &g), Some(Action::Bottom));
         let back_tab = press(KeyCode::BackTab, KeyModifiers::SHIFT);
-        assert_eq!(keymap.action(Mode::Normal, &back_tab), Some(Action::SwitchPane));
+        assert_eq!(
+            keymap.action(Mode::Normal, &back_tab),
+            Some(Action::SwitchPane)
+        );
         let ctrl_r = press(KeyCode::Char('r'), KeyModifiers::CONTROL);
-        assert_eq!(keymap.action(Mode::Normal, &ctrl_r), Some(Action::RefreshFeed));
+        assert_eq!(
+            keymap.action(Mode::Normal, &ctrl_r),
+            Some(Action::RefreshFeed)
+        );
         let r = press(KeyCode::Char('R'), KeyModifiers::SHIFT);
         assert_eq!(keymap.action(Mode::Normal, &r), Some(Action::RefreshAll));
         let three = press(KeyCode::Char('3'), KeyModifiers::NONE);
-        assert_eq!(keymap.action(Mode::Normal, &three), Some(Action::FollowRelated(3)));
+        assert_eq!(
+            keymap.action(Mode::Normal, &three),
+            Some(Action::FollowRelated(3))
+        );
     }
 
     #[test]
@@ -439,7 +647,12 @@ mod tests {
         assert_eq!(keymap.action(Mode::Normal, &x), Some(Action::MoveDown));
         let j = press(KeyCode::Char('j'), KeyModifiers::NONE);
         assert_eq!(keymap.action(Mode::Normal, &j), None);
-        assert!(keymap.help().iter().any(|r| r.keys == "x" && r.description.starts_with("next headline")));
+        assert!(
+            keymap
+                .help()
+                .iter()
+                .any(|r| r.keys == "x" && r.description.starts_with("next headline"))
+        );
     }
 
     #[test]
@@ -449,25 +662,37 @@ mod tests {
         assert!(err.to_string().contains("line 12"), "{err}");
         let bad = vec!["ctrl-nope".to_string()];
         let err = Keymap::with_overrides([("quit", bad.as_slice(), 4)]).unwrap_err();
-        assert!(err.to_string().contains("line 4") && err.to_string().contains("ctrl-nope"), "{err}");
+        assert!(
+            err.to_string().contains("line 4") && err.to_string().contains("ctrl-nope"),
+            "{err}"
+        );
     }
 
     #[test]
     fn search_mode_types_letters() {
         let keymap = Keymap::default();
         let q = press(KeyCode::Char('q'), KeyModifiers::NONE);
-        assert_eq!(keymap.action(Mode::Search, &q), Some(Action::SearchInput('q')));
+        assert_eq!(
+            keymap.action(Mode::Search, &q),
+            Some(Action::SearchInput('q'))
+        );
     }
 
     #[test]
     fn assets_keys_toml_documents_every_binding_with_its_defaults() {
-        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/keys.toml")).unwrap();
+        let text =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/keys.toml"))
+                .unwrap();
         let doc: toml::Table = toml::from_str(&text).unwrap();
         let keys = doc["keys"].as_table().unwrap();
         assert_eq!(keys.len(), BINDINGS.len());
         for spec in BINDINGS {
-            let listed: Vec<&str> =
-                keys[spec.name].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+            let listed: Vec<&str> = keys[spec.name]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_str().unwrap())
+                .collect();
             assert_eq!(listed, spec.defaults, "{}", spec.name);
         }
     }

@@ -2,6 +2,8 @@
 
 pub mod action;
 pub mod effect;
+#[doc(hidden)]
+pub mod fixtures;
 pub mod keymap;
 pub mod page;
 pub mod state;

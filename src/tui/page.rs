@@ -18,7 +18,10 @@ pub fn layout_page(doc: &PageDoc, width: u16) -> PageLines {
         lines.push(plain(LineKind::Title, line));
     }
     if !doc.meta.is_empty() {
-        lines.push(plain(LineKind::Meta, truncate_to_width(&sanitize_line(&doc.meta), usize::from(width))));
+        lines.push(plain(
+            LineKind::Meta,
+            truncate_to_width(&sanitize_line(&doc.meta), usize::from(width)),
+        ));
     }
     if let Some(note) = &doc.note {
         for line in wrap(&sanitize_line(note), usize::from(width)) {
@@ -36,34 +39,56 @@ pub fn layout_page(doc: &PageDoc, width: u16) -> PageLines {
     }
     let rendered = render_rich(html, width);
     for spans in rendered.lines {
-        lines.push(PageLine { kind: LineKind::Body, spans });
+        lines.push(PageLine {
+            kind: LineKind::Body,
+            spans,
+        });
     }
     if !rendered.links.is_empty() {
         lines.push(plain(LineKind::Body, String::new()));
         lines.push(plain(LineKind::Section, "Links".into()));
         for link in &rendered.links {
             let entry = format!("[{}] {}", link.n, sanitize_line(&link.url));
-            lines.push(plain(LineKind::LinkEntry, truncate_to_width(&entry, usize::from(width))));
+            lines.push(plain(
+                LineKind::LinkEntry,
+                truncate_to_width(&entry, usize::from(width)),
+            ));
         }
     }
     if !doc.related.is_empty() {
         lines.push(plain(LineKind::Body, String::new()));
         lines.push(plain(LineKind::Section, "Related".into()));
         for (i, link) in doc.related.iter().enumerate() {
-            let label = if link.label.is_empty() { String::new() } else { format!("{}: ", link.label) };
+            let label = if link.label.is_empty() {
+                String::new()
+            } else {
+                format!("{}: ", link.label)
+            };
             let entry = format!("{}. {}{}", i + 1, label, link.title);
             for line in wrap(&sanitize_line(&entry), usize::from(width)) {
                 lines.push(plain(LineKind::LinkEntry, line));
             }
             let url = format!("   {}", sanitize_line(&link.url));
-            lines.push(plain(LineKind::Meta, truncate_to_width(&url, usize::from(width))));
+            lines.push(plain(
+                LineKind::Meta,
+                truncate_to_width(&url, usize::from(width)),
+            ));
         }
     }
-    PageLines { lines, links: rendered.links }
+    PageLines {
+        lines,
+        links: rendered.links,
+    }
 }
 
 fn plain(kind: LineKind, text: String) -> PageLine {
-    PageLine { kind, spans: vec![StyledSpan { text, style: SpanStyle::default() }] }
+    PageLine {
+        kind,
+        spans: vec![StyledSpan {
+            text,
+            style: SpanStyle::default(),
+        }],
+    }
 }
 
 /// Greedy word wrap by display width; words longer than a line are cut.
@@ -129,11 +154,19 @@ mod tests {
             title: "A title".into(),
             meta: "Feed · 2026-01-01 00:00".into(),
             html: String::new(),
-            related: vec![RelatedLink { label: "À lire".into(), title: "Other".into(), url: "https://e.org/o".into() }],
+            related: vec![RelatedLink {
+                label: "À lire".into(),
+                title: "Other".into(),
+                url: "https://e.org/o".into(),
+            }],
             note: None,
         };
         let page = layout_page(&doc, 40);
-        let texts: Vec<String> = page.lines.iter().map(|l| l.spans.iter().map(|s| s.text.as_str()).collect()).collect();
+        let texts: Vec<String> = page
+            .lines
+            .iter()
+            .map(|l| l.spans.iter().map(|s| s.text.as_str()).collect())
+            .collect();
         let at = texts.iter().position(|t| t == "Related").unwrap();
         assert_eq!(texts[at + 1], "1. À lire: Other");
         assert_eq!(page.lines[0].kind, LineKind::Title);

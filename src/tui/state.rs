@@ -22,7 +22,11 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { mark_read_on_open: true, refresh_on_start: true, refresh_minutes: 30 }
+        Settings {
+            mark_read_on_open: true,
+            refresh_on_start: true,
+            refresh_minutes: 30,
+        }
     }
 }
 
@@ -90,7 +94,9 @@ pub struct ListState {
 impl ListState {
     /// The row at a list position, if it is in the window.
     pub fn row(&self, position: usize) -> Option<&ItemSummary> {
-        position.checked_sub(self.offset).and_then(|i| self.rows.get(i))
+        position
+            .checked_sub(self.offset)
+            .and_then(|i| self.rows.get(i))
     }
 
     /// The selected row, if loaded.
@@ -257,6 +263,9 @@ impl State {
 
     /// The title of a feed by id.
     pub fn feed_title(&self, id: FeedId) -> Option<&str> {
-        self.feeds.iter().find(|f| f.id == id).map(|f| f.title.as_str())
+        self.feeds
+            .iter()
+            .find(|f| f.id == id)
+            .map(|f| f.title.as_str())
     }
 }

@@ -6,9 +6,7 @@ use crate::model::ItemSummary;
 use crate::text::sanitize_line;
 use crate::tui::action::Action;
 use crate::tui::effect::{Anchor, Effect};
-use crate::tui::state::{
-    Focus, ListSource, Mode, Page, State, WINDOW, WINDOW_MARGIN,
-};
+use crate::tui::state::{Focus, ListSource, Mode, Page, State, WINDOW, WINDOW_MARGIN};
 use crate::tui::view;
 
 /// The effects to run when the TUI starts: feeds, the first window, maybe a refresh.
@@ -79,14 +77,22 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }]
         }
         Action::ToggleRead => match state.list.selected_row() {
-            Some(row) => vec![Effect::SetRead { ids: vec![row.id], read: !row.read }],
+            Some(row) => vec![Effect::SetRead {
+                ids: vec![row.id],
+                read: !row.read,
+            }],
             None => vec![],
         },
         Action::ToggleStar => match state.list.selected_row() {
-            Some(row) => vec![Effect::SetStarred { ids: vec![row.id], starred: !row.starred }],
+            Some(row) => vec![Effect::SetStarred {
+                ids: vec![row.id],
+                starred: !row.starred,
+            }],
             None => vec![],
         },
-        Action::MarkAllRead => vec![Effect::MarkAllRead { query: state.list.query.clone() }],
+        Action::MarkAllRead => vec![Effect::MarkAllRead {
+            query: state.list.query.clone(),
+        }],
         Action::Undo => match &state.undo {
             Some(ids) => vec![Effect::UndoMarkAllRead { ids: ids.clone() }],
             None => {
@@ -129,8 +135,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::OpenInBrowser => match target_url(state) {
             Some(url) if is_web_url(&url) => vec![Effect::OpenUrl(url)],
             Some(url) => {
-                state.status.last_error =
-                    Some(format!("not opening a non-web link: {}", sanitize_line(&url)));
+                state.status.last_error = Some(format!(
+                    "not opening a non-web link: {}",
+                    sanitize_line(&url)
+                ));
                 vec![]
             }
             None => vec![],
@@ -143,7 +151,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             None => vec![],
         },
         Action::FollowRelated(n) => {
-            let Some(page) = state.page() else { return vec![] };
+            let Some(page) = state.page() else {
+                return vec![];
+            };
             match page.related.get(usize::from(n).saturating_sub(1)) {
                 Some(link) => {
                     let (url, title) = (link.url.clone(), link.title.clone());
@@ -158,7 +168,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::ListLinks => {
             if state.mode == Mode::Links {
                 state.mode = Mode::Normal;
-            } else if state.page().and_then(|p| p.lines.as_ref()).is_some_and(|l| !l.links.is_empty()) {
+            } else if state
+                .page()
+                .and_then(|p| p.lines.as_ref())
+                .is_some_and(|l| !l.links.is_empty())
+            {
                 state.mode = Mode::Links;
                 if let Some(page) = state.page_mut() {
                     page.link_cursor = 0;
@@ -181,7 +195,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             request_render(state)
         }
         Action::ToggleHelp => {
-            state.mode = if state.mode == Mode::Help { Mode::Normal } else { Mode::Help };
+            state.mode = if state.mode == Mode::Help {
+                Mode::Normal
+            } else {
+                Mode::Help
+            };
             vec![]
         }
         Action::Quit => match state.mode {
@@ -217,16 +235,27 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             effects
         }
         Action::Tick(now) => tick(state, now),
-        Action::FeedsLoaded { feeds, unread_total } => {
+        Action::FeedsLoaded {
+            feeds,
+            unread_total,
+        } => {
             state.feeds = feeds;
             state.status.unread_total = unread_total;
             state.feed_cursor = state.feed_cursor.min(state.sidebar_len().saturating_sub(1));
             vec![]
         }
-        Action::ListLoaded { generation, total, offset, rows, selected } => {
-            list_loaded(state, generation, total, offset, rows, selected)
-        }
-        Action::UnreadFound { generation, found, switched_to_all } => {
+        Action::ListLoaded {
+            generation,
+            total,
+            offset,
+            rows,
+            selected,
+        } => list_loaded(state, generation, total, offset, rows, selected),
+        Action::UnreadFound {
+            generation,
+            found,
+            switched_to_all,
+        } => {
             if generation != state.unread_generation {
                 return vec![];
             }
@@ -253,25 +282,36 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
         }
         Action::ItemLoaded { page, item } => {
-            let Some(p) = state.pages.iter_mut().find(|p| p.id == page) else { return vec![] };
+            let Some(p) = state.pages.iter_mut().find(|p| p.id == page) else {
+                return vec![];
+            };
             p.item_loading = false;
             p.title = item.summary.title.clone();
             p.feed_title = Some(item.summary.feed_title.clone());
             p.author = item.author.clone();
             p.published = Some(item.summary.published);
             p.url = item.summary.url.clone();
-            p.html = item.content_html.clone().or_else(|| item.summary_html.clone());
+            p.html = item
+                .content_html
+                .clone()
+                .or_else(|| item.summary_html.clone());
             p.requested_width = 0;
             let mut effects = Vec::new();
             if let Some(url) = item.summary.url.clone() {
                 p.article_loading = true;
-                effects.push(Effect::LoadArticle { page, url, fallback: Some(item) });
+                effects.push(Effect::LoadArticle {
+                    page,
+                    url,
+                    fallback: Some(item),
+                });
             }
             effects.extend(request_render(state));
             effects
         }
         Action::ArticleReady { page, article } => {
-            let Some(p) = state.pages.iter_mut().find(|p| p.id == page) else { return vec![] };
+            let Some(p) = state.pages.iter_mut().find(|p| p.id == page) else {
+                return vec![];
+            };
             p.article_loading = false;
             p.extracted = article.source == crate::article::Source::Extracted;
             if let Some(title) = article.title.as_ref().filter(|t| !t.trim().is_empty()) {
@@ -292,7 +332,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             request_render(state)
         }
         Action::PageRendered { page, width, lines } => {
-            let Some(p) = state.pages.iter_mut().find(|p| p.id == page) else { return vec![] };
+            let Some(p) = state.pages.iter_mut().find(|p| p.id == page) else {
+                return vec![];
+            };
             if width != p.requested_width {
                 return vec![]; // superseded by a newer layout request
             }
@@ -414,14 +456,22 @@ pub fn list_height(state: &State) -> usize {
 /// Visible reader lines.
 fn reader_height(state: &State) -> usize {
     let areas = view::layout(view::screen(state), state);
-    areas.reader.map(|r| usize::from(view::inner(r).height)).unwrap_or(1).max(1)
+    areas
+        .reader
+        .map(|r| usize::from(view::inner(r).height))
+        .unwrap_or(1)
+        .max(1)
 }
 
 /// The width reader pages are laid out at.
 pub fn reader_width(state: &State) -> u16 {
     // Laid out as if the reader were shown: opening an article must not need a second layout.
     let areas = view::layout_for(view::screen(state), state.show_feeds, true);
-    areas.reader.map(|r| view::inner(r).width.saturating_sub(1)).unwrap_or(20).max(10)
+    areas
+        .reader
+        .map(|r| view::inner(r).width.saturating_sub(1))
+        .unwrap_or(20)
+        .max(10)
 }
 
 fn next_focus(state: &State) -> Focus {
@@ -579,8 +629,14 @@ fn open_pending(state: &mut State) -> Vec<Effect> {
 fn open(state: &mut State) -> Vec<Effect> {
     if state.mode == Mode::Links {
         state.mode = Mode::Normal;
-        let Some(page) = state.page() else { return vec![] };
-        let Some(link) = page.lines.as_ref().and_then(|l| l.links.get(page.link_cursor)) else {
+        let Some(page) = state.page() else {
+            return vec![];
+        };
+        let Some(link) = page
+            .lines
+            .as_ref()
+            .and_then(|l| l.links.get(page.link_cursor))
+        else {
             return vec![];
         };
         let (url, text) = (link.url.clone(), link.text.clone());
@@ -609,7 +665,9 @@ fn open(state: &mut State) -> Vec<Effect> {
 /// Open the selected item in the reader: shown at once from the list row, the stored item
 /// and then the extracted article arrive as messages.
 fn open_item(state: &mut State) -> Vec<Effect> {
-    let Some(row) = state.list.selected_row().cloned() else { return vec![] };
+    let Some(row) = state.list.selected_row().cloned() else {
+        return vec![];
+    };
     let id = state.next_page_id;
     state.next_page_id += 1;
     state.pages = vec![Page {
@@ -626,9 +684,15 @@ fn open_item(state: &mut State) -> Vec<Effect> {
     if state.mode == Mode::Links {
         state.mode = Mode::Normal;
     }
-    let mut effects = vec![Effect::LoadItem { page: id, id: row.id }];
+    let mut effects = vec![Effect::LoadItem {
+        page: id,
+        id: row.id,
+    }];
     if state.settings.mark_read_on_open && !row.read {
-        effects.push(Effect::SetRead { ids: vec![row.id], read: true });
+        effects.push(Effect::SetRead {
+            ids: vec![row.id],
+            read: true,
+        });
     }
     effects.extend(request_render(state));
     effects
@@ -637,7 +701,10 @@ fn open_item(state: &mut State) -> Vec<Effect> {
 /// Load a linked article as a new page on the reader's stack.
 fn follow(state: &mut State, url: String, title: String) -> Vec<Effect> {
     if !is_web_url(&url) {
-        state.status.last_error = Some(format!("not following a non-web link: {}", sanitize_line(&url)));
+        state.status.last_error = Some(format!(
+            "not following a non-web link: {}",
+            sanitize_line(&url)
+        ));
         return vec![];
     }
     let id = state.next_page_id;
@@ -646,12 +713,20 @@ fn follow(state: &mut State, url: String, title: String) -> Vec<Effect> {
     state.pages.push(Page {
         id,
         url: Some(url.clone()),
-        title: if title.trim().is_empty() { url.clone() } else { title },
+        title: if title.trim().is_empty() {
+            url.clone()
+        } else {
+            title
+        },
         article_loading: true,
         ..Page::default()
     });
     state.focus = Focus::Reader;
-    let mut effects = vec![Effect::LoadArticle { page: id, url, fallback: None }];
+    let mut effects = vec![Effect::LoadArticle {
+        page: id,
+        url,
+        fallback: None,
+    }];
     effects.extend(request_render(state));
     effects
 }
@@ -720,21 +795,30 @@ fn apply_search(state: &mut State) -> Vec<Effect> {
 fn target_url(state: &State) -> Option<String> {
     if state.mode == Mode::Links
         && let Some(page) = state.page()
-        && let Some(link) = page.lines.as_ref().and_then(|l| l.links.get(page.link_cursor))
+        && let Some(link) = page
+            .lines
+            .as_ref()
+            .and_then(|l| l.links.get(page.link_cursor))
     {
         return Some(link.url.clone());
     }
-    if state.focus == Focus::Reader || state.focus == Focus::Headlines && state.list.selected_row().is_none() {
-        if let Some(url) = state.page().and_then(|p| p.url.clone()) {
-            return Some(url);
-        }
+    if (state.focus == Focus::Reader || state.list.selected_row().is_none())
+        && let Some(url) = state.page().and_then(|p| p.url.clone())
+    {
+        return Some(url);
     }
-    state.list.selected_row().and_then(|r| r.url.clone()).or_else(|| state.page().and_then(|p| p.url.clone()))
+    state
+        .list
+        .selected_row()
+        .and_then(|r| r.url.clone())
+        .or_else(|| state.page().and_then(|p| p.url.clone()))
 }
 
 fn scroll_page(state: &mut State, delta: isize) -> Vec<Effect> {
     let height = reader_height(state);
-    let Some(page) = state.page_mut() else { return vec![] };
+    let Some(page) = state.page_mut() else {
+        return vec![];
+    };
     let len = page.lines.as_ref().map(|l| l.lines.len()).unwrap_or(0);
     let max = len.saturating_sub(height);
     page.scroll = page.scroll.saturating_add_signed(delta).min(max);
@@ -744,7 +828,9 @@ fn scroll_page(state: &mut State, delta: isize) -> Vec<Effect> {
 /// Ask the worker to lay out the open page at the reader's width, unless it already was.
 fn request_render(state: &mut State) -> Vec<Effect> {
     let width = reader_width(state);
-    let Some(page) = state.page_mut() else { return vec![] };
+    let Some(page) = state.page_mut() else {
+        return vec![];
+    };
     if page.requested_width == width {
         return vec![];
     }
@@ -817,7 +903,11 @@ fn tick(state: &mut State, now: chrono::DateTime<chrono::Utc>) -> Vec<Effect> {
     let minute_changed = now.timestamp() / 60 != state.now.timestamp() / 60;
     state.now = now;
     state.spinner = state.spinner.wrapping_add(1);
-    let busy = state.refreshing || state.pages.iter().any(|p| p.article_loading || p.item_loading);
+    let busy = state.refreshing
+        || state
+            .pages
+            .iter()
+            .any(|p| p.article_loading || p.item_loading);
     if busy || minute_changed {
         state.dirty = true;
     }
@@ -840,7 +930,12 @@ fn start_refresh(state: &mut State, feed: Option<crate::model::FeedId>) -> Vec<E
 fn schedule_refresh(state: &mut State) {
     state.next_refresh = match state.settings.refresh_minutes {
         0 => None,
-        m => Some(state.now + chrono::Duration::minutes(i64::try_from(m).unwrap_or(i64::MAX / 120))),
+        m => {
+            Some(state.now + chrono::Duration::minutes(i64::try_from(m).unwrap_or(i64::MAX / 120)))
+        }
     };
 }
 
+#[cfg(test)]
+#[path = "update_tests.rs"]
+mod tests;

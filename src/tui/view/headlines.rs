@@ -49,19 +49,30 @@ fn pad_to(s: &str, width: usize) -> String {
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let focused = state.focus == Focus::Headlines;
     let block = Block::bordered()
-        .title(truncate_to_width(&title(state), usize::from(area.width.saturating_sub(2))))
+        .title(truncate_to_width(
+            &title(state),
+            usize::from(area.width.saturating_sub(2)),
+        ))
         .border_style(theme::border(focused));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let width = usize::from(inner.width);
     let list = &state.list;
     if list.loaded && list.total == 0 {
-        let text = if list.query.search.is_some() { "no match" } else { "no items (R refreshes)" };
+        let text = if list.query.search.is_some() {
+            "no match"
+        } else {
+            "no items (R refreshes)"
+        };
         frame.render_widget(Paragraph::new(Line::styled(text, theme::dim())), inner);
         return;
     }
     let show_feed = !matches!(list.query.source, ListSource::Feed(_));
-    let feed_width = if show_feed { (width / 5).clamp(6, 18) } else { 0 };
+    let feed_width = if show_feed {
+        (width / 5).clamp(6, 18)
+    } else {
+        0
+    };
     let mut lines = Vec::with_capacity(usize::from(inner.height));
     for position in list.top..(list.top + usize::from(inner.height)).min(list.total) {
         let selected = position == list.selected;
@@ -74,12 +85,23 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         let star = if row.starred { "★" } else { " " };
         let fixed = 2 + 1 + if show_feed { feed_width + 1 } else { 0 } + 1 + 4;
         let title_width = width.saturating_sub(fixed);
-        let mut spans = vec![Span::raw(mark), Span::styled(star, theme::star()), Span::raw(" ")];
+        let mut spans = vec![
+            Span::raw(mark),
+            Span::styled(star, theme::star()),
+            Span::raw(" "),
+        ];
         if show_feed {
-            spans.push(Span::styled(pad_to(&row.feed_title, feed_width), theme::dim()));
+            spans.push(Span::styled(
+                pad_to(&row.feed_title, feed_width),
+                theme::dim(),
+            ));
             spans.push(Span::raw(" "));
         }
-        let title_style = if row.read { ratatui::style::Style::new() } else { theme::unread() };
+        let title_style = if row.read {
+            ratatui::style::Style::new()
+        } else {
+            theme::unread()
+        };
         spans.push(Span::styled(pad_to(&row.title, title_width), title_style));
         spans.push(Span::styled(format!(" {age:>4}"), theme::dim()));
         let mut line = Line::from(spans);

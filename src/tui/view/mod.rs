@@ -35,14 +35,15 @@ pub fn layout_for(area: Rect, show_feeds: bool, reader_open: bool) -> Areas {
     let [main, status] = Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(area);
     let (feeds, rest) = if show_feeds {
         let width = (main.width / 4).clamp(16.min(main.width), 32);
-        let [f, r] = Layout::horizontal([Constraint::Length(width), Constraint::Fill(1)]).areas(main);
+        let [f, r] =
+            Layout::horizontal([Constraint::Length(width), Constraint::Fill(1)]).areas(main);
         (Some(f), r)
     } else {
         (None, main)
     };
     let (headlines, reader) = if area.width >= WIDE {
-        let [h, r] =
-            Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(rest);
+        let [h, r] = Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)])
+            .areas(rest);
         (h, Some(r))
     } else if reader_open {
         let top = (rest.height * 2 / 5).max(5.min(rest.height));
@@ -51,7 +52,12 @@ pub fn layout_for(area: Rect, show_feeds: bool, reader_open: bool) -> Areas {
     } else {
         (rest, None)
     };
-    Areas { feeds, headlines, reader, status }
+    Areas {
+        feeds,
+        headlines,
+        reader,
+        status,
+    }
 }
 
 /// The inside of a bordered pane.

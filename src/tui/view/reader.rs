@@ -20,7 +20,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         frame.render_widget(Paragraph::new(hint), inner);
         return;
     };
-    let depth = if state.pages.len() > 1 { format!(" [{}]", state.pages.len()) } else { String::new() };
+    let depth = if state.pages.len() > 1 {
+        format!(" [{}]", state.pages.len())
+    } else {
+        String::new()
+    };
     let loading = if page.item_loading || page.article_loading {
         format!(" {} loading article", status::spinner(state.spinner))
     } else if page.extracted {
@@ -31,7 +35,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let inner_height = usize::from(area.height.saturating_sub(2));
     let total = page.lines.as_ref().map(|l| l.lines.len()).unwrap_or(0);
     let position = if total > inner_height {
-        format!(" {}% ", (page.scroll + inner_height).min(total) * 100 / total.max(1))
+        format!(
+            " {}% ",
+            (page.scroll + inner_height).min(total) * 100 / total.max(1)
+        )
     } else {
         " ".to_string()
     };
@@ -56,7 +63,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
             })
             .collect(),
         // Not laid out yet (a moment after opening): the title alone, cut to the width.
-        None => vec![Line::styled(truncate_to_width(&sanitize_line(&page.title), width), theme::line_kind(crate::tui::state::LineKind::Title))],
+        None => vec![Line::styled(
+            truncate_to_width(&sanitize_line(&page.title), width),
+            theme::line_kind(crate::tui::state::LineKind::Title),
+        )],
     };
     frame.render_widget(Paragraph::new(lines), inner);
 }
@@ -66,7 +76,9 @@ pub fn render_link_list(frame: &mut Frame, screen: Rect, state: &State) {
     let Some(page) = state.page() else { return };
     let Some(laid_out) = &page.lines else { return };
     let width = screen.width.saturating_sub(4).max(10).min(screen.width);
-    let height = (laid_out.links.len() as u16 + 2).min(screen.height.saturating_sub(2)).max(3);
+    let height = (laid_out.links.len() as u16 + 2)
+        .min(screen.height.saturating_sub(2))
+        .max(3);
     let area = Rect {
         x: screen.x + (screen.width - width) / 2,
         y: screen.y + (screen.height.saturating_sub(height)) / 2,
@@ -74,7 +86,9 @@ pub fn render_link_list(frame: &mut Frame, screen: Rect, state: &State) {
         height,
     };
     frame.render_widget(Clear, area);
-    let block = Block::bordered().title(" Links (Enter follows, o opens, Esc closes) ").border_style(theme::border(true));
+    let block = Block::bordered()
+        .title(" Links (Enter follows, o opens, Esc closes) ")
+        .border_style(theme::border(true));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let rows = usize::from(inner.height);
@@ -86,9 +100,18 @@ pub fn render_link_list(frame: &mut Frame, screen: Rect, state: &State) {
         .skip(top)
         .take(rows)
         .map(|(i, link)| {
-            let text = format!("[{}] {} — {}", link.n, sanitize_line(&link.text), sanitize_line(&link.url));
+            let text = format!(
+                "[{}] {} — {}",
+                link.n,
+                sanitize_line(&link.text),
+                sanitize_line(&link.url)
+            );
             let line = Line::from(truncate_to_width(&text, usize::from(inner.width)));
-            if i == page.link_cursor { line.style(theme::selected()) } else { line }
+            if i == page.link_cursor {
+                line.style(theme::selected())
+            } else {
+                line
+            }
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);

@@ -27,7 +27,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     }
     let mut left = format!(" {} unread", state.status.unread_total);
     if let Some((done, total)) = state.status.refresh {
-        left.push_str(&format!(" · {} refreshing {done}/{total}", spinner(state.spinner)));
+        left.push_str(&format!(
+            " · {} refreshing {done}/{total}",
+            spinner(state.spinner)
+        ));
     }
     if let Some(notice) = &state.status.notice {
         left.push_str(&format!(" · {}", sanitize_line(notice)));
@@ -44,5 +47,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let gap = width.saturating_sub(used + display_width(right));
     spans.push(Span::raw(" ".repeat(gap)));
     spans.push(Span::raw(right));
-    frame.render_widget(Paragraph::new(Line::from(spans).style(theme::status_bar())), area);
+    frame.render_widget(
+        Paragraph::new(Line::from(spans).style(theme::status_bar())),
+        area,
+    );
 }

@@ -6,7 +6,11 @@ use crate::article::render::SpanStyle;
 use crate::tui::state::LineKind;
 
 pub fn border(focused: bool) -> Style {
-    if focused { Style::new().fg(Color::Cyan) } else { Style::new().fg(Color::DarkGray) }
+    if focused {
+        Style::new().fg(Color::Cyan)
+    } else {
+        Style::new().fg(Color::DarkGray)
+    }
 }
 
 pub fn selected() -> Style {
@@ -38,7 +42,9 @@ pub fn line_kind(kind: LineKind) -> Style {
     match kind {
         LineKind::Title => Style::new().add_modifier(Modifier::BOLD).fg(Color::White),
         LineKind::Meta => dim(),
-        LineKind::Note => Style::new().fg(Color::Yellow).add_modifier(Modifier::ITALIC),
+        LineKind::Note => Style::new()
+            .fg(Color::Yellow)
+            .add_modifier(Modifier::ITALIC),
         LineKind::Body => Style::new(),
         LineKind::Section => Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
         LineKind::LinkEntry => Style::new().fg(Color::Blue),

@@ -1,6 +1,799 @@
-//! Command line: clap definitions and the headless subcommands.
+//! The command line: clap definitions, logging set-up, and the headless subcommands
+//! (add, remove, list, import, export, refresh, items, read, mark, extract). Errors end here as
+//! one line on stderr and a non-zero exit.
+
+use crate::article::{Article, ArticleView};
+use crate::config::{self, Config};
+use crate::feed::discover::{discover_feeds, looks_like_feed};
+use crate::feed::opml;
+use crate::fetch::{Conditional, Fetcher, parse_http_url};
+use crate::model::{FeedId, ItemId, ParsedFeed};
+use crate::refresh::{
+    FeedRefreshResult, RefreshOptions, RefreshOutcome, RefreshSummary, refresh_feeds,
+};
+use crate::store::{FetchRecord, ItemFilter, NewFeed, Store};
+use crate::text::sanitize_line;
+use anyhow::{Context, Result, anyhow, bail};
+use chrono::Utc;
+use clap::{Args, Parser, Subcommand};
+use serde::Serialize;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// kiosque: a terminal news reader that shows the cleaned article and its related links.
+#[derive(Debug, Parser)]
+#[command(name = "kiosque", version, about, long_about = None)]
+pub struct Cli {
+    /// Data directory (database, log); $KIOSQUE_DATA_DIR wins over this.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Config file; $KIOSQUE_CONFIG wins over this.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Run the TUI on bundled demo feeds served from a loopback server, with a throw-away data dir.
+    #[arg(long)]
+    pub demo: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The headless subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Subscribe to a feed (or to the feed a web page advertises).
+    Add {
+        url: String,
+        /// Use this title instead of the feed's own.
+        #[arg(long)]
+        title: Option<String>,
+        /// Tag the feed (repeatable).
+        #[arg(long = "tag", value_name = "TAG")]
+        tags: Vec<String>,
+    },
+    /// Unsubscribe (by URL or id); its items go too.
+    Remove {
+        #[arg(value_name = "URL-OR-ID")]
+        feed: String,
+    },
+    /// List subscriptions.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Subscribe to every feed of an OPML file (folders become tags).
+    Import { file: PathBuf },
+    /// Write the subscriptions as OPML 2.0 (to stdout, or FILE).
+    Export { file: Option<PathBuf> },
+    /// Fetch every feed once, then exit.
+    Refresh {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Headlines, newest first.
+    Items {
+        #[arg(long)]
+        unread: bool,
+        #[arg(long, value_name = "ID")]
+        feed: Option<i64>,
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print an item as the reading pane shows it, and mark it read.
+    Read {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change the state of items.
+    Mark(MarkArgs),
+    /// Fetch (or read) an article page and print its cleaned text and related links.
+    Extract {
+        /// An http(s) URL, or a local HTML file (then give --url).
+        #[arg(value_name = "URL-OR-FILE")]
+        target: String,
+        /// The page's address, to resolve its links (with a FILE).
+        #[arg(long, value_name = "BASE")]
+        url: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `kiosque mark ID... --read|--unread|--star|--unstar`.
+#[derive(Debug, Args)]
+pub struct MarkArgs {
+    #[arg(required = true, value_name = "ID")]
+    pub ids: Vec<i64>,
+    #[arg(long, conflicts_with_all = ["unread", "star", "unstar"])]
+    pub read: bool,
+    #[arg(long, conflicts_with_all = ["star", "unstar"])]
+    pub unread: bool,
+    #[arg(long, conflicts_with = "unstar")]
+    pub star: bool,
+    #[arg(long)]
+    pub unstar: bool,
+}
 
 /// Entry point of the binary.
-pub fn main() -> std::process::ExitCode {
-    std::process::ExitCode::SUCCESS
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            let mut message = format!("{e}");
+            for cause in e.chain().skip(1) {
+                let cause = cause.to_string();
+                if !message.contains(&cause) {
+                    message.push_str(": ");
+                    message.push_str(&cause);
+                }
+            }
+            eprintln!("kiosque: error: {}", sanitize_line(&message));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Where this run keeps its files, and its configuration.
+pub struct RunContext {
+    pub data_dir: PathBuf,
+    pub db_path: PathBuf,
+    pub config: Config,
+}
+
+fn load_context(cli: &Cli) -> Result<RunContext> {
+    let config = match config::config_path(cli.config.as_deref()) {
+        Some(path) => Config::load(&path)?,
+        None => Config::default(),
+    };
+    let data_dir = config::data_dir(cli.data_dir.as_deref())?;
+    std::fs::create_dir_all(&data_dir).with_context(|| {
+        format!(
+            "cannot create the data directory {} (set --data-dir or $KIOSQUE_DATA_DIR to a writable place)",
+            data_dir.display()
+        )
+    })?;
+    Ok(RunContext {
+        db_path: config::database_path(&data_dir),
+        data_dir,
+        config,
+    })
+}
+
+/// Log to `kiosque.log` in the data directory; never to the terminal.
+fn init_logging(data_dir: &Path) -> Option<tracing_appender::non_blocking::WorkerGuard> {
+    let appender = tracing_appender::rolling::never(data_dir, config::LOG_FILE_NAME);
+    let (writer, guard) = tracing_appender::non_blocking(appender);
+    let filter = tracing_subscriber::EnvFilter::try_from_env("KIOSQUE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_writer(writer)
+        .with_ansi(false)
+        .with_env_filter(filter)
+        .try_init()
+        .ok()?;
+    Some(guard)
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    if cli.demo {
+        return crate::demo::run_demo(cli.config.as_deref());
+    }
+    // `extract` needs no data directory or database.
+    if let Some(Command::Extract { target, url, json }) = &cli.command {
+        let config = match config::config_path(cli.config.as_deref()) {
+            Some(path) => Config::load(&path)?,
+            None => Config::default(),
+        };
+        return extract(&config, target, url.as_deref(), *json);
+    }
+    let ctx = load_context(&cli)?;
+    let _log = init_logging(&ctx.data_dir);
+    let Some(command) = cli.command else {
+        return run_tui(ctx);
+    };
+    match command {
+        Command::Add { url, title, tags } => add(&ctx, &url, title, tags),
+        Command::Remove { feed } => remove(&ctx, &feed),
+        Command::List { json } => list(&ctx, json),
+        Command::Import { file } => import(&ctx, &file),
+        Command::Export { file } => export(&ctx, file.as_deref()),
+        Command::Refresh { json } => refresh(&ctx, json),
+        Command::Items {
+            unread,
+            feed,
+            limit,
+            json,
+        } => items(&ctx, unread, feed, limit, json),
+        Command::Read { id, json } => read(&ctx, id, json),
+        Command::Mark(args) => mark(&ctx, &args),
+        Command::Extract { .. } => unreachable_extract(),
+    }
+}
+
+fn unreachable_extract() -> Result<ExitCode> {
+    bail!("internal error: extract is handled before the data directory is opened")
+}
+
+fn run_tui(ctx: RunContext) -> Result<ExitCode> {
+    crate::tui::check_keymap(&ctx.config)?;
+    // Fail before the screen opens if the database is unusable.
+    Store::open(&ctx.db_path)?;
+    let rt = runtime()?;
+    rt.block_on(crate::tui::run(crate::tui::TuiContext {
+        config: ctx.config,
+        db_path: ctx.db_path,
+        clock: std::sync::Arc::new(crate::clock::SystemClock),
+    }))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+// ---- add / remove / import / export ---------------------------------------------------------
+
+/// What fetching a URL for `add` found: the feed's URL, its document and validators.
+struct Discovered {
+    url: String,
+    parsed: ParsedFeed,
+    etag: Option<String>,
+    last_modified: Option<String>,
+    status: u16,
+}
+
+async fn fetch_feed_document(fetcher: &Fetcher, url: &str) -> Result<(Discovered, Option<String>)> {
+    let response = fetcher
+        .get(url, &Conditional::default())
+        .await
+        .with_context(|| format!("cannot fetch {}", sanitize_line(url)))?;
+    if !response.is_success() {
+        bail!(
+            "cannot fetch {}: HTTP {}",
+            sanitize_line(url),
+            response.status
+        );
+    }
+    let final_url = response.final_url.to_string();
+    if looks_like_feed(&response.body) {
+        let parsed = crate::feed::parse_feed(
+            &response.body,
+            response.content_type.as_deref(),
+            &response.final_url,
+        )
+        .with_context(|| format!("{} is not a readable feed", sanitize_line(&final_url)))?;
+        return Ok((
+            Discovered {
+                url: if response.moved_permanently {
+                    final_url
+                } else {
+                    url.to_string()
+                },
+                parsed,
+                etag: response.etag,
+                last_modified: response.last_modified,
+                status: response.status,
+            },
+            None,
+        ));
+    }
+    let html = crate::charset::decode_html(&response.body, response.content_type.as_deref());
+    let feeds = discover_feeds(&html, &response.final_url);
+    let Some(first) = feeds.first() else {
+        bail!(
+            "no feed at {}: the page is not a feed and advertises none (look for an RSS or Atom link on the site)",
+            sanitize_line(url)
+        );
+    };
+    Ok((
+        Discovered {
+            url: first.to_string(),
+            parsed: ParsedFeed::default(),
+            etag: None,
+            last_modified: None,
+            status: 0,
+        },
+        Some(first.to_string()),
+    ))
+}
+
+fn add(ctx: &RunContext, url: &str, title: Option<String>, tags: Vec<String>) -> Result<ExitCode> {
+    let url = parse_http_url(url)?;
+    let mut store = Store::open(&ctx.db_path)?;
+    if store.find_feed(url.as_str()).is_ok() {
+        bail!("already subscribed to {url}");
+    }
+    let fetcher = Fetcher::new(&ctx.config)?;
+    let rt = runtime()?;
+    let found = rt.block_on(async {
+        let (first, advertised) = fetch_feed_document(&fetcher, url.as_str()).await?;
+        match advertised {
+            None => Ok::<_, anyhow::Error>(first),
+            Some(feed_url) => {
+                let (doc, again) = fetch_feed_document(&fetcher, &feed_url).await?;
+                if again.is_some() {
+                    bail!("{feed_url}, advertised by {url}, is a page, not a feed");
+                }
+                Ok(doc)
+            }
+        }
+    })?;
+    if store.find_feed(&found.url).is_ok() {
+        bail!("already subscribed to {}", found.url);
+    }
+    let user_title = title.map(|t| sanitize_line(&t)).filter(|t| !t.is_empty());
+    let new = NewFeed {
+        url: found.url.clone(),
+        title: user_title.clone().or_else(|| found.parsed.title.clone()),
+        title_is_users: user_title.is_some(),
+        site_url: found.parsed.site_url.clone(),
+        tags: tags
+            .iter()
+            .map(|t| sanitize_line(t))
+            .filter(|t| !t.is_empty())
+            .collect(),
+        etag: found.etag.clone(),
+        last_modified: found.last_modified.clone(),
+    };
+    let id = store.add_feed(&new, Utc::now())?;
+    let record = FetchRecord {
+        status: Some(found.status),
+        etag: found.etag,
+        last_modified: found.last_modified,
+        ..Default::default()
+    };
+    let count = store.record_fetch(id, Utc::now(), &record, Some(&found.parsed))?;
+    let feed = store.feed(id)?;
+    println!(
+        "Subscribed to {} ({}), {} items",
+        sanitize_line(&feed.title),
+        feed.url,
+        count
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn remove(ctx: &RunContext, which: &str) -> Result<ExitCode> {
+    let mut store = Store::open(&ctx.db_path)?;
+    let feed = store.find_feed(which)?;
+    store.remove_feed(feed.id)?;
+    println!("Removed {} ({})", sanitize_line(&feed.title), feed.url);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn import(ctx: &RunContext, file: &Path) -> Result<ExitCode> {
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let text = crate::charset::decode_xml(&bytes, None);
+    let doc =
+        opml::parse_opml(&text).with_context(|| format!("cannot import {}", file.display()))?;
+    let mut store = Store::open(&ctx.db_path)?;
+    let news: Vec<NewFeed> = doc
+        .feeds
+        .iter()
+        .map(|f| NewFeed {
+            url: f.url.clone(),
+            title: f.title.clone(),
+            title_is_users: false,
+            site_url: f.site_url.clone(),
+            tags: f.tags.clone(),
+            etag: None,
+            last_modified: None,
+        })
+        .collect();
+    let (added, skipped) = store.add_feeds(&news, Utc::now())?;
+    println!(
+        "Imported {added} feeds from {} ({skipped} already subscribed, {} refused)",
+        file.display(),
+        doc.refused.len()
+    );
+    for refused in &doc.refused {
+        eprintln!(
+            "kiosque: refused {}: {}",
+            sanitize_line(&refused.url),
+            sanitize_line(&refused.reason)
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn export(ctx: &RunContext, file: Option<&Path>) -> Result<ExitCode> {
+    let store = Store::open(&ctx.db_path)?;
+    let text = opml::export_opml(&store.feeds()?, Utc::now());
+    match file {
+        None => {
+            std::io::stdout().write_all(text.as_bytes())?;
+        }
+        Some(path) => {
+            // Write beside, then rename: an interrupted export never leaves half a file.
+            let tmp = path.with_extension("opml.partial");
+            std::fs::write(&tmp, &text)
+                .with_context(|| format!("cannot write {}", tmp.display()))?;
+            std::fs::rename(&tmp, path)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+// ---- list / items -----------------------------------------------------------------------------
+
+#[derive(Serialize)]
+struct FeedJson {
+    id: FeedId,
+    title: String,
+    url: String,
+    tags: Vec<String>,
+    unread: i64,
+    total: i64,
+    status: Option<u16>,
+    error: Option<String>,
+    last_fetched: Option<String>,
+}
+
+fn print_json<T: Serialize>(value: &T) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+fn list(ctx: &RunContext, json: bool) -> Result<ExitCode> {
+    let store = Store::open(&ctx.db_path)?;
+    let feeds = store.feeds()?;
+    if json {
+        let rows: Vec<FeedJson> = feeds
+            .iter()
+            .map(|f| FeedJson {
+                id: f.id,
+                title: sanitize_line(&f.title),
+                url: sanitize_line(&f.url),
+                tags: f.tags.iter().map(|t| sanitize_line(t)).collect(),
+                unread: f.unread,
+                total: f.total,
+                status: f.status,
+                error: f.error.as_deref().map(sanitize_line),
+                last_fetched: f.last_fetched.map(|t| t.to_rfc3339()),
+            })
+            .collect();
+        print_json(&rows)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if feeds.is_empty() {
+        println!("No subscriptions yet: `kiosque add URL` or `kiosque import FILE.opml`.");
+    }
+    for f in &feeds {
+        let state = match (&f.error, f.status) {
+            (Some(e), _) => format!("  ! {}", sanitize_line(e)),
+            _ => String::new(),
+        };
+        let tags = if f.tags.is_empty() {
+            String::new()
+        } else {
+            format!(" [{}]", sanitize_line(&f.tags.join(", ")))
+        };
+        println!(
+            "{:>4}  {:>4}/{:<5} {}{} <{}>{}",
+            f.id,
+            f.unread,
+            f.total,
+            sanitize_line(&f.title),
+            tags,
+            sanitize_line(&f.url),
+            state
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Serialize)]
+struct ItemJson {
+    id: ItemId,
+    feed_id: FeedId,
+    feed_title: String,
+    title: String,
+    url: Option<String>,
+    published: String,
+    read: bool,
+    starred: bool,
+}
+
+fn items(
+    ctx: &RunContext,
+    unread: bool,
+    feed: Option<i64>,
+    limit: Option<usize>,
+    json: bool,
+) -> Result<ExitCode> {
+    let store = Store::open(&ctx.db_path)?;
+    let filter = ItemFilter {
+        feed: match feed {
+            Some(id) => Some(store.feed(FeedId(id))?.id),
+            None => None,
+        },
+        unread_only: unread,
+        ..Default::default()
+    };
+    let limit = limit.unwrap_or(usize::MAX / 2);
+    let rows = store.items(&filter, 0, limit)?;
+    if json {
+        let rows: Vec<ItemJson> = rows
+            .into_iter()
+            .map(|i| ItemJson {
+                id: i.id,
+                feed_id: i.feed_id,
+                feed_title: sanitize_line(&i.feed_title),
+                title: sanitize_line(&i.title),
+                url: i.url.as_deref().map(sanitize_line),
+                published: i.published.to_rfc3339(),
+                read: i.read,
+                starred: i.starred,
+            })
+            .collect();
+        print_json(&rows)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut out = std::io::stdout().lock();
+    for i in rows {
+        let marks = format!(
+            "{}{}",
+            if i.read { ' ' } else { 'N' },
+            if i.starred { '*' } else { ' ' }
+        );
+        writeln!(
+            out,
+            "{:>6} {marks} {}  {} — {}",
+            i.id,
+            i.published.format("%Y-%m-%d %H:%M"),
+            sanitize_line(&i.feed_title),
+            sanitize_line(&i.title)
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn mark(ctx: &RunContext, args: &MarkArgs) -> Result<ExitCode> {
+    if !(args.read || args.unread || args.star || args.unstar) {
+        bail!("say what to do: --read, --unread, --star or --unstar");
+    }
+    let mut store = Store::open(&ctx.db_path)?;
+    let ids: Vec<ItemId> = args.ids.iter().map(|i| ItemId(*i)).collect();
+    if args.read || args.unread {
+        store.set_read(&ids, args.read)?;
+    } else {
+        store.set_starred(&ids, args.star)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+// ---- refresh ---------------------------------------------------------------------------------
+
+#[derive(Serialize)]
+struct OutcomeJson {
+    id: FeedId,
+    url: String,
+    status: Option<u16>,
+    result: &'static str,
+    new_items: usize,
+    error: Option<String>,
+}
+
+#[derive(Serialize)]
+struct RefreshJson {
+    feeds: usize,
+    ok: usize,
+    not_modified: usize,
+    failed: usize,
+    skipped: usize,
+    new_items: usize,
+    outcomes: Vec<OutcomeJson>,
+}
+
+fn refresh(ctx: &RunContext, json: bool) -> Result<ExitCode> {
+    let feeds = Store::open(&ctx.db_path)?.feeds()?;
+    let fetcher = Fetcher::new(&ctx.config)?;
+    let opts = RefreshOptions::from_config(&ctx.config);
+    let total = feeds.len() as u64;
+    let bar = (!json && std::io::stderr().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::new(total);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("refreshing {pos}/{len} {wide_bar} {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let rt = runtime()?;
+    let outcomes = rt.block_on(async {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<RefreshOutcome>();
+        let ticker_bar = bar.clone();
+        let ticker = tokio::spawn(async move {
+            while let Some(o) = rx.recv().await {
+                if let Some(b) = &ticker_bar {
+                    b.inc(1);
+                    b.set_message(sanitize_line(&o.url));
+                }
+            }
+        });
+        let result = refresh_feeds(&ctx.db_path, &fetcher, feeds, &opts, Some(tx)).await;
+        let _ = ticker.await;
+        result
+    })?;
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    let summary = RefreshSummary::of(&outcomes);
+    if json {
+        let rows = outcomes
+            .iter()
+            .map(|o| {
+                let (result, new_items, error) = match &o.result {
+                    FeedRefreshResult::Updated { new_items } => ("updated", *new_items, None),
+                    FeedRefreshResult::NotModified => ("not_modified", 0, None),
+                    FeedRefreshResult::Failed { error } => {
+                        ("failed", 0, Some(sanitize_line(error)))
+                    }
+                    FeedRefreshResult::Skipped { until } => (
+                        "skipped",
+                        0,
+                        Some(format!("not due before {}", until.to_rfc3339())),
+                    ),
+                };
+                OutcomeJson {
+                    id: o.feed_id,
+                    url: sanitize_line(&o.url),
+                    status: o.status,
+                    result,
+                    new_items,
+                    error,
+                }
+            })
+            .collect();
+        print_json(&RefreshJson {
+            feeds: outcomes.len(),
+            ok: summary.updated,
+            not_modified: summary.not_modified,
+            failed: summary.failed,
+            skipped: summary.skipped,
+            new_items: summary.new_items,
+            outcomes: rows,
+        })?;
+    } else {
+        for o in &outcomes {
+            if let FeedRefreshResult::Failed { error } = &o.result {
+                eprintln!(
+                    "failed: {} — {}",
+                    sanitize_line(&o.url),
+                    sanitize_line(error)
+                );
+            }
+        }
+        println!(
+            "{} feeds: {} ok, {} not modified, {} failed{}; {} new items",
+            outcomes.len(),
+            summary.updated,
+            summary.not_modified,
+            summary.failed,
+            if summary.skipped > 0 {
+                format!(", {} not due yet", summary.skipped)
+            } else {
+                String::new()
+            },
+            summary.new_items
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+// ---- read / extract --------------------------------------------------------------------------
+
+fn print_view(view: &ArticleView, note: Option<&str>, json: bool) -> Result<()> {
+    if json {
+        return print_json(view);
+    }
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}", sanitize_line(&view.title))?;
+    let mut meta: Vec<String> = Vec::new();
+    if let Some(b) = &view.byline {
+        meta.push(sanitize_line(b));
+    }
+    if let Some(p) = &view.published {
+        meta.push(sanitize_line(p));
+    }
+    if !view.url.is_empty() {
+        meta.push(sanitize_line(&view.url));
+    }
+    if !meta.is_empty() {
+        writeln!(out, "{}", meta.join(" · "))?;
+    }
+    if let Some(note) = note {
+        writeln!(out, "({})", sanitize_line(note))?;
+    }
+    writeln!(out)?;
+    writeln!(out, "{}", crate::text::sanitize_multiline(&view.text))?;
+    if !view.related.is_empty() {
+        writeln!(out, "\nRelated")?;
+        for (i, r) in view.related.iter().enumerate() {
+            writeln!(
+                out,
+                "  {}. {} : {} <{}>",
+                i + 1,
+                sanitize_line(&r.label),
+                sanitize_line(&r.title),
+                sanitize_line(&r.url)
+            )?;
+        }
+    }
+    if !view.links.is_empty() {
+        writeln!(out, "\nLinks")?;
+        for l in &view.links {
+            writeln!(
+                out,
+                "  [{}] {} <{}>",
+                l.n,
+                sanitize_line(&l.text),
+                sanitize_line(&l.url)
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn view_of(article: &Article) -> ArticleView {
+    article.view()
+}
+
+fn read(ctx: &RunContext, id: i64, json: bool) -> Result<ExitCode> {
+    let mut store = Store::open(&ctx.db_path)?;
+    let item = store.item(ItemId(id))?;
+    let loaded = match item.summary.url.clone() {
+        Some(url) => {
+            let fetcher = Fetcher::new(&ctx.config)?;
+            let rt = runtime()?;
+            rt.block_on(crate::reading::load_article(
+                &ctx.db_path,
+                &fetcher,
+                &url,
+                Some(&item),
+            ))
+        }
+        None => crate::reading::LoadedArticle {
+            article: crate::reading::article_from_item(&item),
+            note: Some("the item has no link: showing the feed's content".into()),
+        },
+    };
+    store.set_read(&[item.summary.id], true)?;
+    print_view(&view_of(&loaded.article), loaded.note.as_deref(), json)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn extract(config: &Config, target: &str, base: Option<&str>, json: bool) -> Result<ExitCode> {
+    let rt = runtime()?;
+    let is_url = target.starts_with("http://") || target.starts_with("https://");
+    let article = if is_url {
+        let fetcher = Fetcher::new(config)?;
+        rt.block_on(crate::reading::fetch_and_extract(&fetcher, target))
+            .map_err(|e| anyhow!("cannot extract {}: {e}", sanitize_line(target)))?
+    } else {
+        let bytes = std::fs::read(target).with_context(|| format!("cannot read {target}"))?;
+        let base = match base {
+            Some(b) => parse_http_url(b)?,
+            None => {
+                let absolute = std::fs::canonicalize(target)
+                    .with_context(|| format!("cannot read {target}"))?;
+                url::Url::from_file_path(&absolute)
+                    .map_err(|()| anyhow!("give the page's address with --url BASE"))?
+            }
+        };
+        let html = crate::charset::decode_html(&bytes, None);
+        rt.block_on(crate::reading::extract_bounded(html, base))
+            .map_err(|e| anyhow!("cannot extract {target}: {e}"))?
+    };
+    print_view(&view_of(&article), None, json)?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -106,8 +106,13 @@ fn describe(error: &reqwest::Error, total: Duration) -> FetchError {
         };
     }
     let mut chain = String::new();
+    let mut tls = false;
     let mut source: Option<&dyn std::error::Error> = Some(error);
     while let Some(e) = source {
+        tls |= e.downcast_ref::<rustls::Error>().is_some()
+            || e.downcast_ref::<std::io::Error>()
+                .and_then(|io| io.get_ref())
+                .is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some());
         let text = e.to_string();
         if !chain.contains(&text) {
             if !chain.is_empty() {
@@ -119,7 +124,18 @@ fn describe(error: &reqwest::Error, total: Duration) -> FetchError {
     }
     let detail = crate::text::sanitize_line(&chain);
     let lower = detail.to_lowercase();
-    if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
+    if tls
+        || [
+            "certificate",
+            "handshake",
+            "corrupt message",
+            "alert",
+            "tls",
+            "ssl",
+        ]
+        .iter()
+        .any(|k| lower.contains(k))
+    {
         FetchError::Tls { detail }
     } else if error.is_connect() {
         FetchError::Connect { detail }

@@ -13,6 +13,7 @@ pub mod error;
 pub mod feed;
 pub mod fetch;
 pub mod model;
+pub mod reading;
 pub mod refresh;
 pub mod store;
 pub mod text;

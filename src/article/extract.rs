@@ -1,7 +1,20 @@
-//! Main-content extraction from an article page.
+//! Main-content extraction from an article page: input guards, metadata, boilerplate
+//! pre-clean, the readability scorer (dom_smoothie, a Readability.js port), the post-clean and
+//! the related-links split.
 
-use super::Article;
+use super::{Article, Source, boilerplate, metadata, related};
+use dom_query::{Document, NodeRef};
 use url::Url;
+
+/// Only the first 5 MB of a page are read: articles are far smaller, and the cost is bounded.
+pub const MAX_INPUT_BYTES: usize = 5 * 1024 * 1024;
+/// Fewer words than this in the cleaned text: not an article (paywall, index page, video).
+pub const MIN_ARTICLE_WORDS: usize = 25;
+/// Element nesting kept; deeper elements are unwrapped so no later pass goes that deep.
+const MAX_DEPTH: usize = 256;
+/// More elements than this: the page is not a plain article and is trimmed to its body's
+/// first elements, so the scorer's cost stays bounded.
+const MAX_ELEMENTS: usize = 60_000;
 
 /// Why extraction gave nothing usable (the caller falls back to the feed's content).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -17,6 +30,274 @@ pub enum ExtractError {
 /// Extract the article from a page (already decoded to UTF-8). `page_url` resolves relative
 /// links. The result has `source: Extracted` and related links already split out.
 pub fn extract_article(html: &str, page_url: &Url) -> Result<Article, ExtractError> {
-    let _ = (html, page_url);
-    Err(ExtractError::NotHtml)
+    let html = cap_input(html);
+    if !looks_like_html(html) {
+        return Err(ExtractError::NotHtml);
+    }
+    let doc = Document::from(html);
+    bound_tree(&doc);
+
+    let meta = metadata::read_metadata(&doc, page_url);
+    boilerplate::pre_clean(&doc);
+
+    let config = dom_smoothie::Config {
+        // JSON-LD was read above; the scorer needs only the body.
+        disable_json_ld: true,
+        ..Default::default()
+    };
+    let scored =
+        dom_smoothie::Readability::with_document(doc, Some(page_url.as_str()), Some(config))
+            .ok()
+            .and_then(|mut r| r.parse().ok());
+
+    let (scored_html, scored_title, scored_byline) = match scored {
+        Some(a) => (a.content.to_string(), Some(a.title), a.byline),
+        None => (String::new(), None, None),
+    };
+
+    let (without_related, related) = related::split_related(&scored_html, page_url);
+    let mut content_html = boilerplate::post_clean(&without_related);
+    let mut words = count_words(&content_html);
+
+    // The publisher's own text, when the scorer found much less of it.
+    if let Some(body) = meta.article_body.as_deref() {
+        let body_words = body.split_whitespace().count();
+        if body_words >= MIN_ARTICLE_WORDS && words * 2 < body_words {
+            content_html = paragraphs_html(body);
+            words = body_words;
+        }
+    }
+    if words < MIN_ARTICLE_WORDS {
+        return Err(ExtractError::TooLittle { words });
+    }
+
+    let title = meta
+        .title
+        .or_else(|| scored_title.filter(|t| !t.trim().is_empty()));
+    let url = meta.canonical.unwrap_or_else(|| page_url.to_string());
+    Ok(Article {
+        title,
+        byline: meta.byline.or(scored_byline),
+        published: meta.published,
+        lang: meta.lang,
+        url,
+        lead_image: meta.lead_image,
+        content_html,
+        related,
+        source: Source::Extracted,
+    })
+}
+
+/// The first [`MAX_INPUT_BYTES`] of the page, cut at a character boundary.
+fn cap_input(html: &str) -> &str {
+    if html.len() <= MAX_INPUT_BYTES {
+        return html;
+    }
+    let mut end = MAX_INPUT_BYTES;
+    while !html.is_char_boundary(end) {
+        end -= 1;
+    }
+    &html[..end]
+}
+
+/// Binary data (NUL bytes, many replacement or control characters) or text with no markup.
+fn looks_like_html(html: &str) -> bool {
+    let sample: Vec<char> = html.chars().take(4096).collect();
+    if sample.is_empty() {
+        return false;
+    }
+    let bad = sample
+        .iter()
+        .filter(|&&c| {
+            c == '\u{0}'
+                || c == '\u{FFFD}'
+                || (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{C}'))
+        })
+        .count();
+    if sample.contains(&'\u{0}') || bad * 20 > sample.len() {
+        return false;
+    }
+    // Some markup: a tag opening (`<p`, `<!doctype`, `</div`) somewhere near the start.
+    let head: String = sample.iter().collect();
+    head.as_bytes()
+        .windows(2)
+        .any(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'!' || w[1] == b'/'))
+}
+
+/// Keep the tree within [`MAX_DEPTH`] levels and [`MAX_ELEMENTS`] elements: hostile pages
+/// (10,000 nested divs, millions of empty elements) must cost no more than ordinary ones.
+fn bound_tree(doc: &Document) {
+    let root = doc.root();
+    // Iterative walk with depths; elements deeper than the limit are unwrapped afterwards.
+    let mut too_deep: Vec<dom_query::NodeId> = Vec::new();
+    let mut stack: Vec<(NodeRef<'_>, usize)> = vec![(root, 0)];
+    let mut elements = 0usize;
+    let mut overflow: Vec<dom_query::NodeId> = Vec::new();
+    while let Some((node, depth)) = stack.pop() {
+        if node.is_element() {
+            elements += 1;
+            if elements > MAX_ELEMENTS {
+                overflow.push(node.id);
+                continue;
+            }
+            if depth > MAX_DEPTH {
+                too_deep.push(node.id);
+            }
+        }
+        let mut child = node.last_child();
+        while let Some(c) = child {
+            child = c.prev_sibling();
+            stack.push((c, depth + 1));
+        }
+    }
+    for id in overflow {
+        NodeRef::new(id, &doc.tree).remove_from_parent();
+    }
+    // Deepest first, so each unwrap moves only the children left after the deeper unwraps.
+    for id in too_deep.into_iter().rev() {
+        NodeRef::new(id, &doc.tree).unwrap_node();
+    }
+}
+
+fn count_words(html: &str) -> usize {
+    let (text, _) = super::plaintext::plain_text(html);
+    text.split_whitespace().count()
+}
+
+/// Plain text (JSON-LD `articleBody`) as HTML paragraphs, one per line of the text.
+fn paragraphs_html(text: &str) -> String {
+    let mut out = String::new();
+    for para in text.split('\n').map(str::trim).filter(|p| !p.is_empty()) {
+        out.push_str("<p>");
+        out.push_str(&escape_text(para));
+        out.push_str("</p>");
+    }
+    out
+}
+
+fn escape_text(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url() -> Url {
+        Url::parse("https://news.example/2024/story.html").unwrap()
+    }
+
+    fn paragraph(n: usize) -> String {
+        format!(
+            "<p>Paragraph {n} of the story says something long enough to count as real \
+             article text, with commas, clauses and more than a few words in it.</p>"
+        )
+    }
+
+    fn article_page(extra_body: &str) -> String {
+        format!(
+            "<html lang=\"en\"><head><title>Story headline | News</title>\
+             <meta property=\"og:title\" content=\"Story headline\"></head><body>\
+             <nav><a href=\"/\">Home</a></nav><article><h1>Story headline</h1>{}{}</article>\
+             <footer>Footer</footer></body></html>",
+            (1..8).map(paragraph).collect::<String>(),
+            extra_body
+        )
+    }
+
+    #[test]
+    fn extracts_title_text_and_absolute_links() {
+        let page = article_page("<p>More at <a href=\"/more\">our page</a> today and more.</p>");
+        let a = extract_article(&page, &url()).unwrap();
+        assert_eq!(a.title.as_deref(), Some("Story headline"));
+        assert_eq!(a.lang.as_deref(), Some("en"));
+        assert_eq!(a.source, Source::Extracted);
+        assert!(a.content_html.contains("Paragraph 3 of the story"));
+        assert!(a.content_html.contains("https://news.example/more"));
+        assert!(!a.content_html.contains("Footer"));
+    }
+
+    #[test]
+    fn captions_stay() {
+        let page = article_page(
+            "<figure><img src=\"/cat.jpg\"><figcaption>A cat sleeping on the keyboard.</figcaption></figure>",
+        );
+        let a = extract_article(&page, &url()).unwrap();
+        assert!(a.content_html.contains("A cat sleeping on the keyboard."));
+    }
+
+    #[test]
+    fn boilerplate_in_several_languages_goes() {
+        let page = article_page(
+            "<p>Abonnez-vous gratuitement à la newsletter</p>\
+             <div class=\"share-tools\">Partager sur Facebook</div>\
+             <p>Jetzt Newsletter abonnieren!</p><p>Deja un comentario</p>\
+             <p>Lascia un commento</p><p>Tags : Xiaomi, Android</p>",
+        );
+        let a = extract_article(&page, &url()).unwrap();
+        for gone in [
+            "Abonnez-vous",
+            "Partager",
+            "abonnieren",
+            "Deja un",
+            "Lascia",
+            "Tags",
+        ] {
+            assert!(!a.content_html.contains(gone), "{gone} kept");
+        }
+        assert!(a.content_html.contains("Paragraph 7"));
+    }
+
+    #[test]
+    fn too_little_text_is_an_error() {
+        let page =
+            "<html><body><h1>Subscribe</h1><p>Subscribe to read this article.</p></body></html>";
+        assert!(matches!(
+            extract_article(page, &url()),
+            Err(ExtractError::TooLittle { .. })
+        ));
+    }
+
+    #[test]
+    fn json_ld_article_body_rescues_a_thin_page() {
+        let body = "Sentence one of the real story. ".repeat(20);
+        let page = format!(
+            "<html><head><script type=\"application/ld+json\">{{\"@type\":\"NewsArticle\",\
+             \"headline\":\"H\",\"articleBody\":\"{body}\"}}</script></head>\
+             <body><div id=\"app\"></div></body></html>"
+        );
+        let a = extract_article(&page, &url()).unwrap();
+        assert!(a.content_html.contains("Sentence one of the real story."));
+        assert_eq!(a.title.as_deref(), Some("H"));
+    }
+
+    #[test]
+    fn hostile_inputs_return_without_panic() {
+        let deep = format!(
+            "<html><body>{}<p>deep text</p>{}</body></html>",
+            "<div>".repeat(10_000),
+            "</div>".repeat(10_000)
+        );
+        assert!(extract_article(&deep, &url()).is_err());
+
+        let huge = format!(
+            "<html><body><p>{}</p></body></html>",
+            "word ".repeat(1_300_000)
+        );
+        assert!(huge.len() > MAX_INPUT_BYTES);
+        let _ = extract_article(&huge, &url());
+
+        let binary: String = (0..20_000u32)
+            .map(|i| char::from_u32(i % 256).unwrap_or('a'))
+            .collect();
+        assert_eq!(extract_article(&binary, &url()), Err(ExtractError::NotHtml));
+        assert_eq!(
+            extract_article("{\"json\": true}", &url()),
+            Err(ExtractError::NotHtml)
+        );
+        assert_eq!(extract_article("", &url()), Err(ExtractError::NotHtml));
+        let _ = extract_article("<<<<>>>><//><!-- <p", &url());
+    }
 }

@@ -1,15 +1,19 @@
 //! Articles: the cleaned main text of a page, its metadata and its related links, and the
 //! view of it that the reading pane and `kiosque read/extract` show.
 //!
-//! Pipeline: `extract::extract_main_content` (page HTML → cleaned article HTML + metadata)
-//! → `related::split_related` (related/via lines and blocks moved out of the HTML)
-//! → `render` (cleaned HTML → plain text + numbered links, or styled lines at a width).
+//! Pipeline: `extract::extract_article` (page HTML → metadata, boilerplate pre-clean, scorer,
+//! `related::split_related`, boilerplate post-clean → cleaned article HTML)
+//! → `plaintext::plain_text` (plain text + numbered links) or `render` (styled lines).
 
+pub mod boilerplate;
 pub mod extract;
+pub mod metadata;
+pub mod plaintext;
 pub mod related;
 pub mod render;
 
 use crate::model::{Link, RelatedLink};
+use crate::text::sanitize_line;
 use serde::{Deserialize, Serialize};
 
 /// How the text of an article was obtained.
@@ -53,4 +57,107 @@ pub struct ArticleView {
     pub related: Vec<RelatedLink>,
     pub links: Vec<Link>,
     pub source: Source,
+}
+
+impl Article {
+    /// An article made from the feed's own content: when extraction was not run, failed or
+    /// found too little. `html` is the item's content (or summary) HTML, links absolute.
+    pub fn from_feed(
+        title: Option<String>,
+        url: String,
+        author: Option<String>,
+        published: Option<String>,
+        html: String,
+    ) -> Article {
+        Article {
+            title,
+            byline: author,
+            published,
+            lang: None,
+            url,
+            lead_image: None,
+            content_html: html,
+            related: Vec::new(),
+            source: Source::Feed,
+        }
+    }
+
+    /// What the pane and `--json` show: plain text with numbered links, every field sanitised
+    /// for the terminal. The title falls back to the first words of the text, then the URL.
+    pub fn view(&self) -> ArticleView {
+        let (text, links) = plaintext::plain_text(&self.content_html);
+        let clean_opt =
+            |s: &Option<String>| s.as_deref().map(sanitize_line).filter(|v| !v.is_empty());
+        let title = clean_opt(&self.title)
+            .or_else(|| {
+                let first_line = text.lines().find(|l| !l.trim().is_empty())?;
+                Some(crate::text::truncate_to_width(
+                    &sanitize_line(first_line),
+                    80,
+                ))
+            })
+            .unwrap_or_else(|| sanitize_line(&self.url));
+        let related = self
+            .related
+            .iter()
+            .map(|r| RelatedLink {
+                label: sanitize_line(&r.label),
+                title: sanitize_line(&r.title),
+                url: sanitize_line(&r.url),
+            })
+            .collect();
+        let links = links
+            .into_iter()
+            .map(|l| Link {
+                url: sanitize_line(&l.url),
+                ..l
+            })
+            .collect();
+        ArticleView {
+            title,
+            byline: clean_opt(&self.byline),
+            published: clean_opt(&self.published),
+            lang: clean_opt(&self.lang),
+            url: sanitize_line(&self.url),
+            text,
+            related,
+            links,
+            source: self.source,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn feed_fallback_view_has_text_links_and_title() {
+        let a = Article::from_feed(
+            Some("Le \u{1b}[31mtitre".into()),
+            "https://x.example/a".into(),
+            Some("Ada".into()),
+            None,
+            "<p>Un <a href=\"https://x.example/b\">lien</a>.</p><p>Deux.</p>".into(),
+        );
+        let v = a.view();
+        assert_eq!(v.title, "Le titre");
+        assert_eq!(v.source, Source::Feed);
+        assert_eq!(v.text, "Un lien.\n\nDeux.");
+        assert_eq!(v.links.len(), 1);
+        assert_eq!(v.links[0].n, 1);
+        assert_eq!(v.byline.as_deref(), Some("Ada"));
+    }
+
+    #[test]
+    fn untitled_article_takes_its_first_line() {
+        let a = Article::from_feed(
+            None,
+            "https://x.example/a".into(),
+            None,
+            None,
+            "<p>Hello there.</p>".into(),
+        );
+        assert_eq!(a.view().title, "Hello there.");
+    }
 }

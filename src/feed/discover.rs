@@ -1,15 +1,281 @@
 //! Finding the feed behind a web page: `<link rel="alternate" type="application/rss+xml">`.
+//! A linear scan of `<link>` and `<base>` tags (no DOM), and a cheap sniff that tells a feed
+//! document from an HTML page.
 
 use url::Url;
 
+use super::{markup, prepare};
+
+/// Link types that announce a feed.
+const FEED_TYPES: &[&str] = &[
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/feed+json",
+    "application/json",
+    "application/rdf+xml",
+    "application/x-rss+xml",
+    "application/x-atom+xml",
+];
+
 /// Feed URLs a page advertises, absolute, in document order (RSS/Atom/JSON Feed types).
 pub fn discover_feeds(html: &str, page_url: &Url) -> Vec<Url> {
-    let _ = (html, page_url);
-    Vec::new()
+    let mut base = page_url.clone();
+    let mut base_seen = false;
+    let mut found: Vec<Url> = Vec::new();
+    for (name, attrs) in tags(html) {
+        if name.eq_ignore_ascii_case("base") {
+            // Only the first <base href> counts, as in browsers.
+            if let Some(href) = attribute(attrs, "href")
+                && !base_seen
+                && let Ok(url) = page_url.join(&href)
+            {
+                base = url;
+                base_seen = true;
+            }
+            continue;
+        }
+        if !name.eq_ignore_ascii_case("link") {
+            continue;
+        }
+        let is_alternate = attribute(attrs, "rel").is_some_and(|rel| {
+            rel.split_ascii_whitespace()
+                .any(|token| token.eq_ignore_ascii_case("alternate"))
+        });
+        let is_feed_type = attribute(attrs, "type").is_some_and(|t| {
+            let essence = t
+                .split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase();
+            FEED_TYPES.contains(&essence.as_str())
+        });
+        if !(is_alternate && is_feed_type) {
+            continue;
+        }
+        let Some(href) = attribute(attrs, "href") else {
+            continue;
+        };
+        let Ok(url) = base.join(href.trim()) else {
+            continue;
+        };
+        if matches!(url.scheme(), "http" | "https") && !found.contains(&url) {
+            found.push(url);
+        }
+    }
+    found
 }
 
-/// Whether a fetched body looks like a feed document rather than an HTML page.
+/// Start tags of the document as (name, attribute text), skipping comments, scripts and
+/// styles (a `<link>` in a comment or a script string advertises nothing).
+fn tags(html: &str) -> impl Iterator<Item = (&str, &str)> {
+    let mut rest = html;
+    std::iter::from_fn(move || {
+        loop {
+            let lt = rest.find('<')?;
+            let after = &rest[lt + 1..];
+            if let Some(comment) = after.strip_prefix("!--") {
+                rest = comment.find("-->").map_or("", |end| &comment[end + 3..]);
+                continue;
+            }
+            let name_len = after
+                .bytes()
+                .take_while(|b| b.is_ascii_alphanumeric())
+                .count();
+            if name_len == 0 {
+                rest = after;
+                continue;
+            }
+            let name = &after[..name_len];
+            let end = tag_end(after).unwrap_or(after.len());
+            let attrs = &after[name_len..end.saturating_sub(1).max(name_len)];
+            rest = &after[end..];
+            if name.eq_ignore_ascii_case("script") || name.eq_ignore_ascii_case("style") {
+                let closing = if name.eq_ignore_ascii_case("script") {
+                    "</script"
+                } else {
+                    "</style"
+                };
+                let lower_find = find_ascii_ci(rest, closing);
+                rest = lower_find.map_or("", |at| &rest[at..]);
+            }
+            return Some((name, attrs));
+        }
+    })
+}
+
+/// Index just past the `>` closing a tag, skipping quoted attribute values.
+fn tag_end(after_lt: &str) -> Option<usize> {
+    let mut quote = None;
+    for (i, b) in after_lt.bytes().enumerate() {
+        match (quote, b) {
+            (None, b'"' | b'\'') => quote = Some(b),
+            (Some(q), _) if b == q => quote = None,
+            (None, b'>') => return Some(i + 1),
+            _ => {}
+        }
+    }
+    None
+}
+
+fn find_ascii_ci(haystack: &str, needle: &str) -> Option<usize> {
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
+/// The value of attribute `wanted` in a tag's attribute text (quoted or not), entities decoded.
+fn attribute(attrs: &str, wanted: &str) -> Option<String> {
+    let bytes = attrs.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        while i < bytes.len() && (bytes[i].is_ascii_whitespace() || bytes[i] == b'/') {
+            i += 1;
+        }
+        let name_start = i;
+        while i < bytes.len()
+            && !(bytes[i].is_ascii_whitespace() || matches!(bytes[i], b'=' | b'/'))
+        {
+            i += 1;
+        }
+        let name = &attrs[name_start..i];
+        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let mut value = "";
+        if bytes.get(i) == Some(&b'=') {
+            i += 1;
+            while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            match bytes.get(i) {
+                Some(&q @ (b'"' | b'\'')) => {
+                    let start = i + 1;
+                    let len = bytes[start..]
+                        .iter()
+                        .position(|&b| b == q)
+                        .unwrap_or(bytes.len() - start);
+                    value = &attrs[start..start + len];
+                    i = start + len + 1;
+                }
+                Some(_) => {
+                    let start = i;
+                    while i < bytes.len() && !bytes[i].is_ascii_whitespace() {
+                        i += 1;
+                    }
+                    value = &attrs[start..i];
+                }
+                None => {}
+            }
+        }
+        if name.is_empty() {
+            i += 1;
+            continue;
+        }
+        if name.eq_ignore_ascii_case(wanted) {
+            return Some(markup::decode_entities(value).into_owned());
+        }
+    }
+    None
+}
+
+/// Whether a fetched body looks like a feed document rather than an HTML page: XML whose
+/// root is `rss`, `feed` or `rdf:RDF`, or JSON naming a jsonfeed.org version.
 pub fn looks_like_feed(body: &[u8]) -> bool {
-    let _ = body;
-    true
+    // Enough to get past a prolog, comments and a stylesheet instruction.
+    const PREFIX: usize = 8192;
+    let head = &body[..body.len().min(PREFIX)];
+    let text = crate::charset::decode_xml(head, None);
+    let trimmed = text.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+    if trimmed.starts_with('{') {
+        return trimmed.contains("jsonfeed.org/version");
+    }
+    match prepare::root_tag(trimmed) {
+        Some(root) => matches!(root.local_name().as_str(), "rss" | "feed" | "rdf"),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page() -> Url {
+        Url::parse("http://127.0.0.1:8080/blog/post.html").unwrap()
+    }
+
+    #[test]
+    fn finds_advertised_feeds_in_order() {
+        let html = r#"<!DOCTYPE html><html><head><title>x</title>
+<link rel="stylesheet" href="/s.css">
+<LINK REL="Alternate" TYPE="application/rss+xml" title="RSS" href="/feed.xml">
+<link rel='alternate' type='application/atom+xml; charset=utf-8' href='atom.xml'>
+<link rel="alternate" type="application/feed+json" href="http://127.0.0.1:8080/feed.json?a=1&amp;b=2">
+<link rel="alternate" type="text/html" hreflang="fr" href="/fr/">
+<link rel="alternate" type="application/rss+xml" href="javascript:alert(1)">
+<!-- <link rel="alternate" type="application/rss+xml" href="/commented.xml"> -->
+<link rel="alternate" type="application/rss+xml" href="/feed.xml">
+</head><body></body></html>"#;
+        let feeds: Vec<String> = discover_feeds(html, &page())
+            .into_iter()
+            .map(String::from)
+            .collect();
+        assert_eq!(
+            feeds,
+            [
+                "http://127.0.0.1:8080/feed.xml",
+                "http://127.0.0.1:8080/blog/atom.xml",
+                "http://127.0.0.1:8080/feed.json?a=1&b=2",
+            ]
+        );
+    }
+
+    #[test]
+    fn base_href_is_honoured() {
+        let html = r#"<head><base href="http://127.0.0.1:9000/x/"><link rel="alternate" type="application/rss+xml" href="rss"></head>"#;
+        assert_eq!(
+            discover_feeds(html, &page()),
+            [Url::parse("http://127.0.0.1:9000/x/rss").unwrap()]
+        );
+    }
+
+    #[test]
+    fn sniffs_feeds_and_pages() {
+        assert!(looks_like_feed(
+            b"\xef\xbb\xbf<?xml version=\"1.0\"?>\n<!-- c --><?xml-stylesheet href=\"a\"?><rss version=\"2.0\"><channel/></rss>"
+        ));
+        assert!(looks_like_feed(
+            b"<feed xmlns=\"http://www.w3.org/2005/Atom\"></feed>"
+        ));
+        assert!(looks_like_feed(
+            b"<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"/>"
+        ));
+        assert!(looks_like_feed(
+            br#"{"version": "https://jsonfeed.org/version/1.1", "items": []}"#
+        ));
+        assert!(!looks_like_feed(
+            b"<!DOCTYPE html><html><head></head></html>"
+        ));
+        assert!(!looks_like_feed(br#"{"name": "not a feed"}"#));
+        assert!(!looks_like_feed(b""));
+        let utf16: Vec<u8> = "<rss version=\"2.0\"/>"
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes())
+            .collect();
+        assert!(looks_like_feed(&utf16));
+    }
+
+    #[test]
+    fn corpus_page_advertises_two_feeds() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/corpus/feeds/synthetic/quirks/html-page-not-feed.html");
+        let Ok(html) = std::fs::read_to_string(&path) else {
+            println!("skipping: {} not found", path.display());
+            return;
+        };
+        let page = Url::parse("http://127.0.0.1:8080/page").unwrap();
+        assert_eq!(discover_feeds(&html, &page).len(), 2);
+        assert!(!looks_like_feed(html.as_bytes()));
+    }
 }

@@ -1,8 +1,12 @@
 //! Feed documents: parsing and normalising (RSS, Atom, JSON Feed), discovering the feed behind
 //! a page, and OPML subscription lists.
 
+pub mod dates;
 pub mod discover;
+mod entities;
+mod markup;
 pub mod opml;
 pub mod parse;
+mod prepare;
 
 pub use parse::parse_feed;

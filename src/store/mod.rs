@@ -195,6 +195,50 @@ impl Store {
         Ok(id)
     }
 
+    /// Subscribe to many feeds in one transaction (OPML import). Already subscribed URLs (and
+    /// repeats within `news`) are skipped. Returns (added, skipped).
+    pub fn add_feeds(
+        &mut self,
+        news: &[NewFeed],
+        now: DateTime<Utc>,
+    ) -> Result<(usize, usize), StoreError> {
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(sql("starting a transaction"))?;
+        let (mut added, mut skipped) = (0, 0);
+        {
+            let mut insert = tx
+                .prepare_cached(
+                    "INSERT INTO feeds (url, title, title_locked, search_title, site_url, tags, added_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (url) DO NOTHING",
+                )
+                .map_err(sql("preparing an import"))?;
+            for new in news {
+                let title = new.title.clone().unwrap_or_default();
+                let tags = serde_json::to_string(&new.tags).unwrap_or_else(|_| "[]".into());
+                let n = insert
+                    .execute(params![
+                        new.url,
+                        title,
+                        new.title_is_users,
+                        fold_for_search(&title),
+                        new.site_url,
+                        tags,
+                        ts(now)
+                    ])
+                    .map_err(sql("importing a feed"))?;
+                if n == 1 {
+                    added += 1;
+                } else {
+                    skipped += 1;
+                }
+            }
+        }
+        tx.commit().map_err(sql("committing an import"))?;
+        Ok((added, skipped))
+    }
+
     /// Unsubscribe; its items go too.
     pub fn remove_feed(&mut self, id: FeedId) -> Result<(), StoreError> {
         let tx = self

@@ -1,0 +1,639 @@
+//! Boilerplate removal around the main-content scorer: before scoring, blocks whose
+//! class/id/role say what they are (share bars, newsletter boxes, comments, cookie banners, ads,
+//! "most read" lists, author boxes, tags); after scoring, short blocks whose text is a known
+//! pitch or prompt in fr/en/de/es/it/pt/nl, and link lists trailing the article.
+//!
+//! Every rule is generic (words in attributes, phrases in text, link density): no site lists.
+
+use dom_query::{Document, NodeRef};
+
+/// Class/id tokens that start with one of these name a boilerplate block.
+const HINT_PREFIXES: &[&str] = &[
+    "comment",
+    "share",
+    "sharing",
+    "social",
+    "newsletter",
+    "cookie",
+    "consent",
+    "gdpr",
+    "related",
+    "breadcrumb",
+    "sidebar",
+    "advert",
+    "sponsor",
+    "promo",
+    "popular",
+    "trending",
+    "subscribe",
+    "subscription",
+    "signup",
+    "outbrain",
+    "taboola",
+    "disqus",
+    "mostread",
+    "most-read",
+    "most_read",
+    "recommend",
+    "author-bio",
+    "authorbio",
+    "author-box",
+    "authorbox",
+    "about-author",
+    "author-info",
+    "sr-only",
+    "visually-hidden",
+    "screen-reader",
+    "teaser-list",
+    "read-more",
+    "readmore",
+    "further-reading",
+    "more-stories",
+    "paywall",
+];
+
+/// Words (class/id tokens split on `-`/`_`) that name a boilerplate block.
+const HINT_WORDS: &[&str] = &[
+    "share",
+    "shares",
+    "social",
+    "newsletter",
+    "comments",
+    "comment",
+    "related",
+    "ad",
+    "ads",
+    "advert",
+    "advertisement",
+    "adsense",
+    "dfp",
+    "nav",
+    "navbar",
+    "navigation",
+    "menu",
+    "footer",
+    "tags",
+    "tag",
+    "tagcloud",
+    "keywords",
+    "banner",
+    "modal",
+    "popup",
+    "breadcrumbs",
+    "breadcrumb",
+    "sidebar",
+    "cookie",
+    "cookies",
+    "consent",
+    "subscribe",
+    "subscription",
+    "promo",
+    "sponsored",
+    "recommended",
+    "recommendations",
+    "popular",
+    "trending",
+    "toolbar",
+    "print",
+    "rating",
+    "pagination",
+    "pager",
+    "follow",
+    "login",
+    "signin",
+    "signup",
+    "bio",
+    "skip",
+    "widget",
+    "masthead",
+    "byline",
+    "dateline",
+    "meta",
+    "timestamp",
+    "copyright",
+];
+
+/// Class/id words that mark the article body: never removed on a negative hint.
+const POSITIVE_WORDS: &[&str] = &[
+    "article",
+    "articlebody",
+    "article-body",
+    "content",
+    "entry",
+    "post",
+    "story",
+    "body",
+    "text",
+    "main",
+    "blog",
+    "page",
+    "container",
+    "wrapper",
+    "wrap",
+    "hentry",
+    "instapaper_body",
+];
+
+/// ARIA roles of page furniture.
+const BOILERPLATE_ROLES: &[&str] = &[
+    "navigation",
+    "banner",
+    "contentinfo",
+    "complementary",
+    "dialog",
+    "alertdialog",
+    "search",
+    "menu",
+    "menubar",
+    "toolbar",
+];
+
+/// Elements that are never article text.
+const FURNITURE_TAGS: &str = "nav, form, button, input, select, textarea, iframe, dialog, \
+     noscript, template, svg, canvas, object, embed";
+
+/// The words of an element's class and id, lowercased: (whole tokens, words of tokens).
+fn hint_tokens(node: &NodeRef<'_>) -> Vec<String> {
+    let mut tokens = Vec::new();
+    if let Some(class) = node.attr("class") {
+        tokens.extend(class.split_whitespace().map(str::to_ascii_lowercase));
+    }
+    if let Some(id) = node.attr("id") {
+        tokens.extend(id.split_whitespace().map(str::to_ascii_lowercase));
+    }
+    tokens
+}
+
+fn words_of(token: &str) -> impl Iterator<Item = &str> {
+    token.split(['-', '_', ':']).filter(|w| !w.is_empty())
+}
+
+/// True when the class/id says "boilerplate" and nothing says "article body".
+fn has_negative_hint(tokens: &[String]) -> bool {
+    let mut negative = false;
+    for token in tokens {
+        // "has-comments", "is-sticky-share", "no-sidebar": states of a wrapper, not names.
+        if ["has-", "is-", "with-", "no-", "show-", "enable"]
+            .iter()
+            .any(|p| token.starts_with(p))
+        {
+            continue;
+        }
+        if HINT_PREFIXES.iter().any(|p| token.starts_with(p))
+            || words_of(token).any(|w| HINT_WORDS.contains(&w))
+        {
+            negative = true;
+        }
+    }
+    if !negative {
+        return false;
+    }
+    // "content-sidebar-wrap", "article-comments-enabled": a wrapper of the article.
+    !tokens.iter().any(|t| {
+        POSITIVE_WORDS.contains(&t.as_str())
+            || words_of(t).any(|w| POSITIVE_WORDS.contains(&w) && w != "text" && w != "post")
+                && !HINT_PREFIXES.iter().any(|p| t.starts_with(p))
+    })
+}
+
+/// Folded text length of a node (characters that are not whitespace).
+fn text_len(node: &NodeRef<'_>) -> usize {
+    node.text().chars().filter(|c| !c.is_whitespace()).count()
+}
+
+/// Remove page furniture from the whole document before the scorer sees it.
+pub fn pre_clean(doc: &Document) {
+    doc.select(FURNITURE_TAGS).remove();
+    let Some(body) = doc.body() else {
+        return;
+    };
+    let body_len = text_len(&body).max(1);
+
+    // Elements hidden from readers.
+    let mut hidden = Vec::new();
+    for node in doc.select("[hidden], [aria-hidden=true], [style]").nodes() {
+        if super::plaintext::is_hidden(node) || node.attr("aria-hidden").is_some() {
+            hidden.push(node.id);
+        }
+    }
+    remove_ids(doc, &hidden);
+
+    // By role, class or id: collect first (the tree changes as we remove), then remove the
+    // outermost ones that do not hold the article.
+    let mut doomed = Vec::new();
+    for node in doc.select("body *").nodes() {
+        let name = node.node_name();
+        let name = name.as_deref().unwrap_or("");
+        if matches!(name, "html" | "body" | "main" | "article" | "h1" | "p") {
+            continue;
+        }
+        let by_role = node
+            .attr("role")
+            .is_some_and(|r| BOILERPLATE_ROLES.contains(&r.trim().to_ascii_lowercase().as_str()));
+        let by_tag = matches!(name, "footer" | "aside");
+        let by_hint = has_negative_hint(&hint_tokens(node));
+        if !(by_role || by_tag || by_hint) {
+            continue;
+        }
+        if holds_article(node, body_len) {
+            continue;
+        }
+        doomed.push(node.id);
+    }
+    remove_ids(doc, &doomed);
+}
+
+/// A block that holds (most of) the article must stay whatever its class says.
+fn holds_article(node: &NodeRef<'_>, body_len: usize) -> bool {
+    let len = text_len(node);
+    if len * 2 > body_len {
+        return true;
+    }
+    // Contains the headline or an explicit article container.
+    node.descendants_it().any(|d| {
+        d.is_element()
+            && (d.has_name("h1")
+                || d.has_name("article")
+                || d.has_name("main")
+                || d.attr("itemprop")
+                    .is_some_and(|p| p.eq_ignore_ascii_case("articleBody")))
+    })
+}
+
+fn remove_ids(doc: &Document, ids: &[dom_query::NodeId]) {
+    for id in ids {
+        let node = NodeRef::new(*id, &doc.tree);
+        // Already detached with an ancestor: removing again is harmless.
+        node.remove_from_parent();
+    }
+}
+
+/// Phrases that mark a short block (up to [`SHORT_BLOCK_CHARS`]) as boilerplate wherever they
+/// appear in it (lowercase). Several words each, so ordinary sentences rarely contain them.
+const BOILERPLATE_PHRASES: &[&str] = &[
+    // en
+    "sign up for",
+    "sign up to",
+    "subscribe to our",
+    "subscribe now",
+    "subscribe for",
+    "our newsletter",
+    "the newsletter",
+    "newsletter sign",
+    "share this",
+    "share on facebook",
+    "share on twitter",
+    "share article",
+    "share via",
+    "follow us on",
+    "leave a comment",
+    "leave a reply",
+    "post a comment",
+    "join the conversation",
+    "comments are closed",
+    "add a comment",
+    "view comments",
+    "show comments",
+    "we use cookies",
+    "this site uses cookies",
+    "this website uses cookies",
+    "accept cookies",
+    "cookie policy",
+    "privacy policy",
+    "terms of service",
+    "terms of use",
+    "all rights reserved",
+    "you may also like",
+    "you might also like",
+    "recommended for you",
+    "related articles",
+    "related stories",
+    "related posts",
+    "click here to subscribe",
+    "download the app",
+    "support our journalism",
+    "become a member",
+    "already a subscriber",
+    "log in to comment",
+    // fr
+    "abonnez-vous",
+    "inscrivez-vous",
+    "recevez notre",
+    "recevez la newsletter",
+    "à la newsletter",
+    "notre newsletter",
+    "partager cet article",
+    "partagez cet article",
+    "partager sur",
+    "suivez-nous",
+    "réagissez à",
+    "laisser un commentaire",
+    "laissez un commentaire",
+    "ajouter un commentaire",
+    "voir les commentaires",
+    "nous utilisons des cookies",
+    "tous droits réservés",
+    "les plus lus",
+    "les plus lues",
+    "vous aimerez aussi",
+    "à découvrir aussi",
+    "déjà abonné",
+    "demandez nos derniers articles",
+    "téléchargez l'application",
+    // de
+    "newsletter abonnieren",
+    "jetzt abonnieren",
+    "zum newsletter",
+    "unseren newsletter",
+    "artikel teilen",
+    "auf facebook teilen",
+    "folgen sie uns",
+    "kommentar schreiben",
+    "wir verwenden cookies",
+    "diese website verwendet cookies",
+    "alle rechte vorbehalten",
+    "meistgelesen",
+    "meist gelesen",
+    "das könnte sie auch interessieren",
+    "könnte sie auch interessieren",
+    "zur startseite",
+    "jetzt registrieren",
+    // es
+    "suscríbete a",
+    "suscribete a",
+    "nuestro boletín",
+    "nuestra newsletter",
+    "compartir en",
+    "compartir este",
+    "síguenos en",
+    "siguenos en",
+    "deja un comentario",
+    "dejar un comentario",
+    "utilizamos cookies",
+    "usamos cookies",
+    "todos los derechos reservados",
+    "lo más leído",
+    "más leídas",
+    "más leídos",
+    "te puede interesar",
+    // it
+    "iscriviti alla",
+    "iscriviti a",
+    "seguici su",
+    "lascia un commento",
+    "utilizziamo i cookie",
+    "usiamo i cookie",
+    "tutti i diritti riservati",
+    "i più letti",
+    "potrebbe interessarti",
+    "ti potrebbe interessare",
+    // pt
+    "inscreva-se",
+    "assine a newsletter",
+    "siga-nos",
+    "deixe um comentário",
+    "todos os direitos reservados",
+    "mais lidas",
+    "mais lidos",
+    // nl
+    "schrijf je in",
+    "aanmelden voor",
+    "volg ons",
+    "alle rechten voorbehouden",
+    "meest gelezen",
+];
+
+/// Words that are boilerplate only when they are (nearly) the whole block: a heading
+/// "Commentaires", a label "Anzeige", a "Tags :" line.
+const BOILERPLATE_LABELS: &[&str] = &[
+    "advertisement",
+    "advertising",
+    "sponsored",
+    "newsletter",
+    "comments",
+    "share",
+    "tags",
+    "topics",
+    "most read",
+    "most popular",
+    "read next",
+    "related",
+    "publicité",
+    "commentaires",
+    "partager",
+    "partagez",
+    "mots-clés",
+    "mots clés",
+    "sujets",
+    "anzeige",
+    "werbung",
+    "kommentare",
+    "teilen",
+    "schlagwörter",
+    "themen",
+    "publicidad",
+    "comentarios",
+    "compartir",
+    "comparte",
+    "etiquetas",
+    "temas",
+    "pubblicità",
+    "commenti",
+    "condividi",
+    "tag",
+    "argomenti",
+    "publicidade",
+    "comentários",
+    "compartilhe",
+    "reacties",
+    "advertentie",
+];
+
+/// Blocks this short (characters) or shorter may be removed for a phrase they contain.
+const SHORT_BLOCK_CHARS: usize = 160;
+
+const TEXT_BLOCKS: &str = "p, div, li, ul, ol, section, aside, h2, h3, h4, h5, h6, \
+     header, footer, dl, table";
+
+fn folded_text(node: &NodeRef<'_>) -> String {
+    let text = node.text();
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// Characters of text inside links, over all characters of text.
+fn link_density(node: &NodeRef<'_>, total: usize) -> f32 {
+    if total == 0 {
+        return 0.0;
+    }
+    let mut linked = 0;
+    for a in node.descendants_it() {
+        if a.has_name("a") {
+            linked += text_len(&a);
+        }
+    }
+    linked as f32 / total as f32
+}
+
+fn is_boilerplate_phrase_block(text: &str) -> bool {
+    let chars = text.chars().count();
+    if chars == 0 || chars > SHORT_BLOCK_CHARS {
+        return false;
+    }
+    let lower = text.to_lowercase();
+    if BOILERPLATE_PHRASES.iter().any(|p| lower.contains(p)) {
+        return true;
+    }
+    // "Tags : a, b, c", "Kommentare (12)", "Publicité": a label leading a short block.
+    let head = lower.trim_start_matches(|c: char| !c.is_alphanumeric());
+    BOILERPLATE_LABELS.iter().any(|label| {
+        head.strip_prefix(label).is_some_and(|rest| {
+            let rest = rest.trim_start();
+            rest.is_empty()
+                || rest.starts_with(':')
+                || (rest.starts_with('(') && rest.len() < 12)
+                || (chars < 24 && rest.chars().all(|c| !c.is_alphabetic()))
+        })
+    })
+}
+
+/// Clean the scorer's article HTML: short pitch/prompt blocks, empty wrappers, link lists at
+/// the start and end. Returns the cleaned HTML.
+pub fn post_clean(article_html: &str) -> String {
+    let doc = Document::fragment(article_html);
+    // Short blocks made of a known phrase. Innermost first (reverse document order), so a
+    // wrapper is judged on what is left of it once its pitch is gone.
+    let blocks: Vec<dom_query::NodeId> = doc
+        .select(TEXT_BLOCKS)
+        .nodes()
+        .iter()
+        .map(|n| n.id)
+        .collect();
+    for id in blocks.into_iter().rev() {
+        let node = NodeRef::new(id, &doc.tree);
+        let text = folded_text(&node);
+        if is_boilerplate_phrase_block(&text) {
+            node.remove_from_parent();
+        }
+    }
+
+    trim_link_lists(&doc);
+
+    doc.html().to_string()
+}
+
+/// Remove link-dense blocks at the end (and start) of the article: related lists, tag lines,
+/// breadcrumbs. Stops at the first block that reads like text.
+fn trim_link_lists(doc: &Document) {
+    // Descend through single-child wrappers to the level where the blocks are.
+    let mut container = doc.root();
+    loop {
+        let kids: Vec<NodeRef<'_>> = container
+            .children()
+            .into_iter()
+            .filter(|c| c.is_element() || c.is_nonempty_text())
+            .collect();
+        match kids.as_slice() {
+            [only] if only.is_element() => container = *only,
+            _ => break,
+        }
+    }
+    for from_end in [true, false] {
+        loop {
+            let kids = container.element_children();
+            let candidate = if from_end { kids.last() } else { kids.first() };
+            let Some(node) = candidate else { break };
+            let len = text_len(node);
+            if len == 0 {
+                if node.has_name("img") || node.has_name("figure") || node.has_name("picture") {
+                    break;
+                }
+                node.remove_from_parent();
+                continue;
+            }
+            if len < 400 && link_density(node, len) > 0.6 {
+                node.remove_from_parent();
+                continue;
+            }
+            break;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn negative_hints_need_no_positive_ones() {
+        let t = |s: &str| vec![s.to_string()];
+        assert!(has_negative_hint(&t("share-bar")));
+        assert!(has_negative_hint(&t("comments-area")));
+        assert!(has_negative_hint(&t("ad")));
+        assert!(!has_negative_hint(&t("content-sidebar-wrap")));
+        assert!(!has_negative_hint(&t("has-comments")));
+        assert!(!has_negative_hint(&t("header")));
+        assert!(!has_negative_hint(&t("headline")));
+    }
+
+    #[test]
+    fn pre_clean_removes_furniture_but_keeps_the_article() {
+        let doc = Document::from(
+            "<body><div class=\"page-with-sidebar\"><article><h1>T</h1><p>Body text.</p>\
+             <div class=\"share-buttons\">Share</div></article>\
+             <div id=\"comments\">Comment 1</div></div>\
+             <div class=\"cookie-banner\">We use cookies</div></body>",
+        );
+        pre_clean(&doc);
+        let html = doc.html();
+        assert!(html.contains("Body text."));
+        assert!(!html.contains("Share"));
+        assert!(!html.contains("Comment 1"));
+        assert!(!html.contains("cookies"));
+    }
+
+    #[test]
+    fn post_clean_removes_pitches_in_several_languages() {
+        for pitch in [
+            "Abonnez-vous gratuitement à la newsletter",
+            "Sign up for our daily newsletter",
+            "Jetzt Newsletter abonnieren!",
+            "Suscríbete a nuestro boletín",
+            "Iscriviti alla newsletter",
+            "Réagissez à cet article !",
+            "Lascia un commento",
+        ] {
+            let html = format!("<div><p>Real article text that stays.</p><p>{pitch}</p></div>");
+            let out = post_clean(&html);
+            assert!(out.contains("Real article text"), "{out}");
+            assert!(!out.contains(pitch), "{pitch} kept: {out}");
+        }
+    }
+
+    #[test]
+    fn long_paragraphs_mentioning_a_phrase_stay() {
+        let long = format!(
+            "<div><p>{} the newsletter was a success {}</p><p>x</p></div>",
+            "word ".repeat(30),
+            "word ".repeat(30)
+        );
+        assert!(post_clean(&long).contains("the newsletter was a success"));
+    }
+
+    #[test]
+    fn trailing_link_lists_go() {
+        let out = post_clean(
+            "<div><p>Article body with enough words to stay here.</p>\
+             <ul><li><a href=\"https://x/1\">Other story one</a></li>\
+             <li><a href=\"https://x/2\">Other story two</a></li></ul></div>",
+        );
+        assert!(out.contains("Article body"));
+        assert!(!out.contains("Other story"));
+    }
+}

@@ -1,0 +1,361 @@
+//! Cleaned article HTML → plain text with numbered links: blocks separated by blank lines,
+//! headings on their own lines, list items one per line, captions kept, no markup.
+//!
+//! The walk is iterative (an explicit stack), so a hostile 10,000-deep page cannot overflow
+//! the stack.
+
+use crate::model::Link;
+use crate::text::sanitize_multiline;
+use dom_query::{Document, NodeRef};
+
+/// Elements whose content is never text for a reader.
+const SKIPPED: &[&str] = &[
+    "script", "style", "noscript", "template", "head", "title", "svg", "math", "button", "input",
+    "select", "textarea", "iframe", "object", "embed", "canvas", "audio", "video", "map",
+];
+
+/// Elements that start and end a block (a paragraph break before and after).
+const BLOCKS: &[&str] = &[
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "aside",
+    "header",
+    "footer",
+    "nav",
+    "blockquote",
+    "pre",
+    "figure",
+    "figcaption",
+    "ul",
+    "ol",
+    "dl",
+    "table",
+    "form",
+    "fieldset",
+    "address",
+    "details",
+    "summary",
+    "hr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "center",
+    "picture",
+];
+
+/// Elements that start a new line but not a new paragraph.
+const LINES: &[&str] = &["li", "tr", "dt", "dd", "caption"];
+
+/// Builds the text: blocks become paragraphs separated by one blank line.
+struct TextBuilder {
+    out: String,
+    /// A paragraph break (2) or line break (1) is owed before the next visible text.
+    pending_breaks: u8,
+    /// A space is owed before the next visible text (whitespace was seen).
+    pending_space: bool,
+    /// Inside `<pre>`: whitespace is kept as written.
+    pre_depth: usize,
+    /// A list-item marker to write before the next visible text.
+    pending_bullet: bool,
+}
+
+impl TextBuilder {
+    fn new() -> Self {
+        Self {
+            out: String::new(),
+            pending_breaks: 0,
+            pending_space: false,
+            pre_depth: 0,
+            pending_bullet: false,
+        }
+    }
+
+    fn request_break(&mut self, n: u8) {
+        self.pending_breaks = self.pending_breaks.max(n);
+    }
+
+    fn flush_pending(&mut self) {
+        if !self.out.is_empty() {
+            if self.pending_breaks >= 2 {
+                self.out.push_str("\n\n");
+            } else if self.pending_breaks == 1 {
+                self.out.push('\n');
+            } else if self.pending_space && !self.out.ends_with([' ', '\n']) {
+                self.out.push(' ');
+            }
+        }
+        self.pending_breaks = 0;
+        self.pending_space = false;
+        if self.pending_bullet {
+            self.out.push_str("• ");
+            self.pending_bullet = false;
+        }
+    }
+
+    fn push_text(&mut self, text: &str) {
+        if self.pre_depth > 0 {
+            if text.is_empty() {
+                return;
+            }
+            self.flush_pending();
+            self.out.push_str(text);
+            return;
+        }
+        let mut words = text.split(char::is_whitespace).peekable();
+        if text.starts_with(char::is_whitespace) {
+            self.pending_space = true;
+        }
+        while let Some(word) = words.next() {
+            if word.is_empty() {
+                continue;
+            }
+            self.flush_pending();
+            self.out.push_str(word);
+            if words.peek().is_some() {
+                self.pending_space = true;
+            }
+        }
+        if text.ends_with(char::is_whitespace) {
+            self.pending_space = true;
+        }
+    }
+
+    fn finish(self) -> String {
+        let cleaned = sanitize_multiline(&self.out);
+        // Trim each line and collapse runs of blank lines to one.
+        let mut text = String::with_capacity(cleaned.len());
+        let mut blank_run = 0;
+        for line in cleaned.split('\n') {
+            let line = line.trim_end();
+            let line = if line.trim().is_empty() { "" } else { line };
+            if line.is_empty() {
+                blank_run += 1;
+                if blank_run > 1 || text.is_empty() {
+                    continue;
+                }
+            } else {
+                blank_run = 0;
+            }
+            text.push_str(line);
+            text.push('\n');
+        }
+        text.trim_end().to_string()
+    }
+}
+
+fn is_http_url(url: &str) -> bool {
+    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://")
+}
+
+/// Footnote/citation markers such as `[1]` or `[note 3]` in a `<sup>`: noise in plain text.
+fn is_reference_marker(text: &str) -> bool {
+    let t = text.trim();
+    t.len() <= 12 && t.starts_with('[') && t.ends_with(']')
+}
+
+/// One step of the iterative walk: entering a node, or leaving an element.
+enum Step<'a> {
+    Enter(NodeRef<'a>),
+    Leave(LeaveAction),
+}
+
+#[derive(Clone)]
+enum LeaveAction {
+    Break(u8),
+    EndPre(u8),
+    EndLink { href: String, text_start: usize },
+}
+
+/// Plain text of cleaned article HTML and every http(s) link with text, numbered from 1 in
+/// document order.
+pub fn plain_text(html: &str) -> (String, Vec<Link>) {
+    let doc = Document::fragment(html);
+    let mut builder = TextBuilder::new();
+    let mut links: Vec<Link> = Vec::new();
+    let mut stack: Vec<Step<'_>> = vec![Step::Enter(doc.root())];
+
+    while let Some(step) = stack.pop() {
+        match step {
+            Step::Enter(node) => {
+                if node.is_text() {
+                    builder.push_text(&node.text());
+                    continue;
+                }
+                if !(node.is_element() || node.is_document() || node.is_fragment()) {
+                    continue;
+                }
+                let name = node.node_name().map(|n| n.to_ascii_lowercase());
+                let name = name.as_deref().unwrap_or("");
+                if SKIPPED.contains(&name) {
+                    continue;
+                }
+                if name == "sup" && is_reference_marker(&node.text()) {
+                    continue;
+                }
+                if node.is_element() && is_hidden(&node) {
+                    continue;
+                }
+                let mut leave: Option<LeaveAction> = None;
+                match name {
+                    "br" => {
+                        builder.request_break(1);
+                        continue;
+                    }
+                    "img" => {
+                        continue;
+                    }
+                    "li" => {
+                        builder.request_break(1);
+                        builder.pending_bullet = true;
+                        leave = Some(LeaveAction::Break(1));
+                    }
+                    "td" | "th" => {
+                        builder.pending_space = true;
+                    }
+                    "pre" => {
+                        builder.request_break(2);
+                        builder.pre_depth += 1;
+                        leave = Some(LeaveAction::EndPre(2));
+                    }
+                    "a" => {
+                        if let Some(href) = node.attr("href") {
+                            let href = href.trim();
+                            if is_http_url(href) {
+                                leave = Some(LeaveAction::EndLink {
+                                    href: href.to_string(),
+                                    text_start: builder.out.len(),
+                                });
+                            }
+                        }
+                    }
+                    _ if BLOCKS.contains(&name) => {
+                        builder.request_break(2);
+                        leave = Some(LeaveAction::Break(2));
+                    }
+                    _ if LINES.contains(&name) => {
+                        builder.request_break(1);
+                        leave = Some(LeaveAction::Break(1));
+                    }
+                    _ => {}
+                }
+                if let Some(action) = leave {
+                    stack.push(Step::Leave(action));
+                }
+                // Children in reverse so the first child is popped first.
+                let mut child = node.last_child();
+                while let Some(c) = child {
+                    child = c.prev_sibling();
+                    stack.push(Step::Enter(c));
+                }
+            }
+            Step::Leave(action) => match action {
+                LeaveAction::Break(n) => builder.request_break(n),
+                LeaveAction::EndPre(n) => {
+                    builder.pre_depth = builder.pre_depth.saturating_sub(1);
+                    builder.request_break(n);
+                }
+                LeaveAction::EndLink { href, text_start } => {
+                    let text = builder.out.get(text_start..).unwrap_or("");
+                    // The range may start with the breaks or bullet owed before the link.
+                    let text = crate::text::sanitize_line(text);
+                    let text = text.trim_start_matches("• ").to_string();
+                    if !text.is_empty() {
+                        links.push(Link {
+                            n: links.len() + 1,
+                            text,
+                            url: href,
+                        });
+                    }
+                }
+            },
+        }
+    }
+    (builder.finish(), links)
+}
+
+/// `hidden`, `aria-hidden="true"` or an inline `display:none` / `visibility:hidden`.
+pub(crate) fn is_hidden(node: &NodeRef<'_>) -> bool {
+    if node.has_attr("hidden") {
+        return true;
+    }
+    if let Some(style) = node.attr("style") {
+        let style: String = style
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if style.contains("display:none") || style.contains("visibility:hidden") {
+            return true;
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paragraphs_headings_and_lists() {
+        let (text, links) = plain_text(
+            "<h2>Title</h2><p>First <b>para</b>graph.</p><p>Second\n  one.</p>\
+             <ul><li>one</li><li>two</li></ul><p>end</p>",
+        );
+        assert_eq!(
+            text,
+            "Title\n\nFirst paragraph.\n\nSecond one.\n\n• one\n• two\n\nend"
+        );
+        assert!(links.is_empty());
+    }
+
+    #[test]
+    fn links_numbered_in_order_with_text_only() {
+        let (text, links) = plain_text(
+            "<p>See <a href=\"https://a.example/x\">the <i>first</i></a> and \
+             <a href=\"http://b.example/\">second</a>, <a href=\"mailto:x@y\">mail</a>, \
+             <a href=\"https://c.example/\"><img src=x></a>.</p>",
+        );
+        assert_eq!(text, "See the first and second, mail, .");
+        assert_eq!(links.len(), 2);
+        assert_eq!(links[0].n, 1);
+        assert_eq!(links[0].text, "the first");
+        assert_eq!(links[0].url, "https://a.example/x");
+        assert_eq!(links[1].n, 2);
+        assert_eq!(links[1].text, "second");
+    }
+
+    #[test]
+    fn captions_kept_markers_and_scripts_dropped() {
+        let (text, _) = plain_text(
+            "<p>Claim<sup>[1]</sup> here.</p><figure><img src=a.jpg>\
+             <figcaption>A cat on a mat.</figcaption></figure><script>evil()</script>",
+        );
+        assert_eq!(text, "Claim here.\n\nA cat on a mat.");
+    }
+
+    #[test]
+    fn controls_are_sanitised_and_br_breaks_lines() {
+        let (text, _) = plain_text("<p>a\u{1b}[31mred<br>next\u{202e}line</p>");
+        assert_eq!(text, "ared\nnextline");
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow() {
+        let html = format!("{}deep{}", "<div>".repeat(10_000), "</div>".repeat(10_000));
+        let (text, _) = plain_text(&html);
+        assert_eq!(text, "deep");
+    }
+
+    #[test]
+    fn pre_keeps_layout() {
+        let (text, _) = plain_text("<p>x</p><pre>a  b\n  c</pre>");
+        assert_eq!(text, "x\n\na  b\n  c");
+    }
+}

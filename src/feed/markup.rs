@@ -1,0 +1,232 @@
+//! Small, linear HTML helpers for feed fields: tags stripped and entities decoded once (for
+//! titles and snippets), plain text escaped, and relative `href`/`src` in content made absolute.
+//! No DOM is built: these run on every item of every refresh.
+
+use std::borrow::Cow;
+use std::sync::LazyLock;
+
+use regex::Regex;
+use url::Url;
+
+use super::entities;
+
+/// Remove tags (`<b>`, `</p>`, `<br/>`, comments); a `<` not followed by a tag-like character
+/// stays text ("a < b"). Block-level breaks become spaces so words do not run together.
+pub(crate) fn strip_tags(input: &str) -> Cow<'_, str> {
+    if !input.contains('<') {
+        return Cow::Borrowed(input);
+    }
+    let mut out = String::with_capacity(input.len());
+    let mut rest = input;
+    while let Some(lt) = rest.find('<') {
+        out.push_str(&rest[..lt]);
+        let after = &rest[lt + 1..];
+        let tag_like = after
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_alphabetic() || b == b'/' || b == b'!' || b == b'?');
+        if !tag_like {
+            out.push('<');
+            rest = after;
+            continue;
+        }
+        if after.starts_with("!--") {
+            rest = after.find("-->").map_or("", |end| &after[end + 3..]);
+            continue;
+        }
+        let Some(gt) = after.find('>') else {
+            // An unclosed tag: drop the rest, it is markup debris.
+            rest = "";
+            break;
+        };
+        let name = after
+            .trim_start_matches('/')
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        if matches!(
+            name.as_str(),
+            "br" | "p" | "div" | "li" | "tr" | "td" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6"
+        ) {
+            out.push(' ');
+        }
+        rest = &after[gt + 1..];
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// Whether nominally plain text actually holds HTML tags (`<p>`, `</b>`, `<br/>`).
+pub(crate) fn looks_like_html(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'<', bytes).any(|at| {
+        let next = bytes.get(at + 1).copied().unwrap_or(b' ');
+        (next.is_ascii_alphabetic() || next == b'/' || next == b'!')
+            && memchr::memchr(b'>', &bytes[at..]).is_some()
+    })
+}
+
+/// Decode HTML character references once: named (`&eacute;`), decimal and hex. Unknown or
+/// malformed references stay as written.
+pub(crate) fn decode_entities(input: &str) -> Cow<'_, str> {
+    if !input.contains('&') {
+        return Cow::Borrowed(input);
+    }
+    let mut out = String::with_capacity(input.len());
+    let mut rest = input;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let after = &rest[amp + 1..];
+        match decode_one(after) {
+            Some((decoded, used)) => {
+                out.push_str(&decoded);
+                rest = &after[used..];
+            }
+            None => {
+                out.push('&');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// After `&`: the decoded text and how many bytes (including `;`) it used.
+fn decode_one(after: &str) -> Option<(String, usize)> {
+    let semi = after.bytes().take(34).position(|b| b == b';')?;
+    let body = &after[..semi];
+    let decoded = if let Some(num) = body.strip_prefix('#') {
+        let value = match num.strip_prefix(['x', 'X']) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+            None => num.parse().ok()?,
+        };
+        char::from_u32(value)
+            .filter(|c| *c != '\0')
+            .unwrap_or(char::REPLACEMENT_CHARACTER)
+            .to_string()
+    } else {
+        if body.is_empty() || !body.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return None;
+        }
+        entities::lookup(body)?.to_string()
+    };
+    Some((decoded, semi + 1))
+}
+
+/// Plain text as HTML (for text-typed summaries handed to the HTML renderer).
+pub(crate) fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() + 16);
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+static LINK_ATTRIBUTE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)(\s(?:href|src|poster)\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))"#)
+        .expect("static regex")
+});
+
+/// Whether a URL reference is already absolute (`scheme:`), so it needs no rewriting.
+fn has_scheme(reference: &str) -> bool {
+    let Some(colon) = reference.find(':') else {
+        return false;
+    };
+    let scheme = &reference[..colon];
+    !scheme.is_empty()
+        && scheme.as_bytes()[0].is_ascii_alphabetic()
+        && scheme
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
+}
+
+/// Make every relative `href`/`src`/`poster` in an HTML fragment absolute against `base`.
+/// Borrowed (no copy) when every link is already absolute.
+pub(crate) fn absolutize_links<'a>(html: &'a str, base: &Url) -> Cow<'a, str> {
+    // Cheap pre-check: no attribute of interest at all.
+    if !(html.contains("href")
+        || html.contains("src")
+        || html.contains("HREF")
+        || html.contains("SRC"))
+    {
+        return Cow::Borrowed(html);
+    }
+    let needs_rewrite = LINK_ATTRIBUTE.captures_iter(html).any(|caps| {
+        let value = caps
+            .get(2)
+            .or(caps.get(3))
+            .or(caps.get(4))
+            .map_or("", |m| m.as_str());
+        let value = value.trim();
+        !value.is_empty() && !value.starts_with('#') && !has_scheme(value)
+    });
+    if !needs_rewrite {
+        return Cow::Borrowed(html);
+    }
+    LINK_ATTRIBUTE.replace_all(html, |caps: &regex::Captures<'_>| {
+        let prefix = &caps[1];
+        let (value, quote) = match (caps.get(2), caps.get(3), caps.get(4)) {
+            (Some(v), _, _) => (v.as_str(), "\""),
+            (_, Some(v), _) => (v.as_str(), "'"),
+            (_, _, Some(v)) => (v.as_str(), "\""),
+            _ => return caps[0].to_string(),
+        };
+        let trimmed = value.trim();
+        if trimmed.is_empty() || trimmed.starts_with('#') || has_scheme(trimmed) {
+            return caps[0].to_string();
+        }
+        // Attribute values are HTML-escaped: `&amp;` in a query must be read as `&`.
+        let unescaped = decode_entities(trimmed);
+        match base.join(&unescaped) {
+            Ok(absolute) => {
+                let escaped = absolute.as_str().replace('&', "&amp;").replace('"', "%22");
+                format!("{prefix}{quote}{escaped}{quote}")
+            }
+            Err(_) => caps[0].to_string(),
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_tags_but_not_comparisons() {
+        assert_eq!(
+            strip_tags("<b>Bold</b> &amp; a < b<br/>c"),
+            "Bold &amp; a < b c"
+        );
+        assert_eq!(strip_tags("x<!-- c -->y"), "xy");
+    }
+
+    #[test]
+    fn decodes_entities_once() {
+        assert_eq!(
+            decode_entities("caf&eacute; &amp;eacute; &#233; &#x41; &bogus; AT&T"),
+            "café &eacute; é A &bogus; AT&T"
+        );
+    }
+
+    #[test]
+    fn relative_links_in_content_become_absolute() {
+        let base = Url::parse("http://example.org/blog/post/").unwrap();
+        let html = r##"<a href="../other?a=1&amp;b=2">x</a><img src='/i.png'><a href="http://abs/">y</a><a href="#top">t</a>"##;
+        assert_eq!(
+            absolutize_links(html, &base),
+            r##"<a href="http://example.org/blog/other?a=1&amp;b=2">x</a><img src='http://example.org/i.png'><a href="http://abs/">y</a><a href="#top">t</a>"##
+        );
+        let absolute = r#"<a href="https://x/">x</a>"#;
+        assert!(matches!(
+            absolutize_links(absolute, &base),
+            Cow::Borrowed(_)
+        ));
+    }
+}

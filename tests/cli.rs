@@ -1,0 +1,364 @@
+//! The `kiosque` binary driven as a user would, through the contract's command line: a temp
+//! data dir, a loopback server, and checks on output, exit codes and what the database holds.
+
+mod common;
+
+use assert_cmd::Command;
+use common::{Reply, TestServer, rss_with_items};
+use predicates::prelude::*;
+use serde_json::Value;
+use std::path::Path;
+
+fn kiosque(data: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("kiosque").unwrap();
+    cmd.env_remove("KIOSQUE_DATA_DIR")
+        .env("KIOSQUE_CONFIG", data.join("config.toml"))
+        .arg("--data-dir")
+        .arg(data);
+    cmd
+}
+
+fn json(data: &Path, args: &[&str]) -> Value {
+    let out = kiosque(data).args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn help_and_version() {
+    let dir = tempfile::tempdir().unwrap();
+    kiosque(dir.path())
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("refresh").and(predicate::str::contains("import")));
+    kiosque(dir.path())
+        .arg("--version")
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("kiosque "));
+}
+
+#[test]
+fn add_list_refresh_items_mark_read_remove() {
+    let server = TestServer::start();
+    server.route(
+        "/feed.xml",
+        Reply::rss(rss_with_items("Loopback &amp; Co", 3)),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    kiosque(d)
+        .args([
+            "add",
+            &server.url("/feed.xml"),
+            "--tag",
+            "news",
+            "--tag",
+            "tech",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Loopback & Co"));
+    let list = json(d, &["list", "--json"]);
+    let feed = &list[0];
+    for key in [
+        "id",
+        "title",
+        "url",
+        "tags",
+        "unread",
+        "total",
+        "status",
+        "error",
+        "last_fetched",
+    ] {
+        assert!(feed.get(key).is_some(), "list --json has {key}: {feed}");
+    }
+    assert_eq!(feed["tags"], serde_json::json!(["news", "tech"]));
+    assert_eq!(feed["total"], 3, "items stored at add");
+    assert_eq!(feed["status"], 200);
+
+    let refresh = json(d, &["refresh", "--json"]);
+    assert_eq!(refresh["failed"], 0);
+
+    let items = json(d, &["items", "--json"]);
+    let first = &items[0];
+    for key in [
+        "id",
+        "feed_id",
+        "feed_title",
+        "title",
+        "url",
+        "published",
+        "read",
+        "starred",
+    ] {
+        assert!(first.get(key).is_some(), "items --json has {key}: {first}");
+    }
+    assert!(chrono::DateTime::parse_from_rfc3339(first["published"].as_str().unwrap()).is_ok());
+    let id = first["id"].as_i64().unwrap().to_string();
+    kiosque(d).args(["mark", &id, "--read"]).assert().success();
+    kiosque(d).args(["mark", &id, "--star"]).assert().success();
+    let unread = json(d, &["items", "--unread", "--json"]);
+    assert_eq!(unread.as_array().unwrap().len(), 2);
+    let all = json(d, &["items", "--json", "--limit", "1"]);
+    assert_eq!(all.as_array().unwrap().len(), 1);
+    assert_eq!(all[0]["starred"], true);
+
+    kiosque(d)
+        .args(["mark", "999999", "--read"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("999999"));
+    kiosque(d).args(["mark", &id]).assert().failure();
+
+    kiosque(d)
+        .args(["remove", &server.url("/feed.xml")])
+        .assert()
+        .success();
+    assert_eq!(json(d, &["list", "--json"]).as_array().unwrap().len(), 0);
+    assert_eq!(json(d, &["items", "--json"]).as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn add_discovers_the_feed_behind_a_page() {
+    let server = TestServer::start();
+    server.route("/feed.xml", Reply::rss(rss_with_items("Found it", 1)));
+    server.route(
+        "/",
+        Reply::ok(
+            "text/html",
+            r#"<html><head><link rel="alternate" type="application/rss+xml" href="/feed.xml"></head><body>hi</body></html>"#,
+        ),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    kiosque(dir.path())
+        .args(["add", &server.url("/")])
+        .assert()
+        .success();
+    let list = json(dir.path(), &["list", "--json"]);
+    assert_eq!(list[0]["url"], server.url("/feed.xml"));
+    assert_eq!(list[0]["title"], "Found it");
+}
+
+#[test]
+fn bad_adds_fail_clearly_and_change_nothing() {
+    let server = TestServer::start();
+    server.route(
+        "/page",
+        Reply::ok("text/html", "<html><body>no feed here</body></html>"),
+    );
+    server.route("/missing", Reply::status(404));
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for (url, says) in [
+        ("not a url".to_string(), "invalid URL"),
+        ("ftp://example.org/feed".to_string(), "only http"),
+        (server.url("/page"), "no feed"),
+        (server.url("/missing"), "404"),
+        (format!("http://127.0.0.1:{closed}/feed"), "connect"),
+    ] {
+        let out = kiosque(d).args(["add", &url]).output().unwrap();
+        assert!(!out.status.success(), "{url} should fail");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{url}: {err}");
+        assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+    }
+    assert_eq!(json(d, &["list", "--json"]).as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn opml_import_export_import_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let opml = d.join("subs.opml");
+    std::fs::write(
+        &opml,
+        r#"<?xml version="1.0"?><opml version="2.0"><head/><body>
+        <outline text="Tech"><outline text="A" xmlUrl="https://a.example/feed"/>
+          <outline text="B" xmlUrl="https://b.example/rss" htmlUrl="https://b.example/"/></outline>
+        <outline text="C" xmlUrl="https://c.example/atom"/>
+        <outline text="evil" xmlUrl="|rm -rf ~"/>
+        </body></opml>"#,
+    )
+    .unwrap();
+    kiosque(d)
+        .arg("import")
+        .arg(&opml)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Imported 3 feeds"))
+        .stderr(predicate::str::contains("refused"));
+    // Importing again adds nothing.
+    kiosque(d)
+        .arg("import")
+        .arg(&opml)
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("Imported 0 feeds").and(predicate::str::contains("3 already")),
+        );
+    let exported = d.join("out.opml");
+    kiosque(d).arg("export").arg(&exported).assert().success();
+    let stdout_export = kiosque(d).arg("export").output().unwrap().stdout;
+    assert_eq!(std::fs::read(&exported).unwrap().len(), stdout_export.len());
+
+    let other = tempfile::tempdir().unwrap();
+    kiosque(other.path())
+        .arg("import")
+        .arg(&exported)
+        .assert()
+        .success();
+    let strip = |v: Value| -> Vec<(String, String, Value)> {
+        let mut rows: Vec<_> = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["url"].as_str().unwrap().to_string(),
+                    f["title"].as_str().unwrap().to_string(),
+                    f["tags"].clone(),
+                )
+            })
+            .collect();
+        rows.sort_by(|a, b| a.0.cmp(&b.0));
+        rows
+    };
+    assert_eq!(
+        strip(json(d, &["list", "--json"])),
+        strip(json(other.path(), &["list", "--json"]))
+    );
+}
+
+#[test]
+fn malformed_opml_is_an_error_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let opml = d.join("bad.opml");
+    std::fs::write(
+        &opml,
+        "<opml><body><outline xmlUrl=\"https://a.example/\"></body>",
+    )
+    .unwrap();
+    kiosque(d)
+        .arg("import")
+        .arg(&opml)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("malformed OPML"));
+    kiosque(d)
+        .args(["import", "/nonexistent/file.opml"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("cannot read"));
+    assert_eq!(json(d, &["list", "--json"]).as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn a_bad_config_names_the_line_and_runs_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("config.toml"),
+        "refresh_minutes = 5\nconcurency = 3\n",
+    )
+    .unwrap();
+    kiosque(d)
+        .args(["list"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("line 2").and(predicate::str::contains("concurency")));
+}
+
+#[test]
+fn refresh_reports_failures_and_exits_zero() {
+    let server = TestServer::start();
+    server.route("/ok", Reply::rss(rss_with_items("Ok", 2)));
+    server.route("/down", Reply::status(500));
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let opml = d.join("s.opml");
+    std::fs::write(
+        &opml,
+        format!(
+            r#"<opml version="2.0"><body><outline text="ok" xmlUrl="{}"/><outline text="down" xmlUrl="{}"/></body></opml>"#,
+            server.url("/ok"),
+            server.url("/down")
+        ),
+    )
+    .unwrap();
+    kiosque(d).arg("import").arg(&opml).assert().success();
+    kiosque(d)
+        .arg("refresh")
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("1 ok")
+                .and(predicate::str::contains("1 failed"))
+                .and(predicate::str::contains("2 new items")),
+        )
+        .stderr(predicate::str::contains("HTTP 500"));
+    let list = json(d, &["list", "--json"]);
+    let down = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["url"].as_str().unwrap().ends_with("/down"))
+        .unwrap();
+    assert_eq!(down["status"], 500);
+    assert!(down["error"].as_str().unwrap().contains("500"));
+}
+
+#[test]
+fn read_prints_the_reading_pane_and_marks_read() {
+    let server = TestServer::start();
+    server.route(
+        "/feed",
+        Reply::rss(
+            rss_with_items("F", 1).replace("http://127.0.0.1/item/0", &server.url("/item/0")),
+        ),
+    );
+    server.route("/item/0", Reply::status(404));
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    kiosque(d)
+        .args(["add", &server.url("/feed")])
+        .assert()
+        .success();
+    let id = json(d, &["items", "--json"])[0]["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    let view = json(d, &["read", &id, "--json"]);
+    for key in [
+        "title",
+        "byline",
+        "published",
+        "lang",
+        "url",
+        "text",
+        "related",
+        "links",
+        "source",
+    ] {
+        assert!(view.get(key).is_some(), "read --json has {key}: {view}");
+    }
+    assert_eq!(
+        view["source"], "feed",
+        "the page is a 404: the feed's content is shown"
+    );
+    assert!(view["text"].as_str().unwrap().contains("Body 0"));
+    assert_eq!(json(d, &["items", "--json"])[0]["read"], true);
+    kiosque(d).args(["read", "424242"]).assert().failure();
+}

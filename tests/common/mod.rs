@@ -1,0 +1,326 @@
+//! A programmable HTTP/1.1 server on 127.0.0.1 for flow tests: fixed answers, conditional
+//! GET, redirects, and the faults a feed reader meets (silence, dripping, endless bodies, gzip
+//! bombs). Blocking threads, so it serves CLI processes and async tests alike; it stops when
+//! dropped.
+
+#![allow(
+    dead_code,
+    reason = "each test file uses a different part of the helper"
+)]
+
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::Duration;
+
+/// How the server answers one path.
+#[derive(Clone, Debug)]
+pub enum Reply {
+    /// Status, extra headers, body.
+    Fixed {
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: Vec<u8>,
+    },
+    /// 200 with validators; 304 when the request's If-None-Match or If-Modified-Since matches.
+    Conditional {
+        etag: Option<String>,
+        last_modified: Option<String>,
+        content_type: String,
+        body: Vec<u8>,
+    },
+    /// A redirect.
+    Redirect { status: u16, location: String },
+    /// Accept the connection and never answer.
+    Silent,
+    /// Headers, then one body byte every `interval` forever.
+    Drip { interval: Duration },
+    /// Headers with no length, then an endless body as fast as possible.
+    Endless,
+    /// The body gzip-compressed, with Content-Encoding: gzip.
+    Gzip { content_type: String, body: Vec<u8> },
+    /// Wait, then answer.
+    Delayed { delay: Duration, reply: Box<Reply> },
+}
+
+impl Reply {
+    pub fn ok(content_type: &str, body: impl Into<Vec<u8>>) -> Reply {
+        Reply::Fixed {
+            status: 200,
+            headers: vec![("Content-Type".into(), content_type.into())],
+            body: body.into(),
+        }
+    }
+
+    pub fn rss(body: impl Into<Vec<u8>>) -> Reply {
+        Reply::ok("application/rss+xml", body)
+    }
+
+    pub fn status(status: u16) -> Reply {
+        Reply::Fixed {
+            status,
+            headers: vec![],
+            body: format!("status {status}").into_bytes(),
+        }
+    }
+
+    pub fn with_header(status: u16, name: &str, value: &str) -> Reply {
+        Reply::Fixed {
+            status,
+            headers: vec![(name.into(), value.into())],
+            body: Vec::new(),
+        }
+    }
+}
+
+/// One request as the server saw it.
+#[derive(Clone, Debug)]
+pub struct SeenRequest {
+    pub path: String,
+    pub headers: HashMap<String, String>,
+}
+
+/// The server. Routes can change while it runs.
+pub struct TestServer {
+    pub addr: SocketAddr,
+    routes: Arc<Mutex<HashMap<String, Reply>>>,
+    seen: Arc<Mutex<Vec<SeenRequest>>>,
+    stop: Arc<AtomicBool>,
+}
+
+impl TestServer {
+    pub fn start() -> TestServer {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        listener.set_nonblocking(true).expect("nonblocking");
+        let addr = listener.local_addr().expect("addr");
+        let routes: Arc<Mutex<HashMap<String, Reply>>> = Arc::default();
+        let seen: Arc<Mutex<Vec<SeenRequest>>> = Arc::default();
+        let stop = Arc::new(AtomicBool::new(false));
+        let (r, s, st) = (routes.clone(), seen.clone(), stop.clone());
+        thread::spawn(move || {
+            while !st.load(Ordering::Relaxed) {
+                match listener.accept() {
+                    Ok((socket, _)) => {
+                        let (r, s, st) = (r.clone(), s.clone(), st.clone());
+                        thread::spawn(move || handle(socket, &r, &s, &st));
+                    }
+                    Err(_) => thread::sleep(Duration::from_millis(5)),
+                }
+            }
+        });
+        TestServer {
+            addr,
+            routes,
+            seen,
+            stop,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    pub fn route(&self, path: &str, reply: Reply) {
+        self.routes.lock().unwrap().insert(path.to_string(), reply);
+    }
+
+    /// Requests made to `path` so far.
+    pub fn hits(&self, path: &str) -> Vec<SeenRequest> {
+        self.seen
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|r| r.path == path)
+            .cloned()
+            .collect()
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+fn read_request(socket: &mut TcpStream) -> Option<SeenRequest> {
+    socket.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    let mut data = Vec::new();
+    let mut buf = [0u8; 2048];
+    while !data.windows(4).any(|w| w == b"\r\n\r\n") {
+        let n = socket.read(&mut buf).ok()?;
+        if n == 0 {
+            return None;
+        }
+        // A TLS ClientHello (record type 0x16): answer in plain text, as a misconfigured
+        // server would, so the client's handshake fails at once.
+        if data.is_empty() && buf[0] == 0x16 {
+            let _ = socket.write_all(b"HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
+            return None;
+        }
+        data.extend_from_slice(&buf[..n]);
+    }
+    let text = String::from_utf8_lossy(&data);
+    let mut lines = text.split("\r\n");
+    let path = lines.next()?.split_whitespace().nth(1)?.to_string();
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    Some(SeenRequest { path, headers })
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        301 => "Moved Permanently",
+        302 => "Found",
+        304 => "Not Modified",
+        308 => "Permanent Redirect",
+        404 => "Not Found",
+        410 => "Gone",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        503 => "Service Unavailable",
+        _ => "Whatever",
+    }
+}
+
+fn write_fixed(socket: &mut TcpStream, status: u16, headers: &[(String, String)], body: &[u8]) {
+    let mut head = format!(
+        "HTTP/1.1 {status} {}\r\nConnection: close\r\n",
+        reason(status)
+    );
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
+    let _ = socket.write_all(head.as_bytes());
+    let _ = socket.write_all(body);
+    let _ = socket.flush();
+}
+
+fn handle(
+    mut socket: TcpStream,
+    routes: &Mutex<HashMap<String, Reply>>,
+    seen: &Mutex<Vec<SeenRequest>>,
+    stop: &AtomicBool,
+) {
+    let _ = socket.set_nonblocking(false);
+    let Some(request) = read_request(&mut socket) else {
+        return;
+    };
+    seen.lock().unwrap().push(request.clone());
+    let reply = routes.lock().unwrap().get(&request.path).cloned();
+    let Some(reply) = reply else {
+        write_fixed(&mut socket, 404, &[], b"no such path");
+        return;
+    };
+    answer(&mut socket, &request, reply, stop);
+}
+
+fn answer(socket: &mut TcpStream, request: &SeenRequest, reply: Reply, stop: &AtomicBool) {
+    match reply {
+        Reply::Fixed {
+            status,
+            headers,
+            body,
+        } => write_fixed(socket, status, &headers, &body),
+        Reply::Conditional {
+            etag,
+            last_modified,
+            content_type,
+            body,
+        } => {
+            let etag_match =
+                etag.is_some() && request.headers.get("if-none-match") == etag.as_ref();
+            let date_match = last_modified.is_some()
+                && request.headers.get("if-modified-since") == last_modified.as_ref();
+            let mut headers = vec![("Content-Type".to_string(), content_type)];
+            if let Some(e) = &etag {
+                headers.push(("ETag".into(), e.clone()));
+            }
+            if let Some(l) = &last_modified {
+                headers.push(("Last-Modified".into(), l.clone()));
+            }
+            if etag_match || date_match {
+                write_fixed(socket, 304, &headers, b"");
+            } else {
+                write_fixed(socket, 200, &headers, &body);
+            }
+        }
+        Reply::Redirect { status, location } => {
+            write_fixed(socket, status, &[("Location".into(), location)], b"")
+        }
+        Reply::Silent => {
+            while !stop.load(Ordering::Relaxed) {
+                thread::sleep(Duration::from_millis(50));
+                // Stop once the client has gone away.
+                let mut probe = [0u8; 1];
+                let _ = socket.set_read_timeout(Some(Duration::from_millis(10)));
+                if matches!(socket.read(&mut probe), Ok(0)) {
+                    return;
+                }
+            }
+        }
+        Reply::Drip { interval } => {
+            let _ = socket.write_all(
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: 100000\r\n\r\n<rss>",
+            );
+            while !stop.load(Ordering::Relaxed) {
+                thread::sleep(interval);
+                if socket.write_all(b" ").is_err() {
+                    return;
+                }
+            }
+        }
+        Reply::Endless => {
+            let _ = socket.write_all(
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nConnection: close\r\n\r\n<rss>",
+            );
+            let chunk = vec![b'x'; 64 * 1024];
+            while !stop.load(Ordering::Relaxed) {
+                if socket.write_all(&chunk).is_err() {
+                    return;
+                }
+            }
+        }
+        Reply::Gzip { content_type, body } => {
+            use flate2::Compression;
+            use flate2::write::GzEncoder;
+            let mut enc = GzEncoder::new(Vec::new(), Compression::best());
+            enc.write_all(&body).unwrap();
+            let compressed = enc.finish().unwrap();
+            write_fixed(
+                socket,
+                200,
+                &[
+                    ("Content-Type".into(), content_type),
+                    ("Content-Encoding".into(), "gzip".into()),
+                ],
+                &compressed,
+            );
+        }
+        Reply::Delayed { delay, reply } => {
+            thread::sleep(delay);
+            answer(socket, request, *reply, stop);
+        }
+    }
+}
+
+/// A small RSS 2.0 document with `n` items, keys `item-0`…
+pub fn rss_with_items(title: &str, n: usize) -> String {
+    let mut s = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel><title>{title}</title><link>http://127.0.0.1/</link>"
+    );
+    for i in 0..n {
+        s.push_str(&format!(
+            "<item><title>Item {i}</title><guid>item-{i}</guid><link>http://127.0.0.1/item/{i}</link><pubDate>Mon, 2{} Nov 2026 10:00:00 GMT</pubDate><description>Body {i}</description></item>",
+            i % 3
+        ));
+    }
+    s.push_str("</channel></rss>");
+    s
+}

@@ -1,0 +1,337 @@
+//! The shared HTTP client against a loopback server: statuses, conditional GET, redirects and
+//! the faults it must survive (silence, dripping, endless and bomb bodies, loops, bad schemes).
+
+mod common;
+
+use common::{Reply, TestServer};
+use kiosque::config::Config;
+use kiosque::error::FetchError;
+use kiosque::fetch::{Conditional, Fetcher};
+use std::time::Duration;
+
+fn fetcher_with(timeout_seconds: u64, max_body_bytes: u64) -> Fetcher {
+    Fetcher::new(&Config {
+        timeout_seconds,
+        connect_timeout_seconds: 2,
+        max_body_bytes,
+        ..Config::default()
+    })
+    .unwrap()
+}
+
+fn fetcher() -> Fetcher {
+    fetcher_with(5, 1_000_000)
+}
+
+#[tokio::test]
+async fn plain_200_carries_body_validators_and_user_agent() {
+    let server = TestServer::start();
+    server.route(
+        "/feed",
+        Reply::Conditional {
+            etag: Some("\"abc\"".into()),
+            last_modified: Some("Tue, 24 Nov 2026 10:00:00 GMT".into()),
+            content_type: "application/rss+xml".into(),
+            body: b"<rss/>".to_vec(),
+        },
+    );
+    let r = fetcher()
+        .get(&server.url("/feed"), &Conditional::default())
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200);
+    assert_eq!(r.body, b"<rss/>");
+    assert_eq!(r.etag.as_deref(), Some("\"abc\""));
+    assert_eq!(
+        r.last_modified.as_deref(),
+        Some("Tue, 24 Nov 2026 10:00:00 GMT")
+    );
+    let ua = server.hits("/feed")[0].headers["user-agent"].clone();
+    assert!(ua.starts_with("kiosque/"), "{ua}");
+}
+
+#[tokio::test]
+async fn etag_and_last_modified_give_304() {
+    let server = TestServer::start();
+    server.route(
+        "/etag",
+        Reply::Conditional {
+            etag: Some("\"v1\"".into()),
+            last_modified: None,
+            content_type: "application/rss+xml".into(),
+            body: b"<rss/>".to_vec(),
+        },
+    );
+    server.route(
+        "/lm",
+        Reply::Conditional {
+            etag: None,
+            last_modified: Some("Tue, 24 Nov 2026 10:00:00 GMT".into()),
+            content_type: "application/rss+xml".into(),
+            body: b"<rss/>".to_vec(),
+        },
+    );
+    let f = fetcher();
+    let by_etag = Conditional {
+        etag: Some("\"v1\"".into()),
+        last_modified: None,
+    };
+    let r = f.get(&server.url("/etag"), &by_etag).await.unwrap();
+    assert!(r.not_modified());
+    assert!(r.body.is_empty());
+    let by_date = Conditional {
+        etag: None,
+        last_modified: Some("Tue, 24 Nov 2026 10:00:00 GMT".into()),
+    };
+    assert!(
+        f.get(&server.url("/lm"), &by_date)
+            .await
+            .unwrap()
+            .not_modified()
+    );
+}
+
+#[tokio::test]
+async fn permanent_redirects_are_reported_temporary_ones_not() {
+    let server = TestServer::start();
+    server.route("/new", Reply::rss("<rss/>"));
+    server.route(
+        "/old",
+        Reply::Redirect {
+            status: 301,
+            location: "/new".into(),
+        },
+    );
+    server.route(
+        "/tmp",
+        Reply::Redirect {
+            status: 302,
+            location: server.url("/new"),
+        },
+    );
+    let f = fetcher();
+    let moved = f
+        .get(&server.url("/old"), &Conditional::default())
+        .await
+        .unwrap();
+    assert!(moved.moved_permanently);
+    assert_eq!(moved.final_url.as_str(), server.url("/new"));
+    let tmp = f
+        .get(&server.url("/tmp"), &Conditional::default())
+        .await
+        .unwrap();
+    assert!(!tmp.moved_permanently);
+    assert_eq!(tmp.status, 200);
+}
+
+#[tokio::test]
+async fn error_statuses_are_answers_with_retry_after() {
+    let server = TestServer::start();
+    for s in [404u16, 410, 500] {
+        server.route(&format!("/s{s}"), Reply::status(s));
+    }
+    server.route("/busy", Reply::with_header(429, "Retry-After", "120"));
+    let f = fetcher();
+    for s in [404u16, 410, 500] {
+        let r = f
+            .get(&server.url(&format!("/s{s}")), &Conditional::default())
+            .await
+            .unwrap();
+        assert_eq!(r.status, s);
+        assert!(r.body.is_empty(), "error bodies are not read");
+    }
+    let busy = f
+        .get(&server.url("/busy"), &Conditional::default())
+        .await
+        .unwrap();
+    assert_eq!(busy.status, 429);
+    let wait = busy.retry_after.unwrap() - chrono::Utc::now();
+    assert!(wait.num_seconds() > 100 && wait.num_seconds() <= 120);
+}
+
+#[tokio::test]
+async fn gzip_bodies_are_decompressed() {
+    let server = TestServer::start();
+    server.route(
+        "/gz",
+        Reply::Gzip {
+            content_type: "application/rss+xml".into(),
+            body: b"<rss version=\"2.0\"><channel/></rss>".to_vec(),
+        },
+    );
+    let r = fetcher()
+        .get(&server.url("/gz"), &Conditional::default())
+        .await
+        .unwrap();
+    assert_eq!(r.body, b"<rss version=\"2.0\"><channel/></rss>");
+}
+
+#[tokio::test]
+async fn a_gzip_bomb_stops_at_the_decompressed_cap() {
+    let server = TestServer::start();
+    server.route(
+        "/bomb",
+        Reply::Gzip {
+            content_type: "application/rss+xml".into(),
+            body: vec![b' '; 50_000_000],
+        },
+    );
+    let err = fetcher_with(10, 1_000_000)
+        .get(&server.url("/bomb"), &Conditional::default())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err,
+        FetchError::TooLarge {
+            limit_bytes: 1_000_000
+        }
+    );
+}
+
+#[tokio::test]
+async fn an_endless_body_stops_at_the_cap() {
+    let server = TestServer::start();
+    server.route("/endless", Reply::Endless);
+    let err = fetcher_with(10, 2_000_000)
+        .get(&server.url("/endless"), &Conditional::default())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err,
+        FetchError::TooLarge {
+            limit_bytes: 2_000_000
+        }
+    );
+}
+
+#[tokio::test]
+async fn a_declared_length_over_the_cap_fails_before_reading() {
+    let server = TestServer::start();
+    server.route("/big", Reply::rss(vec![b'x'; 3_000]));
+    let err = fetcher_with(5, 1_000)
+        .get(&server.url("/big"), &Conditional::default())
+        .await
+        .unwrap_err();
+    assert_eq!(err, FetchError::TooLarge { limit_bytes: 1_000 });
+}
+
+#[tokio::test]
+async fn silence_slowness_and_dripping_hit_the_total_timeout() {
+    let server = TestServer::start();
+    server.route("/silent", Reply::Silent);
+    server.route(
+        "/slow",
+        Reply::Delayed {
+            delay: Duration::from_secs(4),
+            reply: Box::new(Reply::rss("<rss/>")),
+        },
+    );
+    server.route(
+        "/drip",
+        Reply::Drip {
+            interval: Duration::from_millis(200),
+        },
+    );
+    let f = fetcher_with(1, 1_000_000);
+    for path in ["/silent", "/slow", "/drip"] {
+        let err = f
+            .get(&server.url(path), &Conditional::default())
+            .await
+            .unwrap_err();
+        assert_eq!(err, FetchError::Timeout { seconds: 1 }, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn redirect_loops_and_non_http_targets_are_refused() {
+    let server = TestServer::start();
+    server.route(
+        "/a",
+        Reply::Redirect {
+            status: 302,
+            location: "/b".into(),
+        },
+    );
+    server.route(
+        "/b",
+        Reply::Redirect {
+            status: 302,
+            location: "/a".into(),
+        },
+    );
+    server.route(
+        "/file",
+        Reply::Redirect {
+            status: 301,
+            location: "file:///etc/passwd".into(),
+        },
+    );
+    for i in 0..12 {
+        server.route(
+            &format!("/chain{i}"),
+            Reply::Redirect {
+                status: 302,
+                location: format!("/chain{}", i + 1),
+            },
+        );
+    }
+    let f = fetcher();
+    assert!(matches!(
+        f.get(&server.url("/a"), &Conditional::default()).await,
+        Err(FetchError::TooManyRedirects { .. })
+    ));
+    assert!(matches!(
+        f.get(&server.url("/chain0"), &Conditional::default()).await,
+        Err(FetchError::TooManyRedirects { limit: 10 })
+    ));
+    assert!(matches!(
+        f.get(&server.url("/file"), &Conditional::default()).await,
+        Err(FetchError::UnsupportedScheme { .. })
+    ));
+}
+
+#[tokio::test]
+async fn a_closed_port_is_a_connect_error() {
+    // Bind then drop: nothing listens on that loopback port any more.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let err = fetcher()
+        .get(
+            &format!("http://127.0.0.1:{port}/feed"),
+            &Conditional::default(),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, FetchError::Connect { .. }), "{err:?}");
+    assert!(err.to_string().contains("connect"), "{err}");
+}
+
+#[tokio::test]
+async fn a_tls_failure_says_so() {
+    // A plain-HTTP server spoken to over https: the handshake fails.
+    let server = TestServer::start();
+    server.route("/feed", Reply::rss("<rss/>"));
+    let url = server.url("/feed").replace("http://", "https://");
+    let err = fetcher()
+        .get(&url, &Conditional::default())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            FetchError::Tls { .. } | FetchError::Connect { .. } | FetchError::Network { .. }
+        ),
+        "{err:?}"
+    );
+    let text = err.to_string().to_lowercase();
+    assert!(
+        text.contains("tls")
+            || text.contains("ssl")
+            || text.contains("handshake")
+            || text.contains("record"),
+        "{text}"
+    );
+}

@@ -1,11 +1,1162 @@
-//! Related links: "À lire", "See also", "Via"… lines and blocks, moved out of the text.
+//! Related links: "À lire", "See also", "Lesen Sie auch"… lines and blocks, and "Via"/"Source"
+//! credits, found in cleaned article HTML and moved out of it into [`RelatedLink`]s.
+//!
+//! Two shapes are recognised, both only when links make up most of their text (so a sentence
+//! that merely starts with "See also" stays, and so does a paragraph of tag links):
+//! - a *line*: one block (`p`, `li`, `div`, `h3`…) led by a label, then 1-4 links;
+//! - a *block*: a short heading-like element whose whole text is a label ("Related articles",
+//!   "Sur le même sujet"), followed by a list or lines of headline-like links.
 
 use crate::model::RelatedLink;
+use crate::text::sanitize_line;
+use dom_query::{Document, NodeRef};
+use std::sync::LazyLock;
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
 use url::Url;
+
+/// What a label announces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LabelKind {
+    /// Further reading: the label is kept as written.
+    Related,
+    /// A "via" credit: the label becomes `via`.
+    Via,
+    /// A source credit: the label becomes `source`.
+    Source,
+}
+
+/// Labels, lowercase without accents (they are folded again at start-up, like the text they
+/// are compared with). Longest match wins, so "a lire aussi" is preferred to "a lire".
+const LABELS: &[(&str, LabelKind)] = &[
+    // French
+    ("a lire", LabelKind::Related),
+    ("a lire aussi", LabelKind::Related),
+    ("a lire egalement", LabelKind::Related),
+    ("a lire sur le meme sujet", LabelKind::Related),
+    ("lire aussi", LabelKind::Related),
+    ("lire egalement", LabelKind::Related),
+    ("lisez aussi", LabelKind::Related),
+    ("a relire", LabelKind::Related),
+    ("relire", LabelKind::Related),
+    ("a voir aussi", LabelKind::Related),
+    ("a voir egalement", LabelKind::Related),
+    ("voir aussi", LabelKind::Related),
+    ("voir egalement", LabelKind::Related),
+    ("a decouvrir aussi", LabelKind::Related),
+    ("a decouvrir egalement", LabelKind::Related),
+    ("sur le meme theme", LabelKind::Related),
+    ("sur le meme sujet", LabelKind::Related),
+    ("dans le meme theme", LabelKind::Related),
+    ("pour aller plus loin", LabelKind::Related),
+    ("articles lies", LabelKind::Related),
+    ("articles connexes", LabelKind::Related),
+    ("articles similaires", LabelKind::Related),
+    ("nos articles sur le sujet", LabelKind::Related),
+    // English
+    ("read more", LabelKind::Related),
+    ("read also", LabelKind::Related),
+    ("also read", LabelKind::Related),
+    ("read next", LabelKind::Related),
+    ("see also", LabelKind::Related),
+    ("related", LabelKind::Related),
+    ("related articles", LabelKind::Related),
+    ("related stories", LabelKind::Related),
+    ("related story", LabelKind::Related),
+    ("related coverage", LabelKind::Related),
+    ("related content", LabelKind::Related),
+    ("related reading", LabelKind::Related),
+    ("related posts", LabelKind::Related),
+    ("related links", LabelKind::Related),
+    ("more on this", LabelKind::Related),
+    ("more on this story", LabelKind::Related),
+    ("more on this topic", LabelKind::Related),
+    ("more on this subject", LabelKind::Related),
+    ("further reading", LabelKind::Related),
+    ("you may also like", LabelKind::Related),
+    ("you might also like", LabelKind::Related),
+    ("don't miss", LabelKind::Related),
+    // German
+    ("lesen sie auch", LabelKind::Related),
+    ("lesen sie dazu", LabelKind::Related),
+    ("lesen sie dazu auch", LabelKind::Related),
+    ("lesen sie mehr", LabelKind::Related),
+    ("lies auch", LabelKind::Related),
+    ("mehr zum thema", LabelKind::Related),
+    ("mehr dazu", LabelKind::Related),
+    ("auch interessant", LabelKind::Related),
+    ("ebenfalls interessant", LabelKind::Related),
+    ("das konnte sie auch interessieren", LabelKind::Related),
+    ("siehe auch", LabelKind::Related),
+    ("passend zum thema", LabelKind::Related),
+    ("weitere artikel", LabelKind::Related),
+    ("zum thema", LabelKind::Related),
+    // Spanish
+    ("leer tambien", LabelKind::Related),
+    ("lee tambien", LabelKind::Related),
+    ("lea tambien", LabelKind::Related),
+    ("ver tambien", LabelKind::Related),
+    ("vea tambien", LabelKind::Related),
+    ("te puede interesar", LabelKind::Related),
+    ("le puede interesar", LabelKind::Related),
+    ("tambien te puede interesar", LabelKind::Related),
+    ("te recomendamos", LabelKind::Related),
+    ("noticias relacionadas", LabelKind::Related),
+    ("articulos relacionados", LabelKind::Related),
+    ("relacionado", LabelKind::Related),
+    ("relacionados", LabelKind::Related),
+    ("relacionada", LabelKind::Related),
+    ("relacionadas", LabelKind::Related),
+    // Italian
+    ("leggi anche", LabelKind::Related),
+    ("leggi pure", LabelKind::Related),
+    ("vedi anche", LabelKind::Related),
+    ("guarda anche", LabelKind::Related),
+    ("potrebbe interessarti", LabelKind::Related),
+    ("potrebbe interessarti anche", LabelKind::Related),
+    ("ti potrebbe interessare", LabelKind::Related),
+    ("ti potrebbero interessare", LabelKind::Related),
+    ("articoli correlati", LabelKind::Related),
+    ("correlati", LabelKind::Related),
+    ("per approfondire", LabelKind::Related),
+    // Portuguese and Dutch, cheap to have
+    ("leia tambem", LabelKind::Related),
+    ("veja tambem", LabelKind::Related),
+    ("lees ook", LabelKind::Related),
+    ("zie ook", LabelKind::Related),
+    // Japanese, Chinese, Korean (no spaces: the label must end before a separator)
+    ("あわせて読みたい", LabelKind::Related),
+    ("関連記事", LabelKind::Related),
+    ("こちらもおすすめ", LabelKind::Related),
+    ("相关阅读", LabelKind::Related),
+    ("相关文章", LabelKind::Related),
+    ("延伸阅读", LabelKind::Related),
+    ("推荐阅读", LabelKind::Related),
+    ("相關閱讀", LabelKind::Related),
+    ("관련 기사", LabelKind::Related),
+    ("관련기사", LabelKind::Related),
+    // Credits
+    ("via", LabelKind::Via),
+    ("source", LabelKind::Source),
+    ("sources", LabelKind::Source),
+    ("quelle", LabelKind::Source),
+    ("quellen", LabelKind::Source),
+    ("fuente", LabelKind::Source),
+    ("fuentes", LabelKind::Source),
+    ("fonte", LabelKind::Source),
+    ("fonti", LabelKind::Source),
+    ("bron", LabelKind::Source),
+];
+
+/// [`LABELS`] folded exactly as page text is, so the comparison is like for like.
+static FOLDED_LABELS: LazyLock<Vec<(String, LabelKind)>> = LazyLock::new(|| {
+    LABELS
+        .iter()
+        .map(|(label, kind)| (fold_with_offsets(label).0, *kind))
+        .collect()
+});
+
+/// Elements that can hold one related line.
+const LINE_TAGS: &[&str] = &[
+    "p",
+    "li",
+    "div",
+    "dd",
+    "dt",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "aside",
+    "section",
+];
+
+/// Elements that can be the heading of a related block (their whole text is the label).
+const HEADING_TAGS: &[&str] = &[
+    "h2", "h3", "h4", "h5", "h6", "p", "div", "dt", "header", "strong", "b", "span",
+];
+
+/// Block-level elements: a line candidate must contain none of them.
+const BLOCK_TAGS: &[&str] = &[
+    "p",
+    "div",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "table",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "section",
+    "aside",
+    "article",
+    "figure",
+    "pre",
+    "header",
+    "footer",
+    "nav",
+];
+
+/// A line's text longer than this is prose, not a related line.
+const MAX_LINE_CHARS: usize = 400;
+/// More links than this after one label is a link list (tags, topics), not a related line.
+const MAX_LINE_LINKS: usize = 4;
+/// More links than this under one heading is navigation, not the article's own suggestions.
+const MAX_BLOCK_LINKS: usize = 12;
+/// Share of a line's words (after the label) that must be link text.
+const MIN_LINK_SHARE: f32 = 0.6;
+/// How far the leading-text probe walks (nodes) before giving up: keeps deep trees linear.
+const PROBE_NODE_LIMIT: usize = 64;
 
 /// Remove related-link lines/blocks and via/source credits from cleaned article HTML.
 /// Returns the HTML without them and the links, in reading order.
 pub fn split_related(article_html: &str, base_url: &Url) -> (String, Vec<RelatedLink>) {
-    let _ = base_url;
-    (article_html.to_string(), Vec::new())
+    // Cheap exit: no label can match without one of these words somewhere.
+    if !might_contain_label(article_html) {
+        return (article_html.to_string(), Vec::new());
+    }
+    let doc = Document::fragment(article_html);
+    let Some(top) = doc.root().first_element_child() else {
+        return (article_html.to_string(), Vec::new());
+    };
+    let found = take_related_under(&top, base_url);
+    if found.is_empty() {
+        return (article_html.to_string(), found);
+    }
+    (top.inner_html().to_string(), found)
+}
+
+/// The same split on a whole page, before main-content scoring: inside the page's article
+/// container (`article`, `[itemprop=articleBody]`, else `main`), related lines and blocks are
+/// removed from `page` and returned. Readability-style scorers drop `aside`s and elements
+/// whose class says "related", so an article's own related-stories block only survives if it
+/// is taken out first. Site navigation and sidebars outside the container are left alone.
+pub fn take_related(page: &Document, base_url: &Url) -> Vec<RelatedLink> {
+    let container = ["article", "[itemprop=articleBody]", "main"]
+        .iter()
+        .find_map(|sel| page.select(sel).nodes().first().copied());
+    match container {
+        Some(top) => take_related_under(&top, base_url),
+        None => Vec::new(),
+    }
+}
+
+/// Find related lines and blocks under `top` (in reading order), remove them, return them.
+fn take_related_under(top: &NodeRef<'_>, base_url: &Url) -> Vec<RelatedLink> {
+    let mut found: Vec<RelatedLink> = Vec::new();
+    let mut to_remove: Vec<NodeRef<'_>> = Vec::new();
+
+    for node in top.descendants_it() {
+        if !node.is_element() {
+            continue;
+        }
+        if to_remove.iter().any(|c| is_self_or_ancestor(c, &node)) {
+            continue;
+        }
+        if let Some((links, removed)) = match_block(&node, base_url) {
+            found.extend(links);
+            to_remove.extend(removed);
+            continue;
+        }
+        if let Some(links) = match_line(&node, base_url) {
+            found.extend(links);
+            to_remove.push(node);
+        }
+    }
+    for node in &to_remove {
+        let parent = node.parent();
+        node.remove_from_parent();
+        remove_empty_ancestors(parent, top);
+    }
+    found
+}
+
+/// A quick substring test so that articles without any label skip DOM parsing entirely.
+fn might_contain_label(html: &str) -> bool {
+    let lower = html.to_lowercase();
+    [
+        "lire",
+        "voir",
+        "même",
+        "meme",
+        "&ecirc;",
+        "plus loin",
+        "articles",
+        "read",
+        "see",
+        "related",
+        "more",
+        "further",
+        "like",
+        "miss",
+        "lese",
+        "lies",
+        "thema",
+        "interess",
+        "siehe",
+        "weitere",
+        "leer",
+        "lee ",
+        "lea ",
+        "ver ",
+        "vea ",
+        "interesar",
+        "recomendamos",
+        "relacionad",
+        "leggi",
+        "vedi",
+        "guarda",
+        "correlati",
+        "approfondire",
+        "leia",
+        "veja",
+        "lees",
+        "zie",
+        "via",
+        "source",
+        "quelle",
+        "fuente",
+        "fonte",
+        "bron",
+        "relire",
+        "découvrir",
+        "decouvrir",
+        "connexes",
+        "similaires",
+        "liés",
+        "lies",
+        "sujet",
+        "dazu",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+}
+
+fn is_self_or_ancestor(candidate: &NodeRef<'_>, node: &NodeRef<'_>) -> bool {
+    candidate.id == node.id || node.ancestors_it(None).any(|a| a.id == candidate.id)
+}
+
+/// After a removal, drop wrappers that are left with nothing to show (an emptied `ul`, an
+/// `aside` that only held the related block).
+fn remove_empty_ancestors(mut parent: Option<NodeRef<'_>>, top: &NodeRef<'_>) {
+    while let Some(p) = parent {
+        if p.id == top.id || !p.is_element() {
+            return;
+        }
+        let has_text = p.text().chars().any(|c| !c.is_whitespace());
+        let has_media = p
+            .descendants_it()
+            .any(|d| d.has_name("img") || d.has_name("picture") || d.has_name("video"));
+        if has_text || has_media {
+            return;
+        }
+        let next = p.parent();
+        p.remove_from_parent();
+        parent = next;
+    }
+}
+
+fn tag_in(node: &NodeRef<'_>, tags: &[&str]) -> bool {
+    node.node_name()
+        .map(|n| tags.iter().any(|t| n.eq_ignore_ascii_case(t)))
+        .unwrap_or(false)
+}
+
+fn has_block_descendant(node: &NodeRef<'_>) -> bool {
+    node.descendants_it()
+        .any(|d| d.is_element() && tag_in(&d, BLOCK_TAGS))
+}
+
+/// The first `limit` characters of a node's text, visiting at most [`PROBE_NODE_LIMIT`] nodes.
+fn leading_text(node: &NodeRef<'_>, limit: usize) -> String {
+    let mut out = String::new();
+    for (visited, d) in node.descendants_it().enumerate() {
+        if visited > PROBE_NODE_LIMIT || out.len() >= limit {
+            break;
+        }
+        if d.is_text() {
+            out.push_str(&d.text());
+        }
+    }
+    out
+}
+
+/// Whitespace runs folded to one space, ends trimmed.
+fn collapse(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A label found at the start of a text.
+#[derive(Debug, Clone, PartialEq)]
+struct LabelMatch {
+    kind: LabelKind,
+    /// The label as written (bullets, colons and spaces trimmed).
+    written: String,
+    /// The text after the label and its separator.
+    rest: String,
+}
+
+/// Fold one string for comparison, keeping for each folded byte the byte offset in `text` of
+/// the character it came from.
+fn fold_with_offsets(text: &str) -> (String, Vec<usize>) {
+    let mut folded = String::with_capacity(text.len());
+    let mut offsets = Vec::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        let c = match c {
+            '’' | '‘' | 'ʼ' | '`' | '´' => '\'',
+            'ß' => {
+                folded.push_str("ss");
+                offsets.extend([i, i]);
+                continue;
+            }
+            c if c.is_whitespace() => ' ',
+            c => c,
+        };
+        for lower in c.to_lowercase() {
+            for d in std::iter::once(lower).nfd() {
+                if is_combining_mark(d) {
+                    continue;
+                }
+                let before = folded.len();
+                folded.push(d);
+                offsets.extend(std::iter::repeat_n(i, folded.len() - before));
+            }
+        }
+    }
+    (folded, offsets)
+}
+
+/// Characters that may sit between a label and what it introduces.
+fn is_separator(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            ':' | '：'
+                | '→'
+                | '⇒'
+                | '➜'
+                | '➡'
+                | '»'
+                | '›'
+                | '>'
+                | '-'
+                | '–'
+                | '—'
+                | '|'
+                | '▶'
+                | '►'
+                | '.'
+                | '…'
+                | '\u{FE0F}'
+        )
+}
+
+/// Does `text` start (after bullets and other non-letters) with a known label?
+fn match_label(text: &str) -> Option<LabelMatch> {
+    let text = collapse(text);
+    let start = text
+        .char_indices()
+        .find(|(_, c)| c.is_alphanumeric())
+        .map(|(i, _)| i)?;
+    let text = &text[start..];
+    let (folded, offsets) = fold_with_offsets(text);
+    let mut best: Option<(usize, LabelKind)> = None;
+    for (label, kind) in FOLDED_LABELS.iter() {
+        if !folded.starts_with(label.as_str()) {
+            continue;
+        }
+        let after = folded[label.len()..].chars().next();
+        if after.is_some_and(|c| c.is_alphanumeric()) {
+            continue;
+        }
+        if best.is_none_or(|(len, _)| label.len() > len) {
+            best = Some((label.len(), *kind));
+        }
+    }
+    let (folded_len, kind) = best?;
+    // Map the end of the folded label back to the original text.
+    let end = if folded_len >= offsets.len() {
+        text.len()
+    } else {
+        offsets[folded_len]
+    };
+    let written = text[..end]
+        .trim_end_matches(|c: char| is_separator(c))
+        .to_string();
+    let rest = text[end..]
+        .trim_start_matches(|c: char| is_separator(c))
+        .to_string();
+    Some(LabelMatch {
+        kind,
+        written,
+        rest,
+    })
+}
+
+/// Letters and digits: the measure of "how much text" used by the density rules.
+fn alnum_count(text: &str) -> usize {
+    text.chars().filter(|c| c.is_alphanumeric()).count()
+}
+
+/// Absolute http(s) URL of a link, if it has one.
+fn link_url(link: &NodeRef<'_>, base_url: &Url) -> Option<Url> {
+    let href = link.attr("href")?;
+    let href = href.trim();
+    if href.is_empty() || href.starts_with('#') {
+        return None;
+    }
+    let url = base_url.join(href).ok()?;
+    matches!(url.scheme(), "http" | "https").then_some(url)
+}
+
+/// The `a[href]` elements under `node` with usable URLs, with their collapsed text.
+fn links_under(node: &NodeRef<'_>, base_url: &Url) -> Vec<(String, Url, Option<String>)> {
+    node.descendants_it()
+        .filter(|d| d.has_name("a"))
+        .filter_map(|a| {
+            let url = link_url(&a, base_url)?;
+            let text = collapse(&a.text());
+            let fallback = a
+                .attr("title")
+                .map(|t| t.to_string())
+                .or_else(|| {
+                    a.descendants_it()
+                        .find(|d| d.has_name("img"))
+                        .and_then(|img| img.attr("alt").map(|t| t.to_string()))
+                })
+                .filter(|t| !t.trim().is_empty());
+            Some((text, url, fallback))
+        })
+        .collect()
+}
+
+fn label_for(m: &LabelMatch) -> String {
+    match m.kind {
+        LabelKind::Related => sanitize_line(&m.written),
+        LabelKind::Via => "via".to_string(),
+        LabelKind::Source => "source".to_string(),
+    }
+}
+
+/// The title of one link: its text without the label when the label is part of the link
+/// ("<a>Read more: Title</a>"), else its title/alt, else (credits only) the site's host.
+fn link_title(text: &str, fallback: Option<&str>, url: &Url, kind: LabelKind) -> Option<String> {
+    let mut title = text.to_string();
+    if let Some(m) = match_label(&title)
+        && (!m.rest.is_empty() || kind != LabelKind::Related)
+    {
+        title = m.rest;
+    }
+    let mut title = sanitize_line(&title);
+    if alnum_count(&title) == 0 {
+        title = fallback.map(sanitize_line).unwrap_or_default();
+    }
+    if alnum_count(&title) == 0 && kind != LabelKind::Related {
+        title = url
+            .host_str()
+            .map(|h| h.trim_start_matches("www.").to_string())
+            .unwrap_or_default();
+    }
+    (alnum_count(&title) > 0).then_some(title)
+}
+
+/// One block led by a label and made mostly of links.
+fn match_line(node: &NodeRef<'_>, base_url: &Url) -> Option<Vec<RelatedLink>> {
+    if !tag_in(node, LINE_TAGS) {
+        return None;
+    }
+    let probe = leading_text(node, 80);
+    match_label(&probe)?;
+    if has_block_descendant(node) {
+        return None;
+    }
+    let text = collapse(&node.text());
+    if text.chars().count() > MAX_LINE_CHARS {
+        return None;
+    }
+    let m = match_label(&text)?;
+    let links = links_under(node, base_url);
+    if links.is_empty() || links.len() > MAX_LINE_LINKS {
+        return None;
+    }
+    // How much of the text after the label is link text (label inside a link excluded).
+    let link_chars: usize = links
+        .iter()
+        .map(|(t, _, _)| match match_label(t) {
+            Some(inner) => alnum_count(&inner.rest),
+            None => alnum_count(t),
+        })
+        .sum();
+    let rest_chars = alnum_count(&m.rest);
+    let dense_enough = rest_chars == 0 || link_chars as f32 >= MIN_LINK_SHARE * rest_chars as f32;
+    match m.kind {
+        LabelKind::Related => {
+            if rest_chars == 0 || !dense_enough {
+                return None;
+            }
+        }
+        // Credits are often "Source : communiqué de <a>Xiaomi</a>": allow more prose, but
+        // keep them short.
+        LabelKind::Via | LabelKind::Source => {
+            if !dense_enough && rest_chars > 80 {
+                return None;
+            }
+        }
+    }
+    let label = label_for(&m);
+    let out: Vec<RelatedLink> = links
+        .iter()
+        .filter_map(|(text, url, fallback)| {
+            let title = link_title(text, fallback.as_deref(), url, m.kind)?;
+            Some(RelatedLink {
+                label: label.clone(),
+                title,
+                url: url.to_string(),
+            })
+        })
+        .collect();
+    (!out.is_empty()).then_some(out)
+}
+
+/// Is this element a heading whose whole text is a label ("Related articles", "À lire aussi :")?
+fn heading_label(node: &NodeRef<'_>) -> Option<LabelMatch> {
+    if !tag_in(node, HEADING_TAGS) {
+        return None;
+    }
+    let probe = leading_text(node, 120);
+    if probe.len() > 100 {
+        return None;
+    }
+    let m = match_label(&probe)?;
+    if m.kind != LabelKind::Related {
+        return None;
+    }
+    // "À lire aussi sur TechExemple" is still a heading; a sentence is not.
+    if m.rest.split_whitespace().count() > 4 {
+        return None;
+    }
+    if node.descendants_it().any(|d| d.has_name("a")) {
+        return None;
+    }
+    Some(m)
+}
+
+/// A heading label followed by a list (or lines) of headline-like links.
+/// Returns the links and the nodes to remove (heading and items).
+fn match_block<'a>(
+    node: &NodeRef<'a>,
+    base_url: &Url,
+) -> Option<(Vec<RelatedLink>, Vec<NodeRef<'a>>)> {
+    let m = heading_label(node)?;
+    // The heading may be wrapped (<p><strong>Lire aussi</strong></p>): the items follow the
+    // outermost element whose text is only the label.
+    let mut anchor = *node;
+    while anchor.next_element_sibling().is_none() {
+        let Some(parent) = anchor.parent() else { break };
+        if !parent.is_element() || collapse(&parent.text()) != collapse(&anchor.text()) {
+            break;
+        }
+        anchor = parent;
+    }
+    let label = sanitize_line(&m.written);
+    let mut links = Vec::new();
+    let mut removed = vec![anchor];
+    let mut sibling = anchor.next_element_sibling();
+    while let Some(item) = sibling {
+        let items: Vec<NodeRef<'a>> = if tag_in(&item, &["ul", "ol"]) {
+            item.element_children()
+        } else {
+            vec![item]
+        };
+        let mut item_links = Vec::new();
+        for it in &items {
+            match link_line(it, base_url) {
+                Some(l) => item_links.push(l),
+                None => {
+                    item_links.clear();
+                    break;
+                }
+            }
+        }
+        if item_links.is_empty() {
+            break;
+        }
+        links.extend(item_links);
+        removed.push(item);
+        if links.len() > MAX_BLOCK_LINKS {
+            return None;
+        }
+        sibling = item.next_element_sibling();
+    }
+    if links.is_empty() {
+        return None;
+    }
+    // Tag clouds and topic lists have one- or two-word links; stories have headlines.
+    let words: usize = links
+        .iter()
+        .map(|(t, _): &(String, Url)| t.split_whitespace().count())
+        .sum();
+    if (words as f32) / (links.len() as f32) < 2.5 {
+        return None;
+    }
+    let related = links
+        .into_iter()
+        .map(|(title, url)| RelatedLink {
+            label: label.clone(),
+            title,
+            url: url.to_string(),
+        })
+        .collect();
+    Some((related, removed))
+}
+
+/// An element that is (nearly) only one link: a related item. Returns its title and URL.
+fn link_line(node: &NodeRef<'_>, base_url: &Url) -> Option<(String, Url)> {
+    if !tag_in(
+        node,
+        &[
+            "li", "p", "div", "h3", "h4", "h5", "h6", "dd", "dt", "article",
+        ],
+    ) {
+        return None;
+    }
+    let links = links_under(node, base_url);
+    // A teaser card may link its image and its headline to the same story.
+    let first = links.first()?;
+    if links.iter().any(|(_, u, _)| u != &first.1) {
+        return None;
+    }
+    let text = collapse(&node.text());
+    if text.chars().count() > MAX_LINE_CHARS {
+        return None;
+    }
+    let link_chars: usize = links.iter().map(|(t, _, _)| alnum_count(t)).sum();
+    let total = alnum_count(&text);
+    if total == 0 || (link_chars as f32) < MIN_LINK_SHARE * total as f32 {
+        return None;
+    }
+    let (text, url, fallback) = links
+        .iter()
+        .max_by_key(|(t, _, _)| alnum_count(t))
+        .cloned()?;
+    let title = link_title(&text, fallback.as_deref(), &url, LabelKind::Related)?;
+    Some((title, url))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> Url {
+        Url::parse("https://news.example.org/section/story.html").unwrap()
+    }
+
+    fn split(html: &str) -> (String, Vec<RelatedLink>) {
+        split_related(html, &base())
+    }
+
+    fn one(html: &str) -> RelatedLink {
+        let (_, links) = split(html);
+        assert_eq!(links.len(), 1, "{links:?}");
+        links.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn french_bullet_line_with_colon() {
+        let html = r#"<div><p>Avant.</p><p>• A lire : <a href="/a.html">Le titre de l'article</a></p><p>Après.</p></div>"#;
+        let (body, links) = split(html);
+        assert_eq!(
+            links,
+            vec![RelatedLink {
+                label: "A lire".into(),
+                title: "Le titre de l'article".into(),
+                url: "https://news.example.org/a.html".into()
+            }]
+        );
+        assert!(!body.contains("A lire"), "{body}");
+        assert!(body.contains("Avant.") && body.contains("Après."), "{body}");
+    }
+
+    #[test]
+    fn french_labels_accented_bold_and_arrows() {
+        for (html, label) in [
+            (
+                r#"<p><strong>À lire aussi :</strong> <a href="https://x.fr/1">Un titre assez long</a></p>"#,
+                "À lire aussi",
+            ),
+            (
+                r#"<p>Lire aussi → <a href="https://x.fr/1">Un titre assez long</a></p>"#,
+                "Lire aussi",
+            ),
+            (
+                r#"<p>À voir aussi : <a href="https://x.fr/1">Un titre assez long</a></p>"#,
+                "À voir aussi",
+            ),
+            (
+                r#"<p>A voir aussi: <a href="https://x.fr/1">Un titre assez long</a></p>"#,
+                "A voir aussi",
+            ),
+            (
+                r#"<p><b>Voir aussi</b> <a href="https://x.fr/1">Un titre assez long</a></p>"#,
+                "Voir aussi",
+            ),
+            (
+                r#"<p>• Sur le même thème : <a href="https://x.fr/1">Un titre assez long</a></p>"#,
+                "Sur le même thème",
+            ),
+            (
+                r#"<p>Sur le même sujet » <a href="https://x.fr/1">Un titre assez long</a></p>"#,
+                "Sur le même sujet",
+            ),
+            (
+                r#"<p>SUR LE MÊME THÈME : <a href="https://x.fr/1">Un titre assez long</a></p>"#,
+                "SUR LE MÊME THÈME",
+            ),
+            (
+                r#"<p>Sur le m&ecirc;me th&egrave;me&nbsp;: <a href="https://x.fr/1">Un titre assez long</a></p>"#,
+                "Sur le même thème",
+            ),
+        ] {
+            let link = one(html);
+            assert_eq!(link.label, label, "{html}");
+            assert_eq!(link.title, "Un titre assez long");
+            assert_eq!(link.url, "https://x.fr/1");
+        }
+    }
+
+    #[test]
+    fn other_languages() {
+        for (html, label) in [
+            (
+                r#"<p>Read more: <a href="/r">Markets rally on rate hopes</a></p>"#,
+                "Read more",
+            ),
+            (
+                r#"<p>Read also: <a href="/r">Markets rally on rate hopes</a></p>"#,
+                "Read also",
+            ),
+            (
+                r#"<p>ALSO READ | <a href="/r">Markets rally on rate hopes</a></p>"#,
+                "ALSO READ",
+            ),
+            (
+                r#"<p>See also: <a href="/r">Markets rally on rate hopes</a></p>"#,
+                "See also",
+            ),
+            (
+                r#"<p>Related: <a href="/r">Markets rally on rate hopes</a></p>"#,
+                "Related",
+            ),
+            (
+                r#"<p><strong>More on this</strong> <a href="/r">Markets rally on rate hopes</a></p>"#,
+                "More on this",
+            ),
+            (
+                r#"<p>Lesen Sie auch: <a href="/r">Die Börse legt kräftig zu</a></p>"#,
+                "Lesen Sie auch",
+            ),
+            (
+                r#"<p>Mehr zum Thema: <a href="/r">Die Börse legt kräftig zu</a></p>"#,
+                "Mehr zum Thema",
+            ),
+            (
+                r#"<p>Auch interessant: <a href="/r">Die Börse legt kräftig zu</a></p>"#,
+                "Auch interessant",
+            ),
+            (
+                r#"<p>Leer también: <a href="/r">La bolsa sube con fuerza</a></p>"#,
+                "Leer también",
+            ),
+            (
+                r#"<p>Lee también: <a href="/r">La bolsa sube con fuerza</a></p>"#,
+                "Lee también",
+            ),
+            (
+                r#"<p><em>Te puede interesar:</em> <a href="/r">La bolsa sube con fuerza</a></p>"#,
+                "Te puede interesar",
+            ),
+            (
+                r#"<p>Leggi anche: <a href="/r">La borsa sale con forza</a></p>"#,
+                "Leggi anche",
+            ),
+            (
+                r#"<p>Potrebbe interessarti: <a href="/r">La borsa sale con forza</a></p>"#,
+                "Potrebbe interessarti",
+            ),
+        ] {
+            let (body, links) = split(html);
+            assert_eq!(links.len(), 1, "{html}");
+            assert_eq!(links[0].label, label, "{html}");
+            assert_eq!(links[0].url, "https://news.example.org/r");
+            assert!(!body.contains(label), "{body}");
+        }
+    }
+
+    #[test]
+    fn label_inside_the_link() {
+        let link = one(r#"<p><a href="/r">Read more: Markets rally on rate hopes</a></p>"#);
+        assert_eq!(link.label, "Read more");
+        assert_eq!(link.title, "Markets rally on rate hopes");
+    }
+
+    #[test]
+    fn via_and_source_credits() {
+        for (html, label, title) in [
+            (
+                r#"<p>Via : <a href="https://src.example.com/x">Example Source</a></p>"#,
+                "via",
+                "Example Source",
+            ),
+            (
+                r#"<p>Via <a href="https://src.example.com/x">Example Source</a></p>"#,
+                "via",
+                "Example Source",
+            ),
+            (
+                r#"<p><a href="https://www.src.example.com/x">Via</a></p>"#,
+                "via",
+                "src.example.com",
+            ),
+            (
+                r#"<p>Source : <a href="https://src.example.com/x">Example Source</a></p>"#,
+                "source",
+                "Example Source",
+            ),
+            (
+                r#"<p><em>Source: <a href="https://src.example.com/x">Example Source</a></em></p>"#,
+                "source",
+                "Example Source",
+            ),
+            (
+                r#"<p>Quelle: <a href="https://src.example.com/x">Example Source</a></p>"#,
+                "source",
+                "Example Source",
+            ),
+            (
+                r#"<p>Fuente: <a href="https://src.example.com/x">Example Source</a></p>"#,
+                "source",
+                "Example Source",
+            ),
+            (
+                r#"<p>Fonte: <a href="https://src.example.com/x">Example Source</a></p>"#,
+                "source",
+                "Example Source",
+            ),
+            (
+                r#"<p>Source : communiqué de presse de <a href="https://src.example.com/x">Xiaomi</a></p>"#,
+                "source",
+                "Xiaomi",
+            ),
+        ] {
+            let (body, links) = split(html);
+            assert_eq!(links.len(), 1, "{html}");
+            assert_eq!(links[0].label, label, "{html}");
+            assert_eq!(links[0].title, title, "{html}");
+            assert!(!body.contains("src.example.com"), "{body}");
+        }
+    }
+
+    #[test]
+    fn related_block_with_heading_and_list() {
+        let html = r#"<div><p>Body text here.</p>
+            <h3>Related articles</h3>
+            <ul><li><a href="/one">First related story about markets</a></li>
+                <li><a href="/two">Second related story about rates</a></li></ul>
+            <p>Closing paragraph.</p></div>"#;
+        let (body, links) = split(html);
+        assert_eq!(links.len(), 2);
+        assert!(links.iter().all(|l| l.label == "Related articles"));
+        assert_eq!(links[1].url, "https://news.example.org/two");
+        assert!(!body.contains("Related articles") && !body.contains("First related"));
+        assert!(body.contains("Closing paragraph."));
+    }
+
+    #[test]
+    fn related_block_in_its_own_aside_and_wrapped_heading() {
+        for (html, label) in [
+            (
+                r#"<div><p>Text.</p><aside><h4>Mehr zum Thema</h4><ul><li><a href="/a">Die Bahn erhöht die Preise wieder</a></li><li><a href="/b">Neue Tarife für den Nahverkehr ab Januar</a></li></ul></aside></div>"#,
+                "Mehr zum Thema",
+            ),
+            (
+                r#"<div><p>Texte.</p><p><strong>À lire aussi :</strong></p><p><a href="/a">Un premier titre assez long</a></p><p><a href="/b">Un second titre assez long</a></p><p>Suite du texte.</p></div>"#,
+                "À lire aussi",
+            ),
+            (
+                r#"<div><p>Texte.</p><div><strong>Sur le même sujet</strong></div><ul><li><a href="/a">Un premier titre assez long</a></li></ul></div>"#,
+                "Sur le même sujet",
+            ),
+        ] {
+            let (body, links) = split(html);
+            assert!(!links.is_empty(), "{html}");
+            assert!(links.iter().all(|l| l.label == label), "{links:?}");
+            assert!(!body.contains(label), "{body}");
+            assert!(!body.contains("aside"), "{body}");
+        }
+    }
+
+    #[test]
+    fn sentence_mentioning_see_also_stays() {
+        for html in [
+            r#"<p>For the details, see also <a href="/r">the full report</a> published on Monday.</p>"#,
+            r#"<p>See also how the committee, which met for three days in Geneva and heard dozens of experts, reached <a href="/r">its decision</a>.</p>"#,
+            r#"<p>Related developments in the bond market were <a href="/r">muted</a> this week, analysts said.</p>"#,
+            r#"<p>Via a new law, the government wants to change the rules of the game for everyone.</p>"#,
+            r#"<p>Readers of this <a href="/r">column</a> know the drill.</p>"#,
+        ] {
+            let (body, links) = split(html);
+            assert!(links.is_empty(), "{html} -> {links:?}");
+            assert_eq!(body, html);
+        }
+    }
+
+    #[test]
+    fn tag_clouds_and_link_lists_are_not_related() {
+        let tags: String = (0..10)
+            .map(|i| format!(r#"<a href="/tag/{i}">Tag{i}</a> "#))
+            .collect();
+        for html in [
+            format!("<p>Tags : {tags}</p>"),
+            format!("<p>Related: {tags}</p>"),
+            format!(
+                "<div><h3>Related</h3><ul>{}</ul></div>",
+                (0..10)
+                    .map(|i| format!(r#"<li><a href="/tag/{i}">Tag{i}</a></li>"#))
+                    .collect::<String>()
+            ),
+            r#"<div><h3>Related topics</h3><ul><li><a href="/t/a">Apple</a></li><li><a href="/t/b">iPhone</a></li></ul></div>"#.to_string(),
+        ] {
+            let (_, links) = split(&html);
+            assert!(links.is_empty(), "{html} -> {links:?}");
+        }
+    }
+
+    #[test]
+    fn continue_reading_link_without_title_is_not_related() {
+        let (_, links) = split(r#"<p><a href="/full">Read more</a></p>"#);
+        assert!(links.is_empty());
+    }
+
+    #[test]
+    fn non_http_links_are_ignored() {
+        let (_, links) =
+            split(r#"<p>Read more: <a href="javascript:void(0)">Something long here</a></p>"#);
+        assert!(links.is_empty());
+        let (_, links) =
+            split(r#"<p>Read more: <a href="mailto:x@example.com">Something long here</a></p>"#);
+        assert!(links.is_empty());
+    }
+
+    #[test]
+    fn several_links_in_one_line_and_list_items() {
+        let (body, links) = split(
+            r#"<ul><li>Lire aussi : <a href="/a">Premier titre</a> et <a href="/b">Second titre</a></li></ul><p>Texte.</p>"#,
+        );
+        assert_eq!(links.len(), 2);
+        assert_eq!(links[0].title, "Premier titre");
+        assert!(!body.contains("<ul>"), "emptied list removed: {body}");
+    }
+
+    #[test]
+    fn titles_are_sanitised() {
+        let link =
+            one("<p>Read more: <a href=\"/r\">Evil \u{1b}[31mred\u{1b}[0m \u{202e}title</a></p>");
+        assert_eq!(link.title, "Evil red title");
+    }
+
+    #[test]
+    fn nothing_to_do_returns_input_unchanged() {
+        let html = "<div><p>Plain text only, nothing related.</p></div>";
+        assert_eq!(split(html), (html.to_string(), vec![]));
+        assert_eq!(split(""), (String::new(), vec![]));
+    }
+
+    #[test]
+    fn shared_fixture_body() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/corpus/extraction/fixtures/fr-tech-article.html");
+        let Ok(page) = std::fs::read_to_string(&path) else {
+            println!("skip: {} absent", path.display());
+            return;
+        };
+        // The fixture's entry-content div stands for the extractor's output.
+        let doc = Document::from(page.as_str());
+        let body = doc.select("div.entry-content").html().to_string();
+        let base = Url::parse(
+            "https://www.techexemple.fr/actualites/processeur-arm-autonomie-123456.html",
+        )
+        .unwrap();
+        let (clean, links) = split_related(&body, &base);
+        let got: Vec<(&str, &str)> = links
+            .iter()
+            .map(|l| (l.label.as_str(), l.url.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "A lire",
+                    "https://www.techexemple.fr/tests/ultraportable-arm-test-120001.html"
+                ),
+                (
+                    "Sur le même thème",
+                    "https://www.techexemple.fr/actualites/emulation-x86-arm-progres-121212.html"
+                ),
+                (
+                    "via",
+                    "https://www.example-source.com/news/arm-2nm-laptop-chip"
+                ),
+            ]
+        );
+        assert_eq!(links[2].title, "Example Source");
+        for gone in ["A lire :", "Sur le même thème :", "Via :"] {
+            assert!(!clean.contains(gone), "{gone} left in {clean}");
+        }
+        assert!(clean.contains("figcaption"));
+        assert!(clean.contains("1 500 euros"));
+    }
+
+    #[test]
+    fn take_related_on_a_whole_page_keeps_navigation() {
+        let page = Document::from(
+            r#"<html><body><nav><h3>Related</h3><ul><li><a href="/n1">Navigation link with many words</a></li></ul></nav>
+            <article><h1>Title</h1><p>Body text of the story.</p>
+            <aside class="related"><h3>Related stories</h3><ul><li><a href="/r1">The first related story title</a></li></ul></aside>
+            </article>
+            <aside class="sidebar"><h4>Read also</h4><ul><li><a href="/s1">A sidebar story with a long title</a></li></ul></aside>
+            </body></html>"#,
+        );
+        let links = take_related(&page, &base());
+        assert_eq!(links.len(), 1, "{links:?}");
+        assert_eq!(links[0].label, "Related stories");
+        assert_eq!(links[0].url, "https://news.example.org/r1");
+        let html = page.html();
+        assert!(!html.contains("The first related story"));
+        assert!(html.contains("Navigation link") && html.contains("A sidebar story"));
+    }
+
+    #[test]
+    fn hostile_inputs_do_not_panic() {
+        let deep = "<div>".repeat(5000)
+            + "Read more: <a href='/x'>deep title here</a>"
+            + &"</div>".repeat(5000);
+        let _ = split(&deep);
+        for html in [
+            "<p>Via",
+            "<a href>Via</a>",
+            "<p>Source :</p>",
+            "<<<>>>",
+            "<p>À</p>",
+            "<p>ß ẞ İ</p>",
+        ] {
+            let _ = split(html);
+        }
+    }
 }

@@ -1,7 +1,21 @@
-//! HTML → text for the reading pane: styled lines at a width with numbered links, and plain
-//! text. Pure: no terminal types here (the TUI maps [`SpanStyle`] to its own styles).
+//! Cleaned article HTML → styled lines for the reading pane, at a given width, with numbered
+//! links. Pure: no terminal types here (the TUI maps [`SpanStyle`] to its own styles).
+//!
+//! html2text lays the text out; this module prepares its input and maps its output:
+//! - before: scripts and hidden elements dropped, text sanitised, nesting deeper than a bound
+//!   flattened (html2text is quadratic in nesting and fails when indents eat the width), each
+//!   numbered link marked so its number survives layout and `[N]` written after its text;
+//! - after: annotations mapped to [`SpanStyle`], private markers for headings, quotes and
+//!   bullets turned into styles and glyphs, and every line cut to fit the width (wide and
+//!   combining characters included), so nothing can overflow the pane.
+//!
+//! On any html2text error (or panic) the text is wrapped plainly instead.
 
 use crate::model::Link;
+use crate::text::{is_invisible_format, sanitize_line, sanitize_multiline};
+use dom_query::{Document, NodeRef};
+use html2text::render::{RichAnnotation, TaggedLine, TextDecorator};
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// How one span of rendered text looks. The TUI maps this to terminal styles.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -36,13 +50,905 @@ pub struct Rendered {
     pub links: Vec<Link>,
 }
 
+/// Elements whose content is never text for a reader (same list as the plain-text view).
+const SKIPPED: &[&str] = &[
+    "script", "style", "noscript", "template", "head", "title", "svg", "math", "button", "input",
+    "select", "textarea", "iframe", "object", "embed", "canvas", "audio", "video", "map",
+];
+
+/// Elements that nest blocks: deeper than [`MAX_CONTAINER_DEPTH`] of them are flattened.
+const CONTAINERS: &[&str] = &[
+    "div",
+    "section",
+    "article",
+    "main",
+    "aside",
+    "header",
+    "footer",
+    "nav",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "dl",
+    "dd",
+    "dt",
+    "table",
+    "thead",
+    "tbody",
+    "tfoot",
+    "tr",
+    "td",
+    "th",
+    "figure",
+    "details",
+    "form",
+    "fieldset",
+    "center",
+    "p",
+];
+
+/// Elements that indent their content (a quote bar, a bullet): each level eats columns.
+const INDENTING: &[&str] = &["blockquote", "ul", "ol", "dd", "table"];
+
+/// Nested block containers kept; deeper ones are unwrapped (their content stays).
+const MAX_CONTAINER_DEPTH: usize = 16;
+/// Nested elements of any kind kept (deeply nested inline markup is flattened too).
+const MAX_ELEMENT_DEPTH: usize = 48;
+
+/// The scheme that carries a link's number through html2text.
+const LINK_SCHEME: &str = "kiosque-link:";
+
+/// Markers html2text writes as prefixes, replaced after layout. Text nodes are sanitised
+/// first, so these characters cannot come from the page.
+///
+/// html2text reserves a heading prefix's *byte* length in columns: a private-use character
+/// (3 bytes) that is simply dropped. For quotes and bullets it checks that byte length and
+/// display width agree, so those markers are C0 controls (1 byte, width 1 in a string),
+/// padded with ASCII spaces.
+const HEADING_MARK_BASE: u32 = 0xE000;
+const QUOTE_MARK: char = '\u{1}';
+const QUOTE_PREFIX: &str = "\u{1} ";
+const BULLET_MARK: char = '\u{2}';
+const BULLET_PREFIX: &str = " \u{2} ";
+/// What the quote marker becomes on screen (1 column, as reserved).
+const QUOTE_BAR: &str = "│";
+/// What the bullet marker becomes on screen (1 column, as reserved).
+const BULLET: &str = "•";
+/// Around a caption's text (inline, so 1 column each while wrapping; dropped after).
+const CAPTION_START: char = '\u{E00E}';
+const CAPTION_END: char = '\u{E00F}';
+
 /// Render HTML as styled lines no wider than `width` columns.
 pub fn render_rich(html: &str, width: u16) -> Rendered {
-    let _ = (html, width);
-    Rendered::default()
+    let width = usize::from(width);
+    let prepared = prepare(html, width);
+    if width == 0 {
+        return Rendered {
+            lines: Vec::new(),
+            links: prepared.links,
+        };
+    }
+    let laid_out = std::panic::catch_unwind(|| layout(&prepared.html, width));
+    let lines = match laid_out {
+        Ok(Ok(lines)) => lines,
+        Ok(Err(error)) => {
+            tracing::debug!(%error, width, "html2text failed; plain wrapping instead");
+            plain_lines(&prepared.plain, width)
+        }
+        Err(_) => {
+            tracing::warn!(width, "html2text panicked; plain wrapping instead");
+            plain_lines(&prepared.plain, width)
+        }
+    };
+    Rendered {
+        lines: fit_lines(tidy(lines), width),
+        links: prepared.links,
+    }
 }
 
-/// Plain text (paragraphs separated by blank lines, no markup) and the numbered links.
-pub fn plain_text(html: &str) -> (String, Vec<Link>) {
-    (html.to_string(), Vec::new())
+/// The HTML handed to html2text, the links it numbers, and a plain-text fallback.
+struct Prepared {
+    html: String,
+    links: Vec<Link>,
+    plain: String,
+}
+
+fn element_name(node: &NodeRef<'_>) -> String {
+    node.node_name()
+        .map(|n| n.to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+/// `hidden`, `aria-hidden="true"` or an inline `display:none` / `visibility:hidden`.
+fn is_hidden(node: &NodeRef<'_>) -> bool {
+    if node.has_attr("hidden") {
+        return true;
+    }
+    if node
+        .attr("aria-hidden")
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+    {
+        return true;
+    }
+    node.attr("style").is_some_and(|style| {
+        let style: String = style
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        style.contains("display:none") || style.contains("visibility:hidden")
+    })
+}
+
+fn is_http_url(url: &str) -> bool {
+    let head = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    head.starts_with("http://") || head.starts_with("https://")
+}
+
+/// Footnote markers such as `[1]` in a `<sup>`: dropped, as the plain-text view does.
+fn is_reference_marker(text: &str) -> bool {
+    let t = text.trim();
+    t.len() <= 12 && t.starts_with('[') && t.ends_with(']')
+}
+
+/// The private-use range this module uses for markers: removed from page text.
+fn is_marker(c: char) -> bool {
+    ('\u{E000}'..='\u{E00F}').contains(&c)
+}
+
+fn needs_sanitising(text: &str) -> bool {
+    text.chars().any(|c| {
+        (c.is_control() && !matches!(c, '\n' | '\t')) || is_invisible_format(c) || is_marker(c)
+    })
+}
+
+/// Page text made safe, markers included.
+fn clean_text(text: &str) -> String {
+    sanitize_multiline(text)
+        .chars()
+        .filter(|c| !is_marker(*c))
+        .collect()
+}
+
+/// Clean, bound and number the document (see the module comment).
+fn prepare(html: &str, width: usize) -> Prepared {
+    let doc = Document::fragment(html);
+    // Each indent takes 2-3 columns; keep enough width for text at any nesting we allow.
+    let max_indent = (width / 12).clamp(1, 6);
+    let mut links: Vec<Link> = Vec::new();
+    let mut to_remove: Vec<NodeRef<'_>> = Vec::new();
+    let mut to_unwrap: Vec<NodeRef<'_>> = Vec::new();
+    let mut captions: Vec<NodeRef<'_>> = Vec::new();
+    // (node, element depth, container depth, indent depth)
+    let mut stack: Vec<(NodeRef<'_>, usize, usize, usize)> = vec![(doc.root(), 0, 0, 0)];
+    while let Some((node, depth, containers, indents)) = stack.pop() {
+        if node.is_text() {
+            let text = node.text();
+            if needs_sanitising(&text) {
+                node.set_text(clean_text(&text));
+            }
+            continue;
+        }
+        let (mut depth, mut containers, mut indents) = (depth, containers, indents);
+        if node.is_element() {
+            let name = element_name(&node);
+            if SKIPPED.contains(&name.as_str())
+                || is_hidden(&node)
+                || (name == "sup" && is_reference_marker(&node.text()))
+            {
+                to_remove.push(node);
+                continue;
+            }
+            let container = CONTAINERS.contains(&name.as_str());
+            let indenting = INDENTING.contains(&name.as_str());
+            let too_deep = depth + 1 > MAX_ELEMENT_DEPTH
+                || (container && containers + 1 > MAX_CONTAINER_DEPTH)
+                || (indenting && indents + 1 > max_indent);
+            if too_deep && name != "html" && name != "body" {
+                to_unwrap.push(node);
+            } else {
+                depth += 1;
+                containers += usize::from(container);
+                indents += usize::from(indenting);
+            }
+            if name == "a" {
+                number_link(&node, &mut links);
+            }
+            if name == "figcaption" {
+                captions.push(node);
+            }
+            if name == "img"
+                && let Some(alt) = node.attr("alt")
+                && needs_sanitising(&alt)
+            {
+                node.set_attr("alt", &sanitize_line(&clean_text(&alt)));
+            }
+        }
+        let mut child = node.last_child();
+        while let Some(c) = child {
+            child = c.prev_sibling();
+            stack.push((c, depth, containers, indents));
+        }
+    }
+    for node in to_remove {
+        node.remove_from_parent();
+    }
+    // Deepest first, so each unwrap moves already-flattened content.
+    for node in to_unwrap.into_iter().rev() {
+        match node.first_child() {
+            Some(child) => child.unwrap_node(),
+            None => node.remove_from_parent(),
+        }
+    }
+    // html2text runs a caption on after the image: make it a paragraph, its text marked.
+    for caption in captions {
+        caption.prepend_html(CAPTION_START.to_string());
+        caption.append_html(CAPTION_END.to_string());
+        caption.rename("p");
+    }
+    let plain = plain_text_of(&doc);
+    Prepared {
+        html: doc.root().inner_html().to_string(),
+        links,
+        plain,
+    }
+}
+
+/// Number a link if it counts (http(s) URL, visible text), mark it for html2text and write
+/// `[N]` after it; otherwise make it plain text.
+fn number_link(node: &NodeRef<'_>, links: &mut Vec<Link>) {
+    let href = node.attr("href").map(|h| h.trim().to_string());
+    let text = sanitize_line(&node.text());
+    match href {
+        Some(href) if is_http_url(&href) && !text.is_empty() => {
+            let n = links.len() + 1;
+            links.push(Link {
+                n,
+                text,
+                url: sanitize_line(&href),
+            });
+            node.set_attr("href", &format!("{LINK_SCHEME}{n}"));
+            node.after_html(format!("[{n}]"));
+        }
+        _ => node.remove_attr("href"),
+    }
+}
+
+/// Text of the prepared document with blank lines between blocks: the fallback's input.
+fn plain_text_of(doc: &Document) -> String {
+    let mut out = String::new();
+    let mut stack = vec![doc.root()];
+    while let Some(node) = stack.pop() {
+        if node.is_text() {
+            out.push_str(&node.text());
+            continue;
+        }
+        if node.is_element() {
+            let name = element_name(&node);
+            if CONTAINERS.contains(&name.as_str())
+                || matches!(
+                    name.as_str(),
+                    "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "br" | "pre" | "figcaption"
+                )
+            {
+                out.push_str("\n\n");
+            }
+            if name == "img"
+                && let Some(alt) = node.attr("alt").filter(|a| !a.trim().is_empty())
+            {
+                out.push_str(&format!(" [image: {}] ", alt.trim()));
+            }
+        }
+        let mut child = node.last_child();
+        while let Some(c) = child {
+            child = c.prev_sibling();
+            stack.push(c);
+        }
+    }
+    out
+}
+
+/// html2text's decorator for the pane: no visible markup, markers for prefixes.
+#[derive(Clone, Default)]
+struct PaneDecorator;
+
+impl TextDecorator for PaneDecorator {
+    type Annotation = RichAnnotation;
+
+    fn decorate_link_start(&mut self, url: &str) -> (String, Self::Annotation) {
+        (String::new(), RichAnnotation::Link(url.to_string()))
+    }
+    fn decorate_link_end(&mut self) -> String {
+        String::new()
+    }
+    fn decorate_em_start(&self) -> (String, Self::Annotation) {
+        (String::new(), RichAnnotation::Emphasis)
+    }
+    fn decorate_em_end(&self) -> String {
+        String::new()
+    }
+    fn decorate_strong_start(&self) -> (String, Self::Annotation) {
+        (String::new(), RichAnnotation::Strong)
+    }
+    fn decorate_strong_end(&self) -> String {
+        String::new()
+    }
+    fn decorate_strikeout_start(&self) -> (String, Self::Annotation) {
+        (String::new(), RichAnnotation::Strikeout)
+    }
+    fn decorate_strikeout_end(&self) -> String {
+        String::new()
+    }
+    fn decorate_code_start(&self) -> (String, Self::Annotation) {
+        (String::new(), RichAnnotation::Code)
+    }
+    fn decorate_code_end(&self) -> String {
+        String::new()
+    }
+    fn decorate_preformat_first(&self) -> Self::Annotation {
+        RichAnnotation::Preformat(false)
+    }
+    fn decorate_preformat_cont(&self) -> Self::Annotation {
+        RichAnnotation::Preformat(true)
+    }
+    fn decorate_image(&mut self, src: &str, title: &str) -> (String, Self::Annotation) {
+        (
+            format!("[image: {}]", title.trim()),
+            RichAnnotation::Image(src.to_string()),
+        )
+    }
+    fn header_prefix(&self, level: usize) -> String {
+        let level = level.clamp(1, 6) as u32;
+        char::from_u32(HEADING_MARK_BASE + level)
+            .map(String::from)
+            .unwrap_or_default()
+    }
+    fn quote_prefix(&self) -> String {
+        QUOTE_PREFIX.to_string()
+    }
+    fn unordered_item_prefix(&self) -> String {
+        BULLET_PREFIX.to_string()
+    }
+    fn ordered_item_prefix(&self, i: i64) -> String {
+        format!("{i}. ")
+    }
+    fn make_subblock_decorator(&self) -> Self {
+        PaneDecorator
+    }
+    fn decorate_superscript_start(&self) -> (String, Self::Annotation) {
+        (String::new(), RichAnnotation::Default)
+    }
+    fn decorate_superscript_end(&self) -> String {
+        String::new()
+    }
+    fn finalise(&mut self, _urls: Vec<String>) -> Vec<TaggedLine<Self::Annotation>> {
+        Vec::new()
+    }
+}
+
+/// Lay the prepared HTML out with html2text and map its lines to styled lines.
+fn layout(html: &str, width: usize) -> Result<Vec<StyledLine>, html2text::Error> {
+    let lines = html2text::config::with_decorator(PaneDecorator)
+        .link_footnotes(false)
+        .lines_from_read(html.as_bytes(), width)?;
+    let mut in_caption = false;
+    Ok(lines
+        .iter()
+        .map(|line| map_line(line, &mut in_caption))
+        .collect())
+}
+
+fn heading_level(c: char) -> Option<u8> {
+    let code = u32::from(c);
+    (HEADING_MARK_BASE + 1..=HEADING_MARK_BASE + 6)
+        .contains(&code)
+        .then(|| (code - HEADING_MARK_BASE) as u8)
+}
+
+/// Keep a character for the terminal? (html2text passes controls through untouched.)
+fn is_displayable(c: char) -> bool {
+    !(c.is_control()
+        || is_invisible_format(c)
+        || is_marker(c)
+        || c == '\u{2028}'
+        || c == '\u{2029}')
+}
+
+fn push_span(line: &mut StyledLine, text: &str, style: SpanStyle) {
+    if text.is_empty() {
+        return;
+    }
+    match line.last_mut() {
+        Some(last) if last.style == style => last.text.push_str(text),
+        _ => line.push(StyledSpan {
+            text: text.to_string(),
+            style,
+        }),
+    }
+}
+
+/// `in_caption` carries over lines: a caption may wrap.
+fn map_line(line: &TaggedLine<Vec<RichAnnotation>>, in_caption: &mut bool) -> StyledLine {
+    let mut out: StyledLine = Vec::new();
+    let mut heading: Option<u8> = None;
+    let mut quote = false;
+    for piece in line.tagged_strings() {
+        let mut style = SpanStyle::default();
+        for annotation in &piece.tag {
+            match annotation {
+                RichAnnotation::Link(target) => {
+                    style.link = target
+                        .strip_prefix(LINK_SCHEME)
+                        .and_then(|n| n.parse().ok());
+                }
+                RichAnnotation::Image(_) => style.image = true,
+                RichAnnotation::Emphasis => style.italic = true,
+                RichAnnotation::Strong => style.bold = true,
+                RichAnnotation::Code | RichAnnotation::Preformat(_) => style.code = true,
+                // Strikeout, colours and future annotations: shown as plain text.
+                _ => {}
+            }
+        }
+        let mut text = String::with_capacity(piece.s.len());
+        style.image |= *in_caption;
+        for c in piece.s.chars() {
+            if c == CAPTION_START || c == CAPTION_END {
+                push_span(&mut out, &text, with_quote(style, quote));
+                text.clear();
+                *in_caption = c == CAPTION_START;
+                style.image = *in_caption
+                    || piece
+                        .tag
+                        .iter()
+                        .any(|a| matches!(a, RichAnnotation::Image(_)));
+            } else if let Some(level) = heading_level(c) {
+                heading = Some(level);
+            } else if c == QUOTE_MARK {
+                push_span(&mut out, &text, with_quote(style, quote));
+                text.clear();
+                quote = true;
+                push_span(&mut out, QUOTE_BAR, with_quote(SpanStyle::default(), true));
+            } else if c == BULLET_MARK {
+                push_span(&mut out, &text, with_quote(style, quote));
+                text.clear();
+                push_span(&mut out, BULLET, with_quote(SpanStyle::default(), quote));
+            } else if c == '\t' {
+                text.push(' ');
+            } else if is_displayable(c) {
+                text.push(c);
+            }
+        }
+        push_span(&mut out, &text, with_quote(style, quote));
+    }
+    if let Some(level) = heading {
+        for span in &mut out {
+            span.style.heading = Some(level);
+        }
+    }
+    out
+}
+
+fn with_quote(mut style: SpanStyle, quote: bool) -> SpanStyle {
+    style.quote |= quote;
+    style
+}
+
+/// Trailing spaces off, leading and trailing blank lines off, runs of blank lines folded.
+fn tidy(lines: Vec<StyledLine>) -> Vec<StyledLine> {
+    let mut out: Vec<StyledLine> = Vec::with_capacity(lines.len());
+    for mut line in lines {
+        while let Some(last) = line.last_mut() {
+            let trimmed = last.text.trim_end().len();
+            if trimmed == 0 {
+                line.pop();
+            } else {
+                last.text.truncate(trimmed);
+                break;
+            }
+        }
+        let blank = line.is_empty();
+        if blank && out.last().is_none_or(|l| l.is_empty()) {
+            continue;
+        }
+        out.push(line);
+    }
+    while out.last().is_some_and(|l| l.is_empty()) {
+        out.pop();
+    }
+    out
+}
+
+/// Columns a string takes, whichever way a terminal library measures it (whole string or
+/// character by character): the larger of the two, so both agree it fits.
+pub(crate) fn display_width(s: &str) -> usize {
+    let per_char: usize = s.chars().map(|c| c.width().unwrap_or(0)).sum();
+    per_char.max(UnicodeWidthStr::width(s))
+}
+
+fn line_width(line: &StyledLine) -> usize {
+    let text: String = line.iter().map(|s| s.text.as_str()).collect();
+    display_width(&text)
+}
+
+/// Cut lines wider than `width` (html2text measures a few sequences differently, and the
+/// fallback may meet a character wider than the pane). A character wider than the whole
+/// width is replaced by `?`.
+fn fit_lines(lines: Vec<StyledLine>, width: usize) -> Vec<StyledLine> {
+    let mut out = Vec::with_capacity(lines.len());
+    for line in lines {
+        if line_width(&line) <= width {
+            out.push(line);
+            continue;
+        }
+        let mut current: StyledLine = Vec::new();
+        let mut current_text = String::new();
+        for span in line {
+            for c in span.text.chars() {
+                let c = if c.width().unwrap_or(0) > width {
+                    '?'
+                } else {
+                    c
+                };
+                current_text.push(c);
+                if display_width(&current_text) > width && !current.is_empty() {
+                    out.push(std::mem::take(&mut current));
+                    current_text.clear();
+                    current_text.push(c);
+                }
+                let mut buf = [0u8; 4];
+                push_span(&mut current, c.encode_utf8(&mut buf), span.style);
+            }
+        }
+        if !current.is_empty() {
+            out.push(current);
+        }
+    }
+    out
+}
+
+/// The fallback: paragraphs of the plain text, word-wrapped, unstyled.
+fn plain_lines(text: &str, width: usize) -> Vec<StyledLine> {
+    let mut out: Vec<StyledLine> = Vec::new();
+    for paragraph in text.split("\n\n") {
+        let words: Vec<String> = paragraph
+            .split_whitespace()
+            .map(|w| w.chars().filter(|c| is_displayable(*c)).collect())
+            .filter(|w: &String| !w.is_empty())
+            .collect();
+        if words.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(Vec::new());
+        }
+        let mut line = String::new();
+        for word in words {
+            let candidate = if line.is_empty() {
+                word.clone()
+            } else {
+                format!("{line} {word}")
+            };
+            if display_width(&candidate) <= width || line.is_empty() {
+                line = candidate;
+            } else {
+                out.push(plain_span(std::mem::take(&mut line)));
+                line = word;
+            }
+        }
+        if !line.is_empty() {
+            out.push(plain_span(line));
+        }
+    }
+    out
+}
+
+fn plain_span(text: String) -> StyledLine {
+    vec![StyledSpan {
+        text,
+        style: SpanStyle::default(),
+    }]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = r#"<div>
+<h1>Un processeur qui tient deux jours</h1>
+<p class="chapo"><strong>Le fondeur a dévoilé une puce gravée en 2 nm.</strong> Les premiers modèles sont attendus au <em>printemps</em>.</p>
+<p>D'après <a href="https://constructeur.example.com/annonce">le constructeur</a>, la consommation au repos a été divisée par trois, et <a href="https://bench.example.org/x">les premiers tests</a> le confirment.</p>
+<h2>Une compatibilité encore à prouver</h2>
+<blockquote><p>« Nous avons travaillé avec vingt éditeurs », affirme la directrice produit.</p></blockquote>
+<ul><li>Suites bureautiques</li><li>Navigateurs et <code>outils de développement</code></li></ul>
+<ol><li>Premier point</li><li>Second point</li></ol>
+<figure><img src="https://img.example.com/puce.jpg" alt="La puce sur une carte mère"><figcaption>La nouvelle puce, présentée mardi soir.</figcaption></figure>
+<pre>let x = 42;</pre>
+<p>Prix : 1 500 €. 日本語のテキストも正しく折り返されるべきです。絵文字 🚀 も。</p>
+</div>"#;
+
+    fn text_of(line: &StyledLine) -> String {
+        line.iter().map(|s| s.text.as_str()).collect()
+    }
+
+    fn all_text(r: &Rendered) -> String {
+        r.lines.iter().map(text_of).collect::<Vec<_>>().join("\n")
+    }
+
+    /// One line per display line; styled runs shown as ⟦flags:text⟧ so snapshots show styles.
+    fn markup(r: &Rendered) -> String {
+        let mut out = String::new();
+        for line in &r.lines {
+            for span in line {
+                let s = span.style;
+                let mut flags = String::new();
+                if let Some(h) = s.heading {
+                    flags.push_str(&format!("h{h}"));
+                }
+                for (on, f) in [
+                    (s.bold, "b"),
+                    (s.italic, "i"),
+                    (s.code, "c"),
+                    (s.quote, "q"),
+                    (s.image, "img"),
+                ] {
+                    if on {
+                        flags.push_str(f);
+                    }
+                }
+                if let Some(n) = s.link {
+                    flags.push_str(&format!("L{n}"));
+                }
+                if flags.is_empty() {
+                    out.push_str(&span.text);
+                } else {
+                    out.push_str(&format!("⟦{flags}:{}⟧", span.text));
+                }
+            }
+            out.push('\n');
+        }
+        out.push_str("--- links\n");
+        for l in &r.links {
+            out.push_str(&format!("{} {} <{}>\n", l.n, l.text, l.url));
+        }
+        out
+    }
+
+    fn assert_fits(r: &Rendered, width: u16) {
+        for line in &r.lines {
+            let w = display_width(&text_of(line));
+            assert!(
+                w <= usize::from(width),
+                "{w} > {width}: {:?}",
+                text_of(line)
+            );
+        }
+    }
+
+    #[test]
+    fn sample_at_80_columns() {
+        let r = render_rich(SAMPLE, 80);
+        assert_fits(&r, 80);
+        insta::assert_snapshot!("sample_80", markup(&r));
+    }
+
+    #[test]
+    fn sample_at_40_columns() {
+        let r = render_rich(SAMPLE, 40);
+        assert_fits(&r, 40);
+        insta::assert_snapshot!("sample_40", markup(&r));
+    }
+
+    #[test]
+    fn styles_are_mapped() {
+        let r = render_rich(SAMPLE, 80);
+        let spans: Vec<&StyledSpan> = r.lines.iter().flatten().collect();
+        let find = |needle: &str| {
+            spans
+                .iter()
+                .find(|s| s.text.contains(needle))
+                .unwrap_or_else(|| panic!("{needle} not rendered"))
+                .style
+        };
+        assert_eq!(find("Un processeur").heading, Some(1));
+        assert_eq!(find("Une compatibilité").heading, Some(2));
+        assert!(find("Le fondeur").bold);
+        assert!(find("printemps").italic);
+        assert!(find("vingt éditeurs").quote);
+        assert!(find("outils de").code);
+        assert!(find("let x = 42;").code);
+        assert!(find("[image: La puce").image);
+        assert!(find("La nouvelle puce").image, "captions styled as images");
+        assert_eq!(find("le constructeur").link, Some(1));
+        assert_eq!(find("les premiers tests").link, Some(2));
+        let text = all_text(&r);
+        assert!(text.contains("le constructeur[1]"), "{text}");
+        assert!(text.contains("tests[2]"), "{text}");
+        assert!(text.contains(" • Suites bureautiques"), "{text}");
+        assert!(text.contains("1. Premier point"), "{text}");
+        assert!(text.contains("│ « Nous avons"), "{text}");
+        assert!(text.contains("La nouvelle puce, présentée mardi soir."));
+    }
+
+    #[test]
+    fn links_numbered_like_the_plain_text_view() {
+        let r = render_rich(
+            "<p>See <a href=\"https://a.example/x\">the <i>first</i></a> and \
+             <a href=\" http://b.example/ \">second</a>, <a href=\"mailto:x@y\">mail</a>, \
+             <a href=\"https://c.example/\"><img src=x></a>, <a href=\"/relative\">rel</a>.</p>",
+            80,
+        );
+        let got: Vec<(usize, &str, &str)> = r
+            .links
+            .iter()
+            .map(|l| (l.n, l.text.as_str(), l.url.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (1, "the first", "https://a.example/x"),
+                (2, "second", "http://b.example/")
+            ]
+        );
+        let text = all_text(&r);
+        assert!(
+            text.contains("first[1]") && text.contains("second[2]"),
+            "{text}"
+        );
+        assert!(!text.contains("[3]"), "{text}");
+        assert!(text.contains("mail"), "{text}");
+    }
+
+    #[test]
+    fn controls_never_reach_the_terminal() {
+        let html = "<p>red \u{1b}[31mtext\u{1b}[0m &#27;]8;;http://x&#7; \u{202e}bidi \u{7}bell\r\nnext</p>\
+                    <p><a href=\"https://x.example/\">li\u{1b}[2Jnk</a></p>";
+        let r = render_rich(html, 80);
+        for line in &r.lines {
+            for span in line {
+                assert!(span.text.chars().all(is_displayable), "{:?}", span.text);
+            }
+        }
+        assert!(all_text(&r).contains("red text"));
+        assert_eq!(r.links[0].text, "link");
+    }
+
+    #[test]
+    fn hidden_and_script_content_dropped() {
+        let r = render_rich(
+            "<p>Shown</p><script>alert(1)</script><p hidden>Hidden</p><p style=\"display: none\">Gone</p>",
+            80,
+        );
+        assert_eq!(all_text(&r), "Shown");
+    }
+
+    #[test]
+    fn deep_nesting_is_flattened_not_fatal() {
+        for tag in ["blockquote", "ul><li", "div", "span", "table><tr><td"] {
+            let open: String = format!("<{tag}>").repeat(300);
+            let html = format!("{open}deep text <a href=\"https://x.example/\">link</a>");
+            for width in [80u16, 20] {
+                let r = render_rich(&html, width);
+                assert_fits(&r, width);
+                let text = all_text(&r);
+                assert!(text.contains("deep text"), "{tag} at {width}: {text:?}");
+                assert!(text.contains("link[1]"), "{tag} at {width}: {text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn tiny_widths_never_panic_and_fit() {
+        for width in 0..=10u16 {
+            let r = render_rich(SAMPLE, width);
+            assert_fits(&r, width);
+            assert_eq!(r.links.len(), 2);
+            if width > 1 {
+                assert!(!r.lines.is_empty(), "width {width}");
+            }
+        }
+    }
+
+    #[test]
+    fn empty_and_garbage_input() {
+        assert_eq!(render_rich("", 80), Rendered::default());
+        for html in [
+            "<",
+            "<<>>&&;",
+            "<p>",
+            "</p></div>",
+            "<table><td>x",
+            "\u{0}\u{1}",
+        ] {
+            let r = render_rich(html, 40);
+            assert_fits(&r, 40);
+        }
+    }
+
+    /// Property-style: random mixes of wide, combining, emoji, control and plain characters
+    /// inside random markup always fit the width.
+    #[test]
+    fn random_text_always_fits() {
+        const ALPHABET: &[&str] = &[
+            "a",
+            "b",
+            "é",
+            "e\u{301}",
+            " ",
+            " ",
+            "  ",
+            "日",
+            "本",
+            "語",
+            "中",
+            "文",
+            "🚀",
+            "👩‍💻",
+            "❤\u{FE0F}",
+            "\u{1b}[1m",
+            "\u{7}",
+            "\u{202e}",
+            "\u{200b}",
+            "\t",
+            "\n",
+            "ｱ",
+            "한",
+            "—",
+            "W",
+            "m",
+            "<b>",
+            "</b>",
+            "<em>",
+            "</em>",
+            "<p>",
+            "<br>",
+            "<li>",
+            "<h2>",
+            "</h2>",
+            "<blockquote>",
+            "<a href=\"https://x.example/\">",
+            "</a>",
+            "&amp;",
+            "&#x1F600;",
+            "supercalifragilisticexpialidocious",
+            "\u{0301}",
+            "\u{0E33}",
+            "ﷺ",
+            "𒐫",
+        ];
+        // A small deterministic generator: the test is reproducible and needs no crate.
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for case in 0..300 {
+            let len = (next() % 120) as usize;
+            let html: String = (0..len)
+                .map(|_| ALPHABET[(next() % ALPHABET.len() as u64) as usize])
+                .collect();
+            let width = (next() % 90) as u16;
+            let r = render_rich(&html, width);
+            for line in &r.lines {
+                let text = text_of(line);
+                assert!(
+                    display_width(&text) <= usize::from(width),
+                    "case {case} width {width}: {text:?} from {html:?}"
+                );
+                assert!(text.chars().all(is_displayable), "case {case}: {text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn plain_fallback_wraps_and_fits() {
+        let lines = plain_lines("日本語のテキスト one two three\n\nsecond paragraph", 5);
+        let fitted = fit_lines(lines, 5);
+        for line in &fitted {
+            assert!(display_width(&text_of(line)) <= 5, "{:?}", text_of(line));
+        }
+        assert!(fitted.iter().any(|l| l.is_empty()), "paragraph break kept");
+    }
 }

@@ -105,7 +105,12 @@ pub enum Action {
     /// The item behind a reader page was loaded from the store.
     ItemLoaded { page: u64, item: Box<Item> },
     /// The extracted article for a reader page arrived (or the feed fallback with a note).
-    ArticleReady { page: u64, article: Box<Article> },
+    ArticleReady {
+        page: u64,
+        article: Box<Article>,
+        /// Why the feed's content is shown instead of the page, when it is.
+        note: Option<String>,
+    },
     /// A reader page was laid out at `width`.
     PageRendered {
         page: u64,

@@ -11,7 +11,6 @@ pub mod effect;
 pub mod fixtures;
 pub mod keymap;
 pub mod page;
-mod reading_bridge;
 pub mod state;
 pub mod terminal;
 pub mod update;

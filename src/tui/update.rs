@@ -308,7 +308,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             effects.extend(request_render(state));
             effects
         }
-        Action::ArticleReady { page, article } => {
+        Action::ArticleReady {
+            page,
+            article,
+            note,
+        } => {
             let Some(p) = state.pages.iter_mut().find(|p| p.id == page) else {
                 return vec![];
             };
@@ -323,8 +327,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             if p.url.is_none() && !article.url.is_empty() {
                 p.url = Some(article.url.clone());
             }
-            p.note = (!p.extracted && p.item_id.is_none())
-                .then(|| "the page could not be extracted".to_string());
+            p.note = note;
             p.html = Some(article.content_html.clone());
             p.related = article.related.clone();
             // The text is swapped in place: the scroll position stays where the reader is.

@@ -299,6 +299,7 @@ fn the_extracted_article_replaces_the_feed_text_keeping_the_scroll() {
         Action::ArticleReady {
             page,
             article: Box::new(article("https://example.org/a")),
+            note: None,
         },
     );
     let Some(Effect::RenderPage { doc, width, .. }) = effects.first() else {
@@ -332,7 +333,8 @@ fn answers_for_a_closed_page_are_ignored() {
             &mut state,
             Action::ArticleReady {
                 page,
-                article: Box::new(article("https://x.org/"))
+                article: Box::new(article("https://x.org/")),
+                note: None,
             }
         )
         .is_empty()
@@ -394,6 +396,7 @@ fn related_links_are_followed_inside_the_reader_and_backspace_returns() {
         Action::ArticleReady {
             page,
             article: Box::new(article("https://example.org/a")),
+            note: None,
         },
     );
     let effects = update(&mut state, Action::FollowRelated(1));

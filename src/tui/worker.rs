@@ -174,11 +174,12 @@ impl Worker for TokioWorker {
                 let db_path = self.db_path.clone();
                 let fetcher = self.fetcher.clone();
                 tokio::spawn(async move {
-                    let article =
+                    let (article, note) =
                         load_article(&db_path, fetcher.as_ref(), &url, fallback.as_deref()).await;
                     let _ = actions.send(Action::ArticleReady {
                         page,
                         article: Box::new(article),
+                        note,
                     });
                 });
             }
@@ -278,19 +279,22 @@ impl TokioWorker {
     }
 }
 
-/// The article for the reader: from the cache, else fetched and extracted (and cached);
-/// on failure the feed's own content.
+/// The article for the reader (cache, else fetch and extract, else the feed's content).
 async fn load_article(
     db_path: &std::path::Path,
     fetcher: Option<&Fetcher>,
     url: &str,
     fallback: Option<&Item>,
-) -> Article {
+) -> (Article, Option<String>) {
     match fetcher {
         Some(fetcher) => {
-            crate::tui::reading_bridge::load_article(db_path, fetcher, url, fallback).await
+            let loaded = crate::reading::load_article(db_path, fetcher, url, fallback).await;
+            (loaded.article, loaded.note)
         }
-        None => crate::tui::reading_bridge::feed_article(url, fallback, Some("no network client")),
+        None => (
+            feed_fallback(url, fallback),
+            Some("no network client".into()),
+        ),
     }
 }
 

@@ -1,26 +1,83 @@
-//! The interactive reader.
+//! The interactive reader: events → actions → `update` → render, with IO on a worker.
+//!
+//! `update` (the only writer of `State`) is pure and returns `Effect`s; the worker runs them
+//! on a store thread, tokio tasks and `spawn_blocking`, and answers with `Action`s; the loop
+//! in `app` drains input and answers, then draws once if anything changed.
 
-// Interim entry points until the TUI lands (replaced wholesale by the tui branch).
-use crate::clock::Clock;
-use crate::config::Config;
+pub mod action;
+pub mod app;
+pub mod effect;
+#[doc(hidden)]
+pub mod fixtures;
+pub mod keymap;
+pub mod page;
+pub mod state;
+pub mod terminal;
+pub mod update;
+pub mod view;
+pub mod worker;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 
-/// What the TUI runs on.
+use crate::clock::Clock;
+use crate::config::Config;
+pub use keymap::KeymapError;
+
+/// What the TUI needs from the command line.
 pub struct TuiContext {
     pub config: Config,
     pub db_path: PathBuf,
     pub clock: Arc<dyn Clock>,
 }
 
-/// Validate the configured key bindings before the screen opens.
-pub fn check_keymap(config: &Config) -> anyhow::Result<()> {
-    let _ = config;
-    Ok(())
+/// The keymap a config asks for: defaults with its `[keys]` overrides.
+pub fn keymap_for(config: &Config) -> Result<keymap::Keymap, KeymapError> {
+    keymap::Keymap::with_overrides(
+        config
+            .keys
+            .iter()
+            .map(|(name, b)| (name.as_str(), b.keys.as_slice(), b.line)),
+    )
 }
 
-/// Run the interactive reader.
+/// Check the config's `[keys]` before the screen opens (an error names the config line).
+pub fn check_keymap(config: &Config) -> Result<(), KeymapError> {
+    keymap_for(config).map(|_| ())
+}
+
+/// The settings of `State` taken from the config.
+pub fn settings_for(config: &Config) -> state::Settings {
+    state::Settings {
+        mark_read_on_open: config.mark_read_on_open,
+        refresh_on_start: config.refresh_on_start,
+        refresh_minutes: config.refresh_minutes,
+    }
+}
+
+/// Run the TUI until the user quits. Call inside a multi-thread tokio runtime.
 pub async fn run(ctx: TuiContext) -> anyhow::Result<()> {
-    let _ = ctx;
-    anyhow::bail!("the interactive reader is not built yet: use the subcommands (kiosque --help)")
+    let keymap = keymap_for(&ctx.config)?;
+    let (actions_tx, mut actions_rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut worker = worker::TokioWorker::start(&ctx.config, ctx.db_path.clone(), actions_tx);
+    let (mut terminal, guard) = terminal::enter()?;
+    let size = terminal.size()?;
+    let mut state = state::State::new(
+        settings_for(&ctx.config),
+        ctx.clock.now(),
+        (size.width, size.height),
+    );
+    state.help = keymap.help().to_vec();
+    let events = crossterm::event::EventStream::new();
+    let mut stdout = std::io::stdout();
+    let parts = app::LoopParts {
+        keymap: &keymap,
+        worker: &mut worker,
+        actions: &mut actions_rx,
+        clock: ctx.clock.as_ref(),
+        clipboard: &mut stdout,
+    };
+    let result = app::run_loop(&mut terminal, &mut state, events, parts).await;
+    drop(guard);
+    result
 }

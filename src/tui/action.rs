@@ -1,0 +1,139 @@
+//! Everything that can change the TUI's state: user intents (verbs) and worker outcomes
+//! (past tense). `update` is the only consumer.
+
+use chrono::{DateTime, Utc};
+
+use crate::article::Article;
+use crate::model::{Feed, Item, ItemId, ItemSummary};
+use crate::tui::state::PageLines;
+
+/// One message for [`crate::tui::update::update`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    // ---- user intents (bindable from the config by their snake_case name) ----
+    /// Move the selection down one row (in the reader: scroll one line).
+    MoveDown,
+    /// Move the selection up one row (in the reader: scroll one line).
+    MoveUp,
+    /// Jump to the first row.
+    Top,
+    /// Jump to the last row.
+    Bottom,
+    /// Open the selected item in the reader (or show the selected feed).
+    Open,
+    /// Move the focus to the next pane.
+    SwitchPane,
+    /// Scroll the reader down one page.
+    PageDown,
+    /// Scroll the reader up one page.
+    PageUp,
+    /// Scroll the reader down one line.
+    ScrollDown,
+    /// Scroll the reader up one line.
+    ScrollUp,
+    /// Select the next unread item (older), across feeds.
+    NextUnread,
+    /// Select the previous unread item (newer), across feeds.
+    PrevUnread,
+    /// Flip the read mark of the selected item.
+    ToggleRead,
+    /// Flip the star of the selected item.
+    ToggleStar,
+    /// Mark every item of the current list read.
+    MarkAllRead,
+    /// Undo the last bulk change (mark all read).
+    Undo,
+    /// Refresh every feed.
+    RefreshAll,
+    /// Refresh the feed of the current list (or of the selected item).
+    RefreshFeed,
+    /// Start typing a search.
+    Search,
+    /// Clear the search, close the overlay or the link list.
+    Clear,
+    /// Open the item (or selected link) in the web browser.
+    OpenInBrowser,
+    /// Copy the item's URL to the clipboard (OSC 52).
+    CopyUrl,
+    /// Follow related link N (1-9) inside the reader.
+    FollowRelated(u8),
+    /// List every link of the article to follow one.
+    ListLinks,
+    /// Go back to the previous page of the reader.
+    Back,
+    /// Show or hide the feeds sidebar.
+    ToggleFeeds,
+    /// Show or hide the help overlay.
+    ToggleHelp,
+    /// Close the open article, then quit.
+    Quit,
+    // ---- raw input that is not bound by name ----
+    /// A character typed into the search field.
+    SearchInput(char),
+    /// Delete the last character of the search field.
+    SearchDeleteChar,
+    /// Keep the typed search and leave the search field.
+    SearchSubmit,
+    /// A left click at this cell.
+    Click { column: u16, row: u16 },
+    /// A mouse wheel turn at this cell.
+    Wheel { column: u16, row: u16, down: bool },
+    /// The terminal was resized.
+    Resize { width: u16, height: u16 },
+    /// Time passed (drives the spinner, relative ages and the refresh timer).
+    Tick(DateTime<Utc>),
+    // ---- worker outcomes ----
+    /// The feeds and the unread total were (re)loaded.
+    FeedsLoaded { feeds: Vec<Feed>, unread_total: i64 },
+    /// A window of the headline list was loaded for the request `generation`.
+    ListLoaded {
+        generation: u64,
+        total: usize,
+        offset: usize,
+        rows: Vec<ItemSummary>,
+        /// Where the selection goes (the anchored item's new position), if the request asked.
+        selected: Option<usize>,
+    },
+    /// The next/previous unread item was looked up.
+    UnreadFound {
+        generation: u64,
+        /// Its position in the list and its id, or `None` when there is none.
+        found: Option<(usize, ItemId)>,
+        /// Nothing in the current list: the search went on in "All".
+        switched_to_all: bool,
+    },
+    /// The item behind a reader page was loaded from the store.
+    ItemLoaded { page: u64, item: Box<Item> },
+    /// The extracted article for a reader page arrived (or the feed fallback with a note).
+    ArticleReady {
+        page: u64,
+        article: Box<Article>,
+        /// Why the feed's content is shown instead of the page, when it is.
+        note: Option<String>,
+    },
+    /// A reader page was laid out at `width`.
+    PageRendered {
+        page: u64,
+        width: u16,
+        lines: PageLines,
+    },
+    /// The read mark of these items was saved.
+    ReadSaved { ids: Vec<ItemId>, read: bool },
+    /// The star of these items was saved.
+    StarSaved { ids: Vec<ItemId>, starred: bool },
+    /// "Mark all read" was saved; these ids changed (kept for undo).
+    AllMarkedRead { ids: Vec<ItemId> },
+    /// The undo of a bulk change was saved.
+    UndoSaved { ids: Vec<ItemId> },
+    /// A refresh started on this many feeds.
+    RefreshStarted { total: usize },
+    /// One more feed of the refresh is done; `error` when it failed.
+    RefreshProgress {
+        feed_title: String,
+        error: Option<String>,
+    },
+    /// The refresh is over.
+    RefreshFinished { new_items: usize, failed: usize },
+    /// Background work failed; shown in the status line.
+    Failed { doing: String, error: String },
+}

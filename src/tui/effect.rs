@@ -1,0 +1,79 @@
+//! Work that `update` asks for: IO the worker runs off the UI thread, reporting back as
+//! [`crate::tui::action::Action`]s.
+
+use crate::model::{Item, ItemId, RelatedLink};
+use crate::tui::state::ListQuery;
+
+/// Which row the selection should land on after a list load.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Anchor {
+    /// Keep the selection on this item wherever it moved (refresh, filter change).
+    Item(ItemId),
+    /// Put the selection on this position.
+    Position(usize),
+    /// Only page rows in; the selection is already where it should be.
+    None,
+}
+
+/// What a reader page is built from (title, meta line, HTML, related links).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageDoc {
+    pub title: String,
+    /// `feed · author · date · link`.
+    pub meta: String,
+    pub html: String,
+    pub related: Vec<RelatedLink>,
+    /// A note shown above the text (e.g. "extraction failed: showing the feed's text").
+    pub note: Option<String>,
+}
+
+/// One request to the worker.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Load the feeds with their unread counts and the unread total.
+    LoadFeeds,
+    /// Count the list and load `limit` rows centred on the anchor's position (else `around`);
+    /// a newer generation supersedes this one.
+    LoadList {
+        generation: u64,
+        query: ListQuery,
+        anchor: Anchor,
+        around: usize,
+        limit: usize,
+    },
+    /// Find the next (forward = older) or previous unread item from `from`.
+    FindUnread {
+        generation: u64,
+        query: ListQuery,
+        from: Option<ItemId>,
+        forward: bool,
+    },
+    /// Load one stored item for reader page `page`.
+    LoadItem { page: u64, id: ItemId },
+    /// Load (cache, else fetch and extract) the article at `url` for reader page `page`.
+    LoadArticle {
+        page: u64,
+        url: String,
+        fallback: Option<Box<Item>>,
+    },
+    /// Lay out a reader page at `width` (off the UI thread).
+    RenderPage {
+        page: u64,
+        width: u16,
+        doc: Box<PageDoc>,
+    },
+    /// Save read marks.
+    SetRead { ids: Vec<ItemId>, read: bool },
+    /// Save stars.
+    SetStarred { ids: Vec<ItemId>, starred: bool },
+    /// Mark the whole list read.
+    MarkAllRead { query: ListQuery },
+    /// Undo a bulk "mark all read".
+    UndoMarkAllRead { ids: Vec<ItemId> },
+    /// Refresh all feeds, or one.
+    Refresh { feed: Option<crate::model::FeedId> },
+    /// Open a URL in the browser (http/https only).
+    OpenUrl(String),
+    /// Copy a URL to the clipboard with OSC 52 (done by the loop, which owns the terminal).
+    CopyToClipboard(String),
+}

@@ -1,0 +1,83 @@
+//! Fixed sample data for tests, snapshots and benchmarks (no IO).
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+
+use crate::model::{Feed, FeedId, ItemId, ItemSummary};
+use crate::tui::state::{Settings, State};
+
+/// The instant every fixture is relative to.
+pub fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 10, 12, 0, 0)
+        .single()
+        .unwrap_or_default()
+}
+
+/// A feed with counts.
+pub fn feed(id: i64, title: &str, unread: i64, error: Option<&str>) -> Feed {
+    Feed {
+        id: FeedId(id),
+        url: format!("https://example.org/{id}/feed.xml"),
+        title: title.into(),
+        site_url: None,
+        tags: vec![],
+        etag: None,
+        last_modified: None,
+        last_fetched: None,
+        status: error.map(|_| 503),
+        error: error.map(str::to_string),
+        next_due: None,
+        disabled: false,
+        unread,
+        total: unread + 3,
+    }
+}
+
+/// Three feeds, one failing.
+pub fn feeds() -> Vec<Feed> {
+    vec![
+        feed(1, "Le Monde", 12, None),
+        feed(2, "Hacker News", 40, None),
+        feed(3, "日本のニュース", 3, Some("HTTP 503 Service Unavailable")),
+    ]
+}
+
+const TITLES: &[&str] = &[
+    "Télévision : la réforme de l'audiovisuel public adoptée",
+    "Show HN: A terminal news reader in Rust",
+    "東京で桜が開花、平年より早く",
+    "Why SQLite is so fast for small databases",
+    "Le gouvernement annonce un plan pour le rail",
+    "Ask HN: What are you reading this week?",
+    "A very long headline that goes on and on well past the width of any reasonable pane in a terminal",
+];
+
+/// Row `i` of a synthetic list, newest first (item `i` is `i` hours old).
+pub fn row(i: usize) -> ItemSummary {
+    let feed = (i % 3) as i64 + 1;
+    let feed_title = feeds()[i % 3].title.clone();
+    ItemSummary {
+        id: ItemId(100_000 - i as i64),
+        feed_id: FeedId(feed),
+        feed_title,
+        title: TITLES[i % TITLES.len()].to_string(),
+        url: Some(format!("https://example.org/article/{i}")),
+        published: now() - Duration::hours(i as i64 * 5) - Duration::minutes(7),
+        read: i % 4 == 1,
+        starred: i % 5 == 2,
+    }
+}
+
+/// `n` rows from position `offset`.
+pub fn rows(offset: usize, n: usize) -> Vec<ItemSummary> {
+    (offset..offset + n).map(row).collect()
+}
+
+/// A state at `size` with no data loaded yet.
+pub fn empty_state(size: (u16, u16)) -> State {
+    let settings = Settings {
+        mark_read_on_open: true,
+        refresh_on_start: false,
+        refresh_minutes: 30,
+    };
+    State::new(settings, now(), size)
+}

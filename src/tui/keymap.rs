@@ -1,0 +1,699 @@
+//! Keys → actions. Every bindable action has a snake_case name, a description (the help
+//! overlay is generated from this table) and default keys; the config rebinds by name.
+
+use std::collections::HashMap;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use thiserror::Error;
+
+use crate::tui::action::Action;
+use crate::tui::state::Mode;
+
+/// A bad `[keys]` entry in the config.
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum KeymapError {
+    #[error(
+        "config line {line}: unknown action '{name}' in [keys] (see the help overlay, '?', for the names)"
+    )]
+    UnknownAction { name: String, line: usize },
+    #[error(
+        "config line {line}: key '{key}' for '{action}' is not a key name ({reason}); write e.g. \"j\", \"ctrl-r\", \"shift-tab\", \"pgdn\", \"space\""
+    )]
+    BadKey {
+        key: String,
+        action: String,
+        line: usize,
+        reason: String,
+    },
+}
+
+/// One bindable action: its config name, what the help says, its default keys.
+#[derive(Debug, Clone, Copy)]
+pub struct BindingSpec {
+    pub name: &'static str,
+    pub description: &'static str,
+    pub defaults: &'static [&'static str],
+}
+
+/// Every bindable action, in the order the help lists them.
+pub const BINDINGS: &[BindingSpec] = &[
+    BindingSpec {
+        name: "move_down",
+        description: "next headline",
+        defaults: &["j", "down"],
+    },
+    BindingSpec {
+        name: "move_up",
+        description: "previous headline",
+        defaults: &["k", "up"],
+    },
+    BindingSpec {
+        name: "top",
+        description: "first headline",
+        defaults: &["g", "home"],
+    },
+    BindingSpec {
+        name: "bottom",
+        description: "last headline",
+        defaults: &["G", "end"],
+    },
+    BindingSpec {
+        name: "open",
+        description: "open item / feed / link",
+        defaults: &["enter"],
+    },
+    BindingSpec {
+        name: "switch_pane",
+        description: "switch pane",
+        defaults: &["tab", "shift-tab"],
+    },
+    BindingSpec {
+        name: "page_down",
+        description: "article: page down",
+        defaults: &["space", "pgdn"],
+    },
+    BindingSpec {
+        name: "page_up",
+        description: "article: page up",
+        defaults: &["pgup"],
+    },
+    BindingSpec {
+        name: "scroll_down",
+        description: "article: line down",
+        defaults: &["J"],
+    },
+    BindingSpec {
+        name: "scroll_up",
+        description: "article: line up",
+        defaults: &["K"],
+    },
+    BindingSpec {
+        name: "next_unread",
+        description: "next unread (all feeds)",
+        defaults: &["n"],
+    },
+    BindingSpec {
+        name: "prev_unread",
+        description: "previous unread",
+        defaults: &["N"],
+    },
+    BindingSpec {
+        name: "toggle_read",
+        description: "toggle read",
+        defaults: &["r"],
+    },
+    BindingSpec {
+        name: "toggle_star",
+        description: "toggle star",
+        defaults: &["s"],
+    },
+    BindingSpec {
+        name: "mark_all_read",
+        description: "mark all shown read",
+        defaults: &["A"],
+    },
+    BindingSpec {
+        name: "undo",
+        description: "undo mark all read",
+        defaults: &["u"],
+    },
+    BindingSpec {
+        name: "refresh_all",
+        description: "refresh all feeds",
+        defaults: &["R"],
+    },
+    BindingSpec {
+        name: "refresh_feed",
+        description: "refresh this feed",
+        defaults: &["ctrl-r"],
+    },
+    BindingSpec {
+        name: "search",
+        description: "search titles and feeds",
+        defaults: &["/"],
+    },
+    BindingSpec {
+        name: "clear",
+        description: "clear search / close",
+        defaults: &["esc"],
+    },
+    BindingSpec {
+        name: "open_in_browser",
+        description: "open in the browser",
+        defaults: &["o"],
+    },
+    BindingSpec {
+        name: "copy_url",
+        description: "copy the URL",
+        defaults: &["y"],
+    },
+    BindingSpec {
+        name: "follow_related_1",
+        description: "follow related link 1",
+        defaults: &["1"],
+    },
+    BindingSpec {
+        name: "follow_related_2",
+        description: "follow related link 2",
+        defaults: &["2"],
+    },
+    BindingSpec {
+        name: "follow_related_3",
+        description: "follow related link 3",
+        defaults: &["3"],
+    },
+    BindingSpec {
+        name: "follow_related_4",
+        description: "follow related link 4",
+        defaults: &["4"],
+    },
+    BindingSpec {
+        name: "follow_related_5",
+        description: "follow related link 5",
+        defaults: &["5"],
+    },
+    BindingSpec {
+        name: "follow_related_6",
+        description: "follow related link 6",
+        defaults: &["6"],
+    },
+    BindingSpec {
+        name: "follow_related_7",
+        description: "follow related link 7",
+        defaults: &["7"],
+    },
+    BindingSpec {
+        name: "follow_related_8",
+        description: "follow related link 8",
+        defaults: &["8"],
+    },
+    BindingSpec {
+        name: "follow_related_9",
+        description: "follow related link 9",
+        defaults: &["9"],
+    },
+    BindingSpec {
+        name: "list_links",
+        description: "list the article's links",
+        defaults: &["l"],
+    },
+    BindingSpec {
+        name: "back",
+        description: "back a page",
+        defaults: &["backspace"],
+    },
+    BindingSpec {
+        name: "toggle_feeds",
+        description: "show/hide the feeds",
+        defaults: &["f"],
+    },
+    BindingSpec {
+        name: "help",
+        description: "show/hide this help",
+        defaults: &["?"],
+    },
+    BindingSpec {
+        name: "quit",
+        description: "close article, then quit",
+        defaults: &["q"],
+    },
+];
+
+/// The action a binding name stands for.
+pub fn action_by_name(name: &str) -> Option<Action> {
+    Some(match name {
+        "move_down" => Action::MoveDown,
+        "move_up" => Action::MoveUp,
+        "top" => Action::Top,
+        "bottom" => Action::Bottom,
+        "open" => Action::Open,
+        "switch_pane" => Action::SwitchPane,
+        "page_down" => Action::PageDown,
+        "page_up" => Action::PageUp,
+        "scroll_down" => Action::ScrollDown,
+        "scroll_up" => Action::ScrollUp,
+        "next_unread" => Action::NextUnread,
+        "prev_unread" => Action::PrevUnread,
+        "toggle_read" => Action::ToggleRead,
+        "toggle_star" => Action::ToggleStar,
+        "mark_all_read" => Action::MarkAllRead,
+        "undo" => Action::Undo,
+        "refresh_all" => Action::RefreshAll,
+        "refresh_feed" => Action::RefreshFeed,
+        "search" => Action::Search,
+        "clear" => Action::Clear,
+        "open_in_browser" => Action::OpenInBrowser,
+        "copy_url" => Action::CopyUrl,
+        "list_links" => Action::ListLinks,
+        "back" => Action::Back,
+        "toggle_feeds" => Action::ToggleFeeds,
+        "help" => Action::ToggleHelp,
+        "quit" => Action::Quit,
+        other => {
+            let n: u8 = other.strip_prefix("follow_related_")?.parse().ok()?;
+            if !(1..=9).contains(&n) {
+                return None;
+            }
+            Action::FollowRelated(n)
+        }
+    })
+}
+
+/// A key with its modifiers, normalised so that config names and terminal events compare
+/// equal (shift is folded into the character; ctrl letters are lower case).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct KeyPress {
+    pub code: KeyCode,
+    pub modifiers: KeyModifiers,
+}
+
+impl KeyPress {
+    /// Normalise a terminal key event.
+    pub fn from_event(event: &KeyEvent) -> KeyPress {
+        Self::normalised(event.code, event.modifiers)
+    }
+
+    fn normalised(code: KeyCode, modifiers: KeyModifiers) -> KeyPress {
+        let mut modifiers =
+            modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT);
+        let code = match code {
+            KeyCode::Char(c) => {
+                modifiers.remove(KeyModifiers::SHIFT);
+                if modifiers.contains(KeyModifiers::CONTROL) {
+                    KeyCode::Char(c.to_ascii_lowercase())
+                } else {
+                    KeyCode::Char(c)
+                }
+            }
+            KeyCode::BackTab => {
+                modifiers.remove(KeyModifiers::SHIFT);
+                KeyCode::BackTab
+            }
+            KeyCode::Tab if modifiers.contains(KeyModifiers::SHIFT) => {
+                modifiers.remove(KeyModifiers::SHIFT);
+                KeyCode::BackTab
+            }
+            other => other,
+        };
+        KeyPress { code, modifiers }
+    }
+
+    /// The canonical name ("ctrl-r", "shift-tab", "pgdn", "A").
+    pub fn name(&self) -> String {
+        let mut out = String::new();
+        if self.modifiers.contains(KeyModifiers::CONTROL) {
+            out.push_str("ctrl-");
+        }
+        if self.modifiers.contains(KeyModifiers::ALT) {
+            out.push_str("alt-");
+        }
+        if self.modifiers.contains(KeyModifiers::SHIFT) {
+            out.push_str("shift-");
+        }
+        let base = match self.code {
+            KeyCode::Char(' ') => "space".to_string(),
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::Enter => "enter".into(),
+            KeyCode::Esc => "esc".into(),
+            KeyCode::Tab => "tab".into(),
+            KeyCode::BackTab => "shift-tab".into(),
+            KeyCode::Backspace => "backspace".into(),
+            KeyCode::Delete => "delete".into(),
+            KeyCode::Insert => "insert".into(),
+            KeyCode::Up => "up".into(),
+            KeyCode::Down => "down".into(),
+            KeyCode::Left => "left".into(),
+            KeyCode::Right => "right".into(),
+            KeyCode::Home => "home".into(),
+            KeyCode::End => "end".into(),
+            KeyCode::PageUp => "pgup".into(),
+            KeyCode::PageDown => "pgdn".into(),
+            KeyCode::F(n) => format!("f{n}"),
+            other => format!("{other:?}").to_lowercase(),
+        };
+        out.push_str(&base);
+        out
+    }
+}
+
+/// Parse a key name: "j", "G", "?", "ctrl-r", "alt-x", "shift-tab", "pgdn", "space", "f5"…
+pub fn parse_key(name: &str) -> Result<KeyPress, String> {
+    if name.is_empty() {
+        return Err("empty".into());
+    }
+    let mut modifiers = KeyModifiers::NONE;
+    let mut rest = name;
+    loop {
+        // A lone "-" is the minus key, not a separator.
+        if rest.chars().count() <= 1 {
+            break;
+        }
+        let lower = rest.to_ascii_lowercase();
+        if let Some(r) = lower
+            .strip_prefix("ctrl-")
+            .or_else(|| lower.strip_prefix("c-"))
+        {
+            modifiers |= KeyModifiers::CONTROL;
+            rest = &rest[rest.len() - r.len()..];
+        } else if let Some(r) = lower
+            .strip_prefix("alt-")
+            .or_else(|| lower.strip_prefix("m-"))
+        {
+            modifiers |= KeyModifiers::ALT;
+            rest = &rest[rest.len() - r.len()..];
+        } else if let Some(r) = lower
+            .strip_prefix("shift-")
+            .or_else(|| lower.strip_prefix("s-"))
+        {
+            modifiers |= KeyModifiers::SHIFT;
+            rest = &rest[rest.len() - r.len()..];
+        } else {
+            break;
+        }
+    }
+    let mut chars = rest.chars();
+    let code = match (chars.next(), chars.next()) {
+        (Some(c), None) => {
+            if modifiers.contains(KeyModifiers::SHIFT) && c.is_ascii_alphabetic() {
+                KeyCode::Char(c.to_ascii_uppercase())
+            } else {
+                KeyCode::Char(c)
+            }
+        }
+        _ => match rest.to_ascii_lowercase().as_str() {
+            "space" | "spc" => KeyCode::Char(' '),
+            "enter" | "return" | "ret" | "cr" => KeyCode::Enter,
+            "esc" | "escape" => KeyCode::Esc,
+            "tab" => KeyCode::Tab,
+            "backtab" => KeyCode::BackTab,
+            "backspace" | "bs" => KeyCode::Backspace,
+            "delete" | "del" => KeyCode::Delete,
+            "insert" | "ins" => KeyCode::Insert,
+            "up" => KeyCode::Up,
+            "down" => KeyCode::Down,
+            "left" => KeyCode::Left,
+            "right" => KeyCode::Right,
+            "home" => KeyCode::Home,
+            "end" => KeyCode::End,
+            "pgup" | "pageup" => KeyCode::PageUp,
+            "pgdn" | "pgdown" | "pagedown" => KeyCode::PageDown,
+            "minus" => KeyCode::Char('-'),
+            "lt" => KeyCode::Char('<'),
+            "gt" => KeyCode::Char('>'),
+            f if f.starts_with('f') => match f[1..].parse::<u8>() {
+                Ok(n) if (1..=24).contains(&n) => KeyCode::F(n),
+                _ => return Err(format!("unknown key '{rest}'")),
+            },
+            _ => return Err(format!("unknown key '{rest}'")),
+        },
+    };
+    Ok(KeyPress::normalised(code, modifiers))
+}
+
+/// One row of the help overlay.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HelpRow {
+    pub keys: String,
+    pub description: String,
+}
+
+/// The effective key bindings (defaults with the config's overrides).
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    map: HashMap<KeyPress, Action>,
+    help: Vec<HelpRow>,
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        match Keymap::with_overrides(std::iter::empty()) {
+            Ok(k) => k,
+            // The defaults are tested to parse; an empty map is the harmless fallback.
+            Err(_) => Keymap {
+                map: HashMap::new(),
+                help: Vec::new(),
+            },
+        }
+    }
+}
+
+impl Keymap {
+    /// Defaults, with each `(action name, key names, config line)` replacing that action's keys.
+    pub fn with_overrides<'a>(
+        overrides: impl IntoIterator<Item = (&'a str, &'a [String], usize)>,
+    ) -> Result<Keymap, KeymapError> {
+        let mut keys_of: Vec<(BindingSpec, Vec<KeyPress>)> = Vec::new();
+        for spec in BINDINGS {
+            let keys = spec
+                .defaults
+                .iter()
+                .map(|k| parse_key(k))
+                .collect::<Result<Vec<_>, _>>();
+            let keys = keys.map_err(|reason| KeymapError::BadKey {
+                key: spec.defaults.join(", "),
+                action: spec.name.into(),
+                line: 0,
+                reason,
+            })?;
+            keys_of.push((*spec, keys));
+        }
+        let mut overridden: Vec<(usize, Vec<KeyPress>)> = Vec::new();
+        for (name, keys, line) in overrides {
+            let Some(index) = BINDINGS.iter().position(|b| b.name == name) else {
+                return Err(KeymapError::UnknownAction {
+                    name: name.into(),
+                    line,
+                });
+            };
+            let mut parsed = Vec::new();
+            for key in keys {
+                parsed.push(parse_key(key).map_err(|reason| KeymapError::BadKey {
+                    key: key.clone(),
+                    action: name.into(),
+                    line,
+                    reason,
+                })?);
+            }
+            overridden.push((index, parsed));
+        }
+        let mut map = HashMap::new();
+        // Defaults first, then overrides: a key the user bound wins over a default.
+        for (index, (spec, keys)) in keys_of.iter().enumerate() {
+            if overridden.iter().any(|(i, _)| *i == index) {
+                continue;
+            }
+            if let Some(action) = action_by_name(spec.name) {
+                for key in keys {
+                    map.insert(*key, action.clone());
+                }
+            }
+        }
+        for (index, keys) in &overridden {
+            keys_of[*index].1 = keys.clone();
+            if let Some(action) = action_by_name(keys_of[*index].0.name) {
+                for key in keys {
+                    map.insert(*key, action.clone());
+                }
+            }
+        }
+        // A key taken over by another action no longer does its default: the help says so.
+        let help = keys_of
+            .iter()
+            .filter_map(|(spec, keys)| {
+                let action = action_by_name(spec.name)?;
+                let live: Vec<String> = keys
+                    .iter()
+                    .filter(|k| map.get(k) == Some(&action))
+                    .map(KeyPress::name)
+                    .collect();
+                Some((spec, live))
+            })
+            .filter(|(spec, _)| {
+                !spec.name.starts_with("follow_related_") || spec.name.ends_with('1')
+            })
+            .map(|(spec, live)| {
+                if spec.name == "follow_related_1" {
+                    HelpRow {
+                        keys: "1-9".into(),
+                        description: "follow related link N".into(),
+                    }
+                } else {
+                    HelpRow {
+                        keys: live.join(" "),
+                        description: spec.description.into(),
+                    }
+                }
+            })
+            .collect();
+        Ok(Keymap { map, help })
+    }
+
+    /// The help overlay's rows.
+    pub fn help(&self) -> &[HelpRow] {
+        &self.help
+    }
+
+    /// The action for a key in a mode; `None` for unbound keys, releases and repeats.
+    pub fn action(&self, mode: Mode, event: &KeyEvent) -> Option<Action> {
+        if event.kind != KeyEventKind::Press {
+            return None;
+        }
+        let key = KeyPress::from_event(event);
+        match mode {
+            Mode::Search => match key.code {
+                KeyCode::Esc => Some(Action::Clear),
+                KeyCode::Enter => Some(Action::SearchSubmit),
+                KeyCode::Backspace => Some(Action::SearchDeleteChar),
+                KeyCode::Down => Some(Action::MoveDown),
+                KeyCode::Up => Some(Action::MoveUp),
+                KeyCode::Char(c)
+                    if !key
+                        .modifiers
+                        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+                {
+                    Some(Action::SearchInput(c))
+                }
+                _ => None,
+            },
+            Mode::Help => Some(Action::ToggleHelp),
+            Mode::Normal | Mode::Links => self.map.get(&key).cloned(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::KeyEventState;
+
+    fn press(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
+        KeyEvent {
+            code,
+            modifiers,
+            kind: KeyEventKind::Press,
+            state: KeyEventState::NONE,
+        }
+    }
+
+    #[test]
+    fn parses_the_documented_key_names() {
+        assert_eq!(
+            parse_key("ctrl-r").unwrap(),
+            KeyPress {
+                code: KeyCode::Char('r'),
+                modifiers: KeyModifiers::CONTROL
+            }
+        );
+        assert_eq!(parse_key("shift-tab").unwrap().code, KeyCode::BackTab);
+        assert_eq!(parse_key("pgdn").unwrap().code, KeyCode::PageDown);
+        assert_eq!(parse_key("space").unwrap().code, KeyCode::Char(' '));
+        assert_eq!(parse_key("?").unwrap().code, KeyCode::Char('?'));
+        assert_eq!(parse_key("-").unwrap().code, KeyCode::Char('-'));
+        assert_eq!(parse_key("shift-a").unwrap(), parse_key("A").unwrap());
+        assert!(parse_key("hyper-x").is_err());
+        assert!(parse_key("").is_err());
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for spec in BINDINGS {
+            for key in spec.defaults {
+                let parsed = parse_key(key).unwrap();
+                assert_eq!(parse_key(&parsed.name()).unwrap(), parsed, "{key}");
+            }
+        }
+    }
+
+    #[test]
+    fn terminal_events_match_config_names() {
+        let keymap = Keymap::default();
+        // Terminals report `G` with SHIFT and shift-tab as BackTab with SHIFT.
+        let g = press(KeyCode::Char('G'), KeyModifiers::SHIFT);
+        assert_eq!(keymap.action(Mode::Normal, &g), Some(Action::Bottom));
+        let back_tab = press(KeyCode::BackTab, KeyModifiers::SHIFT);
+        assert_eq!(
+            keymap.action(Mode::Normal, &back_tab),
+            Some(Action::SwitchPane)
+        );
+        let ctrl_r = press(KeyCode::Char('r'), KeyModifiers::CONTROL);
+        assert_eq!(
+            keymap.action(Mode::Normal, &ctrl_r),
+            Some(Action::RefreshFeed)
+        );
+        let r = press(KeyCode::Char('R'), KeyModifiers::SHIFT);
+        assert_eq!(keymap.action(Mode::Normal, &r), Some(Action::RefreshAll));
+        let three = press(KeyCode::Char('3'), KeyModifiers::NONE);
+        assert_eq!(
+            keymap.action(Mode::Normal, &three),
+            Some(Action::FollowRelated(3))
+        );
+    }
+
+    #[test]
+    fn release_and_repeat_do_not_act() {
+        let keymap = Keymap::default();
+        let mut j = press(KeyCode::Char('j'), KeyModifiers::NONE);
+        j.kind = KeyEventKind::Release;
+        assert_eq!(keymap.action(Mode::Normal, &j), None);
+        j.kind = KeyEventKind::Repeat;
+        assert_eq!(keymap.action(Mode::Normal, &j), None);
+    }
+
+    #[test]
+    fn overrides_replace_an_actions_keys() {
+        let keys = vec!["x".to_string()];
+        let keymap = Keymap::with_overrides([("move_down", keys.as_slice(), 7)]).unwrap();
+        let x = press(KeyCode::Char('x'), KeyModifiers::NONE);
+        assert_eq!(keymap.action(Mode::Normal, &x), Some(Action::MoveDown));
+        let j = press(KeyCode::Char('j'), KeyModifiers::NONE);
+        assert_eq!(keymap.action(Mode::Normal, &j), None);
+        assert!(
+            keymap
+                .help()
+                .iter()
+                .any(|r| r.keys == "x" && r.description.starts_with("next headline"))
+        );
+    }
+
+    #[test]
+    fn config_errors_name_the_line() {
+        let keys = vec!["j".to_string()];
+        let err = Keymap::with_overrides([("fly", keys.as_slice(), 12)]).unwrap_err();
+        assert!(err.to_string().contains("line 12"), "{err}");
+        let bad = vec!["ctrl-nope".to_string()];
+        let err = Keymap::with_overrides([("quit", bad.as_slice(), 4)]).unwrap_err();
+        assert!(
+            err.to_string().contains("line 4") && err.to_string().contains("ctrl-nope"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn search_mode_types_letters() {
+        let keymap = Keymap::default();
+        let q = press(KeyCode::Char('q'), KeyModifiers::NONE);
+        assert_eq!(
+            keymap.action(Mode::Search, &q),
+            Some(Action::SearchInput('q'))
+        );
+    }
+
+    #[test]
+    fn assets_keys_toml_documents_every_binding_with_its_defaults() {
+        let text =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/keys.toml"))
+                .unwrap();
+        let doc: toml::Table = toml::from_str(&text).unwrap();
+        let keys = doc["keys"].as_table().unwrap();
+        assert_eq!(keys.len(), BINDINGS.len());
+        for spec in BINDINGS {
+            let listed: Vec<&str> = keys[spec.name]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_str().unwrap())
+                .collect();
+            assert_eq!(listed, spec.defaults, "{}", spec.name);
+        }
+    }
+}

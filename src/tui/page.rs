@@ -1,0 +1,174 @@
+//! Laying out a reader page at a width: title, meta line, note, the article text (rendered
+//! by `article::render::render_rich`), its links and its related links. Pure and possibly
+//! slow on big pages, so the worker runs it off the UI thread, once per (content, width).
+
+use crate::article::render::{SpanStyle, StyledSpan, render_rich};
+use crate::text::{display_width, sanitize_line, truncate_to_width};
+use crate::tui::effect::PageDoc;
+use crate::tui::state::{LineKind, PageLine, PageLines};
+
+/// Pages bigger than this are cut before rendering (keeps a hostile page from stalling).
+pub const MAX_HTML_BYTES: usize = 4 * 1024 * 1024;
+
+/// Lay out `doc` at `width` columns.
+pub fn layout_page(doc: &PageDoc, width: u16) -> PageLines {
+    let width = width.max(10);
+    let mut lines = Vec::new();
+    for line in wrap(&sanitize_line(&doc.title), usize::from(width)) {
+        lines.push(plain(LineKind::Title, line));
+    }
+    if !doc.meta.is_empty() {
+        lines.push(plain(
+            LineKind::Meta,
+            truncate_to_width(&sanitize_line(&doc.meta), usize::from(width)),
+        ));
+    }
+    if let Some(note) = &doc.note {
+        for line in wrap(&sanitize_line(note), usize::from(width)) {
+            lines.push(plain(LineKind::Note, line));
+        }
+    }
+    lines.push(plain(LineKind::Body, String::new()));
+    let mut html = doc.html.as_str();
+    if html.len() > MAX_HTML_BYTES {
+        let mut cut = MAX_HTML_BYTES;
+        while !html.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        html = &html[..cut];
+    }
+    let rendered = render_rich(html, width);
+    for spans in rendered.lines {
+        lines.push(PageLine {
+            kind: LineKind::Body,
+            spans,
+        });
+    }
+    if !rendered.links.is_empty() {
+        lines.push(plain(LineKind::Body, String::new()));
+        lines.push(plain(LineKind::Section, "Links".into()));
+        for link in &rendered.links {
+            let entry = format!("[{}] {}", link.n, sanitize_line(&link.url));
+            lines.push(plain(
+                LineKind::LinkEntry,
+                truncate_to_width(&entry, usize::from(width)),
+            ));
+        }
+    }
+    if !doc.related.is_empty() {
+        lines.push(plain(LineKind::Body, String::new()));
+        lines.push(plain(LineKind::Section, "Related".into()));
+        for (i, link) in doc.related.iter().enumerate() {
+            let label = if link.label.is_empty() {
+                String::new()
+            } else {
+                format!("{}: ", link.label)
+            };
+            let entry = format!("{}. {}{}", i + 1, label, link.title);
+            for line in wrap(&sanitize_line(&entry), usize::from(width)) {
+                lines.push(plain(LineKind::LinkEntry, line));
+            }
+            let url = format!("   {}", sanitize_line(&link.url));
+            lines.push(plain(
+                LineKind::Meta,
+                truncate_to_width(&url, usize::from(width)),
+            ));
+        }
+    }
+    PageLines {
+        lines,
+        links: rendered.links,
+    }
+}
+
+fn plain(kind: LineKind, text: String) -> PageLine {
+    PageLine {
+        kind,
+        spans: vec![StyledSpan {
+            text,
+            style: SpanStyle::default(),
+        }],
+    }
+}
+
+/// Greedy word wrap by display width; words longer than a line are cut.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let needed = if line.is_empty() { 0 } else { 1 } + display_width(word);
+        if !line.is_empty() && display_width(&line) + needed > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+        while display_width(&line) > width {
+            let head = take_width(&line, width);
+            let rest = line[head.len()..].to_string();
+            lines.push(head);
+            line = rest;
+        }
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// The longest prefix of `s` that fits in `width` columns (at least one char).
+fn take_width(s: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let mut used = 0;
+    let mut out = String::new();
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width && !out.is_empty() {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::RelatedLink;
+
+    #[test]
+    fn wraps_by_columns_including_wide_chars() {
+        assert_eq!(wrap("aaa bbb ccc", 7), vec!["aaa bbb", "ccc"]);
+        for line in wrap("日本語のテキストです とても長い", 6) {
+            assert!(display_width(&line) <= 6, "{line}");
+        }
+        assert_eq!(wrap("", 5), vec![String::new()]);
+    }
+
+    #[test]
+    fn lists_related_links_numbered_under_a_heading() {
+        let doc = PageDoc {
+            title: "A title".into(),
+            meta: "Feed · 2026-01-01 00:00".into(),
+            html: String::new(),
+            related: vec![RelatedLink {
+                label: "À lire".into(),
+                title: "Other".into(),
+                url: "https://e.org/o".into(),
+            }],
+            note: None,
+        };
+        let page = layout_page(&doc, 40);
+        let texts: Vec<String> = page
+            .lines
+            .iter()
+            .map(|l| l.spans.iter().map(|s| s.text.as_str()).collect())
+            .collect();
+        let at = texts.iter().position(|t| t == "Related").unwrap();
+        assert_eq!(texts[at + 1], "1. À lire: Other");
+        assert_eq!(page.lines[0].kind, LineKind::Title);
+    }
+}

@@ -1,0 +1,271 @@
+//! The TUI's state: plain data with one owner (the loop) and one writer (`update`).
+//! Only a window of the headline list is held; the worker pages rows in from the store.
+
+use chrono::{DateTime, Utc};
+
+use crate::article::render::StyledSpan;
+use crate::model::{Feed, FeedId, ItemId, ItemSummary, Link, RelatedLink};
+
+/// How many headline rows are kept around the viewport.
+pub const WINDOW: usize = 300;
+/// When the selection comes this close to the window's edge, the next window is paged in.
+pub const WINDOW_MARGIN: usize = 60;
+
+/// Settings from the config that change behaviour.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    pub mark_read_on_open: bool,
+    pub refresh_on_start: bool,
+    /// 0 disables the timer.
+    pub refresh_minutes: u64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            mark_read_on_open: true,
+            refresh_on_start: true,
+            refresh_minutes: 30,
+        }
+    }
+}
+
+/// Which keymap applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    #[default]
+    Normal,
+    /// Typing into the search field.
+    Search,
+    /// The help overlay is shown.
+    Help,
+    /// The list of every link of the article is shown.
+    Links,
+}
+
+/// Which pane has the keyboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Focus {
+    Feeds,
+    #[default]
+    Headlines,
+    Reader,
+}
+
+/// What the headline list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ListSource {
+    #[default]
+    All,
+    Unread,
+    Starred,
+    Feed(FeedId),
+}
+
+/// The list's filter, as the worker turns it into a store query.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ListQuery {
+    pub source: ListSource,
+    /// Substring of title or feed; the store folds case and accents.
+    pub search: Option<String>,
+}
+
+/// The headline list: its length and a window of loaded rows.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListState {
+    pub query: ListQuery,
+    /// Generation of the latest list request; older answers are dropped.
+    pub generation: u64,
+    /// Offset of the window the latest request asked for (to avoid asking twice).
+    pub requested_offset: Option<usize>,
+    /// Rows in the whole list.
+    pub total: usize,
+    /// Position of `rows[0]` in the list.
+    pub offset: usize,
+    pub rows: Vec<ItemSummary>,
+    /// Selected position in the whole list.
+    pub selected: usize,
+    /// First visible position.
+    pub top: usize,
+    /// The first answer arrived.
+    pub loaded: bool,
+}
+
+impl ListState {
+    /// The row at a list position, if it is in the window.
+    pub fn row(&self, position: usize) -> Option<&ItemSummary> {
+        position
+            .checked_sub(self.offset)
+            .and_then(|i| self.rows.get(i))
+    }
+
+    /// The selected row, if loaded.
+    pub fn selected_row(&self) -> Option<&ItemSummary> {
+        self.row(self.selected)
+    }
+
+    /// Mutable access to a row by id, if it is in the window.
+    pub fn row_by_id_mut(&mut self, id: ItemId) -> Option<&mut ItemSummary> {
+        self.rows.iter_mut().find(|r| r.id == id)
+    }
+}
+
+/// What kind of line of a reader page this is (the theme styles each kind).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineKind {
+    Title,
+    Meta,
+    Note,
+    Body,
+    /// "Links" / "Related" headings.
+    Section,
+    /// One entry of the link or related list.
+    LinkEntry,
+}
+
+/// One laid-out line of a reader page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageLine {
+    pub kind: LineKind,
+    pub spans: Vec<StyledSpan>,
+}
+
+/// A reader page laid out at one width: computed once per (page content, width) by the worker.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PageLines {
+    pub lines: Vec<PageLine>,
+    /// Every link of the text, numbered as the text shows them.
+    pub links: Vec<Link>,
+}
+
+/// One page of the reader: an item, or an article reached by following a link.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Page {
+    /// Unique id; worker answers carry it.
+    pub id: u64,
+    pub item_id: Option<ItemId>,
+    pub url: Option<String>,
+    pub title: String,
+    pub feed_title: Option<String>,
+    pub author: Option<String>,
+    pub published: Option<DateTime<Utc>>,
+    /// The HTML shown now (the feed's, then the extracted article's).
+    pub html: Option<String>,
+    pub related: Vec<RelatedLink>,
+    pub note: Option<String>,
+    /// Waiting for the stored item.
+    pub item_loading: bool,
+    /// Waiting for the extracted article (spinner).
+    pub article_loading: bool,
+    /// The extracted article replaced the feed content.
+    pub extracted: bool,
+    /// Laid-out lines and the width they were laid out at.
+    pub lines: Option<PageLines>,
+    pub rendered_width: u16,
+    /// Width of the latest layout request (0: none).
+    pub requested_width: u16,
+    /// First visible line.
+    pub scroll: usize,
+    /// Selected entry in the link list.
+    pub link_cursor: usize,
+}
+
+/// The status line's data.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Status {
+    pub unread_total: i64,
+    /// (done, total) while a refresh runs.
+    pub refresh: Option<(usize, usize)>,
+    pub last_error: Option<String>,
+    /// A passing message ("copied", "3 new items").
+    pub notice: Option<String>,
+}
+
+/// The whole TUI state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct State {
+    pub settings: Settings,
+    /// "Now" from the injected clock, refreshed on every tick.
+    pub now: DateTime<Utc>,
+    /// Terminal size (columns, rows).
+    pub size: (u16, u16),
+    pub mode: Mode,
+    pub focus: Focus,
+    pub show_feeds: bool,
+    pub feeds: Vec<Feed>,
+    /// Cursor in the sidebar: 0 All, 1 Unread, 2 Starred, then the feeds.
+    pub feed_cursor: usize,
+    pub list: ListState,
+    /// The reader's page stack; empty when no article is open.
+    pub pages: Vec<Page>,
+    pub next_page_id: u64,
+    pub status: Status,
+    /// The search field while typing.
+    pub search_input: String,
+    /// Ids changed by the last bulk change, for `u`.
+    pub undo: Option<Vec<ItemId>>,
+    /// When the timer refresh is due next.
+    pub next_refresh: Option<DateTime<Utc>>,
+    pub refreshing: bool,
+    /// Generation of the latest next/previous-unread request.
+    pub unread_generation: u64,
+    /// Open this item once its row is paged in (after a jump to an unread item).
+    pub pending_open: Option<ItemId>,
+    /// The help overlay's rows, generated from the keymap.
+    pub help: Vec<crate::tui::keymap::HelpRow>,
+    pub spinner: usize,
+    pub quit: bool,
+    /// Something visible changed since the last draw.
+    pub dirty: bool,
+}
+
+impl State {
+    pub fn new(settings: Settings, now: DateTime<Utc>, size: (u16, u16)) -> State {
+        State {
+            settings,
+            now,
+            size,
+            mode: Mode::Normal,
+            focus: Focus::Headlines,
+            show_feeds: false,
+            feeds: Vec::new(),
+            feed_cursor: 0,
+            list: ListState::default(),
+            pages: Vec::new(),
+            next_page_id: 1,
+            status: Status::default(),
+            search_input: String::new(),
+            undo: None,
+            next_refresh: None,
+            refreshing: false,
+            unread_generation: 0,
+            pending_open: None,
+            help: crate::tui::keymap::Keymap::default().help().to_vec(),
+            spinner: 0,
+            quit: false,
+            dirty: true,
+        }
+    }
+
+    /// The page the reader shows, if an article is open.
+    pub fn page(&self) -> Option<&Page> {
+        self.pages.last()
+    }
+
+    pub fn page_mut(&mut self) -> Option<&mut Page> {
+        self.pages.last_mut()
+    }
+
+    /// Number of sidebar entries (three virtual ones, then the feeds).
+    pub fn sidebar_len(&self) -> usize {
+        3 + self.feeds.len()
+    }
+
+    /// The title of a feed by id.
+    pub fn feed_title(&self, id: FeedId) -> Option<&str> {
+        self.feeds
+            .iter()
+            .find(|f| f.id == id)
+            .map(|f| f.title.as_str())
+    }
+}

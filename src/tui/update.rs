@@ -1,0 +1,944 @@
+//! `update`: the only writer of [`State`]. Pure: no IO, no clock; it returns the
+//! [`Effect`]s the worker must run. Changes the user asks to be saved (read marks, stars)
+//! are shown once the worker confirms them, never before.
+
+use crate::model::ItemSummary;
+use crate::text::sanitize_line;
+use crate::tui::action::Action;
+use crate::tui::effect::{Anchor, Effect};
+use crate::tui::state::{Focus, ListSource, Mode, Page, State, WINDOW, WINDOW_MARGIN};
+use crate::tui::view;
+
+/// The effects to run when the TUI starts: feeds, the first window, maybe a refresh.
+pub fn init(state: &mut State) -> Vec<Effect> {
+    let mut effects = vec![Effect::LoadFeeds, load_list(state, Anchor::Position(0))];
+    if state.settings.refresh_on_start {
+        effects.extend(start_refresh(state, None));
+    } else {
+        schedule_refresh(state);
+    }
+    effects
+}
+
+/// Apply one action; return the work it asks for.
+pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
+    if !matches!(action, Action::Tick(_)) {
+        state.dirty = true;
+    }
+    // A new key press replaces the passing message.
+    if is_user_intent(&action) {
+        state.status.notice = None;
+    }
+    match action {
+        Action::MoveDown => move_by(state, 1),
+        Action::MoveUp => move_by(state, -1),
+        Action::Top => match (state.mode, state.focus) {
+            (Mode::Links, _) => set_link_cursor(state, 0),
+            (_, Focus::Feeds) => {
+                state.feed_cursor = 0;
+                vec![]
+            }
+            (_, Focus::Reader) if state.page().is_some() => scroll_page(state, isize::MIN / 2),
+            _ => select(state, 0),
+        },
+        Action::Bottom => match (state.mode, state.focus) {
+            (Mode::Links, _) => set_link_cursor(state, usize::MAX),
+            (_, Focus::Feeds) => {
+                state.feed_cursor = state.sidebar_len().saturating_sub(1);
+                vec![]
+            }
+            (_, Focus::Reader) if state.page().is_some() => scroll_page(state, isize::MAX / 2),
+            _ => select(state, state.list.total.saturating_sub(1)),
+        },
+        Action::Open => open(state),
+        Action::SwitchPane => {
+            state.focus = next_focus(state);
+            vec![]
+        }
+        Action::PageDown | Action::PageUp => {
+            let down = action == Action::PageDown;
+            if state.page().is_some() {
+                let page = reader_height(state).saturating_sub(2).max(1) as isize;
+                scroll_page(state, if down { page } else { -page })
+            } else {
+                let page = list_height(state).saturating_sub(1).max(1) as isize;
+                move_list(state, if down { page } else { -page })
+            }
+        }
+        Action::ScrollDown => scroll_page(state, 1),
+        Action::ScrollUp => scroll_page(state, -1),
+        Action::NextUnread | Action::PrevUnread => {
+            state.unread_generation += 1;
+            vec![Effect::FindUnread {
+                generation: state.unread_generation,
+                query: state.list.query.clone(),
+                from: state.list.selected_row().map(|r| r.id),
+                forward: action == Action::NextUnread,
+            }]
+        }
+        Action::ToggleRead => match state.list.selected_row() {
+            Some(row) => vec![Effect::SetRead {
+                ids: vec![row.id],
+                read: !row.read,
+            }],
+            None => vec![],
+        },
+        Action::ToggleStar => match state.list.selected_row() {
+            Some(row) => vec![Effect::SetStarred {
+                ids: vec![row.id],
+                starred: !row.starred,
+            }],
+            None => vec![],
+        },
+        Action::MarkAllRead => vec![Effect::MarkAllRead {
+            query: state.list.query.clone(),
+        }],
+        Action::Undo => match &state.undo {
+            Some(ids) => vec![Effect::UndoMarkAllRead { ids: ids.clone() }],
+            None => {
+                state.status.notice = Some("nothing to undo".into());
+                vec![]
+            }
+        },
+        Action::RefreshAll => start_refresh(state, None),
+        Action::RefreshFeed => {
+            let feed = match state.list.query.source {
+                ListSource::Feed(id) => Some(id),
+                _ => state.list.selected_row().map(|r| r.feed_id),
+            };
+            match feed {
+                Some(id) => start_refresh(state, Some(id)),
+                None => vec![],
+            }
+        }
+        Action::Search => {
+            state.mode = Mode::Search;
+            state.search_input = state.list.query.search.clone().unwrap_or_default();
+            vec![]
+        }
+        Action::SearchInput(c) => {
+            if c.is_control() {
+                return vec![];
+            }
+            state.search_input.push(c);
+            apply_search(state)
+        }
+        Action::SearchDeleteChar => {
+            state.search_input.pop();
+            apply_search(state)
+        }
+        Action::SearchSubmit => {
+            state.mode = Mode::Normal;
+            vec![]
+        }
+        Action::Clear => clear(state),
+        Action::OpenInBrowser => match target_url(state) {
+            Some(url) if is_web_url(&url) => vec![Effect::OpenUrl(url)],
+            Some(url) => {
+                state.status.last_error = Some(format!(
+                    "not opening a non-web link: {}",
+                    sanitize_line(&url)
+                ));
+                vec![]
+            }
+            None => vec![],
+        },
+        Action::CopyUrl => match target_url(state) {
+            Some(url) => {
+                state.status.notice = Some(format!("copied {}", sanitize_line(&url)));
+                vec![Effect::CopyToClipboard(url)]
+            }
+            None => vec![],
+        },
+        Action::FollowRelated(n) => {
+            let Some(page) = state.page() else {
+                return vec![];
+            };
+            match page.related.get(usize::from(n).saturating_sub(1)) {
+                Some(link) => {
+                    let (url, title) = (link.url.clone(), link.title.clone());
+                    follow(state, url, title)
+                }
+                None => {
+                    state.status.notice = Some(format!("no related link {n}"));
+                    vec![]
+                }
+            }
+        }
+        Action::ListLinks => {
+            if state.mode == Mode::Links {
+                state.mode = Mode::Normal;
+            } else if state
+                .page()
+                .and_then(|p| p.lines.as_ref())
+                .is_some_and(|l| !l.links.is_empty())
+            {
+                state.mode = Mode::Links;
+                if let Some(page) = state.page_mut() {
+                    page.link_cursor = 0;
+                }
+            } else {
+                state.status.notice = Some("no links in this article".into());
+            }
+            vec![]
+        }
+        Action::Back => back(state),
+        Action::ToggleFeeds => {
+            state.show_feeds = !state.show_feeds;
+            state.focus = if state.show_feeds {
+                Focus::Feeds
+            } else if state.focus == Focus::Feeds {
+                Focus::Headlines
+            } else {
+                state.focus
+            };
+            request_render(state)
+        }
+        Action::ToggleHelp => {
+            state.mode = if state.mode == Mode::Help {
+                Mode::Normal
+            } else {
+                Mode::Help
+            };
+            vec![]
+        }
+        Action::Quit => match state.mode {
+            Mode::Help | Mode::Links | Mode::Search => {
+                state.mode = Mode::Normal;
+                vec![]
+            }
+            Mode::Normal => {
+                if state.pages.is_empty() {
+                    state.quit = true;
+                } else {
+                    close_reader(state);
+                }
+                vec![]
+            }
+        },
+        Action::Click { column, row } => click(state, column, row),
+        Action::Wheel { column, row, down } => {
+            let areas = view::layout(view::screen(state), state);
+            let step = if down { 3 } else { -3 };
+            if areas.reader.is_some_and(|r| contains(r, column, row)) {
+                scroll_page(state, step)
+            } else if areas.headlines.y <= row && contains(areas.headlines, column, row) {
+                move_list(state, step)
+            } else {
+                vec![]
+            }
+        }
+        Action::Resize { width, height } => {
+            state.size = (width, height);
+            let mut effects = select(state, state.list.selected);
+            effects.extend(request_render(state));
+            effects
+        }
+        Action::Tick(now) => tick(state, now),
+        Action::FeedsLoaded {
+            feeds,
+            unread_total,
+        } => {
+            state.feeds = feeds;
+            state.status.unread_total = unread_total;
+            state.feed_cursor = state.feed_cursor.min(state.sidebar_len().saturating_sub(1));
+            vec![]
+        }
+        Action::ListLoaded {
+            generation,
+            total,
+            offset,
+            rows,
+            selected,
+        } => list_loaded(state, generation, total, offset, rows, selected),
+        Action::UnreadFound {
+            generation,
+            found,
+            switched_to_all,
+        } => {
+            if generation != state.unread_generation {
+                return vec![];
+            }
+            match found {
+                None => {
+                    state.status.notice = Some("no more unread items".into());
+                    vec![]
+                }
+                Some((position, id)) => {
+                    if !state.pages.is_empty() {
+                        state.pending_open = Some(id);
+                    }
+                    if switched_to_all {
+                        state.list.query.source = ListSource::All;
+                        state.list.query.search = None;
+                        state.feed_cursor = 0;
+                        vec![load_list(state, Anchor::Item(id))]
+                    } else {
+                        let mut effects = select(state, position);
+                        effects.extend(open_pending(state));
+                        effects
+                    }
+                }
+            }
+        }
+        Action::ItemLoaded { page, item } => {
+            let Some(p) = state.pages.iter_mut().find(|p| p.id == page) else {
+                return vec![];
+            };
+            p.item_loading = false;
+            p.title = item.summary.title.clone();
+            p.feed_title = Some(item.summary.feed_title.clone());
+            p.author = item.author.clone();
+            p.published = Some(item.summary.published);
+            p.url = item.summary.url.clone();
+            p.html = item
+                .content_html
+                .clone()
+                .or_else(|| item.summary_html.clone());
+            p.requested_width = 0;
+            let mut effects = Vec::new();
+            if let Some(url) = item.summary.url.clone() {
+                p.article_loading = true;
+                effects.push(Effect::LoadArticle {
+                    page,
+                    url,
+                    fallback: Some(item),
+                });
+            }
+            effects.extend(request_render(state));
+            effects
+        }
+        Action::ArticleReady {
+            page,
+            article,
+            note,
+        } => {
+            let Some(p) = state.pages.iter_mut().find(|p| p.id == page) else {
+                return vec![];
+            };
+            p.article_loading = false;
+            p.extracted = article.source == crate::article::Source::Extracted;
+            if let Some(title) = article.title.as_ref().filter(|t| !t.trim().is_empty()) {
+                p.title = title.clone();
+            }
+            if article.byline.is_some() {
+                p.author = article.byline.clone();
+            }
+            if p.url.is_none() && !article.url.is_empty() {
+                p.url = Some(article.url.clone());
+            }
+            p.note = note;
+            p.html = Some(article.content_html.clone());
+            p.related = article.related.clone();
+            // The text is swapped in place: the scroll position stays where the reader is.
+            p.requested_width = 0;
+            request_render(state)
+        }
+        Action::PageRendered { page, width, lines } => {
+            let Some(p) = state.pages.iter_mut().find(|p| p.id == page) else {
+                return vec![];
+            };
+            if width != p.requested_width {
+                return vec![]; // superseded by a newer layout request
+            }
+            if let Some(old) = &p.lines
+                && p.rendered_width != width
+                && !old.lines.is_empty()
+            {
+                // Re-wrapped: keep the same part of the text in view.
+                p.scroll = p.scroll * lines.lines.len() / old.lines.len();
+            }
+            p.rendered_width = width;
+            p.scroll = p.scroll.min(lines.lines.len().saturating_sub(1));
+            p.link_cursor = p.link_cursor.min(lines.links.len().saturating_sub(1));
+            p.lines = Some(lines);
+            vec![]
+        }
+        Action::ReadSaved { ids, read } => {
+            for id in &ids {
+                if let Some(row) = state.list.row_by_id_mut(*id) {
+                    row.read = read;
+                }
+            }
+            vec![Effect::LoadFeeds]
+        }
+        Action::StarSaved { ids, starred } => {
+            for id in &ids {
+                if let Some(row) = state.list.row_by_id_mut(*id) {
+                    row.starred = starred;
+                }
+            }
+            vec![Effect::LoadFeeds]
+        }
+        Action::AllMarkedRead { ids } => {
+            state.status.notice = Some(format!("marked {} read (u to undo)", ids.len()));
+            state.undo = (!ids.is_empty()).then_some(ids);
+            reload_keeping_selection(state)
+        }
+        Action::UndoSaved { ids } => {
+            state.status.notice = Some(format!("{} marked unread again", ids.len()));
+            state.undo = None;
+            reload_keeping_selection(state)
+        }
+        Action::RefreshStarted { total } => {
+            state.status.refresh = Some((0, total));
+            vec![]
+        }
+        Action::RefreshProgress { feed_title, error } => {
+            if let Some((done, _)) = &mut state.status.refresh {
+                *done += 1;
+            }
+            if let Some(error) = error {
+                state.status.last_error = Some(sanitize_line(&format!("{feed_title}: {error}")));
+            }
+            vec![]
+        }
+        Action::RefreshFinished { new_items, failed } => {
+            state.refreshing = false;
+            state.status.refresh = None;
+            state.status.notice = Some(match failed {
+                0 => format!("{new_items} new"),
+                n => format!("{new_items} new, {n} feeds failed"),
+            });
+            schedule_refresh(state);
+            reload_keeping_selection(state)
+        }
+        Action::Failed { doing, error } => {
+            state.status.last_error = Some(sanitize_line(&format!("{doing}: {error}")));
+            // A failed refresh must not block the next one.
+            if doing.starts_with("refresh") {
+                state.refreshing = false;
+                state.status.refresh = None;
+                schedule_refresh(state);
+            }
+            vec![]
+        }
+    }
+}
+
+fn is_user_intent(action: &Action) -> bool {
+    !matches!(
+        action,
+        Action::Tick(_)
+            | Action::FeedsLoaded { .. }
+            | Action::ListLoaded { .. }
+            | Action::ItemLoaded { .. }
+            | Action::ArticleReady { .. }
+            | Action::PageRendered { .. }
+            | Action::ReadSaved { .. }
+            | Action::StarSaved { .. }
+            | Action::AllMarkedRead { .. }
+            | Action::UndoSaved { .. }
+            | Action::RefreshStarted { .. }
+            | Action::RefreshProgress { .. }
+            | Action::RefreshFinished { .. }
+            | Action::UnreadFound { .. }
+            | Action::Failed { .. }
+            | Action::Resize { .. }
+    )
+}
+
+/// Only web links are ever handed to the browser (never `javascript:`, `data:`, `file:`).
+pub fn is_web_url(url: &str) -> bool {
+    match url::Url::parse(url) {
+        Ok(u) => matches!(u.scheme(), "http" | "https") && u.host().is_some(),
+        Err(_) => false,
+    }
+}
+
+fn contains(rect: ratatui::layout::Rect, column: u16, row: u16) -> bool {
+    column >= rect.x && column < rect.x + rect.width && row >= rect.y && row < rect.y + rect.height
+}
+
+/// Visible headline rows.
+pub fn list_height(state: &State) -> usize {
+    let areas = view::layout(view::screen(state), state);
+    usize::from(view::inner(areas.headlines).height).max(1)
+}
+
+/// Visible reader lines.
+fn reader_height(state: &State) -> usize {
+    let areas = view::layout(view::screen(state), state);
+    areas
+        .reader
+        .map(|r| usize::from(view::inner(r).height))
+        .unwrap_or(1)
+        .max(1)
+}
+
+/// The width reader pages are laid out at.
+pub fn reader_width(state: &State) -> u16 {
+    // Laid out as if the reader were shown: opening an article must not need a second layout.
+    let areas = view::layout_for(view::screen(state), state.show_feeds, true);
+    areas
+        .reader
+        .map(|r| view::inner(r).width.saturating_sub(1))
+        .unwrap_or(20)
+        .max(10)
+}
+
+fn next_focus(state: &State) -> Focus {
+    let order: Vec<Focus> = [
+        state.show_feeds.then_some(Focus::Feeds),
+        Some(Focus::Headlines),
+        (!state.pages.is_empty()).then_some(Focus::Reader),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let i = order.iter().position(|f| *f == state.focus).unwrap_or(0);
+    order[(i + 1) % order.len()]
+}
+
+fn move_by(state: &mut State, delta: isize) -> Vec<Effect> {
+    if state.mode == Mode::Links {
+        let cursor = state.page().map(|p| p.link_cursor).unwrap_or(0);
+        return set_link_cursor(state, cursor.saturating_add_signed(delta));
+    }
+    match state.focus {
+        Focus::Feeds => {
+            let last = state.sidebar_len().saturating_sub(1);
+            state.feed_cursor = state.feed_cursor.saturating_add_signed(delta).min(last);
+            vec![]
+        }
+        Focus::Reader if state.page().is_some() => scroll_page(state, delta),
+        _ => move_list(state, delta),
+    }
+}
+
+fn set_link_cursor(state: &mut State, to: usize) -> Vec<Effect> {
+    if let Some(page) = state.page_mut() {
+        let n = page.lines.as_ref().map(|l| l.links.len()).unwrap_or(0);
+        page.link_cursor = to.min(n.saturating_sub(1));
+    }
+    vec![]
+}
+
+fn move_list(state: &mut State, delta: isize) -> Vec<Effect> {
+    let to = state.list.selected.saturating_add_signed(delta);
+    select(state, to)
+}
+
+/// Put the selection at `position` (clamped), keep it visible, page rows in when needed.
+fn select(state: &mut State, position: usize) -> Vec<Effect> {
+    let total = state.list.total;
+    state.list.selected = position.min(total.saturating_sub(1));
+    let height = list_height(state);
+    let list = &mut state.list;
+    if list.selected < list.top {
+        list.top = list.selected;
+    } else if list.selected >= list.top + height {
+        list.top = list.selected + 1 - height;
+    }
+    list.top = list.top.min(total.saturating_sub(height));
+    ensure_window(state).into_iter().collect()
+}
+
+/// Ask for the next window when the viewport nears the edge of the loaded rows.
+fn ensure_window(state: &mut State) -> Option<Effect> {
+    let list = &state.list;
+    if !list.loaded || list.total == 0 {
+        return None;
+    }
+    let height = list_height(state);
+    let start = list.top.saturating_sub(WINDOW_MARGIN);
+    let end = (list.top + height + WINDOW_MARGIN).min(list.total);
+    let loaded_end = list.offset + list.rows.len();
+    let covered = list.offset <= start && end <= loaded_end;
+    if covered {
+        return None;
+    }
+    let offset = (list.top + height / 2).saturating_sub(WINDOW / 2);
+    if let Some(requested) = list.requested_offset {
+        // The window already asked for covers the viewport: wait for it.
+        if requested <= start && end <= requested + WINDOW {
+            return None;
+        }
+    }
+    state.list.generation += 1;
+    state.list.requested_offset = Some(offset);
+    Some(Effect::LoadList {
+        generation: state.list.generation,
+        query: state.list.query.clone(),
+        anchor: Anchor::None,
+        around: offset + WINDOW / 2,
+        limit: WINDOW,
+    })
+}
+
+/// A new list request (filter change, reload): supersedes every older one.
+fn load_list(state: &mut State, anchor: Anchor) -> Effect {
+    state.list.generation += 1;
+    let around = match anchor {
+        Anchor::Position(p) => p,
+        _ => state.list.selected,
+    };
+    state.list.requested_offset = Some(around.saturating_sub(WINDOW / 2));
+    Effect::LoadList {
+        generation: state.list.generation,
+        query: state.list.query.clone(),
+        anchor,
+        around,
+        limit: WINDOW,
+    }
+}
+
+fn reload_keeping_selection(state: &mut State) -> Vec<Effect> {
+    let anchor = match state.list.selected_row() {
+        Some(row) => Anchor::Item(row.id),
+        None => Anchor::Position(state.list.selected),
+    };
+    vec![load_list(state, anchor), Effect::LoadFeeds]
+}
+
+fn list_loaded(
+    state: &mut State,
+    generation: u64,
+    total: usize,
+    offset: usize,
+    rows: Vec<ItemSummary>,
+    selected: Option<usize>,
+) -> Vec<Effect> {
+    if generation != state.list.generation {
+        return vec![]; // an older request: a newer one is on its way
+    }
+    let list = &mut state.list;
+    list.loaded = true;
+    list.requested_offset = None;
+    list.total = total;
+    list.offset = offset;
+    list.rows = rows;
+    let position = selected.unwrap_or(list.selected);
+    if selected.is_some() {
+        // Keep the selected item on the same screen row when it moved (new items above it).
+        let row_on_screen = list.selected.saturating_sub(list.top);
+        list.top = position.saturating_sub(row_on_screen);
+    }
+    let mut effects = select(state, position);
+    effects.extend(open_pending(state));
+    effects
+}
+
+fn open_pending(state: &mut State) -> Vec<Effect> {
+    match (state.pending_open, state.list.selected_row()) {
+        (Some(id), Some(row)) if row.id == id => {
+            state.pending_open = None;
+            open_item(state)
+        }
+        _ => vec![],
+    }
+}
+
+fn open(state: &mut State) -> Vec<Effect> {
+    if state.mode == Mode::Links {
+        state.mode = Mode::Normal;
+        let Some(page) = state.page() else {
+            return vec![];
+        };
+        let Some(link) = page
+            .lines
+            .as_ref()
+            .and_then(|l| l.links.get(page.link_cursor))
+        else {
+            return vec![];
+        };
+        let (url, text) = (link.url.clone(), link.text.clone());
+        return follow(state, url, text);
+    }
+    match state.focus {
+        Focus::Feeds => {
+            state.list.query.source = match state.feed_cursor {
+                0 => ListSource::All,
+                1 => ListSource::Unread,
+                2 => ListSource::Starred,
+                n => match state.feeds.get(n - 3) {
+                    Some(feed) => ListSource::Feed(feed.id),
+                    None => ListSource::All,
+                },
+            };
+            state.focus = Focus::Headlines;
+            state.list.selected = 0;
+            state.list.top = 0;
+            vec![load_list(state, Anchor::Position(0))]
+        }
+        _ => open_item(state),
+    }
+}
+
+/// Open the selected item in the reader: shown at once from the list row, the stored item
+/// and then the extracted article arrive as messages.
+fn open_item(state: &mut State) -> Vec<Effect> {
+    let Some(row) = state.list.selected_row().cloned() else {
+        return vec![];
+    };
+    let id = state.next_page_id;
+    state.next_page_id += 1;
+    state.pages = vec![Page {
+        id,
+        item_id: Some(row.id),
+        url: row.url.clone(),
+        title: row.title.clone(),
+        feed_title: Some(row.feed_title.clone()),
+        published: Some(row.published),
+        item_loading: true,
+        ..Page::default()
+    }];
+    state.focus = Focus::Reader;
+    if state.mode == Mode::Links {
+        state.mode = Mode::Normal;
+    }
+    let mut effects = vec![Effect::LoadItem {
+        page: id,
+        id: row.id,
+    }];
+    if state.settings.mark_read_on_open && !row.read {
+        effects.push(Effect::SetRead {
+            ids: vec![row.id],
+            read: true,
+        });
+    }
+    effects.extend(request_render(state));
+    effects
+}
+
+/// Load a linked article as a new page on the reader's stack.
+fn follow(state: &mut State, url: String, title: String) -> Vec<Effect> {
+    if !is_web_url(&url) {
+        state.status.last_error = Some(format!(
+            "not following a non-web link: {}",
+            sanitize_line(&url)
+        ));
+        return vec![];
+    }
+    let id = state.next_page_id;
+    state.next_page_id += 1;
+    state.mode = Mode::Normal;
+    state.pages.push(Page {
+        id,
+        url: Some(url.clone()),
+        title: if title.trim().is_empty() {
+            url.clone()
+        } else {
+            title
+        },
+        article_loading: true,
+        ..Page::default()
+    });
+    state.focus = Focus::Reader;
+    let mut effects = vec![Effect::LoadArticle {
+        page: id,
+        url,
+        fallback: None,
+    }];
+    effects.extend(request_render(state));
+    effects
+}
+
+fn back(state: &mut State) -> Vec<Effect> {
+    if state.mode == Mode::Links {
+        state.mode = Mode::Normal;
+        return vec![];
+    }
+    match state.pages.len() {
+        0 => vec![],
+        1 => {
+            close_reader(state);
+            vec![]
+        }
+        _ => {
+            state.pages.pop();
+            request_render(state)
+        }
+    }
+}
+
+fn close_reader(state: &mut State) {
+    state.pages.clear();
+    state.mode = Mode::Normal;
+    if state.focus == Focus::Reader {
+        state.focus = Focus::Headlines;
+    }
+    // The headline pane grows back: keep the selection in view.
+    let _ = select(state, state.list.selected);
+}
+
+fn clear(state: &mut State) -> Vec<Effect> {
+    match state.mode {
+        Mode::Help | Mode::Links => {
+            state.mode = Mode::Normal;
+            vec![]
+        }
+        Mode::Search | Mode::Normal => {
+            state.mode = Mode::Normal;
+            state.search_input.clear();
+            state.status.last_error = None;
+            if state.list.query.search.is_some() {
+                state.list.query.search = None;
+                reload_keeping_selection(state)
+            } else {
+                vec![]
+            }
+        }
+    }
+}
+
+fn apply_search(state: &mut State) -> Vec<Effect> {
+    let search = Some(state.search_input.clone()).filter(|s| !s.is_empty());
+    if search == state.list.query.search {
+        return vec![];
+    }
+    state.list.query.search = search;
+    state.list.selected = 0;
+    state.list.top = 0;
+    vec![load_list(state, Anchor::Position(0))]
+}
+
+/// The URL `o` and `y` act on: the selected link in the link list, else the open page's,
+/// else the selected headline's.
+fn target_url(state: &State) -> Option<String> {
+    if state.mode == Mode::Links
+        && let Some(page) = state.page()
+        && let Some(link) = page
+            .lines
+            .as_ref()
+            .and_then(|l| l.links.get(page.link_cursor))
+    {
+        return Some(link.url.clone());
+    }
+    if (state.focus == Focus::Reader || state.list.selected_row().is_none())
+        && let Some(url) = state.page().and_then(|p| p.url.clone())
+    {
+        return Some(url);
+    }
+    state
+        .list
+        .selected_row()
+        .and_then(|r| r.url.clone())
+        .or_else(|| state.page().and_then(|p| p.url.clone()))
+}
+
+fn scroll_page(state: &mut State, delta: isize) -> Vec<Effect> {
+    let height = reader_height(state);
+    let Some(page) = state.page_mut() else {
+        return vec![];
+    };
+    let len = page.lines.as_ref().map(|l| l.lines.len()).unwrap_or(0);
+    let max = len.saturating_sub(height);
+    page.scroll = page.scroll.saturating_add_signed(delta).min(max);
+    vec![]
+}
+
+/// Ask the worker to lay out the open page at the reader's width, unless it already was.
+fn request_render(state: &mut State) -> Vec<Effect> {
+    let width = reader_width(state);
+    let Some(page) = state.page_mut() else {
+        return vec![];
+    };
+    if page.requested_width == width {
+        return vec![];
+    }
+    page.requested_width = width;
+    let meta = meta_line(page);
+    vec![Effect::RenderPage {
+        page: page.id,
+        width,
+        doc: Box::new(crate::tui::effect::PageDoc {
+            title: page.title.clone(),
+            meta,
+            html: page.html.clone().unwrap_or_default(),
+            related: page.related.clone(),
+            note: page.note.clone(),
+        }),
+    }]
+}
+
+/// `feed · author · date · link` (the date is absolute: no clock needed).
+fn meta_line(page: &Page) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(feed) = &page.feed_title {
+        parts.push(feed.clone());
+    }
+    if let Some(author) = page.author.as_ref().filter(|a| !a.trim().is_empty()) {
+        parts.push(author.clone());
+    }
+    if let Some(date) = page.published {
+        parts.push(date.format("%Y-%m-%d %H:%M").to_string());
+    }
+    if let Some(url) = &page.url {
+        parts.push(url.clone());
+    }
+    sanitize_line(&parts.join(" · "))
+}
+
+fn click(state: &mut State, column: u16, row: u16) -> Vec<Effect> {
+    let areas = view::layout(view::screen(state), state);
+    if let Some(feeds) = areas.feeds
+        && contains(feeds, column, row)
+    {
+        state.focus = Focus::Feeds;
+        let inner = view::inner(feeds);
+        if row >= inner.y && row < inner.y + inner.height {
+            let index = usize::from(row - inner.y);
+            if index < state.sidebar_len() {
+                state.feed_cursor = index;
+            }
+        }
+        return vec![];
+    }
+    if contains(areas.headlines, column, row) {
+        state.focus = Focus::Headlines;
+        let inner = view::inner(areas.headlines);
+        if row >= inner.y && row < inner.y + inner.height {
+            let position = state.list.top + usize::from(row - inner.y);
+            if position < state.list.total {
+                return select(state, position);
+            }
+        }
+        return vec![];
+    }
+    if areas.reader.is_some_and(|r| contains(r, column, row)) && !state.pages.is_empty() {
+        state.focus = Focus::Reader;
+    }
+    vec![]
+}
+
+fn tick(state: &mut State, now: chrono::DateTime<chrono::Utc>) -> Vec<Effect> {
+    let minute_changed = now.timestamp() / 60 != state.now.timestamp() / 60;
+    state.now = now;
+    state.spinner = state.spinner.wrapping_add(1);
+    let busy = state.refreshing
+        || state
+            .pages
+            .iter()
+            .any(|p| p.article_loading || p.item_loading);
+    if busy || minute_changed {
+        state.dirty = true;
+    }
+    match state.next_refresh {
+        Some(due) if now >= due && !state.refreshing => start_refresh(state, None),
+        _ => vec![],
+    }
+}
+
+fn start_refresh(state: &mut State, feed: Option<crate::model::FeedId>) -> Vec<Effect> {
+    if state.refreshing {
+        state.status.notice = Some("a refresh is already running".into());
+        return vec![];
+    }
+    state.refreshing = true;
+    state.next_refresh = None;
+    vec![Effect::Refresh { feed }]
+}
+
+fn schedule_refresh(state: &mut State) {
+    state.next_refresh = match state.settings.refresh_minutes {
+        0 => None,
+        m => {
+            Some(state.now + chrono::Duration::minutes(i64::try_from(m).unwrap_or(i64::MAX / 120)))
+        }
+    };
+}
+
+#[cfg(test)]
+#[path = "update_tests.rs"]
+mod tests;

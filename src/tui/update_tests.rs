@@ -1,0 +1,650 @@
+//! `update` unit tests: state + action → state + effects.
+
+use super::*;
+use crate::article::{Article, Source};
+use crate::model::{ItemId, RelatedLink};
+use crate::tui::fixtures::{self, rows};
+use crate::tui::state::PageLines;
+
+/// A state after start-up whose first window (`total` items) has arrived.
+fn loaded(size: (u16, u16), total: usize) -> State {
+    let mut state = fixtures::empty_state(size);
+    let effects = init(&mut state);
+    let Some(Effect::LoadList { generation, .. }) = effects
+        .iter()
+        .find(|e| matches!(e, Effect::LoadList { .. }))
+    else {
+        panic!("no list load in {effects:?}")
+    };
+    let generation = *generation;
+    update(
+        &mut state,
+        Action::FeedsLoaded {
+            feeds: fixtures::feeds(),
+            unread_total: 55,
+        },
+    );
+    update(
+        &mut state,
+        Action::ListLoaded {
+            generation,
+            total,
+            offset: 0,
+            rows: rows(0, total.min(WINDOW)),
+            selected: Some(0),
+        },
+    );
+    state
+}
+
+fn list_load(effects: &[Effect]) -> Option<(u64, Anchor, usize)> {
+    effects.iter().find_map(|e| match e {
+        Effect::LoadList {
+            generation,
+            anchor,
+            around,
+            ..
+        } => Some((*generation, anchor.clone(), *around)),
+        _ => None,
+    })
+}
+
+#[test]
+fn start_up_loads_feeds_and_the_newest_items_and_selects_the_newest() {
+    let mut state = fixtures::empty_state((80, 24));
+    let effects = init(&mut state);
+    assert!(effects.contains(&Effect::LoadFeeds));
+    let (_, anchor, around) = list_load(&effects).unwrap();
+    assert_eq!((anchor, around), (Anchor::Position(0), 0));
+    let state = loaded((80, 24), 10);
+    assert_eq!(state.list.selected, 0);
+    assert_eq!(state.list.selected_row().unwrap().id, fixtures::row(0).id);
+}
+
+#[test]
+fn refresh_on_start_is_asked_for_when_configured() {
+    let mut state = fixtures::empty_state((80, 24));
+    state.settings.refresh_on_start = true;
+    assert!(init(&mut state).contains(&Effect::Refresh { feed: None }));
+    assert!(state.refreshing);
+}
+
+#[test]
+fn moving_clamps_to_the_list() {
+    let mut state = loaded((80, 24), 3);
+    update(&mut state, Action::MoveUp);
+    assert_eq!(state.list.selected, 0);
+    for _ in 0..5 {
+        update(&mut state, Action::MoveDown);
+    }
+    assert_eq!(state.list.selected, 2);
+    update(&mut state, Action::Top);
+    assert_eq!(state.list.selected, 0);
+}
+
+#[test]
+fn the_window_is_paged_in_near_its_edge_and_stale_answers_are_dropped() {
+    let mut state = loaded((80, 24), 100_000);
+    assert_eq!(state.list.rows.len(), WINDOW);
+    // Moving inside the window asks nothing.
+    assert!(update(&mut state, Action::MoveDown).is_empty());
+    // Jumping to the bottom needs the last window.
+    let effects = update(&mut state, Action::Bottom);
+    assert_eq!(state.list.selected, 99_999);
+    let (generation, anchor, around) = list_load(&effects).expect("a window load");
+    assert_eq!(anchor, Anchor::None);
+    assert!(around > 99_000);
+    // An older answer (the first generation) must not replace the newer request's rows.
+    update(
+        &mut state,
+        Action::ListLoaded {
+            generation: generation - 1,
+            total: 100_000,
+            offset: 0,
+            rows: rows(0, 10),
+            selected: None,
+        },
+    );
+    assert_eq!(state.list.rows.len(), WINDOW);
+    let offset = around - WINDOW / 2;
+    update(
+        &mut state,
+        Action::ListLoaded {
+            generation,
+            total: 100_000,
+            offset,
+            rows: rows(offset, 100_000 - offset),
+            selected: None,
+        },
+    );
+    assert_eq!(
+        state.list.selected_row().unwrap().id,
+        fixtures::row(99_999).id
+    );
+    // Holding the key while a window is on its way does not ask twice.
+    let mut state = loaded((80, 24), 100_000);
+    let mut asked = 0;
+    for _ in 0..250 {
+        asked += update(&mut state, Action::MoveDown)
+            .iter()
+            .filter(|e| matches!(e, Effect::LoadList { .. }))
+            .count();
+    }
+    assert_eq!(asked, 1);
+}
+
+#[test]
+fn new_items_above_keep_the_selection_on_the_same_item() {
+    let mut state = loaded((80, 24), 50);
+    update(&mut state, Action::MoveDown);
+    update(&mut state, Action::MoveDown);
+    let selected = state.list.selected_row().unwrap().id;
+    update(&mut state, Action::RefreshAll);
+    let effects = update(
+        &mut state,
+        Action::RefreshFinished {
+            new_items: 5,
+            failed: 0,
+        },
+    );
+    let (generation, anchor, _) = list_load(&effects).unwrap();
+    assert_eq!(anchor, Anchor::Item(selected));
+    assert!(effects.contains(&Effect::LoadFeeds));
+    // Five new items on top: the worker found the item at position 7.
+    let mut new_rows = rows(0, 55);
+    new_rows.rotate_right(5);
+    update(
+        &mut state,
+        Action::ListLoaded {
+            generation,
+            total: 55,
+            offset: 0,
+            rows: new_rows,
+            selected: Some(7),
+        },
+    );
+    assert_eq!(state.list.selected_row().unwrap().id, selected);
+    assert!(!state.refreshing);
+}
+
+#[test]
+fn opening_shows_the_item_at_once_and_marks_it_read_through_the_worker() {
+    let mut state = loaded((140, 40), 10);
+    let row = state.list.selected_row().unwrap().clone();
+    assert!(!row.read);
+    let effects = update(&mut state, Action::Open);
+    let page = state.page().unwrap().clone();
+    assert_eq!(page.title, row.title);
+    assert!(effects.contains(&Effect::LoadItem {
+        page: page.id,
+        id: row.id
+    }));
+    assert!(effects.contains(&Effect::SetRead {
+        ids: vec![row.id],
+        read: true
+    }));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::RenderPage { .. }))
+    );
+    // Not shown read until the store confirms.
+    assert!(!state.list.selected_row().unwrap().read);
+    update(
+        &mut state,
+        Action::ReadSaved {
+            ids: vec![row.id],
+            read: true,
+        },
+    );
+    assert!(state.list.selected_row().unwrap().read);
+}
+
+#[test]
+fn mark_read_on_open_can_be_turned_off() {
+    let mut state = loaded((140, 40), 10);
+    state.settings.mark_read_on_open = false;
+    let effects = update(&mut state, Action::Open);
+    assert!(!effects.iter().any(|e| matches!(e, Effect::SetRead { .. })));
+}
+
+fn item_for(row: &crate::model::ItemSummary) -> crate::model::Item {
+    crate::model::Item {
+        summary: row.clone(),
+        author: Some("Ann".into()),
+        summary_html: None,
+        content_html: Some("<p>feed text</p>".into()),
+        enclosures: vec![],
+    }
+}
+
+fn article(url: &str) -> Article {
+    Article {
+        title: Some("Extracted title".into()),
+        byline: None,
+        published: None,
+        lang: None,
+        url: url.into(),
+        lead_image: None,
+        content_html: "<p>the whole article</p>".into(),
+        related: vec![RelatedLink {
+            label: "À lire".into(),
+            title: "Next".into(),
+            url: "https://example.org/next".into(),
+        }],
+        source: Source::Extracted,
+    }
+}
+
+fn rendered(lines: usize) -> PageLines {
+    PageLines {
+        lines: (0..lines)
+            .map(|i| crate::tui::state::PageLine {
+                kind: crate::tui::state::LineKind::Body,
+                spans: vec![crate::article::render::StyledSpan {
+                    text: format!("line {i}"),
+                    style: Default::default(),
+                }],
+            })
+            .collect(),
+        links: vec![crate::model::Link {
+            n: 1,
+            text: "a link".into(),
+            url: "https://example.org/l".into(),
+        }],
+    }
+}
+
+#[test]
+fn the_extracted_article_replaces_the_feed_text_keeping_the_scroll() {
+    let mut state = loaded((140, 40), 10);
+    let row = state.list.selected_row().unwrap().clone();
+    update(&mut state, Action::Open);
+    let page = state.page().unwrap().id;
+    let effects = update(
+        &mut state,
+        Action::ItemLoaded {
+            page,
+            item: Box::new(item_for(&row)),
+        },
+    );
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::LoadArticle { url, .. } if Some(url) == row.url.as_ref()))
+    );
+    let Some(Effect::RenderPage { width, doc, .. }) = effects
+        .iter()
+        .find(|e| matches!(e, Effect::RenderPage { .. }))
+    else {
+        panic!()
+    };
+    assert_eq!(doc.html, "<p>feed text</p>");
+    assert!(doc.meta.contains("Ann"));
+    let width = *width;
+    update(
+        &mut state,
+        Action::PageRendered {
+            page,
+            width,
+            lines: rendered(200),
+        },
+    );
+    update(&mut state, Action::PageDown);
+    let scroll = state.page().unwrap().scroll;
+    assert!(scroll > 0);
+    assert!(state.page().unwrap().article_loading);
+    let effects = update(
+        &mut state,
+        Action::ArticleReady {
+            page,
+            article: Box::new(article("https://example.org/a")),
+            note: None,
+        },
+    );
+    let Some(Effect::RenderPage { doc, width, .. }) = effects.first() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(doc.html, "<p>the whole article</p>");
+    assert_eq!(doc.title, "Extracted title");
+    let width = *width;
+    update(
+        &mut state,
+        Action::PageRendered {
+            page,
+            width,
+            lines: rendered(300),
+        },
+    );
+    let page_now = state.page().unwrap();
+    assert!(!page_now.article_loading && page_now.extracted);
+    assert_eq!(page_now.scroll, scroll);
+}
+
+#[test]
+fn answers_for_a_closed_page_are_ignored() {
+    let mut state = loaded((140, 40), 10);
+    update(&mut state, Action::Open);
+    let page = state.page().unwrap().id;
+    update(&mut state, Action::Quit);
+    assert!(state.pages.is_empty());
+    assert!(
+        update(
+            &mut state,
+            Action::ArticleReady {
+                page,
+                article: Box::new(article("https://x.org/")),
+                note: None,
+            }
+        )
+        .is_empty()
+    );
+    assert!(!state.quit);
+    update(&mut state, Action::Quit);
+    assert!(state.quit);
+}
+
+#[test]
+fn a_resize_rewraps_keeping_the_position() {
+    let mut state = loaded((140, 40), 10);
+    update(&mut state, Action::Open);
+    let page = state.page().unwrap().id;
+    let width = state.page().unwrap().requested_width;
+    update(
+        &mut state,
+        Action::PageRendered {
+            page,
+            width,
+            lines: rendered(100),
+        },
+    );
+    for _ in 0..50 {
+        update(&mut state, Action::ScrollDown);
+    }
+    assert_eq!(state.page().unwrap().scroll, 50);
+    let effects = update(
+        &mut state,
+        Action::Resize {
+            width: 100,
+            height: 40,
+        },
+    );
+    let Some(Effect::RenderPage { width, .. }) = effects
+        .iter()
+        .find(|e| matches!(e, Effect::RenderPage { .. }))
+    else {
+        panic!("{effects:?}")
+    };
+    update(
+        &mut state,
+        Action::PageRendered {
+            page,
+            width: *width,
+            lines: rendered(200),
+        },
+    );
+    assert_eq!(state.page().unwrap().scroll, 100);
+}
+
+#[test]
+fn related_links_are_followed_inside_the_reader_and_backspace_returns() {
+    let mut state = loaded((140, 40), 10);
+    update(&mut state, Action::Open);
+    let page = state.page().unwrap().id;
+    update(
+        &mut state,
+        Action::ArticleReady {
+            page,
+            article: Box::new(article("https://example.org/a")),
+            note: None,
+        },
+    );
+    let effects = update(&mut state, Action::FollowRelated(1));
+    assert_eq!(state.pages.len(), 2);
+    let next = state.page().unwrap().id;
+    assert!(effects.contains(&Effect::LoadArticle {
+        page: next,
+        url: "https://example.org/next".into(),
+        fallback: None
+    }));
+    update(&mut state, Action::FollowRelated(7));
+    assert_eq!(state.pages.len(), 2);
+    assert_eq!(state.status.notice.as_deref(), Some("no related link 7"));
+    update(&mut state, Action::Back);
+    assert_eq!(state.page().unwrap().id, page);
+}
+
+#[test]
+fn the_link_list_follows_the_chosen_link() {
+    let mut state = loaded((140, 40), 10);
+    update(&mut state, Action::Open);
+    let page = state.page().unwrap().id;
+    let width = state.page().unwrap().requested_width;
+    update(
+        &mut state,
+        Action::PageRendered {
+            page,
+            width,
+            lines: rendered(10),
+        },
+    );
+    update(&mut state, Action::ListLinks);
+    assert_eq!(state.mode, Mode::Links);
+    let effects = update(&mut state, Action::Open);
+    assert_eq!(state.mode, Mode::Normal);
+    assert!(
+        effects.iter().any(
+            |e| matches!(e, Effect::LoadArticle { url, .. } if url == "https://example.org/l")
+        )
+    );
+}
+
+#[test]
+fn only_web_urls_are_opened() {
+    assert!(is_web_url("https://example.org/a"));
+    assert!(is_web_url("http://127.0.0.1:8080/"));
+    assert!(!is_web_url("javascript:alert(1)"));
+    assert!(!is_web_url("data:text/html,hi"));
+    assert!(!is_web_url("file:///etc/passwd"));
+    let mut state = loaded((80, 24), 3);
+    state.list.rows[0].url = Some("javascript:alert(1)".into());
+    assert!(update(&mut state, Action::OpenInBrowser).is_empty());
+    assert!(
+        state
+            .status
+            .last_error
+            .as_deref()
+            .unwrap()
+            .contains("non-web")
+    );
+    state.list.rows[0].url = Some("https://example.org/x".into());
+    assert_eq!(
+        update(&mut state, Action::OpenInBrowser),
+        vec![Effect::OpenUrl("https://example.org/x".into())]
+    );
+    assert_eq!(
+        update(&mut state, Action::CopyUrl),
+        vec![Effect::CopyToClipboard("https://example.org/x".into())]
+    );
+}
+
+#[test]
+fn toggles_go_through_the_worker() {
+    let mut state = loaded((80, 24), 3);
+    let id = state.list.selected_row().unwrap().id;
+    assert_eq!(
+        update(&mut state, Action::ToggleRead),
+        vec![Effect::SetRead {
+            ids: vec![id],
+            read: true
+        }]
+    );
+    assert_eq!(
+        update(&mut state, Action::ToggleStar),
+        vec![Effect::SetStarred {
+            ids: vec![id],
+            starred: true
+        }]
+    );
+    update(
+        &mut state,
+        Action::StarSaved {
+            ids: vec![id],
+            starred: true,
+        },
+    );
+    assert!(state.list.selected_row().unwrap().starred);
+}
+
+#[test]
+fn mark_all_read_can_be_undone() {
+    let mut state = loaded((80, 24), 3);
+    assert_eq!(update(&mut state, Action::Undo), vec![]);
+    assert_eq!(
+        update(&mut state, Action::MarkAllRead),
+        vec![Effect::MarkAllRead {
+            query: state.list.query.clone()
+        }]
+    );
+    let ids = vec![ItemId(1), ItemId(2)];
+    let effects = update(&mut state, Action::AllMarkedRead { ids: ids.clone() });
+    assert!(list_load(&effects).is_some());
+    assert_eq!(
+        update(&mut state, Action::Undo),
+        vec![Effect::UndoMarkAllRead { ids: ids.clone() }]
+    );
+    update(&mut state, Action::UndoSaved { ids });
+    assert_eq!(state.undo, None);
+}
+
+#[test]
+fn search_filters_live_and_escape_clears() {
+    let mut state = loaded((80, 24), 30);
+    update(&mut state, Action::Search);
+    assert_eq!(state.mode, Mode::Search);
+    update(&mut state, Action::SearchInput('t'));
+    let effects = update(&mut state, Action::SearchInput('é'));
+    assert_eq!(state.list.query.search.as_deref(), Some("té"));
+    assert_eq!(list_load(&effects).unwrap().1, Anchor::Position(0));
+    update(&mut state, Action::SearchSubmit);
+    assert_eq!(state.mode, Mode::Normal);
+    let effects = update(&mut state, Action::Clear);
+    assert_eq!(state.list.query.search, None);
+    assert!(list_load(&effects).is_some());
+}
+
+#[test]
+fn next_unread_jumps_and_opens_when_reading() {
+    let mut state = loaded((80, 24), 30);
+    let effects = update(&mut state, Action::NextUnread);
+    let Some(Effect::FindUnread {
+        generation,
+        forward: true,
+        ..
+    }) = effects.first()
+    else {
+        panic!()
+    };
+    let generation = *generation;
+    update(
+        &mut state,
+        Action::UnreadFound {
+            generation,
+            found: Some((5, fixtures::row(5).id)),
+            switched_to_all: false,
+        },
+    );
+    assert_eq!(state.list.selected, 5);
+    // While reading, the unread item found is opened.
+    update(&mut state, Action::Open);
+    let effects = update(&mut state, Action::NextUnread);
+    let Some(Effect::FindUnread { generation, .. }) = effects.first() else {
+        panic!()
+    };
+    let effects = update(
+        &mut state,
+        Action::UnreadFound {
+            generation: *generation,
+            found: Some((6, fixtures::row(6).id)),
+            switched_to_all: false,
+        },
+    );
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::LoadItem { id, .. } if *id == fixtures::row(6).id))
+    );
+}
+
+#[test]
+fn feeds_sidebar_selects_the_list() {
+    let mut state = loaded((80, 24), 30);
+    update(&mut state, Action::ToggleFeeds);
+    assert_eq!(state.focus, Focus::Feeds);
+    for _ in 0..3 {
+        update(&mut state, Action::MoveDown);
+    }
+    let effects = update(&mut state, Action::Open);
+    assert_eq!(
+        state.list.query.source,
+        ListSource::Feed(crate::model::FeedId(1))
+    );
+    assert_eq!(list_load(&effects).unwrap().1, Anchor::Position(0));
+    assert_eq!(state.focus, Focus::Headlines);
+}
+
+#[test]
+fn refresh_progress_and_errors_reach_the_status_line_sanitised() {
+    let mut state = loaded((80, 24), 3);
+    update(&mut state, Action::RefreshAll);
+    assert!(
+        update(&mut state, Action::RefreshAll).is_empty(),
+        "no second refresh while one runs"
+    );
+    update(&mut state, Action::RefreshStarted { total: 40 });
+    update(
+        &mut state,
+        Action::RefreshProgress {
+            feed_title: "A".into(),
+            error: None,
+        },
+    );
+    update(
+        &mut state,
+        Action::RefreshProgress {
+            feed_title: "B".into(),
+            error: Some("bad\x1b[31m thing".into()),
+        },
+    );
+    assert_eq!(state.status.refresh, Some((2, 40)));
+    let error = state.status.last_error.clone().unwrap();
+    assert!(!error.contains('\x1b'), "{error:?}");
+}
+
+#[test]
+fn the_timer_refreshes_every_refresh_minutes() {
+    let mut state = loaded((80, 24), 3);
+    let due = state.next_refresh.unwrap();
+    assert!(update(&mut state, Action::Tick(due - chrono::Duration::seconds(1))).is_empty());
+    assert_eq!(
+        update(&mut state, Action::Tick(due)),
+        vec![Effect::Refresh { feed: None }]
+    );
+}
+
+#[test]
+fn clicks_select_rows_and_the_wheel_scrolls() {
+    let mut state = loaded((80, 24), 30);
+    // Row 0 is the border; row 4 is the fourth headline.
+    update(&mut state, Action::Click { column: 10, row: 4 });
+    assert_eq!(state.list.selected, 3);
+    update(
+        &mut state,
+        Action::Wheel {
+            column: 10,
+            row: 4,
+            down: true,
+        },
+    );
+    assert_eq!(state.list.selected, 6);
+}

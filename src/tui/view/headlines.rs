@@ -1,0 +1,132 @@
+//! The headline list: marks, feed name (in mixed lists), title, relative age. Only the
+//! visible rows are drawn, from the window the worker paged in.
+
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+use crate::text::{display_width, sanitize_line, truncate_to_width};
+use crate::tui::state::{Focus, ListSource, State};
+use crate::tui::view::theme;
+
+/// "now", "5m", "3h", "2d", "4mo", "2y".
+pub fn relative_age(now: DateTime<Utc>, then: DateTime<Utc>) -> String {
+    let secs = (now - then).num_seconds().max(0);
+    match secs {
+        s if s < 60 => "now".into(),
+        s if s < 3600 => format!("{}m", s / 60),
+        s if s < 86_400 => format!("{}h", s / 3600),
+        s if s < 86_400 * 60 => format!("{}d", s / 86_400),
+        s if s < 86_400 * 365 => format!("{}mo", s / (86_400 * 30)),
+        s => format!("{}y", s / (86_400 * 365)),
+    }
+}
+
+/// The pane's title: which list, the search, the count.
+pub fn title(state: &State) -> String {
+    let source = match state.list.query.source {
+        ListSource::All => "All".to_string(),
+        ListSource::Unread => "Unread".to_string(),
+        ListSource::Starred => "Starred".to_string(),
+        ListSource::Feed(id) => state.feed_title(id).unwrap_or("feed").to_string(),
+    };
+    let mut title = format!(" {} ({})", sanitize_line(&source), state.list.total);
+    if let Some(search) = &state.list.query.search {
+        title.push_str(&format!(" /{}", sanitize_line(search)));
+    }
+    title.push(' ');
+    title
+}
+
+fn pad_to(s: &str, width: usize) -> String {
+    let s = truncate_to_width(s, width);
+    let w = display_width(&s);
+    format!("{s}{}", " ".repeat(width.saturating_sub(w)))
+}
+
+pub fn render(frame: &mut Frame, area: Rect, state: &State) {
+    let focused = state.focus == Focus::Headlines;
+    let block = Block::bordered()
+        .title(truncate_to_width(
+            &title(state),
+            usize::from(area.width.saturating_sub(2)),
+        ))
+        .border_style(theme::border(focused));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let width = usize::from(inner.width);
+    let list = &state.list;
+    if list.loaded && list.total == 0 {
+        let text = if list.query.search.is_some() {
+            "no match"
+        } else {
+            "no items (R refreshes)"
+        };
+        frame.render_widget(Paragraph::new(Line::styled(text, theme::dim())), inner);
+        return;
+    }
+    let show_feed = !matches!(list.query.source, ListSource::Feed(_));
+    let feed_width = if show_feed {
+        (width / 5).clamp(6, 18)
+    } else {
+        0
+    };
+    let mut lines = Vec::with_capacity(usize::from(inner.height));
+    for position in list.top..(list.top + usize::from(inner.height)).min(list.total) {
+        let selected = position == list.selected;
+        let Some(row) = list.row(position) else {
+            lines.push(Line::styled("…", theme::dim()));
+            continue;
+        };
+        let age = relative_age(state.now, row.published);
+        let mark = if row.read { " " } else { "●" };
+        let star = if row.starred { "★" } else { " " };
+        let fixed = 2 + 1 + if show_feed { feed_width + 1 } else { 0 } + 1 + 4;
+        let title_width = width.saturating_sub(fixed);
+        let mut spans = vec![
+            Span::raw(mark),
+            Span::styled(star, theme::star()),
+            Span::raw(" "),
+        ];
+        if show_feed {
+            spans.push(Span::styled(
+                pad_to(&row.feed_title, feed_width),
+                theme::dim(),
+            ));
+            spans.push(Span::raw(" "));
+        }
+        let title_style = if row.read {
+            ratatui::style::Style::new()
+        } else {
+            theme::unread()
+        };
+        spans.push(Span::styled(pad_to(&row.title, title_width), title_style));
+        spans.push(Span::styled(format!(" {age:>4}"), theme::dim()));
+        let mut line = Line::from(spans);
+        if selected {
+            line = line.style(theme::selected());
+        }
+        lines.push(line);
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn ages_read_like_a_person_says_them() {
+        let now = Utc.with_ymd_and_hms(2026, 3, 10, 12, 0, 0).unwrap();
+        assert_eq!(relative_age(now, now), "now");
+        assert_eq!(relative_age(now, now - chrono::Duration::minutes(5)), "5m");
+        assert_eq!(relative_age(now, now - chrono::Duration::hours(3)), "3h");
+        assert_eq!(relative_age(now, now - chrono::Duration::days(2)), "2d");
+        assert_eq!(relative_age(now, now - chrono::Duration::days(400)), "1y");
+        // An item dated in the future (clock skew) is "now", not negative.
+        assert_eq!(relative_age(now, now + chrono::Duration::hours(1)), "now");
+    }
+}

@@ -1,0 +1,118 @@
+//! The reading pane: the page's laid-out lines (done by the worker once per width), sliced
+//! to the viewport, and the overlay listing every link of the article.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
+
+use crate::text::{sanitize_line, truncate_to_width};
+use crate::tui::state::{Focus, State};
+use crate::tui::view::{status, theme};
+
+pub fn render(frame: &mut Frame, area: Rect, state: &State) {
+    let mut block = Block::bordered().border_style(theme::border(state.focus == Focus::Reader));
+    let Some(page) = state.page() else {
+        let block = block.title(" Reader ");
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let hint = Line::styled("Enter opens the selected headline", theme::dim());
+        frame.render_widget(Paragraph::new(hint), inner);
+        return;
+    };
+    let depth = if state.pages.len() > 1 {
+        format!(" [{}]", state.pages.len())
+    } else {
+        String::new()
+    };
+    let loading = if page.item_loading || page.article_loading {
+        format!(" {} loading article", status::spinner(state.spinner))
+    } else if page.extracted {
+        " article".to_string()
+    } else {
+        " feed text".to_string()
+    };
+    let inner_height = usize::from(area.height.saturating_sub(2));
+    let total = page.lines.as_ref().map(|l| l.lines.len()).unwrap_or(0);
+    let position = if total > inner_height {
+        format!(
+            " {}% ",
+            (page.scroll + inner_height).min(total) * 100 / total.max(1)
+        )
+    } else {
+        " ".to_string()
+    };
+    block = block.title(format!("{depth}{loading}{position}"));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let width = usize::from(inner.width);
+    let lines: Vec<Line> = match &page.lines {
+        Some(laid_out) => laid_out
+            .lines
+            .iter()
+            .skip(page.scroll)
+            .take(usize::from(inner.height))
+            .map(|line| {
+                let base = theme::line_kind(line.kind);
+                Line::from(
+                    line.spans
+                        .iter()
+                        .map(|s| Span::styled(s.text.as_str(), base.patch(theme::span(s.style))))
+                        .collect::<Vec<_>>(),
+                )
+            })
+            .collect(),
+        // Not laid out yet (a moment after opening): the title alone, cut to the width.
+        None => vec![Line::styled(
+            truncate_to_width(&sanitize_line(&page.title), width),
+            theme::line_kind(crate::tui::state::LineKind::Title),
+        )],
+    };
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The `l` overlay: every link of the article, numbered, with a cursor.
+pub fn render_link_list(frame: &mut Frame, screen: Rect, state: &State) {
+    let Some(page) = state.page() else { return };
+    let Some(laid_out) = &page.lines else { return };
+    let width = screen.width.saturating_sub(4).max(10).min(screen.width);
+    let height = (laid_out.links.len() as u16 + 2)
+        .min(screen.height.saturating_sub(2))
+        .max(3);
+    let area = Rect {
+        x: screen.x + (screen.width - width) / 2,
+        y: screen.y + (screen.height.saturating_sub(height)) / 2,
+        width,
+        height,
+    };
+    frame.render_widget(Clear, area);
+    let block = Block::bordered()
+        .title(" Links (Enter follows, o opens, Esc closes) ")
+        .border_style(theme::border(true));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let rows = usize::from(inner.height);
+    let top = page.link_cursor.saturating_sub(rows.saturating_sub(1));
+    let lines: Vec<Line> = laid_out
+        .links
+        .iter()
+        .enumerate()
+        .skip(top)
+        .take(rows)
+        .map(|(i, link)| {
+            let text = format!(
+                "[{}] {} — {}",
+                link.n,
+                sanitize_line(&link.text),
+                sanitize_line(&link.url)
+            );
+            let line = Line::from(truncate_to_width(&text, usize::from(inner.width)));
+            if i == page.link_cursor {
+                line.style(theme::selected())
+            } else {
+                line
+            }
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}

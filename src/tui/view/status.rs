@@ -1,0 +1,54 @@
+//! The status line: unread total, refresh progress, the last error or a passing notice,
+//! the search field while typing.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::text::{display_width, sanitize_line, truncate_to_width};
+use crate::tui::state::{Mode, State};
+use crate::tui::view::theme;
+
+const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+/// The spinner frame for a tick count.
+pub fn spinner(tick: usize) -> &'static str {
+    SPINNER[tick % SPINNER.len()]
+}
+
+pub fn render(frame: &mut Frame, area: Rect, state: &State) {
+    let width = usize::from(area.width);
+    if state.mode == Mode::Search {
+        let text = format!("/{}█", sanitize_line(&state.search_input));
+        let line = Line::from(truncate_to_width(&text, width)).style(theme::status_bar());
+        frame.render_widget(Paragraph::new(line), area);
+        return;
+    }
+    let mut left = format!(" {} unread", state.status.unread_total);
+    if let Some((done, total)) = state.status.refresh {
+        left.push_str(&format!(
+            " · {} refreshing {done}/{total}",
+            spinner(state.spinner)
+        ));
+    }
+    if let Some(notice) = &state.status.notice {
+        left.push_str(&format!(" · {}", sanitize_line(notice)));
+    }
+    let right = " ? help ";
+    let mut spans = vec![Span::raw(left.clone())];
+    let mut used = display_width(&left);
+    if let Some(error) = &state.status.last_error {
+        let room = width.saturating_sub(used + display_width(right) + 3);
+        let text = format!(" · {}", truncate_to_width(&sanitize_line(error), room));
+        used += display_width(&text);
+        spans.push(Span::styled(text, theme::error()));
+    }
+    let gap = width.saturating_sub(used + display_width(right));
+    spans.push(Span::raw(" ".repeat(gap)));
+    spans.push(Span::raw(right));
+    frame.render_widget(
+        Paragraph::new(Line::from(spans).style(theme::status_bar())),
+        area,
+    );
+}

@@ -1,0 +1,524 @@
+//! Runs [`Effect`]s off the UI thread and reports back as [`Action`]s over a channel.
+//!
+//! Store queries and writes go to one dedicated thread that owns a [`Store`] (rusqlite is
+//! blocking); network work (refresh, article loading) runs on tokio; page layout runs on
+//! `spawn_blocking`. A newer request for the same thing supersedes an older one: list and
+//! unread lookups carry a generation and the store thread skips those already outdated;
+//! only the latest page layout runs.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use tokio::sync::{Semaphore, mpsc::UnboundedSender};
+
+use crate::article::{Article, Source};
+use crate::config::Config;
+use crate::fetch::Fetcher;
+use crate::model::{FeedId, Item, ItemId};
+use crate::refresh::{FeedRefreshResult, RefreshOptions, RefreshSummary, refresh_feeds};
+use crate::store::{ItemFilter, Store};
+use crate::tui::action::Action;
+use crate::tui::effect::{Anchor, Effect};
+use crate::tui::page::layout_page;
+use crate::tui::state::{ListQuery, ListSource};
+
+/// Where effects go. The real one is [`TokioWorker`]; tests use a fake.
+pub trait Worker {
+    /// Start the work; its outcome arrives later as an action.
+    fn submit(&mut self, effect: Effect);
+}
+
+/// The store filter for a list query.
+pub fn item_filter(query: &ListQuery) -> ItemFilter {
+    ItemFilter {
+        feed: match query.source {
+            ListSource::Feed(id) => Some(id),
+            _ => None,
+        },
+        unread_only: query.source == ListSource::Unread,
+        starred_only: query.source == ListSource::Starred,
+        search: query.search.clone(),
+    }
+}
+
+/// Work for the store thread.
+enum StoreJob {
+    Effect(Effect),
+}
+
+/// The real worker.
+pub struct TokioWorker {
+    actions: UnboundedSender<Action>,
+    store_jobs: std::sync::mpsc::Sender<StoreJob>,
+    latest_list: Arc<AtomicU64>,
+    latest_unread: Arc<AtomicU64>,
+    latest_layout: Arc<AtomicU64>,
+    layout_slots: Arc<Semaphore>,
+    db_path: PathBuf,
+    fetcher: Option<Fetcher>,
+    refresh_options: RefreshOptions,
+    browser: Option<String>,
+}
+
+impl TokioWorker {
+    /// Start the store thread. Must be called inside a tokio runtime.
+    pub fn start(
+        config: &Config,
+        db_path: PathBuf,
+        actions: UnboundedSender<Action>,
+    ) -> TokioWorker {
+        let (store_jobs, jobs) = std::sync::mpsc::channel();
+        let latest_list = Arc::new(AtomicU64::new(0));
+        let latest_unread = Arc::new(AtomicU64::new(0));
+        let thread = StoreThread {
+            db_path: db_path.clone(),
+            actions: actions.clone(),
+            latest_list: latest_list.clone(),
+            latest_unread: latest_unread.clone(),
+        };
+        let spawned = std::thread::Builder::new()
+            .name("kiosque-store".into())
+            .spawn(move || thread.run(jobs));
+        if let Err(e) = spawned {
+            let _ = actions.send(Action::Failed {
+                doing: "starting the store thread".into(),
+                error: e.to_string(),
+            });
+        }
+        let fetcher = match Fetcher::new(config) {
+            Ok(f) => Some(f),
+            Err(e) => {
+                let _ = actions.send(Action::Failed {
+                    doing: "setting up the network".into(),
+                    error: e.to_string(),
+                });
+                None
+            }
+        };
+        TokioWorker {
+            actions,
+            store_jobs,
+            latest_list,
+            latest_unread,
+            latest_layout: Arc::new(AtomicU64::new(0)),
+            // Layout is CPU work: at most two at once, so a burst of resizes cannot pile up.
+            layout_slots: Arc::new(Semaphore::new(2)),
+            db_path,
+            fetcher,
+            refresh_options: RefreshOptions::from_config(config),
+            browser: config.browser.clone(),
+        }
+    }
+
+    fn to_store(&self, effect: Effect) {
+        if self.store_jobs.send(StoreJob::Effect(effect)).is_err() {
+            let _ = self.actions.send(Action::Failed {
+                doing: "talking to the database".into(),
+                error: "the store thread stopped".into(),
+            });
+        }
+    }
+}
+
+impl Worker for TokioWorker {
+    fn submit(&mut self, effect: Effect) {
+        match effect {
+            Effect::LoadList { generation, .. } => {
+                self.latest_list.fetch_max(generation, Ordering::SeqCst);
+                self.to_store(effect);
+            }
+            Effect::FindUnread { generation, .. } => {
+                self.latest_unread.fetch_max(generation, Ordering::SeqCst);
+                self.to_store(effect);
+            }
+            Effect::LoadFeeds
+            | Effect::LoadItem { .. }
+            | Effect::SetRead { .. }
+            | Effect::SetStarred { .. }
+            | Effect::MarkAllRead { .. }
+            | Effect::UndoMarkAllRead { .. } => self.to_store(effect),
+            Effect::RenderPage { page, width, doc } => {
+                let sequence = self.latest_layout.fetch_add(1, Ordering::SeqCst) + 1;
+                let latest = self.latest_layout.clone();
+                let slots = self.layout_slots.clone();
+                let actions = self.actions.clone();
+                tokio::spawn(async move {
+                    let Ok(_permit) = slots.acquire_owned().await else {
+                        return;
+                    };
+                    if latest.load(Ordering::SeqCst) != sequence {
+                        return; // a newer layout was asked for meanwhile
+                    }
+                    let laid_out =
+                        tokio::task::spawn_blocking(move || layout_page(&doc, width)).await;
+                    match laid_out {
+                        Ok(lines) => {
+                            let _ = actions.send(Action::PageRendered { page, width, lines });
+                        }
+                        Err(e) => {
+                            let _ = actions.send(Action::Failed {
+                                doing: "laying out the article".into(),
+                                error: e.to_string(),
+                            });
+                        }
+                    }
+                });
+            }
+            Effect::LoadArticle {
+                page,
+                url,
+                fallback,
+            } => {
+                let actions = self.actions.clone();
+                let db_path = self.db_path.clone();
+                let fetcher = self.fetcher.clone();
+                tokio::spawn(async move {
+                    let (article, note) =
+                        load_article(&db_path, fetcher.as_ref(), &url, fallback.as_deref()).await;
+                    let _ = actions.send(Action::ArticleReady {
+                        page,
+                        article: Box::new(article),
+                        note,
+                    });
+                });
+            }
+            Effect::Refresh { feed } => self.refresh(feed),
+            Effect::OpenUrl(url) => {
+                if let Err(error) = open_in_browser(&url, self.browser.as_deref()) {
+                    let _ = self.actions.send(Action::Failed {
+                        doing: "opening the browser".into(),
+                        error,
+                    });
+                }
+            }
+            // The loop owns the terminal and writes OSC 52 itself.
+            Effect::CopyToClipboard(_) => {}
+        }
+    }
+}
+
+impl TokioWorker {
+    fn refresh(&self, only: Option<FeedId>) {
+        let actions = self.actions.clone();
+        let db_path = self.db_path.clone();
+        let Some(fetcher) = self.fetcher.clone() else {
+            let _ = actions.send(Action::Failed {
+                doing: "refresh".into(),
+                error: "no network client".into(),
+            });
+            return;
+        };
+        let options = self.refresh_options.clone();
+        tokio::spawn(async move {
+            let path = db_path.clone();
+            let feeds =
+                tokio::task::spawn_blocking(move || Store::open(&path).and_then(|s| s.feeds()))
+                    .await;
+            let feeds = match feeds {
+                Ok(Ok(feeds)) => feeds,
+                Ok(Err(e)) => {
+                    let _ = actions.send(Action::Failed {
+                        doing: "refresh".into(),
+                        error: e.to_string(),
+                    });
+                    return;
+                }
+                Err(e) => {
+                    let _ = actions.send(Action::Failed {
+                        doing: "refresh".into(),
+                        error: e.to_string(),
+                    });
+                    return;
+                }
+            };
+            let feeds: Vec<_> = feeds
+                .into_iter()
+                .filter(|f| only.is_none_or(|id| f.id == id))
+                .collect();
+            let titles: std::collections::HashMap<FeedId, String> =
+                feeds.iter().map(|f| (f.id, f.title.clone())).collect();
+            let _ = actions.send(Action::RefreshStarted { total: feeds.len() });
+            let (progress_tx, mut progress_rx) = tokio::sync::mpsc::unbounded_channel();
+            let forward = {
+                let actions = actions.clone();
+                tokio::spawn(async move {
+                    while let Some(outcome) = progress_rx.recv().await {
+                        let outcome: crate::refresh::RefreshOutcome = outcome;
+                        let error = match &outcome.result {
+                            FeedRefreshResult::Failed { error } => Some(error.clone()),
+                            _ => None,
+                        };
+                        let feed_title = titles
+                            .get(&outcome.feed_id)
+                            .cloned()
+                            .unwrap_or(outcome.url.clone());
+                        let _ = actions.send(Action::RefreshProgress { feed_title, error });
+                    }
+                })
+            };
+            let result =
+                refresh_feeds(&db_path, &fetcher, feeds, &options, Some(progress_tx)).await;
+            let _ = forward.await;
+            match result {
+                Ok(outcomes) => {
+                    let summary = RefreshSummary::of(&outcomes);
+                    let _ = actions.send(Action::RefreshFinished {
+                        new_items: summary.new_items,
+                        failed: summary.failed,
+                    });
+                }
+                Err(e) => {
+                    let _ = actions.send(Action::Failed {
+                        doing: "refresh".into(),
+                        error: e.to_string(),
+                    });
+                }
+            }
+        });
+    }
+}
+
+/// The article for the reader (cache, else fetch and extract, else the feed's content).
+async fn load_article(
+    db_path: &std::path::Path,
+    fetcher: Option<&Fetcher>,
+    url: &str,
+    fallback: Option<&Item>,
+) -> (Article, Option<String>) {
+    match fetcher {
+        Some(fetcher) => {
+            let loaded = crate::reading::load_article(db_path, fetcher, url, fallback).await;
+            (loaded.article, loaded.note)
+        }
+        None => (
+            feed_fallback(url, fallback),
+            Some("no network client".into()),
+        ),
+    }
+}
+
+/// Hand a web URL to the browser: `$BROWSER`, the config's `browser`, else `xdg-open`/`open`.
+/// Never through a shell; stdio closed; not waited for.
+pub fn open_in_browser(url: &str, configured: Option<&str>) -> Result<(), String> {
+    if !crate::tui::update::is_web_url(url) {
+        return Err(format!(
+            "not a web link: {}",
+            crate::text::sanitize_line(url)
+        ));
+    }
+    let program = std::env::var("BROWSER")
+        .ok()
+        .filter(|b| !b.trim().is_empty())
+        .or_else(|| configured.map(str::to_string))
+        .unwrap_or_else(|| {
+            if cfg!(target_os = "macos") {
+                "open".into()
+            } else {
+                "xdg-open".into()
+            }
+        });
+    // $BROWSER may hold arguments ("firefox --new-tab"): split on spaces, no shell.
+    let mut parts = program.split_whitespace();
+    let Some(binary) = parts.next() else {
+        return Err("no browser configured".into());
+    };
+    let mut command = std::process::Command::new(binary);
+    command.args(parts).arg(url);
+    command
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    match command.spawn() {
+        Ok(mut child) => {
+            // Reap it in the background so it never lingers as a zombie.
+            std::thread::spawn(move || child.wait());
+            Ok(())
+        }
+        Err(e) => Err(format!("{binary}: {e}")),
+    }
+}
+
+/// The thread that owns the store connection.
+struct StoreThread {
+    db_path: PathBuf,
+    actions: UnboundedSender<Action>,
+    latest_list: Arc<AtomicU64>,
+    latest_unread: Arc<AtomicU64>,
+}
+
+impl StoreThread {
+    fn run(self, jobs: std::sync::mpsc::Receiver<StoreJob>) {
+        let mut store = match Store::open(&self.db_path) {
+            Ok(store) => store,
+            Err(e) => {
+                self.fail("opening the database", e.to_string());
+                return;
+            }
+        };
+        while let Ok(StoreJob::Effect(effect)) = jobs.recv() {
+            if let Err(e) = self.handle(&mut store, effect) {
+                self.fail(e.0, e.1);
+            }
+        }
+    }
+
+    fn fail(&self, doing: &str, error: String) {
+        let _ = self.actions.send(Action::Failed {
+            doing: doing.into(),
+            error,
+        });
+    }
+
+    fn send(&self, action: Action) {
+        let _ = self.actions.send(action);
+    }
+
+    fn handle(&self, store: &mut Store, effect: Effect) -> Result<(), (&'static str, String)> {
+        let err = |doing: &'static str| move |e: crate::error::StoreError| (doing, e.to_string());
+        match effect {
+            Effect::LoadFeeds => {
+                let feeds = store.feeds().map_err(err("loading feeds"))?;
+                let unread_total = store.unread_total().map_err(err("counting unread"))?;
+                self.send(Action::FeedsLoaded {
+                    feeds,
+                    unread_total,
+                });
+            }
+            Effect::LoadList {
+                generation,
+                query,
+                anchor,
+                around,
+                limit,
+            } => {
+                if generation < self.latest_list.load(Ordering::SeqCst) {
+                    return Ok(()); // superseded before it ran
+                }
+                let filter = item_filter(&query);
+                let (total, offset, rows, selected) =
+                    load_window(store, &filter, &anchor, around, limit)
+                        .map_err(err("loading headlines"))?;
+                self.send(Action::ListLoaded {
+                    generation,
+                    total,
+                    offset,
+                    rows,
+                    selected,
+                });
+            }
+            Effect::FindUnread {
+                generation,
+                query,
+                from,
+                forward,
+            } => {
+                if generation < self.latest_unread.load(Ordering::SeqCst) {
+                    return Ok(());
+                }
+                let filter = item_filter(&query);
+                let mut found = store
+                    .next_unread(&filter, from, forward)
+                    .map_err(err("finding unread"))?;
+                let mut switched_to_all = false;
+                if found.is_none() && filter != ItemFilter::default() {
+                    // Nothing left here: go on across every feed.
+                    let all = ItemFilter::default();
+                    found = store
+                        .next_unread(&all, from, forward)
+                        .map_err(err("finding unread"))?;
+                    if found.is_none() {
+                        found = store
+                            .next_unread(&all, None, forward)
+                            .map_err(err("finding unread"))?;
+                    }
+                    switched_to_all = found.is_some();
+                }
+                let found = found.map(|(position, item)| (position, item.id));
+                self.send(Action::UnreadFound {
+                    generation,
+                    found,
+                    switched_to_all,
+                });
+            }
+            Effect::LoadItem { page, id } => {
+                let item = store.item(id).map_err(err("loading the item"))?;
+                self.send(Action::ItemLoaded {
+                    page,
+                    item: Box::new(item),
+                });
+            }
+            Effect::SetRead { ids, read } => {
+                store
+                    .set_read(&ids, read)
+                    .map_err(err("saving read marks"))?;
+                self.send(Action::ReadSaved { ids, read });
+            }
+            Effect::SetStarred { ids, starred } => {
+                store
+                    .set_starred(&ids, starred)
+                    .map_err(err("saving stars"))?;
+                self.send(Action::StarSaved { ids, starred });
+            }
+            Effect::MarkAllRead { query } => {
+                let ids = store
+                    .mark_all_read(&item_filter(&query))
+                    .map_err(err("marking all read"))?;
+                self.send(Action::AllMarkedRead { ids });
+            }
+            Effect::UndoMarkAllRead { ids } => {
+                store
+                    .set_read(&ids, false)
+                    .map_err(err("undoing mark all read"))?;
+                self.send(Action::UndoSaved { ids });
+            }
+            other => self.fail("the store thread", format!("unexpected job {other:?}")),
+        }
+        Ok(())
+    }
+}
+
+/// Count the list and load `limit` rows centred on the anchor's position.
+pub fn load_window(
+    store: &Store,
+    filter: &ItemFilter,
+    anchor: &Anchor,
+    around: usize,
+    limit: usize,
+) -> Result<(usize, usize, Vec<crate::model::ItemSummary>, Option<usize>), crate::error::StoreError>
+{
+    let total = store.count_items(filter)?;
+    let (position, selected) = match anchor {
+        Anchor::Item(id) => {
+            let found: Option<usize> = store.item_position(filter, ItemId(id.0))?;
+            let p = found.unwrap_or(around);
+            (p, Some(p))
+        }
+        Anchor::Position(p) => (*p, Some(*p)),
+        Anchor::None => (around, None),
+    };
+    let position = position.min(total.saturating_sub(1));
+    let selected = selected.map(|_| position);
+    let offset = position
+        .saturating_sub(limit / 2)
+        .min(total.saturating_sub(limit));
+    let rows = store.items(filter, offset, limit)?;
+    Ok((total, offset, rows, selected))
+}
+
+/// Build the fallback article from an item's feed content.
+pub fn feed_fallback(url: &str, item: Option<&Item>) -> Article {
+    Article {
+        title: item.map(|i| i.summary.title.clone()),
+        byline: item.and_then(|i| i.author.clone()),
+        published: item.map(|i| i.summary.published.to_rfc3339()),
+        lang: None,
+        url: url.to_string(),
+        lead_image: None,
+        content_html: item
+            .and_then(|i| i.content_html.clone().or_else(|| i.summary_html.clone()))
+            .unwrap_or_default(),
+        related: Vec::new(),
+        source: Source::Feed,
+    }
+}

@@ -1,0 +1,283 @@
+//! Snapshots of each TUI screen on a `TestBackend` with a fixed clock and fixture data:
+//! empty, headlines, reader, help, narrow, error in the status line, feeds sidebar.
+
+use insta::assert_snapshot;
+use kiosque::article::render::{SpanStyle, StyledSpan};
+use kiosque::model::{Link, RelatedLink};
+use kiosque::tui::action::Action;
+use kiosque::tui::effect::Effect;
+use kiosque::tui::fixtures::{self, rows};
+use kiosque::tui::page::wrap;
+use kiosque::tui::state::{LineKind, PageLine, PageLines, State};
+use kiosque::tui::update::{init, update};
+use kiosque::tui::view;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn draw(state: &State) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(state.size.0, state.size.1)).unwrap();
+    terminal.draw(|frame| view::render(frame, state)).unwrap();
+    terminal
+}
+
+fn loaded(size: (u16, u16), total: usize) -> State {
+    let mut state = fixtures::empty_state(size);
+    let effects = init(&mut state);
+    let generation = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::LoadList { generation, .. } => Some(*generation),
+            _ => None,
+        })
+        .unwrap();
+    update(
+        &mut state,
+        Action::FeedsLoaded {
+            feeds: fixtures::feeds(),
+            unread_total: 55,
+        },
+    );
+    update(
+        &mut state,
+        Action::ListLoaded {
+            generation,
+            total,
+            offset: 0,
+            rows: rows(0, total),
+            selected: Some(0),
+        },
+    );
+    state
+}
+
+fn text_line(kind: LineKind, text: &str) -> PageLine {
+    PageLine {
+        kind,
+        spans: vec![StyledSpan {
+            text: text.into(),
+            style: SpanStyle::default(),
+        }],
+    }
+}
+
+/// A laid-out article as the worker would deliver it.
+fn article_lines(width: u16) -> PageLines {
+    let mut lines = vec![
+        text_line(
+            LineKind::Title,
+            "Télévision : la réforme de l'audiovisuel public adoptée",
+        ),
+        text_line(
+            LineKind::Meta,
+            "Le Monde · Ann Dupont · 2026-03-10 11:53 · https://example.org/article/0",
+        ),
+        text_line(LineKind::Body, ""),
+    ];
+    let body = "Le Parlement a adopté mardi la réforme de l'audiovisuel public, après des mois de débats. \
+                Le texte crée une holding commune [1] pour France Télévisions et Radio France. 東京でも報道された。";
+    for line in wrap(body, usize::from(width)) {
+        lines.push(text_line(LineKind::Body, &line));
+    }
+    lines.push(PageLine {
+        kind: LineKind::Body,
+        spans: vec![
+            StyledSpan {
+                text: "Bold ".into(),
+                style: SpanStyle {
+                    bold: true,
+                    ..SpanStyle::default()
+                },
+            },
+            StyledSpan {
+                text: "and a link[2]".into(),
+                style: SpanStyle {
+                    link: Some(2),
+                    ..SpanStyle::default()
+                },
+            },
+        ],
+    });
+    lines.push(text_line(LineKind::Body, ""));
+    lines.push(text_line(LineKind::Section, "Links"));
+    lines.push(text_line(
+        LineKind::LinkEntry,
+        "[1] https://example.org/holding",
+    ));
+    lines.push(text_line(
+        LineKind::LinkEntry,
+        "[2] https://example.org/link",
+    ));
+    lines.push(text_line(LineKind::Body, ""));
+    lines.push(text_line(LineKind::Section, "Related"));
+    lines.push(text_line(
+        LineKind::LinkEntry,
+        "1. À lire: Le budget de France Télévisions",
+    ));
+    PageLines {
+        lines,
+        links: vec![
+            Link {
+                n: 1,
+                text: "holding commune".into(),
+                url: "https://example.org/holding".into(),
+            },
+            Link {
+                n: 2,
+                text: "a link".into(),
+                url: "https://example.org/link".into(),
+            },
+        ],
+    }
+}
+
+/// Open the selected item and deliver its laid-out article.
+fn reading(size: (u16, u16)) -> State {
+    let mut state = loaded(size, 12);
+    let effects = update(&mut state, Action::Open);
+    let (page, width) = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::RenderPage { page, width, .. } => Some((*page, *width)),
+            _ => None,
+        })
+        .unwrap();
+    update(
+        &mut state,
+        Action::PageRendered {
+            page,
+            width,
+            lines: article_lines(width),
+        },
+    );
+    let p = state.page_mut().unwrap();
+    p.item_loading = false;
+    p.article_loading = false;
+    p.extracted = true;
+    p.related = vec![RelatedLink {
+        label: "À lire".into(),
+        title: "Le budget de France Télévisions".into(),
+        url: "https://example.org/budget".into(),
+    }];
+    state
+}
+
+#[test]
+fn empty_80x24() {
+    let mut state = fixtures::empty_state((80, 24));
+    init(&mut state);
+    assert_snapshot!(draw(&state).backend());
+}
+
+#[test]
+fn empty_list_loaded_80x24() {
+    assert_snapshot!(draw(&loaded((80, 24), 0)).backend());
+}
+
+#[test]
+fn headlines_80x24() {
+    assert_snapshot!(draw(&loaded((80, 24), 40)).backend());
+}
+
+#[test]
+fn headlines_140x40() {
+    assert_snapshot!(draw(&loaded((140, 40), 40)).backend());
+}
+
+#[test]
+fn reader_80x24() {
+    assert_snapshot!(draw(&reading((80, 24))).backend());
+}
+
+#[test]
+fn reader_140x40() {
+    assert_snapshot!(draw(&reading((140, 40))).backend());
+}
+
+#[test]
+fn reader_loading_article_140x40() {
+    let mut state = reading((140, 40));
+    state.page_mut().unwrap().article_loading = true;
+    state.page_mut().unwrap().extracted = false;
+    assert_snapshot!(draw(&state).backend());
+}
+
+#[test]
+fn help_80x24() {
+    let mut state = loaded((80, 24), 40);
+    update(&mut state, Action::ToggleHelp);
+    assert_snapshot!(draw(&state).backend());
+}
+
+#[test]
+fn help_140x40() {
+    let mut state = loaded((140, 40), 40);
+    update(&mut state, Action::ToggleHelp);
+    assert_snapshot!(draw(&state).backend());
+}
+
+#[test]
+fn narrow_60x20() {
+    assert_snapshot!(draw(&loaded((60, 20), 40)).backend());
+}
+
+#[test]
+fn narrow_reader_60x20() {
+    assert_snapshot!(draw(&reading((60, 20))).backend());
+}
+
+#[test]
+fn error_and_refresh_in_status_80x24() {
+    let mut state = loaded((80, 24), 40);
+    update(&mut state, Action::RefreshAll);
+    update(&mut state, Action::RefreshStarted { total: 40 });
+    for _ in 0..12 {
+        update(
+            &mut state,
+            Action::RefreshProgress {
+                feed_title: "ok".into(),
+                error: None,
+            },
+        );
+    }
+    update(
+        &mut state,
+        Action::RefreshProgress {
+            feed_title: "日本のニュース".into(),
+            error: Some("HTTP 503 Service\x1b]0;pwned\x07 Unavailable".into()),
+        },
+    );
+    assert_snapshot!(draw(&state).backend());
+}
+
+#[test]
+fn feeds_sidebar_80x24() {
+    let mut state = loaded((80, 24), 40);
+    update(&mut state, Action::ToggleFeeds);
+    update(&mut state, Action::MoveDown);
+    assert_snapshot!(draw(&state).backend());
+}
+
+#[test]
+fn feeds_sidebar_140x40() {
+    let mut state = reading((140, 40));
+    update(&mut state, Action::ToggleFeeds);
+    assert_snapshot!(draw(&state).backend());
+}
+
+#[test]
+fn search_typing_80x24() {
+    let mut state = loaded((80, 24), 3);
+    update(&mut state, Action::Search);
+    for c in "télé".chars() {
+        update(&mut state, Action::SearchInput(c));
+    }
+    assert_snapshot!(draw(&state).backend());
+}
+
+#[test]
+fn link_list_80x24() {
+    let mut state = reading((80, 24));
+    update(&mut state, Action::ListLinks);
+    update(&mut state, Action::MoveDown);
+    assert_snapshot!(draw(&state).backend());
+}

@@ -2,8 +2,8 @@
 //! first, else fetch the page and extract it within a time bound, cache it; on any failure the
 //! feed's own content, saying why.
 
-use crate::article::extract::extract_article;
 use crate::article::Article;
+use crate::article::extract::extract_article;
 use crate::fetch::Fetcher;
 use crate::model::Item;
 use crate::store::Store;
@@ -127,5 +127,112 @@ pub async fn load_article(
                 },
             }
         }
+    }
+}
+
+/// Fetch, extract and cache the articles of `urls` that are not cached yet, in the background
+/// of the reader: at most `concurrency` pages at once and one page per host at a time, so a
+/// prefetch never hammers a site. Returns how many were newly cached.
+pub async fn prefetch_articles(
+    db_path: &Path,
+    fetcher: &Fetcher,
+    urls: Vec<String>,
+    concurrency: usize,
+) -> usize {
+    use std::collections::HashMap;
+    use std::sync::Arc;
+    use tokio::sync::Semaphore;
+    let global = Arc::new(Semaphore::new(concurrency.max(1)));
+    let mut per_host: HashMap<String, Arc<Semaphore>> = HashMap::new();
+    let mut tasks = tokio::task::JoinSet::new();
+    for url in urls {
+        let Ok(parsed) = crate::fetch::parse_http_url(&url) else {
+            continue;
+        };
+        let host = per_host
+            .entry(parsed.host_str().unwrap_or_default().to_string())
+            .or_insert_with(|| Arc::new(Semaphore::new(1)))
+            .clone();
+        let (global, fetcher, path) = (global.clone(), fetcher.clone(), db_path.to_path_buf());
+        tasks.spawn(async move {
+            let _host = host.acquire_owned().await;
+            let _slot = global.acquire_owned().await;
+            let (p, key) = (path.clone(), url.clone());
+            if let Ok(Some(_)) = tokio::task::spawn_blocking(move || cached(&p, &key)).await {
+                return false;
+            }
+            match fetch_and_extract(&fetcher, &url).await {
+                Ok(article) => {
+                    let _ =
+                        tokio::task::spawn_blocking(move || remember(&path, &url, &article)).await;
+                    true
+                }
+                Err(e) => {
+                    tracing::debug!("prefetch of {url} failed: {e}");
+                    false
+                }
+            }
+        });
+    }
+    let mut cached_now = 0;
+    while let Some(done) = tasks.join_next().await {
+        if matches!(done, Ok(true)) {
+            cached_now += 1;
+        }
+    }
+    cached_now
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::demo::{LoopbackServer, Resource};
+    use std::collections::HashMap;
+
+    const PAGE: &str = "<html><head><title>T - Site</title></head><body><article><h1>Headline here</h1>\
+        <p>First paragraph of a reasonably long article body that says something useful about the topic at hand.</p>\
+        <p>Second paragraph with more words so that the extractor finds enough text to keep it as an article.</p>\
+        <p>Third paragraph, to be sure: readers want the whole story, not a teaser, and this is the story.</p>\
+        </article></body></html>";
+
+    #[tokio::test]
+    async fn prefetch_caches_once_and_load_then_reads_the_cache() {
+        let server = LoopbackServer::start_with(|_| {
+            HashMap::from([(
+                "/a.html".to_string(),
+                Resource {
+                    content_type: "text/html".into(),
+                    body: PAGE.as_bytes().to_vec(),
+                },
+            )])
+        })
+        .await
+        .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("kiosque.db");
+        Store::open(&db).unwrap();
+        let fetcher = Fetcher::new(&Config::default()).unwrap();
+        let url = format!("{}/a.html", server.base_url());
+        let missing = format!("{}/missing.html", server.base_url());
+        let n = prefetch_articles(
+            &db,
+            &fetcher,
+            vec![url.clone(), missing, "javascript:x".into()],
+            2,
+        )
+        .await;
+        assert_eq!(n, 1);
+        assert_eq!(
+            prefetch_articles(&db, &fetcher, vec![url.clone()], 2).await,
+            0,
+            "already cached"
+        );
+        drop(server);
+        // The server is gone: the article still loads, from the cache (offline).
+        let loaded = load_article(&db, &fetcher, &url, None).await;
+        assert!(loaded.note.is_none(), "{:?}", loaded.note);
+        assert_eq!(loaded.article.source, crate::article::Source::Extracted);
+        assert!(loaded.article.view().text.contains("Second paragraph"));
     }
 }

@@ -493,6 +493,11 @@ fn link_density(node: &NodeRef<'_>, total: usize) -> f32 {
     linked as f32 / total as f32
 }
 
+/// A short block of known boilerplate (a pitch, a prompt, a label), from its folded text.
+pub(crate) fn is_boilerplate_text(text: &str) -> bool {
+    is_boilerplate_phrase_block(text) || is_end_label(text) || is_credit(text)
+}
+
 fn is_boilerplate_phrase_block(text: &str) -> bool {
     let chars = text.chars().count();
     if chars == 0 || chars > SHORT_BLOCK_CHARS {

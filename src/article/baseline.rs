@@ -39,7 +39,8 @@ enum Class {
 }
 
 struct Block {
-    html: String,
+    id: dom_query::NodeId,
+    tag: &'static str,
     words: usize,
     class: Class,
     heading: bool,
@@ -123,7 +124,14 @@ pub fn baseline(doc: &Document, page_url: &Url) -> (String, usize) {
             }
         };
         if keep {
-            html.push_str(&block.html);
+            // Serialised only when kept: most leaf blocks of a page are navigation.
+            let inner = NodeRef::new(block.id, &doc.tree).inner_html();
+            let tag = block.tag;
+            if tag == "li" {
+                html.push_str(&format!("<ul><li>{inner}</li></ul>"));
+            } else {
+                html.push_str(&format!("<{tag}>{inner}</{tag}>"));
+            }
             words += block.words;
         }
     }
@@ -152,17 +160,20 @@ fn classify(node: &NodeRef<'_>, name: &str) -> Option<Block> {
     };
     let heading = name.starts_with('h');
     let tag = match name {
-        "h2" | "h3" | "h4" | "h5" | "h6" | "pre" | "blockquote" | "li" | "figcaption" => name,
+        "h2" => "h2",
+        "h3" => "h3",
+        "h4" => "h4",
+        "h5" => "h5",
+        "h6" => "h6",
+        "pre" => "pre",
+        "blockquote" => "blockquote",
+        "li" => "li",
+        "figcaption" => "figcaption",
         _ => "p",
     };
-    let inner = node.inner_html();
-    let html = if tag == "li" {
-        format!("<ul><li>{inner}</li></ul>")
-    } else {
-        format!("<{tag}>{inner}</{tag}>")
-    };
     Some(Block {
-        html,
+        id: node.id,
+        tag,
         words: folded.split(' ').count(),
         class,
         heading,

@@ -418,6 +418,31 @@ const BOILERPLATE_PHRASES: &[&str] = &[
 /// Words that are boilerplate only when they are (nearly) the whole block: a heading
 /// "Commentaires", a label "Anzeige", a "Tags :" line.
 const BOILERPLATE_LABELS: &[&str] = &[
+    // Dates, categories and tables of contents as labels ("Aktualisiert: 12.03.2020").
+    "published",
+    "updated",
+    "posted",
+    "category",
+    "categories",
+    "table of contents",
+    "contents",
+    "publié",
+    "mis à jour",
+    "catégorie",
+    "sommaire",
+    "veröffentlicht",
+    "aktualisiert",
+    "kategorie",
+    "inhaltsverzeichnis",
+    "publicado",
+    "actualizado",
+    "categoría",
+    "índice",
+    "pubblicato",
+    "aggiornato",
+    "categoria",
+    "publikacja",
+    "opublikowano",
     "advertisement",
     "advertising",
     "sponsored",
@@ -684,7 +709,7 @@ fn is_end_label(text: &str) -> bool {
     })
 }
 
-/// Cut the article at the first end label found in its last third: the label and everything
+/// Cut the article at the first end label found in its second half: the label and everything
 /// after it go. A label earlier in the text (a box in mid-article) goes alone.
 fn cut_at_end_label(doc: &Document) {
     let root = doc.root();
@@ -722,7 +747,7 @@ fn cut_at_end_label(doc: &Document) {
         if is_block {
             let text = folded_text(&node);
             if is_end_label(&text) {
-                if seen * 10 >= total * 6 {
+                if seen * 10 >= total * 5 {
                     cut = Some(node);
                     break;
                 }
@@ -762,6 +787,62 @@ fn cut_at_end_label(doc: &Document) {
         }
         node.remove_from_parent();
     }
+}
+
+/// Remove, among the first blocks of the article, the headline and byline repeated as body
+/// text (the pane shows them above the text).
+pub fn strip_leading_repeats(
+    article_html: &str,
+    title: Option<&str>,
+    byline: Option<&str>,
+) -> String {
+    let fold = |s: &str| {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    let title = title.map(fold).filter(|t| !t.is_empty());
+    let byline = byline.map(fold).filter(|b| b.chars().count() >= 4);
+    if title.is_none() && byline.is_none() {
+        return article_html.to_string();
+    }
+    let doc = Document::fragment(article_html);
+    let mut doomed = Vec::new();
+    let mut seen_blocks = 0;
+    for node in doc
+        .select("h1, h2, h3, p, div, span, address, time")
+        .nodes()
+    {
+        if node.element_children().iter().any(|c| {
+            matches!(
+                c.node_name().as_deref(),
+                Some("p" | "div" | "h1" | "h2" | "h3")
+            )
+        }) {
+            continue;
+        }
+        let text = fold(&node.text());
+        if text.is_empty() {
+            continue;
+        }
+        seen_blocks += 1;
+        if seen_blocks > 4 {
+            break;
+        }
+        let is_title = title.as_deref() == Some(text.as_str());
+        let is_byline = byline
+            .as_deref()
+            .is_some_and(|b| text.contains(b) && text.chars().count() <= b.chars().count() + 40);
+        if is_title || is_byline {
+            doomed.push(node.id);
+        }
+    }
+    if doomed.is_empty() {
+        return article_html.to_string();
+    }
+    remove_ids(&doc, &doomed);
+    doc.html().to_string()
 }
 
 /// Paragraphs of running text (not link lists) in and under `node`.
@@ -960,6 +1041,51 @@ mod tests {
             "word ".repeat(30)
         );
         assert!(post_clean(&long).contains("the newsletter was a success"));
+    }
+
+    #[test]
+    fn headline_and_byline_repeated_at_the_top_go() {
+        let out = strip_leading_repeats(
+            "<div><h2>The  Headline</h2><p>By Ada Lovelace, 3 May</p><p>The text starts here.</p></div>",
+            Some("The headline"),
+            Some("Ada Lovelace"),
+        );
+        assert!(!out.contains("Headline"));
+        assert!(!out.contains("Ada"));
+        assert!(out.contains("The text starts here."));
+    }
+
+    #[test]
+    fn end_label_cuts_the_tail_but_not_a_mid_article_line() {
+        let para = |n: usize| format!("<p>Paragraph {n} {}</p>", "word ".repeat(40));
+        let tail = format!(
+            "<div>{}{}<h3>Lesen Sie auch</h3><p>Other story teaser</p></div>",
+            para(1),
+            para(2)
+        );
+        let out = post_clean(&tail);
+        assert!(out.contains("Paragraph 2"));
+        assert!(!out.contains("Lesen Sie auch") && !out.contains("Other story"));
+
+        let middle = format!(
+            "<div>{}{}<p>Read more: another story</p>{}{}</div>",
+            para(1),
+            para(2),
+            para(3),
+            para(4)
+        );
+        let out = post_clean(&middle);
+        assert!(!out.contains("Read more"));
+        assert!(out.contains("Paragraph 3") && out.contains("Paragraph 4"));
+    }
+
+    #[test]
+    fn photo_credits_go_captions_stay() {
+        let out = post_clean(
+            "<div><p>Body text of the article that is long enough.</p><figure><figcaption>             A cat on a mat. <span>Foto: Getty Images</span></figcaption></figure></div>",
+        );
+        assert!(out.contains("A cat on a mat."));
+        assert!(!out.contains("Getty"));
     }
 
     #[test]

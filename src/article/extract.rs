@@ -112,6 +112,15 @@ pub fn extract_article_with(
     } else {
         without_related
     };
+    let byline = meta.byline.clone().or(scored_byline);
+    let title = meta
+        .title
+        .clone()
+        .or_else(|| scored_title.filter(|t| !t.trim().is_empty()));
+    if options.post_clean {
+        content_html =
+            boilerplate::strip_leading_repeats(&content_html, title.as_deref(), byline.as_deref());
+    }
     let mut words = count_words(&content_html);
 
     // The publisher's own text, when the scorer found much less of it.
@@ -130,13 +139,10 @@ pub fn extract_article_with(
         return Err(ExtractError::TooLittle { words });
     }
 
-    let title = meta
-        .title
-        .or_else(|| scored_title.filter(|t| !t.trim().is_empty()));
     let url = meta.canonical.unwrap_or_else(|| page_url.to_string());
     Ok(Article {
         title,
-        byline: meta.byline.or(scored_byline),
+        byline,
         published: meta.published,
         lang: meta.lang,
         url,

@@ -51,14 +51,19 @@ fn is_non_nesting(name: &[u8]) -> bool {
     NAMES.iter().any(|n| n.eq_ignore_ascii_case(name))
 }
 
+/// Case-insensitive search for `needle` (whose first byte is not a letter) from `from`.
 fn find(haystack: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    if from >= haystack.len() {
-        return None;
+    let (&first, rest) = needle.split_first()?;
+    let mut i = from;
+    while i < haystack.len() {
+        let at = i + haystack[i..].iter().position(|&b| b == first)?;
+        let tail = haystack.get(at + 1..at + 1 + rest.len())?;
+        if tail.eq_ignore_ascii_case(rest) {
+            return Some(at);
+        }
+        i = at + 1;
     }
-    haystack[from..]
-        .windows(needle.len())
-        .position(|w| w.eq_ignore_ascii_case(needle))
-        .map(|p| p + from)
+    None
 }
 
 /// The page with over-deep start/end tags removed and cut after [`MAX_START_TAGS`] tags.

@@ -5,6 +5,10 @@
 //!
 //! Every rule is generic (words in attributes, phrases in text, link density): no site lists.
 
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
 use dom_query::{Document, NodeRef};
 
 /// Class/id tokens that start with one of these name a boilerplate block.
@@ -218,7 +222,8 @@ pub fn pre_clean(doc: &Document) {
     let Some(body) = doc.body() else {
         return;
     };
-    let body_len = text_len(&body).max(1);
+    let lengths = text_lengths(doc);
+    let body_len = lengths.get(&body.id).copied().unwrap_or(0).max(1);
 
     // Elements hidden from readers.
     let mut hidden = Vec::new();
@@ -247,7 +252,8 @@ pub fn pre_clean(doc: &Document) {
         if !(by_role || by_tag || by_hint) {
             continue;
         }
-        if holds_article(node, body_len) {
+        let len = lengths.get(&node.id).copied().unwrap_or(0);
+        if holds_article(node, len, body_len) {
             continue;
         }
         doomed.push(node.id);
@@ -256,8 +262,7 @@ pub fn pre_clean(doc: &Document) {
 }
 
 /// A block that holds (most of) the article must stay whatever its class says.
-fn holds_article(node: &NodeRef<'_>, body_len: usize) -> bool {
-    let len = text_len(node);
+fn holds_article(node: &NodeRef<'_>, len: usize, body_len: usize) -> bool {
     if len * 2 > body_len {
         return true;
     }
@@ -492,6 +497,43 @@ const SHORT_BLOCK_CHARS: usize = 160;
 const TEXT_BLOCKS: &str = "p, div, li, ul, ol, section, aside, h2, h3, h4, h5, h6, \
      header, footer, dl, table";
 
+/// Non-whitespace characters of text under every element, in one bottom-up pass, so the
+/// passes below read the text only of short blocks (reading every block's text is quadratic
+/// in the nesting depth).
+fn text_lengths(doc: &Document) -> HashMap<dom_query::NodeId, usize> {
+    let mut order: Vec<(NodeRef<'_>, Option<usize>)> = Vec::new();
+    let mut stack: Vec<(NodeRef<'_>, Option<usize>)> = vec![(doc.root(), None)];
+    while let Some((node, parent)) = stack.pop() {
+        let index = order.len();
+        order.push((node, parent));
+        let mut child = node.last_child();
+        while let Some(c) = child {
+            child = c.prev_sibling();
+            stack.push((c, Some(index)));
+        }
+    }
+    let mut lengths = vec![0usize; order.len()];
+    for i in (0..order.len()).rev() {
+        let (node, parent) = order[i];
+        if node.is_text() {
+            lengths[i] = node.text().chars().filter(|c| !c.is_whitespace()).count();
+        }
+        if let Some(p) = parent {
+            lengths[p] += lengths[i];
+        }
+    }
+    order
+        .iter()
+        .zip(lengths)
+        .filter(|((node, _), _)| node.is_element())
+        .map(|((node, _), len)| (node.id, len))
+        .collect()
+}
+
+/// Compiled once: the phrase list as one automaton.
+static PHRASE_MATCHER: LazyLock<Option<AhoCorasick>> =
+    LazyLock::new(|| AhoCorasick::new(BOILERPLATE_PHRASES).ok());
+
 fn folded_text(node: &NodeRef<'_>) -> String {
     let text = node.text();
     let mut out = String::with_capacity(text.len());
@@ -529,7 +571,11 @@ fn is_boilerplate_phrase_block(text: &str) -> bool {
         return false;
     }
     let lower = text.to_lowercase();
-    if BOILERPLATE_PHRASES.iter().any(|p| lower.contains(p)) {
+    let has_phrase = match PHRASE_MATCHER.as_ref() {
+        Some(matcher) => matcher.is_match(&lower),
+        None => BOILERPLATE_PHRASES.iter().any(|p| lower.contains(p)),
+    };
+    if has_phrase {
         return true;
     }
     // "Tags : a, b, c", "Kommentare (12)", "Publicité": a label leading a short block.
@@ -557,7 +603,11 @@ pub fn post_clean(article_html: &str) -> String {
         .iter()
         .map(|n| n.id)
         .collect();
+    let lengths = text_lengths(&doc);
     for id in blocks.into_iter().rev() {
+        if lengths.get(&id).is_some_and(|&len| len > SHORT_BLOCK_CHARS) {
+            continue;
+        }
         let node = NodeRef::new(id, &doc.tree);
         let text = folded_text(&node);
         if is_boilerplate_phrase_block(&text) {
@@ -718,6 +768,7 @@ fn cut_at_end_label(doc: &Document) {
         return;
     }
     // Block elements in document order, with the text length seen before each.
+    let lengths = text_lengths(doc);
     let mut seen = 0usize;
     let mut stack = vec![root];
     let mut cut: Option<NodeRef<'_>> = None;
@@ -744,7 +795,7 @@ fn cut_at_end_label(doc: &Document) {
                     | "header"
                     | "span"
             );
-        if is_block {
+        if is_block && lengths.get(&node.id).is_some_and(|&len| len <= 100) {
             let text = folded_text(&node);
             if is_end_label(&text) {
                 if seen * 10 >= total * 5 {
@@ -937,7 +988,11 @@ fn remove_credits(doc: &Document) {
         .iter()
         .map(|n| n.id)
         .collect();
+    let lengths = text_lengths(doc);
     for id in ids.into_iter().rev() {
+        if lengths.get(&id).is_some_and(|&len| len > 80) {
+            continue;
+        }
         let node = NodeRef::new(id, &doc.tree);
         if is_credit(&folded_text(&node)) {
             node.remove_from_parent();

@@ -100,7 +100,6 @@ const HINT_WORDS: &[&str] = &[
     "popular",
     "trending",
     "toolbar",
-    "print",
     "rating",
     "pagination",
     "pager",
@@ -124,7 +123,6 @@ const HINT_WORDS: &[&str] = &[
     "category",
     "categories",
     "readtime",
-    "source",
 ];
 
 /// Class/id words that mark the article body: never removed on a negative hint.
@@ -261,6 +259,31 @@ pub fn pre_clean(doc: &Document) {
     remove_ids(doc, &doomed);
 }
 
+/// Class/id tokens that name the article's body itself (`entry-content`, `article-body`…).
+const BODY_MARKERS: &[&str] = &[
+    "entry-content",
+    "article-body",
+    "articlebody",
+    "article-content",
+    "article-text",
+    "articletext",
+    "post-content",
+    "post-body",
+    "postbody",
+    "story-body",
+    "storybody",
+    "content-body",
+    "main-content",
+];
+
+fn names_article_body(node: &NodeRef<'_>) -> bool {
+    hint_tokens(node).iter().any(|t| {
+        BODY_MARKERS
+            .iter()
+            .any(|m| t.starts_with(m) || t.replace('_', "-").starts_with(m))
+    })
+}
+
 /// A block that holds (most of) the article must stay whatever its class says.
 fn holds_article(node: &NodeRef<'_>, len: usize, body_len: usize) -> bool {
     if len * 2 > body_len {
@@ -273,7 +296,8 @@ fn holds_article(node: &NodeRef<'_>, len: usize, body_len: usize) -> bool {
                 || d.has_name("article")
                 || d.has_name("main")
                 || d.attr("itemprop")
-                    .is_some_and(|p| p.eq_ignore_ascii_case("articleBody")))
+                    .is_some_and(|p| p.eq_ignore_ascii_case("articleBody"))
+                || names_article_body(&d))
     })
 }
 

@@ -277,10 +277,10 @@ const BODY_MARKERS: &[&str] = &[
 ];
 
 fn names_article_body(node: &NodeRef<'_>) -> bool {
+    // "c-article__content", "article_body": BEM and snake_case spellings too.
     hint_tokens(node).iter().any(|t| {
-        BODY_MARKERS
-            .iter()
-            .any(|m| t.starts_with(m) || t.replace('_', "-").starts_with(m))
+        let t = t.replace('_', "-").replace("--", "-");
+        BODY_MARKERS.iter().any(|m| t.contains(m))
     })
 }
 

@@ -1040,25 +1040,46 @@ fn trim_link_lists(doc: &Document) {
             _ => break,
         }
     }
-    for from_end in [true, false] {
-        loop {
-            let kids = container.element_children();
-            let candidate = if from_end { kids.last() } else { kids.first() };
-            let Some(node) = candidate else { break };
-            let len = text_len(node);
-            if len == 0 {
-                if node.has_name("img") || node.has_name("figure") || node.has_name("picture") {
-                    break;
-                }
-                node.remove_from_parent();
-                continue;
-            }
-            if len < 400 && link_density(node, len) > 0.6 {
-                node.remove_from_parent();
-                continue;
-            }
-            break;
+    trim_edge(container, false);
+    // From the end, also inside the last block when it is a wrapper of blocks (the related
+    // list often sits at the end of the article's inner container).
+    let mut level = container;
+    for _ in 0..4 {
+        trim_edge(level, true);
+        match level.element_children().last() {
+            Some(last) if last.element_children().len() > 1 && !last.has_name("p") => level = *last,
+            _ => break,
         }
+    }
+}
+
+/// Remove empty and link-dense (or label-like) blocks from one edge of `container`.
+fn trim_edge(container: NodeRef<'_>, from_end: bool) {
+    loop {
+        let kids = container.element_children();
+        let candidate = if from_end { kids.last() } else { kids.first() };
+        let Some(node) = candidate else { break };
+        let len = text_len(node);
+        if len == 0 {
+            if node.has_name("img") || node.has_name("figure") || node.has_name("picture") {
+                break;
+            }
+            node.remove_from_parent();
+            continue;
+        }
+        // A trailing label ("Mehr zum Thema:") or a short linked line is furniture.
+        let text = if len < 120 {
+            folded_text(node)
+        } else {
+            String::new()
+        };
+        let label_like = !text.is_empty() && (text.ends_with(':') || text.contains('©'));
+        let density = link_density(node, len);
+        if (len < 400 && density > 0.6) || (len < 120 && (density > 0.3 || label_like)) {
+            node.remove_from_parent();
+            continue;
+        }
+        break;
     }
 }
 

@@ -13,6 +13,50 @@ use url::Url;
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
+    // `--hostile`: time the pipeline on hostile pages (deep nesting, 5 MB of text, binary).
+    if args.get(1).is_some_and(|a| a == "--hostile") {
+        let url = Url::parse("https://hostile.example/page")?;
+        let deep = format!(
+            "<html><body>{}<p>deep text</p>{}</body></html>",
+            "<div>".repeat(10_000),
+            "</div>".repeat(10_000)
+        );
+        let huge_text = format!(
+            "<html><body><p>{}</p></body></html>",
+            "word ".repeat(1_300_000)
+        );
+        let many_paragraphs = format!(
+            "<html><body>{}</body></html>",
+            "<p>Some sentence of text that goes on for a while, long enough to count as the content of an article page.</p>".repeat(120_000)
+        );
+        let binary: String = (0..5_000_000u32)
+            .map(|i| char::from_u32(i.wrapping_mul(2_654_435_761) % 256).unwrap_or('a'))
+            .collect();
+        let unclosed = "<div><span><b><i>".repeat(200_000);
+        for (name, page) in [
+            ("10,000-deep divs", deep),
+            ("5 MB single paragraph", huge_text),
+            ("120,000 paragraphs", many_paragraphs),
+            ("5 MB binary", binary),
+            ("800,000 unclosed tags", unclosed),
+        ] {
+            let start = Instant::now();
+            let result = kiosque::article::extract::extract_article(&page, &url);
+            let words = result
+                .as_ref()
+                .map(|a| a.view().text.split_whitespace().count())
+                .unwrap_or(0);
+            println!(
+                "{name}: {:.1} ms, {} ({words} words)",
+                start.elapsed().as_secs_f64() * 1000.0,
+                match result {
+                    Ok(_) => "ok".to_string(),
+                    Err(e) => e.to_string(),
+                }
+            );
+        }
+        return Ok(());
+    }
     // `--one PAGE.html.gz URL`: print the cleaned HTML and text of one page (for debugging).
     if let [_, flag, path, url] = args.as_slice()
         && flag == "--one"
@@ -25,6 +69,7 @@ fn main() -> anyhow::Result<()> {
             pre_clean: !off.contains("pre"),
             post_clean: !off.contains("post"),
             json_ld_body: !off.contains("jsonld"),
+            baseline: !off.contains("baseline"),
         };
         let article = extract_article_with(&html, &Url::parse(url)?, options)?;
         println!("{}\n-----\n{}", article.content_html, article.view().text);
@@ -43,6 +88,7 @@ fn main() -> anyhow::Result<()> {
         pre_clean: !off.contains("pre"),
         post_clean: !off.contains("post"),
         json_ld_body: !off.contains("jsonld"),
+        baseline: !off.contains("baseline"),
     };
     for line in list.lines() {
         let mut cols = line.split('\t');

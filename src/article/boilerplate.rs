@@ -5,6 +5,10 @@
 //!
 //! Every rule is generic (words in attributes, phrases in text, link density): no site lists.
 
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
 use dom_query::{Document, NodeRef};
 
 /// Class/id tokens that start with one of these name a boilerplate block.
@@ -96,7 +100,6 @@ const HINT_WORDS: &[&str] = &[
     "popular",
     "trending",
     "toolbar",
-    "print",
     "rating",
     "pagination",
     "pager",
@@ -120,7 +123,6 @@ const HINT_WORDS: &[&str] = &[
     "category",
     "categories",
     "readtime",
-    "source",
 ];
 
 /// Class/id words that mark the article body: never removed on a negative hint.
@@ -218,7 +220,8 @@ pub fn pre_clean(doc: &Document) {
     let Some(body) = doc.body() else {
         return;
     };
-    let body_len = text_len(&body).max(1);
+    let lengths = text_lengths(doc);
+    let body_len = lengths.get(&body.id).copied().unwrap_or(0).max(1);
 
     // Elements hidden from readers.
     let mut hidden = Vec::new();
@@ -247,7 +250,8 @@ pub fn pre_clean(doc: &Document) {
         if !(by_role || by_tag || by_hint) {
             continue;
         }
-        if holds_article(node, body_len) {
+        let len = lengths.get(&node.id).copied().unwrap_or(0);
+        if holds_article(node, len, body_len) {
             continue;
         }
         doomed.push(node.id);
@@ -255,9 +259,33 @@ pub fn pre_clean(doc: &Document) {
     remove_ids(doc, &doomed);
 }
 
+/// Class/id tokens that name the article's body itself (`entry-content`, `article-body`…).
+const BODY_MARKERS: &[&str] = &[
+    "entry-content",
+    "article-body",
+    "articlebody",
+    "article-content",
+    "article-text",
+    "articletext",
+    "post-content",
+    "post-body",
+    "postbody",
+    "story-body",
+    "storybody",
+    "content-body",
+    "main-content",
+];
+
+fn names_article_body(node: &NodeRef<'_>) -> bool {
+    // "c-article__content", "article_body": BEM and snake_case spellings too.
+    hint_tokens(node).iter().any(|t| {
+        let t = t.replace('_', "-").replace("--", "-");
+        BODY_MARKERS.iter().any(|m| t.contains(m))
+    })
+}
+
 /// A block that holds (most of) the article must stay whatever its class says.
-fn holds_article(node: &NodeRef<'_>, body_len: usize) -> bool {
-    let len = text_len(node);
+fn holds_article(node: &NodeRef<'_>, len: usize, body_len: usize) -> bool {
     if len * 2 > body_len {
         return true;
     }
@@ -268,7 +296,8 @@ fn holds_article(node: &NodeRef<'_>, body_len: usize) -> bool {
                 || d.has_name("article")
                 || d.has_name("main")
                 || d.attr("itemprop")
-                    .is_some_and(|p| p.eq_ignore_ascii_case("articleBody")))
+                    .is_some_and(|p| p.eq_ignore_ascii_case("articleBody"))
+                || names_article_body(&d))
     })
 }
 
@@ -418,6 +447,31 @@ const BOILERPLATE_PHRASES: &[&str] = &[
 /// Words that are boilerplate only when they are (nearly) the whole block: a heading
 /// "Commentaires", a label "Anzeige", a "Tags :" line.
 const BOILERPLATE_LABELS: &[&str] = &[
+    // Dates, categories and tables of contents as labels ("Aktualisiert: 12.03.2020").
+    "published",
+    "updated",
+    "posted",
+    "category",
+    "categories",
+    "table of contents",
+    "contents",
+    "publié",
+    "mis à jour",
+    "catégorie",
+    "sommaire",
+    "veröffentlicht",
+    "aktualisiert",
+    "kategorie",
+    "inhaltsverzeichnis",
+    "publicado",
+    "actualizado",
+    "categoría",
+    "índice",
+    "pubblicato",
+    "aggiornato",
+    "categoria",
+    "publikacja",
+    "opublikowano",
     "advertisement",
     "advertising",
     "sponsored",
@@ -467,6 +521,43 @@ const SHORT_BLOCK_CHARS: usize = 160;
 const TEXT_BLOCKS: &str = "p, div, li, ul, ol, section, aside, h2, h3, h4, h5, h6, \
      header, footer, dl, table";
 
+/// Non-whitespace characters of text under every element, in one bottom-up pass, so the
+/// passes below read the text only of short blocks (reading every block's text is quadratic
+/// in the nesting depth).
+fn text_lengths(doc: &Document) -> HashMap<dom_query::NodeId, usize> {
+    let mut order: Vec<(NodeRef<'_>, Option<usize>)> = Vec::new();
+    let mut stack: Vec<(NodeRef<'_>, Option<usize>)> = vec![(doc.root(), None)];
+    while let Some((node, parent)) = stack.pop() {
+        let index = order.len();
+        order.push((node, parent));
+        let mut child = node.last_child();
+        while let Some(c) = child {
+            child = c.prev_sibling();
+            stack.push((c, Some(index)));
+        }
+    }
+    let mut lengths = vec![0usize; order.len()];
+    for i in (0..order.len()).rev() {
+        let (node, parent) = order[i];
+        if node.is_text() {
+            lengths[i] = node.text().chars().filter(|c| !c.is_whitespace()).count();
+        }
+        if let Some(p) = parent {
+            lengths[p] += lengths[i];
+        }
+    }
+    order
+        .iter()
+        .zip(lengths)
+        .filter(|((node, _), _)| node.is_element())
+        .map(|((node, _), len)| (node.id, len))
+        .collect()
+}
+
+/// Compiled once: the phrase list as one automaton.
+static PHRASE_MATCHER: LazyLock<Option<AhoCorasick>> =
+    LazyLock::new(|| AhoCorasick::new(BOILERPLATE_PHRASES).ok());
+
 fn folded_text(node: &NodeRef<'_>) -> String {
     let text = node.text();
     let mut out = String::with_capacity(text.len());
@@ -493,13 +584,22 @@ fn link_density(node: &NodeRef<'_>, total: usize) -> f32 {
     linked as f32 / total as f32
 }
 
+/// A short block of known boilerplate (a pitch, a prompt, a label), from its folded text.
+pub(crate) fn is_boilerplate_text(text: &str) -> bool {
+    is_boilerplate_phrase_block(text) || is_end_label(text) || is_credit(text)
+}
+
 fn is_boilerplate_phrase_block(text: &str) -> bool {
     let chars = text.chars().count();
     if chars == 0 || chars > SHORT_BLOCK_CHARS {
         return false;
     }
     let lower = text.to_lowercase();
-    if BOILERPLATE_PHRASES.iter().any(|p| lower.contains(p)) {
+    let has_phrase = match PHRASE_MATCHER.as_ref() {
+        Some(matcher) => matcher.is_match(&lower),
+        None => BOILERPLATE_PHRASES.iter().any(|p| lower.contains(p)),
+    };
+    if has_phrase {
         return true;
     }
     // "Tags : a, b, c", "Kommentare (12)", "Publicité": a label leading a short block.
@@ -527,7 +627,11 @@ pub fn post_clean(article_html: &str) -> String {
         .iter()
         .map(|n| n.id)
         .collect();
+    let lengths = text_lengths(&doc);
     for id in blocks.into_iter().rev() {
+        if lengths.get(&id).is_some_and(|&len| len > SHORT_BLOCK_CHARS) {
+            continue;
+        }
         let node = NodeRef::new(id, &doc.tree);
         let text = folded_text(&node);
         if is_boilerplate_phrase_block(&text) {
@@ -679,7 +783,7 @@ fn is_end_label(text: &str) -> bool {
     })
 }
 
-/// Cut the article at the first end label found in its last third: the label and everything
+/// Cut the article at the first end label found in its second half: the label and everything
 /// after it go. A label earlier in the text (a box in mid-article) goes alone.
 fn cut_at_end_label(doc: &Document) {
     let root = doc.root();
@@ -688,6 +792,7 @@ fn cut_at_end_label(doc: &Document) {
         return;
     }
     // Block elements in document order, with the text length seen before each.
+    let lengths = text_lengths(doc);
     let mut seen = 0usize;
     let mut stack = vec![root];
     let mut cut: Option<NodeRef<'_>> = None;
@@ -714,10 +819,10 @@ fn cut_at_end_label(doc: &Document) {
                     | "header"
                     | "span"
             );
-        if is_block {
+        if is_block && lengths.get(&node.id).is_some_and(|&len| len <= 100) {
             let text = folded_text(&node);
             if is_end_label(&text) {
-                if seen * 10 >= total * 6 {
+                if seen * 10 >= total * 5 {
                     cut = Some(node);
                     break;
                 }
@@ -757,6 +862,62 @@ fn cut_at_end_label(doc: &Document) {
         }
         node.remove_from_parent();
     }
+}
+
+/// Remove, among the first blocks of the article, the headline and byline repeated as body
+/// text (the pane shows them above the text).
+pub fn strip_leading_repeats(
+    article_html: &str,
+    title: Option<&str>,
+    byline: Option<&str>,
+) -> String {
+    let fold = |s: &str| {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    let title = title.map(fold).filter(|t| !t.is_empty());
+    let byline = byline.map(fold).filter(|b| b.chars().count() >= 4);
+    if title.is_none() && byline.is_none() {
+        return article_html.to_string();
+    }
+    let doc = Document::fragment(article_html);
+    let mut doomed = Vec::new();
+    let mut seen_blocks = 0;
+    for node in doc
+        .select("h1, h2, h3, p, div, span, address, time")
+        .nodes()
+    {
+        if node.element_children().iter().any(|c| {
+            matches!(
+                c.node_name().as_deref(),
+                Some("p" | "div" | "h1" | "h2" | "h3")
+            )
+        }) {
+            continue;
+        }
+        let text = fold(&node.text());
+        if text.is_empty() {
+            continue;
+        }
+        seen_blocks += 1;
+        if seen_blocks > 4 {
+            break;
+        }
+        let is_title = title.as_deref() == Some(text.as_str());
+        let is_byline = byline
+            .as_deref()
+            .is_some_and(|b| text.contains(b) && text.chars().count() <= b.chars().count() + 40);
+        if is_title || is_byline {
+            doomed.push(node.id);
+        }
+    }
+    if doomed.is_empty() {
+        return article_html.to_string();
+    }
+    remove_ids(&doc, &doomed);
+    doc.html().to_string()
 }
 
 /// Paragraphs of running text (not link lists) in and under `node`.
@@ -851,7 +1012,11 @@ fn remove_credits(doc: &Document) {
         .iter()
         .map(|n| n.id)
         .collect();
+    let lengths = text_lengths(doc);
     for id in ids.into_iter().rev() {
+        if lengths.get(&id).is_some_and(|&len| len > 80) {
+            continue;
+        }
         let node = NodeRef::new(id, &doc.tree);
         if is_credit(&folded_text(&node)) {
             node.remove_from_parent();
@@ -875,25 +1040,46 @@ fn trim_link_lists(doc: &Document) {
             _ => break,
         }
     }
-    for from_end in [true, false] {
-        loop {
-            let kids = container.element_children();
-            let candidate = if from_end { kids.last() } else { kids.first() };
-            let Some(node) = candidate else { break };
-            let len = text_len(node);
-            if len == 0 {
-                if node.has_name("img") || node.has_name("figure") || node.has_name("picture") {
-                    break;
-                }
-                node.remove_from_parent();
-                continue;
-            }
-            if len < 400 && link_density(node, len) > 0.6 {
-                node.remove_from_parent();
-                continue;
-            }
-            break;
+    trim_edge(container, false);
+    // From the end, also inside the last block when it is a wrapper of blocks (the related
+    // list often sits at the end of the article's inner container).
+    let mut level = container;
+    for _ in 0..4 {
+        trim_edge(level, true);
+        match level.element_children().last() {
+            Some(last) if last.element_children().len() > 1 && !last.has_name("p") => level = *last,
+            _ => break,
         }
+    }
+}
+
+/// Remove empty and link-dense (or label-like) blocks from one edge of `container`.
+fn trim_edge(container: NodeRef<'_>, from_end: bool) {
+    loop {
+        let kids = container.element_children();
+        let candidate = if from_end { kids.last() } else { kids.first() };
+        let Some(node) = candidate else { break };
+        let len = text_len(node);
+        if len == 0 {
+            if node.has_name("img") || node.has_name("figure") || node.has_name("picture") {
+                break;
+            }
+            node.remove_from_parent();
+            continue;
+        }
+        // A trailing label ("Mehr zum Thema:") or a short linked line is furniture.
+        let text = if len < 120 {
+            folded_text(node)
+        } else {
+            String::new()
+        };
+        let label_like = !text.is_empty() && (text.ends_with(':') || text.contains('©'));
+        let density = link_density(node, len);
+        if (len < 400 && density > 0.6) || (len < 120 && (density > 0.3 || label_like)) {
+            node.remove_from_parent();
+            continue;
+        }
+        break;
     }
 }
 
@@ -955,6 +1141,51 @@ mod tests {
             "word ".repeat(30)
         );
         assert!(post_clean(&long).contains("the newsletter was a success"));
+    }
+
+    #[test]
+    fn headline_and_byline_repeated_at_the_top_go() {
+        let out = strip_leading_repeats(
+            "<div><h2>The  Headline</h2><p>By Ada Lovelace, 3 May</p><p>The text starts here.</p></div>",
+            Some("The headline"),
+            Some("Ada Lovelace"),
+        );
+        assert!(!out.contains("Headline"));
+        assert!(!out.contains("Ada"));
+        assert!(out.contains("The text starts here."));
+    }
+
+    #[test]
+    fn end_label_cuts_the_tail_but_not_a_mid_article_line() {
+        let para = |n: usize| format!("<p>Paragraph {n} {}</p>", "word ".repeat(40));
+        let tail = format!(
+            "<div>{}{}<h3>Lesen Sie auch</h3><p>Other story teaser</p></div>",
+            para(1),
+            para(2)
+        );
+        let out = post_clean(&tail);
+        assert!(out.contains("Paragraph 2"));
+        assert!(!out.contains("Lesen Sie auch") && !out.contains("Other story"));
+
+        let middle = format!(
+            "<div>{}{}<p>Read more: another story</p>{}{}</div>",
+            para(1),
+            para(2),
+            para(3),
+            para(4)
+        );
+        let out = post_clean(&middle);
+        assert!(!out.contains("Read more"));
+        assert!(out.contains("Paragraph 3") && out.contains("Paragraph 4"));
+    }
+
+    #[test]
+    fn photo_credits_go_captions_stay() {
+        let out = post_clean(
+            "<div><p>Body text of the article that is long enough.</p><figure><figcaption>             A cat on a mat. <span>Foto: Getty Images</span></figcaption></figure></div>",
+        );
+        assert!(out.contains("A cat on a mat."));
+        assert!(!out.contains("Getty"));
     }
 
     #[test]

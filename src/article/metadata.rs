@@ -55,25 +55,30 @@ struct JsonLdArticle {
 /// Read the page's metadata. `page_url` resolves relative URLs.
 pub fn read_metadata(doc: &Document, page_url: &Url) -> PageMetadata {
     let ld = read_json_ld(doc);
-    let meta = |names: &[&str]| -> Option<String> {
-        for name in names {
+    // Every <meta> once: name/property/itemprop (lowercased) → first non-empty content.
+    let mut metas: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    if let Some(sel) = doc.try_select("meta[content]") {
+        for node in sel.nodes() {
+            let Some(content) = node.attr("content") else {
+                continue;
+            };
             for attr in ["property", "name", "itemprop"] {
-                let sel = format!("meta[{attr}=\"{name}\"]");
-                if let Some(sel) = doc.try_select(&sel) {
-                    for node in sel.nodes() {
-                        if let Some(content) = node.attr("content") {
-                            let v = clean(&content);
-                            if !v.is_empty() {
-                                return Some(v);
-                            }
-                        }
+                if let Some(key) = node.attr(attr) {
+                    let value = clean(&content);
+                    if !value.is_empty() {
+                        metas
+                            .entry(key.trim().to_ascii_lowercase())
+                            .or_insert(value);
                     }
                 }
             }
         }
-        None
+    }
+    let meta = |names: &[&str]| -> Option<String> {
+        names
+            .iter()
+            .find_map(|name| metas.get(&name.to_ascii_lowercase()).cloned())
     };
-
     let og_title = meta(&["og:title", "twitter:title"]);
     let page_title = doc
         .try_select("title")

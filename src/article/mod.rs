@@ -5,10 +5,12 @@
 //! `related::split_related`, boilerplate post-clean → cleaned article HTML)
 //! → `plaintext::plain_text` (plain text + numbered links) or `render` (styled lines).
 
+pub mod baseline;
 pub mod boilerplate;
 pub mod extract;
 pub mod metadata;
 pub mod plaintext;
+pub mod prescan;
 pub mod related;
 pub mod render;
 

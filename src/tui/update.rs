@@ -11,7 +11,8 @@ use crate::tui::view;
 
 /// The effects to run when the TUI starts: feeds, the first window, maybe a refresh.
 pub fn init(state: &mut State) -> Vec<Effect> {
-    let mut effects = vec![Effect::LoadFeeds, load_list(state, Anchor::Position(0))];
+    // The headlines first: the store thread answers in order, and feed counts cost more.
+    let mut effects = vec![load_list(state, Anchor::Position(0)), Effect::LoadFeeds];
     if state.settings.refresh_on_start {
         effects.extend(start_refresh(state, None));
     } else {

@@ -748,6 +748,10 @@ fn back(state: &mut State) -> Vec<Effect> {
         }
         _ => {
             state.pages.pop();
+            // Its last layout may have been superseded while the other page was shown.
+            if let Some(page) = state.page_mut() {
+                page.requested_width = 0;
+            }
             request_render(state)
         }
     }

@@ -102,8 +102,10 @@ impl TokioWorker {
             latest_list,
             latest_unread,
             latest_layout: Arc::new(AtomicU64::new(0)),
-            // Layout is CPU work: at most two at once, so a burst of resizes cannot pile up.
-            layout_slots: Arc::new(Semaphore::new(2)),
+            // One layout at a time, and only the latest one asked for: answers then arrive in
+            // the order they were asked, so an older layout (the feed's text) can never land
+            // after a newer one (the extracted article) at the same width.
+            layout_slots: Arc::new(Semaphore::new(1)),
             db_path,
             fetcher,
             refresh_options: RefreshOptions::from_config(config),

@@ -8,11 +8,28 @@ use std::io::Read;
 use std::path::Path;
 use std::time::Instant;
 
-use kiosque::article::extract::extract_article;
+use kiosque::article::extract::{ExtractOptions, extract_article_with};
 use url::Url;
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
+    // `--one PAGE.html.gz URL`: print the cleaned HTML and text of one page (for debugging).
+    if let [_, flag, path, url] = args.as_slice()
+        && flag == "--one"
+    {
+        let mut bytes = Vec::new();
+        flate2::read::GzDecoder::new(std::fs::File::open(path)?).read_to_end(&mut bytes)?;
+        let html = kiosque::charset::decode_html(&bytes, None);
+        let off = std::env::var("KX_OFF").unwrap_or_default();
+        let options = ExtractOptions {
+            pre_clean: !off.contains("pre"),
+            post_clean: !off.contains("post"),
+            json_ld_body: !off.contains("jsonld"),
+        };
+        let article = extract_article_with(&html, &Url::parse(url)?, options)?;
+        println!("{}\n-----\n{}", article.content_html, article.view().text);
+        return Ok(());
+    }
     let [_, pages, corpus, pred_dir, times] = args.as_slice() else {
         anyhow::bail!("usage: extract_corpus PAGES_TSV CORPUS_DIR PRED_DIR TIMES_TSV");
     };
@@ -20,6 +37,13 @@ fn main() -> anyhow::Result<()> {
     let list = std::fs::read_to_string(pages)?;
     let mut timings = String::new();
     let mut errors = 0usize;
+    // KX_OFF=pre,post,jsonld turns passes off, to measure what each is worth.
+    let off = std::env::var("KX_OFF").unwrap_or_default();
+    let options = ExtractOptions {
+        pre_clean: !off.contains("pre"),
+        post_clean: !off.contains("post"),
+        json_ld_body: !off.contains("jsonld"),
+    };
     for line in list.lines() {
         let mut cols = line.split('\t');
         let (Some(id), Some(path), url) = (cols.next(), cols.next(), cols.next()) else {
@@ -35,11 +59,25 @@ fn main() -> anyhow::Result<()> {
         // Timed like the pane: decode, extract, render to text.
         let start = Instant::now();
         let html = kiosque::charset::decode_html(&bytes, None);
-        let text = match extract_article(&html, &page_url) {
-            Ok(article) => article.view().text,
-            Err(_) => {
-                errors += 1;
-                String::new()
+        // KX_REFERENCE=1: dom_smoothie alone with its own text output (the reference row).
+        let reference = std::env::var_os("KX_REFERENCE").is_some();
+        let text = if reference {
+            let config = dom_smoothie::Config {
+                text_mode: dom_smoothie::TextMode::Formatted,
+                ..Default::default()
+            };
+            dom_smoothie::Readability::new(html.as_str(), Some(page_url.as_str()), Some(config))
+                .ok()
+                .and_then(|mut r| r.parse().ok())
+                .map(|a| a.text_content.to_string())
+                .unwrap_or_default()
+        } else {
+            match extract_article_with(&html, &page_url, options) {
+                Ok(article) => article.view().text,
+                Err(_) => {
+                    errors += 1;
+                    String::new()
+                }
             }
         };
         let ms = start.elapsed().as_secs_f64() * 1000.0;

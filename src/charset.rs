@@ -244,7 +244,7 @@ fn find_ascii_ci(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 
 /// Rewrite the XML declaration's `encoding` to `utf-8` (the text is UTF-8 now) and drop a
 /// leading BOM character. Done in place on the first few hundred bytes only.
-fn rewrite_prolog_encoding(mut text: String) -> String {
+pub(crate) fn rewrite_prolog_encoding(mut text: String) -> String {
     if text.starts_with('\u{FEFF}') {
         text.drain(..'\u{FEFF}'.len_utf8());
     }

@@ -220,15 +220,19 @@ impl Fetcher {
         let mut seen = vec![url.clone()];
         for _ in 0..=MAX_REDIRECTS {
             let mut request = self.client.get(url.clone());
-            if let Some(etag) = &conditional.etag {
-                if let Ok(v) = HeaderValue::from_str(etag) {
-                    request = request.header(header::IF_NONE_MATCH, v);
-                }
+            if let Some(v) = conditional
+                .etag
+                .as_deref()
+                .and_then(|e| HeaderValue::from_str(e).ok())
+            {
+                request = request.header(header::IF_NONE_MATCH, v);
             }
-            if let Some(lm) = &conditional.last_modified {
-                if let Ok(v) = HeaderValue::from_str(lm) {
-                    request = request.header(header::IF_MODIFIED_SINCE, v);
-                }
+            if let Some(v) = conditional
+                .last_modified
+                .as_deref()
+                .and_then(|d| HeaderValue::from_str(d).ok())
+            {
+                request = request.header(header::IF_MODIFIED_SINCE, v);
             }
             let response = request
                 .send()

@@ -3,7 +3,7 @@
 //! feed's own content, saying why.
 
 use crate::article::extract::extract_article;
-use crate::article::{Article, Source};
+use crate::article::Article;
 use crate::fetch::Fetcher;
 use crate::model::Item;
 use crate::store::Store;
@@ -31,17 +31,13 @@ pub fn article_from_item(item: &Item) -> Article {
         .filter(|c| !c.trim().is_empty())
         .or_else(|| item.summary_html.clone())
         .unwrap_or_default();
-    Article {
-        title: Some(s.title.clone()),
-        byline: item.author.clone(),
-        published: Some(s.published.to_rfc3339()),
-        lang: None,
-        url: s.url.clone().unwrap_or_default(),
-        lead_image: None,
-        content_html: html,
-        related: Vec::new(),
-        source: Source::Feed,
-    }
+    Article::from_feed(
+        Some(s.title.clone()),
+        s.url.clone().unwrap_or_default(),
+        item.author.clone(),
+        Some(s.published.to_rfc3339()),
+        html,
+    )
 }
 
 /// Extract an already-fetched page, bounded in time (CPU work on a blocking thread).
@@ -126,17 +122,7 @@ pub async fn load_article(
                     note,
                 },
                 None => LoadedArticle {
-                    article: Article {
-                        title: None,
-                        byline: None,
-                        published: None,
-                        lang: None,
-                        url: url.to_string(),
-                        lead_image: None,
-                        content_html: String::new(),
-                        related: Vec::new(),
-                        source: Source::Feed,
-                    },
+                    article: Article::from_feed(None, url.to_string(), None, None, String::new()),
                     note,
                 },
             }

@@ -140,7 +140,7 @@ async fn write(
     };
     let writer = writer.clone();
     // The channel is bounded: sending may block, so do it off the async threads.
-    tokio::task::spawn_blocking(move || writer.send(job))
+    tokio::task::spawn_blocking(move || writer.send(job).map_err(|_| ()))
         .await
         .map_err(|e| format!("writer task failed: {e}"))?
         .map_err(|_| "the database writer stopped".to_string())?;

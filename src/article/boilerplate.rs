@@ -42,6 +42,8 @@ const HINT_PREFIXES: &[&str] = &[
     "about-author",
     "author-info",
     "sr-only",
+    "credit",
+    "caption-credit",
     "visually-hidden",
     "screen-reader",
     "teaser-list",
@@ -104,13 +106,21 @@ const HINT_WORDS: &[&str] = &[
     "signup",
     "bio",
     "skip",
-    "widget",
     "masthead",
     "byline",
     "dateline",
     "meta",
     "timestamp",
     "copyright",
+    "date",
+    "author",
+    "authors",
+    "posted",
+    "published",
+    "category",
+    "categories",
+    "readtime",
+    "source",
 ];
 
 /// Class/id words that mark the article body: never removed on a negative hint.
@@ -148,8 +158,9 @@ const BOILERPLATE_ROLES: &[&str] = &[
     "toolbar",
 ];
 
-/// Elements that are never article text.
-const FURNITURE_TAGS: &str = "nav, form, button, input, select, textarea, iframe, dialog, \
+/// Elements that are never article text (`form` is not here: some sites wrap the whole page
+/// in one).
+const FURNITURE_TAGS: &str = "nav, button, input, select, textarea, iframe, dialog, \
      noscript, template, svg, canvas, object, embed";
 
 /// The words of an element's class and id, lowercased: (whole tokens, words of tokens).
@@ -230,7 +241,8 @@ pub fn pre_clean(doc: &Document) {
         let by_role = node
             .attr("role")
             .is_some_and(|r| BOILERPLATE_ROLES.contains(&r.trim().to_ascii_lowercase().as_str()));
-        let by_tag = matches!(name, "footer" | "aside");
+        // A `<form>` can wrap a whole page (ASP.NET): judged like the others.
+        let by_tag = matches!(name, "footer" | "aside" | "form");
         let by_hint = has_negative_hint(&hint_tokens(node));
         if !(by_role || by_tag || by_hint) {
             continue;
@@ -523,9 +535,328 @@ pub fn post_clean(article_html: &str) -> String {
         }
     }
 
+    remove_credits(&doc);
+    cut_at_end_label(&doc);
     trim_link_lists(&doc);
 
     doc.html().to_string()
+}
+
+/// Labels that open what follows an article: related reading, the author box, comments,
+/// tags, sources, credits, pitches (lowercase; matched at the start of a short block, followed
+/// by a non-letter).
+const END_LABELS: &[&str] = &[
+    // en
+    "read more",
+    "read also",
+    "also read",
+    "see also",
+    "related",
+    "more on this",
+    "more from",
+    "more stories",
+    "more news",
+    "recommended",
+    "you may also",
+    "you might also",
+    "about the author",
+    "about the authors",
+    "share this",
+    "leave a comment",
+    "leave a reply",
+    "filed under",
+    "most read",
+    "most popular",
+    "latest news",
+    "latest stories",
+    "sign up",
+    "if you enjoyed",
+    "we want to hear",
+    "all rights reserved",
+    "copyright",
+    // de
+    "lesen sie auch",
+    "lesen sie mehr",
+    "lesen sie hier",
+    "mehr zum thema",
+    "mehr themen",
+    "mehr dazu",
+    "siehe auch",
+    "auch interessant",
+    "auch lesen",
+    "das könnte",
+    "schon gelesen",
+    "verwandte",
+    "weitere artikel",
+    "weitere beiträge",
+    "weitere informationen",
+    "weiterführende",
+    "zum weiterlesen",
+    "empfohlene",
+    "empfehlungen",
+    "neueste artikel",
+    "über den autor",
+    "über die autorin",
+    "zur person",
+    "keine kommentare",
+    "kommentare",
+    "artikel teilen",
+    "war der artikel",
+    "artikel gefallen",
+    "beiträge zum thema",
+    "quelle:",
+    "quellen:",
+    "titelbild",
+    "beitragsbild",
+    "schlagwörter",
+    "schlagworte",
+    // fr
+    "à lire aussi",
+    "a lire aussi",
+    "lire aussi",
+    "voir aussi",
+    "sur le même sujet",
+    "sur le même thème",
+    "dans la même rubrique",
+    "à découvrir",
+    "vous aimerez",
+    "commentaires",
+    "pour lire la suite",
+    "mots-clés",
+    "crédits",
+    "crédit photo",
+    "permalien",
+    // es
+    "lea también",
+    "lee también",
+    "le puede interesar",
+    "te puede interesar",
+    "también te puede",
+    "ver también",
+    "noticias relacionadas",
+    "artículos relacionados",
+    "lo más leído",
+    "comentarios",
+    "etiquetas",
+    "fuente:",
+    // it
+    "leggi anche",
+    "potrebbe interessarti",
+    "articoli correlati",
+    "i più letti",
+    "commenti",
+    "fonte:",
+    // pt
+    "leia também",
+    "leia mais",
+    "veja também",
+    "mais lidas",
+    "comentários",
+    "nos siga",
+    // pl
+    "czytaj także",
+    "czytaj też",
+    "zobacz też",
+    "źródło:",
+    // nl
+    "lees ook",
+    "lees meer",
+    "meer over",
+    "gerelateerde",
+];
+
+/// A short block that starts with an end label.
+fn is_end_label(text: &str) -> bool {
+    if text.is_empty() || text.chars().count() > 100 {
+        return false;
+    }
+    let lower = text.to_lowercase();
+    let head = lower.trim_start_matches(|c: char| !c.is_alphanumeric());
+    END_LABELS.iter().any(|label| {
+        head.strip_prefix(label).is_some_and(|rest| {
+            label.ends_with(':') || !rest.starts_with(|c: char| c.is_alphanumeric())
+        })
+    })
+}
+
+/// Cut the article at the first end label found in its last third: the label and everything
+/// after it go. A label earlier in the text (a box in mid-article) goes alone.
+fn cut_at_end_label(doc: &Document) {
+    let root = doc.root();
+    let total = text_len(&root);
+    if total == 0 {
+        return;
+    }
+    // Block elements in document order, with the text length seen before each.
+    let mut seen = 0usize;
+    let mut stack = vec![root];
+    let mut cut: Option<NodeRef<'_>> = None;
+    let mut lone: Vec<NodeRef<'_>> = Vec::new();
+    while let Some(node) = stack.pop() {
+        if node.is_text() {
+            seen += node.text().chars().filter(|c| !c.is_whitespace()).count();
+            continue;
+        }
+        let is_block = node.is_element()
+            && matches!(
+                node.node_name().as_deref().unwrap_or(""),
+                "p" | "div"
+                    | "h2"
+                    | "h3"
+                    | "h4"
+                    | "h5"
+                    | "h6"
+                    | "li"
+                    | "section"
+                    | "strong"
+                    | "b"
+                    | "dt"
+                    | "header"
+                    | "span"
+            );
+        if is_block {
+            let text = folded_text(&node);
+            if is_end_label(&text) {
+                if seen * 10 >= total * 6 {
+                    cut = Some(node);
+                    break;
+                }
+                lone.push(node);
+                seen += text.chars().filter(|c| !c.is_whitespace()).count();
+                continue;
+            }
+        }
+        let mut child = node.last_child();
+        while let Some(c) = child {
+            child = c.prev_sibling();
+            stack.push(c);
+        }
+    }
+    for node in lone {
+        node.remove_from_parent();
+    }
+    if let Some(node) = cut {
+        // Everything after the label: its following siblings, then its ancestors' ones.
+        let mut following = Vec::new();
+        let mut current = Some(node);
+        while let Some(n) = current {
+            let mut next = n.next_sibling();
+            while let Some(sibling) = next {
+                next = sibling.next_sibling();
+                following.push(sibling);
+            }
+            current = n.parent().filter(|p| p.id != root.id);
+        }
+        // An inline "Read more: <link>" in the middle of the text is followed by more of
+        // the article: then only the label line goes. An author bio is one paragraph.
+        let long_paragraphs: usize = following.iter().map(count_long_paragraphs).sum();
+        if long_paragraphs <= 1 {
+            for n in following {
+                n.remove_from_parent();
+            }
+        }
+        node.remove_from_parent();
+    }
+}
+
+/// Paragraphs of running text (not link lists) in and under `node`.
+fn count_long_paragraphs(node: &NodeRef<'_>) -> usize {
+    let is_long = |p: &NodeRef<'_>| {
+        let len = text_len(p);
+        len >= 150 && link_density(p, len) < 0.3
+    };
+    if node.has_name("p") {
+        return usize::from(is_long(node));
+    }
+    node.descendants_it()
+        .filter(|d| d.has_name("p") && is_long(d))
+        .count()
+}
+
+/// Picture agencies and credit words: a short block naming only them is a credit line.
+const CREDIT_WORDS: &[&str] = &[
+    "getty images",
+    "istock",
+    "shutterstock",
+    "reuters",
+    "afp",
+    "dpa",
+    "imago",
+    "picture alliance",
+    "picture-alliance",
+    "unsplash",
+    "pixabay",
+    "associated press",
+    "keystone",
+    "epa",
+    "bestimage",
+    "wenn.com",
+];
+
+const CREDIT_LABELS: &[&str] = &[
+    "foto:",
+    "fotos:",
+    "photo:",
+    "photos:",
+    "photo credit",
+    "bild:",
+    "bilder:",
+    "image:",
+    "imagen:",
+    "imágenes:",
+    "crédito",
+    "crédit photo",
+    "credit:",
+    "credits:",
+    "bildquelle",
+    "quelle:",
+    "source:",
+    "fonte:",
+    "fuente:",
+    "źródło:",
+    "©",
+    "(c)",
+];
+
+fn is_credit(text: &str) -> bool {
+    let chars = text.chars().count();
+    if chars == 0 || chars > 80 {
+        return false;
+    }
+    let lower = text.to_lowercase();
+    let head = lower.trim_start_matches(|c: char| c.is_whitespace() || c == '(' || c == '[');
+    if CREDIT_LABELS.iter().any(|l| head.starts_with(l)) {
+        return true;
+    }
+    let words = lower.split_whitespace().count();
+    words <= 5
+        && CREDIT_WORDS.iter().any(|w| {
+            lower
+                .match_indices(w)
+                .any(|(i, _)| is_word_boundary(&lower, i, i + w.len()))
+        })
+}
+
+fn is_word_boundary(s: &str, start: usize, end: usize) -> bool {
+    let before = s[..start].chars().next_back();
+    let after = s[end..].chars().next();
+    !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+}
+
+/// Photo credits and source lines: short elements that are nothing but a credit.
+fn remove_credits(doc: &Document) {
+    let ids: Vec<dom_query::NodeId> = doc
+        .select("p, div, span, small, cite, figcaption, em, i, li")
+        .nodes()
+        .iter()
+        .map(|n| n.id)
+        .collect();
+    for id in ids.into_iter().rev() {
+        let node = NodeRef::new(id, &doc.tree);
+        if is_credit(&folded_text(&node)) {
+            node.remove_from_parent();
+        }
+    }
 }
 
 /// Remove link-dense blocks at the end (and start) of the article: related lists, tag lines,

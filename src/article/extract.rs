@@ -27,9 +27,37 @@ pub enum ExtractError {
     NotHtml,
 }
 
+/// Which cleaning passes run (all by default; the corpus bench turns them off one at a time to
+/// measure what each is worth).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExtractOptions {
+    pub pre_clean: bool,
+    pub post_clean: bool,
+    pub json_ld_body: bool,
+}
+
+impl Default for ExtractOptions {
+    fn default() -> Self {
+        Self {
+            pre_clean: true,
+            post_clean: true,
+            json_ld_body: true,
+        }
+    }
+}
+
 /// Extract the article from a page (already decoded to UTF-8). `page_url` resolves relative
 /// links. The result has `source: Extracted` and related links already split out.
 pub fn extract_article(html: &str, page_url: &Url) -> Result<Article, ExtractError> {
+    extract_article_with(html, page_url, ExtractOptions::default())
+}
+
+/// [`extract_article`] with a choice of cleaning passes.
+pub fn extract_article_with(
+    html: &str,
+    page_url: &Url,
+    options: ExtractOptions,
+) -> Result<Article, ExtractError> {
     let html = cap_input(html);
     if !looks_like_html(html) {
         return Err(ExtractError::NotHtml);
@@ -38,7 +66,9 @@ pub fn extract_article(html: &str, page_url: &Url) -> Result<Article, ExtractErr
     bound_tree(&doc);
 
     let meta = metadata::read_metadata(&doc, page_url);
-    boilerplate::pre_clean(&doc);
+    if options.pre_clean {
+        boilerplate::pre_clean(&doc);
+    }
 
     let config = dom_smoothie::Config {
         // JSON-LD was read above; the scorer needs only the body.
@@ -56,11 +86,19 @@ pub fn extract_article(html: &str, page_url: &Url) -> Result<Article, ExtractErr
     };
 
     let (without_related, related) = related::split_related(&scored_html, page_url);
-    let mut content_html = boilerplate::post_clean(&without_related);
+    let mut content_html = if options.post_clean {
+        boilerplate::post_clean(&without_related)
+    } else {
+        without_related
+    };
     let mut words = count_words(&content_html);
 
     // The publisher's own text, when the scorer found much less of it.
-    if let Some(body) = meta.article_body.as_deref() {
+    if let Some(body) = meta
+        .article_body
+        .as_deref()
+        .filter(|_| options.json_ld_body)
+    {
         let body_words = body.split_whitespace().count();
         if body_words >= MIN_ARTICLE_WORDS && words * 2 < body_words {
             content_html = paragraphs_html(body);

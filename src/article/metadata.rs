@@ -331,21 +331,20 @@ fn collect_articles(value: &Value, depth: usize, out: &mut Vec<JsonLdArticle>) {
                         .map(clean)
                         .filter(|s| !s.is_empty())
                 };
-                let candidate =
-                    JsonLdArticle {
-                        headline: text("headline")
-                            .or_else(|| if rank == 0 { text("name") } else { None }),
-                        author: map.get("author").and_then(person_names),
-                        published: text("datePublished").or_else(|| text("dateCreated")),
-                        body: map
-                            .get("articleBody")
-                            .and_then(Value::as_str)
-                            .map(str::to_string)
-                            .filter(|b| !b.trim().is_empty()),
-                        image: map.get("image").and_then(image_url),
-                        lang: text("inLanguage"),
-                        rank,
-                    };
+                let candidate = JsonLdArticle {
+                    headline: text("headline")
+                        .or_else(|| if rank == 0 { text("name") } else { None }),
+                    author: map.get("author").and_then(person_names),
+                    published: text("datePublished").or_else(|| text("dateCreated")),
+                    body: map
+                        .get("articleBody")
+                        .and_then(Value::as_str)
+                        .map(str::to_string)
+                        .filter(|b| !b.trim().is_empty()),
+                    image: map.get("image").and_then(image_url),
+                    lang: text("inLanguage"),
+                    rank,
+                };
                 out.push(candidate);
             }
             // Articles nested as `mainEntity` (e.g. inside a WebPage).

@@ -99,6 +99,13 @@ impl TextBuilder {
     }
 
     fn push_text(&mut self, text: &str) {
+        let neutral;
+        let text = if text.contains(is_c1) {
+            neutral = neutralise_c1(text);
+            neutral.as_str()
+        } else {
+            text
+        };
         if self.pre_depth > 0 {
             if text.is_empty() {
                 return;
@@ -147,6 +154,27 @@ impl TextBuilder {
         }
         text.trim_end().to_string()
     }
+}
+
+fn is_c1(c: char) -> bool {
+    ('\u{80}'..='\u{9F}').contains(&c)
+}
+
+/// Raw C1 characters in page text are mis-decoded windows-1252 (mojibake such as `â€\u{9d}`),
+/// never terminal controls meant for the reader. Mapped to their windows-1252 meaning (or
+/// dropped) here, so the sanitiser does not read `\u{9d}` as an OSC introducer and swallow
+/// the rest of the article.
+fn neutralise_c1(text: &str) -> String {
+    text.chars()
+        .filter_map(|c| {
+            if !is_c1(c) {
+                return Some(c);
+            }
+            let byte = [c as u32 as u8];
+            let (decoded, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&byte);
+            decoded.chars().next().filter(|d| !is_c1(*d))
+        })
+        .collect()
 }
 
 fn is_http_url(url: &str) -> bool {
@@ -351,6 +379,13 @@ mod tests {
         let html = format!("{}deep{}", "<div>".repeat(10_000), "</div>".repeat(10_000));
         let (text, _) = plain_text(&html);
         assert_eq!(text, "deep");
+    }
+
+    #[test]
+    fn mojibake_c1_does_not_swallow_text() {
+        let (text, _) = plain_text("<p>a \u{e2}\u{80}\u{9d} b</p><p>rest of the article</p>");
+        assert!(text.ends_with("rest of the article"), "{text}");
+        assert!(text.starts_with("a \u{e2}\u{20ac}"), "{text}");
     }
 
     #[test]

@@ -152,7 +152,7 @@ const LABELS: &[(&str, LabelKind)] = &[
 static FOLDED_LABELS: LazyLock<Vec<(String, LabelKind)>> = LazyLock::new(|| {
     LABELS
         .iter()
-        .map(|(label, kind)| (fold_with_offsets(label).0, *kind))
+        .map(|(label, kind)| (fold_with_offsets(label, usize::MAX).0, *kind))
         .collect()
 });
 
@@ -212,6 +212,8 @@ const MAX_LINE_LINKS: usize = 4;
 const MAX_BLOCK_LINKS: usize = 12;
 /// Share of a line's words (after the label) that must be link text.
 const MIN_LINK_SHARE: f32 = 0.6;
+/// Characters of a text folded for label matching: more than the longest label.
+const FOLD_CHARS: usize = 64;
 /// How far the leading-text probe walks (nodes) before giving up: keeps deep trees linear.
 const PROBE_NODE_LIMIT: usize = 64;
 
@@ -252,22 +254,39 @@ pub fn take_related(page: &Document, base_url: &Url) -> Vec<RelatedLink> {
 fn take_related_under(top: &NodeRef<'_>, base_url: &Url) -> Vec<RelatedLink> {
     let mut found: Vec<RelatedLink> = Vec::new();
     let mut to_remove: Vec<NodeRef<'_>> = Vec::new();
+    let mut removed: std::collections::HashSet<dom_query::NodeId> = Default::default();
 
     for node in top.descendants_it() {
         if !node.is_element() {
             continue;
         }
-        if to_remove.iter().any(|c| is_self_or_ancestor(c, &node)) {
+        // Inside something already taken? (A set, so many removals stay linear.)
+        if !removed.is_empty()
+            && (removed.contains(&node.id)
+                || node.ancestors_it(None).any(|a| removed.contains(&a.id)))
+        {
             continue;
         }
-        if let Some((links, removed)) = match_block(&node, base_url) {
-            found.extend(links);
-            to_remove.extend(removed);
-            continue;
+        // Lines and blocks start with a label: most elements are ruled out here, cheaply.
+        let starts_with_label = tag_in(&node, LINE_TAGS) || tag_in(&node, HEADING_TAGS);
+        if starts_with_label && match_label(&leading_text(&node, 120)).is_some() {
+            if let Some((links, nodes)) = match_block(&node, base_url) {
+                found.extend(links);
+                removed.extend(nodes.iter().map(|n| n.id));
+                to_remove.extend(nodes);
+                continue;
+            }
+            if let Some(links) = match_line(&node, base_url) {
+                found.extend(links);
+                removed.insert(node.id);
+                to_remove.push(node);
+                continue;
+            }
         }
-        if let Some(links) = match_line(&node, base_url) {
+        if let Some((links, nodes)) = match_br_segment(&node, base_url) {
             found.extend(links);
-            to_remove.push(node);
+            removed.extend(nodes.iter().map(|n| n.id));
+            to_remove.extend(nodes);
         }
     }
     for node in &to_remove {
@@ -275,6 +294,9 @@ fn take_related_under(top: &NodeRef<'_>, base_url: &Url) -> Vec<RelatedLink> {
         node.remove_from_parent();
         remove_empty_ancestors(parent, top);
     }
+    // Carousels repeat their items: one entry per URL and label.
+    let mut seen = std::collections::HashSet::new();
+    found.retain(|l| seen.insert((l.url.clone(), l.label.clone())));
     found
 }
 
@@ -282,6 +304,15 @@ fn take_related_under(top: &NodeRef<'_>, base_url: &Url) -> Vec<RelatedLink> {
 fn might_contain_label(html: &str) -> bool {
     let lower = html.to_lowercase();
     [
+        // CJK labels (see LABELS)
+        "読",
+        "関連",
+        "おすすめ",
+        "相关",
+        "延伸",
+        "推荐",
+        "相關",
+        "관련",
         "lire",
         "voir",
         "même",
@@ -339,10 +370,6 @@ fn might_contain_label(html: &str) -> bool {
     .any(|w| lower.contains(w))
 }
 
-fn is_self_or_ancestor(candidate: &NodeRef<'_>, node: &NodeRef<'_>) -> bool {
-    candidate.id == node.id || node.ancestors_it(None).any(|a| a.id == candidate.id)
-}
-
 /// After a removal, drop wrappers that are left with nothing to show (an emptied `ul`, an
 /// `aside` that only held the related block).
 fn remove_empty_ancestors(mut parent: Option<NodeRef<'_>>, top: &NodeRef<'_>) {
@@ -350,11 +377,14 @@ fn remove_empty_ancestors(mut parent: Option<NodeRef<'_>>, top: &NodeRef<'_>) {
         if p.id == top.id || !p.is_element() {
             return;
         }
-        let has_text = p.text().chars().any(|c| !c.is_whitespace());
-        let has_media = p
-            .descendants_it()
-            .any(|d| d.has_name("img") || d.has_name("picture") || d.has_name("video"));
-        if has_text || has_media {
+        // Stops at the first visible thing, so a big parent costs little.
+        let shows_something = p.descendants_it().any(|d| {
+            (d.is_text() && d.text().chars().any(|c| !c.is_whitespace()))
+                || d.has_name("img")
+                || d.has_name("picture")
+                || d.has_name("video")
+        });
+        if shows_something {
             return;
         }
         let next = p.parent();
@@ -375,6 +405,8 @@ fn has_block_descendant(node: &NodeRef<'_>) -> bool {
 }
 
 /// The first `limit` characters of a node's text, visiting at most [`PROBE_NODE_LIMIT`] nodes.
+/// Element boundaries count as spaces, so `<b>Lire aussi</b><a>Titre</a>` reads as
+/// "Lire aussi Titre" and the label still ends at a word boundary.
 fn leading_text(node: &NodeRef<'_>, limit: usize) -> String {
     let mut out = String::new();
     for (visited, d) in node.descendants_it().enumerate() {
@@ -383,6 +415,21 @@ fn leading_text(node: &NodeRef<'_>, limit: usize) -> String {
         }
         if d.is_text() {
             out.push_str(&d.text());
+        } else if d.is_element() {
+            out.push(' ');
+        }
+    }
+    out
+}
+
+/// All the text under `node`, element boundaries counted as spaces (see [`leading_text`]).
+fn spaced_text(node: &NodeRef<'_>) -> String {
+    let mut out = String::new();
+    for d in node.descendants_it() {
+        if d.is_text() {
+            out.push_str(&d.text());
+        } else if d.is_element() {
+            out.push(' ');
         }
     }
     out
@@ -405,12 +452,27 @@ struct LabelMatch {
 
 /// Fold one string for comparison, keeping for each folded byte the byte offset in `text` of
 /// the character it came from.
-fn fold_with_offsets(text: &str) -> (String, Vec<usize>) {
-    let mut folded = String::with_capacity(text.len());
-    let mut offsets = Vec::with_capacity(text.len());
-    for (i, c) in text.char_indices() {
+fn fold_with_offsets(text: &str, max_chars: usize) -> (String, Vec<usize>) {
+    let mut folded = String::with_capacity(text.len().min(max_chars.saturating_mul(2)));
+    let mut offsets = Vec::with_capacity(text.len().min(max_chars.saturating_mul(2)) + 1);
+    let mut stop = text.len();
+    for (n, (i, c)) in text.char_indices().enumerate() {
+        if n == max_chars {
+            stop = i;
+            break;
+        }
+        // Most text is ASCII: no normalisation needed.
+        if c.is_ascii() {
+            folded.push(if c.is_ascii_whitespace() {
+                ' '
+            } else {
+                c.to_ascii_lowercase()
+            });
+            offsets.push(i);
+            continue;
+        }
         let c = match c {
-            '’' | '‘' | 'ʼ' | '`' | '´' => '\'',
+            '’' | '‘' | 'ʼ' | '´' => '\'',
             'ß' => {
                 folded.push_str("ss");
                 offsets.extend([i, i]);
@@ -430,6 +492,8 @@ fn fold_with_offsets(text: &str) -> (String, Vec<usize>) {
             }
         }
     }
+    // One past the end: where the folded part stops in `text`.
+    offsets.push(stop);
     (folded, offsets)
 }
 
@@ -466,7 +530,8 @@ fn match_label(text: &str) -> Option<LabelMatch> {
         .find(|(_, c)| c.is_alphanumeric())
         .map(|(i, _)| i)?;
     let text = &text[start..];
-    let (folded, offsets) = fold_with_offsets(text);
+    // Labels are short: folding the start of the text is enough.
+    let (folded, offsets) = fold_with_offsets(text, FOLD_CHARS);
     let mut best: Option<(usize, LabelKind)> = None;
     for (label, kind) in FOLDED_LABELS.iter() {
         if !folded.starts_with(label.as_str()) {
@@ -513,28 +578,61 @@ fn link_url(link: &NodeRef<'_>, base_url: &Url) -> Option<Url> {
         return None;
     }
     let url = base_url.join(href).ok()?;
-    matches!(url.scheme(), "http" | "https").then_some(url)
+    (matches!(url.scheme(), "http" | "https") && !is_taxonomy_url(&url)).then_some(url)
+}
+
+/// Tag, category and author pages: site navigation, never a story to read next.
+fn is_taxonomy_url(url: &Url) -> bool {
+    const SEGMENTS: &[&str] = &[
+        "tag",
+        "tags",
+        "category",
+        "categories",
+        "author",
+        "authors",
+        "autor",
+        "autoren",
+        "auteur",
+        "auteurs",
+        "schlagwort",
+        "etiqueta",
+        "etiquetas",
+    ];
+    url.path_segments().is_some_and(|mut segments| {
+        segments.any(|s| SEGMENTS.iter().any(|t| s.eq_ignore_ascii_case(t)))
+    })
 }
 
 /// The `a[href]` elements under `node` with usable URLs, with their collapsed text.
-fn links_under(node: &NodeRef<'_>, base_url: &Url) -> Vec<(String, Url, Option<String>)> {
+fn links_under(node: &NodeRef<'_>, base_url: &Url) -> Vec<LinkInfo> {
     node.descendants_it()
         .filter(|d| d.has_name("a"))
-        .filter_map(|a| {
-            let url = link_url(&a, base_url)?;
-            let text = collapse(&a.text());
-            let fallback = a
-                .attr("title")
-                .map(|t| t.to_string())
-                .or_else(|| {
-                    a.descendants_it()
-                        .find(|d| d.has_name("img"))
-                        .and_then(|img| img.attr("alt").map(|t| t.to_string()))
-                })
-                .filter(|t| !t.trim().is_empty());
-            Some((text, url, fallback))
-        })
+        .filter_map(|a| link_info(&a, base_url))
         .collect()
+}
+
+/// A link's collapsed text, absolute URL and fallback title (its `title`, else an image alt).
+type LinkInfo = (String, Url, Option<String>);
+
+fn link_info(a: &NodeRef<'_>, base_url: &Url) -> Option<LinkInfo> {
+    let url = link_url(a, base_url)?;
+    // Teaser cards put a headline and a blurb in one link: the headline is the title.
+    let headline = a
+        .descendants_it()
+        .find(|d| tag_in(d, &["h1", "h2", "h3", "h4", "h5", "h6"]))
+        .map(|h| collapse(&h.text()))
+        .filter(|t| alnum_count(t) > 0);
+    let text = headline.unwrap_or_else(|| collapse(&a.text()));
+    let fallback = a
+        .attr("title")
+        .map(|t| t.to_string())
+        .or_else(|| {
+            a.descendants_it()
+                .find(|d| d.has_name("img"))
+                .and_then(|img| img.attr("alt").map(|t| t.to_string()))
+        })
+        .filter(|t| !t.trim().is_empty());
+    Some((text, url, fallback))
 }
 
 fn label_for(m: &LabelMatch) -> String {
@@ -577,12 +675,18 @@ fn match_line(node: &NodeRef<'_>, base_url: &Url) -> Option<Vec<RelatedLink>> {
     if has_block_descendant(node) {
         return None;
     }
-    let text = collapse(&node.text());
+    let text = collapse(&spaced_text(node));
     if text.chars().count() > MAX_LINE_CHARS {
         return None;
     }
-    let m = match_label(&text)?;
     let links = links_under(node, base_url);
+    judge_line(&text, &links)
+}
+
+/// The rules for one line of text holding `links`: led by a label, 1-4 links, and (for
+/// further reading) links making up most of the text after the label.
+fn judge_line(text: &str, links: &[LinkInfo]) -> Option<Vec<RelatedLink>> {
+    let m = match_label(text)?;
     if links.is_empty() || links.len() > MAX_LINE_LINKS {
         return None;
     }
@@ -623,6 +727,68 @@ fn match_line(node: &NodeRef<'_>, base_url: &Url) -> Option<Vec<RelatedLink>> {
         })
         .collect();
     (!out.is_empty()).then_some(out)
+}
+
+/// A related line that shares its paragraph with prose, separated by `<br>`:
+/// `<p>Texte…<br>• A lire : <a>…</a></p>`. Returns the links and the nodes of that line
+/// (with one adjacent `<br>`) to remove.
+fn match_br_segment<'a>(
+    node: &NodeRef<'a>,
+    base_url: &Url,
+) -> Option<(Vec<RelatedLink>, Vec<NodeRef<'a>>)> {
+    if !tag_in(node, &["p", "div", "li", "dd", "td", "blockquote"]) {
+        return None;
+    }
+    let children = node.children();
+    // Direct children only: walking every subtree here would be quadratic on nested divs.
+    if !children.iter().any(|c| c.has_name("br"))
+        || children
+            .iter()
+            .any(|c| c.is_element() && tag_in(c, BLOCK_TAGS))
+    {
+        return None;
+    }
+    // Split the children at each <br>; remember the <br> before each segment.
+    let mut segments: Vec<(Option<NodeRef<'a>>, Vec<NodeRef<'a>>)> = vec![(None, Vec::new())];
+    for child in children {
+        if child.has_name("br") {
+            segments.push((Some(child), Vec::new()));
+        } else if let Some(last) = segments.last_mut() {
+            last.1.push(child);
+        }
+    }
+    let mut found = Vec::new();
+    let mut remove = Vec::new();
+    for i in 0..segments.len() {
+        let (br_before, nodes) = &segments[i];
+        let mut text = String::new();
+        let mut links = Vec::new();
+        for n in nodes {
+            if n.is_text() {
+                text.push_str(&n.text());
+            } else if n.is_element() {
+                text.push(' ');
+                text.push_str(&spaced_text(n));
+                text.push(' ');
+                if n.has_name("a") {
+                    links.extend(link_info(n, base_url));
+                }
+                links.extend(links_under(n, base_url));
+            }
+        }
+        let text = collapse(&text);
+        if text.is_empty() || text.chars().count() > MAX_LINE_CHARS {
+            continue;
+        }
+        if let Some(line) = judge_line(&text, &links) {
+            found.extend(line);
+            remove.extend(nodes.iter().copied());
+            // The break that separated this line from the prose goes with it.
+            let br = br_before.or_else(|| segments.get(i + 1).and_then(|(b, _)| *b));
+            remove.extend(br);
+        }
+    }
+    (!found.is_empty()).then_some((found, remove))
 }
 
 /// Is this element a heading whose whole text is a label ("Related articles", "À lire aussi :")?
@@ -670,6 +836,10 @@ fn match_block<'a>(
     let mut removed = vec![anchor];
     let mut sibling = anchor.next_element_sibling();
     while let Some(item) = sibling {
+        // A new label ("Source :", "Lire aussi") starts something else.
+        if match_label(&leading_text(&item, 80)).is_some() {
+            break;
+        }
         let items: Vec<NodeRef<'a>> = if tag_in(&item, &["ul", "ol"]) {
             item.element_children()
         } else {
@@ -679,6 +849,8 @@ fn match_block<'a>(
         for it in &items {
             match link_line(it, base_url) {
                 Some(l) => item_links.push(l),
+                // "More in Storage" at the end of a list: skipped, the list still counts.
+                None if links_only_to_taxonomy(it) => {}
                 None => {
                     item_links.clear();
                     break;
@@ -717,6 +889,31 @@ fn match_block<'a>(
     Some((related, removed))
 }
 
+/// Does this element link only to tag, category or author pages?
+fn links_only_to_taxonomy(node: &NodeRef<'_>) -> bool {
+    let mut hrefs = node
+        .descendants_it()
+        .filter(|d| d.has_name("a"))
+        .filter_map(|a| a.attr("href"))
+        .peekable();
+    hrefs.peek().is_some()
+        && hrefs.all(|h| {
+            let h = h.to_ascii_lowercase();
+            [
+                "/tag/",
+                "/tags/",
+                "/category/",
+                "/categories/",
+                "/author/",
+                "/authors/",
+                "/autor/",
+                "/auteur/",
+            ]
+            .iter()
+            .any(|t| h.contains(t))
+        })
+}
+
 /// An element that is (nearly) only one link: a related item. Returns its title and URL.
 fn link_line(node: &NodeRef<'_>, base_url: &Url) -> Option<(String, Url)> {
     if !tag_in(
@@ -737,7 +934,12 @@ fn link_line(node: &NodeRef<'_>, base_url: &Url) -> Option<(String, Url)> {
     if text.chars().count() > MAX_LINE_CHARS {
         return None;
     }
-    let link_chars: usize = links.iter().map(|(t, _, _)| alnum_count(t)).sum();
+    // All the text inside links counts (a teaser's blurb too), not just the titles.
+    let link_chars: usize = node
+        .descendants_it()
+        .filter(|d| d.has_name("a") && d.has_attr("href"))
+        .map(|a| alnum_count(&a.text()))
+        .sum();
     let total = alnum_count(&text);
     if total == 0 || (link_chars as f32) < MIN_LINK_SHARE * total as f32 {
         return None;
@@ -897,6 +1099,61 @@ mod tests {
             assert_eq!(links[0].url, "https://news.example.org/r");
             assert!(!body.contains(label), "{body}");
         }
+    }
+
+    #[test]
+    fn related_line_after_a_line_break_in_prose() {
+        let html = r#"<div><p>Le texte du paragraphe continue ici et se termine.<br><br>• A lire : <a href="/a">Un titre assez long</a><br>Via <a href="https://src.example.com/x">La Source</a></p><p>Suite.</p></div>"#;
+        let (body, links) = split(html);
+        let got: Vec<(&str, &str)> = links
+            .iter()
+            .map(|l| (l.label.as_str(), l.title.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![("A lire", "Un titre assez long"), ("via", "La Source")]
+        );
+        assert!(body.contains("se termine.<br>"), "{body}");
+        assert!(
+            !body.contains("A lire") && !body.contains("La Source"),
+            "{body}"
+        );
+        // A paragraph with breaks but no label is left alone.
+        let poem = "<p>Roses are red,<br>see <a href=\"/v\">violets</a>.</p>";
+        assert_eq!(split(poem), (poem.to_string(), vec![]));
+    }
+
+    #[test]
+    fn teaser_cards_give_their_headline_and_repeats_go() {
+        let html = r#"<div><p>Text.</p><h3>Related stories</h3>
+            <div><a href="/1"><h4>First story headline here</h4><p>A long blurb about the first story.</p></a></div>
+            <div><a href="/2"><h4>Second story headline here</h4><p>Another blurb.</p></a></div>
+            <div><a href="/1"><h4>First story headline here</h4><p>A long blurb about the first story.</p></a></div></div>"#;
+        let (_, links) = split(html);
+        let titles: Vec<&str> = links.iter().map(|l| l.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            vec!["First story headline here", "Second story headline here"]
+        );
+    }
+
+    #[test]
+    fn cjk_only_articles_are_not_skipped_by_the_fast_path() {
+        for html in [
+            r#"<p>本文。</p><p>あわせて読みたい：<a href="/r">リニア新幹線、新区間で試験走行を開始</a></p>"#,
+            r#"<p>正文。</p><p>相关阅读：<a href="/r">深圳无人机外卖订单突破一亿单</a></p>"#,
+        ] {
+            assert!(might_contain_label(html), "{html}");
+            assert_eq!(split(html).1.len(), 1, "{html}");
+        }
+        assert!(!might_contain_label("<p>本文だけ。</p>"));
+    }
+
+    #[test]
+    fn label_and_link_without_space_between() {
+        let link = one(r#"<p><strong>Lire aussi</strong><a href="/r">Un titre assez long</a></p>"#);
+        assert_eq!(link.label, "Lire aussi");
+        assert_eq!(link.title, "Un titre assez long");
     }
 
     #[test]
@@ -1140,6 +1397,28 @@ mod tests {
         let html = page.html();
         assert!(!html.contains("The first related story"));
         assert!(html.contains("Navigation link") && html.contains("A sidebar story"));
+    }
+
+    #[test]
+    fn thousands_of_related_lines_stay_linear() {
+        let html: String = (0..20_000)
+            .map(|i| format!(r#"<p>Read more: <a href="/s/{i}">Story number {i} title</a></p>"#))
+            .collect();
+        let (body, links) = split(&format!("<div>{html}</div>"));
+        assert_eq!(links.len(), 20_000);
+        assert!(!body.contains("Story number"));
+    }
+
+    #[test]
+    fn tag_category_and_author_pages_are_not_related() {
+        let (_, links) =
+            split(r#"<p>Weitere Artikel <a href="/author/yirou/">von Yirou Chen</a></p>"#);
+        assert!(links.is_empty(), "{links:?}");
+        let (_, links) = split(
+            r#"<div><h3>Further reading</h3><ul><li><a href="/news/ssd-8tb">Samsung launches 8TB SSDs for everyone</a></li><li><a href="/categories/storage">More in Storage</a></li></ul></div>"#,
+        );
+        let titles: Vec<&str> = links.iter().map(|l| l.title.as_str()).collect();
+        assert_eq!(titles, vec!["Samsung launches 8TB SSDs for everyone"]);
     }
 
     #[test]

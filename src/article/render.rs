@@ -96,6 +96,13 @@ const MAX_CONTAINER_DEPTH: usize = 16;
 /// Nested elements of any kind kept (deeply nested inline markup is flattened too).
 const MAX_ELEMENT_DEPTH: usize = 48;
 
+/// Narrower panes read tables row by row (`a · b · c`) rather than as squeezed grids.
+const MIN_TABLE_WIDTH: usize = 50;
+const TABLE_PARTS: &[&str] = &[
+    "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption",
+];
+/// Narrower panes get plain wrapped text.
+const MIN_LAYOUT_WIDTH: usize = 6;
 /// The scheme that carries a link's number through html2text.
 const LINK_SCHEME: &str = "kiosque-link:";
 
@@ -129,6 +136,13 @@ pub fn render_rich(html: &str, width: u16) -> Rendered {
             links: prepared.links,
         };
     }
+    // Below this html2text cannot lay out even one wide character after an indent.
+    if width < MIN_LAYOUT_WIDTH {
+        return Rendered {
+            lines: fit_lines(plain_lines(&prepared.plain, width), width),
+            links: prepared.links,
+        };
+    }
     let laid_out = std::panic::catch_unwind(|| layout(&prepared.html, width));
     let lines = match laid_out {
         Ok(Ok(lines)) => lines,
@@ -138,6 +152,8 @@ pub fn render_rich(html: &str, width: u16) -> Rendered {
         }
         Err(_) => {
             tracing::warn!(width, "html2text panicked; plain wrapping instead");
+            #[cfg(test)]
+            LAYOUT_PANICS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             plain_lines(&prepared.plain, width)
         }
     };
@@ -146,6 +162,10 @@ pub fn render_rich(html: &str, width: u16) -> Rendered {
         links: prepared.links,
     }
 }
+
+/// How often html2text panicked (tests check that prepared input never makes it panic).
+#[cfg(test)]
+static LAYOUT_PANICS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 /// The HTML handed to html2text, the links it numbers, and a plain-text fallback.
 struct Prepared {
@@ -211,6 +231,42 @@ fn clean_text(text: &str) -> String {
         .collect()
 }
 
+/// Characters whose width depends on their neighbours: an emoji presentation selector makes
+/// "❤" two columns wide as a string but not character by character, and a zero-width joiner
+/// after an emoji fuses two wide emoji into one. html2text measures both ways and, when they
+/// disagree, can count a line past its width. Without them every column count agrees (the
+/// emoji stay, shown in their plain form, side by side).
+fn is_width_changer(c: char, previous: Option<char>) -> bool {
+    match c {
+        '\u{FE0E}' | '\u{FE0F}' => true,
+        // Skin-tone modifiers: two columns alone, zero after an emoji.
+        '\u{1F3FB}'..='\u{1F3FF}' => true,
+        '\u{200D}' => previous.is_some_and(|p| p.width().unwrap_or(0) >= 2),
+        _ => false,
+    }
+}
+
+fn needs_width_fix(text: &str) -> bool {
+    text.chars().any(|c| {
+        matches!(
+            c,
+            '\u{FE0E}' | '\u{FE0F}' | '\u{200D}' | '\u{1F3FB}'..='\u{1F3FF}'
+        )
+    })
+}
+
+fn fix_widths(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut previous = None;
+    for c in text.chars() {
+        if !is_width_changer(c, previous) {
+            out.push(c);
+        }
+        previous = Some(c);
+    }
+    out
+}
+
 /// Clean, bound and number the document (see the module comment).
 fn prepare(html: &str, width: usize) -> Prepared {
     let doc = Document::fragment(html);
@@ -220,13 +276,14 @@ fn prepare(html: &str, width: usize) -> Prepared {
     let mut to_remove: Vec<NodeRef<'_>> = Vec::new();
     let mut to_unwrap: Vec<NodeRef<'_>> = Vec::new();
     let mut captions: Vec<NodeRef<'_>> = Vec::new();
+    let mut table_parts: Vec<NodeRef<'_>> = Vec::new();
     // (node, element depth, container depth, indent depth)
     let mut stack: Vec<(NodeRef<'_>, usize, usize, usize)> = vec![(doc.root(), 0, 0, 0)];
     while let Some((node, depth, containers, indents)) = stack.pop() {
         if node.is_text() {
             let text = node.text();
-            if needs_sanitising(&text) {
-                node.set_text(clean_text(&text));
+            if needs_sanitising(&text) || needs_width_fix(&text) {
+                node.set_text(fix_widths(&clean_text(&text)));
             }
             continue;
         }
@@ -258,6 +315,9 @@ fn prepare(html: &str, width: usize) -> Prepared {
             if name == "figcaption" {
                 captions.push(node);
             }
+            if width < MIN_TABLE_WIDTH && TABLE_PARTS.contains(&name.as_str()) {
+                table_parts.push(node);
+            }
             if name == "img"
                 && let Some(alt) = node.attr("alt")
                 && needs_sanitising(&alt)
@@ -283,9 +343,22 @@ fn prepare(html: &str, width: usize) -> Prepared {
     }
     // html2text runs a caption on after the image: make it a paragraph, its text marked.
     for caption in captions {
-        caption.prepend_html(CAPTION_START.to_string());
-        caption.append_html(CAPTION_END.to_string());
+        caption.prepend_child(&caption.tree.new_text(CAPTION_START.to_string()));
+        caption.append_child(&caption.tree.new_text(CAPTION_END.to_string()));
         caption.rename("p");
+    }
+    // Narrow panes squeeze table columns to a few letters each: read rows as lines instead.
+    for part in table_parts {
+        match element_name(&part).as_str() {
+            "tr" | "caption" => part.rename("p"),
+            "td" | "th" => {
+                if part.next_element_sibling().is_some() {
+                    part.insert_after(&part.tree.new_text(" · "));
+                }
+                part.rename("span");
+            }
+            _ => part.rename("div"),
+        }
     }
     let plain = plain_text_of(&doc);
     Prepared {
@@ -309,7 +382,9 @@ fn number_link(node: &NodeRef<'_>, links: &mut Vec<Link>) {
                 url: sanitize_line(&href),
             });
             node.set_attr("href", &format!("{LINK_SCHEME}{n}"));
-            node.after_html(format!("[{n}]"));
+            // A text node made directly: parsing a fragment per link costs far more.
+            let marker = node.tree.new_text(format!("[{n}]"));
+            node.insert_after(&marker);
         }
         _ => node.remove_attr("href"),
     }
@@ -916,6 +991,7 @@ mod tests {
             "ﷺ",
             "𒐫",
         ];
+        const CASES: usize = 1000;
         // A small deterministic generator: the test is reproducible and needs no crate.
         let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
         let mut next = move || {
@@ -924,7 +1000,8 @@ mod tests {
             state ^= state << 17;
             state
         };
-        for case in 0..300 {
+        let panics_before = LAYOUT_PANICS.load(std::sync::atomic::Ordering::Relaxed);
+        for case in 0..CASES {
             let len = (next() % 120) as usize;
             let html: String = (0..len)
                 .map(|_| ALPHABET[(next() % ALPHABET.len() as u64) as usize])
@@ -940,6 +1017,55 @@ mod tests {
                 assert!(text.chars().all(is_displayable), "case {case}: {text:?}");
             }
         }
+        // The fallback hides panics from users; here they must not happen at all.
+        assert_eq!(
+            LAYOUT_PANICS.load(std::sync::atomic::Ordering::Relaxed),
+            panics_before,
+            "html2text panicked on prepared input"
+        );
+    }
+
+    #[test]
+    fn tables_render_or_fall_back_and_fit() {
+        let html = "<table><tr><th>Modèle</th><th>Prix</th></tr>\
+                    <tr><td>Ultraportable ARM</td><td>1 400 €</td></tr>\
+                    <tr><td>日本語のモデル名</td><td>¥200,000</td></tr></table>";
+        for width in [80u16, 30, 16, 12, 6, 3] {
+            let r = render_rich(html, width);
+            assert_fits(&r, width);
+            let text = all_text(&r)
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            if width >= 12 {
+                assert!(text.contains("Prix"), "width {width}: {text}");
+            }
+            if (16..50).contains(&width) {
+                assert!(
+                    text.contains("Ultraportable ARM · 1 400 €"),
+                    "width {width}: {text}"
+                );
+            }
+        }
+    }
+
+    /// A figure, not a check: how long a long article takes to lay out.
+    #[test]
+    fn render_cost_figure() {
+        let paragraph = "<p>Le constructeur affirme avoir travaillé avec une vingtaine \
+            d'<a href=\"https://x.example/e\">éditeurs</a> pour que leurs applications \
+            soient <em>natives</em> dès le lancement.</p>";
+        let html = format!("<h2>Titre</h2>{}", paragraph.repeat(300));
+        let start = std::time::Instant::now();
+        let r = render_rich(&html, 80);
+        println!(
+            "render_rich: {} bytes, {} lines, {} links in {:.1} ms",
+            html.len(),
+            r.lines.len(),
+            r.links.len(),
+            start.elapsed().as_secs_f64() * 1000.0
+        );
+        assert_eq!(r.links.len(), 300);
     }
 
     #[test]

@@ -181,20 +181,57 @@ fn attribute(attrs: &str, wanted: &str) -> Option<String> {
 }
 
 /// Whether a fetched body looks like a feed document rather than an HTML page: XML whose
-/// root is `rss`, `feed` or `rdf:RDF`, or JSON naming a jsonfeed.org version.
+/// root is `rss`, `feed`, `rdf:RDF` (or an Atom `entry`, or CDF's `channel`), or JSON naming a
+/// jsonfeed.org version (or RSS-in-JSON). Linear in the body; meant for the `add` flow.
 pub fn looks_like_feed(body: &[u8]) -> bool {
-    // Enough to get past a prolog, comments and a stylesheet instruction.
-    const PREFIX: usize = 8192;
-    let head = &body[..body.len().min(PREFIX)];
-    let text = crate::charset::decode_xml(head, None);
+    let text = crate::charset::decode_xml(body, None);
     let trimmed = text.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
     if trimmed.starts_with('{') {
-        return trimmed.contains("jsonfeed.org/version");
+        return json_looks_like_feed(trimmed);
     }
-    match prepare::root_tag(trimmed) {
-        Some(root) => matches!(root.local_name().as_str(), "rss" | "feed" | "rdf"),
-        None => false,
+    let mut rest = trimmed;
+    // At most a few tries: markup before the XML declaration (a PHP warning) is skipped.
+    for _ in 0..4 {
+        let Some(root) = prepare::root_tag(rest) else {
+            return false;
+        };
+        if matches!(
+            root.local_name().as_str(),
+            "rss" | "feed" | "rdf" | "entry" | "channel"
+        ) {
+            return true;
+        }
+        match rest[root.start..].find("<?xml") {
+            Some(decl) if decl > 0 => rest = &rest[root.start + decl..],
+            _ => return false,
+        }
     }
+    false
+}
+
+fn json_looks_like_feed(text: &str) -> bool {
+    use serde_json::Value;
+    // The version usually comes first; escaped slashes (`jsonfeed.org\/version`) count too.
+    let head_end = text.len().min(4096);
+    let mut head_end_char = head_end;
+    while !text.is_char_boundary(head_end_char) {
+        head_end_char -= 1;
+    }
+    if text[..head_end_char].contains("jsonfeed.org") {
+        return true;
+    }
+    let Ok(Value::Object(object)) = serde_json::from_str::<Value>(text) else {
+        return false;
+    };
+    let version_says_so = object
+        .get("version")
+        .and_then(Value::as_str)
+        .is_some_and(|v| v.contains("jsonfeed"));
+    let rss_in_json = object.get("rss").and_then(|r| r.get("channel")).is_some();
+    // JSON Feed shape with an odd version ("1.0"): parse_feed reads it, so say yes.
+    let feed_shaped = object.get("items").is_some_and(Value::is_array)
+        && object.get("title").is_some_and(Value::is_string);
+    version_says_so || rss_in_json || feed_shaped
 }
 
 #[cfg(test)]
@@ -258,6 +295,17 @@ mod tests {
             b"<!DOCTYPE html><html><head></head></html>"
         ));
         assert!(!looks_like_feed(br#"{"name": "not a feed"}"#));
+        let late_version = format!(
+            r#"{{"title": "t", "items": [{{"content_html": "{}"}}], "version": "https://jsonfeed.org/version/1"}}"#,
+            "x".repeat(10_000)
+        );
+        assert!(looks_like_feed(late_version.as_bytes()));
+        assert!(looks_like_feed(
+            br#"{"version": "https:\/\/jsonfeed.org\/version\/1", "items": []}"#
+        ));
+        assert!(looks_like_feed(
+            b"<br />\n<b>Warning</b>: x<br />\n<?xml version=\"1.0\"?><rss version=\"2.0\"/>"
+        ));
         assert!(!looks_like_feed(b""));
         let utf16: Vec<u8> = "<rss version=\"2.0\"/>"
             .encode_utf16()

@@ -3,9 +3,6 @@
 //! No DOM is built: these run on every item of every refresh.
 
 use std::borrow::Cow;
-use std::sync::LazyLock;
-
-use regex::Regex;
 use url::Url;
 
 use super::entities;
@@ -52,6 +49,11 @@ pub(crate) fn strip_tags(input: &str) -> Cow<'_, str> {
             out.push(' ');
         }
         rest = &after[gt + 1..];
+        // Script and style bodies are code, not text.
+        if !after.starts_with('/') && (name == "script" || name == "style") {
+            let close = format!("</{name}");
+            rest = find_ascii_ci(rest, &close).map_or("", |at| &rest[at..]);
+        }
     }
     out.push_str(rest);
     Cow::Owned(out)
@@ -65,6 +67,13 @@ pub(crate) fn looks_like_html(text: &str) -> bool {
         (next.is_ascii_alphabetic() || next == b'/' || next == b'!')
             && memchr::memchr(b'>', &bytes[at..]).is_some()
     })
+}
+
+fn find_ascii_ci(haystack: &str, needle: &str) -> Option<usize> {
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// Decode HTML character references once: named (`&eacute;`), decimal and hex. Unknown or
@@ -129,11 +138,6 @@ pub(crate) fn escape_html(input: &str) -> String {
     out
 }
 
-static LINK_ATTRIBUTE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)(\s(?:href|src|poster)\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))"#)
-        .expect("static regex")
-});
-
 /// Whether a URL reference is already absolute (`scheme:`), so it needs no rewriting.
 fn has_scheme(reference: &str) -> bool {
     let Some(colon) = reference.find(':') else {
@@ -147,51 +151,94 @@ fn has_scheme(reference: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
 }
 
+/// A link attribute's value inside an HTML fragment: byte range of the value (without quotes).
+struct LinkValue {
+    start: usize,
+    end: usize,
+}
+
+/// The next `href=`/`src=`/`poster=` value at or after `from`. A hand-written scan (memchr on
+/// `=`, then a look back at the attribute name) because this runs over every item's HTML.
+fn next_link_value(html: &str, mut from: usize) -> Option<LinkValue> {
+    let bytes = html.as_bytes();
+    while let Some(offset) = memchr::memchr(b'=', &bytes[from..]) {
+        let eq = from + offset;
+        from = eq + 1;
+        // Attribute name before `=` (spaces allowed around `=`).
+        let mut name_end = eq;
+        while name_end > 0 && bytes[name_end - 1].is_ascii_whitespace() {
+            name_end -= 1;
+        }
+        let mut name_start = name_end;
+        while name_start > 0 && bytes[name_start - 1].is_ascii_alphabetic() {
+            name_start -= 1;
+        }
+        let name = &bytes[name_start..name_end];
+        let is_link_attribute = name.eq_ignore_ascii_case(b"href")
+            || name.eq_ignore_ascii_case(b"src")
+            || name.eq_ignore_ascii_case(b"poster");
+        if !is_link_attribute || name_start == 0 || !bytes[name_start - 1].is_ascii_whitespace() {
+            continue;
+        }
+        let mut value_start = eq + 1;
+        while value_start < bytes.len() && bytes[value_start].is_ascii_whitespace() {
+            value_start += 1;
+        }
+        let (start, end) = match bytes.get(value_start) {
+            Some(&q @ (b'"' | b'\'')) => {
+                let start = value_start + 1;
+                let len = memchr::memchr(q, &bytes[start..])?;
+                (start, start + len)
+            }
+            Some(_) => {
+                let len = bytes[value_start..]
+                    .iter()
+                    .position(|b| b.is_ascii_whitespace() || *b == b'>')
+                    .unwrap_or(bytes.len() - value_start);
+                (value_start, value_start + len)
+            }
+            None => return None,
+        };
+        return Some(LinkValue { start, end });
+    }
+    None
+}
+
 /// Make every relative `href`/`src`/`poster` in an HTML fragment absolute against `base`.
 /// Borrowed (no copy) when every link is already absolute.
 pub(crate) fn absolutize_links<'a>(html: &'a str, base: &Url) -> Cow<'a, str> {
-    // Cheap pre-check: no attribute of interest at all.
-    if !(html.contains("href")
-        || html.contains("src")
-        || html.contains("HREF")
-        || html.contains("SRC"))
-    {
-        return Cow::Borrowed(html);
-    }
-    let needs_rewrite = LINK_ATTRIBUTE.captures_iter(html).any(|caps| {
-        let value = caps
-            .get(2)
-            .or(caps.get(3))
-            .or(caps.get(4))
-            .map_or("", |m| m.as_str());
-        let value = value.trim();
-        !value.is_empty() && !value.starts_with('#') && !has_scheme(value)
-    });
-    if !needs_rewrite {
-        return Cow::Borrowed(html);
-    }
-    LINK_ATTRIBUTE.replace_all(html, |caps: &regex::Captures<'_>| {
-        let prefix = &caps[1];
-        let (value, quote) = match (caps.get(2), caps.get(3), caps.get(4)) {
-            (Some(v), _, _) => (v.as_str(), "\""),
-            (_, Some(v), _) => (v.as_str(), "'"),
-            (_, _, Some(v)) => (v.as_str(), "\""),
-            _ => return caps[0].to_string(),
-        };
-        let trimmed = value.trim();
-        if trimmed.is_empty() || trimmed.starts_with('#') || has_scheme(trimmed) {
-            return caps[0].to_string();
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    let mut from = 0;
+    while let Some(link) = next_link_value(html, from) {
+        from = link.end;
+        let raw = &html[link.start..link.end];
+        let value = raw.trim();
+        if value.is_empty() || value.starts_with('#') || has_scheme(value) {
+            continue;
         }
         // Attribute values are HTML-escaped: `&amp;` in a query must be read as `&`.
-        let unescaped = decode_entities(trimmed);
-        match base.join(&unescaped) {
-            Ok(absolute) => {
-                let escaped = absolute.as_str().replace('&', "&amp;").replace('"', "%22");
-                format!("{prefix}{quote}{escaped}{quote}")
-            }
-            Err(_) => caps[0].to_string(),
+        let Ok(absolute) = base.join(&decode_entities(value)) else {
+            continue;
+        };
+        let buffer = out.get_or_insert_with(|| String::with_capacity(html.len() + 256));
+        buffer.push_str(&html[copied..link.start]);
+        buffer.push_str(
+            &absolute
+                .as_str()
+                .replace('&', "&amp;")
+                .replace('"', "%22")
+                .replace('\'', "%27"),
+        );
+        copied = link.end;
+    }
+    match out {
+        None => Cow::Borrowed(html),
+        Some(mut buffer) => {
+            buffer.push_str(&html[copied..]);
+            Cow::Owned(buffer)
         }
-    })
+    }
 }
 
 #[cfg(test)]
@@ -205,6 +252,10 @@ mod tests {
             "Bold &amp; a < b c"
         );
         assert_eq!(strip_tags("x<!-- c -->y"), "xy");
+        assert_eq!(
+            strip_tags("safe<script>location.href='x'</SCRIPT> description"),
+            "safe description"
+        );
     }
 
     #[test]
@@ -222,6 +273,11 @@ mod tests {
         assert_eq!(
             absolutize_links(html, &base),
             r##"<a href="http://example.org/blog/other?a=1&amp;b=2">x</a><img src='http://example.org/i.png'><a href="http://abs/">y</a><a href="#top">t</a>"##
+        );
+        let unquoted = "<a class=x HREF = p/q>y</a> <p data-src=\"/no\">a=b</p>";
+        assert_eq!(
+            absolutize_links(unquoted, &base),
+            "<a class=x HREF = http://example.org/blog/post/p/q>y</a> <p data-src=\"/no\">a=b</p>"
         );
         let absolute = r#"<a href="https://x/">x</a>"#;
         assert!(matches!(

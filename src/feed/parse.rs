@@ -7,7 +7,7 @@
 use std::collections::HashSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use feed_rs::model::{Entry, Feed, Link, Text};
+use feed_rs::model::{Entry, Feed, FeedType, Link, Text};
 use feed_rs::parser::{Builder, ParseFeedError};
 use url::Url;
 
@@ -75,6 +75,14 @@ fn parse_xml(text: &str, feed_url: &Url) -> Result<ParsedFeed, ParseError> {
         });
     };
     let root_name = root.local_name();
+    // Markup before the XML declaration (a PHP warning: `<br />\n<b>Warning</b>…`): the feed
+    // starts at the declaration.
+    if !matches!(root_name.as_str(), "rss" | "feed" | "rdf" | "entry")
+        && let Some(decl) = text[root.start..].find("<?xml")
+        && decl > 0
+    {
+        return parse_xml(&text[root.start + decl..], feed_url);
+    }
     match root_name.as_str() {
         "rss" | "feed" | "rdf" | "entry" => {}
         "channel" => return parse_xml_repaired(&prepare::cdf_to_rss(text), feed_url),
@@ -110,6 +118,9 @@ fn parse_xml_repaired(text: &str, feed_url: &Url) -> Result<ParsedFeed, ParseErr
     let first_lt = text.find('<').unwrap_or(0);
     let text = &text[first_lt..];
     let mut doc = prepare::close_final_tag(prepare::repair_references(text).into_owned());
+    // The text is UTF-8 whatever the declaration says (it may only now be at the start, after
+    // junk was cut off): feed-rs must not decode it again.
+    doc = charset::rewrite_prolog_encoding(doc);
     if let std::borrow::Cow::Owned(fixed) = prepare::neutralise_overflowing_times(&doc) {
         doc = fixed;
     }
@@ -199,10 +210,11 @@ fn describe_error(error: ParseFeedError) -> ParseError {
 }
 
 fn normalise(feed: Feed, feed_url: &Url, not_permalinks: &HashSet<String>) -> ParsedFeed {
+    let is_atom = feed.feed_type == FeedType::Atom;
     let title = feed
         .title
         .as_ref()
-        .map(clean_title)
+        .map(|t| clean_title(t, is_atom))
         .filter(|t| !t.is_empty());
     let site_url = feed
         .links
@@ -213,7 +225,7 @@ fn normalise(feed: Feed, feed_url: &Url, not_permalinks: &HashSet<String>) -> Pa
     let mut seen = HashSet::new();
     let mut items = Vec::with_capacity(feed.entries.len());
     for entry in feed.entries {
-        let mut item = normalise_entry(entry, feed_url, not_permalinks);
+        let mut item = normalise_entry(entry, feed_url, not_permalinks, is_atom);
         if !seen.insert(item.dedupe_key.clone()) {
             // Two items sharing a guid: tell them apart by what they show, deterministically.
             item.dedupe_key = format!("{}#{:016x}", item.dedupe_key, content_hash(&item));
@@ -230,7 +242,12 @@ fn normalise(feed: Feed, feed_url: &Url, not_permalinks: &HashSet<String>) -> Pa
     }
 }
 
-fn normalise_entry(entry: Entry, feed_url: &Url, not_permalinks: &HashSet<String>) -> ParsedItem {
+fn normalise_entry(
+    entry: Entry,
+    feed_url: &Url,
+    not_permalinks: &HashSet<String>,
+    is_atom: bool,
+) -> ParsedItem {
     // Links inside content resolve against the content's xml:base, else the feed URL.
     let content_base = entry
         .base
@@ -255,7 +272,7 @@ fn normalise_entry(entry: Entry, feed_url: &Url, not_permalinks: &HashSet<String
         .summary
         .as_ref()
         .and_then(|t| text_as_html(&t.content, t.content_type.essence().to_string().as_str()))
-        .map(|html| markup::absolutize_links(&html, &content_base).into_owned());
+        .map(|html| absolute_links(html, &content_base));
     let content_html = entry
         .content
         .as_ref()
@@ -263,12 +280,21 @@ fn normalise_entry(entry: Entry, feed_url: &Url, not_permalinks: &HashSet<String
             let body = c.body.as_deref()?;
             text_as_html(body, c.content_type.essence().to_string().as_str())
         })
-        .map(|html| markup::absolutize_links(&html, &content_base).into_owned());
+        .map(|html| absolute_links(html, &content_base));
     let title = entry
         .title
         .as_ref()
-        .map(clean_title)
+        .map(|t| clean_title(t, is_atom))
         .filter(|t| !t.is_empty())
+        // Media RSS titles (YouTube-style feeds put the title only there).
+        .or_else(|| {
+            entry
+                .media
+                .iter()
+                .filter_map(|m| m.title.as_ref())
+                .map(|t| clean_title(t, false))
+                .find(|t| !t.is_empty())
+        })
         .or_else(|| {
             content_html
                 .as_deref()
@@ -361,6 +387,14 @@ fn fnv1a64(fields: &[&[u8]]) -> u64 {
     hash
 }
 
+/// `html` with its relative links made absolute, reusing the string when nothing changes.
+fn absolute_links(html: String, base: &Url) -> String {
+    match markup::absolutize_links(&html, base) {
+        std::borrow::Cow::Borrowed(_) => html,
+        std::borrow::Cow::Owned(rewritten) => rewritten,
+    }
+}
+
 /// A feed text as HTML: plain text escaped, HTML and XHTML kept, other media types dropped.
 fn text_as_html(body: &str, media_type: &str) -> Option<String> {
     let body = body.trim();
@@ -381,7 +415,17 @@ fn text_as_html(body: &str, media_type: &str) -> Option<String> {
 
 /// A title as a person reads it: markup removed, entities decoded once (so double-escaped
 /// `&amp;eacute;` reads `é`), whitespace folded, controls removed.
-fn clean_title(text: &Text) -> String {
+/// Atom says what its text is: `type="text"` is literal (`History of the <blink> tag`), html
+/// and xhtml are markup to strip. RSS and JSON titles are nominally plain but routinely carry
+/// markup and (double-)escaped entities, so those are cleaned as HTML.
+fn clean_title(text: &Text, is_atom: bool) -> String {
+    if is_atom && text.content_type.essence().to_string() == "text/plain" {
+        return sanitize_line(&text.content);
+    }
+    if is_atom {
+        let stripped = markup::strip_tags(&text.content);
+        return sanitize_line(&markup::decode_entities(&stripped));
+    }
     clean_line(&text.content)
 }
 
@@ -515,13 +559,13 @@ mod tests {
     }
 
     #[test]
-    fn utf16_with_bom_and_declaration_parses() {
+    fn utf16_with_and_without_bom_and_declaration_parses() {
         let doc = "<?xml version=\"1.0\" encoding=\"utf-16\"?><rss version=\"2.0\"><channel><title>中文</title><item><title>é</title><link>http://x/</link></item></channel></rss>";
-        for big_endian in [false, true] {
-            let mut bytes = if big_endian {
-                vec![0xFE, 0xFF]
-            } else {
-                vec![0xFF, 0xFE]
+        for (big_endian, bom) in [(false, true), (true, true), (false, false), (true, false)] {
+            let mut bytes = match (big_endian, bom) {
+                (_, false) => Vec::new(),
+                (true, true) => vec![0xFE, 0xFF],
+                (false, true) => vec![0xFF, 0xFE],
             };
             for unit in doc.encode_utf16() {
                 bytes.extend(if big_endian {
@@ -534,6 +578,20 @@ mod tests {
             assert_eq!(feed.title.as_deref(), Some("中文"));
             assert_eq!(feed.items[0].title, "é");
         }
+    }
+
+    #[test]
+    fn dtd_entities_are_never_expanded() {
+        let doc = r#"<?xml version="1.0"?>
+<!DOCTYPE rss [
+  <!ENTITY lol "lol">
+  <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+  <!ENTITY xxe SYSTEM "file:///etc/passwd">
+]>
+<rss version="2.0"><channel><title>&lol2;</title><item><title>&xxe;</title><link>http://x/</link></item></channel></rss>"#;
+        let feed = parse(doc);
+        assert_eq!(feed.title.as_deref(), Some("&lol2;"));
+        assert_eq!(feed.items[0].title, "&xxe;");
     }
 
     #[test]
@@ -737,6 +795,33 @@ mod tests {
     }
 
     #[test]
+    fn a_feed_rs_panic_becomes_an_error() {
+        // Straight to feed-rs, without the repair that normally defuses this input.
+        let doc = "<rss version=\"2.0\" xmlns:itunes=\"http://www.itunes.com/dtds/podcast-1.0.dtd\"><channel><title>P</title>\
+             <item><title>ep</title><itunes:duration>123456789012345678901234</itunes:duration></item></channel></rss>";
+        assert!(matches!(
+            run_feed_rs(doc.as_bytes(), &url()),
+            Err(ParseError::ParserPanic { .. })
+        ));
+    }
+
+    #[test]
+    fn php_warning_before_the_declaration_is_skipped() {
+        let doc = format!(
+            "<br />\n<b>Warning</b>: Cannot modify header information in <b>x.php</b><br />\n<?xml version=\"1.0\"?>{}",
+            rss("<item><title>a</title><link>http://x/1</link></item>")
+                .trim_start_matches("<?xml version=\"1.0\"?>")
+        );
+        assert_eq!(parse(&doc).items.len(), 1);
+    }
+
+    #[test]
+    fn a_late_declaration_does_not_make_utf8_text_decode_twice() {
+        let doc = "<br/>\n<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><rss version=\"2.0\"><channel><title>Café</title></channel></rss>";
+        assert_eq!(parse(doc).title.as_deref(), Some("Café"));
+    }
+
+    #[test]
     fn json_feed_quirks() {
         let doc = r#"{"version":"http://jsonfeed.org/version/1","title":"J","home_page_url":"http://127.0.0.1:8080/",
             "items":[{"id":1,"url":"/a","title":"A &amp; B","tags":"x,y","content_html":"<a href=\"/z\">z</a>"}]}"#;
@@ -759,6 +844,16 @@ mod tests {
         let feed = parse(doc);
         assert_eq!(feed.title.as_deref(), Some("T"));
         assert_eq!(feed.items[0].title, "x");
+    }
+
+    #[test]
+    fn atom_plain_text_titles_are_literal_and_html_ones_are_stripped() {
+        let doc = r#"<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title>
+<entry><id>1</id><title type="text">History of the &lt;blink&gt; tag</title></entry>
+<entry><id>2</id><title type="html">Example &lt;b&gt;Atom&lt;/b&gt; &amp;amp; co</title></entry></feed>"#;
+        let feed = parse(doc);
+        assert_eq!(feed.items[0].title, "History of the <blink> tag");
+        assert_eq!(feed.items[1].title, "Example Atom & co");
     }
 
     #[test]

@@ -245,23 +245,28 @@ pub(crate) fn fix_rss_version(text: String) -> String {
     text_owned
 }
 
-/// Namespaces feed-rs does not know but whose documents it can read under another name:
-/// RSS 0.90 (read as RSS 1.0) and Userland's RSS 2.0 default namespace (dropped).
+/// Namespaces feed-rs does not know but whose documents it can read as RSS (feed-rs maps the
+/// RSS 1.0 namespace to its RSS elements): RSS 0.90 (both Netscape URIs) and Userland's RSS
+/// 2.0 namespace, default or prefixed.
 pub(crate) fn fix_namespaces(text: String) -> String {
-    let mut text = text;
-    if text.contains("http://my.netscape.com/rdf/simple/0.9/") {
-        text = text.replace(
-            "http://my.netscape.com/rdf/simple/0.9/",
-            "http://purl.org/rss/1.0/",
-        );
+    const RSS_NS: &str = "http://purl.org/rss/1.0/";
+    const FOREIGN: &[&str] = &[
+        "http://my.netscape.com/rdf/simple/0.9/",
+        "http://channel.netscape.com/rdf/simple/0.9/",
+        "http://backend.userland.com/rss2",
+        "http://backend.userland.com/rss",
+    ];
+    if memmem::find(text.as_bytes(), b"netscape.com/rdf/simple").is_none()
+        && memmem::find(text.as_bytes(), b"backend.userland.com/rss").is_none()
+    {
+        return text;
     }
-    if text.contains("backend.userland.com/rss") {
-        for ns in [
-            "xmlns=\"http://backend.userland.com/rss2\"",
-            "xmlns=\"http://backend.userland.com/rss\"",
-        ] {
-            if text.contains(ns) {
-                text = text.replace(ns, "");
+    let mut text = text;
+    for ns in FOREIGN {
+        for quote in ['"', '\''] {
+            let quoted = format!("{quote}{ns}{quote}");
+            if text.contains(&quoted) {
+                text = text.replace(&quoted, &format!("{quote}{RSS_NS}{quote}"));
             }
         }
     }
@@ -559,11 +564,67 @@ static ATOM03_RENAMES: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 
+static BASE64_ELEMENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"<([A-Za-z_][\w.:-]*)(\s[^>]*?)\bmode\s*=\s*["']base64["']([^>]*)>([^<]*)<"#)
+        .expect("static regex")
+});
+
+/// Atom 0.3 `mode="base64"` bodies decoded (feed-rs would hand the base64 text on as is) and
+/// re-escaped; the element is then marked `mode="escaped"`.
+fn decode_base64_elements(text: &str) -> Cow<'_, str> {
+    if !text.contains("base64") {
+        return Cow::Borrowed(text);
+    }
+    BASE64_ELEMENT.replace_all(text, |caps: &Captures<'_>| {
+        let decoded = decode_base64(caps[4].trim())
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+            .unwrap_or_default();
+        let escaped = decoded
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;");
+        format!(
+            "<{}{} mode=\"escaped\"{}>{}<",
+            &caps[1],
+            caps[2].trim_end(),
+            &caps[3],
+            escaped
+        )
+    })
+}
+
+/// Standard base64 (padding optional, whitespace ignored); `None` on any other character.
+fn decode_base64(input: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(input.len() * 3 / 4);
+    let mut buffer = 0u32;
+    let mut bits = 0;
+    for b in input.bytes() {
+        let value = match b {
+            b'A'..=b'Z' => b - b'A',
+            b'a'..=b'z' => b - b'a' + 26,
+            b'0'..=b'9' => b - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            b'=' => break,
+            b if b.is_ascii_whitespace() => continue,
+            _ => return None,
+        };
+        buffer = (buffer << 6) | u32::from(value);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buffer >> bits) as u8);
+            buffer &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
 /// Atom 0.3 read as Atom 1.0: namespace, element names (`modified`→`updated`,
 /// `issued`→`published`, `tagline`→`subtitle`, `copyright`→`rights`, author `url`→`uri`) and
 /// the `mode` attribute folded into `type` (by [`repair_atom_text_constructs`]).
 pub(crate) fn atom03_to_atom10(text: &str) -> String {
-    let text = text.replace(ATOM03_NS, ATOM10_NS);
+    let text = decode_base64_elements(text).replace(ATOM03_NS, ATOM10_NS);
     let renamed = ATOM03_RENAMES.replace_all(&text, |caps: &Captures<'_>| {
         let new_name = match &caps[3] {
             "modified" => "updated",
@@ -1008,6 +1069,19 @@ mod tests {
         );
         assert_eq!(close_final_tag("<feed><a>x</".into()), "<feed><a>x</");
         assert_eq!(repair_references("&#X41;"), "&#x41;");
+    }
+
+    #[test]
+    fn atom03_base64_bodies_are_decoded() {
+        assert_eq!(
+            decode_base64("RXhhbXBsZSA8Yj5BdG9tPC9iPg==").unwrap(),
+            b"Example <b>Atom</b>"
+        );
+        let doc = "<content type=\"text/html\" mode=\"base64\">\n RXhhbXBsZSA8Yj5BdG9tPC9iPg==\n</content>";
+        assert_eq!(
+            decode_base64_elements(doc),
+            "<content type=\"text/html\" mode=\"escaped\">Example &lt;b&gt;Atom&lt;/b&gt;</content>"
+        );
     }
 
     #[test]

@@ -223,8 +223,12 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             let step = if down { 3 } else { -3 };
             if areas.reader.is_some_and(|r| contains(r, column, row)) {
                 scroll_page(state, step)
-            } else if areas.headlines.y <= row && contains(areas.headlines, column, row) {
+            } else if contains(areas.headlines, column, row) {
                 move_list(state, step)
+            } else if areas.feeds.is_some_and(|r| contains(r, column, row)) {
+                let last = state.sidebar_len().saturating_sub(1);
+                state.feed_cursor = state.feed_cursor.saturating_add_signed(step).min(last);
+                vec![]
             } else {
                 vec![]
             }

@@ -11,7 +11,8 @@ use crate::tui::view;
 
 /// The effects to run when the TUI starts: feeds, the first window, maybe a refresh.
 pub fn init(state: &mut State) -> Vec<Effect> {
-    let mut effects = vec![Effect::LoadFeeds, load_list(state, Anchor::Position(0))];
+    // The headlines first: the store thread answers in order, and feed counts cost more.
+    let mut effects = vec![load_list(state, Anchor::Position(0)), Effect::LoadFeeds];
     if state.settings.refresh_on_start {
         effects.extend(start_refresh(state, None));
     } else {
@@ -222,8 +223,12 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             let step = if down { 3 } else { -3 };
             if areas.reader.is_some_and(|r| contains(r, column, row)) {
                 scroll_page(state, step)
-            } else if areas.headlines.y <= row && contains(areas.headlines, column, row) {
+            } else if contains(areas.headlines, column, row) {
                 move_list(state, step)
+            } else if areas.feeds.is_some_and(|r| contains(r, column, row)) {
+                let last = state.sidebar_len().saturating_sub(1);
+                state.feed_cursor = state.feed_cursor.saturating_add_signed(step).min(last);
+                vec![]
             } else {
                 vec![]
             }
@@ -747,6 +752,10 @@ fn back(state: &mut State) -> Vec<Effect> {
         }
         _ => {
             state.pages.pop();
+            // Its last layout may have been superseded while the other page was shown.
+            if let Some(page) = state.page_mut() {
+                page.requested_width = 0;
+            }
             request_render(state)
         }
     }

@@ -102,8 +102,10 @@ impl TokioWorker {
             latest_list,
             latest_unread,
             latest_layout: Arc::new(AtomicU64::new(0)),
-            // Layout is CPU work: at most two at once, so a burst of resizes cannot pile up.
-            layout_slots: Arc::new(Semaphore::new(2)),
+            // One layout at a time, and only the latest one asked for: answers then arrive in
+            // the order they were asked, so an older layout (the feed's text) can never land
+            // after a newer one (the extracted article) at the same width.
+            layout_slots: Arc::new(Semaphore::new(1)),
             db_path,
             fetcher,
             refresh_options: RefreshOptions::from_config(config),
@@ -520,5 +522,85 @@ pub fn feed_fallback(url: &str, item: Option<&Item>) -> Article {
             .unwrap_or_default(),
         related: Vec::new(),
         source: Source::Feed,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::NewFeed;
+
+    fn store_with(n: usize) -> Store {
+        let mut store = Store::open_in_memory().unwrap();
+        let feed = store
+            .add_feed(
+                &NewFeed {
+                    url: "http://127.0.0.1/f.xml".into(),
+                    ..NewFeed::default()
+                },
+                chrono::Utc::now(),
+            )
+            .unwrap();
+        store.insert_test_items(feed, n).unwrap();
+        store
+    }
+
+    #[test]
+    fn windows_are_centred_on_the_anchor_and_clamped_to_the_list() {
+        let store = store_with(1_000);
+        let all = ItemFilter::default();
+        let (total, offset, rows, selected) =
+            load_window(&store, &all, &Anchor::Position(0), 0, 300).unwrap();
+        assert_eq!(
+            (total, offset, rows.len(), selected),
+            (1_000, 0, 300, Some(0))
+        );
+        let (_, offset, rows, selected) =
+            load_window(&store, &all, &Anchor::None, 999, 300).unwrap();
+        assert_eq!((offset, rows.len(), selected), (700, 300, None));
+        let target = store.items(&all, 500, 1).unwrap()[0].id;
+        let (_, offset, rows, selected) =
+            load_window(&store, &all, &Anchor::Item(target), 0, 300).unwrap();
+        assert_eq!(selected, Some(500));
+        assert_eq!(rows[500 - offset].id, target);
+    }
+
+    #[test]
+    fn a_vanished_anchor_keeps_the_position() {
+        let store = store_with(10);
+        let (_, _, _, selected) = load_window(
+            &store,
+            &ItemFilter::default(),
+            &Anchor::Item(ItemId(999_999)),
+            4,
+            300,
+        )
+        .unwrap();
+        assert_eq!(selected, Some(4));
+    }
+
+    #[test]
+    fn list_queries_become_store_filters() {
+        let q = ListQuery {
+            source: ListSource::Unread,
+            search: Some("télé".into()),
+        };
+        let f = item_filter(&q);
+        assert!(f.unread_only && !f.starred_only && f.feed.is_none());
+        assert_eq!(f.search.as_deref(), Some("télé"));
+        assert_eq!(
+            item_filter(&ListQuery {
+                source: ListSource::Feed(FeedId(3)),
+                search: None
+            })
+            .feed,
+            Some(FeedId(3))
+        );
+    }
+
+    #[test]
+    fn the_browser_is_never_given_a_non_web_url() {
+        assert!(open_in_browser("javascript:alert(1)", Some("true")).is_err());
+        assert!(open_in_browser("data:text/html,x", Some("true")).is_err());
     }
 }

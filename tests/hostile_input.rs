@@ -575,3 +575,90 @@ fn check_scripted_view(view: &Value) {
         }
     }
 }
+
+#[test]
+fn hostile_headers_urls_and_titles_never_reach_the_terminal() {
+    let server = TestServer::start();
+    let small = common::rss_with_items("ok", 1);
+    server.route(
+        "/redirect-escape",
+        Reply::Redirect {
+            status: 302,
+            location: "javascript:\u{1b}]2;pwned\u{7}".into(),
+        },
+    );
+    server.route(
+        "/redirect-bidi",
+        Reply::Redirect {
+            status: 301,
+            location: format!("{}/\u{202e}gpj.exe\u{1b}[2J", server.url("")),
+        },
+    );
+    server.route(
+        "/content-type-escape",
+        Reply::ok("application/rss+xml; charset=\u{1b}[31mred", small.clone()),
+    );
+    server.route(
+        "/retry-after-escape",
+        Reply::with_header(429, "Retry-After", "\u{1b}[2J\u{9b}1;1H"),
+    );
+    server.route("/odd-status", Reply::status(599));
+    server.route(
+        "/title-escape",
+        Reply::rss(small.replace(
+            "<title>ok</title>",
+            "<title>&#x1b;]52;c;cGF5bG9hZA==&#x7;&#x202e;evil&#x9b;2J</title>",
+        )),
+    );
+    let data = tempfile::tempdir().unwrap();
+    write_config(data.path(), "");
+    let paths = [
+        "/redirect-escape",
+        "/redirect-bidi",
+        "/content-type-escape",
+        "/retry-after-escape",
+        "/odd-status",
+        "/title-escape",
+    ];
+    let urls: Vec<String> = paths.iter().map(|p| server.url(p)).collect();
+    // Titles in the OPML itself carry escapes too.
+    let opml = opml_for(&urls).replace(
+        "text=\"f\"",
+        "text=\"&#x1b;]2;opml-title&#x7;&#x2066;x\" title=\"&#x1b;[5m\"",
+    );
+    std::fs::write(data.path().join("feeds.opml"), opml).unwrap();
+    let mut import = kiosque(data.path());
+    import.arg("import").arg(data.path().join("feeds.opml"));
+    assert!(run(import, "import").success);
+    for args in [
+        &["refresh", "--json"][..],
+        &["refresh"],
+        &["list"],
+        &["items"],
+        &["export"],
+    ] {
+        let mut cmd = kiosque(data.path());
+        cmd.args(args);
+        run(cmd, &format!("{args:?}"));
+    }
+    let mut list = kiosque(data.path());
+    list.args(["list", "--json"]);
+    let feeds = run_json(list, "list --json");
+    assert_parsed_or_clear_error(&feeds);
+    let mut items = kiosque(data.path());
+    items.args(["items", "--json"]);
+    run_json(items, "items --json");
+
+    // Commands whose error messages echo what the user typed.
+    for args in [
+        &["add", "http://127.0.0.1:9/\u{1b}]2;x\u{7}\u{202e}"][..],
+        &["add", "\u{1b}[2J\u{9b}31m"],
+        &["remove", "\u{1b}]2;x\u{7}"],
+        &["extract", "/nonexistent/\u{1b}[2J.html"],
+    ] {
+        let mut cmd = kiosque_offline(data.path());
+        cmd.args(args);
+        let ran = run(cmd, &format!("{args:?}"));
+        assert!(!ran.success, "{args:?} should fail");
+    }
+}

@@ -13,7 +13,7 @@ pub const MAX_INPUT_BYTES: usize = 2 * 1024 * 1024;
 pub const MIN_ARTICLE_WORDS: usize = 25;
 /// Above these sizes the scorer is skipped (see `extract_article_with`). The corpora's
 /// largest article pages have about 10,000 elements and 1.6 MB.
-const SCORER_MAX_ELEMENTS: usize = 15_000;
+const SCORER_MAX_ELEMENTS: usize = 11_000;
 const SCORER_MAX_BYTES: usize = 2_000_000;
 /// Element nesting kept; deeper elements are unwrapped so no later pass goes that deep.
 const MAX_DEPTH: usize = 256;

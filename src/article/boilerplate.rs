@@ -640,6 +640,7 @@ pub fn post_clean(article_html: &str) -> String {
     }
 
     remove_credits(&doc);
+    remove_leading_datelines(&doc);
     cut_at_end_label(&doc);
     trim_link_lists(&doc);
 
@@ -934,6 +935,64 @@ fn count_long_paragraphs(node: &NodeRef<'_>) -> usize {
         .count()
 }
 
+/// A short line that is a date, a time or a reading time: "23.10.2018", "7. Oktober 2020,
+/// 14:05", "4 min read".
+fn is_dateline(text: &str) -> bool {
+    let chars = text.chars().count();
+    if chars == 0 || chars > 60 || text.split_whitespace().count() > 8 {
+        return false;
+    }
+    let digits = text.chars().filter(char::is_ascii_digit).count();
+    let has_year = text
+        .split(|c: char| !c.is_ascii_digit())
+        .any(|run| run.len() == 4 && (run.starts_with("19") || run.starts_with("20")));
+    let lower = text.to_lowercase();
+    let reading_time = digits > 0
+        && (lower.contains("min read")
+            || lower.contains("min. lesezeit")
+            || lower.contains("min de lecture"));
+    // A year plus another number ("3, 2021", "23.10.2018"), and mostly digits.
+    let numbers = text
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|run| !run.is_empty())
+        .count();
+    reading_time
+        || (has_year
+            && numbers >= 2
+            && digits * 3 >= chars.saturating_sub(text.matches(' ').count()) / 2)
+}
+
+/// Datelines among the first blocks of the article (the pane shows the date above the text).
+fn remove_leading_datelines(doc: &Document) {
+    let mut doomed = Vec::new();
+    let mut seen = 0;
+    for node in doc
+        .select("p, div, span, time, li, h2, h3, h4, h5, h6")
+        .nodes()
+    {
+        if node.element_children().iter().any(|c| {
+            matches!(
+                c.node_name().as_deref(),
+                Some("p" | "div" | "li" | "ul" | "ol")
+            )
+        }) {
+            continue;
+        }
+        let text = folded_text(node);
+        if text.is_empty() {
+            continue;
+        }
+        seen += 1;
+        if seen > 5 {
+            break;
+        }
+        if is_dateline(&text) {
+            doomed.push(node.id);
+        }
+    }
+    remove_ids(doc, &doomed);
+}
+
 /// Picture agencies and credit words: a short block naming only them is a credit line.
 const CREDIT_WORDS: &[&str] = &[
     "getty images",
@@ -1186,6 +1245,25 @@ mod tests {
         );
         assert!(out.contains("A cat on a mat."));
         assert!(!out.contains("Getty"));
+    }
+
+    #[test]
+    fn datelines_are_recognised() {
+        for d in [
+            "23.10.2018",
+            "7. Oktober 2020, 14:05",
+            "4 min read",
+            "March 3, 2021",
+        ] {
+            assert!(is_dateline(d), "{d}");
+        }
+        for t in [
+            "In 2020 the city grew faster than anyone expected.",
+            "The 1990s",
+            "Chapter one",
+        ] {
+            assert!(!is_dateline(t), "{t}");
+        }
     }
 
     #[test]

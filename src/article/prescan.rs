@@ -9,7 +9,7 @@ use std::borrow::Cow;
 /// Nesting kept (counting elements that need an end tag).
 pub const MAX_DEPTH: usize = 200;
 /// Start tags kept; the page is cut after this many.
-pub const MAX_START_TAGS: usize = 25_000;
+pub const MAX_START_TAGS: usize = 12_000;
 
 /// Elements without content or whose end tag is optional: they do not nest in practice.
 fn is_non_nesting(name: &[u8]) -> bool {

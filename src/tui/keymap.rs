@@ -696,4 +696,22 @@ mod tests {
             assert_eq!(listed, spec.defaults, "{}", spec.name);
         }
     }
+
+    #[test]
+    fn check_keymap_names_the_config_line() {
+        let config = crate::config::Config::parse(
+            "refresh_minutes = 5\n[keys]\nquit = \"x\"\nfly = [\"j\"]\n",
+            "test.toml",
+        )
+        .unwrap();
+        let err = crate::tui::check_keymap(&config).unwrap_err();
+        assert!(
+            err.to_string().contains("line 4") && err.to_string().contains("fly"),
+            "{err}"
+        );
+        let config =
+            crate::config::Config::parse("[keys]\nquit = [\"x\", \"ctrl-q\"]\n", "test.toml")
+                .unwrap();
+        assert!(crate::tui::check_keymap(&config).is_ok());
+    }
 }

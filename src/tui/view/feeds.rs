@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use crate::text::{display_width, truncate_to_width};
+use crate::text::{display_width, sanitize_line, truncate_to_width};
 use crate::tui::state::{Focus, ListSource, State};
 use crate::tui::view::theme;
 
@@ -18,8 +18,6 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     frame.render_widget(block, area);
     let width = usize::from(inner.width);
     let height = usize::from(inner.height);
-    let starred: i64 = 0;
-    let _ = starred;
     let mut entries: Vec<(String, Option<i64>, bool, bool)> = vec![
         (
             "All".into(),
@@ -63,7 +61,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
             };
             let mark = if *failed { "!" } else { " " };
             let name_width = width.saturating_sub(display_width(&count) + 2);
-            let name = truncate_to_width(name, name_width);
+            let name = truncate_to_width(&sanitize_line(name), name_width);
             let gap = width.saturating_sub(1 + display_width(&name) + display_width(&count));
             let name_style = if *current {
                 theme::unread()

@@ -40,8 +40,10 @@ pub fn title(state: &State) -> String {
     title
 }
 
+/// Cut or pad to exactly `width` columns. Sanitised again here: stored text was cleaned at
+/// ingest, but nothing unclean may ever reach the terminal.
 fn pad_to(s: &str, width: usize) -> String {
-    let s = truncate_to_width(s, width);
+    let s = truncate_to_width(&sanitize_line(s), width);
     let w = display_width(&s);
     format!("{s}{}", " ".repeat(width.saturating_sub(w)))
 }

@@ -114,9 +114,10 @@ fn sanitize(input: &str, breaks: Breaks) -> String {
     while let Some(c) = chars.next() {
         match c {
             '\u{1B}' => skip_escape(&mut chars),
-            // C1 CSI/OSC/DCS/SOS/PM/APC introduce sequences too: skip their payload.
-            '\u{9B}' => skip_csi(&mut chars),
-            '\u{9D}' | '\u{90}' | '\u{98}' | '\u{9E}' | '\u{9F}' => skip_string(&mut chars),
+            // C1 controls in decoded text are nearly always mojibake (cp1252 bytes read as
+            // Latin-1): map them as cp1252 would; the rest (including the 8-bit CSI/OSC/DCS
+            // introducers) are dropped alone, so they cannot start a sequence and the text
+            // after them survives.
             '\u{80}'..='\u{9F}' => {
                 if let Some(mapped) = CP1252_C1[(c as usize) - 0x80] {
                     push(&mut out, &mut pending_space, mapped);
@@ -178,9 +179,20 @@ fn skip_csi(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
     }
 }
 
-/// Skip an OSC/DCS/SOS/PM/APC payload up to BEL, ST (`ESC \` or U+009C).
+/// The longest OSC/DCS payload skipped: past it, an unterminated string is shown as text
+/// (harmless once its ESC is gone) instead of swallowing the rest of an article.
+const MAX_STRING_PAYLOAD: usize = 4096;
+
+/// Skip an OSC/DCS/SOS/PM/APC payload up to BEL, ST (`ESC \` or U+009C), a line break, or
+/// [`MAX_STRING_PAYLOAD`] characters.
 fn skip_string(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
-    while let Some(c) = chars.next() {
+    let mut skipped = 0;
+    while let Some(&c) = chars.peek() {
+        if c == '\n' || skipped >= MAX_STRING_PAYLOAD {
+            break;
+        }
+        chars.next();
+        skipped += 1;
         match c {
             '\u{07}' | '\u{9C}' => break,
             '\u{1B}' => {
@@ -250,8 +262,18 @@ mod tests {
     #[test]
     fn maps_c1_to_windows_1252_and_drops_c1_sequences() {
         assert_eq!(sanitize_line("it\u{92}s"), "it’s");
-        assert_eq!(sanitize_line("x\u{9b}2Jy"), "xy");
-        assert_eq!(sanitize_line("x\u{9d}0;title\u{9c}y"), "xy");
+        // 0x9B is `›` in cp1252; 0x9D has no meaning and is dropped alone, never swallowing
+        // the text after it (mojibake of `”` is common in real pages).
+        assert_eq!(sanitize_line("x\u{9b}2Jy"), "x›2Jy");
+        assert_eq!(sanitize_line("a\u{9d} long article"), "a long article");
+    }
+
+    #[test]
+    fn an_unterminated_osc_does_not_swallow_the_next_lines() {
+        assert_eq!(
+            sanitize_multiline("a\u{1b}]2;title\nnext line"),
+            "a\nnext line"
+        );
     }
 
     #[test]

@@ -77,6 +77,9 @@ pub fn extract_article_with(
     let over_budget = elements > SCORER_MAX_ELEMENTS || html.len() > SCORER_MAX_BYTES;
 
     let meta = metadata::read_metadata(&doc, page_url);
+    // Related-stories blocks are often asides or `.related` boxes that the pre-clean and the
+    // scorer drop as boilerplate: take them out of the page first so they reach `related`.
+    let early_related = related::take_related(&doc, page_url);
     if options.pre_clean {
         boilerplate::pre_clean(&doc);
     }
@@ -95,7 +98,7 @@ pub fn extract_article_with(
     let (scored_html, scored_words, scored_title, scored_byline) = match scored {
         Some(a) => (
             a.content.to_string(),
-            a.text_content.split_whitespace().count(),
+            text_words(&a.text_content),
             Some(a.title),
             a.byline,
         ),
@@ -112,7 +115,13 @@ pub fn extract_article_with(
     } else {
         scored_html
     };
-    let (without_related, related) = related::split_related(&scored_html, page_url);
+    let (without_related, late_related) = related::split_related(&scored_html, page_url);
+    let mut related = early_related;
+    for link in late_related {
+        if !related.iter().any(|r| r.url == link.url) {
+            related.push(link);
+        }
+    }
     let mut content_html = if options.post_clean {
         boilerplate::post_clean(&without_related)
     } else {
@@ -135,7 +144,7 @@ pub fn extract_article_with(
         .as_deref()
         .filter(|_| options.json_ld_body)
     {
-        let body_words = body.split_whitespace().count();
+        let body_words = text_words(body);
         if body_words >= MIN_ARTICLE_WORDS && words * 2 < body_words {
             content_html = paragraphs_html(body);
             words = body_words;
@@ -268,11 +277,24 @@ fn prefer_baseline(
 
 /// Words of text in an HTML fragment (a parse and a text walk, no layout).
 fn count_words(html: &str) -> usize {
-    Document::fragment(html)
-        .root()
-        .text()
-        .split_whitespace()
-        .count()
+    text_words(&Document::fragment(html).root().text())
+}
+
+/// Words in a text, where scripts written without spaces (Chinese, Japanese, Korean) count
+/// one word per two characters: otherwise a whole CJK article is "4 words" and refused.
+pub(crate) fn text_words(text: &str) -> usize {
+    text.split_whitespace()
+        .map(|token| {
+            let cjk = token
+                .chars()
+                .filter(|c| {
+                    matches!(u32::from(*c),
+                        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF)
+                })
+                .count();
+            (cjk / 2).max(1)
+        })
+        .sum()
 }
 
 /// Plain text (JSON-LD `articleBody`) as HTML paragraphs, one per line of the text.

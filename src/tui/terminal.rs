@@ -48,10 +48,17 @@ pub fn restore() -> io::Result<()> {
 
 fn install_panic_hook() {
     let previous = std::panic::take_hook();
+    let ui_thread = std::thread::current().id();
     std::panic::set_hook(Box::new(move |info| {
-        // Without this the message would land on the alternate screen and vanish.
-        let _ = restore();
-        previous(info);
+        if std::thread::current().id() == ui_thread {
+            // Without this the message would land on the alternate screen and vanish.
+            let _ = restore();
+            previous(info);
+        } else {
+            // A panic on a worker or blocking thread (often one we catch: a parser on hostile
+            // input) must neither tear down the screen nor print over it: log it instead.
+            tracing::error!("panic on a background thread: {info}");
+        }
     }));
 }
 

@@ -261,8 +261,11 @@ impl Store {
 
     const FEED_COLUMNS: &'static str = "f.id, f.url, f.title, f.site_url, f.tags, f.etag, \
         f.last_modified, f.last_fetched, f.status, f.error, f.next_due, f.disabled, \
-        (SELECT count(*) FROM items i WHERE i.feed_id = f.id AND i.read = 0), \
-        (SELECT count(*) FROM items i WHERE i.feed_id = f.id)";
+        coalesce(c.unread, 0), coalesce(c.total, 0)";
+
+    /// Per-feed counts, joined as `c`: one pass over the (feed_id, read) covering index.
+    const FEED_COUNTS: &'static str = "LEFT JOIN (SELECT feed_id, count(*) AS total, \
+        sum(read = 0) AS unread FROM items GROUP BY feed_id) c ON c.feed_id = f.id";
 
     fn feed_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Feed> {
         let tags: String = r.get(4)?;
@@ -291,8 +294,9 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached(&format!(
-                "SELECT {} FROM feeds f ORDER BY f.search_title, f.id",
-                Self::FEED_COLUMNS
+                "SELECT {} FROM feeds f {} ORDER BY f.search_title, f.id",
+                Self::FEED_COLUMNS,
+                Self::FEED_COUNTS
             ))
             .map_err(sql("listing feeds"))?;
         let rows = stmt
@@ -305,7 +309,12 @@ impl Store {
     pub fn feed(&self, id: FeedId) -> Result<Feed, StoreError> {
         self.conn
             .query_row(
-                &format!("SELECT {} FROM feeds f WHERE f.id = ?1", Self::FEED_COLUMNS),
+                &format!(
+                    "SELECT {} FROM feeds f LEFT JOIN (SELECT feed_id, count(*) AS total, \
+                     sum(read = 0) AS unread FROM items WHERE feed_id = ?1 GROUP BY feed_id) c \
+                     ON c.feed_id = f.id WHERE f.id = ?1",
+                    Self::FEED_COLUMNS
+                ),
                 [id.0],
                 Self::feed_from_row,
             )
@@ -573,6 +582,33 @@ impl Store {
         offset: usize,
         limit: usize,
     ) -> Result<Vec<ItemSummary>, StoreError> {
+        // OFFSET walks every row before it: near the end of a long list, read the page from
+        // the other end instead (oldest first) and turn it around.
+        if offset > Self::REVERSE_PAGING_FROM {
+            let total = self.count_items(filter)?;
+            if offset >= total {
+                return Ok(Vec::new());
+            }
+            let end = (offset + limit).min(total);
+            if total - end < offset {
+                let mut rows = self.items_ordered(filter, total - end, end - offset, "ASC")?;
+                rows.reverse();
+                return Ok(rows);
+            }
+        }
+        self.items_ordered(filter, offset, limit, "DESC")
+    }
+
+    /// Offsets above this consider reading from the end of the list.
+    const REVERSE_PAGING_FROM: usize = 2_000;
+
+    fn items_ordered(
+        &self,
+        filter: &ItemFilter,
+        offset: usize,
+        limit: usize,
+        order: &str,
+    ) -> Result<Vec<ItemSummary>, StoreError> {
         let (clause, mut values) = Self::filter_sql(filter);
         values.push(rusqlite::types::Value::Integer(
             i64::try_from(limit).unwrap_or(i64::MAX),
@@ -585,7 +621,7 @@ impl Store {
             .conn
             .prepare_cached(&format!(
                 "SELECT {} FROM items i JOIN feeds f ON f.id = i.feed_id WHERE {clause}
-                 ORDER BY i.sort_time DESC, i.id DESC LIMIT ?{} OFFSET ?{n}",
+                 ORDER BY i.sort_time {order}, i.id {order} LIMIT ?{} OFFSET ?{n}",
                 Self::SUMMARY_COLUMNS,
                 n - 1
             ))

@@ -265,3 +265,36 @@ fn purge_keeps_unread_and_starred() {
     assert_eq!(gone, 1);
     assert_eq!(s.count_items(&ItemFilter::default()).unwrap(), 2);
 }
+
+#[test]
+fn pages_near_the_end_read_the_same_as_from_the_start() {
+    let mut s = Store::open_in_memory().unwrap();
+    let feed = feed_with(&mut s, "https://a.example/feed", vec![]);
+    s.insert_test_items(feed, 5_000).unwrap();
+    let all = ItemFilter::default();
+    let every: Vec<ItemId> = s
+        .items_ordered(&all, 0, 10_000, "DESC")
+        .unwrap()
+        .iter()
+        .map(|i| i.id)
+        .collect();
+    for (offset, limit) in [
+        (4_990, 20),
+        (4_500, 300),
+        (2_500, 10),
+        (3_000, 2_000),
+        (5_000, 5),
+    ] {
+        let page: Vec<ItemId> = s
+            .items(&all, offset, limit)
+            .unwrap()
+            .iter()
+            .map(|i| i.id)
+            .collect();
+        let expected: Vec<ItemId> = every.iter().skip(offset).take(limit).copied().collect();
+        assert_eq!(page, expected, "offset {offset} limit {limit}");
+    }
+    let feeds = s.feeds().unwrap();
+    assert_eq!((feeds[0].total, feeds[0].unread), (5_000, 5_000));
+    assert_eq!(s.feed(feed).unwrap().total, 5_000);
+}

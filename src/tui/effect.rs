@@ -76,4 +76,6 @@ pub enum Effect {
     OpenUrl(String),
     /// Copy a URL to the clipboard with OSC 52 (done by the loop, which owns the terminal).
     CopyToClipboard(String),
+    /// Fetch and cache these articles in the background (politely: one page per host at once).
+    Prefetch { urls: Vec<String> },
 }

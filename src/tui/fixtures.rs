@@ -78,6 +78,7 @@ pub fn empty_state(size: (u16, u16)) -> State {
         mark_read_on_open: true,
         refresh_on_start: false,
         refresh_minutes: 30,
+        prefetch: 0,
     };
     State::new(settings, now(), size)
 }

@@ -679,6 +679,18 @@ mod tests {
     }
 
     #[test]
+    fn the_default_config_documents_every_action() {
+        for spec in BINDINGS {
+            let line = format!("# {} = ", spec.name);
+            assert!(
+                crate::config::DEFAULT_CONFIG_TOML.contains(&line),
+                "assets/config.toml lacks {}",
+                spec.name
+            );
+        }
+    }
+
+    #[test]
     fn assets_keys_toml_documents_every_binding_with_its_defaults() {
         let text =
             std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/keys.toml"))

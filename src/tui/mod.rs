@@ -52,6 +52,7 @@ pub fn settings_for(config: &Config) -> state::Settings {
         mark_read_on_open: config.mark_read_on_open,
         refresh_on_start: config.refresh_on_start,
         refresh_minutes: config.refresh_minutes,
+        prefetch: config.prefetch,
     }
 }
 

@@ -18,6 +18,8 @@ pub struct Settings {
     pub refresh_on_start: bool,
     /// 0 disables the timer.
     pub refresh_minutes: u64,
+    /// Unread articles of a selected feed fetched ahead into the cache (0: none).
+    pub prefetch: usize,
 }
 
 impl Default for Settings {
@@ -26,6 +28,7 @@ impl Default for Settings {
             mark_read_on_open: true,
             refresh_on_start: true,
             refresh_minutes: 30,
+            prefetch: 0,
         }
     }
 }
@@ -217,6 +220,8 @@ pub struct State {
     pub quit: bool,
     /// Something visible changed since the last draw.
     pub dirty: bool,
+    /// The feed whose unread articles were last handed to the prefetcher (once per visit).
+    pub prefetched_feed: Option<crate::model::FeedId>,
 }
 
 impl State {
@@ -244,6 +249,7 @@ impl State {
             spinner: 0,
             quit: false,
             dirty: true,
+            prefetched_feed: None,
         }
     }
 

@@ -621,7 +621,29 @@ fn list_loaded(
     }
     let mut effects = select(state, position);
     effects.extend(open_pending(state));
+    effects.extend(prefetch(state));
     effects
+}
+
+/// When a feed's list first arrives, hand its first unread articles to the prefetcher.
+fn prefetch(state: &mut State) -> Option<Effect> {
+    let ListSource::Feed(feed) = state.list.query.source else {
+        state.prefetched_feed = None;
+        return None;
+    };
+    if state.settings.prefetch == 0 || state.prefetched_feed == Some(feed) {
+        return None;
+    }
+    state.prefetched_feed = Some(feed);
+    let urls: Vec<String> = state
+        .list
+        .rows
+        .iter()
+        .filter(|row| !row.read)
+        .filter_map(|row| row.url.clone())
+        .take(state.settings.prefetch)
+        .collect();
+    (!urls.is_empty()).then_some(Effect::Prefetch { urls })
 }
 
 fn open_pending(state: &mut State) -> Vec<Effect> {

@@ -648,3 +648,50 @@ fn clicks_select_rows_and_the_wheel_scrolls() {
     );
     assert_eq!(state.list.selected, 6);
 }
+
+#[test]
+fn opening_a_feed_prefetches_its_unread_articles_once() {
+    let mut state = loaded((80, 24), 30);
+    state.settings.prefetch = 3;
+    update(&mut state, Action::ToggleFeeds);
+    for _ in 0..3 {
+        update(&mut state, Action::MoveDown);
+    }
+    let effects = update(&mut state, Action::Open);
+    let (generation, _, _) = list_load(&effects).unwrap();
+    let mut window = rows(0, 10);
+    window[0].read = true;
+    let arrived = |state: &mut State, window: Vec<crate::model::ItemSummary>| {
+        update(
+            state,
+            Action::ListLoaded {
+                generation,
+                total: 10,
+                offset: 0,
+                rows: window,
+                selected: Some(0),
+            },
+        )
+    };
+    let effects = arrived(&mut state, window.clone());
+    let urls = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Prefetch { urls } => Some(urls.clone()),
+            _ => None,
+        })
+        .expect("a prefetch");
+    let expected: Vec<String> = window
+        .iter()
+        .filter(|r| !r.read)
+        .filter_map(|r| r.url.clone())
+        .take(3)
+        .collect();
+    assert!(!expected.contains(&window[0].url.clone().unwrap()));
+    assert_eq!(urls, expected, "the first three unread, in list order");
+    let again = arrived(&mut state, window);
+    assert!(
+        !again.iter().any(|e| matches!(e, Effect::Prefetch { .. })),
+        "not twice for the same feed"
+    );
+}

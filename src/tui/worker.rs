@@ -196,6 +196,16 @@ impl Worker for TokioWorker {
             }
             // The loop owns the terminal and writes OSC 52 itself.
             Effect::CopyToClipboard(_) => {}
+            Effect::Prefetch { urls } => {
+                if let Some(fetcher) = self.fetcher.clone() {
+                    let db_path = self.db_path.clone();
+                    tokio::spawn(async move {
+                        let n =
+                            crate::reading::prefetch_articles(&db_path, &fetcher, urls, 2).await;
+                        tracing::debug!("prefetched {n} articles");
+                    });
+                }
+            }
         }
     }
 }

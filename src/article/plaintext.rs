@@ -8,8 +8,8 @@ use crate::model::Link;
 use crate::text::sanitize_multiline;
 use dom_query::{Document, NodeRef};
 
-/// Elements whose content is never text for a reader.
-const SKIPPED: &[&str] = &[
+/// Elements whose content is never text for a reader (the pane's renderer skips them too).
+pub(crate) const SKIPPED: &[&str] = &[
     "script", "style", "noscript", "template", "head", "title", "svg", "math", "button", "input",
     "select", "textarea", "iframe", "object", "embed", "canvas", "audio", "video", "map",
 ];

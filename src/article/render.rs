@@ -50,11 +50,8 @@ pub struct Rendered {
     pub links: Vec<Link>,
 }
 
-/// Elements whose content is never text for a reader (same list as the plain-text view).
-const SKIPPED: &[&str] = &[
-    "script", "style", "noscript", "template", "head", "title", "svg", "math", "button", "input",
-    "select", "textarea", "iframe", "object", "embed", "canvas", "audio", "video", "map",
-];
+/// Elements whose content is never text for a reader: the plain-text view's list.
+use super::plaintext::SKIPPED;
 
 /// Elements that nest blocks: deeper than [`MAX_CONTAINER_DEPTH`] of them are flattened.
 const CONTAINERS: &[&str] = &[

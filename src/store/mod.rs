@@ -82,6 +82,17 @@ fn map_open_error(path: &Path, source: rusqlite::Error) -> StoreError {
     }
 }
 
+/// A failed write: "locked by another kiosque" when SQLite says busy, else the SQL error.
+fn write_error(path: Option<&Path>, doing: &'static str, source: rusqlite::Error) -> StoreError {
+    if is_busy(&source) {
+        StoreError::Locked {
+            path: path.map_or_else(|| ":memory:".into(), |p| p.display().to_string()),
+        }
+    } else {
+        StoreError::Sqlite { doing, source }
+    }
+}
+
 fn is_busy(e: &rusqlite::Error) -> bool {
     matches!(
         e.sqlite_error_code(),
@@ -137,19 +148,7 @@ impl Store {
     }
 
     fn map_write(&self, doing: &'static str) -> impl FnOnce(rusqlite::Error) -> StoreError + '_ {
-        move |source| {
-            if is_busy(&source) {
-                StoreError::Locked {
-                    path: self
-                        .path
-                        .as_ref()
-                        .map(|p| p.display().to_string())
-                        .unwrap_or_else(|| ":memory:".into()),
-                }
-            } else {
-                StoreError::Sqlite { doing, source }
-            }
-        }
+        move |source| write_error(self.path.as_deref(), doing, source)
     }
 
     // ---- feeds ------------------------------------------------------------------------------
@@ -383,15 +382,7 @@ impl Store {
                 ts(now),
             ],
         )
-        .map_err(|source| match &busy_path {
-            Some(p) if is_busy(&source) => StoreError::Locked {
-                path: p.display().to_string(),
-            },
-            _ => StoreError::Sqlite {
-                doing: "recording a fetch",
-                source,
-            },
-        })?;
+        .map_err(|source| write_error(busy_path.as_deref(), "recording a fetch", source))?;
         if let Some(moved) = &record.moved_to {
             // Another subscription may already use the new URL: keep both rather than fail.
             let taken: Option<i64> = tx
@@ -795,14 +786,8 @@ impl Store {
                 } else {
                     stmt.execute(params![id.0, value])
                 }
-                .map_err(|source| match &busy_path {
-                    Some(p) if is_busy(&source) => StoreError::Locked {
-                        path: p.display().to_string(),
-                    },
-                    _ => StoreError::Sqlite {
-                        doing: "changing an item's state",
-                        source,
-                    },
+                .map_err(|source| {
+                    write_error(busy_path.as_deref(), "changing an item's state", source)
                 })?;
                 if n == 0 {
                     return Err(StoreError::NoSuchItem { id: id.0 });

@@ -10,6 +10,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_TARGET="${SECONDS_PER_TARGET:-300}"
 export RUSTC_BOOTSTRAP=1
+# KIOSQUE_FUZZ_STRICT=1 makes panics that kiosque catches (feed-rs, html2text) crashes too.
 # A target dir of its own: the sanitizer flags would otherwise rebuild the main one.
 export CARGO_TARGET_DIR="${FUZZ_TARGET_DIR:-$HOME/.cache/kiosque-fuzz-target}"
 

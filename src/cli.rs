@@ -119,6 +119,7 @@ pub struct MarkArgs {
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
+    install_panic_hook();
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
@@ -165,7 +166,12 @@ fn load_context(cli: &Cli) -> Result<RunContext> {
 
 /// Log to `kiosque.log` in the data directory; never to the terminal.
 fn init_logging(data_dir: &Path) -> Option<tracing_appender::non_blocking::WorkerGuard> {
-    let appender = tracing_appender::rolling::never(data_dir, config::LOG_FILE_NAME);
+    // An unwritable log file means running without a log, never failing the command.
+    let appender = tracing_appender::rolling::RollingFileAppender::builder()
+        .rotation(tracing_appender::rolling::Rotation::NEVER)
+        .filename_prefix(config::LOG_FILE_NAME)
+        .build(data_dir)
+        .ok()?;
     let (writer, guard) = tracing_appender::non_blocking(appender);
     let filter = tracing_subscriber::EnvFilter::try_from_env("KIOSQUE_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
@@ -176,6 +182,19 @@ fn init_logging(data_dir: &Path) -> Option<tracing_appender::non_blocking::Worke
         .try_init()
         .ok()?;
     Some(guard)
+}
+
+/// Panics never print raw text (a parser's message may quote a hostile feed): on the main
+/// thread, one sanitised line on stderr; on other threads (where kiosque catches parser
+/// panics per feed), only the log.
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let message = sanitize_line(&info.to_string());
+        if std::thread::current().name() == Some("main") {
+            eprintln!("kiosque: internal error: {message}");
+        }
+        tracing::error!("panic: {message}");
+    }));
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime> {

@@ -220,15 +220,20 @@ pub fn truncate_to_width(s: &str, max: usize) -> String {
     if max == 0 {
         return String::new();
     }
+    // A string's width is not always the sum of its chars' (an emoji presentation selector
+    // turns a 1-column `❤` into 2): after a zero-width char, measure the prefix whole.
     let mut out = String::new();
     let mut used = 0;
     for c in s.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w > max - 1 {
+        out.push(c);
+        used = match c.width() {
+            Some(w) if w > 0 => used + w,
+            _ => display_width(&out),
+        };
+        if used > max - 1 {
+            out.pop();
             break;
         }
-        used += w;
-        out.push(c);
     }
     out.push('…');
     out

@@ -400,10 +400,6 @@ fn a_read_only_data_dir_is_a_clear_error_and_keeps_old_data() {
 }
 
 #[test]
-#[ignore = "bug: an unwritable kiosque.log panics every command (exit 101) in \
-            tracing_appender::rolling::never, called by src/cli.rs init_logging; build the \
-            appender with RollingFileAppender::builder().build() and run without a log file \
-            when it fails"]
 fn an_unwritable_log_file_is_not_a_panic() {
     read_only_data_dir(true);
 }

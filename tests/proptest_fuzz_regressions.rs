@@ -36,11 +36,6 @@ fn panics_during(f: impl FnOnce()) -> usize {
 }
 
 #[test]
-#[ignore = "bug: quick-xml 0.42 (through feed-rs) asserts in set_encoding when an XML \
-            declaration with another encoding appears mid-document (here in a <title>); \
-            parse_feed (src/feed/parse.rs run_feed_rs) catches it, but the hook prints the \
-            panic; fix: in the pre-parse neutraliser (parse_xml_repaired), drop or escape \
-            `<?xml` processing instructions that are not at the start of the document"]
 fn a_mid_document_xml_declaration_is_not_a_panic() {
     let url = url::Url::parse("http://127.0.0.1/feed.xml").unwrap();
     for body in [
@@ -82,11 +77,6 @@ fn panics_while_rendering(html: &str, widths: impl Iterator<Item = u16>) -> Vec<
 }
 
 #[test]
-#[ignore = "bug: html2text 0.17.4 panics (subtract with overflow, text_renderer.rs:511 flush_word) \
-            when a line is already wider than a tiny width; render_rich (src/article/render.rs) \
-            catches it, but the panic hook still prints it and release builds wrap instead; \
-            fix: never ask html2text for fewer than ~10 columns (render at max(width, 10) and \
-            re-wrap), or silence the hook around the catch_unwind"]
 fn html2text_never_panics_at_small_widths() {
     let html = String::from_utf8_lossy(SUB_OVERFLOW);
     let panicked = panics_while_rendering(&html, 1..=40);

@@ -99,7 +99,9 @@ const TABLE_PARTS: &[&str] = &[
     "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption",
 ];
 /// Narrower panes get plain wrapped text.
-const MIN_LAYOUT_WIDTH: usize = 6;
+/// Narrower panes get the plain fallback: html2text 0.17 underflows (panics in debug builds)
+/// when a word is wider than a very small width.
+const MIN_LAYOUT_WIDTH: usize = 10;
 /// The scheme that carries a link's number through html2text.
 const LINK_SCHEME: &str = "kiosque-link:";
 

@@ -107,6 +107,33 @@ fn parse_xml(text: &str, feed_url: &Url) -> Result<ParsedFeed, ParseError> {
 }
 
 /// Parse a document whose root is a feed element, with the repairs feed-rs needs.
+/// `<?xml ` after the start of the document becomes `&lt;?xml `.
+fn escape_inner_xml_declarations(doc: String) -> String {
+    let is_declaration = |at: usize| {
+        doc[at + 5..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_whitespace())
+    };
+    let inner: Vec<usize> = doc
+        .match_indices("<?xml")
+        .map(|(at, _)| at)
+        .filter(|&at| at > 0 && is_declaration(at))
+        .collect();
+    if inner.is_empty() {
+        return doc;
+    }
+    let mut out = String::with_capacity(doc.len() + inner.len() * 3);
+    let mut from = 0;
+    for at in inner {
+        out.push_str(&doc[from..at]);
+        out.push_str("&lt;");
+        from = at + 1;
+    }
+    out.push_str(&doc[from..]);
+    out
+}
+
 fn parse_xml_repaired(text: &str, feed_url: &Url) -> Result<ParsedFeed, ParseError> {
     let Some(root) = prepare::root_tag(text) else {
         return Err(ParseError::NotAFeed {
@@ -121,6 +148,9 @@ fn parse_xml_repaired(text: &str, feed_url: &Url) -> Result<ParsedFeed, ParseErr
     // The text is UTF-8 whatever the declaration says (it may only now be at the start, after
     // junk was cut off): feed-rs must not decode it again.
     doc = charset::rewrite_prolog_encoding(doc);
+    // An XML declaration anywhere but at the start (pasted into a title) makes quick-xml
+    // assert: it is not a declaration there, so make it text. (`<?xml-stylesheet` stays.)
+    doc = escape_inner_xml_declarations(doc);
     if let std::borrow::Cow::Owned(fixed) = prepare::neutralise_overflowing_times(&doc) {
         doc = fixed;
     }

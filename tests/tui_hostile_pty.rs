@@ -1,0 +1,210 @@
+//! A hostile feed shown in the real TUI in a pseudo-terminal: its titles and bodies carry
+//! OSC 0/2 (window title), OSC 52 (clipboard), OSC 8 (links), CSI colours and screen
+//! clears, C1 controls and bidi overrides. Parsed with vt100, the screen must show the
+//! text with none of them acting: no title set, nothing copied, no colour from the feed, no
+//! override character on screen. Waits poll the parsed screen; no fixed sleeps.
+
+mod common;
+
+use assert_cmd::Command;
+use common::{Reply, TestServer};
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// What the terminal was asked to do besides drawing.
+#[derive(Default)]
+struct Requests {
+    titles: Vec<Vec<u8>>,
+    clipboard: Vec<Vec<u8>>,
+    other_osc: usize,
+}
+
+#[derive(Default, Clone)]
+struct Recorder(Arc<Mutex<Requests>>);
+
+impl vt100::Callbacks for Recorder {
+    fn set_window_title(&mut self, _: &mut vt100::Screen, title: &[u8]) {
+        self.0.lock().unwrap().titles.push(title.to_vec());
+    }
+    fn set_window_icon_name(&mut self, _: &mut vt100::Screen, name: &[u8]) {
+        self.0.lock().unwrap().titles.push(name.to_vec());
+    }
+    fn copy_to_clipboard(&mut self, _: &mut vt100::Screen, _ty: &[u8], data: &[u8]) {
+        self.0.lock().unwrap().clipboard.push(data.to_vec());
+    }
+    fn unhandled_osc(&mut self, _: &mut vt100::Screen, _params: &[&[u8]]) {
+        self.0.lock().unwrap().other_osc += 1;
+    }
+}
+
+const HOSTILE_JSON_FEED: &str = r#"{
+  "version": "https://jsonfeed.org/version/1.1",
+  "title": "Evil \u001b]0;PWNED-TITLE\u0007 feed",
+  "items": [
+    {
+      "id": "1",
+      "url": "{{BASE}}/a",
+      "title": "Plain \u001b[31mREDWORD\u001b[0m headline \u001b]52;c;cHduZWQ=\u0007 \u202eoverride\u202c end",
+      "date_published": "2026-11-23T10:00:00Z",
+      "content_html": "<p>Body start \u001b[2J\u001b[H \u001b]8;;http://evil.example/\u001b\\clickme\u001b]8;;\u001b\\ \u009b31m \u009d2;C1TITLE\u009c middle \u001b]2;PWNED-AGAIN\u001b\\ body end.</p>"
+    }
+  ]
+}"#;
+
+fn wait_limit() -> Duration {
+    let ms = std::env::var("KIOSQUE_TEST_WAIT_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(30_000);
+    Duration::from_millis(ms)
+}
+
+#[test]
+fn hostile_text_never_acts_on_the_terminal() {
+    let server = TestServer::start();
+    let feed = HOSTILE_JSON_FEED.replace("{{BASE}}", &server.url(""));
+    server.route("/feed.json", Reply::ok("application/feed+json", feed));
+    // The article page is gone: the reader shows the feed's own (hostile) content.
+    server.route("/a", Reply::status(404));
+
+    let data = tempfile::tempdir().unwrap();
+    let config = data.path().join("config.toml");
+    std::fs::write(&config, "refresh_on_start = false\nrefresh_minutes = 0\n").unwrap();
+    Command::cargo_bin("kiosque")
+        .unwrap()
+        .env("KIOSQUE_CONFIG", &config)
+        .arg("--data-dir")
+        .arg(data.path())
+        .args(["add", &server.url("/feed.json")])
+        .assert()
+        .success();
+
+    let pair = native_pty_system()
+        .openpty(PtySize {
+            rows: 40,
+            cols: 120,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_kiosque"));
+    command.arg("--data-dir");
+    command.arg(data.path());
+    command.env("KIOSQUE_CONFIG", &config);
+    command.env("TERM", "xterm-256color");
+    let mut child = pair.slave.spawn_command(command).unwrap();
+    drop(pair.slave);
+
+    let recorder = Recorder::default();
+    let size = |n| std::num::NonZeroU16::new(n).unwrap();
+    let parser = Arc::new(Mutex::new(vt100::Parser::new_with_callbacks(
+        size(40),
+        size(120),
+        0,
+        recorder.clone(),
+    )));
+    let mut reader = pair.master.try_clone_reader().unwrap();
+    let sink = parser.clone();
+    let reading = std::thread::spawn(move || {
+        let mut buf = [0u8; 8192];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            sink.lock().unwrap().process(&buf[..n]);
+        }
+    });
+    let mut writer = pair.master.take_writer().unwrap();
+    let wait_for = |what: &str, until: &dyn Fn(&str) -> bool| -> String {
+        let start = Instant::now();
+        loop {
+            let contents = parser.lock().unwrap().screen().contents();
+            if until(&contents) {
+                return contents;
+            }
+            assert!(
+                start.elapsed() < wait_limit(),
+                "timed out waiting for {what}:\n{contents}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    };
+
+    let list = wait_for("the hostile headline", &|s| s.contains("REDWORD"));
+    writer.write_all(b"\r").unwrap();
+    writer.flush().unwrap();
+    let reader_pane = wait_for("the hostile body", &|s| s.contains("body end."));
+
+    // Colours: the word the feed painted red has the colours of its neighbours in the title.
+    {
+        let p = parser.lock().unwrap();
+        let screen = p.screen();
+        let (mut red_fg, mut plain_fg) = (None, None);
+        for row in 0..40 {
+            let line: String = (0..120)
+                .map(|c| {
+                    screen
+                        .cell(row, c)
+                        .map(|x| x.contents().to_string())
+                        .unwrap_or_default()
+                })
+                .collect();
+            if let (Some(red), Some(plain)) = (line.find("REDWORD"), line.find("Plain")) {
+                let col = |byte: usize| u16::try_from(line[..byte].chars().count()).unwrap();
+                red_fg = screen.cell(row, col(red)).map(vt100::Cell::fgcolor);
+                plain_fg = screen.cell(row, col(plain)).map(vt100::Cell::fgcolor);
+                break;
+            }
+        }
+        assert!(red_fg.is_some(), "the headline row was found");
+        assert_eq!(red_fg, plain_fg, "the feed's CSI colour did not apply");
+    }
+    writer.write_all(b"q").unwrap();
+    writer.write_all(b"q").unwrap();
+    writer.flush().unwrap();
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(start.elapsed() < wait_limit(), "kiosque did not exit");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success(), "exit status {status:?}");
+    drop(writer);
+    drop(pair.master);
+    let _ = reading.join();
+
+    for screen in [&list, &reader_pane] {
+        for bad in ["PWNED", "\u{202e}", "\u{202c}", "\u{1b}"] {
+            assert!(
+                !screen.contains(bad),
+                "{bad:?} reached the screen:\n{screen}"
+            );
+        }
+        // 8-bit C1 introducers are read as the cp1252 text they nearly always are (or
+        // dropped), so their payload shows as harmless text; no C1 control reaches the screen.
+        assert!(
+            !screen.chars().any(|c| ('\u{80}'..='\u{9f}').contains(&c)),
+            "a C1 control reached the screen:\n{screen}"
+        );
+    }
+    assert!(
+        reader_pane.contains("clickme"),
+        "the OSC 8 link's text stays readable"
+    );
+    let requests = recorder.0.lock().unwrap();
+    assert!(
+        requests.titles.is_empty(),
+        "window title set: {:?}",
+        requests.titles
+    );
+    assert!(
+        requests.clipboard.is_empty(),
+        "clipboard written: {:?}",
+        requests.clipboard
+    );
+    assert_eq!(requests.other_osc, 0, "no other OSC reached the terminal");
+}

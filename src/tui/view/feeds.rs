@@ -27,7 +27,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         ),
         (
             "Unread".into(),
-            None,
+            Some(state.status.unread_total),
             false,
             state.list.query.source == ListSource::Unread,
         ),

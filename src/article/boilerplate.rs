@@ -227,6 +227,15 @@ pub fn pre_clean(doc: &Document) {
     let mut hidden = Vec::new();
     for node in doc.select("[hidden], [aria-hidden=true], [style]").nodes() {
         if super::plaintext::is_hidden(node) || node.attr("aria-hidden").is_some() {
+            // A hidden block holding a third of the page's text is the content itself,
+            // streamed hidden and revealed by a script (React/Next.js `<div hidden id="S:0">`):
+            // shown, not removed.
+            if lengths.get(&node.id).copied().unwrap_or(0) * 3 > body_len {
+                for attr in ["hidden", "aria-hidden", "style"] {
+                    node.remove_attr(attr);
+                }
+                continue;
+            }
             hidden.push(node.id);
         }
     }

@@ -151,6 +151,18 @@ pub fn extract_article_with(
         }
     }
     if words < MIN_ARTICLE_WORDS {
+        // The pre-clean judges blocks by their class and id alone; on a page whose article
+        // wrapper carries a furniture-like name it can take everything. Once more without it
+        // (the second pass costs only on pages that would otherwise be refused).
+        if options.pre_clean && !over_budget {
+            let retry = ExtractOptions {
+                pre_clean: false,
+                ..options
+            };
+            if let Ok(article) = extract_article_with(html.as_ref(), page_url, retry) {
+                return Ok(article);
+            }
+        }
         return Err(ExtractError::TooLittle { words });
     }
 
@@ -404,6 +416,33 @@ mod tests {
         let a = extract_article(&page, &url()).unwrap();
         assert!(a.content_html.contains("Sentence one of the real story."));
         assert_eq!(a.title.as_deref(), Some("H"));
+    }
+
+    #[test]
+    fn content_streamed_hidden_is_shown() {
+        // React/Next.js streaming: the article arrives in a hidden div a script reveals.
+        let page = format!(
+            "<html><body><nav><a href=\"/\">Home</a></nav><div hidden id=\"S:0\">\
+             <main><h1>Story</h1>{}</main></div><p hidden>Menu label</p></body></html>",
+            (1..6).map(paragraph).collect::<String>()
+        );
+        let a = extract_article(&page, &url()).unwrap();
+        assert!(a.content_html.contains("Paragraph 3 of the story"));
+        assert!(!a.content_html.contains("Menu label"));
+    }
+
+    #[test]
+    fn article_in_a_furniture_named_wrapper_is_kept() {
+        // The only wrapper of the text has a class the pre-clean reads as a sidebar, and no
+        // block holds half the page's text.
+        let furniture = "Contact, imprint and the other pages of this site. ".repeat(8);
+        let page = format!(
+            "<html><body><div class=\"sidebar-layout\">{}</div>\
+             <aside>{furniture}</aside><footer>{furniture}</footer></body></html>",
+            (1..6).map(paragraph).collect::<String>(),
+        );
+        let a = extract_article(&page, &url()).unwrap();
+        assert!(a.content_html.contains("Paragraph 3 of the story"));
     }
 
     #[test]

@@ -365,6 +365,15 @@ const BOILERPLATE_PHRASES: &[&str] = &[
     "become a member",
     "already a subscriber",
     "log in to comment",
+    "download the app",
+    "apps for ios and android",
+    "free sign up",
+    "never miss",
+    "not logged in",
+    "must be logged in",
+    "this entry was posted",
+    "letter to the editor",
+    "in your inbox",
     // fr
     "abonnez-vous",
     "inscrivez-vous",
@@ -408,6 +417,16 @@ const BOILERPLATE_PHRASES: &[&str] = &[
     "könnte sie auch interessieren",
     "zur startseite",
     "jetzt registrieren",
+    "nicht eingeloggt",
+    "müssen sich einloggen",
+    "einloggen, um",
+    "unser newsletter",
+    "posteingang",
+    "abgelegt unter",
+    "ohne gewähr",
+    "als pdf herunterladen",
+    "in einer app",
+    "enthält werbung",
     // es
     "suscríbete a",
     "suscribete a",
@@ -426,6 +445,8 @@ const BOILERPLATE_PHRASES: &[&str] = &[
     "más leídas",
     "más leídos",
     "te puede interesar",
+    "canal de telegram",
+    "únete a nuestro",
     // it
     "iscriviti alla",
     "iscriviti a",
@@ -451,7 +472,49 @@ const BOILERPLATE_PHRASES: &[&str] = &[
     "volg ons",
     "alle rechten voorbehouden",
     "meest gelezen",
+    // pl
+    "prawa zastrzeżone",
+    "dowiedz się więcej",
 ];
+
+/// Phrases of disclosures, reprint and licence notices and publisher pitches: boilerplate in a
+/// block of up to [`NOTICE_BLOCK_CHARS`], since these notices run to a few sentences and
+/// article text hardly ever says them.
+const NOTICE_PHRASES: &[&str] = &[
+    // en
+    "copyrighted property",
+    "written permission",
+    "may receive compensation",
+    "we may earn a commission",
+    "we may earn an affiliate",
+    "contains affiliate links",
+    "affiliate commission",
+    "references to products from",
+    "is not responsible for the opinions",
+    "for the latest stories and breaking news",
+    "advertise with",
+    // fr
+    "reproduction interdite",
+    "reproduction totale ou partielle",
+    // de
+    "erhält ggf. eine provision",
+    "eine provision vom händler",
+    "beitrag enthält werbung",
+    "dieser artikel enthält werbung",
+    "affiliate-links",
+    "werbe-links",
+    "nachdruck nur mit",
+    "nachdruck verboten",
+    // es
+    "prohibida su reproducción",
+    "queda prohibida la reproducción",
+    // pl
+    "wszelkie prawa zastrzeżone",
+    "kup licencję",
+];
+
+/// Blocks this long (characters) or shorter may be removed for a notice phrase.
+const NOTICE_BLOCK_CHARS: usize = 450;
 
 /// Words that are boilerplate only when they are (nearly) the whole block: a heading
 /// "Commentaires", a label "Anzeige", a "Tags :" line.
@@ -480,6 +543,15 @@ const BOILERPLATE_LABELS: &[&str] = &[
     "aggiornato",
     "categoria",
     "publikacja",
+    "kontakt",
+    "contact",
+    "quellen",
+    "quellenangaben",
+    "sources",
+    "originalartikel",
+    "zusatzinformationen",
+    "ansprechpartner",
+    "ansprechpartnerin",
     "opublikowano",
     "advertisement",
     "advertising",
@@ -566,6 +638,8 @@ fn text_lengths(doc: &Document) -> HashMap<dom_query::NodeId, usize> {
 /// Compiled once: the phrase list as one automaton.
 static PHRASE_MATCHER: LazyLock<Option<AhoCorasick>> =
     LazyLock::new(|| AhoCorasick::new(BOILERPLATE_PHRASES).ok());
+static NOTICE_MATCHER: LazyLock<Option<AhoCorasick>> =
+    LazyLock::new(|| AhoCorasick::new(NOTICE_PHRASES).ok());
 
 fn folded_text(node: &NodeRef<'_>) -> String {
     let text = node.text();
@@ -600,10 +674,20 @@ pub(crate) fn is_boilerplate_text(text: &str) -> bool {
 
 fn is_boilerplate_phrase_block(text: &str) -> bool {
     let chars = text.chars().count();
-    if chars == 0 || chars > SHORT_BLOCK_CHARS {
+    if chars == 0 || chars > NOTICE_BLOCK_CHARS {
         return false;
     }
     let lower = text.to_lowercase();
+    let is_notice = match NOTICE_MATCHER.as_ref() {
+        Some(matcher) => matcher.is_match(&lower),
+        None => NOTICE_PHRASES.iter().any(|p| lower.contains(p)),
+    };
+    if is_notice {
+        return true;
+    }
+    if chars > SHORT_BLOCK_CHARS {
+        return false;
+    }
     let has_phrase = match PHRASE_MATCHER.as_ref() {
         Some(matcher) => matcher.is_match(&lower),
         None => BOILERPLATE_PHRASES.iter().any(|p| lower.contains(p)),
@@ -638,7 +722,10 @@ pub fn post_clean(article_html: &str) -> String {
         .collect();
     let lengths = text_lengths(&doc);
     for id in blocks.into_iter().rev() {
-        if lengths.get(&id).is_some_and(|&len| len > SHORT_BLOCK_CHARS) {
+        if lengths
+            .get(&id)
+            .is_some_and(|&len| len > NOTICE_BLOCK_CHARS)
+        {
             continue;
         }
         let node = NodeRef::new(id, &doc.tree);
@@ -1154,6 +1241,22 @@ fn trim_edge(container: NodeRef<'_>, from_end: bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn notices_go_even_when_a_few_sentences_long() {
+        let notice = "This article is the copyrighted property of the publisher. Written \
+             permission must be obtained before reprint in online or print media, and any \
+             other use of it, in part or in whole, is refused without that permission.";
+        assert!(notice.len() > SHORT_BLOCK_CHARS);
+        assert!(is_boilerplate_text(notice));
+        assert!(is_boilerplate_text(
+            "Für Links auf dieser Seite erhält ggf. eine Provision vom Händler."
+        ));
+        assert!(is_boilerplate_text("Kontakt:"));
+        let prose = "The court heard that the company had copied the design without written \
+             consent, and the judge said the damages would be set at a later hearing.";
+        assert!(!is_boilerplate_text(prose));
+    }
 
     #[test]
     fn negative_hints_need_no_positive_ones() {

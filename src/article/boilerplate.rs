@@ -374,6 +374,9 @@ const BOILERPLATE_PHRASES: &[&str] = &[
     "this entry was posted",
     "letter to the editor",
     "in your inbox",
+    "please subscribe",
+    "to view the full story",
+    "affiliate links",
     // fr
     "abonnez-vous",
     "inscrivez-vous",
@@ -427,6 +430,13 @@ const BOILERPLATE_PHRASES: &[&str] = &[
     "als pdf herunterladen",
     "in einer app",
     "enthält werbung",
+    "feed abonnieren",
+    "exklusive angebote",
+    "externer inhalt",
+    "externe inhalte",
+    "gefällt dir unser",
+    "gefällt ihnen unser",
+    "letzte aktualisierung am",
     // es
     "suscríbete a",
     "suscribete a",
@@ -447,6 +457,8 @@ const BOILERPLATE_PHRASES: &[&str] = &[
     "te puede interesar",
     "canal de telegram",
     "únete a nuestro",
+    "valora esta noticia",
+    "comparte esta noticia",
     // it
     "iscriviti alla",
     "iscriviti a",
@@ -496,6 +508,8 @@ const NOTICE_PHRASES: &[&str] = &[
     // fr
     "reproduction interdite",
     "reproduction totale ou partielle",
+    "n'engagent que leurs auteurs",
+    "n’engagent que leurs auteurs",
     // de
     "erhält ggf. eine provision",
     "eine provision vom händler",
@@ -830,6 +844,11 @@ const END_LABELS: &[&str] = &[
     // es
     "lea también",
     "lee también",
+    "lea más",
+    "lea:",
+    "puedes ver:",
+    "mira:",
+    "leer más",
     "le puede interesar",
     "te puede interesar",
     "también te puede",

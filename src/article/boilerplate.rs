@@ -298,11 +298,12 @@ fn holds_article(node: &NodeRef<'_>, len: usize, body_len: usize) -> bool {
     if len * 2 > body_len {
         return true;
     }
-    // Contains the headline or an explicit article container.
+    // Contains the headline or an explicit article container (comments are often `<article
+    // class="comment">` each: those do not count).
     node.descendants_it().any(|d| {
         d.is_element()
             && (d.has_name("h1")
-                || d.has_name("article")
+                || (d.has_name("article") && !has_negative_hint(&hint_tokens(&d)))
                 || d.has_name("main")
                 || d.attr("itemprop")
                     .is_some_and(|p| p.eq_ignore_ascii_case("articleBody"))
@@ -374,6 +375,11 @@ const BOILERPLATE_PHRASES: &[&str] = &[
     "this entry was posted",
     "letter to the editor",
     "in your inbox",
+    "sign up here",
+    "straight to your phone",
+    "help us continue",
+    "search for articles",
+    "load more",
     "please subscribe",
     "to view the full story",
     "affiliate links",
@@ -430,6 +436,22 @@ const BOILERPLATE_PHRASES: &[&str] = &[
     "als pdf herunterladen",
     "in einer app",
     "enthält werbung",
+    "eingeloggt sein",
+    "diskutieren sie mit",
+    "noch keine bewertungen",
+    "weitere inhalte",
+    "jetzt teilen",
+    "artikel gefallen",
+    "den inhalt von",
+    "meinung des autors",
+    "nicht notwendigerweise",
+    "sofern nicht anders",
+    "quellen ausblenden",
+    "spende hilft",
+    "abonnieren sie unsere",
+    "artikel bewerten",
+    "beitrag bewerten",
+    "cookies erleichtern",
     "feed abonnieren",
     "exklusive angebote",
     "externer inhalt",
@@ -456,6 +478,7 @@ const BOILERPLATE_PHRASES: &[&str] = &[
     "más leídos",
     "te puede interesar",
     "canal de telegram",
+    "hazte miembro",
     "únete a nuestro",
     "valora esta noticia",
     "comparte esta noticia",
@@ -487,6 +510,10 @@ const BOILERPLATE_PHRASES: &[&str] = &[
     // pl
     "prawa zastrzeżone",
     "dowiedz się więcej",
+    "zobacz oferty",
+    "czytaj też",
+    "czytaj także",
+    "érdekelhetnek",
 ];
 
 /// Phrases of disclosures, reprint and licence notices and publisher pitches: boilerplate in a
@@ -557,6 +584,9 @@ const BOILERPLATE_LABELS: &[&str] = &[
     "aggiornato",
     "categoria",
     "publikacja",
+    "reklama",
+    "autoren",
+    "kommentieren",
     "kontakt",
     "contact",
     "quellen",
@@ -783,6 +813,8 @@ const END_LABELS: &[&str] = &[
     "most read",
     "most popular",
     "latest news",
+    "recent comments",
+    "latest comments",
     "latest stories",
     "sign up",
     "if you enjoyed",
@@ -814,6 +846,9 @@ const END_LABELS: &[&str] = &[
     "über die autorin",
     "zur person",
     "keine kommentare",
+    "aktuelle kommentare",
+    "neueste kommentare",
+    "letzte kommentare",
     "kommentare",
     "artikel teilen",
     "war der artikel",
@@ -854,6 +889,7 @@ const END_LABELS: &[&str] = &[
     "también te puede",
     "ver también",
     "noticias relacionadas",
+    "contexto de la noticia",
     "artículos relacionados",
     "lo más leído",
     "comentarios",
@@ -1275,6 +1311,19 @@ mod tests {
         let prose = "The court heard that the company had copied the design without written \
              consent, and the judge said the damages would be set at a later hearing.";
         assert!(!is_boilerplate_text(prose));
+    }
+
+    #[test]
+    fn comments_made_of_article_elements_go() {
+        let doc = Document::from(
+            "<body><div class=\"story\"><h1>T</h1><p>Body text.</p></div>\
+             <section id=\"comments\"><article class=\"comment\"><p>First!</p></article>\
+             </section><p>Footer text that is long enough to matter here.</p></body>",
+        );
+        pre_clean(&doc);
+        let html = doc.html();
+        assert!(html.contains("Body text."));
+        assert!(!html.contains("First!"));
     }
 
     #[test]

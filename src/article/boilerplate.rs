@@ -821,6 +821,8 @@ const END_LABELS: &[&str] = &[
     "we want to hear",
     "all rights reserved",
     "copyright",
+    "disclaimer",
+    "footnotes",
     // de
     "lesen sie auch",
     "lesen sie mehr",
@@ -860,6 +862,8 @@ const END_LABELS: &[&str] = &[
     "beitragsbild",
     "schlagwörter",
     "schlagworte",
+    "haftungsausschluss",
+    "fußnoten",
     // fr
     "à lire aussi",
     "a lire aussi",
@@ -895,6 +899,7 @@ const END_LABELS: &[&str] = &[
     "comentarios",
     "etiquetas",
     "fuente:",
+    "aviso legal",
     // it
     "leggi anche",
     "potrebbe interessarti",

@@ -72,6 +72,7 @@ pub fn extract_article_with(
     let html = super::prescan::bound_markup(html);
     let doc = Document::from(html.as_ref());
     let elements = bound_tree(&doc);
+    inline_html_templates(&doc);
     // Pages far larger than any article: the scorer's cost grows faster than the page, so
     // only the linear block classifier runs.
     let over_budget = elements > SCORER_MAX_ELEMENTS || html.len() > SCORER_MAX_BYTES;
@@ -253,6 +254,24 @@ fn bound_tree(doc: &Document) -> usize {
     kept
 }
 
+/// Scripts whose type says they hold HTML to insert later (`text/template`, Blogger's posts):
+/// when that HTML has paragraphs, it is the page's text, so it replaces the script.
+fn inline_html_templates(doc: &Document) {
+    for node in doc.select("script[type]").nodes() {
+        let is_template = node.attr("type").is_some_and(|t| {
+            let t = t.trim().to_ascii_lowercase();
+            t == "text/template" || t == "text/x-template" || t == "text/html"
+        });
+        if !is_template {
+            continue;
+        }
+        let inner = node.text();
+        if inner.contains("<p") {
+            node.replace_with_html(inner.to_string());
+        }
+    }
+}
+
 /// The content blocks hold much more text than the scorer's pick, and most of the pick's
 /// paragraphs are among them (so they describe the same article, not comments or a sidebar).
 fn prefer_baseline(
@@ -303,7 +322,10 @@ const SUPERSET_RATIO: f32 = 1.3;
 
 /// Words of text in an HTML fragment (a parse and a text walk, no layout).
 fn count_words(html: &str) -> usize {
-    text_words(&Document::fragment(html).root().text())
+    let doc = Document::fragment(html);
+    // Script and style text is never shown: an "article" of one ad script is empty.
+    doc.select("script, style, template, noscript").remove();
+    text_words(&doc.root().text())
 }
 
 /// Words in a text, where scripts written without spaces (Chinese, Japanese, Korean) count
@@ -458,6 +480,21 @@ mod tests {
             &trailing,
             count_words(&trailing)
         ));
+    }
+
+    #[test]
+    fn article_html_kept_in_a_template_script_is_read() {
+        let page = format!(
+            "<html><body><div class=\"post\"><script type=\"text/template\">{}</script>\
+             </div><script>var ads = 'one two three four five six seven eight nine ten \
+             eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen \
+             twenty twentyone twentytwo twentythree twentyfour twentyfive';</script>\
+             </body></html>",
+            (1..6).map(paragraph).collect::<String>()
+        );
+        let a = extract_article(&page, &url()).unwrap();
+        assert!(a.view().text.contains("Paragraph 3 of the story"));
+        assert!(!a.content_html.contains("twentyfive"));
     }
 
     #[test]

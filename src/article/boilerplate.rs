@@ -227,13 +227,15 @@ pub fn pre_clean(doc: &Document) {
     let mut hidden = Vec::new();
     for node in doc.select("[hidden], [aria-hidden=true], [style]").nodes() {
         if super::plaintext::is_hidden(node) || node.attr("aria-hidden").is_some() {
-            // A hidden block holding a third of the page's text is the content itself,
-            // streamed hidden and revealed by a script (React/Next.js `<div hidden id="S:0">`):
-            // shown, not removed.
-            if lengths.get(&node.id).copied().unwrap_or(0) * 3 > body_len {
-                for attr in ["hidden", "aria-hidden", "style"] {
-                    node.remove_attr(attr);
-                }
+            // A block with the `hidden` attribute holding a third of the page's text is the
+            // content itself, streamed hidden and revealed by a script (React/Next.js
+            // `<div hidden id="S:0">`): shown, not removed. Hidden by style, it stays hidden.
+            if node.has_attr("hidden")
+                && !node.has_attr("style")
+                && lengths.get(&node.id).copied().unwrap_or(0) * 3 > body_len
+            {
+                node.remove_attr("hidden");
+                node.remove_attr("aria-hidden");
                 continue;
             }
             hidden.push(node.id);
@@ -822,7 +824,6 @@ const END_LABELS: &[&str] = &[
     "all rights reserved",
     "copyright",
     "disclaimer",
-    "footnotes",
     // de
     "lesen sie auch",
     "lesen sie mehr",
@@ -863,7 +864,6 @@ const END_LABELS: &[&str] = &[
     "schlagwörter",
     "schlagworte",
     "haftungsausschluss",
-    "fußnoten",
     // fr
     "à lire aussi",
     "a lire aussi",

@@ -799,6 +799,7 @@ pub fn post_clean(article_html: &str) -> String {
     }
 
     remove_credits(&doc);
+    remove_link_lists(&doc);
     remove_leading_datelines(&doc);
     cut_at_end_label(&doc);
     trim_link_lists(&doc);
@@ -1236,6 +1237,31 @@ fn is_word_boundary(s: &str, start: usize, end: usize) -> bool {
     !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
 }
 
+/// Lists inside the article whose every item is a link (related stories, "more on this"
+/// boxes): removed unless they are a large part of the article (a list of resources).
+fn remove_link_lists(doc: &Document) {
+    let total = text_len(&doc.root()).max(1);
+    let mut doomed = Vec::new();
+    for list in doc.select("ul, ol").nodes() {
+        let items = list.element_children();
+        if items.len() < 3 || items.iter().any(|i| !i.has_name("li")) {
+            continue;
+        }
+        let len = text_len(list);
+        if len == 0 || len * 10 > total * 3 {
+            continue;
+        }
+        let all_links = items.iter().all(|item| {
+            let item_len = text_len(item);
+            item_len > 0 && link_density(item, item_len) >= 0.8
+        });
+        if all_links {
+            doomed.push(list.id);
+        }
+    }
+    remove_ids(doc, &doomed);
+}
+
 /// Photo credits and source lines: short elements that are nothing but a credit.
 fn remove_credits(doc: &Document) {
     let ids: Vec<dom_query::NodeId> = doc
@@ -1346,6 +1372,21 @@ mod tests {
         let html = doc.html();
         assert!(html.contains("Body text."));
         assert!(!html.contains("First!"));
+    }
+
+    #[test]
+    fn lists_of_links_inside_the_article_go() {
+        let para = "<p>A paragraph of the article that is long enough to outweigh the list \
+             below it, with several clauses and a good number of words in it.</p>";
+        let html = format!(
+            "<div>{para}{para}<ul><li><a href=\"/a\">Other story one</a></li>\
+             <li><a href=\"/b\">Other story two</a></li><li><a href=\"/c\">Other story \
+             three</a></li></ul>{para}<ul><li>Flour, 200 g</li><li>Sugar, 100 g</li>\
+             <li>Two eggs</li></ul>{para}</div>"
+        );
+        let out = post_clean(&html);
+        assert!(!out.contains("Other story two"));
+        assert!(out.contains("Sugar, 100 g"));
     }
 
     #[test]

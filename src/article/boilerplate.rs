@@ -838,6 +838,8 @@ const END_LABELS: &[&str] = &[
     "latest stories",
     "sign up",
     "if you enjoyed",
+    "discover more",
+    "explore more",
     "we want to hear",
     "all rights reserved",
     "copyright",
@@ -881,6 +883,9 @@ const END_LABELS: &[&str] = &[
     "beitragsbild",
     "schlagwörter",
     "schlagworte",
+    "noch mehr",
+    "entdecke weitere",
+    "entdecken sie weitere",
     "haftungsausschluss",
     // fr
     "à lire aussi",
@@ -898,6 +903,9 @@ const END_LABELS: &[&str] = &[
     "crédits",
     "crédit photo",
     "permalien",
+    "audios et vidéos",
+    "vidéos sur le même sujet",
+    "découvrez aussi",
     // es
     "lea también",
     "lee también",
@@ -917,6 +925,8 @@ const END_LABELS: &[&str] = &[
     "comentarios",
     "etiquetas",
     "fuente:",
+    "descubre más",
+    "más noticias",
     "aviso legal",
     // it
     "leggi anche",

@@ -227,6 +227,17 @@ pub fn pre_clean(doc: &Document) {
     let mut hidden = Vec::new();
     for node in doc.select("[hidden], [aria-hidden=true], [style]").nodes() {
         if super::plaintext::is_hidden(node) || node.attr("aria-hidden").is_some() {
+            // A block with the `hidden` attribute holding a third of the page's text is the
+            // content itself, streamed hidden and revealed by a script (React/Next.js
+            // `<div hidden id="S:0">`): shown, not removed. Hidden by style, it stays hidden.
+            if node.has_attr("hidden")
+                && !node.has_attr("style")
+                && lengths.get(&node.id).copied().unwrap_or(0) * 3 > body_len
+            {
+                node.remove_attr("hidden");
+                node.remove_attr("aria-hidden");
+                continue;
+            }
             hidden.push(node.id);
         }
     }
@@ -289,11 +300,12 @@ fn holds_article(node: &NodeRef<'_>, len: usize, body_len: usize) -> bool {
     if len * 2 > body_len {
         return true;
     }
-    // Contains the headline or an explicit article container.
+    // Contains the headline or an explicit article container (comments are often `<article
+    // class="comment">` each: those do not count).
     node.descendants_it().any(|d| {
         d.is_element()
             && (d.has_name("h1")
-                || d.has_name("article")
+                || (d.has_name("article") && !has_negative_hint(&hint_tokens(&d)))
                 || d.has_name("main")
                 || d.attr("itemprop")
                     .is_some_and(|p| p.eq_ignore_ascii_case("articleBody"))
@@ -356,6 +368,25 @@ const BOILERPLATE_PHRASES: &[&str] = &[
     "become a member",
     "already a subscriber",
     "log in to comment",
+    "download the app",
+    "apps for ios and android",
+    "free sign up",
+    "never miss",
+    "not logged in",
+    "must be logged in",
+    "this entry was posted",
+    "letter to the editor",
+    "in your inbox",
+    "click here to",
+    "first-time subscribers",
+    "sign up here",
+    "straight to your phone",
+    "help us continue",
+    "search for articles",
+    "load more",
+    "please subscribe",
+    "to view the full story",
+    "affiliate links",
     // fr
     "abonnez-vous",
     "inscrivez-vous",
@@ -399,6 +430,53 @@ const BOILERPLATE_PHRASES: &[&str] = &[
     "könnte sie auch interessieren",
     "zur startseite",
     "jetzt registrieren",
+    "nicht eingeloggt",
+    "müssen sich einloggen",
+    "einloggen, um",
+    "unser newsletter",
+    "posteingang",
+    "abgelegt unter",
+    "ohne gewähr",
+    "als pdf herunterladen",
+    "in einer app",
+    "enthält werbung",
+    "mehr verpassen",
+    "mehr versäumen",
+    "besuchen sie unseren",
+    "hier klicken",
+    "klicken sie hier",
+    "bild schließen",
+    "erfolgreich hinzugefügt",
+    "mit diesem button",
+    "video verfügbar bis",
+    "in den kommentaren",
+    "nächsten artikel",
+    "als pdf",
+    "weiterführende links",
+    "meist-diskutiert",
+    "eingeloggt sein",
+    "diskutieren sie mit",
+    "noch keine bewertungen",
+    "weitere inhalte",
+    "jetzt teilen",
+    "artikel gefallen",
+    "den inhalt von",
+    "meinung des autors",
+    "nicht notwendigerweise",
+    "sofern nicht anders",
+    "quellen ausblenden",
+    "spende hilft",
+    "abonnieren sie unsere",
+    "artikel bewerten",
+    "beitrag bewerten",
+    "cookies erleichtern",
+    "feed abonnieren",
+    "exklusive angebote",
+    "externer inhalt",
+    "externe inhalte",
+    "gefällt dir unser",
+    "gefällt ihnen unser",
+    "letzte aktualisierung am",
     // es
     "suscríbete a",
     "suscribete a",
@@ -417,6 +495,13 @@ const BOILERPLATE_PHRASES: &[&str] = &[
     "más leídas",
     "más leídos",
     "te puede interesar",
+    "canal de telegram",
+    "hazte miembro",
+    "canal de youtube",
+    "cancela cuando quieras",
+    "únete a nuestro",
+    "valora esta noticia",
+    "comparte esta noticia",
     // it
     "iscriviti alla",
     "iscriviti a",
@@ -442,7 +527,62 @@ const BOILERPLATE_PHRASES: &[&str] = &[
     "volg ons",
     "alle rechten voorbehouden",
     "meest gelezen",
+    // pl
+    "prawa zastrzeżone",
+    "dowiedz się więcej",
+    "zobacz oferty",
+    "zapraszamy",
+    "subskrypcji",
+    "czytaj też",
+    "czytaj także",
+    "érdekelhetnek",
 ];
+
+/// Phrases of disclosures, reprint and licence notices and publisher pitches: boilerplate in a
+/// block of up to [`NOTICE_BLOCK_CHARS`], since these notices run to a few sentences and
+/// article text hardly ever says them.
+const NOTICE_PHRASES: &[&str] = &[
+    // en
+    "copyrighted property",
+    "written permission",
+    "may receive compensation",
+    "we may earn a commission",
+    "we may earn an affiliate",
+    "contains affiliate links",
+    "affiliate commission",
+    "references to products from",
+    "is not responsible for the opinions",
+    "for the latest stories and breaking news",
+    "advertise with",
+    "advertising disclaimer",
+    // fr
+    "reproduction interdite",
+    "reproduction totale ou partielle",
+    "n'engagent que leurs auteurs",
+    "n’engagent que leurs auteurs",
+    // de
+    "erhält ggf. eine provision",
+    "eine provision vom händler",
+    "beitrag enthält werbung",
+    "dieser artikel enthält werbung",
+    "affiliate-links",
+    "werbe-links",
+    "nachdruck nur mit",
+    "nachdruck verboten",
+    "abonnieren sie kostenlos",
+    "dieser beitrag stammt aus",
+    "unter der lizenz",
+    // es
+    "prohibida su reproducción",
+    "queda prohibida la reproducción",
+    "hacemos periodismo",
+    // pl
+    "wszelkie prawa zastrzeżone",
+    "kup licencję",
+];
+
+/// Blocks this long (characters) or shorter may be removed for a notice phrase.
+const NOTICE_BLOCK_CHARS: usize = 450;
 
 /// Words that are boilerplate only when they are (nearly) the whole block: a heading
 /// "Commentaires", a label "Anzeige", a "Tags :" line.
@@ -471,6 +611,25 @@ const BOILERPLATE_LABELS: &[&str] = &[
     "aggiornato",
     "categoria",
     "publikacja",
+    "drukuj",
+    "drucken",
+    "zurück",
+    "imprimer",
+    "imprimir",
+    "print",
+    "von",
+    "reklama",
+    "autoren",
+    "kommentieren",
+    "kontakt",
+    "contact",
+    "quellen",
+    "quellenangaben",
+    "sources",
+    "originalartikel",
+    "zusatzinformationen",
+    "ansprechpartner",
+    "ansprechpartnerin",
     "opublikowano",
     "advertisement",
     "advertising",
@@ -557,6 +716,8 @@ fn text_lengths(doc: &Document) -> HashMap<dom_query::NodeId, usize> {
 /// Compiled once: the phrase list as one automaton.
 static PHRASE_MATCHER: LazyLock<Option<AhoCorasick>> =
     LazyLock::new(|| AhoCorasick::new(BOILERPLATE_PHRASES).ok());
+static NOTICE_MATCHER: LazyLock<Option<AhoCorasick>> =
+    LazyLock::new(|| AhoCorasick::new(NOTICE_PHRASES).ok());
 
 fn folded_text(node: &NodeRef<'_>) -> String {
     let text = node.text();
@@ -591,10 +752,20 @@ pub(crate) fn is_boilerplate_text(text: &str) -> bool {
 
 fn is_boilerplate_phrase_block(text: &str) -> bool {
     let chars = text.chars().count();
-    if chars == 0 || chars > SHORT_BLOCK_CHARS {
+    if chars == 0 || chars > NOTICE_BLOCK_CHARS {
         return false;
     }
     let lower = text.to_lowercase();
+    let is_notice = match NOTICE_MATCHER.as_ref() {
+        Some(matcher) => matcher.is_match(&lower),
+        None => NOTICE_PHRASES.iter().any(|p| lower.contains(p)),
+    };
+    if is_notice {
+        return true;
+    }
+    if chars > SHORT_BLOCK_CHARS {
+        return false;
+    }
     let has_phrase = match PHRASE_MATCHER.as_ref() {
         Some(matcher) => matcher.is_match(&lower),
         None => BOILERPLATE_PHRASES.iter().any(|p| lower.contains(p)),
@@ -629,7 +800,10 @@ pub fn post_clean(article_html: &str) -> String {
         .collect();
     let lengths = text_lengths(&doc);
     for id in blocks.into_iter().rev() {
-        if lengths.get(&id).is_some_and(|&len| len > SHORT_BLOCK_CHARS) {
+        if lengths
+            .get(&id)
+            .is_some_and(|&len| len > NOTICE_BLOCK_CHARS)
+        {
             continue;
         }
         let node = NodeRef::new(id, &doc.tree);
@@ -640,6 +814,7 @@ pub fn post_clean(article_html: &str) -> String {
     }
 
     remove_credits(&doc);
+    remove_link_lists(&doc);
     remove_leading_datelines(&doc);
     cut_at_end_label(&doc);
     trim_link_lists(&doc);
@@ -673,12 +848,17 @@ const END_LABELS: &[&str] = &[
     "most read",
     "most popular",
     "latest news",
+    "recent comments",
+    "latest comments",
     "latest stories",
     "sign up",
     "if you enjoyed",
+    "discover more",
+    "explore more",
     "we want to hear",
     "all rights reserved",
     "copyright",
+    "disclaimer",
     // de
     "lesen sie auch",
     "lesen sie mehr",
@@ -704,6 +884,9 @@ const END_LABELS: &[&str] = &[
     "über die autorin",
     "zur person",
     "keine kommentare",
+    "aktuelle kommentare",
+    "neueste kommentare",
+    "letzte kommentare",
     "kommentare",
     "artikel teilen",
     "war der artikel",
@@ -715,6 +898,10 @@ const END_LABELS: &[&str] = &[
     "beitragsbild",
     "schlagwörter",
     "schlagworte",
+    "noch mehr",
+    "entdecke weitere",
+    "entdecken sie weitere",
+    "haftungsausschluss",
     // fr
     "à lire aussi",
     "a lire aussi",
@@ -731,19 +918,31 @@ const END_LABELS: &[&str] = &[
     "crédits",
     "crédit photo",
     "permalien",
+    "audios et vidéos",
+    "vidéos sur le même sujet",
+    "découvrez aussi",
     // es
     "lea también",
     "lee también",
+    "lea más",
+    "lea:",
+    "puedes ver:",
+    "mira:",
+    "leer más",
     "le puede interesar",
     "te puede interesar",
     "también te puede",
     "ver también",
     "noticias relacionadas",
+    "contexto de la noticia",
     "artículos relacionados",
     "lo más leído",
     "comentarios",
     "etiquetas",
     "fuente:",
+    "descubre más",
+    "más noticias",
+    "aviso legal",
     // it
     "leggi anche",
     "potrebbe interessarti",
@@ -1063,6 +1262,31 @@ fn is_word_boundary(s: &str, start: usize, end: usize) -> bool {
     !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
 }
 
+/// Lists inside the article whose every item is a link (related stories, "more on this"
+/// boxes): removed unless they are a large part of the article (a list of resources).
+fn remove_link_lists(doc: &Document) {
+    let total = text_len(&doc.root()).max(1);
+    let mut doomed = Vec::new();
+    for list in doc.select("ul, ol").nodes() {
+        let items = list.element_children();
+        if items.len() < 3 || items.iter().any(|i| !i.has_name("li")) {
+            continue;
+        }
+        let len = text_len(list);
+        if len == 0 || len * 10 > total * 3 {
+            continue;
+        }
+        let all_links = items.iter().all(|item| {
+            let item_len = text_len(item);
+            item_len > 0 && link_density(item, item_len) >= 0.8
+        });
+        if all_links {
+            doomed.push(list.id);
+        }
+    }
+    remove_ids(doc, &doomed);
+}
+
 /// Photo credits and source lines: short elements that are nothing but a credit.
 fn remove_credits(doc: &Document) {
     let ids: Vec<dom_query::NodeId> = doc
@@ -1145,6 +1369,50 @@ fn trim_edge(container: NodeRef<'_>, from_end: bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn notices_go_even_when_a_few_sentences_long() {
+        let notice = "This article is the copyrighted property of the publisher. Written \
+             permission must be obtained before reprint in online or print media, and any \
+             other use of it, in part or in whole, is refused without that permission.";
+        assert!(notice.len() > SHORT_BLOCK_CHARS);
+        assert!(is_boilerplate_text(notice));
+        assert!(is_boilerplate_text(
+            "Für Links auf dieser Seite erhält ggf. eine Provision vom Händler."
+        ));
+        assert!(is_boilerplate_text("Kontakt:"));
+        let prose = "The court heard that the company had copied the design without written \
+             consent, and the judge said the damages would be set at a later hearing.";
+        assert!(!is_boilerplate_text(prose));
+    }
+
+    #[test]
+    fn comments_made_of_article_elements_go() {
+        let doc = Document::from(
+            "<body><div class=\"story\"><h1>T</h1><p>Body text.</p></div>\
+             <section id=\"comments\"><article class=\"comment\"><p>First!</p></article>\
+             </section><p>Footer text that is long enough to matter here.</p></body>",
+        );
+        pre_clean(&doc);
+        let html = doc.html();
+        assert!(html.contains("Body text."));
+        assert!(!html.contains("First!"));
+    }
+
+    #[test]
+    fn lists_of_links_inside_the_article_go() {
+        let para = "<p>A paragraph of the article that is long enough to outweigh the list \
+             below it, with several clauses and a good number of words in it.</p>";
+        let html = format!(
+            "<div>{para}{para}<ul><li><a href=\"/a\">Other story one</a></li>\
+             <li><a href=\"/b\">Other story two</a></li><li><a href=\"/c\">Other story \
+             three</a></li></ul>{para}<ul><li>Flour, 200 g</li><li>Sugar, 100 g</li>\
+             <li>Two eggs</li></ul>{para}</div>"
+        );
+        let out = post_clean(&html);
+        assert!(!out.contains("Other story two"));
+        assert!(out.contains("Sugar, 100 g"));
+    }
 
     #[test]
     fn negative_hints_need_no_positive_ones() {

@@ -47,14 +47,24 @@ impl Fixture {
     }
 }
 
+/// A fixture: `NAME.expected.json` with `NAME.html` beside it, or, for pages of the demo
+/// site, the demo page its `url` names (`{{BASE}}/site/articles/x.html` →
+/// `assets/demo/site/articles/x.html`), so demo pages are not kept twice.
 fn load(html_path: &Path) -> Option<Fixture> {
     let json_path = html_path.with_extension("expected.json");
-    let html = std::fs::read_to_string(html_path)
-        .ok()?
-        .replace("{{BASE}}", DEMO_BASE);
-    let json = std::fs::read_to_string(&json_path)
-        .ok()?
-        .replace("{{BASE}}", DEMO_BASE);
+    let raw_json = std::fs::read_to_string(&json_path).ok()?;
+    let raw_html = std::fs::read_to_string(html_path).ok().or_else(|| {
+        let raw: Value = serde_json::from_str(&raw_json).ok()?;
+        let demo_path = raw["url"].as_str()?.strip_prefix("{{BASE}}/")?;
+        std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("assets/demo")
+                .join(demo_path),
+        )
+        .ok()
+    })?;
+    let html = raw_html.replace("{{BASE}}", DEMO_BASE);
+    let json = raw_json.replace("{{BASE}}", DEMO_BASE);
     let expected: Value = serde_json::from_str(&json).unwrap();
     let url = Url::parse(expected["url"].as_str().unwrap()).unwrap();
     Some(Fixture {
@@ -70,7 +80,10 @@ fn fixtures() -> Vec<Fixture> {
     let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        .filter_map(|p| {
+            let name = p.file_name()?.to_str()?.strip_suffix(".expected.json")?;
+            Some(dir.join(format!("{name}.html")))
+        })
         .collect();
     paths.sort();
     let mut out: Vec<Fixture> = paths.iter().filter_map(|p| load(p)).collect();

@@ -107,33 +107,6 @@ fn parse_xml(text: &str, feed_url: &Url) -> Result<ParsedFeed, ParseError> {
 }
 
 /// Parse a document whose root is a feed element, with the repairs feed-rs needs.
-/// `<?xml ` after the start of the document becomes `&lt;?xml `.
-fn escape_inner_xml_declarations(doc: String) -> String {
-    let is_declaration = |at: usize| {
-        doc[at + 5..]
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_whitespace())
-    };
-    let inner: Vec<usize> = doc
-        .match_indices("<?xml")
-        .map(|(at, _)| at)
-        .filter(|&at| at > 0 && is_declaration(at))
-        .collect();
-    if inner.is_empty() {
-        return doc;
-    }
-    let mut out = String::with_capacity(doc.len() + inner.len() * 3);
-    let mut from = 0;
-    for at in inner {
-        out.push_str(&doc[from..at]);
-        out.push_str("&lt;");
-        from = at + 1;
-    }
-    out.push_str(&doc[from..]);
-    out
-}
-
 fn parse_xml_repaired(text: &str, feed_url: &Url) -> Result<ParsedFeed, ParseError> {
     let Some(root) = prepare::root_tag(text) else {
         return Err(ParseError::NotAFeed {
@@ -150,7 +123,7 @@ fn parse_xml_repaired(text: &str, feed_url: &Url) -> Result<ParsedFeed, ParseErr
     doc = charset::rewrite_prolog_encoding(doc);
     // An XML declaration anywhere but at the start (pasted into a title) makes quick-xml
     // assert: it is not a declaration there, so make it text. (`<?xml-stylesheet` stays.)
-    doc = escape_inner_xml_declarations(doc);
+    doc = prepare::escape_inner_xml_declarations(doc);
     if let std::borrow::Cow::Owned(fixed) = prepare::neutralise_overflowing_times(&doc) {
         doc = fixed;
     }
@@ -404,7 +377,7 @@ fn content_hash(item: &ParsedItem) -> u64 {
 }
 
 /// FNV-1a 64 over several fields, each followed by a 0xFF separator (never in UTF-8).
-fn fnv1a64(fields: &[&[u8]]) -> u64 {
+pub(crate) fn fnv1a64(fields: &[&[u8]]) -> u64 {
     const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
     const PRIME: u64 = 0x0000_0100_0000_01b3;
     let mut hash = OFFSET;

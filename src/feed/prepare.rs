@@ -980,6 +980,35 @@ fn repair_json_author(object: &mut serde_json::Map<String, serde_json::Value>) {
     }
 }
 
+/// An XML declaration anywhere but at the start (pasted into a title) makes quick-xml
+/// assert: `<?xml ` after the start of the document becomes the text `&lt;?xml `
+/// (`<?xml-stylesheet` stays).
+pub(crate) fn escape_inner_xml_declarations(doc: String) -> String {
+    let is_declaration = |at: usize| {
+        doc[at + 5..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_whitespace())
+    };
+    let inner: Vec<usize> = doc
+        .match_indices("<?xml")
+        .map(|(at, _)| at)
+        .filter(|&at| at > 0 && is_declaration(at))
+        .collect();
+    if inner.is_empty() {
+        return doc;
+    }
+    let mut out = String::with_capacity(doc.len() + inner.len() * 3);
+    let mut from = 0;
+    for at in inner {
+        out.push_str(&doc[from..at]);
+        out.push_str("&lt;");
+        from = at + 1;
+    }
+    out.push_str(&doc[from..]);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,17 +16,8 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// Bring the database up to [`SCHEMA_VERSION`]; refuse one written by a newer kiosque.
 pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
-    let locked = |source: rusqlite::Error| match source.sqlite_error_code() {
-        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
-            StoreError::Locked {
-                path: path.display().to_string(),
-            }
-        }
-        _ => StoreError::Sqlite {
-            doing: "migrating the schema",
-            source,
-        },
-    };
+    let locked =
+        |source: rusqlite::Error| super::write_error(Some(path), "migrating the schema", source);
     let current: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .map_err(locked)?;

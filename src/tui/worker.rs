@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use tokio::sync::{Semaphore, mpsc::UnboundedSender};
 
-use crate::article::{Article, Source};
+use crate::article::Article;
 use crate::config::Config;
 use crate::fetch::Fetcher;
 use crate::model::{FeedId, Item, ItemId};
@@ -520,18 +520,12 @@ pub fn load_window(
 
 /// Build the fallback article from an item's feed content.
 pub fn feed_fallback(url: &str, item: Option<&Item>) -> Article {
-    Article {
-        title: item.map(|i| i.summary.title.clone()),
-        byline: item.and_then(|i| i.author.clone()),
-        published: item.map(|i| i.summary.published.to_rfc3339()),
-        lang: None,
-        url: url.to_string(),
-        lead_image: None,
-        content_html: item
-            .and_then(|i| i.content_html.clone().or_else(|| i.summary_html.clone()))
-            .unwrap_or_default(),
-        related: Vec::new(),
-        source: Source::Feed,
+    match item {
+        Some(item) => Article {
+            url: url.to_string(),
+            ..crate::reading::article_from_item(item)
+        },
+        None => Article::from_feed(None, url.to_string(), None, None, String::new()),
     }
 }
 

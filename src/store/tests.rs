@@ -298,3 +298,41 @@ fn pages_near_the_end_read_the_same_as_from_the_start() {
     assert_eq!((feeds[0].total, feeds[0].unread), (5_000, 5_000));
     assert_eq!(s.feed(feed).unwrap().total, 5_000);
 }
+
+#[test]
+fn a_full_disk_fails_the_write_cleanly_and_keeps_the_old_data() {
+    // SQLite's page limit stands in for a full disk: the same SQLITE_FULL error path.
+    let mut s = Store::open_in_memory().unwrap();
+    let feed = feed_with(&mut s, "https://a.example/feed", vec![item("1", "One", 1)]);
+    let id = s.items(&ItemFilter::default(), 0, 1).unwrap()[0].id;
+    s.set_read(&[id], true).unwrap();
+    let pages: i64 = s
+        .conn
+        .query_row("PRAGMA page_count", [], |r| r.get(0))
+        .unwrap();
+    s.conn
+        .pragma_update(None, "max_page_count", pages + 1)
+        .unwrap();
+    let big: Vec<ParsedItem> = (0..2_000)
+        .map(|i| ParsedItem {
+            content_html: Some("<p>lorem ipsum dolor sit amet</p>".repeat(20)),
+            ..item(&format!("big-{i}"), "Big", 1)
+        })
+        .collect();
+    let doc = ParsedFeed {
+        title: None,
+        site_url: None,
+        items: big,
+    };
+    let err = s
+        .record_fetch(feed, now(), &FetchRecord::default(), Some(&doc))
+        .unwrap_err();
+    assert!(err.to_string().contains("full"), "{err}");
+    assert_eq!(
+        s.count_items(&ItemFilter::default()).unwrap(),
+        1,
+        "nothing half-written"
+    );
+    assert!(s.item(id).unwrap().summary.read, "old state intact");
+    assert!(s.integrity_ok().unwrap());
+}

@@ -82,10 +82,15 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
             lines.push(Line::styled("…", theme::dim()));
             continue;
         };
-        let age = relative_age(state.now, row.published);
+        // An undated item's time is when kiosque first saw it: marked "~".
+        let age = if row.dated {
+            relative_age(state.now, row.published)
+        } else {
+            format!("~{}", relative_age(state.now, row.published))
+        };
         let mark = if row.read { " " } else { "●" };
         let star = if row.starred { "★" } else { " " };
-        let fixed = 2 + 1 + if show_feed { feed_width + 1 } else { 0 } + 1 + 4;
+        let fixed = 2 + 1 + if show_feed { feed_width + 1 } else { 0 } + 1 + age.len().max(4);
         let title_width = width.saturating_sub(fixed);
         let mut spans = vec![
             Span::raw(mark),

@@ -418,7 +418,7 @@ fn remove(ctx: &RunContext, which: &str) -> Result<ExitCode> {
         say!("Removed {} ({})", sanitize_line(&feed.title), feed.url);
     } else {
         say!(
-            "Removed {} ({}); kept its {} (under Starred; unstar them to let them go)",
+            "Removed {} ({}); kept its {} (under Starred)",
             sanitize_line(&feed.title),
             feed.url,
             count(kept, "starred item", "starred items")
@@ -538,16 +538,11 @@ fn list(ctx: &RunContext, json: bool) -> Result<ExitCode> {
     if feeds.is_empty() {
         say!("No subscriptions yet: `kiosque add URL` or `kiosque import FILE.opml`.");
     }
-    // Feeds with the same title ("Daring Fireball" three times) are told apart by their host.
-    let mut seen_titles: std::collections::HashMap<String, usize> = Default::default();
-    for f in &feeds {
-        *seen_titles.entry(f.title.to_lowercase()).or_default() += 1;
-    }
-    for f in &feeds {
-        let host = (seen_titles.get(&f.title.to_lowercase()) > Some(&1))
-            .then(|| url::Url::parse(&f.url).ok())
-            .flatten()
-            .and_then(|u| u.host_str().map(|h| format!(" ({})", sanitize_line(h))))
+    let told_apart = distinguishers(&feeds);
+    for (f, host) in feeds.iter().zip(&told_apart) {
+        let host = host
+            .as_deref()
+            .map(|h| format!(" ({})", sanitize_line(h)))
             .unwrap_or_default();
         let state = match (&f.error, f.status) {
             (Some(e), _) => format!("  ! {}", sanitize_line(e)),
@@ -571,6 +566,37 @@ fn list(ctx: &RunContext, json: bool) -> Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// For each feed, what tells it apart from feeds with the same title ("Daring Fireball" three
+/// times): its host, or host and path when the host is shared too; `None` for a unique title.
+fn distinguishers(feeds: &[crate::model::Feed]) -> Vec<Option<String>> {
+    let key = |f: &crate::model::Feed| f.title.trim().to_lowercase();
+    let host_of = |f: &crate::model::Feed| {
+        url::Url::parse(&f.url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string))
+    };
+    feeds
+        .iter()
+        .map(|f| {
+            let same: Vec<_> = feeds.iter().filter(|g| key(g) == key(f)).collect();
+            if same.len() < 2 {
+                return None;
+            }
+            let host = host_of(f)?;
+            if same
+                .iter()
+                .filter(|g| host_of(g).as_ref() == Some(&host))
+                .count()
+                < 2
+            {
+                return Some(host);
+            }
+            let url = url::Url::parse(&f.url).ok()?;
+            Some(format!("{host}{}", url.path()))
+        })
+        .collect()
 }
 
 #[derive(Serialize)]

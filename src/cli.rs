@@ -9,7 +9,8 @@ use crate::feed::opml;
 use crate::fetch::{Conditional, Fetcher, parse_http_url};
 use crate::model::{FeedId, ItemId, ParsedFeed};
 use crate::refresh::{
-    FeedRefreshResult, RefreshOptions, RefreshOutcome, RefreshSummary, refresh_feeds,
+    FeedRefreshResult, RefreshOptions, RefreshOutcome, RefreshSummary, RefreshTrigger,
+    refresh_feeds,
 };
 use crate::store::{FetchRecord, ItemFilter, NewFeed, Store};
 use crate::text::sanitize_line;
@@ -20,6 +21,13 @@ use serde::Serialize;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+/// One line on stdout; an error (a closed pipe, say) goes up instead of panicking.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        writeln!(std::io::stdout().lock(), $($arg)*)?
+    };
+}
 
 /// kiosque: a terminal news reader that shows the cleaned article and its related links.
 #[derive(Debug, Parser)]
@@ -51,7 +59,7 @@ pub enum Command {
         #[arg(long = "tag", value_name = "TAG")]
         tags: Vec<String>,
     },
-    /// Unsubscribe (by URL or id); its items go too.
+    /// Unsubscribe (by URL or id); its items go too, except starred ones, which stay.
     Remove {
         #[arg(value_name = "URL-OR-ID")]
         feed: String,
@@ -123,6 +131,9 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
+        // The reader of our output went away (`kiosque items | head`): stop quietly, as
+        // Unix tools do.
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             let mut message = format!("{e}");
             for cause in e.chain().skip(1) {
@@ -138,6 +149,19 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// Whether an error is a write to a closed pipe (directly, or inside serde_json's error).
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || cause
+                .downcast_ref::<serde_json::Error>()
+                .and_then(serde_json::Error::io_error_kind)
+                == Some(std::io::ErrorKind::BrokenPipe)
+    })
+}
+
 /// Where this run keeps its files, and its configuration.
 pub struct RunContext {
     pub data_dir: PathBuf,
@@ -145,11 +169,18 @@ pub struct RunContext {
     pub config: Config,
 }
 
+/// The config for this run, checked whole (its `[keys]` too) whatever the command.
+fn load_config(cli: &Cli) -> Result<Config> {
+    let config = Config::load_for(cli.config.as_deref())?;
+    crate::tui::check_keymap(&config).with_context(|| match &config.path {
+        Some(path) => format!("bad config file {}", path.display()),
+        None => "bad config".to_string(),
+    })?;
+    Ok(config)
+}
+
 fn load_context(cli: &Cli) -> Result<RunContext> {
-    let config = match config::config_path(cli.config.as_deref()) {
-        Some(path) => Config::load(&path)?,
-        None => Config::default(),
-    };
+    let config = load_config(cli)?;
     let data_dir = config::data_dir(cli.data_dir.as_deref())?;
     std::fs::create_dir_all(&data_dir).with_context(|| {
         format!(
@@ -213,10 +244,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
     }
     // `extract` needs no data directory or database.
     if let Some(Command::Extract { target, url, json }) = &cli.command {
-        let config = match config::config_path(cli.config.as_deref()) {
-            Some(path) => Config::load(&path)?,
-            None => Config::default(),
-        };
+        let config = load_config(&cli)?;
         return extract(&config, target, url.as_deref(), *json);
     }
     let ctx = load_context(&cli)?;
@@ -371,13 +399,13 @@ fn add(ctx: &RunContext, url: &str, title: Option<String>, tags: Vec<String>) ->
         last_modified: found.last_modified,
         ..Default::default()
     };
-    let count = store.record_fetch(id, Utc::now(), &record, Some(&found.parsed))?;
+    let new_items = store.record_fetch(id, Utc::now(), &record, Some(&found.parsed))?;
     let feed = store.feed(id)?;
-    println!(
-        "Subscribed to {} ({}), {} items",
+    say!(
+        "Subscribed to {} ({}), {}",
         sanitize_line(&feed.title),
         feed.url,
-        count
+        count(new_items, "item", "items")
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -385,8 +413,17 @@ fn add(ctx: &RunContext, url: &str, title: Option<String>, tags: Vec<String>) ->
 fn remove(ctx: &RunContext, which: &str) -> Result<ExitCode> {
     let mut store = Store::open(&ctx.db_path)?;
     let feed = store.find_feed(which)?;
-    store.remove_feed(feed.id)?;
-    println!("Removed {} ({})", sanitize_line(&feed.title), feed.url);
+    let kept = store.remove_feed(feed.id)?;
+    if kept == 0 {
+        say!("Removed {} ({})", sanitize_line(&feed.title), feed.url);
+    } else {
+        say!(
+            "Removed {} ({}); kept its {} (under Starred)",
+            sanitize_line(&feed.title),
+            feed.url,
+            count(kept, "starred item", "starred items")
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -399,10 +436,19 @@ fn import(ctx: &RunContext, file: &Path) -> Result<ExitCode> {
     let news: Vec<NewFeed> = doc
         .feeds
         .iter()
-        .map(|f| NewFeed {
+        .map(|f| {
+            // The OPML's title is the user's (given in this or another reader): a refresh
+            // keeps it. An export writes the URL for a feed with no title yet: not a title.
+            let title = f
+                .title
+                .clone()
+                .filter(|t| !t.trim().is_empty() && *t != f.url);
+            (f, title)
+        })
+        .map(|(f, title)| NewFeed {
             url: f.url.clone(),
-            title: f.title.clone(),
-            title_is_users: false,
+            title_is_users: title.is_some(),
+            title,
             site_url: f.site_url.clone(),
             tags: f.tags.clone(),
             etag: None,
@@ -410,8 +456,9 @@ fn import(ctx: &RunContext, file: &Path) -> Result<ExitCode> {
         })
         .collect();
     let (added, skipped) = store.add_feeds(&news, Utc::now())?;
-    println!(
-        "Imported {added} feeds from {} ({skipped} already subscribed, {} refused)",
+    say!(
+        "Imported {} from {} ({skipped} already subscribed, {} refused)",
+        count(added, "feed", "feeds"),
         file.display(),
         doc.refused.len()
     );
@@ -433,10 +480,11 @@ fn export(ctx: &RunContext, file: Option<&Path>) -> Result<ExitCode> {
             std::io::stdout().write_all(text.as_bytes())?;
         }
         Some(path) => {
-            // Write beside, then rename: an interrupted export never leaves half a file.
+            // Write beside, then rename: an interrupted export never leaves half a file. Errors
+            // name the file the user gave, not the temporary one.
             let tmp = path.with_extension("opml.partial");
             std::fs::write(&tmp, &text)
-                .with_context(|| format!("cannot write {}", tmp.display()))?;
+                .with_context(|| format!("cannot write {}", path.display()))?;
             std::fs::rename(&tmp, path)
                 .with_context(|| format!("cannot write {}", path.display()))?;
         }
@@ -488,9 +536,14 @@ fn list(ctx: &RunContext, json: bool) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     if feeds.is_empty() {
-        println!("No subscriptions yet: `kiosque add URL` or `kiosque import FILE.opml`.");
+        say!("No subscriptions yet: `kiosque add URL` or `kiosque import FILE.opml`.");
     }
-    for f in &feeds {
+    let told_apart = distinguishers(&feeds);
+    for (f, host) in feeds.iter().zip(&told_apart) {
+        let host = host
+            .as_deref()
+            .map(|h| format!(" ({})", sanitize_line(h)))
+            .unwrap_or_default();
         let state = match (&f.error, f.status) {
             (Some(e), _) => format!("  ! {}", sanitize_line(e)),
             _ => String::new(),
@@ -500,18 +553,50 @@ fn list(ctx: &RunContext, json: bool) -> Result<ExitCode> {
         } else {
             format!(" [{}]", sanitize_line(&f.tags.join(", ")))
         };
-        println!(
-            "{:>4}  {:>4}/{:<5} {}{} <{}>{}",
+        say!(
+            "{:>4}  {:>4}/{:<5} {}{}{} <{}>{}",
             f.id,
             f.unread,
             f.total,
             sanitize_line(&f.title),
+            host,
             tags,
             sanitize_line(&f.url),
             state
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// For each feed, what tells it apart from feeds with the same title ("Daring Fireball" three
+/// times): its host, or host and path when the host is shared too; `None` for a unique title.
+fn distinguishers(feeds: &[crate::model::Feed]) -> Vec<Option<String>> {
+    let key = |f: &crate::model::Feed| f.title.trim().to_lowercase();
+    let host_of = |f: &crate::model::Feed| {
+        url::Url::parse(&f.url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string))
+    };
+    feeds
+        .iter()
+        .map(|f| {
+            let same: Vec<_> = feeds.iter().filter(|g| key(g) == key(f)).collect();
+            if same.len() < 2 {
+                return None;
+            }
+            let host = host_of(f)?;
+            if same
+                .iter()
+                .filter(|g| host_of(g).as_ref() == Some(&host))
+                .count()
+                < 2
+            {
+                return Some(host);
+            }
+            let url = url::Url::parse(&f.url).ok()?;
+            Some(format!("{host}{}", url.path()))
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -521,7 +606,8 @@ struct ItemJson {
     feed_title: String,
     title: String,
     url: Option<String>,
-    published: String,
+    /// RFC 3339; null when the feed gave no date.
+    published: Option<String>,
     read: bool,
     starred: bool,
 }
@@ -553,7 +639,7 @@ fn items(
                 feed_title: sanitize_line(&i.feed_title),
                 title: sanitize_line(&i.title),
                 url: i.url.as_deref().map(sanitize_line),
-                published: i.published.to_rfc3339(),
+                published: i.dated.then(|| i.published.to_rfc3339()),
                 read: i.read,
                 starred: i.starred,
             })
@@ -562,7 +648,16 @@ fn items(
         return Ok(ExitCode::SUCCESS);
     }
     let mut out = std::io::stdout().lock();
-    for i in rows {
+    // An undated item shows when kiosque first saw it, said so; the column stays aligned.
+    let when = |i: &crate::model::ItemSummary| {
+        if i.dated {
+            shown_time(i.published)
+        } else {
+            format!("seen {}", shown_time(i.published))
+        }
+    };
+    let width = rows.iter().map(|i| when(i).len()).max().unwrap_or(0);
+    for i in &rows {
         let marks = format!(
             "{}{}",
             if i.read { ' ' } else { 'N' },
@@ -570,9 +665,9 @@ fn items(
         );
         writeln!(
             out,
-            "{:>6} {marks} {}  {} — {}",
+            "{:>6} {marks} {:<width$}  {} — {}",
             i.id,
-            i.published.format("%Y-%m-%d %H:%M"),
+            when(i),
             sanitize_line(&i.feed_title),
             sanitize_line(&i.title)
         )?;
@@ -596,6 +691,67 @@ fn mark(ctx: &RunContext, args: &MarkArgs) -> Result<ExitCode> {
 
 // ---- refresh ---------------------------------------------------------------------------------
 
+/// "1 item", "2 items".
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// A date and time as `items` and `read` print them: local, "2026-11-22 10:00".
+fn shown_time(t: chrono::DateTime<Utc>) -> String {
+    t.with_timezone(&chrono::Local)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+/// A time as the user's clock shows it: "14:05" today, else "2026-11-23 14:05".
+fn local_time(t: chrono::DateTime<Utc>) -> String {
+    let local = t.with_timezone(&chrono::Local);
+    if local.date_naive() == chrono::Local::now().date_naive() {
+        local.format("%H:%M").to_string()
+    } else {
+        local.format("%Y-%m-%d %H:%M").to_string()
+    }
+}
+
+/// The summary's words for skipped feeds: those a server asked to wait (said with the time),
+/// and, in an automatic refresh, those backing off after failures.
+fn skipped_phrases(outcomes: &[RefreshOutcome]) -> Vec<String> {
+    let mut server_until = Vec::new();
+    let mut not_due = 0;
+    for o in outcomes {
+        match &o.result {
+            FeedRefreshResult::Skipped {
+                until,
+                server_asked: true,
+            } => server_until.push(*until),
+            FeedRefreshResult::Skipped { .. } => not_due += 1,
+            _ => {}
+        }
+    }
+    let mut phrases = Vec::new();
+    if let Some(latest) = server_until.iter().max() {
+        let times: std::collections::BTreeSet<String> =
+            server_until.iter().map(|t| local_time(*t)).collect();
+        phrases.push(if times.len() == 1 {
+            format!(
+                "{} skipped until {} (the server asked)",
+                server_until.len(),
+                local_time(*latest)
+            )
+        } else {
+            format!(
+                "{} skipped until {} at the latest (the servers asked)",
+                server_until.len(),
+                local_time(*latest)
+            )
+        });
+    }
+    if not_due > 0 {
+        phrases.push(format!("{not_due} not due yet"));
+    }
+    phrases
+}
+
 #[derive(Serialize)]
 struct OutcomeJson {
     id: FeedId,
@@ -604,6 +760,8 @@ struct OutcomeJson {
     result: &'static str,
     new_items: usize,
     error: Option<String>,
+    /// RFC 3339, for a skipped feed: when it is next asked.
+    skipped_until: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -620,7 +778,11 @@ struct RefreshJson {
 fn refresh(ctx: &RunContext, json: bool) -> Result<ExitCode> {
     let feeds = Store::open(&ctx.db_path)?.feeds()?;
     let fetcher = Fetcher::new(&ctx.config)?;
-    let opts = RefreshOptions::from_config(&ctx.config);
+    // The user asked for this refresh: feeds backing off after failures are fetched too.
+    let opts = RefreshOptions {
+        trigger: RefreshTrigger::Manual,
+        ..RefreshOptions::from_config(&ctx.config)
+    };
     let total = feeds.len() as u64;
     let bar = (!json && std::io::stderr().is_terminal()).then(|| {
         let bar = indicatif::ProgressBar::new(total);
@@ -660,11 +822,26 @@ fn refresh(ctx: &RunContext, json: bool) -> Result<ExitCode> {
                     FeedRefreshResult::Failed { error } => {
                         ("failed", 0, Some(sanitize_line(error)))
                     }
-                    FeedRefreshResult::Skipped { until } => (
+                    FeedRefreshResult::Skipped {
+                        until,
+                        server_asked: true,
+                    } => (
+                        "skipped",
+                        0,
+                        Some(format!(
+                            "the server asked to wait until {}",
+                            until.to_rfc3339()
+                        )),
+                    ),
+                    FeedRefreshResult::Skipped { until, .. } => (
                         "skipped",
                         0,
                         Some(format!("not due before {}", until.to_rfc3339())),
                     ),
+                };
+                let skipped_until = match &o.result {
+                    FeedRefreshResult::Skipped { until, .. } => Some(until.to_rfc3339()),
+                    _ => None,
                 };
                 OutcomeJson {
                     id: o.feed_id,
@@ -673,6 +850,7 @@ fn refresh(ctx: &RunContext, json: bool) -> Result<ExitCode> {
                     result,
                     new_items,
                     error,
+                    skipped_until,
                 }
             })
             .collect();
@@ -686,27 +864,40 @@ fn refresh(ctx: &RunContext, json: bool) -> Result<ExitCode> {
             outcomes: rows,
         })?;
     } else {
+        let mut err = std::io::stderr().lock();
         for o in &outcomes {
-            if let FeedRefreshResult::Failed { error } = &o.result {
-                eprintln!(
+            // stderr closed too: nothing to tell, the summary still goes to stdout.
+            let _ = match &o.result {
+                FeedRefreshResult::Failed { error } => writeln!(
+                    err,
                     "failed: {} — {}",
                     sanitize_line(&o.url),
                     sanitize_line(error)
-                );
-            }
+                ),
+                FeedRefreshResult::Skipped {
+                    until,
+                    server_asked: true,
+                } => writeln!(
+                    err,
+                    "skipped until {} (the server asked): {}",
+                    local_time(*until),
+                    sanitize_line(&o.url)
+                ),
+                _ => Ok(()),
+            };
         }
-        println!(
-            "{} feeds: {} ok, {} not modified, {} failed{}; {} new items",
-            outcomes.len(),
-            summary.updated,
-            summary.not_modified,
-            summary.failed,
-            if summary.skipped > 0 {
-                format!(", {} not due yet", summary.skipped)
-            } else {
-                String::new()
-            },
-            summary.new_items
+        drop(err);
+        let mut parts = vec![
+            format!("{} ok", summary.updated),
+            format!("{} not modified", summary.not_modified),
+            format!("{} failed", summary.failed),
+        ];
+        parts.extend(skipped_phrases(&outcomes));
+        say!(
+            "{}: {}; {}",
+            count(outcomes.len(), "feed", "feeds"),
+            parts.join(", "),
+            count(summary.new_items, "new item", "new items")
         );
     }
     Ok(ExitCode::SUCCESS)
@@ -725,7 +916,11 @@ fn print_view(view: &ArticleView, note: Option<&str>, json: bool) -> Result<()> 
         meta.push(sanitize_line(b));
     }
     if let Some(p) = &view.published {
-        meta.push(sanitize_line(p));
+        // The same format as `items`; a date that does not parse is shown as it came.
+        meta.push(match chrono::DateTime::parse_from_rfc3339(p) {
+            Ok(t) => shown_time(t.with_timezone(&Utc)),
+            Err(_) => sanitize_line(p),
+        });
     }
     if !view.url.is_empty() {
         meta.push(sanitize_line(&view.url));
@@ -796,7 +991,17 @@ fn read(ctx: &RunContext, id: i64, json: bool) -> Result<ExitCode> {
 
 fn extract(config: &Config, target: &str, base: Option<&str>, json: bool) -> Result<ExitCode> {
     let rt = runtime()?;
-    let is_url = target.starts_with("http://") || target.starts_with("https://");
+    let is_url = url::Url::parse(target).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
+    // "ftp://x/" or "gopher:x" is neither an http(s) URL nor a file the user has.
+    let other_scheme = !is_url
+        && !Path::new(target).exists()
+        && url::Url::parse(target).is_ok_and(|u| u.scheme().len() > 1);
+    if other_scheme {
+        bail!(
+            "cannot extract {}: give an http(s) URL or a local HTML file",
+            sanitize_line(target)
+        );
+    }
     let article = if is_url {
         let fetcher = Fetcher::new(config)?;
         rt.block_on(crate::reading::fetch_and_extract(&fetcher, target))

@@ -19,6 +19,10 @@ pub enum ConfigError {
     },
     #[error("bad config file {path}: {message}")]
     Invalid { path: String, message: String },
+    #[error(
+        "the config file {path} does not exist (given with --config; leave it out for the defaults)"
+    )]
+    Missing { path: String },
     #[error("no data directory: set $KIOSQUE_DATA_DIR or pass --data-dir DIR")]
     NoDataDir,
 }
@@ -52,22 +56,16 @@ pub struct Config {
 }
 
 impl Default for Config {
+    /// The values `assets/config.toml` writes: that file is the one source of the defaults.
     fn default() -> Self {
-        Config {
-            refresh_minutes: 30,
-            refresh_on_start: true,
-            concurrency: 32,
-            per_host: 4,
-            timeout_seconds: 20,
-            connect_timeout_seconds: 10,
-            max_body_bytes: 20_000_000,
-            keep_days: 90,
-            mark_read_on_open: true,
-            prefetch: 5,
-            browser: None,
-            keys: BTreeMap::new(),
-            path: None,
-        }
+        static SHIPPED: std::sync::OnceLock<Config> = std::sync::OnceLock::new();
+        SHIPPED
+            .get_or_init(|| match Config::shipped() {
+                Ok(config) => config,
+                // Compiled in and proved by a unit test: only a broken build gets here.
+                Err(e) => panic!("the shipped assets/config.toml is broken: {e}"),
+            })
+            .clone()
     }
 }
 
@@ -101,35 +99,93 @@ fn line_of(text: &str, offset: usize) -> usize {
         .map_or(1, |s| s.matches('\n').count() + 1)
 }
 
+/// toml/serde's words for a type ("expected usize") in the words a user knows.
+fn plain_words(message: &str) -> String {
+    let mut out = message.to_string();
+    for (rust, plain) in [
+        ("expected usize", "expected a whole number"),
+        ("expected u64", "expected a whole number"),
+        (
+            "expected u32",
+            "expected a whole number (at most 4294967295)",
+        ),
+        ("expected u16", "expected a whole number (at most 65535)"),
+        ("expected a boolean", "expected true or false"),
+        ("expected a string", "expected text in quotes"),
+        (
+            "expected a sequence",
+            "expected a list in brackets, like [\"a\", \"b\"]",
+        ),
+        (
+            "data did not match any variant of untagged enum KeyList",
+            "expected a key name or a list of key names, like \"j\" or [\"j\", \"down\"]",
+        ),
+    ] {
+        out = out.replace(rust, plain);
+    }
+    out.replace("integer `", "`").replace("string \"", "\"")
+}
+
 impl Config {
-    /// Parse config text; `origin` names the file in error messages.
+    /// The shipped `assets/config.toml`, where every key must be present.
+    fn shipped() -> Result<Config, ConfigError> {
+        Config::parse_over(DEFAULT_CONFIG_TOML, "assets/config.toml", None)
+    }
+
+    /// Parse config text over the defaults; `origin` names the file in error messages.
     pub fn parse(text: &str, origin: &str) -> Result<Config, ConfigError> {
+        Config::parse_over(text, origin, Some(&Config::default()))
+    }
+
+    /// Parse config text; keys it leaves out come from `defaults` (none: every key required).
+    fn parse_over(
+        text: &str,
+        origin: &str,
+        defaults: Option<&Config>,
+    ) -> Result<Config, ConfigError> {
         let raw: RawConfig = toml::from_str(text).map_err(|e| ConfigError::Invalid {
             path: origin.to_string(),
             message: match e.span() {
-                Some(span) => format!("line {}: {}", line_of(text, span.start), e.message().trim()),
-                None => e.message().trim().to_string(),
+                Some(span) => format!(
+                    "line {}: {}",
+                    line_of(text, span.start),
+                    plain_words(e.message().trim())
+                ),
+                None => plain_words(e.message().trim()),
             },
         })?;
-        let d = Config::default();
         let invalid = |message: String| ConfigError::Invalid {
             path: origin.to_string(),
             message,
         };
+        macro_rules! value {
+            ($key:ident) => {
+                match (raw.$key, defaults) {
+                    (Some(v), _) => v,
+                    (None, Some(d)) => d.$key.clone(),
+                    (None, None) => {
+                        return Err(invalid(format!("no value for {}", stringify!($key))));
+                    }
+                }
+            };
+        }
+        let browser = match (raw.browser, defaults) {
+            (Some(b), _) => Some(b).filter(|b| !b.trim().is_empty()),
+            (None, Some(d)) => d.browser.clone(),
+            (None, None) => return Err(invalid("no value for browser".to_string())),
+        };
         let config = Config {
-            refresh_minutes: raw.refresh_minutes.unwrap_or(d.refresh_minutes),
-            refresh_on_start: raw.refresh_on_start.unwrap_or(d.refresh_on_start),
-            concurrency: raw.concurrency.unwrap_or(d.concurrency),
-            per_host: raw.per_host.unwrap_or(d.per_host),
-            timeout_seconds: raw.timeout_seconds.unwrap_or(d.timeout_seconds),
-            connect_timeout_seconds: raw
-                .connect_timeout_seconds
-                .unwrap_or(d.connect_timeout_seconds),
-            max_body_bytes: raw.max_body_bytes.unwrap_or(d.max_body_bytes),
-            keep_days: raw.keep_days.unwrap_or(d.keep_days),
-            mark_read_on_open: raw.mark_read_on_open.unwrap_or(d.mark_read_on_open),
-            prefetch: raw.prefetch.unwrap_or(d.prefetch),
-            browser: raw.browser.filter(|b| !b.trim().is_empty()),
+            refresh_minutes: value!(refresh_minutes),
+            refresh_on_start: value!(refresh_on_start),
+            concurrency: value!(concurrency),
+            per_host: value!(per_host),
+            timeout_seconds: value!(timeout_seconds),
+            connect_timeout_seconds: value!(connect_timeout_seconds),
+            max_body_bytes: value!(max_body_bytes),
+            keep_days: value!(keep_days),
+            mark_read_on_open: value!(mark_read_on_open),
+            prefetch: value!(prefetch),
+            browser,
             keys: raw
                 .keys
                 .into_iter()
@@ -170,21 +226,55 @@ impl Config {
             }),
         }
     }
+
+    /// The config this run uses (see [`config_location`]): a file named with `--config` must
+    /// exist; the default file (or one named by `$KIOSQUE_CONFIG`) may be missing.
+    pub fn load_for(flag: Option<&Path>) -> Result<Config, ConfigError> {
+        match config_location(flag) {
+            Some(ConfigLocation {
+                path,
+                must_exist: true,
+            }) if !path.exists() => Err(ConfigError::Missing {
+                path: path.display().to_string(),
+            }),
+            Some(location) => Config::load(&location.path),
+            None => Ok(Config::default()),
+        }
+    }
 }
 
 fn project_dirs() -> Option<directories::ProjectDirs> {
     directories::ProjectDirs::from("", "", "kiosque")
 }
 
+/// Where the config file is, and whether it must exist.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigLocation {
+    pub path: PathBuf,
+    /// Named on the command line (`--config`): a missing file is a mistake, not "defaults".
+    pub must_exist: bool,
+}
+
 /// The config file: `$KIOSQUE_CONFIG`, else `--config`, else `~/.config/kiosque/config.toml`.
-pub fn config_path(flag: Option<&Path>) -> Option<PathBuf> {
+pub fn config_location(flag: Option<&Path>) -> Option<ConfigLocation> {
     if let Some(env) = std::env::var_os("KIOSQUE_CONFIG").filter(|v| !v.is_empty()) {
-        return Some(PathBuf::from(env));
+        // Tests and scripts point $KIOSQUE_CONFIG at a file that may not exist yet to keep the
+        // user's own config out: the contract's "a missing file means defaults" holds for it.
+        return Some(ConfigLocation {
+            path: PathBuf::from(env),
+            must_exist: false,
+        });
     }
     if let Some(flag) = flag {
-        return Some(flag.to_path_buf());
+        return Some(ConfigLocation {
+            path: flag.to_path_buf(),
+            must_exist: true,
+        });
     }
-    project_dirs().map(|d| d.config_dir().join("config.toml"))
+    project_dirs().map(|d| ConfigLocation {
+        path: d.config_dir().join("config.toml"),
+        must_exist: false,
+    })
 }
 
 /// The data directory: `$KIOSQUE_DATA_DIR`, else `--data-dir`, else the platform data dir.
@@ -213,9 +303,36 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_shipped_default_file_parses_to_the_defaults() {
-        let c = Config::parse(DEFAULT_CONFIG_TOML, "default").unwrap();
+    fn the_shipped_file_sets_every_key() {
+        // Parsed with no defaults under it: a key missing from assets/config.toml fails here.
+        let c = Config::shipped().unwrap();
         assert_eq!(c, Config::default());
+        assert_eq!(c.prefetch, 0, "prefetch is opt-in");
+    }
+
+    #[test]
+    fn a_user_file_overrides_only_what_it_sets() {
+        let c = Config::parse("prefetch = 3\n", "c").unwrap();
+        assert_eq!(c.prefetch, 3);
+        assert_eq!(c.refresh_minutes, Config::default().refresh_minutes);
+    }
+
+    #[test]
+    fn type_errors_use_plain_words() {
+        let err = Config::parse("concurrency = \"many\"\n", "c.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("a whole number"), "{err}");
+        assert!(!err.contains("usize"), "{err}");
+        let err = Config::parse("refresh_on_start = 1\n", "c.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("true or false"), "{err}");
+        let err = Config::parse("[keys]\nquit = 5\n", "c.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("a key name or a list"), "{err}");
+        assert!(!err.contains("KeyList"), "{err}");
     }
 
     #[test]

@@ -229,10 +229,7 @@ pub fn subscribe_demo_feeds(
 
 /// `kiosque --demo`.
 pub fn run_demo(config_flag: Option<&Path>) -> Result<ExitCode> {
-    let mut config = match config::config_path(config_flag) {
-        Some(path) => Config::load(&path)?,
-        None => Config::default(),
-    };
+    let mut config = Config::load_for(config_flag)?;
     // The point of the demo is to watch the pipeline run: always refresh on start.
     config.refresh_on_start = true;
     crate::tui::check_keymap(&config)?;

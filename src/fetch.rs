@@ -78,7 +78,14 @@ pub struct Fetcher {
 pub fn parse_http_url(raw: &str) -> Result<Url, FetchError> {
     let url = Url::parse(raw.trim()).map_err(|e| FetchError::InvalidUrl {
         url: crate::text::sanitize_line(raw),
-        reason: e.to_string(),
+        reason: match e {
+            // "example.com": the user left out the scheme.
+            url::ParseError::RelativeUrlWithoutBase => format!(
+                "it has no scheme; did you mean https://{}?",
+                crate::text::sanitize_line(raw.trim().trim_start_matches('/'))
+            ),
+            other => other.to_string(),
+        },
     })?;
     match url.scheme() {
         "http" | "https" if url.host_str().is_some_and(|h| !h.is_empty()) => Ok(url),

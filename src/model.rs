@@ -77,8 +77,10 @@ pub struct Feed {
     pub status: Option<u16>,
     /// Why the last fetch failed, if it did.
     pub error: Option<String>,
-    /// Not to be fetched before this time (Retry-After, backoff).
+    /// Not to be fetched before this time by the automatic refresh (Retry-After, backoff).
     pub next_due: Option<DateTime<Utc>>,
+    /// Not to be fetched before this time at all: the server said so (429/503 Retry-After).
+    pub retry_after: Option<DateTime<Utc>>,
     /// Set when the server answered 410 Gone: no longer fetched.
     pub disabled: bool,
     pub unread: i64,
@@ -95,6 +97,8 @@ pub struct ItemSummary {
     pub url: Option<String>,
     /// Published date, else first-seen time.
     pub published: DateTime<Utc>,
+    /// False when the feed gave no date: `published` is then the time kiosque first saw it.
+    pub dated: bool,
     pub read: bool,
     pub starred: bool,
 }

@@ -35,9 +35,26 @@ pub fn article_from_item(item: &Item) -> Article {
         Some(s.title.clone()),
         s.url.clone().unwrap_or_default(),
         item.author.clone(),
-        Some(s.published.to_rfc3339()),
+        s.dated.then(|| s.published.to_rfc3339()),
         html,
     )
+}
+
+/// What the page leaves out, taken from the item: a page with no headline gets the item's
+/// title (not its `<title>` with the site name), one with no date the item's date. The
+/// reading pane and `kiosque read` then say what the headline list says.
+pub fn with_item_metadata(mut article: Article, item: Option<&Item>) -> Article {
+    let Some(item) = item else {
+        return article;
+    };
+    let s = &item.summary;
+    if article.title.as_deref().is_none_or(|t| t.trim().is_empty()) && !s.title.is_empty() {
+        article.title = Some(s.title.clone());
+    }
+    if article.published.is_none() && s.dated {
+        article.published = Some(s.published.to_rfc3339());
+    }
+    article
 }
 
 /// Extract an already-fetched page, bounded in time (CPU work on a blocking thread).
@@ -96,7 +113,7 @@ pub async fn load_article(
     let key = url.to_string();
     if let Ok(Some(article)) = tokio::task::spawn_blocking(move || cached(&path, &key)).await {
         return LoadedArticle {
-            article,
+            article: with_item_metadata(article, fallback),
             note: None,
         };
     }
@@ -107,7 +124,7 @@ pub async fn load_article(
             let copy = article.clone();
             let _ = tokio::task::spawn_blocking(move || remember(&path, &key, &copy)).await;
             LoadedArticle {
-                article,
+                article: with_item_metadata(article, fallback),
                 note: None,
             }
         }

@@ -13,9 +13,20 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tokio::sync::{Semaphore, mpsc, oneshot};
 
+/// Who asked for a refresh: that decides which waits it honours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefreshTrigger {
+    /// The user asked (`kiosque refresh`, `R`, `Ctrl-R`): every feed is fetched, failing ones
+    /// too; only a server's Retry-After is honoured.
+    Manual,
+    /// The timer or the start-up refresh: feeds backing off after failures wait their turn.
+    Automatic,
+}
+
 /// How a refresh runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RefreshOptions {
+    pub trigger: RefreshTrigger,
     /// Feeds fetched at once.
     pub concurrency: usize,
     /// Connections to one host at once.
@@ -30,6 +41,7 @@ impl RefreshOptions {
     /// The options a config asks for.
     pub fn from_config(config: &Config) -> RefreshOptions {
         RefreshOptions {
+            trigger: RefreshTrigger::Automatic,
             concurrency: config.concurrency.max(1),
             per_host: config.per_host.max(1),
             force: false,
@@ -53,8 +65,12 @@ pub enum FeedRefreshResult {
     NotModified,
     /// Why it failed (also stored on the feed).
     Failed { error: String },
-    /// Not asked: the server said to come back later (Retry-After) or it keeps failing.
-    Skipped { until: DateTime<Utc> },
+    /// Not asked: the server said to come back later (`server_asked`: Retry-After), or (in
+    /// an automatic refresh) the feed keeps failing and backs off.
+    Skipped {
+        until: DateTime<Utc>,
+        server_asked: bool,
+    },
 }
 
 /// The result of refreshing one feed.
@@ -182,6 +198,7 @@ async fn refresh_one(
         Ok(r) => r,
         Err(e) => {
             let error = e.to_string();
+            tracing::info!("refresh of {} failed: {error}", feed.url);
             let record = FetchRecord {
                 error: Some(error.clone()),
                 next_due: Some(backoff_after_failure(&feed, now)),
@@ -196,6 +213,9 @@ async fn refresh_one(
     let status = Some(response.status);
     let (record, parsed) = interpret(&feed, response, now).await;
     let failed = record.error.clone();
+    if let Some(error) = &failed {
+        tracing::info!("refresh of {} failed: {error}", feed.url);
+    }
     match write(&writer, feed.id, record, parsed).await {
         Err(e) => outcome(status, FeedRefreshResult::Failed { error: e }),
         Ok(_) if failed.is_some() => outcome(
@@ -272,23 +292,25 @@ async fn interpret(
             None,
         ),
         429 | 503 => {
-            let until = response
-                .retry_after
-                .unwrap_or_else(|| backoff_after_failure(feed, now));
+            let retry_after = response.retry_after;
+            let until = retry_after.unwrap_or_else(|| backoff_after_failure(feed, now));
             let reason = if status == 429 {
                 "Too Many Requests"
             } else {
                 "Service Unavailable"
             };
             (
-                failed(
-                    format!(
-                        "HTTP {status} {reason}: not asked again before {}",
-                        until.format("%Y-%m-%d %H:%M:%S UTC")
-                    ),
-                    Some(until),
-                    false,
-                ),
+                FetchRecord {
+                    retry_after,
+                    ..failed(
+                        format!(
+                            "HTTP {status} {reason}: not asked again before {}",
+                            until.format("%Y-%m-%d %H:%M:%S UTC")
+                        ),
+                        Some(until),
+                        false,
+                    )
+                },
                 None,
             )
         }
@@ -325,12 +347,22 @@ pub async fn refresh_feeds(
         if feed.disabled && !opts.force {
             continue;
         }
-        if let Some(until) = feed.next_due.filter(|due| *due > now) {
+        // A server's Retry-After holds for every refresh; failure backoff only for the
+        // automatic one.
+        let server_wait = feed.retry_after.filter(|t| *t > now);
+        let wait = match opts.trigger {
+            RefreshTrigger::Manual => server_wait,
+            RefreshTrigger::Automatic => feed.next_due.filter(|due| *due > now).or(server_wait),
+        };
+        if let Some(until) = wait {
             let outcome = RefreshOutcome {
                 feed_id: feed.id,
                 url: feed.url.clone(),
                 status: feed.status,
-                result: FeedRefreshResult::Skipped { until },
+                result: FeedRefreshResult::Skipped {
+                    until,
+                    server_asked: server_wait.is_some(),
+                },
             };
             if let Some(p) = &progress {
                 let _ = p.send(outcome.clone());

@@ -95,6 +95,7 @@ impl kiosque::tui::worker::Worker for FakeWorker {
             Effect::LoadArticle { page, url, .. } => {
                 let article = Article {
                     title: Some("The extracted headline".into()),
+                    page_title: None,
                     byline: None,
                     published: None,
                     lang: None,

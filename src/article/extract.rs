@@ -129,13 +129,18 @@ pub fn extract_article_with(
         without_related
     };
     let byline = meta.byline.clone().or(scored_byline);
-    let title = meta
-        .title
+    let title = meta.title.clone();
+    // The scorer's title is the `<title>` too: a page title, not a headline.
+    let page_title = meta
+        .page_title
         .clone()
         .or_else(|| scored_title.filter(|t| !t.trim().is_empty()));
     if options.post_clean {
-        content_html =
-            boilerplate::strip_leading_repeats(&content_html, title.as_deref(), byline.as_deref());
+        content_html = boilerplate::strip_leading_repeats(
+            &content_html,
+            title.as_deref().or(page_title.as_deref()),
+            byline.as_deref(),
+        );
     }
     let mut words = count_words(&content_html);
 
@@ -170,6 +175,7 @@ pub fn extract_article_with(
     let url = meta.canonical.unwrap_or_else(|| page_url.to_string());
     Ok(Article {
         title,
+        page_title,
         byline,
         published: meta.published,
         lang: meta.lang,

@@ -11,6 +11,9 @@ use url::Url;
 pub struct PageMetadata {
     /// The headline (JSON-LD `headline`, an `h1` that matches the page title, `og:title`, `h1`).
     pub title: Option<String>,
+    /// The `<title>` cut before its site-name suffix: a weaker title, for a page with no
+    /// headline.
+    pub page_title: Option<String>,
     pub byline: Option<String>,
     /// RFC 3339.
     pub published: Option<String>,
@@ -98,8 +101,9 @@ pub fn read_metadata(doc: &Document, page_url: &Url) -> PageMetadata {
         ld.as_ref().and_then(|a| a.headline.clone()),
         &h1s,
         og_title,
-        page_title,
+        page_title.as_deref(),
     );
+    let page_title = page_title.map(|t| strip_site_name(&t));
 
     let byline = ld
         .as_ref()
@@ -162,6 +166,7 @@ pub fn read_metadata(doc: &Document, page_url: &Url) -> PageMetadata {
 
     PageMetadata {
         title,
+        page_title,
         byline,
         published,
         lang,
@@ -173,12 +178,12 @@ pub fn read_metadata(doc: &Document, page_url: &Url) -> PageMetadata {
 
 /// The headline: JSON-LD `headline` first (the publisher says it is the headline), then an
 /// `h1` that the `<title>`/`og:title` contains (so not a logo), then `og:title`, then any
-/// `h1`, then the `<title>` cut before its site-name suffix.
+/// `h1`. None when the page has only a `<title>` (that is [`PageMetadata::page_title`]).
 fn pick_title(
     ld_headline: Option<String>,
     h1s: &[String],
     og_title: Option<String>,
-    page_title: Option<String>,
+    page_title: Option<&str>,
 ) -> Option<String> {
     if let Some(h) = ld_headline.filter(|h| !h.is_empty()) {
         return Some(h);
@@ -188,18 +193,15 @@ fn pick_title(
         let h = lower(h1);
         // The page title starts with the headline ("Headline | Site"); an h1 that is only
         // the site's name sits at its end instead.
-        let in_title = |t: &Option<String>| t.as_deref().is_some_and(|t| lower(t).starts_with(&h));
-        if h.chars().count() >= 8 && (in_title(&og_title) || in_title(&page_title)) {
+        let in_title = |t: Option<&str>| t.is_some_and(|t| lower(t).starts_with(&h));
+        if h.chars().count() >= 8 && (in_title(og_title.as_deref()) || in_title(page_title)) {
             return Some(h1.clone());
         }
     }
     if og_title.is_some() {
         return og_title;
     }
-    if let Some(h1) = h1s.first() {
-        return Some(h1.clone());
-    }
-    page_title.map(|t| strip_site_name(&t))
+    h1s.first().cloned()
 }
 
 /// "Headline | Site" → "Headline" (the longest part around a separator).
@@ -446,7 +448,8 @@ mod tests {
     fn title_tag_loses_its_site_name() {
         let m =
             meta_of("<head><title>Le titre de l'article | Mon Site</title></head><body></body>");
-        assert_eq!(m.title.as_deref(), Some("Le titre de l'article"));
+        assert_eq!(m.title, None, "a <title> is not a headline");
+        assert_eq!(m.page_title.as_deref(), Some("Le titre de l'article"));
     }
 
     #[test]

@@ -33,6 +33,10 @@ pub enum Source {
 pub struct Article {
     /// The headline (`h1`, JSON-LD `headline`, `og:title`), not the `<title>` with the site name.
     pub title: Option<String>,
+    /// The page's `<title>` (site name cut off), shown only when there is no headline and no
+    /// feed item to take a title from.
+    #[serde(default)]
+    pub page_title: Option<String>,
     pub byline: Option<String>,
     /// RFC 3339.
     pub published: Option<String>,
@@ -73,6 +77,7 @@ impl Article {
     ) -> Article {
         Article {
             title,
+            page_title: None,
             byline: author,
             published,
             lang: None,
@@ -91,6 +96,7 @@ impl Article {
         let clean_opt =
             |s: &Option<String>| s.as_deref().map(sanitize_line).filter(|v| !v.is_empty());
         let title = clean_opt(&self.title)
+            .or_else(|| clean_opt(&self.page_title))
             .or_else(|| {
                 let first_line = text.lines().find(|l| !l.trim().is_empty())?;
                 Some(crate::text::truncate_to_width(

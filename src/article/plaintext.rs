@@ -177,6 +177,14 @@ fn neutralise_c1(text: &str) -> String {
         .collect()
 }
 
+/// What stands for an image in text: "[image: alt]", or "[image]" when it has no alt text.
+pub(crate) fn image_label(alt: Option<&str>) -> String {
+    match alt.map(|a| crate::text::sanitize_line(a.trim())) {
+        Some(alt) if !alt.is_empty() => format!("[image: {alt}]"),
+        _ => "[image]".to_string(),
+    }
+}
+
 fn is_http_url(url: &str) -> bool {
     let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
     lower.starts_with("http://") || lower.starts_with("https://")
@@ -237,6 +245,9 @@ pub fn plain_text(html: &str) -> (String, Vec<Link>) {
                         continue;
                     }
                     "img" => {
+                        // A marker where the image was (it keeps an image-only link too).
+                        builder
+                            .push_text(&format!(" {}", image_label(node.attr("alt").as_deref())));
                         continue;
                     }
                     "li" => {
@@ -350,8 +361,9 @@ mod tests {
              <a href=\"http://b.example/\">second</a>, <a href=\"mailto:x@y\">mail</a>, \
              <a href=\"https://c.example/\"><img src=x></a>.</p>",
         );
-        assert_eq!(text, "See the first and second, mail, .");
-        assert_eq!(links.len(), 2);
+        assert_eq!(text, "See the first and second, mail, [image].");
+        assert_eq!(links.len(), 3, "an image-only link is kept");
+        assert_eq!(links[2].text, "[image]");
         assert_eq!(links[0].n, 1);
         assert_eq!(links[0].text, "the first");
         assert_eq!(links[0].url, "https://a.example/x");
@@ -365,7 +377,18 @@ mod tests {
             "<p>Claim<sup>[1]</sup> here.</p><figure><img src=a.jpg>\
              <figcaption>A cat on a mat.</figcaption></figure><script>evil()</script>",
         );
-        assert_eq!(text, "Claim here.\n\nA cat on a mat.");
+        assert_eq!(text, "Claim here.\n\n[image]\n\nA cat on a mat.");
+    }
+
+    #[test]
+    fn images_leave_a_marker_with_their_alt_text() {
+        let (text, links) = plain_text(
+            "<p>Before<img src=a.jpg alt=\"A chart\"> after.</p>\
+             <p><a href=\"https://x.example/big.jpg\"><img src=s.jpg alt=\"\u{56fe}\"></a></p>",
+        );
+        assert_eq!(text, "Before [image: A chart] after.\n\n[image: \u{56fe}]");
+        assert_eq!(links.len(), 1);
+        assert_eq!(links[0].url, "https://x.example/big.jpg");
     }
 
     #[test]

@@ -371,7 +371,15 @@ fn prepare(html: &str, width: usize) -> Prepared {
 /// `[N]` after it; otherwise make it plain text.
 fn number_link(node: &NodeRef<'_>, links: &mut Vec<Link>) {
     let href = node.attr("href").map(|h| h.trim().to_string());
-    let text = sanitize_line(&node.text());
+    let mut text = sanitize_line(&node.text());
+    // An image-only link is a link too, numbered as `kiosque read` numbers it.
+    if text.trim().is_empty()
+        && let Some(img) = node
+            .descendants_it()
+            .find(|d| d.is_element() && element_name(d) == "img")
+    {
+        text = super::plaintext::image_label(img.attr("alt").as_deref());
+    }
     match href {
         Some(href) if is_http_url(&href) && !text.is_empty() => {
             let n = links.len() + 1;
@@ -861,7 +869,9 @@ mod tests {
             got,
             vec![
                 (1, "the first", "https://a.example/x"),
-                (2, "second", "http://b.example/")
+                (2, "second", "http://b.example/"),
+                // An image-only link keeps its number, as in `kiosque read`.
+                (3, "[image]", "https://c.example/")
             ]
         );
         let text = all_text(&r);
@@ -869,7 +879,7 @@ mod tests {
             text.contains("first[1]") && text.contains("second[2]"),
             "{text}"
         );
-        assert!(!text.contains("[3]"), "{text}");
+        assert!(text.contains("[3]") && !text.contains("[4]"), "{text}");
         assert!(text.contains("mail"), "{text}");
     }
 

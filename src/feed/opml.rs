@@ -264,6 +264,7 @@ mod tests {
             status: None,
             error: None,
             next_due: None,
+            retry_after: None,
             disabled: false,
             unread: 0,
             total: 0,

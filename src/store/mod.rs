@@ -47,8 +47,10 @@ pub struct FetchRecord {
     pub last_modified: Option<String>,
     /// Set when the fetch or the parse failed.
     pub error: Option<String>,
-    /// Not to be fetched again before this (Retry-After, backoff).
+    /// Not to be fetched again by the automatic refresh before this (Retry-After, backoff).
     pub next_due: Option<DateTime<Utc>>,
+    /// The server's Retry-After: not fetched before this even when the user asks.
+    pub retry_after: Option<DateTime<Utc>>,
     /// 410 Gone: stop fetching.
     pub disable: bool,
     /// A permanent redirect (301/308) to this URL.
@@ -154,6 +156,7 @@ impl Store {
     // ---- feeds ------------------------------------------------------------------------------
 
     /// Subscribe. Fails with [`StoreError::AlreadySubscribed`] when the URL is already there.
+    /// A feed unsubscribed earlier whose starred items were kept comes back with them.
     pub fn add_feed(&mut self, new: &NewFeed, now: DateTime<Utc>) -> Result<FeedId, StoreError> {
         let title = new.title.clone().unwrap_or_default();
         let tags = serde_json::to_string(&new.tags).unwrap_or_else(|_| "[]".into());
@@ -161,35 +164,63 @@ impl Store {
             .conn
             .transaction()
             .map_err(sql("starting a transaction"))?;
-        let exists: Option<i64> = tx
-            .query_row("SELECT id FROM feeds WHERE url = ?1", [&new.url], |r| {
-                r.get(0)
-            })
+        let exists: Option<(i64, bool)> = tx
+            .query_row(
+                "SELECT id, removed_at IS NOT NULL FROM feeds WHERE url = ?1",
+                [&new.url],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .optional()
             .map_err(sql("looking up a feed"))?;
-        if exists.is_some() {
-            return Err(StoreError::AlreadySubscribed {
-                url: new.url.clone(),
-            });
-        }
-        tx.execute(
-            "INSERT INTO feeds (url, title, title_locked, search_title, site_url, tags, etag,
-                                last_modified, added_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![
-                new.url,
-                title,
-                new.title_is_users,
-                fold_for_search(&title),
-                new.site_url,
-                tags,
-                new.etag,
-                new.last_modified,
-                ts(now)
-            ],
-        )
-        .map_err(sql("adding a feed"))?;
-        let id = FeedId(tx.last_insert_rowid());
+        let id = match exists {
+            Some((_, false)) => {
+                return Err(StoreError::AlreadySubscribed {
+                    url: new.url.clone(),
+                });
+            }
+            Some((id, true)) => {
+                tx.execute(
+                    "UPDATE feeds SET title = ?2, title_locked = ?3, search_title = ?4,
+                        site_url = ?5, tags = ?6, etag = ?7, last_modified = ?8, added_at = ?9,
+                        removed_at = NULL, last_fetched = NULL, status = NULL, error = NULL,
+                        next_due = NULL, retry_after = NULL, failures = 0, disabled = 0
+                     WHERE id = ?1",
+                    params![
+                        id,
+                        title,
+                        new.title_is_users,
+                        fold_for_search(&title),
+                        new.site_url,
+                        tags,
+                        new.etag,
+                        new.last_modified,
+                        ts(now)
+                    ],
+                )
+                .map_err(sql("adding a feed"))?;
+                FeedId(id)
+            }
+            None => {
+                tx.execute(
+                    "INSERT INTO feeds (url, title, title_locked, search_title, site_url, tags,
+                                        etag, last_modified, added_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                    params![
+                        new.url,
+                        title,
+                        new.title_is_users,
+                        fold_for_search(&title),
+                        new.site_url,
+                        tags,
+                        new.etag,
+                        new.last_modified,
+                        ts(now)
+                    ],
+                )
+                .map_err(sql("adding a feed"))?;
+                FeedId(tx.last_insert_rowid())
+            }
+        };
         tx.commit().map_err(sql("committing a new feed"))?;
         Ok(id)
     }
@@ -210,7 +241,15 @@ impl Store {
             let mut insert = tx
                 .prepare_cached(
                     "INSERT INTO feeds (url, title, title_locked, search_title, site_url, tags, added_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (url) DO NOTHING",
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                     ON CONFLICT (url) DO UPDATE SET title = excluded.title,
+                        title_locked = excluded.title_locked,
+                        search_title = excluded.search_title, site_url = excluded.site_url,
+                        tags = excluded.tags, added_at = excluded.added_at, removed_at = NULL,
+                        etag = NULL, last_modified = NULL, last_fetched = NULL, status = NULL,
+                        error = NULL, next_due = NULL, retry_after = NULL, failures = 0,
+                        disabled = 0
+                     WHERE feeds.removed_at IS NOT NULL",
                 )
                 .map_err(sql("preparing an import"))?;
             for new in news {
@@ -238,29 +277,55 @@ impl Store {
         Ok((added, skipped))
     }
 
-    /// Unsubscribe; its items go too.
-    pub fn remove_feed(&mut self, id: FeedId) -> Result<(), StoreError> {
+    /// Unsubscribe. Its items go too, except starred ones: those stay (under the feed's
+    /// title, in the Starred and All lists) and the feed's row stays, marked removed, for as
+    /// long as it has any. Returns how many starred items were kept.
+    pub fn remove_feed(&mut self, id: FeedId) -> Result<usize, StoreError> {
         let tx = self
             .conn
             .transaction()
             .map_err(sql("starting a transaction"))?;
-        tx.execute("DELETE FROM items WHERE feed_id = ?1", [id.0])
-            .map_err(sql("deleting a feed's items"))?;
-        let n = tx
-            .execute("DELETE FROM feeds WHERE id = ?1", [id.0])
-            .map_err(sql("deleting a feed"))?;
-        if n == 0 {
+        let subscribed: bool = tx
+            .query_row(
+                "SELECT EXISTS(SELECT 1 FROM feeds WHERE id = ?1 AND removed_at IS NULL)",
+                [id.0],
+                |r| r.get(0),
+            )
+            .map_err(sql("looking up a feed"))?;
+        if !subscribed {
             return Err(StoreError::NoSuchFeed {
                 what: id.to_string(),
             });
         }
+        tx.execute(
+            "DELETE FROM items WHERE feed_id = ?1 AND starred = 0",
+            [id.0],
+        )
+        .map_err(sql("deleting a feed's items"))?;
+        let kept: i64 = tx
+            .query_row(
+                "SELECT count(*) FROM items WHERE feed_id = ?1",
+                [id.0],
+                |r| r.get(0),
+            )
+            .map_err(sql("counting a feed's starred items"))?;
+        if kept == 0 {
+            tx.execute("DELETE FROM feeds WHERE id = ?1", [id.0])
+                .map_err(sql("deleting a feed"))?;
+        } else {
+            tx.execute(
+                "UPDATE feeds SET removed_at = ?2 WHERE id = ?1",
+                params![id.0, Utc::now().timestamp()],
+            )
+            .map_err(sql("deleting a feed"))?;
+        }
         tx.commit().map_err(sql("committing a removal"))?;
-        Ok(())
+        Ok(usize::try_from(kept).unwrap_or(0))
     }
 
     const FEED_COLUMNS: &'static str = "f.id, f.url, f.title, f.site_url, f.tags, f.etag, \
         f.last_modified, f.last_fetched, f.status, f.error, f.next_due, f.disabled, \
-        coalesce(c.unread, 0), coalesce(c.total, 0)";
+        coalesce(c.unread, 0), coalesce(c.total, 0), f.retry_after";
 
     /// Per-feed counts, joined as `c`: one pass over the (feed_id, read) covering index.
     const FEED_COUNTS: &'static str = "LEFT JOIN (SELECT feed_id, count(*) AS total, \
@@ -285,6 +350,7 @@ impl Store {
             disabled: r.get(11)?,
             unread: r.get(12)?,
             total: r.get(13)?,
+            retry_after: r.get::<_, Option<i64>>(14)?.map(from_ts),
         })
     }
 
@@ -293,7 +359,8 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached(&format!(
-                "SELECT {} FROM feeds f {} ORDER BY f.search_title, f.id",
+                "SELECT {} FROM feeds f {} WHERE f.removed_at IS NULL \
+                 ORDER BY f.search_title, f.id",
                 Self::FEED_COLUMNS,
                 Self::FEED_COUNTS
             ))
@@ -311,7 +378,7 @@ impl Store {
                 &format!(
                     "SELECT {} FROM feeds f LEFT JOIN (SELECT feed_id, count(*) AS total, \
                      sum(read = 0) AS unread FROM items WHERE feed_id = ?1 GROUP BY feed_id) c \
-                     ON c.feed_id = f.id WHERE f.id = ?1",
+                     ON c.feed_id = f.id WHERE f.id = ?1 AND f.removed_at IS NULL",
                     Self::FEED_COLUMNS
                 ),
                 [id.0],
@@ -328,9 +395,11 @@ impl Store {
     pub fn find_feed(&self, url_or_id: &str) -> Result<Feed, StoreError> {
         let by_url: Option<i64> = self
             .conn
-            .query_row("SELECT id FROM feeds WHERE url = ?1", [url_or_id], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT id FROM feeds WHERE url = ?1 AND removed_at IS NULL",
+                [url_or_id],
+                |r| r.get(0),
+            )
             .optional()
             .map_err(sql("looking up a feed"))?;
         if let Some(id) = by_url {
@@ -368,7 +437,8 @@ impl Store {
                 next_due = ?6,
                 disabled = CASE WHEN ?7 THEN 1 ELSE disabled END,
                 failures = CASE WHEN ?8 THEN failures + 1 ELSE 0 END,
-                last_fetched = ?9
+                last_fetched = ?9,
+                retry_after = ?10
              WHERE id = ?1",
             params![
                 feed.0,
@@ -380,6 +450,7 @@ impl Store {
                 record.disable,
                 failed,
                 ts(now),
+                record.retry_after.map(ts),
             ],
         )
         .map_err(|source| write_error(busy_path.as_deref(), "recording a fetch", source))?;
@@ -487,12 +558,33 @@ impl Store {
         keep_days: u32,
     ) -> Result<usize, StoreError> {
         let cutoff = ts(now) - i64::from(keep_days) * 86_400;
-        self.conn
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(sql("starting a transaction"))?;
+        let old = tx
             .execute(
                 "DELETE FROM items WHERE read = 1 AND starred = 0 AND last_seen < ?1",
                 [cutoff],
             )
-            .map_err(self.map_write("purging old items"))
+            .map_err(|e| write_error(self.path.as_deref(), "purging old items", e))?;
+        // Items of unsubscribed feeds stayed only while starred; then their feeds go.
+        let orphans = tx
+            .execute(
+                "DELETE FROM items WHERE starred = 0
+                 AND feed_id IN (SELECT id FROM feeds WHERE removed_at IS NOT NULL)",
+                [],
+            )
+            .map_err(|e| write_error(self.path.as_deref(), "purging old items", e))?;
+        tx.execute(
+            "DELETE FROM feeds WHERE removed_at IS NOT NULL
+             AND NOT EXISTS (SELECT 1 FROM items WHERE items.feed_id = feeds.id)",
+            [],
+        )
+        .map_err(|e| write_error(self.path.as_deref(), "purging old items", e))?;
+        tx.commit()
+            .map_err(|e| write_error(self.path.as_deref(), "purging old items", e))?;
+        Ok(old + orphans)
     }
 
     // ---- items ------------------------------------------------------------------------------
@@ -531,8 +623,8 @@ impl Store {
         (clauses.join(" AND "), values)
     }
 
-    const SUMMARY_COLUMNS: &'static str =
-        "i.id, i.feed_id, f.title, i.title, i.url, i.sort_time, i.read, i.starred";
+    const SUMMARY_COLUMNS: &'static str = "i.id, i.feed_id, f.title, i.title, i.url, i.sort_time, i.read, i.starred, \
+         i.published IS NOT NULL";
 
     fn summary_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ItemSummary> {
         Ok(ItemSummary {
@@ -544,6 +636,7 @@ impl Store {
             published: from_ts(r.get(5)?),
             read: r.get(6)?,
             starred: r.get(7)?,
+            dated: r.get(8)?,
         })
     }
 
@@ -748,12 +841,12 @@ impl Store {
                 ),
                 [id.0],
                 |r| {
-                    let enclosures: String = r.get(11)?;
+                    let enclosures: String = r.get(12)?;
                     Ok(Item {
                         summary: Self::summary_from_row(r)?,
-                        author: r.get(8)?,
-                        summary_html: r.get(9)?,
-                        content_html: r.get(10)?,
+                        author: r.get(9)?,
+                        summary_html: r.get(10)?,
+                        content_html: r.get(11)?,
                         enclosures: serde_json::from_str::<Vec<Enclosure>>(&enclosures)
                             .unwrap_or_default(),
                     })

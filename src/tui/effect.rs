@@ -70,8 +70,12 @@ pub enum Effect {
     MarkAllRead { query: ListQuery },
     /// Undo a bulk "mark all read".
     UndoMarkAllRead { ids: Vec<ItemId> },
-    /// Refresh all feeds, or one.
-    Refresh { feed: Option<crate::model::FeedId> },
+    /// Refresh all feeds, or one. `trigger`: the user asked (every feed fetched, failing
+    /// ones too) or the timer did (feeds backing off wait).
+    Refresh {
+        feed: Option<crate::model::FeedId>,
+        trigger: crate::refresh::RefreshTrigger,
+    },
     /// Open a URL in the browser (http/https only).
     OpenUrl(String),
     /// Copy a URL to the clipboard with OSC 52 (done by the loop, which owns the terminal).

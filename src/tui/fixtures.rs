@@ -26,6 +26,7 @@ pub fn feed(id: i64, title: &str, unread: i64, error: Option<&str>) -> Feed {
         status: error.map(|_| 503),
         error: error.map(str::to_string),
         next_due: None,
+        retry_after: None,
         disabled: false,
         unread,
         total: unread + 3,
@@ -62,6 +63,7 @@ pub fn row(i: usize) -> ItemSummary {
         title: TITLES[i % TITLES.len()].to_string(),
         url: Some(format!("https://example.org/article/{i}")),
         published: now() - Duration::hours(i as i64 * 5) - Duration::minutes(7),
+        dated: true,
         read: i % 4 == 1,
         starred: i % 5 == 2,
     }

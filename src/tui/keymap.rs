@@ -13,7 +13,8 @@ use crate::tui::state::Mode;
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum KeymapError {
     #[error(
-        "config line {line}: unknown action '{name}' in [keys] (see the help overlay, '?', for the names)"
+        "config line {line}: unknown action '{name}' in [keys]; the actions are: {}",
+        action_names()
     )]
     UnknownAction { name: String, line: usize },
     #[error(
@@ -25,6 +26,15 @@ pub enum KeymapError {
         line: usize,
         reason: String,
     },
+}
+
+/// Every action name `[keys]` accepts, comma-separated (for error messages).
+pub fn action_names() -> String {
+    BINDINGS
+        .iter()
+        .map(|b| b.name)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// One bindable action: its config name, what the help says, its default keys.

@@ -3,6 +3,7 @@
 //! are shown once the worker confirms them, never before.
 
 use crate::model::ItemSummary;
+use crate::refresh::RefreshTrigger;
 use crate::text::sanitize_line;
 use crate::tui::action::Action;
 use crate::tui::effect::{Anchor, Effect};
@@ -14,7 +15,7 @@ pub fn init(state: &mut State) -> Vec<Effect> {
     // The headlines first: the store thread answers in order, and feed counts cost more.
     let mut effects = vec![load_list(state, Anchor::Position(0)), Effect::LoadFeeds];
     if state.settings.refresh_on_start {
-        effects.extend(start_refresh(state, None));
+        effects.extend(start_refresh(state, None, RefreshTrigger::Automatic));
     } else {
         schedule_refresh(state);
     }
@@ -101,14 +102,14 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 vec![]
             }
         },
-        Action::RefreshAll => start_refresh(state, None),
+        Action::RefreshAll => start_refresh(state, None, RefreshTrigger::Manual),
         Action::RefreshFeed => {
             let feed = match state.list.query.source {
                 ListSource::Feed(id) => Some(id),
                 _ => state.list.selected_row().map(|r| r.feed_id),
             };
             match feed {
-                Some(id) => start_refresh(state, Some(id)),
+                Some(id) => start_refresh(state, Some(id), RefreshTrigger::Manual),
                 None => vec![],
             }
         }
@@ -946,19 +947,25 @@ fn tick(state: &mut State, now: chrono::DateTime<chrono::Utc>) -> Vec<Effect> {
         state.dirty = true;
     }
     match state.next_refresh {
-        Some(due) if now >= due && !state.refreshing => start_refresh(state, None),
+        Some(due) if now >= due && !state.refreshing => {
+            start_refresh(state, None, RefreshTrigger::Automatic)
+        }
         _ => vec![],
     }
 }
 
-fn start_refresh(state: &mut State, feed: Option<crate::model::FeedId>) -> Vec<Effect> {
+fn start_refresh(
+    state: &mut State,
+    feed: Option<crate::model::FeedId>,
+    trigger: RefreshTrigger,
+) -> Vec<Effect> {
     if state.refreshing {
         state.status.notice = Some("a refresh is already running".into());
         return vec![];
     }
     state.refreshing = true;
     state.next_refresh = None;
-    vec![Effect::Refresh { feed }]
+    vec![Effect::Refresh { feed, trigger }]
 }
 
 fn schedule_refresh(state: &mut State) {

@@ -65,7 +65,10 @@ fn start_up_loads_feeds_and_the_newest_items_and_selects_the_newest() {
 fn refresh_on_start_is_asked_for_when_configured() {
     let mut state = fixtures::empty_state((80, 24));
     state.settings.refresh_on_start = true;
-    assert!(init(&mut state).contains(&Effect::Refresh { feed: None }));
+    assert!(init(&mut state).contains(&Effect::Refresh {
+        feed: None,
+        trigger: RefreshTrigger::Automatic
+    }));
     assert!(state.refreshing);
 }
 
@@ -221,6 +224,7 @@ fn item_for(row: &crate::model::ItemSummary) -> crate::model::Item {
 fn article(url: &str) -> Article {
     Article {
         title: Some("Extracted title".into()),
+        page_title: None,
         byline: None,
         published: None,
         lang: None,
@@ -628,7 +632,10 @@ fn the_timer_refreshes_every_refresh_minutes() {
     assert!(update(&mut state, Action::Tick(due - chrono::Duration::seconds(1))).is_empty());
     assert_eq!(
         update(&mut state, Action::Tick(due)),
-        vec![Effect::Refresh { feed: None }]
+        vec![Effect::Refresh {
+            feed: None,
+            trigger: RefreshTrigger::Automatic
+        }]
     );
 }
 
@@ -693,5 +700,18 @@ fn opening_a_feed_prefetches_its_unread_articles_once() {
     assert!(
         !again.iter().any(|e| matches!(e, Effect::Prefetch { .. })),
         "not twice for the same feed"
+    );
+}
+
+#[test]
+fn refresh_keys_ask_for_a_manual_refresh() {
+    // R and Ctrl-R are the user asking: failing feeds are fetched too (only Retry-After waits).
+    let mut state = loaded((80, 24), 3);
+    assert_eq!(
+        update(&mut state, Action::RefreshAll),
+        vec![Effect::Refresh {
+            feed: None,
+            trigger: RefreshTrigger::Manual
+        }]
     );
 }

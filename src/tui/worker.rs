@@ -185,7 +185,7 @@ impl Worker for TokioWorker {
                     });
                 });
             }
-            Effect::Refresh { feed } => self.refresh(feed),
+            Effect::Refresh { feed, trigger } => self.refresh(feed, trigger),
             Effect::OpenUrl(url) => {
                 if let Err(error) = open_in_browser(&url, self.browser.as_deref()) {
                     let _ = self.actions.send(Action::Failed {
@@ -211,7 +211,7 @@ impl Worker for TokioWorker {
 }
 
 impl TokioWorker {
-    fn refresh(&self, only: Option<FeedId>) {
+    fn refresh(&self, only: Option<FeedId>, trigger: crate::refresh::RefreshTrigger) {
         let actions = self.actions.clone();
         let db_path = self.db_path.clone();
         let Some(fetcher) = self.fetcher.clone() else {
@@ -221,7 +221,10 @@ impl TokioWorker {
             });
             return;
         };
-        let options = self.refresh_options.clone();
+        let options = RefreshOptions {
+            trigger,
+            ..self.refresh_options.clone()
+        };
         tokio::spawn(async move {
             let path = db_path.clone();
             let feeds =

@@ -82,10 +82,15 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
             lines.push(Line::styled("…", theme::dim()));
             continue;
         };
-        let age = relative_age(state.now, row.published);
+        // An undated item's time is when kiosque first saw it: marked "~".
+        let age = if row.dated {
+            relative_age(state.now, row.published)
+        } else {
+            format!("~{}", relative_age(state.now, row.published))
+        };
         let mark = if row.read { " " } else { "●" };
         let star = if row.starred { "★" } else { " " };
-        let fixed = 2 + 1 + if show_feed { feed_width + 1 } else { 0 } + 1 + 4;
+        let fixed = 2 + 1 + if show_feed { feed_width + 1 } else { 0 } + 1 + age.len().max(4);
         let title_width = width.saturating_sub(fixed);
         let mut spans = vec![
             Span::raw(mark),
@@ -130,5 +135,45 @@ mod tests {
         assert_eq!(relative_age(now, now - chrono::Duration::days(400)), "1y");
         // An item dated in the future (clock skew) is "now", not negative.
         assert_eq!(relative_age(now, now + chrono::Duration::hours(1)), "now");
+    }
+
+    #[test]
+    fn an_undated_items_first_seen_age_is_marked() {
+        use crate::tui::action::Action;
+        use crate::tui::effect::Effect;
+        use crate::tui::fixtures;
+        let mut state = fixtures::empty_state((80, 10));
+        let effects = crate::tui::update::init(&mut state);
+        let generation = effects
+            .iter()
+            .find_map(|e| match e {
+                Effect::LoadList { generation, .. } => Some(*generation),
+                _ => None,
+            })
+            .unwrap();
+        let mut rows = fixtures::rows(0, 2);
+        rows[1].dated = false;
+        crate::tui::update::update(
+            &mut state,
+            Action::ListLoaded {
+                generation,
+                total: 2,
+                offset: 0,
+                rows,
+                selected: Some(0),
+            },
+        );
+        let mut terminal =
+            ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 10)).unwrap();
+        terminal
+            .draw(|frame| render(frame, Rect::new(0, 0, 80, 4), &state))
+            .unwrap();
+        let row = |y: u16| -> String {
+            (0..80)
+                .map(|x| terminal.backend().buffer()[(x, y)].symbol().to_string())
+                .collect()
+        };
+        assert!(row(1).trim_end().ends_with(" 7m│"), "{}", row(1));
+        assert!(row(2).trim_end().ends_with(" ~5h│"), "{}", row(2));
     }
 }

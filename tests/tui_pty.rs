@@ -1,7 +1,8 @@
 //! End to end in a real pseudo-terminal: `kiosque --demo` starts, shows the demo headlines
 //! (fetched from its loopback server), opens one, quits with `q` twice, exits 0 and leaves
 //! the alternate screen. Every other way out (Ctrl-C, SIGTERM, SIGINT, SIGHUP) restores the
-//! terminal too and removes the demo's data dir. Waits poll the parsed screen; no fixed sleeps.
+//! terminal too and removes the demo's data dir, as does closing the terminal itself. Waits
+//! poll the parsed screen; no fixed sleeps.
 //! `KIOSQUE_TEST_WAIT_MS` sets how long a wait may take (default 30 s).
 
 use std::io::{Read, Write};
@@ -18,6 +19,8 @@ fn rows(n: u16) -> std::num::NonZeroU16 {
 struct Screen {
     parser: Mutex<vt100::Parser>,
     raw: Mutex<Vec<u8>>,
+    /// Set to make the reading thread let go of the terminal after its next read.
+    stop_reading: std::sync::atomic::AtomicBool,
 }
 
 fn wait_limit() -> Duration {
@@ -81,6 +84,7 @@ impl Demo {
         let screen = Arc::new(Screen {
             parser: Mutex::new(vt100::Parser::new(rows(lines), rows(cols), 0)),
             raw: Mutex::new(Vec::new()),
+            stop_reading: std::sync::atomic::AtomicBool::new(false),
         });
         let mut reader = pair.master.try_clone_reader().unwrap();
         let feed = screen.clone();
@@ -92,6 +96,9 @@ impl Demo {
                 }
                 feed.parser.lock().unwrap().process(&buf[..n]);
                 feed.raw.lock().unwrap().extend_from_slice(&buf[..n]);
+                if feed.stop_reading.load(std::sync::atomic::Ordering::SeqCst) {
+                    break; // drops the last handle on the terminal's master side
+                }
             }
         });
         let writer = pair.master.take_writer().unwrap();
@@ -265,4 +272,52 @@ fn sighup_restores_the_terminal_and_removes_the_demo_dir() {
 #[test]
 fn sigint_restores_the_terminal_and_removes_the_demo_dir() {
     leaves_cleanly("SIGINT", |demo| signal(demo, "INT"));
+}
+
+#[test]
+fn closing_the_terminal_removes_the_demo_dir() {
+    let mut demo = Demo::start(100, 30);
+    demo.wait_for("the demo headlines", |s| {
+        s.contains("World Desk") && !s.contains("All (0)")
+    });
+    demo.send(b"\r");
+    demo.wait_for("the article", |s| {
+        s.contains("%") || s.contains(" article ")
+    });
+    assert_eq!(demo_dirs(demo.tmp.path()).len(), 1, "the demo's data dir");
+    // The window goes away: the kernel hangs the terminal up (SIGHUP) and every write to it
+    // fails from then on.
+    let Demo {
+        child,
+        mut writer,
+        master,
+        reading,
+        tmp,
+        screen,
+        ..
+    } = demo;
+    // Every handle on the master side closes: the writer and the master now, the reading
+    // thread's after the redraw that `j` causes.
+    screen
+        .stop_reading
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    writer.write_all(b"j").unwrap();
+    writer.flush().unwrap();
+    drop(writer);
+    drop(master);
+    let mut child = child;
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        assert!(
+            start.elapsed() < wait_limit(),
+            "kiosque did not exit when its terminal closed"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = reading.join();
+    assert_eq!(
+        demo_dirs(tmp.path()),
+        Vec::<String>::new(),
+        "the demo's data dir was left behind"
+    );
 }

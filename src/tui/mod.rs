@@ -88,7 +88,14 @@ pub async fn run(ctx: TuiContext) -> anyhow::Result<()> {
             Ok(())
         }
     };
-    drop(terminal);
+    // ratatui's Drop prints to stderr when it cannot show the cursor, and printing to a
+    // terminal that is gone (closed window, SIGHUP) panics, which would skip the clean-up
+    // (the demo's data dir). The guard restores what can be restored; forget the rest.
+    if terminal.show_cursor().is_err() {
+        std::mem::forget(terminal);
+    } else {
+        drop(terminal);
+    }
     drop(guard);
     result
 }

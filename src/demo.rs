@@ -242,7 +242,7 @@ pub fn run_demo(config_flag: Option<&Path>) -> Result<ExitCode> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    rt.block_on(async {
+    let result = rt.block_on(async {
         let server = LoopbackServer::start_with(demo_resources).await?;
         let resources = demo_resources(&server.base_url());
         subscribe_demo_feeds(&db_path, &server.base_url(), &resources)?;
@@ -252,9 +252,14 @@ pub fn run_demo(config_flag: Option<&Path>) -> Result<ExitCode> {
             clock: Arc::new(crate::clock::SystemClock),
         })
         .await
-    })?;
-    drop(data);
-    Ok(ExitCode::SUCCESS)
+    });
+    // Stop the background work (a refresh may still be writing) before removing its data dir;
+    // this runs on every way out of the TUI, signals included.
+    rt.shutdown_timeout(std::time::Duration::from_secs(2));
+    if let Err(e) = data.close() {
+        tracing::warn!("could not remove the demo data dir: {e}");
+    }
+    result.map(|()| ExitCode::SUCCESS)
 }
 
 #[cfg(test)]

@@ -87,7 +87,7 @@ fn remember(db_path: &Path, url: &str, article: &Article) {
 
 /// Fetch and extract `url` with no cache and no fallback.
 pub async fn fetch_and_extract(fetcher: &Fetcher, url: &str) -> Result<Article, String> {
-    let page = fetcher.get_page(url).await.map_err(|e| e.to_string())?;
+    let page = fetcher.get_page(url).await.map_err(|e| brief_reason(&e))?;
     if let Some(ct) = &page.content_type {
         let ct = ct.to_ascii_lowercase();
         if !(ct.contains("html") || ct.contains("xml") || ct.starts_with("text/")) {
@@ -129,10 +129,12 @@ pub async fn load_article(
             }
         }
         Err(why) => {
-            let note = Some(format!(
-                "showing the feed's content: {}",
-                crate::text::sanitize_line(&why)
-            ));
+            let why = crate::text::sanitize_line(&why);
+            let note = Some(match fallback {
+                Some(_) => format!("showing the feed's content: {why}"),
+                // A linked page has no feed content to fall back on: say so, not "feed text".
+                None => format!("could not load this page: {why}"),
+            });
             match fallback {
                 Some(item) => LoadedArticle {
                     article: article_from_item(item),
@@ -144,6 +146,26 @@ pub async fn load_article(
                 },
             }
         }
+    }
+}
+
+/// A fetch failure in one short line: the client's nested errors (which repeat the URL) are
+/// cut to their root cause ("could not connect (Connection refused (os error 111))").
+fn brief_reason(error: &crate::error::FetchError) -> String {
+    use crate::error::FetchError;
+    let root = |detail: &str| {
+        detail
+            .rsplit(": ")
+            .next()
+            .unwrap_or(detail)
+            .trim()
+            .to_string()
+    };
+    match error {
+        FetchError::Connect { detail } => format!("could not connect ({})", root(detail)),
+        FetchError::Network { detail } => format!("network error ({})", root(detail)),
+        FetchError::Tls { detail } => format!("TLS error ({})", root(detail)),
+        other => other.to_string(),
     }
 }
 
@@ -212,6 +234,27 @@ mod tests {
         <p>Second paragraph with more words so that the extractor finds enough text to keep it as an article.</p>\
         <p>Third paragraph, to be sure: readers want the whole story, not a teaser, and this is the story.</p>\
         </article></body></html>";
+
+    #[tokio::test]
+    async fn an_unreachable_linked_page_says_so_in_one_short_line() {
+        // A port nothing listens on: bound, then closed.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("kiosque.db");
+        Store::open(&db).unwrap();
+        let fetcher = Fetcher::new(&Config::default()).unwrap();
+        let url = format!("http://127.0.0.1:{port}/gone.html");
+        let loaded = load_article(&db, &fetcher, &url, None).await;
+        let note = loaded.note.expect("a note");
+        assert!(note.starts_with("could not load this page: "), "{note}");
+        assert!(!note.contains("feed"), "{note}");
+        assert!(!note.contains(&url), "the URL is shown elsewhere: {note}");
+        assert!(note.chars().count() <= 80, "one short line: {note}");
+    }
 
     #[tokio::test]
     async fn prefetch_caches_once_and_load_then_reads_the_cache() {

@@ -1,13 +1,16 @@
 //! End to end in a real pseudo-terminal: `kiosque --demo` starts, shows the demo headlines
 //! (fetched from its loopback server), opens one, quits with `q` twice, exits 0 and leaves
-//! the alternate screen. Waits poll the parsed screen; no fixed sleeps.
+//! the alternate screen. Every other way out (Ctrl-C, SIGTERM, SIGINT, SIGHUP) restores the
+//! terminal too and removes the demo's data dir, as does closing the terminal itself. Waits
+//! poll the parsed screen; no fixed sleeps.
 //! `KIOSQUE_TEST_WAIT_MS` sets how long a wait may take (default 30 s).
 
 use std::io::{Read, Write};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 
 fn rows(n: u16) -> std::num::NonZeroU16 {
     std::num::NonZeroU16::new(n).unwrap()
@@ -16,6 +19,8 @@ fn rows(n: u16) -> std::num::NonZeroU16 {
 struct Screen {
     parser: Mutex<vt100::Parser>,
     raw: Mutex<Vec<u8>>,
+    /// Set to make the reading thread let go of the terminal after its next read.
+    stop_reading: std::sync::atomic::AtomicBool,
 }
 
 fn wait_limit() -> Duration {
@@ -41,83 +46,164 @@ fn wait_for(screen: &Screen, what: &str, until: impl Fn(&str) -> bool) -> String
     }
 }
 
+/// `kiosque --demo` running in a pseudo-terminal, its output parsed by vt100.
+struct Demo {
+    screen: Arc<Screen>,
+    child: Box<dyn Child + Send + Sync>,
+    writer: Box<dyn Write + Send>,
+    master: Box<dyn MasterPty + Send>,
+    reading: std::thread::JoinHandle<()>,
+    /// Its TMPDIR: where the demo makes its throw-away data dir.
+    tmp: tempfile::TempDir,
+    _config_dir: tempfile::TempDir,
+}
+
+impl Demo {
+    fn start(cols: u16, lines: u16) -> Demo {
+        let pty = native_pty_system();
+        let pair = pty
+            .openpty(PtySize {
+                rows: lines,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let config_dir = tempfile::tempdir().unwrap();
+        let config = config_dir.path().join("config.toml");
+        std::fs::write(&config, "").unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_kiosque"));
+        command.arg("--demo");
+        command.env("KIOSQUE_CONFIG", &config);
+        command.env("TERM", "xterm-256color");
+        command.env("BROWSER", "true");
+        command.env("TMPDIR", tmp.path());
+        let child = pair.slave.spawn_command(command).unwrap();
+        drop(pair.slave);
+        let screen = Arc::new(Screen {
+            parser: Mutex::new(vt100::Parser::new(rows(lines), rows(cols), 0)),
+            raw: Mutex::new(Vec::new()),
+            stop_reading: std::sync::atomic::AtomicBool::new(false),
+        });
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let feed = screen.clone();
+        let reading = std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                feed.parser.lock().unwrap().process(&buf[..n]);
+                feed.raw.lock().unwrap().extend_from_slice(&buf[..n]);
+                if feed.stop_reading.load(std::sync::atomic::Ordering::SeqCst) {
+                    break; // drops the last handle on the terminal's master side
+                }
+            }
+        });
+        let writer = pair.master.take_writer().unwrap();
+        Demo {
+            screen,
+            child,
+            writer,
+            master: pair.master,
+            reading,
+            tmp,
+            _config_dir: config_dir,
+        }
+    }
+
+    fn send(&mut self, keys: &[u8]) {
+        self.writer.write_all(keys).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    fn wait_for(&self, what: &str, until: impl Fn(&str) -> bool) -> String {
+        wait_for(&self.screen, what, until)
+    }
+
+    /// Wait for the process to end; then stop reading its output.
+    fn wait_exit(
+        mut self,
+        after: &str,
+    ) -> (portable_pty::ExitStatus, Arc<Screen>, tempfile::TempDir) {
+        let start = Instant::now();
+        let status = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(
+                start.elapsed() < wait_limit(),
+                "kiosque did not exit after {after}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        drop(self.writer);
+        drop(self.master);
+        let _ = self.reading.join();
+        (status, self.screen, self.tmp)
+    }
+}
+
+/// The demo's data dirs left in `tmp` (made by tempfile as `kiosque-demo-*`).
+fn demo_dirs(tmp: &Path) -> Vec<String> {
+    std::fs::read_dir(tmp)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with("kiosque-demo-"))
+        .collect()
+}
+
+/// The terminal as a user finds it after kiosque ended: main screen, cursor shown, the mouse
+/// no longer reported.
+fn assert_terminal_restored(screen: &Screen, after: &str) {
+    let parsed = screen.parser.lock().unwrap();
+    let parsed = parsed.screen();
+    assert!(
+        !parsed.alternate_screen(),
+        "{after}: still on the alternate screen"
+    );
+    assert!(!parsed.hide_cursor(), "{after}: the cursor is still hidden");
+    assert_eq!(
+        parsed.mouse_protocol_mode(),
+        vt100::MouseProtocolMode::None,
+        "{after}: the mouse is still reported"
+    );
+}
+
 #[test]
 fn demo_opens_an_item_and_quits_restoring_the_terminal() {
-    let pty = native_pty_system();
-    let pair = pty
-        .openpty(PtySize {
-            rows: 40,
-            cols: 120,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .unwrap();
-    let config_dir = tempfile::tempdir().unwrap();
-    let config = config_dir.path().join("config.toml");
-    std::fs::write(&config, "").unwrap();
-    let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_kiosque"));
-    command.arg("--demo");
-    command.env("KIOSQUE_CONFIG", &config);
-    command.env("TERM", "xterm-256color");
-    command.env("BROWSER", "true");
-    let mut child = pair.slave.spawn_command(command).unwrap();
-    drop(pair.slave);
-    let screen = Arc::new(Screen {
-        parser: Mutex::new(vt100::Parser::new(rows(40), rows(120), 0)),
-        raw: Mutex::new(Vec::new()),
-    });
-    let mut reader = pair.master.try_clone_reader().unwrap();
-    let feed = screen.clone();
-    let reading = std::thread::spawn(move || {
-        let mut buf = [0u8; 8192];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            feed.parser.lock().unwrap().process(&buf[..n]);
-            feed.raw.lock().unwrap().extend_from_slice(&buf[..n]);
-        }
-    });
-    let mut writer = pair.master.take_writer().unwrap();
+    let mut demo = Demo::start(120, 40);
 
     // The refresh on start fetched the demo feeds: headlines are listed, newest selected.
-    let contents = wait_for(&screen, "the demo headlines", |s| {
+    let contents = demo.wait_for("the demo headlines", |s| {
         s.contains("World Desk") && !s.contains("All (0)")
     });
     assert!(
-        screen.parser.lock().unwrap().screen().alternate_screen(),
+        demo.screen
+            .parser
+            .lock()
+            .unwrap()
+            .screen()
+            .alternate_screen(),
         "{contents}"
     );
+    assert_eq!(demo_dirs(demo.tmp.path()).len(), 1, "the demo's data dir");
     // Open it: the reader shows the article with its related links.
-    writer.write_all(b"\r").unwrap();
-    writer.flush().unwrap();
-    wait_for(&screen, "the article", |s| {
+    demo.send(b"\r");
+    demo.wait_for("the article", |s| {
         s.contains("Related") || s.contains(" article ")
     });
     // `q` closes the article, the second `q` quits.
-    writer.write_all(b"q").unwrap();
-    writer.flush().unwrap();
-    wait_for(&screen, "the reader to close", |s| {
+    demo.send(b"q");
+    demo.wait_for("the reader to close", |s| {
         s.contains("Enter opens the selected headline")
     });
-    writer.write_all(b"q").unwrap();
-    writer.flush().unwrap();
+    demo.send(b"q");
 
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(
-            start.elapsed() < wait_limit(),
-            "kiosque did not exit after q"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    let (status, screen, tmp) = demo.wait_exit("q");
     assert!(status.success(), "exit status {status:?}");
-    drop(writer);
-    drop(pair.master);
-    let _ = reading.join();
     let raw = screen.raw.lock().unwrap().clone();
     let raw = String::from_utf8_lossy(&raw);
     let left = raw
@@ -127,5 +213,111 @@ fn demo_opens_an_item_and_quits_restoring_the_terminal() {
         left > raw.rfind("\x1b[?1049h").unwrap(),
         "left before entering"
     );
-    assert!(!screen.parser.lock().unwrap().screen().alternate_screen());
+    assert_terminal_restored(&screen, "q");
+    assert_eq!(demo_dirs(tmp.path()), Vec::<String>::new());
+}
+
+/// Start the demo, open an article (mouse reporting, hidden cursor, alternate screen all on),
+/// end it with `stop`, and check the terminal and the temp dir it leaves.
+fn leaves_cleanly(way: &str, stop: impl FnOnce(&mut Demo)) {
+    let mut demo = Demo::start(100, 30);
+    demo.wait_for("the demo headlines", |s| {
+        s.contains("World Desk") && !s.contains("All (0)")
+    });
+    demo.send(b"\r");
+    demo.wait_for("the article", |s| {
+        s.contains("%") || s.contains(" article ")
+    });
+    {
+        let parser = demo.screen.parser.lock().unwrap();
+        let screen = parser.screen();
+        assert!(screen.alternate_screen() && screen.hide_cursor());
+        assert_ne!(screen.mouse_protocol_mode(), vt100::MouseProtocolMode::None);
+    }
+    assert_eq!(demo_dirs(demo.tmp.path()).len(), 1, "the demo's data dir");
+    stop(&mut demo);
+    let (_status, screen, tmp) = demo.wait_exit(way);
+    assert_terminal_restored(&screen, way);
+    assert_eq!(
+        demo_dirs(tmp.path()),
+        Vec::<String>::new(),
+        "{way}: the demo's data dir was left behind"
+    );
+}
+
+fn signal(demo: &mut Demo, name: &str) {
+    let pid = demo.child.process_id().expect("a pid").to_string();
+    let status = std::process::Command::new("kill")
+        .args(["-s", name, &pid])
+        .status()
+        .unwrap();
+    assert!(status.success(), "kill -s {name} {pid}");
+}
+
+#[test]
+fn ctrl_c_quits_and_restores_the_terminal() {
+    leaves_cleanly("Ctrl-C", |demo| demo.send(b"\x03"));
+}
+
+#[test]
+fn sigterm_restores_the_terminal_and_removes_the_demo_dir() {
+    leaves_cleanly("SIGTERM", |demo| signal(demo, "TERM"));
+}
+
+#[test]
+fn sighup_restores_the_terminal_and_removes_the_demo_dir() {
+    leaves_cleanly("SIGHUP", |demo| signal(demo, "HUP"));
+}
+
+#[test]
+fn sigint_restores_the_terminal_and_removes_the_demo_dir() {
+    leaves_cleanly("SIGINT", |demo| signal(demo, "INT"));
+}
+
+#[test]
+fn closing_the_terminal_removes_the_demo_dir() {
+    let mut demo = Demo::start(100, 30);
+    demo.wait_for("the demo headlines", |s| {
+        s.contains("World Desk") && !s.contains("All (0)")
+    });
+    demo.send(b"\r");
+    demo.wait_for("the article", |s| {
+        s.contains("%") || s.contains(" article ")
+    });
+    assert_eq!(demo_dirs(demo.tmp.path()).len(), 1, "the demo's data dir");
+    // The window goes away: the kernel hangs the terminal up (SIGHUP) and every write to it
+    // fails from then on.
+    let Demo {
+        child,
+        mut writer,
+        master,
+        reading,
+        tmp,
+        screen,
+        ..
+    } = demo;
+    // Every handle on the master side closes: the writer and the master now, the reading
+    // thread's after the redraw that `j` causes.
+    screen
+        .stop_reading
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    writer.write_all(b"j").unwrap();
+    writer.flush().unwrap();
+    drop(writer);
+    drop(master);
+    let mut child = child;
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        assert!(
+            start.elapsed() < wait_limit(),
+            "kiosque did not exit when its terminal closed"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = reading.join();
+    assert_eq!(
+        demo_dirs(tmp.path()),
+        Vec::<String>::new(),
+        "the demo's data dir was left behind"
+    );
 }

@@ -281,3 +281,230 @@ fn link_list_80x24() {
     update(&mut state, Action::MoveDown);
     assert_snapshot!(draw(&state).backend());
 }
+
+// ---- issue 14 ----
+
+/// The text of the screen, one string per row (wide chars once, their spill cells skipped).
+fn screen_rows(terminal: &Terminal<TestBackend>) -> Vec<String> {
+    let buffer = terminal.backend().buffer();
+    (0..buffer.area.height)
+        .map(|y| {
+            (0..buffer.area.width)
+                .map(|x| buffer[(x, y)].symbol())
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn no_subscriptions_says_how_to_subscribe_80x24() {
+    let mut state = fixtures::empty_state((80, 24));
+    let effects = init(&mut state);
+    let generation = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::LoadList { generation, .. } => Some(*generation),
+            _ => None,
+        })
+        .unwrap();
+    update(
+        &mut state,
+        Action::FeedsLoaded {
+            feeds: vec![],
+            unread_total: 0,
+        },
+    );
+    update(
+        &mut state,
+        Action::ListLoaded {
+            generation,
+            total: 0,
+            offset: 0,
+            rows: vec![],
+            selected: Some(0),
+        },
+    );
+    let terminal = draw(&state);
+    let text = screen_rows(&terminal).join("\n");
+    assert!(text.contains("kiosque add URL"), "{text}");
+    assert!(text.contains("kiosque import FILE.opml"), "{text}");
+    assert!(!text.contains("R refreshes"), "{text}");
+    assert_snapshot!(terminal.backend());
+}
+
+#[test]
+fn a_followed_link_that_cannot_load_says_so_80x24() {
+    let mut state = reading((80, 24));
+    update(&mut state, Action::FollowRelated(1));
+    let page = state.page().unwrap().id;
+    let effects = update(
+        &mut state,
+        Action::ArticleReady {
+            page,
+            article: Box::new(kiosque::article::Article::from_feed(
+                None,
+                "https://example.org/budget".into(),
+                None,
+                None,
+                String::new(),
+            )),
+            note: Some(
+                "could not load this page: could not connect (Connection refused (os error 111))"
+                    .into(),
+            ),
+        },
+    );
+    // Lay it out as the worker would.
+    let Some(Effect::RenderPage { width, doc, .. }) = effects
+        .iter()
+        .find(|e| matches!(e, Effect::RenderPage { .. }))
+    else {
+        panic!("{effects:?}")
+    };
+    let lines = kiosque::tui::page::layout_page(doc, *width);
+    update(
+        &mut state,
+        Action::PageRendered {
+            page,
+            width: *width,
+            lines,
+        },
+    );
+    let terminal = draw(&state);
+    let text = screen_rows(&terminal).join("\n");
+    assert!(text.contains("could not load"), "{text}");
+    assert!(!text.contains("feed text"), "{text}");
+    assert!(!text.contains("feed's content"), "{text}");
+    assert_snapshot!(terminal.backend());
+}
+
+#[test]
+fn link_list_with_related_links_80x24() {
+    let mut state = reading((80, 24));
+    update(&mut state, Action::ListLinks);
+    let terminal = draw(&state);
+    let text = screen_rows(&terminal).join("\n");
+    assert!(
+        text.contains("1. À lire: Le budget de France Télévisions — https://example.org/budget"),
+        "{text}"
+    );
+    assert_snapshot!(terminal.backend());
+}
+
+/// Headlines whose every cell is a wide character, so that whatever the width one of them
+/// crosses the column where a popup's left border goes.
+fn wide_list(size: (u16, u16)) -> State {
+    let mut state = loaded(size, 0);
+    let generation = state.list.generation;
+    let wide: Vec<_> = rows(0, 40)
+        .into_iter()
+        .map(|mut r| {
+            r.title = "東京で桜が開花、平年より早く".repeat(8);
+            r.feed_title = "日本のニュース".into();
+            r
+        })
+        .collect();
+    update(
+        &mut state,
+        Action::ListLoaded {
+            generation,
+            total: 40,
+            offset: 0,
+            rows: wide,
+            selected: Some(0),
+        },
+    );
+    state
+}
+
+#[test]
+fn popups_keep_their_left_border_over_wide_characters() {
+    for width in 60..=130u16 {
+        let mut state = wide_list((width, 30));
+        update(&mut state, Action::ToggleHelp);
+        let terminal = draw(&state);
+        let area = view::help::layout(view::screen(&state), &state.help).area;
+        let buffer = terminal.backend().buffer();
+        for y in area.top()..area.bottom() {
+            let symbol = buffer[(area.x, y)].symbol();
+            assert!(
+                ["│", "┌", "└"].contains(&symbol),
+                "width {width}, row {y}: the border is {symbol:?}:\n{}",
+                screen_rows(&terminal).join("\n")
+            );
+        }
+    }
+}
+
+#[test]
+fn help_40x24_is_one_column_that_scrolls() {
+    let mut state = loaded((40, 24), 40);
+    update(&mut state, Action::ToggleHelp);
+    let terminal = draw(&state);
+    let text = screen_rows(&terminal).join("\n");
+    for whole in [
+        "next headline",
+        "previous headline",
+        "open item / feed / link",
+    ] {
+        assert!(text.contains(whole), "{whole} cut:\n{text}");
+    }
+    assert!(!text.contains("nex…"), "{text}");
+    assert_snapshot!("help_40x24_top", terminal.backend());
+    update(&mut state, Action::Bottom);
+    let terminal = draw(&state);
+    let text = screen_rows(&terminal).join("\n");
+    assert!(text.contains("quit at once"), "the last row:\n{text}");
+    assert_snapshot!("help_40x24_bottom", terminal.backend());
+}
+
+#[test]
+fn feeds_with_one_title_show_their_host_140x40() {
+    let mut state = loaded((140, 40), 0);
+    let mut feeds = fixtures::feeds();
+    for (id, url) in [
+        (10, "https://daringfireball.net/feeds/main"),
+        (11, "https://daringfireball.net/feeds/json"),
+        (12, "https://df.example.org/rss"),
+    ] {
+        let mut feed = fixtures::feed(id, "Daring Fireball", 1, None);
+        feed.url = url.into();
+        feeds.push(feed);
+    }
+    update(
+        &mut state,
+        Action::FeedsLoaded {
+            feeds,
+            unread_total: 3,
+        },
+    );
+    let generation = state.list.generation;
+    let df: Vec<_> = rows(0, 3)
+        .into_iter()
+        .zip(10..)
+        .map(|(mut r, id)| {
+            r.feed_id = kiosque::model::FeedId(id);
+            r.feed_title = "Daring Fireball".into();
+            r
+        })
+        .collect();
+    update(
+        &mut state,
+        Action::ListLoaded {
+            generation,
+            total: 3,
+            offset: 0,
+            rows: df,
+            selected: Some(0),
+        },
+    );
+    update(&mut state, Action::ToggleFeeds);
+    let terminal = draw(&state);
+    let text = screen_rows(&terminal).join("\n");
+    assert!(text.contains("df.example.org"), "{text}");
+    assert!(
+        text.contains("feeds/main") && text.contains("feeds/json"),
+        "{text}"
+    );
+    assert_snapshot!(terminal.backend());
+}

@@ -67,6 +67,8 @@ pub enum Action {
     ToggleHelp,
     /// Close the open article, then quit.
     Quit,
+    /// Quit at once, whatever is open (Ctrl-C).
+    Exit,
     // ---- raw input that is not bound by name ----
     /// A character typed into the search field.
     SearchInput(char),

@@ -227,6 +227,11 @@ pub const BINDINGS: &[BindingSpec] = &[
         description: "close article, then quit",
         defaults: &["q"],
     },
+    BindingSpec {
+        name: "exit",
+        description: "quit at once",
+        defaults: &["ctrl-c"],
+    },
 ];
 
 /// The action a binding name stands for.
@@ -259,6 +264,7 @@ pub fn action_by_name(name: &str) -> Option<Action> {
         "toggle_feeds" => Action::ToggleFeeds,
         "help" => Action::ToggleHelp,
         "quit" => Action::Quit,
+        "exit" => Action::Exit,
         other => {
             let n: u8 = other.strip_prefix("follow_related_")?.parse().ok()?;
             if !(1..=9).contains(&n) {
@@ -549,6 +555,11 @@ impl Keymap {
             return None;
         }
         let key = KeyPress::from_event(event);
+        // "Quit at once" works in every mode: a user pressing Ctrl-C in the search field or the
+        // help means it.
+        if let Some(Action::Exit) = self.map.get(&key) {
+            return Some(Action::Exit);
+        }
         match mode {
             Mode::Search => match key.code {
                 KeyCode::Esc => Some(Action::Clear),
@@ -565,7 +576,20 @@ impl Keymap {
                 }
                 _ => None,
             },
-            Mode::Help => Some(Action::ToggleHelp),
+            // The moving keys scroll a help too long for the screen; any other key closes it.
+            Mode::Help => match self.map.get(&key) {
+                Some(
+                    action @ (Action::MoveDown
+                    | Action::MoveUp
+                    | Action::ScrollDown
+                    | Action::ScrollUp
+                    | Action::PageDown
+                    | Action::PageUp
+                    | Action::Top
+                    | Action::Bottom),
+                ) => Some(action.clone()),
+                _ => Some(Action::ToggleHelp),
+            },
             Mode::Normal | Mode::Links => self.map.get(&key).cloned(),
         }
     }

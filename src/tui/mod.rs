@@ -61,6 +61,9 @@ pub async fn run(ctx: TuiContext) -> anyhow::Result<()> {
     let keymap = keymap_for(&ctx.config)?;
     let (actions_tx, mut actions_rx) = tokio::sync::mpsc::unbounded_channel();
     let mut worker = worker::TokioWorker::start(&ctx.config, ctx.db_path.clone(), actions_tx);
+    // Before the screen changes: from here on a SIGTERM/SIGINT/SIGHUP ends the loop and the
+    // guard restores the terminal (and `--demo` removes its data dir) instead of dying mid-way.
+    let mut stop = terminal::StopSignals::install()?;
     let (mut terminal, guard) = terminal::enter()?;
     let size = terminal.size()?;
     let mut state = state::State::new(
@@ -78,7 +81,21 @@ pub async fn run(ctx: TuiContext) -> anyhow::Result<()> {
         clock: ctx.clock.as_ref(),
         clipboard: &mut stdout,
     };
-    let result = app::run_loop(&mut terminal, &mut state, events, parts).await;
+    let result = tokio::select! {
+        result = app::run_loop(&mut terminal, &mut state, events, parts) => result,
+        signal = stop.recv() => {
+            tracing::info!("{signal}: leaving the TUI");
+            Ok(())
+        }
+    };
+    // ratatui's Drop prints to stderr when it cannot show the cursor, and printing to a
+    // terminal that is gone (closed window, SIGHUP) panics, which would skip the clean-up
+    // (the demo's data dir). The guard restores what can be restored; forget the rest.
+    if terminal.show_cursor().is_err() {
+        std::mem::forget(terminal);
+    } else {
+        drop(terminal);
+    }
     drop(guard);
     result
 }

@@ -162,6 +162,8 @@ pub struct Page {
     pub article_loading: bool,
     /// The extracted article replaced the feed content.
     pub extracted: bool,
+    /// A followed link whose page could not be loaded (there is no feed text to show).
+    pub unavailable: bool,
     /// Laid-out lines and the width they were laid out at.
     pub lines: Option<PageLines>,
     pub rendered_width: u16,
@@ -171,6 +173,50 @@ pub struct Page {
     pub scroll: usize,
     /// Selected entry in the link list.
     pub link_cursor: usize,
+}
+
+/// One entry of the `l` link list: a link of the text (`[3]`) or a related link (`2.`),
+/// labelled as the reading pane numbers it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkEntry {
+    pub label: String,
+    pub text: String,
+    pub url: String,
+}
+
+impl Page {
+    /// Every link of the page for the `l` list: the text's links, then the related links.
+    pub fn link_entries(&self) -> Vec<LinkEntry> {
+        let text_links = self
+            .lines
+            .iter()
+            .flat_map(|l| &l.links)
+            .map(|link| LinkEntry {
+                label: format!("[{}]", link.n),
+                text: link.text.clone(),
+                url: link.url.clone(),
+            });
+        let related = self.related.iter().enumerate().map(|(i, link)| LinkEntry {
+            label: format!("{}.", i + 1),
+            text: if link.label.is_empty() {
+                link.title.clone()
+            } else {
+                format!("{}: {}", link.label, link.title)
+            },
+            url: link.url.clone(),
+        });
+        text_links.chain(related).collect()
+    }
+
+    /// How many entries the `l` list has.
+    pub fn link_count(&self) -> usize {
+        self.lines.as_ref().map_or(0, |l| l.links.len()) + self.related.len()
+    }
+
+    /// The `l` list's entry at `index`.
+    pub fn link_entry(&self, index: usize) -> Option<LinkEntry> {
+        self.link_entries().into_iter().nth(index)
+    }
 }
 
 /// The status line's data.
@@ -196,6 +242,10 @@ pub struct State {
     pub focus: Focus,
     pub show_feeds: bool,
     pub feeds: Vec<Feed>,
+    /// The feeds arrived at least once (an empty `feeds` then means no subscriptions).
+    pub feeds_loaded: bool,
+    /// What tells feeds with the same title apart (their host, else their path), by feed.
+    pub feed_qualifiers: std::collections::HashMap<FeedId, String>,
     /// Cursor in the sidebar: 0 All, 1 Unread, 2 Starred, then the feeds.
     pub feed_cursor: usize,
     pub list: ListState,
@@ -214,8 +264,14 @@ pub struct State {
     pub unread_generation: u64,
     /// Open this item once its row is paged in (after a jump to an unread item).
     pub pending_open: Option<ItemId>,
+    /// Where the last `n`/`N` landed: the next `n` goes past it.
+    pub unread_landed: Option<ItemId>,
+    /// The direction of the latest next/previous-unread request (true: `n`, older items).
+    pub unread_forward: bool,
     /// The help overlay's rows, generated from the keymap.
     pub help: Vec<crate::tui::keymap::HelpRow>,
+    /// First shown line of the help overlay when it does not fit the screen.
+    pub help_scroll: usize,
     pub spinner: usize,
     pub quit: bool,
     /// Something visible changed since the last draw.
@@ -234,6 +290,8 @@ impl State {
             focus: Focus::Headlines,
             show_feeds: false,
             feeds: Vec::new(),
+            feeds_loaded: false,
+            feed_qualifiers: std::collections::HashMap::new(),
             feed_cursor: 0,
             list: ListState::default(),
             pages: Vec::new(),
@@ -245,7 +303,10 @@ impl State {
             refreshing: false,
             unread_generation: 0,
             pending_open: None,
+            unread_landed: None,
+            unread_forward: true,
             help: crate::tui::keymap::Keymap::default().help().to_vec(),
+            help_scroll: 0,
             spinner: 0,
             quit: false,
             dirty: true,
@@ -274,4 +335,59 @@ impl State {
             .find(|f| f.id == id)
             .map(|f| f.title.as_str())
     }
+
+    /// A feed's name as shown: its title, with its host when another feed has the same title.
+    pub fn feed_label(&self, id: FeedId, title: &str) -> String {
+        match self.feed_qualifiers.get(&id) {
+            Some(qualifier) => format!("{title} ({qualifier})"),
+            None => title.to_string(),
+        }
+    }
+}
+
+/// For every feed whose title another feed also has: what tells it apart, its host ("www."
+/// dropped), or its URL's path when the host is shared too ("feeds/main").
+pub fn feed_qualifiers(feeds: &[Feed]) -> std::collections::HashMap<FeedId, String> {
+    use std::collections::HashMap;
+    let key = |f: &Feed| f.title.trim().to_lowercase();
+    let mut by_title: HashMap<String, Vec<&Feed>> = HashMap::new();
+    for feed in feeds {
+        by_title.entry(key(feed)).or_default().push(feed);
+    }
+    let mut qualifiers = HashMap::new();
+    for group in by_title.values().filter(|g| g.len() > 1) {
+        let parsed: Vec<(FeedId, String, String)> = group
+            .iter()
+            .map(|f| {
+                let url = url::Url::parse(&f.url).ok();
+                let host = url
+                    .as_ref()
+                    .and_then(|u| u.host_str())
+                    .map(|h| h.strip_prefix("www.").unwrap_or(h).to_string())
+                    .unwrap_or_else(|| f.url.clone());
+                let path = url
+                    .as_ref()
+                    .map(|u| {
+                        let mut p = u.path().trim_matches('/').to_string();
+                        if let Some(q) = u.query() {
+                            p.push('?');
+                            p.push_str(q);
+                        }
+                        p
+                    })
+                    .unwrap_or_default();
+                (f.id, host, path)
+            })
+            .collect();
+        for (id, host, path) in &parsed {
+            let shared_host = parsed.iter().filter(|(_, h, _)| h == host).count() > 1;
+            let qualifier = if shared_host && !path.is_empty() {
+                path.clone()
+            } else {
+                host.clone()
+            };
+            qualifiers.insert(*id, qualifier);
+        }
+    }
+    qualifiers
 }

@@ -37,6 +37,53 @@ pub fn enter() -> io::Result<(Tui, TerminalGuard)> {
     Ok((terminal, guard))
 }
 
+/// The signals that ask the TUI to stop. Installed, they replace the default action (dying
+/// with the screen left in raw mode, alternate screen and mouse reporting) with a normal exit.
+pub struct StopSignals {
+    #[cfg(unix)]
+    signals: Vec<(tokio::signal::unix::Signal, &'static str)>,
+}
+
+impl StopSignals {
+    /// Take over SIGTERM, SIGINT and SIGHUP. Call inside a tokio runtime.
+    pub fn install() -> io::Result<StopSignals> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(StopSignals {
+                signals: vec![
+                    (signal(SignalKind::terminate())?, "SIGTERM"),
+                    (signal(SignalKind::interrupt())?, "SIGINT"),
+                    (signal(SignalKind::hangup())?, "SIGHUP"),
+                ],
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            Ok(StopSignals {})
+        }
+    }
+
+    /// Wait for one of them; returns its name.
+    pub async fn recv(&mut self) -> &'static str {
+        #[cfg(unix)]
+        {
+            let waits = self.signals.iter_mut().map(|(signal, name)| {
+                Box::pin(async move {
+                    signal.recv().await;
+                    *name
+                })
+            });
+            futures_util::future::select_all(waits).await.0
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+            "Ctrl-C"
+        }
+    }
+}
+
 /// Leave the full-screen mode. Safe to call more than once.
 pub fn restore() -> io::Result<()> {
     let mut out = io::stdout();

@@ -31,6 +31,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     if is_user_intent(&action) {
         state.status.notice = None;
     }
+    if state.mode == Mode::Help
+        && let Some(effects) = scroll_help(state, &action)
+    {
+        return effects;
+    }
     match action {
         Action::MoveDown => move_by(state, 1),
         Action::MoveUp => move_by(state, -1),
@@ -70,12 +75,30 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::ScrollDown => scroll_page(state, 1),
         Action::ScrollUp => scroll_page(state, -1),
         Action::NextUnread | Action::PrevUnread => {
+            let forward = action == Action::NextUnread;
+            // The unread item under the cursor is the first one `n` goes to, unless the user
+            // is already on it (reading it, or `n` brought them there).
+            if forward
+                && let Some(row) = state.list.selected_row()
+                && !row.read
+                && !on_unread_item(state, row.id)
+            {
+                let id = row.id;
+                state.unread_landed = Some(id);
+                state.unread_generation += 1; // an older lookup must not move the cursor now
+                return if state.pages.is_empty() {
+                    vec![]
+                } else {
+                    open_item(state)
+                };
+            }
             state.unread_generation += 1;
+            state.unread_forward = forward;
             vec![Effect::FindUnread {
                 generation: state.unread_generation,
                 query: state.list.query.clone(),
                 from: state.list.selected_row().map(|r| r.id),
-                forward: action == Action::NextUnread,
+                forward,
             }]
         }
         Action::ToggleRead => match state.list.selected_row() {
@@ -115,6 +138,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Search => {
             state.mode = Mode::Search;
+            // The results are what the user looks at next: arrows and `j` move through them,
+            // not through the open article.
+            state.focus = Focus::Headlines;
             state.search_input = state.list.query.search.clone().unwrap_or_default();
             vec![]
         }
@@ -131,6 +157,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::SearchSubmit => {
             state.mode = Mode::Normal;
+            state.focus = Focus::Headlines;
             vec![]
         }
         Action::Clear => clear(state),
@@ -170,11 +197,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::ListLinks => {
             if state.mode == Mode::Links {
                 state.mode = Mode::Normal;
-            } else if state
-                .page()
-                .and_then(|p| p.lines.as_ref())
-                .is_some_and(|l| !l.links.is_empty())
-            {
+            } else if state.page().is_some_and(|p| p.link_count() > 0) {
                 state.mode = Mode::Links;
                 if let Some(page) = state.page_mut() {
                     page.link_cursor = 0;
@@ -197,6 +220,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             request_render(state)
         }
         Action::ToggleHelp => {
+            state.help_scroll = 0;
             state.mode = if state.mode == Mode::Help {
                 Mode::Normal
             } else {
@@ -218,6 +242,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 vec![]
             }
         },
+        Action::Exit => {
+            state.quit = true;
+            vec![]
+        }
         Action::Click { column, row } => click(state, column, row),
         Action::Wheel { column, row, down } => {
             let areas = view::layout(view::screen(state), state);
@@ -236,6 +264,8 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Resize { width, height } => {
             state.size = (width, height);
+            // A taller reader shows more lines: never scroll past the last screenful.
+            clamp_scroll(state);
             let mut effects = select(state, state.list.selected);
             effects.extend(request_render(state));
             effects
@@ -245,7 +275,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             feeds,
             unread_total,
         } => {
+            state.feed_qualifiers = crate::tui::state::feed_qualifiers(&feeds);
             state.feeds = feeds;
+            state.feeds_loaded = true;
             state.status.unread_total = unread_total;
             state.feed_cursor = state.feed_cursor.min(state.sidebar_len().saturating_sub(1));
             vec![]
@@ -267,10 +299,15 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
             match found {
                 None => {
-                    state.status.notice = Some("no more unread items".into());
+                    state.status.notice = Some(if state.unread_forward {
+                        "no more unread items".into()
+                    } else {
+                        "no earlier unread".into()
+                    });
                     vec![]
                 }
                 Some((position, id)) => {
+                    state.unread_landed = Some(id);
                     if !state.pages.is_empty() {
                         state.pending_open = Some(id);
                     }
@@ -324,6 +361,8 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             };
             p.article_loading = false;
             p.extracted = article.source == crate::article::Source::Extracted;
+            // A followed link has no feed item behind it: not extracted means not loaded.
+            p.unavailable = !p.extracted && p.item_id.is_none();
             if let Some(title) = article.title.as_ref().filter(|t| !t.trim().is_empty()) {
                 p.title = title.clone();
             }
@@ -356,8 +395,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
             p.rendered_width = width;
             p.scroll = p.scroll.min(lines.lines.len().saturating_sub(1));
-            p.link_cursor = p.link_cursor.min(lines.links.len().saturating_sub(1));
             p.lines = Some(lines);
+            p.link_cursor = p.link_cursor.min(p.link_count().saturating_sub(1));
+            clamp_scroll(state);
             vec![]
         }
         Action::ReadSaved { ids, read } => {
@@ -422,6 +462,26 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     }
 }
 
+/// The moving keys scroll the help overlay while it is shown; `None` for other actions.
+fn scroll_help(state: &mut State, action: &Action) -> Option<Vec<Effect>> {
+    let layout = view::help::layout(view::screen(state), &state.help);
+    let page = layout.visible.saturating_sub(1).max(1) as isize;
+    let delta = match action {
+        Action::MoveDown | Action::ScrollDown => 1,
+        Action::MoveUp | Action::ScrollUp => -1,
+        Action::PageDown => page,
+        Action::PageUp => -page,
+        Action::Top => isize::MIN / 2,
+        Action::Bottom => isize::MAX / 2,
+        _ => return None,
+    };
+    state.help_scroll = state
+        .help_scroll
+        .saturating_add_signed(delta)
+        .min(layout.max_scroll());
+    Some(vec![])
+}
+
 fn is_user_intent(action: &Action) -> bool {
     !matches!(
         action,
@@ -483,6 +543,11 @@ pub fn reader_width(state: &State) -> u16 {
         .max(10)
 }
 
+/// The user is already on this item: it is open in the reader, or `n`/`N` brought them to it.
+fn on_unread_item(state: &State, id: crate::model::ItemId) -> bool {
+    state.unread_landed == Some(id) || state.pages.first().and_then(|p| p.item_id) == Some(id)
+}
+
 fn next_focus(state: &State) -> Focus {
     let order: Vec<Focus> = [
         state.show_feeds.then_some(Focus::Feeds),
@@ -514,8 +579,7 @@ fn move_by(state: &mut State, delta: isize) -> Vec<Effect> {
 
 fn set_link_cursor(state: &mut State, to: usize) -> Vec<Effect> {
     if let Some(page) = state.page_mut() {
-        let n = page.lines.as_ref().map(|l| l.links.len()).unwrap_or(0);
-        page.link_cursor = to.min(n.saturating_sub(1));
+        page.link_cursor = to.min(page.link_count().saturating_sub(1));
     }
     vec![]
 }
@@ -663,15 +727,10 @@ fn open(state: &mut State) -> Vec<Effect> {
         let Some(page) = state.page() else {
             return vec![];
         };
-        let Some(link) = page
-            .lines
-            .as_ref()
-            .and_then(|l| l.links.get(page.link_cursor))
-        else {
+        let Some(link) = page.link_entry(page.link_cursor) else {
             return vec![];
         };
-        let (url, text) = (link.url.clone(), link.text.clone());
-        return follow(state, url, text);
+        return follow(state, link.url, link.text);
     }
     match state.focus {
         Focus::Feeds => {
@@ -800,6 +859,11 @@ fn clear(state: &mut State) -> Vec<Effect> {
             state.mode = Mode::Normal;
             vec![]
         }
+        // With an article open, Esc closes it, like `q`; the next Esc clears the search.
+        Mode::Normal if !state.pages.is_empty() => {
+            close_reader(state);
+            vec![]
+        }
         Mode::Search | Mode::Normal => {
             state.mode = Mode::Normal;
             state.search_input.clear();
@@ -830,12 +894,9 @@ fn apply_search(state: &mut State) -> Vec<Effect> {
 fn target_url(state: &State) -> Option<String> {
     if state.mode == Mode::Links
         && let Some(page) = state.page()
-        && let Some(link) = page
-            .lines
-            .as_ref()
-            .and_then(|l| l.links.get(page.link_cursor))
+        && let Some(link) = page.link_entry(page.link_cursor)
     {
-        return Some(link.url.clone());
+        return Some(link.url);
     }
     if (state.focus == Focus::Reader || state.list.selected_row().is_none())
         && let Some(url) = state.page().and_then(|p| p.url.clone())
@@ -847,6 +908,11 @@ fn target_url(state: &State) -> Option<String> {
         .selected_row()
         .and_then(|r| r.url.clone())
         .or_else(|| state.page().and_then(|p| p.url.clone()))
+}
+
+/// Keep the reader's scroll within its text: the last line at the bottom at most.
+fn clamp_scroll(state: &mut State) {
+    let _ = scroll_page(state, 0);
 }
 
 fn scroll_page(state: &mut State, delta: isize) -> Vec<Effect> {
@@ -890,8 +956,10 @@ fn meta_line(page: &Page) -> String {
     if let Some(feed) = &page.feed_title {
         parts.push(feed.clone());
     }
-    if let Some(author) = page.author.as_ref().filter(|a| !a.trim().is_empty()) {
-        parts.push(author.clone());
+    if let Some(author) = page.author.as_deref().map(without_dates)
+        && !author.is_empty()
+    {
+        parts.push(author);
     }
     if let Some(date) = page.published {
         parts.push(date.format("%Y-%m-%d %H:%M").to_string());
@@ -900,6 +968,24 @@ fn meta_line(page: &Page) -> String {
         parts.push(url.clone());
     }
     sanitize_line(&parts.join(" · "))
+}
+
+/// A byline without the dates some pages put in it ("Ann · 2026-11-22"): the meta line shows
+/// the date once, in its own place.
+fn without_dates(byline: &str) -> String {
+    let looks_like_a_date = |part: &str| {
+        let digits = part.chars().filter(char::is_ascii_digit).count();
+        digits >= 6
+            && part
+                .chars()
+                .all(|c| c.is_ascii_digit() || "-/.:+ TZ".contains(c))
+    };
+    byline
+        .split(['·', '|'])
+        .map(str::trim)
+        .filter(|part| !part.is_empty() && !looks_like_a_date(part))
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 fn click(state: &mut State, column: u16, row: u16) -> Vec<Effect> {

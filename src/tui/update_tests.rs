@@ -540,6 +540,8 @@ fn search_filters_live_and_escape_clears() {
 #[test]
 fn next_unread_jumps_and_opens_when_reading() {
     let mut state = loaded((80, 24), 30);
+    // Row 1 is read: `n` looks further down.
+    update(&mut state, Action::MoveDown);
     let effects = update(&mut state, Action::NextUnread);
     let Some(Effect::FindUnread {
         generation,
@@ -714,4 +716,368 @@ fn refresh_keys_ask_for_a_manual_refresh() {
             trigger: RefreshTrigger::Manual
         }]
     );
+}
+
+// ---- issue 14: what a new user tripped on ----
+
+/// Open the selected item and lay it out with `lines` lines.
+fn open_with_lines(state: &mut State, lines: usize) -> u64 {
+    update(state, Action::Open);
+    let page = state.page().unwrap().id;
+    let width = state.page().unwrap().requested_width;
+    update(
+        state,
+        Action::PageRendered {
+            page,
+            width,
+            lines: rendered(lines),
+        },
+    );
+    page
+}
+
+#[test]
+fn exit_quits_at_once_even_with_an_article_open() {
+    let mut state = loaded((140, 40), 10);
+    open_with_lines(&mut state, 10);
+    update(&mut state, Action::FollowRelated(1));
+    update(&mut state, Action::Exit);
+    assert!(state.quit);
+}
+
+#[test]
+fn the_link_list_includes_the_related_links_numbered_as_the_pane_does() {
+    let mut state = loaded((140, 40), 10);
+    update(&mut state, Action::Open);
+    let page = state.page().unwrap().id;
+    // The article has related links but no link in its text.
+    update(
+        &mut state,
+        Action::ArticleReady {
+            page,
+            article: Box::new(article("https://example.org/a")),
+            note: None,
+        },
+    );
+    let width = state.page().unwrap().requested_width;
+    update(
+        &mut state,
+        Action::PageRendered {
+            page,
+            width,
+            lines: PageLines {
+                links: vec![],
+                ..rendered(10)
+            },
+        },
+    );
+    update(&mut state, Action::ListLinks);
+    assert_eq!(state.mode, Mode::Links, "{:?}", state.status.notice);
+    let entries = state.page().unwrap().link_entries();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].label, "1.");
+    assert_eq!(entries[0].text, "À lire: Next");
+    let effects = update(&mut state, Action::Open);
+    assert!(effects.contains(&Effect::LoadArticle {
+        page: state.page().unwrap().id,
+        url: "https://example.org/next".into(),
+        fallback: None,
+    }));
+    // With links in the text too, those come first, then the related ones.
+    update(&mut state, Action::Back);
+    let width = state.page().unwrap().requested_width;
+    let page = state.page().unwrap().id;
+    update(
+        &mut state,
+        Action::PageRendered {
+            page,
+            width,
+            lines: rendered(10),
+        },
+    );
+    let labels: Vec<String> = state
+        .page()
+        .unwrap()
+        .link_entries()
+        .into_iter()
+        .map(|e| e.label)
+        .collect();
+    assert_eq!(labels, ["[1]", "1."]);
+    update(&mut state, Action::ListLinks);
+    update(&mut state, Action::Bottom);
+    assert_eq!(state.page().unwrap().link_cursor, 1);
+}
+
+#[test]
+fn a_followed_link_that_cannot_load_is_marked_so_not_as_feed_text() {
+    let mut state = loaded((140, 40), 10);
+    open_with_lines(&mut state, 10);
+    let item_page = state.page().unwrap().id;
+    update(
+        &mut state,
+        Action::ArticleReady {
+            page: item_page,
+            article: Box::new(article("https://example.org/a")),
+            note: None,
+        },
+    );
+    update(&mut state, Action::FollowRelated(1));
+    let page = state.page().unwrap().id;
+    update(
+        &mut state,
+        Action::ArticleReady {
+            page,
+            article: Box::new(Article::from_feed(
+                None,
+                "https://example.org/next".into(),
+                None,
+                None,
+                String::new(),
+            )),
+            note: Some("could not load this page: could not connect (Connection refused)".into()),
+        },
+    );
+    let p = state.page().unwrap();
+    assert!(p.unavailable && !p.extracted);
+    // The item's own page falling back to its feed text is not "unavailable".
+    update(&mut state, Action::Back);
+    assert!(!state.page().unwrap().unavailable);
+}
+
+#[test]
+fn a_taller_terminal_never_leaves_the_reader_scrolled_past_its_text() {
+    let mut state = loaded((100, 30), 10);
+    let page = open_with_lines(&mut state, 60);
+    update(&mut state, Action::Bottom);
+    let scroll = state.page().unwrap().scroll;
+    assert!(scroll > 0);
+    // Taller, same width: no new layout, but more lines fit.
+    update(
+        &mut state,
+        Action::Resize {
+            width: 100,
+            height: 80,
+        },
+    );
+    let height = reader_height(&state);
+    assert_eq!(
+        state.page().unwrap().scroll,
+        60 - height,
+        "the last line at the bottom"
+    );
+    // Wider and the text re-wrapped shorter: still no blank screen below the text.
+    let effects = update(
+        &mut state,
+        Action::Resize {
+            width: 200,
+            height: 80,
+        },
+    );
+    let width = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::RenderPage { width, .. } => Some(*width),
+            _ => None,
+        })
+        .expect("a new layout");
+    update(
+        &mut state,
+        Action::PageRendered {
+            page,
+            width,
+            lines: rendered(30),
+        },
+    );
+    let height = reader_height(&state);
+    assert_eq!(state.page().unwrap().scroll, 30usize.saturating_sub(height));
+}
+
+#[test]
+fn the_byline_date_is_not_repeated_in_the_meta_line() {
+    let page = Page {
+        feed_title: Some("Asia".into()),
+        author: Some("佐藤 花子 · 2026-11-22".into()),
+        published: Some(
+            chrono::DateTime::parse_from_rfc3339("2026-11-22T00:00:00Z")
+                .unwrap()
+                .with_timezone(&chrono::Utc),
+        ),
+        url: Some("https://example.org/a".into()),
+        ..Page::default()
+    };
+    assert_eq!(
+        meta_line(&page),
+        "Asia · 佐藤 花子 · 2026-11-22 00:00 · https://example.org/a"
+    );
+    let only_a_date = Page {
+        author: Some("2026-11-22".into()),
+        ..page.clone()
+    };
+    assert_eq!(
+        meta_line(&only_a_date),
+        "Asia · 2026-11-22 00:00 · https://example.org/a"
+    );
+    assert_eq!(without_dates("Ann | 22/11/2026 | Bob"), "Ann · Bob");
+    assert_eq!(without_dates("Agent 007"), "Agent 007");
+}
+
+#[test]
+fn after_a_search_the_results_have_the_focus() {
+    let mut state = loaded((140, 40), 30);
+    open_with_lines(&mut state, 100);
+    assert_eq!(state.focus, Focus::Reader);
+    update(&mut state, Action::Search);
+    update(&mut state, Action::SearchInput('a'));
+    update(&mut state, Action::SearchSubmit);
+    assert_eq!(state.focus, Focus::Headlines);
+    let before = state.list.selected;
+    update(&mut state, Action::MoveDown);
+    assert_eq!(
+        state.list.selected,
+        before + 1,
+        "j moves through the results"
+    );
+    assert_eq!(state.page().unwrap().scroll, 0, "not the article");
+}
+
+#[test]
+fn the_first_n_goes_to_the_unread_item_under_the_cursor() {
+    // Nothing open: the selected unread item is the first unread; the next `n` moves on.
+    let mut state = loaded((140, 40), 30);
+    let first = state.list.selected_row().unwrap().clone();
+    assert!(!first.read);
+    let effects = update(&mut state, Action::NextUnread);
+    assert!(effects.is_empty(), "{effects:?}");
+    assert_eq!(state.list.selected, 0);
+    let effects = update(&mut state, Action::NextUnread);
+    assert!(
+        matches!(effects.first(), Some(Effect::FindUnread { from: Some(id), forward: true, .. }) if *id == first.id),
+        "{effects:?}"
+    );
+    // An article open (another one) and the cursor on an unread item: `n` opens that item.
+    let mut state = loaded((140, 40), 30);
+    update(&mut state, Action::MoveDown);
+    update(&mut state, Action::MoveDown);
+    open_with_lines(&mut state, 10);
+    update(&mut state, Action::SwitchPane);
+    update(&mut state, Action::Top);
+    assert_eq!(state.focus, Focus::Headlines);
+    let effects = update(&mut state, Action::NextUnread);
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::LoadItem { id, .. } if *id == first.id)),
+        "{effects:?}"
+    );
+    // On the open item, `n` looks past it.
+    let effects = update(&mut state, Action::NextUnread);
+    assert!(matches!(
+        effects.first(),
+        Some(Effect::FindUnread { from: Some(id), .. }) if *id == first.id
+    ));
+}
+
+#[test]
+fn n_and_capital_n_say_when_there_is_nothing_further() {
+    let mut state = loaded((80, 24), 30);
+    let effects = update(&mut state, Action::PrevUnread);
+    let Some(Effect::FindUnread { generation, .. }) = effects.first() else {
+        panic!("{effects:?}")
+    };
+    update(
+        &mut state,
+        Action::UnreadFound {
+            generation: *generation,
+            found: None,
+            switched_to_all: false,
+        },
+    );
+    assert_eq!(state.status.notice.as_deref(), Some("no earlier unread"));
+    update(&mut state, Action::NextUnread); // lands on the selected unread item
+    let effects = update(&mut state, Action::NextUnread);
+    let Some(Effect::FindUnread { generation, .. }) = effects.first() else {
+        panic!("{effects:?}")
+    };
+    update(
+        &mut state,
+        Action::UnreadFound {
+            generation: *generation,
+            found: None,
+            switched_to_all: false,
+        },
+    );
+    assert_eq!(state.status.notice.as_deref(), Some("no more unread items"));
+}
+
+#[test]
+fn escape_closes_the_open_article_like_q() {
+    let mut state = loaded((140, 40), 30);
+    open_with_lines(&mut state, 10);
+    update(&mut state, Action::Clear);
+    assert!(state.pages.is_empty());
+    assert_eq!(state.focus, Focus::Headlines);
+    assert!(!state.quit);
+    // With the search kept, a first Esc closes the article, the second clears the search.
+    update(&mut state, Action::Search);
+    update(&mut state, Action::SearchInput('a'));
+    update(&mut state, Action::SearchSubmit);
+    open_with_lines(&mut state, 10);
+    update(&mut state, Action::Clear);
+    assert!(state.pages.is_empty());
+    assert!(state.list.query.search.is_some());
+    update(&mut state, Action::Clear);
+    assert_eq!(state.list.query.search, None);
+}
+
+#[test]
+fn the_help_scrolls_when_it_does_not_fit() {
+    let mut state = loaded((40, 24), 30);
+    update(&mut state, Action::ToggleHelp);
+    let layout = view::help::layout(view::screen(&state), &state.help);
+    assert_eq!(layout.columns, 1);
+    assert!(layout.max_scroll() > 0);
+    update(&mut state, Action::MoveDown);
+    assert_eq!(state.help_scroll, 1);
+    assert_eq!(state.mode, Mode::Help, "moving keys do not close it");
+    update(&mut state, Action::Bottom);
+    assert_eq!(state.help_scroll, layout.max_scroll());
+    assert_eq!(state.list.selected, 0, "the list did not move");
+    update(&mut state, Action::ToggleHelp);
+    assert_eq!(state.mode, Mode::Normal);
+}
+
+#[test]
+fn feeds_with_the_same_title_are_told_apart_by_host() {
+    let mut feeds = fixtures::feeds();
+    for (id, url) in [
+        (10, "https://daringfireball.net/feeds/main"),
+        (11, "https://www.daringfireball.net/feeds/json"),
+        (12, "https://df.example.org/rss"),
+    ] {
+        let mut feed = fixtures::feed(id, "Daring Fireball", 1, None);
+        feed.url = url.into();
+        feeds.push(feed);
+    }
+    let mut state = loaded((140, 40), 3);
+    update(
+        &mut state,
+        Action::FeedsLoaded {
+            feeds,
+            unread_total: 3,
+        },
+    );
+    use crate::model::FeedId;
+    assert_eq!(
+        state.feed_label(FeedId(12), "Daring Fireball"),
+        "Daring Fireball (df.example.org)"
+    );
+    assert_eq!(
+        state.feed_label(FeedId(10), "Daring Fireball"),
+        "Daring Fireball (feeds/main)"
+    );
+    assert_eq!(
+        state.feed_label(FeedId(11), "Daring Fireball"),
+        "Daring Fireball (feeds/json)"
+    );
+    assert_eq!(state.feed_label(FeedId(1), "Le Monde"), "Le Monde");
 }

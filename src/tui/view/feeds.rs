@@ -1,5 +1,5 @@
 //! The feeds sidebar: "All", "Unread", "Starred", then each feed with its unread count and
-//! a mark when its last fetch failed.
+//! a mark when its last fetch failed; feeds with the same title also show their host.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -10,6 +10,57 @@ use crate::text::{display_width, sanitize_line, truncate_to_width};
 use crate::tui::state::{Focus, ListSource, State};
 use crate::tui::view::theme;
 
+/// A feed's name in `width` columns: "title (qualifier)" when it fits; else the title cut so
+/// the qualifier (what tells same-titled feeds apart) stays whole; else the qualifier's end.
+pub fn fit_feed_label(title: &str, qualifier: Option<&str>, width: usize) -> String {
+    let title = sanitize_line(title);
+    let Some(qualifier) = qualifier.map(sanitize_line) else {
+        return truncate_to_width(&title, width);
+    };
+    let full = format!("{title} ({qualifier})");
+    if display_width(&full) <= width {
+        return full;
+    }
+    let q_width = display_width(&qualifier);
+    if width >= q_width + 4 {
+        let cut = truncate_to_width(&title, width - q_width - 1);
+        return format!("{cut} {qualifier}");
+    }
+    keep_end(&qualifier, width)
+}
+
+/// The end of `s` in at most `width` columns, starting with `…` when it was cut.
+fn keep_end(s: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    if display_width(s) <= width {
+        return s.to_string();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let mut tail: Vec<char> = Vec::new();
+    let mut used = 1; // the ellipsis
+    for c in s.chars().rev() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width {
+            break;
+        }
+        used += w;
+        tail.push(c);
+    }
+    std::iter::once('…').chain(tail.into_iter().rev()).collect()
+}
+
+/// One row of the sidebar.
+struct Entry<'a> {
+    name: String,
+    qualifier: Option<&'a str>,
+    unread: Option<i64>,
+    failed: bool,
+    /// The list shown now.
+    current: bool,
+}
+
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let block = Block::bordered()
         .title(" Feeds ")
@@ -18,34 +69,31 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     frame.render_widget(block, area);
     let width = usize::from(inner.width);
     let height = usize::from(inner.height);
-    let mut entries: Vec<(String, Option<i64>, bool, bool)> = vec![
-        (
-            "All".into(),
+    let source = state.list.query.source;
+    let virtual_entry = |name: &'static str, unread: Option<i64>, list: ListSource| Entry {
+        name: name.into(),
+        qualifier: None,
+        unread,
+        failed: false,
+        current: source == list,
+    };
+    let mut entries = vec![
+        virtual_entry("All", Some(state.status.unread_total), ListSource::All),
+        virtual_entry(
+            "Unread",
             Some(state.status.unread_total),
-            false,
-            state.list.query.source == ListSource::All,
+            ListSource::Unread,
         ),
-        (
-            "Unread".into(),
-            Some(state.status.unread_total),
-            false,
-            state.list.query.source == ListSource::Unread,
-        ),
-        (
-            "Starred".into(),
-            None,
-            false,
-            state.list.query.source == ListSource::Starred,
-        ),
+        virtual_entry("Starred", None, ListSource::Starred),
     ];
     for feed in &state.feeds {
-        let current = state.list.query.source == ListSource::Feed(feed.id);
-        entries.push((
-            feed.title.clone(),
-            Some(feed.unread),
-            feed.error.is_some(),
-            current,
-        ));
+        entries.push(Entry {
+            name: feed.title.clone(),
+            qualifier: state.feed_qualifiers.get(&feed.id).map(String::as_str),
+            unread: Some(feed.unread),
+            failed: feed.error.is_some(),
+            current: source == ListSource::Feed(feed.id),
+        });
     }
     // Keep the cursor visible on long feed lists.
     let top = state.feed_cursor.saturating_sub(height.saturating_sub(1));
@@ -54,16 +102,16 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         .enumerate()
         .skip(top)
         .take(height)
-        .map(|(i, (name, unread, failed, current))| {
-            let count = match unread {
-                Some(n) if *n > 0 => n.to_string(),
+        .map(|(i, entry)| {
+            let count = match entry.unread {
+                Some(n) if n > 0 => n.to_string(),
                 _ => String::new(),
             };
-            let mark = if *failed { "!" } else { " " };
+            let mark = if entry.failed { "!" } else { " " };
             let name_width = width.saturating_sub(display_width(&count) + 2);
-            let name = truncate_to_width(&sanitize_line(name), name_width);
+            let name = fit_feed_label(&entry.name, entry.qualifier, name_width);
             let gap = width.saturating_sub(1 + display_width(&name) + display_width(&count));
-            let name_style = if *current {
+            let name_style = if entry.current {
                 theme::unread()
             } else {
                 ratatui::style::Style::new()

@@ -30,7 +30,7 @@ pub fn title(state: &State) -> String {
         ListSource::All => "All".to_string(),
         ListSource::Unread => "Unread".to_string(),
         ListSource::Starred => "Starred".to_string(),
-        ListSource::Feed(id) => state.feed_title(id).unwrap_or("feed").to_string(),
+        ListSource::Feed(id) => state.feed_label(id, state.feed_title(id).unwrap_or("feed")),
     };
     let mut title = format!(" {} ({})", sanitize_line(&source), state.list.total);
     if let Some(search) = &state.list.query.search {
@@ -61,12 +61,23 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let width = usize::from(inner.width);
     let list = &state.list;
     if list.loaded && list.total == 0 {
-        let text = if list.query.search.is_some() {
-            "no match"
+        let text: &[&str] = if list.query.search.is_some() {
+            &["no match"]
+        } else if state.feeds_loaded && state.feeds.is_empty() {
+            &[
+                "No subscriptions yet. Quit (q) and subscribe:",
+                "  kiosque add URL",
+                "  kiosque import FILE.opml",
+                "then start kiosque again.",
+            ]
         } else {
-            "no items (R refreshes)"
+            &["no items (R refreshes)"]
         };
-        frame.render_widget(Paragraph::new(Line::styled(text, theme::dim())), inner);
+        let lines: Vec<Line> = text
+            .iter()
+            .map(|t| Line::styled(truncate_to_width(t, width), theme::dim()))
+            .collect();
+        frame.render_widget(Paragraph::new(lines), inner);
         return;
     }
     let show_feed = !matches!(list.query.source, ListSource::Feed(_));
@@ -98,10 +109,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
             Span::raw(" "),
         ];
         if show_feed {
-            spans.push(Span::styled(
-                pad_to(&row.feed_title, feed_width),
-                theme::dim(),
-            ));
+            let label = crate::tui::view::feeds::fit_feed_label(
+                &row.feed_title,
+                state.feed_qualifiers.get(&row.feed_id).map(String::as_str),
+                feed_width,
+            );
+            spans.push(Span::styled(pad_to(&label, feed_width), theme::dim()));
             spans.push(Span::raw(" "));
         }
         let title_style = if row.read {

@@ -70,6 +70,24 @@ pub fn inner(rect: Rect) -> Rect {
     }
 }
 
+/// Blank `area` for a popup drawn over the panes. A wide (CJK) character just left of it
+/// would otherwise cover the popup's left border: the terminal draws it two columns wide,
+/// and the screen diff skips the border cell it spills onto. It is blanked with the area.
+pub fn clear_popup(frame: &mut Frame, area: Rect) {
+    frame.render_widget(ratatui::widgets::Clear, area);
+    if area.x == 0 {
+        return;
+    }
+    let buffer = frame.buffer_mut();
+    for y in area.top()..area.bottom() {
+        if let Some(cell) = buffer.cell_mut((area.x - 1, y))
+            && crate::text::display_width(cell.symbol()) > 1
+        {
+            cell.set_symbol(" ");
+        }
+    }
+}
+
 /// The screen area for a state's size.
 pub fn screen(state: &State) -> Rect {
     Rect::new(0, 0, state.size.0, state.size.1)

@@ -4,11 +4,11 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph};
+use ratatui::widgets::{Block, Paragraph};
 
 use crate::text::{sanitize_line, truncate_to_width};
 use crate::tui::state::{Focus, State};
-use crate::tui::view::{status, theme};
+use crate::tui::view::{clear_popup, status, theme};
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let mut block = Block::bordered().border_style(theme::border(state.focus == Focus::Reader));
@@ -29,6 +29,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         format!(" {} loading article", status::spinner(state.spinner))
     } else if page.extracted {
         " article".to_string()
+    } else if page.unavailable {
+        " could not load".to_string()
     } else {
         " feed text".to_string()
     };
@@ -74,18 +76,20 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
 /// The `l` overlay: every link of the article, numbered, with a cursor.
 pub fn render_link_list(frame: &mut Frame, screen: Rect, state: &State) {
     let Some(page) = state.page() else { return };
-    let Some(laid_out) = &page.lines else { return };
+    let links = page.link_entries();
     let width = screen.width.saturating_sub(4).max(10).min(screen.width);
-    let height = (laid_out.links.len() as u16 + 2)
-        .min(screen.height.saturating_sub(2))
-        .max(3);
+    let height = (u16::try_from(links.len())
+        .unwrap_or(u16::MAX)
+        .saturating_add(2))
+    .min(screen.height.saturating_sub(2))
+    .max(3);
     let area = Rect {
         x: screen.x + (screen.width - width) / 2,
         y: screen.y + (screen.height.saturating_sub(height)) / 2,
         width,
         height,
     };
-    frame.render_widget(Clear, area);
+    clear_popup(frame, area);
     let block = Block::bordered()
         .title(" Links (Enter follows, o opens, Esc closes) ")
         .border_style(theme::border(true));
@@ -93,16 +97,15 @@ pub fn render_link_list(frame: &mut Frame, screen: Rect, state: &State) {
     frame.render_widget(block, area);
     let rows = usize::from(inner.height);
     let top = page.link_cursor.saturating_sub(rows.saturating_sub(1));
-    let lines: Vec<Line> = laid_out
-        .links
+    let lines: Vec<Line> = links
         .iter()
         .enumerate()
         .skip(top)
         .take(rows)
         .map(|(i, link)| {
             let text = format!(
-                "[{}] {} — {}",
-                link.n,
+                "{} {} — {}",
+                link.label,
                 sanitize_line(&link.text),
                 sanitize_line(&link.url)
             );

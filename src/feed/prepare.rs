@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 use memchr::{memchr2, memmem};
 use regex::{Captures, Regex};
 
-use super::entities;
+use super::markup;
 
 const ATOM03_NS: &str = "http://purl.org/atom/ns#";
 const ATOM10_NS: &str = "http://www.w3.org/2005/Atom";
@@ -145,11 +145,10 @@ fn classify_reference(at_amp: &[u8]) -> Reference {
     let len = name_len + 2;
     match name {
         "amp" | "lt" | "gt" | "quot" | "apos" => Reference::Valid(len),
-        _ => match entities::lookup(name) {
-            Some(chars) => Reference::Replace(
-                len,
-                chars.chars().map(|c| format!("&#{};", c as u32)).collect(),
-            ),
+        _ => match markup::named_reference(name) {
+            Some(chars) => {
+                Reference::Replace(len, chars.map(|c| format!("&#{};", c as u32)).collect())
+            }
             // Undefined (or DTD-declared, which is never expanded): keep it as literal text.
             None => Reference::Replace(1, "&amp;".to_string()),
         },

@@ -1,5 +1,6 @@
 //! Bytes to UTF-8: the charset from the HTTP header, a BOM, the XML prolog or an HTML
-//! `<meta charset>`, else sniffed; ISO-8859-1 read as windows-1252 (WHATWG); bad bytes become U+FFFD.
+//! `<meta charset>`, else sniffed (UTF-8, else chardetng's guess); ISO-8859-1 read as
+//! windows-1252 (WHATWG); bad bytes become U+FFFD.
 //!
 //! Precedence follows browsers and feedparser: BOM > HTTP charset > in-document declaration >
 //! sniffing. Two corrections for real-world mislabelling: a document declared UTF-8 whose bytes
@@ -65,7 +66,7 @@ fn decode_with(
         // Declared legacy but valid UTF-8 with non-ASCII bytes: it is UTF-8.
         Some(_) if is_utf8 && !bytes.is_ascii() => UTF_8,
         Some(enc) => enc,
-        None => fallback(bytes, is_utf8),
+        None => undeclared(bytes, is_utf8),
     };
     decode_as(encoding, bytes)
 }
@@ -77,6 +78,18 @@ fn fallback(bytes: &[u8], is_utf8: bool) -> &'static Encoding {
     } else {
         WINDOWS_1252
     }
+}
+
+/// No usable declaration: UTF-8 when the bytes are (mostly) UTF-8, else the legacy encoding
+/// Firefox's detector (chardetng) reads in them: an undeclared Shift_JIS, GBK, EUC-KR, KOI8-R
+/// or windows-1251 page reads right, Western text still reads as windows-1252.
+fn undeclared(bytes: &[u8], is_utf8: bool) -> &'static Encoding {
+    if is_utf8 || mostly_utf8(bytes) {
+        return UTF_8;
+    }
+    let mut detector = chardetng::EncodingDetector::new();
+    detector.feed(bytes, true);
+    detector.guess(None, false)
 }
 
 /// Not valid UTF-8, but UTF-8 with stray bad bytes rather than legacy text: at least as many
@@ -307,6 +320,84 @@ mod tests {
             decode_xml(bytes, None),
             "<rss><title>Café “ok”</title></rss>"
         );
+    }
+
+    /// Several sentences of real-looking text per language, so that detection is fair.
+    const UNDECLARED: &[(&str, &str)] = &[
+        (
+            "Shift_JIS",
+            "東京の天気は今日も晴れです。多くの人々が公園で桜の花を楽しんでいます。\
+             政府は新しい経済政策を発表しました。専門家によると、景気は来年も緩やかに回復する見込みです。",
+        ),
+        (
+            "GBK",
+            "今天北京的天气很好，很多人在公园里散步。政府发布了新的经济政策，\
+             专家认为明年经济将继续稳定增长。科技公司正在加快人工智能的研究和应用。",
+        ),
+        (
+            "EUC-KR",
+            "오늘 서울의 날씨는 맑고 따뜻합니다. 많은 사람들이 공원에서 산책을 즐기고 있습니다. \
+             정부는 새로운 경제 정책을 발표했습니다. 전문가들은 내년에도 경제가 안정적으로 성장할 \
+             것이라고 예상합니다.",
+        ),
+        (
+            "KOI8-R",
+            "Сегодня в Москве тёплая и солнечная погода. Многие жители гуляют в парках и на \
+             набережных. Правительство объявило о новой экономической программе. Эксперты \
+             считают, что рост продолжится и в следующем году.",
+        ),
+        (
+            "windows-1251",
+            "Вчера в Санкт-Петербурге прошёл большой музыкальный фестиваль. Тысячи зрителей \
+             пришли послушать известных артистов. Организаторы обещают, что в следующем году \
+             программа будет ещё интереснее.",
+        ),
+    ];
+
+    fn encoded(label: &str, text: &str) -> Vec<u8> {
+        let encoding = Encoding::for_label(label.as_bytes()).expect("known label");
+        let (bytes, _, had_errors) = encoding.encode(text);
+        assert!(!had_errors, "{label} cannot encode the sample");
+        bytes.into_owned()
+    }
+
+    #[test]
+    fn undeclared_legacy_feeds_and_pages_are_detected() {
+        for (label, text) in UNDECLARED {
+            let feed = format!(
+                "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><item><title>{}</title>\
+                 <description>{text}</description></item></channel></rss>",
+                &text[..text.find(['。', '，', '.']).unwrap_or(text.len())]
+            );
+            assert_eq!(
+                decode_xml(&encoded(label, &feed), None),
+                feed,
+                "{label} feed"
+            );
+            let page = format!(
+                "<html><head><title>{label}</title></head><body><p>{text}</p></body></html>"
+            );
+            assert_eq!(
+                decode_html(&encoded(label, &page), None),
+                page,
+                "{label} page"
+            );
+        }
+    }
+
+    #[test]
+    fn declarations_still_beat_detection() {
+        // KOI8-R bytes declared as windows-1251 are read as windows-1251, as declared.
+        let (_, text) = UNDECLARED[3];
+        let bytes = encoded("KOI8-R", text);
+        let declared = decode_html(&bytes, Some("text/html; charset=windows-1251"));
+        assert_eq!(
+            declared,
+            encoding_rs::WINDOWS_1251
+                .decode_without_bom_handling(&bytes)
+                .0
+        );
+        assert_ne!(declared, *text);
     }
 
     #[test]

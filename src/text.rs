@@ -3,41 +3,13 @@
 //! every output (TUI, plain CLI, `--json`), so nothing from a feed or page reaches the terminal
 //! as a control.
 
-/// Windows-1252 meanings of the C1 range U+0080..=U+009F: feeds that write `&#146;` mean `’`.
-const CP1252_C1: [Option<char>; 32] = [
-    Some('€'),
-    None,
-    Some('‚'),
-    Some('ƒ'),
-    Some('„'),
-    Some('…'),
-    Some('†'),
-    Some('‡'),
-    Some('ˆ'),
-    Some('‰'),
-    Some('Š'),
-    Some('‹'),
-    Some('Œ'),
-    None,
-    Some('Ž'),
-    None,
-    None,
-    Some('‘'),
-    Some('’'),
-    Some('“'),
-    Some('”'),
-    Some('•'),
-    Some('–'),
-    Some('—'),
-    Some('˜'),
-    Some('™'),
-    Some('š'),
-    Some('›'),
-    Some('œ'),
-    None,
-    Some('ž'),
-    Some('Ÿ'),
-];
+/// The windows-1252 meaning of a C1 code point (U+0080..=U+009F): feeds that write `&#146;`
+/// and pages decoded as Latin-1 mean `’`. `None` for the five slots windows-1252 leaves
+/// undefined and for anything outside C1. The table is the HTML standard's (`web_atoms`).
+pub fn cp1252_c1(c: char) -> Option<char> {
+    let index = usize::try_from(u32::from(c).checked_sub(0x80)?).ok()?;
+    web_atoms::C1_REPLACEMENTS.get(index).copied().flatten()
+}
 
 /// Characters that change how text is laid out or hide text without being visible themselves:
 /// bidi embeddings, overrides, isolates and marks, zero-width spaces, word joiners, the BOM,
@@ -119,7 +91,7 @@ fn sanitize(input: &str, breaks: Breaks) -> String {
             // introducers) are dropped alone, so they cannot start a sequence and the text
             // after them survives.
             '\u{80}'..='\u{9F}' => {
-                if let Some(mapped) = CP1252_C1[(c as usize) - 0x80] {
+                if let Some(mapped) = cp1252_c1(c) {
                     push(&mut out, &mut pending_space, mapped);
                 }
             }

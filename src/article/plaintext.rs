@@ -170,9 +170,7 @@ fn neutralise_c1(text: &str) -> String {
             if !is_c1(c) {
                 return Some(c);
             }
-            let byte = [c as u32 as u8];
-            let (decoded, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&byte);
-            decoded.chars().next().filter(|d| !is_c1(*d))
+            crate::text::cp1252_c1(c)
         })
         .collect()
 }

@@ -9,6 +9,7 @@ pub mod baseline;
 pub mod boilerplate;
 pub mod extract;
 pub mod metadata;
+mod phrases;
 pub mod plaintext;
 pub mod prescan;
 pub mod related;

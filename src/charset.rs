@@ -177,7 +177,7 @@ fn prolog_encoding(bytes: &[u8]) -> Option<String> {
 fn meta_charset(bytes: &[u8]) -> Option<String> {
     let head = &bytes[..bytes.len().min(4096)];
     let mut rest = head;
-    while let Some(at) = find_ascii_ci(rest, b"<meta") {
+    while let Some(at) = crate::scan::find_ascii_ci(rest, b"<meta") {
         let tag_start = &rest[at + 5..];
         let tag_end = tag_start
             .iter()
@@ -197,62 +197,17 @@ fn meta_charset(bytes: &[u8]) -> Option<String> {
     None
 }
 
-/// The value of `name=…` inside a tag's bytes (quoted or not), matched case-insensitively.
+/// The value of attribute `name` in a tag's bytes, trimmed; an unquoted value loses a trailing
+/// `/` or `;` (`<meta charset=utf-8/>`).
 fn attribute_value(tag: &[u8], name: &[u8]) -> Option<String> {
-    let mut search_from = 0;
-    while let Some(found) = find_ascii_ci(&tag[search_from..], name) {
-        let at = search_from + found;
-        search_from = at + name.len();
-        // The name must start an attribute, not end another one (`http-equiv` vs `equiv`).
-        if at > 0 && !(tag[at - 1].is_ascii_whitespace() || tag[at - 1] == b';') {
-            continue;
-        }
-        let mut i = at + name.len();
-        while i < tag.len() && tag[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        if tag.get(i) != Some(&b'=') {
-            continue;
-        }
-        i += 1;
-        while i < tag.len() && tag[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        let value = match tag.get(i) {
-            Some(&q @ (b'"' | b'\'')) => {
-                let body = &tag[i + 1..];
-                let len = body.iter().position(|&b| b == q).unwrap_or(body.len());
-                &body[..len]
-            }
-            Some(_) => {
-                let body = &tag[i..];
-                let len = body
-                    .iter()
-                    .position(|&b| {
-                        b.is_ascii_whitespace() || matches!(b, b'/' | b'>' | b';' | b'"' | b'\'')
-                    })
-                    .unwrap_or(body.len());
-                &body[..len]
-            }
-            None => return None,
-        };
-        let value = String::from_utf8_lossy(value).trim().to_string();
-        return (!value.is_empty()).then_some(value);
-    }
-    None
+    let value = crate::scan::attribute_value(tag, name)?;
+    let value = String::from_utf8_lossy(value);
+    let value = value.trim().trim_end_matches(['/', ';']).trim_end();
+    (!value.is_empty()).then(|| value.to_string())
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
-}
-
-fn find_ascii_ci(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    if needle.len() > haystack.len() {
-        return None;
-    }
-    haystack
-        .windows(needle.len())
-        .position(|w| w.eq_ignore_ascii_case(needle))
+    memchr::memmem::find(haystack, needle)
 }
 
 /// Rewrite the XML declaration's `encoding` to `utf-8` (the text is UTF-8 now) and drop a

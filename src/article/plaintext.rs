@@ -175,11 +175,6 @@ fn neutralise_c1(text: &str) -> String {
         .collect()
 }
 
-fn is_http_url(url: &str) -> bool {
-    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
-    lower.starts_with("http://") || lower.starts_with("https://")
-}
-
 /// Footnote/citation markers such as `[1]` or `[note 3]` in a `<sup>`: noise in plain text.
 fn is_reference_marker(text: &str) -> bool {
     let t = text.trim();
@@ -253,7 +248,7 @@ pub fn plain_text(html: &str) -> (String, Vec<Link>) {
                     "a" => {
                         if let Some(href) = node.attr("href") {
                             let href = href.trim();
-                            if is_http_url(href) {
+                            if crate::url_safety::is_web_url(href) {
                                 leave = Some(LeaveAction::EndLink {
                                     href: href.to_string(),
                                     text_start: builder.out.len(),

@@ -412,8 +412,7 @@ fn link_url(link: &NodeRef<'_>, base_url: &Url) -> Option<Url> {
     if href.is_empty() || href.starts_with('#') {
         return None;
     }
-    let url = base_url.join(href).ok()?;
-    (matches!(url.scheme(), "http" | "https") && !is_taxonomy_url(&url)).then_some(url)
+    crate::url_safety::join_web_url(base_url, href).filter(|url| !is_taxonomy_url(url))
 }
 
 /// Tag, category and author pages: site navigation, never a story to read next.

@@ -12,10 +12,10 @@
 //! On any html2text error (or panic) the text is wrapped plainly instead.
 
 use crate::model::Link;
-use crate::text::{is_invisible_format, sanitize_line, sanitize_multiline};
+use crate::text::{display_width, is_invisible_format, sanitize_line, sanitize_multiline};
 use dom_query::{Document, NodeRef};
 use html2text::render::{RichAnnotation, TaggedLine, TextDecorator};
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthChar;
 
 /// How one span of rendered text looks. The TUI maps this to terminal styles.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -200,11 +200,6 @@ fn is_hidden(node: &NodeRef<'_>) -> bool {
     })
 }
 
-fn is_http_url(url: &str) -> bool {
-    let head = url.get(..8).unwrap_or(url).to_ascii_lowercase();
-    head.starts_with("http://") || head.starts_with("https://")
-}
-
 /// Footnote markers such as `[1]` in a `<sup>`: dropped, as the plain-text view does.
 fn is_reference_marker(text: &str) -> bool {
     let t = text.trim();
@@ -373,7 +368,7 @@ fn number_link(node: &NodeRef<'_>, links: &mut Vec<Link>) {
     let href = node.attr("href").map(|h| h.trim().to_string());
     let text = sanitize_line(&node.text());
     match href {
-        Some(href) if is_http_url(&href) && !text.is_empty() => {
+        Some(href) if crate::url_safety::is_web_url(&href) && !text.is_empty() => {
             let n = links.len() + 1;
             links.push(Link {
                 n,
@@ -631,13 +626,6 @@ fn tidy(lines: Vec<StyledLine>) -> Vec<StyledLine> {
         out.pop();
     }
     out
-}
-
-/// Columns a string takes, whichever way a terminal library measures it (whole string or
-/// character by character): the larger of the two, so both agree it fits.
-pub(crate) fn display_width(s: &str) -> usize {
-    let per_char: usize = s.chars().map(|c| c.width().unwrap_or(0)).sum();
-    per_char.max(UnicodeWidthStr::width(s))
 }
 
 fn line_width(line: &StyledLine) -> usize {

@@ -50,7 +50,8 @@ pub(crate) fn strip_tags(input: &str) -> Cow<'_, str> {
         // Script and style bodies are code, not text.
         if !after.starts_with('/') && (name == "script" || name == "style") {
             let close = format!("</{name}");
-            rest = find_ascii_ci(rest, &close).map_or("", |at| &rest[at..]);
+            rest = crate::scan::find_ascii_ci(rest.as_bytes(), close.as_bytes())
+                .map_or("", |at| &rest[at..]);
         }
     }
     out.push_str(rest);
@@ -65,13 +66,6 @@ pub(crate) fn looks_like_html(text: &str) -> bool {
         (next.is_ascii_alphabetic() || next == b'/' || next == b'!')
             && memchr::memchr(b'>', &bytes[at..]).is_some()
     })
-}
-
-fn find_ascii_ci(haystack: &str, needle: &str) -> Option<usize> {
-    haystack
-        .as_bytes()
-        .windows(needle.len())
-        .position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// Decode HTML character references once: named (`&eacute;`), decimal and hex. Unknown or
@@ -201,21 +195,7 @@ fn next_link_value(html: &str, mut from: usize) -> Option<LinkValue> {
         while value_start < bytes.len() && bytes[value_start].is_ascii_whitespace() {
             value_start += 1;
         }
-        let (start, end) = match bytes.get(value_start) {
-            Some(&q @ (b'"' | b'\'')) => {
-                let start = value_start + 1;
-                let len = memchr::memchr(q, &bytes[start..])?;
-                (start, start + len)
-            }
-            Some(_) => {
-                let len = bytes[value_start..]
-                    .iter()
-                    .position(|b| b.is_ascii_whitespace() || *b == b'>')
-                    .unwrap_or(bytes.len() - value_start);
-                (value_start, value_start + len)
-            }
-            None => return None,
-        };
+        let (start, end) = crate::scan::value_span(bytes, value_start)?;
         return Some(LinkValue { start, end });
     }
     None

@@ -429,27 +429,14 @@ pub fn strip_leading_repeats(
     }
     let doc = Document::fragment(article_html);
     let mut doomed = Vec::new();
-    let mut seen_blocks = 0;
-    for node in doc
-        .select("h1, h2, h3, p, div, span, address, time")
-        .nodes()
-    {
-        if node.element_children().iter().any(|c| {
-            matches!(
-                c.node_name().as_deref(),
-                Some("p" | "div" | "h1" | "h2" | "h3")
-            )
-        }) {
-            continue;
-        }
-        let text = fold(&node.text());
-        if text.is_empty() {
-            continue;
-        }
-        seen_blocks += 1;
-        if seen_blocks > 4 {
-            break;
-        }
+    let leading = leading_leaf_blocks(
+        &doc,
+        "h1, h2, h3, p, div, span, address, time",
+        &["p", "div", "h1", "h2", "h3"],
+        4,
+    );
+    for (node, text) in leading {
+        let text = text.to_lowercase();
         let is_title = title.as_deref() == Some(text.as_str());
         let is_byline = byline
             .as_deref()
@@ -463,6 +450,35 @@ pub fn strip_leading_repeats(
     }
     remove_ids(&doc, &doomed);
     doc.html().to_string()
+}
+
+/// The first `limit` blocks matching `selector` that have text and hold no child element
+/// named in `nested`, with their whitespace-folded text.
+fn leading_leaf_blocks<'a>(
+    doc: &'a Document,
+    selector: &str,
+    nested: &[&str],
+    limit: usize,
+) -> Vec<(NodeRef<'a>, String)> {
+    let mut found = Vec::new();
+    for node in doc.select(selector).nodes() {
+        let holds_nested = node
+            .element_children()
+            .iter()
+            .any(|c| c.node_name().is_some_and(|name| nested.contains(&&*name)));
+        if holds_nested {
+            continue;
+        }
+        let text = folded_text(node);
+        if text.is_empty() {
+            continue;
+        }
+        found.push((*node, text));
+        if found.len() == limit {
+            break;
+        }
+    }
+    found
 }
 
 /// Paragraphs of running text (not link lists) in and under `node`.
@@ -509,27 +525,13 @@ fn is_dateline(text: &str) -> bool {
 /// Datelines among the first blocks of the article (the pane shows the date above the text).
 fn remove_leading_datelines(doc: &Document) {
     let mut doomed = Vec::new();
-    let mut seen = 0;
-    for node in doc
-        .select("p, div, span, time, li, h2, h3, h4, h5, h6")
-        .nodes()
-    {
-        if node.element_children().iter().any(|c| {
-            matches!(
-                c.node_name().as_deref(),
-                Some("p" | "div" | "li" | "ul" | "ol")
-            )
-        }) {
-            continue;
-        }
-        let text = folded_text(node);
-        if text.is_empty() {
-            continue;
-        }
-        seen += 1;
-        if seen > 5 {
-            break;
-        }
+    let leading = leading_leaf_blocks(
+        doc,
+        "p, div, span, time, li, h2, h3, h4, h5, h6",
+        &["p", "div", "li", "ul", "ol"],
+        5,
+    );
+    for (node, text) in leading {
         if is_dateline(&text) {
             doomed.push(node.id);
         }

@@ -7,6 +7,7 @@
 
 pub mod baseline;
 pub mod boilerplate;
+mod elements;
 pub mod extract;
 pub mod metadata;
 mod phrases;

@@ -4,6 +4,7 @@
 //! The walk is iterative (an explicit stack), so a hostile 10,000-deep page cannot overflow
 //! the stack.
 
+use super::elements::{is_heading, is_section_box};
 use crate::model::Link;
 use crate::text::sanitize_multiline;
 use dom_query::{Document, NodeRef};
@@ -14,18 +15,10 @@ pub(crate) const SKIPPED: &[&str] = &[
     "select", "textarea", "iframe", "object", "embed", "canvas", "audio", "video", "map",
 ];
 
-/// Elements that start and end a block (a paragraph break before and after).
+/// Elements that start and end a block (a paragraph break before and after), with the
+/// headings and section boxes ([`super::elements`]).
 const BLOCKS: &[&str] = &[
     "p",
-    "div",
-    "section",
-    "article",
-    "main",
-    "aside",
-    "header",
-    "footer",
-    "nav",
-    "blockquote",
     "pre",
     "figure",
     "figcaption",
@@ -39,12 +32,6 @@ const BLOCKS: &[&str] = &[
     "details",
     "summary",
     "hr",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
     "center",
     "picture",
 ];
@@ -256,7 +243,7 @@ pub fn plain_text(html: &str) -> (String, Vec<Link>) {
                             }
                         }
                     }
-                    _ if BLOCKS.contains(&name) => {
+                    _ if is_heading(name) || is_section_box(name) || BLOCKS.contains(&name) => {
                         builder.request_break(2);
                         leave = Some(LeaveAction::Break(2));
                     }

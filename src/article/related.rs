@@ -60,7 +60,8 @@ const HEADING_TAGS: &[&str] = &[
     "h2", "h3", "h4", "h5", "h6", "p", "div", "dt", "header", "strong", "b", "span",
 ];
 
-/// Block-level elements: a line candidate must contain none of them.
+/// Block-level elements (and the headings, see [`is_block`]): a line candidate must contain
+/// none of them.
 const BLOCK_TAGS: &[&str] = &[
     "p",
     "div",
@@ -69,12 +70,6 @@ const BLOCK_TAGS: &[&str] = &[
     "ol",
     "dl",
     "table",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
     "blockquote",
     "section",
     "aside",
@@ -275,6 +270,14 @@ fn remove_empty_ancestors(mut parent: Option<NodeRef<'_>>, top: &NodeRef<'_>) {
     }
 }
 
+/// A block-level element or a heading.
+fn is_block(node: &NodeRef<'_>) -> bool {
+    tag_in(node, BLOCK_TAGS)
+        || node
+            .node_name()
+            .is_some_and(|n| super::elements::is_heading(&n.to_ascii_lowercase()))
+}
+
 fn tag_in(node: &NodeRef<'_>, tags: &[&str]) -> bool {
     node.node_name()
         .map(|n| tags.iter().any(|t| n.eq_ignore_ascii_case(t)))
@@ -283,7 +286,7 @@ fn tag_in(node: &NodeRef<'_>, tags: &[&str]) -> bool {
 
 fn has_block_descendant(node: &NodeRef<'_>) -> bool {
     node.descendants_it()
-        .any(|d| d.is_element() && tag_in(&d, BLOCK_TAGS))
+        .any(|d| d.is_element() && is_block(&d))
 }
 
 /// The first `limit` characters of a node's text, visiting at most [`PROBE_NODE_LIMIT`] nodes.
@@ -576,9 +579,7 @@ fn match_br_segment<'a>(
     let children = node.children();
     // Direct children only: walking every subtree here would be quadratic on nested divs.
     if !children.iter().any(|c| c.has_name("br"))
-        || children
-            .iter()
-            .any(|c| c.is_element() && tag_in(c, BLOCK_TAGS))
+        || children.iter().any(|c| c.is_element() && is_block(c))
     {
         return None;
     }

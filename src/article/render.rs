@@ -11,6 +11,7 @@
 //!
 //! On any html2text error (or panic) the text is wrapped plainly instead.
 
+use super::elements::{is_heading, is_section_box};
 use crate::model::Link;
 use crate::text::{display_width, is_invisible_format, sanitize_line, sanitize_multiline};
 use dom_query::{Document, NodeRef};
@@ -53,36 +54,11 @@ pub struct Rendered {
 /// Elements whose content is never text for a reader: the plain-text view's list.
 use super::plaintext::SKIPPED;
 
-/// Elements that nest blocks: deeper than [`MAX_CONTAINER_DEPTH`] of them are flattened.
+/// Elements that nest blocks, with the section boxes ([`super::elements::is_section_box`]):
+/// deeper than [`MAX_CONTAINER_DEPTH`] of them are flattened.
 const CONTAINERS: &[&str] = &[
-    "div",
-    "section",
-    "article",
-    "main",
-    "aside",
-    "header",
-    "footer",
-    "nav",
-    "blockquote",
-    "ul",
-    "ol",
-    "li",
-    "dl",
-    "dd",
-    "dt",
-    "table",
-    "thead",
-    "tbody",
-    "tfoot",
-    "tr",
-    "td",
-    "th",
-    "figure",
-    "details",
-    "form",
-    "fieldset",
-    "center",
-    "p",
+    "ul", "ol", "li", "dl", "dd", "dt", "table", "thead", "tbody", "tfoot", "tr", "td", "th",
+    "figure", "details", "form", "fieldset", "center", "p",
 ];
 
 /// Elements that indent their content (a quote bar, a bullet): each level eats columns.
@@ -291,7 +267,7 @@ fn prepare(html: &str, width: usize) -> Prepared {
                 to_remove.push(node);
                 continue;
             }
-            let container = CONTAINERS.contains(&name.as_str());
+            let container = is_section_box(&name) || CONTAINERS.contains(&name.as_str());
             let indenting = INDENTING.contains(&name.as_str());
             let too_deep = depth + 1 > MAX_ELEMENT_DEPTH
                 || (container && containers + 1 > MAX_CONTAINER_DEPTH)
@@ -395,11 +371,10 @@ fn plain_text_of(doc: &Document) -> String {
         }
         if node.is_element() {
             let name = element_name(&node);
-            if CONTAINERS.contains(&name.as_str())
-                || matches!(
-                    name.as_str(),
-                    "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "br" | "pre" | "figcaption"
-                )
+            if is_section_box(&name)
+                || CONTAINERS.contains(&name.as_str())
+                || is_heading(&name)
+                || matches!(name.as_str(), "br" | "pre" | "figcaption")
             {
                 out.push_str("\n\n");
             }

@@ -1,5 +1,6 @@
 //! Bytes to UTF-8: the charset from the HTTP header, a BOM, the XML prolog or an HTML
-//! `<meta charset>`, else sniffed; ISO-8859-1 read as windows-1252 (WHATWG); bad bytes become U+FFFD.
+//! `<meta charset>`, else sniffed (UTF-8, else chardetng's guess); ISO-8859-1 read as
+//! windows-1252 (WHATWG); bad bytes become U+FFFD.
 //!
 //! Precedence follows browsers and feedparser: BOM > HTTP charset > in-document declaration >
 //! sniffing. Two corrections for real-world mislabelling: a document declared UTF-8 whose bytes
@@ -65,7 +66,7 @@ fn decode_with(
         // Declared legacy but valid UTF-8 with non-ASCII bytes: it is UTF-8.
         Some(_) if is_utf8 && !bytes.is_ascii() => UTF_8,
         Some(enc) => enc,
-        None => fallback(bytes, is_utf8),
+        None => undeclared(bytes, is_utf8),
     };
     decode_as(encoding, bytes)
 }
@@ -77,6 +78,18 @@ fn fallback(bytes: &[u8], is_utf8: bool) -> &'static Encoding {
     } else {
         WINDOWS_1252
     }
+}
+
+/// No usable declaration: UTF-8 when the bytes are (mostly) UTF-8, else the legacy encoding
+/// Firefox's detector (chardetng) reads in them: an undeclared Shift_JIS, GBK, EUC-KR, KOI8-R
+/// or windows-1251 page reads right, Western text still reads as windows-1252.
+fn undeclared(bytes: &[u8], is_utf8: bool) -> &'static Encoding {
+    if is_utf8 || mostly_utf8(bytes) {
+        return UTF_8;
+    }
+    let mut detector = chardetng::EncodingDetector::new();
+    detector.feed(bytes, true);
+    detector.guess(None, false)
 }
 
 /// Not valid UTF-8, but UTF-8 with stray bad bytes rather than legacy text: at least as many
@@ -164,7 +177,7 @@ fn prolog_encoding(bytes: &[u8]) -> Option<String> {
 fn meta_charset(bytes: &[u8]) -> Option<String> {
     let head = &bytes[..bytes.len().min(4096)];
     let mut rest = head;
-    while let Some(at) = find_ascii_ci(rest, b"<meta") {
+    while let Some(at) = crate::scan::find_ascii_ci(rest, b"<meta") {
         let tag_start = &rest[at + 5..];
         let tag_end = tag_start
             .iter()
@@ -184,62 +197,17 @@ fn meta_charset(bytes: &[u8]) -> Option<String> {
     None
 }
 
-/// The value of `name=…` inside a tag's bytes (quoted or not), matched case-insensitively.
+/// The value of attribute `name` in a tag's bytes, trimmed; an unquoted value loses a trailing
+/// `/` or `;` (`<meta charset=utf-8/>`).
 fn attribute_value(tag: &[u8], name: &[u8]) -> Option<String> {
-    let mut search_from = 0;
-    while let Some(found) = find_ascii_ci(&tag[search_from..], name) {
-        let at = search_from + found;
-        search_from = at + name.len();
-        // The name must start an attribute, not end another one (`http-equiv` vs `equiv`).
-        if at > 0 && !(tag[at - 1].is_ascii_whitespace() || tag[at - 1] == b';') {
-            continue;
-        }
-        let mut i = at + name.len();
-        while i < tag.len() && tag[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        if tag.get(i) != Some(&b'=') {
-            continue;
-        }
-        i += 1;
-        while i < tag.len() && tag[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        let value = match tag.get(i) {
-            Some(&q @ (b'"' | b'\'')) => {
-                let body = &tag[i + 1..];
-                let len = body.iter().position(|&b| b == q).unwrap_or(body.len());
-                &body[..len]
-            }
-            Some(_) => {
-                let body = &tag[i..];
-                let len = body
-                    .iter()
-                    .position(|&b| {
-                        b.is_ascii_whitespace() || matches!(b, b'/' | b'>' | b';' | b'"' | b'\'')
-                    })
-                    .unwrap_or(body.len());
-                &body[..len]
-            }
-            None => return None,
-        };
-        let value = String::from_utf8_lossy(value).trim().to_string();
-        return (!value.is_empty()).then_some(value);
-    }
-    None
+    let value = crate::scan::attribute_value(tag, name)?;
+    let value = String::from_utf8_lossy(value);
+    let value = value.trim().trim_end_matches(['/', ';']).trim_end();
+    (!value.is_empty()).then(|| value.to_string())
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
-}
-
-fn find_ascii_ci(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    if needle.len() > haystack.len() {
-        return None;
-    }
-    haystack
-        .windows(needle.len())
-        .position(|w| w.eq_ignore_ascii_case(needle))
+    memchr::memmem::find(haystack, needle)
 }
 
 /// Rewrite the XML declaration's `encoding` to `utf-8` (the text is UTF-8 now) and drop a
@@ -307,6 +275,84 @@ mod tests {
             decode_xml(bytes, None),
             "<rss><title>Café “ok”</title></rss>"
         );
+    }
+
+    /// Several sentences of real-looking text per language, so that detection is fair.
+    const UNDECLARED: &[(&str, &str)] = &[
+        (
+            "Shift_JIS",
+            "東京の天気は今日も晴れです。多くの人々が公園で桜の花を楽しんでいます。\
+             政府は新しい経済政策を発表しました。専門家によると、景気は来年も緩やかに回復する見込みです。",
+        ),
+        (
+            "GBK",
+            "今天北京的天气很好，很多人在公园里散步。政府发布了新的经济政策，\
+             专家认为明年经济将继续稳定增长。科技公司正在加快人工智能的研究和应用。",
+        ),
+        (
+            "EUC-KR",
+            "오늘 서울의 날씨는 맑고 따뜻합니다. 많은 사람들이 공원에서 산책을 즐기고 있습니다. \
+             정부는 새로운 경제 정책을 발표했습니다. 전문가들은 내년에도 경제가 안정적으로 성장할 \
+             것이라고 예상합니다.",
+        ),
+        (
+            "KOI8-R",
+            "Сегодня в Москве тёплая и солнечная погода. Многие жители гуляют в парках и на \
+             набережных. Правительство объявило о новой экономической программе. Эксперты \
+             считают, что рост продолжится и в следующем году.",
+        ),
+        (
+            "windows-1251",
+            "Вчера в Санкт-Петербурге прошёл большой музыкальный фестиваль. Тысячи зрителей \
+             пришли послушать известных артистов. Организаторы обещают, что в следующем году \
+             программа будет ещё интереснее.",
+        ),
+    ];
+
+    fn encoded(label: &str, text: &str) -> Vec<u8> {
+        let encoding = Encoding::for_label(label.as_bytes()).expect("known label");
+        let (bytes, _, had_errors) = encoding.encode(text);
+        assert!(!had_errors, "{label} cannot encode the sample");
+        bytes.into_owned()
+    }
+
+    #[test]
+    fn undeclared_legacy_feeds_and_pages_are_detected() {
+        for (label, text) in UNDECLARED {
+            let feed = format!(
+                "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><item><title>{}</title>\
+                 <description>{text}</description></item></channel></rss>",
+                &text[..text.find(['。', '，', '.']).unwrap_or(text.len())]
+            );
+            assert_eq!(
+                decode_xml(&encoded(label, &feed), None),
+                feed,
+                "{label} feed"
+            );
+            let page = format!(
+                "<html><head><title>{label}</title></head><body><p>{text}</p></body></html>"
+            );
+            assert_eq!(
+                decode_html(&encoded(label, &page), None),
+                page,
+                "{label} page"
+            );
+        }
+    }
+
+    #[test]
+    fn declarations_still_beat_detection() {
+        // KOI8-R bytes declared as windows-1251 are read as windows-1251, as declared.
+        let (_, text) = UNDECLARED[3];
+        let bytes = encoded("KOI8-R", text);
+        let declared = decode_html(&bytes, Some("text/html; charset=windows-1251"));
+        assert_eq!(
+            declared,
+            encoding_rs::WINDOWS_1251
+                .decode_without_bom_handling(&bytes)
+                .0
+        );
+        assert_ne!(declared, *text);
     }
 
     #[test]

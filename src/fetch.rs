@@ -87,9 +87,11 @@ pub fn parse_http_url(raw: &str) -> Result<Url, FetchError> {
             other => other.to_string(),
         },
     })?;
+    if crate::url_safety::is_web(&url) {
+        return Ok(url);
+    }
     match url.scheme() {
-        "http" | "https" if url.host_str().is_some_and(|h| !h.is_empty()) => Ok(url),
-        "http" | "https" => Err(FetchError::InvalidUrl {
+        scheme if crate::url_safety::is_web_scheme(scheme) => Err(FetchError::InvalidUrl {
             url: crate::text::sanitize_line(raw),
             reason: "no host".into(),
         }),
@@ -258,7 +260,7 @@ impl Fetcher {
                     url: crate::text::sanitize_line(&location),
                     reason: format!("bad redirect target: {e}"),
                 })?;
-                if !matches!(next.scheme(), "http" | "https") {
+                if !crate::url_safety::is_web(&next) {
                     return Err(FetchError::UnsupportedScheme {
                         url: crate::text::sanitize_line(next.as_str()),
                     });

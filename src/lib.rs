@@ -15,6 +15,8 @@ pub mod fetch;
 pub mod model;
 pub mod reading;
 pub mod refresh;
+pub(crate) mod scan;
 pub mod store;
 pub mod text;
 pub mod tui;
+pub mod url_safety;

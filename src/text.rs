@@ -1,43 +1,18 @@
 //! Text from strangers made safe for a terminal: escape sequences, control characters, bidi
 //! overrides and invisible formatting removed; whitespace folded. Applied at ingest and again at
 //! every output (TUI, plain CLI, `--json`), so nothing from a feed or page reaches the terminal
-//! as a control.
+//! as a control. Also the one measure of text in terminal columns: width, truncation, wrap.
 
-/// Windows-1252 meanings of the C1 range U+0080..=U+009F: feeds that write `&#146;` mean `’`.
-const CP1252_C1: [Option<char>; 32] = [
-    Some('€'),
-    None,
-    Some('‚'),
-    Some('ƒ'),
-    Some('„'),
-    Some('…'),
-    Some('†'),
-    Some('‡'),
-    Some('ˆ'),
-    Some('‰'),
-    Some('Š'),
-    Some('‹'),
-    Some('Œ'),
-    None,
-    Some('Ž'),
-    None,
-    None,
-    Some('‘'),
-    Some('’'),
-    Some('“'),
-    Some('”'),
-    Some('•'),
-    Some('–'),
-    Some('—'),
-    Some('˜'),
-    Some('™'),
-    Some('š'),
-    Some('›'),
-    Some('œ'),
-    None,
-    Some('ž'),
-    Some('Ÿ'),
-];
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+/// The windows-1252 meaning of a C1 code point (U+0080..=U+009F): feeds that write `&#146;`
+/// and pages decoded as Latin-1 mean `’`. `None` for the five slots windows-1252 leaves
+/// undefined and for anything outside C1. The table is the HTML standard's (`web_atoms`).
+pub fn cp1252_c1(c: char) -> Option<char> {
+    let index = usize::try_from(u32::from(c).checked_sub(0x80)?).ok()?;
+    web_atoms::C1_REPLACEMENTS.get(index).copied().flatten()
+}
 
 /// Characters that change how text is laid out or hide text without being visible themselves:
 /// bidi embeddings, overrides, isolates and marks, zero-width spaces, word joiners, the BOM,
@@ -119,7 +94,7 @@ fn sanitize(input: &str, breaks: Breaks) -> String {
             // introducers) are dropped alone, so they cannot start a sequence and the text
             // after them survives.
             '\u{80}'..='\u{9F}' => {
-                if let Some(mapped) = CP1252_C1[(c as usize) - 0x80] {
+                if let Some(mapped) = cp1252_c1(c) {
                     push(&mut out, &mut pending_space, mapped);
                 }
             }
@@ -206,37 +181,71 @@ fn skip_string(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
     }
 }
 
-/// Display width of a sanitised string in terminal columns (CJK and emoji count 2).
+/// Columns a sanitised string takes in a terminal (CJK and emoji count 2). Terminals disagree
+/// on clusters such as `❤️` or ZWJ emoji: ratatui and many terminals draw a grapheme cluster
+/// whole, others draw it character by character. The larger of the two, so text measured here
+/// fits either way.
 pub fn display_width(s: &str) -> usize {
-    unicode_width::UnicodeWidthStr::width(s)
+    let per_char: usize = s.chars().map(|c| c.width().unwrap_or(0)).sum();
+    let per_grapheme: usize = s.graphemes(true).map(UnicodeWidthStr::width).sum();
+    per_char.max(per_grapheme)
 }
 
-/// Cut `s` to at most `max` columns, ending with `…` when it was cut. Never splits a char.
+/// Cut `s` to at most `max` columns, ending with `…` when it was cut. Never splits a grapheme
+/// cluster (a letter and its accents, an emoji sequence).
 pub fn truncate_to_width(s: &str, max: usize) -> String {
-    use unicode_width::UnicodeWidthChar;
     if display_width(s) <= max {
         return s.to_string();
     }
     if max == 0 {
         return String::new();
     }
-    // A string's width is not always the sum of its chars' (an emoji presentation selector
-    // turns a 1-column `❤` into 2): after a zero-width char, measure the prefix whole.
-    let mut out = String::new();
-    let mut used = 0;
-    for c in s.chars() {
-        out.push(c);
-        used = match c.width() {
-            Some(w) if w > 0 => used + w,
-            _ => display_width(&out),
-        };
-        if used > max - 1 {
-            out.pop();
-            break;
-        }
-    }
+    let mut out = take_width(s, max - 1, false).to_string();
     out.push('…');
     out
+}
+
+/// The longest prefix of `s` (whole grapheme clusters) that fits in `width` columns; with
+/// `at_least_one`, the first cluster even when it is wider.
+fn take_width(s: &str, width: usize, at_least_one: bool) -> &str {
+    let mut used = 0;
+    let mut end = 0;
+    for (i, grapheme) in s.grapheme_indices(true) {
+        let w = display_width(grapheme);
+        if used + w > width && !(at_least_one && end == 0) {
+            break;
+        }
+        used += w;
+        end = i + grapheme.len();
+    }
+    &s[..end]
+}
+
+/// Greedy word wrap by display width; words longer than a line are cut (between grapheme
+/// clusters).
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let needed = if line.is_empty() { 0 } else { 1 } + display_width(word);
+        if !line.is_empty() && display_width(&line) + needed > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+        while display_width(&line) > width {
+            let head = take_width(&line, width, true).to_string();
+            line.drain(..head.len());
+            lines.push(head);
+        }
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
 
 /// Lower-cased, accents removed: "Télé" and "tele" compare equal. For search.
@@ -313,6 +322,44 @@ mod tests {
         assert_eq!(truncate_to_width("abc", 3), "abc");
         assert_eq!(truncate_to_width("abcdef", 4), "abc…");
         assert!(display_width(&truncate_to_width("🎉🎉🎉", 4)) <= 4);
+    }
+
+    #[test]
+    fn never_splits_a_grapheme_cluster() {
+        // `e` + combining acute, a flag, a ZWJ family: each one cluster.
+        assert_eq!(
+            truncate_to_width("e\u{301}e\u{301}e\u{301}", 2),
+            "e\u{301}…"
+        );
+        assert_eq!(truncate_to_width("🇫🇷🇫🇷 x", 3), "🇫🇷…");
+        let family = "👨\u{200d}👩\u{200d}👧";
+        for cut in truncate_to_width(&format!("{family}{family}"), 4).chars() {
+            assert_ne!(cut, '\u{200d}', "a ZWJ sequence was cut");
+        }
+        for line in wrap(&format!("{family}{family}{family}"), 3) {
+            assert!(
+                !line.ends_with('\u{200d}') && !line.starts_with('\u{200d}'),
+                "{line:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn width_is_the_larger_of_per_char_and_per_cluster() {
+        assert_eq!(display_width("abc"), 3);
+        assert_eq!(display_width("中文"), 4);
+        assert_eq!(display_width("❤\u{fe0f}"), 2);
+        assert_eq!(display_width("e\u{301}"), 1);
+    }
+
+    #[test]
+    fn wraps_by_columns_including_wide_chars() {
+        assert_eq!(wrap("aaa bbb ccc", 7), vec!["aaa bbb", "ccc"]);
+        for line in wrap("日本語のテキストです とても長い", 6) {
+            assert!(display_width(&line) <= 6, "{line}");
+        }
+        assert_eq!(wrap("", 5), vec![String::new()]);
+        assert_eq!(wrap("abcdefgh", 3), vec!["abc", "def", "gh"]);
     }
 
     #[test]

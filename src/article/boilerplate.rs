@@ -11,154 +11,10 @@ use std::sync::LazyLock;
 use aho_corasick::AhoCorasick;
 use dom_query::{Document, NodeRef};
 
-/// Class/id tokens that start with one of these name a boilerplate block.
-const HINT_PREFIXES: &[&str] = &[
-    "comment",
-    "share",
-    "sharing",
-    "social",
-    "newsletter",
-    "cookie",
-    "consent",
-    "gdpr",
-    "related",
-    "breadcrumb",
-    "sidebar",
-    "advert",
-    "sponsor",
-    "promo",
-    "popular",
-    "trending",
-    "subscribe",
-    "subscription",
-    "signup",
-    "outbrain",
-    "taboola",
-    "disqus",
-    "mostread",
-    "most-read",
-    "most_read",
-    "recommend",
-    "author-bio",
-    "authorbio",
-    "author-box",
-    "authorbox",
-    "about-author",
-    "author-info",
-    "sr-only",
-    "credit",
-    "caption-credit",
-    "visually-hidden",
-    "screen-reader",
-    "teaser-list",
-    "read-more",
-    "readmore",
-    "further-reading",
-    "more-stories",
-    "paywall",
-];
-
-/// Words (class/id tokens split on `-`/`_`) that name a boilerplate block.
-const HINT_WORDS: &[&str] = &[
-    "share",
-    "shares",
-    "social",
-    "newsletter",
-    "comments",
-    "comment",
-    "related",
-    "ad",
-    "ads",
-    "advert",
-    "advertisement",
-    "adsense",
-    "dfp",
-    "nav",
-    "navbar",
-    "navigation",
-    "menu",
-    "footer",
-    "tags",
-    "tag",
-    "tagcloud",
-    "keywords",
-    "banner",
-    "modal",
-    "popup",
-    "breadcrumbs",
-    "breadcrumb",
-    "sidebar",
-    "cookie",
-    "cookies",
-    "consent",
-    "subscribe",
-    "subscription",
-    "promo",
-    "sponsored",
-    "recommended",
-    "recommendations",
-    "popular",
-    "trending",
-    "toolbar",
-    "rating",
-    "pagination",
-    "pager",
-    "follow",
-    "login",
-    "signin",
-    "signup",
-    "bio",
-    "skip",
-    "masthead",
-    "byline",
-    "dateline",
-    "meta",
-    "timestamp",
-    "copyright",
-    "date",
-    "author",
-    "authors",
-    "posted",
-    "published",
-    "category",
-    "categories",
-    "readtime",
-];
-
-/// Class/id words that mark the article body: never removed on a negative hint.
-const POSITIVE_WORDS: &[&str] = &[
-    "article",
-    "articlebody",
-    "article-body",
-    "content",
-    "entry",
-    "post",
-    "story",
-    "body",
-    "text",
-    "main",
-    "blog",
-    "page",
-    "container",
-    "wrapper",
-    "wrap",
-    "hentry",
-    "instapaper_body",
-];
-
-/// ARIA roles of page furniture.
-const BOILERPLATE_ROLES: &[&str] = &[
-    "navigation",
-    "banner",
-    "contentinfo",
-    "complementary",
-    "dialog",
-    "alertdialog",
-    "search",
-    "menu",
-    "menubar",
-    "toolbar",
-];
+use super::phrases::{
+    BODY_MARKERS, BOILERPLATE_LABELS, BOILERPLATE_PHRASES, BOILERPLATE_ROLES, CREDIT_LABELS,
+    CREDIT_WORDS, END_LABELS, HINT_PREFIXES, HINT_WORDS, NOTICE_PHRASES, POSITIVE_WORDS, fold,
+};
 
 /// Elements that are never article text (`form` is not here: some sites wrap the whole page
 /// in one).
@@ -192,8 +48,8 @@ fn has_negative_hint(tokens: &[String]) -> bool {
         {
             continue;
         }
-        if HINT_PREFIXES.iter().any(|p| token.starts_with(p))
-            || words_of(token).any(|w| HINT_WORDS.contains(&w))
+        if HINT_PREFIXES.iter().any(|p| token.starts_with(p.as_str()))
+            || words_of(token).any(|w| HINT_WORDS.iter().any(|h| h == w))
         {
             negative = true;
         }
@@ -203,9 +59,10 @@ fn has_negative_hint(tokens: &[String]) -> bool {
     }
     // "content-sidebar-wrap", "article-comments-enabled": a wrapper of the article.
     !tokens.iter().any(|t| {
-        POSITIVE_WORDS.contains(&t.as_str())
-            || words_of(t).any(|w| POSITIVE_WORDS.contains(&w) && w != "text" && w != "post")
-                && !HINT_PREFIXES.iter().any(|p| t.starts_with(p))
+        POSITIVE_WORDS.contains(t)
+            || words_of(t)
+                .any(|w| POSITIVE_WORDS.iter().any(|p| p == w) && w != "text" && w != "post")
+                && !HINT_PREFIXES.iter().any(|p| t.starts_with(p.as_str()))
     })
 }
 
@@ -254,7 +111,7 @@ pub fn pre_clean(doc: &Document) {
         }
         let by_role = node
             .attr("role")
-            .is_some_and(|r| BOILERPLATE_ROLES.contains(&r.trim().to_ascii_lowercase().as_str()));
+            .is_some_and(|r| BOILERPLATE_ROLES.contains(&r.trim().to_ascii_lowercase()));
         // A `<form>` can wrap a whole page (ASP.NET): judged like the others.
         let by_tag = matches!(name, "footer" | "aside" | "form");
         let by_hint = has_negative_hint(&hint_tokens(node));
@@ -270,28 +127,11 @@ pub fn pre_clean(doc: &Document) {
     remove_ids(doc, &doomed);
 }
 
-/// Class/id tokens that name the article's body itself (`entry-content`, `article-body`…).
-const BODY_MARKERS: &[&str] = &[
-    "entry-content",
-    "article-body",
-    "articlebody",
-    "article-content",
-    "article-text",
-    "articletext",
-    "post-content",
-    "post-body",
-    "postbody",
-    "story-body",
-    "storybody",
-    "content-body",
-    "main-content",
-];
-
 fn names_article_body(node: &NodeRef<'_>) -> bool {
     // "c-article__content", "article_body": BEM and snake_case spellings too.
     hint_tokens(node).iter().any(|t| {
         let t = t.replace('_', "-").replace("--", "-");
-        BODY_MARKERS.iter().any(|m| t.contains(m))
+        BODY_MARKERS.iter().any(|m| t.contains(m.as_str()))
     })
 }
 
@@ -321,358 +161,8 @@ fn remove_ids(doc: &Document, ids: &[dom_query::NodeId]) {
     }
 }
 
-/// Phrases that mark a short block (up to [`SHORT_BLOCK_CHARS`]) as boilerplate wherever they
-/// appear in it (lowercase). Several words each, so ordinary sentences rarely contain them.
-const BOILERPLATE_PHRASES: &[&str] = &[
-    // en
-    "sign up for",
-    "sign up to",
-    "subscribe to our",
-    "subscribe now",
-    "subscribe for",
-    "our newsletter",
-    "the newsletter",
-    "newsletter sign",
-    "share this",
-    "share on facebook",
-    "share on twitter",
-    "share article",
-    "share via",
-    "follow us on",
-    "leave a comment",
-    "leave a reply",
-    "post a comment",
-    "join the conversation",
-    "comments are closed",
-    "add a comment",
-    "view comments",
-    "show comments",
-    "we use cookies",
-    "this site uses cookies",
-    "this website uses cookies",
-    "accept cookies",
-    "cookie policy",
-    "privacy policy",
-    "terms of service",
-    "terms of use",
-    "all rights reserved",
-    "you may also like",
-    "you might also like",
-    "recommended for you",
-    "related articles",
-    "related stories",
-    "related posts",
-    "click here to subscribe",
-    "download the app",
-    "support our journalism",
-    "become a member",
-    "already a subscriber",
-    "log in to comment",
-    "download the app",
-    "apps for ios and android",
-    "free sign up",
-    "never miss",
-    "not logged in",
-    "must be logged in",
-    "this entry was posted",
-    "letter to the editor",
-    "in your inbox",
-    "click here to",
-    "first-time subscribers",
-    "sign up here",
-    "straight to your phone",
-    "help us continue",
-    "search for articles",
-    "load more",
-    "please subscribe",
-    "to view the full story",
-    "affiliate links",
-    // fr
-    "abonnez-vous",
-    "inscrivez-vous",
-    "recevez notre",
-    "recevez la newsletter",
-    "à la newsletter",
-    "notre newsletter",
-    "partager cet article",
-    "partagez cet article",
-    "partager sur",
-    "suivez-nous",
-    "réagissez à",
-    "laisser un commentaire",
-    "laissez un commentaire",
-    "ajouter un commentaire",
-    "voir les commentaires",
-    "nous utilisons des cookies",
-    "tous droits réservés",
-    "les plus lus",
-    "les plus lues",
-    "vous aimerez aussi",
-    "à découvrir aussi",
-    "déjà abonné",
-    "demandez nos derniers articles",
-    "téléchargez l'application",
-    // de
-    "newsletter abonnieren",
-    "jetzt abonnieren",
-    "zum newsletter",
-    "unseren newsletter",
-    "artikel teilen",
-    "auf facebook teilen",
-    "folgen sie uns",
-    "kommentar schreiben",
-    "wir verwenden cookies",
-    "diese website verwendet cookies",
-    "alle rechte vorbehalten",
-    "meistgelesen",
-    "meist gelesen",
-    "das könnte sie auch interessieren",
-    "könnte sie auch interessieren",
-    "zur startseite",
-    "jetzt registrieren",
-    "nicht eingeloggt",
-    "müssen sich einloggen",
-    "einloggen, um",
-    "unser newsletter",
-    "posteingang",
-    "abgelegt unter",
-    "ohne gewähr",
-    "als pdf herunterladen",
-    "in einer app",
-    "enthält werbung",
-    "mehr verpassen",
-    "mehr versäumen",
-    "besuchen sie unseren",
-    "hier klicken",
-    "klicken sie hier",
-    "bild schließen",
-    "erfolgreich hinzugefügt",
-    "mit diesem button",
-    "video verfügbar bis",
-    "in den kommentaren",
-    "nächsten artikel",
-    "als pdf",
-    "weiterführende links",
-    "meist-diskutiert",
-    "eingeloggt sein",
-    "diskutieren sie mit",
-    "noch keine bewertungen",
-    "weitere inhalte",
-    "jetzt teilen",
-    "artikel gefallen",
-    "den inhalt von",
-    "meinung des autors",
-    "nicht notwendigerweise",
-    "sofern nicht anders",
-    "quellen ausblenden",
-    "spende hilft",
-    "abonnieren sie unsere",
-    "artikel bewerten",
-    "beitrag bewerten",
-    "cookies erleichtern",
-    "feed abonnieren",
-    "exklusive angebote",
-    "externer inhalt",
-    "externe inhalte",
-    "gefällt dir unser",
-    "gefällt ihnen unser",
-    "letzte aktualisierung am",
-    // es
-    "suscríbete a",
-    "suscribete a",
-    "nuestro boletín",
-    "nuestra newsletter",
-    "compartir en",
-    "compartir este",
-    "síguenos en",
-    "siguenos en",
-    "deja un comentario",
-    "dejar un comentario",
-    "utilizamos cookies",
-    "usamos cookies",
-    "todos los derechos reservados",
-    "lo más leído",
-    "más leídas",
-    "más leídos",
-    "te puede interesar",
-    "canal de telegram",
-    "hazte miembro",
-    "canal de youtube",
-    "cancela cuando quieras",
-    "únete a nuestro",
-    "valora esta noticia",
-    "comparte esta noticia",
-    // it
-    "iscriviti alla",
-    "iscriviti a",
-    "seguici su",
-    "lascia un commento",
-    "utilizziamo i cookie",
-    "usiamo i cookie",
-    "tutti i diritti riservati",
-    "i più letti",
-    "potrebbe interessarti",
-    "ti potrebbe interessare",
-    // pt
-    "inscreva-se",
-    "assine a newsletter",
-    "siga-nos",
-    "deixe um comentário",
-    "todos os direitos reservados",
-    "mais lidas",
-    "mais lidos",
-    // nl
-    "schrijf je in",
-    "aanmelden voor",
-    "volg ons",
-    "alle rechten voorbehouden",
-    "meest gelezen",
-    // pl
-    "prawa zastrzeżone",
-    "dowiedz się więcej",
-    "zobacz oferty",
-    "zapraszamy",
-    "subskrypcji",
-    "czytaj też",
-    "czytaj także",
-    "érdekelhetnek",
-];
-
-/// Phrases of disclosures, reprint and licence notices and publisher pitches: boilerplate in a
-/// block of up to [`NOTICE_BLOCK_CHARS`], since these notices run to a few sentences and
-/// article text hardly ever says them.
-const NOTICE_PHRASES: &[&str] = &[
-    // en
-    "copyrighted property",
-    "written permission",
-    "may receive compensation",
-    "we may earn a commission",
-    "we may earn an affiliate",
-    "contains affiliate links",
-    "affiliate commission",
-    "references to products from",
-    "is not responsible for the opinions",
-    "for the latest stories and breaking news",
-    "advertise with",
-    "advertising disclaimer",
-    // fr
-    "reproduction interdite",
-    "reproduction totale ou partielle",
-    "n'engagent que leurs auteurs",
-    "n’engagent que leurs auteurs",
-    // de
-    "erhält ggf. eine provision",
-    "eine provision vom händler",
-    "beitrag enthält werbung",
-    "dieser artikel enthält werbung",
-    "affiliate-links",
-    "werbe-links",
-    "nachdruck nur mit",
-    "nachdruck verboten",
-    "abonnieren sie kostenlos",
-    "dieser beitrag stammt aus",
-    "unter der lizenz",
-    // es
-    "prohibida su reproducción",
-    "queda prohibida la reproducción",
-    "hacemos periodismo",
-    // pl
-    "wszelkie prawa zastrzeżone",
-    "kup licencję",
-];
-
 /// Blocks this long (characters) or shorter may be removed for a notice phrase.
 const NOTICE_BLOCK_CHARS: usize = 450;
-
-/// Words that are boilerplate only when they are (nearly) the whole block: a heading
-/// "Commentaires", a label "Anzeige", a "Tags :" line.
-const BOILERPLATE_LABELS: &[&str] = &[
-    // Dates, categories and tables of contents as labels ("Aktualisiert: 12.03.2020").
-    "published",
-    "updated",
-    "posted",
-    "category",
-    "categories",
-    "table of contents",
-    "contents",
-    "publié",
-    "mis à jour",
-    "catégorie",
-    "sommaire",
-    "veröffentlicht",
-    "aktualisiert",
-    "kategorie",
-    "inhaltsverzeichnis",
-    "publicado",
-    "actualizado",
-    "categoría",
-    "índice",
-    "pubblicato",
-    "aggiornato",
-    "categoria",
-    "publikacja",
-    "drukuj",
-    "drucken",
-    "zurück",
-    "imprimer",
-    "imprimir",
-    "print",
-    "von",
-    "reklama",
-    "autoren",
-    "kommentieren",
-    "kontakt",
-    "contact",
-    "quellen",
-    "quellenangaben",
-    "sources",
-    "originalartikel",
-    "zusatzinformationen",
-    "ansprechpartner",
-    "ansprechpartnerin",
-    "opublikowano",
-    "advertisement",
-    "advertising",
-    "sponsored",
-    "newsletter",
-    "comments",
-    "share",
-    "tags",
-    "topics",
-    "most read",
-    "most popular",
-    "read next",
-    "related",
-    "publicité",
-    "commentaires",
-    "partager",
-    "partagez",
-    "mots-clés",
-    "mots clés",
-    "sujets",
-    "anzeige",
-    "werbung",
-    "kommentare",
-    "teilen",
-    "schlagwörter",
-    "themen",
-    "publicidad",
-    "comentarios",
-    "compartir",
-    "comparte",
-    "etiquetas",
-    "temas",
-    "pubblicità",
-    "commenti",
-    "condividi",
-    "tag",
-    "argomenti",
-    "publicidade",
-    "comentários",
-    "compartilhe",
-    "reacties",
-    "advertentie",
-];
 
 /// Blocks this short (characters) or shorter may be removed for a phrase they contain.
 const SHORT_BLOCK_CHARS: usize = 160;
@@ -715,9 +205,9 @@ fn text_lengths(doc: &Document) -> HashMap<dom_query::NodeId, usize> {
 
 /// Compiled once: the phrase list as one automaton.
 static PHRASE_MATCHER: LazyLock<Option<AhoCorasick>> =
-    LazyLock::new(|| AhoCorasick::new(BOILERPLATE_PHRASES).ok());
+    LazyLock::new(|| AhoCorasick::new(BOILERPLATE_PHRASES.iter()).ok());
 static NOTICE_MATCHER: LazyLock<Option<AhoCorasick>> =
-    LazyLock::new(|| AhoCorasick::new(NOTICE_PHRASES).ok());
+    LazyLock::new(|| AhoCorasick::new(NOTICE_PHRASES.iter()).ok());
 
 fn folded_text(node: &NodeRef<'_>) -> String {
     let text = node.text();
@@ -755,10 +245,10 @@ fn is_boilerplate_phrase_block(text: &str) -> bool {
     if chars == 0 || chars > NOTICE_BLOCK_CHARS {
         return false;
     }
-    let lower = text.to_lowercase();
+    let lower = fold(text);
     let is_notice = match NOTICE_MATCHER.as_ref() {
         Some(matcher) => matcher.is_match(&lower),
-        None => NOTICE_PHRASES.iter().any(|p| lower.contains(p)),
+        None => NOTICE_PHRASES.iter().any(|p| lower.contains(p.as_str())),
     };
     if is_notice {
         return true;
@@ -768,7 +258,9 @@ fn is_boilerplate_phrase_block(text: &str) -> bool {
     }
     let has_phrase = match PHRASE_MATCHER.as_ref() {
         Some(matcher) => matcher.is_match(&lower),
-        None => BOILERPLATE_PHRASES.iter().any(|p| lower.contains(p)),
+        None => BOILERPLATE_PHRASES
+            .iter()
+            .any(|p| lower.contains(p.as_str())),
     };
     if has_phrase {
         return true;
@@ -776,7 +268,7 @@ fn is_boilerplate_phrase_block(text: &str) -> bool {
     // "Tags : a, b, c", "Kommentare (12)", "Publicité": a label leading a short block.
     let head = lower.trim_start_matches(|c: char| !c.is_alphanumeric());
     BOILERPLATE_LABELS.iter().any(|label| {
-        head.strip_prefix(label).is_some_and(|rest| {
+        head.strip_prefix(label.as_str()).is_some_and(|rest| {
             let rest = rest.trim_start();
             rest.is_empty()
                 || rest.starts_with(':')
@@ -822,162 +314,15 @@ pub fn post_clean(article_html: &str) -> String {
     doc.html().to_string()
 }
 
-/// Labels that open what follows an article: related reading, the author box, comments,
-/// tags, sources, credits, pitches (lowercase; matched at the start of a short block, followed
-/// by a non-letter).
-const END_LABELS: &[&str] = &[
-    // en
-    "read more",
-    "read also",
-    "also read",
-    "see also",
-    "related",
-    "more on this",
-    "more from",
-    "more stories",
-    "more news",
-    "recommended",
-    "you may also",
-    "you might also",
-    "about the author",
-    "about the authors",
-    "share this",
-    "leave a comment",
-    "leave a reply",
-    "filed under",
-    "most read",
-    "most popular",
-    "latest news",
-    "recent comments",
-    "latest comments",
-    "latest stories",
-    "sign up",
-    "if you enjoyed",
-    "discover more",
-    "explore more",
-    "we want to hear",
-    "all rights reserved",
-    "copyright",
-    "disclaimer",
-    // de
-    "lesen sie auch",
-    "lesen sie mehr",
-    "lesen sie hier",
-    "mehr zum thema",
-    "mehr themen",
-    "mehr dazu",
-    "siehe auch",
-    "auch interessant",
-    "auch lesen",
-    "das könnte",
-    "schon gelesen",
-    "verwandte",
-    "weitere artikel",
-    "weitere beiträge",
-    "weitere informationen",
-    "weiterführende",
-    "zum weiterlesen",
-    "empfohlene",
-    "empfehlungen",
-    "neueste artikel",
-    "über den autor",
-    "über die autorin",
-    "zur person",
-    "keine kommentare",
-    "aktuelle kommentare",
-    "neueste kommentare",
-    "letzte kommentare",
-    "kommentare",
-    "artikel teilen",
-    "war der artikel",
-    "artikel gefallen",
-    "beiträge zum thema",
-    "quelle:",
-    "quellen:",
-    "titelbild",
-    "beitragsbild",
-    "schlagwörter",
-    "schlagworte",
-    "noch mehr",
-    "entdecke weitere",
-    "entdecken sie weitere",
-    "haftungsausschluss",
-    // fr
-    "à lire aussi",
-    "a lire aussi",
-    "lire aussi",
-    "voir aussi",
-    "sur le même sujet",
-    "sur le même thème",
-    "dans la même rubrique",
-    "à découvrir",
-    "vous aimerez",
-    "commentaires",
-    "pour lire la suite",
-    "mots-clés",
-    "crédits",
-    "crédit photo",
-    "permalien",
-    "audios et vidéos",
-    "vidéos sur le même sujet",
-    "découvrez aussi",
-    // es
-    "lea también",
-    "lee también",
-    "lea más",
-    "lea:",
-    "puedes ver:",
-    "mira:",
-    "leer más",
-    "le puede interesar",
-    "te puede interesar",
-    "también te puede",
-    "ver también",
-    "noticias relacionadas",
-    "contexto de la noticia",
-    "artículos relacionados",
-    "lo más leído",
-    "comentarios",
-    "etiquetas",
-    "fuente:",
-    "descubre más",
-    "más noticias",
-    "aviso legal",
-    // it
-    "leggi anche",
-    "potrebbe interessarti",
-    "articoli correlati",
-    "i più letti",
-    "commenti",
-    "fonte:",
-    // pt
-    "leia também",
-    "leia mais",
-    "veja também",
-    "mais lidas",
-    "comentários",
-    "nos siga",
-    // pl
-    "czytaj także",
-    "czytaj też",
-    "zobacz też",
-    "źródło:",
-    // nl
-    "lees ook",
-    "lees meer",
-    "meer over",
-    "gerelateerde",
-];
-
 /// A short block that starts with an end label.
 fn is_end_label(text: &str) -> bool {
     if text.is_empty() || text.chars().count() > 100 {
         return false;
     }
-    let lower = text.to_lowercase();
+    let lower = fold(text);
     let head = lower.trim_start_matches(|c: char| !c.is_alphanumeric());
     END_LABELS.iter().any(|label| {
-        head.strip_prefix(label).is_some_and(|rest| {
+        head.strip_prefix(label.as_str()).is_some_and(|rest| {
             label.ends_with(':') || !rest.starts_with(|c: char| c.is_alphanumeric())
         })
     })
@@ -1084,27 +429,14 @@ pub fn strip_leading_repeats(
     }
     let doc = Document::fragment(article_html);
     let mut doomed = Vec::new();
-    let mut seen_blocks = 0;
-    for node in doc
-        .select("h1, h2, h3, p, div, span, address, time")
-        .nodes()
-    {
-        if node.element_children().iter().any(|c| {
-            matches!(
-                c.node_name().as_deref(),
-                Some("p" | "div" | "h1" | "h2" | "h3")
-            )
-        }) {
-            continue;
-        }
-        let text = fold(&node.text());
-        if text.is_empty() {
-            continue;
-        }
-        seen_blocks += 1;
-        if seen_blocks > 4 {
-            break;
-        }
+    let leading = leading_leaf_blocks(
+        &doc,
+        "h1, h2, h3, p, div, span, address, time",
+        &["p", "div", "h1", "h2", "h3"],
+        4,
+    );
+    for (node, text) in leading {
+        let text = text.to_lowercase();
         let is_title = title.as_deref() == Some(text.as_str());
         let is_byline = byline
             .as_deref()
@@ -1118,6 +450,35 @@ pub fn strip_leading_repeats(
     }
     remove_ids(&doc, &doomed);
     doc.html().to_string()
+}
+
+/// The first `limit` blocks matching `selector` that have text and hold no child element
+/// named in `nested`, with their whitespace-folded text.
+fn leading_leaf_blocks<'a>(
+    doc: &'a Document,
+    selector: &str,
+    nested: &[&str],
+    limit: usize,
+) -> Vec<(NodeRef<'a>, String)> {
+    let mut found = Vec::new();
+    for node in doc.select(selector).nodes() {
+        let holds_nested = node
+            .element_children()
+            .iter()
+            .any(|c| c.node_name().is_some_and(|name| nested.contains(&&*name)));
+        if holds_nested {
+            continue;
+        }
+        let text = folded_text(node);
+        if text.is_empty() {
+            continue;
+        }
+        found.push((*node, text));
+        if found.len() == limit {
+            break;
+        }
+    }
+    found
 }
 
 /// Paragraphs of running text (not link lists) in and under `node`.
@@ -1164,27 +525,13 @@ fn is_dateline(text: &str) -> bool {
 /// Datelines among the first blocks of the article (the pane shows the date above the text).
 fn remove_leading_datelines(doc: &Document) {
     let mut doomed = Vec::new();
-    let mut seen = 0;
-    for node in doc
-        .select("p, div, span, time, li, h2, h3, h4, h5, h6")
-        .nodes()
-    {
-        if node.element_children().iter().any(|c| {
-            matches!(
-                c.node_name().as_deref(),
-                Some("p" | "div" | "li" | "ul" | "ol")
-            )
-        }) {
-            continue;
-        }
-        let text = folded_text(node);
-        if text.is_empty() {
-            continue;
-        }
-        seen += 1;
-        if seen > 5 {
-            break;
-        }
+    let leading = leading_leaf_blocks(
+        doc,
+        "p, div, span, time, li, h2, h3, h4, h5, h6",
+        &["p", "div", "li", "ul", "ol"],
+        5,
+    );
+    for (node, text) in leading {
         if is_dateline(&text) {
             doomed.push(node.id);
         }
@@ -1192,66 +539,21 @@ fn remove_leading_datelines(doc: &Document) {
     remove_ids(doc, &doomed);
 }
 
-/// Picture agencies and credit words: a short block naming only them is a credit line.
-const CREDIT_WORDS: &[&str] = &[
-    "getty images",
-    "istock",
-    "shutterstock",
-    "reuters",
-    "afp",
-    "dpa",
-    "imago",
-    "picture alliance",
-    "picture-alliance",
-    "unsplash",
-    "pixabay",
-    "associated press",
-    "keystone",
-    "epa",
-    "bestimage",
-    "wenn.com",
-];
-
-const CREDIT_LABELS: &[&str] = &[
-    "foto:",
-    "fotos:",
-    "photo:",
-    "photos:",
-    "photo credit",
-    "bild:",
-    "bilder:",
-    "image:",
-    "imagen:",
-    "imágenes:",
-    "crédito",
-    "crédit photo",
-    "credit:",
-    "credits:",
-    "bildquelle",
-    "quelle:",
-    "source:",
-    "fonte:",
-    "fuente:",
-    "źródło:",
-    "©",
-    "(c)",
-];
-
 fn is_credit(text: &str) -> bool {
     let chars = text.chars().count();
     if chars == 0 || chars > 80 {
         return false;
     }
-    let lower = text.to_lowercase();
+    let lower = fold(text);
     let head = lower.trim_start_matches(|c: char| c.is_whitespace() || c == '(' || c == '[');
-    if CREDIT_LABELS.iter().any(|l| head.starts_with(l)) {
+    if CREDIT_LABELS.iter().any(|l| head.starts_with(l.as_str())) {
         return true;
     }
     let words = lower.split_whitespace().count();
     words <= 5
         && CREDIT_WORDS.iter().any(|w| {
             lower
-                .match_indices(w)
+                .match_indices(w.as_str())
                 .any(|(i, _)| is_word_boundary(&lower, i, i + w.len()))
         })
 }

@@ -222,8 +222,7 @@ fn clean(s: &str) -> String {
 }
 
 fn absolute_http(base: &Url, href: &str) -> Option<String> {
-    let url = base.join(href.trim()).ok()?;
-    matches!(url.scheme(), "http" | "https").then(|| url.to_string())
+    crate::url_safety::join_web_url(base, href).map(String::from)
 }
 
 /// A date in any of the shapes pages use, as RFC 3339 (UTC when the page gives no offset).

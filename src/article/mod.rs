@@ -7,8 +7,10 @@
 
 pub mod baseline;
 pub mod boilerplate;
+mod elements;
 pub mod extract;
 pub mod metadata;
+mod phrases;
 pub mod plaintext;
 pub mod prescan;
 pub mod related;

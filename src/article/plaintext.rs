@@ -4,6 +4,7 @@
 //! The walk is iterative (an explicit stack), so a hostile 10,000-deep page cannot overflow
 //! the stack.
 
+use super::elements::{is_heading, is_section_box};
 use crate::model::Link;
 use crate::text::sanitize_multiline;
 use dom_query::{Document, NodeRef};
@@ -14,18 +15,10 @@ pub(crate) const SKIPPED: &[&str] = &[
     "select", "textarea", "iframe", "object", "embed", "canvas", "audio", "video", "map",
 ];
 
-/// Elements that start and end a block (a paragraph break before and after).
+/// Elements that start and end a block (a paragraph break before and after), with the
+/// headings and section boxes ([`super::elements`]).
 const BLOCKS: &[&str] = &[
     "p",
-    "div",
-    "section",
-    "article",
-    "main",
-    "aside",
-    "header",
-    "footer",
-    "nav",
-    "blockquote",
     "pre",
     "figure",
     "figcaption",
@@ -39,12 +32,6 @@ const BLOCKS: &[&str] = &[
     "details",
     "summary",
     "hr",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
     "center",
     "picture",
 ];
@@ -170,9 +157,7 @@ fn neutralise_c1(text: &str) -> String {
             if !is_c1(c) {
                 return Some(c);
             }
-            let byte = [c as u32 as u8];
-            let (decoded, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&byte);
-            decoded.chars().next().filter(|d| !is_c1(*d))
+            crate::text::cp1252_c1(c)
         })
         .collect()
 }
@@ -183,11 +168,6 @@ pub(crate) fn image_label(alt: Option<&str>) -> String {
         Some(alt) if !alt.is_empty() => format!("[image: {alt}]"),
         _ => "[image]".to_string(),
     }
-}
-
-fn is_http_url(url: &str) -> bool {
-    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
-    lower.starts_with("http://") || lower.starts_with("https://")
 }
 
 /// Footnote/citation markers such as `[1]` or `[note 3]` in a `<sup>`: noise in plain text.
@@ -266,7 +246,7 @@ pub fn plain_text(html: &str) -> (String, Vec<Link>) {
                     "a" => {
                         if let Some(href) = node.attr("href") {
                             let href = href.trim();
-                            if is_http_url(href) {
+                            if crate::url_safety::is_web_url(href) {
                                 leave = Some(LeaveAction::EndLink {
                                     href: href.to_string(),
                                     text_start: builder.out.len(),
@@ -274,7 +254,7 @@ pub fn plain_text(html: &str) -> (String, Vec<Link>) {
                             }
                         }
                     }
-                    _ if BLOCKS.contains(&name) => {
+                    _ if is_heading(name) || is_section_box(name) || BLOCKS.contains(&name) => {
                         builder.request_break(2);
                         leave = Some(LeaveAction::Break(2));
                     }

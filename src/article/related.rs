@@ -7,12 +7,11 @@
 //! - a *block*: a short heading-like element whose whole text is a label ("Related articles",
 //!   "Sur le même sujet"), followed by a list or lines of headline-like links.
 
+use super::phrases::{RELATED_LABELS, SOURCE_LABELS, VIA_LABELS, fold_with_offsets};
 use crate::model::RelatedLink;
 use crate::text::sanitize_line;
 use dom_query::{Document, NodeRef};
 use std::sync::LazyLock;
-use unicode_normalization::UnicodeNormalization;
-use unicode_normalization::char::is_combining_mark;
 use url::Url;
 
 /// What a label announces.
@@ -26,133 +25,16 @@ enum LabelKind {
     Source,
 }
 
-/// Labels, lowercase without accents (they are folded again at start-up, like the text they
-/// are compared with). Longest match wins, so "a lire aussi" is preferred to "a lire".
-const LABELS: &[(&str, LabelKind)] = &[
-    // French
-    ("a lire", LabelKind::Related),
-    ("a lire aussi", LabelKind::Related),
-    ("a lire egalement", LabelKind::Related),
-    ("a lire sur le meme sujet", LabelKind::Related),
-    ("lire aussi", LabelKind::Related),
-    ("lire egalement", LabelKind::Related),
-    ("lisez aussi", LabelKind::Related),
-    ("a relire", LabelKind::Related),
-    ("relire", LabelKind::Related),
-    ("a voir aussi", LabelKind::Related),
-    ("a voir egalement", LabelKind::Related),
-    ("voir aussi", LabelKind::Related),
-    ("voir egalement", LabelKind::Related),
-    ("a decouvrir aussi", LabelKind::Related),
-    ("a decouvrir egalement", LabelKind::Related),
-    ("sur le meme theme", LabelKind::Related),
-    ("sur le meme sujet", LabelKind::Related),
-    ("dans le meme theme", LabelKind::Related),
-    ("pour aller plus loin", LabelKind::Related),
-    ("articles lies", LabelKind::Related),
-    ("articles connexes", LabelKind::Related),
-    ("articles similaires", LabelKind::Related),
-    ("nos articles sur le sujet", LabelKind::Related),
-    // English
-    ("read more", LabelKind::Related),
-    ("read also", LabelKind::Related),
-    ("also read", LabelKind::Related),
-    ("read next", LabelKind::Related),
-    ("see also", LabelKind::Related),
-    ("related", LabelKind::Related),
-    ("related articles", LabelKind::Related),
-    ("related stories", LabelKind::Related),
-    ("related story", LabelKind::Related),
-    ("related coverage", LabelKind::Related),
-    ("related content", LabelKind::Related),
-    ("related reading", LabelKind::Related),
-    ("related posts", LabelKind::Related),
-    ("related links", LabelKind::Related),
-    ("more on this", LabelKind::Related),
-    ("more on this story", LabelKind::Related),
-    ("more on this topic", LabelKind::Related),
-    ("more on this subject", LabelKind::Related),
-    ("further reading", LabelKind::Related),
-    ("you may also like", LabelKind::Related),
-    ("you might also like", LabelKind::Related),
-    ("don't miss", LabelKind::Related),
-    // German
-    ("lesen sie auch", LabelKind::Related),
-    ("lesen sie dazu", LabelKind::Related),
-    ("lesen sie dazu auch", LabelKind::Related),
-    ("lesen sie mehr", LabelKind::Related),
-    ("lies auch", LabelKind::Related),
-    ("mehr zum thema", LabelKind::Related),
-    ("mehr dazu", LabelKind::Related),
-    ("auch interessant", LabelKind::Related),
-    ("ebenfalls interessant", LabelKind::Related),
-    ("das konnte sie auch interessieren", LabelKind::Related),
-    ("siehe auch", LabelKind::Related),
-    ("passend zum thema", LabelKind::Related),
-    ("weitere artikel", LabelKind::Related),
-    ("zum thema", LabelKind::Related),
-    // Spanish
-    ("leer tambien", LabelKind::Related),
-    ("lee tambien", LabelKind::Related),
-    ("lea tambien", LabelKind::Related),
-    ("ver tambien", LabelKind::Related),
-    ("vea tambien", LabelKind::Related),
-    ("te puede interesar", LabelKind::Related),
-    ("le puede interesar", LabelKind::Related),
-    ("tambien te puede interesar", LabelKind::Related),
-    ("te recomendamos", LabelKind::Related),
-    ("noticias relacionadas", LabelKind::Related),
-    ("articulos relacionados", LabelKind::Related),
-    ("relacionado", LabelKind::Related),
-    ("relacionados", LabelKind::Related),
-    ("relacionada", LabelKind::Related),
-    ("relacionadas", LabelKind::Related),
-    // Italian
-    ("leggi anche", LabelKind::Related),
-    ("leggi pure", LabelKind::Related),
-    ("vedi anche", LabelKind::Related),
-    ("guarda anche", LabelKind::Related),
-    ("potrebbe interessarti", LabelKind::Related),
-    ("potrebbe interessarti anche", LabelKind::Related),
-    ("ti potrebbe interessare", LabelKind::Related),
-    ("ti potrebbero interessare", LabelKind::Related),
-    ("articoli correlati", LabelKind::Related),
-    ("correlati", LabelKind::Related),
-    ("per approfondire", LabelKind::Related),
-    // Portuguese and Dutch, cheap to have
-    ("leia tambem", LabelKind::Related),
-    ("veja tambem", LabelKind::Related),
-    ("lees ook", LabelKind::Related),
-    ("zie ook", LabelKind::Related),
-    // Japanese, Chinese, Korean (no spaces: the label must end before a separator)
-    ("あわせて読みたい", LabelKind::Related),
-    ("関連記事", LabelKind::Related),
-    ("こちらもおすすめ", LabelKind::Related),
-    ("相关阅读", LabelKind::Related),
-    ("相关文章", LabelKind::Related),
-    ("延伸阅读", LabelKind::Related),
-    ("推荐阅读", LabelKind::Related),
-    ("相關閱讀", LabelKind::Related),
-    ("관련 기사", LabelKind::Related),
-    ("관련기사", LabelKind::Related),
-    // Credits
-    ("via", LabelKind::Via),
-    ("source", LabelKind::Source),
-    ("sources", LabelKind::Source),
-    ("quelle", LabelKind::Source),
-    ("quellen", LabelKind::Source),
-    ("fuente", LabelKind::Source),
-    ("fuentes", LabelKind::Source),
-    ("fonte", LabelKind::Source),
-    ("fonti", LabelKind::Source),
-    ("bron", LabelKind::Source),
-];
-
-/// [`LABELS`] folded exactly as page text is, so the comparison is like for like.
+/// The labels with what each announces, folded exactly as page text is (like for like).
 static FOLDED_LABELS: LazyLock<Vec<(String, LabelKind)>> = LazyLock::new(|| {
-    LABELS
-        .iter()
-        .map(|(label, kind)| (fold_with_offsets(label, usize::MAX).0, *kind))
+    let kinds = [
+        (&RELATED_LABELS, LabelKind::Related),
+        (&VIA_LABELS, LabelKind::Via),
+        (&SOURCE_LABELS, LabelKind::Source),
+    ];
+    kinds
+        .into_iter()
+        .flat_map(|(list, kind)| list.iter().map(move |label| (label.clone(), kind)))
         .collect()
 });
 
@@ -178,7 +60,8 @@ const HEADING_TAGS: &[&str] = &[
     "h2", "h3", "h4", "h5", "h6", "p", "div", "dt", "header", "strong", "b", "span",
 ];
 
-/// Block-level elements: a line candidate must contain none of them.
+/// Block-level elements (and the headings, see [`is_block`]): a line candidate must contain
+/// none of them.
 const BLOCK_TAGS: &[&str] = &[
     "p",
     "div",
@@ -187,12 +70,6 @@ const BLOCK_TAGS: &[&str] = &[
     "ol",
     "dl",
     "table",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
     "blockquote",
     "section",
     "aside",
@@ -304,7 +181,7 @@ fn take_related_under(top: &NodeRef<'_>, base_url: &Url) -> Vec<RelatedLink> {
 fn might_contain_label(html: &str) -> bool {
     let lower = html.to_lowercase();
     [
-        // CJK labels (see LABELS)
+        // CJK labels (see assets/phrases/related-labels.txt)
         "読",
         "関連",
         "おすすめ",
@@ -393,6 +270,14 @@ fn remove_empty_ancestors(mut parent: Option<NodeRef<'_>>, top: &NodeRef<'_>) {
     }
 }
 
+/// A block-level element or a heading.
+fn is_block(node: &NodeRef<'_>) -> bool {
+    tag_in(node, BLOCK_TAGS)
+        || node
+            .node_name()
+            .is_some_and(|n| super::elements::is_heading(&n.to_ascii_lowercase()))
+}
+
 fn tag_in(node: &NodeRef<'_>, tags: &[&str]) -> bool {
     node.node_name()
         .map(|n| tags.iter().any(|t| n.eq_ignore_ascii_case(t)))
@@ -401,7 +286,7 @@ fn tag_in(node: &NodeRef<'_>, tags: &[&str]) -> bool {
 
 fn has_block_descendant(node: &NodeRef<'_>) -> bool {
     node.descendants_it()
-        .any(|d| d.is_element() && tag_in(&d, BLOCK_TAGS))
+        .any(|d| d.is_element() && is_block(&d))
 }
 
 /// The first `limit` characters of a node's text, visiting at most [`PROBE_NODE_LIMIT`] nodes.
@@ -448,53 +333,6 @@ struct LabelMatch {
     written: String,
     /// The text after the label and its separator.
     rest: String,
-}
-
-/// Fold one string for comparison, keeping for each folded byte the byte offset in `text` of
-/// the character it came from.
-fn fold_with_offsets(text: &str, max_chars: usize) -> (String, Vec<usize>) {
-    let mut folded = String::with_capacity(text.len().min(max_chars.saturating_mul(2)));
-    let mut offsets = Vec::with_capacity(text.len().min(max_chars.saturating_mul(2)) + 1);
-    let mut stop = text.len();
-    for (n, (i, c)) in text.char_indices().enumerate() {
-        if n == max_chars {
-            stop = i;
-            break;
-        }
-        // Most text is ASCII: no normalisation needed.
-        if c.is_ascii() {
-            folded.push(if c.is_ascii_whitespace() {
-                ' '
-            } else {
-                c.to_ascii_lowercase()
-            });
-            offsets.push(i);
-            continue;
-        }
-        let c = match c {
-            '’' | '‘' | 'ʼ' | '´' => '\'',
-            'ß' => {
-                folded.push_str("ss");
-                offsets.extend([i, i]);
-                continue;
-            }
-            c if c.is_whitespace() => ' ',
-            c => c,
-        };
-        for lower in c.to_lowercase() {
-            for d in std::iter::once(lower).nfd() {
-                if is_combining_mark(d) {
-                    continue;
-                }
-                let before = folded.len();
-                folded.push(d);
-                offsets.extend(std::iter::repeat_n(i, folded.len() - before));
-            }
-        }
-    }
-    // One past the end: where the folded part stops in `text`.
-    offsets.push(stop);
-    (folded, offsets)
 }
 
 /// Characters that may sit between a label and what it introduces.
@@ -577,8 +415,7 @@ fn link_url(link: &NodeRef<'_>, base_url: &Url) -> Option<Url> {
     if href.is_empty() || href.starts_with('#') {
         return None;
     }
-    let url = base_url.join(href).ok()?;
-    (matches!(url.scheme(), "http" | "https") && !is_taxonomy_url(&url)).then_some(url)
+    crate::url_safety::join_web_url(base_url, href).filter(|url| !is_taxonomy_url(url))
 }
 
 /// Tag, category and author pages: site navigation, never a story to read next.
@@ -742,9 +579,7 @@ fn match_br_segment<'a>(
     let children = node.children();
     // Direct children only: walking every subtree here would be quadratic on nested divs.
     if !children.iter().any(|c| c.has_name("br"))
-        || children
-            .iter()
-            .any(|c| c.is_element() && tag_in(c, BLOCK_TAGS))
+        || children.iter().any(|c| c.is_element() && is_block(c))
     {
         return None;
     }

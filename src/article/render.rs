@@ -11,11 +11,12 @@
 //!
 //! On any html2text error (or panic) the text is wrapped plainly instead.
 
+use super::elements::{is_heading, is_section_box};
 use crate::model::Link;
-use crate::text::{is_invisible_format, sanitize_line, sanitize_multiline};
+use crate::text::{display_width, is_invisible_format, sanitize_line, sanitize_multiline};
 use dom_query::{Document, NodeRef};
 use html2text::render::{RichAnnotation, TaggedLine, TextDecorator};
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthChar;
 
 /// How one span of rendered text looks. The TUI maps this to terminal styles.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -53,36 +54,11 @@ pub struct Rendered {
 /// Elements whose content is never text for a reader: the plain-text view's list.
 use super::plaintext::SKIPPED;
 
-/// Elements that nest blocks: deeper than [`MAX_CONTAINER_DEPTH`] of them are flattened.
+/// Elements that nest blocks, with the section boxes ([`super::elements::is_section_box`]):
+/// deeper than [`MAX_CONTAINER_DEPTH`] of them are flattened.
 const CONTAINERS: &[&str] = &[
-    "div",
-    "section",
-    "article",
-    "main",
-    "aside",
-    "header",
-    "footer",
-    "nav",
-    "blockquote",
-    "ul",
-    "ol",
-    "li",
-    "dl",
-    "dd",
-    "dt",
-    "table",
-    "thead",
-    "tbody",
-    "tfoot",
-    "tr",
-    "td",
-    "th",
-    "figure",
-    "details",
-    "form",
-    "fieldset",
-    "center",
-    "p",
+    "ul", "ol", "li", "dl", "dd", "dt", "table", "thead", "tbody", "tfoot", "tr", "td", "th",
+    "figure", "details", "form", "fieldset", "center", "p",
 ];
 
 /// Elements that indent their content (a quote bar, a bullet): each level eats columns.
@@ -200,11 +176,6 @@ fn is_hidden(node: &NodeRef<'_>) -> bool {
     })
 }
 
-fn is_http_url(url: &str) -> bool {
-    let head = url.get(..8).unwrap_or(url).to_ascii_lowercase();
-    head.starts_with("http://") || head.starts_with("https://")
-}
-
 /// Footnote markers such as `[1]` in a `<sup>`: dropped, as the plain-text view does.
 fn is_reference_marker(text: &str) -> bool {
     let t = text.trim();
@@ -296,7 +267,7 @@ fn prepare(html: &str, width: usize) -> Prepared {
                 to_remove.push(node);
                 continue;
             }
-            let container = CONTAINERS.contains(&name.as_str());
+            let container = is_section_box(&name) || CONTAINERS.contains(&name.as_str());
             let indenting = INDENTING.contains(&name.as_str());
             let too_deep = depth + 1 > MAX_ELEMENT_DEPTH
                 || (container && containers + 1 > MAX_CONTAINER_DEPTH)
@@ -381,7 +352,7 @@ fn number_link(node: &NodeRef<'_>, links: &mut Vec<Link>) {
         text = super::plaintext::image_label(img.attr("alt").as_deref());
     }
     match href {
-        Some(href) if is_http_url(&href) && !text.is_empty() => {
+        Some(href) if crate::url_safety::is_web_url(&href) && !text.is_empty() => {
             let n = links.len() + 1;
             links.push(Link {
                 n,
@@ -408,11 +379,10 @@ fn plain_text_of(doc: &Document) -> String {
         }
         if node.is_element() {
             let name = element_name(&node);
-            if CONTAINERS.contains(&name.as_str())
-                || matches!(
-                    name.as_str(),
-                    "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "br" | "pre" | "figcaption"
-                )
+            if is_section_box(&name)
+                || CONTAINERS.contains(&name.as_str())
+                || is_heading(&name)
+                || matches!(name.as_str(), "br" | "pre" | "figcaption")
             {
                 out.push_str("\n\n");
             }
@@ -639,13 +609,6 @@ fn tidy(lines: Vec<StyledLine>) -> Vec<StyledLine> {
         out.pop();
     }
     out
-}
-
-/// Columns a string takes, whichever way a terminal library measures it (whole string or
-/// character by character): the larger of the two, so both agree it fits.
-pub(crate) fn display_width(s: &str) -> usize {
-    let per_char: usize = s.chars().map(|c| c.width().unwrap_or(0)).sum();
-    per_char.max(UnicodeWidthStr::width(s))
 }
 
 fn line_width(line: &StyledLine) -> usize {

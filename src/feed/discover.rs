@@ -56,10 +56,10 @@ pub fn discover_feeds(html: &str, page_url: &Url) -> Vec<Url> {
         let Some(href) = attribute(attrs, "href") else {
             continue;
         };
-        let Ok(url) = base.join(href.trim()) else {
+        let Some(url) = crate::url_safety::join_web_url(&base, &href) else {
             continue;
         };
-        if matches!(url.scheme(), "http" | "https") && !found.contains(&url) {
+        if !found.contains(&url) {
             found.push(url);
         }
     }
@@ -96,7 +96,7 @@ fn tags(html: &str) -> impl Iterator<Item = (&str, &str)> {
                 } else {
                     "</style"
                 };
-                let lower_find = find_ascii_ci(rest, closing);
+                let lower_find = crate::scan::find_ascii_ci(rest.as_bytes(), closing.as_bytes());
                 rest = lower_find.map_or("", |at| &rest[at..]);
             }
             return Some((name, attrs));
@@ -118,66 +118,12 @@ fn tag_end(after_lt: &str) -> Option<usize> {
     None
 }
 
-fn find_ascii_ci(haystack: &str, needle: &str) -> Option<usize> {
-    haystack
-        .as_bytes()
-        .windows(needle.len())
-        .position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
-}
-
 /// The value of attribute `wanted` in a tag's attribute text (quoted or not), entities decoded.
 fn attribute(attrs: &str, wanted: &str) -> Option<String> {
-    let bytes = attrs.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        while i < bytes.len() && (bytes[i].is_ascii_whitespace() || bytes[i] == b'/') {
-            i += 1;
-        }
-        let name_start = i;
-        while i < bytes.len()
-            && !(bytes[i].is_ascii_whitespace() || matches!(bytes[i], b'=' | b'/'))
-        {
-            i += 1;
-        }
-        let name = &attrs[name_start..i];
-        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        let mut value = "";
-        if bytes.get(i) == Some(&b'=') {
-            i += 1;
-            while i < bytes.len() && bytes[i].is_ascii_whitespace() {
-                i += 1;
-            }
-            match bytes.get(i) {
-                Some(&q @ (b'"' | b'\'')) => {
-                    let start = i + 1;
-                    let len = bytes[start..]
-                        .iter()
-                        .position(|&b| b == q)
-                        .unwrap_or(bytes.len() - start);
-                    value = &attrs[start..start + len];
-                    i = start + len + 1;
-                }
-                Some(_) => {
-                    let start = i;
-                    while i < bytes.len() && !bytes[i].is_ascii_whitespace() {
-                        i += 1;
-                    }
-                    value = &attrs[start..i];
-                }
-                None => {}
-            }
-        }
-        if name.is_empty() {
-            i += 1;
-            continue;
-        }
-        if name.eq_ignore_ascii_case(wanted) {
-            return Some(markup::decode_entities(value).into_owned());
-        }
-    }
-    None
+    let value = crate::scan::attribute_value(attrs.as_bytes(), wanted.as_bytes())?;
+    // The value is a slice of `attrs` cut at ASCII bytes: still UTF-8.
+    let value = std::str::from_utf8(value).ok()?;
+    Some(markup::decode_entities(value).into_owned())
 }
 
 /// Whether a fetched body looks like a feed document rather than an HTML page: XML whose

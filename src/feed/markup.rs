@@ -5,8 +5,6 @@
 use std::borrow::Cow;
 use url::Url;
 
-use super::entities;
-
 /// Remove tags (`<b>`, `</p>`, `<br/>`, comments); a `<` not followed by a tag-like character
 /// stays text ("a < b"). Block-level breaks become spaces so words do not run together.
 pub(crate) fn strip_tags(input: &str) -> Cow<'_, str> {
@@ -52,7 +50,8 @@ pub(crate) fn strip_tags(input: &str) -> Cow<'_, str> {
         // Script and style bodies are code, not text.
         if !after.starts_with('/') && (name == "script" || name == "style") {
             let close = format!("</{name}");
-            rest = find_ascii_ci(rest, &close).map_or("", |at| &rest[at..]);
+            rest = crate::scan::find_ascii_ci(rest.as_bytes(), close.as_bytes())
+                .map_or("", |at| &rest[at..]);
         }
     }
     out.push_str(rest);
@@ -67,13 +66,6 @@ pub(crate) fn looks_like_html(text: &str) -> bool {
         (next.is_ascii_alphabetic() || next == b'/' || next == b'!')
             && memchr::memchr(b'>', &bytes[at..]).is_some()
     })
-}
-
-fn find_ascii_ci(haystack: &str, needle: &str) -> Option<usize> {
-    haystack
-        .as_bytes()
-        .windows(needle.len())
-        .position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// Decode HTML character references once: named (`&eacute;`), decimal and hex. Unknown or
@@ -119,9 +111,28 @@ fn decode_one(after: &str) -> Option<(String, usize)> {
         if body.is_empty() || !body.bytes().all(|b| b.is_ascii_alphanumeric()) {
             return None;
         }
-        entities::lookup(body)?.to_string()
+        named_reference(body)?.collect()
     };
     Some((decoded, semi + 1))
+}
+
+/// The characters an HTML named reference stands for (`eacute` → `é`; a few names stand for
+/// two), from the WHATWG table html5ever ships (`web_atoms`). Only the `;`-terminated form.
+pub(crate) fn named_reference(name: &str) -> Option<impl Iterator<Item = char>> {
+    let mut key = [0u8; 40];
+    if name.len() >= key.len() {
+        return None;
+    }
+    key[..name.len()].copy_from_slice(name.as_bytes());
+    key[name.len()] = b';';
+    let key = std::str::from_utf8(&key[..=name.len()]).ok()?;
+    let &(first, second) = web_atoms::NAMED_ENTITIES.get(key)?;
+    Some(
+        [first, second]
+            .into_iter()
+            .filter(|&code| code != 0)
+            .filter_map(char::from_u32),
+    )
 }
 
 /// Plain text as HTML (for text-typed summaries handed to the HTML renderer).
@@ -184,21 +195,7 @@ fn next_link_value(html: &str, mut from: usize) -> Option<LinkValue> {
         while value_start < bytes.len() && bytes[value_start].is_ascii_whitespace() {
             value_start += 1;
         }
-        let (start, end) = match bytes.get(value_start) {
-            Some(&q @ (b'"' | b'\'')) => {
-                let start = value_start + 1;
-                let len = memchr::memchr(q, &bytes[start..])?;
-                (start, start + len)
-            }
-            Some(_) => {
-                let len = bytes[value_start..]
-                    .iter()
-                    .position(|b| b.is_ascii_whitespace() || *b == b'>')
-                    .unwrap_or(bytes.len() - value_start);
-                (value_start, value_start + len)
-            }
-            None => return None,
-        };
+        let (start, end) = crate::scan::value_span(bytes, value_start)?;
         return Some(LinkValue { start, end });
     }
     None
@@ -256,6 +253,21 @@ mod tests {
             strip_tags("safe<script>location.href='x'</SCRIPT> description"),
             "safe description"
         );
+    }
+
+    #[test]
+    fn named_references_come_from_the_whatwg_table() {
+        let lookup = |name: &str| named_reference(name).map(|chars| chars.collect::<String>());
+        assert_eq!(lookup("eacute").as_deref(), Some("é"));
+        assert_eq!(lookup("nbsp").as_deref(), Some("\u{a0}"));
+        assert_eq!(lookup("amp").as_deref(), Some("&"));
+        assert_eq!(lookup("hellip").as_deref(), Some("…"));
+        assert_eq!(lookup("Alpha").as_deref(), Some("\u{391}"));
+        assert_eq!(lookup("Abreve").as_deref(), Some("\u{102}"));
+        assert_eq!(lookup("NotEqualTilde").as_deref(), Some("\u{2242}\u{338}"));
+        assert_eq!(lookup("nosuchthing"), None);
+        assert_eq!(lookup(""), None);
+        assert_eq!(lookup(&"a".repeat(64)), None);
     }
 
     #[test]

@@ -3,7 +3,6 @@
 
 pub mod dates;
 pub mod discover;
-mod entities;
 mod markup;
 pub mod opml;
 pub mod parse;

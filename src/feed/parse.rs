@@ -268,7 +268,7 @@ fn normalise_entry(
             (!not_permalinks.contains(guid))
                 .then(|| Url::parse(guid).ok())
                 .flatten()
-                .filter(|u| matches!(u.scheme(), "http" | "https"))
+                .filter(crate::url_safety::is_web)
                 .map(String::from)
         });
     let summary_html = entry
@@ -347,8 +347,7 @@ fn http_url(href: &str, base: &Url) -> Option<String> {
     if href.is_empty() || href.len() > MAX_URL_LEN {
         return None;
     }
-    let url = base.join(href).ok()?;
-    matches!(url.scheme(), "http" | "https").then(|| url.into())
+    crate::url_safety::join_web_url(base, href).map(String::from)
 }
 
 fn bounded_key(key: &str) -> String {

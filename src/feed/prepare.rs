@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 use memchr::{memchr2, memmem};
 use regex::{Captures, Regex};
 
-use super::entities;
+use super::markup;
 
 const ATOM03_NS: &str = "http://purl.org/atom/ns#";
 const ATOM10_NS: &str = "http://www.w3.org/2005/Atom";
@@ -121,7 +121,7 @@ fn classify_reference(at_amp: &[u8]) -> Reference {
         let value = u32::from_str_radix(digits, if hex { 16 } else { 10 }).ok();
         let len = end + 1;
         return match value {
-            Some(v @ 0x80..=0x9F) => match cp1252_c1(v) {
+            Some(v @ 0x80..=0x9F) => match char::from_u32(v).and_then(crate::text::cp1252_c1) {
                 Some(c) => Reference::Replace(len, format!("&#{};", c as u32)),
                 None => Reference::Replace(len, String::new()),
             },
@@ -145,23 +145,14 @@ fn classify_reference(at_amp: &[u8]) -> Reference {
     let len = name_len + 2;
     match name {
         "amp" | "lt" | "gt" | "quot" | "apos" => Reference::Valid(len),
-        _ => match entities::lookup(name) {
-            Some(chars) => Reference::Replace(
-                len,
-                chars.chars().map(|c| format!("&#{};", c as u32)).collect(),
-            ),
+        _ => match markup::named_reference(name) {
+            Some(chars) => {
+                Reference::Replace(len, chars.map(|c| format!("&#{};", c as u32)).collect())
+            }
             // Undefined (or DTD-declared, which is never expanded): keep it as literal text.
             None => Reference::Replace(1, "&amp;".to_string()),
         },
     }
-}
-
-/// The windows-1252 character for a C1 code point, if it has one.
-fn cp1252_c1(value: u32) -> Option<char> {
-    let byte = u8::try_from(value).ok()?;
-    let bytes = [byte];
-    let (decoded, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&bytes);
-    decoded.chars().next().filter(|c| !c.is_control())
 }
 
 /// The root element's start tag: its byte range and qualified name.
@@ -593,31 +584,24 @@ fn decode_base64_elements(text: &str) -> Cow<'_, str> {
     })
 }
 
-/// Standard base64 (padding optional, whitespace ignored); `None` on any other character.
+/// Base64, standard or URL-safe alphabet (padding optional, whitespace ignored, anything after
+/// the first `=` ignored); `None` on any other character.
 fn decode_base64(input: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(input.len() * 3 / 4);
-    let mut buffer = 0u32;
-    let mut bits = 0;
-    for b in input.bytes() {
-        let value = match b {
-            b'A'..=b'Z' => b - b'A',
-            b'a'..=b'z' => b - b'a' + 26,
-            b'0'..=b'9' => b - b'0' + 52,
-            b'+' | b'-' => 62,
-            b'/' | b'_' => 63,
-            b'=' => break,
-            b if b.is_ascii_whitespace() => continue,
-            _ => return None,
-        };
-        buffer = (buffer << 6) | u32::from(value);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((buffer >> bits) as u8);
-            buffer &= (1 << bits) - 1;
-        }
-    }
-    Some(out)
+    use base64::Engine;
+    use base64::alphabet::{STANDARD, URL_SAFE};
+    use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+    const LENIENT: GeneralPurposeConfig = GeneralPurposeConfig::new()
+        .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+        .with_decode_allow_trailing_bits(true);
+    let compact: Vec<u8> = input
+        .bytes()
+        .take_while(|&b| b != b'=')
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect();
+    GeneralPurpose::new(&STANDARD, LENIENT)
+        .decode(&compact)
+        .or_else(|_| GeneralPurpose::new(&URL_SAFE, LENIENT).decode(&compact))
+        .ok()
 }
 
 /// Atom 0.3 read as Atom 1.0: namespace, element names (`modified`→`updated`,
@@ -1106,6 +1090,11 @@ mod tests {
             decode_base64("RXhhbXBsZSA8Yj5BdG9tPC9iPg==").unwrap(),
             b"Example <b>Atom</b>"
         );
+        // Line-wrapped, unpadded, URL-safe alphabet; anything but base64 is refused.
+        assert_eq!(decode_base64("aGVs\n bG8").unwrap(), b"hello");
+        assert_eq!(decode_base64("-_8=").unwrap(), [0xfb, 0xff]);
+        assert_eq!(decode_base64("+/8").unwrap(), [0xfb, 0xff]);
+        assert_eq!(decode_base64("aGVs*bG8"), None);
         let doc = "<content type=\"text/html\" mode=\"base64\">\n RXhhbXBsZSA8Yj5BdG9tPC9iPg==\n</content>";
         assert_eq!(
             decode_base64_elements(doc),

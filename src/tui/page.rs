@@ -3,7 +3,9 @@
 //! slow on big pages, so the worker runs it off the UI thread, once per (content, width).
 
 use crate::article::render::{SpanStyle, StyledSpan, render_rich};
-use crate::text::{display_width, sanitize_line, truncate_to_width};
+/// Word wrap by display width (one home: `crate::text`).
+pub use crate::text::wrap;
+use crate::text::{sanitize_line, truncate_to_width};
 use crate::tui::effect::PageDoc;
 use crate::tui::state::{LineKind, PageLine, PageLines};
 
@@ -91,62 +93,10 @@ fn plain(kind: LineKind, text: String) -> PageLine {
     }
 }
 
-/// Greedy word wrap by display width; words longer than a line are cut.
-pub fn wrap(text: &str, width: usize) -> Vec<String> {
-    let width = width.max(1);
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        let needed = if line.is_empty() { 0 } else { 1 } + display_width(word);
-        if !line.is_empty() && display_width(&line) + needed > width {
-            lines.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-        while display_width(&line) > width {
-            let head = take_width(&line, width);
-            let rest = line[head.len()..].to_string();
-            lines.push(head);
-            line = rest;
-        }
-    }
-    if !line.is_empty() || lines.is_empty() {
-        lines.push(line);
-    }
-    lines
-}
-
-/// The longest prefix of `s` that fits in `width` columns (at least one char).
-fn take_width(s: &str, width: usize) -> String {
-    use unicode_width::UnicodeWidthChar;
-    let mut used = 0;
-    let mut out = String::new();
-    for c in s.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w > width && !out.is_empty() {
-            break;
-        }
-        used += w;
-        out.push(c);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::RelatedLink;
-
-    #[test]
-    fn wraps_by_columns_including_wide_chars() {
-        assert_eq!(wrap("aaa bbb ccc", 7), vec!["aaa bbb", "ccc"]);
-        for line in wrap("日本語のテキストです とても長い", 6) {
-            assert!(display_width(&line) <= 6, "{line}");
-        }
-        assert_eq!(wrap("", 5), vec![String::new()]);
-    }
 
     #[test]
     fn lists_related_links_numbered_under_a_heading() {

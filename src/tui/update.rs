@@ -505,12 +505,7 @@ fn is_user_intent(action: &Action) -> bool {
 }
 
 /// Only web links are ever handed to the browser (never `javascript:`, `data:`, `file:`).
-pub fn is_web_url(url: &str) -> bool {
-    match url::Url::parse(url) {
-        Ok(u) => matches!(u.scheme(), "http" | "https") && u.host().is_some(),
-        Err(_) => false,
-    }
-}
+pub use crate::url_safety::is_web_url;
 
 fn contains(rect: ratatui::layout::Rect, column: u16, row: u16) -> bool {
     column >= rect.x && column < rect.x + rect.width && row >= rect.y && row < rect.y + rect.height

@@ -1,0 +1,201 @@
+//! The word and phrase lists the extractor compares page text with (data in `assets/phrases/`,
+//! one entry a line, `#` comment lines), parsed once, and the one folding (case, accents,
+//! apostrophes, `ß`, whitespace) that both a list and the text go through before they meet.
+
+use std::sync::LazyLock;
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// A list read from its data file: entries trimmed and folded, comments and blank lines skipped.
+pub(crate) type PhraseList = LazyLock<Vec<String>>;
+
+macro_rules! phrase_list {
+    ($(#[$doc:meta])* $name:ident = $file:literal) => {
+        $(#[$doc])*
+        pub(crate) static $name: PhraseList = LazyLock::new(|| {
+            parse_list(include_str!(concat!("../../assets/phrases/", $file)))
+        });
+    };
+}
+
+phrase_list!(
+    /// Class/id tokens that start with one of these name a boilerplate block.
+    HINT_PREFIXES = "hint-prefixes.txt"
+);
+phrase_list!(
+    /// Words of class/id tokens that name a boilerplate block.
+    HINT_WORDS = "hint-words.txt"
+);
+phrase_list!(
+    /// Class/id words that mark the article body: never removed on a negative hint.
+    POSITIVE_WORDS = "positive-words.txt"
+);
+phrase_list!(
+    /// ARIA roles of page furniture.
+    BOILERPLATE_ROLES = "boilerplate-roles.txt"
+);
+phrase_list!(
+    /// Class/id tokens that name the article's body itself (`entry-content`, `article-body`…).
+    BODY_MARKERS = "body-markers.txt"
+);
+phrase_list!(
+    /// Pitches and prompts: boilerplate wherever they appear in a short block.
+    BOILERPLATE_PHRASES = "boilerplate-phrases.txt"
+);
+phrase_list!(
+    /// Disclosures, reprint and licence notices: boilerplate in a block of a few sentences.
+    NOTICE_PHRASES = "notice-phrases.txt"
+);
+phrase_list!(
+    /// Words that are boilerplate only when they are (nearly) the whole block.
+    BOILERPLATE_LABELS = "boilerplate-labels.txt"
+);
+phrase_list!(
+    /// Labels that open what follows an article (related reading, author box, comments…).
+    END_LABELS = "end-labels.txt"
+);
+phrase_list!(
+    /// Picture agencies and credit words.
+    CREDIT_WORDS = "credit-words.txt"
+);
+phrase_list!(
+    /// Labels that start a photo credit or a source line.
+    CREDIT_LABELS = "credit-labels.txt"
+);
+phrase_list!(
+    /// Labels of related-reading lines and blocks ("À lire aussi", "See also").
+    RELATED_LABELS = "related-labels.txt"
+);
+phrase_list!(
+    /// Labels of a "via" credit.
+    VIA_LABELS = "via-labels.txt"
+);
+phrase_list!(
+    /// Labels of a source credit.
+    SOURCE_LABELS = "source-labels.txt"
+);
+
+/// One entry a line, trimmed; blank lines and lines starting with `#` skipped; each folded.
+fn parse_list(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .map(fold)
+        .collect()
+}
+
+/// Fold one character for comparison: lower case, accents removed, typographic apostrophes
+/// as `'`, `ß` as `ss`, any whitespace as one space. Each folded character goes to `push`.
+fn fold_char(c: char, mut push: impl FnMut(char)) {
+    // Most text is ASCII: no normalisation needed.
+    if c.is_ascii() {
+        push(if c.is_ascii_whitespace() {
+            ' '
+        } else {
+            c.to_ascii_lowercase()
+        });
+        return;
+    }
+    let c = match c {
+        '’' | '‘' | 'ʼ' | '´' => '\'',
+        'ß' => {
+            push('s');
+            push('s');
+            return;
+        }
+        c if c.is_whitespace() => ' ',
+        c => c,
+    };
+    for lower in c.to_lowercase() {
+        for d in std::iter::once(lower).nfd() {
+            if !is_combining_mark(d) {
+                push(d);
+            }
+        }
+    }
+}
+
+/// `text` folded for comparison with a phrase list (see [`fold_char`]).
+pub(crate) fn fold(text: &str) -> String {
+    let mut folded = String::with_capacity(text.len());
+    for c in text.chars() {
+        fold_char(c, |d| folded.push(d));
+    }
+    folded
+}
+
+/// The first `max_chars` characters of `text` folded, with, for each folded byte, the byte
+/// offset in `text` of the character it came from (and one past the end: where the folded
+/// part stops in `text`).
+pub(crate) fn fold_with_offsets(text: &str, max_chars: usize) -> (String, Vec<usize>) {
+    let capacity = text.len().min(max_chars.saturating_mul(2));
+    let mut folded = String::with_capacity(capacity);
+    let mut offsets = Vec::with_capacity(capacity + 1);
+    let mut stop = text.len();
+    for (n, (i, c)) in text.char_indices().enumerate() {
+        if n == max_chars {
+            stop = i;
+            break;
+        }
+        fold_char(c, |d| {
+            folded.push(d);
+            offsets.extend(std::iter::repeat_n(i, d.len_utf8()));
+        });
+    }
+    offsets.push(stop);
+    (folded, offsets)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_skip_comments_and_blanks_and_are_folded() {
+        assert_eq!(
+            parse_list("# a comment\n\n  Lesen Sie AUCH \nÀ lire\nn’engagent\nStraße\n"),
+            ["lesen sie auch", "a lire", "n'engagent", "strasse"]
+        );
+    }
+
+    #[test]
+    fn every_list_loads_and_holds_folded_entries() {
+        let lists: [&PhraseList; 14] = [
+            &HINT_PREFIXES,
+            &HINT_WORDS,
+            &POSITIVE_WORDS,
+            &BOILERPLATE_ROLES,
+            &BODY_MARKERS,
+            &BOILERPLATE_PHRASES,
+            &NOTICE_PHRASES,
+            &BOILERPLATE_LABELS,
+            &END_LABELS,
+            &CREDIT_WORDS,
+            &CREDIT_LABELS,
+            &RELATED_LABELS,
+            &VIA_LABELS,
+            &SOURCE_LABELS,
+        ];
+        for list in lists {
+            assert!(!list.is_empty());
+            assert!(
+                list.iter()
+                    .all(|entry| !entry.is_empty() && fold(entry) == *entry)
+            );
+        }
+        assert!(RELATED_LABELS.iter().any(|l| l == "a lire aussi"));
+        assert!(BOILERPLATE_LABELS.iter().any(|l| l == "publie"));
+    }
+
+    #[test]
+    fn offsets_point_back_into_the_text() {
+        let (folded, offsets) = fold_with_offsets("À lire: x", 64);
+        assert_eq!(folded, "a lire: x");
+        assert_eq!(offsets.len(), folded.len() + 1);
+        assert_eq!(offsets[1], "À".len());
+        let (folded, offsets) = fold_with_offsets("Straße ist", 6);
+        assert_eq!(folded, "strasse");
+        assert_eq!(*offsets.last().unwrap(), "Straße".len());
+    }
+}

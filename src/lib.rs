@@ -15,6 +15,10 @@ pub mod fetch;
 pub mod model;
 pub mod reading;
 pub mod refresh;
+#[cfg(test)]
+mod shared_corpus;
+#[cfg(test)]
+mod shared_corpus_tests;
 pub mod store;
 pub mod text;
 pub mod tui;

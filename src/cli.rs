@@ -23,7 +23,7 @@ use std::process::ExitCode;
 
 /// kiosque: a terminal news reader that shows the cleaned article and its related links.
 #[derive(Debug, Parser)]
-#[command(name = "kiosque", version, about, long_about = None)]
+#[command(name = "kiosque", version = env!("KIOSQUE_VERSION"), about, long_about = None)]
 pub struct Cli {
     /// Data directory (database, log); $KIOSQUE_DATA_DIR wins over this.
     #[arg(long, global = true, value_name = "DIR")]
@@ -100,6 +100,13 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Print a shell completion script: `kiosque completions bash > ~/.local/share/bash-completion/completions/kiosque`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `kiosque man | man -l -`.
+    Man,
 }
 
 /// `kiosque mark ID... --read|--unread|--star|--unstar`.
@@ -208,6 +215,12 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
+    // Completions and the man page need no config, data directory or database.
+    match &cli.command {
+        Some(Command::Completions { shell }) => return crate::packaging::completions(*shell),
+        Some(Command::Man) => return crate::packaging::man_page(),
+        _ => {}
+    }
     if cli.demo {
         return crate::demo::run_demo(cli.config.as_deref());
     }
@@ -240,6 +253,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Read { id, json } => read(&ctx, id, json),
         Command::Mark(args) => mark(&ctx, &args),
         Command::Extract { .. } => unreachable_extract(),
+        Command::Completions { .. } | Command::Man => {
+            bail!("internal error: completions and man are handled before the data directory")
+        }
     }
 }
 

@@ -13,6 +13,7 @@ pub mod error;
 pub mod feed;
 pub mod fetch;
 pub mod model;
+pub mod packaging;
 pub mod reading;
 pub mod refresh;
 #[cfg(test)]

@@ -9,7 +9,6 @@ use ratatui::widgets::{Block, Paragraph};
 
 use crate::text::{display_width, sanitize_line, truncate_to_width};
 use crate::tui::state::{Focus, ListSource, State};
-use crate::tui::view::theme;
 
 /// "now", "5m", "3h", "2d", "4mo", "2y".
 pub fn relative_age(now: DateTime<Utc>, then: DateTime<Utc>) -> String {
@@ -55,7 +54,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
             &title(state),
             usize::from(area.width.saturating_sub(2)),
         ))
-        .border_style(theme::border(focused));
+        .border_style(state.settings.theme.border(focused));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let width = usize::from(inner.width);
@@ -66,7 +65,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         } else {
             "no items (R refreshes)"
         };
-        frame.render_widget(Paragraph::new(Line::styled(text, theme::dim())), inner);
+        frame.render_widget(
+            Paragraph::new(Line::styled(text, state.settings.theme.dim())),
+            inner,
+        );
         return;
     }
     let show_feed = !matches!(list.query.source, ListSource::Feed(_));
@@ -79,7 +81,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     for position in list.top..(list.top + usize::from(inner.height)).min(list.total) {
         let selected = position == list.selected;
         let Some(row) = list.row(position) else {
-            lines.push(Line::styled("…", theme::dim()));
+            lines.push(Line::styled("…", state.settings.theme.dim()));
             continue;
         };
         let age = relative_age(state.now, row.published);
@@ -89,26 +91,29 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         let title_width = width.saturating_sub(fixed);
         let mut spans = vec![
             Span::raw(mark),
-            Span::styled(star, theme::star()),
+            Span::styled(star, state.settings.theme.star()),
             Span::raw(" "),
         ];
         if show_feed {
             spans.push(Span::styled(
                 pad_to(&row.feed_title, feed_width),
-                theme::dim(),
+                state.settings.theme.dim(),
             ));
             spans.push(Span::raw(" "));
         }
         let title_style = if row.read {
             ratatui::style::Style::new()
         } else {
-            theme::unread()
+            state.settings.theme.unread()
         };
         spans.push(Span::styled(pad_to(&row.title, title_width), title_style));
-        spans.push(Span::styled(format!(" {age:>4}"), theme::dim()));
+        spans.push(Span::styled(
+            format!(" {age:>4}"),
+            state.settings.theme.dim(),
+        ));
         let mut line = Line::from(spans);
         if selected {
-            line = line.style(theme::selected());
+            line = line.style(state.settings.theme.selected());
         }
         lines.push(line);
     }

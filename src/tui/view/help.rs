@@ -8,7 +8,6 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 
 use crate::text::{display_width, truncate_to_width};
 use crate::tui::state::State;
-use crate::tui::view::theme;
 
 pub fn render(frame: &mut Frame, screen: Rect, state: &State) {
     let rows = state.help.len().max(1);
@@ -40,7 +39,7 @@ pub fn render(frame: &mut Frame, screen: Rect, state: &State) {
     frame.render_widget(Clear, area);
     let block = Block::bordered()
         .title(" Keys (any key closes) ")
-        .border_style(theme::border(true));
+        .border_style(state.settings.theme.border(true));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let column_width = usize::from(inner.width) / columns;
@@ -52,7 +51,7 @@ pub fn render(frame: &mut Frame, screen: Rect, state: &State) {
                 let keys = truncate_to_width(&row.keys, key_width);
                 let pad = " ".repeat(key_width - display_width(&keys) + 1);
                 Line::from(vec![
-                    Span::styled(keys, theme::unread()),
+                    Span::styled(keys, state.settings.theme.unread()),
                     Span::raw(pad),
                     Span::raw(truncate_to_width(&row.description, desc_room)),
                 ])

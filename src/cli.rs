@@ -100,7 +100,7 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Print a shell completion script: `kiosque completions bash > ~/.local/share/bash-completion/completions/kiosque`.
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to stdout.
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,

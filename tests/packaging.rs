@@ -46,19 +46,33 @@ fn version_names_the_package_version_and_the_commit_of_a_checkout() {
     let version = stdout_of(dir.path(), &["--version"]);
     assert!(version.starts_with("kiosque 0.1.0"), "{version}");
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let head = std::process::Command::new("git")
-        .arg("-C")
-        .arg(manifest)
-        .args(["rev-parse", "--short", "HEAD"])
-        .output()
-        .ok()
-        .filter(|o| o.status.success() && manifest.join(".git").exists());
-    match head {
-        Some(out) => {
-            let commit = String::from_utf8(out.stdout).unwrap();
-            assert_eq!(version.trim(), format!("kiosque 0.1.0 ({})", commit.trim()));
-        }
-        None => assert_eq!(version.trim(), "kiosque 0.1.0"),
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .arg("-C")
+            .arg(manifest)
+            .args(args)
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+    };
+    if manifest.join(".git").exists() && git(&["rev-parse", "HEAD"]).is_some() {
+        // `kiosque 0.1.0 (1a2b3c4)`: a commit of this repository (the one built, which is HEAD
+        // unless a commit landed while the tests ran).
+        let commit = version
+            .trim()
+            .strip_prefix("kiosque 0.1.0 (")
+            .and_then(|rest| rest.strip_suffix(')'))
+            .unwrap_or_else(|| panic!("no commit in {version:?}"));
+        assert!(
+            commit.len() >= 7 && commit.chars().all(|c| c.is_ascii_hexdigit()),
+            "{version}"
+        );
+        assert!(
+            git(&["cat-file", "-e", &format!("{commit}^{{commit}}")]).is_some(),
+            "{commit} is not a commit here"
+        );
+    } else {
+        assert_eq!(version.trim(), "kiosque 0.1.0");
     }
 }
 

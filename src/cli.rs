@@ -31,7 +31,7 @@ macro_rules! say {
 
 /// kiosque: a terminal news reader that shows the cleaned article and its related links.
 #[derive(Debug, Parser)]
-#[command(name = "kiosque", version, about, long_about = None)]
+#[command(name = "kiosque", version = env!("KIOSQUE_VERSION"), about, long_about = None)]
 pub struct Cli {
     /// Data directory (database, log); $KIOSQUE_DATA_DIR wins over this.
     #[arg(long, global = true, value_name = "DIR")]
@@ -108,6 +108,13 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to stdout.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `kiosque man | man -l -`.
+    Man,
 }
 
 /// `kiosque mark ID... --read|--unread|--star|--unstar`.
@@ -239,6 +246,12 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
+    // Completions and the man page need no config, data directory or database.
+    match &cli.command {
+        Some(Command::Completions { shell }) => return crate::packaging::completions(*shell),
+        Some(Command::Man) => return crate::packaging::man_page(),
+        _ => {}
+    }
     if cli.demo {
         return crate::demo::run_demo(cli.config.as_deref());
     }
@@ -268,6 +281,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Read { id, json } => read(&ctx, id, json),
         Command::Mark(args) => mark(&ctx, &args),
         Command::Extract { .. } => unreachable_extract(),
+        Command::Completions { .. } | Command::Man => {
+            bail!("internal error: completions and man are handled before the data directory")
+        }
     }
 }
 

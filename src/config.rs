@@ -51,8 +51,21 @@ pub struct Config {
     pub browser: Option<String>,
     /// Action name → keys, as written in `[keys]`; the TUI's keymap validates them.
     pub keys: BTreeMap<String, KeyBinding>,
+    /// The TUI's palette: `theme = "dark" | "light"`.
+    pub theme: ThemeName,
+    /// `[colors]`: role → colour, over the theme's (the TUI checks the names).
+    pub colors: BTreeMap<String, String>,
     /// The file this came from, if any.
     pub path: Option<PathBuf>,
+}
+
+/// `theme = "dark" | "light"`: which background the TUI's colours are chosen for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ThemeName {
+    #[default]
+    Dark,
+    Light,
 }
 
 impl Default for Config {
@@ -92,6 +105,9 @@ struct RawConfig {
     browser: Option<String>,
     #[serde(default)]
     keys: BTreeMap<String, toml::Spanned<KeyList>>,
+    theme: Option<ThemeName>,
+    #[serde(default)]
+    colors: BTreeMap<String, String>,
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
@@ -198,6 +214,8 @@ impl Config {
                     (action, KeyBinding { keys, line })
                 })
                 .collect(),
+            theme: value!(theme),
+            colors: raw.colors,
             path: None,
         };
         if config.concurrency == 0 || config.per_host == 0 {

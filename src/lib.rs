@@ -13,9 +13,14 @@ pub mod error;
 pub mod feed;
 pub mod fetch;
 pub mod model;
+pub mod packaging;
 pub mod reading;
 pub mod refresh;
 pub(crate) mod scan;
+#[cfg(test)]
+mod shared_corpus;
+#[cfg(test)]
+mod shared_corpus_tests;
 pub mod store;
 pub mod text;
 pub mod tui;

@@ -1,11 +1,13 @@
 //! Every file of the shared feed corpus through `parse_feed`: no panic escapes, every
 //! well-formed feedparser case and every real-world feed parses, and the rest is counted by
-//! reason. Prints per-folder counts, the top error reasons and a MB/s figure (informational).
+//! reason. Prints per-folder counts and the top error reasons. (Parse throughput is a benchmark:
+//! `cargo bench --bench parse_render`.)
+
+mod common;
 
 use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 use kiosque::feed::parse_feed;
 use url::Url;
@@ -43,10 +45,6 @@ fn is_listed_non_feed(rel: &str) -> bool {
         Some(fragment) => rel.contains(fragment),
         None => rel.starts_with(entry),
     })
-}
-
-fn corpus_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/feeds")
 }
 
 fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -109,11 +107,9 @@ struct Tally {
 
 #[test]
 fn every_corpus_feed_parses_without_panic() {
-    let root = corpus_root();
-    if !root.is_dir() {
-        println!("skipping: feed corpus not found at {}", root.display());
+    let Some(root) = common::shared_corpus("corpus/feeds") else {
         return;
-    }
+    };
     let mut files = Vec::new();
     collect_files(&root, &mut files);
     files.sort();
@@ -125,8 +121,6 @@ fn every_corpus_feed_parses_without_panic() {
     let mut aim_empty = Vec::new();
     let mut non_feeds_accepted = Vec::new();
     let mut sniff_misses = Vec::new();
-    let mut total_bytes = 0usize;
-    let mut parse_time = Duration::ZERO;
 
     for path in &files {
         let rel = path
@@ -147,12 +141,9 @@ fn every_corpus_feed_parses_without_panic() {
             .unwrap()
             .join(&rel)
             .unwrap();
-        let started = Instant::now();
         let outcome = catch_unwind(AssertUnwindSafe(|| {
             parse_feed(&bytes, content_type.as_deref(), &feed_url)
         }));
-        parse_time += started.elapsed();
-        total_bytes += bytes.len();
 
         let folder = rel.split('/').next().unwrap_or("").to_string();
         let tally = per_folder.entry(folder).or_default();
@@ -215,13 +206,6 @@ fn every_corpus_feed_parses_without_panic() {
     for (reason, count) in top.iter().take(15) {
         println!("  {count:>5}  {reason}");
     }
-    let seconds = parse_time.as_secs_f64();
-    println!(
-        "parsed {:.1} MB in {:.3} s: {:.1} MB/s (informational; debug builds are slower)",
-        total_bytes as f64 / 1e6,
-        seconds,
-        total_bytes as f64 / 1e6 / seconds.max(1e-9)
-    );
     if !aim_empty.is_empty() {
         // Mostly feedparser cases that test feed-level elements only; listed for review.
         println!(
@@ -251,59 +235,16 @@ fn every_corpus_feed_parses_without_panic() {
     );
 }
 
-/// An RSS feed shaped like the refresh benchmark's: `items` items with a few KB of HTML each,
-/// relative links and entities included so every normalisation step runs.
-fn synthetic_feed(feed_no: usize, items: usize) -> String {
-    let mut xml = format!(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><channel><title>Feed {feed_no} &amp; co</title><link>http://127.0.0.1:8080/{feed_no}/</link><description>d</description>\n"
-    );
-    let paragraph = "<p>Le gouvernement a annoncé mardi une série de mesures &eacute;conomiques, \
-        dont <a href=\"/politique/article-1.html\">la réforme</a> des retraites et \
-        <a href=\"https://example.org/x?a=1&amp;b=2\">un lien absolu</a>. \
-        <img src=\"/img/photo.jpg\" alt=\"photo\"> Lorem ipsum dolor sit amet, consectetur \
-        adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua.</p>\n";
-    for i in 0..items {
-        xml.push_str(&format!(
-            "<item><title>Titre n&deg;{i} : l&#8217;&eacute;t&eacute; &amp; la rentrée</title>\
-             <link>http://127.0.0.1:8080/{feed_no}/post/{i}</link>\
-             <guid isPermaLink=\"true\">http://127.0.0.1:8080/{feed_no}/post/{i}</guid>\
-             <dc:creator>Jeanne Dupont</dc:creator>\
-             <pubDate>Tue, 10 Jun 2025 04:{:02}:00 +0200</pubDate>\
-             <description><![CDATA[<p>Résumé de l'article {i}.</p>]]></description>\
-             <content:encoded><![CDATA[{}]]></content:encoded></item>\n",
-            i % 60,
-            paragraph.repeat(6)
-        ));
-    }
-    xml.push_str("</channel></rss>\n");
-    xml
-}
-
-/// Informational: parse throughput on refresh-benchmark-shaped feeds (100 feeds of 20–50
-/// items with ~3 KB of HTML each). Run with `--release` for a meaningful figure.
+/// Every item of refresh-benchmark-shaped feeds (100 feeds of 20–50 items with ~3 KB of HTML
+/// each) is parsed. Their parse throughput is `cargo bench --bench parse_render`.
 #[test]
-fn synthetic_feed_throughput() {
-    let feeds: Vec<String> = (0..100).map(|n| synthetic_feed(n, 20 + n % 31)).collect();
-    let bytes: usize = feeds.iter().map(String::len).sum();
+fn synthetic_feeds_parse_every_item() {
     let url = Url::parse("http://127.0.0.1:8080/feed.xml").unwrap();
-    let started = Instant::now();
     let mut items = 0;
-    for feed in &feeds {
+    for n in 0..100 {
+        let feed = common::synthetic::synthetic_feed(n, 20 + n % 31);
         let parsed = parse_feed(feed.as_bytes(), Some("application/rss+xml"), &url).unwrap();
         items += parsed.items.len();
     }
-    let seconds = started.elapsed().as_secs_f64();
-    assert_eq!(
-        items,
-        (0..100).map(|n| 20 + n % 31).sum::<usize>(),
-        "every generated item is parsed"
-    );
-    println!(
-        "synthetic: {} feeds, {items} items, {:.1} MB in {:.3} s: {:.1} MB/s, {:.2} ms per feed (informational)",
-        feeds.len(),
-        bytes as f64 / 1e6,
-        seconds,
-        bytes as f64 / 1e6 / seconds.max(1e-9),
-        seconds * 1000.0 / feeds.len() as f64
-    );
+    assert_eq!(items, (0..100).map(|n| 20 + n % 31).sum::<usize>());
 }

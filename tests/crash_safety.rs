@@ -10,7 +10,7 @@ use rusqlite::Connection;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 fn binary() -> PathBuf {
     assert_cmd::cargo::cargo_bin("kiosque")
@@ -156,13 +156,25 @@ fn assert_kept(data: &Path, expected: &BTreeMap<i64, (bool, bool)>, when: &str) 
     }
 }
 
-/// Kills `kiosque refresh` after a varying delay `rounds` times; returns how many runs were
-/// killed mid-way (the rest had finished already).
-fn kill_refresh_loop(rounds: usize) -> usize {
-    let (server, data) = many_feeds(300, 3);
+/// How many items the database holds, as a fresh reader sees it (every committed write).
+fn item_count(conn: &Connection) -> usize {
+    conn.query_row("SELECT COUNT(*) FROM items", [], |r| r.get::<_, i64>(0))
+        .unwrap()
+        .try_into()
+        .unwrap()
+}
+
+const KILL_LOOP_FEEDS: usize = 300;
+
+/// Kills `kiosque refresh` `rounds` times, each time provably in the middle of its work: every
+/// round gives each feed exactly one new item, the kill waits until a varying number of feeds
+/// (1–150) have been written, and afterwards the database must show that some but not all of
+/// the round's feeds were written. Returns the rounds' kill points (feeds written when killed).
+fn kill_refresh_loop(rounds: usize) -> Vec<usize> {
+    let (server, data) = many_feeds(KILL_LOOP_FEEDS, 3);
     run_ok(data.path(), &["refresh"]);
     let mut expected = mark_some(data.path());
-    let mut killed = 0;
+    let mut kill_points = Vec::new();
     for round in 0..rounds {
         // A state reported done between kills must survive the later ones too.
         let unread: Vec<i64> = expected
@@ -177,29 +189,46 @@ fn kill_refresh_loop(rounds: usize) -> usize {
             expected.entry(to_read).or_default().0 = true;
             expected.entry(to_star).or_default().1 = true;
         }
-        // New items every round so every refresh has writing to do.
-        for i in 0..300 {
+        // One new item per feed every round, so every feed written adds exactly one row.
+        for i in 0..KILL_LOOP_FEEDS {
             route_feed(&server, &format!("/f/{i}"), i, 3, round + 1);
         }
-        let delay = Duration::from_millis(30 + ((round as u64 * 137) % 1200));
+        let watcher = open_db(data.path());
+        let before = item_count(&watcher);
+        let target = 1 + (round * 37) % 150;
         let mut child = spawn(data.path(), &["refresh"]);
-        std::thread::sleep(delay);
-        if child.try_wait().unwrap().is_none() {
-            child.kill().unwrap();
-            killed += 1;
+        loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                panic!(
+                    "round {round}: the refresh ended ({status}) before {target} feeds were written"
+                );
+            }
+            if item_count(&watcher) - before >= target {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(1));
         }
+        child.kill().unwrap();
         let status = child.wait().unwrap();
         assert_ne!(status.code(), Some(101), "refresh panicked");
+        drop(watcher);
+        // The proof the kill landed mid-work: the round's writes are there in part only.
+        let written = item_count(&open_db(data.path())) - before;
+        assert!(
+            written >= target && written < KILL_LOOP_FEEDS,
+            "round {round}: {written} of {KILL_LOOP_FEEDS} feeds written after a kill at {target}: not killed mid-refresh"
+        );
+        kill_points.push(written);
         assert_kept(
             data.path(),
             &expected,
-            &format!("after round {round} (kill at {delay:?})"),
+            &format!("after round {round} (killed with {written} feeds written)"),
         );
     }
     // The database still works for a full refresh afterwards.
     run_ok(data.path(), &["refresh"]);
     assert_kept(data.path(), &expected, "after the final refresh");
-    killed
+    kill_points
 }
 
 #[test]
@@ -209,14 +238,28 @@ fn kill_9_during_refresh_loses_nothing() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(20);
-    let killed = kill_refresh_loop(rounds);
+    let kill_points = kill_refresh_loop(rounds);
+    assert_eq!(kill_points.len(), rounds);
     println!(
-        "kill -9 during refresh: {killed}/{rounds} runs killed mid-way, database ok each time"
+        "kill -9 during refresh: {rounds}/{rounds} runs killed mid-way (feeds of {KILL_LOOP_FEEDS} written at each kill: {kill_points:?}), database ok each time"
     );
-    assert!(
-        killed > 0,
-        "no run was killed mid-way: the test proved nothing"
-    );
+}
+
+/// True while another connection holds the database's write lock (a writer is inside its
+/// transaction); never waits and never keeps the lock itself.
+fn write_lock_is_held(conn: &Connection) -> bool {
+    match conn.execute_batch("BEGIN IMMEDIATE") {
+        Ok(()) => {
+            conn.execute_batch("ROLLBACK").unwrap();
+            false
+        }
+        Err(rusqlite::Error::SqliteFailure(e, _))
+            if e.code == rusqlite::ErrorCode::DatabaseBusy =>
+        {
+            true
+        }
+        Err(e) => panic!("probing the write lock: {e}"),
+    }
 }
 
 #[test]
@@ -244,16 +287,9 @@ fn kill_9_during_a_bulk_mark_is_all_or_nothing() {
     run_ok(data.path(), &args);
     let expected = states(&open_db(data.path()));
 
-    // How long one bulk mark takes, to spread the kills over it.
     let bulk: Vec<String> = all.iter().map(i64::to_string).collect();
-    let started = Instant::now();
-    let mut args = vec!["mark", "--read"];
-    args.extend(bulk.iter().map(String::as_str));
-    run_ok(data.path(), &args);
-    let full = started.elapsed();
-    let mut args = vec!["mark", "--unread"];
-    args.extend(bulk.iter().map(String::as_str));
-    run_ok(data.path(), &args);
+    let probe = open_db(data.path());
+    probe.busy_timeout(Duration::ZERO).unwrap();
 
     let (mut killed, mut all_done, mut none_done) = (0, 0, 0);
     for round in 0..20u32 {
@@ -267,12 +303,17 @@ fn kill_9_during_a_bulk_mark_is_all_or_nothing() {
         let before = states(&open_db(data.path()));
         let mut args = vec!["mark", flag];
         args.extend(bulk.iter().map(String::as_str));
+        // Kill as soon as the mark holds the write lock: inside its one transaction.
         let mut child = spawn(data.path(), &args);
-        std::thread::sleep(full.mul_f64(f64::from(round) / 20.0));
-        if child.try_wait().unwrap().is_none() {
-            child.kill().unwrap();
-            killed += 1;
+        while !write_lock_is_held(&probe) {
+            assert!(
+                child.try_wait().unwrap().is_none(),
+                "round {round}: the mark ended before it was seen writing"
+            );
+            std::thread::sleep(Duration::from_micros(200));
         }
+        child.kill().unwrap();
+        killed += 1;
         let status = child.wait().unwrap();
         assert_ne!(status.code(), Some(101), "mark panicked");
         let conn = open_db(data.path());
@@ -300,8 +341,14 @@ fn kill_9_during_a_bulk_mark_is_all_or_nothing() {
         }
     }
     println!(
-        "kill -9 during bulk mark of {} ids: {killed} killed, {all_done} all applied, {none_done} none applied (one mark takes {full:?})",
+        "kill -9 during bulk mark of {} ids: {killed} killed inside the transaction, {all_done} all applied (the commit won the race), {none_done} none applied",
         all.len()
+    );
+    // Rounds that found nothing applied are the ones that test all-or-nothing: a kill that
+    // lands after every commit would prove nothing.
+    assert!(
+        none_done > 0,
+        "every kill came after the commit: the test proved nothing"
     );
 }
 

@@ -2,25 +2,20 @@
 //! (`../shared/corpus/extraction/fixtures/fr-tech-article.html`): metadata, body phrases that
 //! must and must not appear, caption kept, links absolute.
 
-use std::path::{Path, PathBuf};
+mod common;
 
 use kiosque::article::Source;
 use kiosque::article::extract::extract_article;
 use url::Url;
 
-fn fixture_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/extraction/fixtures")
-}
-
 #[test]
 fn french_tech_article_is_cleaned() {
-    let dir = fixture_dir();
-    let html_path = dir.join("fr-tech-article.html");
-    let expected_path = dir.join("fr-tech-article.expected.json");
-    if !html_path.exists() || !expected_path.exists() {
-        println!("skipped: corpus fixture not found at {}", dir.display());
+    let (Some(html_path), Some(expected_path)) = (
+        common::shared_corpus("corpus/extraction/fixtures/fr-tech-article.html"),
+        common::shared_corpus("corpus/extraction/fixtures/fr-tech-article.expected.json"),
+    ) else {
         return;
-    }
+    };
     let html = std::fs::read_to_string(&html_path).unwrap();
     let expected: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&expected_path).unwrap()).unwrap();

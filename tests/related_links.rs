@@ -6,6 +6,8 @@
 //!
 //! Run: `cargo test --test related_links -- --nocapture` (prints the figures).
 
+mod common;
+
 use kiosque::article::extract::extract_article;
 use kiosque::article::related::{split_related, take_related};
 use kiosque::model::RelatedLink;
@@ -87,11 +89,8 @@ fn fixtures() -> Vec<Fixture> {
         .collect();
     paths.sort();
     let mut out: Vec<Fixture> = paths.iter().filter_map(|p| load(p)).collect();
-    let shared = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/corpus/extraction/fixtures/fr-tech-article.html");
-    match load(&shared) {
-        Some(f) => out.push(f),
-        None => println!("shared fixture {} absent: not scored", shared.display()),
+    if let Some(shared) = common::shared_corpus("corpus/extraction/fixtures/fr-tech-article.html") {
+        out.push(load(&shared).expect("the shared fixture and its .expected.json"));
     }
     assert!(
         out.len() >= 6,
@@ -244,28 +243,6 @@ fn related_module_on_whole_pages() {
         score.precision() >= MIN_PRECISION,
         "precision {:.3}",
         score.precision()
-    );
-}
-
-/// Timing figure (printed, not asserted): `split_related` on a normal article body.
-#[test]
-fn split_related_cost_per_article() {
-    let f = fixtures()
-        .into_iter()
-        .find(|f| f.name == "fr-demo-octet-actu")
-        .unwrap();
-    let page = dom_query::Document::from(f.html.as_str());
-    let body = page.select("div.entry-content").html().to_string();
-    let runs = 200;
-    let start = std::time::Instant::now();
-    for _ in 0..runs {
-        let (_, links) = split_related(&body, &f.url);
-        assert_eq!(links.len(), 3);
-    }
-    println!(
-        "split_related: {:.3} ms per article body ({} bytes; debug build unless --release)",
-        start.elapsed().as_secs_f64() * 1000.0 / runs as f64,
-        body.len()
     );
 }
 
@@ -500,12 +477,11 @@ fn split_related_negatives() {
 
 #[test]
 fn split_related_on_the_shared_fixture_body() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/corpus/extraction/fixtures/fr-tech-article.html");
-    let Some(f) = load(&path) else {
-        println!("skip: {} absent", path.display());
+    let Some(path) = common::shared_corpus("corpus/extraction/fixtures/fr-tech-article.html")
+    else {
         return;
     };
+    let f = load(&path).expect("the shared fixture and its .expected.json");
     let page = dom_query::Document::from(f.html.as_str());
     let body = page.select("div.entry-content").html().to_string();
     let (clean, got) = split_related(&body, &f.url);
@@ -620,11 +596,10 @@ fn pane_and_plain_text_number_links_alike() {
 #[ignore = "slow survey over the shared corpus; prints figures"]
 fn corpus_survey() {
     use std::io::Read;
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/extraction");
-    let Ok(evaldata) = std::fs::read_to_string(root.join("trafilatura-eval/evaldata.json")) else {
-        println!("skip: {} absent", root.display());
+    let Some(root) = common::shared_corpus("corpus/extraction") else {
         return;
     };
+    let evaldata = std::fs::read_to_string(root.join("trafilatura-eval/evaldata.json")).unwrap();
     let evaldata: Value = serde_json::from_str(&evaldata).unwrap();
     let Some(pages) = evaldata.as_object() else {
         return;

@@ -1172,12 +1172,12 @@ mod tests {
 
     #[test]
     fn shared_fixture_body() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../shared/corpus/extraction/fixtures/fr-tech-article.html");
-        let Ok(page) = std::fs::read_to_string(&path) else {
-            println!("skip: {} absent", path.display());
+        let Some(path) =
+            crate::shared_corpus::shared_corpus("corpus/extraction/fixtures/fr-tech-article.html")
+        else {
             return;
         };
+        let page = std::fs::read_to_string(&path).unwrap();
         // The fixture's entry-content div stands for the extractor's output.
         let doc = Document::from(page.as_str());
         let body = doc.select("div.entry-content").html().to_string();

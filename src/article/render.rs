@@ -1021,25 +1021,6 @@ mod tests {
         }
     }
 
-    /// A figure, not a check: how long a long article takes to lay out.
-    #[test]
-    fn render_cost_figure() {
-        let paragraph = "<p>Le constructeur affirme avoir travaillé avec une vingtaine \
-            d'<a href=\"https://x.example/e\">éditeurs</a> pour que leurs applications \
-            soient <em>natives</em> dès le lancement.</p>";
-        let html = format!("<h2>Titre</h2>{}", paragraph.repeat(300));
-        let start = std::time::Instant::now();
-        let r = render_rich(&html, 80);
-        println!(
-            "render_rich: {} bytes, {} lines, {} links in {:.1} ms",
-            html.len(),
-            r.lines.len(),
-            r.links.len(),
-            start.elapsed().as_secs_f64() * 1000.0
-        );
-        assert_eq!(r.links.len(), 300);
-    }
-
     #[test]
     fn plain_fallback_wraps_and_fits() {
         let lines = plain_lines("日本語のテキスト one two three\n\nsecond paragraph", 5);

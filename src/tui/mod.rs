@@ -46,19 +46,26 @@ pub fn check_keymap(config: &Config) -> Result<(), KeymapError> {
     keymap_for(config).map(|_| ())
 }
 
-/// The settings of `State` taken from the config.
-pub fn settings_for(config: &Config) -> state::Settings {
-    state::Settings {
+/// The settings of `State` taken from the config (and `NO_COLOR` from the environment); a
+/// bad `[colors]` entry is an error before the screen opens.
+pub fn settings_for(config: &Config) -> Result<state::Settings, view::theme::ThemeError> {
+    Ok(state::Settings {
         mark_read_on_open: config.mark_read_on_open,
         refresh_on_start: config.refresh_on_start,
         refresh_minutes: config.refresh_minutes,
         prefetch: config.prefetch,
-    }
+        theme: view::theme::Theme::new(
+            config.theme,
+            &config.colors,
+            view::theme::no_color_requested(),
+        )?,
+    })
 }
 
 /// Run the TUI until the user quits. Call inside a multi-thread tokio runtime.
 pub async fn run(ctx: TuiContext) -> anyhow::Result<()> {
     let keymap = keymap_for(&ctx.config)?;
+    let settings = settings_for(&ctx.config)?;
     let (actions_tx, mut actions_rx) = tokio::sync::mpsc::unbounded_channel();
     let mut worker = worker::TokioWorker::start(&ctx.config, ctx.db_path.clone(), actions_tx);
     // Before the screen changes: from here on a SIGTERM/SIGINT/SIGHUP ends the loop and the
@@ -66,11 +73,7 @@ pub async fn run(ctx: TuiContext) -> anyhow::Result<()> {
     let mut stop = terminal::StopSignals::install()?;
     let (mut terminal, guard) = terminal::enter()?;
     let size = terminal.size()?;
-    let mut state = state::State::new(
-        settings_for(&ctx.config),
-        ctx.clock.now(),
-        (size.width, size.height),
-    );
+    let mut state = state::State::new(settings, ctx.clock.now(), (size.width, size.height));
     state.help = keymap.help().to_vec();
     let events = crossterm::event::EventStream::new();
     let mut stdout = std::io::stdout();

@@ -20,6 +20,8 @@ pub struct Settings {
     pub refresh_minutes: u64,
     /// Unread articles of a selected feed fetched ahead into the cache (0: none).
     pub prefetch: usize,
+    /// Colours (or none, under NO_COLOR).
+    pub theme: crate::tui::view::theme::Theme,
 }
 
 impl Default for Settings {
@@ -29,6 +31,7 @@ impl Default for Settings {
             refresh_on_start: true,
             refresh_minutes: 30,
             prefetch: 0,
+            theme: crate::tui::view::theme::Theme::default(),
         }
     }
 }

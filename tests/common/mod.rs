@@ -5,6 +5,7 @@
 
 #![allow(
     dead_code,
+    unused_imports,
     reason = "each test file uses a different part of the helper"
 )]
 
@@ -15,6 +16,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
+
+#[path = "../../src/shared_corpus.rs"]
+mod shared_corpus;
+pub use shared_corpus::shared_corpus;
+
+pub mod synthetic;
 
 /// How the server answers one path.
 #[derive(Clone, Debug)]
@@ -125,6 +132,11 @@ impl TestServer {
 
     pub fn route(&self, path: &str, reply: Reply) {
         self.routes.lock().unwrap().insert(path.to_string(), reply);
+    }
+
+    /// How many requests (to any path) the server has read so far.
+    pub fn request_count(&self) -> usize {
+        self.seen.lock().unwrap().len()
     }
 
     /// Requests made to `path` so far.

@@ -8,7 +8,6 @@ use ratatui::widgets::{Block, Paragraph};
 
 use crate::text::{display_width, sanitize_line, truncate_to_width};
 use crate::tui::state::{Focus, ListSource, State};
-use crate::tui::view::theme;
 
 /// A feed's name in `width` columns: "title (qualifier)" when it fits; else the title cut so
 /// the qualifier (what tells same-titled feeds apart) stays whole; else the qualifier's end.
@@ -64,7 +63,7 @@ struct Entry<'a> {
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let block = Block::bordered()
         .title(" Feeds ")
-        .border_style(theme::border(state.focus == Focus::Feeds));
+        .border_style(state.settings.theme.border(state.focus == Focus::Feeds));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let width = usize::from(inner.width);
@@ -112,18 +111,18 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
             let name = fit_feed_label(&entry.name, entry.qualifier, name_width);
             let gap = width.saturating_sub(1 + display_width(&name) + display_width(&count));
             let name_style = if entry.current {
-                theme::unread()
+                state.settings.theme.unread()
             } else {
                 ratatui::style::Style::new()
             };
             let mut line = Line::from(vec![
-                Span::styled(mark, theme::error()),
+                Span::styled(mark, state.settings.theme.error()),
                 Span::styled(name, name_style),
                 Span::raw(" ".repeat(gap)),
-                Span::styled(count, theme::dim()),
+                Span::styled(count, state.settings.theme.dim()),
             ]);
             if i == state.feed_cursor && state.focus == Focus::Feeds {
-                line = line.style(theme::selected());
+                line = line.style(state.settings.theme.selected());
             }
             line
         })

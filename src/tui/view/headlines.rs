@@ -9,7 +9,6 @@ use ratatui::widgets::{Block, Paragraph};
 
 use crate::text::{display_width, sanitize_line, truncate_to_width};
 use crate::tui::state::{Focus, ListSource, State};
-use crate::tui::view::theme;
 
 /// "now", "5m", "3h", "2d", "4mo", "2y".
 pub fn relative_age(now: DateTime<Utc>, then: DateTime<Utc>) -> String {
@@ -55,7 +54,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
             &title(state),
             usize::from(area.width.saturating_sub(2)),
         ))
-        .border_style(theme::border(focused));
+        .border_style(state.settings.theme.border(focused));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let width = usize::from(inner.width);
@@ -75,7 +74,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         };
         let lines: Vec<Line> = text
             .iter()
-            .map(|t| Line::styled(truncate_to_width(t, width), theme::dim()))
+            .map(|t| Line::styled(truncate_to_width(t, width), state.settings.theme.dim()))
             .collect();
         frame.render_widget(Paragraph::new(lines), inner);
         return;
@@ -90,7 +89,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     for position in list.top..(list.top + usize::from(inner.height)).min(list.total) {
         let selected = position == list.selected;
         let Some(row) = list.row(position) else {
-            lines.push(Line::styled("…", theme::dim()));
+            lines.push(Line::styled("…", state.settings.theme.dim()));
             continue;
         };
         // An undated item's time is when kiosque first saw it: marked "~".
@@ -105,7 +104,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         let title_width = width.saturating_sub(fixed);
         let mut spans = vec![
             Span::raw(mark),
-            Span::styled(star, theme::star()),
+            Span::styled(star, state.settings.theme.star()),
             Span::raw(" "),
         ];
         if show_feed {
@@ -114,19 +113,22 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
                 state.feed_qualifiers.get(&row.feed_id).map(String::as_str),
                 feed_width,
             );
-            spans.push(Span::styled(pad_to(&label, feed_width), theme::dim()));
+            spans.push(Span::styled(pad_to(&label, feed_width), state.settings.theme.dim()));
             spans.push(Span::raw(" "));
         }
         let title_style = if row.read {
             ratatui::style::Style::new()
         } else {
-            theme::unread()
+            state.settings.theme.unread()
         };
         spans.push(Span::styled(pad_to(&row.title, title_width), title_style));
-        spans.push(Span::styled(format!(" {age:>4}"), theme::dim()));
+        spans.push(Span::styled(
+            format!(" {age:>4}"),
+            state.settings.theme.dim(),
+        ));
         let mut line = Line::from(spans);
         if selected {
-            line = line.style(theme::selected());
+            line = line.style(state.settings.theme.selected());
         }
         lines.push(line);
     }

@@ -11,7 +11,8 @@ use crate::text::{display_width, truncate_to_width};
 use crate::tui::keymap::HelpRow;
 use crate::tui::page::wrap;
 use crate::tui::state::State;
-use crate::tui::view::{clear_popup, theme};
+use crate::tui::view::clear_popup;
+use crate::tui::view::theme::Theme;
 
 /// The widest the keys column gets (longer key lists are cut).
 const MAX_KEY_WIDTH: usize = 14;
@@ -106,7 +107,12 @@ pub fn layout(screen: Rect, help: &[HelpRow]) -> HelpLayout {
 }
 
 /// One help row as lines: keys, then the description wrapped under itself.
-fn row_lines(row: &HelpRow, key_width: usize, desc_width: usize) -> Vec<Line<'static>> {
+fn row_lines(
+    row: &HelpRow,
+    key_width: usize,
+    desc_width: usize,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
     let keys = truncate_to_width(&row.keys, key_width);
     let pad = " ".repeat(key_width - display_width(&keys) + 1);
     wrap(&row.description, desc_width)
@@ -116,7 +122,7 @@ fn row_lines(row: &HelpRow, key_width: usize, desc_width: usize) -> Vec<Line<'st
             let text = truncate_to_width(&text, desc_width);
             if i == 0 {
                 Line::from(vec![
-                    Span::styled(keys.clone(), theme::unread()),
+                    Span::styled(keys.clone(), theme.unread()),
                     Span::raw(pad.clone()),
                     Span::raw(text),
                 ])
@@ -142,7 +148,7 @@ pub fn render(frame: &mut Frame, screen: Rect, state: &State) {
             title,
             usize::from(area.width.saturating_sub(2)),
         ))
-        .border_style(theme::border(true));
+        .border_style(state.settings.theme.border(true));
     if layout.max_scroll() > 0 {
         block = block.title_bottom(format!(
             " {}-{} of {} ",
@@ -157,7 +163,7 @@ pub fn render(frame: &mut Frame, screen: Rect, state: &State) {
     for (c, chunk) in state.help.chunks(layout.rows_per_column).enumerate() {
         let lines: Vec<Line> = chunk
             .iter()
-            .flat_map(|row| row_lines(row, layout.key_width, layout.desc_width))
+            .flat_map(|row| row_lines(row, layout.key_width, layout.desc_width, &state.settings.theme))
             .skip(scroll)
             .take(layout.visible)
             .collect();

@@ -109,4 +109,5 @@ pub fn render(frame: &mut Frame, state: &State) {
         crate::tui::state::Mode::Links => reader::render_link_list(frame, frame.area(), state),
         _ => {}
     }
+    state.settings.theme.finish(frame.buffer_mut());
 }

@@ -8,15 +8,19 @@ use ratatui::widgets::{Block, Paragraph};
 
 use crate::text::{sanitize_line, truncate_to_width};
 use crate::tui::state::{Focus, State};
-use crate::tui::view::{clear_popup, status, theme};
+use crate::tui::view::{clear_popup, status};
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
-    let mut block = Block::bordered().border_style(theme::border(state.focus == Focus::Reader));
+    let mut block =
+        Block::bordered().border_style(state.settings.theme.border(state.focus == Focus::Reader));
     let Some(page) = state.page() else {
         let block = block.title(" Reader ");
         let inner = block.inner(area);
         frame.render_widget(block, area);
-        let hint = Line::styled("Enter opens the selected headline", theme::dim());
+        let hint = Line::styled(
+            "Enter opens the selected headline",
+            state.settings.theme.dim(),
+        );
         frame.render_widget(Paragraph::new(hint), inner);
         return;
     };
@@ -55,11 +59,16 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
             .skip(page.scroll)
             .take(usize::from(inner.height))
             .map(|line| {
-                let base = theme::line_kind(line.kind);
+                let base = state.settings.theme.line_kind(line.kind);
                 Line::from(
                     line.spans
                         .iter()
-                        .map(|s| Span::styled(s.text.as_str(), base.patch(theme::span(s.style))))
+                        .map(|s| {
+                            Span::styled(
+                                s.text.as_str(),
+                                base.patch(state.settings.theme.span(s.style)),
+                            )
+                        })
                         .collect::<Vec<_>>(),
                 )
             })
@@ -67,7 +76,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         // Not laid out yet (a moment after opening): the title alone, cut to the width.
         None => vec![Line::styled(
             truncate_to_width(&sanitize_line(&page.title), width),
-            theme::line_kind(crate::tui::state::LineKind::Title),
+            state
+                .settings
+                .theme
+                .line_kind(crate::tui::state::LineKind::Title),
         )],
     };
     frame.render_widget(Paragraph::new(lines), inner);
@@ -92,7 +104,7 @@ pub fn render_link_list(frame: &mut Frame, screen: Rect, state: &State) {
     clear_popup(frame, area);
     let block = Block::bordered()
         .title(" Links (Enter follows, o opens, Esc closes) ")
-        .border_style(theme::border(true));
+        .border_style(state.settings.theme.border(true));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let rows = usize::from(inner.height);
@@ -111,7 +123,7 @@ pub fn render_link_list(frame: &mut Frame, screen: Rect, state: &State) {
             );
             let line = Line::from(truncate_to_width(&text, usize::from(inner.width)));
             if i == page.link_cursor {
-                line.style(theme::selected())
+                line.style(state.settings.theme.selected())
             } else {
                 line
             }

@@ -8,7 +8,6 @@ use ratatui::widgets::Paragraph;
 
 use crate::text::{display_width, sanitize_line, truncate_to_width};
 use crate::tui::state::{Mode, State};
-use crate::tui::view::theme;
 
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
@@ -21,7 +20,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let width = usize::from(area.width);
     if state.mode == Mode::Search {
         let text = format!("/{}█", sanitize_line(&state.search_input));
-        let line = Line::from(truncate_to_width(&text, width)).style(theme::status_bar());
+        let line =
+            Line::from(truncate_to_width(&text, width)).style(state.settings.theme.status_bar());
         frame.render_widget(Paragraph::new(line), area);
         return;
     }
@@ -42,13 +42,13 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         let room = width.saturating_sub(used + display_width(right) + 3);
         let text = format!(" · {}", truncate_to_width(&sanitize_line(error), room));
         used += display_width(&text);
-        spans.push(Span::styled(text, theme::error()));
+        spans.push(Span::styled(text, state.settings.theme.error()));
     }
     let gap = width.saturating_sub(used + display_width(right));
     spans.push(Span::raw(" ".repeat(gap)));
     spans.push(Span::raw(right));
     frame.render_widget(
-        Paragraph::new(Line::from(spans).style(theme::status_bar())),
+        Paragraph::new(Line::from(spans).style(state.settings.theme.status_bar())),
         area,
     );
 }

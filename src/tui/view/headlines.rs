@@ -113,7 +113,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
                 state.feed_qualifiers.get(&row.feed_id).map(String::as_str),
                 feed_width,
             );
-            spans.push(Span::styled(pad_to(&label, feed_width), state.settings.theme.dim()));
+            spans.push(Span::styled(
+                pad_to(&label, feed_width),
+                state.settings.theme.dim(),
+            ));
             spans.push(Span::raw(" "));
         }
         let title_style = if row.read {

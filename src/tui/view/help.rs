@@ -163,7 +163,14 @@ pub fn render(frame: &mut Frame, screen: Rect, state: &State) {
     for (c, chunk) in state.help.chunks(layout.rows_per_column).enumerate() {
         let lines: Vec<Line> = chunk
             .iter()
-            .flat_map(|row| row_lines(row, layout.key_width, layout.desc_width, &state.settings.theme))
+            .flat_map(|row| {
+                row_lines(
+                    row,
+                    layout.key_width,
+                    layout.desc_width,
+                    &state.settings.theme,
+                )
+            })
             .skip(scroll)
             .take(layout.visible)
             .collect();

@@ -16,5 +16,6 @@ pub mod model;
 pub mod reading;
 pub mod refresh;
 pub mod store;
+pub mod sync;
 pub mod text;
 pub mod tui;

@@ -9,6 +9,8 @@ use std::path::Path;
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_initial.sql"),
     include_str!("migrations/0002_feed_read_index.sql"),
+    // 0003 (another branch) goes here, before 0004.
+    include_str!("migrations/0004_sync.sql"),
 ];
 
 /// The schema version this build writes.

@@ -3,6 +3,9 @@
 //! Blocking (rusqlite): async code calls it from a blocking thread.
 
 mod migrations;
+mod sync;
+
+pub use sync::{QueuedChange, QueuedKind, SyncMeta};
 
 use crate::article::Article;
 use crate::error::{StoreError, sql};

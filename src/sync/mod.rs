@@ -2,6 +2,7 @@
 //! each; `greader` first), the plain data that crosses it, and its errors. No terminal types.
 //! The engine (`engine`) drives one sync over a service and the store's queue of local changes.
 
+pub mod engine;
 pub mod greader;
 
 use crate::error::{FetchError, StoreError};

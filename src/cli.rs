@@ -100,6 +100,14 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Sync with the aggregator in [sync]: push local changes, pull subscriptions, items, state.
+    Sync {
+        #[arg(long)]
+        json: bool,
+        /// Show pending changes and the last sync, without contacting the server.
+        #[arg(long)]
+        status: bool,
+    },
 }
 
 /// `kiosque mark ID... --read|--unread|--star|--unstar`.
@@ -197,7 +205,7 @@ fn install_panic_hook() {
     }));
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         // Parsing is CPU-bound: more blocking threads than a few only add malloc arenas
@@ -239,6 +247,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         } => items(&ctx, unread, feed, limit, json),
         Command::Read { id, json } => read(&ctx, id, json),
         Command::Mark(args) => mark(&ctx, &args),
+        Command::Sync { json, status } => crate::cli_sync::sync_command(&ctx, json, status),
         Command::Extract { .. } => unreachable_extract(),
     }
 }
@@ -459,7 +468,7 @@ struct FeedJson {
     last_fetched: Option<String>,
 }
 
-fn print_json<T: Serialize>(value: &T) -> Result<()> {
+pub(crate) fn print_json<T: Serialize>(value: &T) -> Result<()> {
     let mut out = std::io::stdout().lock();
     serde_json::to_writer_pretty(&mut out, value)?;
     writeln!(out)?;
@@ -586,7 +595,15 @@ fn mark(ctx: &RunContext, args: &MarkArgs) -> Result<ExitCode> {
     }
     let mut store = Store::open(&ctx.db_path)?;
     let ids: Vec<ItemId> = args.ids.iter().map(|i| ItemId(*i)).collect();
-    if args.read || args.unread {
+    if ctx.config.sync.is_some() {
+        // Applied here at once and queued for the server, in one transaction.
+        let (flag, on) = if args.read || args.unread {
+            (crate::sync::StateFlag::Read, args.read)
+        } else {
+            (crate::sync::StateFlag::Starred, args.star)
+        };
+        store.set_state_queued(&ids, flag, on, Utc::now())?;
+    } else if args.read || args.unread {
         store.set_read(&ids, args.read)?;
     } else {
         store.set_starred(&ids, args.star)?;
@@ -789,7 +806,16 @@ fn read(ctx: &RunContext, id: i64, json: bool) -> Result<ExitCode> {
             note: Some("the item has no link: showing the feed's content".into()),
         },
     };
-    store.set_read(&[item.summary.id], true)?;
+    if ctx.config.sync.is_some() {
+        store.set_state_queued(
+            &[item.summary.id],
+            crate::sync::StateFlag::Read,
+            true,
+            Utc::now(),
+        )?;
+    } else {
+        store.set_read(&[item.summary.id], true)?;
+    }
     print_view(&view_of(&loaded.article), loaded.note.as_deref(), json)?;
     Ok(ExitCode::SUCCESS)
 }

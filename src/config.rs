@@ -49,6 +49,61 @@ pub struct Config {
     pub keys: BTreeMap<String, KeyBinding>,
     /// The file this came from, if any.
     pub path: Option<PathBuf>,
+    /// `[sync]`: the aggregator to sync with; `None`: kiosque polls the feeds itself.
+    pub sync: Option<SyncConfig>,
+}
+
+/// The protocols `[sync] service` names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyncServiceKind {
+    /// The Google Reader API (FreshRSS, Miniflux, The Old Reader, BazQux, Inoreader).
+    GReader,
+}
+
+/// The `[sync]` table. The password is never here: `password_command`'s first line of
+/// output, else `$KIOSQUE_SYNC_PASSWORD`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncConfig {
+    pub service: SyncServiceKind,
+    /// The API root: FreshRSS `https://HOST/api/greader.php`, Miniflux its root URL.
+    pub url: String,
+    pub username: String,
+    pub password_command: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSync {
+    service: String,
+    url: String,
+    username: String,
+    password_command: Option<String>,
+}
+
+impl RawSync {
+    fn check(self) -> Result<SyncConfig, String> {
+        let service = match self.service.trim() {
+            "greader" => SyncServiceKind::GReader,
+            other => {
+                return Err(format!(
+                    "[sync] service {other:?} is not known (the one supported: \"greader\")"
+                ));
+            }
+        };
+        let url = self.url.trim();
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            return Err(format!("[sync] url {url:?} must be an http(s) URL"));
+        }
+        if self.username.trim().is_empty() {
+            return Err("[sync] username is empty".into());
+        }
+        Ok(SyncConfig {
+            service,
+            url: url.to_string(),
+            username: self.username.trim().to_string(),
+            password_command: self.password_command.filter(|c| !c.trim().is_empty()),
+        })
+    }
 }
 
 impl Default for Config {
@@ -67,6 +122,7 @@ impl Default for Config {
             browser: None,
             keys: BTreeMap::new(),
             path: None,
+            sync: None,
         }
     }
 }
@@ -94,6 +150,7 @@ struct RawConfig {
     browser: Option<String>,
     #[serde(default)]
     keys: BTreeMap<String, toml::Spanned<KeyList>>,
+    sync: Option<RawSync>,
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
@@ -143,6 +200,7 @@ impl Config {
                 })
                 .collect(),
             path: None,
+            sync: raw.sync.map(RawSync::check).transpose().map_err(invalid)?,
         };
         if config.concurrency == 0 || config.per_host == 0 {
             return Err(invalid(
@@ -252,6 +310,25 @@ mod tests {
     #[test]
     fn zero_concurrency_is_refused() {
         assert!(Config::parse("concurrency = 0", "c").is_err());
+    }
+
+    #[test]
+    fn a_sync_table_is_read_and_checked() {
+        let c = Config::parse(
+            "[sync]\nservice = \"greader\"\nurl = \"https://rss.example.org/api/greader.php\"\nusername = \"alice\"\npassword_command = \"pass show rss\"\n",
+            "c",
+        )
+        .unwrap();
+        let sync = c.sync.unwrap();
+        assert_eq!(sync.service, SyncServiceKind::GReader);
+        assert_eq!(sync.password_command.as_deref(), Some("pass show rss"));
+        for bad in [
+            "[sync]\nservice = \"ttrss\"\nurl = \"https://a\"\nusername = \"a\"\n",
+            "[sync]\nservice = \"greader\"\nurl = \"ftp://a\"\nusername = \"a\"\n",
+            "[sync]\nservice = \"greader\"\nurl = \"https://a\"\nusername = \"a\"\npassword = \"x\"\n",
+        ] {
+            assert!(Config::parse(bad, "c").is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@
 pub mod article;
 pub mod charset;
 pub mod cli;
+pub mod cli_sync;
 pub mod clock;
 pub mod config;
 pub mod demo;

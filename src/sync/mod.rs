@@ -5,6 +5,7 @@
 pub mod engine;
 pub mod greader;
 
+use crate::config::{SyncConfig, SyncServiceKind};
 use crate::error::{FetchError, StoreError};
 use chrono::{DateTime, Utc};
 use std::future::Future;
@@ -198,9 +199,87 @@ pub trait SyncService: Send {
     fn max_items_per_request(&self) -> usize;
 }
 
+/// The password for `[sync]`: the first line `password_command` prints (run with `sh -c`),
+/// else `$KIOSQUE_SYNC_PASSWORD`. Held in memory only; never logged or written.
+pub fn password(config: &SyncConfig) -> Result<String, SyncError> {
+    if let Some(command) = &config.password_command {
+        let output = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(command)
+            .stdin(std::process::Stdio::null())
+            .stderr(std::process::Stdio::inherit())
+            .output()
+            .map_err(|e| {
+                SyncError::NotConfigured(format!("cannot run [sync] password_command: {e}"))
+            })?;
+        if !output.status.success() {
+            return Err(SyncError::NotConfigured(format!(
+                "[sync] password_command failed ({})",
+                output.status
+            )));
+        }
+        let text = String::from_utf8_lossy(&output.stdout);
+        let first = text
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .trim_end_matches('\r');
+        if first.is_empty() {
+            return Err(SyncError::NotConfigured(
+                "[sync] password_command printed no password".into(),
+            ));
+        }
+        return Ok(first.to_string());
+    }
+    match std::env::var("KIOSQUE_SYNC_PASSWORD") {
+        Ok(p) if !p.is_empty() => Ok(p),
+        _ => Err(SyncError::NotConfigured(
+            "no password: set [sync] password_command or $KIOSQUE_SYNC_PASSWORD".into(),
+        )),
+    }
+}
+
+/// The service `[sync]` names, over the shared HTTP client.
+pub fn service_for(
+    config: &SyncConfig,
+    fetcher: crate::fetch::Fetcher,
+) -> Result<greader::GReaderClient, SyncError> {
+    match config.service {
+        SyncServiceKind::GReader => greader::GReaderClient::new(
+            fetcher,
+            greader::Credentials {
+                url: config.url.clone(),
+                username: config.username.clone(),
+                password: password(config)?,
+            },
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn config(command: Option<&str>) -> SyncConfig {
+        SyncConfig {
+            service: SyncServiceKind::GReader,
+            url: "http://127.0.0.1/".into(),
+            username: "alice".into(),
+            password_command: command.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn the_password_is_the_first_line_of_the_command() {
+        assert_eq!(
+            password(&config(Some("printf 'pa ss\\r\\nsecond\\n'"))).unwrap(),
+            "pa ss"
+        );
+        let failed = password(&config(Some("exit 3"))).unwrap_err().to_string();
+        assert!(failed.contains("password_command failed"), "{failed}");
+        let empty = password(&config(Some("true"))).unwrap_err().to_string();
+        assert!(empty.contains("no password"), "{empty}");
+    }
 
     #[test]
     fn item_ids_read_in_every_form() {

@@ -1,0 +1,440 @@
+//! `kiosque sync` through the real binary against a Google Reader server started on
+//! 127.0.0.1 (FreshRSS and Miniflux behaviour): first sync, pushing local changes in one
+//! request, queued changes winning, two data dirs converging, and the ways a sync fails.
+
+#[path = "common/greader.rs"]
+mod greader;
+
+use assert_cmd::Command;
+use greader::{Flavor, GReaderServer};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+const PASSWORD: &str = "api-pass";
+
+fn kiosque(data: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("kiosque").unwrap();
+    cmd.env_remove("KIOSQUE_DATA_DIR")
+        .env("KIOSQUE_CONFIG", data.join("config.toml"))
+        .env("KIOSQUE_SYNC_PASSWORD", PASSWORD)
+        .arg("--data-dir")
+        .arg(data);
+    cmd
+}
+
+fn configure(data: &Path, url: &str) {
+    std::fs::write(
+        data.join("config.toml"),
+        format!(
+            "timeout_seconds = 2\n\n[sync]\nservice = \"greader\"\nurl = \"{url}\"\nusername = \"alice\"\n"
+        ),
+    )
+    .unwrap();
+}
+
+fn json(data: &Path, args: &[&str]) -> Value {
+    let out = kiosque(data).args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn sync(data: &Path) -> Value {
+    json(data, &["sync", "--json"])
+}
+
+/// Title → (read, starred) of every local item.
+fn states(data: &Path) -> BTreeMap<String, (bool, bool)> {
+    json(data, &["items", "--json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["title"].as_str().unwrap().to_string(),
+                (
+                    i["read"].as_bool().unwrap(),
+                    i["starred"].as_bool().unwrap(),
+                ),
+            )
+        })
+        .collect()
+}
+
+fn local_id(data: &Path, title: &str) -> String {
+    json(data, &["items", "--json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["title"] == title)
+        .unwrap_or_else(|| panic!("no local item {title}"))["id"]
+        .to_string()
+}
+
+fn pending(data: &Path) -> u64 {
+    json(data, &["sync", "--status", "--json"])["pending"]
+        .as_u64()
+        .unwrap()
+}
+
+/// Two feeds in two folders, `n` items in all; every third read, every fourth starred.
+fn populated(flavor: Flavor, n: u64) -> (GReaderServer, Vec<u64>) {
+    let server = GReaderServer::start(flavor);
+    let tech = server.add_feed("Alpha Engineering Log", Some("Tech"));
+    let world = server.add_feed("Gamma Daily & Co", Some("World News"));
+    let mut ids = Vec::new();
+    for i in 1..=n {
+        let feed = if i % 2 == 0 { tech } else { world };
+        let title = if i == 1 {
+            "Q&A <live> today".to_string()
+        } else {
+            format!("Item {i:02}")
+        };
+        let id = server.add_item(feed, &title, 3_600 * i as i64);
+        server.set_state(id, i % 3 == 0, i % 4 == 0);
+        ids.push(id);
+    }
+    (server, ids)
+}
+
+#[test]
+fn sync_without_a_sync_table_says_how_to_configure_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = kiosque(dir.path()).arg("sync").output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("[sync]") && err.contains("greader"), "{err}");
+    let status = json(dir.path(), &["sync", "--status", "--json"]);
+    assert_eq!(
+        status,
+        serde_json::json!({"pending": 0, "last_sync": null, "last_error": null})
+    );
+}
+
+fn first_sync_pulls_everything(flavor: Flavor) {
+    let (server, _) = populated(flavor, 23);
+    // Small pages: the continuations (FreshRSS: the last id; Miniflux: an offset) are followed.
+    server.set_page_cap(Some(5));
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    configure(d, &server.api_url());
+    let report = sync(d);
+    let keys: Vec<&str> = report
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(keys.len(), 6, "exactly the contract's keys: {report}");
+    for key in [
+        "pushed",
+        "pulled_items",
+        "state_changes",
+        "feeds",
+        "pending",
+        "requests",
+    ] {
+        assert!(report[key].is_u64(), "{key} in {report}");
+    }
+    assert_eq!(report["pulled_items"], 23, "{report}");
+    assert_eq!(report["feeds"], 2);
+    assert_eq!(report["pending"], 0);
+    assert_eq!(report["pushed"], 0);
+    // Every item once, in the server's state, titles as written.
+    assert_eq!(states(d), server.states());
+    let feeds = json(d, &["list", "--json"]);
+    let mut tags: Vec<(String, String)> = feeds
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["title"].as_str().unwrap().to_string(),
+                f["tags"][0].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    tags.sort();
+    assert_eq!(
+        tags,
+        vec![
+            ("Alpha Engineering Log".to_string(), "Tech".to_string()),
+            ("Gamma Daily & Co".to_string(), "World News".to_string()),
+        ]
+    );
+    assert!(feeds[0]["status"].is_null() && feeds[0]["error"].is_null());
+    // The reading pane has the item's body.
+    let id = local_id(d, "Q&A <live> today");
+    let out = kiosque(d).args(["read", &id, "--json"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Body of Q&A"));
+
+    // Nothing new: a handful of requests, nothing pulled twice.
+    server.set_page_cap(None);
+    server.clear_log();
+    let again = sync(d);
+    assert_eq!(again["pulled_items"], 0, "{again}");
+    assert!(
+        again["requests"].as_u64().unwrap() <= 8,
+        "{again} {:?}",
+        server.log()
+    );
+    assert_eq!(
+        again["requests"].as_u64().unwrap() as usize,
+        server.log().len()
+    );
+    // `read` marked the item read and queued it; this sync pushed it.
+    assert_eq!(again["pushed"], 1, "{again}");
+    assert_eq!(states(d).len(), 23);
+
+    // New items arrive on the server: the next sync pulls only them.
+    server.add_item(1, "Fresh news", 0);
+    let third = sync(d);
+    assert_eq!(third["pulled_items"], 1, "{third}");
+    assert_eq!(states(d), server.states());
+}
+
+#[test]
+fn first_sync_pulls_everything_from_freshrss() {
+    first_sync_pulls_everything(Flavor::FreshRss);
+}
+
+#[test]
+fn first_sync_pulls_everything_from_miniflux() {
+    first_sync_pulls_everything(Flavor::Miniflux);
+}
+
+#[test]
+fn marks_made_locally_are_pushed_in_one_edit_tag_request() {
+    // Miniflux: T on every write, and a bare id read as hex (so ids go in long form).
+    let (server, ids) = populated(Flavor::Miniflux, 12);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    configure(d, &server.api_url());
+    sync(d);
+    let unread: Vec<String> = ["Item 02", "Item 04", "Item 05"]
+        .iter()
+        .map(|t| local_id(d, t))
+        .collect();
+    let mut args = vec!["mark"];
+    args.extend(unread.iter().map(String::as_str));
+    args.push("--read");
+    kiosque(d).args(&args).assert().success();
+    assert_eq!(pending(d), 3);
+    server.clear_log();
+    let report = sync(d);
+    assert_eq!(report["pushed"], 3, "{report}");
+    assert_eq!(report["pending"], 0);
+    assert_eq!(
+        server.count("POST /reader/api/0/edit-tag"),
+        1,
+        "{:?}",
+        server.log()
+    );
+    for i in [1, 3, 4] {
+        assert!(
+            server.state_of(ids[i]).0,
+            "item {} read on the server",
+            i + 1
+        );
+    }
+    assert_eq!(states(d), server.states());
+    assert_eq!(pending(d), 0);
+}
+
+#[test]
+fn a_queued_change_wins_over_the_servers_state() {
+    let (server, ids) = populated(Flavor::FreshRss, 6);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    configure(d, &server.api_url());
+    sync(d);
+    // Item 03 is read everywhere. Offline, the user marks it unread; the server still says read.
+    assert_eq!(server.state_of(ids[2]), (true, false));
+    let id = local_id(d, "Item 03");
+    kiosque(d)
+        .args(["mark", &id, "--unread"])
+        .assert()
+        .success();
+    // The push fails (an HTML 503 page): nothing is pulled over the local change.
+    server.fail_next("edit-tag", 503, 1);
+    let out = kiosque(d).args(["sync", "--json"]).output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("503") && !err.contains("<html"), "{err}");
+    assert_eq!(states(d)["Item 03"], (false, false));
+    let status = json(d, &["sync", "--status", "--json"]);
+    assert_eq!(status["pending"], 1);
+    assert!(status["last_error"].as_str().unwrap().contains("503"));
+    // The next sync pushes it first: the server takes the local change.
+    let report = sync(d);
+    assert_eq!(report["pushed"], 1, "{report}");
+    assert_eq!(server.state_of(ids[2]), (false, false));
+    assert_eq!(states(d)["Item 03"], (false, false));
+    assert!(json(d, &["sync", "--status", "--json"])["last_error"].is_null());
+}
+
+#[test]
+fn two_data_dirs_syncing_through_one_server_end_with_the_same_state() {
+    let (server, ids) = populated(Flavor::FreshRss, 10);
+    let a_dir = tempfile::tempdir().unwrap();
+    let b_dir = tempfile::tempdir().unwrap();
+    let (a, b) = (a_dir.path(), b_dir.path());
+    configure(a, &server.api_url());
+    configure(b, &server.api_url());
+    sync(a);
+    sync(b);
+    // Different changes on each side, some on the same item (different flags).
+    let mark = |d: &Path, title: &str, flag: &str| {
+        let id = local_id(d, title);
+        kiosque(d).args(["mark", &id, flag]).assert().success();
+    };
+    mark(a, "Item 02", "--read");
+    mark(a, "Item 05", "--star");
+    mark(a, "Item 06", "--unread");
+    mark(b, "Item 05", "--read");
+    mark(b, "Item 08", "--unstar");
+    mark(b, "Item 07", "--star");
+    // Elsewhere (the web UI): item 10 read.
+    server.set_state(ids[9], true, false);
+    sync(a);
+    sync(b);
+    let report = sync(a);
+    assert_eq!(report["pending"], 0);
+    let server_states = server.states();
+    assert_eq!(states(a), server_states);
+    assert_eq!(states(b), server_states);
+    assert_eq!(server_states["Item 02"], (true, false));
+    assert_eq!(server_states["Item 05"], (true, true));
+    assert_eq!(server_states["Item 06"], (false, false));
+    assert_eq!(server_states["Item 07"], (false, true));
+    assert_eq!(server_states["Item 08"], (false, false));
+    assert_eq!(server_states["Item 10"], (true, false));
+}
+
+#[test]
+fn a_wrong_password_is_one_clear_line_and_keeps_the_queue() {
+    let (server, _) = populated(Flavor::FreshRss, 4);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    configure(d, &server.api_url());
+    sync(d);
+    let id = local_id(d, "Item 02");
+    kiosque(d).args(["mark", &id, "--star"]).assert().success();
+    let secret = "wrong-but-secret-pass";
+    let out = kiosque(d)
+        .env("KIOSQUE_SYNC_PASSWORD", secret)
+        .args(["sync"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("refused the login") && err.contains("API password"),
+        "{err}"
+    );
+    assert!(!err.contains(secret));
+    assert_eq!(pending(d), 1);
+    assert_eq!(states(d)["Item 02"], (false, true));
+    // The password is nowhere in the data dir (database, WAL, log).
+    for entry in std::fs::read_dir(d).unwrap() {
+        let path = entry.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap_or_default();
+        for pass in [secret, PASSWORD] {
+            assert!(
+                !bytes.windows(pass.len()).any(|w| w == pass.as_bytes()),
+                "{pass} found in {}",
+                path.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn a_url_that_is_not_the_api_is_named_as_such() {
+    let server = GReaderServer::start(Flavor::FreshRss);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // The FreshRSS web root, not …/api/greader.php.
+    configure(d, &server.root_url());
+    let out = kiosque(d).args(["sync"]).output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("does not look like a Google Reader API endpoint"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_expired_action_token_is_fetched_again() {
+    let (server, ids) = populated(Flavor::Miniflux, 4);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    configure(d, &server.api_url());
+    sync(d);
+    let id = local_id(d, "Item 02");
+    kiosque(d).args(["mark", &id, "--star"]).assert().success();
+    // The token expires between the client fetching it and writing with it: the write is
+    // refused (401, Google-Bad-Token), a new token is fetched, and the write goes through.
+    server.expire_token_on_next_write();
+    server.clear_log();
+    let report = sync(d);
+    assert_eq!(report["pushed"], 1, "{report}");
+    assert!(server.state_of(ids[1]).1);
+    assert_eq!(
+        server.count("GET /reader/api/0/token"),
+        2,
+        "{:?}",
+        server.log()
+    );
+    assert_eq!(server.count("POST /reader/api/0/edit-tag"), 2);
+}
+
+#[test]
+fn an_error_or_a_hang_mid_pull_loses_nothing_and_the_next_sync_completes() {
+    let (server, _) = populated(Flavor::FreshRss, 8);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    configure(d, &server.api_url());
+    server.fail_next("stream/items/contents", 502, 1);
+    let out = kiosque(d).args(["sync"]).output().unwrap();
+    assert!(!out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stderr).lines().count(), 1);
+    // A hang: the request times out (timeout_seconds = 2), one line, non-zero.
+    server.hang_next("stream/items/ids");
+    let out = kiosque(d).args(["sync"]).output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("timed out"), "{err}");
+    let report = sync(d);
+    assert_eq!(report["pulled_items"], 8, "{report}");
+    assert_eq!(states(d), server.states());
+}
+
+#[test]
+fn an_item_the_server_forgot_does_not_break_the_sync_or_lose_its_star() {
+    let (server, ids) = populated(Flavor::FreshRss, 8);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    configure(d, &server.api_url());
+    sync(d);
+    // Item 04 is starred; Item 02 unread. The server purges both, and the user marks 02 read.
+    let two = local_id(d, "Item 02");
+    kiosque(d).args(["mark", &two, "--read"]).assert().success();
+    server.forget(ids[3]);
+    server.forget(ids[1]);
+    let report = sync(d);
+    assert_eq!(report["pushed"], 1, "{report}");
+    assert_eq!(report["pending"], 0);
+    let local = states(d);
+    assert_eq!(local["Item 04"], (false, true));
+    assert_eq!(local["Item 02"], (true, false));
+}

@@ -238,6 +238,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::List { json } => list(&ctx, json),
         Command::Import { file } => import(&ctx, &file),
         Command::Export { file } => export(&ctx, file.as_deref()),
+        // With [sync] the server polls the feeds: a refresh is a sync.
+        Command::Refresh { json } if ctx.config.sync.is_some() => {
+            crate::cli_sync::sync_command(&ctx, json, false)
+        }
         Command::Refresh { json } => refresh(&ctx, json),
         Command::Items {
             unread,
@@ -595,15 +599,8 @@ fn mark(ctx: &RunContext, args: &MarkArgs) -> Result<ExitCode> {
     }
     let mut store = Store::open(&ctx.db_path)?;
     let ids: Vec<ItemId> = args.ids.iter().map(|i| ItemId(*i)).collect();
-    if ctx.config.sync.is_some() {
-        // Applied here at once and queued for the server, in one transaction.
-        let (flag, on) = if args.read || args.unread {
-            (crate::sync::StateFlag::Read, args.read)
-        } else {
-            (crate::sync::StateFlag::Starred, args.star)
-        };
-        store.set_state_queued(&ids, flag, on, Utc::now())?;
-    } else if args.read || args.unread {
+    // Items that came from a sync server get the change queued in the same transaction.
+    if args.read || args.unread {
         store.set_read(&ids, args.read)?;
     } else {
         store.set_starred(&ids, args.star)?;
@@ -806,16 +803,7 @@ fn read(ctx: &RunContext, id: i64, json: bool) -> Result<ExitCode> {
             note: Some("the item has no link: showing the feed's content".into()),
         },
     };
-    if ctx.config.sync.is_some() {
-        store.set_state_queued(
-            &[item.summary.id],
-            crate::sync::StateFlag::Read,
-            true,
-            Utc::now(),
-        )?;
-    } else {
-        store.set_read(&[item.summary.id], true)?;
-    }
+    store.set_read(&[item.summary.id], true)?;
     print_view(&view_of(&loaded.article), loaded.note.as_deref(), json)?;
     Ok(ExitCode::SUCCESS)
 }

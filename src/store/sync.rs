@@ -771,6 +771,48 @@ mod tests {
     }
 
     #[test]
+    fn every_state_change_of_a_synced_item_is_queued_also_mark_all_read_and_its_undo() {
+        let (mut store, feeds) = synced_store();
+        let ten = local_id(&store, 10);
+        store.set_starred(&[ten], true).unwrap();
+        let marked = store.mark_all_read(&ItemFilter::default()).unwrap();
+        assert_eq!(marked.len(), 2);
+        store.set_read(&marked, false).unwrap();
+        let kinds: Vec<(QueuedKind, Option<RemoteItemId>)> = store
+            .queued_changes()
+            .unwrap()
+            .into_iter()
+            .map(|c| (c.kind, c.item))
+            .collect();
+        assert_eq!(kinds.len(), 5, "{kinds:?}");
+        assert_eq!(kinds[0], (QueuedKind::Star, Some(RemoteItemId(10))));
+        assert_eq!(kinds.iter().filter(|k| k.0 == QueuedKind::Read).count(), 2);
+        assert_eq!(
+            kinds.iter().filter(|k| k.0 == QueuedKind::Unread).count(),
+            2
+        );
+        // A feed kiosque polls itself: its items change without queueing anything.
+        let _ = feeds;
+        let local = store
+            .add_feed(
+                &crate::store::NewFeed {
+                    url: "http://127.0.0.1/local.xml".into(),
+                    ..Default::default()
+                },
+                now(),
+            )
+            .unwrap();
+        store.insert_test_items(local, 2).unwrap();
+        store
+            .mark_all_read(&ItemFilter {
+                feed: Some(local),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(store.pending_count().unwrap(), 5);
+    }
+
+    #[test]
     fn an_unknown_id_changes_and_queues_nothing() {
         let (mut store, _) = synced_store();
         let id = local_id(&store, 10);

@@ -438,3 +438,159 @@ fn an_item_the_server_forgot_does_not_break_the_sync_or_lose_its_star() {
     assert_eq!(local["Item 04"], (false, true));
     assert_eq!(local["Item 02"], (true, false));
 }
+
+#[test]
+fn broken_or_hostile_answers_are_one_clear_line_and_change_nothing() {
+    let (server, _) = populated(Flavor::FreshRss, 6);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    configure(d, &server.api_url());
+    sync(d);
+    let before = states(d);
+    let cases: [(&str, &[u8], &str); 5] = [
+        (
+            "stream/items/ids",
+            br#"{"itemRefs": [{"id": "12"#,
+            "unreadable answer",
+        ),
+        (
+            "stream/items/ids",
+            b"<!DOCTYPE html><html><body>Log in</body></html>",
+            "does not look like a Google Reader API endpoint",
+        ),
+        (
+            "stream/items/ids",
+            br#"{"itemRefs": [{"id": "x1"}]}"#,
+            "not a number",
+        ),
+        (
+            "stream/items/ids",
+            br#"{"itemRefs": [], "continuation": "5"}"#,
+            "came back twice",
+        ),
+        (
+            "subscription/list",
+            br#"{"subscriptions": {"deep": [[[[[]]]]]}}"#,
+            "unreadable",
+        ),
+    ];
+    for (endpoint, body, expected) in cases {
+        server.answer_next(endpoint, body, usize::MAX);
+        let out = kiosque(d).args(["sync"]).output().unwrap();
+        server.clear_faults();
+        assert!(!out.status.success(), "{expected}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains(expected), "{expected}: {err}");
+        assert_eq!(states(d), before, "{expected}");
+    }
+    // The server answers properly again: all is well.
+    sync(d);
+    assert_eq!(states(d), server.states());
+}
+
+#[test]
+fn escapes_huge_items_and_colliding_ids_are_contained() {
+    let server = GReaderServer::start(Flavor::FreshRss);
+    let feed = server.add_feed("Feed", Some("Tech"));
+    let evil = server.add_item(feed, "\u{1b}]0;owned\u{7}\u{1b}[2JEvil \u{202e}title", 60);
+    let huge = server.add_item(feed, "Huge", 60);
+    server.set_body(huge, format!("<p>{}</p>", "x".repeat(3_000_000)));
+    let fine = server.add_item(feed, "Fine", 60);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    configure(d, &server.api_url());
+    let mut config = std::fs::read_to_string(d.join("config.toml")).unwrap();
+    config.insert_str(0, "max_body_bytes = 1000000\n");
+    std::fs::write(d.join("config.toml"), config).unwrap();
+    // The item over the size cap is skipped; the others come in.
+    let report = sync(d);
+    assert_eq!(report["pulled_items"], 2, "{report}");
+    let local = states(d);
+    assert!(local.contains_key("Fine"), "{local:?}");
+    let titles: Vec<&String> = local.keys().collect();
+    assert!(
+        titles
+            .iter()
+            .all(|t| !t.chars().any(|c| c.is_control() || c == '\u{202e}')),
+        "{titles:?}"
+    );
+    assert!(
+        titles
+            .iter()
+            .any(|t| t.contains("Evil") && t.contains("title"))
+    );
+    let _ = (evil, fine);
+    // Two items with one id in an answer: stored once.
+    let twice = server.add_item(feed, "Twice", 0);
+    let item = |title: &str| {
+        serde_json::json!({
+            "id": format!("tag:google.com,2005:reader/item/{twice:016x}"),
+            "title": title, "published": 1, "origin": {"streamId": format!("feed/{feed}")},
+            "categories": []
+        })
+    };
+    let body = serde_json::json!({"items": [item("Twice"), item("Twice again")]}).to_string();
+    server.answer_next("stream/items/contents", body.as_bytes(), 1);
+    let report = sync(d);
+    assert_eq!(report["pulled_items"], 1, "{report}");
+    let local = states(d);
+    assert_eq!(
+        local.keys().filter(|t| t.starts_with("Twice")).count(),
+        1,
+        "{local:?}"
+    );
+}
+
+#[test]
+fn five_thousand_read_marks_are_pushed_in_a_few_requests() {
+    let server = GReaderServer::start(Flavor::Miniflux);
+    let feed = server.add_feed("Busy", None);
+    for i in 0..5_000 {
+        server.add_item(feed, &format!("Item {i:04}"), 60);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    configure(d, &server.api_url());
+    assert_eq!(sync(d)["pulled_items"], 5_000);
+    let ids: Vec<String> = json(d, &["items", "--json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].to_string())
+        .collect();
+    let mark = |flag: &str| {
+        let mut args = vec!["mark".to_string()];
+        args.extend(ids.iter().cloned());
+        args.push(flag.into());
+        kiosque(d).args(&args).assert().success();
+    };
+    mark("--read");
+    assert_eq!(pending(d), 5_000);
+    server.clear_log();
+    let report = sync(d);
+    assert_eq!(report["pushed"], 5_000, "{report}");
+    assert!(report["requests"].as_u64().unwrap() <= 10, "{report}");
+    assert_eq!(server.count("edit-tag"), 2, "{:?}", server.log());
+    assert!(server.states().values().all(|s| s.0));
+    // Behind a proxy that refuses big bodies (413), batches are halved until they pass.
+    server.set_max_edit_ids(Some(1_000));
+    mark("--unread");
+    let report = sync(d);
+    assert_eq!(
+        (report["pushed"].as_u64(), report["pending"].as_u64()),
+        (Some(5_000), Some(0))
+    );
+    assert!(server.states().values().all(|s| !s.0));
+}
+
+#[test]
+fn refresh_is_a_sync_when_sync_is_configured() {
+    let (server, _) = populated(Flavor::FreshRss, 3);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    configure(d, &server.api_url());
+    let report = json(d, &["refresh", "--json"]);
+    assert_eq!(report["pulled_items"], 3, "{report}");
+    assert_eq!(server.count("stream/items/ids"), 3);
+}

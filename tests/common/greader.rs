@@ -43,6 +43,8 @@ pub struct ServerItem {
     pub crawled: i64,
     pub read: bool,
     pub starred: bool,
+    /// The item's HTML; a default sentence when `None`.
+    pub body: Option<String>,
 }
 
 /// A fault injected on the next requests whose path contains `endpoint`.
@@ -50,6 +52,8 @@ pub struct ServerItem {
 enum Fault {
     Status(u16),
     Hang,
+    /// 200 with this body (hostile or broken answers).
+    Body(Vec<u8>),
 }
 
 struct State {
@@ -63,6 +67,7 @@ struct State {
     last_item: u64,
     page_cap: Option<usize>,
     expire_on_next_write: bool,
+    max_edit_ids: Option<usize>,
     faults: Vec<(String, Fault, usize)>,
     /// "METHOD /path" of every request, the base path removed.
     log: Vec<String>,
@@ -119,6 +124,7 @@ impl GReaderServer {
             last_item: 0,
             page_cap: None,
             expire_on_next_write: false,
+            max_edit_ids: None,
             faults: Vec::new(),
             log: Vec::new(),
         }));
@@ -192,6 +198,7 @@ impl GReaderServer {
                 crawled: now_secs(),
                 read: false,
                 starred: false,
+                body: None,
             },
         );
         id
@@ -219,6 +226,34 @@ impl GReaderServer {
             .values()
             .map(|i| (i.title.clone(), (i.read, i.starred)))
             .collect()
+    }
+
+    /// `edit-tag` with more ids than this answers 413 (a proxy's body limit).
+    pub fn set_max_edit_ids(&self, n: Option<usize>) {
+        self.state.lock().unwrap().max_edit_ids = n;
+    }
+
+    /// The item's HTML body.
+    pub fn set_body(&self, id: u64, html: String) {
+        self.state
+            .lock()
+            .unwrap()
+            .items
+            .get_mut(&id)
+            .expect("known item")
+            .body = Some(html);
+    }
+
+    /// The next `times` requests whose path contains `endpoint` answer 200 with `body`.
+    pub fn answer_next(&self, endpoint: &str, body: &[u8], times: usize) {
+        let mut s = self.state.lock().unwrap();
+        s.faults
+            .push((endpoint.into(), Fault::Body(body.to_vec()), times));
+    }
+
+    /// Forget the faults not yet triggered.
+    pub fn clear_faults(&self) {
+        self.state.lock().unwrap().faults.clear();
     }
 
     /// The server purges an item.
@@ -455,6 +490,14 @@ fn handle(mut socket: TcpStream, state: &Mutex<State>, stop: &AtomicBool) {
                 "<html><body><h1>{status}</h1>The server is having a bad day.</body></html>"
             );
             write_answer(&mut socket, html(status, &page));
+        }
+        Some(Fault::Body(body)) => {
+            let answer = (
+                200,
+                vec![("Content-Type".into(), "application/json".into())],
+                body,
+            );
+            write_answer(&mut socket, answer);
         }
         Some(Fault::Hang) => {
             while !stop.load(Ordering::Relaxed) {
@@ -725,7 +768,10 @@ fn contents(s: &State, form: &[(String, String)]) -> Answer {
                 categories.push(format!("user/{user}/state/com.google/starred"));
             }
             let link = format!("http://127.0.0.1:9/item/{id}.html");
-            let body = format!("<p>Body of {}.</p>", item.title.replace('<', "&lt;"));
+            let body = item
+                .body
+                .clone()
+                .unwrap_or_else(|| format!("<p>Body of {}.</p>", item.title.replace('<', "&lt;")));
             let mut value = serde_json::json!({
                 "id": format!("tag:google.com,2005:reader/item/{id:016x}"),
                 "crawlTimeMsec": (item.crawled * 1000).to_string(),
@@ -767,6 +813,12 @@ fn edit_tag(s: &mut State, form: &[(String, String)]) -> Answer {
         .into_iter()
         .filter_map(|raw| parse_id(s.flavor, raw))
         .collect();
+    if s.max_edit_ids.is_some_and(|max| ids.len() > max) {
+        return html(
+            413,
+            "<html><body>413 Request Entity Too Large</body></html>",
+        );
+    }
     for id in ids {
         // Unknown ids are ignored: the answer is OK anyway.
         let Some(item) = s.items.get_mut(&id) else {

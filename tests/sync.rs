@@ -2,10 +2,12 @@
 //! 127.0.0.1 (FreshRSS and Miniflux behaviour): first sync, pushing local changes in one
 //! request, queued changes winning, two data dirs converging, and the ways a sync fails.
 
+mod common;
 #[path = "common/greader.rs"]
 mod greader;
 
 use assert_cmd::Command;
+use common::{Reply, TestServer, rss_with_items};
 use greader::{Flavor, GReaderServer};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -593,4 +595,43 @@ fn refresh_is_a_sync_when_sync_is_configured() {
     let report = json(d, &["refresh", "--json"]);
     assert_eq!(report["pulled_items"], 3, "{report}");
     assert_eq!(server.count("stream/items/ids"), 3);
+}
+
+#[test]
+fn a_local_refresh_leaves_synced_feeds_to_the_server() {
+    // The TUI's refresh polls feeds itself: synced feeds must not be fetched (their items
+    // would be stored twice), feeds added locally still are.
+    let (server, _) = populated(Flavor::FreshRss, 3);
+    let feed_server = TestServer::start();
+    feed_server.route("/local.xml", Reply::rss(rss_with_items("Local", 2)));
+    let local_url = feed_server.url("/local.xml");
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    configure(d, &server.api_url());
+    sync(d);
+    let db = d.join("kiosque.db");
+    let mut store = kiosque::store::Store::open(&db).unwrap();
+    store
+        .add_feed(
+            &kiosque::store::NewFeed {
+                url: local_url.clone(),
+                ..Default::default()
+            },
+            chrono::Utc::now(),
+        )
+        .unwrap();
+    let feeds = store.feeds().unwrap();
+    assert_eq!(feeds.len(), 3);
+    let config = kiosque::config::Config::default();
+    let fetcher = kiosque::fetch::Fetcher::new(&config).unwrap();
+    let opts = kiosque::refresh::RefreshOptions::from_config(&config);
+    let outcomes = tokio::runtime::Runtime::new()
+        .unwrap()
+        .block_on(kiosque::refresh::refresh_feeds(
+            &db, &fetcher, feeds, &opts, None,
+        ))
+        .unwrap();
+    let urls: Vec<&str> = outcomes.iter().map(|o| o.url.as_str()).collect();
+    assert_eq!(urls, vec![local_url.as_str()]);
+    assert_eq!(states(d).len(), 3 + 2);
 }

@@ -424,6 +424,19 @@ impl Store {
         Ok(applied)
     }
 
+    /// Feeds that came from a sync server.
+    pub fn synced_feed_ids(&self) -> Result<HashSet<FeedId>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id FROM feeds WHERE server_id IS NOT NULL")
+            .map_err(sql("listing synced feeds"))?;
+        let rows = stmt
+            .query_map([], |r| Ok(FeedId(r.get(0)?)))
+            .map_err(sql("listing synced feeds"))?;
+        rows.collect::<Result<_, _>>()
+            .map_err(sql("listing synced feeds"))
+    }
+
     /// Server ids of every stored item.
     pub fn server_item_ids(&self) -> Result<HashSet<RemoteItemId>, StoreError> {
         self.server_ids_where("server_id IS NOT NULL")

@@ -77,6 +77,9 @@ pub fn sync_command(ctx: &RunContext, json: bool, status: bool) -> Result<ExitCo
             Utc::now(),
         ))
         .map_err(|e| anyhow!("sync with {} failed: {e}", sanitize_line(&config.url)))?;
+    for refusal in &report.refused {
+        eprintln!("kiosque: {refusal}");
+    }
     for title in &report.removed_feeds {
         eprintln!(
             "kiosque: removed {}: no longer subscribed on the server",

@@ -635,3 +635,74 @@ fn a_local_refresh_leaves_synced_feeds_to_the_server() {
     assert_eq!(urls, vec![local_url.as_str()]);
     assert_eq!(states(d).len(), 3 + 2);
 }
+
+#[test]
+fn queued_subscriptions_and_unsubscriptions_are_pushed_and_refusals_said() {
+    let (server, _) = populated(Flavor::FreshRss, 4);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    configure(d, &server.api_url());
+    sync(d);
+    // Offline: subscribe to two feeds (one the server will refuse), drop one synced feed.
+    {
+        let mut store = kiosque::store::Store::open(&d.join("kiosque.db")).unwrap();
+        let now = chrono::Utc::now();
+        for (url, tags) in [
+            ("http://127.0.0.1:9/new.xml", vec!["Later".to_string()]),
+            ("http://127.0.0.1:9/missing.xml", vec![]),
+        ] {
+            store
+                .add_feed_queued(
+                    &kiosque::store::NewFeed {
+                        url: url.into(),
+                        tags,
+                        ..Default::default()
+                    },
+                    now,
+                )
+                .unwrap();
+        }
+        let gamma = store.find_feed("http://127.0.0.1:9/feed2.xml").unwrap();
+        store.remove_feed_queued(gamma.id, now).unwrap();
+        assert_eq!(store.pending_count().unwrap(), 3);
+    }
+    let out = kiosque(d).args(["sync", "--json"]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["pushed"], 2, "{report}");
+    assert_eq!(report["pending"], 0);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("refused") && err.contains("404"), "{err}");
+    let on_server = server.feeds();
+    assert_eq!(on_server.len(), 2, "{on_server:?}");
+    assert!(on_server.iter().any(|(_, url, folder)| {
+        url == "http://127.0.0.1:9/new.xml" && folder.as_deref() == Some("Later")
+    }));
+    assert!(!on_server.iter().any(|(_, url, _)| url.contains("feed2")));
+    // Locally: the new feed is the server's (once, in its folder), the removed one stays
+    // gone, the refused one stays a feed kiosque polls itself.
+    let list = json(d, &["list", "--json"]);
+    let urls: Vec<(String, Value)> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["url"].as_str().unwrap().to_string(), f["tags"].clone()))
+        .collect();
+    assert_eq!(urls.len(), 3, "{urls:?}");
+    assert!(urls.contains(&(
+        "http://127.0.0.1:9/new.xml".to_string(),
+        serde_json::json!(["Later"])
+    )));
+    assert!(urls.iter().any(|(u, _)| u.contains("missing")));
+    assert!(!urls.iter().any(|(u, _)| u.contains("feed2")));
+    // A second sync changes nothing.
+    let again = sync(d);
+    assert_eq!(
+        (again["pushed"].as_u64(), again["feeds"].as_u64()),
+        (Some(0), Some(2))
+    );
+}

@@ -164,6 +164,136 @@ impl Store {
         Ok(queued)
     }
 
+    /// Subscribe here at once and queue the subscription for the server, in one transaction
+    /// (its first tag is the server folder). The feed gets its server id when pushed.
+    pub fn add_feed_queued(
+        &mut self,
+        new: &super::NewFeed,
+        now: DateTime<Utc>,
+    ) -> Result<FeedId, StoreError> {
+        let busy_path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(sql("starting a transaction"))?;
+        let exists: Option<i64> = tx
+            .query_row("SELECT id FROM feeds WHERE url = ?1", [&new.url], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(sql("looking up a feed"))?;
+        if exists.is_some() {
+            return Err(StoreError::AlreadySubscribed {
+                url: new.url.clone(),
+            });
+        }
+        let title = new.title.clone().unwrap_or_default();
+        let tags = serde_json::to_string(&new.tags).unwrap_or_else(|_| "[]".into());
+        tx.execute(
+            "INSERT INTO feeds (url, title, title_locked, search_title, site_url, tags, added_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                new.url,
+                title,
+                new.title_is_users,
+                fold_for_search(&title),
+                new.site_url,
+                tags,
+                ts(now)
+            ],
+        )
+        .map_err(|source| write_error(busy_path.as_deref(), "adding a feed", source))?;
+        let id = FeedId(tx.last_insert_rowid());
+        tx.execute(
+            "INSERT INTO sync_queue (kind, feed_url, folder, queued_at) VALUES ('subscribe', ?1, ?2, ?3)",
+            params![new.url, new.tags.first(), ts(now)],
+        )
+        .map_err(|source| write_error(busy_path.as_deref(), "queueing a subscription", source))?;
+        tx.commit()
+            .map_err(|source| write_error(busy_path.as_deref(), "committing a new feed", source))?;
+        Ok(id)
+    }
+
+    /// Unsubscribe here at once (its items go too) and queue the unsubscription for the
+    /// server, in one transaction. A subscription not pushed yet is simply taken back.
+    pub fn remove_feed_queued(&mut self, id: FeedId, now: DateTime<Utc>) -> Result<(), StoreError> {
+        let busy_path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(sql("starting a transaction"))?;
+        let feed: Option<(String, Option<String>)> = tx
+            .query_row(
+                "SELECT url, server_id FROM feeds WHERE id = ?1",
+                [id.0],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(sql("looking up a feed"))?;
+        let Some((url, server_id)) = feed else {
+            return Err(StoreError::NoSuchFeed {
+                what: id.to_string(),
+            });
+        };
+        let taken_back = tx
+            .execute(
+                "DELETE FROM sync_queue WHERE kind = 'subscribe' AND feed_url = ?1",
+                [&url],
+            )
+            .map_err(sql("taking back a queued subscription"))?;
+        if let Some(server_id) = server_id {
+            tx.execute(
+                "INSERT INTO sync_queue (kind, feed_url, feed_server_id, queued_at)
+                 VALUES ('unsubscribe', ?1, ?2, ?3)",
+                params![url, server_id, ts(now)],
+            )
+            .map_err(sql("queueing an unsubscription"))?;
+        } else if taken_back == 0 {
+            tracing::debug!("sync: {url} was never on the server; removed here only");
+        }
+        tx.execute("DELETE FROM items WHERE feed_id = ?1", [id.0])
+            .map_err(sql("deleting a feed's items"))?;
+        tx.execute("DELETE FROM feeds WHERE id = ?1", [id.0])
+            .map_err(sql("deleting a feed"))?;
+        tx.commit()
+            .map_err(|source| write_error(busy_path.as_deref(), "committing a removal", source))
+    }
+
+    /// A pushed subscription: the local feed with this URL gets the server's id, and the
+    /// queue row goes, in one transaction.
+    pub fn subscription_pushed(
+        &mut self,
+        queue_id: i64,
+        url: &str,
+        server_id: &str,
+    ) -> Result<(), StoreError> {
+        let busy_path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(sql("starting a transaction"))?;
+        // Another local feed may already hold this server id (the server redirected the URL).
+        let taken: Option<i64> = tx
+            .query_row(
+                "SELECT id FROM feeds WHERE server_id = ?1",
+                [server_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(sql("looking up a synced feed"))?;
+        if taken.is_none() {
+            tx.execute(
+                "UPDATE feeds SET server_id = ?2 WHERE url = ?1 AND server_id IS NULL",
+                params![url, server_id],
+            )
+            .map_err(sql("recording a feed's server id"))?;
+        }
+        tx.execute("DELETE FROM sync_queue WHERE id = ?1", [queue_id])
+            .map_err(sql("emptying the sync queue"))?;
+        tx.commit()
+            .map_err(|source| write_error(busy_path.as_deref(), "recording a subscription", source))
+    }
+
     /// Every queued change, oldest first.
     pub fn queued_changes(&self) -> Result<Vec<QueuedChange>, StoreError> {
         let mut stmt = self
@@ -300,6 +430,19 @@ impl Store {
             .transaction()
             .map_err(sql("starting a transaction"))?;
         let mut applied = AppliedSubscriptions::default();
+        let leaving: HashSet<String> = {
+            let mut stmt = tx
+                .prepare(
+                    "SELECT feed_server_id FROM sync_queue
+                     WHERE kind = 'unsubscribe' AND feed_server_id IS NOT NULL",
+                )
+                .map_err(sql("reading the sync queue"))?;
+            let rows = stmt
+                .query_map([], |r| r.get::<_, String>(0))
+                .map_err(sql("reading the sync queue"))?;
+            rows.collect::<Result<_, _>>()
+                .map_err(sql("reading the sync queue"))?
+        };
         {
             let mut by_server = tx
                 .prepare_cached("SELECT id FROM feeds WHERE server_id = ?1")
@@ -325,7 +468,8 @@ impl Store {
                 )
                 .map_err(sql("preparing a feed insert"))?;
             for sub in subscriptions {
-                if applied.feeds.contains_key(&sub.id) {
+                // Unsubscribed here, not pushed yet: the local removal stands.
+                if applied.feeds.contains_key(&sub.id) || leaving.contains(&sub.id) {
                     continue;
                 }
                 let tags = serde_json::to_string(&sub.folders).unwrap_or_else(|_| "[]".into());
@@ -823,6 +967,40 @@ mod tests {
             })
             .unwrap();
         assert_eq!(store.pending_count().unwrap(), 5);
+    }
+
+    #[test]
+    fn a_removal_takes_back_an_unpushed_subscription_and_outlives_the_pull() {
+        let (mut store, _) = synced_store();
+        let new = store
+            .add_feed_queued(
+                &crate::store::NewFeed {
+                    url: "http://127.0.0.1/new.xml".into(),
+                    ..Default::default()
+                },
+                now(),
+            )
+            .unwrap();
+        assert_eq!(store.pending_count().unwrap(), 1);
+        store.remove_feed_queued(new, now()).unwrap();
+        assert_eq!(store.pending_count().unwrap(), 0);
+        // A synced feed removed here: queued, and the next pull does not bring it back
+        // before the unsubscription is pushed.
+        let synced = store.find_feed("http://127.0.0.1/b.xml").unwrap();
+        store.remove_feed_queued(synced.id, now()).unwrap();
+        let queued = store.queued_changes().unwrap();
+        assert_eq!(queued[0].kind, QueuedKind::Unsubscribe);
+        assert_eq!(queued[0].feed_server_id.as_deref(), Some("feed/2"));
+        store
+            .apply_subscriptions(
+                &[
+                    sub("feed/1", "http://127.0.0.1/a.xml", "Tech"),
+                    sub("feed/2", "http://127.0.0.1/b.xml", "News"),
+                ],
+                now(),
+            )
+            .unwrap();
+        assert!(store.find_feed("http://127.0.0.1/b.xml").is_err());
     }
 
     #[test]

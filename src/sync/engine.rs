@@ -5,7 +5,7 @@
 //! nothing changed, never one per feed.
 
 use super::{IdStream, RemoteItemId, StateFlag, SyncError, SyncService};
-use crate::store::Store;
+use crate::store::{QueuedKind, Store};
 use crate::text::sanitize_line;
 use chrono::{DateTime, Duration, Utc};
 use std::collections::{BTreeMap, HashSet};
@@ -36,6 +36,8 @@ pub struct SyncReport {
     pub removed_feeds: Vec<String>,
     /// Items of feeds not subscribed here (starred items of a removed feed…), not stored.
     pub skipped_items: usize,
+    /// Queued subscriptions the server refused (dropped from the queue), with its reason.
+    pub refused: Vec<String>,
 }
 
 /// Run one sync started at `now`, and record its outcome (last sync, or the error) in the
@@ -66,6 +68,7 @@ async fn run<S: SyncService>(
         pushed: push(service, store).await?,
         ..SyncReport::default()
     };
+    report.pushed += push_subscriptions(service, store, &mut report.refused).await?;
 
     let subscriptions = service.subscriptions().await?;
     let applied = store.apply_subscriptions(&subscriptions, now)?;
@@ -133,7 +136,7 @@ type QueuedItem = (RemoteItemId, Vec<i64>);
 
 /// Push queued item state changes: per item and flag only the last queued value, grouped
 /// by (flag, value) into batches; each batch's queue rows are deleted once the server
-/// acknowledged it. Subscription changes stay queued (pushed by a later version).
+/// acknowledged it. Subscription changes are pushed by [`push_subscriptions`].
 async fn push<S: SyncService>(service: &mut S, store: &mut Store) -> Result<usize, SyncError> {
     let queue = store.queued_changes()?;
     let mut last: BTreeMap<(RemoteItemId, StateFlag), (bool, Vec<i64>)> = BTreeMap::new();
@@ -159,6 +162,57 @@ async fn push<S: SyncService>(service: &mut S, store: &mut Store) -> Result<usiz
                 .collect();
             store.delete_queued(&rows)?;
             pushed += ids.len();
+        }
+    }
+    Ok(pushed)
+}
+
+/// Push queued subscriptions and unsubscriptions, oldest first, each dropped from the queue
+/// once the server acknowledged it. A subscription the server refuses (no feed there…) is
+/// dropped too, its reason kept for the report; an unsubscription of a feed the server no
+/// longer has counts as done.
+async fn push_subscriptions<S: SyncService>(
+    service: &mut S,
+    store: &mut Store,
+    refused: &mut Vec<String>,
+) -> Result<usize, SyncError> {
+    let mut pushed = 0;
+    for change in store.queued_changes()? {
+        match change.kind {
+            QueuedKind::Subscribe => {
+                let Some(url) = change.feed_url.as_deref() else {
+                    store.delete_queued(&[change.id])?;
+                    continue;
+                };
+                match service.subscribe(url, change.folder.as_deref()).await {
+                    Ok(server_id) => {
+                        store.subscription_pushed(change.id, url, &server_id)?;
+                        pushed += 1;
+                    }
+                    Err(e @ SyncError::Refused { .. }) => {
+                        refused.push(sanitize_line(&e.to_string()));
+                        store.delete_queued(&[change.id])?;
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+            QueuedKind::Unsubscribe => {
+                let Some(feed) = change.feed_server_id.as_deref() else {
+                    store.delete_queued(&[change.id])?;
+                    continue;
+                };
+                match service.unsubscribe(feed).await {
+                    Ok(())
+                    | Err(SyncError::Status {
+                        status: 400 | 404, ..
+                    }) => {
+                        store.delete_queued(&[change.id])?;
+                        pushed += 1;
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+            _ => {}
         }
     }
     Ok(pushed)

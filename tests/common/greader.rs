@@ -256,6 +256,15 @@ impl GReaderServer {
         self.state.lock().unwrap().faults.clear();
     }
 
+    /// Feeds on the server: (title, url, folder).
+    pub fn feeds(&self) -> Vec<(String, String, Option<String>)> {
+        let s = self.state.lock().unwrap();
+        s.feeds
+            .iter()
+            .map(|f| (f.title.clone(), f.url.clone(), f.folder.clone()))
+            .collect()
+    }
+
     /// The server purges an item.
     pub fn forget(&self, id: u64) {
         self.state.lock().unwrap().items.remove(&id);
@@ -620,6 +629,8 @@ fn route(s: &mut State, request: &Request) -> Answer {
         ("stream/items/contents", true) => contents(s, &request.form),
         ("stream/items/contents", false) => text(400, "Bad Request!"),
         ("edit-tag", true) => edit_tag(s, &request.form),
+        ("subscription/quickadd", true) => quickadd(s, &request.form),
+        ("subscription/edit", true) => subscription_edit(s, &request.form),
         (stream, false) if stream.starts_with("stream/contents") => match s.flavor {
             // Miniflux serves no stream/contents: an empty list.
             Flavor::Miniflux => json(serde_json::json!({"id": READING_LIST, "items": []})),
@@ -831,6 +842,78 @@ fn edit_tag(s: &mut State, form: &[(String, String)]) -> Answer {
                 _ => {}
             }
         }
+    }
+    html(200, "OK")
+}
+
+/// `quickadd=<url>`: FreshRSS fetches the feed at once; failures are 200 with numResults 0.
+/// Here a URL containing "missing" answers 404.
+fn quickadd(s: &mut State, form: &[(String, String)]) -> Answer {
+    let Some(raw) = first(form, "quickadd") else {
+        return text(400, "Bad Request!");
+    };
+    let url = raw.strip_prefix("feed/").unwrap_or(raw).to_string();
+    let error = if s.feeds.iter().any(|f| f.url == url) {
+        Some(format!("Already subscribed! {url}"))
+    } else if url.contains("missing") {
+        Some(format!(
+            "cURL error 22: The requested URL returned error: 404 [{url}]"
+        ))
+    } else {
+        None
+    };
+    if let Some(error) = error {
+        let (_, _, body) = json(serde_json::json!({"numResults": 0, "error": error}));
+        return (
+            200,
+            vec![("Content-Type".into(), "text/html; charset=UTF-8".into())],
+            body,
+        );
+    }
+    let id = s.feeds.iter().map(|f| f.id).max().unwrap_or(0) + 1;
+    let title = format!("Feed at {}", url.rsplit('/').next().unwrap_or_default());
+    s.feeds.push(ServerFeed {
+        id,
+        title: title.clone(),
+        url: url.clone(),
+        folder: (s.flavor == Flavor::FreshRss).then(|| "Uncategorized".to_string()),
+    });
+    let (_, _, body) = json(serde_json::json!({
+        "numResults": 1, "query": url, "streamId": format!("feed/{id}"), "streamName": title
+    }));
+    (
+        200,
+        vec![("Content-Type".into(), "text/html; charset=UTF-8".into())],
+        body,
+    )
+}
+
+/// `ac=edit` (folder with `a=`) and `ac=unsubscribe` (the feed's items go, starred ones too);
+/// an unknown feed is 400.
+fn subscription_edit(s: &mut State, form: &[(String, String)]) -> Answer {
+    let ids: Vec<u64> = all(form, "s")
+        .into_iter()
+        .filter_map(|v| v.strip_prefix("feed/")?.parse().ok())
+        .collect();
+    if ids.is_empty() || !ids.iter().all(|id| s.feeds.iter().any(|f| f.id == *id)) {
+        return text(400, "Bad Request!");
+    }
+    match first(form, "ac") {
+        Some("edit") => {
+            let folder = last(form, "a")
+                .and_then(|a| a.strip_prefix("user/-/label/"))
+                .map(str::to_string);
+            for f in s.feeds.iter_mut().filter(|f| ids.contains(&f.id)) {
+                if folder.is_some() {
+                    f.folder = folder.clone();
+                }
+            }
+        }
+        Some("unsubscribe") => {
+            s.feeds.retain(|f| !ids.contains(&f.id));
+            s.items.retain(|_, item| !ids.contains(&item.feed));
+        }
+        _ => return text(400, "Bad Request!"),
     }
     html(200, "OK")
 }

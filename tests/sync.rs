@@ -706,3 +706,61 @@ fn queued_subscriptions_and_unsubscriptions_are_pushed_and_refusals_said() {
         (Some(0), Some(2))
     );
 }
+
+/// Run `kiosque sync` and kill -9 it once `ready` holds (waiting at most 30 s).
+fn kill_sync_when(d: &Path, ready: impl Fn() -> bool) {
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("kiosque"))
+        .env_remove("KIOSQUE_DATA_DIR")
+        .env("KIOSQUE_CONFIG", d.join("config.toml"))
+        .env("KIOSQUE_SYNC_PASSWORD", PASSWORD)
+        .arg("--data-dir")
+        .arg(d)
+        .arg("sync")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    for _ in 0..600 {
+        if ready() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(ready(), "the sync never reached the point to kill it at");
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+}
+
+#[test]
+fn kill_9_during_a_push_loses_no_queued_change_and_never_flips_state_back() {
+    let (server, ids) = populated(Flavor::FreshRss, 6);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    configure(d, &server.api_url());
+    sync(d);
+    let two = local_id(d, "Item 02");
+    let four = local_id(d, "Item 04");
+    kiosque(d).args(["mark", &two, "--read"]).assert().success();
+    // Killed while the server has not acted: the change is still queued and applied here.
+    server.hang_next("edit-tag");
+    kill_sync_when(d, || server.count("POST /reader/api/0/edit-tag") == 1);
+    assert_eq!(pending(d), 1);
+    assert_eq!(states(d)["Item 02"], (true, false));
+    assert_eq!(server.state_of(ids[1]), (false, false));
+    // Killed after the server acted but before kiosque heard it: pushed again, same state.
+    kiosque(d)
+        .args(["mark", &four, "--unstar"])
+        .assert()
+        .success();
+    server.apply_then_hang_next("edit-tag");
+    kill_sync_when(d, || server.state_of(ids[1]).0);
+    assert_eq!(pending(d), 2);
+    let report = sync(d);
+    assert_eq!(
+        (report["pushed"].as_u64(), report["pending"].as_u64()),
+        (Some(2), Some(0))
+    );
+    assert_eq!(server.state_of(ids[1]), (true, false));
+    assert_eq!(server.state_of(ids[3]), (false, false));
+    assert_eq!(states(d), server.states());
+}

@@ -52,6 +52,8 @@ pub struct ServerItem {
 enum Fault {
     Status(u16),
     Hang,
+    /// Do what was asked, then never answer (the client dies before it hears OK).
+    ApplyThenHang,
     /// 200 with this body (hostile or broken answers).
     Body(Vec<u8>),
 }
@@ -249,6 +251,12 @@ impl GReaderServer {
         let mut s = self.state.lock().unwrap();
         s.faults
             .push((endpoint.into(), Fault::Body(body.to_vec()), times));
+    }
+
+    /// The next request whose path contains `endpoint` is carried out but never answered.
+    pub fn apply_then_hang_next(&self, endpoint: &str) {
+        let mut s = self.state.lock().unwrap();
+        s.faults.push((endpoint.into(), Fault::ApplyThenHang, 1));
     }
 
     /// Forget the faults not yet triggered.
@@ -508,19 +516,26 @@ fn handle(mut socket: TcpStream, state: &Mutex<State>, stop: &AtomicBool) {
             );
             write_answer(&mut socket, answer);
         }
-        Some(Fault::Hang) => {
-            while !stop.load(Ordering::Relaxed) {
-                thread::sleep(Duration::from_millis(50));
-                let mut probe = [0u8; 1];
-                let _ = socket.set_read_timeout(Some(Duration::from_millis(10)));
-                if matches!(socket.read(&mut probe), Ok(0)) {
-                    return;
-                }
-            }
+        Some(Fault::ApplyThenHang) => {
+            let _ = route(&mut state.lock().unwrap(), &request);
+            hang(&mut socket, stop);
         }
+        Some(Fault::Hang) => hang(&mut socket, stop),
         None => {
             let answer = route(&mut state.lock().unwrap(), &request);
             write_answer(&mut socket, answer);
+        }
+    }
+}
+
+/// Keep the connection open without answering until the client leaves or the server stops.
+fn hang(socket: &mut TcpStream, stop: &AtomicBool) {
+    while !stop.load(Ordering::Relaxed) {
+        thread::sleep(Duration::from_millis(50));
+        let mut probe = [0u8; 1];
+        let _ = socket.set_read_timeout(Some(Duration::from_millis(10)));
+        if matches!(socket.read(&mut probe), Ok(0)) {
+            return;
         }
     }
 }

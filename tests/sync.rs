@@ -764,3 +764,28 @@ fn kill_9_during_a_push_loses_no_queued_change_and_never_flips_state_back() {
     assert_eq!(server.state_of(ids[3]), (false, false));
     assert_eq!(states(d), server.states());
 }
+
+#[test]
+fn a_feed_unsubscribed_elsewhere_goes_but_its_starred_items_stay() {
+    let (server, _) = populated(Flavor::FreshRss, 8);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    configure(d, &server.api_url());
+    sync(d);
+    // Feed 1 (even items) holds the starred Item 04 and Item 08.
+    server.remove_feed(1);
+    let out = kiosque(d).args(["sync", "--json"]).output().unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("Alpha Engineering Log") && err.contains("2 starred items kept"),
+        "{err}"
+    );
+    let local = states(d);
+    assert_eq!(local["Item 04"], (false, true));
+    assert_eq!(local["Item 08"], (false, true));
+    assert!(!local.contains_key("Item 02"));
+    // The next sync leaves them alone.
+    sync(d);
+    assert_eq!(states(d).len(), local.len());
+}

@@ -95,7 +95,8 @@ pub struct AppliedSubscriptions {
     /// Server feed id → local feed.
     pub feeds: HashMap<String, FeedId>,
     pub added: usize,
-    /// Titles of synced feeds the server no longer has (dropped locally with their items).
+    /// Titles of synced feeds the server no longer has: dropped locally with their items,
+    /// except starred ones, kept in the feed (then a local one, not fetched).
     pub removed: Vec<String>,
 }
 
@@ -456,7 +457,7 @@ impl Store {
                         title = CASE WHEN title_locked = 0 AND ?3 <> '' THEN ?3 ELSE title END,
                         search_title = CASE WHEN title_locked = 0 AND ?3 <> '' THEN ?4 ELSE search_title END,
                         site_url = coalesce(?5, site_url), tags = ?6,
-                        status = NULL, error = NULL, last_fetched = ?7
+                        status = NULL, error = NULL, disabled = 0, last_fetched = ?7
                      WHERE id = ?1",
                 )
                 .map_err(sql("preparing a feed update"))?;
@@ -556,11 +557,29 @@ impl Store {
             gone
         };
         for (id, title) in gone {
-            tx.execute("DELETE FROM items WHERE feed_id = ?1", [id])
+            // Starred items are never dropped silently: they stay in the feed, which becomes
+            // a local one that is not fetched (the server may have deleted them already).
+            tx.execute("DELETE FROM items WHERE feed_id = ?1 AND starred = 0", [id])
                 .map_err(sql("dropping a feed's items"))?;
-            tx.execute("DELETE FROM feeds WHERE id = ?1", [id])
-                .map_err(sql("dropping a feed"))?;
-            applied.removed.push(title);
+            let kept = tx
+                .execute("UPDATE items SET server_id = NULL WHERE feed_id = ?1", [id])
+                .map_err(sql("keeping a feed's starred items"))?;
+            if kept == 0 {
+                tx.execute("DELETE FROM feeds WHERE id = ?1", [id])
+                    .map_err(sql("dropping a feed"))?;
+                applied.removed.push(title);
+            } else {
+                tx.execute(
+                    "UPDATE feeds SET server_id = NULL, disabled = 1, status = NULL,
+                        error = 'no longer subscribed on the server; starred items kept here'
+                     WHERE id = ?1",
+                    [id],
+                )
+                .map_err(sql("keeping a feed's starred items"))?;
+                applied
+                    .removed
+                    .push(format!("{title} ({kept} starred items kept here)"));
+            }
         }
         tx.commit().map_err(|source| {
             write_error(busy_path.as_deref(), "committing subscriptions", source)
@@ -886,14 +905,42 @@ mod tests {
                 now(),
             )
             .unwrap();
+        // feed/2 holds item 12, starred: the feed stays, local and not fetched, with it.
         let applied = store
             .apply_subscriptions(&[sub("feed/1", "http://127.0.0.1/a.xml", "Dev")], now())
             .unwrap();
-        assert_eq!(applied.removed, vec!["Feed feed/2".to_string()]);
+        assert_eq!(
+            applied.removed,
+            vec!["Feed feed/2 (1 starred items kept here)".to_string()]
+        );
         let all = store.feeds().unwrap();
-        assert_eq!(all.len(), 2);
+        assert_eq!(all.len(), 3);
         assert!(all.iter().any(|f| f.tags == vec!["Dev".to_string()]));
-        assert_eq!(store.count_items(&ItemFilter::default()).unwrap(), 2);
+        assert_eq!(store.count_items(&ItemFilter::default()).unwrap(), 3);
+        let kept = store.find_feed("http://127.0.0.1/b.xml").unwrap();
+        assert!(kept.disabled && kept.error.is_some());
+        assert!(!store.synced_feed_ids().unwrap().contains(&kept.id));
+        assert!(!store.server_item_ids().unwrap().contains(&RemoteItemId(12)));
+        // Subscribed again on the server: adopted by its URL, fetched by the server again.
+        store
+            .apply_subscriptions(
+                &[
+                    sub("feed/1", "http://127.0.0.1/a.xml", "Dev"),
+                    sub("feed/7", "http://127.0.0.1/b.xml", "News"),
+                ],
+                now(),
+            )
+            .unwrap();
+        let back = store.find_feed("http://127.0.0.1/b.xml").unwrap();
+        assert!(!back.disabled && back.error.is_none());
+        assert!(store.synced_feed_ids().unwrap().contains(&back.id));
+        store
+            .apply_subscriptions(&[sub("feed/1", "http://127.0.0.1/a.xml", "Dev")], now())
+            .unwrap();
+        // Once feed/1 goes too, with no starred item, it is dropped whole.
+        let applied = store.apply_subscriptions(&[], now()).unwrap();
+        assert_eq!(applied.removed, vec!["Feed feed/1".to_string()]);
+        assert_eq!(store.count_items(&ItemFilter::default()).unwrap(), 1);
     }
 
     #[test]

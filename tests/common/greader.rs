@@ -273,6 +273,13 @@ impl GReaderServer {
             .collect()
     }
 
+    /// Unsubscribed elsewhere: FreshRSS deletes the feed's items, starred ones too.
+    pub fn remove_feed(&self, id: u64) {
+        let mut s = self.state.lock().unwrap();
+        s.feeds.retain(|f| f.id != id);
+        s.items.retain(|_, item| item.feed != id);
+    }
+
     /// The server purges an item.
     pub fn forget(&self, id: u64) {
         self.state.lock().unwrap().items.remove(&id);

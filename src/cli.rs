@@ -115,6 +115,14 @@ pub enum Command {
     },
     /// Print the manual page (roff): `kiosque man | man -l -`.
     Man,
+    /// Sync with the aggregator in [sync]: push local changes, pull subscriptions, items, state.
+    Sync {
+        #[arg(long)]
+        json: bool,
+        /// Show pending changes and the last sync, without contacting the server.
+        #[arg(long)]
+        status: bool,
+    },
 }
 
 /// `kiosque mark ID... --read|--unread|--star|--unstar`.
@@ -235,7 +243,7 @@ fn install_panic_hook() {
     }));
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         // Parsing is CPU-bound: more blocking threads than a few only add malloc arenas
@@ -271,6 +279,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::List { json } => list(&ctx, json),
         Command::Import { file } => import(&ctx, &file),
         Command::Export { file } => export(&ctx, file.as_deref()),
+        // With [sync] the server polls the feeds: a refresh is a sync.
+        Command::Refresh { json } if ctx.config.sync.is_some() => {
+            crate::cli_sync::sync_command(&ctx, json, false)
+        }
         Command::Refresh { json } => refresh(&ctx, json),
         Command::Items {
             unread,
@@ -280,6 +292,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         } => items(&ctx, unread, feed, limit, json),
         Command::Read { id, json } => read(&ctx, id, json),
         Command::Mark(args) => mark(&ctx, &args),
+        Command::Sync { json, status } => crate::cli_sync::sync_command(&ctx, json, status),
         Command::Extract { .. } => unreachable_extract(),
         Command::Completions { .. } | Command::Man => {
             bail!("internal error: completions and man are handled before the data directory")
@@ -523,7 +536,7 @@ struct FeedJson {
     last_fetched: Option<String>,
 }
 
-fn print_json<T: Serialize>(value: &T) -> Result<()> {
+pub(crate) fn print_json<T: Serialize>(value: &T) -> Result<()> {
     let mut out = std::io::stdout().lock();
     serde_json::to_writer_pretty(&mut out, value)?;
     writeln!(out)?;
@@ -697,6 +710,7 @@ fn mark(ctx: &RunContext, args: &MarkArgs) -> Result<ExitCode> {
     }
     let mut store = Store::open(&ctx.db_path)?;
     let ids: Vec<ItemId> = args.ids.iter().map(|i| ItemId(*i)).collect();
+    // Items that came from a sync server get the change queued in the same transaction.
     if args.read || args.unread {
         store.set_read(&ids, args.read)?;
     } else {

@@ -57,6 +57,61 @@ pub struct Config {
     pub colors: BTreeMap<String, String>,
     /// The file this came from, if any.
     pub path: Option<PathBuf>,
+    /// `[sync]`: the aggregator to sync with; `None`: kiosque polls the feeds itself.
+    pub sync: Option<SyncConfig>,
+}
+
+/// The protocols `[sync] service` names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyncServiceKind {
+    /// The Google Reader API (FreshRSS, Miniflux, The Old Reader, BazQux, Inoreader).
+    GReader,
+}
+
+/// The `[sync]` table. The password is never here: `password_command`'s first line of
+/// output, else `$KIOSQUE_SYNC_PASSWORD`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncConfig {
+    pub service: SyncServiceKind,
+    /// The API root: FreshRSS `https://HOST/api/greader.php`, Miniflux its root URL.
+    pub url: String,
+    pub username: String,
+    pub password_command: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSync {
+    service: String,
+    url: String,
+    username: String,
+    password_command: Option<String>,
+}
+
+impl RawSync {
+    fn check(self) -> Result<SyncConfig, String> {
+        let service = match self.service.trim() {
+            "greader" => SyncServiceKind::GReader,
+            other => {
+                return Err(format!(
+                    "[sync] service {other:?} is not known (the one supported: \"greader\")"
+                ));
+            }
+        };
+        let url = self.url.trim();
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            return Err(format!("[sync] url {url:?} must be an http(s) URL"));
+        }
+        if self.username.trim().is_empty() {
+            return Err("[sync] username is empty".into());
+        }
+        Ok(SyncConfig {
+            service,
+            url: url.to_string(),
+            username: self.username.trim().to_string(),
+            password_command: self.password_command.filter(|c| !c.trim().is_empty()),
+        })
+    }
 }
 
 /// `theme = "dark" | "light"`: which background the TUI's colours are chosen for.
@@ -108,6 +163,7 @@ struct RawConfig {
     theme: Option<ThemeName>,
     #[serde(default)]
     colors: BTreeMap<String, String>,
+    sync: Option<RawSync>,
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
@@ -217,6 +273,7 @@ impl Config {
             theme: value!(theme),
             colors: raw.colors,
             path: None,
+            sync: raw.sync.map(RawSync::check).transpose().map_err(invalid)?,
         };
         if config.concurrency == 0 || config.per_host == 0 {
             return Err(invalid(
@@ -387,6 +444,25 @@ mod tests {
     #[test]
     fn zero_concurrency_is_refused() {
         assert!(Config::parse("concurrency = 0", "c").is_err());
+    }
+
+    #[test]
+    fn a_sync_table_is_read_and_checked() {
+        let c = Config::parse(
+            "[sync]\nservice = \"greader\"\nurl = \"https://rss.example.org/api/greader.php\"\nusername = \"alice\"\npassword_command = \"pass show rss\"\n",
+            "c",
+        )
+        .unwrap();
+        let sync = c.sync.unwrap();
+        assert_eq!(sync.service, SyncServiceKind::GReader);
+        assert_eq!(sync.password_command.as_deref(), Some("pass show rss"));
+        for bad in [
+            "[sync]\nservice = \"ttrss\"\nurl = \"https://a\"\nusername = \"a\"\n",
+            "[sync]\nservice = \"greader\"\nurl = \"ftp://a\"\nusername = \"a\"\n",
+            "[sync]\nservice = \"greader\"\nurl = \"https://a\"\nusername = \"a\"\npassword = \"x\"\n",
+        ] {
+            assert!(Config::parse(bad, "c").is_err(), "{bad}");
+        }
     }
 
     #[test]

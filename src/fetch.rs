@@ -53,6 +53,14 @@ impl FetchResponse {
     }
 }
 
+/// An API answer of any status, with its headers and its (capped) body.
+#[derive(Debug, Clone)]
+pub struct ApiResponse {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
 /// An article page, decoded to UTF-8.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Page {
@@ -327,6 +335,53 @@ impl Fetcher {
             retry_after,
             body,
         })
+    }
+
+    /// Send a request built on [`Fetcher::client`] (API calls: sync) under the same total
+    /// timeout, reading the body whatever the status, at most `cap` bytes. Redirects are not
+    /// followed: an API answering with one is the caller's error to report.
+    pub async fn send_capped(
+        &self,
+        request: reqwest::RequestBuilder,
+        cap: u64,
+    ) -> Result<ApiResponse, FetchError> {
+        let total = self.limits.total;
+        let exchange = async {
+            let mut response = request.send().await.map_err(|e| describe(&e, total))?;
+            let status = response.status().as_u16();
+            let headers = response.headers().clone();
+            if response.content_length().is_some_and(|len| len > cap) {
+                return Err(FetchError::TooLarge { limit_bytes: cap });
+            }
+            let mut body = Vec::new();
+            while let Some(chunk) = response.chunk().await.map_err(|e| describe(&e, total))? {
+                if (body.len() + chunk.len()) as u64 > cap {
+                    return Err(FetchError::TooLarge { limit_bytes: cap });
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(ApiResponse {
+                status,
+                headers,
+                body,
+            })
+        };
+        match tokio::time::timeout(total, exchange).await {
+            Ok(result) => result,
+            Err(_) => Err(FetchError::Timeout {
+                seconds: total.as_secs(),
+            }),
+        }
+    }
+
+    /// The shared client, to build API requests sent with [`Fetcher::send_capped`].
+    pub fn client(&self) -> &reqwest::Client {
+        &self.client
+    }
+
+    /// The configured body cap, in bytes.
+    pub fn max_body_bytes(&self) -> u64 {
+        self.limits.max_body_bytes
     }
 
     /// Fetch an HTML page and decode it (charset from the header, BOM or `<meta>`).

@@ -6,6 +6,7 @@
 pub mod article;
 pub mod charset;
 pub mod cli;
+pub mod cli_sync;
 pub mod clock;
 pub mod config;
 pub mod demo;
@@ -22,6 +23,7 @@ mod shared_corpus;
 #[cfg(test)]
 mod shared_corpus_tests;
 pub mod store;
+pub mod sync;
 pub mod text;
 pub mod tui;
 pub mod url_safety;

@@ -337,6 +337,9 @@ pub async fn refresh_feeds(
     opts: &RefreshOptions,
     progress: Option<mpsc::UnboundedSender<RefreshOutcome>>,
 ) -> Result<Vec<RefreshOutcome>, StoreError> {
+    // Feeds kept by a sync server are the server's to poll: fetching them here too would
+    // store every item twice.
+    let synced = Store::open(db_path)?.synced_feed_ids()?;
     let writer = spawn_writer(db_path.to_path_buf())?;
     let global = Arc::new(Semaphore::new(opts.concurrency.max(1)));
     let mut per_host: HashMap<String, Arc<Semaphore>> = HashMap::new();
@@ -344,6 +347,9 @@ pub async fn refresh_feeds(
     let mut outcomes = Vec::with_capacity(feeds.len());
     let mut tasks = tokio::task::JoinSet::new();
     for feed in feeds {
+        if synced.contains(&feed.id) {
+            continue;
+        }
         if feed.disabled && !opts.force {
             continue;
         }

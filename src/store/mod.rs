@@ -3,6 +3,9 @@
 //! Blocking (rusqlite): async code calls it from a blocking thread.
 
 mod migrations;
+mod sync;
+
+pub use sync::{QueuedChange, QueuedKind, SyncMeta};
 
 use crate::article::Article;
 use crate::error::{StoreError, sql};
@@ -857,51 +860,21 @@ impl Store {
             .ok_or(StoreError::NoSuchItem { id: id.0 })
     }
 
-    fn set_flag(&mut self, column: &str, ids: &[ItemId], value: bool) -> Result<(), StoreError> {
-        let now = Utc::now().timestamp();
-        let busy_path = self.path.clone();
-        let tx = self
-            .conn
-            .transaction()
-            .map_err(sql("starting a transaction"))?;
-        {
-            let statement = if column == "read" {
-                "UPDATE items SET read = ?2, read_at = CASE WHEN ?2 THEN ?3 ELSE NULL END WHERE id = ?1"
-            } else {
-                "UPDATE items SET starred = ?2 WHERE id = ?1"
-            };
-            let mut stmt = tx
-                .prepare_cached(statement)
-                .map_err(sql("preparing a state change"))?;
-            for id in ids {
-                let n = if column == "read" {
-                    stmt.execute(params![id.0, value, now])
-                } else {
-                    stmt.execute(params![id.0, value])
-                }
-                .map_err(|source| {
-                    write_error(busy_path.as_deref(), "changing an item's state", source)
-                })?;
-                if n == 0 {
-                    return Err(StoreError::NoSuchItem { id: id.0 });
-                }
-            }
-        }
-        tx.commit().map_err(sql("committing a state change"))?;
-        Ok(())
-    }
-
-    /// Mark items read or unread (all or none: an unknown id changes nothing).
+    /// Mark items read or unread (all or none: an unknown id changes nothing). Items that
+    /// came from a sync server get the change queued for it in the same transaction.
     pub fn set_read(&mut self, ids: &[ItemId], read: bool) -> Result<(), StoreError> {
-        self.set_flag("read", ids, read)
+        self.set_state_queued(ids, crate::sync::StateFlag::Read, read, Utc::now())
+            .map(|_| ())
     }
 
-    /// Star or unstar items (all or none).
+    /// Star or unstar items (all or none), queued for the sync server like [`Store::set_read`].
     pub fn set_starred(&mut self, ids: &[ItemId], starred: bool) -> Result<(), StoreError> {
-        self.set_flag("starred", ids, starred)
+        self.set_state_queued(ids, crate::sync::StateFlag::Starred, starred, Utc::now())
+            .map(|_| ())
     }
 
     /// Mark every unread item a filter selects as read; returns the ids changed (for undo).
+    /// Synced items get the change queued for the server in the same transaction.
     pub fn mark_all_read(&mut self, filter: &ItemFilter) -> Result<Vec<ItemId>, StoreError> {
         let unread = ItemFilter {
             unread_only: true,
@@ -929,9 +902,18 @@ impl Store {
             let mut stmt = tx
                 .prepare_cached("UPDATE items SET read = 1, read_at = ?2 WHERE id = ?1")
                 .map_err(sql("marking items read"))?;
+            let mut enqueue = tx
+                .prepare_cached(
+                    "INSERT INTO sync_queue (kind, item_server_id, queued_at)
+                     SELECT 'read', server_id, ?2 FROM items WHERE id = ?1 AND server_id IS NOT NULL",
+                )
+                .map_err(sql("queueing marks for sync"))?;
             for id in &ids {
                 stmt.execute(params![id.0, now])
                     .map_err(sql("marking items read"))?;
+                enqueue
+                    .execute(params![id.0, now])
+                    .map_err(sql("queueing marks for sync"))?;
             }
         }
         tx.commit().map_err(sql("committing a bulk mark"))?;

@@ -1,0 +1,1118 @@
+//! The store's side of sync: server ids on feeds and items, the queue of local changes
+//! (written in the same transaction as the change itself, deleted only once the server has
+//! acknowledged it), applying what a pull brought, and the sync metadata.
+
+use super::{Store, from_ts, ts, write_error};
+use crate::error::{StoreError, sql};
+use crate::model::{FeedId, ItemId};
+use crate::sync::{RemoteItem, RemoteItemId, StateFlag, Subscription};
+use crate::text::fold_for_search;
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, params};
+use std::collections::{HashMap, HashSet};
+
+/// What a queued change does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum QueuedKind {
+    Read,
+    Unread,
+    Star,
+    Unstar,
+    Subscribe,
+    Unsubscribe,
+}
+
+impl QueuedKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            QueuedKind::Read => "read",
+            QueuedKind::Unread => "unread",
+            QueuedKind::Star => "star",
+            QueuedKind::Unstar => "unstar",
+            QueuedKind::Subscribe => "subscribe",
+            QueuedKind::Unsubscribe => "unsubscribe",
+        }
+    }
+
+    fn parse(s: &str) -> Option<QueuedKind> {
+        Some(match s {
+            "read" => QueuedKind::Read,
+            "unread" => QueuedKind::Unread,
+            "star" => QueuedKind::Star,
+            "unstar" => QueuedKind::Unstar,
+            "subscribe" => QueuedKind::Subscribe,
+            "unsubscribe" => QueuedKind::Unsubscribe,
+            _ => return None,
+        })
+    }
+
+    /// The item flag this change sets, and to what; `None` for subscription changes.
+    pub fn item_state(self) -> Option<(StateFlag, bool)> {
+        match self {
+            QueuedKind::Read => Some((StateFlag::Read, true)),
+            QueuedKind::Unread => Some((StateFlag::Read, false)),
+            QueuedKind::Star => Some((StateFlag::Starred, true)),
+            QueuedKind::Unstar => Some((StateFlag::Starred, false)),
+            QueuedKind::Subscribe | QueuedKind::Unsubscribe => None,
+        }
+    }
+
+    fn of_state(flag: StateFlag, on: bool) -> QueuedKind {
+        match (flag, on) {
+            (StateFlag::Read, true) => QueuedKind::Read,
+            (StateFlag::Read, false) => QueuedKind::Unread,
+            (StateFlag::Starred, true) => QueuedKind::Star,
+            (StateFlag::Starred, false) => QueuedKind::Unstar,
+        }
+    }
+}
+
+/// One local change waiting to be pushed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueuedChange {
+    /// Queue row id: rows are pushed in this order and deleted by it.
+    pub id: i64,
+    pub kind: QueuedKind,
+    pub item: Option<RemoteItemId>,
+    pub feed_url: Option<String>,
+    pub feed_server_id: Option<String>,
+    pub folder: Option<String>,
+}
+
+/// What the last sync did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SyncMeta {
+    /// Start of the last sync that succeeded.
+    pub last_sync: Option<DateTime<Utc>>,
+    pub last_attempt: Option<DateTime<Utc>>,
+    /// Why the last sync failed; `None` after a success.
+    pub last_error: Option<String>,
+}
+
+/// The local side of the server's subscriptions after a pull.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AppliedSubscriptions {
+    /// Server feed id → local feed.
+    pub feeds: HashMap<String, FeedId>,
+    pub added: usize,
+    /// Titles of synced feeds the server no longer has: dropped locally with their items,
+    /// except starred ones, kept in the feed (then a local one, not fetched).
+    pub removed: Vec<String>,
+}
+
+fn remote_id(text: &str) -> Option<RemoteItemId> {
+    text.parse().ok().map(RemoteItemId)
+}
+
+impl Store {
+    /// Set a flag on items locally and queue the change for the server, in one transaction:
+    /// all or none (an unknown id changes nothing). Items that never came from the server are
+    /// changed but not queued. Returns how many changes were queued.
+    pub fn set_state_queued(
+        &mut self,
+        ids: &[ItemId],
+        flag: StateFlag,
+        on: bool,
+        now: DateTime<Utc>,
+    ) -> Result<usize, StoreError> {
+        let busy_path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(sql("starting a transaction"))?;
+        let mut queued = 0;
+        {
+            let mut update = tx
+                .prepare_cached(match flag {
+                    StateFlag::Read => {
+                        "UPDATE items SET read = ?2, read_at = CASE WHEN ?2 THEN ?3 ELSE NULL END \
+                         WHERE id = ?1 RETURNING server_id"
+                    }
+                    StateFlag::Starred => {
+                        "UPDATE items SET starred = ?2 WHERE id = ?1 AND ?3 = ?3 RETURNING server_id"
+                    }
+                })
+                .map_err(sql("preparing a state change"))?;
+            let mut enqueue = tx
+                .prepare_cached(
+                    "INSERT INTO sync_queue (kind, item_server_id, queued_at) VALUES (?1, ?2, ?3)",
+                )
+                .map_err(sql("preparing the sync queue"))?;
+            let kind = QueuedKind::of_state(flag, on).as_str();
+            for id in ids {
+                let server_id: Option<Option<String>> = update
+                    .query_row(params![id.0, on, ts(now)], |r| r.get(0))
+                    .optional()
+                    .map_err(|source| {
+                        write_error(busy_path.as_deref(), "changing an item's state", source)
+                    })?;
+                match server_id {
+                    None => return Err(StoreError::NoSuchItem { id: id.0 }),
+                    Some(None) => {}
+                    Some(Some(server_id)) => {
+                        enqueue
+                            .execute(params![kind, server_id, ts(now)])
+                            .map_err(|source| {
+                                write_error(busy_path.as_deref(), "queueing a change", source)
+                            })?;
+                        queued += 1;
+                    }
+                }
+            }
+        }
+        tx.commit()
+            .map_err(|source| write_error(busy_path.as_deref(), "committing a change", source))?;
+        Ok(queued)
+    }
+
+    /// Subscribe here at once and queue the subscription for the server, in one transaction
+    /// (its first tag is the server folder). The feed gets its server id when pushed.
+    pub fn add_feed_queued(
+        &mut self,
+        new: &super::NewFeed,
+        now: DateTime<Utc>,
+    ) -> Result<FeedId, StoreError> {
+        let busy_path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(sql("starting a transaction"))?;
+        let exists: Option<i64> = tx
+            .query_row("SELECT id FROM feeds WHERE url = ?1", [&new.url], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(sql("looking up a feed"))?;
+        if exists.is_some() {
+            return Err(StoreError::AlreadySubscribed {
+                url: new.url.clone(),
+            });
+        }
+        let title = new.title.clone().unwrap_or_default();
+        let tags = serde_json::to_string(&new.tags).unwrap_or_else(|_| "[]".into());
+        tx.execute(
+            "INSERT INTO feeds (url, title, title_locked, search_title, site_url, tags, added_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                new.url,
+                title,
+                new.title_is_users,
+                fold_for_search(&title),
+                new.site_url,
+                tags,
+                ts(now)
+            ],
+        )
+        .map_err(|source| write_error(busy_path.as_deref(), "adding a feed", source))?;
+        let id = FeedId(tx.last_insert_rowid());
+        tx.execute(
+            "INSERT INTO sync_queue (kind, feed_url, folder, queued_at) VALUES ('subscribe', ?1, ?2, ?3)",
+            params![new.url, new.tags.first(), ts(now)],
+        )
+        .map_err(|source| write_error(busy_path.as_deref(), "queueing a subscription", source))?;
+        tx.commit()
+            .map_err(|source| write_error(busy_path.as_deref(), "committing a new feed", source))?;
+        Ok(id)
+    }
+
+    /// Unsubscribe here at once (its items go too) and queue the unsubscription for the
+    /// server, in one transaction. A subscription not pushed yet is simply taken back.
+    pub fn remove_feed_queued(&mut self, id: FeedId, now: DateTime<Utc>) -> Result<(), StoreError> {
+        let busy_path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(sql("starting a transaction"))?;
+        let feed: Option<(String, Option<String>)> = tx
+            .query_row(
+                "SELECT url, server_id FROM feeds WHERE id = ?1",
+                [id.0],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(sql("looking up a feed"))?;
+        let Some((url, server_id)) = feed else {
+            return Err(StoreError::NoSuchFeed {
+                what: id.to_string(),
+            });
+        };
+        let taken_back = tx
+            .execute(
+                "DELETE FROM sync_queue WHERE kind = 'subscribe' AND feed_url = ?1",
+                [&url],
+            )
+            .map_err(sql("taking back a queued subscription"))?;
+        if let Some(server_id) = server_id {
+            tx.execute(
+                "INSERT INTO sync_queue (kind, feed_url, feed_server_id, queued_at)
+                 VALUES ('unsubscribe', ?1, ?2, ?3)",
+                params![url, server_id, ts(now)],
+            )
+            .map_err(sql("queueing an unsubscription"))?;
+        } else if taken_back == 0 {
+            tracing::debug!("sync: {url} was never on the server; removed here only");
+        }
+        tx.execute("DELETE FROM items WHERE feed_id = ?1", [id.0])
+            .map_err(sql("deleting a feed's items"))?;
+        tx.execute("DELETE FROM feeds WHERE id = ?1", [id.0])
+            .map_err(sql("deleting a feed"))?;
+        tx.commit()
+            .map_err(|source| write_error(busy_path.as_deref(), "committing a removal", source))
+    }
+
+    /// A pushed subscription: the local feed with this URL gets the server's id, and the
+    /// queue row goes, in one transaction.
+    pub fn subscription_pushed(
+        &mut self,
+        queue_id: i64,
+        url: &str,
+        server_id: &str,
+    ) -> Result<(), StoreError> {
+        let busy_path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(sql("starting a transaction"))?;
+        // Another local feed may already hold this server id (the server redirected the URL).
+        let taken: Option<i64> = tx
+            .query_row(
+                "SELECT id FROM feeds WHERE server_id = ?1",
+                [server_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(sql("looking up a synced feed"))?;
+        if taken.is_none() {
+            tx.execute(
+                "UPDATE feeds SET server_id = ?2 WHERE url = ?1 AND server_id IS NULL",
+                params![url, server_id],
+            )
+            .map_err(sql("recording a feed's server id"))?;
+        }
+        tx.execute("DELETE FROM sync_queue WHERE id = ?1", [queue_id])
+            .map_err(sql("emptying the sync queue"))?;
+        tx.commit()
+            .map_err(|source| write_error(busy_path.as_deref(), "recording a subscription", source))
+    }
+
+    /// Every queued change, oldest first.
+    pub fn queued_changes(&self) -> Result<Vec<QueuedChange>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT id, kind, item_server_id, feed_url, feed_server_id, folder
+                 FROM sync_queue ORDER BY id",
+            )
+            .map_err(sql("reading the sync queue"))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                    r.get::<_, Option<String>>(5)?,
+                ))
+            })
+            .map_err(sql("reading the sync queue"))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, kind, item, feed_url, feed_server_id, folder) =
+                row.map_err(sql("reading the sync queue"))?;
+            // The CHECK constraint keeps kinds known; a row from a newer kiosque is left alone.
+            let Some(kind) = QueuedKind::parse(&kind) else {
+                continue;
+            };
+            out.push(QueuedChange {
+                id,
+                kind,
+                item: item.as_deref().and_then(remote_id),
+                feed_url,
+                feed_server_id,
+                folder,
+            });
+        }
+        Ok(out)
+    }
+
+    /// How many changes wait to be pushed.
+    pub fn pending_count(&self) -> Result<usize, StoreError> {
+        let n: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM sync_queue", [], |r| r.get(0))
+            .map_err(sql("counting queued changes"))?;
+        Ok(usize::try_from(n).unwrap_or(0))
+    }
+
+    /// Forget queued changes the server has acknowledged.
+    pub fn delete_queued(&mut self, ids: &[i64]) -> Result<(), StoreError> {
+        let busy_path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(sql("starting a transaction"))?;
+        {
+            let mut stmt = tx
+                .prepare_cached("DELETE FROM sync_queue WHERE id = ?1")
+                .map_err(sql("preparing a queue delete"))?;
+            for id in ids {
+                stmt.execute([id]).map_err(|source| {
+                    write_error(busy_path.as_deref(), "emptying the sync queue", source)
+                })?;
+            }
+        }
+        tx.commit()
+            .map_err(|source| write_error(busy_path.as_deref(), "emptying the sync queue", source))
+    }
+
+    /// What the last sync did.
+    pub fn sync_meta(&self) -> Result<SyncMeta, StoreError> {
+        let row: Option<(Option<i64>, Option<i64>, Option<String>)> = self
+            .conn
+            .query_row(
+                "SELECT last_sync, last_attempt, last_error FROM sync_meta WHERE id = 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()
+            .map_err(sql("reading the sync state"))?;
+        Ok(row
+            .map(|(last_sync, last_attempt, last_error)| SyncMeta {
+                last_sync: last_sync.map(from_ts),
+                last_attempt: last_attempt.map(from_ts),
+                last_error,
+            })
+            .unwrap_or_default())
+    }
+
+    /// Record a sync that started at `started`: a success (no error) moves `last_sync` there;
+    /// a failure keeps it and shows the error on every synced feed.
+    pub fn record_sync(
+        &mut self,
+        started: DateTime<Utc>,
+        error: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let busy_path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(sql("starting a transaction"))?;
+        tx.execute(
+            "INSERT INTO sync_meta (id, last_sync, last_attempt, last_error) VALUES (1, NULL, ?1, ?2)
+             ON CONFLICT (id) DO UPDATE SET
+                last_sync = CASE WHEN ?2 IS NULL THEN ?1 ELSE last_sync END,
+                last_attempt = ?1, last_error = ?2",
+            params![ts(started), error],
+        )
+        .map_err(|source| write_error(busy_path.as_deref(), "recording a sync", source))?;
+        if error.is_some() {
+            tx.execute(
+                "UPDATE feeds SET error = ?1 WHERE server_id IS NOT NULL",
+                [error],
+            )
+            .map_err(sql("recording a sync error on feeds"))?;
+        }
+        tx.commit()
+            .map_err(|source| write_error(busy_path.as_deref(), "recording a sync", source))
+    }
+
+    /// Make the local subscriptions the server's, in one transaction: feeds matched by server
+    /// id, else adopted by URL, else added; folders become tags; a synced feed the server no
+    /// longer has is dropped with its items. Feeds kiosque polls itself are left alone.
+    pub fn apply_subscriptions(
+        &mut self,
+        subscriptions: &[Subscription],
+        now: DateTime<Utc>,
+    ) -> Result<AppliedSubscriptions, StoreError> {
+        let busy_path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(sql("starting a transaction"))?;
+        let mut applied = AppliedSubscriptions::default();
+        let leaving: HashSet<String> = {
+            let mut stmt = tx
+                .prepare(
+                    "SELECT feed_server_id FROM sync_queue
+                     WHERE kind = 'unsubscribe' AND feed_server_id IS NOT NULL",
+                )
+                .map_err(sql("reading the sync queue"))?;
+            let rows = stmt
+                .query_map([], |r| r.get::<_, String>(0))
+                .map_err(sql("reading the sync queue"))?;
+            rows.collect::<Result<_, _>>()
+                .map_err(sql("reading the sync queue"))?
+        };
+        {
+            let mut by_server = tx
+                .prepare_cached("SELECT id FROM feeds WHERE server_id = ?1")
+                .map_err(sql("looking up a synced feed"))?;
+            let mut by_url = tx
+                .prepare_cached("SELECT id, server_id FROM feeds WHERE url = ?1")
+                .map_err(sql("looking up a feed"))?;
+            let mut update = tx
+                .prepare_cached(
+                    "UPDATE feeds SET server_id = ?2,
+                        title = CASE WHEN title_locked = 0 AND ?3 <> '' THEN ?3 ELSE title END,
+                        search_title = CASE WHEN title_locked = 0 AND ?3 <> '' THEN ?4 ELSE search_title END,
+                        site_url = coalesce(?5, site_url), tags = ?6,
+                        status = NULL, error = NULL, disabled = 0, last_fetched = ?7
+                     WHERE id = ?1",
+                )
+                .map_err(sql("preparing a feed update"))?;
+            let mut insert = tx
+                .prepare_cached(
+                    "INSERT INTO feeds (url, title, search_title, site_url, tags, server_id,
+                        last_fetched, added_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+                )
+                .map_err(sql("preparing a feed insert"))?;
+            for sub in subscriptions {
+                // Unsubscribed here, not pushed yet: the local removal stands.
+                if applied.feeds.contains_key(&sub.id) || leaving.contains(&sub.id) {
+                    continue;
+                }
+                let tags = serde_json::to_string(&sub.folders).unwrap_or_else(|_| "[]".into());
+                let search = fold_for_search(&sub.title);
+                let mut local: Option<i64> = by_server
+                    .query_row([&sub.id], |r| r.get(0))
+                    .optional()
+                    .map_err(sql("looking up a synced feed"))?;
+                if local.is_none() {
+                    let found: Option<(i64, Option<String>)> = by_url
+                        .query_row([&sub.url], |r| Ok((r.get(0)?, r.get(1)?)))
+                        .optional()
+                        .map_err(sql("looking up a feed"))?;
+                    match found {
+                        // Another server feed already holds this URL: keep the first.
+                        Some((_, Some(other))) if other != sub.id => continue,
+                        Some((id, _)) => local = Some(id),
+                        None => {}
+                    }
+                }
+                let id = match local {
+                    Some(id) => {
+                        update
+                            .execute(params![
+                                id,
+                                sub.id,
+                                sub.title,
+                                search,
+                                sub.site_url,
+                                tags,
+                                ts(now)
+                            ])
+                            .map_err(|source| {
+                                write_error(busy_path.as_deref(), "updating a synced feed", source)
+                            })?;
+                        id
+                    }
+                    None => {
+                        let title = if sub.title.is_empty() {
+                            sub.url.clone()
+                        } else {
+                            sub.title.clone()
+                        };
+                        insert
+                            .execute(params![
+                                sub.url,
+                                title,
+                                fold_for_search(&title),
+                                sub.site_url,
+                                tags,
+                                sub.id,
+                                ts(now)
+                            ])
+                            .map_err(|source| {
+                                write_error(busy_path.as_deref(), "adding a synced feed", source)
+                            })?;
+                        applied.added += 1;
+                        tx.last_insert_rowid()
+                    }
+                };
+                applied.feeds.insert(sub.id.clone(), FeedId(id));
+            }
+        }
+        let gone: Vec<(i64, String)> = {
+            let mut stmt = tx
+                .prepare("SELECT id, title, server_id FROM feeds WHERE server_id IS NOT NULL")
+                .map_err(sql("listing synced feeds"))?;
+            let rows = stmt
+                .query_map([], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                    ))
+                })
+                .map_err(sql("listing synced feeds"))?;
+            let mut gone = Vec::new();
+            for row in rows {
+                let (id, title, server_id) = row.map_err(sql("listing synced feeds"))?;
+                if !applied.feeds.contains_key(&server_id) {
+                    gone.push((id, title));
+                }
+            }
+            gone
+        };
+        for (id, title) in gone {
+            // Starred items are never dropped silently: they stay in the feed, which becomes
+            // a local one that is not fetched (the server may have deleted them already).
+            tx.execute("DELETE FROM items WHERE feed_id = ?1 AND starred = 0", [id])
+                .map_err(sql("dropping a feed's items"))?;
+            let kept = tx
+                .execute("UPDATE items SET server_id = NULL WHERE feed_id = ?1", [id])
+                .map_err(sql("keeping a feed's starred items"))?;
+            if kept == 0 {
+                tx.execute("DELETE FROM feeds WHERE id = ?1", [id])
+                    .map_err(sql("dropping a feed"))?;
+                applied.removed.push(title);
+            } else {
+                tx.execute(
+                    "UPDATE feeds SET server_id = NULL, disabled = 1, status = NULL,
+                        error = 'no longer subscribed on the server; starred items kept here'
+                     WHERE id = ?1",
+                    [id],
+                )
+                .map_err(sql("keeping a feed's starred items"))?;
+                applied
+                    .removed
+                    .push(format!("{title} ({kept} starred items kept here)"));
+            }
+        }
+        tx.commit().map_err(|source| {
+            write_error(busy_path.as_deref(), "committing subscriptions", source)
+        })?;
+        Ok(applied)
+    }
+
+    /// Feeds that came from a sync server.
+    pub fn synced_feed_ids(&self) -> Result<HashSet<FeedId>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id FROM feeds WHERE server_id IS NOT NULL")
+            .map_err(sql("listing synced feeds"))?;
+        let rows = stmt
+            .query_map([], |r| Ok(FeedId(r.get(0)?)))
+            .map_err(sql("listing synced feeds"))?;
+        rows.collect::<Result<_, _>>()
+            .map_err(sql("listing synced feeds"))
+    }
+
+    /// Server ids of every stored item.
+    pub fn server_item_ids(&self) -> Result<HashSet<RemoteItemId>, StoreError> {
+        self.server_ids_where("server_id IS NOT NULL")
+    }
+
+    /// Server ids of the items starred here.
+    pub fn starred_server_items(&self) -> Result<HashSet<RemoteItemId>, StoreError> {
+        self.server_ids_where("server_id IS NOT NULL AND starred = 1")
+    }
+
+    fn server_ids_where(&self, clause: &str) -> Result<HashSet<RemoteItemId>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("SELECT server_id FROM items WHERE {clause}"))
+            .map_err(sql("listing synced items"))?;
+        let rows = stmt
+            .query_map([], |r| r.get::<_, String>(0))
+            .map_err(sql("listing synced items"))?;
+        let mut out = HashSet::new();
+        for row in rows {
+            if let Some(id) = remote_id(&row.map_err(sql("listing synced items"))?) {
+                out.insert(id);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The final queued value of each item flag, by server id.
+    fn queued_states(
+        tx: &rusqlite::Transaction<'_>,
+    ) -> Result<HashMap<(RemoteItemId, StateFlag), bool>, StoreError> {
+        let mut stmt = tx
+            .prepare_cached(
+                "SELECT kind, item_server_id FROM sync_queue
+                 WHERE item_server_id IS NOT NULL ORDER BY id",
+            )
+            .map_err(sql("reading the sync queue"))?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .map_err(sql("reading the sync queue"))?;
+        let mut out = HashMap::new();
+        for row in rows {
+            let (kind, id) = row.map_err(sql("reading the sync queue"))?;
+            if let (Some((flag, on)), Some(id)) = (
+                QueuedKind::parse(&kind).and_then(QueuedKind::item_state),
+                remote_id(&id),
+            ) {
+                out.insert((id, flag), on);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Store items pulled from the server, in one transaction. An item already stored is left
+    /// as it is; a queued local change wins over the state the server sent. Items of a feed
+    /// not subscribed here are skipped. Returns (stored, skipped).
+    pub fn store_remote_items(
+        &mut self,
+        items: &[RemoteItem],
+        feeds: &HashMap<String, FeedId>,
+        now: DateTime<Utc>,
+    ) -> Result<(usize, usize), StoreError> {
+        let busy_path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(sql("starting a transaction"))?;
+        let queued = Self::queued_states(&tx)?;
+        let (mut stored, mut skipped) = (0, 0);
+        {
+            let mut insert = tx
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO items (feed_id, dedupe_key, title, search_title, url,
+                        author, published, first_seen, sort_time, last_seen, content_html,
+                        read, starred, read_at, server_id)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?8, ?10, ?11, ?12,
+                        CASE WHEN ?11 THEN ?8 ELSE NULL END, ?13)",
+                )
+                .map_err(sql("preparing a synced item insert"))?;
+            for item in items {
+                let Some(feed) = feeds.get(&item.feed) else {
+                    tracing::warn!(
+                        "sync: item {} belongs to {:?}, not a subscription here; skipped",
+                        item.id,
+                        crate::text::sanitize_line(&item.feed)
+                    );
+                    skipped += 1;
+                    continue;
+                };
+                let read = queued
+                    .get(&(item.id, StateFlag::Read))
+                    .copied()
+                    .unwrap_or(item.read);
+                let starred = queued
+                    .get(&(item.id, StateFlag::Starred))
+                    .copied()
+                    .unwrap_or(item.starred);
+                let published = item.published.map(ts);
+                let sort_time = published.map_or(ts(now), |p| p.min(ts(now)));
+                let n = insert
+                    .execute(params![
+                        feed.0,
+                        format!("sync:{}", item.id.decimal()),
+                        item.title,
+                        fold_for_search(&item.title),
+                        item.url,
+                        item.author,
+                        published,
+                        ts(now),
+                        sort_time,
+                        item.content_html,
+                        read,
+                        starred,
+                        item.id.decimal(),
+                    ])
+                    .map_err(|source| {
+                        write_error(busy_path.as_deref(), "storing a synced item", source)
+                    })?;
+                stored += n;
+            }
+        }
+        tx.commit().map_err(|source| {
+            write_error(busy_path.as_deref(), "committing synced items", source)
+        })?;
+        Ok((stored, skipped))
+    }
+
+    /// Bring stored items to the server's read and starred state, in one transaction: read
+    /// unless in `unread`, starred when in `starred`. Items with a queued change, and items
+    /// the server no longer has (`forgotten`), keep their local state. Returns how many
+    /// items changed.
+    pub fn reconcile_states(
+        &mut self,
+        unread: &HashSet<RemoteItemId>,
+        starred: &HashSet<RemoteItemId>,
+        forgotten: &HashSet<RemoteItemId>,
+        now: DateTime<Utc>,
+    ) -> Result<usize, StoreError> {
+        let busy_path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(sql("starting a transaction"))?;
+        let changes: Vec<(i64, bool, bool, bool)> = {
+            let mut stmt = tx
+                .prepare(
+                    "SELECT id, server_id, read, starred FROM items
+                     WHERE server_id IS NOT NULL AND server_id NOT IN
+                        (SELECT item_server_id FROM sync_queue WHERE item_server_id IS NOT NULL)",
+                )
+                .map_err(sql("reading synced items"))?;
+            let rows = stmt
+                .query_map([], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, bool>(2)?,
+                        r.get::<_, bool>(3)?,
+                    ))
+                })
+                .map_err(sql("reading synced items"))?;
+            let mut changes = Vec::new();
+            for row in rows {
+                let (id, server_id, read, is_starred) = row.map_err(sql("reading synced items"))?;
+                let Some(remote) = remote_id(&server_id) else {
+                    continue;
+                };
+                if forgotten.contains(&remote) {
+                    continue;
+                }
+                let want_read = !unread.contains(&remote);
+                let want_starred = starred.contains(&remote);
+                if want_read != read || want_starred != is_starred {
+                    changes.push((id, want_read, want_starred, want_read != read));
+                }
+            }
+            changes
+        };
+        {
+            let mut update = tx
+                .prepare_cached(
+                    "UPDATE items SET read = ?2, starred = ?3,
+                        read_at = CASE WHEN NOT ?4 THEN read_at WHEN ?2 THEN ?5 ELSE NULL END
+                     WHERE id = ?1",
+                )
+                .map_err(sql("preparing a state update"))?;
+            for (id, read, is_starred, read_changed) in &changes {
+                update
+                    .execute(params![id, read, is_starred, read_changed, ts(now)])
+                    .map_err(|source| {
+                        write_error(busy_path.as_deref(), "updating synced states", source)
+                    })?;
+            }
+        }
+        tx.commit().map_err(|source| {
+            write_error(busy_path.as_deref(), "committing synced states", source)
+        })?;
+        Ok(changes.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::ItemFilter;
+
+    fn now() -> DateTime<Utc> {
+        DateTime::from_timestamp(1_800_000_000, 0).unwrap()
+    }
+
+    fn sub(id: &str, url: &str, folder: &str) -> Subscription {
+        Subscription {
+            id: id.into(),
+            title: format!("Feed {id}"),
+            url: url.into(),
+            site_url: None,
+            folders: vec![folder.into()],
+        }
+    }
+
+    fn remote(id: u64, feed: &str, read: bool, starred: bool) -> RemoteItem {
+        RemoteItem {
+            id: RemoteItemId(id),
+            feed: feed.into(),
+            title: format!("Item {id}"),
+            url: Some(format!("http://127.0.0.1/{id}")),
+            author: None,
+            published: Some(now()),
+            content_html: Some("<p>x</p>".into()),
+            read,
+            starred,
+        }
+    }
+
+    fn state(store: &Store, server_id: u64) -> (bool, bool) {
+        store
+            .conn
+            .query_row(
+                "SELECT read, starred FROM items WHERE server_id = ?1",
+                [server_id.to_string()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap()
+    }
+
+    fn local_id(store: &Store, server_id: u64) -> ItemId {
+        ItemId(
+            store
+                .conn
+                .query_row(
+                    "SELECT id FROM items WHERE server_id = ?1",
+                    [server_id.to_string()],
+                    |r| r.get(0),
+                )
+                .unwrap(),
+        )
+    }
+
+    fn synced_store() -> (Store, HashMap<String, FeedId>) {
+        let mut store = Store::open_in_memory().unwrap();
+        let applied = store
+            .apply_subscriptions(
+                &[
+                    sub("feed/1", "http://127.0.0.1/a.xml", "Tech"),
+                    sub("feed/2", "http://127.0.0.1/b.xml", "News"),
+                ],
+                now(),
+            )
+            .unwrap();
+        let items = [
+            remote(10, "feed/1", false, false),
+            remote(11, "feed/1", true, false),
+            remote(12, "feed/2", false, true),
+            remote(13, "feed/9", false, false),
+        ];
+        let (stored, skipped) = store
+            .store_remote_items(&items, &applied.feeds, now())
+            .unwrap();
+        assert_eq!((stored, skipped), (3, 1));
+        (store, applied.feeds)
+    }
+
+    #[test]
+    fn subscriptions_become_feeds_with_folders_as_tags_and_leave_when_the_server_drops_them() {
+        let (mut store, feeds) = synced_store();
+        assert_eq!(feeds.len(), 2);
+        let all = store.feeds().unwrap();
+        assert_eq!(all.len(), 2);
+        assert_eq!(all[0].tags, vec!["Tech".to_string()]);
+        // Stored twice: still one copy.
+        let again = store
+            .store_remote_items(&[remote(10, "feed/1", true, true)], &feeds, now())
+            .unwrap();
+        assert_eq!(again, (0, 0));
+        assert_eq!(store.count_items(&ItemFilter::default()).unwrap(), 3);
+        // A local feed kiosque polls itself is kept; feed/2 is gone from the server.
+        store
+            .add_feed(
+                &crate::store::NewFeed {
+                    url: "http://127.0.0.1/local.xml".into(),
+                    ..Default::default()
+                },
+                now(),
+            )
+            .unwrap();
+        // feed/2 holds item 12, starred: the feed stays, local and not fetched, with it.
+        let applied = store
+            .apply_subscriptions(&[sub("feed/1", "http://127.0.0.1/a.xml", "Dev")], now())
+            .unwrap();
+        assert_eq!(
+            applied.removed,
+            vec!["Feed feed/2 (1 starred items kept here)".to_string()]
+        );
+        let all = store.feeds().unwrap();
+        assert_eq!(all.len(), 3);
+        assert!(all.iter().any(|f| f.tags == vec!["Dev".to_string()]));
+        assert_eq!(store.count_items(&ItemFilter::default()).unwrap(), 3);
+        let kept = store.find_feed("http://127.0.0.1/b.xml").unwrap();
+        assert!(kept.disabled && kept.error.is_some());
+        assert!(!store.synced_feed_ids().unwrap().contains(&kept.id));
+        assert!(!store.server_item_ids().unwrap().contains(&RemoteItemId(12)));
+        // Subscribed again on the server: adopted by its URL, fetched by the server again.
+        store
+            .apply_subscriptions(
+                &[
+                    sub("feed/1", "http://127.0.0.1/a.xml", "Dev"),
+                    sub("feed/7", "http://127.0.0.1/b.xml", "News"),
+                ],
+                now(),
+            )
+            .unwrap();
+        let back = store.find_feed("http://127.0.0.1/b.xml").unwrap();
+        assert!(!back.disabled && back.error.is_none());
+        assert!(store.synced_feed_ids().unwrap().contains(&back.id));
+        store
+            .apply_subscriptions(&[sub("feed/1", "http://127.0.0.1/a.xml", "Dev")], now())
+            .unwrap();
+        // Once feed/1 goes too, with no starred item, it is dropped whole.
+        let applied = store.apply_subscriptions(&[], now()).unwrap();
+        assert_eq!(applied.removed, vec!["Feed feed/1".to_string()]);
+        assert_eq!(store.count_items(&ItemFilter::default()).unwrap(), 1);
+    }
+
+    #[test]
+    fn a_local_change_is_queued_in_the_same_transaction_and_wins_over_the_pull() {
+        let (mut store, _) = synced_store();
+        let id = local_id(&store, 10);
+        let queued = store
+            .set_state_queued(&[id], StateFlag::Read, true, now())
+            .unwrap();
+        assert_eq!(queued, 1);
+        assert_eq!(state(&store, 10), (true, false));
+        let pending = store.queued_changes().unwrap();
+        assert_eq!(pending.len(), 1);
+        assert_eq!(pending[0].kind, QueuedKind::Read);
+        assert_eq!(pending[0].item, Some(RemoteItemId(10)));
+        // The server still says 10 is unread (the push has not happened): the queue wins.
+        let unread: HashSet<_> = [10, 12].map(RemoteItemId).into();
+        let starred: HashSet<_> = [12].map(RemoteItemId).into();
+        let changed = store
+            .reconcile_states(&unread, &starred, &HashSet::new(), now())
+            .unwrap();
+        assert_eq!(changed, 0);
+        assert_eq!(state(&store, 10), (true, false));
+        // Once acknowledged and deleted, the server's state applies again.
+        store.delete_queued(&[pending[0].id]).unwrap();
+        assert_eq!(store.pending_count().unwrap(), 0);
+        let changed = store
+            .reconcile_states(&unread, &starred, &HashSet::new(), now())
+            .unwrap();
+        assert_eq!(changed, 1);
+        assert_eq!(state(&store, 10), (false, false));
+    }
+
+    #[test]
+    fn every_state_change_of_a_synced_item_is_queued_also_mark_all_read_and_its_undo() {
+        let (mut store, feeds) = synced_store();
+        let ten = local_id(&store, 10);
+        store.set_starred(&[ten], true).unwrap();
+        let marked = store.mark_all_read(&ItemFilter::default()).unwrap();
+        assert_eq!(marked.len(), 2);
+        store.set_read(&marked, false).unwrap();
+        let kinds: Vec<(QueuedKind, Option<RemoteItemId>)> = store
+            .queued_changes()
+            .unwrap()
+            .into_iter()
+            .map(|c| (c.kind, c.item))
+            .collect();
+        assert_eq!(kinds.len(), 5, "{kinds:?}");
+        assert_eq!(kinds[0], (QueuedKind::Star, Some(RemoteItemId(10))));
+        assert_eq!(kinds.iter().filter(|k| k.0 == QueuedKind::Read).count(), 2);
+        assert_eq!(
+            kinds.iter().filter(|k| k.0 == QueuedKind::Unread).count(),
+            2
+        );
+        // A feed kiosque polls itself: its items change without queueing anything.
+        let _ = feeds;
+        let local = store
+            .add_feed(
+                &crate::store::NewFeed {
+                    url: "http://127.0.0.1/local.xml".into(),
+                    ..Default::default()
+                },
+                now(),
+            )
+            .unwrap();
+        store.insert_test_items(local, 2).unwrap();
+        store
+            .mark_all_read(&ItemFilter {
+                feed: Some(local),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(store.pending_count().unwrap(), 5);
+    }
+
+    #[test]
+    fn a_removal_takes_back_an_unpushed_subscription_and_outlives_the_pull() {
+        let (mut store, _) = synced_store();
+        let new = store
+            .add_feed_queued(
+                &crate::store::NewFeed {
+                    url: "http://127.0.0.1/new.xml".into(),
+                    ..Default::default()
+                },
+                now(),
+            )
+            .unwrap();
+        assert_eq!(store.pending_count().unwrap(), 1);
+        store.remove_feed_queued(new, now()).unwrap();
+        assert_eq!(store.pending_count().unwrap(), 0);
+        // A synced feed removed here: queued, and the next pull does not bring it back
+        // before the unsubscription is pushed.
+        let synced = store.find_feed("http://127.0.0.1/b.xml").unwrap();
+        store.remove_feed_queued(synced.id, now()).unwrap();
+        let queued = store.queued_changes().unwrap();
+        assert_eq!(queued[0].kind, QueuedKind::Unsubscribe);
+        assert_eq!(queued[0].feed_server_id.as_deref(), Some("feed/2"));
+        store
+            .apply_subscriptions(
+                &[
+                    sub("feed/1", "http://127.0.0.1/a.xml", "Tech"),
+                    sub("feed/2", "http://127.0.0.1/b.xml", "News"),
+                ],
+                now(),
+            )
+            .unwrap();
+        assert!(store.find_feed("http://127.0.0.1/b.xml").is_err());
+    }
+
+    #[test]
+    fn an_unknown_id_changes_and_queues_nothing() {
+        let (mut store, _) = synced_store();
+        let id = local_id(&store, 10);
+        let err = store
+            .set_state_queued(&[id, ItemId(999_999)], StateFlag::Starred, true, now())
+            .unwrap_err();
+        assert!(matches!(err, StoreError::NoSuchItem { .. }));
+        assert_eq!(state(&store, 10), (false, false));
+        assert_eq!(store.pending_count().unwrap(), 0);
+    }
+
+    #[test]
+    fn the_server_state_applies_except_to_forgotten_items() {
+        let (mut store, _) = synced_store();
+        // Server: 11 unread again, 10 read elsewhere, 12 forgotten (keeps its star).
+        let unread: HashSet<_> = [11].map(RemoteItemId).into();
+        let forgotten: HashSet<_> = [12].map(RemoteItemId).into();
+        let changed = store
+            .reconcile_states(&unread, &HashSet::new(), &forgotten, now())
+            .unwrap();
+        assert_eq!(changed, 2);
+        assert_eq!(state(&store, 10), (true, false));
+        assert_eq!(state(&store, 11), (false, false));
+        assert_eq!(state(&store, 12), (false, true));
+    }
+
+    #[test]
+    fn a_queued_change_wins_over_the_state_of_a_refetched_item() {
+        let (mut store, feeds) = synced_store();
+        let id = local_id(&store, 10);
+        store
+            .set_state_queued(&[id], StateFlag::Starred, true, now())
+            .unwrap();
+        store
+            .conn
+            .execute("DELETE FROM items WHERE server_id = '10'", [])
+            .unwrap();
+        store
+            .store_remote_items(&[remote(10, "feed/1", true, false)], &feeds, now())
+            .unwrap();
+        assert_eq!(state(&store, 10), (true, true));
+    }
+
+    #[test]
+    fn sync_meta_keeps_the_last_success_and_the_last_error() {
+        let (mut store, _) = synced_store();
+        assert_eq!(store.sync_meta().unwrap(), SyncMeta::default());
+        store.record_sync(now(), None).unwrap();
+        let later = now() + chrono::Duration::minutes(5);
+        store.record_sync(later, Some("HTTP 503")).unwrap();
+        let meta = store.sync_meta().unwrap();
+        assert_eq!(meta.last_sync, Some(now()));
+        assert_eq!(meta.last_attempt, Some(later));
+        assert_eq!(meta.last_error.as_deref(), Some("HTTP 503"));
+        assert!(
+            store
+                .feeds()
+                .unwrap()
+                .iter()
+                .all(|f| f.error.as_deref() == Some("HTTP 503"))
+        );
+        store.record_sync(later, None).unwrap();
+        assert_eq!(store.sync_meta().unwrap().last_error, None);
+    }
+}

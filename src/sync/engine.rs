@@ -1,0 +1,481 @@
+//! One sync over any [`SyncService`]: push the queue of local changes (batched, each batch
+//! deleted from the queue only once acknowledged), then pull subscriptions (folders → tags),
+//! the unread and starred id lists and the ids that arrived since the last sync, fetch the
+//! items not stored yet, and reconcile read/starred state. A handful of requests when
+//! nothing changed, never one per feed.
+
+use super::{IdStream, RemoteItemId, StateFlag, SyncError, SyncService};
+use crate::store::{QueuedKind, Store};
+use crate::text::sanitize_line;
+use chrono::{DateTime, Duration, Utc};
+use std::collections::{BTreeMap, HashSet};
+
+/// "Arrived since the last sync" looks back this much further (clocks differ; items crawled
+/// while the last sync ran).
+pub const SINCE_MARGIN_MINUTES: i64 = 10;
+
+/// A stream longer than this many pages is refused (a server looping on its continuation).
+pub const MAX_ID_PAGES: usize = 500;
+
+/// What one sync did (the contract's `sync --json` counts, and notes for the plain output).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SyncReport {
+    /// Local changes sent (one per item and flag).
+    pub pushed: usize,
+    /// New items stored.
+    pub pulled_items: usize,
+    /// Stored items whose read/starred state the server changed.
+    pub state_changes: usize,
+    /// Subscriptions after the sync.
+    pub feeds: usize,
+    /// Changes still queued.
+    pub pending: usize,
+    /// HTTP requests made.
+    pub requests: u64,
+    /// Synced feeds the server no longer has, dropped here.
+    pub removed_feeds: Vec<String>,
+    /// Items of feeds not subscribed here (starred items of a removed feed…), not stored.
+    pub skipped_items: usize,
+    /// Queued subscriptions the server refused (dropped from the queue), with its reason.
+    pub refused: Vec<String>,
+}
+
+/// Run one sync started at `now`, and record its outcome (last sync, or the error) in the
+/// store. The queue is never emptied of a change the server has not acknowledged.
+pub async fn sync<S: SyncService>(
+    service: &mut S,
+    store: &mut Store,
+    now: DateTime<Utc>,
+) -> Result<SyncReport, SyncError> {
+    let result = run(service, store, now).await;
+    let error = result.as_ref().err().map(|e| sanitize_line(&e.to_string()));
+    match (store.record_sync(now, error.as_deref()), result) {
+        (Ok(()), result) => result,
+        // The sync's own error says more than a failure to record it.
+        (Err(_), Err(e)) => Err(e),
+        (Err(e), Ok(_)) => Err(e.into()),
+    }
+}
+
+async fn run<S: SyncService>(
+    service: &mut S,
+    store: &mut Store,
+    now: DateTime<Utc>,
+) -> Result<SyncReport, SyncError> {
+    let meta = store.sync_meta()?;
+    service.login().await?;
+    let mut report = SyncReport {
+        pushed: push(service, store).await?,
+        ..SyncReport::default()
+    };
+    report.pushed += push_subscriptions(service, store, &mut report.refused).await?;
+
+    let subscriptions = service.subscriptions().await?;
+    let applied = store.apply_subscriptions(&subscriptions, now)?;
+    for title in &applied.removed {
+        tracing::info!(
+            "sync: {} is no longer subscribed on the server; dropped",
+            title
+        );
+    }
+
+    // Ids first, contents after: never change state while paging a filtered stream.
+    let unread = collect_ids(service, IdStream::Unread).await?;
+    let starred = collect_ids(service, IdStream::Starred).await?;
+    let arrived = collect_ids(
+        service,
+        match meta.last_sync {
+            Some(last) => IdStream::Since(last - Duration::minutes(SINCE_MARGIN_MINUTES)),
+            None => IdStream::All,
+        },
+    )
+    .await?;
+
+    let known = store.server_item_ids()?;
+    let mut wanted: Vec<RemoteItemId> = unread
+        .iter()
+        .chain(&starred)
+        .chain(&arrived)
+        .filter(|id| !known.contains(id))
+        .copied()
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    // Newest first: an interrupted first sync has the latest news.
+    wanted.sort_unstable_by(|a, b| b.cmp(a));
+    for chunk in wanted.chunks(service.max_items_per_request().max(1)) {
+        let items = service.items(chunk).await?;
+        let (stored, skipped) = store.store_remote_items(&items, &applied.feeds, now)?;
+        report.pulled_items += stored;
+        report.skipped_items += skipped;
+    }
+
+    // Starred here but not in the server's list: unstarred elsewhere, or forgotten by the
+    // server (purged)? Ask for them: what comes back was unstarred, the rest keep their star.
+    let to_check: Vec<RemoteItemId> = store
+        .starred_server_items()?
+        .difference(&starred)
+        .copied()
+        .collect();
+    let mut forgotten: HashSet<RemoteItemId> = to_check.iter().copied().collect();
+    for chunk in to_check.chunks(service.max_items_per_request().max(1)) {
+        for item in service.items(chunk).await? {
+            forgotten.remove(&item.id);
+        }
+    }
+    report.state_changes = store.reconcile_states(&unread, &starred, &forgotten, now)?;
+    report.feeds = applied.feeds.len();
+    report.removed_feeds = applied.removed;
+    report.pending = store.pending_count()?;
+    report.requests = service.requests();
+    Ok(report)
+}
+
+/// An item to push, with the queue rows its change covers.
+type QueuedItem = (RemoteItemId, Vec<i64>);
+
+/// Push queued item state changes: per item and flag only the last queued value, grouped
+/// by (flag, value) into batches; each batch's queue rows are deleted once the server
+/// acknowledged it. Subscription changes are pushed by [`push_subscriptions`].
+async fn push<S: SyncService>(service: &mut S, store: &mut Store) -> Result<usize, SyncError> {
+    let queue = store.queued_changes()?;
+    let mut last: BTreeMap<(RemoteItemId, StateFlag), (bool, Vec<i64>)> = BTreeMap::new();
+    for change in &queue {
+        if let (Some((flag, on)), Some(item)) = (change.kind.item_state(), change.item) {
+            let entry = last.entry((item, flag)).or_insert((on, Vec::new()));
+            entry.0 = on;
+            entry.1.push(change.id);
+        }
+    }
+    let mut groups: BTreeMap<(StateFlag, bool), Vec<QueuedItem>> = BTreeMap::new();
+    for ((item, flag), (on, rows)) in last {
+        groups.entry((flag, on)).or_default().push((item, rows));
+    }
+    let mut pushed = 0;
+    for ((flag, on), entries) in groups {
+        for batch in entries.chunks(service.max_edit_batch().max(1)) {
+            let ids: Vec<RemoteItemId> = batch.iter().map(|(id, _)| *id).collect();
+            service.edit_state(flag, on, &ids).await?;
+            let rows: Vec<i64> = batch
+                .iter()
+                .flat_map(|(_, rows)| rows.iter().copied())
+                .collect();
+            store.delete_queued(&rows)?;
+            pushed += ids.len();
+        }
+    }
+    Ok(pushed)
+}
+
+/// Push queued subscriptions and unsubscriptions, oldest first, each dropped from the queue
+/// once the server acknowledged it. A subscription the server refuses (no feed there…) is
+/// dropped too, its reason kept for the report; an unsubscription of a feed the server no
+/// longer has counts as done.
+async fn push_subscriptions<S: SyncService>(
+    service: &mut S,
+    store: &mut Store,
+    refused: &mut Vec<String>,
+) -> Result<usize, SyncError> {
+    let mut pushed = 0;
+    for change in store.queued_changes()? {
+        match change.kind {
+            QueuedKind::Subscribe => {
+                let Some(url) = change.feed_url.as_deref() else {
+                    store.delete_queued(&[change.id])?;
+                    continue;
+                };
+                match service.subscribe(url, change.folder.as_deref()).await {
+                    Ok(server_id) => {
+                        store.subscription_pushed(change.id, url, &server_id)?;
+                        pushed += 1;
+                    }
+                    Err(e @ SyncError::Refused { .. }) => {
+                        refused.push(sanitize_line(&e.to_string()));
+                        store.delete_queued(&[change.id])?;
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+            QueuedKind::Unsubscribe => {
+                let Some(feed) = change.feed_server_id.as_deref() else {
+                    store.delete_queued(&[change.id])?;
+                    continue;
+                };
+                match service.unsubscribe(feed).await {
+                    Ok(())
+                    | Err(SyncError::Status {
+                        status: 400 | 404, ..
+                    }) => {
+                        store.delete_queued(&[change.id])?;
+                        pushed += 1;
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(pushed)
+}
+
+/// Every id of a stream, following continuations; a server that repeats a continuation or
+/// pages without end is an error, not a hang.
+async fn collect_ids<S: SyncService>(
+    service: &mut S,
+    stream: IdStream,
+) -> Result<HashSet<RemoteItemId>, SyncError> {
+    let mut ids = HashSet::new();
+    let mut continuation: Option<String> = None;
+    let mut seen = HashSet::new();
+    for _ in 0..MAX_ID_PAGES {
+        let page = service.item_ids(stream, continuation.as_deref()).await?;
+        ids.extend(page.ids);
+        match page.continuation {
+            None => return Ok(ids),
+            Some(next) => {
+                if !seen.insert(next.clone()) {
+                    return Err(SyncError::BadAnswer {
+                        endpoint: "stream/items/ids".into(),
+                        detail: format!("the continuation {next:?} came back twice"),
+                    });
+                }
+                continuation = Some(next);
+            }
+        }
+    }
+    Err(SyncError::BadAnswer {
+        endpoint: "stream/items/ids".into(),
+        detail: format!("more than {MAX_ID_PAGES} pages of ids"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ItemId;
+    use crate::sync::{IdPage, RemoteItem, Subscription};
+    use std::collections::BTreeMap;
+
+    /// An in-memory server: pages of 2 ids with numeric continuations, counted requests.
+    #[derive(Default)]
+    struct FakeServer {
+        items: BTreeMap<u64, (bool, bool)>,
+        edits: Vec<(StateFlag, bool, Vec<u64>)>,
+        requests: u64,
+        fail_edits: bool,
+    }
+
+    impl SyncService for FakeServer {
+        async fn login(&mut self) -> Result<(), SyncError> {
+            self.requests += 1;
+            Ok(())
+        }
+        async fn subscriptions(&mut self) -> Result<Vec<Subscription>, SyncError> {
+            self.requests += 1;
+            Ok(vec![Subscription {
+                id: "feed/1".into(),
+                title: "One".into(),
+                url: "http://127.0.0.1/one.xml".into(),
+                site_url: None,
+                folders: vec!["Tech".into()],
+            }])
+        }
+        async fn subscribe(&mut self, _: &str, _: Option<&str>) -> Result<String, SyncError> {
+            unreachable!("not pushed yet")
+        }
+        async fn unsubscribe(&mut self, _: &str) -> Result<(), SyncError> {
+            unreachable!("not pushed yet")
+        }
+        async fn item_ids(
+            &mut self,
+            stream: IdStream,
+            continuation: Option<&str>,
+        ) -> Result<IdPage, SyncError> {
+            self.requests += 1;
+            let all: Vec<u64> = self
+                .items
+                .iter()
+                .filter(|(_, (read, starred))| match stream {
+                    IdStream::Unread => !read,
+                    IdStream::Starred => *starred,
+                    IdStream::All | IdStream::Since(_) => true,
+                })
+                .map(|(id, _)| *id)
+                .collect();
+            let start: usize = continuation.map_or(0, |c| c.parse().unwrap());
+            let end = (start + 2).min(all.len());
+            Ok(IdPage {
+                ids: all[start..end].iter().map(|i| RemoteItemId(*i)).collect(),
+                continuation: (end < all.len()).then(|| end.to_string()),
+            })
+        }
+        async fn items(&mut self, ids: &[RemoteItemId]) -> Result<Vec<RemoteItem>, SyncError> {
+            self.requests += 1;
+            Ok(ids
+                .iter()
+                .filter_map(|id| {
+                    let (read, starred) = *self.items.get(&id.0)?;
+                    Some(RemoteItem {
+                        id: *id,
+                        feed: "feed/1".into(),
+                        title: format!("Item {id}"),
+                        url: None,
+                        author: None,
+                        published: None,
+                        content_html: None,
+                        read,
+                        starred,
+                    })
+                })
+                .collect())
+        }
+        async fn edit_state(
+            &mut self,
+            flag: StateFlag,
+            on: bool,
+            ids: &[RemoteItemId],
+        ) -> Result<(), SyncError> {
+            self.requests += 1;
+            if self.fail_edits {
+                return Err(SyncError::Status {
+                    endpoint: "edit-tag".into(),
+                    status: 503,
+                    detail: None,
+                });
+            }
+            for id in ids {
+                if let Some(state) = self.items.get_mut(&id.0) {
+                    match flag {
+                        StateFlag::Read => state.0 = on,
+                        StateFlag::Starred => state.1 = on,
+                    }
+                }
+            }
+            self.edits
+                .push((flag, on, ids.iter().map(|i| i.0).collect()));
+            Ok(())
+        }
+        fn requests(&self) -> u64 {
+            self.requests
+        }
+        fn max_edit_batch(&self) -> usize {
+            3
+        }
+        fn max_items_per_request(&self) -> usize {
+            4
+        }
+    }
+
+    fn at(minute: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(1_800_000_000 + minute * 60, 0).unwrap()
+    }
+
+    fn local(store: &Store, server: u64) -> ItemId {
+        let all = store
+            .items(&crate::store::ItemFilter::default(), 0, 100)
+            .unwrap();
+        all.into_iter()
+            .find(|i| i.title == format!("Item {server}"))
+            .unwrap()
+            .id
+    }
+
+    fn server_with(n: u64) -> FakeServer {
+        let mut server = FakeServer::default();
+        for id in 1..=n {
+            server.items.insert(id, (id % 3 == 0, id % 4 == 0));
+        }
+        server
+    }
+
+    #[tokio::test]
+    async fn a_first_sync_pulls_everything_and_a_second_costs_a_handful_of_requests() {
+        let mut server = server_with(10);
+        let mut store = Store::open_in_memory().unwrap();
+        let report = sync(&mut server, &mut store, at(0)).await.unwrap();
+        assert_eq!(report.pulled_items, 10);
+        assert_eq!((report.feeds, report.pending, report.pushed), (1, 0, 0));
+        let starred = store
+            .count_items(&crate::store::ItemFilter {
+                starred_only: true,
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(starred, 2);
+        assert_eq!(store.unread_total().unwrap(), 7);
+        server.requests = 0;
+        let report = sync(&mut server, &mut store, at(5)).await.unwrap();
+        assert_eq!(report.pulled_items + report.state_changes, 0);
+        // login, subscriptions, the pages of three id lists (2 ids a page here: 7 unread, 2
+        // starred, 10 arrived), and no contents.
+        assert_eq!(report.requests, 1 + 1 + 4 + 1 + 5);
+        assert_eq!(store.sync_meta().unwrap().last_sync, Some(at(5)));
+    }
+
+    #[tokio::test]
+    async fn the_push_sends_the_last_value_per_item_in_batches_and_empties_the_queue() {
+        let mut server = server_with(10);
+        let mut store = Store::open_in_memory().unwrap();
+        sync(&mut server, &mut store, at(0)).await.unwrap();
+        let ids: Vec<ItemId> = [1, 2, 4, 5].iter().map(|s| local(&store, *s)).collect();
+        store
+            .set_state_queued(&ids, StateFlag::Read, true, at(1))
+            .unwrap();
+        // Item 1 goes back to unread before the sync: only that is sent for it.
+        store
+            .set_state_queued(&ids[..1], StateFlag::Read, false, at(2))
+            .unwrap();
+        let report = sync(&mut server, &mut store, at(3)).await.unwrap();
+        assert_eq!(report.pushed, 4);
+        assert_eq!(report.pending, 0);
+        assert_eq!(
+            server.edits,
+            vec![
+                (StateFlag::Read, false, vec![1]),
+                (StateFlag::Read, true, vec![2, 4, 5]),
+            ]
+        );
+        assert!(!server.items[&1].0);
+        assert!(server.items[&5].0);
+        assert_eq!(report.state_changes, 0);
+    }
+
+    #[tokio::test]
+    async fn a_failed_push_keeps_the_queue_and_the_local_state_and_records_the_error() {
+        let mut server = server_with(4);
+        let mut store = Store::open_in_memory().unwrap();
+        sync(&mut server, &mut store, at(0)).await.unwrap();
+        let id = local(&store, 1);
+        store
+            .set_state_queued(&[id], StateFlag::Starred, true, at(1))
+            .unwrap();
+        server.fail_edits = true;
+        let err = sync(&mut server, &mut store, at(2)).await.unwrap_err();
+        assert!(err.to_string().contains("503"), "{err}");
+        assert_eq!(store.pending_count().unwrap(), 1);
+        assert!(store.item(id).unwrap().summary.starred);
+        let meta = store.sync_meta().unwrap();
+        assert_eq!(meta.last_sync, Some(at(0)));
+        assert!(meta.last_error.unwrap().contains("503"));
+        server.fail_edits = false;
+        let report = sync(&mut server, &mut store, at(3)).await.unwrap();
+        assert_eq!((report.pushed, report.pending), (1, 0));
+        assert!(server.items[&1].1);
+        assert!(store.item(id).unwrap().summary.starred);
+    }
+
+    #[tokio::test]
+    async fn a_starred_item_the_server_forgot_keeps_its_star() {
+        let mut server = server_with(8);
+        let mut store = Store::open_in_memory().unwrap();
+        sync(&mut server, &mut store, at(0)).await.unwrap();
+        let four = local(&store, 4);
+        let eight = local(&store, 8);
+        server.items.remove(&4);
+        server.items.get_mut(&8).unwrap().1 = false;
+        let report = sync(&mut server, &mut store, at(1)).await.unwrap();
+        assert!(store.item(four).unwrap().summary.starred);
+        assert!(!store.item(eight).unwrap().summary.starred);
+        assert_eq!(report.state_changes, 1);
+    }
+}

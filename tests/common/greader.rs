@@ -1,0 +1,941 @@
+//! A Google Reader API server on 127.0.0.1 for sync tests, faithful to what FreshRSS and
+//! Miniflux do (../shared/sync/PROTOCOL.md, GREADER.md): ClientLogin and the
+//! `GoogleLogin auth=` header (401 + `Google-Bad-Token` otherwise), the `T` action token
+//! (optional on FreshRSS, required on Miniflux, and expirable), item ids (FreshRSS: crawl time
+//! in µs, decimal in `items/ids`; Miniflux: small numbers, and a bare id read as hex as older
+//! versions do), continuation (FreshRSS: the last id, first row of the next page dropped;
+//! Miniflux: a numeric offset), `ot` (FreshRSS: crawl time; Miniflux: published date),
+//! `edit-tag` with its body-only parameters, and faults (an error status or a hang on an
+//! endpoint, an item forgotten). Blocking threads; stops when dropped.
+
+#![allow(dead_code, reason = "each test uses a different part of the server")]
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// Which server to behave like.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flavor {
+    FreshRss,
+    Miniflux,
+}
+
+#[derive(Clone, Debug)]
+pub struct ServerFeed {
+    pub id: u64,
+    pub title: String,
+    pub url: String,
+    pub folder: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ServerItem {
+    pub feed: u64,
+    pub title: String,
+    /// Seconds.
+    pub published: i64,
+    /// Seconds.
+    pub crawled: i64,
+    pub read: bool,
+    pub starred: bool,
+    /// The item's HTML; a default sentence when `None`.
+    pub body: Option<String>,
+}
+
+/// A fault injected on the next requests whose path contains `endpoint`.
+#[derive(Clone, Debug)]
+enum Fault {
+    Status(u16),
+    Hang,
+    /// Do what was asked, then never answer (the client dies before it hears OK).
+    ApplyThenHang,
+    /// 200 with this body (hostile or broken answers).
+    Body(Vec<u8>),
+}
+
+struct State {
+    flavor: Flavor,
+    username: String,
+    password: String,
+    auth: String,
+    token: String,
+    feeds: Vec<ServerFeed>,
+    items: BTreeMap<u64, ServerItem>,
+    last_item: u64,
+    page_cap: Option<usize>,
+    expire_on_next_write: bool,
+    max_edit_ids: Option<usize>,
+    faults: Vec<(String, Fault, usize)>,
+    /// "METHOD /path" of every request, the base path removed.
+    log: Vec<String>,
+}
+
+/// The server.
+pub struct GReaderServer {
+    pub addr: SocketAddr,
+    pub flavor: Flavor,
+    state: Arc<Mutex<State>>,
+    stop: Arc<AtomicBool>,
+}
+
+fn now_secs() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+fn now_micros() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_micros() as u64)
+        .unwrap_or(0)
+}
+
+const READING_LIST: &str = "user/-/state/com.google/reading-list";
+
+/// `user/-/state/com.google/read` or `user/1/state/...` → `read`.
+fn state_name(tag: &str) -> Option<&str> {
+    let rest = tag.strip_prefix("user/")?;
+    let (_, tail) = rest.split_once('/')?;
+    tail.strip_prefix("state/com.google/")
+}
+
+impl GReaderServer {
+    /// A server for user `alice` with password `api-pass`.
+    pub fn start(flavor: Flavor) -> GReaderServer {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        listener.set_nonblocking(true).expect("nonblocking");
+        let addr = listener.local_addr().expect("addr");
+        let state = Arc::new(Mutex::new(State {
+            flavor,
+            username: "alice".into(),
+            password: "api-pass".into(),
+            auth: match flavor {
+                Flavor::FreshRss => "alice/8f4e1c2a9b7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f".into(),
+                Flavor::Miniflux => "mf-3b2c1d0e9f8a7b6c5d4e3f".into(),
+            },
+            token: String::new(),
+            feeds: Vec::new(),
+            items: BTreeMap::new(),
+            last_item: 0,
+            page_cap: None,
+            expire_on_next_write: false,
+            max_edit_ids: None,
+            faults: Vec::new(),
+            log: Vec::new(),
+        }));
+        let server = GReaderServer {
+            addr,
+            flavor,
+            state: state.clone(),
+            stop: Arc::new(AtomicBool::new(false)),
+        };
+        server.expire_action_token();
+        let stop = server.stop.clone();
+        thread::spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                match listener.accept() {
+                    Ok((socket, _)) => {
+                        let (state, stop) = (state.clone(), stop.clone());
+                        thread::spawn(move || handle(socket, &state, &stop));
+                    }
+                    Err(_) => thread::sleep(Duration::from_millis(5)),
+                }
+            }
+        });
+        server
+    }
+
+    fn base_path(&self) -> &'static str {
+        match self.flavor {
+            Flavor::FreshRss => "/api/greader.php",
+            Flavor::Miniflux => "",
+        }
+    }
+
+    /// What `[sync] url` should say.
+    pub fn api_url(&self) -> String {
+        format!("http://{}{}", self.addr, self.base_path())
+    }
+
+    /// The bare host, which is not the API on FreshRSS.
+    pub fn root_url(&self) -> String {
+        format!("http://{}/", self.addr)
+    }
+
+    pub fn add_feed(&self, title: &str, folder: Option<&str>) -> u64 {
+        let mut s = self.state.lock().unwrap();
+        let id = s.feeds.len() as u64 + 1;
+        s.feeds.push(ServerFeed {
+            id,
+            title: title.into(),
+            url: format!("http://127.0.0.1:9/feed{id}.xml"),
+            folder: folder.map(str::to_string),
+        });
+        id
+    }
+
+    /// A new item (crawled now, published `age_secs` ago); returns its id.
+    pub fn add_item(&self, feed: u64, title: &str, age_secs: i64) -> u64 {
+        let mut s = self.state.lock().unwrap();
+        let id = match s.flavor {
+            // Crawl time in µs, made unique: ids only grow.
+            Flavor::FreshRss => now_micros().max(s.last_item + 1),
+            // Entry ids of a database in use: decimal and hex differ.
+            Flavor::Miniflux => s.last_item.max(4_000) + 1,
+        };
+        s.last_item = id;
+        s.items.insert(
+            id,
+            ServerItem {
+                feed,
+                title: title.into(),
+                published: now_secs() - age_secs,
+                crawled: now_secs(),
+                read: false,
+                starred: false,
+                body: None,
+            },
+        );
+        id
+    }
+
+    /// Read and starred state changed "elsewhere" (another client, the web UI).
+    pub fn set_state(&self, id: u64, read: bool, starred: bool) {
+        let mut s = self.state.lock().unwrap();
+        let item = s.items.get_mut(&id).expect("known item");
+        item.read = read;
+        item.starred = starred;
+    }
+
+    /// (read, starred) of an item.
+    pub fn state_of(&self, id: u64) -> (bool, bool) {
+        let s = self.state.lock().unwrap();
+        let item = &s.items[&id];
+        (item.read, item.starred)
+    }
+
+    /// Title → (read, starred) of every item.
+    pub fn states(&self) -> BTreeMap<String, (bool, bool)> {
+        let s = self.state.lock().unwrap();
+        s.items
+            .values()
+            .map(|i| (i.title.clone(), (i.read, i.starred)))
+            .collect()
+    }
+
+    /// `edit-tag` with more ids than this answers 413 (a proxy's body limit).
+    pub fn set_max_edit_ids(&self, n: Option<usize>) {
+        self.state.lock().unwrap().max_edit_ids = n;
+    }
+
+    /// The item's HTML body.
+    pub fn set_body(&self, id: u64, html: String) {
+        self.state
+            .lock()
+            .unwrap()
+            .items
+            .get_mut(&id)
+            .expect("known item")
+            .body = Some(html);
+    }
+
+    /// The next `times` requests whose path contains `endpoint` answer 200 with `body`.
+    pub fn answer_next(&self, endpoint: &str, body: &[u8], times: usize) {
+        let mut s = self.state.lock().unwrap();
+        s.faults
+            .push((endpoint.into(), Fault::Body(body.to_vec()), times));
+    }
+
+    /// The next request whose path contains `endpoint` is carried out but never answered.
+    pub fn apply_then_hang_next(&self, endpoint: &str) {
+        let mut s = self.state.lock().unwrap();
+        s.faults.push((endpoint.into(), Fault::ApplyThenHang, 1));
+    }
+
+    /// Forget the faults not yet triggered.
+    pub fn clear_faults(&self) {
+        self.state.lock().unwrap().faults.clear();
+    }
+
+    /// Feeds on the server: (title, url, folder).
+    pub fn feeds(&self) -> Vec<(String, String, Option<String>)> {
+        let s = self.state.lock().unwrap();
+        s.feeds
+            .iter()
+            .map(|f| (f.title.clone(), f.url.clone(), f.folder.clone()))
+            .collect()
+    }
+
+    /// Unsubscribed elsewhere: FreshRSS deletes the feed's items, starred ones too.
+    pub fn remove_feed(&self, id: u64) {
+        let mut s = self.state.lock().unwrap();
+        s.feeds.retain(|f| f.id != id);
+        s.items.retain(|_, item| item.feed != id);
+    }
+
+    /// The server purges an item.
+    pub fn forget(&self, id: u64) {
+        self.state.lock().unwrap().items.remove(&id);
+    }
+
+    /// Answer at most `n` ids a page, whatever the client asks.
+    pub fn set_page_cap(&self, n: Option<usize>) {
+        self.state.lock().unwrap().page_cap = n;
+    }
+
+    /// A new action token: the old one is refused from now on.
+    pub fn expire_action_token(&self) {
+        rotate_token(&mut self.state.lock().unwrap());
+    }
+
+    /// The action token expires just before the next write arrives.
+    pub fn expire_token_on_next_write(&self) {
+        self.state.lock().unwrap().expire_on_next_write = true;
+    }
+
+    /// The next `times` requests whose path contains `endpoint` answer `status` (an HTML page).
+    pub fn fail_next(&self, endpoint: &str, status: u16, times: usize) {
+        let mut s = self.state.lock().unwrap();
+        s.faults
+            .push((endpoint.into(), Fault::Status(status), times));
+    }
+
+    /// The next request whose path contains `endpoint` never answers.
+    pub fn hang_next(&self, endpoint: &str) {
+        let mut s = self.state.lock().unwrap();
+        s.faults.push((endpoint.into(), Fault::Hang, 1));
+    }
+
+    /// Requests whose "METHOD /path" contains `what`.
+    pub fn count(&self, what: &str) -> usize {
+        let s = self.state.lock().unwrap();
+        s.log.iter().filter(|l| l.contains(what)).count()
+    }
+
+    pub fn log(&self) -> Vec<String> {
+        self.state.lock().unwrap().log.clone()
+    }
+
+    pub fn clear_log(&self) {
+        self.state.lock().unwrap().log.clear();
+    }
+}
+
+impl Drop for GReaderServer {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+struct Request {
+    method: String,
+    path: String,
+    query: Vec<(String, String)>,
+    headers: Vec<(String, String)>,
+    form: Vec<(String, String)>,
+}
+
+impl Request {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+fn pairs(text: &str) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(text.as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
+}
+
+fn first<'a>(params: &'a [(String, String)], key: &str) -> Option<&'a str> {
+    params
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+}
+
+fn last<'a>(params: &'a [(String, String)], key: &str) -> Option<&'a str> {
+    params
+        .iter()
+        .rev()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+}
+
+fn all<'a>(params: &'a [(String, String)], key: &str) -> Vec<&'a str> {
+    params
+        .iter()
+        .filter(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+        .collect()
+}
+
+fn read_request(socket: &mut TcpStream) -> Option<Request> {
+    socket.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    let mut data = Vec::new();
+    let mut buf = [0u8; 8192];
+    let head_end = loop {
+        if let Some(p) = data.windows(4).position(|w| w == b"\r\n\r\n") {
+            break p + 4;
+        }
+        let n = socket.read(&mut buf).ok()?;
+        if n == 0 {
+            return None;
+        }
+        data.extend_from_slice(&buf[..n]);
+    };
+    let head = String::from_utf8_lossy(&data[..head_end]).into_owned();
+    let mut lines = head.split("\r\n");
+    let mut request_line = lines.next()?.split_whitespace();
+    let method = request_line.next()?.to_string();
+    let target = request_line.next()?.to_string();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect();
+    let length: usize = headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0);
+    let mut body = data[head_end..].to_vec();
+    while body.len() < length {
+        let n = socket.read(&mut buf).ok()?;
+        if n == 0 {
+            break;
+        }
+        body.extend_from_slice(&buf[..n]);
+    }
+    let (path, query) = match target.split_once('?') {
+        Some((p, q)) => (p.to_string(), pairs(q)),
+        None => (target, Vec::new()),
+    };
+    let path = url::form_urlencoded::parse(format!("p={path}").as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or(path);
+    Some(Request {
+        method,
+        path,
+        query,
+        headers,
+        form: pairs(&String::from_utf8_lossy(&body)),
+    })
+}
+
+type Answer = (u16, Vec<(String, String)>, Vec<u8>);
+
+fn text(status: u16, body: &str) -> Answer {
+    (
+        status,
+        vec![("Content-Type".into(), "text/plain; charset=UTF-8".into())],
+        body.as_bytes().to_vec(),
+    )
+}
+
+/// FreshRSS answers most endpoints as text/html whatever the body is.
+fn html(status: u16, body: &str) -> Answer {
+    (
+        status,
+        vec![("Content-Type".into(), "text/html; charset=UTF-8".into())],
+        body.as_bytes().to_vec(),
+    )
+}
+
+fn json(value: serde_json::Value) -> Answer {
+    (
+        200,
+        vec![(
+            "Content-Type".into(),
+            "application/json; charset=UTF-8".into(),
+        )],
+        value.to_string().into_bytes(),
+    )
+}
+
+fn unauthorized() -> Answer {
+    (
+        401,
+        vec![
+            ("Content-Type".into(), "text/plain; charset=UTF-8".into()),
+            ("Google-Bad-Token".into(), "true".into()),
+        ],
+        b"Unauthorized!".to_vec(),
+    )
+}
+
+fn write_answer(socket: &mut TcpStream, (status, headers, body): Answer) {
+    let mut head = format!("HTTP/1.1 {status} Whatever\r\nConnection: close\r\n");
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
+    let _ = socket.write_all(head.as_bytes());
+    let _ = socket.write_all(&body);
+    let _ = socket.flush();
+}
+
+fn handle(mut socket: TcpStream, state: &Mutex<State>, stop: &AtomicBool) {
+    let _ = socket.set_nonblocking(false);
+    let Some(request) = read_request(&mut socket) else {
+        return;
+    };
+    let fault = {
+        let mut s = state.lock().unwrap();
+        let base = match s.flavor {
+            Flavor::FreshRss => "/api/greader.php",
+            Flavor::Miniflux => "",
+        };
+        let inner = request.path.strip_prefix(base).unwrap_or(&request.path);
+        let line = format!("{} {inner}", request.method);
+        s.log.push(line);
+        let found = s
+            .faults
+            .iter_mut()
+            .find(|(endpoint, _, left)| *left > 0 && request.path.contains(endpoint.as_str()));
+        found.map(|(_, fault, left)| {
+            *left -= 1;
+            fault.clone()
+        })
+    };
+    match fault {
+        Some(Fault::Status(status)) => {
+            let page = format!(
+                "<html><body><h1>{status}</h1>The server is having a bad day.</body></html>"
+            );
+            write_answer(&mut socket, html(status, &page));
+        }
+        Some(Fault::Body(body)) => {
+            let answer = (
+                200,
+                vec![("Content-Type".into(), "application/json".into())],
+                body,
+            );
+            write_answer(&mut socket, answer);
+        }
+        Some(Fault::ApplyThenHang) => {
+            let _ = route(&mut state.lock().unwrap(), &request);
+            hang(&mut socket, stop);
+        }
+        Some(Fault::Hang) => hang(&mut socket, stop),
+        None => {
+            let answer = route(&mut state.lock().unwrap(), &request);
+            write_answer(&mut socket, answer);
+        }
+    }
+}
+
+/// Keep the connection open without answering until the client leaves or the server stops.
+fn hang(socket: &mut TcpStream, stop: &AtomicBool) {
+    while !stop.load(Ordering::Relaxed) {
+        thread::sleep(Duration::from_millis(50));
+        let mut probe = [0u8; 1];
+        let _ = socket.set_read_timeout(Some(Duration::from_millis(10)));
+        if matches!(socket.read(&mut probe), Ok(0)) {
+            return;
+        }
+    }
+}
+
+fn rotate_token(s: &mut State) {
+    let generation = s.log.len();
+    s.token = match s.flavor {
+        Flavor::FreshRss => format!("{:040x}ZZZZZZZZZZZZZZZZZ", 0xfeed_0000 + generation),
+        Flavor::Miniflux => format!("mftoken{generation:08}"),
+    };
+}
+
+fn not_found(flavor: Flavor) -> Answer {
+    match flavor {
+        Flavor::FreshRss => text(400, "Bad Request!"),
+        Flavor::Miniflux => text(404, "404 page not found"),
+    }
+}
+
+fn route(s: &mut State, request: &Request) -> Answer {
+    let base = match s.flavor {
+        Flavor::FreshRss => "/api/greader.php",
+        Flavor::Miniflux => "",
+    };
+    let Some(path) = request.path.strip_prefix(base) else {
+        // Outside the API: the web UI's HTML.
+        return html(404, "<!DOCTYPE html><html><body>Not found</body></html>");
+    };
+    if path.is_empty() || path == "/" {
+        return match s.flavor {
+            Flavor::FreshRss => html(200, "OK"),
+            Flavor::Miniflux => html(200, "<!DOCTYPE html><html><body>Miniflux</body></html>"),
+        };
+    }
+    if path == "/accounts/ClientLogin" {
+        let params: Vec<(String, String)> =
+            request.query.iter().chain(&request.form).cloned().collect();
+        let (Some(email), Some(passwd)) = (first(&params, "Email"), first(&params, "Passwd"))
+        else {
+            return text(400, "Bad Request!");
+        };
+        if email != s.username || passwd != s.password {
+            return unauthorized();
+        }
+        return text(
+            200,
+            &format!("SID={}\nLSID=null\nAuth={}\n", s.auth, s.auth),
+        );
+    }
+    let Some(api) = path.strip_prefix("/reader/api/0/") else {
+        return not_found(s.flavor);
+    };
+    if request.header("Authorization") != Some(&format!("GoogleLogin auth={}", s.auth)) {
+        return unauthorized();
+    }
+    let post = request.method == "POST";
+    if post && s.expire_on_next_write {
+        s.expire_on_next_write = false;
+        rotate_token(s);
+    }
+    if post {
+        // Parameters of writes are read from the body only.
+        let t = first(&request.form, "T");
+        let ok = match (s.flavor, t) {
+            (Flavor::FreshRss, None | Some("x")) => true,
+            (_, Some(t)) => t == s.token,
+            (Flavor::Miniflux, None) => false,
+        };
+        if !ok {
+            return unauthorized();
+        }
+    }
+    match (api, post) {
+        ("token", false) => html(200, &format!("{}\n", s.token)),
+        ("user-info", false) => json(serde_json::json!({
+            "userId": s.username, "userName": s.username, "userProfileId": s.username, "userEmail": ""
+        })),
+        ("subscription/list", false) => {
+            if s.flavor == Flavor::FreshRss && first(&request.query, "output") != Some("json") {
+                return text(501, "Not Implemented!");
+            }
+            let subs: Vec<serde_json::Value> = s
+                .feeds
+                .iter()
+                .map(|f| {
+                    let categories: Vec<serde_json::Value> = f
+                        .folder
+                        .iter()
+                        .map(|name| {
+                            serde_json::json!({"id": format!("user/-/label/{name}"), "label": name})
+                        })
+                        .collect();
+                    serde_json::json!({
+                        "id": format!("feed/{}", f.id),
+                        "title": title_out(s.flavor, &f.title, true),
+                        "categories": categories,
+                        "url": f.url,
+                        "htmlUrl": f.url.replace(".xml", "/"),
+                        "iconUrl": ""
+                    })
+                })
+                .collect();
+            json(serde_json::json!({ "subscriptions": subs }))
+        }
+        ("stream/items/ids", false) => item_ids(s, &request.query),
+        ("stream/items/contents", true) => contents(s, &request.form),
+        ("stream/items/contents", false) => text(400, "Bad Request!"),
+        ("edit-tag", true) => edit_tag(s, &request.form),
+        ("subscription/quickadd", true) => quickadd(s, &request.form),
+        ("subscription/edit", true) => subscription_edit(s, &request.form),
+        (stream, false) if stream.starts_with("stream/contents") => match s.flavor {
+            // Miniflux serves no stream/contents: an empty list.
+            Flavor::Miniflux => json(serde_json::json!({"id": READING_LIST, "items": []})),
+            Flavor::FreshRss => not_found(s.flavor),
+        },
+        _ => not_found(s.flavor),
+    }
+}
+
+/// FreshRSS escapes `& < >` in titles as fullwidth forms (and more in feed titles).
+fn title_out(flavor: Flavor, title: &str, feed: bool) -> String {
+    if flavor == Flavor::Miniflux {
+        return title.to_string();
+    }
+    title
+        .chars()
+        .map(|c| match c {
+            '&' => '＆',
+            '<' => '＜',
+            '>' => '＞',
+            '?' if feed => '？',
+            '/' if feed => '／',
+            ',' if feed => '，',
+            ';' if feed => '；',
+            other => other,
+        })
+        .collect()
+}
+
+/// An id as a client sends it: long form is hex; FreshRSS reads an all-digit id (not
+/// starting with 0) as decimal, else hex; older Miniflux reads every bare id as hex.
+fn parse_id(flavor: Flavor, raw: &str) -> Option<u64> {
+    if let Some(hex) = raw.strip_prefix("tag:google.com,2005:reader/item/") {
+        return u64::from_str_radix(hex, 16).ok();
+    }
+    match flavor {
+        Flavor::FreshRss if raw.bytes().all(|b| b.is_ascii_digit()) && !raw.starts_with('0') => {
+            raw.parse().ok()
+        }
+        _ => u64::from_str_radix(raw, 16).ok(),
+    }
+}
+
+fn item_ids(s: &State, query: &[(String, String)]) -> Answer {
+    let stream = last(query, "s").unwrap_or(READING_LIST);
+    let wanted_state = state_name(stream);
+    let xt = first(query, "xt").and_then(state_name);
+    let it = first(query, "it").and_then(state_name);
+    let ot: Option<i64> = first(query, "ot").and_then(|v| v.parse().ok());
+    let mut n: usize = first(query, "n").and_then(|v| v.parse().ok()).unwrap_or(20);
+    if let Some(cap) = s.page_cap {
+        n = n.min(cap);
+    }
+    let has = |item: &ServerItem, state: &str| match state {
+        "read" => item.read,
+        "unread" => !item.read,
+        "starred" => item.starred,
+        _ => true,
+    };
+    // Newest first (by id = crawl order).
+    let ids: Vec<u64> = s
+        .items
+        .iter()
+        .rev()
+        .filter(|(_, item)| match wanted_state {
+            // `read` is not a stream: the whole reading list.
+            Some("starred") => item.starred,
+            _ => true,
+        })
+        .filter(|(_, item)| xt.is_none_or(|x| !has(item, x)))
+        .filter(|(_, item)| it.is_none_or(|i| has(item, i)))
+        .filter(|(_, item)| {
+            ot.is_none_or(|ot| match s.flavor {
+                Flavor::FreshRss => item.crawled >= ot,
+                Flavor::Miniflux => item.published >= ot,
+            })
+        })
+        .map(|(id, _)| *id)
+        .collect();
+    let c = first(query, "c");
+    let (page, continuation): (Vec<u64>, Option<serde_json::Value>) = match s.flavor {
+        Flavor::FreshRss => {
+            // c = the last id returned; the next page starts at it and drops its first row.
+            let c: Option<u64> = c.and_then(|c| c.parse().ok());
+            let rows: Vec<u64> = ids
+                .iter()
+                .filter(|id| c.is_none_or(|c| **id <= c))
+                .take(if c.is_some() { n + 1 } else { n })
+                .copied()
+                .collect();
+            let fetched = rows.len();
+            let page: Vec<u64> = rows.into_iter().skip(usize::from(c.is_some())).collect();
+            let continuation = (fetched >= n)
+                .then(|| page.last().map(|id| serde_json::json!(id.to_string())))
+                .flatten();
+            (page, continuation)
+        }
+        Flavor::Miniflux => {
+            let offset: usize = c.and_then(|c| c.parse().ok()).unwrap_or(0);
+            let page: Vec<u64> = ids.iter().skip(offset).take(n).copied().collect();
+            let continuation = (offset + n < ids.len()).then(|| serde_json::json!(offset + n));
+            (page, continuation)
+        }
+    };
+    let refs: Vec<serde_json::Value> = page
+        .iter()
+        .map(|id| serde_json::json!({"id": id.to_string()}))
+        .collect();
+    let mut body = serde_json::json!({ "itemRefs": refs });
+    if let Some(c) = continuation {
+        body["continuation"] = c;
+    }
+    let (_, _, bytes) = json(body);
+    (
+        200,
+        vec![("Content-Type".into(), "text/html; charset=UTF-8".into())],
+        bytes,
+    )
+}
+
+fn contents(s: &State, form: &[(String, String)]) -> Answer {
+    let mut ids: Vec<u64> = all(form, "i")
+        .into_iter()
+        .filter_map(|raw| parse_id(s.flavor, raw))
+        .filter(|id| s.items.contains_key(id))
+        .collect();
+    ids.sort_unstable_by(|a, b| b.cmp(a));
+    ids.dedup();
+    let user = match s.flavor {
+        Flavor::FreshRss => "-",
+        Flavor::Miniflux => "1",
+    };
+    let items: Vec<serde_json::Value> = ids
+        .iter()
+        .map(|id| {
+            let item = &s.items[id];
+            let feed = s.feeds.iter().find(|f| f.id == item.feed);
+            let mut categories = vec![format!("user/{user}/state/com.google/reading-list")];
+            if let Some(folder) = feed.and_then(|f| f.folder.as_ref()) {
+                categories.push(format!("user/{user}/label/{folder}"));
+            }
+            if item.read {
+                categories.push(format!("user/{user}/state/com.google/read"));
+            }
+            if item.starred {
+                categories.push(format!("user/{user}/state/com.google/starred"));
+            }
+            let link = format!("http://127.0.0.1:9/item/{id}.html");
+            let body = item
+                .body
+                .clone()
+                .unwrap_or_else(|| format!("<p>Body of {}.</p>", item.title.replace('<', "&lt;")));
+            let mut value = serde_json::json!({
+                "id": format!("tag:google.com,2005:reader/item/{id:016x}"),
+                "crawlTimeMsec": (item.crawled * 1000).to_string(),
+                "timestampUsec": (item.crawled * 1_000_000).to_string(),
+                "published": item.published,
+                "title": title_out(s.flavor, &item.title, false),
+                "canonical": [{"href": link}],
+                "alternate": [{"href": link, "type": "text/html"}],
+                "categories": categories,
+                "origin": {
+                    "streamId": format!("feed/{}", item.feed),
+                    "title": feed.map(|f| title_out(s.flavor, &f.title, true)).unwrap_or_default(),
+                    "htmlUrl": feed.map(|f| f.url.clone()).unwrap_or_default(),
+                },
+                "author": "Fixture Author",
+            });
+            match s.flavor {
+                Flavor::FreshRss => value["summary"] = serde_json::json!({"content": body}),
+                Flavor::Miniflux => {
+                    value["summary"] = serde_json::json!({"content": ""});
+                    value["content"] = serde_json::json!({"direction": "ltr", "content": body});
+                }
+            }
+            value
+        })
+        .collect();
+    json(serde_json::json!({
+        "id": READING_LIST,
+        "updated": now_secs(),
+        "items": items,
+    }))
+}
+
+fn edit_tag(s: &mut State, form: &[(String, String)]) -> Answer {
+    // Only one `a` and one `r` per request: the last wins.
+    let add = last(form, "a").and_then(state_name).map(str::to_string);
+    let remove = last(form, "r").and_then(state_name).map(str::to_string);
+    let ids: Vec<u64> = all(form, "i")
+        .into_iter()
+        .filter_map(|raw| parse_id(s.flavor, raw))
+        .collect();
+    if s.max_edit_ids.is_some_and(|max| ids.len() > max) {
+        return html(
+            413,
+            "<html><body>413 Request Entity Too Large</body></html>",
+        );
+    }
+    for id in ids {
+        // Unknown ids are ignored: the answer is OK anyway.
+        let Some(item) = s.items.get_mut(&id) else {
+            continue;
+        };
+        for (state, on) in [(add.as_deref(), true), (remove.as_deref(), false)] {
+            match state {
+                Some("read") => item.read = on,
+                Some("starred") => item.starred = on,
+                _ => {}
+            }
+        }
+    }
+    html(200, "OK")
+}
+
+/// `quickadd=<url>`: FreshRSS fetches the feed at once; failures are 200 with numResults 0.
+/// Here a URL containing "missing" answers 404.
+fn quickadd(s: &mut State, form: &[(String, String)]) -> Answer {
+    let Some(raw) = first(form, "quickadd") else {
+        return text(400, "Bad Request!");
+    };
+    let url = raw.strip_prefix("feed/").unwrap_or(raw).to_string();
+    let error = if s.feeds.iter().any(|f| f.url == url) {
+        Some(format!("Already subscribed! {url}"))
+    } else if url.contains("missing") {
+        Some(format!(
+            "cURL error 22: The requested URL returned error: 404 [{url}]"
+        ))
+    } else {
+        None
+    };
+    if let Some(error) = error {
+        let (_, _, body) = json(serde_json::json!({"numResults": 0, "error": error}));
+        return (
+            200,
+            vec![("Content-Type".into(), "text/html; charset=UTF-8".into())],
+            body,
+        );
+    }
+    let id = s.feeds.iter().map(|f| f.id).max().unwrap_or(0) + 1;
+    let title = format!("Feed at {}", url.rsplit('/').next().unwrap_or_default());
+    s.feeds.push(ServerFeed {
+        id,
+        title: title.clone(),
+        url: url.clone(),
+        folder: (s.flavor == Flavor::FreshRss).then(|| "Uncategorized".to_string()),
+    });
+    let (_, _, body) = json(serde_json::json!({
+        "numResults": 1, "query": url, "streamId": format!("feed/{id}"), "streamName": title
+    }));
+    (
+        200,
+        vec![("Content-Type".into(), "text/html; charset=UTF-8".into())],
+        body,
+    )
+}
+
+/// `ac=edit` (folder with `a=`) and `ac=unsubscribe` (the feed's items go, starred ones too);
+/// an unknown feed is 400.
+fn subscription_edit(s: &mut State, form: &[(String, String)]) -> Answer {
+    let ids: Vec<u64> = all(form, "s")
+        .into_iter()
+        .filter_map(|v| v.strip_prefix("feed/")?.parse().ok())
+        .collect();
+    if ids.is_empty() || !ids.iter().all(|id| s.feeds.iter().any(|f| f.id == *id)) {
+        return text(400, "Bad Request!");
+    }
+    match first(form, "ac") {
+        Some("edit") => {
+            let folder = last(form, "a")
+                .and_then(|a| a.strip_prefix("user/-/label/"))
+                .map(str::to_string);
+            for f in s.feeds.iter_mut().filter(|f| ids.contains(&f.id)) {
+                if folder.is_some() {
+                    f.folder = folder.clone();
+                }
+            }
+        }
+        Some("unsubscribe") => {
+            s.feeds.retain(|f| !ids.contains(&f.id));
+            s.items.retain(|_, item| !ids.contains(&item.feed));
+        }
+        _ => return text(400, "Bad Request!"),
+    }
+    html(200, "OK")
+}

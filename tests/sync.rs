@@ -1,0 +1,791 @@
+//! `kiosque sync` through the real binary against a Google Reader server started on
+//! 127.0.0.1 (FreshRSS and Miniflux behaviour): first sync, pushing local changes in one
+//! request, queued changes winning, two data dirs converging, and the ways a sync fails.
+
+mod common;
+#[path = "common/greader.rs"]
+mod greader;
+
+use assert_cmd::Command;
+use common::{Reply, TestServer, rss_with_items};
+use greader::{Flavor, GReaderServer};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+const PASSWORD: &str = "api-pass";
+
+fn kiosque(data: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("kiosque").unwrap();
+    cmd.env_remove("KIOSQUE_DATA_DIR")
+        .env("KIOSQUE_CONFIG", data.join("config.toml"))
+        .env("KIOSQUE_SYNC_PASSWORD", PASSWORD)
+        .arg("--data-dir")
+        .arg(data);
+    cmd
+}
+
+fn configure(data: &Path, url: &str) {
+    std::fs::write(
+        data.join("config.toml"),
+        format!(
+            "timeout_seconds = 2\n\n[sync]\nservice = \"greader\"\nurl = \"{url}\"\nusername = \"alice\"\n"
+        ),
+    )
+    .unwrap();
+}
+
+fn json(data: &Path, args: &[&str]) -> Value {
+    let out = kiosque(data).args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn sync(data: &Path) -> Value {
+    json(data, &["sync", "--json"])
+}
+
+/// Title → (read, starred) of every local item.
+fn states(data: &Path) -> BTreeMap<String, (bool, bool)> {
+    json(data, &["items", "--json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["title"].as_str().unwrap().to_string(),
+                (
+                    i["read"].as_bool().unwrap(),
+                    i["starred"].as_bool().unwrap(),
+                ),
+            )
+        })
+        .collect()
+}
+
+fn local_id(data: &Path, title: &str) -> String {
+    json(data, &["items", "--json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["title"] == title)
+        .unwrap_or_else(|| panic!("no local item {title}"))["id"]
+        .to_string()
+}
+
+fn pending(data: &Path) -> u64 {
+    json(data, &["sync", "--status", "--json"])["pending"]
+        .as_u64()
+        .unwrap()
+}
+
+/// Two feeds in two folders, `n` items in all; every third read, every fourth starred.
+fn populated(flavor: Flavor, n: u64) -> (GReaderServer, Vec<u64>) {
+    let server = GReaderServer::start(flavor);
+    let tech = server.add_feed("Alpha Engineering Log", Some("Tech"));
+    let world = server.add_feed("Gamma Daily & Co", Some("World News"));
+    let mut ids = Vec::new();
+    for i in 1..=n {
+        let feed = if i % 2 == 0 { tech } else { world };
+        let title = if i == 1 {
+            "Q&A <live> today".to_string()
+        } else {
+            format!("Item {i:02}")
+        };
+        let id = server.add_item(feed, &title, 3_600 * i as i64);
+        server.set_state(id, i % 3 == 0, i % 4 == 0);
+        ids.push(id);
+    }
+    (server, ids)
+}
+
+#[test]
+fn sync_without_a_sync_table_says_how_to_configure_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = kiosque(dir.path()).arg("sync").output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("[sync]") && err.contains("greader"), "{err}");
+    let status = json(dir.path(), &["sync", "--status", "--json"]);
+    assert_eq!(
+        status,
+        serde_json::json!({"pending": 0, "last_sync": null, "last_error": null})
+    );
+}
+
+fn first_sync_pulls_everything(flavor: Flavor) {
+    let (server, _) = populated(flavor, 23);
+    // Small pages: the continuations (FreshRSS: the last id; Miniflux: an offset) are followed.
+    server.set_page_cap(Some(5));
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    configure(d, &server.api_url());
+    let report = sync(d);
+    let keys: Vec<&str> = report
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(keys.len(), 6, "exactly the contract's keys: {report}");
+    for key in [
+        "pushed",
+        "pulled_items",
+        "state_changes",
+        "feeds",
+        "pending",
+        "requests",
+    ] {
+        assert!(report[key].is_u64(), "{key} in {report}");
+    }
+    assert_eq!(report["pulled_items"], 23, "{report}");
+    assert_eq!(report["feeds"], 2);
+    assert_eq!(report["pending"], 0);
+    assert_eq!(report["pushed"], 0);
+    // Every item once, in the server's state, titles as written.
+    assert_eq!(states(d), server.states());
+    let feeds = json(d, &["list", "--json"]);
+    let mut tags: Vec<(String, String)> = feeds
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["title"].as_str().unwrap().to_string(),
+                f["tags"][0].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    tags.sort();
+    assert_eq!(
+        tags,
+        vec![
+            ("Alpha Engineering Log".to_string(), "Tech".to_string()),
+            ("Gamma Daily & Co".to_string(), "World News".to_string()),
+        ]
+    );
+    assert!(feeds[0]["status"].is_null() && feeds[0]["error"].is_null());
+    // The reading pane has the item's body.
+    let id = local_id(d, "Q&A <live> today");
+    let out = kiosque(d).args(["read", &id, "--json"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Body of Q&A"));
+
+    // Nothing new: a handful of requests, nothing pulled twice.
+    server.set_page_cap(None);
+    server.clear_log();
+    let again = sync(d);
+    assert_eq!(again["pulled_items"], 0, "{again}");
+    assert!(
+        again["requests"].as_u64().unwrap() <= 8,
+        "{again} {:?}",
+        server.log()
+    );
+    assert_eq!(
+        again["requests"].as_u64().unwrap() as usize,
+        server.log().len()
+    );
+    // `read` marked the item read and queued it; this sync pushed it.
+    assert_eq!(again["pushed"], 1, "{again}");
+    assert_eq!(states(d).len(), 23);
+
+    // New items arrive on the server: the next sync pulls only them.
+    server.add_item(1, "Fresh news", 0);
+    let third = sync(d);
+    assert_eq!(third["pulled_items"], 1, "{third}");
+    assert_eq!(states(d), server.states());
+}
+
+#[test]
+fn first_sync_pulls_everything_from_freshrss() {
+    first_sync_pulls_everything(Flavor::FreshRss);
+}
+
+#[test]
+fn first_sync_pulls_everything_from_miniflux() {
+    first_sync_pulls_everything(Flavor::Miniflux);
+}
+
+#[test]
+fn marks_made_locally_are_pushed_in_one_edit_tag_request() {
+    // Miniflux: T on every write, and a bare id read as hex (so ids go in long form).
+    let (server, ids) = populated(Flavor::Miniflux, 12);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    configure(d, &server.api_url());
+    sync(d);
+    let unread: Vec<String> = ["Item 02", "Item 04", "Item 05"]
+        .iter()
+        .map(|t| local_id(d, t))
+        .collect();
+    let mut args = vec!["mark"];
+    args.extend(unread.iter().map(String::as_str));
+    args.push("--read");
+    kiosque(d).args(&args).assert().success();
+    assert_eq!(pending(d), 3);
+    server.clear_log();
+    let report = sync(d);
+    assert_eq!(report["pushed"], 3, "{report}");
+    assert_eq!(report["pending"], 0);
+    assert_eq!(
+        server.count("POST /reader/api/0/edit-tag"),
+        1,
+        "{:?}",
+        server.log()
+    );
+    for i in [1, 3, 4] {
+        assert!(
+            server.state_of(ids[i]).0,
+            "item {} read on the server",
+            i + 1
+        );
+    }
+    assert_eq!(states(d), server.states());
+    assert_eq!(pending(d), 0);
+}
+
+#[test]
+fn a_queued_change_wins_over_the_servers_state() {
+    let (server, ids) = populated(Flavor::FreshRss, 6);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    configure(d, &server.api_url());
+    sync(d);
+    // Item 03 is read everywhere. Offline, the user marks it unread; the server still says read.
+    assert_eq!(server.state_of(ids[2]), (true, false));
+    let id = local_id(d, "Item 03");
+    kiosque(d)
+        .args(["mark", &id, "--unread"])
+        .assert()
+        .success();
+    // The push fails (an HTML 503 page): nothing is pulled over the local change.
+    server.fail_next("edit-tag", 503, 1);
+    let out = kiosque(d).args(["sync", "--json"]).output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("503") && !err.contains("<html"), "{err}");
+    assert_eq!(states(d)["Item 03"], (false, false));
+    let status = json(d, &["sync", "--status", "--json"]);
+    assert_eq!(status["pending"], 1);
+    assert!(status["last_error"].as_str().unwrap().contains("503"));
+    // The next sync pushes it first: the server takes the local change.
+    let report = sync(d);
+    assert_eq!(report["pushed"], 1, "{report}");
+    assert_eq!(server.state_of(ids[2]), (false, false));
+    assert_eq!(states(d)["Item 03"], (false, false));
+    assert!(json(d, &["sync", "--status", "--json"])["last_error"].is_null());
+}
+
+#[test]
+fn two_data_dirs_syncing_through_one_server_end_with_the_same_state() {
+    let (server, ids) = populated(Flavor::FreshRss, 10);
+    let a_dir = tempfile::tempdir().unwrap();
+    let b_dir = tempfile::tempdir().unwrap();
+    let (a, b) = (a_dir.path(), b_dir.path());
+    configure(a, &server.api_url());
+    configure(b, &server.api_url());
+    sync(a);
+    sync(b);
+    // Different changes on each side, some on the same item (different flags).
+    let mark = |d: &Path, title: &str, flag: &str| {
+        let id = local_id(d, title);
+        kiosque(d).args(["mark", &id, flag]).assert().success();
+    };
+    mark(a, "Item 02", "--read");
+    mark(a, "Item 05", "--star");
+    mark(a, "Item 06", "--unread");
+    mark(b, "Item 05", "--read");
+    mark(b, "Item 08", "--unstar");
+    mark(b, "Item 07", "--star");
+    // Elsewhere (the web UI): item 10 read.
+    server.set_state(ids[9], true, false);
+    sync(a);
+    sync(b);
+    let report = sync(a);
+    assert_eq!(report["pending"], 0);
+    let server_states = server.states();
+    assert_eq!(states(a), server_states);
+    assert_eq!(states(b), server_states);
+    assert_eq!(server_states["Item 02"], (true, false));
+    assert_eq!(server_states["Item 05"], (true, true));
+    assert_eq!(server_states["Item 06"], (false, false));
+    assert_eq!(server_states["Item 07"], (false, true));
+    assert_eq!(server_states["Item 08"], (false, false));
+    assert_eq!(server_states["Item 10"], (true, false));
+}
+
+#[test]
+fn a_wrong_password_is_one_clear_line_and_keeps_the_queue() {
+    let (server, _) = populated(Flavor::FreshRss, 4);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    configure(d, &server.api_url());
+    sync(d);
+    let id = local_id(d, "Item 02");
+    kiosque(d).args(["mark", &id, "--star"]).assert().success();
+    let secret = "wrong-but-secret-pass";
+    let out = kiosque(d)
+        .env("KIOSQUE_SYNC_PASSWORD", secret)
+        .args(["sync"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("refused the login") && err.contains("API password"),
+        "{err}"
+    );
+    assert!(!err.contains(secret));
+    assert_eq!(pending(d), 1);
+    assert_eq!(states(d)["Item 02"], (false, true));
+    // The password is nowhere in the data dir (database, WAL, log).
+    for entry in std::fs::read_dir(d).unwrap() {
+        let path = entry.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap_or_default();
+        for pass in [secret, PASSWORD] {
+            assert!(
+                !bytes.windows(pass.len()).any(|w| w == pass.as_bytes()),
+                "{pass} found in {}",
+                path.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn a_url_that_is_not_the_api_is_named_as_such() {
+    let server = GReaderServer::start(Flavor::FreshRss);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // The FreshRSS web root, not …/api/greader.php.
+    configure(d, &server.root_url());
+    let out = kiosque(d).args(["sync"]).output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("does not look like a Google Reader API endpoint"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_expired_action_token_is_fetched_again() {
+    let (server, ids) = populated(Flavor::Miniflux, 4);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    configure(d, &server.api_url());
+    sync(d);
+    let id = local_id(d, "Item 02");
+    kiosque(d).args(["mark", &id, "--star"]).assert().success();
+    // The token expires between the client fetching it and writing with it: the write is
+    // refused (401, Google-Bad-Token), a new token is fetched, and the write goes through.
+    server.expire_token_on_next_write();
+    server.clear_log();
+    let report = sync(d);
+    assert_eq!(report["pushed"], 1, "{report}");
+    assert!(server.state_of(ids[1]).1);
+    assert_eq!(
+        server.count("GET /reader/api/0/token"),
+        2,
+        "{:?}",
+        server.log()
+    );
+    assert_eq!(server.count("POST /reader/api/0/edit-tag"), 2);
+}
+
+#[test]
+fn an_error_or_a_hang_mid_pull_loses_nothing_and_the_next_sync_completes() {
+    let (server, _) = populated(Flavor::FreshRss, 8);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    configure(d, &server.api_url());
+    server.fail_next("stream/items/contents", 502, 1);
+    let out = kiosque(d).args(["sync"]).output().unwrap();
+    assert!(!out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stderr).lines().count(), 1);
+    // A hang: the request times out (timeout_seconds = 2), one line, non-zero.
+    server.hang_next("stream/items/ids");
+    let out = kiosque(d).args(["sync"]).output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("timed out"), "{err}");
+    let report = sync(d);
+    assert_eq!(report["pulled_items"], 8, "{report}");
+    assert_eq!(states(d), server.states());
+}
+
+#[test]
+fn an_item_the_server_forgot_does_not_break_the_sync_or_lose_its_star() {
+    let (server, ids) = populated(Flavor::FreshRss, 8);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    configure(d, &server.api_url());
+    sync(d);
+    // Item 04 is starred; Item 02 unread. The server purges both, and the user marks 02 read.
+    let two = local_id(d, "Item 02");
+    kiosque(d).args(["mark", &two, "--read"]).assert().success();
+    server.forget(ids[3]);
+    server.forget(ids[1]);
+    let report = sync(d);
+    assert_eq!(report["pushed"], 1, "{report}");
+    assert_eq!(report["pending"], 0);
+    let local = states(d);
+    assert_eq!(local["Item 04"], (false, true));
+    assert_eq!(local["Item 02"], (true, false));
+}
+
+#[test]
+fn broken_or_hostile_answers_are_one_clear_line_and_change_nothing() {
+    let (server, _) = populated(Flavor::FreshRss, 6);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    configure(d, &server.api_url());
+    sync(d);
+    let before = states(d);
+    let cases: [(&str, &[u8], &str); 5] = [
+        (
+            "stream/items/ids",
+            br#"{"itemRefs": [{"id": "12"#,
+            "unreadable answer",
+        ),
+        (
+            "stream/items/ids",
+            b"<!DOCTYPE html><html><body>Log in</body></html>",
+            "does not look like a Google Reader API endpoint",
+        ),
+        (
+            "stream/items/ids",
+            br#"{"itemRefs": [{"id": "x1"}]}"#,
+            "not a number",
+        ),
+        (
+            "stream/items/ids",
+            br#"{"itemRefs": [], "continuation": "5"}"#,
+            "came back twice",
+        ),
+        (
+            "subscription/list",
+            br#"{"subscriptions": {"deep": [[[[[]]]]]}}"#,
+            "unreadable",
+        ),
+    ];
+    for (endpoint, body, expected) in cases {
+        server.answer_next(endpoint, body, usize::MAX);
+        let out = kiosque(d).args(["sync"]).output().unwrap();
+        server.clear_faults();
+        assert!(!out.status.success(), "{expected}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains(expected), "{expected}: {err}");
+        assert_eq!(states(d), before, "{expected}");
+    }
+    // The server answers properly again: all is well.
+    sync(d);
+    assert_eq!(states(d), server.states());
+}
+
+#[test]
+fn escapes_huge_items_and_colliding_ids_are_contained() {
+    let server = GReaderServer::start(Flavor::FreshRss);
+    let feed = server.add_feed("Feed", Some("Tech"));
+    let evil = server.add_item(feed, "\u{1b}]0;owned\u{7}\u{1b}[2JEvil \u{202e}title", 60);
+    let huge = server.add_item(feed, "Huge", 60);
+    server.set_body(huge, format!("<p>{}</p>", "x".repeat(3_000_000)));
+    let fine = server.add_item(feed, "Fine", 60);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    configure(d, &server.api_url());
+    let mut config = std::fs::read_to_string(d.join("config.toml")).unwrap();
+    config.insert_str(0, "max_body_bytes = 1000000\n");
+    std::fs::write(d.join("config.toml"), config).unwrap();
+    // The item over the size cap is skipped; the others come in.
+    let report = sync(d);
+    assert_eq!(report["pulled_items"], 2, "{report}");
+    let local = states(d);
+    assert!(local.contains_key("Fine"), "{local:?}");
+    let titles: Vec<&String> = local.keys().collect();
+    assert!(
+        titles
+            .iter()
+            .all(|t| !t.chars().any(|c| c.is_control() || c == '\u{202e}')),
+        "{titles:?}"
+    );
+    assert!(
+        titles
+            .iter()
+            .any(|t| t.contains("Evil") && t.contains("title"))
+    );
+    let _ = (evil, fine);
+    // Two items with one id in an answer: stored once.
+    let twice = server.add_item(feed, "Twice", 0);
+    let item = |title: &str| {
+        serde_json::json!({
+            "id": format!("tag:google.com,2005:reader/item/{twice:016x}"),
+            "title": title, "published": 1, "origin": {"streamId": format!("feed/{feed}")},
+            "categories": []
+        })
+    };
+    let body = serde_json::json!({"items": [item("Twice"), item("Twice again")]}).to_string();
+    server.answer_next("stream/items/contents", body.as_bytes(), 1);
+    let report = sync(d);
+    assert_eq!(report["pulled_items"], 1, "{report}");
+    let local = states(d);
+    assert_eq!(
+        local.keys().filter(|t| t.starts_with("Twice")).count(),
+        1,
+        "{local:?}"
+    );
+}
+
+#[test]
+fn five_thousand_read_marks_are_pushed_in_a_few_requests() {
+    let server = GReaderServer::start(Flavor::Miniflux);
+    let feed = server.add_feed("Busy", None);
+    for i in 0..5_000 {
+        server.add_item(feed, &format!("Item {i:04}"), 60);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    configure(d, &server.api_url());
+    assert_eq!(sync(d)["pulled_items"], 5_000);
+    let ids: Vec<String> = json(d, &["items", "--json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].to_string())
+        .collect();
+    let mark = |flag: &str| {
+        let mut args = vec!["mark".to_string()];
+        args.extend(ids.iter().cloned());
+        args.push(flag.into());
+        kiosque(d).args(&args).assert().success();
+    };
+    mark("--read");
+    assert_eq!(pending(d), 5_000);
+    server.clear_log();
+    let report = sync(d);
+    assert_eq!(report["pushed"], 5_000, "{report}");
+    assert!(report["requests"].as_u64().unwrap() <= 10, "{report}");
+    assert_eq!(server.count("edit-tag"), 2, "{:?}", server.log());
+    assert!(server.states().values().all(|s| s.0));
+    // Behind a proxy that refuses big bodies (413), batches are halved until they pass.
+    server.set_max_edit_ids(Some(1_000));
+    mark("--unread");
+    let report = sync(d);
+    assert_eq!(
+        (report["pushed"].as_u64(), report["pending"].as_u64()),
+        (Some(5_000), Some(0))
+    );
+    assert!(server.states().values().all(|s| !s.0));
+}
+
+#[test]
+fn refresh_is_a_sync_when_sync_is_configured() {
+    let (server, _) = populated(Flavor::FreshRss, 3);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    configure(d, &server.api_url());
+    let report = json(d, &["refresh", "--json"]);
+    assert_eq!(report["pulled_items"], 3, "{report}");
+    assert_eq!(server.count("stream/items/ids"), 3);
+}
+
+#[test]
+fn a_local_refresh_leaves_synced_feeds_to_the_server() {
+    // The TUI's refresh polls feeds itself: synced feeds must not be fetched (their items
+    // would be stored twice), feeds added locally still are.
+    let (server, _) = populated(Flavor::FreshRss, 3);
+    let feed_server = TestServer::start();
+    feed_server.route("/local.xml", Reply::rss(rss_with_items("Local", 2)));
+    let local_url = feed_server.url("/local.xml");
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    configure(d, &server.api_url());
+    sync(d);
+    let db = d.join("kiosque.db");
+    let mut store = kiosque::store::Store::open(&db).unwrap();
+    store
+        .add_feed(
+            &kiosque::store::NewFeed {
+                url: local_url.clone(),
+                ..Default::default()
+            },
+            chrono::Utc::now(),
+        )
+        .unwrap();
+    let feeds = store.feeds().unwrap();
+    assert_eq!(feeds.len(), 3);
+    let config = kiosque::config::Config::default();
+    let fetcher = kiosque::fetch::Fetcher::new(&config).unwrap();
+    let opts = kiosque::refresh::RefreshOptions::from_config(&config);
+    let outcomes = tokio::runtime::Runtime::new()
+        .unwrap()
+        .block_on(kiosque::refresh::refresh_feeds(
+            &db, &fetcher, feeds, &opts, None,
+        ))
+        .unwrap();
+    let urls: Vec<&str> = outcomes.iter().map(|o| o.url.as_str()).collect();
+    assert_eq!(urls, vec![local_url.as_str()]);
+    assert_eq!(states(d).len(), 3 + 2);
+}
+
+#[test]
+fn queued_subscriptions_and_unsubscriptions_are_pushed_and_refusals_said() {
+    let (server, _) = populated(Flavor::FreshRss, 4);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    configure(d, &server.api_url());
+    sync(d);
+    // Offline: subscribe to two feeds (one the server will refuse), drop one synced feed.
+    {
+        let mut store = kiosque::store::Store::open(&d.join("kiosque.db")).unwrap();
+        let now = chrono::Utc::now();
+        for (url, tags) in [
+            ("http://127.0.0.1:9/new.xml", vec!["Later".to_string()]),
+            ("http://127.0.0.1:9/missing.xml", vec![]),
+        ] {
+            store
+                .add_feed_queued(
+                    &kiosque::store::NewFeed {
+                        url: url.into(),
+                        tags,
+                        ..Default::default()
+                    },
+                    now,
+                )
+                .unwrap();
+        }
+        let gamma = store.find_feed("http://127.0.0.1:9/feed2.xml").unwrap();
+        store.remove_feed_queued(gamma.id, now).unwrap();
+        assert_eq!(store.pending_count().unwrap(), 3);
+    }
+    let out = kiosque(d).args(["sync", "--json"]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["pushed"], 2, "{report}");
+    assert_eq!(report["pending"], 0);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("refused") && err.contains("404"), "{err}");
+    let on_server = server.feeds();
+    assert_eq!(on_server.len(), 2, "{on_server:?}");
+    assert!(on_server.iter().any(|(_, url, folder)| {
+        url == "http://127.0.0.1:9/new.xml" && folder.as_deref() == Some("Later")
+    }));
+    assert!(!on_server.iter().any(|(_, url, _)| url.contains("feed2")));
+    // Locally: the new feed is the server's (once, in its folder), the removed one stays
+    // gone, the refused one stays a feed kiosque polls itself.
+    let list = json(d, &["list", "--json"]);
+    let urls: Vec<(String, Value)> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["url"].as_str().unwrap().to_string(), f["tags"].clone()))
+        .collect();
+    assert_eq!(urls.len(), 3, "{urls:?}");
+    assert!(urls.contains(&(
+        "http://127.0.0.1:9/new.xml".to_string(),
+        serde_json::json!(["Later"])
+    )));
+    assert!(urls.iter().any(|(u, _)| u.contains("missing")));
+    assert!(!urls.iter().any(|(u, _)| u.contains("feed2")));
+    // A second sync changes nothing.
+    let again = sync(d);
+    assert_eq!(
+        (again["pushed"].as_u64(), again["feeds"].as_u64()),
+        (Some(0), Some(2))
+    );
+}
+
+/// Run `kiosque sync` and kill -9 it once `ready` holds (waiting at most 30 s).
+fn kill_sync_when(d: &Path, ready: impl Fn() -> bool) {
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("kiosque"))
+        .env_remove("KIOSQUE_DATA_DIR")
+        .env("KIOSQUE_CONFIG", d.join("config.toml"))
+        .env("KIOSQUE_SYNC_PASSWORD", PASSWORD)
+        .arg("--data-dir")
+        .arg(d)
+        .arg("sync")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    for _ in 0..600 {
+        if ready() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(ready(), "the sync never reached the point to kill it at");
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+}
+
+#[test]
+fn kill_9_during_a_push_loses_no_queued_change_and_never_flips_state_back() {
+    let (server, ids) = populated(Flavor::FreshRss, 6);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    configure(d, &server.api_url());
+    sync(d);
+    let two = local_id(d, "Item 02");
+    let four = local_id(d, "Item 04");
+    kiosque(d).args(["mark", &two, "--read"]).assert().success();
+    // Killed while the server has not acted: the change is still queued and applied here.
+    server.hang_next("edit-tag");
+    kill_sync_when(d, || server.count("POST /reader/api/0/edit-tag") == 1);
+    assert_eq!(pending(d), 1);
+    assert_eq!(states(d)["Item 02"], (true, false));
+    assert_eq!(server.state_of(ids[1]), (false, false));
+    // Killed after the server acted but before kiosque heard it: pushed again, same state.
+    kiosque(d)
+        .args(["mark", &four, "--unstar"])
+        .assert()
+        .success();
+    server.apply_then_hang_next("edit-tag");
+    kill_sync_when(d, || server.state_of(ids[1]).0);
+    assert_eq!(pending(d), 2);
+    let report = sync(d);
+    assert_eq!(
+        (report["pushed"].as_u64(), report["pending"].as_u64()),
+        (Some(2), Some(0))
+    );
+    assert_eq!(server.state_of(ids[1]), (true, false));
+    assert_eq!(server.state_of(ids[3]), (false, false));
+    assert_eq!(states(d), server.states());
+}
+
+#[test]
+fn a_feed_unsubscribed_elsewhere_goes_but_its_starred_items_stay() {
+    let (server, _) = populated(Flavor::FreshRss, 8);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    configure(d, &server.api_url());
+    sync(d);
+    // Feed 1 (even items) holds the starred Item 04 and Item 08.
+    server.remove_feed(1);
+    let out = kiosque(d).args(["sync", "--json"]).output().unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("Alpha Engineering Log") && err.contains("2 starred items kept"),
+        "{err}"
+    );
+    let local = states(d);
+    assert_eq!(local["Item 04"], (false, true));
+    assert_eq!(local["Item 08"], (false, true));
+    assert!(!local.contains_key("Item 02"));
+    // The next sync leaves them alone.
+    sync(d);
+    assert_eq!(states(d).len(), local.len());
+}

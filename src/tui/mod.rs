@@ -9,8 +9,9 @@ pub mod app;
 pub mod effect;
 #[doc(hidden)]
 pub mod fixtures;
+pub mod geometry;
 pub mod keymap;
-pub mod page;
+pub mod reader_layout;
 pub mod state;
 pub mod terminal;
 pub mod update;

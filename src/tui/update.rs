@@ -7,8 +7,8 @@ use crate::refresh::RefreshTrigger;
 use crate::text::sanitize_line;
 use crate::tui::action::Action;
 use crate::tui::effect::{Anchor, Effect};
-use crate::tui::state::{Focus, ListSource, Mode, Page, State, WINDOW, WINDOW_MARGIN};
-use crate::tui::view;
+use crate::tui::geometry;
+use crate::tui::state::{Focus, ListSource, Mode, ReaderPage, State, WINDOW, WINDOW_MARGIN};
 
 /// The effects to run when the TUI starts: feeds, the first window, maybe a refresh.
 pub fn init(state: &mut State) -> Vec<Effect> {
@@ -248,7 +248,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Click { column, row } => click(state, column, row),
         Action::Wheel { column, row, down } => {
-            let areas = view::layout(view::screen(state), state);
+            let areas = geometry::layout(geometry::screen(state), state);
             let step = if down { 3 } else { -3 };
             if areas.reader.is_some_and(|r| contains(r, column, row)) {
                 scroll_page(state, step)
@@ -464,7 +464,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
 
 /// The moving keys scroll the help overlay while it is shown; `None` for other actions.
 fn scroll_help(state: &mut State, action: &Action) -> Option<Vec<Effect>> {
-    let layout = view::help::layout(view::screen(state), &state.help);
+    let layout = geometry::help_layout(geometry::screen(state), &state.help);
     let page = layout.visible.saturating_sub(1).max(1) as isize;
     let delta = match action {
         Action::MoveDown | Action::ScrollDown => 1,
@@ -513,16 +513,16 @@ fn contains(rect: ratatui::layout::Rect, column: u16, row: u16) -> bool {
 
 /// Visible headline rows.
 pub fn list_height(state: &State) -> usize {
-    let areas = view::layout(view::screen(state), state);
-    usize::from(view::inner(areas.headlines).height).max(1)
+    let areas = geometry::layout(geometry::screen(state), state);
+    usize::from(geometry::inner(areas.headlines).height).max(1)
 }
 
 /// Visible reader lines.
 fn reader_height(state: &State) -> usize {
-    let areas = view::layout(view::screen(state), state);
+    let areas = geometry::layout(geometry::screen(state), state);
     areas
         .reader
-        .map(|r| usize::from(view::inner(r).height))
+        .map(|r| usize::from(geometry::inner(r).height))
         .unwrap_or(1)
         .max(1)
 }
@@ -530,10 +530,10 @@ fn reader_height(state: &State) -> usize {
 /// The width reader pages are laid out at.
 pub fn reader_width(state: &State) -> u16 {
     // Laid out as if the reader were shown: opening an article must not need a second layout.
-    let areas = view::layout_for(view::screen(state), state.show_feeds, true);
+    let areas = geometry::layout_for(geometry::screen(state), state.show_feeds, true);
     areas
         .reader
-        .map(|r| view::inner(r).width.saturating_sub(1))
+        .map(|r| geometry::inner(r).width.saturating_sub(1))
         .unwrap_or(20)
         .max(10)
 }
@@ -755,7 +755,7 @@ fn open_item(state: &mut State) -> Vec<Effect> {
     };
     let id = state.next_page_id;
     state.next_page_id += 1;
-    state.pages = vec![Page {
+    state.pages = vec![ReaderPage {
         id,
         item_id: Some(row.id),
         url: row.url.clone(),
@@ -763,7 +763,7 @@ fn open_item(state: &mut State) -> Vec<Effect> {
         feed_title: Some(row.feed_title.clone()),
         published: Some(row.published),
         item_loading: true,
-        ..Page::default()
+        ..ReaderPage::default()
     }];
     state.focus = Focus::Reader;
     if state.mode == Mode::Links {
@@ -795,7 +795,7 @@ fn follow(state: &mut State, url: String, title: String) -> Vec<Effect> {
     let id = state.next_page_id;
     state.next_page_id += 1;
     state.mode = Mode::Normal;
-    state.pages.push(Page {
+    state.pages.push(ReaderPage {
         id,
         url: Some(url.clone()),
         title: if title.trim().is_empty() {
@@ -804,7 +804,7 @@ fn follow(state: &mut State, url: String, title: String) -> Vec<Effect> {
             title
         },
         article_loading: true,
-        ..Page::default()
+        ..ReaderPage::default()
     });
     state.focus = Focus::Reader;
     let mut effects = vec![Effect::LoadArticle {
@@ -935,7 +935,7 @@ fn request_render(state: &mut State) -> Vec<Effect> {
     vec![Effect::RenderPage {
         page: page.id,
         width,
-        doc: Box::new(crate::tui::effect::PageDoc {
+        doc: Box::new(crate::tui::effect::ReaderDoc {
             title: page.title.clone(),
             meta,
             html: page.html.clone().unwrap_or_default(),
@@ -946,7 +946,7 @@ fn request_render(state: &mut State) -> Vec<Effect> {
 }
 
 /// `feed · author · date · link` (the date is absolute: no clock needed).
-fn meta_line(page: &Page) -> String {
+fn meta_line(page: &ReaderPage) -> String {
     let mut parts: Vec<String> = Vec::new();
     if let Some(feed) = &page.feed_title {
         parts.push(feed.clone());
@@ -984,12 +984,12 @@ fn without_dates(byline: &str) -> String {
 }
 
 fn click(state: &mut State, column: u16, row: u16) -> Vec<Effect> {
-    let areas = view::layout(view::screen(state), state);
+    let areas = geometry::layout(geometry::screen(state), state);
     if let Some(feeds) = areas.feeds
         && contains(feeds, column, row)
     {
         state.focus = Focus::Feeds;
-        let inner = view::inner(feeds);
+        let inner = geometry::inner(feeds);
         if row >= inner.y && row < inner.y + inner.height {
             let index = usize::from(row - inner.y);
             if index < state.sidebar_len() {
@@ -1000,7 +1000,7 @@ fn click(state: &mut State, column: u16, row: u16) -> Vec<Effect> {
     }
     if contains(areas.headlines, column, row) {
         state.focus = Focus::Headlines;
-        let inner = view::inner(areas.headlines);
+        let inner = geometry::inner(areas.headlines);
         if row >= inner.y && row < inner.y + inner.height {
             let position = state.list.top + usize::from(row - inner.y);
             if position < state.list.total {

@@ -8,103 +8,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 use crate::text::{display_width, truncate_to_width};
+use crate::tui::geometry::{HELP_GAP, help_layout as layout};
 use crate::tui::keymap::HelpRow;
-use crate::tui::page::wrap;
+use crate::tui::reader_layout::wrap;
 use crate::tui::state::State;
 use crate::tui::view::clear_popup;
 use crate::tui::view::theme::Theme;
-
-/// The widest the keys column gets (longer key lists are cut).
-const MAX_KEY_WIDTH: usize = 14;
-/// Columns between two help columns.
-const GAP: usize = 2;
-
-/// Where the overlay goes and how its rows are split.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HelpLayout {
-    pub area: Rect,
-    pub columns: usize,
-    pub key_width: usize,
-    /// Room for a description in one column.
-    pub desc_width: usize,
-    /// Help rows per column.
-    pub rows_per_column: usize,
-    /// Text lines in the longest column (rows plus wrapped description lines).
-    pub lines: usize,
-    /// Text lines shown at once.
-    pub visible: usize,
-}
-
-impl HelpLayout {
-    /// How far the overlay can scroll (0: everything is shown).
-    pub fn max_scroll(&self) -> usize {
-        self.lines.saturating_sub(self.visible)
-    }
-}
-
-/// Lay the overlay out on `screen` (the status line below stays visible).
-pub fn layout(screen: Rect, help: &[HelpRow]) -> HelpLayout {
-    let rows = help.len().max(1);
-    let widest_keys = help
-        .iter()
-        .map(|r| display_width(&r.keys))
-        .max()
-        .unwrap_or(0);
-    let widest_desc = help
-        .iter()
-        .map(|r| display_width(&r.description))
-        .max()
-        .unwrap_or(0);
-    let room_width = usize::from(screen.width.saturating_sub(2)).max(1);
-    let room_rows = usize::from(screen.height.saturating_sub(3)).max(1);
-    let key_width = widest_keys.min(MAX_KEY_WIDTH).min(room_width / 2);
-    let column_width = key_width + 1 + widest_desc;
-    // As many columns as the height needs, as long as each shows its descriptions whole.
-    let fit = ((room_width + GAP) / (column_width + GAP)).max(1);
-    let columns = rows.div_ceil(room_rows).clamp(1, fit);
-    let rows_per_column = rows.div_ceil(columns);
-    let inner_width = if columns == 1 {
-        column_width.min(room_width)
-    } else {
-        columns * column_width + (columns - 1) * GAP
-    };
-    let desc_width = (inner_width / columns)
-        .saturating_sub(key_width + 1)
-        .min(widest_desc)
-        .max(1);
-    let lines = help
-        .chunks(rows_per_column)
-        .map(|chunk| {
-            chunk
-                .iter()
-                .map(|r| wrap(&r.description, desc_width).len())
-                .sum::<usize>()
-        })
-        .max()
-        .unwrap_or(1);
-    let visible = lines.min(room_rows);
-    let width = u16::try_from(inner_width + 2)
-        .unwrap_or(u16::MAX)
-        .min(screen.width);
-    let height = u16::try_from(visible + 2)
-        .unwrap_or(u16::MAX)
-        .min(screen.height.saturating_sub(1));
-    let area = Rect {
-        x: screen.x + (screen.width - width) / 2,
-        y: screen.y + (screen.height.saturating_sub(1) - height) / 2,
-        width,
-        height,
-    };
-    HelpLayout {
-        area,
-        columns,
-        key_width,
-        desc_width,
-        rows_per_column,
-        lines,
-        visible,
-    }
-}
 
 /// One help row as lines: keys, then the description wrapped under itself.
 fn row_lines(
@@ -174,7 +83,7 @@ pub fn render(frame: &mut Frame, screen: Rect, state: &State) {
             .skip(scroll)
             .take(layout.visible)
             .collect();
-        let x = inner.x + u16::try_from(c * (column_width + GAP)).unwrap_or(u16::MAX);
+        let x = inner.x + u16::try_from(c * (column_width + HELP_GAP)).unwrap_or(u16::MAX);
         let column = Rect {
             x,
             y: inner.y,

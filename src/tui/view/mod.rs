@@ -9,66 +9,10 @@ pub mod status;
 pub mod theme;
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 
+pub use crate::tui::geometry::{Areas, WIDE, inner, layout, layout_for, screen};
 use crate::tui::state::State;
-
-/// From this width on, headlines and reader sit side by side.
-pub const WIDE: u16 = 120;
-
-/// Where each pane goes. Shared by `render` and `update` (clicks, page sizes, wrap width).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Areas {
-    pub feeds: Option<Rect>,
-    pub headlines: Rect,
-    pub reader: Option<Rect>,
-    pub status: Rect,
-}
-
-/// Split the screen for this state.
-pub fn layout(area: Rect, state: &State) -> Areas {
-    layout_for(area, state.show_feeds, !state.pages.is_empty())
-}
-
-/// Split the screen: with or without the sidebar, with or without an open article.
-pub fn layout_for(area: Rect, show_feeds: bool, reader_open: bool) -> Areas {
-    let [main, status] = Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(area);
-    let (feeds, rest) = if show_feeds {
-        let width = (main.width / 4).clamp(16.min(main.width), 32);
-        let [f, r] =
-            Layout::horizontal([Constraint::Length(width), Constraint::Fill(1)]).areas(main);
-        (Some(f), r)
-    } else {
-        (None, main)
-    };
-    let (headlines, reader) = if area.width >= WIDE {
-        let [h, r] = Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)])
-            .areas(rest);
-        (h, Some(r))
-    } else if reader_open {
-        let top = (rest.height * 2 / 5).max(5.min(rest.height));
-        let [h, r] = Layout::vertical([Constraint::Length(top), Constraint::Fill(1)]).areas(rest);
-        (h, Some(r))
-    } else {
-        (rest, None)
-    };
-    Areas {
-        feeds,
-        headlines,
-        reader,
-        status,
-    }
-}
-
-/// The inside of a bordered pane.
-pub fn inner(rect: Rect) -> Rect {
-    Rect {
-        x: rect.x.saturating_add(1),
-        y: rect.y.saturating_add(1),
-        width: rect.width.saturating_sub(2),
-        height: rect.height.saturating_sub(2),
-    }
-}
 
 /// Blank `area` for a popup drawn over the panes. A wide (CJK) character just left of it
 /// would otherwise cover the popup's left border: the terminal draws it two columns wide,
@@ -86,11 +30,6 @@ pub fn clear_popup(frame: &mut Frame, area: Rect) {
             cell.set_symbol(" ");
         }
     }
-}
-
-/// The screen area for a state's size.
-pub fn screen(state: &State) -> Rect {
-    Rect::new(0, 0, state.size.0, state.size.1)
 }
 
 /// Draw the whole screen.

@@ -508,9 +508,12 @@ struct FeedJson {
 }
 
 fn print_json<T: Serialize>(value: &T) -> Result<()> {
-    let mut out = std::io::stdout().lock();
+    // Stdout is line-buffered: unbuffered, pretty JSON costs one write(2) per line (33,000 for
+    // 3,000 feeds).
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
     serde_json::to_writer_pretty(&mut out, value)?;
     writeln!(out)?;
+    out.flush()?;
     Ok(())
 }
 
@@ -539,6 +542,7 @@ fn list(ctx: &RunContext, json: bool) -> Result<ExitCode> {
         say!("No subscriptions yet: `kiosque add URL` or `kiosque import FILE.opml`.");
     }
     let told_apart = distinguishers(&feeds);
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for (f, host) in feeds.iter().zip(&told_apart) {
         let host = host
             .as_deref()
@@ -553,7 +557,8 @@ fn list(ctx: &RunContext, json: bool) -> Result<ExitCode> {
         } else {
             format!(" [{}]", sanitize_line(&f.tags.join(", ")))
         };
-        say!(
+        writeln!(
+            out,
             "{:>4}  {:>4}/{:<5} {}{}{} <{}>{}",
             f.id,
             f.unread,
@@ -563,34 +568,56 @@ fn list(ctx: &RunContext, json: bool) -> Result<ExitCode> {
             tags,
             sanitize_line(&f.url),
             state
-        );
+        )?;
     }
+    out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// For each feed, what tells it apart from feeds with the same title ("Daring Fireball" three
 /// times): its host, or host and path when the host is shared too; `None` for a unique title.
 fn distinguishers(feeds: &[crate::model::Feed]) -> Vec<Option<String>> {
+    // Grouped once by title, then by host (a pairwise comparison took a second at 3,000 feeds).
     let key = |f: &crate::model::Feed| f.title.trim().to_lowercase();
     let host_of = |f: &crate::model::Feed| {
         url::Url::parse(&f.url)
             .ok()
             .and_then(|u| u.host_str().map(str::to_string))
     };
+    let keys: Vec<String> = feeds.iter().map(key).collect();
+    let mut same_title: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for k in &keys {
+        *same_title.entry(k.as_str()).or_default() += 1;
+    }
+    let hosts: Vec<Option<String>> = feeds
+        .iter()
+        .zip(&keys)
+        .map(|(f, k)| {
+            if same_title[k.as_str()] < 2 {
+                None
+            } else {
+                host_of(f)
+            }
+        })
+        .collect();
+    let mut same_title_and_host: std::collections::HashMap<(&str, &str), usize> =
+        std::collections::HashMap::new();
+    for (k, host) in keys.iter().zip(&hosts) {
+        if let Some(host) = host {
+            *same_title_and_host
+                .entry((k.as_str(), host.as_str()))
+                .or_default() += 1;
+        }
+    }
     feeds
         .iter()
-        .map(|f| {
-            let same: Vec<_> = feeds.iter().filter(|g| key(g) == key(f)).collect();
-            if same.len() < 2 {
+        .zip(keys.iter().zip(&hosts))
+        .map(|(f, (k, host))| {
+            if same_title[k.as_str()] < 2 {
                 return None;
             }
-            let host = host_of(f)?;
-            if same
-                .iter()
-                .filter(|g| host_of(g).as_ref() == Some(&host))
-                .count()
-                < 2
-            {
+            let host = host.clone()?;
+            if same_title_and_host[&(k.as_str(), host.as_str())] < 2 {
                 return Some(host);
             }
             let url = url::Url::parse(&f.url).ok()?;
@@ -1023,4 +1050,48 @@ fn extract(config: &Config, target: &str, base: Option<&str>, json: bool) -> Res
     };
     print_view(&view_of(&article), None, json)?;
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn feed(id: i64, title: &str, url: &str) -> crate::model::Feed {
+        crate::model::Feed {
+            id: FeedId(id),
+            url: url.into(),
+            title: title.into(),
+            site_url: None,
+            tags: vec![],
+            etag: None,
+            last_modified: None,
+            last_fetched: None,
+            status: None,
+            error: None,
+            next_due: None,
+            disabled: false,
+            unread: 0,
+            total: 0,
+            retry_after: None,
+        }
+    }
+
+    #[test]
+    fn feeds_sharing_a_title_are_told_apart_by_host_then_path() {
+        let feeds = [
+            feed(1, "Daring Fireball", "https://a.example/feed"),
+            feed(2, "daring fireball ", "https://a.example/links"),
+            feed(3, "Daring Fireball", "https://b.example/rss"),
+            feed(4, "Elsewhere", "https://a.example/other"),
+        ];
+        assert_eq!(
+            distinguishers(&feeds),
+            vec![
+                Some("a.example/feed".to_string()),
+                Some("a.example/links".to_string()),
+                Some("b.example".to_string()),
+                None,
+            ]
+        );
+    }
 }

@@ -7,6 +7,7 @@
 #
 #   benches/first_screen.sh            # SIZES="100 10000 100000 104000x3000 104000x10000" RUNS=5
 #   BEFORE=/tmp/kiosque.old benches/first_screen.sh   # also that build, same stores, and ratios
+#   NOW=/tmp/k.new FILL=/tmp/fill_store.new BEFORE=/tmp/k.old benches/first_screen.sh  # no cargo
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/kiosque-target}"
@@ -14,9 +15,15 @@ SIZES="${SIZES:-100 10000 100000 104000x3000 104000x10000}"
 RUNS="${RUNS:-5}"
 BEFORE="${BEFORE:-}"
 command -v tmux >/dev/null || apt-get install -y tmux >/dev/null
-cargo build --release --locked --quiet --bin kiosque --example fill_store
-BIN="$CARGO_TARGET_DIR/release/kiosque"
-FILL="$CARGO_TARGET_DIR/release/examples/fill_store"
+if [ -n "${NOW:-}" ]; then
+    # Builds made earlier (NOW=kiosque binary, FILL=its fill_store example): no cargo here.
+    BIN="$NOW"
+    FILL="${FILL:?FILL=path to the fill_store example built with NOW}"
+else
+    cargo build --release --locked --quiet --bin kiosque --example fill_store
+    BIN="$CARGO_TARGET_DIR/release/kiosque"
+    FILL="$CARGO_TARGET_DIR/release/examples/fill_store"
+fi
 WORK="$(mktemp -d)"
 trap 'tmux kill-session -t kq-bench 2>/dev/null || true; rm -rf "$WORK"' EXIT
 printf 'refresh_on_start = false\nrefresh_minutes = 0\n' > "$WORK/config.toml"

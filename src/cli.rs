@@ -995,8 +995,15 @@ fn view_of(article: &Article) -> ArticleView {
 fn read(ctx: &RunContext, id: i64, json: bool) -> Result<ExitCode> {
     let mut store = Store::open(&ctx.db_path)?;
     let item = store.item(ItemId(id))?;
-    let loaded = match item.summary.url.clone() {
-        Some(url) => {
+    let cached = item
+        .summary
+        .url
+        .as_deref()
+        .and_then(|url| crate::reading::cached_for_item(&store, url, &item));
+    let loaded = match (cached, item.summary.url.clone()) {
+        // A cached article needs neither the runtime nor the TLS set-up.
+        (Some(loaded), _) => loaded,
+        (None, Some(url)) => {
             let fetcher = Fetcher::new(&ctx.config)?;
             let rt = runtime()?;
             rt.block_on(crate::reading::load_article(
@@ -1006,7 +1013,7 @@ fn read(ctx: &RunContext, id: i64, json: bool) -> Result<ExitCode> {
                 Some(&item),
             ))
         }
-        None => crate::reading::LoadedArticle {
+        (None, None) => crate::reading::LoadedArticle {
             article: crate::reading::article_from_item(&item),
             note: Some("the item has no link: showing the feed's content".into()),
         },
@@ -1017,7 +1024,6 @@ fn read(ctx: &RunContext, id: i64, json: bool) -> Result<ExitCode> {
 }
 
 fn extract(config: &Config, target: &str, base: Option<&str>, json: bool) -> Result<ExitCode> {
-    let rt = runtime()?;
     let is_url = url::Url::parse(target).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
     // "ftp://x/" or "gopher:x" is neither an http(s) URL nor a file the user has.
     let other_scheme = !is_url
@@ -1031,7 +1037,8 @@ fn extract(config: &Config, target: &str, base: Option<&str>, json: bool) -> Res
     }
     let article = if is_url {
         let fetcher = Fetcher::new(config)?;
-        rt.block_on(crate::reading::fetch_and_extract(&fetcher, target))
+        runtime()?
+            .block_on(crate::reading::fetch_and_extract(&fetcher, target))
             .map_err(|e| anyhow!("cannot extract {}: {e}", sanitize_line(target)))?
     } else {
         let bytes = std::fs::read(target).with_context(|| format!("cannot read {target}"))?;
@@ -1045,7 +1052,8 @@ fn extract(config: &Config, target: &str, base: Option<&str>, json: bool) -> Res
             }
         };
         let html = crate::charset::decode_html(&bytes, None);
-        rt.block_on(crate::reading::extract_bounded(html, base))
+        // A local file needs no async runtime, no TLS and no store: one thread, bounded.
+        crate::reading::extract_bounded_blocking(html, base)
             .map_err(|e| anyhow!("cannot extract {target}: {e}"))?
     };
     print_view(&view_of(&article), None, json)?;

@@ -90,19 +90,19 @@ for n in $SIZES; do
     list_json "$BIN" "$dir"
     now_l=$L
     if [ -n "$BEFORE" ]; then
-        # The older build gets a copy of the same store taken back to its schema (3: before
-        # the per-feed counts of schema 4).
+        # The older build gets a copy of the same store taken back to its schema (4: before
+        # the per-feed counts of schema 5).
         cp -r "$dir" "$dir.before"
         python3 - "$dir.before/kiosque.db" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
-if db.execute("PRAGMA user_version").fetchone()[0] == 4:
+if db.execute("PRAGMA user_version").fetchone()[0] == 5:
     for trigger in ("items_counted_on_insert", "items_counted_on_delete", "items_counted_on_update"):
         db.execute(f"DROP TRIGGER {trigger}")
     db.execute("DROP INDEX feeds_by_title")
     db.execute("ALTER TABLE feeds DROP COLUMN item_count")
     db.execute("ALTER TABLE feeds DROP COLUMN unread_count")
-    db.execute("PRAGMA user_version = 3")
+    db.execute("PRAGMA user_version = 4")
 db.commit()
 PY
         first_screen "KIOSQUE_CONFIG=$WORK/config.toml exec $BEFORE --data-dir $dir.before"

@@ -999,22 +999,22 @@ fn read(ctx: &RunContext, id: i64, json: bool) -> Result<ExitCode> {
         .summary
         .url
         .as_deref()
-        .and_then(|url| crate::reading::cached_for_item(&store, url, &item));
+        .and_then(|url| crate::article_loader::cached_for_item(&store, url, &item));
     let loaded = match (cached, item.summary.url.clone()) {
         // A cached article needs neither the runtime nor the TLS set-up.
         (Some(loaded), _) => loaded,
         (None, Some(url)) => {
             let fetcher = Fetcher::new(&ctx.config)?;
             let rt = runtime()?;
-            rt.block_on(crate::reading::load_article(
+            rt.block_on(crate::article_loader::load_article(
                 &ctx.db_path,
                 &fetcher,
                 &url,
                 Some(&item),
             ))
         }
-        (None, None) => crate::reading::LoadedArticle {
-            article: crate::reading::article_from_item(&item),
+        (None, None) => crate::article_loader::LoadedArticle {
+            article: crate::article_loader::article_from_item(&item),
             note: Some("the item has no link: showing the feed's content".into()),
         },
     };
@@ -1038,7 +1038,7 @@ fn extract(config: &Config, target: &str, base: Option<&str>, json: bool) -> Res
     let article = if is_url {
         let fetcher = Fetcher::new(config)?;
         runtime()?
-            .block_on(crate::reading::fetch_and_extract(&fetcher, target))
+            .block_on(crate::article_loader::fetch_and_extract(&fetcher, target))
             .map_err(|e| anyhow!("cannot extract {}: {e}", sanitize_line(target)))?
     } else {
         let bytes = std::fs::read(target).with_context(|| format!("cannot read {target}"))?;
@@ -1053,7 +1053,7 @@ fn extract(config: &Config, target: &str, base: Option<&str>, json: bool) -> Res
         };
         let html = crate::charset::decode_html(&bytes, None);
         // A local file needs no async runtime, no TLS and no store: one thread, bounded.
-        crate::reading::extract_bounded_blocking(html, base)
+        crate::article_loader::extract_bounded_blocking(html, base)
             .map_err(|e| anyhow!("cannot extract {target}: {e}"))?
     };
     print_view(&view_of(&article), None, json)?;

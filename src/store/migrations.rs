@@ -10,7 +10,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_initial.sql"),
     include_str!("migrations/0002_feed_read_index.sql"),
     include_str!("migrations/0003_retry_after_and_kept_starred.sql"),
-    include_str!("migrations/0004_feed_counts.sql"),
+    include_str!("migrations/0005_feed_counts.sql"),
 ];
 
 /// The schema version this build writes.

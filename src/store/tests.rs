@@ -433,7 +433,7 @@ fn feed_counts_stay_exact_as_items_arrive_are_read_and_go() {
 }
 
 #[test]
-fn migrating_to_schema_4_counts_the_items_already_there() {
+fn migrating_to_the_feed_counts_schema_counts_the_items_already_there() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("kiosque.db");
     {

@@ -71,6 +71,47 @@ pub async fn extract_bounded(html: String, page_url: Url) -> Result<Article, Str
     }
 }
 
+/// [`extract_bounded`] for callers with no async runtime (`kiosque extract FILE`, which then
+/// starts none): the same time bound, on a plain thread. A page still running at the bound is
+/// left to the process's exit.
+pub fn extract_bounded_blocking(html: String, page_url: Url) -> Result<Article, String> {
+    let (sender, answer) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .name("kiosque-extract".into())
+        .spawn(move || {
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                extract_article(&html, &page_url)
+            }));
+            let _ = sender.send(result);
+        })
+        .map_err(|e| format!("cannot start the extractor: {e}"))?;
+    match answer.recv_timeout(EXTRACTION_TIME_LIMIT) {
+        Ok(Ok(Ok(article))) => Ok(article),
+        Ok(Ok(Err(e))) => Err(e.to_string()),
+        Ok(Err(_)) | Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+            Err("the extractor crashed".into())
+        }
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Err(format!(
+            "extraction took longer than {} s",
+            EXTRACTION_TIME_LIMIT.as_secs()
+        )),
+    }
+}
+
+/// The cached article for `url` with the item's metadata, if the cache has it: `kiosque read`
+/// then needs no network set-up at all.
+pub fn cached_for_item(store: &Store, url: &str, item: &Item) -> Option<LoadedArticle> {
+    let article = store
+        .cached_article(url)
+        .map_err(|e| tracing::warn!("article cache unreadable: {e}"))
+        .ok()
+        .flatten()?;
+    Some(LoadedArticle {
+        article: with_item_metadata(article, Some(item)),
+        note: None,
+    })
+}
+
 fn cached(db_path: &Path, url: &str) -> Option<Article> {
     Store::open(db_path)
         .and_then(|s| s.cached_article(url))
@@ -294,5 +335,44 @@ mod tests {
         assert!(loaded.note.is_none(), "{:?}", loaded.note);
         assert_eq!(loaded.article.source, crate::article::Source::Extracted);
         assert!(loaded.article.view().text.contains("Second paragraph"));
+    }
+
+    #[tokio::test]
+    async fn a_local_page_extracts_the_same_with_or_without_a_runtime() {
+        let url = Url::parse("https://example.org/a.html").unwrap();
+        let threaded = extract_bounded_blocking(PAGE.to_string(), url.clone()).unwrap();
+        let pooled = extract_bounded(PAGE.to_string(), url).await.unwrap();
+        assert_eq!(threaded, pooled);
+        assert!(threaded.view().text.contains("Second paragraph"));
+        let refused =
+            extract_bounded_blocking("<p>hi</p>".into(), Url::parse("https://e.org/").unwrap());
+        assert!(refused.is_err(), "too little text is an error, not a crash");
+    }
+
+    #[test]
+    fn a_cached_article_is_found_without_any_network_set_up() {
+        let mut store = Store::open_in_memory().unwrap();
+        let url = "https://example.org/a.html";
+        let article = extract_article(PAGE, &Url::parse(url).unwrap()).expect("the page extracts");
+        store.cache_article(url, &article).unwrap();
+        let feed = store
+            .add_feed(
+                &crate::store::NewFeed {
+                    url: "https://example.org/feed".into(),
+                    ..Default::default()
+                },
+                chrono::Utc::now(),
+            )
+            .unwrap();
+        store.insert_test_items(feed, 1).unwrap();
+        let id = store
+            .items(&crate::store::ItemFilter::default(), 0, 1)
+            .unwrap()[0]
+            .id;
+        let item = store.item(id).unwrap();
+        let loaded = cached_for_item(&store, url, &item).expect("cached");
+        assert!(loaded.note.is_none());
+        assert_eq!(loaded.article.view().text, article.view().text);
+        assert!(cached_for_item(&store, "https://example.org/other", &item).is_none());
     }
 }

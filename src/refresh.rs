@@ -3,7 +3,7 @@
 //! one [`RefreshOutcome`] per feed.
 
 use crate::config::Config;
-use crate::error::StoreError;
+use crate::error::{FetchError, StoreError};
 use crate::fetch::{Conditional, FetchResponse, Fetcher};
 use crate::model::{Feed, FeedId, ParsedFeed};
 use crate::store::{FetchRecord, Store};
@@ -177,24 +177,29 @@ fn backoff_after_failure(feed: &Feed, now: DateTime<Utc>) -> DateTime<Utc> {
     now + chrono::Duration::seconds(gap)
 }
 
-/// Fetch, parse and record one feed.
-async fn refresh_one(
-    feed: Feed,
-    fetcher: Fetcher,
-    writer: std::sync::mpsc::SyncSender<WriteJob>,
-) -> RefreshOutcome {
+/// The network half of one feed's refresh: the answer, body included.
+async fn fetch_one(feed: &Feed, fetcher: &Fetcher) -> Result<FetchResponse, FetchError> {
     let conditional = Conditional {
         etag: feed.etag.clone(),
         last_modified: feed.last_modified.clone(),
     };
+    fetcher.get(&feed.url, &conditional).await
+}
+
+/// The other half: parse the answer and record it.
+async fn record_one(
+    feed: Feed,
+    fetched: Result<FetchResponse, FetchError>,
+    now: DateTime<Utc>,
+    writer: std::sync::mpsc::SyncSender<WriteJob>,
+) -> RefreshOutcome {
     let outcome = |status: Option<u16>, result: FeedRefreshResult| RefreshOutcome {
         feed_id: feed.id,
         url: feed.url.clone(),
         status,
         result,
     };
-    let now = Utc::now();
-    let response = match fetcher.get(&feed.url, &conditional).await {
+    let response = match fetched {
         Ok(r) => r,
         Err(e) => {
             let error = e.to_string();
@@ -342,6 +347,9 @@ pub async fn refresh_feeds(
     let synced = Store::open(db_path)?.synced_feed_ids()?;
     let writer = spawn_writer(db_path.to_path_buf())?;
     let global = Arc::new(Semaphore::new(opts.concurrency.max(1)));
+    // Answers fetched but not yet parsed and written: a bound on the bodies held in memory
+    // when the network outruns the parser and the writer.
+    let in_hand = Arc::new(Semaphore::new(opts.concurrency.max(1) * 2));
     let mut per_host: HashMap<String, Arc<Semaphore>> = HashMap::new();
     let now = Utc::now();
     let mut outcomes = Vec::with_capacity(feeds.len());
@@ -385,14 +393,21 @@ pub async fn refresh_feeds(
             .or_insert_with(|| Arc::new(Semaphore::new(opts.per_host.max(1))))
             .clone();
         let global = global.clone();
+        let in_hand = in_hand.clone();
         let fetcher = fetcher.clone();
         let writer = writer.clone();
         let progress = progress.clone();
         tasks.spawn(async move {
             // Host first: a slow host then holds only its own slots, not the global ones.
-            let _host = host_limit.acquire_owned().await;
-            let _slot = global.acquire_owned().await;
-            let outcome = refresh_one(feed, fetcher, writer).await;
+            let host = host_limit.acquire_owned().await;
+            let _in_hand = in_hand.acquire_owned().await;
+            let slot = global.acquire_owned().await;
+            let fetched = fetch_one(&feed, &fetcher).await;
+            let now = Utc::now();
+            // The connection is free once the body is in: the host's next feed goes out
+            // while this one is parsed and written.
+            drop((host, slot));
+            let outcome = record_one(feed, fetched, now, writer).await;
             if let Some(p) = &progress {
                 let _ = p.send(outcome.clone());
             }

@@ -55,7 +55,20 @@ enum Breaks {
 /// One line of display text: escapes and controls removed, whitespace folded to single spaces,
 /// trimmed. For titles, feed names, authors, URLs shown to the user, error messages.
 pub fn sanitize_line(input: &str) -> String {
+    if is_plain_ascii_line(input) {
+        return input.to_string();
+    }
     sanitize(input, Breaks::Fold)
+}
+
+/// Printable ASCII with single inner spaces: what most titles and URLs are, and what
+/// [`sanitize_line`] gives back unchanged (checked a byte at a time, not a char at a time).
+fn is_plain_ascii_line(input: &str) -> bool {
+    let bytes = input.as_bytes();
+    bytes.first() != Some(&b' ')
+        && bytes.last() != Some(&b' ')
+        && bytes.iter().all(|b| (0x20..0x7F).contains(b))
+        && !bytes.windows(2).any(|w| w == b"  ")
 }
 
 /// Multi-line display text: like [`sanitize_line`] but line breaks survive (normalised to
@@ -260,6 +273,38 @@ pub fn fold_for_search(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn plain_ascii_lines_come_back_as_the_full_sanitiser_gives_them(
+            line in "[ -~]{0,40}|[ -~\\t\\x1b\\x7f\\u{80}-\\u{a0}é]{0,20}"
+        ) {
+            proptest::prop_assert_eq!(sanitize_line(&line), sanitize(&line, Breaks::Fold));
+        }
+    }
+
+    #[test]
+    fn the_plain_ascii_fast_path_leaves_spacing_and_controls_to_the_sanitiser() {
+        for line in [
+            "",
+            "a",
+            "a b",
+            " a",
+            "a ",
+            "a  b",
+            "a\tb",
+            "a\x7fb",
+            "a\x1b[31mb",
+            "Ünï",
+        ] {
+            assert_eq!(
+                sanitize_line(line),
+                sanitize(line, Breaks::Fold),
+                "{line:?}"
+            );
+        }
+        assert_eq!(sanitize_line(" a  b "), "a b");
+    }
 
     #[test]
     fn removes_csi_osc_and_dcs() {

@@ -300,3 +300,39 @@ async fn a_slow_feed_times_out_without_holding_the_others() {
     }
     assert_eq!(titles(&s.db).len(), 2);
 }
+
+/// A host's connection slot is given back once the answer is in, not after the parse and the
+/// write: with one slot per host and the database held by another writer, the host's second
+/// feed is still fetched before the first one can be written.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_write_does_not_hold_the_hosts_connection_slot() {
+    let s = setup();
+    let server = TestServer::start();
+    server.route("/a", Reply::rss(rss_with_items("A", 2)));
+    server.route("/b", Reply::rss(rss_with_items("B", 2)));
+    subscribe(&s.db, &[server.url("/a"), server.url("/b")]);
+    let feeds = Store::open(&s.db).unwrap().feeds().unwrap();
+    // Another writer holds the database (the writer thread waits up to its busy timeout).
+    let blocker = rusqlite::Connection::open(&s.db).unwrap();
+    blocker.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let options = RefreshOptions {
+        per_host: 1,
+        ..RefreshOptions::default()
+    };
+    let (db, fetcher) = (s.db.clone(), s.fetcher.clone());
+    let refresh =
+        tokio::spawn(async move { refresh_feeds(&db, &fetcher, feeds, &options, None).await });
+    // Both feeds are asked for while the first one's write is still blocked.
+    while server.hits("/a").len() + server.hits("/b").len() < 2 && !refresh.is_finished() {
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    blocker.execute_batch("COMMIT").unwrap();
+    let outcomes = refresh.await.unwrap().unwrap();
+    assert_eq!(outcomes.len(), 2);
+    for o in &outcomes {
+        assert!(
+            matches!(o.result, FeedRefreshResult::Updated { new_items: 2 }),
+            "{o:?}"
+        );
+    }
+}

@@ -328,11 +328,7 @@ impl Store {
 
     const FEED_COLUMNS: &'static str = "f.id, f.url, f.title, f.site_url, f.tags, f.etag, \
         f.last_modified, f.last_fetched, f.status, f.error, f.next_due, f.disabled, \
-        coalesce(c.unread, 0), coalesce(c.total, 0), f.retry_after";
-
-    /// Per-feed counts, joined as `c`: one pass over the (feed_id, read) covering index.
-    const FEED_COUNTS: &'static str = "LEFT JOIN (SELECT feed_id, count(*) AS total, \
-        sum(read = 0) AS unread FROM items GROUP BY feed_id) c ON c.feed_id = f.id";
+        f.unread_count, f.item_count, f.retry_after";
 
     fn feed_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Feed> {
         let tags: String = r.get(4)?;
@@ -357,15 +353,15 @@ impl Store {
         })
     }
 
-    /// Every subscription, by title, with unread and total counts.
+    /// Every subscription, by title, with unread and total counts (kept on the feed rows by
+    /// triggers: reading them costs nothing per item).
     pub fn feeds(&self) -> Result<Vec<Feed>, StoreError> {
         let mut stmt = self
             .conn
             .prepare_cached(&format!(
-                "SELECT {} FROM feeds f {} WHERE f.removed_at IS NULL \
+                "SELECT {} FROM feeds f WHERE f.removed_at IS NULL \
                  ORDER BY f.search_title, f.id",
-                Self::FEED_COLUMNS,
-                Self::FEED_COUNTS
+                Self::FEED_COLUMNS
             ))
             .map_err(sql("listing feeds"))?;
         let rows = stmt
@@ -379,9 +375,7 @@ impl Store {
         self.conn
             .query_row(
                 &format!(
-                    "SELECT {} FROM feeds f LEFT JOIN (SELECT feed_id, count(*) AS total, \
-                     sum(read = 0) AS unread FROM items WHERE feed_id = ?1 GROUP BY feed_id) c \
-                     ON c.feed_id = f.id WHERE f.id = ?1 AND f.removed_at IS NULL",
+                    "SELECT {} FROM feeds f WHERE f.id = ?1 AND f.removed_at IS NULL",
                     Self::FEED_COLUMNS
                 ),
                 [id.0],
@@ -645,6 +639,32 @@ impl Store {
 
     /// How many items a filter selects.
     pub fn count_items(&self, filter: &ItemFilter) -> Result<usize, StoreError> {
+        // All, Unread and one feed's lists are counted on the feed rows (kept by triggers);
+        // rows of unsubscribed feeds count too, as their kept starred items are listed.
+        if filter.search.is_none() && !filter.starred_only {
+            let column = if filter.unread_only {
+                "unread_count"
+            } else {
+                "item_count"
+            };
+            let (sql_text, values): (String, Vec<i64>) = match filter.feed {
+                Some(feed) => (
+                    format!("SELECT coalesce(sum({column}), 0) FROM feeds WHERE id = ?1"),
+                    vec![feed.0],
+                ),
+                None => (
+                    format!("SELECT coalesce(sum({column}), 0) FROM feeds"),
+                    vec![],
+                ),
+            };
+            let n: i64 = self
+                .conn
+                .prepare_cached(&sql_text)
+                .map_err(sql("counting items"))?
+                .query_row(params_from_iter(values), |r| r.get(0))
+                .map_err(sql("counting items"))?;
+            return Ok(usize::try_from(n).unwrap_or(0));
+        }
         let (clause, values) = Self::filter_sql(filter);
         let join = if filter.search.is_some() {
             "JOIN feeds f ON f.id = i.feed_id"
@@ -923,9 +943,11 @@ impl Store {
     /// Unread items over all feeds.
     pub fn unread_total(&self) -> Result<i64, StoreError> {
         self.conn
-            .query_row("SELECT count(*) FROM items WHERE read = 0", [], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT coalesce(sum(unread_count), 0) FROM feeds",
+                [],
+                |r| r.get(0),
+            )
             .map_err(sql("counting unread items"))
     }
 

@@ -336,3 +336,126 @@ fn a_full_disk_fails_the_write_cleanly_and_keeps_the_old_data() {
     assert!(s.item(id).unwrap().summary.read, "old state intact");
     assert!(s.integrity_ok().unwrap());
 }
+
+/// Every count the store reports, against a count of the items themselves.
+fn assert_counts_exact(s: &Store) {
+    let count = |sql_text: &str| -> i64 { s.conn.query_row(sql_text, [], |r| r.get(0)).unwrap() };
+    for f in s.feeds().unwrap() {
+        let total = count(&format!(
+            "SELECT count(*) FROM items WHERE feed_id = {}",
+            f.id.0
+        ));
+        let unread = count(&format!(
+            "SELECT count(*) FROM items WHERE feed_id = {} AND read = 0",
+            f.id.0
+        ));
+        assert_eq!((f.total, f.unread), (total, unread), "feed {}", f.url);
+        assert_eq!(
+            (s.feed(f.id).unwrap().total, s.feed(f.id).unwrap().unread),
+            (total, unread)
+        );
+        let mut filter = ItemFilter {
+            feed: Some(f.id),
+            ..Default::default()
+        };
+        assert_eq!(s.count_items(&filter).unwrap() as i64, total);
+        filter.unread_only = true;
+        assert_eq!(s.count_items(&filter).unwrap() as i64, unread);
+    }
+    let all = count("SELECT count(*) FROM items");
+    let unread = count("SELECT count(*) FROM items WHERE read = 0");
+    assert_eq!(s.count_items(&ItemFilter::default()).unwrap() as i64, all);
+    let unread_only = ItemFilter {
+        unread_only: true,
+        ..Default::default()
+    };
+    assert_eq!(s.count_items(&unread_only).unwrap() as i64, unread);
+    assert_eq!(s.unread_total().unwrap(), unread);
+}
+
+#[test]
+fn feed_counts_stay_exact_as_items_arrive_are_read_and_go() {
+    let mut s = Store::open_in_memory().unwrap();
+    let a = feed_with(
+        &mut s,
+        "https://a.example/feed",
+        vec![
+            item("1", "One", 1),
+            item("2", "Two", 2),
+            item("3", "Three", 3),
+        ],
+    );
+    let b = feed_with(&mut s, "https://b.example/feed", vec![item("1", "Uno", 1)]);
+    assert_counts_exact(&s);
+    assert_eq!(
+        (s.feed(a).unwrap().unread, s.feed(a).unwrap().total),
+        (3, 3)
+    );
+    // A refresh that sees known items again and one new one.
+    let doc = ParsedFeed {
+        title: None,
+        site_url: None,
+        items: vec![item("1", "One again", 1), item("4", "Four", 0)],
+    };
+    s.record_fetch(a, now(), &FetchRecord::default(), Some(&doc))
+        .unwrap();
+    assert_counts_exact(&s);
+    let ids: Vec<ItemId> = s
+        .items(&ItemFilter::default(), 0, 10)
+        .unwrap()
+        .iter()
+        .map(|i| i.id)
+        .collect();
+    s.set_read(&ids[0..2], true).unwrap();
+    s.set_read(&ids[0..1], true).unwrap(); // read twice counts once
+    assert_counts_exact(&s);
+    s.set_read(&ids[0..1], false).unwrap();
+    s.set_starred(&ids[1..3], true).unwrap();
+    assert_counts_exact(&s);
+    let marked = s
+        .mark_all_read(&ItemFilter {
+            feed: Some(a),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_counts_exact(&s);
+    assert_eq!(s.feed(a).unwrap().unread, 0);
+    s.set_read(&marked, false).unwrap();
+    assert_counts_exact(&s);
+    // Unsubscribing keeps starred items (still counted in All), then purging lets them go.
+    s.remove_feed(a).unwrap();
+    s.remove_feed(b).unwrap();
+    assert_counts_exact(&s);
+    s.set_starred(&ids[1..3], false).unwrap();
+    s.purge_old_items(now(), 30).unwrap();
+    assert_counts_exact(&s);
+    assert_eq!(s.count_items(&ItemFilter::default()).unwrap(), 0);
+}
+
+#[test]
+fn migrating_to_the_feed_counts_schema_counts_the_items_already_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kiosque.db");
+    {
+        let mut conn = Connection::open(&path).unwrap();
+        migrations::migrate_to(&mut conn, &path, 3).unwrap();
+        conn.execute_batch(
+            "INSERT INTO feeds (id, url, added_at) VALUES (1, 'https://a.example/f', 0),
+                                                           (2, 'https://b.example/f', 0);
+             INSERT INTO items (feed_id, dedupe_key, title, search_title, first_seen,
+                                sort_time, last_seen, read)
+             VALUES (1, 'x', 'x', 'x', 0, 0, 0, 0), (1, 'y', 'y', 'y', 0, 0, 0, 1),
+                    (1, 'z', 'z', 'z', 0, 0, 0, 0);",
+        )
+        .unwrap();
+    }
+    let s = Store::open(&path).unwrap();
+    let counts: Vec<(i64, i64)> = s
+        .feeds()
+        .unwrap()
+        .iter()
+        .map(|f| (f.unread, f.total))
+        .collect();
+    assert_eq!(counts, vec![(2, 3), (0, 0)]);
+    assert_counts_exact(&s);
+}

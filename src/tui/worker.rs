@@ -7,8 +7,8 @@
 //! only the latest page layout runs.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use tokio::sync::{Semaphore, mpsc::UnboundedSender};
 
@@ -42,6 +42,54 @@ pub fn item_filter(query: &ListQuery) -> ItemFilter {
     }
 }
 
+/// The HTTP client, built on first use off the UI thread: loading the system's root
+/// certificates costs more than the whole first screen, and reading needs no network.
+#[derive(Clone)]
+pub struct LazyFetcher {
+    built: Arc<OnceLock<Option<Fetcher>>>,
+    config: Arc<Config>,
+    actions: UnboundedSender<Action>,
+}
+
+impl LazyFetcher {
+    fn new(config: &Config, actions: UnboundedSender<Action>) -> LazyFetcher {
+        LazyFetcher {
+            built: Arc::new(OnceLock::new()),
+            config: Arc::new(config.clone()),
+            actions,
+        }
+    }
+
+    /// Whether the client has been built yet.
+    pub fn is_built(&self) -> bool {
+        self.built.get().is_some()
+    }
+
+    /// The client (`None` when it cannot be set up: that is reported once, as a failure).
+    pub async fn get(&self) -> Option<Fetcher> {
+        if let Some(built) = self.built.get() {
+            return built.clone();
+        }
+        let this = self.clone();
+        let built = tokio::task::spawn_blocking(move || {
+            this.built
+                .get_or_init(|| match Fetcher::new(&this.config) {
+                    Ok(f) => Some(f),
+                    Err(e) => {
+                        let _ = this.actions.send(Action::Failed {
+                            doing: "setting up the network".into(),
+                            error: e.to_string(),
+                        });
+                        None
+                    }
+                })
+                .clone()
+        })
+        .await;
+        built.ok().flatten()
+    }
+}
+
 /// Work for the store thread.
 enum StoreJob {
     Effect(Effect),
@@ -56,7 +104,7 @@ pub struct TokioWorker {
     latest_layout: Arc<AtomicU64>,
     layout_slots: Arc<Semaphore>,
     db_path: PathBuf,
-    fetcher: Option<Fetcher>,
+    fetcher: LazyFetcher,
     refresh_options: RefreshOptions,
     browser: Option<String>,
 }
@@ -86,16 +134,7 @@ impl TokioWorker {
                 error: e.to_string(),
             });
         }
-        let fetcher = match Fetcher::new(config) {
-            Ok(f) => Some(f),
-            Err(e) => {
-                let _ = actions.send(Action::Failed {
-                    doing: "setting up the network".into(),
-                    error: e.to_string(),
-                });
-                None
-            }
-        };
+        let fetcher = LazyFetcher::new(config, actions.clone());
         TokioWorker {
             actions,
             store_jobs,
@@ -176,6 +215,7 @@ impl Worker for TokioWorker {
                 let db_path = self.db_path.clone();
                 let fetcher = self.fetcher.clone();
                 tokio::spawn(async move {
+                    let fetcher = fetcher.get().await;
                     let (article, note) =
                         load_article(&db_path, fetcher.as_ref(), &url, fallback.as_deref()).await;
                     let _ = actions.send(Action::ArticleReady {
@@ -197,15 +237,16 @@ impl Worker for TokioWorker {
             // The loop owns the terminal and writes OSC 52 itself.
             Effect::CopyToClipboard(_) => {}
             Effect::Prefetch { urls } => {
-                if let Some(fetcher) = self.fetcher.clone() {
-                    let db_path = self.db_path.clone();
-                    tokio::spawn(async move {
+                let fetcher = self.fetcher.clone();
+                let db_path = self.db_path.clone();
+                tokio::spawn(async move {
+                    if let Some(fetcher) = fetcher.get().await {
                         let n =
                             crate::article_loader::prefetch_articles(&db_path, &fetcher, urls, 2)
                                 .await;
                         tracing::debug!("prefetched {n} articles");
-                    });
-                }
+                    }
+                });
             }
         }
     }
@@ -215,18 +256,19 @@ impl TokioWorker {
     fn refresh(&self, only: Option<FeedId>, trigger: crate::refresh::RefreshTrigger) {
         let actions = self.actions.clone();
         let db_path = self.db_path.clone();
-        let Some(fetcher) = self.fetcher.clone() else {
-            let _ = actions.send(Action::Failed {
-                doing: "refresh".into(),
-                error: "no network client".into(),
-            });
-            return;
-        };
+        let fetcher = self.fetcher.clone();
         let options = RefreshOptions {
             trigger,
             ..self.refresh_options.clone()
         };
         tokio::spawn(async move {
+            let Some(fetcher) = fetcher.get().await else {
+                let _ = actions.send(Action::Failed {
+                    doing: "refresh".into(),
+                    error: "no network client".into(),
+                });
+                return;
+            };
             let path = db_path.clone();
             let feeds =
                 tokio::task::spawn_blocking(move || Store::open(&path).and_then(|s| s.feeds()))
@@ -604,6 +646,25 @@ mod tests {
             .feed,
             Some(FeedId(3))
         );
+    }
+
+    #[test]
+    fn the_network_client_is_built_only_when_network_work_comes() {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        runtime.block_on(async {
+            let dir = tempfile::tempdir().unwrap();
+            let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+            let config = Config::default();
+            let mut worker = TokioWorker::start(&config, dir.path().join("kiosque.db"), tx);
+            worker.submit(Effect::LoadFeeds);
+            assert!(matches!(rx.recv().await, Some(Action::FeedsLoaded { .. })));
+            assert!(
+                !worker.fetcher.is_built(),
+                "no client before the first screen"
+            );
+            assert!(worker.fetcher.get().await.is_some());
+            assert!(worker.fetcher.is_built());
+        });
     }
 
     #[test]

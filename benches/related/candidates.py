@@ -290,6 +290,12 @@ def main():
         shown = shown[:110]
         path = ">".join(desc(n) for n in l["ctx"][-5:-1])[-110:]
         inbody = bs <= l["start"] <= be
+        if l["start"] < bs and not show_all and not chrome(l):
+            # before the body: only links under a related-looking heading (left columns, asides)
+            seg = text[max(0, l["start"] - 120):l["start"]]
+            if LABEL_RE.search(seg):
+                print(f"  P[{i}] {norm(l['text'])[:70]!r} -> {shown}   ({path[-60:]})\n        before: {norm(seg)[-80:]!r}")
+            continue
         if inbody:
             b = block_of(l)
             btxt = ""

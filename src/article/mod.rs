@@ -12,6 +12,7 @@ pub mod metadata;
 pub mod plaintext;
 pub mod prescan;
 pub mod related;
+pub mod related_blocks;
 pub mod render;
 
 use crate::model::{Link, RelatedLink};

@@ -406,11 +406,12 @@ pub fn take_related_blocks(
         if is_foreign(&node) {
             continue;
         }
-        // Inside a block already taken (a heading's wrapper climbed to)?
+        // Inside a block already taken? Blocks are removed whole, so only the wrappers a
+        // heading climbed to (a few levels up) can hold nodes still waiting on the stack.
         if !taken_ids.is_empty()
             && (taken_ids.contains(&node.id)
                 || node
-                    .ancestors_it(Some(MAX_ANCESTORS))
+                    .ancestors_it(Some(MAX_CLIMB + 2))
                     .any(|a| taken_ids.contains(&a.id)))
         {
             continue;
@@ -571,38 +572,57 @@ fn fold(text: &str, max_chars: usize) -> String {
     out
 }
 
-/// Does `phrase` occur in `folded` at word boundaries (for scripts with spaces)?
-fn contains_phrase(folded: &str, phrase: &str) -> bool {
-    let cjk = phrase.chars().any(|c| c as u32 >= 0x1100);
-    let mut from = 0;
-    while let Some(pos) = folded[from..].find(phrase) {
-        let start = from + pos;
-        let end = start + phrase.len();
-        if cjk {
-            return true;
-        }
-        let before_ok = folded[..start]
-            .chars()
-            .next_back()
-            .is_none_or(|c| !c.is_alphanumeric());
-        // Phrases may be word stems ("relacionad", "correlat", "ahnliche"): a longer word is
-        // fine after a stem that ends in a consonant cluster; we accept any continuation for
-        // stems of 8+ letters and require a boundary for shorter phrases.
-        let after_ok = phrase.chars().count() >= 8
+/// Is the match of `phrase` at `start..start + phrase.len()` in `folded` a whole phrase:
+/// starting a word, and ending one unless it is a long stem ("relacionad", "correlat") or in a
+/// script without spaces?
+fn whole_phrase_at(folded: &str, start: usize, phrase: &str) -> bool {
+    if phrase.chars().any(|c| c as u32 >= 0x1100) {
+        return true;
+    }
+    let end = start + phrase.len();
+    word_starts_at(folded, start)
+        && (phrase.chars().count() >= 8
             || folded[end..]
                 .chars()
                 .next()
-                .is_none_or(|c| !c.is_alphanumeric());
-        if before_ok && after_ok {
-            return true;
-        }
-        from = start + phrase.len().max(1);
-        while !folded.is_char_boundary(from) {
-            from += 1;
+                .is_none_or(|c| !c.is_alphanumeric()))
+}
+
+fn word_starts_at(folded: &str, start: usize) -> bool {
+    folded[..start]
+        .chars()
+        .next_back()
+        .is_none_or(|c| !c.is_alphanumeric())
+}
+
+/// All the phrases of a list in one pass over a text.
+struct PhraseSet {
+    phrases: Vec<String>,
+    matcher: Option<aho_corasick::AhoCorasick>,
+}
+
+impl PhraseSet {
+    fn new(phrases: &[&str]) -> PhraseSet {
+        let phrases: Vec<String> = phrases.iter().map(|p| fold(p, 200)).collect();
+        let matcher = aho_corasick::AhoCorasick::new(&phrases).ok();
+        PhraseSet { phrases, matcher }
+    }
+
+    /// Does a phrase occur in `folded` with `accept(folded, start, phrase)`?
+    fn any(&self, folded: &str, accept: impl Fn(&str, usize, &str) -> bool) -> bool {
+        match &self.matcher {
+            Some(m) => m
+                .find_overlapping_iter(folded)
+                .any(|hit| accept(folded, hit.start(), &self.phrases[hit.pattern().as_usize()])),
+            None => false,
         }
     }
-    false
 }
+
+/// [`TIE_PHRASES`] and [`RIVER_PHRASES`] folded as page text is (Hangul and Cyrillic change
+/// under decomposition), so the comparison is like for like.
+static TIES: LazyLock<PhraseSet> = LazyLock::new(|| PhraseSet::new(TIE_PHRASES));
+static RIVERS: LazyLock<PhraseSet> = LazyLock::new(|| PhraseSet::new(RIVER_PHRASES));
 
 /// Does a heading's text tie what follows to the article? `None` for rivers and furniture.
 fn heading_ties(text: &str) -> bool {
@@ -610,33 +630,16 @@ fn heading_ties(text: &str) -> bool {
     if folded.is_empty() || folded.chars().count() > MAX_HEADING_CHARS {
         return false;
     }
-    if FOLDED_RIVERS.iter().any(|p| starts_word(&folded, p)) {
+    if RIVERS.any(&folded, |f, start, _| word_starts_at(f, start)) {
         return false;
     }
-    FOLDED_TIES.iter().any(|p| contains_phrase(&folded, p))
+    TIES.any(&folded, whole_phrase_at)
 }
 
 /// Is the heading a river's ("Latest news", "More from SITE")?
 fn heading_is_river(text: &str) -> bool {
     let folded = fold(text, MAX_HEADING_CHARS + 1);
-    FOLDED_RIVERS.iter().any(|p| starts_word(&folded, p))
-}
-
-/// [`TIE_PHRASES`] and [`RIVER_PHRASES`] folded as page text is (Hangul and Cyrillic change
-/// under decomposition), so the comparison is like for like.
-static FOLDED_TIES: LazyLock<Vec<String>> =
-    LazyLock::new(|| TIE_PHRASES.iter().map(|p| fold(p, 200)).collect());
-static FOLDED_RIVERS: LazyLock<Vec<String>> =
-    LazyLock::new(|| RIVER_PHRASES.iter().map(|p| fold(p, 200)).collect());
-
-/// Does a word of `folded` start with `phrase` ("produkt" in "ahnliche produkte")?
-fn starts_word(folded: &str, phrase: &str) -> bool {
-    folded.match_indices(phrase).any(|(start, _)| {
-        folded[..start]
-            .chars()
-            .next_back()
-            .is_none_or(|c| !c.is_alphanumeric())
-    })
+    RIVERS.any(&folded, |f, start, _| word_starts_at(f, start))
 }
 
 /// The text of a small heading-like element, or `None` if the element is not one: `h1`–`h6`
@@ -652,6 +655,20 @@ fn heading_text(node: &NodeRef<'_>) -> Option<String> {
                 "em",
             ],
         )
+    {
+        return None;
+    }
+    // Emphasis inside a line is not a heading of its own: its line is the candidate.
+    if tag_is(node, &["span", "strong", "b", "em", "label"])
+        && node.parent().is_some_and(|p| {
+            tag_is(
+                &p,
+                &[
+                    "p", "li", "a", "span", "strong", "b", "em", "label", "h1", "h2", "h3", "h4",
+                    "h5", "h6", "td",
+                ],
+            )
+        })
     {
         return None;
     }

@@ -13,7 +13,7 @@ pub mod error;
 pub mod feed;
 pub mod fetch;
 pub mod model;
-pub mod reading;
+pub mod article_loader;
 pub mod refresh;
 pub mod store;
 pub mod text;

@@ -7,6 +7,6 @@ mod entities;
 mod markup;
 pub mod opml;
 pub mod parse;
-mod prepare;
+mod repair;
 
 pub use parse::parse_feed;

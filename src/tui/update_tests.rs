@@ -4,7 +4,7 @@ use super::*;
 use crate::article::{Article, Source};
 use crate::model::{ItemId, RelatedLink};
 use crate::tui::fixtures::{self, rows};
-use crate::tui::state::PageLines;
+use crate::tui::state::ReaderLayout;
 
 /// A state after start-up whose first window (`total` items) has arrived.
 fn loaded(size: (u16, u16), total: usize) -> State {
@@ -236,10 +236,10 @@ fn article(url: &str) -> Article {
     }
 }
 
-fn rendered(lines: usize) -> PageLines {
-    PageLines {
+fn rendered(lines: usize) -> ReaderLayout {
+    ReaderLayout {
         lines: (0..lines)
-            .map(|i| crate::tui::state::PageLine {
+            .map(|i| crate::tui::state::ReaderLine {
                 kind: crate::tui::state::LineKind::Body,
                 spans: vec![crate::article::render::StyledSpan {
                     text: format!("line {i}"),

@@ -14,6 +14,7 @@ mod phrases;
 pub mod plaintext;
 pub mod prescan;
 pub mod related;
+pub mod related_blocks;
 pub mod render;
 
 use crate::model::{Link, RelatedLink};

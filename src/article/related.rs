@@ -121,10 +121,14 @@ pub fn take_related(page: &Document, base_url: &Url) -> Vec<RelatedLink> {
     let container = ["article", "[itemprop=articleBody]", "main"]
         .iter()
         .find_map(|sel| page.select(sel).nodes().first().copied());
-    match container {
+    let mut found = match container {
         Some(top) => take_related_under(&top, base_url),
         None => Vec::new(),
-    }
+    };
+    // Related blocks found by structure, in the body and after it (see `related_blocks`).
+    let blocks = super::related_blocks::take_related_blocks(page, base_url, &found);
+    found.extend(blocks);
+    found
 }
 
 /// Find related lines and blocks under `top` (in reading order), remove them, return them.

@@ -1,0 +1,1609 @@
+//! Related-stories blocks found by page structure: a heading (or a container named for
+//! related reading) followed by a list or grid of links to other articles of the site, in or
+//! after the article body, taken out of the page before scoring and returned as
+//! [`RelatedLink`]s.
+//!
+//! The heading's words are one signal; the others are structural: what follows the heading is
+//! mostly links (by text), those links point at article-like URLs (a slug or an id, not the
+//! home page, a section front or a tag/author page) mostly on the page's own site, there are
+//! few of them, and the block sits outside navigation, footers, comments and ad widgets.
+//! Site-wide rivers ("More from SITE", "Latest news", "Most read") are refused by their
+//! heading. Titles of image-only or "Read more" links come from the card's headline, the
+//! image's `alt`, or the URL's slug.
+//!
+//! Every walk is bounded (node budgets, sibling and link caps), so hostile pages (10,000
+//! links, 1,000-deep nesting) cost linear time at most.
+
+use crate::model::RelatedLink;
+use crate::text::sanitize_line;
+use dom_query::{Document, NodeId, NodeRef};
+use std::collections::HashSet;
+use std::sync::LazyLock;
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+use url::Url;
+
+/// Words of a heading that tie the block below it to this article ("related", "more on this
+/// story", "see also"…), lowercase, without accents. Matched at word boundaries anywhere in a
+/// short heading. One signal among several: the block must also look like a list of articles.
+const TIE_PHRASES: &[&str] = &[
+    // English
+    "related",
+    "see also",
+    "further reading",
+    "read also",
+    "also read",
+    "more on this",
+    "more on the topic",
+    "more on the subject",
+    "more about this",
+    "more like this",
+    "stories like this",
+    "articles like this",
+    "you may also like",
+    "you might also like",
+    "you may also be interested",
+    "you might also be interested",
+    "you may be interested",
+    "might also help",
+    "recommended for you",
+    "recommended reading",
+    "recommended articles",
+    "recommended stories",
+    "similar articles",
+    "similar posts",
+    "similar stories",
+    "other articles",
+    "also on",
+    "story timeline",
+    "in this series",
+    "more in this series",
+    // German
+    "ahnliche",
+    "verwandte",
+    "mehr zum thema",
+    "zum thema",
+    "zu diesem thema",
+    "lesen sie auch",
+    "lesen sie mehr",
+    "lesen sie weiter",
+    "lies auch",
+    "auch interessant",
+    "ebenfalls interessant",
+    "das konnte sie auch",
+    "das konnte dich auch",
+    "das konnte dir auch",
+    "konnte sie auch interessieren",
+    "interessiert vielleicht auch",
+    "empfehlungen aus der redaktion",
+    "passend dazu",
+    "passend zum thema",
+    "siehe auch",
+    "weiterfuhrende",
+    // French
+    "a lire aussi",
+    "lire aussi",
+    "a lire egalement",
+    "voir aussi",
+    "sur le meme sujet",
+    "sur le meme theme",
+    "dans le meme theme",
+    "articles lies",
+    "articles similaires",
+    "en relation",
+    "pour aller plus loin",
+    // Spanish, Portuguese, Italian
+    "te puede interesar",
+    "le puede interesar",
+    "tambien te puede",
+    "lee tambien",
+    "lea tambien",
+    "leer tambien",
+    "ver tambien",
+    "mas informacion",
+    "relacionad",
+    "veja tambem",
+    "leia tambem",
+    "saiba mais",
+    "leggi anche",
+    "vedi anche",
+    "correlat",
+    "potrebbe interessarti",
+    "per approfondire",
+    // Polish, Dutch, Russian, Indonesian
+    "czytaj takze",
+    "czytaj rowniez",
+    "zobacz takze",
+    "zobacz rowniez",
+    "powiazane",
+    "lees ook",
+    "zie ook",
+    "gerelateerd",
+    "по теме",
+    "читайте также",
+    "смотрите также",
+    "похожие",
+    "baca juga",
+    "artikel terkait",
+    "berita terkait",
+    // Korean, Japanese, Chinese (no word boundaries)
+    "관련",
+    "関連",
+    "あわせて読みたい",
+    "相关",
+    "相關",
+    "延伸阅读",
+];
+
+/// Heading words of site-wide rivers and furniture: a block under such a heading is never the
+/// article's own further reading, whatever else the heading says.
+const RIVER_PHRASES: &[&str] = &[
+    "more from",
+    "latest",
+    "most read",
+    "most popular",
+    "most viewed",
+    "popular",
+    "trending",
+    "recent",
+    "newest",
+    "top stories",
+    "next up",
+    "sponsored",
+    "partner",
+    "advert",
+    "comment",
+    "newsletter",
+    "follow us",
+    "share",
+    "meistgelesen",
+    "meist",
+    "neueste",
+    "aktuell",
+    "mehr aus",
+    "mehr von",
+    "weitere meldungen",
+    "weitere themen",
+    "anzeige",
+    "kommentar",
+    "ultimas",
+    "ultimos",
+    "mas leidas",
+    "mais lidas",
+    "najnowsze",
+    "najpopularniejsze",
+    "polecamy",
+    "plus par",
+    "plus dans",
+    "derniers",
+    "dernieres",
+    "les plus lus",
+    "ultime",
+    "piu letti",
+    "последние",
+    "популярн",
+    "tags",
+    "topics",
+    "schlagworte",
+    "product",
+    "produkt",
+    "shop",
+    "deals",
+    "angebot",
+    "werbung",
+];
+
+/// Class or id words of containers that hold related reading (WordPress plugins and common
+/// theme names): a structural signal used when the heading says little.
+const RELATED_CLASS_WORDS: &[&str] = &[
+    "related",
+    "yarpp",
+    "rp4wp",
+    "crp_related",
+    "similar",
+    "more-like-this",
+    "morelikethis",
+    "see-also",
+    "seealso",
+    "verwandt",
+    "relacionad",
+    "correlat",
+];
+
+/// Class or id names that are related-reading widgets by themselves (WordPress plugins and
+/// theme parts), even without a heading.
+const STRONG_RELATED_CLASS_WORDS: &[&str] = &[
+    "related-post",
+    "related_post",
+    "relatedpost",
+    "related-article",
+    "related_article",
+    "relatedarticle",
+    "related-stor",
+    "related_stor",
+    "related-news",
+    "related_news",
+    "yarpp",
+    "rp4wp",
+    "crp_related",
+    "jp-relatedposts",
+];
+
+/// Class or id words of containers that are never the article's further reading.
+const FOREIGN_CLASS_WORDS: &[&str] = &[
+    "taboola",
+    "outbrain",
+    "plista",
+    "ligatus",
+    "comment",
+    "newsletter",
+    "share",
+    "social",
+    "popular",
+    "trending",
+    "mostread",
+    "meistgelesen",
+    "latest",
+    "breadcrumb",
+    "menu",
+    "cookie",
+];
+
+/// Anchor texts that say "go there" rather than what is there: the title comes from elsewhere.
+const GENERIC_ANCHORS: &[&str] = &[
+    "read more",
+    "more",
+    "continue reading",
+    "weiterlesen",
+    "mehr",
+    "mehr lesen",
+    "lire la suite",
+    "leer mas",
+    "leia mais",
+    "leggi tutto",
+    "czytaj dalej",
+    "czytaj wiecej",
+    "here",
+    "hier",
+    "click here",
+];
+
+/// Social networks and share endpoints: never further reading.
+const SHARE_HOSTS: &[&str] = &[
+    "facebook.com",
+    "twitter.com",
+    "x.com",
+    "t.co",
+    "linkedin.com",
+    "pinterest.com",
+    "reddit.com",
+    "whatsapp.com",
+    "wa.me",
+    "t.me",
+    "telegram.me",
+    "xing.com",
+    "vk.com",
+    "instagram.com",
+    "youtube.com",
+    "tiktok.com",
+    "flipboard.com",
+    "getpocket.com",
+    "addtoany.com",
+    "sharethis.com",
+];
+
+/// Path segments of taxonomy, account and utility pages.
+const NON_ARTICLE_SEGMENTS: &[&str] = &[
+    "tag",
+    "tags",
+    "category",
+    "categories",
+    "kategorie",
+    "categoria",
+    "author",
+    "authors",
+    "autor",
+    "autoren",
+    "auteur",
+    "topic",
+    "topics",
+    "thema",
+    "themen",
+    "schlagwort",
+    "schlagworte",
+    "stichwort",
+    "etiqueta",
+    "etiquetas",
+    "search",
+    "suche",
+    "login",
+    "register",
+    "account",
+    "subscribe",
+    "newsletter",
+    "abo",
+    "feed",
+    "rss",
+    "page",
+    "wp-login.php",
+    "profile",
+    "profil",
+    "user",
+    "users",
+    "people",
+    "cart",
+];
+
+/// Headings longer than this (characters) are sentences, not block headings.
+const MAX_HEADING_CHARS: usize = 80;
+/// A heading-like element other than `h2`–`h6` has at most this many nodes.
+const MAX_HEADING_NODES: usize = 12;
+/// Nodes visited per page by the main walk; pages are bounded before this runs (60,000
+/// elements), this is a second guard.
+const MAX_PAGE_NODES: usize = 200_000;
+/// Nodes looked at per block (all its siblings together).
+const MAX_BLOCK_NODES: usize = 4_000;
+/// Siblings after a heading looked at.
+const MAX_BLOCK_SIBLINGS: usize = 40;
+/// How far up from a heading its block may start (heading wrapped in title divs).
+const MAX_CLIMB: usize = 4;
+/// More distinct article links than this in one block: a river or an archive, not suggestions.
+const MAX_BLOCK_LINKS: usize = 24;
+/// Share of a block's text (letters and digits) that must be link text (titles and alts).
+const MIN_BLOCK_LINK_SHARE: f32 = 0.3;
+/// Unlinked text (letters and digits) per link that card blurbs may have.
+const MAX_UNLINKED_PER_LINK: usize = 300;
+/// A block sibling with this much unlinked text (letters) and little link text is prose: the
+/// block ends there.
+const PROSE_CHARS: usize = 120;
+/// Ancestors looked at when checking whether a node is inside a block already taken.
+const MAX_ANCESTORS: usize = 512;
+/// Tab panels looked up per page (each lookup is a selector query over the page).
+const MAX_TAB_LOOKUPS: usize = 4;
+/// Blocks taken per page.
+const MAX_BLOCKS: usize = 12;
+
+/// Find related-stories blocks in the page (outside navigation, footers and comments), remove
+/// them from it, and return their links in reading order. `known` are URLs already found by
+/// the label-led pass: they are not repeated.
+pub fn take_related_blocks(
+    page: &Document,
+    base_url: &Url,
+    known: &[RelatedLink],
+) -> Vec<RelatedLink> {
+    let Some(body) = page.select("body").nodes().first().copied() else {
+        return Vec::new();
+    };
+    let mut seen: HashSet<String> = known.iter().map(|l| url_key_str(&l.url)).collect();
+    let mut found: Vec<RelatedLink> = Vec::new();
+    let mut taken: Vec<Vec<NodeRef<'_>>> = Vec::new();
+    let mut taken_ids: HashSet<NodeId> = HashSet::new();
+
+    let mut stack: Vec<NodeRef<'_>> = vec![body];
+    let mut visited = 0usize;
+    let mut tab_lookups = 0usize;
+    while let Some(node) = stack.pop() {
+        visited += 1;
+        if visited > MAX_PAGE_NODES || taken.len() >= MAX_BLOCKS {
+            break;
+        }
+        if !node.is_element() {
+            continue;
+        }
+        // A tab or accordion control ("Related" over a panel elsewhere in the page).
+        if let Some(block) = block_from_tab(&node, page, base_url, &mut tab_lookups)
+            && !block.nodes.iter().any(|n| taken_ids.contains(&n.id))
+        {
+            for link in block.links {
+                if seen.insert(url_key_str(&link.url)) {
+                    found.push(link);
+                }
+            }
+            taken_ids.extend(block.nodes.iter().map(|n| n.id));
+            taken.push(block.nodes);
+            continue;
+        }
+        if is_foreign(&node) {
+            continue;
+        }
+        // Inside a block already taken? Blocks are removed whole, so only the wrappers a
+        // heading climbed to (a few levels up) can hold nodes still waiting on the stack.
+        if !taken_ids.is_empty()
+            && (taken_ids.contains(&node.id)
+                || node
+                    .ancestors_it(Some(MAX_CLIMB + 2))
+                    .any(|a| taken_ids.contains(&a.id)))
+        {
+            continue;
+        }
+        if let Some(block) =
+            block_from_container(&node, base_url).or_else(|| block_from_heading(&node, base_url))
+            && !block.nodes.iter().any(|n| taken_ids.contains(&n.id))
+        {
+            for link in block.links {
+                if seen.insert(url_key_str(&link.url)) {
+                    found.push(link);
+                }
+            }
+            taken_ids.extend(block.nodes.iter().map(|n| n.id));
+            taken.push(block.nodes);
+            continue;
+        }
+        // Children in document order (the stack pops the last pushed first).
+        let mut children: Vec<NodeRef<'_>> = node.children_it(false).collect();
+        children.reverse();
+        stack.extend(children.into_iter().filter(|c| !taken_ids.contains(&c.id)));
+    }
+    for nodes in &taken {
+        for n in nodes {
+            n.remove_from_parent();
+        }
+    }
+    found
+}
+
+/// One related block: its links and the nodes that make it up (removed from the page).
+struct Block<'a> {
+    links: Vec<RelatedLink>,
+    nodes: Vec<NodeRef<'a>>,
+}
+
+/// Navigation, page header and footer, comments, ad widgets, forms, scripts: skipped whole.
+fn is_foreign(node: &NodeRef<'_>) -> bool {
+    let Some(name) = node.node_name() else {
+        return true;
+    };
+    // An article's own footer and asides often hold its related posts; the page's footer and
+    // sidebars do not.
+    if matches!(name.as_ref(), "footer" | "aside") {
+        return !node
+            .ancestors_it(Some(MAX_ANCESTORS))
+            .any(|a| a.has_name("article"));
+    }
+    if matches!(
+        name.as_ref(),
+        "nav"
+            | "header"
+            | "form"
+            | "script"
+            | "style"
+            | "noscript"
+            | "template"
+            | "svg"
+            | "iframe"
+            | "select"
+            | "button"
+            | "head"
+    ) {
+        // An article's own header or footer may hold a credit, but never a related block;
+        // a page-level header/footer holds navigation.
+        return true;
+    }
+    if let Some(role) = node.attr("role")
+        && matches!(
+            role.to_ascii_lowercase().as_str(),
+            "navigation"
+                | "contentinfo"
+                | "banner"
+                | "search"
+                | "menu"
+                | "menubar"
+                | "complementary"
+        )
+    {
+        return true;
+    }
+    // The page's and the article's wrappers carry all sorts of state classes ("has-menu").
+    if matches!(name.as_ref(), "body" | "html" | "main" | "article") {
+        return false;
+    }
+    if node.attr("style").is_some_and(|st| {
+        let st = st.to_ascii_lowercase().replace(' ', "");
+        st.contains("display:none") || st.contains("visibility:hidden")
+    }) {
+        return true;
+    }
+    if node.has_attr("hidden")
+        || node
+            .attr("aria-hidden")
+            .is_some_and(|v| v.as_ref() == "true")
+    {
+        return true;
+    }
+    let names = class_and_id(node);
+    !names.is_empty()
+        && names
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|token| FOREIGN_CLASS_WORDS.iter().any(|w| token.starts_with(w)))
+}
+
+/// The element's class and id, lowercase, space-separated.
+fn class_and_id(node: &NodeRef<'_>) -> String {
+    let mut out = String::new();
+    if let Some(c) = node.attr("class") {
+        out.push_str(&c.to_ascii_lowercase());
+    }
+    if let Some(i) = node.attr("id") {
+        out.push(' ');
+        out.push_str(&i.to_ascii_lowercase());
+    }
+    out
+}
+
+fn tag_is(node: &NodeRef<'_>, tags: &[&str]) -> bool {
+    node.node_name()
+        .is_some_and(|n| tags.iter().any(|t| n.eq_ignore_ascii_case(t)))
+}
+
+const HEADINGS: &[&str] = &["h1", "h2", "h3", "h4", "h5", "h6"];
+
+/// Fold text for phrase matching: lowercase, accents off, `ß` as `ss`, curly quotes straight,
+/// whitespace collapsed. At most `max_chars` characters are read.
+fn fold(text: &str, max_chars: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(max_chars * 2));
+    let mut space = true;
+    for c in text.chars().take(max_chars) {
+        if c.is_whitespace() {
+            if !space {
+                out.push(' ');
+                space = true;
+            }
+            continue;
+        }
+        space = false;
+        match c {
+            'ß' => out.push_str("ss"),
+            '’' | '‘' | 'ʼ' | '´' => out.push('\''),
+            c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
+            c => {
+                for lower in c.to_lowercase() {
+                    out.extend(
+                        std::iter::once(lower)
+                            .nfd()
+                            .filter(|d| !is_combining_mark(*d)),
+                    );
+                }
+            }
+        }
+    }
+    if out.ends_with(' ') {
+        out.pop();
+    }
+    out
+}
+
+/// Is the match of `phrase` at `start..start + phrase.len()` in `folded` a whole phrase:
+/// starting a word, and ending one unless it is a long stem ("relacionad", "correlat") or in a
+/// script without spaces?
+fn whole_phrase_at(folded: &str, start: usize, phrase: &str) -> bool {
+    if phrase.chars().any(|c| c as u32 >= 0x1100) {
+        return true;
+    }
+    let end = start + phrase.len();
+    word_starts_at(folded, start)
+        && (phrase.chars().count() >= 8
+            || folded[end..]
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_alphanumeric()))
+}
+
+fn word_starts_at(folded: &str, start: usize) -> bool {
+    folded[..start]
+        .chars()
+        .next_back()
+        .is_none_or(|c| !c.is_alphanumeric())
+}
+
+/// All the phrases of a list in one pass over a text.
+struct PhraseSet {
+    phrases: Vec<String>,
+    matcher: Option<aho_corasick::AhoCorasick>,
+}
+
+impl PhraseSet {
+    fn new(phrases: &[&str]) -> PhraseSet {
+        let phrases: Vec<String> = phrases.iter().map(|p| fold(p, 200)).collect();
+        let matcher = aho_corasick::AhoCorasick::new(&phrases).ok();
+        PhraseSet { phrases, matcher }
+    }
+
+    /// Does a phrase occur in `folded` with `accept(folded, start, phrase)`?
+    fn any(&self, folded: &str, accept: impl Fn(&str, usize, &str) -> bool) -> bool {
+        match &self.matcher {
+            Some(m) => m
+                .find_overlapping_iter(folded)
+                .any(|hit| accept(folded, hit.start(), &self.phrases[hit.pattern().as_usize()])),
+            None => false,
+        }
+    }
+}
+
+/// [`TIE_PHRASES`] and [`RIVER_PHRASES`] folded as page text is (Hangul and Cyrillic change
+/// under decomposition), so the comparison is like for like.
+static TIES: LazyLock<PhraseSet> = LazyLock::new(|| PhraseSet::new(TIE_PHRASES));
+static RIVERS: LazyLock<PhraseSet> = LazyLock::new(|| PhraseSet::new(RIVER_PHRASES));
+
+/// Does a heading's text tie what follows to the article? `None` for rivers and furniture.
+fn heading_ties(text: &str) -> bool {
+    let folded = fold(text, MAX_HEADING_CHARS + 1);
+    if folded.is_empty() || folded.chars().count() > MAX_HEADING_CHARS {
+        return false;
+    }
+    if RIVERS.any(&folded, |f, start, _| word_starts_at(f, start)) {
+        return false;
+    }
+    TIES.any(&folded, whole_phrase_at)
+}
+
+/// Is the heading a river's ("Latest news", "More from SITE")?
+fn heading_is_river(text: &str) -> bool {
+    let folded = fold(text, MAX_HEADING_CHARS + 1);
+    RIVERS.any(&folded, |f, start, _| word_starts_at(f, start))
+}
+
+/// The text of a small heading-like element, or `None` if the element is not one: `h1`–`h6`
+/// of any size up to [`MAX_HEADING_CHARS`], other elements only when tiny (a few nodes, no
+/// block children).
+fn heading_text(node: &NodeRef<'_>) -> Option<String> {
+    let is_h = tag_is(node, &["h2", "h3", "h4", "h5", "h6"]);
+    if !is_h
+        && !tag_is(
+            node,
+            &[
+                "div", "p", "span", "strong", "b", "dt", "label", "summary", "legend", "header",
+                "em",
+            ],
+        )
+    {
+        return None;
+    }
+    // Emphasis inside a line is not a heading of its own: its line is the candidate.
+    if tag_is(node, &["span", "strong", "b", "em", "label"])
+        && node.parent().is_some_and(|p| {
+            tag_is(
+                &p,
+                &[
+                    "p", "li", "a", "span", "strong", "b", "em", "label", "h1", "h2", "h3", "h4",
+                    "h5", "h6", "td",
+                ],
+            )
+        })
+    {
+        return None;
+    }
+    let mut text = String::new();
+    let mut count = 0usize;
+    for d in node.descendants_it() {
+        count += 1;
+        if count > MAX_HEADING_NODES * if is_h { 4 } else { 1 } {
+            return None;
+        }
+        if d.is_text() {
+            text.push_str(&d.text());
+            if text.len() > MAX_HEADING_CHARS * 4 {
+                return None;
+            }
+        } else if d.is_element() {
+            if !is_h
+                && tag_is(
+                    &d,
+                    &["p", "ul", "ol", "li", "table", "section", "article", "img"],
+                )
+            {
+                return None;
+            }
+            text.push(' ');
+        }
+    }
+    let text = collapse(&text);
+    let chars = text.chars().count();
+    (3..=MAX_HEADING_CHARS).contains(&chars).then_some(text)
+}
+
+fn collapse(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The label shown for a block: its heading as written, without trailing colons and dots.
+fn label_from(heading: &str) -> String {
+    let label = sanitize_line(heading);
+    let label = label
+        .trim_end_matches(|c: char| c == ':' || c == '.' || c == '…' || c.is_whitespace())
+        .trim_start_matches(|c: char| !c.is_alphanumeric());
+    if label.is_empty() {
+        "Related".to_string()
+    } else {
+        label.to_string()
+    }
+}
+
+/// A tab or accordion control whose words tie it to the article (`<a href="#pane-related">See
+/// also</a>`, `<button aria-controls="x">Related</button>`): the panel it controls.
+fn block_from_tab<'a>(
+    node: &NodeRef<'a>,
+    page: &'a Document,
+    base_url: &Url,
+    lookups: &mut usize,
+) -> Option<Block<'a>> {
+    if !tag_is(node, &["a", "button", "li"]) || *lookups >= MAX_TAB_LOOKUPS {
+        return None;
+    }
+    let target = node
+        .attr("aria-controls")
+        .map(|t| t.to_string())
+        .or_else(|| {
+            ["href", "data-target", "data-bs-target"]
+                .iter()
+                .find_map(|a| {
+                    node.attr(a)
+                        .and_then(|h| h.strip_prefix('#').map(|t| t.to_string()))
+                })
+        })?;
+    if target.is_empty()
+        || target.len() > 100
+        || !target
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.'))
+    {
+        return None;
+    }
+    let text = collapse(&bounded_text(node, MAX_HEADING_NODES));
+    if text.chars().count() > MAX_HEADING_CHARS || !heading_ties(&text) {
+        return None;
+    }
+    *lookups += 1;
+    let panel = page
+        .select(&format!("[id=\"{target}\"]"))
+        .nodes()
+        .first()
+        .copied()?;
+    if panel.id == node.id
+        || node
+            .ancestors_it(Some(MAX_ANCESTORS))
+            .any(|a| a.id == panel.id)
+    {
+        return None;
+    }
+    let label = label_from(&text);
+    let links = collect_links(&[panel], base_url, &label, BlockShape::Named)?;
+    Some(Block {
+        links,
+        nodes: vec![panel],
+    })
+}
+
+/// A container named for related reading (`div.related-posts`, `#yarpp…`): its own links.
+fn block_from_container<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block<'a>> {
+    if !tag_is(node, &["div", "section", "aside", "ul", "ol", "article"]) {
+        return None;
+    }
+    let names = class_and_id(node);
+    if names.is_empty() || !RELATED_CLASS_WORDS.iter().any(|w| names.contains(w)) {
+        return None;
+    }
+    // "related-tags", "related-topics": taxonomy, not stories; files and products neither.
+    if [
+        "tag", "topic", "categor", "product", "shop", "file", "download", "gallery", "slider",
+    ]
+    .iter()
+    .any(|w| names.contains(w))
+    {
+        return None;
+    }
+    // The block's heading comes before its first link; a river heading anywhere in it
+    // ("Latest", "Most read" tabs) refuses it.
+    let (heading, rivers) = container_headings(node);
+    if rivers {
+        return None;
+    }
+    let strong_name = STRONG_RELATED_CLASS_WORDS.iter().any(|w| names.contains(w));
+    let label = match heading.as_deref() {
+        Some(h) if heading_ties(h) || strong_name => label_from(h),
+        // A neutral heading ("Kontakt", "Downloads") on a loosely named box: not a related
+        // block.
+        Some(_) => return None,
+        None if strong_name => "Related".to_string(),
+        None => return None,
+    };
+    let links = collect_links(&[*node], base_url, &label, BlockShape::Named)?;
+    Some(Block {
+        links,
+        nodes: vec![*node],
+    })
+}
+
+/// The heading-like text before the first link of a container (if any), and whether any
+/// heading in it (looked at within a budget) names a river.
+fn container_headings(node: &NodeRef<'_>) -> (Option<String>, bool) {
+    let mut heading = None;
+    let mut seen_link = false;
+    let mut stack: Vec<NodeRef<'_>> = node.children_it(true).collect();
+    let mut budget = 600usize;
+    while let Some(n) = stack.pop() {
+        budget = budget.saturating_sub(1);
+        if budget == 0 {
+            break;
+        }
+        if !n.is_element() || is_foreign(&n) {
+            continue;
+        }
+        if n.has_name("a") {
+            seen_link = true;
+            continue;
+        }
+        if let Some(t) = heading_text(&n).filter(|t| alnum_count(t) > 0) {
+            if heading_is_river(&t) {
+                return (heading, true);
+            }
+            if !seen_link && heading.is_none() {
+                heading = Some(t);
+            }
+            continue;
+        }
+        stack.extend(n.children_it(true));
+    }
+    (heading, false)
+}
+
+/// A heading whose words tie it to the article, followed by a list or cards of links.
+fn block_from_heading<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block<'a>> {
+    let text = heading_text(node)?;
+    if !heading_ties(&text) {
+        return None;
+    }
+    // A heading that is itself a link to somewhere (a section front) is still a heading; one
+    // with several links is a line of links, handled by the label-led pass.
+    let heading_links = node.descendants_it().filter(|d| d.has_name("a")).count();
+    if heading_links > 1 {
+        return None;
+    }
+    let label = label_from(&text);
+    let level = heading_level(node);
+    let mut anchor = *node;
+    for _ in 0..=MAX_CLIMB {
+        let siblings = block_siblings(&anchor, level);
+        if !siblings.is_empty() {
+            let links = collect_links(&siblings, base_url, &label, BlockShape::UnderHeading)?;
+            let mut nodes = vec![anchor];
+            nodes.extend(siblings);
+            return Some(Block { links, nodes });
+        }
+        // Climb out of title wrappers only: nothing with text may precede the heading.
+        let parent = anchor.parent()?;
+        if !parent.is_element() || parent.has_name("body") || parent.has_name("html") {
+            return None;
+        }
+        if text_before(&anchor) {
+            return None;
+        }
+        anchor = parent;
+    }
+    None
+}
+
+fn heading_level(node: &NodeRef<'_>) -> usize {
+    node.node_name()
+        .and_then(|n| {
+            let n = n.to_ascii_lowercase();
+            n.strip_prefix('h').and_then(|d| d.parse::<usize>().ok())
+        })
+        .filter(|l| (1..=6).contains(l))
+        .unwrap_or(7)
+}
+
+/// Does any sibling before `node` show text?
+fn text_before(node: &NodeRef<'_>) -> bool {
+    let mut sib = node.prev_sibling();
+    let mut budget = 200usize;
+    while let Some(s) = sib {
+        for d in s.descendants_it().chain(std::iter::once(s)) {
+            budget = budget.saturating_sub(1);
+            if budget == 0 {
+                return true;
+            }
+            if d.is_text() && d.text().chars().any(|c| c.is_alphanumeric()) {
+                return true;
+            }
+        }
+        sib = s.prev_sibling();
+    }
+    false
+}
+
+/// The siblings after a heading that make up its block: those with links, and empty ones
+/// (ad slots, spacers) between them, up to the next heading of the same or a higher rank,
+/// prose, or furniture.
+fn block_siblings<'a>(anchor: &NodeRef<'a>, level: usize) -> Vec<NodeRef<'a>> {
+    let mut out: Vec<NodeRef<'a>> = Vec::new();
+    let mut sib = anchor.next_sibling();
+    let mut budget = MAX_BLOCK_NODES;
+    let mut count = 0usize;
+    while let Some(s) = sib {
+        sib = s.next_sibling();
+        if s.is_text() {
+            if alnum_count(&s.text()) > 20 {
+                break;
+            }
+            continue;
+        }
+        if !s.is_element() {
+            continue;
+        }
+        count += 1;
+        if count > MAX_BLOCK_SIBLINGS || is_foreign(&s) {
+            break;
+        }
+        if level <= 6 && heading_level(&s) <= level {
+            break;
+        }
+        if level > 6 && tag_is(&s, HEADINGS) {
+            break;
+        }
+        // A sibling that is itself a heading with other words starts another block.
+        if heading_text(&s).is_some_and(|t| heading_is_river(&t) || heading_ties(&t)) {
+            break;
+        }
+        let stats = text_stats(&s, &mut budget);
+        if budget == 0 {
+            break;
+        }
+        if stats.links == 0 {
+            if stats.text > PROSE_CHARS / 4 {
+                break;
+            }
+            continue;
+        }
+        if stats.text.saturating_sub(stats.link_text) > PROSE_CHARS
+            && !link_list_density(stats.text, stats.link_text, stats.links)
+        {
+            break;
+        }
+        out.push(s);
+    }
+    // Trailing empty siblings are not part of the block.
+    out
+}
+
+/// Letters and digits of an element's text, of its link text, and its number of links.
+struct TextStats {
+    text: usize,
+    link_text: usize,
+    links: usize,
+}
+
+fn text_stats(node: &NodeRef<'_>, budget: &mut usize) -> TextStats {
+    let mut stats = TextStats {
+        text: 0,
+        link_text: 0,
+        links: 0,
+    };
+    walk_text(node, false, budget, &mut stats);
+    stats
+}
+
+fn walk_text(node: &NodeRef<'_>, in_link: bool, budget: &mut usize, stats: &mut TextStats) {
+    // Iterative over siblings, recursive over depth only through a bounded stack.
+    let mut stack: Vec<(NodeRef<'_>, bool)> = vec![(*node, in_link)];
+    while let Some((n, in_link)) = stack.pop() {
+        if *budget == 0 {
+            return;
+        }
+        *budget -= 1;
+        if n.is_text() {
+            let c = alnum_count(&n.text());
+            stats.text += c;
+            if in_link {
+                stats.link_text += c;
+            }
+            continue;
+        }
+        if !n.is_element() || is_foreign(&n) {
+            continue;
+        }
+        let is_link = n.has_name("a") && n.has_attr("href");
+        if is_link {
+            stats.links += 1;
+        }
+        let mut kids: Vec<NodeRef<'_>> = n.children_it(false).collect();
+        kids.reverse();
+        stack.extend(kids.into_iter().map(|k| (k, in_link || is_link)));
+    }
+}
+
+/// Is a piece of page with this much text and link text (letters and digits) and this many
+/// links a list of links rather than prose? Either links carry enough of the text, or the
+/// unlinked text is short per link (cards with a blurb each).
+fn link_list_density(text: usize, link_text: usize, links: usize) -> bool {
+    if text == 0 {
+        return true;
+    }
+    if link_text as f32 >= MIN_BLOCK_LINK_SHARE * text as f32 {
+        return true;
+    }
+    links >= 1 && text.saturating_sub(link_text) <= MAX_UNLINKED_PER_LINK * links
+}
+
+fn alnum_count(text: &str) -> usize {
+    text.chars().filter(|c| c.is_alphanumeric()).count()
+}
+
+/// Where a block's bounds come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BlockShape {
+    /// A container or tab panel named for related reading: its own bounds.
+    Named,
+    /// The siblings after a heading: bounds inferred, so held to stricter density.
+    UnderHeading,
+}
+
+/// The block's article links (one per URL, in order) with titles, if the block passes:
+/// enough of them, mostly on the page's site, links making up enough of the text, few links
+/// to non-articles.
+fn collect_links(
+    nodes: &[NodeRef<'_>],
+    base_url: &Url,
+    label: &str,
+    shape: BlockShape,
+) -> Option<Vec<RelatedLink>> {
+    let mut budget = MAX_BLOCK_NODES;
+    let mut text = 0usize;
+    let mut link_text = 0usize;
+    let mut other_links = 0usize;
+    let mut order: Vec<Url> = Vec::new();
+    let mut titles: Vec<(u8, String)> = Vec::new();
+    for node in nodes {
+        let mut stack: Vec<(NodeRef<'_>, bool)> = vec![(*node, false)];
+        while let Some((n, in_link)) = stack.pop() {
+            if budget == 0 {
+                return None;
+            }
+            budget -= 1;
+            if n.is_text() {
+                let c = alnum_count(&n.text());
+                text += c;
+                if in_link {
+                    link_text += c;
+                }
+                continue;
+            }
+            // A tab panel may be hidden until its tab is chosen: only its insides are judged.
+            if !n.is_element() || (n.id != node.id && is_foreign(&n)) {
+                continue;
+            }
+            if n.has_name("a") && n.has_attr("href") {
+                let target = n.attr("href").and_then(|h| link_target(&h, base_url));
+                // A slug or an id in the URL, or a headline as the link's text.
+                let article = target.and_then(|(url, slug_like)| {
+                    let (rank, title) = anchor_title(&n, &url);
+                    (slug_like || (rank <= 1 && title.split_whitespace().count() >= 4))
+                        .then_some((url, rank, title))
+                });
+                match article {
+                    Some((url, rank, title)) => {
+                        // Image-only cards: their alt counts as link text.
+                        if rank >= 3 {
+                            link_text += alnum_count(&title).min(80);
+                            text += alnum_count(&title).min(80);
+                        }
+                        match order.iter().position(|u| u == &url) {
+                            Some(i) => {
+                                if rank < titles[i].0 {
+                                    titles[i] = (rank, title);
+                                }
+                            }
+                            None => {
+                                if order.len() >= MAX_BLOCK_LINKS {
+                                    return None;
+                                }
+                                order.push(url);
+                                titles.push((rank, title));
+                            }
+                        }
+                    }
+                    // Script, mail and in-page targets are furniture, not links elsewhere.
+                    None if n.attr("href").is_some_and(|h| {
+                        let h = h.trim().to_ascii_lowercase();
+                        h.is_empty()
+                            || h.starts_with('#')
+                            || h.starts_with("javascript:")
+                            || h.starts_with("data:")
+                            || h.starts_with("mailto:")
+                    }) => {}
+                    None => other_links += 1,
+                }
+                let mut kids: Vec<NodeRef<'_>> = n.children_it(false).collect();
+                kids.reverse();
+                stack.extend(kids.into_iter().map(|k| (k, true)));
+                continue;
+            }
+            let mut kids: Vec<NodeRef<'_>> = n.children_it(false).collect();
+            kids.reverse();
+            stack.extend(kids.into_iter().map(|k| (k, in_link)));
+        }
+    }
+    let same_site = order.iter().filter(|u| same_site(u, base_url)).count();
+    if order.is_empty() {
+        return None;
+    }
+    if other_links > 2 * order.len() + 2 {
+        return None;
+    }
+    let cards = match shape {
+        BlockShape::Named => order.len(),
+        // One link after a heading must carry its line: a link in a sentence is not related.
+        BlockShape::UnderHeading if order.len() < 2 => 0,
+        BlockShape::UnderHeading => order.len(),
+    };
+    if !link_list_density(text, link_text, cards) {
+        return None;
+    }
+    if same_site * 2 < order.len() {
+        return None;
+    }
+    // Cards without any title of their own get one from their card's headline.
+    let links: Vec<RelatedLink> = order
+        .into_iter()
+        .zip(titles)
+        .filter_map(|(url, (_, title))| {
+            let title = sanitize_line(&title);
+            (alnum_count(&title) > 0).then(|| RelatedLink {
+                label: label.to_string(),
+                title,
+                url: url.to_string(),
+            })
+        })
+        .collect();
+    (!links.is_empty()).then_some(links)
+}
+
+/// The best title one anchor gives for its URL, with a rank (lower is better): a headline
+/// inside the link, its text, its `title`, the card's headline, an image `alt`, the slug.
+fn anchor_title(a: &NodeRef<'_>, url: &Url) -> (u8, String) {
+    if let Some(h) = a
+        .descendants_it()
+        .take(200)
+        .find(|d| tag_is(d, HEADINGS))
+        .map(|h| collapse(&h.text()))
+        .filter(|t| alnum_count(t) > 0)
+    {
+        return (0, h);
+    }
+    let text = collapse(&bounded_text(a, 200));
+    if alnum_count(&text) >= 4 && !is_generic(&text) {
+        return (1, text);
+    }
+    if let Some(t) = a
+        .attr("title")
+        .map(|t| collapse(&t))
+        .filter(|t| alnum_count(t) >= 4)
+    {
+        return (2, t);
+    }
+    if let Some(h) = card_headline(a) {
+        return (3, h);
+    }
+    if let Some(alt) = a
+        .descendants_it()
+        .take(50)
+        .find(|d| d.has_name("img"))
+        .and_then(|img| img.attr("alt"))
+        .map(|t| collapse(&t))
+        .filter(|t| alnum_count(t) >= 4)
+    {
+        return (4, alt);
+    }
+    (5, slug_title(url))
+}
+
+/// Text under a node, visiting at most `max_nodes` nodes.
+fn bounded_text(node: &NodeRef<'_>, max_nodes: usize) -> String {
+    let mut out = String::new();
+    for d in node.descendants_it().take(max_nodes) {
+        if d.is_text() {
+            out.push_str(&d.text());
+        } else if d.is_element() {
+            out.push(' ');
+        }
+    }
+    out
+}
+
+fn is_generic(text: &str) -> bool {
+    let folded = fold(text, 40);
+    let folded = folded.trim_matches(|c: char| !c.is_alphanumeric());
+    GENERIC_ANCHORS.contains(&folded)
+}
+
+/// The headline of the card an image-only or "Read more" link sits in: the nearest ancestor
+/// (a few levels up) that holds a heading or a title-classed element.
+fn card_headline(a: &NodeRef<'_>) -> Option<String> {
+    let href = a.attr("href")?;
+    let mut node = *a;
+    for _ in 0..3 {
+        node = node.parent()?;
+        if !node.is_element() {
+            return None;
+        }
+        // The card of this link only: no link elsewhere inside it.
+        let other_link = node.descendants_it().take(300).any(|d| {
+            d.has_name("a") && d.attr("href").is_some_and(|h| h.as_ref() != href.as_ref())
+        });
+        if other_link {
+            return None;
+        }
+        let found = node.descendants_it().take(120).find_map(|d| {
+            if !d.is_element() {
+                return None;
+            }
+            let titled = tag_is(&d, HEADINGS)
+                || d.attr("class")
+                    .is_some_and(|c| c.to_ascii_lowercase().contains("title"));
+            if !titled {
+                return None;
+            }
+            let t = collapse(&bounded_text(&d, 60));
+            (alnum_count(&t) >= 4 && !is_generic(&t)).then_some(t)
+        });
+        if found.is_some() {
+            return found;
+        }
+    }
+    None
+}
+
+/// A title from the URL's last meaningful path segment: "my-story-title-123.html" →
+/// "My story title".
+fn slug_title(url: &Url) -> String {
+    let segment = url
+        .path_segments()
+        .and_then(|mut s| s.rfind(|s| !s.is_empty()))
+        .unwrap_or("");
+    let segment = percent_decode(segment);
+    let stem = segment
+        .rsplit_once('.')
+        .filter(|(_, ext)| ext.len() <= 5 && ext.chars().all(|c| c.is_ascii_alphanumeric()))
+        .map(|(s, _)| s)
+        .unwrap_or(&segment);
+    let words: Vec<&str> = stem
+        .split(['-', '_', '+'])
+        .filter(|w| !w.is_empty() && !w.chars().all(|c| c.is_ascii_digit()))
+        .collect();
+    let mut title = words.join(" ");
+    if let Some(first) = title.chars().next() {
+        let upper: String = first.to_uppercase().collect();
+        title.replace_range(..first.len_utf8(), &upper);
+    }
+    title
+}
+
+fn percent_decode(s: &str) -> String {
+    url::form_urlencoded::parse(format!("x={s}").as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_else(|| s.to_string())
+}
+
+/// The URL of a link that may be an article: http(s), not the page itself, not the home
+/// page, a taxonomy or account page or a share button; with whether its path looks like an
+/// article's (a slug or an id) rather than a section front's.
+fn link_target(href: &str, base_url: &Url) -> Option<(Url, bool)> {
+    let href = href.trim();
+    if href.is_empty() || href.starts_with('#') || href.len() > 2048 {
+        return None;
+    }
+    let mut url = base_url.join(href).ok()?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return None;
+    }
+    url.set_fragment(None);
+    let host = url.host_str()?.to_ascii_lowercase();
+    let bare = host.trim_start_matches("www.");
+    if SHARE_HOSTS
+        .iter()
+        .any(|h| bare == *h || bare.ends_with(&format!(".{h}")))
+    {
+        return None;
+    }
+    if url.host_str() == base_url.host_str() && url.path() == base_url.path() {
+        return None;
+    }
+    let segments: Vec<&str> = url
+        .path_segments()
+        .map(|s| s.filter(|s| !s.is_empty()).collect())
+        .unwrap_or_default();
+    if segments.iter().any(|s| {
+        NON_ARTICLE_SEGMENTS
+            .iter()
+            .any(|t| s.eq_ignore_ascii_case(t))
+    }) {
+        return None;
+    }
+    if segments.is_empty() && url.query().is_none() {
+        return None;
+    }
+    let slug_like = looks_like_article_path(&segments, url.query());
+    Some((url, slug_like))
+}
+
+/// A slug of several words, a long segment, an id of several digits, or a page file: an
+/// article. One or two bare words ("/sport/football/") are a section front.
+fn looks_like_article_path(segments: &[&str], query: Option<&str>) -> bool {
+    let digits_in_query = query.is_some_and(|q| {
+        q.split('&').any(|kv| {
+            kv.split_once('=')
+                .is_some_and(|(_, v)| v.len() >= 2 && v.chars().all(|c| c.is_ascii_digit()))
+        })
+    });
+    if digits_in_query {
+        return true;
+    }
+    let Some(last) = segments.last() else {
+        return false;
+    };
+    let decoded = percent_decode(last);
+    let stem = decoded.rsplit_once('.').map(|(s, _)| s).unwrap_or(&decoded);
+    let words = stem
+        .split(['-', '_', '+', ' '])
+        .filter(|w| w.chars().any(|c| c.is_alphabetic()))
+        .count();
+    let digits = segments
+        .iter()
+        .map(|s| s.chars().filter(|c| c.is_ascii_digit()).count())
+        .max()
+        .unwrap_or(0);
+    words >= 3 || stem.chars().count() >= 25 || (digits >= 4 && segments.len() >= 2) || digits >= 5
+}
+
+/// Same registrable site, roughly: the hosts share their last two labels (three when the
+/// second-level label is short, as in `co.uk` or `com.br`).
+fn same_site(url: &Url, base_url: &Url) -> bool {
+    match (url.host_str(), base_url.host_str()) {
+        (Some(a), Some(b)) => site_of(a) == site_of(b),
+        _ => false,
+    }
+}
+
+fn site_of(host: &str) -> String {
+    let host = host.to_ascii_lowercase();
+    let labels: Vec<&str> = host.rsplit('.').collect();
+    let keep = if labels.len() >= 3 && labels[1].len() <= 3 && labels[0].len() == 2 {
+        3
+    } else {
+        2
+    };
+    let mut site: Vec<&str> = labels.into_iter().take(keep).collect();
+    site.reverse();
+    site.join(".")
+}
+
+/// A URL as compared for repeats: scheme, fragment and a trailing slash ignored.
+fn url_key_str(url: &str) -> String {
+    let s = url.split('#').next().unwrap_or(url);
+    let s = s
+        .trim_start_matches("https://")
+        .trim_start_matches("http://");
+    s.trim_end_matches('/').to_ascii_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> Url {
+        Url::parse("https://news.example.org/world/2024/05/the-story-we-read.html").unwrap()
+    }
+
+    /// A page: article body, then `after` (what follows the article), then a page footer.
+    fn page(after: &str) -> String {
+        format!(
+            r#"<html><body><nav><ul><li><a href="/world/">World</a></li></ul></nav>
+            <main><article><h1>The story we read</h1><p>Body text of the story, long enough.</p></article>
+            {after}</main>
+            <footer><h3>Related sites</h3><ul><li><a href="https://partner.example.org/a-long-story-slug-here">A long story on a partner site</a></li></ul></footer>
+            </body></html>"#
+        )
+    }
+
+    fn take(html: &str) -> (Vec<RelatedLink>, String) {
+        let doc = Document::from(html);
+        let links = take_related_blocks(&doc, &base(), &[]);
+        (links, doc.html().to_string())
+    }
+
+    #[test]
+    fn card_grid_after_the_body_under_a_related_heading() {
+        let html = page(
+            r#"<section><div class="head"><h2>Related posts</h2></div>
+            <div class="grid">
+              <div class="card"><a href="/world/2024/04/rates-rise-again-in-spring"><img src="a.jpg"></a>
+                <h3 class="card-title">Rates rise again in spring</h3><p>A blurb that says a little more about it.</p>
+                <a href="/world/2024/04/rates-rise-again-in-spring">Read more</a></div>
+              <div class="card"><a href="/world/2024/03/markets-fall-on-tuesday"><img src="b.jpg" alt="Markets fall on Tuesday"></a></div>
+              <div class="card"><a href="/world/2024/02/a-slug-only-story-title"><img src="c.jpg"></a></div>
+            </div></section>"#,
+        );
+        let (links, rest) = take(&html);
+        let got: Vec<(&str, &str)> = links
+            .iter()
+            .map(|l| (l.label.as_str(), l.title.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("Related posts", "Rates rise again in spring"),
+                ("Related posts", "Markets fall on Tuesday"),
+                ("Related posts", "A slug only story title"),
+            ]
+        );
+        assert_eq!(
+            links[0].url,
+            "https://news.example.org/world/2024/04/rates-rise-again-in-spring"
+        );
+        // Taken out of the page; the article and the page footer stay.
+        assert!(
+            !rest.contains("Related posts") && !rest.contains("blurb"),
+            "{rest}"
+        );
+        assert!(rest.contains("Body text of the story") && rest.contains("Related sites"));
+    }
+
+    #[test]
+    fn headings_in_other_languages_tie_blocks_too() {
+        for heading in [
+            "Mehr zum Thema",
+            "Veja também",
+            "CZYTAJ TAKŻE",
+            "Artículos relacionados",
+            "Материалы по теме",
+            "관련 기사",
+        ] {
+            let html = page(&format!(
+                r#"<div><h3>{heading}</h3><ul>
+                <li><a href="/world/2024/04/first-story-about-it">First story about it</a></li>
+                <li><a href="/world/2024/04/second-story-about-it">Second story about it</a></li></ul></div>"#
+            ));
+            let (links, _) = take(&html);
+            assert_eq!(links.len(), 2, "{heading}");
+            assert_eq!(links[0].label, heading);
+        }
+    }
+
+    #[test]
+    fn rivers_furniture_and_ad_widgets_are_not_related() {
+        let items = r#"<ul><li><a href="/world/2024/04/first-story-about-it">First story about it</a></li>
+            <li><a href="/world/2024/04/second-story-about-it">Second story about it</a></li></ul>"#;
+        for block in [
+            format!("<div><h3>More from News Example</h3>{items}</div>"),
+            format!("<div><h3>Latest news</h3>{items}</div>"),
+            format!("<div><h3>Most read</h3>{items}</div>"),
+            format!("<div><h3>Trending</h3>{items}</div>"),
+            format!(r#"<div class="taboola-below"><h3>Related stories</h3>{items}</div>"#),
+            format!(r#"<div class="OUTBRAIN"><h3>You may also like</h3>{items}</div>"#),
+            format!(r#"<div role="complementary"><h3>Related</h3>{items}</div>"#),
+            format!(r#"<nav><h3>Related</h3>{items}</nav>"#),
+            format!(r#"<div id="comments"><h3>Related</h3>{items}</div>"#),
+            format!(r#"<div style="display: none"><h3>Related</h3>{items}</div>"#),
+            // A heading with no tie, on a box with no related name.
+            format!("<div><h3>Weekend reads</h3>{items}</div>"),
+            // Related, but prose follows the heading.
+            "<div><h3>Related work</h3><p>Others have studied this at length, and the \
+             field has a long history that we do not repeat here; see the papers cited \
+             in the text and <a href=\"/world/2024/04/first-story-about-it\">one more</a> \
+             for the details of how the method came about.</p></div>"
+                .to_string(),
+        ] {
+            let (links, _) = take(&page(&block));
+            assert!(links.is_empty(), "{block} -> {links:?}");
+        }
+    }
+
+    #[test]
+    fn home_section_taxonomy_share_and_script_links_are_dropped() {
+        let html = page(
+            r#"<div class="related-posts"><h3>Related stories</h3><ul>
+            <li><a href="/">Home</a></li>
+            <li><a href="/world/">World</a></li>
+            <li><a href="/tag/markets/">Markets and more markets</a></li>
+            <li><a href="/author/ada-lovelace/">Ada Lovelace the author</a></li>
+            <li><a href="https://www.facebook.com/sharer/sharer.php?u=x">Share this story on Facebook</a></li>
+            <li><a href="javascript:alert(1)">A story with a script target</a></li>
+            <li><a href="data:text/html,hi">A story with a data target</a></li>
+            <li><a href="/world/2024/04/the-one-real-story-here">The one real story here</a></li>
+            <li><a href="/world/2024/04/and-another-real-story">And another real story</a></li>
+            </ul></div>"#,
+        );
+        let (links, _) = take(&html);
+        let urls: Vec<&str> = links.iter().map(|l| l.url.as_str()).collect();
+        assert_eq!(
+            urls,
+            vec![
+                "https://news.example.org/world/2024/04/the-one-real-story-here",
+                "https://news.example.org/world/2024/04/and-another-real-story"
+            ]
+        );
+    }
+
+    #[test]
+    fn related_plugin_box_without_heading_and_tab_panels() {
+        let (links, _) = take(&page(
+            r#"<div class="yarpp-related"><ol>
+            <li><a href="/world/2024/04/first-story-about-it">First story about it</a></li>
+            <li><a href="/world/2024/04/second-story-about-it">Second story about it</a></li></ol></div>"#,
+        ));
+        assert_eq!(links.len(), 2);
+        assert_eq!(links[0].label, "Related");
+
+        let (links, rest) = take(&page(
+            r##"<div class="tabs"><a href="#pane-related" role="tab">See also</a><a href="#pane-author" role="tab">More by the author</a></div>
+            <div id="pane-related" class="pane" hidden><ul>
+            <li><a href="/world/2024/04/first-story-about-it">First story about it</a></li></ul></div>
+            <div id="pane-author" class="pane"><ul>
+            <li><a href="/world/2024/04/other-story-by-author">Other story by the author</a></li></ul></div>"##,
+        ));
+        let titles: Vec<&str> = links.iter().map(|l| l.title.as_str()).collect();
+        assert_eq!(titles, vec!["First story about it"]);
+        assert_eq!(links[0].label, "See also");
+        assert!(rest.contains("Other story by the author"));
+    }
+
+    #[test]
+    fn labels_and_titles_are_sanitised() {
+        let html = page(
+            "<div><h3>Related \u{1b}[31mstories\u{1b}]0;pwned\u{7}</h3><ul>\
+             <li><a href=\"/world/2024/04/first-story-about-it\">First \u{1b}[2Jstory \u{202e}about it</a></li></ul></div>",
+        );
+        let (links, _) = take(&html);
+        assert_eq!(links.len(), 1, "{links:?}");
+        for text in [&links[0].label, &links[0].title] {
+            assert!(
+                !text.chars().any(|c| c.is_control() || c == '\u{202e}'),
+                "{text:?}"
+            );
+        }
+        assert_eq!(links[0].title, "First story about it");
+    }
+
+    #[test]
+    fn hostile_pages_stay_bounded_and_do_not_panic() {
+        // 10,000 links under a related heading: a river or an archive, not suggestions.
+        let many: String = (0..10_000)
+            .map(|i| format!(r#"<li><a href="/world/2024/04/story-number-{i}-title">Story number {i} title</a></li>"#))
+            .collect();
+        let (links, _) = take(&page(&format!(
+            "<div><h3>Related</h3><ul>{many}</ul></div>"
+        )));
+        assert!(links.is_empty());
+        // Related blocks nested 1,000 deep.
+        let deep = format!(
+            "{}<h3>Related</h3><ul><li><a href=\"/world/2024/04/deep-story-title-here\">Deep story title here</a></li></ul>{}",
+            "<div class=\"related\">".repeat(1000),
+            "</div>".repeat(1000)
+        );
+        let (links, _) = take(&page(&deep));
+        assert!(links.len() <= 1, "{links:?}");
+        // 10,000 related headings.
+        let headings = "<h3>Related</h3><p>x</p>".repeat(10_000);
+        let _ = take(&page(&headings));
+        for html in [
+            "",
+            "<html>",
+            "<a href>Related</a>",
+            "<h3>Related</h3>",
+            "<<<>>>",
+        ] {
+            let _ = take(html);
+        }
+    }
+
+    #[test]
+    fn slug_titles() {
+        let url = |p: &str| Url::parse(&format!("https://x.example{p}")).unwrap();
+        assert_eq!(
+            slug_title(&url("/a/my-story-title-123.html")),
+            "My story title"
+        );
+        assert_eq!(slug_title(&url("/a/über_die-brücke/")), "Über die brücke");
+        assert_eq!(slug_title(&url("/")), "");
+    }
+}

@@ -44,6 +44,18 @@ pub enum SyncError {
     Store(#[from] StoreError),
 }
 
+impl SyncError {
+    /// The server could not be reached or is down for now (no answer, a timeout, a 5xx or a
+    /// 429): a change can wait in the queue. Anything else is an answer to show the user.
+    pub fn is_unreachable(&self) -> bool {
+        match self {
+            SyncError::Transport { .. } => true,
+            SyncError::Status { status, .. } => *status == 429 || (500..=599).contains(status),
+            _ => false,
+        }
+    }
+}
+
 /// An item's id on the server: the Google Reader number, written on the wire in long form
 /// (`tag:google.com,2005:reader/item/<16 hex>`) or short form (decimal).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -1057,3 +1057,106 @@ fn import_subscribes_each_feed_on_the_server_with_its_folder() {
         serde_json::json!(["Tech"])
     )));
 }
+
+// ---- the TUI's worker ---------------------------------------------------------------------
+
+/// The TUI's worker with `[sync]` pointing at `url` (password from a command).
+fn tui_worker(
+    db: &Path,
+    url: &str,
+) -> (
+    kiosque::tui::worker::TokioWorker,
+    tokio::sync::mpsc::UnboundedReceiver<kiosque::tui::action::Action>,
+) {
+    let config = kiosque::config::Config {
+        timeout_seconds: 2,
+        sync: Some(kiosque::config::SyncConfig {
+            service: kiosque::config::SyncServiceKind::GReader,
+            url: url.into(),
+            username: "alice".into(),
+            password_command: Some(format!("echo {PASSWORD}")),
+        }),
+        ..Default::default()
+    };
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let worker = kiosque::tui::worker::TokioWorker::start(&config, db.to_path_buf(), tx);
+    (worker, rx)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_tui_worker_syncs_and_reports_pending_changes_and_the_last_error() {
+    use kiosque::tui::action::Action;
+    use kiosque::tui::effect::Effect;
+    use kiosque::tui::worker::Worker;
+    let (server, ids) = populated(Flavor::FreshRss, 3);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("kiosque.db");
+    kiosque::store::Store::open(&db).unwrap();
+    let (mut worker, mut actions) = tui_worker(&db, &server.api_url());
+    worker.submit(Effect::Sync);
+    let finished = actions.recv().await.unwrap();
+    assert_eq!(
+        finished,
+        Action::SyncFinished {
+            new_items: 3,
+            pushed: 0,
+            pending: 0,
+            error: None
+        }
+    );
+    // Offline: a mark is queued, the sync fails with one line, the queue is kept and read
+    // with the feeds.
+    let local = {
+        let store = kiosque::store::Store::open(&db).unwrap();
+        store
+            .items(&kiosque::store::ItemFilter::default(), 0, 10)
+            .unwrap()
+            .into_iter()
+            .find(|i| i.title == "Q&A <live> today")
+            .unwrap()
+            .id
+    };
+    let (mut offline, mut offline_actions) = tui_worker(&db, &unreachable_api_url());
+    offline.submit(Effect::SetStarred {
+        ids: vec![local],
+        starred: true,
+    });
+    assert!(matches!(
+        offline_actions.recv().await.unwrap(),
+        Action::StarSaved { .. }
+    ));
+    offline.submit(Effect::Sync);
+    let Action::SyncFinished { pending, error, .. } = offline_actions.recv().await.unwrap() else {
+        panic!("not a sync outcome");
+    };
+    assert_eq!(pending, 1);
+    let error = error.unwrap();
+    assert!(error.contains("cannot reach the sync server"), "{error}");
+    offline.submit(Effect::LoadFeeds);
+    assert!(matches!(
+        offline_actions.recv().await.unwrap(),
+        Action::FeedsLoaded { .. }
+    ));
+    let Action::SyncStatusLoaded {
+        pending,
+        last_error,
+    } = offline_actions.recv().await.unwrap()
+    else {
+        panic!("no sync status with the feeds");
+    };
+    assert_eq!(pending, 1);
+    assert!(last_error.unwrap().contains("cannot reach"));
+    // Back online: the queued star reaches the server.
+    worker.submit(Effect::Sync);
+    let Action::SyncFinished {
+        pushed,
+        pending,
+        error,
+        ..
+    } = actions.recv().await.unwrap()
+    else {
+        panic!("not a sync outcome");
+    };
+    assert_eq!((pushed, pending, error), (1, 0, None));
+    assert_eq!(server.state_of(ids[0]), (false, true));
+}

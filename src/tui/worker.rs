@@ -59,6 +59,7 @@ pub struct TokioWorker {
     fetcher: Option<Fetcher>,
     refresh_options: RefreshOptions,
     browser: Option<String>,
+    sync: Option<crate::config::SyncConfig>,
 }
 
 impl TokioWorker {
@@ -76,6 +77,7 @@ impl TokioWorker {
             actions: actions.clone(),
             latest_list: latest_list.clone(),
             latest_unread: latest_unread.clone(),
+            sync: config.sync.is_some(),
         };
         let spawned = std::thread::Builder::new()
             .name("kiosque-store".into())
@@ -110,6 +112,7 @@ impl TokioWorker {
             fetcher,
             refresh_options: RefreshOptions::from_config(config),
             browser: config.browser.clone(),
+            sync: config.sync.clone(),
         }
     }
 
@@ -186,6 +189,7 @@ impl Worker for TokioWorker {
                 });
             }
             Effect::Refresh { feed, trigger } => self.refresh(feed, trigger),
+            Effect::Sync => self.sync(),
             Effect::OpenUrl(url) => {
                 if let Err(error) = open_in_browser(&url, self.browser.as_deref()) {
                     let _ = self.actions.send(Action::Failed {
@@ -211,6 +215,65 @@ impl Worker for TokioWorker {
 }
 
 impl TokioWorker {
+    /// One sync on a blocking thread (the store is blocking, the password command a
+    /// process), its network calls on this runtime; answers [`Action::SyncFinished`].
+    fn sync(&self) {
+        let actions = self.actions.clone();
+        let (Some(config), Some(fetcher)) = (self.sync.clone(), self.fetcher.clone()) else {
+            let _ = actions.send(Action::SyncFinished {
+                new_items: 0,
+                pushed: 0,
+                pending: 0,
+                error: Some("sync is not configured or no network client".into()),
+            });
+            return;
+        };
+        let db_path = self.db_path.clone();
+        let runtime = tokio::runtime::Handle::current();
+        tokio::task::spawn_blocking(move || {
+            let finished = match Store::open(&db_path) {
+                Err(e) => Action::SyncFinished {
+                    new_items: 0,
+                    pushed: 0,
+                    pending: 0,
+                    error: Some(e.to_string()),
+                },
+                Ok(mut store) => {
+                    let outcome = crate::sync::service_for(&config, fetcher).and_then(|mut s| {
+                        runtime.block_on(crate::sync::engine::sync(
+                            &mut s,
+                            &mut store,
+                            chrono::Utc::now(),
+                        ))
+                    });
+                    match outcome {
+                        Ok(report) => Action::SyncFinished {
+                            new_items: report.pulled_items,
+                            pushed: report.pushed,
+                            pending: report.pending,
+                            error: None,
+                        },
+                        Err(e) => {
+                            // The engine records its own errors; a service that could not
+                            // start (no password) is recorded here, for the next start-up.
+                            let error = crate::text::sanitize_line(&e.to_string());
+                            if matches!(e, crate::sync::SyncError::NotConfigured(_)) {
+                                let _ = store.record_sync(chrono::Utc::now(), Some(&error));
+                            }
+                            Action::SyncFinished {
+                                new_items: 0,
+                                pushed: 0,
+                                pending: store.pending_count().unwrap_or(0),
+                                error: Some(error),
+                            }
+                        }
+                    }
+                }
+            };
+            let _ = actions.send(finished);
+        });
+    }
+
     fn refresh(&self, only: Option<FeedId>, trigger: crate::refresh::RefreshTrigger) {
         let actions = self.actions.clone();
         let db_path = self.db_path.clone();
@@ -360,6 +423,8 @@ struct StoreThread {
     actions: UnboundedSender<Action>,
     latest_list: Arc<AtomicU64>,
     latest_unread: Arc<AtomicU64>,
+    /// `[sync]` is set: every feeds load also reads the sync queue and last error.
+    sync: bool,
 }
 
 impl StoreThread {
@@ -399,6 +464,19 @@ impl StoreThread {
                     feeds,
                     unread_total,
                 });
+                if self.sync {
+                    let pending = store
+                        .pending_count()
+                        .map_err(err("reading the sync queue"))?;
+                    let last_error = store
+                        .sync_meta()
+                        .map_err(err("reading the sync state"))?
+                        .last_error;
+                    self.send(Action::SyncStatusLoaded {
+                        pending,
+                        last_error,
+                    });
+                }
             }
             Effect::LoadList {
                 generation,

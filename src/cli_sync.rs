@@ -75,7 +75,7 @@ pub fn sync_command(ctx: &RunContext, json: bool, status: bool) -> Result<ExitCo
         return Err(not_configured(ctx));
     };
     let fetcher = Fetcher::new(&ctx.config)?;
-    let mut service = crate::sync::service_for(config, fetcher)?;
+    let mut service = crate::sync::service_for(config, fetcher, Some(&ctx.data_dir))?;
     let rt = runtime()?;
     let report: SyncReport = rt
         .block_on(crate::sync::engine::sync(
@@ -134,7 +134,8 @@ pub fn add_on_server(
     rt: &tokio::runtime::Runtime,
     new: &NewFeed,
 ) -> Result<ExitCode> {
-    let mut service = crate::sync::service_for(config, Fetcher::new(&ctx.config)?)?;
+    let mut service =
+        crate::sync::service_for(config, Fetcher::new(&ctx.config)?, Some(&ctx.data_dir))?;
     let folder = new.tags.first().map(String::as_str);
     let title = sanitize_line(new.title.as_deref().unwrap_or(&new.url));
     match rt.block_on(service.subscribe(&new.url, folder)) {
@@ -169,7 +170,8 @@ pub fn remove_on_server(
         // Never on the server (or its subscription still queued: taken back).
         return Ok(store.remove_feed_queued(feed.id, Utc::now())?);
     };
-    let mut service = crate::sync::service_for(config, Fetcher::new(&ctx.config)?)?;
+    let mut service =
+        crate::sync::service_for(config, Fetcher::new(&ctx.config)?, Some(&ctx.data_dir))?;
     let rt = runtime()?;
     match rt.block_on(service.unsubscribe(&server_id)) {
         // The server no longer has it: done.
@@ -206,7 +208,8 @@ pub fn import_on_server(
     store: &mut Store,
     news: &[NewFeed],
 ) -> Result<ServerImport> {
-    let mut service = crate::sync::service_for(config, Fetcher::new(&ctx.config)?)?;
+    let mut service =
+        crate::sync::service_for(config, Fetcher::new(&ctx.config)?, Some(&ctx.data_dir))?;
     let rt = runtime()?;
     let mut done = ServerImport::default();
     let mut unreachable: Option<SyncError> = None;

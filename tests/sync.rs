@@ -328,6 +328,9 @@ fn a_wrong_password_is_one_clear_line_and_keeps_the_queue() {
     sync(d);
     let id = local_id(d, "Item 02");
     kiosque(d).args(["mark", &id, "--star"]).assert().success();
+    // The API password changed on the server (which revokes the cached login token), and the
+    // one given here is wrong.
+    server.revoke_login_token();
     let secret = "wrong-but-secret-pass";
     let out = kiosque(d)
         .env("KIOSQUE_SYNC_PASSWORD", secret)
@@ -1159,4 +1162,44 @@ async fn the_tui_worker_syncs_and_reports_pending_changes_and_the_last_error() {
     };
     assert_eq!((pushed, pending, error), (1, 0, None));
     assert_eq!(server.state_of(ids[0]), (false, true));
+}
+
+// ---- the login token cache ------------------------------------------------------------------
+
+#[test]
+fn the_login_token_is_cached_owner_only_and_reused_until_the_server_refuses_it() {
+    use std::os::unix::fs::PermissionsExt;
+    let (server, ids) = populated(Flavor::FreshRss, 3);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    configure(d, &server.api_url());
+    sync(d);
+    assert_eq!(server.count("ClientLogin"), 1);
+    let cache = d.join("sync-auth.json");
+    let mode = std::fs::metadata(&cache).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600, "{mode:o}");
+    let cached = std::fs::read_to_string(&cache).unwrap();
+    assert!(!cached.contains(PASSWORD), "{cached}");
+    // A second sync, and a write (edit-tag), use the cached token: no login.
+    let id = local_id(d, "Item 02");
+    kiosque(d).args(["mark", &id, "--star"]).assert().success();
+    let report = sync(d);
+    assert_eq!(report["pushed"], 1, "{report}");
+    assert!(server.state_of(ids[1]).1);
+    assert_eq!(server.count("ClientLogin"), 1, "{:?}", server.log());
+    // Revoked: one 401, one login, and the sync goes on with the new token, cached again.
+    server.revoke_login_token();
+    server.clear_log();
+    sync(d);
+    assert_eq!(server.count("ClientLogin"), 1, "{:?}", server.log());
+    let quiet = sync(d);
+    assert_eq!(server.count("ClientLogin"), 1, "{:?}", server.log());
+    // Nothing new, logged in already: subscriptions, unread, starred and new ids.
+    assert_eq!(quiet["requests"], 4, "{quiet}");
+    // Another server never sees this one's token: it is asked for a login first.
+    let other = GReaderServer::start(Flavor::FreshRss);
+    configure(d, &other.api_url());
+    sync(d);
+    let log = other.log();
+    assert!(log[0].contains("ClientLogin"), "{log:?}");
 }

@@ -160,7 +160,8 @@ pub struct IdPage {
 /// What an aggregator offers a reader. Implementations count their HTTP requests and keep
 /// their own credentials and tokens; errors are [`SyncError`]s with context.
 pub trait SyncService: Send {
-    /// Log in (again). Later calls log in by themselves when needed.
+    /// Make sure of a login: log in unless a token is known (cached from an earlier run).
+    /// Later calls log in (again) by themselves when the server refuses the token.
     fn login(&mut self) -> impl Future<Output = Result<(), SyncError>> + Send;
 
     /// Every subscription with its folders.
@@ -251,20 +252,31 @@ pub fn password(config: &SyncConfig) -> Result<String, SyncError> {
     }
 }
 
-/// The service `[sync]` names, over the shared HTTP client.
+/// The file in the data dir where the login token (never the password) is cached, mode 0600.
+pub const AUTH_CACHE_FILE: &str = "sync-auth.json";
+
+/// The service `[sync]` names, over the shared HTTP client, caching its login token in
+/// `data_dir` when given.
 pub fn service_for(
     config: &SyncConfig,
     fetcher: crate::fetch::Fetcher,
+    data_dir: Option<&std::path::Path>,
 ) -> Result<greader::GReaderClient, SyncError> {
     match config.service {
-        SyncServiceKind::GReader => greader::GReaderClient::new(
-            fetcher,
-            greader::Credentials {
-                url: config.url.clone(),
-                username: config.username.clone(),
-                password: password(config)?,
-            },
-        ),
+        SyncServiceKind::GReader => {
+            let client = greader::GReaderClient::new(
+                fetcher,
+                greader::Credentials {
+                    url: config.url.clone(),
+                    username: config.username.clone(),
+                    password: password(config)?,
+                },
+            )?;
+            Ok(match data_dir {
+                Some(dir) => client.with_auth_cache(dir.join(AUTH_CACHE_FILE)),
+                None => client,
+            })
+        }
     }
 }
 

@@ -239,13 +239,14 @@ impl TokioWorker {
                     error: Some(e.to_string()),
                 },
                 Ok(mut store) => {
-                    let outcome = crate::sync::service_for(&config, fetcher).and_then(|mut s| {
-                        runtime.block_on(crate::sync::engine::sync(
-                            &mut s,
-                            &mut store,
-                            chrono::Utc::now(),
-                        ))
-                    });
+                    let outcome = crate::sync::service_for(&config, fetcher, db_path.parent())
+                        .and_then(|mut s| {
+                            runtime.block_on(crate::sync::engine::sync(
+                                &mut s,
+                                &mut store,
+                                chrono::Utc::now(),
+                            ))
+                        });
                     match outcome {
                         Ok(report) => Action::SyncFinished {
                             new_items: report.pulled_items,

@@ -1203,3 +1203,91 @@ fn the_login_token_is_cached_owner_only_and_reused_until_the_server_refuses_it()
     let log = other.log();
     assert!(log[0].contains("ClientLogin"), "{log:?}");
 }
+
+#[test]
+fn the_password_command_runs_only_when_a_login_is_needed() {
+    let (server, _) = populated(Flavor::FreshRss, 2);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let runs = d.join("password-runs");
+    std::fs::write(
+        d.join("config.toml"),
+        format!(
+            "timeout_seconds = 2\n\n[sync]\nservice = \"greader\"\nurl = \"{}\"\nusername = \"alice\"\npassword_command = \"echo run >> '{}'; echo {PASSWORD}\"\n",
+            server.api_url(),
+            runs.display()
+        ),
+    )
+    .unwrap();
+    let times = || {
+        std::fs::read_to_string(&runs)
+            .unwrap_or_default()
+            .lines()
+            .count()
+    };
+    let run = |args: &[&str]| {
+        let out = kiosque(d)
+            .env_remove("KIOSQUE_SYNC_PASSWORD")
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    run(&["sync"]);
+    assert_eq!(times(), 1);
+    // The cached token does: no prompt from `pass` or gpg on every sync.
+    run(&["sync"]);
+    run(&["remove", "http://127.0.0.1:9/feed2.xml"]);
+    assert_eq!(times(), 1);
+    server.revoke_login_token();
+    run(&["sync"]);
+    assert_eq!(times(), 2);
+}
+
+#[test]
+fn import_with_the_server_unreachable_queues_each_feed_for_the_next_sync() {
+    let (server, _) = populated(Flavor::FreshRss, 2);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    configure(d, &server.api_url());
+    sync(d);
+    let opml = d.join("subs.opml");
+    std::fs::write(
+        &opml,
+        r#"<?xml version="1.0"?><opml version="2.0"><head/><body>
+        <outline text="Tech"><outline text="A" xmlUrl="http://127.0.0.1:9/a.xml"/></outline>
+        <outline text="C" xmlUrl="http://127.0.0.1:9/c.xml"/>
+        </body></opml>"#,
+    )
+    .unwrap();
+    configure(d, &unreachable_api_url());
+    let out = kiosque(d).arg("import").arg(&opml).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("2 queued for the server"), "{said}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("queued"), "{err}");
+    assert_eq!(pending(d), 2);
+    configure(d, &server.api_url());
+    let report = sync(d);
+    assert_eq!(
+        (report["pushed"].as_u64(), report["feeds"].as_u64()),
+        (Some(2), Some(4))
+    );
+    assert!(
+        server
+            .feeds()
+            .iter()
+            .any(|(_, u, f)| u == "http://127.0.0.1:9/a.xml" && f.as_deref() == Some("Tech"))
+    );
+    assert_eq!(list_urls(d).len(), 4);
+}

@@ -57,7 +57,10 @@ pub struct GReaderClient {
     /// The API root, without a trailing slash.
     base: String,
     username: String,
-    password: String,
+    /// Known once given or asked for; only a login needs it.
+    password: Option<String>,
+    /// Asked for the password when a login needs it and none is known.
+    password_source: Option<PasswordSource>,
     auth: Option<String>,
     token: Option<String>,
     requests: u64,
@@ -65,6 +68,10 @@ pub struct GReaderClient {
     /// Where the login token is kept between runs.
     auth_cache: Option<PathBuf>,
 }
+
+/// Gives the password when a login needs it (runs `password_command`, reads the environment):
+/// with a cached login token, most runs never ask.
+pub type PasswordSource = Box<dyn FnMut() -> Result<String, SyncError> + Send>;
 
 /// The cached login token, valid only for the server and user it was issued by.
 #[derive(Serialize, Deserialize)]
@@ -340,13 +347,48 @@ impl GReaderClient {
             fetcher,
             base: url.as_str().trim_end_matches('/').to_string(),
             username: credentials.username,
-            password: credentials.password,
+            password: Some(credentials.password),
+            password_source: None,
             auth: None,
             token: None,
             requests: 0,
             cap,
             auth_cache: None,
         })
+    }
+
+    /// A client that asks `source` for the password only when it has to log in.
+    pub fn with_password_source(
+        fetcher: Fetcher,
+        url: &str,
+        username: &str,
+        source: PasswordSource,
+    ) -> Result<GReaderClient, SyncError> {
+        let mut client = GReaderClient::new(
+            fetcher,
+            Credentials {
+                url: url.to_string(),
+                username: username.to_string(),
+                password: String::new(),
+            },
+        )?;
+        client.password = None;
+        client.password_source = Some(source);
+        Ok(client)
+    }
+
+    /// The password, asked for the first time it is needed.
+    fn password(&mut self) -> Result<String, SyncError> {
+        if let Some(p) = &self.password {
+            return Ok(p.clone());
+        }
+        let source = self
+            .password_source
+            .as_mut()
+            .ok_or_else(|| SyncError::NotConfigured("no password for the sync server".into()))?;
+        let password = source()?;
+        self.password = Some(password.clone());
+        Ok(password)
     }
 
     /// Keep the login token in `path` between runs: a token cached there for this server
@@ -488,7 +530,7 @@ impl GReaderClient {
     async fn client_login(&mut self) -> Result<(), SyncError> {
         let form = vec![
             ("Email", self.username.clone()),
-            ("Passwd", self.password.clone()),
+            ("Passwd", self.password()?),
         ];
         let path = "accounts/ClientLogin";
         let response = self.send(path, &[], Some(&form), None).await?;

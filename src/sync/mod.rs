@@ -256,7 +256,8 @@ pub fn password(config: &SyncConfig) -> Result<String, SyncError> {
 pub const AUTH_CACHE_FILE: &str = "sync-auth.json";
 
 /// The service `[sync]` names, over the shared HTTP client, caching its login token in
-/// `data_dir` when given.
+/// `data_dir` when given. The password is asked for (`password_command` run) only when a
+/// login is needed.
 pub fn service_for(
     config: &SyncConfig,
     fetcher: crate::fetch::Fetcher,
@@ -264,13 +265,12 @@ pub fn service_for(
 ) -> Result<greader::GReaderClient, SyncError> {
     match config.service {
         SyncServiceKind::GReader => {
-            let client = greader::GReaderClient::new(
+            let for_password = config.clone();
+            let client = greader::GReaderClient::with_password_source(
                 fetcher,
-                greader::Credentials {
-                    url: config.url.clone(),
-                    username: config.username.clone(),
-                    password: password(config)?,
-                },
+                &config.url,
+                &config.username,
+                Box::new(move || password(&for_password)),
             )?;
             Ok(match data_dir {
                 Some(dir) => client.with_auth_cache(dir.join(AUTH_CACHE_FILE)),

@@ -220,15 +220,24 @@ pub fn password(config: &SyncConfig) -> Result<String, SyncError> {
             .arg("-c")
             .arg(command)
             .stdin(std::process::Stdio::null())
-            .stderr(std::process::Stdio::inherit())
+            // Captured: in the TUI it would draw over the screen; its first line goes into
+            // the error when the command fails.
+            .stderr(std::process::Stdio::piped())
             .output()
             .map_err(|e| {
                 SyncError::NotConfigured(format!("cannot run [sync] password_command: {e}"))
             })?;
         if !output.status.success() {
+            let said = String::from_utf8_lossy(&output.stderr);
+            let said = crate::text::sanitize_line(said.lines().next().unwrap_or_default());
             return Err(SyncError::NotConfigured(format!(
-                "[sync] password_command failed ({})",
-                output.status
+                "[sync] password_command failed ({}){}",
+                output.status,
+                if said.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {said}")
+                }
             )));
         }
         let text = String::from_utf8_lossy(&output.stdout);
@@ -299,8 +308,14 @@ mod tests {
             password(&config(Some("printf 'pa ss\\r\\nsecond\\n'"))).unwrap(),
             "pa ss"
         );
-        let failed = password(&config(Some("exit 3"))).unwrap_err().to_string();
-        assert!(failed.contains("password_command failed"), "{failed}");
+        let failed = password(&config(Some("echo 'gpg: decryption failed' >&2; exit 3")))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            failed.contains("password_command failed")
+                && failed.ends_with(": gpg: decryption failed"),
+            "{failed}"
+        );
         let empty = password(&config(Some("true"))).unwrap_err().to_string();
         assert!(empty.contains("no password"), "{empty}");
     }

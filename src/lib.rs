@@ -15,7 +15,7 @@ pub mod feed;
 pub mod fetch;
 pub mod model;
 pub mod packaging;
-pub mod reading;
+pub mod article_loader;
 pub mod refresh;
 pub(crate) mod scan;
 #[cfg(test)]

@@ -421,6 +421,10 @@ fn add(ctx: &RunContext, url: &str, title: Option<String>, tags: Vec<String>) ->
         etag: found.etag.clone(),
         last_modified: found.last_modified.clone(),
     };
+    // With [sync] the server polls the feed: its items come from there, never stored twice.
+    if let Some(config) = &ctx.config.sync {
+        return crate::cli_sync::add_on_server(ctx, config, &mut store, &rt, &new);
+    }
     let id = store.add_feed(&new, Utc::now())?;
     let record = FetchRecord {
         status: Some(found.status),
@@ -442,7 +446,10 @@ fn add(ctx: &RunContext, url: &str, title: Option<String>, tags: Vec<String>) ->
 fn remove(ctx: &RunContext, which: &str) -> Result<ExitCode> {
     let mut store = Store::open(&ctx.db_path)?;
     let feed = store.find_feed(which)?;
-    let kept = store.remove_feed(feed.id)?;
+    let kept = match &ctx.config.sync {
+        Some(config) => crate::cli_sync::remove_on_server(ctx, config, &mut store, &feed)?,
+        None => store.remove_feed(feed.id)?,
+    };
     if kept == 0 {
         say!("Removed {} ({})", sanitize_line(&feed.title), feed.url);
     } else {
@@ -484,13 +491,35 @@ fn import(ctx: &RunContext, file: &Path) -> Result<ExitCode> {
             last_modified: None,
         })
         .collect();
-    let (added, skipped) = store.add_feeds(&news, Utc::now())?;
-    say!(
-        "Imported {} from {} ({skipped} already subscribed, {} refused)",
-        count(added, "feed", "feeds"),
-        file.display(),
-        doc.refused.len()
-    );
+    match &ctx.config.sync {
+        Some(config) => {
+            let done = crate::cli_sync::import_on_server(ctx, config, &mut store, &news)?;
+            say!(
+                "Imported {} from {} on the sync server ({} already subscribed, {} refused{}); their items come with the next sync",
+                count(done.added, "feed", "feeds"),
+                file.display(),
+                done.skipped,
+                doc.refused.len() + done.refused.len(),
+                if done.queued > 0 {
+                    format!(", {} queued for the server", done.queued)
+                } else {
+                    String::new()
+                }
+            );
+            for refusal in &done.refused {
+                eprintln!("kiosque: {refusal}");
+            }
+        }
+        None => {
+            let (added, skipped) = store.add_feeds(&news, Utc::now())?;
+            say!(
+                "Imported {} from {} ({skipped} already subscribed, {} refused)",
+                count(added, "feed", "feeds"),
+                file.display(),
+                doc.refused.len()
+            );
+        }
+    }
     for refused in &doc.refused {
         eprintln!(
             "kiosque: refused {}: {}",

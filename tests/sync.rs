@@ -328,6 +328,9 @@ fn a_wrong_password_is_one_clear_line_and_keeps_the_queue() {
     sync(d);
     let id = local_id(d, "Item 02");
     kiosque(d).args(["mark", &id, "--star"]).assert().success();
+    // The API password changed on the server (which revokes the cached login token), and the
+    // one given here is wrong.
+    server.revoke_login_token();
     let secret = "wrong-but-secret-pass";
     let out = kiosque(d)
         .env("KIOSQUE_SYNC_PASSWORD", secret)
@@ -788,4 +791,503 @@ fn a_feed_unsubscribed_elsewhere_goes_but_its_starred_items_stay() {
     // The next sync leaves them alone.
     sync(d);
     assert_eq!(states(d).len(), local.len());
+}
+
+// ---- add / remove / import on the server ---------------------------------------------------
+
+/// An address where nothing answers (a port just closed).
+fn unreachable_api_url() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    format!("http://{addr}/api/greader.php")
+}
+
+/// A feed server for discovery, with `/news.xml` and `/missing.xml` (which the Google Reader
+/// test server refuses to subscribe to, as a server whose fetch fails).
+fn feeds_to_add() -> TestServer {
+    let feeds = TestServer::start();
+    feeds.route("/news.xml", Reply::rss(rss_with_items("Fresh News", 2)));
+    feeds.route("/missing.xml", Reply::rss(rss_with_items("Gone Soon", 2)));
+    feeds
+}
+
+fn list_urls(data: &Path) -> Vec<(String, Value)> {
+    json(data, &["list", "--json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["url"].as_str().unwrap().to_string(), f["tags"].clone()))
+        .collect()
+}
+
+fn add_subscribes_on_the_server(flavor: Flavor) {
+    let (server, _) = populated(flavor, 4);
+    let feeds = feeds_to_add();
+    let url = feeds.url("/news.xml");
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    configure(d, &server.api_url());
+    sync(d);
+    let out = kiosque(d)
+        .args(["add", &url, "--tag", "Later"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("on the sync server"), "{said}");
+    assert!(server.feeds().contains(&(
+        "Feed at news.xml".to_string(),
+        url.clone(),
+        Some("Later".to_string())
+    )));
+    assert_eq!(pending(d), 0);
+    // Its items come from the server, never from the feed itself (no duplicates).
+    assert_eq!(states(d).len(), 4);
+    let report = sync(d);
+    assert_eq!(
+        (report["pushed"].as_u64(), report["feeds"].as_u64()),
+        (Some(0), Some(3))
+    );
+    let urls = list_urls(d);
+    assert_eq!(urls.len(), 3, "{urls:?}");
+    assert!(
+        urls.contains(&(url, serde_json::json!(["Later"]))),
+        "{urls:?}"
+    );
+}
+
+#[test]
+fn add_subscribes_on_a_freshrss_server_in_its_folder() {
+    add_subscribes_on_the_server(Flavor::FreshRss);
+}
+
+#[test]
+fn add_subscribes_on_a_miniflux_server_in_its_folder() {
+    add_subscribes_on_the_server(Flavor::Miniflux);
+}
+
+#[test]
+fn add_refused_by_the_server_is_one_clear_line_and_changes_nothing() {
+    let (server, _) = populated(Flavor::FreshRss, 2);
+    let feeds = feeds_to_add();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    configure(d, &server.api_url());
+    sync(d);
+    let before = list_urls(d);
+    let out = kiosque(d)
+        .args(["add", &feeds.url("/missing.xml")])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("refused") && err.contains("404"), "{err}");
+    assert_eq!(list_urls(d), before);
+    assert_eq!(pending(d), 0);
+    assert_eq!(server.feeds().len(), 2);
+}
+
+#[test]
+fn add_with_the_server_unreachable_is_queued_and_pushed_by_the_next_sync() {
+    let (server, _) = populated(Flavor::FreshRss, 2);
+    let feeds = feeds_to_add();
+    let url = feeds.url("/news.xml");
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    configure(d, &server.api_url());
+    sync(d);
+    configure(d, &unreachable_api_url());
+    let out = kiosque(d)
+        .args(["add", &url, "--tag", "Later"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("queued") && err.contains("kiosque sync"),
+        "{err}"
+    );
+    assert_eq!(pending(d), 1);
+    assert!(list_urls(d).iter().any(|(u, _)| *u == url));
+    configure(d, &server.api_url());
+    let report = sync(d);
+    assert_eq!(
+        (report["pushed"].as_u64(), report["pending"].as_u64()),
+        (Some(1), Some(0))
+    );
+    assert!(
+        server
+            .feeds()
+            .iter()
+            .any(|(_, u, folder)| *u == url && folder.as_deref() == Some("Later"))
+    );
+    let urls = list_urls(d);
+    assert_eq!(
+        urls.iter().filter(|(u, _)| *u == url).count(),
+        1,
+        "{urls:?}"
+    );
+}
+
+#[test]
+fn remove_unsubscribes_on_the_server_and_the_feed_stays_gone() {
+    let (server, _) = populated(Flavor::FreshRss, 8);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    configure(d, &server.api_url());
+    sync(d);
+    // Feed 1 (even items) holds the starred Item 04 and Item 08.
+    let out = kiosque(d)
+        .args(["remove", "http://127.0.0.1:9/feed1.xml"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("kept its 2 starred items"), "{said}");
+    assert_eq!(server.feeds().len(), 1);
+    assert_eq!(pending(d), 0);
+    let out = kiosque(d).args(["sync", "--json"]).output().unwrap();
+    assert!(out.status.success());
+    // Nothing to say about it: it was removed here, not elsewhere.
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["feeds"], 1, "{report}");
+    assert_eq!(list_urls(d).len(), 1);
+    let local = states(d);
+    assert_eq!(local["Item 04"], (false, true));
+    assert_eq!(local["Item 08"], (false, true));
+    assert!(!local.contains_key("Item 02"));
+}
+
+#[test]
+fn remove_with_the_server_down_is_queued_and_the_feed_does_not_come_back() {
+    let (server, _) = populated(Flavor::FreshRss, 4);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    configure(d, &server.api_url());
+    sync(d);
+    server.fail_next("subscription/edit", 503, 1);
+    let out = kiosque(d)
+        .args(["remove", "http://127.0.0.1:9/feed2.xml"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("503") && err.contains("queued"), "{err}");
+    assert_eq!(pending(d), 1);
+    assert_eq!(server.feeds().len(), 2);
+    assert_eq!(list_urls(d).len(), 1);
+    let report = sync(d);
+    assert_eq!(
+        (report["pushed"].as_u64(), report["feeds"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(server.feeds().len(), 1);
+    let urls = list_urls(d);
+    assert!(!urls.iter().any(|(u, _)| u.contains("feed2")), "{urls:?}");
+}
+
+#[test]
+fn import_subscribes_each_feed_on_the_server_with_its_folder() {
+    let (server, _) = populated(Flavor::FreshRss, 2);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    configure(d, &server.api_url());
+    sync(d);
+    let opml = d.join("subs.opml");
+    std::fs::write(
+        &opml,
+        r#"<?xml version="1.0"?><opml version="2.0"><head/><body>
+        <outline text="Tech"><outline text="A" xmlUrl="http://127.0.0.1:9/a.xml"/>
+          <outline text="Gone" xmlUrl="http://127.0.0.1:9/missing.xml"/></outline>
+        <outline text="C" xmlUrl="http://127.0.0.1:9/c.xml"/>
+        <outline text="Again" xmlUrl="http://127.0.0.1:9/feed1.xml"/>
+        </body></opml>"#,
+    )
+    .unwrap();
+    let out = kiosque(d).arg("import").arg(&opml).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("Imported 2 feeds")
+            && said.contains("1 already subscribed")
+            && said.contains("1 refused"),
+        "{said}"
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("missing.xml") && err.contains("404"), "{err}");
+    let on_server = server.feeds();
+    assert!(
+        on_server
+            .iter()
+            .any(|(_, u, f)| u == "http://127.0.0.1:9/a.xml" && f.as_deref() == Some("Tech"))
+    );
+    assert!(
+        on_server
+            .iter()
+            .any(|(_, u, _)| u == "http://127.0.0.1:9/c.xml")
+    );
+    assert_eq!(on_server.len(), 4, "{on_server:?}");
+    assert_eq!(pending(d), 0);
+    let report = sync(d);
+    assert_eq!(report["feeds"], 4, "{report}");
+    let urls = list_urls(d);
+    assert_eq!(urls.len(), 4, "{urls:?}");
+    assert!(urls.contains(&(
+        "http://127.0.0.1:9/a.xml".to_string(),
+        serde_json::json!(["Tech"])
+    )));
+}
+
+// ---- the TUI's worker ---------------------------------------------------------------------
+
+/// The TUI's worker with `[sync]` pointing at `url` (password from a command).
+fn tui_worker(
+    db: &Path,
+    url: &str,
+) -> (
+    kiosque::tui::worker::TokioWorker,
+    tokio::sync::mpsc::UnboundedReceiver<kiosque::tui::action::Action>,
+) {
+    let config = kiosque::config::Config {
+        timeout_seconds: 2,
+        sync: Some(kiosque::config::SyncConfig {
+            service: kiosque::config::SyncServiceKind::GReader,
+            url: url.into(),
+            username: "alice".into(),
+            password_command: Some(format!("echo {PASSWORD}")),
+        }),
+        ..Default::default()
+    };
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let worker = kiosque::tui::worker::TokioWorker::start(&config, db.to_path_buf(), tx);
+    (worker, rx)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_tui_worker_syncs_and_reports_pending_changes_and_the_last_error() {
+    use kiosque::tui::action::Action;
+    use kiosque::tui::effect::Effect;
+    use kiosque::tui::worker::Worker;
+    let (server, ids) = populated(Flavor::FreshRss, 3);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("kiosque.db");
+    kiosque::store::Store::open(&db).unwrap();
+    let (mut worker, mut actions) = tui_worker(&db, &server.api_url());
+    worker.submit(Effect::Sync);
+    let finished = actions.recv().await.unwrap();
+    assert_eq!(
+        finished,
+        Action::SyncFinished {
+            new_items: 3,
+            pushed: 0,
+            pending: 0,
+            error: None
+        }
+    );
+    // Offline: a mark is queued, the sync fails with one line, the queue is kept and read
+    // with the feeds.
+    let local = {
+        let store = kiosque::store::Store::open(&db).unwrap();
+        store
+            .items(&kiosque::store::ItemFilter::default(), 0, 10)
+            .unwrap()
+            .into_iter()
+            .find(|i| i.title == "Q&A <live> today")
+            .unwrap()
+            .id
+    };
+    let (mut offline, mut offline_actions) = tui_worker(&db, &unreachable_api_url());
+    offline.submit(Effect::SetStarred {
+        ids: vec![local],
+        starred: true,
+    });
+    assert!(matches!(
+        offline_actions.recv().await.unwrap(),
+        Action::StarSaved { .. }
+    ));
+    offline.submit(Effect::Sync);
+    let Action::SyncFinished { pending, error, .. } = offline_actions.recv().await.unwrap() else {
+        panic!("not a sync outcome");
+    };
+    assert_eq!(pending, 1);
+    let error = error.unwrap();
+    assert!(error.contains("cannot reach the sync server"), "{error}");
+    offline.submit(Effect::LoadFeeds);
+    assert!(matches!(
+        offline_actions.recv().await.unwrap(),
+        Action::FeedsLoaded { .. }
+    ));
+    let Action::SyncStatusLoaded {
+        pending,
+        last_error,
+    } = offline_actions.recv().await.unwrap()
+    else {
+        panic!("no sync status with the feeds");
+    };
+    assert_eq!(pending, 1);
+    assert!(last_error.unwrap().contains("cannot reach"));
+    // Back online: the queued star reaches the server.
+    worker.submit(Effect::Sync);
+    let Action::SyncFinished {
+        pushed,
+        pending,
+        error,
+        ..
+    } = actions.recv().await.unwrap()
+    else {
+        panic!("not a sync outcome");
+    };
+    assert_eq!((pushed, pending, error), (1, 0, None));
+    assert_eq!(server.state_of(ids[0]), (false, true));
+}
+
+// ---- the login token cache ------------------------------------------------------------------
+
+#[test]
+fn the_login_token_is_cached_owner_only_and_reused_until_the_server_refuses_it() {
+    use std::os::unix::fs::PermissionsExt;
+    let (server, ids) = populated(Flavor::FreshRss, 3);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    configure(d, &server.api_url());
+    sync(d);
+    assert_eq!(server.count("ClientLogin"), 1);
+    let cache = d.join("sync-auth.json");
+    let mode = std::fs::metadata(&cache).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600, "{mode:o}");
+    let cached = std::fs::read_to_string(&cache).unwrap();
+    assert!(!cached.contains(PASSWORD), "{cached}");
+    // A second sync, and a write (edit-tag), use the cached token: no login.
+    let id = local_id(d, "Item 02");
+    kiosque(d).args(["mark", &id, "--star"]).assert().success();
+    let report = sync(d);
+    assert_eq!(report["pushed"], 1, "{report}");
+    assert!(server.state_of(ids[1]).1);
+    assert_eq!(server.count("ClientLogin"), 1, "{:?}", server.log());
+    // Revoked: one 401, one login, and the sync goes on with the new token, cached again.
+    server.revoke_login_token();
+    server.clear_log();
+    sync(d);
+    assert_eq!(server.count("ClientLogin"), 1, "{:?}", server.log());
+    let quiet = sync(d);
+    assert_eq!(server.count("ClientLogin"), 1, "{:?}", server.log());
+    // Nothing new, logged in already: subscriptions, unread, starred and new ids.
+    assert_eq!(quiet["requests"], 4, "{quiet}");
+    // Another server never sees this one's token: it is asked for a login first.
+    let other = GReaderServer::start(Flavor::FreshRss);
+    configure(d, &other.api_url());
+    sync(d);
+    let log = other.log();
+    assert!(log[0].contains("ClientLogin"), "{log:?}");
+}
+
+#[test]
+fn the_password_command_runs_only_when_a_login_is_needed() {
+    let (server, _) = populated(Flavor::FreshRss, 2);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let runs = d.join("password-runs");
+    std::fs::write(
+        d.join("config.toml"),
+        format!(
+            "timeout_seconds = 2\n\n[sync]\nservice = \"greader\"\nurl = \"{}\"\nusername = \"alice\"\npassword_command = \"echo run >> '{}'; echo {PASSWORD}\"\n",
+            server.api_url(),
+            runs.display()
+        ),
+    )
+    .unwrap();
+    let times = || {
+        std::fs::read_to_string(&runs)
+            .unwrap_or_default()
+            .lines()
+            .count()
+    };
+    let run = |args: &[&str]| {
+        let out = kiosque(d)
+            .env_remove("KIOSQUE_SYNC_PASSWORD")
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    run(&["sync"]);
+    assert_eq!(times(), 1);
+    // The cached token does: no prompt from `pass` or gpg on every sync.
+    run(&["sync"]);
+    run(&["remove", "http://127.0.0.1:9/feed2.xml"]);
+    assert_eq!(times(), 1);
+    server.revoke_login_token();
+    run(&["sync"]);
+    assert_eq!(times(), 2);
+}
+
+#[test]
+fn import_with_the_server_unreachable_queues_each_feed_for_the_next_sync() {
+    let (server, _) = populated(Flavor::FreshRss, 2);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    configure(d, &server.api_url());
+    sync(d);
+    let opml = d.join("subs.opml");
+    std::fs::write(
+        &opml,
+        r#"<?xml version="1.0"?><opml version="2.0"><head/><body>
+        <outline text="Tech"><outline text="A" xmlUrl="http://127.0.0.1:9/a.xml"/></outline>
+        <outline text="C" xmlUrl="http://127.0.0.1:9/c.xml"/>
+        </body></opml>"#,
+    )
+    .unwrap();
+    configure(d, &unreachable_api_url());
+    let out = kiosque(d).arg("import").arg(&opml).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("2 queued for the server"), "{said}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("queued"), "{err}");
+    assert_eq!(pending(d), 2);
+    configure(d, &server.api_url());
+    let report = sync(d);
+    assert_eq!(
+        (report["pushed"].as_u64(), report["feeds"].as_u64()),
+        (Some(2), Some(4))
+    );
+    assert!(
+        server
+            .feeds()
+            .iter()
+            .any(|(_, u, f)| u == "http://127.0.0.1:9/a.xml" && f.as_deref() == Some("Tech"))
+    );
+    assert_eq!(list_urls(d).len(), 4);
 }

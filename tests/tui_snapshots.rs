@@ -250,6 +250,28 @@ fn error_and_refresh_in_status_80x24() {
 }
 
 #[test]
+fn sync_pending_and_error_in_status_80x24() {
+    // [sync] set, the server unreachable: the last sync's error and the queued changes show,
+    // and the next sync (R) runs.
+    let mut state = loaded((80, 24), 40);
+    state.settings.sync = true;
+    update(&mut state, Action::RefreshAll);
+    update(
+        &mut state,
+        Action::SyncFinished {
+            new_items: 0,
+            pushed: 0,
+            pending: 3,
+            error: Some(
+                "cannot reach the sync server (reader/api/0/token): connection refused".into(),
+            ),
+        },
+    );
+    update(&mut state, Action::RefreshAll);
+    assert_snapshot!(draw(&state).backend());
+}
+
+#[test]
 fn feeds_sidebar_80x24() {
     let mut state = loaded((80, 24), 40);
     update(&mut state, Action::ToggleFeeds);

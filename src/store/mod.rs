@@ -161,69 +161,11 @@ impl Store {
     /// Subscribe. Fails with [`StoreError::AlreadySubscribed`] when the URL is already there.
     /// A feed unsubscribed earlier whose starred items were kept comes back with them.
     pub fn add_feed(&mut self, new: &NewFeed, now: DateTime<Utc>) -> Result<FeedId, StoreError> {
-        let title = new.title.clone().unwrap_or_default();
-        let tags = serde_json::to_string(&new.tags).unwrap_or_else(|_| "[]".into());
         let tx = self
             .conn
             .transaction()
             .map_err(sql("starting a transaction"))?;
-        let exists: Option<(i64, bool)> = tx
-            .query_row(
-                "SELECT id, removed_at IS NOT NULL FROM feeds WHERE url = ?1",
-                [&new.url],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()
-            .map_err(sql("looking up a feed"))?;
-        let id = match exists {
-            Some((_, false)) => {
-                return Err(StoreError::AlreadySubscribed {
-                    url: new.url.clone(),
-                });
-            }
-            Some((id, true)) => {
-                tx.execute(
-                    "UPDATE feeds SET title = ?2, title_locked = ?3, search_title = ?4,
-                        site_url = ?5, tags = ?6, etag = ?7, last_modified = ?8, added_at = ?9,
-                        removed_at = NULL, last_fetched = NULL, status = NULL, error = NULL,
-                        next_due = NULL, retry_after = NULL, failures = 0, disabled = 0
-                     WHERE id = ?1",
-                    params![
-                        id,
-                        title,
-                        new.title_is_users,
-                        fold_for_search(&title),
-                        new.site_url,
-                        tags,
-                        new.etag,
-                        new.last_modified,
-                        ts(now)
-                    ],
-                )
-                .map_err(sql("adding a feed"))?;
-                FeedId(id)
-            }
-            None => {
-                tx.execute(
-                    "INSERT INTO feeds (url, title, title_locked, search_title, site_url, tags,
-                                        etag, last_modified, added_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                    params![
-                        new.url,
-                        title,
-                        new.title_is_users,
-                        fold_for_search(&title),
-                        new.site_url,
-                        tags,
-                        new.etag,
-                        new.last_modified,
-                        ts(now)
-                    ],
-                )
-                .map_err(sql("adding a feed"))?;
-                FeedId(tx.last_insert_rowid())
-            }
-        };
+        let id = insert_feed(&tx, new, now)?;
         tx.commit().map_err(sql("committing a new feed"))?;
         Ok(id)
     }
@@ -1021,6 +963,76 @@ impl Store {
             .map_err(sql("checking integrity"))?;
         Ok(answer == "ok")
     }
+}
+
+/// Insert a subscription in `tx` ([`Store::add_feed`]): a URL already subscribed is
+/// [`StoreError::AlreadySubscribed`]; one unsubscribed earlier whose starred items were kept
+/// comes back with them.
+pub(crate) fn insert_feed(
+    tx: &rusqlite::Transaction<'_>,
+    new: &NewFeed,
+    now: DateTime<Utc>,
+) -> Result<FeedId, StoreError> {
+    let title = new.title.clone().unwrap_or_default();
+    let tags = serde_json::to_string(&new.tags).unwrap_or_else(|_| "[]".into());
+    let exists: Option<(i64, bool)> = tx
+        .query_row(
+            "SELECT id, removed_at IS NOT NULL FROM feeds WHERE url = ?1",
+            [&new.url],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()
+        .map_err(sql("looking up a feed"))?;
+    let id = match exists {
+        Some((_, false)) => {
+            return Err(StoreError::AlreadySubscribed {
+                url: new.url.clone(),
+            });
+        }
+        Some((id, true)) => {
+            tx.execute(
+                "UPDATE feeds SET title = ?2, title_locked = ?3, search_title = ?4,
+                        site_url = ?5, tags = ?6, etag = ?7, last_modified = ?8, added_at = ?9,
+                        removed_at = NULL, last_fetched = NULL, status = NULL, error = NULL,
+                        next_due = NULL, retry_after = NULL, failures = 0, disabled = 0
+                     WHERE id = ?1",
+                params![
+                    id,
+                    title,
+                    new.title_is_users,
+                    fold_for_search(&title),
+                    new.site_url,
+                    tags,
+                    new.etag,
+                    new.last_modified,
+                    ts(now)
+                ],
+            )
+            .map_err(sql("adding a feed"))?;
+            FeedId(id)
+        }
+        None => {
+            tx.execute(
+                "INSERT INTO feeds (url, title, title_locked, search_title, site_url, tags,
+                                        etag, last_modified, added_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![
+                    new.url,
+                    title,
+                    new.title_is_users,
+                    fold_for_search(&title),
+                    new.site_url,
+                    tags,
+                    new.etag,
+                    new.last_modified,
+                    ts(now)
+                ],
+            )
+            .map_err(sql("adding a feed"))?;
+            FeedId(tx.last_insert_rowid())
+        }
+    };
+    Ok(id)
 }
 
 #[cfg(test)]

@@ -177,34 +177,7 @@ impl Store {
             .conn
             .transaction()
             .map_err(sql("starting a transaction"))?;
-        let exists: Option<i64> = tx
-            .query_row("SELECT id FROM feeds WHERE url = ?1", [&new.url], |r| {
-                r.get(0)
-            })
-            .optional()
-            .map_err(sql("looking up a feed"))?;
-        if exists.is_some() {
-            return Err(StoreError::AlreadySubscribed {
-                url: new.url.clone(),
-            });
-        }
-        let title = new.title.clone().unwrap_or_default();
-        let tags = serde_json::to_string(&new.tags).unwrap_or_else(|_| "[]".into());
-        tx.execute(
-            "INSERT INTO feeds (url, title, title_locked, search_title, site_url, tags, added_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![
-                new.url,
-                title,
-                new.title_is_users,
-                fold_for_search(&title),
-                new.site_url,
-                tags,
-                ts(now)
-            ],
-        )
-        .map_err(|source| write_error(busy_path.as_deref(), "adding a feed", source))?;
-        let id = FeedId(tx.last_insert_rowid());
+        let id = super::insert_feed(&tx, new, now)?;
         tx.execute(
             "INSERT INTO sync_queue (kind, feed_url, folder, queued_at) VALUES ('subscribe', ?1, ?2, ?3)",
             params![new.url, new.tags.first(), ts(now)],
@@ -215,9 +188,83 @@ impl Store {
         Ok(id)
     }
 
-    /// Unsubscribe here at once (its items go too) and queue the unsubscription for the
-    /// server, in one transaction. A subscription not pushed yet is simply taken back.
-    pub fn remove_feed_queued(&mut self, id: FeedId, now: DateTime<Utc>) -> Result<(), StoreError> {
+    /// Subscribe here to a feed the server has just subscribed to (`server_id`), in one
+    /// transaction. A server id another local feed holds already (the server knew the feed by
+    /// another URL) is [`StoreError::AlreadySubscribed`] with that feed's URL.
+    pub fn add_feed_synced(
+        &mut self,
+        new: &super::NewFeed,
+        server_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<FeedId, StoreError> {
+        let busy_path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(sql("starting a transaction"))?;
+        let holder: Option<String> = tx
+            .query_row(
+                "SELECT url FROM feeds WHERE server_id = ?1",
+                [server_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(sql("looking up a synced feed"))?;
+        if let Some(url) = holder {
+            return Err(StoreError::AlreadySubscribed { url });
+        }
+        let id = super::insert_feed(&tx, new, now)?;
+        tx.execute(
+            "UPDATE feeds SET server_id = ?2 WHERE id = ?1",
+            params![id.0, server_id],
+        )
+        .map_err(sql("recording a feed's server id"))?;
+        tx.commit()
+            .map_err(|source| write_error(busy_path.as_deref(), "committing a new feed", source))?;
+        Ok(id)
+    }
+
+    /// The server's id of a feed (`None` for a feed kiosque polls itself).
+    pub fn feed_server_id(&self, id: FeedId) -> Result<Option<String>, StoreError> {
+        self.conn
+            .query_row("SELECT server_id FROM feeds WHERE id = ?1", [id.0], |r| {
+                r.get::<_, Option<String>>(0)
+            })
+            .optional()
+            .map_err(sql("looking up a feed"))?
+            .ok_or_else(|| StoreError::NoSuchFeed {
+                what: id.to_string(),
+            })
+    }
+
+    /// Unsubscribe here at once and queue the unsubscription for the server, in one
+    /// transaction; a subscription not pushed yet is simply taken back. As with
+    /// [`Store::remove_feed`], its items go except starred ones, which stay (under Starred)
+    /// as local items the server no longer speaks for. Returns how many were kept.
+    pub fn remove_feed_queued(
+        &mut self,
+        id: FeedId,
+        now: DateTime<Utc>,
+    ) -> Result<usize, StoreError> {
+        self.remove_synced_feed(id, true, now)
+    }
+
+    /// A feed the server has just unsubscribed: removed here as by
+    /// [`Store::remove_feed_queued`], with nothing queued.
+    pub fn remove_feed_unsubscribed(
+        &mut self,
+        id: FeedId,
+        now: DateTime<Utc>,
+    ) -> Result<usize, StoreError> {
+        self.remove_synced_feed(id, false, now)
+    }
+
+    fn remove_synced_feed(
+        &mut self,
+        id: FeedId,
+        queue: bool,
+        now: DateTime<Utc>,
+    ) -> Result<usize, StoreError> {
         let busy_path = self.path.clone();
         let tx = self
             .conn
@@ -225,7 +272,7 @@ impl Store {
             .map_err(sql("starting a transaction"))?;
         let feed: Option<(String, Option<String>)> = tx
             .query_row(
-                "SELECT url, server_id FROM feeds WHERE id = ?1",
+                "SELECT url, server_id FROM feeds WHERE id = ?1 AND removed_at IS NULL",
                 [id.0],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
@@ -236,28 +283,50 @@ impl Store {
                 what: id.to_string(),
             });
         };
-        let taken_back = tx
-            .execute(
-                "DELETE FROM sync_queue WHERE kind = 'subscribe' AND feed_url = ?1",
-                [&url],
-            )
-            .map_err(sql("taking back a queued subscription"))?;
-        if let Some(server_id) = server_id {
-            tx.execute(
-                "INSERT INTO sync_queue (kind, feed_url, feed_server_id, queued_at)
-                 VALUES ('unsubscribe', ?1, ?2, ?3)",
-                params![url, server_id, ts(now)],
-            )
-            .map_err(sql("queueing an unsubscription"))?;
-        } else if taken_back == 0 {
-            tracing::debug!("sync: {url} was never on the server; removed here only");
+        if queue {
+            let taken_back = tx
+                .execute(
+                    "DELETE FROM sync_queue WHERE kind = 'subscribe' AND feed_url = ?1",
+                    [&url],
+                )
+                .map_err(sql("taking back a queued subscription"))?;
+            if let Some(server_id) = &server_id {
+                tx.execute(
+                    "INSERT INTO sync_queue (kind, feed_url, feed_server_id, queued_at)
+                     VALUES ('unsubscribe', ?1, ?2, ?3)",
+                    params![url, server_id, ts(now)],
+                )
+                .map_err(sql("queueing an unsubscription"))?;
+            } else if taken_back == 0 {
+                tracing::debug!("sync: {url} was never on the server; removed here only");
+            }
         }
-        tx.execute("DELETE FROM items WHERE feed_id = ?1", [id.0])
-            .map_err(sql("deleting a feed's items"))?;
-        tx.execute("DELETE FROM feeds WHERE id = ?1", [id.0])
+        tx.execute(
+            "DELETE FROM items WHERE feed_id = ?1 AND starred = 0",
+            [id.0],
+        )
+        .map_err(sql("deleting a feed's items"))?;
+        // Kept starred items are local ones from now on: the next sync neither asks the
+        // server for them nor takes their star away.
+        let kept = tx
+            .execute(
+                "UPDATE items SET server_id = NULL WHERE feed_id = ?1",
+                [id.0],
+            )
+            .map_err(sql("keeping a feed's starred items"))?;
+        if kept == 0 {
+            tx.execute("DELETE FROM feeds WHERE id = ?1", [id.0])
+                .map_err(sql("deleting a feed"))?;
+        } else {
+            tx.execute(
+                "UPDATE feeds SET removed_at = ?2, server_id = NULL WHERE id = ?1",
+                params![id.0, ts(now)],
+            )
             .map_err(sql("deleting a feed"))?;
+        }
         tx.commit()
-            .map_err(|source| write_error(busy_path.as_deref(), "committing a removal", source))
+            .map_err(|source| write_error(busy_path.as_deref(), "committing a removal", source))?;
+        Ok(kept)
     }
 
     /// A pushed subscription: the local feed with this URL gets the server's id, and the

@@ -2,6 +2,8 @@
 //! the shared HTTP client: ClientLogin, the `T` action token for writes (fetched again when
 //! stale), item ids in long and short form, continuation as an opaque string or a number,
 //! `edit-tag` with many ids per request, and answers bounded in size before they are parsed.
+//! The login token (never the password) may be cached in a file (mode 0600) and is reused
+//! until the server refuses it.
 
 use super::{IdPage, IdStream, RemoteItem, RemoteItemId, StateFlag, Subscription, SyncError};
 use crate::error::FetchError;
@@ -9,7 +11,8 @@ use crate::fetch::{ApiResponse, Fetcher, parse_http_url};
 use crate::text::sanitize_line;
 use chrono::DateTime;
 use reqwest::header::{self, HeaderValue};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
 use url::Url;
 
 /// Ids asked for per `stream/items/ids` page.
@@ -54,11 +57,33 @@ pub struct GReaderClient {
     /// The API root, without a trailing slash.
     base: String,
     username: String,
-    password: String,
+    /// Known once given or asked for; only a login needs it.
+    password: Option<String>,
+    /// Asked for the password when a login needs it and none is known.
+    password_source: Option<PasswordSource>,
     auth: Option<String>,
     token: Option<String>,
     requests: u64,
     cap: u64,
+    /// Where the login token is kept between runs.
+    auth_cache: Option<PathBuf>,
+}
+
+/// Gives the password when a login needs it (runs `password_command`, reads the environment):
+/// with a cached login token, most runs never ask.
+pub type PasswordSource = Box<dyn FnMut() -> Result<String, SyncError> + Send>;
+
+/// The cached login token, valid only for the server and user it was issued by.
+#[derive(Serialize, Deserialize)]
+struct CachedAuth {
+    url: String,
+    username: String,
+    auth: String,
+}
+
+/// A login token as a server may give it: one header-safe line of bounded length.
+fn plausible_auth(auth: &str) -> bool {
+    !auth.is_empty() && auth.len() < 4_096 && !auth.chars().any(char::is_control)
 }
 
 impl std::fmt::Debug for GReaderClient {
@@ -322,12 +347,107 @@ impl GReaderClient {
             fetcher,
             base: url.as_str().trim_end_matches('/').to_string(),
             username: credentials.username,
-            password: credentials.password,
+            password: Some(credentials.password),
+            password_source: None,
             auth: None,
             token: None,
             requests: 0,
             cap,
+            auth_cache: None,
         })
+    }
+
+    /// A client that asks `source` for the password only when it has to log in.
+    pub fn with_password_source(
+        fetcher: Fetcher,
+        url: &str,
+        username: &str,
+        source: PasswordSource,
+    ) -> Result<GReaderClient, SyncError> {
+        let mut client = GReaderClient::new(
+            fetcher,
+            Credentials {
+                url: url.to_string(),
+                username: username.to_string(),
+                password: String::new(),
+            },
+        )?;
+        client.password = None;
+        client.password_source = Some(source);
+        Ok(client)
+    }
+
+    /// The password, asked for the first time it is needed.
+    fn password(&mut self) -> Result<String, SyncError> {
+        if let Some(p) = &self.password {
+            return Ok(p.clone());
+        }
+        let source = self
+            .password_source
+            .as_mut()
+            .ok_or_else(|| SyncError::NotConfigured("no password for the sync server".into()))?;
+        let password = source()?;
+        self.password = Some(password.clone());
+        Ok(password)
+    }
+
+    /// Keep the login token in `path` between runs: a token cached there for this server
+    /// and user is used instead of logging in, until the server refuses it.
+    pub fn with_auth_cache(mut self, path: PathBuf) -> GReaderClient {
+        let cached = std::fs::read(&path)
+            .ok()
+            .filter(|bytes| bytes.len() < 16 * 1024)
+            .and_then(|bytes| serde_json::from_slice::<CachedAuth>(&bytes).ok());
+        if let Some(cached) = cached
+            && cached.url == self.base
+            && cached.username == self.username
+            && plausible_auth(&cached.auth)
+        {
+            self.auth = Some(cached.auth);
+        }
+        self.auth_cache = Some(path);
+        self
+    }
+
+    /// Write the login token to the cache file, readable by its owner only (written beside,
+    /// then renamed: never half a file). A failure only costs a login next time.
+    fn save_auth(&self, auth: &str) {
+        let Some(path) = &self.auth_cache else {
+            return;
+        };
+        let cached = CachedAuth {
+            url: self.base.clone(),
+            username: self.username.clone(),
+            auth: auth.to_string(),
+        };
+        let tmp = path.with_extension("tmp");
+        let written = serde_json::to_vec(&cached)
+            .map_err(std::io::Error::other)
+            .and_then(|bytes| {
+                // Created afresh so that the mode applies.
+                let _ = std::fs::remove_file(&tmp);
+                let mut options = std::fs::OpenOptions::new();
+                options.write(true).create_new(true);
+                #[cfg(unix)]
+                std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+                let mut file = options.open(&tmp)?;
+                std::io::Write::write_all(&mut file, &bytes)?;
+                file.sync_all()
+            })
+            .and_then(|()| std::fs::rename(&tmp, path));
+        if let Err(e) = written {
+            let _ = std::fs::remove_file(&tmp);
+            tracing::warn!("sync: cannot cache the login token: {e}");
+        }
+    }
+
+    /// The server refused the login token: forget it, here and in the cache.
+    fn drop_auth(&mut self) {
+        self.auth = None;
+        self.token = None;
+        if let Some(path) = &self.auth_cache {
+            let _ = std::fs::remove_file(path);
+        }
     }
 
     fn endpoint_url(&self, path: &str, query: &[(&str, String)]) -> Result<Url, SyncError> {
@@ -410,7 +530,7 @@ impl GReaderClient {
     async fn client_login(&mut self) -> Result<(), SyncError> {
         let form = vec![
             ("Email", self.username.clone()),
-            ("Passwd", self.password.clone()),
+            ("Passwd", self.password()?),
         ];
         let path = "accounts/ClientLogin";
         let response = self.send(path, &[], Some(&form), None).await?;
@@ -435,11 +555,12 @@ impl GReaderClient {
             .lines()
             .find_map(|l| l.trim().strip_prefix("Auth="))
             .map(str::trim)
-            .filter(|a| !a.is_empty() && a.len() < 4_096 && !a.chars().any(char::is_control));
+            .filter(|a| plausible_auth(a));
         match auth {
             Some(a) => {
                 self.auth = Some(a.to_string());
                 self.token = None;
+                self.save_auth(a);
                 Ok(())
             }
             None => Err(SyncError::NotGoogleReader {
@@ -470,7 +591,7 @@ impl GReaderClient {
                     self.token = Some(token.clone());
                     return Ok(token);
                 }
-                401 | 403 => self.auth = None,
+                401 | 403 => self.drop_auth(),
                 _ => return Err(Self::status_error(path, &response)),
             }
         }
@@ -513,8 +634,7 @@ impl GReaderClient {
                     if form.is_some() && attempt == 0 {
                         self.token = None;
                     } else {
-                        self.auth = None;
-                        self.token = None;
+                        self.drop_auth();
                     }
                 }
                 300..=399 => {
@@ -584,6 +704,10 @@ impl GReaderClient {
 
 impl super::SyncService for GReaderClient {
     async fn login(&mut self) -> Result<(), SyncError> {
+        // A cached token is tried first; the first call it fails logs in again.
+        if self.auth.is_some() {
+            return Ok(());
+        }
         self.client_login().await
     }
 

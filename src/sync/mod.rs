@@ -44,6 +44,18 @@ pub enum SyncError {
     Store(#[from] StoreError),
 }
 
+impl SyncError {
+    /// The server could not be reached or is down for now (no answer, a timeout, a 5xx or a
+    /// 429): a change can wait in the queue. Anything else is an answer to show the user.
+    pub fn is_unreachable(&self) -> bool {
+        match self {
+            SyncError::Transport { .. } => true,
+            SyncError::Status { status, .. } => *status == 429 || (500..=599).contains(status),
+            _ => false,
+        }
+    }
+}
+
 /// An item's id on the server: the Google Reader number, written on the wire in long form
 /// (`tag:google.com,2005:reader/item/<16 hex>`) or short form (decimal).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -148,7 +160,8 @@ pub struct IdPage {
 /// What an aggregator offers a reader. Implementations count their HTTP requests and keep
 /// their own credentials and tokens; errors are [`SyncError`]s with context.
 pub trait SyncService: Send {
-    /// Log in (again). Later calls log in by themselves when needed.
+    /// Make sure of a login: log in unless a token is known (cached from an earlier run).
+    /// Later calls log in (again) by themselves when the server refuses the token.
     fn login(&mut self) -> impl Future<Output = Result<(), SyncError>> + Send;
 
     /// Every subscription with its folders.
@@ -207,15 +220,24 @@ pub fn password(config: &SyncConfig) -> Result<String, SyncError> {
             .arg("-c")
             .arg(command)
             .stdin(std::process::Stdio::null())
-            .stderr(std::process::Stdio::inherit())
+            // Captured: in the TUI it would draw over the screen; its first line goes into
+            // the error when the command fails.
+            .stderr(std::process::Stdio::piped())
             .output()
             .map_err(|e| {
                 SyncError::NotConfigured(format!("cannot run [sync] password_command: {e}"))
             })?;
         if !output.status.success() {
+            let said = String::from_utf8_lossy(&output.stderr);
+            let said = crate::text::sanitize_line(said.lines().next().unwrap_or_default());
             return Err(SyncError::NotConfigured(format!(
-                "[sync] password_command failed ({})",
-                output.status
+                "[sync] password_command failed ({}){}",
+                output.status,
+                if said.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {said}")
+                }
             )));
         }
         let text = String::from_utf8_lossy(&output.stdout);
@@ -239,20 +261,31 @@ pub fn password(config: &SyncConfig) -> Result<String, SyncError> {
     }
 }
 
-/// The service `[sync]` names, over the shared HTTP client.
+/// The file in the data dir where the login token (never the password) is cached, mode 0600.
+pub const AUTH_CACHE_FILE: &str = "sync-auth.json";
+
+/// The service `[sync]` names, over the shared HTTP client, caching its login token in
+/// `data_dir` when given. The password is asked for (`password_command` run) only when a
+/// login is needed.
 pub fn service_for(
     config: &SyncConfig,
     fetcher: crate::fetch::Fetcher,
+    data_dir: Option<&std::path::Path>,
 ) -> Result<greader::GReaderClient, SyncError> {
     match config.service {
-        SyncServiceKind::GReader => greader::GReaderClient::new(
-            fetcher,
-            greader::Credentials {
-                url: config.url.clone(),
-                username: config.username.clone(),
-                password: password(config)?,
-            },
-        ),
+        SyncServiceKind::GReader => {
+            let for_password = config.clone();
+            let client = greader::GReaderClient::with_password_source(
+                fetcher,
+                &config.url,
+                &config.username,
+                Box::new(move || password(&for_password)),
+            )?;
+            Ok(match data_dir {
+                Some(dir) => client.with_auth_cache(dir.join(AUTH_CACHE_FILE)),
+                None => client,
+            })
+        }
     }
 }
 
@@ -275,8 +308,14 @@ mod tests {
             password(&config(Some("printf 'pa ss\\r\\nsecond\\n'"))).unwrap(),
             "pa ss"
         );
-        let failed = password(&config(Some("exit 3"))).unwrap_err().to_string();
-        assert!(failed.contains("password_command failed"), "{failed}");
+        let failed = password(&config(Some("echo 'gpg: decryption failed' >&2; exit 3")))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            failed.contains("password_command failed")
+                && failed.ends_with(": gpg: decryption failed"),
+            "{failed}"
+        );
         let empty = password(&config(Some("true"))).unwrap_err().to_string();
         assert!(empty.contains("no password"), "{empty}");
     }

@@ -136,6 +136,18 @@ pub enum Action {
     },
     /// The refresh is over.
     RefreshFinished { new_items: usize, failed: usize },
+    /// The sync queue and the last sync error, read with the feeds when `[sync]` is set.
+    SyncStatusLoaded {
+        pending: usize,
+        last_error: Option<String>,
+    },
+    /// A sync is over; `error` when it failed (its queued changes are kept).
+    SyncFinished {
+        new_items: usize,
+        pushed: usize,
+        pending: usize,
+        error: Option<String>,
+    },
     /// Background work failed; shown in the status line.
     Failed { doing: String, error: String },
 }

@@ -76,6 +76,9 @@ pub enum Effect {
         feed: Option<crate::model::FeedId>,
         trigger: crate::refresh::RefreshTrigger,
     },
+    /// Sync with the server `[sync]` names: push the queued changes, pull subscriptions,
+    /// items and read/starred state (instead of a refresh when `[sync]` is set).
+    Sync,
     /// Open a URL in the browser (http/https only).
     OpenUrl(String),
     /// Copy a URL to the clipboard with OSC 52 (done by the loop, which owns the terminal).

@@ -81,6 +81,7 @@ pub fn empty_state(size: (u16, u16)) -> State {
         refresh_on_start: false,
         refresh_minutes: 30,
         prefetch: 0,
+        sync: false,
         theme: crate::tui::view::theme::Theme::default(),
     };
     State::new(settings, now(), size)

@@ -55,6 +55,7 @@ pub fn settings_for(config: &Config) -> Result<state::Settings, view::theme::The
         refresh_on_start: config.refresh_on_start,
         refresh_minutes: config.refresh_minutes,
         prefetch: config.prefetch,
+        sync: config.sync.is_some(),
         theme: view::theme::Theme::new(
             config.theme,
             &config.colors,

@@ -20,6 +20,8 @@ pub struct Settings {
     pub refresh_minutes: u64,
     /// Unread articles of a selected feed fetched ahead into the cache (0: none).
     pub prefetch: usize,
+    /// `[sync]` is set: a refresh (key, start-up, timer) is a sync with the server.
+    pub sync: bool,
     /// Colours (or none, under NO_COLOR).
     pub theme: crate::tui::view::theme::Theme,
 }
@@ -31,6 +33,7 @@ impl Default for Settings {
             refresh_on_start: true,
             refresh_minutes: 30,
             prefetch: 0,
+            sync: false,
             theme: crate::tui::view::theme::Theme::default(),
         }
     }
@@ -229,6 +232,12 @@ pub struct Status {
     /// (done, total) while a refresh runs.
     pub refresh: Option<(usize, usize)>,
     pub last_error: Option<String>,
+    /// A sync with the server runs.
+    pub syncing: bool,
+    /// Local changes queued for the sync server.
+    pub sync_pending: usize,
+    /// Why the last sync failed (`None` after a success).
+    pub sync_error: Option<String>,
     /// A passing message ("copied", "3 new items").
     pub notice: Option<String>,
 }

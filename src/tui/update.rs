@@ -126,6 +126,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
         },
         Action::RefreshAll => start_refresh(state, None, RefreshTrigger::Manual),
+        // The server has no per-feed pull: with [sync], one feed is a whole sync.
+        Action::RefreshFeed if state.settings.sync => {
+            start_refresh(state, None, RefreshTrigger::Manual)
+        }
         Action::RefreshFeed => {
             let feed = match state.list.query.source {
                 ListSource::Feed(id) => Some(id),
@@ -449,6 +453,33 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             schedule_refresh(state);
             reload_keeping_selection(state)
         }
+        Action::SyncStatusLoaded {
+            pending,
+            last_error,
+        } => {
+            state.status.sync_pending = pending;
+            state.status.sync_error = last_error.map(|e| sanitize_line(&e));
+            vec![]
+        }
+        Action::SyncFinished {
+            new_items,
+            pushed,
+            pending,
+            error,
+        } => {
+            state.refreshing = false;
+            state.status.syncing = false;
+            state.status.sync_pending = pending;
+            state.status.sync_error = error.map(|e| sanitize_line(&e));
+            if state.status.sync_error.is_none() {
+                state.status.notice = Some(match pushed {
+                    0 => format!("synced: {new_items} new"),
+                    n => format!("synced: {new_items} new, {n} changes sent"),
+                });
+            }
+            schedule_refresh(state);
+            reload_keeping_selection(state)
+        }
         Action::Failed { doing, error } => {
             state.status.last_error = Some(sanitize_line(&format!("{doing}: {error}")));
             // A failed refresh must not block the next one.
@@ -498,6 +529,8 @@ fn is_user_intent(action: &Action) -> bool {
             | Action::RefreshStarted { .. }
             | Action::RefreshProgress { .. }
             | Action::RefreshFinished { .. }
+            | Action::SyncStatusLoaded { .. }
+            | Action::SyncFinished { .. }
             | Action::UnreadFound { .. }
             | Action::Failed { .. }
             | Action::Resize { .. }
@@ -1041,11 +1074,20 @@ fn start_refresh(
     trigger: RefreshTrigger,
 ) -> Vec<Effect> {
     if state.refreshing {
-        state.status.notice = Some("a refresh is already running".into());
+        state.status.notice = Some(if state.status.syncing {
+            "a sync is already running".into()
+        } else {
+            "a refresh is already running".into()
+        });
         return vec![];
     }
     state.refreshing = true;
     state.next_refresh = None;
+    // With [sync] the server polls the feeds: every refresh (one feed too) is a sync.
+    if state.settings.sync {
+        state.status.syncing = true;
+        return vec![Effect::Sync];
+    }
     vec![Effect::Refresh { feed, trigger }]
 }
 

@@ -718,6 +718,123 @@ fn refresh_keys_ask_for_a_manual_refresh() {
     );
 }
 
+// ---- issue 10: sync ----
+
+/// A loaded state with `[sync]` set.
+fn synced() -> State {
+    let mut state = fixtures::empty_state((80, 24));
+    state.settings.sync = true;
+    state.settings.refresh_on_start = true;
+    let effects = init(&mut state);
+    assert!(effects.contains(&Effect::Sync), "{effects:?}");
+    assert!(
+        !effects.iter().any(|e| matches!(e, Effect::Refresh { .. })),
+        "the server polls the feeds: {effects:?}"
+    );
+    assert!(state.refreshing && state.status.syncing);
+    state
+}
+
+#[test]
+fn with_sync_the_start_up_the_keys_and_the_timer_run_a_sync() {
+    let mut state = synced();
+    assert!(
+        update(&mut state, Action::RefreshAll).is_empty(),
+        "no second sync while one runs"
+    );
+    assert_eq!(
+        state.status.notice.as_deref(),
+        Some("a sync is already running")
+    );
+    let effects = update(
+        &mut state,
+        Action::SyncFinished {
+            new_items: 7,
+            pushed: 2,
+            pending: 0,
+            error: None,
+        },
+    );
+    assert!(effects.contains(&Effect::LoadFeeds), "{effects:?}");
+    assert!(list_load(&effects).is_some(), "the list shows what arrived");
+    assert!(!state.refreshing && !state.status.syncing);
+    assert_eq!(
+        state.status.notice.as_deref(),
+        Some("synced: 7 new, 2 changes sent")
+    );
+    // R and Ctrl-R (one feed: the server has no per-feed pull) sync.
+    assert_eq!(update(&mut state, Action::RefreshAll), vec![Effect::Sync]);
+    update(
+        &mut state,
+        Action::SyncFinished {
+            new_items: 0,
+            pushed: 0,
+            pending: 0,
+            error: None,
+        },
+    );
+    assert_eq!(update(&mut state, Action::RefreshFeed), vec![Effect::Sync]);
+    update(
+        &mut state,
+        Action::SyncFinished {
+            new_items: 0,
+            pushed: 0,
+            pending: 0,
+            error: None,
+        },
+    );
+    let due = state.next_refresh.unwrap();
+    assert_eq!(update(&mut state, Action::Tick(due)), vec![Effect::Sync]);
+}
+
+#[test]
+fn a_failed_sync_shows_its_error_and_the_pending_changes_and_the_next_one_still_runs() {
+    let mut state = synced();
+    update(
+        &mut state,
+        Action::SyncFinished {
+            new_items: 0,
+            pushed: 0,
+            pending: 3,
+            error: Some("cannot reach the sync server\x1b[31m (reader/api/0/token)".into()),
+        },
+    );
+    assert!(!state.refreshing && !state.status.syncing);
+    assert_eq!(state.status.sync_pending, 3);
+    let error = state.status.sync_error.clone().unwrap();
+    assert!(
+        error.contains("cannot reach") && !error.contains('\x1b'),
+        "{error:?}"
+    );
+    assert!(state.next_refresh.is_some(), "the timer tries again");
+    // Marks made meanwhile grow the queue; the store says so with every feeds load.
+    update(
+        &mut state,
+        Action::SyncStatusLoaded {
+            pending: 4,
+            last_error: Some("cannot reach the sync server".into()),
+        },
+    );
+    assert_eq!(state.status.sync_pending, 4);
+    assert_eq!(update(&mut state, Action::RefreshAll), vec![Effect::Sync]);
+    update(
+        &mut state,
+        Action::SyncFinished {
+            new_items: 1,
+            pushed: 4,
+            pending: 0,
+            error: None,
+        },
+    );
+    assert_eq!(
+        (
+            state.status.sync_pending,
+            state.status.sync_error.as_deref()
+        ),
+        (0, None)
+    );
+}
+
 // ---- issue 14: what a new user tripped on ----
 
 /// Open the selected item and lay it out with `lines` lines.

@@ -71,22 +71,24 @@ impl LazyFetcher {
             return built.clone();
         }
         let this = self.clone();
-        let built = tokio::task::spawn_blocking(move || {
-            this.built
-                .get_or_init(|| match Fetcher::new(&this.config) {
-                    Ok(f) => Some(f),
-                    Err(e) => {
-                        let _ = this.actions.send(Action::Failed {
-                            doing: "setting up the network".into(),
-                            error: e.to_string(),
-                        });
-                        None
-                    }
-                })
-                .clone()
-        })
-        .await;
+        let built = tokio::task::spawn_blocking(move || this.get_blocking()).await;
         built.ok().flatten()
+    }
+
+    /// [`LazyFetcher::get`] on a thread that may block (building loads the root certificates).
+    pub fn get_blocking(&self) -> Option<Fetcher> {
+        self.built
+            .get_or_init(|| match Fetcher::new(&self.config) {
+                Ok(f) => Some(f),
+                Err(e) => {
+                    let _ = self.actions.send(Action::Failed {
+                        doing: "setting up the network".into(),
+                        error: e.to_string(),
+                    });
+                    None
+                }
+            })
+            .clone()
     }
 }
 
@@ -107,6 +109,7 @@ pub struct TokioWorker {
     fetcher: LazyFetcher,
     refresh_options: RefreshOptions,
     browser: Option<String>,
+    sync: Option<crate::config::SyncConfig>,
 }
 
 impl TokioWorker {
@@ -124,6 +127,7 @@ impl TokioWorker {
             actions: actions.clone(),
             latest_list: latest_list.clone(),
             latest_unread: latest_unread.clone(),
+            sync: config.sync.is_some(),
         };
         let spawned = std::thread::Builder::new()
             .name("kiosque-store".into())
@@ -149,6 +153,7 @@ impl TokioWorker {
             fetcher,
             refresh_options: RefreshOptions::from_config(config),
             browser: config.browser.clone(),
+            sync: config.sync.clone(),
         }
     }
 
@@ -226,6 +231,7 @@ impl Worker for TokioWorker {
                 });
             }
             Effect::Refresh { feed, trigger } => self.refresh(feed, trigger),
+            Effect::Sync => self.sync(),
             Effect::OpenUrl(url) => {
                 if let Err(error) = open_in_browser(&url, self.browser.as_deref()) {
                     let _ = self.actions.send(Action::Failed {
@@ -253,6 +259,72 @@ impl Worker for TokioWorker {
 }
 
 impl TokioWorker {
+    /// One sync on a blocking thread (the store is blocking, the password command a
+    /// process), its network calls on this runtime; answers [`Action::SyncFinished`].
+    fn sync(&self) {
+        let actions = self.actions.clone();
+        let not_run = |error: &str| Action::SyncFinished {
+            new_items: 0,
+            pushed: 0,
+            pending: 0,
+            error: Some(error.into()),
+        };
+        let Some(config) = self.sync.clone() else {
+            let _ = actions.send(not_run("sync is not configured"));
+            return;
+        };
+        let lazy_fetcher = self.fetcher.clone();
+        let db_path = self.db_path.clone();
+        let runtime = tokio::runtime::Handle::current();
+        tokio::task::spawn_blocking(move || {
+            let Some(fetcher) = lazy_fetcher.get_blocking() else {
+                let _ = actions.send(not_run("no network client"));
+                return;
+            };
+            let finished = match Store::open(&db_path) {
+                Err(e) => Action::SyncFinished {
+                    new_items: 0,
+                    pushed: 0,
+                    pending: 0,
+                    error: Some(e.to_string()),
+                },
+                Ok(mut store) => {
+                    let outcome = crate::sync::service_for(&config, fetcher, db_path.parent())
+                        .and_then(|mut s| {
+                            runtime.block_on(crate::sync::engine::sync(
+                                &mut s,
+                                &mut store,
+                                chrono::Utc::now(),
+                            ))
+                        });
+                    match outcome {
+                        Ok(report) => Action::SyncFinished {
+                            new_items: report.pulled_items,
+                            pushed: report.pushed,
+                            pending: report.pending,
+                            error: None,
+                        },
+                        Err(e) => {
+                            // The engine records its own errors; a service that could not
+                            // start (no password) is recorded here, for the next start-up.
+                            let error = crate::text::sanitize_line(&e.to_string());
+                            if matches!(e, crate::sync::SyncError::NotConfigured(_)) {
+                                let _ = store.record_sync(chrono::Utc::now(), Some(&error));
+                            }
+                            Action::SyncFinished {
+                                new_items: 0,
+                                pushed: 0,
+                                pending: store.pending_count().unwrap_or(0),
+                                error: Some(error),
+                            }
+                        }
+                    }
+                }
+            };
+            let _ = actions.send(finished);
+        });
+    }
+
     fn refresh(&self, only: Option<FeedId>, trigger: crate::refresh::RefreshTrigger) {
         let actions = self.actions.clone();
         let db_path = self.db_path.clone();
@@ -403,6 +475,8 @@ struct StoreThread {
     actions: UnboundedSender<Action>,
     latest_list: Arc<AtomicU64>,
     latest_unread: Arc<AtomicU64>,
+    /// `[sync]` is set: every feeds load also reads the sync queue and last error.
+    sync: bool,
 }
 
 impl StoreThread {
@@ -442,6 +516,19 @@ impl StoreThread {
                     feeds,
                     unread_total,
                 });
+                if self.sync {
+                    let pending = store
+                        .pending_count()
+                        .map_err(err("reading the sync queue"))?;
+                    let last_error = store
+                        .sync_meta()
+                        .map_err(err("reading the sync state"))?
+                        .last_error;
+                    self.send(Action::SyncStatusLoaded {
+                        pending,
+                        last_error,
+                    });
+                }
             }
             Effect::LoadList {
                 generation,

@@ -290,6 +290,13 @@ impl GReaderServer {
         self.state.lock().unwrap().page_cap = n;
     }
 
+    /// The login token is revoked (the API password changed, a session expired): requests
+    /// with the old one get 401 from now on; ClientLogin gives the new one.
+    pub fn revoke_login_token(&self) {
+        let mut s = self.state.lock().unwrap();
+        s.auth = format!("{}-renewed", s.auth);
+    }
+
     /// A new action token: the old one is refused from now on.
     pub fn expire_action_token(&self) {
         rotate_token(&mut self.state.lock().unwrap());

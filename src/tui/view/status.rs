@@ -1,5 +1,6 @@
-//! The status line: unread total, refresh progress, the last error or a passing notice,
-//! the search field while typing.
+//! The status line: unread total, refresh or sync progress, changes pending for the sync
+//! server, a passing notice, the last error and the last sync error; the search field while
+//! typing.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -32,15 +33,31 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
             spinner(state.spinner)
         ));
     }
+    if state.status.syncing {
+        left.push_str(&format!(" · {} syncing", spinner(state.spinner)));
+    }
+    if state.status.sync_pending > 0 {
+        left.push_str(&format!(" · {} pending", state.status.sync_pending));
+    }
     if let Some(notice) = &state.status.notice {
         left.push_str(&format!(" · {}", sanitize_line(notice)));
     }
     let right = " ? help ";
     let mut spans = vec![Span::raw(left.clone())];
     let mut used = display_width(&left);
-    if let Some(error) = &state.status.last_error {
+    let sync_error = state
+        .status
+        .sync_error
+        .as_ref()
+        .map(|e| format!("sync: {e}"));
+    let errors: Vec<&str> = [state.status.last_error.as_deref(), sync_error.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    if !errors.is_empty() {
+        let error = errors.join(" · ");
         let room = width.saturating_sub(used + display_width(right) + 3);
-        let text = format!(" · {}", truncate_to_width(&sanitize_line(error), room));
+        let text = format!(" · {}", truncate_to_width(&sanitize_line(&error), room));
         used += display_width(&text);
         spans.push(Span::styled(text, state.settings.theme.error()));
     }

@@ -1,0 +1,126 @@
+//! The real TUI with `[sync]` set, in a pseudo-terminal, against a Google Reader server on
+//! 127.0.0.1: the start-up sync brings the items, a star made while the server fails shows
+//! as "1 pending" with the sync error, the TUI keeps working, and the next `R` pushes it.
+//! Waits poll the parsed screen; no fixed sleeps.
+
+#[path = "common/greader.rs"]
+mod greader;
+
+use greader::{Flavor, GReaderServer};
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+fn wait_limit() -> Duration {
+    let ms = std::env::var("KIOSQUE_TEST_WAIT_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(30_000);
+    Duration::from_millis(ms)
+}
+
+#[test]
+fn the_tui_syncs_shows_pending_changes_and_the_sync_error_and_keeps_working() {
+    let server = GReaderServer::start(Flavor::FreshRss);
+    let feed = server.add_feed("Alpha Engineering Log", Some("Tech"));
+    let newest = server.add_item(feed, "Newest synced story", 60);
+    server.add_item(feed, "Older synced story", 7_200);
+
+    let data = tempfile::tempdir().unwrap();
+    let config = data.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "refresh_minutes = 0\ntimeout_seconds = 2\n\n[sync]\nservice = \"greader\"\nurl = \"{}\"\nusername = \"alice\"\n",
+            server.api_url()
+        ),
+    )
+    .unwrap();
+    let pair = native_pty_system()
+        .openpty(PtySize {
+            rows: 24,
+            cols: 100,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_kiosque"));
+    command.arg("--data-dir");
+    command.arg(data.path());
+    command.env("KIOSQUE_CONFIG", &config);
+    command.env("KIOSQUE_SYNC_PASSWORD", "api-pass");
+    command.env("TERM", "xterm-256color");
+    let mut child = pair.slave.spawn_command(command).unwrap();
+    drop(pair.slave);
+    let size = |n| std::num::NonZeroU16::new(n).unwrap();
+    let parser = Arc::new(Mutex::new(vt100::Parser::new(size(24), size(100), 0)));
+    let mut reader = pair.master.try_clone_reader().unwrap();
+    let sink = parser.clone();
+    let reading = std::thread::spawn(move || {
+        let mut buf = [0u8; 8192];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            sink.lock().unwrap().process(&buf[..n]);
+        }
+    });
+    let mut writer = pair.master.take_writer().unwrap();
+    let mut press = |keys: &[u8]| {
+        writer.write_all(keys).unwrap();
+        writer.flush().unwrap();
+    };
+    let wait_for = |what: &str, until: &dyn Fn(&str) -> bool| -> String {
+        let start = Instant::now();
+        loop {
+            let contents = parser.lock().unwrap().screen().contents();
+            if until(&contents) {
+                return contents;
+            }
+            assert!(
+                start.elapsed() < wait_limit(),
+                "timed out waiting for {what}:\n{contents}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    };
+
+    // The start-up sync brings the items (R-less).
+    wait_for("the synced headlines", &|s| {
+        s.contains("Newest synced story") && s.contains("synced: 2 new")
+    });
+    // The server fails the push: the star stays here, queued, and the error shows.
+    server.fail_next("edit-tag", 503, 10);
+    press(b"s");
+    wait_for("the pending star", &|s| s.contains("1 pending"));
+    press(b"R");
+    wait_for("the sync error", &|s| {
+        s.contains("sync:") && s.contains("503")
+    });
+    assert!(!server.state_of(newest).1);
+    // Still working: the help overlay opens and closes.
+    press(b"?");
+    wait_for("the help", &|s| s.contains("toggle star"));
+    press(b"?");
+    server.clear_faults();
+    press(b"R");
+    wait_for("the push", &|s| {
+        s.contains("synced: 0 new, 1 changes sent") && !s.contains("pending")
+    });
+    assert!(server.state_of(newest).1);
+
+    press(b"qq");
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(start.elapsed() < wait_limit(), "kiosque did not exit");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success(), "exit status {status:?}");
+    drop(writer);
+    drop(pair.master);
+    let _ = reading.join();
+}

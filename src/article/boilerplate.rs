@@ -205,9 +205,20 @@ fn text_lengths(doc: &Document) -> HashMap<dom_query::NodeId, usize> {
 
 /// Compiled once: the phrase list as one automaton.
 static PHRASE_MATCHER: LazyLock<Option<AhoCorasick>> =
-    LazyLock::new(|| AhoCorasick::new(BOILERPLATE_PHRASES.iter()).ok());
+    LazyLock::new(|| phrase_automaton(BOILERPLATE_PHRASES.iter()));
 static NOTICE_MATCHER: LazyLock<Option<AhoCorasick>> =
-    LazyLock::new(|| AhoCorasick::new(NOTICE_PHRASES.iter()).ok());
+    LazyLock::new(|| phrase_automaton(NOTICE_PHRASES.iter()));
+
+/// A phrase automaton built as a contiguous NFA: the default (a DFA for small lists) costs
+/// more to build than a short page takes to extract, and every process builds it once.
+pub(crate) fn phrase_automaton<P: AsRef<[u8]>>(
+    phrases: impl IntoIterator<Item = P>,
+) -> Option<AhoCorasick> {
+    AhoCorasick::builder()
+        .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+        .build(phrases)
+        .ok()
+}
 
 fn folded_text(node: &NodeRef<'_>) -> String {
     let text = node.text();

@@ -604,7 +604,7 @@ struct PhraseSet {
 impl PhraseSet {
     fn new(phrases: &[&str]) -> PhraseSet {
         let phrases: Vec<String> = phrases.iter().map(|p| fold(p, 200)).collect();
-        let matcher = aho_corasick::AhoCorasick::new(&phrases).ok();
+        let matcher = super::boilerplate::phrase_automaton(&phrases);
         PhraseSet { phrases, matcher }
     }
 

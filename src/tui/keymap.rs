@@ -2,6 +2,7 @@
 //! overlay is generated from this table) and default keys; the config rebinds by name.
 
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use thiserror::Error;
@@ -38,201 +39,55 @@ pub fn action_names() -> String {
 }
 
 /// One bindable action: its config name, what the help says, its default keys.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BindingSpec {
     pub name: &'static str,
     pub description: &'static str,
-    pub defaults: &'static [&'static str],
+    pub defaults: Vec<&'static str>,
 }
 
-/// Every bindable action, in the order the help lists them.
-pub const BINDINGS: &[BindingSpec] = &[
-    BindingSpec {
-        name: "move_down",
-        description: "next headline",
-        defaults: &["j", "down"],
-    },
-    BindingSpec {
-        name: "move_up",
-        description: "previous headline",
-        defaults: &["k", "up"],
-    },
-    BindingSpec {
-        name: "top",
-        description: "first headline",
-        defaults: &["g", "home"],
-    },
-    BindingSpec {
-        name: "bottom",
-        description: "last headline",
-        defaults: &["G", "end"],
-    },
-    BindingSpec {
-        name: "open",
-        description: "open item / feed / link",
-        defaults: &["enter"],
-    },
-    BindingSpec {
-        name: "switch_pane",
-        description: "switch pane",
-        defaults: &["tab", "shift-tab"],
-    },
-    BindingSpec {
-        name: "page_down",
-        description: "article: page down",
-        defaults: &["space", "pgdn"],
-    },
-    BindingSpec {
-        name: "page_up",
-        description: "article: page up",
-        defaults: &["pgup"],
-    },
-    BindingSpec {
-        name: "scroll_down",
-        description: "article: line down",
-        defaults: &["J"],
-    },
-    BindingSpec {
-        name: "scroll_up",
-        description: "article: line up",
-        defaults: &["K"],
-    },
-    BindingSpec {
-        name: "next_unread",
-        description: "next unread (all feeds)",
-        defaults: &["n"],
-    },
-    BindingSpec {
-        name: "prev_unread",
-        description: "previous unread",
-        defaults: &["N"],
-    },
-    BindingSpec {
-        name: "toggle_read",
-        description: "toggle read",
-        defaults: &["r"],
-    },
-    BindingSpec {
-        name: "toggle_star",
-        description: "toggle star",
-        defaults: &["s"],
-    },
-    BindingSpec {
-        name: "mark_all_read",
-        description: "mark all shown read",
-        defaults: &["A"],
-    },
-    BindingSpec {
-        name: "undo",
-        description: "undo mark all read",
-        defaults: &["u"],
-    },
-    BindingSpec {
-        name: "refresh_all",
-        description: "refresh all feeds",
-        defaults: &["R"],
-    },
-    BindingSpec {
-        name: "refresh_feed",
-        description: "refresh this feed",
-        defaults: &["ctrl-r"],
-    },
-    BindingSpec {
-        name: "search",
-        description: "search titles and feeds",
-        defaults: &["/"],
-    },
-    BindingSpec {
-        name: "clear",
-        description: "clear search / close",
-        defaults: &["esc"],
-    },
-    BindingSpec {
-        name: "open_in_browser",
-        description: "open in the browser",
-        defaults: &["o"],
-    },
-    BindingSpec {
-        name: "copy_url",
-        description: "copy the URL",
-        defaults: &["y"],
-    },
-    BindingSpec {
-        name: "follow_related_1",
-        description: "follow related link 1",
-        defaults: &["1"],
-    },
-    BindingSpec {
-        name: "follow_related_2",
-        description: "follow related link 2",
-        defaults: &["2"],
-    },
-    BindingSpec {
-        name: "follow_related_3",
-        description: "follow related link 3",
-        defaults: &["3"],
-    },
-    BindingSpec {
-        name: "follow_related_4",
-        description: "follow related link 4",
-        defaults: &["4"],
-    },
-    BindingSpec {
-        name: "follow_related_5",
-        description: "follow related link 5",
-        defaults: &["5"],
-    },
-    BindingSpec {
-        name: "follow_related_6",
-        description: "follow related link 6",
-        defaults: &["6"],
-    },
-    BindingSpec {
-        name: "follow_related_7",
-        description: "follow related link 7",
-        defaults: &["7"],
-    },
-    BindingSpec {
-        name: "follow_related_8",
-        description: "follow related link 8",
-        defaults: &["8"],
-    },
-    BindingSpec {
-        name: "follow_related_9",
-        description: "follow related link 9",
-        defaults: &["9"],
-    },
-    BindingSpec {
-        name: "list_links",
-        description: "list the article's links",
-        defaults: &["l"],
-    },
-    BindingSpec {
-        name: "back",
-        description: "back a page",
-        defaults: &["backspace"],
-    },
-    BindingSpec {
-        name: "toggle_feeds",
-        description: "show/hide the feeds",
-        defaults: &["f"],
-    },
-    BindingSpec {
-        name: "help",
-        description: "show/hide this help",
-        defaults: &["?"],
-    },
-    BindingSpec {
-        name: "quit",
-        description: "close article, then quit",
-        defaults: &["q"],
-    },
-    BindingSpec {
-        name: "exit",
-        description: "quit at once",
-        defaults: &["ctrl-c"],
-    },
-];
+/// The default keys: `assets/keys.toml` is their one home (the help, the keymap and the
+/// documented defaults all come from it).
+pub const KEYS_TOML: &str = include_str!("../../assets/keys.toml");
+
+/// Every bindable action, in the order the help lists them, read once from [`KEYS_TOML`].
+pub static BINDINGS: LazyLock<Vec<BindingSpec>> = LazyLock::new(|| parse_bindings(KEYS_TOML));
+
+/// The `[keys]` lines of keys.toml: `name = ["key", ...]   # description`. Key names hold no
+/// quote, comma or `#` (a test compares this reading with a TOML parser's).
+fn parse_bindings(text: &'static str) -> Vec<BindingSpec> {
+    let mut in_keys = false;
+    let mut specs = Vec::new();
+    for line in text.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            in_keys = line == "[keys]";
+            continue;
+        }
+        if !in_keys || line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let Some((name, rest)) = line.split_once('=') else {
+            continue;
+        };
+        let Some((list, description)) = rest.split_once(']') else {
+            continue;
+        };
+        let defaults = list
+            .trim()
+            .trim_start_matches('[')
+            .split(',')
+            .map(|k| k.trim().trim_matches('"'))
+            .filter(|k| !k.is_empty())
+            .collect();
+        specs.push(BindingSpec {
+            name: name.trim(),
+            description: description.trim().trim_start_matches('#').trim(),
+            defaults,
+        });
+    }
+    specs
+}
 
 /// The action a binding name stands for.
 pub fn action_by_name(name: &str) -> Option<Action> {
@@ -459,7 +314,7 @@ impl Keymap {
         overrides: impl IntoIterator<Item = (&'a str, &'a [String], usize)>,
     ) -> Result<Keymap, KeymapError> {
         let mut keys_of: Vec<(BindingSpec, Vec<KeyPress>)> = Vec::new();
-        for spec in BINDINGS {
+        for spec in BINDINGS.iter() {
             let keys = spec
                 .defaults
                 .iter()
@@ -471,7 +326,7 @@ impl Keymap {
                 line: 0,
                 reason,
             })?;
-            keys_of.push((*spec, keys));
+            keys_of.push((spec.clone(), keys));
         }
         let mut overridden: Vec<(usize, Vec<KeyPress>)> = Vec::new();
         for (name, keys, line) in overrides {
@@ -630,8 +485,8 @@ mod tests {
 
     #[test]
     fn names_round_trip() {
-        for spec in BINDINGS {
-            for key in spec.defaults {
+        for spec in BINDINGS.iter() {
+            for key in &spec.defaults {
                 let parsed = parse_key(key).unwrap();
                 assert_eq!(parse_key(&parsed.name()).unwrap(), parsed, "{key}");
             }
@@ -714,11 +569,33 @@ mod tests {
 
     #[test]
     fn the_default_config_documents_every_action() {
-        for spec in BINDINGS {
+        for spec in BINDINGS.iter() {
             let line = format!("# {} = ", spec.name);
             assert!(
                 crate::config::DEFAULT_CONFIG_TOML.contains(&line),
                 "assets/config.toml lacks {}",
+                spec.name
+            );
+        }
+    }
+
+    #[test]
+    fn every_action_of_keys_toml_has_a_description_and_an_action() {
+        assert!(BINDINGS.len() >= 30, "read {} bindings", BINDINGS.len());
+        for spec in BINDINGS.iter() {
+            assert!(
+                !spec.description.is_empty(),
+                "{} has no description",
+                spec.name
+            );
+            assert!(
+                !spec.defaults.is_empty(),
+                "{} has no default key",
+                spec.name
+            );
+            assert!(
+                action_by_name(spec.name).is_some(),
+                "{} is no action",
                 spec.name
             );
         }
@@ -732,7 +609,7 @@ mod tests {
         let doc: toml::Table = toml::from_str(&text).unwrap();
         let keys = doc["keys"].as_table().unwrap();
         assert_eq!(keys.len(), BINDINGS.len());
-        for spec in BINDINGS {
+        for spec in BINDINGS.iter() {
             let listed: Vec<&str> = keys[spec.name]
                 .as_array()
                 .unwrap()

@@ -1002,15 +1002,15 @@ fn read(ctx: &RunContext, id: i64, json: bool) -> Result<ExitCode> {
         Some(url) => {
             let fetcher = Fetcher::new(&ctx.config)?;
             let rt = runtime()?;
-            rt.block_on(crate::reading::load_article(
+            rt.block_on(crate::article_loader::load_article(
                 &ctx.db_path,
                 &fetcher,
                 &url,
                 Some(&item),
             ))
         }
-        None => crate::reading::LoadedArticle {
-            article: crate::reading::article_from_item(&item),
+        None => crate::article_loader::LoadedArticle {
+            article: crate::article_loader::article_from_item(&item),
             note: Some("the item has no link: showing the feed's content".into()),
         },
     };
@@ -1034,7 +1034,7 @@ fn extract(config: &Config, target: &str, base: Option<&str>, json: bool) -> Res
     }
     let article = if is_url {
         let fetcher = Fetcher::new(config)?;
-        rt.block_on(crate::reading::fetch_and_extract(&fetcher, target))
+        rt.block_on(crate::article_loader::fetch_and_extract(&fetcher, target))
             .map_err(|e| anyhow!("cannot extract {}: {e}", sanitize_line(target)))?
     } else {
         let bytes = std::fs::read(target).with_context(|| format!("cannot read {target}"))?;
@@ -1048,7 +1048,7 @@ fn extract(config: &Config, target: &str, base: Option<&str>, json: bool) -> Res
             }
         };
         let html = crate::charset::decode_html(&bytes, None);
-        rt.block_on(crate::reading::extract_bounded(html, base))
+        rt.block_on(crate::article_loader::extract_bounded(html, base))
             .map_err(|e| anyhow!("cannot extract {target}: {e}"))?
     };
     print_view(&view_of(&article), None, json)?;

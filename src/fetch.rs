@@ -63,7 +63,7 @@ pub struct ApiResponse {
 
 /// An article page, decoded to UTF-8.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Page {
+pub struct FetchedPage {
     pub final_url: Url,
     pub content_type: Option<String>,
     pub html: String,
@@ -386,7 +386,7 @@ impl Fetcher {
 
     /// Fetch an HTML page and decode it (charset from the header, BOM or `<meta>`).
     /// Non-2xx answers are [`FetchError::Status`].
-    pub async fn get_page(&self, url: &str) -> Result<Page, FetchError> {
+    pub async fn get_page(&self, url: &str) -> Result<FetchedPage, FetchError> {
         let response = self.get(url, &Conditional::default()).await?;
         if !response.is_success() {
             return Err(FetchError::Status {
@@ -398,7 +398,7 @@ impl Fetcher {
             });
         }
         let html = crate::charset::decode_html(&response.body, response.content_type.as_deref());
-        Ok(Page {
+        Ok(FetchedPage {
             final_url: response.final_url,
             content_type: response.content_type,
             html,

@@ -4,6 +4,7 @@
 //! → (`model`, `text`, `error`). Nothing below `tui` imports ratatui or crossterm.
 
 pub mod article;
+pub mod article_loader;
 pub mod charset;
 pub mod cli;
 pub mod cli_sync;
@@ -15,7 +16,6 @@ pub mod feed;
 pub mod fetch;
 pub mod model;
 pub mod packaging;
-pub mod reading;
 pub mod refresh;
 pub(crate) mod scan;
 #[cfg(test)]

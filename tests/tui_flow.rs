@@ -12,7 +12,7 @@ use kiosque::tui::app::{LoopParts, run_loop};
 use kiosque::tui::effect::{Anchor, Effect};
 use kiosque::tui::fixtures;
 use kiosque::tui::keymap::Keymap;
-use kiosque::tui::page::layout_page;
+use kiosque::tui::reader_layout::layout_page;
 use kiosque::tui::state::{ListSource, State};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;

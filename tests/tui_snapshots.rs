@@ -7,8 +7,8 @@ use kiosque::model::{Link, RelatedLink};
 use kiosque::tui::action::Action;
 use kiosque::tui::effect::Effect;
 use kiosque::tui::fixtures::{self, rows};
-use kiosque::tui::page::wrap;
-use kiosque::tui::state::{LineKind, PageLine, PageLines, State};
+use kiosque::tui::reader_layout::wrap;
+use kiosque::tui::state::{LineKind, ReaderLayout, ReaderLine, State};
 use kiosque::tui::update::{init, update};
 use kiosque::tui::view;
 use ratatui::Terminal;
@@ -50,8 +50,8 @@ fn loaded(size: (u16, u16), total: usize) -> State {
     state
 }
 
-fn text_line(kind: LineKind, text: &str) -> PageLine {
-    PageLine {
+fn text_line(kind: LineKind, text: &str) -> ReaderLine {
+    ReaderLine {
         kind,
         spans: vec![StyledSpan {
             text: text.into(),
@@ -61,7 +61,7 @@ fn text_line(kind: LineKind, text: &str) -> PageLine {
 }
 
 /// A laid-out article as the worker would deliver it.
-fn article_lines(width: u16) -> PageLines {
+fn article_lines(width: u16) -> ReaderLayout {
     let mut lines = vec![
         text_line(
             LineKind::Title,
@@ -78,7 +78,7 @@ fn article_lines(width: u16) -> PageLines {
     for line in wrap(body, usize::from(width)) {
         lines.push(text_line(LineKind::Body, &line));
     }
-    lines.push(PageLine {
+    lines.push(ReaderLine {
         kind: LineKind::Body,
         spans: vec![
             StyledSpan {
@@ -113,7 +113,7 @@ fn article_lines(width: u16) -> PageLines {
         LineKind::LinkEntry,
         "1. À lire: Le budget de France Télévisions",
     ));
-    PageLines {
+    ReaderLayout {
         lines,
         links: vec![
             Link {
@@ -361,7 +361,7 @@ fn a_followed_link_that_cannot_load_says_so_80x24() {
     else {
         panic!("{effects:?}")
     };
-    let lines = kiosque::tui::page::layout_page(doc, *width);
+    let lines = kiosque::tui::reader_layout::layout_page(doc, *width);
     update(
         &mut state,
         Action::PageRendered {

@@ -2,7 +2,7 @@
 //! pre-clean, the readability scorer (dom_smoothie, a Readability.js port), the post-clean and
 //! the related-links split.
 
-use super::{Article, Source, baseline, boilerplate, metadata, related};
+use super::{Article, Source, block_classifier, boilerplate, metadata, related};
 use dom_query::{Document, NodeRef};
 use url::Url;
 
@@ -85,7 +85,7 @@ pub fn extract_article_with(
         boilerplate::pre_clean(&doc);
     }
 
-    let (baseline_html, baseline_words) = baseline::baseline(&doc, page_url);
+    let (baseline_html, baseline_words) = block_classifier::baseline(&doc, page_url);
     let config = dom_smoothie::Config {
         // JSON-LD was read above; the scorer needs only the body.
         disable_json_ld: true,

@@ -5,7 +5,7 @@
 //! `related::split_related`, boilerplate post-clean → cleaned article HTML)
 //! → `plaintext::plain_text` (plain text + numbered links) or `render` (styled lines).
 
-pub mod baseline;
+pub mod block_classifier;
 pub mod boilerplate;
 mod elements;
 pub mod extract;

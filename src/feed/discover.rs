@@ -4,7 +4,7 @@
 
 use url::Url;
 
-use super::{markup, prepare};
+use super::{markup, repair};
 
 /// Link types that announce a feed.
 const FEED_TYPES: &[&str] = &[
@@ -138,7 +138,7 @@ pub fn looks_like_feed(body: &[u8]) -> bool {
     let mut rest = trimmed;
     // At most a few tries: markup before the XML declaration (a PHP warning) is skipped.
     for _ in 0..4 {
-        let Some(root) = prepare::root_tag(rest) else {
+        let Some(root) = repair::root_tag(rest) else {
             return false;
         };
         if matches!(

@@ -6,6 +6,6 @@ pub mod discover;
 mod markup;
 pub mod opml;
 pub mod parse;
-mod prepare;
+mod repair;
 
 pub use parse::parse_feed;

@@ -11,7 +11,7 @@ use feed_rs::model::{Entry, Feed, FeedType, Link, Text};
 use feed_rs::parser::{Builder, ParseFeedError};
 use url::Url;
 
-use super::{dates, markup, prepare};
+use super::{dates, markup, repair};
 use crate::charset;
 use crate::error::ParseError;
 use crate::model::{Enclosure, ParsedFeed, ParsedItem};
@@ -50,7 +50,7 @@ fn parse_json(text: &str, feed_url: &Url) -> Result<ParsedFeed, ParseError> {
     let feed = match run_feed_rs(text.as_bytes(), feed_url) {
         Ok(feed) => feed,
         Err(first_error) => {
-            let Some(repaired) = prepare::repair_json(text) else {
+            let Some(repaired) = repair::repair_json(text) else {
                 return Err(match first_error {
                     ParseError::Malformed { .. }
                         if serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok() =>
@@ -69,7 +69,7 @@ fn parse_json(text: &str, feed_url: &Url) -> Result<ParsedFeed, ParseError> {
 }
 
 fn parse_xml(text: &str, feed_url: &Url) -> Result<ParsedFeed, ParseError> {
-    let Some(root) = prepare::root_tag(text) else {
+    let Some(root) = repair::root_tag(text) else {
         return Err(ParseError::NotAFeed {
             detail: "no XML root element (empty or cut-off document?)".into(),
         });
@@ -85,9 +85,9 @@ fn parse_xml(text: &str, feed_url: &Url) -> Result<ParsedFeed, ParseError> {
     }
     match root_name.as_str() {
         "rss" | "feed" | "rdf" | "entry" => {}
-        "channel" => return parse_xml_repaired(&prepare::cdf_to_rss(text), feed_url),
+        "channel" => return parse_xml_repaired(&repair::cdf_to_rss(text), feed_url),
         "html" | "head" | "body" => {
-            return match prepare::embedded_feed(text) {
+            return match repair::embedded_feed(text) {
                 Some(feed) => parse_xml_repaired(feed, feed_url),
                 None => Err(ParseError::NotAFeed {
                     detail: "this is an HTML page, not a feed".into(),
@@ -108,7 +108,7 @@ fn parse_xml(text: &str, feed_url: &Url) -> Result<ParsedFeed, ParseError> {
 
 /// Parse a document whose root is a feed element, with the repairs feed-rs needs.
 fn parse_xml_repaired(text: &str, feed_url: &Url) -> Result<ParsedFeed, ParseError> {
-    let Some(root) = prepare::root_tag(text) else {
+    let Some(root) = repair::root_tag(text) else {
         return Err(ParseError::NotAFeed {
             detail: "no XML root element (empty or cut-off document?)".into(),
         });
@@ -117,29 +117,29 @@ fn parse_xml_repaired(text: &str, feed_url: &Url) -> Result<ParsedFeed, ParseErr
     // Junk before the first `<` (a stray byte, a PHP notice) would make feed-rs fail.
     let first_lt = text.find('<').unwrap_or(0);
     let text = &text[first_lt..];
-    let mut doc = prepare::close_final_tag(prepare::repair_references(text).into_owned());
+    let mut doc = repair::close_final_tag(repair::repair_references(text).into_owned());
     // The text is UTF-8 whatever the declaration says (it may only now be at the start, after
     // junk was cut off): feed-rs must not decode it again.
     doc = charset::rewrite_prolog_encoding(doc);
     // An XML declaration anywhere but at the start (pasted into a title) makes quick-xml
     // assert: it is not a declaration there, so make it text. (`<?xml-stylesheet` stays.)
-    doc = prepare::escape_inner_xml_declarations(doc);
-    if let std::borrow::Cow::Owned(fixed) = prepare::neutralise_overflowing_times(&doc) {
+    doc = repair::escape_inner_xml_declarations(doc);
+    if let std::borrow::Cow::Owned(fixed) = repair::neutralise_overflowing_times(&doc) {
         doc = fixed;
     }
     if root_name == "rss" {
-        doc = prepare::wrap_rss_channel(prepare::fix_rss_version(doc));
+        doc = repair::wrap_rss_channel(repair::fix_rss_version(doc));
     }
-    doc = prepare::fix_namespaces(doc);
+    doc = repair::fix_namespaces(doc);
     if root_name == "rdf" {
-        doc = prepare::add_missing_rdf_links(doc);
+        doc = repair::add_missing_rdf_links(doc);
     }
     let is_atom = root_name == "feed";
-    let atom03 = is_atom && prepare::is_atom03(&doc);
+    let atom03 = is_atom && repair::is_atom03(&doc);
     if atom03 {
-        doc = prepare::atom03_to_atom10(&doc);
+        doc = repair::atom03_to_atom10(&doc);
     }
-    let not_permalinks = prepare::non_permalink_guids(&doc);
+    let not_permalinks = repair::non_permalink_guids(&doc);
     let feed = match run_feed_rs(doc.as_bytes(), feed_url) {
         Ok(feed) => feed,
         Err(first_error) => {
@@ -147,13 +147,13 @@ fn parse_xml_repaired(text: &str, feed_url: &Url) -> Result<ParsedFeed, ParseErr
             let mut repaired = std::borrow::Cow::Borrowed(doc.as_str());
             // Atom text constructs with a `type` feed-rs does not accept reject the whole feed.
             if is_atom && !atom03 {
-                repaired = prepare::repair_atom_text_constructs(&repaired).into();
+                repaired = repair::repair_atom_text_constructs(&repaired).into();
             }
-            if let std::borrow::Cow::Owned(fixed) = prepare::repair_media_text_types(&repaired) {
+            if let std::borrow::Cow::Owned(fixed) = repair::repair_media_text_types(&repaired) {
                 repaired = fixed.into();
             }
             // An element left open or an end tag too many: close or drop it.
-            if let Some(balanced) = prepare::balance_tags(&repaired) {
+            if let Some(balanced) = repair::balance_tags(&repaired) {
                 repaired = balanced.into();
             }
             if repaired == doc.as_str() {

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 
 use crate::article::Article;
 use crate::model::{Feed, Item, ItemId, ItemSummary};
-use crate::tui::state::PageLines;
+use crate::tui::state::ReaderLayout;
 
 /// One message for [`crate::tui::update::update`].
 #[derive(Debug, Clone, PartialEq)]
@@ -117,7 +117,7 @@ pub enum Action {
     PageRendered {
         page: u64,
         width: u16,
-        lines: PageLines,
+        lines: ReaderLayout,
     },
     /// The read mark of these items was saved.
     ReadSaved { ids: Vec<ItemId>, read: bool },

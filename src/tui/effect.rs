@@ -17,7 +17,7 @@ pub enum Anchor {
 
 /// What a reader page is built from (title, meta line, HTML, related links).
 #[derive(Debug, Clone, PartialEq)]
-pub struct PageDoc {
+pub struct ReaderDoc {
     pub title: String,
     /// `feed · author · date · link`.
     pub meta: String,
@@ -60,7 +60,7 @@ pub enum Effect {
     RenderPage {
         page: u64,
         width: u16,
-        doc: Box<PageDoc>,
+        doc: Box<ReaderDoc>,
     },
     /// Save read marks.
     SetRead { ids: Vec<ItemId>, read: bool },

@@ -10,7 +10,7 @@ pub mod effect;
 #[doc(hidden)]
 pub mod fixtures;
 pub mod keymap;
-pub mod page;
+pub mod reader_layout;
 pub mod state;
 pub mod terminal;
 pub mod update;

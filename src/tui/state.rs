@@ -131,22 +131,22 @@ pub enum LineKind {
 
 /// One laid-out line of a reader page.
 #[derive(Debug, Clone, PartialEq)]
-pub struct PageLine {
+pub struct ReaderLine {
     pub kind: LineKind,
     pub spans: Vec<StyledSpan>,
 }
 
 /// A reader page laid out at one width: computed once per (page content, width) by the worker.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PageLines {
-    pub lines: Vec<PageLine>,
+pub struct ReaderLayout {
+    pub lines: Vec<ReaderLine>,
     /// Every link of the text, numbered as the text shows them.
     pub links: Vec<Link>,
 }
 
 /// One page of the reader: an item, or an article reached by following a link.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Page {
+pub struct ReaderPage {
     /// Unique id; worker answers carry it.
     pub id: u64,
     pub item_id: Option<ItemId>,
@@ -168,7 +168,7 @@ pub struct Page {
     /// A followed link whose page could not be loaded (there is no feed text to show).
     pub unavailable: bool,
     /// Laid-out lines and the width they were laid out at.
-    pub lines: Option<PageLines>,
+    pub lines: Option<ReaderLayout>,
     pub rendered_width: u16,
     /// Width of the latest layout request (0: none).
     pub requested_width: u16,
@@ -187,7 +187,7 @@ pub struct LinkEntry {
     pub url: String,
 }
 
-impl Page {
+impl ReaderPage {
     /// Every link of the page for the `l` list: the text's links, then the related links.
     pub fn link_entries(&self) -> Vec<LinkEntry> {
         let text_links = self
@@ -253,7 +253,7 @@ pub struct State {
     pub feed_cursor: usize,
     pub list: ListState,
     /// The reader's page stack; empty when no article is open.
-    pub pages: Vec<Page>,
+    pub pages: Vec<ReaderPage>,
     pub next_page_id: u64,
     pub status: Status,
     /// The search field while typing.
@@ -318,11 +318,11 @@ impl State {
     }
 
     /// The page the reader shows, if an article is open.
-    pub fn page(&self) -> Option<&Page> {
+    pub fn page(&self) -> Option<&ReaderPage> {
         self.pages.last()
     }
 
-    pub fn page_mut(&mut self) -> Option<&mut Page> {
+    pub fn page_mut(&mut self) -> Option<&mut ReaderPage> {
         self.pages.last_mut()
     }
 

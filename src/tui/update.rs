@@ -7,7 +7,7 @@ use crate::refresh::RefreshTrigger;
 use crate::text::sanitize_line;
 use crate::tui::action::Action;
 use crate::tui::effect::{Anchor, Effect};
-use crate::tui::state::{Focus, ListSource, Mode, Page, State, WINDOW, WINDOW_MARGIN};
+use crate::tui::state::{Focus, ListSource, Mode, ReaderPage, State, WINDOW, WINDOW_MARGIN};
 use crate::tui::view;
 
 /// The effects to run when the TUI starts: feeds, the first window, maybe a refresh.
@@ -755,7 +755,7 @@ fn open_item(state: &mut State) -> Vec<Effect> {
     };
     let id = state.next_page_id;
     state.next_page_id += 1;
-    state.pages = vec![Page {
+    state.pages = vec![ReaderPage {
         id,
         item_id: Some(row.id),
         url: row.url.clone(),
@@ -763,7 +763,7 @@ fn open_item(state: &mut State) -> Vec<Effect> {
         feed_title: Some(row.feed_title.clone()),
         published: Some(row.published),
         item_loading: true,
-        ..Page::default()
+        ..ReaderPage::default()
     }];
     state.focus = Focus::Reader;
     if state.mode == Mode::Links {
@@ -795,7 +795,7 @@ fn follow(state: &mut State, url: String, title: String) -> Vec<Effect> {
     let id = state.next_page_id;
     state.next_page_id += 1;
     state.mode = Mode::Normal;
-    state.pages.push(Page {
+    state.pages.push(ReaderPage {
         id,
         url: Some(url.clone()),
         title: if title.trim().is_empty() {
@@ -804,7 +804,7 @@ fn follow(state: &mut State, url: String, title: String) -> Vec<Effect> {
             title
         },
         article_loading: true,
-        ..Page::default()
+        ..ReaderPage::default()
     });
     state.focus = Focus::Reader;
     let mut effects = vec![Effect::LoadArticle {
@@ -935,7 +935,7 @@ fn request_render(state: &mut State) -> Vec<Effect> {
     vec![Effect::RenderPage {
         page: page.id,
         width,
-        doc: Box::new(crate::tui::effect::PageDoc {
+        doc: Box::new(crate::tui::effect::ReaderDoc {
             title: page.title.clone(),
             meta,
             html: page.html.clone().unwrap_or_default(),
@@ -946,7 +946,7 @@ fn request_render(state: &mut State) -> Vec<Effect> {
 }
 
 /// `feed · author · date · link` (the date is absolute: no clock needed).
-fn meta_line(page: &Page) -> String {
+fn meta_line(page: &ReaderPage) -> String {
     let mut parts: Vec<String> = Vec::new();
     if let Some(feed) = &page.feed_title {
         parts.push(feed.clone());

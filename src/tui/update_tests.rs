@@ -4,7 +4,7 @@ use super::*;
 use crate::article::{Article, Source};
 use crate::model::{ItemId, RelatedLink};
 use crate::tui::fixtures::{self, rows};
-use crate::tui::state::PageLines;
+use crate::tui::state::ReaderLayout;
 
 /// A state after start-up whose first window (`total` items) has arrived.
 fn loaded(size: (u16, u16), total: usize) -> State {
@@ -240,10 +240,10 @@ fn article(url: &str) -> Article {
     }
 }
 
-fn rendered(lines: usize) -> PageLines {
-    PageLines {
+fn rendered(lines: usize) -> ReaderLayout {
+    ReaderLayout {
         lines: (0..lines)
-            .map(|i| crate::tui::state::PageLine {
+            .map(|i| crate::tui::state::ReaderLine {
                 kind: crate::tui::state::LineKind::Body,
                 spans: vec![crate::article::render::StyledSpan {
                     text: format!("line {i}"),
@@ -765,7 +765,7 @@ fn the_link_list_includes_the_related_links_numbered_as_the_pane_does() {
         Action::PageRendered {
             page,
             width,
-            lines: PageLines {
+            lines: ReaderLayout {
                 links: vec![],
                 ..rendered(10)
             },
@@ -894,7 +894,7 @@ fn a_taller_terminal_never_leaves_the_reader_scrolled_past_its_text() {
 
 #[test]
 fn the_byline_date_is_not_repeated_in_the_meta_line() {
-    let page = Page {
+    let page = ReaderPage {
         feed_title: Some("Asia".into()),
         author: Some("佐藤 花子 · 2026-11-22".into()),
         published: Some(
@@ -903,13 +903,13 @@ fn the_byline_date_is_not_repeated_in_the_meta_line() {
                 .with_timezone(&chrono::Utc),
         ),
         url: Some("https://example.org/a".into()),
-        ..Page::default()
+        ..ReaderPage::default()
     };
     assert_eq!(
         meta_line(&page),
         "Asia · 佐藤 花子 · 2026-11-22 00:00 · https://example.org/a"
     );
-    let only_a_date = Page {
+    let only_a_date = ReaderPage {
         author: Some("2026-11-22".into()),
         ..page.clone()
     };

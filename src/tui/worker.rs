@@ -20,7 +20,7 @@ use crate::refresh::{FeedRefreshResult, RefreshOptions, RefreshSummary, refresh_
 use crate::store::{ItemFilter, Store};
 use crate::tui::action::Action;
 use crate::tui::effect::{Anchor, Effect};
-use crate::tui::page::layout_page;
+use crate::tui::reader_layout::layout_page;
 use crate::tui::state::{ListQuery, ListSource};
 
 /// Where effects go. The real one is [`TokioWorker`]; tests use a fake.
@@ -201,7 +201,8 @@ impl Worker for TokioWorker {
                     let db_path = self.db_path.clone();
                     tokio::spawn(async move {
                         let n =
-                            crate::reading::prefetch_articles(&db_path, &fetcher, urls, 2).await;
+                            crate::article_loader::prefetch_articles(&db_path, &fetcher, urls, 2)
+                                .await;
                         tracing::debug!("prefetched {n} articles");
                     });
                 }
@@ -303,7 +304,7 @@ async fn load_article(
 ) -> (Article, Option<String>) {
     match fetcher {
         Some(fetcher) => {
-            let loaded = crate::reading::load_article(db_path, fetcher, url, fallback).await;
+            let loaded = crate::article_loader::load_article(db_path, fetcher, url, fallback).await;
             (loaded.article, loaded.note)
         }
         None => (
@@ -526,7 +527,7 @@ pub fn feed_fallback(url: &str, item: Option<&Item>) -> Article {
     match item {
         Some(item) => Article {
             url: url.to_string(),
-            ..crate::reading::article_from_item(item)
+            ..crate::article_loader::article_from_item(item)
         },
         None => Article::from_feed(None, url.to_string(), None, None, String::new()),
     }

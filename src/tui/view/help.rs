@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Paragraph};
 
 use crate::text::{display_width, truncate_to_width};
 use crate::tui::keymap::HelpRow;
-use crate::tui::page::wrap;
+use crate::tui::reader_layout::wrap;
 use crate::tui::state::State;
 use crate::tui::view::clear_popup;
 use crate::tui::view::theme::Theme;

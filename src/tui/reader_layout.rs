@@ -6,14 +6,14 @@ use crate::article::render::{SpanStyle, StyledSpan, render_rich};
 /// Word wrap by display width (one home: `crate::text`).
 pub use crate::text::wrap;
 use crate::text::{sanitize_line, truncate_to_width};
-use crate::tui::effect::PageDoc;
-use crate::tui::state::{LineKind, PageLine, PageLines};
+use crate::tui::effect::ReaderDoc;
+use crate::tui::state::{LineKind, ReaderLayout, ReaderLine};
 
 /// Pages bigger than this are cut before rendering (keeps a hostile page from stalling).
 pub const MAX_HTML_BYTES: usize = 4 * 1024 * 1024;
 
 /// Lay out `doc` at `width` columns.
-pub fn layout_page(doc: &PageDoc, width: u16) -> PageLines {
+pub fn layout_page(doc: &ReaderDoc, width: u16) -> ReaderLayout {
     let width = width.max(10);
     let mut lines = Vec::new();
     for line in wrap(&sanitize_line(&doc.title), usize::from(width)) {
@@ -41,7 +41,7 @@ pub fn layout_page(doc: &PageDoc, width: u16) -> PageLines {
     }
     let rendered = render_rich(html, width);
     for spans in rendered.lines {
-        lines.push(PageLine {
+        lines.push(ReaderLine {
             kind: LineKind::Body,
             spans,
         });
@@ -77,14 +77,14 @@ pub fn layout_page(doc: &PageDoc, width: u16) -> PageLines {
             ));
         }
     }
-    PageLines {
+    ReaderLayout {
         lines,
         links: rendered.links,
     }
 }
 
-fn plain(kind: LineKind, text: String) -> PageLine {
-    PageLine {
+fn plain(kind: LineKind, text: String) -> ReaderLine {
+    ReaderLine {
         kind,
         spans: vec![StyledSpan {
             text,
@@ -100,7 +100,7 @@ mod tests {
 
     #[test]
     fn lists_related_links_numbered_under_a_heading() {
-        let doc = PageDoc {
+        let doc = ReaderDoc {
             title: "A title".into(),
             meta: "Feed · 2026-01-01 00:00".into(),
             html: String::new(),

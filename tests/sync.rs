@@ -590,6 +590,33 @@ fn five_thousand_read_marks_are_pushed_in_a_few_requests() {
 }
 
 #[test]
+fn a_sync_with_nothing_new_fetches_twelve_thousand_unread_ids_in_one_page() {
+    // The benchmark's 50,000 unread items would take 6 pages of 10,000 ids (FreshRSS answers
+    // an empty last page) and a nothing-new sync 10 requests; the issue allows 8.
+    let server = GReaderServer::start(Flavor::FreshRss);
+    let feed = server.add_feed("Busy", None);
+    for i in 0..12_000 {
+        server.add_item(feed, &format!("Item {i:05}"), 60);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    configure(d, &server.api_url());
+    assert_eq!(sync(d)["pulled_items"], 12_000);
+    server.clear_log();
+    let report = sync(d);
+    assert_eq!(
+        (
+            report["pulled_items"].as_u64(),
+            report["state_changes"].as_u64()
+        ),
+        (Some(0), Some(0))
+    );
+    // Unread, starred and arrived-since: one page each; the login token is cached.
+    assert_eq!(server.count("stream/items/ids"), 3, "{:?}", server.log());
+    assert_eq!(report["requests"], 4, "{report}");
+}
+
+#[test]
 fn refresh_is_a_sync_when_sync_is_configured() {
     let (server, _) = populated(Flavor::FreshRss, 3);
     let dir = tempfile::tempdir().unwrap();

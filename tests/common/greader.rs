@@ -214,6 +214,17 @@ impl GReaderServer {
         item.starred = starred;
     }
 
+    /// The item was crawled `age_secs` ago (a server in use has a history).
+    pub fn set_crawled_ago(&self, id: u64, age_secs: i64) {
+        self.state
+            .lock()
+            .unwrap()
+            .items
+            .get_mut(&id)
+            .expect("known item")
+            .crawled = now_secs() - age_secs;
+    }
+
     /// (read, starred) of an item.
     pub fn state_of(&self, id: u64) -> (bool, bool) {
         let s = self.state.lock().unwrap();

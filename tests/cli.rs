@@ -3,30 +3,9 @@
 
 mod common;
 
-use assert_cmd::Command;
-use common::{Reply, TestServer, rss_with_items};
+use common::{Reply, TestServer, json, kiosque, rss_with_items};
 use predicates::prelude::*;
 use serde_json::Value;
-use std::path::Path;
-
-fn kiosque(data: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("kiosque").unwrap();
-    cmd.env_remove("KIOSQUE_DATA_DIR")
-        .env("KIOSQUE_CONFIG", data.join("config.toml"))
-        .arg("--data-dir")
-        .arg(data);
-    cmd
-}
-
-fn json(data: &Path, args: &[&str]) -> Value {
-    let out = kiosque(data).args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
 
 #[test]
 fn help_and_version() {

@@ -5,33 +5,9 @@ mod common;
 
 use assert_cmd::Command;
 use chrono::{DateTime, Local, TimeZone, Utc};
-use common::{Reply, TestServer, rss_with_items};
+use common::{Reply, TestServer, json, kiosque, rss_with_items, run_ok};
 use predicates::prelude::*;
-use serde_json::Value;
 use std::path::Path;
-
-fn kiosque(data: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("kiosque").unwrap();
-    cmd.env_remove("KIOSQUE_DATA_DIR")
-        .env("KIOSQUE_CONFIG", data.join("config.toml"))
-        .arg("--data-dir")
-        .arg(data);
-    cmd
-}
-
-fn run_ok(data: &Path, args: &[&str]) -> String {
-    let out = kiosque(data).args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn json(data: &Path, args: &[&str]) -> Value {
-    serde_json::from_str(&run_ok(data, args)).unwrap()
-}
 
 fn write_opml(dir: &Path, outlines: &[(&str, &str)]) -> std::path::PathBuf {
     let body: String = outlines

@@ -1,7 +1,9 @@
 //! What a packager and a new user meet before any feed: `--version` (with the commit when
 //! built from git), shell completions, the man page, and the theme keys of the config file.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{kiosque, run_ok};
 use predicates::prelude::*;
 use std::path::Path;
 
@@ -21,29 +23,10 @@ const SUBCOMMANDS: [&str; 12] = [
     "man",
 ];
 
-fn kiosque(data: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("kiosque").unwrap();
-    cmd.env_remove("KIOSQUE_DATA_DIR")
-        .env("KIOSQUE_CONFIG", data.join("config.toml"))
-        .arg("--data-dir")
-        .arg(data);
-    cmd
-}
-
-fn stdout_of(data: &Path, args: &[&str]) -> String {
-    let out = kiosque(data).args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
 #[test]
 fn version_names_the_package_version_and_the_commit_of_a_checkout() {
     let dir = tempfile::tempdir().unwrap();
-    let version = stdout_of(dir.path(), &["--version"]);
+    let version = run_ok(dir.path(), &["--version"]);
     assert!(version.starts_with("kiosque 0.1.0"), "{version}");
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     let git = |args: &[&str]| {
@@ -80,7 +63,7 @@ fn version_names_the_package_version_and_the_commit_of_a_checkout() {
 fn completions_for_every_shell_name_the_subcommands() {
     let dir = tempfile::tempdir().unwrap();
     for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
-        let script = stdout_of(dir.path(), &["completions", shell]);
+        let script = run_ok(dir.path(), &["completions", shell]);
         assert!(script.contains("kiosque"), "{shell}: {script}");
         for sub in SUBCOMMANDS {
             assert!(script.contains(sub), "{shell} completion lacks {sub}");
@@ -104,7 +87,7 @@ fn completions_for_an_unknown_shell_is_a_clear_error() {
 #[test]
 fn man_prints_a_roff_page_naming_every_subcommand() {
     let dir = tempfile::tempdir().unwrap();
-    let page = stdout_of(dir.path(), &["man"]);
+    let page = run_ok(dir.path(), &["man"]);
     assert!(page.starts_with(".ie") || page.starts_with(".TH"), "{page}");
     assert!(page.contains(".TH kiosque 1"), "{page}");
     for sub in SUBCOMMANDS {

@@ -5,13 +5,14 @@
 //! override character on screen. Waits poll the parsed screen; no fixed sleeps.
 
 mod common;
+#[path = "common/pty.rs"]
+mod pty;
 
 use assert_cmd::Command;
 use common::{Reply, TestServer};
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
-use std::io::{Read, Write};
+use pty::size;
+use std::io::Write;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 /// What the terminal was asked to do besides drawing.
 #[derive(Default)]
@@ -53,14 +54,6 @@ const HOSTILE_JSON_FEED: &str = r#"{
   ]
 }"#;
 
-fn wait_limit() -> Duration {
-    let ms = std::env::var("KIOSQUE_TEST_WAIT_MS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(30_000);
-    Duration::from_millis(ms)
-}
-
 #[test]
 fn hostile_text_never_acts_on_the_terminal() {
     let server = TestServer::start();
@@ -81,55 +74,25 @@ fn hostile_text_never_acts_on_the_terminal() {
         .assert()
         .success();
 
-    let pair = native_pty_system()
-        .openpty(PtySize {
-            rows: 40,
-            cols: 120,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .unwrap();
-    let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_kiosque"));
+    let pair = pty::open(40, 120);
+    let mut command = pty::kiosque_command();
     command.arg("--data-dir");
     command.arg(data.path());
     command.env("KIOSQUE_CONFIG", &config);
-    command.env("TERM", "xterm-256color");
     let mut child = pair.slave.spawn_command(command).unwrap();
     drop(pair.slave);
 
     let recorder = Recorder::default();
-    let size = |n| std::num::NonZeroU16::new(n).unwrap();
     let parser = Arc::new(Mutex::new(vt100::Parser::new_with_callbacks(
         size(40),
         size(120),
         0,
         recorder.clone(),
     )));
-    let mut reader = pair.master.try_clone_reader().unwrap();
-    let sink = parser.clone();
-    let reading = std::thread::spawn(move || {
-        let mut buf = [0u8; 8192];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            sink.lock().unwrap().process(&buf[..n]);
-        }
-    });
+    let reading = pty::read_into(&*pair.master, parser.clone());
     let mut writer = pair.master.take_writer().unwrap();
     let wait_for = |what: &str, until: &dyn Fn(&str) -> bool| -> String {
-        let start = Instant::now();
-        loop {
-            let contents = parser.lock().unwrap().screen().contents();
-            if until(&contents) {
-                return contents;
-            }
-            assert!(
-                start.elapsed() < wait_limit(),
-                "timed out waiting for {what}:\n{contents}"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        pty::wait_for_screen(&parser, what, until)
     };
 
     let list = wait_for("the hostile headline", &|s| s.contains("REDWORD"));
@@ -164,14 +127,7 @@ fn hostile_text_never_acts_on_the_terminal() {
     writer.write_all(b"q").unwrap();
     writer.write_all(b"q").unwrap();
     writer.flush().unwrap();
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(start.elapsed() < wait_limit(), "kiosque did not exit");
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    let status = pty::wait_exit(&mut *child, "kiosque did not exit");
     assert!(status.success(), "exit status {status:?}");
     drop(writer);
     drop(pair.master);

@@ -5,45 +5,21 @@
 //! poll the parsed screen; no fixed sleeps.
 //! `KIOSQUE_TEST_WAIT_MS` sets how long a wait may take (default 30 s).
 
+#[path = "common/pty.rs"]
+mod pty;
+
 use std::io::{Read, Write};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
-use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
-
-fn rows(n: u16) -> std::num::NonZeroU16 {
-    std::num::NonZeroU16::new(n).unwrap()
-}
+use portable_pty::{Child, MasterPty};
+use pty::size;
 
 struct Screen {
     parser: Mutex<vt100::Parser>,
     raw: Mutex<Vec<u8>>,
     /// Set to make the reading thread let go of the terminal after its next read.
     stop_reading: std::sync::atomic::AtomicBool,
-}
-
-fn wait_limit() -> Duration {
-    let ms = std::env::var("KIOSQUE_TEST_WAIT_MS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(30_000);
-    Duration::from_millis(ms)
-}
-
-fn wait_for(screen: &Screen, what: &str, until: impl Fn(&str) -> bool) -> String {
-    let start = Instant::now();
-    loop {
-        let contents = screen.parser.lock().unwrap().screen().contents();
-        if until(&contents) {
-            return contents;
-        }
-        assert!(
-            start.elapsed() < wait_limit(),
-            "timed out waiting for {what}; screen:\n{contents}"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
 }
 
 /// `kiosque --demo` running in a pseudo-terminal, its output parsed by vt100.
@@ -60,29 +36,20 @@ struct Demo {
 
 impl Demo {
     fn start(cols: u16, lines: u16) -> Demo {
-        let pty = native_pty_system();
-        let pair = pty
-            .openpty(PtySize {
-                rows: lines,
-                cols,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .unwrap();
+        let pair = pty::open(lines, cols);
         let config_dir = tempfile::tempdir().unwrap();
         let config = config_dir.path().join("config.toml");
         std::fs::write(&config, "").unwrap();
         let tmp = tempfile::tempdir().unwrap();
-        let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_kiosque"));
+        let mut command = pty::kiosque_command();
         command.arg("--demo");
         command.env("KIOSQUE_CONFIG", &config);
-        command.env("TERM", "xterm-256color");
         command.env("BROWSER", "true");
         command.env("TMPDIR", tmp.path());
         let child = pair.slave.spawn_command(command).unwrap();
         drop(pair.slave);
         let screen = Arc::new(Screen {
-            parser: Mutex::new(vt100::Parser::new(rows(lines), rows(cols), 0)),
+            parser: Mutex::new(vt100::Parser::new(size(lines), size(cols), 0)),
             raw: Mutex::new(Vec::new()),
             stop_reading: std::sync::atomic::AtomicBool::new(false),
         });
@@ -113,13 +80,26 @@ impl Demo {
         }
     }
 
+    /// The demo once its headlines are in, with the selected article open.
+    fn start_reading(cols: u16, lines: u16) -> Demo {
+        let mut demo = Demo::start(cols, lines);
+        demo.wait_for("the demo headlines", |s| {
+            s.contains("World Desk") && !s.contains("All (0)")
+        });
+        demo.send(b"\r");
+        demo.wait_for("the article", |s| {
+            s.contains("%") || s.contains(" article ")
+        });
+        demo
+    }
+
     fn send(&mut self, keys: &[u8]) {
         self.writer.write_all(keys).unwrap();
         self.writer.flush().unwrap();
     }
 
     fn wait_for(&self, what: &str, until: impl Fn(&str) -> bool) -> String {
-        wait_for(&self.screen, what, until)
+        pty::wait_for_screen(&self.screen.parser, what, until)
     }
 
     /// Wait for the process to end; then stop reading its output.
@@ -127,17 +107,10 @@ impl Demo {
         mut self,
         after: &str,
     ) -> (portable_pty::ExitStatus, Arc<Screen>, tempfile::TempDir) {
-        let start = Instant::now();
-        let status = loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                break status;
-            }
-            assert!(
-                start.elapsed() < wait_limit(),
-                "kiosque did not exit after {after}"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        };
+        let status = pty::wait_exit(
+            &mut *self.child,
+            &format!("kiosque did not exit after {after}"),
+        );
         drop(self.writer);
         drop(self.master);
         let _ = self.reading.join();
@@ -220,14 +193,7 @@ fn demo_opens_an_item_and_quits_restoring_the_terminal() {
 /// Start the demo, open an article (mouse reporting, hidden cursor, alternate screen all on),
 /// end it with `stop`, and check the terminal and the temp dir it leaves.
 fn leaves_cleanly(way: &str, stop: impl FnOnce(&mut Demo)) {
-    let mut demo = Demo::start(100, 30);
-    demo.wait_for("the demo headlines", |s| {
-        s.contains("World Desk") && !s.contains("All (0)")
-    });
-    demo.send(b"\r");
-    demo.wait_for("the article", |s| {
-        s.contains("%") || s.contains(" article ")
-    });
+    let mut demo = Demo::start_reading(100, 30);
     {
         let parser = demo.screen.parser.lock().unwrap();
         let screen = parser.screen();
@@ -276,14 +242,7 @@ fn sigint_restores_the_terminal_and_removes_the_demo_dir() {
 
 #[test]
 fn closing_the_terminal_removes_the_demo_dir() {
-    let mut demo = Demo::start(100, 30);
-    demo.wait_for("the demo headlines", |s| {
-        s.contains("World Desk") && !s.contains("All (0)")
-    });
-    demo.send(b"\r");
-    demo.wait_for("the article", |s| {
-        s.contains("%") || s.contains(" article ")
-    });
+    let demo = Demo::start_reading(100, 30);
     assert_eq!(demo_dirs(demo.tmp.path()).len(), 1, "the demo's data dir");
     // The window goes away: the kernel hangs the terminal up (SIGHUP) and every write to it
     // fails from then on.
@@ -306,14 +265,7 @@ fn closing_the_terminal_removes_the_demo_dir() {
     drop(writer);
     drop(master);
     let mut child = child;
-    let start = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        assert!(
-            start.elapsed() < wait_limit(),
-            "kiosque did not exit when its terminal closed"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    pty::wait_exit(&mut *child, "kiosque did not exit when its terminal closed");
     let _ = reading.join();
     assert_eq!(
         demo_dirs(tmp.path()),

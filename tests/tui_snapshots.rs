@@ -1,6 +1,9 @@
 //! Snapshots of each TUI screen on a `TestBackend` with a fixed clock and fixture data:
 //! empty, headlines, reader, help, narrow, error in the status line, feeds sidebar.
 
+#[path = "common/testbackend.rs"]
+mod testbackend;
+
 use insta::assert_snapshot;
 use kiosque::article::render::{SpanStyle, StyledSpan};
 use kiosque::model::{Link, RelatedLink};
@@ -13,40 +16,11 @@ use kiosque::tui::update::{init, update};
 use kiosque::tui::view;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-
-fn draw(state: &State) -> Terminal<TestBackend> {
-    let mut terminal = Terminal::new(TestBackend::new(state.size.0, state.size.1)).unwrap();
-    terminal.draw(|frame| view::render(frame, state)).unwrap();
-    terminal
-}
+use testbackend::{draw, start_and_load};
 
 fn loaded(size: (u16, u16), total: usize) -> State {
     let mut state = fixtures::empty_state(size);
-    let effects = init(&mut state);
-    let generation = effects
-        .iter()
-        .find_map(|e| match e {
-            Effect::LoadList { generation, .. } => Some(*generation),
-            _ => None,
-        })
-        .unwrap();
-    update(
-        &mut state,
-        Action::FeedsLoaded {
-            feeds: fixtures::feeds(),
-            unread_total: 55,
-        },
-    );
-    update(
-        &mut state,
-        Action::ListLoaded {
-            generation,
-            total,
-            offset: 0,
-            rows: rows(0, total),
-            selected: Some(0),
-        },
-    );
+    start_and_load(&mut state, fixtures::feeds(), 55, total, Some(0));
     state
 }
 
@@ -321,31 +295,7 @@ fn screen_rows(terminal: &Terminal<TestBackend>) -> Vec<String> {
 #[test]
 fn no_subscriptions_says_how_to_subscribe_80x24() {
     let mut state = fixtures::empty_state((80, 24));
-    let effects = init(&mut state);
-    let generation = effects
-        .iter()
-        .find_map(|e| match e {
-            Effect::LoadList { generation, .. } => Some(*generation),
-            _ => None,
-        })
-        .unwrap();
-    update(
-        &mut state,
-        Action::FeedsLoaded {
-            feeds: vec![],
-            unread_total: 0,
-        },
-    );
-    update(
-        &mut state,
-        Action::ListLoaded {
-            generation,
-            total: 0,
-            offset: 0,
-            rows: vec![],
-            selected: Some(0),
-        },
-    );
+    start_and_load(&mut state, vec![], 0, 0, Some(0));
     let terminal = draw(&state);
     let text = screen_rows(&terminal).join("\n");
     assert!(text.contains("kiosque add URL"), "{text}");

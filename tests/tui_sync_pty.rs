@@ -5,20 +5,13 @@
 
 #[path = "common/greader.rs"]
 mod greader;
+#[path = "common/pty.rs"]
+mod pty;
 
 use greader::{Flavor, GReaderServer};
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
-use std::io::{Read, Write};
+use pty::size;
+use std::io::Write;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
-
-fn wait_limit() -> Duration {
-    let ms = std::env::var("KIOSQUE_TEST_WAIT_MS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(30_000);
-    Duration::from_millis(ms)
-}
 
 #[test]
 fn the_tui_syncs_shows_pending_changes_and_the_sync_error_and_keeps_working() {
@@ -37,53 +30,23 @@ fn the_tui_syncs_shows_pending_changes_and_the_sync_error_and_keeps_working() {
         ),
     )
     .unwrap();
-    let pair = native_pty_system()
-        .openpty(PtySize {
-            rows: 24,
-            cols: 100,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .unwrap();
-    let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_kiosque"));
+    let pair = pty::open(24, 100);
+    let mut command = pty::kiosque_command();
     command.arg("--data-dir");
     command.arg(data.path());
     command.env("KIOSQUE_CONFIG", &config);
     command.env("KIOSQUE_SYNC_PASSWORD", "api-pass");
-    command.env("TERM", "xterm-256color");
     let mut child = pair.slave.spawn_command(command).unwrap();
     drop(pair.slave);
-    let size = |n| std::num::NonZeroU16::new(n).unwrap();
     let parser = Arc::new(Mutex::new(vt100::Parser::new(size(24), size(100), 0)));
-    let mut reader = pair.master.try_clone_reader().unwrap();
-    let sink = parser.clone();
-    let reading = std::thread::spawn(move || {
-        let mut buf = [0u8; 8192];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            sink.lock().unwrap().process(&buf[..n]);
-        }
-    });
+    let reading = pty::read_into(&*pair.master, parser.clone());
     let mut writer = pair.master.take_writer().unwrap();
     let mut press = |keys: &[u8]| {
         writer.write_all(keys).unwrap();
         writer.flush().unwrap();
     };
     let wait_for = |what: &str, until: &dyn Fn(&str) -> bool| -> String {
-        let start = Instant::now();
-        loop {
-            let contents = parser.lock().unwrap().screen().contents();
-            if until(&contents) {
-                return contents;
-            }
-            assert!(
-                start.elapsed() < wait_limit(),
-                "timed out waiting for {what}:\n{contents}"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        pty::wait_for_screen(&parser, what, until)
     };
 
     // The start-up sync brings the items (R-less).
@@ -111,14 +74,7 @@ fn the_tui_syncs_shows_pending_changes_and_the_sync_error_and_keeps_working() {
     assert!(server.state_of(newest).1);
 
     press(b"qq");
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(start.elapsed() < wait_limit(), "kiosque did not exit");
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    let status = pty::wait_exit(&mut *child, "kiosque did not exit");
     assert!(status.success(), "exit status {status:?}");
     drop(writer);
     drop(pair.master);

@@ -2,60 +2,34 @@
 //! colour anywhere), in a `TestBackend` and in a real pseudo-terminal where crossterm's own
 //! `NO_COLOR` handling is in play; the light theme draws differently from the dark one.
 
+#[path = "common/pty.rs"]
+mod pty;
+#[path = "common/testbackend.rs"]
+mod testbackend;
+
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use kiosque::config::ThemeName;
-use kiosque::tui::action::Action;
-use kiosque::tui::effect::Effect;
 use kiosque::tui::fixtures::{self, rows};
 use kiosque::tui::state::State;
-use kiosque::tui::update::{init, update};
-use kiosque::tui::view;
 use kiosque::tui::view::theme::Theme;
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use pty::{size, wait_limit};
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
+use testbackend::start_and_load;
 
 fn loaded(theme: Theme) -> State {
     let mut state = fixtures::empty_state((100, 20));
     state.settings.theme = theme;
-    let effects = init(&mut state);
-    let generation = effects
-        .iter()
-        .find_map(|e| match e {
-            Effect::LoadList { generation, .. } => Some(*generation),
-            _ => None,
-        })
-        .unwrap();
-    update(
-        &mut state,
-        Action::FeedsLoaded {
-            feeds: fixtures::feeds(),
-            unread_total: 55,
-        },
-    );
-    update(
-        &mut state,
-        Action::ListLoaded {
-            generation,
-            total: 30,
-            offset: 0,
-            rows: rows(0, 30),
-            selected: Some(3),
-        },
-    );
+    start_and_load(&mut state, fixtures::feeds(), 55, 30, Some(3));
     state
 }
 
 fn draw(state: &State) -> Buffer {
-    let mut terminal = Terminal::new(TestBackend::new(state.size.0, state.size.1)).unwrap();
-    terminal.draw(|frame| view::render(frame, state)).unwrap();
-    terminal.backend().buffer().clone()
+    testbackend::draw(state).backend().buffer().clone()
 }
 
 fn theme(name: ThemeName, no_color: bool) -> Theme {
@@ -133,54 +107,24 @@ fn a_colour_override_reaches_the_screen() {
 
 // ---- in a real terminal ---------------------------------------------------------------------
 
-fn wait_limit() -> Duration {
-    let ms = std::env::var("KIOSQUE_TEST_WAIT_MS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(30_000);
-    Duration::from_millis(ms)
-}
-
 /// `kiosque --demo` under `NO_COLOR=1` in a 120x40 pty: the selected headline's row is in
 /// reverse video on the terminal itself. (crossterm honours NO_COLOR by sending an empty SGR,
 /// a full attribute reset, for each colour change: one colour in the row used to cancel the
 /// reverse video, so no headline looked selected.)
 #[test]
 fn no_color_selection_shows_in_a_real_terminal() {
-    let pair = native_pty_system()
-        .openpty(PtySize {
-            rows: 40,
-            cols: 120,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .unwrap();
+    let pair = pty::open(40, 120);
     let config_dir = tempfile::tempdir().unwrap();
     let config = config_dir.path().join("config.toml");
     std::fs::write(&config, "").unwrap();
-    let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_kiosque"));
+    let mut command = pty::kiosque_command();
     command.arg("--demo");
     command.env("KIOSQUE_CONFIG", &config);
-    command.env("TERM", "xterm-256color");
     command.env("NO_COLOR", "1");
     let mut child = pair.slave.spawn_command(command).unwrap();
     drop(pair.slave);
-    let parser = Arc::new(Mutex::new(vt100::Parser::new(
-        40.try_into().unwrap(),
-        120.try_into().unwrap(),
-        0,
-    )));
-    let mut reader = pair.master.try_clone_reader().unwrap();
-    let feed = parser.clone();
-    let reading = std::thread::spawn(move || {
-        let mut buf = [0u8; 8192];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            feed.lock().unwrap().process(&buf[..n]);
-        }
-    });
+    let parser = Arc::new(Mutex::new(vt100::Parser::new(size(40), size(120), 0)));
+    let reading = pty::read_into(&*pair.master, parser.clone());
     let start = Instant::now();
     let (selected_row, screen_text) = loop {
         let (found, text) = {

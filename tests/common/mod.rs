@@ -1,7 +1,7 @@
 //! A programmable HTTP/1.1 server on 127.0.0.1 for flow tests: fixed answers, conditional
 //! GET, redirects, and the faults a feed reader meets (silence, dripping, endless bodies, gzip
 //! bombs). Blocking threads, so it serves CLI processes and async tests alike; it stops when
-//! dropped.
+//! dropped. Also the `kiosque` command line pointed at a test's own data dir.
 
 #![allow(
     dead_code,
@@ -12,6 +12,7 @@
 use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
@@ -335,4 +336,31 @@ pub fn rss_with_items(title: &str, n: usize) -> String {
     }
     s.push_str("</channel></rss>");
     s
+}
+
+/// The `kiosque` binary on the data dir `data`: `KIOSQUE_DATA_DIR` unset and the config file
+/// `data/config.toml` (missing unless the test writes it), so nothing of the user's is read.
+pub fn kiosque(data: &Path) -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("kiosque").unwrap();
+    cmd.env_remove("KIOSQUE_DATA_DIR")
+        .env("KIOSQUE_CONFIG", data.join("config.toml"))
+        .arg("--data-dir")
+        .arg(data);
+    cmd
+}
+
+/// What `kiosque args` on `data` prints; fails with its stderr unless it succeeds.
+pub fn run_ok(data: &Path, args: &[&str]) -> String {
+    let out = kiosque(data).args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// What `kiosque args` on `data` prints, read as JSON; fails unless it succeeds.
+pub fn json(data: &Path, args: &[&str]) -> serde_json::Value {
+    serde_json::from_str(&run_ok(data, args)).unwrap()
 }

@@ -1,0 +1,98 @@
+//! The real `kiosque` binary in a pseudo-terminal for TUI tests: opening the pty, the command
+//! with a terminal type, a thread that feeds the output to a vt100 parser, and waits that poll
+//! the parsed screen or the process (no fixed sleeps). `KIOSQUE_TEST_WAIT_MS` sets how long a
+//! wait may take (default 30 s). Included with `#[path = "common/pty.rs"] mod pty;`.
+
+#![allow(dead_code, reason = "each test uses a different part of the helper")]
+
+use std::io::Read;
+use std::num::NonZeroU16;
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, ExitStatus, MasterPty, PtyPair, PtySize};
+
+/// How long one wait may take: `KIOSQUE_TEST_WAIT_MS`, else 30 s.
+pub fn wait_limit() -> Duration {
+    let ms = std::env::var("KIOSQUE_TEST_WAIT_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(30_000);
+    Duration::from_millis(ms)
+}
+
+/// A terminal dimension as vt100 takes it.
+pub fn size(n: u16) -> NonZeroU16 {
+    NonZeroU16::new(n).unwrap()
+}
+
+/// A pseudo-terminal of `rows` by `cols`.
+pub fn open(rows: u16, cols: u16) -> PtyPair {
+    portable_pty::native_pty_system()
+        .openpty(PtySize {
+            rows,
+            cols,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap()
+}
+
+/// The `kiosque` binary with `TERM=xterm-256color`; the caller adds arguments and environment.
+pub fn kiosque_command() -> CommandBuilder {
+    let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_kiosque"));
+    command.env("TERM", "xterm-256color");
+    command
+}
+
+/// A thread that feeds everything the terminal writes to `parser` until the terminal closes.
+pub fn read_into<CB: vt100::Callbacks + Send + 'static>(
+    master: &dyn MasterPty,
+    parser: Arc<Mutex<vt100::Parser<CB>>>,
+) -> JoinHandle<()> {
+    let mut reader = master.try_clone_reader().unwrap();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 8192];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            parser.lock().unwrap().process(&buf[..n]);
+        }
+    })
+}
+
+/// Poll the parsed screen until `until` holds for its text, and return that text; fail
+/// naming `what` when the wait limit passes.
+pub fn wait_for_screen<CB: vt100::Callbacks>(
+    parser: &Mutex<vt100::Parser<CB>>,
+    what: &str,
+    until: impl Fn(&str) -> bool,
+) -> String {
+    let start = Instant::now();
+    loop {
+        let contents = parser.lock().unwrap().screen().contents();
+        if until(&contents) {
+            return contents;
+        }
+        assert!(
+            start.elapsed() < wait_limit(),
+            "timed out waiting for {what}; screen:\n{contents}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Wait for the process to end and return its status; fail with `failure` when the wait
+/// limit passes.
+pub fn wait_exit(child: &mut (dyn Child + Send + Sync), failure: &str) -> ExitStatus {
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        assert!(start.elapsed() < wait_limit(), "{failure}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}

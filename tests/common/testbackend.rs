@@ -1,0 +1,58 @@
+//! The TUI without a terminal for snapshot and theme tests: a fixture state through `init`
+//! and the loads it asks for, drawn on a ratatui `TestBackend`. Included with
+//! `#[path = "common/testbackend.rs"] mod testbackend;`.
+
+#![allow(dead_code, reason = "each test uses a different part of the helper")]
+
+use kiosque::model::Feed;
+use kiosque::tui::action::Action;
+use kiosque::tui::effect::Effect;
+use kiosque::tui::fixtures::rows;
+use kiosque::tui::state::State;
+use kiosque::tui::update::{init, update};
+use kiosque::tui::view;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+/// `state` drawn on a `TestBackend` of its own size.
+pub fn draw(state: &State) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(state.size.0, state.size.1)).unwrap();
+    terminal.draw(|frame| view::render(frame, state)).unwrap();
+    terminal
+}
+
+/// Start `state` (`init`) and answer what it asks for: `feeds` with `unread_total`, then the
+/// first window of a list of `total` fixture headlines with `selected` selected.
+pub fn start_and_load(
+    state: &mut State,
+    feeds: Vec<Feed>,
+    unread_total: i64,
+    total: usize,
+    selected: Option<usize>,
+) {
+    let effects = init(state);
+    let generation = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::LoadList { generation, .. } => Some(*generation),
+            _ => None,
+        })
+        .unwrap();
+    update(
+        state,
+        Action::FeedsLoaded {
+            feeds,
+            unread_total,
+        },
+    );
+    update(
+        state,
+        Action::ListLoaded {
+            generation,
+            total,
+            offset: 0,
+            rows: rows(0, total),
+            selected,
+        },
+    );
+}

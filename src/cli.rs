@@ -1047,8 +1047,13 @@ fn print_view(view: &ArticleView, note: Option<&str>, json: bool) -> Result<()> 
     Ok(())
 }
 
-fn view_of(article: &Article) -> ArticleView {
-    article.view()
+/// The view printed: every image marked for a person, only image links for `--json`.
+fn view_of(article: &Article, json: bool) -> ArticleView {
+    article.view_with(if json {
+        crate::article::plaintext::ImageMarkers::InLinks
+    } else {
+        crate::article::plaintext::ImageMarkers::Everywhere
+    })
 }
 
 fn read(ctx: &RunContext, id: i64, json: bool) -> Result<ExitCode> {
@@ -1078,7 +1083,11 @@ fn read(ctx: &RunContext, id: i64, json: bool) -> Result<ExitCode> {
         },
     };
     store.set_read(&[item.summary.id], true)?;
-    print_view(&view_of(&loaded.article), loaded.note.as_deref(), json)?;
+    print_view(
+        &view_of(&loaded.article, json),
+        loaded.note.as_deref(),
+        json,
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -1115,7 +1124,7 @@ fn extract(config: &Config, target: &str, base: Option<&str>, json: bool) -> Res
         crate::article_loader::extract_bounded_blocking(html, base)
             .map_err(|e| anyhow!("cannot extract {target}: {e}"))?
     };
-    print_view(&view_of(&article), None, json)?;
+    print_view(&view_of(&article, json), None, json)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -95,7 +95,12 @@ impl Article {
     /// What the pane and `--json` show: plain text with numbered links, every field sanitised
     /// for the terminal. The title falls back to the first words of the text, then the URL.
     pub fn view(&self) -> ArticleView {
-        let (text, links) = plaintext::plain_text(&self.content_html);
+        self.view_with(plaintext::ImageMarkers::InLinks)
+    }
+
+    /// [`Article::view`] with the image markers asked for (every image, for plain output).
+    pub fn view_with(&self, images: plaintext::ImageMarkers) -> ArticleView {
+        let (text, links) = plaintext::plain_text_with(&self.content_html, images);
         let clean_opt =
             |s: &Option<String>| s.as_deref().map(sanitize_line).filter(|v| !v.is_empty());
         let title = clean_opt(&self.title)

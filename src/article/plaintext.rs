@@ -189,10 +189,27 @@ enum LeaveAction {
     EndLink { href: String, text_start: usize },
 }
 
+/// Where images leave a visible "[image: alt]" marker in plain text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ImageMarkers {
+    /// Only inside links, so an image-only link keeps a text and its number: the article's
+    /// text for `--json` and for scoring holds no words the page did not show as text.
+    #[default]
+    InLinks,
+    /// Every image, for a person reading the plain output (`kiosque read`, `extract`).
+    Everywhere,
+}
+
 /// Plain text of cleaned article HTML and every http(s) link with text, numbered from 1 in
-/// document order.
+/// document order (images marked only inside links).
 pub fn plain_text(html: &str) -> (String, Vec<Link>) {
+    plain_text_with(html, ImageMarkers::InLinks)
+}
+
+/// [`plain_text`], with the image markers asked for.
+pub fn plain_text_with(html: &str, images: ImageMarkers) -> (String, Vec<Link>) {
     let doc = Document::fragment(html);
+    let mut open_links = 0usize;
     let mut builder = TextBuilder::new();
     let mut links: Vec<Link> = Vec::new();
     let mut stack: Vec<Step<'_>> = vec![Step::Enter(doc.root())];
@@ -226,8 +243,12 @@ pub fn plain_text(html: &str) -> (String, Vec<Link>) {
                     }
                     "img" => {
                         // A marker where the image was (it keeps an image-only link too).
-                        builder
-                            .push_text(&format!(" {}", image_label(node.attr("alt").as_deref())));
+                        if images == ImageMarkers::Everywhere || open_links > 0 {
+                            builder.push_text(&format!(
+                                " {}",
+                                image_label(node.attr("alt").as_deref())
+                            ));
+                        }
                         continue;
                     }
                     "li" => {
@@ -247,6 +268,7 @@ pub fn plain_text(html: &str) -> (String, Vec<Link>) {
                         if let Some(href) = node.attr("href") {
                             let href = href.trim();
                             if crate::url_safety::is_web_url(href) {
+                                open_links += 1;
                                 leave = Some(LeaveAction::EndLink {
                                     href: href.to_string(),
                                     text_start: builder.out.len(),
@@ -281,6 +303,7 @@ pub fn plain_text(html: &str) -> (String, Vec<Link>) {
                     builder.request_break(n);
                 }
                 LeaveAction::EndLink { href, text_start } => {
+                    open_links = open_links.saturating_sub(1);
                     let text = builder.out.get(text_start..).unwrap_or("");
                     // The range may start with the breaks or bullet owed before the link.
                     let text = crate::text::sanitize_line(text);
@@ -353,22 +376,26 @@ mod tests {
 
     #[test]
     fn captions_kept_markers_and_scripts_dropped() {
-        let (text, _) = plain_text(
-            "<p>Claim<sup>[1]</sup> here.</p><figure><img src=a.jpg>\
-             <figcaption>A cat on a mat.</figcaption></figure><script>evil()</script>",
-        );
+        let html = "<p>Claim<sup>[1]</sup> here.</p><figure><img src=a.jpg>\
+             <figcaption>A cat on a mat.</figcaption></figure><script>evil()</script>";
+        let (text, _) = plain_text_with(html, ImageMarkers::Everywhere);
         assert_eq!(text, "Claim here.\n\n[image]\n\nA cat on a mat.");
+        let (text, _) = plain_text(html);
+        assert_eq!(text, "Claim here.\n\nA cat on a mat.");
     }
 
     #[test]
     fn images_leave_a_marker_with_their_alt_text() {
-        let (text, links) = plain_text(
-            "<p>Before<img src=a.jpg alt=\"A chart\"> after.</p>\
-             <p><a href=\"https://x.example/big.jpg\"><img src=s.jpg alt=\"\u{56fe}\"></a></p>",
-        );
+        let html = "<p>Before<img src=a.jpg alt=\"A chart\"> after.</p>\
+             <p><a href=\"https://x.example/big.jpg\"><img src=s.jpg alt=\"\u{56fe}\"></a></p>";
+        let (text, links) = plain_text_with(html, ImageMarkers::Everywhere);
         assert_eq!(text, "Before [image: A chart] after.\n\n[image: \u{56fe}]");
         assert_eq!(links.len(), 1);
         assert_eq!(links[0].url, "https://x.example/big.jpg");
+        // The text for --json and scoring: only the image link keeps its marker (and number).
+        let (text, json_links) = plain_text(html);
+        assert_eq!(text, "Before after.\n\n[image: \u{56fe}]");
+        assert_eq!(json_links, links);
     }
 
     #[test]

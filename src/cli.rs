@@ -1050,7 +1050,7 @@ fn print_view(view: &ArticleView, note: Option<&str>, json: bool) -> Result<()> 
 /// The view printed: every image marked for a person, only image links for `--json`.
 fn view_of(article: &Article, json: bool) -> ArticleView {
     article.view_with(if json {
-        crate::article::plaintext::ImageMarkers::InLinks
+        crate::article::plaintext::ImageMarkers::LinksOnly
     } else {
         crate::article::plaintext::ImageMarkers::Everywhere
     })

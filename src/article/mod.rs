@@ -95,7 +95,7 @@ impl Article {
     /// What the pane and `--json` show: plain text with numbered links, every field sanitised
     /// for the terminal. The title falls back to the first words of the text, then the URL.
     pub fn view(&self) -> ArticleView {
-        self.view_with(plaintext::ImageMarkers::InLinks)
+        self.view_with(plaintext::ImageMarkers::LinksOnly)
     }
 
     /// [`Article::view`] with the image markers asked for (every image, for plain output).

@@ -192,24 +192,26 @@ enum LeaveAction {
 /// Where images leave a visible "[image: alt]" marker in plain text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ImageMarkers {
-    /// Only inside links, so an image-only link keeps a text and its number: the article's
-    /// text for `--json` and for scoring holds no words the page did not show as text.
+    /// None in the text: the article's text for `--json` and for scoring holds only words
+    /// the page shows as text. An image-only link is still listed and numbered, named by
+    /// its image ("[image: alt]").
     #[default]
-    InLinks,
+    LinksOnly,
     /// Every image, for a person reading the plain output (`kiosque read`, `extract`).
     Everywhere,
 }
 
 /// Plain text of cleaned article HTML and every http(s) link with text, numbered from 1 in
-/// document order (images marked only inside links).
+/// document order (no image markers in the text; image-only links named by their image).
 pub fn plain_text(html: &str) -> (String, Vec<Link>) {
-    plain_text_with(html, ImageMarkers::InLinks)
+    plain_text_with(html, ImageMarkers::LinksOnly)
 }
 
 /// [`plain_text`], with the image markers asked for.
 pub fn plain_text_with(html: &str, images: ImageMarkers) -> (String, Vec<Link>) {
     let doc = Document::fragment(html);
-    let mut open_links = 0usize;
+    // The image label of each open link (named by its first image), innermost last.
+    let mut link_images: Vec<Option<String>> = Vec::new();
     let mut builder = TextBuilder::new();
     let mut links: Vec<Link> = Vec::new();
     let mut stack: Vec<Step<'_>> = vec![Step::Enter(doc.root())];
@@ -243,11 +245,11 @@ pub fn plain_text_with(html: &str, images: ImageMarkers) -> (String, Vec<Link>) 
                     }
                     "img" => {
                         // A marker where the image was (it keeps an image-only link too).
-                        if images == ImageMarkers::Everywhere || open_links > 0 {
-                            builder.push_text(&format!(
-                                " {}",
-                                image_label(node.attr("alt").as_deref())
-                            ));
+                        let label = image_label(node.attr("alt").as_deref());
+                        if images == ImageMarkers::Everywhere {
+                            builder.push_text(&format!(" {label}"));
+                        } else if let Some(slot @ None) = link_images.last_mut() {
+                            *slot = Some(label);
                         }
                         continue;
                     }
@@ -268,7 +270,7 @@ pub fn plain_text_with(html: &str, images: ImageMarkers) -> (String, Vec<Link>) 
                         if let Some(href) = node.attr("href") {
                             let href = href.trim();
                             if crate::url_safety::is_web_url(href) {
-                                open_links += 1;
+                                link_images.push(None);
                                 leave = Some(LeaveAction::EndLink {
                                     href: href.to_string(),
                                     text_start: builder.out.len(),
@@ -303,11 +305,15 @@ pub fn plain_text_with(html: &str, images: ImageMarkers) -> (String, Vec<Link>) 
                     builder.request_break(n);
                 }
                 LeaveAction::EndLink { href, text_start } => {
-                    open_links = open_links.saturating_sub(1);
+                    let image = link_images.pop().flatten();
                     let text = builder.out.get(text_start..).unwrap_or("");
                     // The range may start with the breaks or bullet owed before the link.
                     let text = crate::text::sanitize_line(text);
                     let text = text.trim_start_matches("• ").to_string();
+                    let text = match image {
+                        Some(label) if text.trim().is_empty() => label,
+                        _ => text,
+                    };
                     if !text.is_empty() {
                         links.push(Link {
                             n: links.len() + 1,
@@ -364,8 +370,8 @@ mod tests {
              <a href=\"http://b.example/\">second</a>, <a href=\"mailto:x@y\">mail</a>, \
              <a href=\"https://c.example/\"><img src=x></a>.</p>",
         );
-        assert_eq!(text, "See the first and second, mail, [image].");
-        assert_eq!(links.len(), 3, "an image-only link is kept");
+        assert_eq!(text, "See the first and second, mail, .");
+        assert_eq!(links.len(), 3, "an image-only link is kept, named by its image");
         assert_eq!(links[2].text, "[image]");
         assert_eq!(links[0].n, 1);
         assert_eq!(links[0].text, "the first");
@@ -392,9 +398,9 @@ mod tests {
         assert_eq!(text, "Before [image: A chart] after.\n\n[image: \u{56fe}]");
         assert_eq!(links.len(), 1);
         assert_eq!(links[0].url, "https://x.example/big.jpg");
-        // The text for --json and scoring: only the image link keeps its marker (and number).
+        // The text for --json and scoring: no marker, the image link still listed and named.
         let (text, json_links) = plain_text(html);
-        assert_eq!(text, "Before after.\n\n[image: \u{56fe}]");
+        assert_eq!(text, "Before after.");
         assert_eq!(json_links, links);
     }
 

@@ -371,7 +371,11 @@ mod tests {
              <a href=\"https://c.example/\"><img src=x></a>.</p>",
         );
         assert_eq!(text, "See the first and second, mail, .");
-        assert_eq!(links.len(), 3, "an image-only link is kept, named by its image");
+        assert_eq!(
+            links.len(),
+            3,
+            "an image-only link is kept, named by its image"
+        );
         assert_eq!(links[2].text, "[image]");
         assert_eq!(links[0].n, 1);
         assert_eq!(links[0].text, "the first");

@@ -202,15 +202,7 @@ impl Store {
             .conn
             .transaction()
             .map_err(sql("starting a transaction"))?;
-        let holder: Option<String> = tx
-            .query_row(
-                "SELECT url FROM feeds WHERE server_id = ?1",
-                [server_id],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(sql("looking up a synced feed"))?;
-        if let Some(url) = holder {
+        if let Some((_, url)) = feed_with_server_id(&tx, server_id)? {
             return Err(StoreError::AlreadySubscribed { url });
         }
         let id = super::insert_feed(&tx, new, now)?;
@@ -343,15 +335,7 @@ impl Store {
             .transaction()
             .map_err(sql("starting a transaction"))?;
         // Another local feed may already hold this server id (the server redirected the URL).
-        let taken: Option<i64> = tx
-            .query_row(
-                "SELECT id FROM feeds WHERE server_id = ?1",
-                [server_id],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(sql("looking up a synced feed"))?;
-        if taken.is_none() {
+        if feed_with_server_id(&tx, server_id)?.is_none() {
             tx.execute(
                 "UPDATE feeds SET server_id = ?2 WHERE url = ?1 AND server_id IS NULL",
                 params![url, server_id],
@@ -868,6 +852,20 @@ impl Store {
         })?;
         Ok(changes.len())
     }
+}
+
+/// The local feed (id, url) that holds a server id, if one does.
+fn feed_with_server_id(
+    tx: &rusqlite::Transaction<'_>,
+    server_id: &str,
+) -> Result<Option<(i64, String)>, StoreError> {
+    tx.query_row(
+        "SELECT id, url FROM feeds WHERE server_id = ?1",
+        [server_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .optional()
+    .map_err(sql("looking up a synced feed"))
 }
 
 #[cfg(test)]

@@ -8,12 +8,14 @@ mod sync;
 pub use sync::{QueuedChange, QueuedKind, SyncMeta};
 
 use crate::article::Article;
+use crate::clock::{Clock, SystemClock};
 use crate::error::{StoreError, sql};
 use crate::model::{Enclosure, Feed, FeedId, Item, ItemId, ItemSummary, ParsedFeed};
 use crate::text::fold_for_search;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params, params_from_iter};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// How long a writer waits for another one before giving up with [`StoreError::Locked`].
@@ -64,6 +66,9 @@ pub struct FetchRecord {
 pub struct Store {
     conn: Connection,
     path: Option<PathBuf>,
+    /// Where the store's own timestamps come from (removal, read changes, article cache):
+    /// the system clock unless a test sets a fixed one.
+    clock: Arc<dyn Clock>,
 }
 
 fn ts(t: DateTime<Utc>) -> i64 {
@@ -118,16 +123,27 @@ impl Store {
         let mut store = Store {
             conn,
             path: Some(path.to_path_buf()),
+            clock: Arc::new(SystemClock),
         };
         store.configure().map_err(|e| map_open_error(path, e))?;
         migrations::migrate(&mut store.conn, path)?;
         Ok(store)
     }
 
+    /// Take "now" from `clock` for the timestamps the store writes itself (methods that are
+    /// given a `now` use that one).
+    pub fn set_clock(&mut self, clock: Arc<dyn Clock>) {
+        self.clock = clock;
+    }
+
     /// A private in-memory database (tests).
     pub fn open_in_memory() -> Result<Store, StoreError> {
         let conn = Connection::open_in_memory().map_err(sql("opening an in-memory database"))?;
-        let mut store = Store { conn, path: None };
+        let mut store = Store {
+            conn,
+            path: None,
+            clock: Arc::new(SystemClock),
+        };
         store
             .configure()
             .map_err(sql("configuring an in-memory database"))?;
@@ -260,7 +276,7 @@ impl Store {
         } else {
             tx.execute(
                 "UPDATE feeds SET removed_at = ?2 WHERE id = ?1",
-                params![id.0, Utc::now().timestamp()],
+                params![id.0, self.clock.now().timestamp()],
             )
             .map_err(sql("deleting a feed"))?;
         }
@@ -825,14 +841,19 @@ impl Store {
     /// Mark items read or unread (all or none: an unknown id changes nothing). Items that
     /// came from a sync server get the change queued for it in the same transaction.
     pub fn set_read(&mut self, ids: &[ItemId], read: bool) -> Result<(), StoreError> {
-        self.set_state_queued(ids, crate::sync::StateFlag::Read, read, Utc::now())
+        self.set_state_queued(ids, crate::sync::StateFlag::Read, read, self.clock.now())
             .map(|_| ())
     }
 
     /// Star or unstar items (all or none), queued for the sync server like [`Store::set_read`].
     pub fn set_starred(&mut self, ids: &[ItemId], starred: bool) -> Result<(), StoreError> {
-        self.set_state_queued(ids, crate::sync::StateFlag::Starred, starred, Utc::now())
-            .map(|_| ())
+        self.set_state_queued(
+            ids,
+            crate::sync::StateFlag::Starred,
+            starred,
+            self.clock.now(),
+        )
+        .map(|_| ())
     }
 
     /// Mark every unread item a filter selects as read; returns the ids changed (for undo).
@@ -843,7 +864,7 @@ impl Store {
             ..filter.clone()
         };
         let (clause, values) = Self::filter_sql(&unread);
-        let now = Utc::now().timestamp();
+        let now = self.clock.now().timestamp();
         let tx = self
             .conn
             .transaction()
@@ -915,7 +936,7 @@ impl Store {
             .execute(
                 "INSERT INTO articles (url, json, fetched_at) VALUES (?1, ?2, ?3)
                  ON CONFLICT (url) DO UPDATE SET json = excluded.json, fetched_at = excluded.fetched_at",
-                params![url, json, Utc::now().timestamp()],
+                params![url, json, self.clock.now().timestamp()],
             )
             .map_err(self.map_write("caching an article"))?;
         Ok(())
@@ -923,7 +944,7 @@ impl Store {
 
     /// Fill a feed with `n` synthetic items in one transaction (benchmarks and tests).
     pub fn insert_test_items(&mut self, feed: FeedId, n: usize) -> Result<(), StoreError> {
-        let base = Utc::now().timestamp();
+        let base = self.clock.now().timestamp();
         let tx = self
             .conn
             .transaction()

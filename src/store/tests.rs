@@ -459,3 +459,56 @@ fn migrating_to_the_feed_counts_schema_counts_the_items_already_there() {
     assert_eq!(counts, vec![(2, 3), (0, 0)]);
     assert_counts_exact(&s);
 }
+
+#[test]
+fn the_store_stamps_its_own_writes_with_the_clock_it_is_given() {
+    let mut s = Store::open_in_memory().unwrap();
+    s.set_clock(Arc::new(crate::clock::FixedClock(now())));
+    let a = feed_with(
+        &mut s,
+        "https://a.example/feed",
+        vec![item("a1", "Kept", 1)],
+    );
+    let ids: Vec<ItemId> = s
+        .items(&ItemFilter::default(), 0, 10)
+        .unwrap()
+        .iter()
+        .map(|i| i.id)
+        .collect();
+    s.set_starred(&ids, true).unwrap();
+    s.remove_feed(a).unwrap();
+    let removed_at: i64 = s
+        .conn
+        .query_row("SELECT removed_at FROM feeds WHERE id = ?1", [a.0], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(
+        removed_at,
+        now().timestamp(),
+        "removal time comes from the clock"
+    );
+
+    let article = crate::article::Article {
+        title: Some("Kept".into()),
+        page_title: None,
+        byline: None,
+        published: None,
+        lang: None,
+        url: "https://a.example/1".into(),
+        lead_image: None,
+        content_html: "<p>Body</p>".into(),
+        related: vec![],
+        source: crate::article::Source::Extracted,
+    };
+    s.cache_article("https://a.example/1", &article).unwrap();
+    let fetched_at: i64 = s
+        .conn
+        .query_row("SELECT fetched_at FROM articles", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(
+        fetched_at,
+        now().timestamp(),
+        "cache time comes from the clock"
+    );
+}

@@ -450,7 +450,8 @@ impl Store {
                 let mut stmt = tx
                     .prepare_cached(
                         "SELECT id, url FROM items
-                         WHERE feed_id = ?1 AND url IS NOT NULL AND dedupe_key LIKE 'sync:%'",
+                         WHERE feed_id = ?1 AND dedupe_key >= 'sync:' AND dedupe_key < 'sync;'
+                           AND url IS NOT NULL",
                     )
                     .map_err(sql("looking up synced items"))?;
                 let rows = stmt

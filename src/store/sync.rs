@@ -1027,14 +1027,17 @@ impl Store {
         Ok(dropped)
     }
 
-    /// Listed items not to ask for again.
-    pub fn unfetched_ids(&self) -> Result<HashSet<RemoteItemId>, StoreError> {
+    /// Listed items not to ask for again: those of a feed not subscribed here, and those the
+    /// server did not send in the last day (asked again once a day, in case it was passing).
+    pub fn unfetched_ids(&self, now: DateTime<Utc>) -> Result<HashSet<RemoteItemId>, StoreError> {
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT server_id FROM sync_unfetched")
+            .prepare_cached(
+                "SELECT server_id FROM sync_unfetched WHERE reason = 'no_feed' OR at > ?1",
+            )
             .map_err(sql("reading items not fetched"))?;
         let rows = stmt
-            .query_map([], |r| r.get::<_, String>(0))
+            .query_map([ts(now) - 86_400], |r| r.get::<_, String>(0))
             .map_err(sql("reading items not fetched"))?;
         let mut out = HashSet::new();
         for row in rows {
@@ -1643,6 +1646,27 @@ mod tests {
             .collect();
         assert_eq!(left.len(), 5, "{left:?}");
         assert_eq!(left.iter().filter(|k| k.0 == QueuedKind::Unread).count(), 3);
+    }
+
+    #[test]
+    fn items_not_fetched_are_skipped_for_a_day_or_until_their_feed_comes() {
+        let (mut store, _) = synced_store();
+        let later = now() + chrono::Duration::days(2);
+        store
+            .record_unfetched(&[RemoteItemId(40)], Unfetched::NotSent, now())
+            .unwrap();
+        store
+            .record_unfetched(&[RemoteItemId(41)], Unfetched::NoFeed, now())
+            .unwrap();
+        let both: HashSet<_> = [40, 41].map(RemoteItemId).into();
+        assert_eq!(store.unfetched_ids(now()).unwrap(), both);
+        // A day on, the one not sent is asked for again; the one without a feed waits for it.
+        let one: HashSet<_> = [41].map(RemoteItemId).into();
+        assert_eq!(store.unfetched_ids(later).unwrap(), one);
+        store.forget_unfetched_for_want_of_a_feed().unwrap();
+        assert!(store.unfetched_ids(later).unwrap().is_empty());
+        store.forget_unfetched(&[RemoteItemId(40)]).unwrap();
+        assert!(store.unfetched_ids(now()).unwrap().is_empty());
     }
 
     #[test]

@@ -94,9 +94,8 @@ async fn run<S: SyncService>(
 ) -> Result<SyncReport, SyncError> {
     // The server ids stored here are one server's: another one's would mix up items.
     let account = service.account();
-    let mut dropped_for_reset = 0;
     match store.sync_account()? {
-        _ if options.reset_server_ids => dropped_for_reset = store.reset_server_ids(&account)?,
+        _ if options.reset_server_ids => {}
         Some(synced) if synced != account => {
             return Err(SyncError::OtherAccount {
                 synced_url: sanitize_line(&synced.url),
@@ -107,8 +106,15 @@ async fn run<S: SyncService>(
         }
         _ => {}
     }
-    let meta = store.sync_meta()?;
     service.login().await?;
+    // Reset once logged in (a mistyped URL or password resets nothing), before the push: the
+    // old server's queued changes must not reach the new one.
+    let dropped_for_reset = if options.reset_server_ids {
+        store.reset_server_ids(&account)?
+    } else {
+        0
+    };
+    let meta = store.sync_meta()?;
     let mut report = SyncReport {
         pushed: push(service, store).await?,
         first: meta.last_sync.is_none(),
@@ -171,7 +177,7 @@ async fn run<S: SyncService>(
     let known = store.server_item_ids()?;
     // Listed before but not stored (too large, or of a feed not subscribed here): not asked
     // for again; forgotten once no list names them.
-    let unfetched = store.unfetched_ids()?;
+    let unfetched = store.unfetched_ids(now)?;
     let listed: HashSet<RemoteItemId> = unread
         .iter()
         .chain(&starred)

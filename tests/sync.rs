@@ -1677,3 +1677,56 @@ fn an_unread_item_the_server_purged_stays_unread_here_and_is_not_asked_for_again
     );
     assert_eq!(states(d)["Q&A <live> today"], (false, false));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_tuis_mark_all_on_a_feed_is_pushed_as_one_mark_all_request() {
+    use kiosque::tui::action::Action;
+    use kiosque::tui::effect::Effect;
+    use kiosque::tui::state::{ListQuery, ListSource};
+    use kiosque::tui::worker::Worker;
+    let (server, ids) = populated(Flavor::FreshRss, 6);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("kiosque.db");
+    kiosque::store::Store::open(&db).unwrap();
+    let (mut worker, mut actions) = tui_worker(&db, &server.api_url());
+    worker.submit(Effect::Sync);
+    assert!(matches!(
+        actions.recv().await.unwrap(),
+        Action::SyncFinished { error: None, .. }
+    ));
+    let tech = kiosque::store::Store::open(&db)
+        .unwrap()
+        .feeds()
+        .unwrap()
+        .into_iter()
+        .find(|f| f.title == "Alpha Engineering Log")
+        .unwrap()
+        .id;
+    // `A` with the feed open: its unread items, Item 02 and Item 04.
+    worker.submit(Effect::MarkAllRead {
+        query: ListQuery {
+            source: ListSource::Feed(tech),
+            search: None,
+        },
+    });
+    let Action::AllMarkedRead { ids: marked } = actions.recv().await.unwrap() else {
+        panic!("not marked");
+    };
+    assert_eq!(marked.len(), 2);
+    server.clear_log();
+    worker.submit(Effect::Sync);
+    let Action::SyncFinished {
+        pushed,
+        pending,
+        error,
+        ..
+    } = actions.recv().await.unwrap()
+    else {
+        panic!("not a sync outcome");
+    };
+    assert_eq!((pushed, pending, error), (2, 0, None));
+    assert_eq!(server.count("mark-all-as-read"), 1, "{:?}", server.log());
+    assert_eq!(server.count("edit-tag"), 0, "{:?}", server.log());
+    assert!(server.state_of(ids[1]).0 && server.state_of(ids[3]).0);
+    assert!(!server.state_of(ids[0]).0);
+}

@@ -1730,3 +1730,39 @@ async fn the_tuis_mark_all_on_a_feed_is_pushed_as_one_mark_all_request() {
     assert!(server.state_of(ids[1]).0 && server.state_of(ids[3]).0);
     assert!(!server.state_of(ids[0]).0);
 }
+
+#[test]
+fn many_whole_feeds_marked_read_at_once_go_as_ids_not_one_request_each() {
+    let server = GReaderServer::start(Flavor::FreshRss);
+    let mut ids = Vec::new();
+    for f in 0..4 {
+        let feed = server.add_feed(&format!("Feed {f}"), None);
+        for i in 0..2 {
+            ids.push(server.add_item(feed, &format!("Item {f}.{i}"), 60));
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    configure(d, &server.api_url());
+    sync(d);
+    // Every feed marked read whole: four mark-alls would cost four requests, the ids one.
+    let all: Vec<String> = json(d, &["items", "--json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].to_string())
+        .collect();
+    let mut args = vec!["mark".to_string()];
+    args.extend(all);
+    args.push("--read".into());
+    kiosque(d).args(&args).assert().success();
+    server.clear_log();
+    let report = sync(d);
+    assert_eq!(
+        (report["pushed"].as_u64(), report["pending"].as_u64()),
+        (Some(8), Some(0))
+    );
+    assert_eq!(server.count("mark-all-as-read"), 0, "{:?}", server.log());
+    assert_eq!(server.count("edit-tag"), 1, "{:?}", server.log());
+    assert!(ids.iter().all(|id| server.state_of(*id).0));
+}

@@ -254,9 +254,16 @@ async fn push<S: SyncService>(service: &mut S, store: &mut Store) -> Result<usiz
     let mut pushed = 0;
     // Whole feeds marked read: one mark-all-as-read each. Acknowledged, it takes the read
     // rows it covers (and earlier ones of those items) out of the queue; where the server
-    // cannot, only its own row goes and the read rows follow by edit-tag below.
-    for change in store.queued_changes()? {
+    // cannot, only its own row goes and the read rows follow by edit-tag below. One request
+    // a feed against 2,500 ids an edit-tag: many whole feeds at once go as ids.
+    let queue = store.queued_changes()?;
+    let use_mark_all = mark_all_pays(&queue, service.max_edit_batch().max(1));
+    for change in queue {
         if change.kind != QueuedKind::ReadAll {
+            continue;
+        }
+        if !use_mark_all {
+            store.delete_queued(&[change.id])?;
             continue;
         }
         let done = match (change.feed_server_id.as_deref(), change.item) {
@@ -295,6 +302,39 @@ async fn push<S: SyncService>(service: &mut S, store: &mut Store) -> Result<usiz
         }
     }
     Ok(pushed)
+}
+
+/// Whether the queue's mark-alls cost at most one request more than sending their items' ids
+/// with the other read marks by edit-tag (`batch` ids a request).
+fn mark_all_pays(queue: &[crate::store::QueuedChange], batch: usize) -> bool {
+    let mark_alls: HashSet<i64> = queue
+        .iter()
+        .filter(|c| c.kind == QueuedKind::ReadAll)
+        .map(|c| c.id)
+        .collect();
+    if mark_alls.is_empty() {
+        return false;
+    }
+    // Items whose last queued read state is read: the edit-tag `read` batch.
+    let mut last_read: BTreeMap<RemoteItemId, bool> = BTreeMap::new();
+    for change in queue {
+        if let (Some((StateFlag::Read, on)), Some(item)) = (change.kind.item_state(), change.item) {
+            last_read.insert(item, on);
+        }
+    }
+    let reads: HashSet<RemoteItemId> = last_read
+        .into_iter()
+        .filter_map(|(item, on)| on.then_some(item))
+        .collect();
+    let covered: HashSet<RemoteItemId> = queue
+        .iter()
+        .filter(|c| c.mark_all.is_some_and(|m| mark_alls.contains(&m)))
+        .filter_map(|c| c.item)
+        .filter(|item| reads.contains(item))
+        .collect();
+    let without = reads.len().div_ceil(batch);
+    let with = mark_alls.len() + (reads.len() - covered.len()).div_ceil(batch);
+    with <= without + 1
 }
 
 /// Push queued subscriptions and unsubscriptions, oldest first, each dropped from the queue

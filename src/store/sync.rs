@@ -1004,8 +1004,13 @@ impl Store {
             .map_err(failed)?;
         tx.execute("DELETE FROM sync_queue WHERE kind = 'read_all'", [])
             .map_err(failed)?;
+        // The old server's ids leave the keys too (`sync:old:<row>`, still a pulled item's
+        // key for polling to match): the new server's `sync:<id>` could be the same number.
         tx.execute(
-            "UPDATE items SET server_id = NULL WHERE server_id IS NOT NULL",
+            "UPDATE items SET server_id = NULL,
+                dedupe_key = CASE WHEN dedupe_key >= 'sync:' AND dedupe_key < 'sync;'
+                             THEN 'sync:old:' || id ELSE dedupe_key END
+             WHERE server_id IS NOT NULL OR (dedupe_key >= 'sync:' AND dedupe_key < 'sync;')",
             [],
         )
         .map_err(failed)?;
@@ -1667,6 +1672,47 @@ mod tests {
         assert!(store.unfetched_ids(later).unwrap().is_empty());
         store.forget_unfetched(&[RemoteItemId(40)]).unwrap();
         assert!(store.unfetched_ids(now()).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_reset_keeps_everything_and_frees_the_old_ids_for_the_new_server() {
+        let (mut store, _) = synced_store();
+        let ten = local_id(&store, 10);
+        store
+            .set_state_queued(&[ten], StateFlag::Starred, true, now())
+            .unwrap();
+        store
+            .add_feed_queued(
+                &crate::store::NewFeed {
+                    url: "http://127.0.0.1/new.xml".into(),
+                    ..Default::default()
+                },
+                now(),
+            )
+            .unwrap();
+        let new = Account {
+            url: "http://127.0.0.1/other".into(),
+            username: "bob".into(),
+        };
+        // The star goes (the old server's id); the queued subscription stays.
+        assert_eq!(store.reset_server_ids(&new).unwrap(), 1);
+        assert_eq!(store.sync_account().unwrap(), Some(new));
+        assert_eq!(store.sync_meta().unwrap().last_sync, None);
+        assert!(store.server_item_ids().unwrap().is_empty());
+        assert!(store.synced_feed_ids().unwrap().is_empty());
+        assert_eq!(store.pending_count().unwrap(), 1);
+        assert_eq!(store.count_items(&ItemFilter::default()).unwrap(), 3);
+        assert!(store.item(ten).unwrap().summary.starred);
+        // The new server's item 10 is another article: stored, not taken for the old one.
+        let applied = store
+            .apply_subscriptions(&[sub("feed/5", "http://127.0.0.1/a.xml", "Tech")], now())
+            .unwrap();
+        let mut other = remote(10, "feed/5", false, false);
+        other.url = Some("http://127.0.0.1/another".into());
+        let (stored, _) = store
+            .store_remote_items(&[other], &applied.feeds, now())
+            .unwrap();
+        assert_eq!(stored, 1);
     }
 
     #[test]

@@ -122,6 +122,13 @@ pub enum Command {
         /// Show pending changes and the last sync, without contacting the server.
         #[arg(long)]
         status: bool,
+        /// Sync with the server and account [sync] names although this data dir synced with
+        /// another (feeds, items and their state stay; changes queued for the old one go).
+        #[arg(long, conflicts_with = "status")]
+        reset_server_ids: bool,
+        /// Subscribe on the server to the local feeds it does not have (first tag as folder).
+        #[arg(long, conflicts_with = "status")]
+        upload_subscriptions: bool,
     },
 }
 
@@ -281,7 +288,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Export { file } => export(&ctx, file.as_deref()),
         // With [sync] the server polls the feeds: a refresh is a sync.
         Command::Refresh { json } if ctx.config.sync.is_some() => {
-            crate::cli_sync::sync_command(&ctx, json, false)
+            crate::cli_sync::sync_command(&ctx, json, false, Default::default())
         }
         Command::Refresh { json } => refresh(&ctx, json),
         Command::Items {
@@ -292,7 +299,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
         } => items(&ctx, unread, feed, limit, json),
         Command::Read { id, json } => read(&ctx, id, json),
         Command::Mark(args) => mark(&ctx, &args),
-        Command::Sync { json, status } => crate::cli_sync::sync_command(&ctx, json, status),
+        Command::Sync {
+            json,
+            status,
+            reset_server_ids,
+            upload_subscriptions,
+        } => crate::cli_sync::sync_command(
+            &ctx,
+            json,
+            status,
+            crate::sync::engine::SyncOptions {
+                reset_server_ids,
+                upload_subscriptions,
+            },
+        ),
         Command::Extract { .. } => unreachable_extract(),
         Command::Completions { .. } | Command::Man => {
             bail!("internal error: completions and man are handled before the data directory")

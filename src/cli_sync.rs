@@ -10,7 +10,7 @@ use crate::error::StoreError;
 use crate::fetch::Fetcher;
 use crate::model::Feed;
 use crate::store::{NewFeed, Store};
-use crate::sync::engine::SyncReport;
+use crate::sync::engine::{SyncOptions, SyncReport};
 use crate::sync::{SyncError, SyncService};
 use crate::text::sanitize_line;
 use anyhow::{Result, anyhow};
@@ -46,8 +46,32 @@ fn not_configured(ctx: &RunContext) -> anyhow::Error {
     )
 }
 
-/// `kiosque sync [--json]` and `kiosque sync --status [--json]`.
-pub fn sync_command(ctx: &RunContext, json: bool, status: bool) -> Result<ExitCode> {
+/// Refuse to change the server's subscriptions from a data dir that synced with another
+/// server or account (its server ids would be mixed up).
+fn same_account(store: &Store, service: &impl SyncService) -> Result<()> {
+    let account = service.account();
+    match store.sync_account()? {
+        Some(synced) if synced != account => Err(anyhow!(
+            "{}",
+            SyncError::OtherAccount {
+                synced_url: sanitize_line(&synced.url),
+                synced_user: sanitize_line(&synced.username),
+                url: sanitize_line(&account.url),
+                user: sanitize_line(&account.username),
+            }
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// `kiosque sync [--json] [--reset-server-ids] [--upload-subscriptions]` and
+/// `kiosque sync --status [--json]`.
+pub fn sync_command(
+    ctx: &RunContext,
+    json: bool,
+    status: bool,
+    options: SyncOptions,
+) -> Result<ExitCode> {
     let mut store = Store::open(&ctx.db_path)?;
     if status {
         let meta = store.sync_meta()?;
@@ -61,12 +85,24 @@ pub fn sync_command(ctx: &RunContext, json: bool, status: bool) -> Result<ExitCo
                 last_error,
             })?;
         } else {
+            let local_only = if ctx.config.sync.is_some() {
+                store.local_only_feeds()?.len()
+            } else {
+                0
+            };
             println!(
-                "{pending} changes pending; last sync: {}{}",
+                "{pending} changes pending; last sync: {}{}{}",
                 last_sync.as_deref().unwrap_or("never"),
                 last_error
                     .map(|e| format!("; last error: {e}"))
-                    .unwrap_or_default()
+                    .unwrap_or_default(),
+                if local_only > 0 {
+                    format!(
+                        "; {local_only} local feeds not on the server (`kiosque sync --upload-subscriptions` subscribes them there)"
+                    )
+                } else {
+                    String::new()
+                }
             );
         }
         return Ok(ExitCode::SUCCESS);
@@ -78,14 +114,42 @@ pub fn sync_command(ctx: &RunContext, json: bool, status: bool) -> Result<ExitCo
     let mut service = crate::sync::service_for(config, fetcher, Some(&ctx.data_dir))?;
     let rt = runtime()?;
     let report: SyncReport = rt
-        .block_on(crate::sync::engine::sync(
+        .block_on(crate::sync::engine::sync_with(
             &mut service,
             &mut store,
             Utc::now(),
+            options,
         ))
         .map_err(|e| anyhow!("sync with {} failed: {e}", sanitize_line(&config.url)))?;
+    if options.reset_server_ids {
+        eprintln!(
+            "kiosque: this data dir now syncs with {} as {:?}; feeds and items were matched by URL{}",
+            sanitize_line(&config.url),
+            sanitize_line(&config.username),
+            if report.dropped_for_reset > 0 {
+                format!(
+                    "; {} changes queued for the old server were dropped",
+                    report.dropped_for_reset
+                )
+            } else {
+                String::new()
+            }
+        );
+    }
     for refusal in &report.refused {
         eprintln!("kiosque: {refusal}");
+    }
+    if report.uploaded_feeds > 0 {
+        eprintln!(
+            "kiosque: subscribed {} local feeds on the sync server",
+            report.uploaded_feeds
+        );
+    }
+    if report.first && report.local_only_feeds > 0 {
+        eprintln!(
+            "kiosque: {} local feeds are not on the sync server, and kiosque does not poll them while [sync] is set: `kiosque sync --upload-subscriptions` subscribes them there (first tag as folder), or `kiosque remove` them",
+            report.local_only_feeds
+        );
     }
     for title in &report.removed_feeds {
         eprintln!(
@@ -136,6 +200,7 @@ pub fn add_on_server(
 ) -> Result<ExitCode> {
     let mut service =
         crate::sync::service_for(config, Fetcher::new(&ctx.config)?, Some(&ctx.data_dir))?;
+    same_account(store, &service)?;
     let folder = new.tags.first().map(String::as_str);
     let title = sanitize_line(new.title.as_deref().unwrap_or(&new.url));
     match rt.block_on(service.subscribe(&new.url, folder)) {
@@ -172,6 +237,7 @@ pub fn remove_on_server(
     };
     let mut service =
         crate::sync::service_for(config, Fetcher::new(&ctx.config)?, Some(&ctx.data_dir))?;
+    same_account(store, &service)?;
     let rt = runtime()?;
     match rt.block_on(service.unsubscribe(&server_id)) {
         // The server no longer has it: done.
@@ -210,6 +276,7 @@ pub fn import_on_server(
 ) -> Result<ServerImport> {
     let mut service =
         crate::sync::service_for(config, Fetcher::new(&ctx.config)?, Some(&ctx.data_dir))?;
+    same_account(store, &service)?;
     let rt = runtime()?;
     let mut done = ServerImport::default();
     let mut unreachable: Option<SyncError> = None;

@@ -35,6 +35,9 @@ pub struct RefreshOptions {
     pub force: bool,
     /// Purge items that left their feed this many days ago (never unread or starred ones).
     pub keep_days: Option<u32>,
+    /// `[sync]` is set: feeds kept by the sync server are its to poll. Without it (sync
+    /// switched off) they are polled here like any other.
+    pub leave_synced_feeds: bool,
 }
 
 impl RefreshOptions {
@@ -46,6 +49,7 @@ impl RefreshOptions {
             per_host: config.per_host.max(1),
             force: false,
             keep_days: Some(config.keep_days),
+            leave_synced_feeds: config.sync.is_some(),
         }
     }
 }
@@ -342,9 +346,14 @@ pub async fn refresh_feeds(
     opts: &RefreshOptions,
     progress: Option<mpsc::UnboundedSender<RefreshOutcome>>,
 ) -> Result<Vec<RefreshOutcome>, StoreError> {
-    // Feeds kept by a sync server are the server's to poll: fetching them here too would
-    // store every item twice.
-    let synced = Store::open(db_path)?.synced_feed_ids()?;
+    // With [sync], feeds kept by the sync server are the server's to poll: fetching them here
+    // too would store every item twice. Without it they are polled (their pulled items are
+    // matched by link, not stored again).
+    let synced = if opts.leave_synced_feeds {
+        Store::open(db_path)?.synced_feed_ids()?
+    } else {
+        Default::default()
+    };
     let writer = spawn_writer(db_path.to_path_buf())?;
     let global = Arc::new(Semaphore::new(opts.concurrency.max(1)));
     // Answers fetched but not yet parsed and written: a bound on the bodies held in memory

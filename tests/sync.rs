@@ -654,7 +654,11 @@ fn a_local_refresh_leaves_synced_feeds_to_the_server() {
     assert_eq!(feeds.len(), 3);
     let config = kiosque::config::Config::default();
     let fetcher = kiosque::fetch::Fetcher::new(&config).unwrap();
-    let opts = kiosque::refresh::RefreshOptions::from_config(&config);
+    // As with [sync] set (sync switched off, synced feeds are polled: tested below).
+    let opts = kiosque::refresh::RefreshOptions {
+        leave_synced_feeds: true,
+        ..kiosque::refresh::RefreshOptions::from_config(&config)
+    };
     let outcomes = tokio::runtime::Runtime::new()
         .unwrap()
         .block_on(kiosque::refresh::refresh_feeds(
@@ -822,14 +826,6 @@ fn a_feed_unsubscribed_elsewhere_goes_but_its_starred_items_stay() {
 
 // ---- add / remove / import on the server ---------------------------------------------------
 
-/// An address where nothing answers (a port just closed).
-fn unreachable_api_url() -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    drop(listener);
-    format!("http://{addr}/api/greader.php")
-}
-
 /// A feed server for discovery, with `/news.xml` and `/missing.xml` (which the Google Reader
 /// test server refuses to subscribe to, as a server whose fetch fails).
 fn feeds_to_add() -> TestServer {
@@ -929,7 +925,7 @@ fn add_with_the_server_unreachable_is_queued_and_pushed_by_the_next_sync() {
     let d = dir.path();
     configure(d, &server.api_url());
     sync(d);
-    configure(d, &unreachable_api_url());
+    server.set_down(true);
     let out = kiosque(d)
         .args(["add", &url, "--tag", "Later"])
         .output()
@@ -946,7 +942,7 @@ fn add_with_the_server_unreachable_is_queued_and_pushed_by_the_next_sync() {
     );
     assert_eq!(pending(d), 1);
     assert!(list_urls(d).iter().any(|(u, _)| *u == url));
-    configure(d, &server.api_url());
+    server.set_down(false);
     let report = sync(d);
     assert_eq!(
         (report["pushed"].as_u64(), report["pending"].as_u64()),
@@ -1146,7 +1142,8 @@ async fn the_tui_worker_syncs_and_reports_pending_changes_and_the_last_error() {
             .unwrap()
             .id
     };
-    let (mut offline, mut offline_actions) = tui_worker(&db, &unreachable_api_url());
+    server.set_down(true);
+    let (mut offline, mut offline_actions) = tui_worker(&db, &server.api_url());
     offline.submit(Effect::SetStarred {
         ids: vec![local],
         starred: true,
@@ -1176,6 +1173,7 @@ async fn the_tui_worker_syncs_and_reports_pending_changes_and_the_last_error() {
     };
     assert_eq!(pending, 1);
     assert!(last_error.unwrap().contains("cannot reach"));
+    server.set_down(false);
     // Back online: the queued star reaches the server.
     worker.submit(Effect::Sync);
     let Action::SyncFinished {
@@ -1226,7 +1224,7 @@ fn the_login_token_is_cached_owner_only_and_reused_until_the_server_refuses_it()
     // Another server never sees this one's token: it is asked for a login first.
     let other = GReaderServer::start(Flavor::FreshRss);
     configure(d, &other.api_url());
-    sync(d);
+    json(d, &["sync", "--reset-server-ids", "--json"]);
     let log = other.log();
     assert!(log[0].contains("ClientLogin"), "{log:?}");
 }
@@ -1291,7 +1289,7 @@ fn import_with_the_server_unreachable_queues_each_feed_for_the_next_sync() {
         </body></opml>"#,
     )
     .unwrap();
-    configure(d, &unreachable_api_url());
+    server.set_down(true);
     let out = kiosque(d).arg("import").arg(&opml).output().unwrap();
     assert!(
         out.status.success(),
@@ -1304,7 +1302,7 @@ fn import_with_the_server_unreachable_queues_each_feed_for_the_next_sync() {
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("queued"), "{err}");
     assert_eq!(pending(d), 2);
-    configure(d, &server.api_url());
+    server.set_down(false);
     let report = sync(d);
     assert_eq!(
         (report["pushed"].as_u64(), report["feeds"].as_u64()),
@@ -1317,4 +1315,454 @@ fn import_with_the_server_unreachable_queues_each_feed_for_the_next_sync() {
             .any(|(_, u, f)| u == "http://127.0.0.1:9/a.xml" && f.as_deref() == Some("Tech"))
     );
     assert_eq!(list_urls(d).len(), 4);
+}
+
+// ---- switching sync on and off (issue 10, "Switching") ----------------------------------
+
+/// A config without `[sync]`: kiosque polls the feeds itself.
+fn configure_without_sync(data: &Path) {
+    std::fs::write(data.join("config.toml"), "timeout_seconds = 2\n").unwrap();
+}
+
+/// How many items the data dir holds (titles may repeat: counted from the list).
+fn item_count(data: &Path) -> usize {
+    json(data, &["items", "--json"]).as_array().unwrap().len()
+}
+
+/// On `server`, a feed at `url` whose items `Item 0`… link where `rss_with_items` links them.
+fn feed_like_rss(server: &GReaderServer, url: &str, n: usize) -> (u64, Vec<u64>) {
+    let feed = server.add_feed_at("News", Some("Tech"), url);
+    let ids = (0..n)
+        .map(|i| {
+            let id = server.add_item(feed, &format!("Item {i}"), 3_600 * (i as i64 + 1));
+            server.set_link(id, &format!("http://127.0.0.1/item/{i}"));
+            id
+        })
+        .collect();
+    (feed, ids)
+}
+
+#[test]
+fn a_data_dir_refuses_another_server_until_its_server_ids_are_reset() {
+    // The same feed and articles on two servers (a move from FreshRSS to Miniflux).
+    let old = GReaderServer::start(Flavor::FreshRss);
+    let new = GReaderServer::start(Flavor::Miniflux);
+    feed_like_rss(&old, "http://127.0.0.1:9/news.xml", 3);
+    let (_, on_new) = feed_like_rss(&new, "http://127.0.0.1:9/news.xml", 3);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    configure(d, &old.api_url());
+    sync(d);
+    let one = local_id(d, "Item 1");
+    kiosque(d).args(["mark", &one, "--star"]).assert().success();
+    let before = states(d);
+    configure(d, &new.api_url());
+    let out = kiosque(d).arg("sync").output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("--reset-server-ids")
+            && err.contains(&old.api_url())
+            && err.contains(&new.api_url()),
+        "{err}"
+    );
+    assert!(new.log().is_empty(), "{:?}", new.log());
+    assert_eq!(states(d), before);
+    assert_eq!(pending(d), 1);
+    // Reset: the items are matched by their links, not pulled again; the star made for the
+    // old server is kept and pushed to the new one.
+    let out = kiosque(d)
+        .args(["sync", "--reset-server-ids", "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["pulled_items"], 0, "{report}");
+    assert_eq!(report["pending"], 0, "{report}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("now syncs with"));
+    assert_eq!(item_count(d), 3);
+    assert_eq!(states(d), before);
+    assert_eq!(new.state_of(on_new[1]), (false, true));
+    // From now on the new server is the one: a plain sync, nothing to do.
+    let again = sync(d);
+    assert_eq!(
+        (
+            again["pulled_items"].as_u64(),
+            again["state_changes"].as_u64()
+        ),
+        (Some(0), Some(0))
+    );
+}
+
+#[test]
+fn items_polled_before_sync_was_on_are_not_pulled_twice_and_keep_their_state() {
+    let feeds = TestServer::start();
+    feeds.route("/news.xml", Reply::rss(rss_with_items("News", 3)));
+    let url = feeds.url("/news.xml");
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    configure_without_sync(d);
+    kiosque(d)
+        .args(["add", &url, "--tag", "Tech"])
+        .assert()
+        .success();
+    kiosque(d).arg("refresh").assert().success();
+    assert_eq!(item_count(d), 3);
+    let zero = local_id(d, "Item 0");
+    let one = local_id(d, "Item 1");
+    kiosque(d)
+        .args(["mark", &zero, "--read"])
+        .assert()
+        .success();
+    kiosque(d).args(["mark", &one, "--star"]).assert().success();
+    // The server has the feed too; Item 2 was read on the phone.
+    let server = GReaderServer::start(Flavor::FreshRss);
+    let (_, ids) = feed_like_rss(&server, &url, 3);
+    server.set_state(ids[2], true, false);
+    configure(d, &server.api_url());
+    let report = sync(d);
+    assert_eq!(report["pulled_items"], 0, "{report}");
+    assert_eq!(report["pending"], 0, "{report}");
+    assert_eq!(item_count(d), 3);
+    let local = states(d);
+    assert_eq!(local["Item 0"], (true, false));
+    assert_eq!(local["Item 1"], (false, true));
+    assert_eq!(local["Item 2"], (true, false));
+    // What was read or starred here reached the server in the same sync.
+    assert_eq!(server.state_of(ids[0]), (true, false));
+    assert_eq!(server.state_of(ids[1]), (false, true));
+    // And the next sync neither pulls nor changes anything.
+    let again = sync(d);
+    assert_eq!(
+        (
+            again["pulled_items"].as_u64(),
+            again["state_changes"].as_u64()
+        ),
+        (Some(0), Some(0))
+    );
+    assert_eq!(item_count(d), 3);
+}
+
+#[test]
+fn local_feeds_the_server_lacks_are_counted_then_uploaded_with_their_folder() {
+    let (server, _) = populated(Flavor::FreshRss, 2);
+    let feeds = TestServer::start();
+    feeds.route("/news.xml", Reply::rss(rss_with_items("News", 2)));
+    let url = feeds.url("/news.xml");
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    configure_without_sync(d);
+    kiosque(d)
+        .args(["add", &url, "--tag", "Later"])
+        .assert()
+        .success();
+    configure(d, &server.api_url());
+    let out = kiosque(d).arg("sync").output().unwrap();
+    assert!(out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("1 local feeds are not on the sync server")
+            && said.contains("kiosque sync --upload-subscriptions"),
+        "{said}"
+    );
+    assert!(!server.feeds().iter().any(|f| f.1 == url));
+    let status = kiosque(d).args(["sync", "--status"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&status.stdout).contains("1 local feeds not on the server"));
+    let report = json(d, &["sync", "--upload-subscriptions", "--json"]);
+    assert_eq!(report["feeds"], 3, "{report}");
+    assert!(
+        server
+            .feeds()
+            .iter()
+            .any(|f| f.1 == url && f.2.as_deref() == Some("Later")),
+        "{:?}",
+        server.feeds()
+    );
+    // Now a synced feed like the others: kept in its folder, nothing left to upload.
+    sync(d);
+    assert!(list_urls(d).contains(&(url.clone(), serde_json::json!(["Later"]))));
+    let status = kiosque(d).args(["sync", "--status"]).output().unwrap();
+    assert!(!String::from_utf8_lossy(&status.stdout).contains("local feeds"));
+}
+
+#[test]
+fn with_sync_switched_off_synced_feeds_are_polled_without_storing_items_twice() {
+    let feeds = TestServer::start();
+    feeds.route("/news.xml", Reply::rss(rss_with_items("News", 2)));
+    let url = feeds.url("/news.xml");
+    let server = GReaderServer::start(Flavor::FreshRss);
+    let (_, ids) = feed_like_rss(&server, &url, 2);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    configure(d, &server.api_url());
+    sync(d);
+    assert_eq!(item_count(d), 2);
+    // Sync off: the feed is polled here, its pulled items recognised by their links.
+    configure_without_sync(d);
+    let zero = local_id(d, "Item 0");
+    kiosque(d)
+        .args(["mark", &zero, "--read"])
+        .assert()
+        .success();
+    feeds.route("/news.xml", Reply::rss(rss_with_items("News", 3)));
+    let report = json(d, &["refresh", "--json"]);
+    assert_eq!(report["new_items"], 1, "{report}");
+    assert_eq!(feeds.hits("/news.xml").len(), 1);
+    assert_eq!(item_count(d), 3);
+    assert_eq!(states(d)["Item 0"], (true, false));
+    // Sync on again: the read made meanwhile is pushed, nothing is doubled.
+    configure(d, &server.api_url());
+    let report = sync(d);
+    assert_eq!(report["pending"], 0, "{report}");
+    assert_eq!(server.state_of(ids[0]), (true, false));
+    assert_eq!(item_count(d), 3);
+}
+
+// ---- mark-all-as-read -------------------------------------------------------------------
+
+#[test]
+fn a_feed_marked_read_whole_is_one_mark_all_request_that_spares_later_items() {
+    let (server, ids) = populated(Flavor::FreshRss, 10);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    configure(d, &server.api_url());
+    sync(d);
+    // Every item of "Alpha Engineering Log" (the even ones) marked read in one command,
+    // then one of them unread again.
+    let tech: Vec<String> = (2..=10)
+        .step_by(2)
+        .map(|i| local_id(d, &format!("Item {i:02}")))
+        .collect();
+    let mut args = vec!["mark".to_string()];
+    args.extend(tech.iter().cloned());
+    args.push("--read".into());
+    kiosque(d).args(&args).assert().success();
+    let four = local_id(d, "Item 04");
+    kiosque(d)
+        .args(["mark", &four, "--unread"])
+        .assert()
+        .success();
+    // An item arrives in that feed on the server before the sync: not seen here, not marked.
+    let late = server.add_item(1, "Late news", 0);
+    server.clear_log();
+    let report = sync(d);
+    assert_eq!(server.count("mark-all-as-read"), 1, "{:?}", server.log());
+    assert_eq!(server.count("edit-tag"), 1, "{:?}", server.log());
+    assert_eq!(report["pending"], 0, "{report}");
+    for i in (2..=10).step_by(2) {
+        assert_eq!(server.state_of(ids[i - 1]).0, i != 4, "Item {i:02}");
+    }
+    assert_eq!(server.state_of(late), (false, false));
+    let local = states(d);
+    assert_eq!(local["Late news"], (false, false));
+    assert!(!local["Item 04"].0);
+    assert!(local["Item 06"].0);
+    // The other feed was not touched.
+    assert!(!server.state_of(ids[0]).0);
+}
+
+#[test]
+fn a_mark_all_the_server_cannot_do_goes_as_edit_tag() {
+    for flavor in [Flavor::FreshRss, Flavor::Miniflux] {
+        let (server, ids) = populated(flavor, 6);
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        configure(d, &server.api_url());
+        sync(d);
+        // FreshRSS without the endpoint (a proxy answering 404); Miniflux's ids are no times.
+        server.fail_next("mark-all-as-read", 404, 1);
+        let tech: Vec<String> = ["Item 02", "Item 04", "Item 06"]
+            .iter()
+            .map(|t| local_id(d, t))
+            .collect();
+        let mut args = vec!["mark".to_string()];
+        args.extend(tech);
+        args.push("--read".into());
+        kiosque(d).args(&args).assert().success();
+        server.clear_log();
+        let report = sync(d);
+        assert_eq!(report["pending"], 0, "{flavor:?} {report}");
+        assert_eq!(
+            server.count("mark-all-as-read"),
+            usize::from(flavor == Flavor::FreshRss),
+            "{flavor:?}"
+        );
+        assert_eq!(server.count("edit-tag"), 1, "{flavor:?} {:?}", server.log());
+        for i in [2, 4, 6] {
+            assert!(server.state_of(ids[i - 1]).0, "{flavor:?} Item {i:02}");
+        }
+    }
+}
+
+// ---- items not asked for again --------------------------------------------------------
+
+#[test]
+fn an_item_over_the_size_cap_is_not_asked_for_on_every_sync() {
+    let server = GReaderServer::start(Flavor::FreshRss);
+    let feed = server.add_feed("Feed", Some("Tech"));
+    let huge = server.add_item(feed, "Huge", 60);
+    server.set_body(huge, format!("<p>{}</p>", "x".repeat(3_000_000)));
+    server.add_item(feed, "Fine", 60);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    configure(d, &server.api_url());
+    let mut config = std::fs::read_to_string(d.join("config.toml")).unwrap();
+    config.insert_str(0, "max_body_bytes = 1000000\n");
+    std::fs::write(d.join("config.toml"), config).unwrap();
+    assert_eq!(sync(d)["pulled_items"], 1);
+    server.clear_log();
+    let report = sync(d);
+    assert_eq!(report["pulled_items"], 0);
+    assert_eq!(
+        server.count("stream/items/contents"),
+        0,
+        "{:?}",
+        server.log()
+    );
+}
+
+#[test]
+fn a_starred_item_of_a_feed_not_subscribed_here_is_not_asked_for_on_every_sync() {
+    let (server, _) = populated(Flavor::Miniflux, 2);
+    // Starred in a feed the subscription list does not show (yet): feed 3.
+    let orphan = server.add_item(3, "Orphan star", 60);
+    server.set_state(orphan, false, true);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    configure(d, &server.api_url());
+    assert_eq!(sync(d)["pulled_items"], 2);
+    server.clear_log();
+    sync(d);
+    assert_eq!(
+        server.count("stream/items/contents"),
+        0,
+        "{:?}",
+        server.log()
+    );
+    // Once the feed is subscribed, the item comes.
+    assert_eq!(server.add_feed("Third", None), 3);
+    let report = sync(d);
+    assert_eq!(report["pulled_items"], 1, "{report}");
+    assert_eq!(states(d)["Orphan star"], (false, true));
+}
+
+#[test]
+fn an_unread_item_the_server_purged_stays_unread_here_and_is_not_asked_for_again() {
+    let (server, ids) = populated(Flavor::FreshRss, 6);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    configure(d, &server.api_url());
+    sync(d);
+    // Item 01 (unread) purged; Item 02 read elsewhere.
+    server.forget(ids[0]);
+    server.set_state(ids[1], true, false);
+    let report = sync(d);
+    assert_eq!(report["state_changes"], 1, "{report}");
+    let local = states(d);
+    assert_eq!(local["Item 02"], (true, false));
+    assert_eq!(local["Q&A <live> today"], (false, false));
+    server.clear_log();
+    let report = sync(d);
+    assert_eq!(report["state_changes"], 0, "{report}");
+    assert_eq!(
+        server.count("stream/items/contents"),
+        0,
+        "{:?}",
+        server.log()
+    );
+    assert_eq!(states(d)["Q&A <live> today"], (false, false));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_tuis_mark_all_on_a_feed_is_pushed_as_one_mark_all_request() {
+    use kiosque::tui::action::Action;
+    use kiosque::tui::effect::Effect;
+    use kiosque::tui::state::{ListQuery, ListSource};
+    use kiosque::tui::worker::Worker;
+    let (server, ids) = populated(Flavor::FreshRss, 6);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("kiosque.db");
+    kiosque::store::Store::open(&db).unwrap();
+    let (mut worker, mut actions) = tui_worker(&db, &server.api_url());
+    worker.submit(Effect::Sync);
+    assert!(matches!(
+        actions.recv().await.unwrap(),
+        Action::SyncFinished { error: None, .. }
+    ));
+    let tech = kiosque::store::Store::open(&db)
+        .unwrap()
+        .feeds()
+        .unwrap()
+        .into_iter()
+        .find(|f| f.title == "Alpha Engineering Log")
+        .unwrap()
+        .id;
+    // `A` with the feed open: its unread items, Item 02 and Item 04.
+    worker.submit(Effect::MarkAllRead {
+        query: ListQuery {
+            source: ListSource::Feed(tech),
+            search: None,
+        },
+    });
+    let Action::AllMarkedRead { ids: marked } = actions.recv().await.unwrap() else {
+        panic!("not marked");
+    };
+    assert_eq!(marked.len(), 2);
+    server.clear_log();
+    worker.submit(Effect::Sync);
+    let Action::SyncFinished {
+        pushed,
+        pending,
+        error,
+        ..
+    } = actions.recv().await.unwrap()
+    else {
+        panic!("not a sync outcome");
+    };
+    assert_eq!((pushed, pending, error), (2, 0, None));
+    assert_eq!(server.count("mark-all-as-read"), 1, "{:?}", server.log());
+    assert_eq!(server.count("edit-tag"), 0, "{:?}", server.log());
+    assert!(server.state_of(ids[1]).0 && server.state_of(ids[3]).0);
+    assert!(!server.state_of(ids[0]).0);
+}
+
+#[test]
+fn many_whole_feeds_marked_read_at_once_go_as_ids_not_one_request_each() {
+    let server = GReaderServer::start(Flavor::FreshRss);
+    let mut ids = Vec::new();
+    for f in 0..4 {
+        let feed = server.add_feed(&format!("Feed {f}"), None);
+        for i in 0..2 {
+            ids.push(server.add_item(feed, &format!("Item {f}.{i}"), 60));
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    configure(d, &server.api_url());
+    sync(d);
+    // Every feed marked read whole: four mark-alls would cost four requests, the ids one.
+    let all: Vec<String> = json(d, &["items", "--json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].to_string())
+        .collect();
+    let mut args = vec!["mark".to_string()];
+    args.extend(all);
+    args.push("--read".into());
+    kiosque(d).args(&args).assert().success();
+    server.clear_log();
+    let report = sync(d);
+    assert_eq!(
+        (report["pushed"].as_u64(), report["pending"].as_u64()),
+        (Some(8), Some(0))
+    );
+    assert_eq!(server.count("mark-all-as-read"), 0, "{:?}", server.log());
+    assert_eq!(server.count("edit-tag"), 1, "{:?}", server.log());
+    assert!(ids.iter().all(|id| server.state_of(*id).0));
 }

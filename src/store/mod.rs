@@ -5,7 +5,7 @@
 mod migrations;
 mod sync;
 
-pub use sync::{QueuedChange, QueuedKind, SyncMeta};
+pub use sync::{LocalOnlyFeed, QueuedChange, QueuedKind, SyncMeta, Unfetched};
 
 use crate::article::Article;
 use crate::clock::{Clock, SystemClock};
@@ -14,6 +14,7 @@ use crate::model::{Enclosure, Feed, FeedId, Item, ItemId, ItemSummary, ParsedFee
 use crate::text::fold_for_search;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params, params_from_iter};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -458,7 +459,35 @@ impl Store {
                      WHERE feed_id = ?1 AND dedupe_key = ?2",
                 )
                 .map_err(sql("preparing an item update"))?;
+            // Items a sync server gave this feed (sync since switched off) are the polled
+            // ones: matched by link, they take the feed's own key instead of being stored twice.
+            let mut pulled_by_url: HashMap<String, i64> = HashMap::new();
+            {
+                let mut stmt = tx
+                    .prepare_cached(
+                        "SELECT id, url FROM items
+                         WHERE feed_id = ?1 AND dedupe_key >= 'sync:' AND dedupe_key < 'sync;'
+                           AND url IS NOT NULL",
+                    )
+                    .map_err(sql("looking up synced items"))?;
+                let rows = stmt
+                    .query_map([feed.0], |r| {
+                        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+                    })
+                    .map_err(sql("looking up synced items"))?;
+                for row in rows {
+                    let (id, url) = row.map_err(sql("looking up synced items"))?;
+                    pulled_by_url.entry(url).or_insert(id);
+                }
+            }
             for item in &doc.items {
+                if let Some(pulled) = item.url.as_ref().and_then(|u| pulled_by_url.remove(u)) {
+                    tx.execute(
+                        "UPDATE OR IGNORE items SET dedupe_key = ?2 WHERE id = ?1",
+                        params![pulled, item.dedupe_key],
+                    )
+                    .map_err(sql("matching a synced item"))?;
+                }
                 let published = item.published.map(ts);
                 // A date in the future would pin an item to the top: never sort after first-seen.
                 let sort_time = published.map_or(now_ts, |p| p.min(now_ts));
@@ -869,38 +898,47 @@ impl Store {
             .conn
             .transaction()
             .map_err(sql("starting a transaction"))?;
-        let ids: Vec<ItemId> = {
+        let selected: Vec<(ItemId, i64, Option<String>)> = {
             let mut stmt = tx
                 .prepare(&format!(
-                    "SELECT i.id FROM items i JOIN feeds f ON f.id = i.feed_id WHERE {clause}"
+                    "SELECT i.id, i.feed_id, i.server_id FROM items i JOIN feeds f ON f.id = i.feed_id
+                     WHERE {clause}"
                 ))
                 .map_err(sql("selecting items to mark read"))?;
             let rows = stmt
-                .query_map(params_from_iter(values), |r| Ok(ItemId(r.get(0)?)))
+                .query_map(params_from_iter(values), |r| {
+                    Ok((ItemId(r.get(0)?), r.get(1)?, r.get(2)?))
+                })
                 .map_err(sql("selecting items to mark read"))?;
             rows.collect::<Result<_, _>>()
                 .map_err(sql("selecting items to mark read"))?
         };
+        // Queue rows of synced items, with their feeds: a feed marked read whole is pushed
+        // as one mark-all-as-read.
+        let mut queued: Vec<(i64, i64)> = Vec::new();
         {
             let mut stmt = tx
                 .prepare_cached("UPDATE items SET read = 1, read_at = ?2 WHERE id = ?1")
                 .map_err(sql("marking items read"))?;
             let mut enqueue = tx
                 .prepare_cached(
-                    "INSERT INTO sync_queue (kind, item_server_id, queued_at)
-                     SELECT 'read', server_id, ?2 FROM items WHERE id = ?1 AND server_id IS NOT NULL",
+                    "INSERT INTO sync_queue (kind, item_server_id, queued_at) VALUES ('read', ?1, ?2)",
                 )
                 .map_err(sql("queueing marks for sync"))?;
-            for id in &ids {
+            for (id, feed_id, server_id) in &selected {
                 stmt.execute(params![id.0, now])
                     .map_err(sql("marking items read"))?;
-                enqueue
-                    .execute(params![id.0, now])
-                    .map_err(sql("queueing marks for sync"))?;
+                if let Some(server_id) = server_id {
+                    enqueue
+                        .execute(params![server_id, now])
+                        .map_err(sql("queueing marks for sync"))?;
+                    queued.push((tx.last_insert_rowid(), *feed_id));
+                }
             }
         }
+        sync::queue_mark_alls(&tx, &queued, Utc::now())?;
         tx.commit().map_err(sql("committing a bulk mark"))?;
-        Ok(ids)
+        Ok(selected.into_iter().map(|(id, _, _)| id).collect())
     }
 
     /// Unread items over all feeds.

@@ -5,7 +5,7 @@
 use super::{Store, from_ts, ts, write_error};
 use crate::error::{StoreError, sql};
 use crate::model::{FeedId, ItemId};
-use crate::sync::{RemoteItem, RemoteItemId, StateFlag, Subscription};
+use crate::sync::{Account, RemoteItem, RemoteItemId, StateFlag, Subscription};
 use crate::text::fold_for_search;
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
@@ -20,6 +20,9 @@ pub enum QueuedKind {
     Unstar,
     Subscribe,
     Unsubscribe,
+    /// A whole feed marked read: one mark-all-as-read request for it (its `read` rows name
+    /// this row), else those rows are pushed one by one.
+    ReadAll,
 }
 
 impl QueuedKind {
@@ -31,6 +34,7 @@ impl QueuedKind {
             QueuedKind::Unstar => "unstar",
             QueuedKind::Subscribe => "subscribe",
             QueuedKind::Unsubscribe => "unsubscribe",
+            QueuedKind::ReadAll => "read_all",
         }
     }
 
@@ -42,6 +46,7 @@ impl QueuedKind {
             "unstar" => QueuedKind::Unstar,
             "subscribe" => QueuedKind::Subscribe,
             "unsubscribe" => QueuedKind::Unsubscribe,
+            "read_all" => QueuedKind::ReadAll,
             _ => return None,
         })
     }
@@ -53,7 +58,7 @@ impl QueuedKind {
             QueuedKind::Unread => Some((StateFlag::Read, false)),
             QueuedKind::Star => Some((StateFlag::Starred, true)),
             QueuedKind::Unstar => Some((StateFlag::Starred, false)),
-            QueuedKind::Subscribe | QueuedKind::Unsubscribe => None,
+            QueuedKind::Subscribe | QueuedKind::Unsubscribe | QueuedKind::ReadAll => None,
         }
     }
 
@@ -77,6 +82,8 @@ pub struct QueuedChange {
     pub feed_url: Option<String>,
     pub feed_server_id: Option<String>,
     pub folder: Option<String>,
+    /// A `read` row written by a mark-all: the queue id of its [`QueuedKind::ReadAll`] row.
+    pub mark_all: Option<i64>,
 }
 
 /// What the last sync did.
@@ -121,15 +128,17 @@ impl Store {
             .transaction()
             .map_err(sql("starting a transaction"))?;
         let mut queued = 0;
+        let mut read_rows: Vec<(i64, i64)> = Vec::new();
         {
             let mut update = tx
                 .prepare_cached(match flag {
                     StateFlag::Read => {
                         "UPDATE items SET read = ?2, read_at = CASE WHEN ?2 THEN ?3 ELSE NULL END \
-                         WHERE id = ?1 RETURNING server_id"
+                         WHERE id = ?1 RETURNING server_id, feed_id"
                     }
                     StateFlag::Starred => {
-                        "UPDATE items SET starred = ?2 WHERE id = ?1 AND ?3 = ?3 RETURNING server_id"
+                        "UPDATE items SET starred = ?2 WHERE id = ?1 AND ?3 = ?3 \
+                         RETURNING server_id, feed_id"
                     }
                 })
                 .map_err(sql("preparing a state change"))?;
@@ -140,25 +149,29 @@ impl Store {
                 .map_err(sql("preparing the sync queue"))?;
             let kind = QueuedKind::of_state(flag, on).as_str();
             for id in ids {
-                let server_id: Option<Option<String>> = update
-                    .query_row(params![id.0, on, ts(now)], |r| r.get(0))
+                let changed: Option<(Option<String>, i64)> = update
+                    .query_row(params![id.0, on, ts(now)], |r| Ok((r.get(0)?, r.get(1)?)))
                     .optional()
                     .map_err(|source| {
                         write_error(busy_path.as_deref(), "changing an item's state", source)
                     })?;
-                match server_id {
+                match changed {
                     None => return Err(StoreError::NoSuchItem { id: id.0 }),
-                    Some(None) => {}
-                    Some(Some(server_id)) => {
+                    Some((None, _)) => {}
+                    Some((Some(server_id), feed_id)) => {
                         enqueue
                             .execute(params![kind, server_id, ts(now)])
                             .map_err(|source| {
                                 write_error(busy_path.as_deref(), "queueing a change", source)
                             })?;
+                        read_rows.push((tx.last_insert_rowid(), feed_id));
                         queued += 1;
                     }
                 }
             }
+        }
+        if flag == StateFlag::Read && on {
+            queue_mark_alls(&tx, &read_rows, now)?;
         }
         tx.commit()
             .map_err(|source| write_error(busy_path.as_deref(), "committing a change", source))?;
@@ -353,7 +366,7 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT id, kind, item_server_id, feed_url, feed_server_id, folder
+                "SELECT id, kind, item_server_id, feed_url, feed_server_id, folder, mark_all
                  FROM sync_queue ORDER BY id",
             )
             .map_err(sql("reading the sync queue"))?;
@@ -366,12 +379,13 @@ impl Store {
                     r.get::<_, Option<String>>(3)?,
                     r.get::<_, Option<String>>(4)?,
                     r.get::<_, Option<String>>(5)?,
+                    r.get::<_, Option<i64>>(6)?,
                 ))
             })
             .map_err(sql("reading the sync queue"))?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, kind, item, feed_url, feed_server_id, folder) =
+            let (id, kind, item, feed_url, feed_server_id, folder, mark_all) =
                 row.map_err(sql("reading the sync queue"))?;
             // The CHECK constraint keeps kinds known; a row from a newer kiosque is left alone.
             let Some(kind) = QueuedKind::parse(&kind) else {
@@ -384,6 +398,7 @@ impl Store {
                 feed_url,
                 feed_server_id,
                 folder,
+                mark_all,
             });
         }
         Ok(out)
@@ -393,7 +408,11 @@ impl Store {
     pub fn pending_count(&self) -> Result<usize, StoreError> {
         let n: i64 = self
             .conn
-            .query_row("SELECT count(*) FROM sync_queue", [], |r| r.get(0))
+            .query_row(
+                "SELECT count(*) FROM sync_queue WHERE kind <> 'read_all'",
+                [],
+                |r| r.get(0),
+            )
             .map_err(sql("counting queued changes"))?;
         Ok(usize::try_from(n).unwrap_or(0))
     }
@@ -708,7 +727,10 @@ impl Store {
 
     /// Store items pulled from the server, in one transaction. An item already stored is left
     /// as it is; a queued local change wins over the state the server sent. Items of a feed
-    /// not subscribed here are skipped. Returns (stored, skipped).
+    /// not subscribed here are skipped. An item polled here before sync (same feed, same
+    /// link, no server id) is not stored twice: it takes the server id and keeps what it had
+    /// (read or starred on either side stays so), and its read or star the server lacks is
+    /// queued. Returns (stored, skipped).
     pub fn store_remote_items(
         &mut self,
         items: &[RemoteItem],
@@ -732,6 +754,25 @@ impl Store {
                         CASE WHEN ?11 THEN ?8 ELSE NULL END, ?13)",
                 )
                 .map_err(sql("preparing a synced item insert"))?;
+            let mut polled = tx
+                .prepare_cached(
+                    "SELECT id, read, starred FROM items
+                     WHERE feed_id = ?1 AND url = ?2 AND server_id IS NULL ORDER BY id LIMIT 1",
+                )
+                .map_err(sql("preparing a polled item lookup"))?;
+            let mut adopt = tx
+                .prepare_cached(
+                    "UPDATE OR IGNORE items SET server_id = ?2, read = ?3, starred = ?4,
+                        read_at = CASE WHEN read = 0 AND ?3 THEN ?5 ELSE read_at END,
+                        content_html = coalesce(content_html, ?6)
+                     WHERE id = ?1",
+                )
+                .map_err(sql("preparing a polled item update"))?;
+            let mut enqueue = tx
+                .prepare_cached(
+                    "INSERT INTO sync_queue (kind, item_server_id, queued_at) VALUES (?1, ?2, ?3)",
+                )
+                .map_err(sql("preparing the sync queue"))?;
             for item in items {
                 let Some(feed) = feeds.get(&item.feed) else {
                     tracing::warn!(
@@ -750,6 +791,48 @@ impl Store {
                     .get(&(item.id, StateFlag::Starred))
                     .copied()
                     .unwrap_or(item.starred);
+                let found: Option<(i64, bool, bool)> = match &item.url {
+                    Some(url) => polled
+                        .query_row(params![feed.0, url], |r| {
+                            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                        })
+                        .optional()
+                        .map_err(sql("looking up a polled item"))?,
+                    None => None,
+                };
+                if let Some((local, local_read, local_starred)) = found {
+                    let adopted = adopt
+                        .execute(params![
+                            local,
+                            item.id.decimal(),
+                            local_read || read,
+                            local_starred || starred,
+                            ts(now),
+                            item.content_html,
+                        ])
+                        .map_err(|source| {
+                            write_error(busy_path.as_deref(), "matching a polled item", source)
+                        })?;
+                    if adopted == 1 {
+                        for (kind, differs) in [
+                            ("read", local_read && !read),
+                            ("star", local_starred && !starred),
+                        ] {
+                            if differs {
+                                enqueue
+                                    .execute(params![kind, item.id.decimal(), ts(now)])
+                                    .map_err(|source| {
+                                        write_error(
+                                            busy_path.as_deref(),
+                                            "queueing a change",
+                                            source,
+                                        )
+                                    })?;
+                            }
+                        }
+                        continue;
+                    }
+                }
                 let published = item.published.map(ts);
                 let sort_time = published.map_or(ts(now), |p| p.min(ts(now)));
                 let n = insert
@@ -852,6 +935,406 @@ impl Store {
         })?;
         Ok(changes.len())
     }
+}
+
+/// Why a listed item was not stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unfetched {
+    /// Asked for, not in the answer (over the size cap, or the server would not send it).
+    NotSent,
+    /// Of a feed not subscribed here (a starred item of a feed removed here…).
+    NoFeed,
+}
+
+/// A local feed the sync server does not have.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocalOnlyFeed {
+    pub id: FeedId,
+    pub url: String,
+    /// Its first tag: the folder to subscribe it in.
+    pub folder: Option<String>,
+}
+
+impl Store {
+    /// The server and account this data dir synced with, once a sync recorded it.
+    pub fn sync_account(&self) -> Result<Option<Account>, StoreError> {
+        let row: Option<(Option<String>, Option<String>)> = self
+            .conn
+            .query_row(
+                "SELECT server_url, account FROM sync_meta WHERE id = 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(sql("reading the sync state"))?;
+        Ok(match row {
+            Some((Some(url), Some(username))) => Some(Account { url, username }),
+            _ => None,
+        })
+    }
+
+    /// Record the server and account this data dir syncs with.
+    pub fn record_sync_account(&mut self, account: &Account) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "INSERT INTO sync_meta (id, server_url, account) VALUES (1, ?1, ?2)
+                 ON CONFLICT (id) DO UPDATE SET server_url = ?1, account = ?2",
+                params![account.url, account.username],
+            )
+            .map_err(|source| write_error(self.path.as_deref(), "recording the account", source))?;
+        Ok(())
+    }
+
+    /// Forget which server the feeds and items came from, to sync with `account` from now
+    /// on, in one transaction: feeds, items and their read and starred state stay (the next
+    /// sync, a first one, matches them by URL); changes queued for the old server go, except
+    /// subscriptions not pushed yet. Returns how many queued changes were dropped.
+    pub fn reset_server_ids(&mut self, account: &Account) -> Result<usize, StoreError> {
+        let busy_path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(sql("starting a transaction"))?;
+        let failed = |source| write_error(busy_path.as_deref(), "resetting server ids", source);
+        let dropped = tx
+            .execute(
+                "DELETE FROM sync_queue WHERE kind <> 'subscribe' AND kind <> 'read_all'",
+                [],
+            )
+            .map_err(failed)?;
+        tx.execute("DELETE FROM sync_queue WHERE kind = 'read_all'", [])
+            .map_err(failed)?;
+        // The old server's ids leave the keys too (`sync:old:<row>`, still a pulled item's
+        // key for polling to match): the new server's `sync:<id>` could be the same number.
+        tx.execute(
+            "UPDATE items SET server_id = NULL,
+                dedupe_key = CASE WHEN dedupe_key >= 'sync:' AND dedupe_key < 'sync;'
+                             THEN 'sync:old:' || id ELSE dedupe_key END
+             WHERE server_id IS NOT NULL OR (dedupe_key >= 'sync:' AND dedupe_key < 'sync;')",
+            [],
+        )
+        .map_err(failed)?;
+        tx.execute(
+            "UPDATE feeds SET server_id = NULL, error = NULL WHERE server_id IS NOT NULL",
+            [],
+        )
+        .map_err(failed)?;
+        tx.execute("DELETE FROM sync_unfetched", [])
+            .map_err(failed)?;
+        tx.execute(
+            "INSERT INTO sync_meta (id, server_url, account) VALUES (1, ?1, ?2)
+             ON CONFLICT (id) DO UPDATE SET server_url = ?1, account = ?2,
+                last_sync = NULL, last_error = NULL",
+            params![account.url, account.username],
+        )
+        .map_err(failed)?;
+        tx.commit().map_err(failed)?;
+        Ok(dropped)
+    }
+
+    /// Listed items not to ask for again: those of a feed not subscribed here, and those the
+    /// server did not send in the last day (asked again once a day, in case it was passing).
+    pub fn unfetched_ids(&self, now: DateTime<Utc>) -> Result<HashSet<RemoteItemId>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT server_id FROM sync_unfetched WHERE reason = 'no_feed' OR at > ?1",
+            )
+            .map_err(sql("reading items not fetched"))?;
+        let rows = stmt
+            .query_map([ts(now) - 86_400], |r| r.get::<_, String>(0))
+            .map_err(sql("reading items not fetched"))?;
+        let mut out = HashSet::new();
+        for row in rows {
+            if let Some(id) = remote_id(&row.map_err(sql("reading items not fetched"))?) {
+                out.insert(id);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Remember items asked for and not stored, so that later syncs do not ask again.
+    pub fn record_unfetched(
+        &mut self,
+        ids: &[RemoteItemId],
+        why: Unfetched,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let busy_path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(sql("starting a transaction"))?;
+        {
+            let mut insert = tx
+                .prepare_cached(
+                    "INSERT OR REPLACE INTO sync_unfetched (server_id, reason, at) VALUES (?1, ?2, ?3)",
+                )
+                .map_err(sql("recording items not fetched"))?;
+            let reason = match why {
+                Unfetched::NotSent => "not_sent",
+                Unfetched::NoFeed => "no_feed",
+            };
+            for id in ids {
+                insert
+                    .execute(params![id.decimal(), reason, ts(now)])
+                    .map_err(|source| {
+                        write_error(busy_path.as_deref(), "recording items not fetched", source)
+                    })?;
+            }
+        }
+        tx.commit().map_err(|source| {
+            write_error(busy_path.as_deref(), "recording items not fetched", source)
+        })
+    }
+
+    /// Forget items not fetched that no server list names any more.
+    pub fn forget_unfetched(&mut self, ids: &[RemoteItemId]) -> Result<(), StoreError> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let busy_path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(sql("starting a transaction"))?;
+        {
+            let mut delete = tx
+                .prepare_cached("DELETE FROM sync_unfetched WHERE server_id = ?1")
+                .map_err(sql("forgetting items not fetched"))?;
+            for id in ids {
+                delete.execute([id.decimal()]).map_err(|source| {
+                    write_error(busy_path.as_deref(), "forgetting items not fetched", source)
+                })?;
+            }
+        }
+        tx.commit().map_err(|source| {
+            write_error(busy_path.as_deref(), "forgetting items not fetched", source)
+        })
+    }
+
+    /// New subscriptions arrived: items skipped for want of their feed may be stored now.
+    pub fn forget_unfetched_for_want_of_a_feed(&mut self) -> Result<(), StoreError> {
+        self.conn
+            .execute("DELETE FROM sync_unfetched WHERE reason = 'no_feed'", [])
+            .map_err(|source| {
+                write_error(self.path.as_deref(), "forgetting items not fetched", source)
+            })?;
+        Ok(())
+    }
+
+    /// Items the server no longer has: they keep their state here as local items the server
+    /// no longer speaks for (never asked about again). Returns how many.
+    pub fn detach_forgotten(&mut self, ids: &HashSet<RemoteItemId>) -> Result<usize, StoreError> {
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        let busy_path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(sql("starting a transaction"))?;
+        let mut detached = 0;
+        {
+            let mut stmt = tx
+                .prepare_cached(
+                    "UPDATE items SET server_id = NULL WHERE server_id = ?1
+                     AND server_id NOT IN (SELECT item_server_id FROM sync_queue
+                                           WHERE item_server_id IS NOT NULL)",
+                )
+                .map_err(sql("detaching forgotten items"))?;
+            for id in ids {
+                detached += stmt.execute([id.decimal()]).map_err(|source| {
+                    write_error(busy_path.as_deref(), "detaching forgotten items", source)
+                })?;
+            }
+        }
+        tx.commit().map_err(|source| {
+            write_error(busy_path.as_deref(), "detaching forgotten items", source)
+        })?;
+        Ok(detached)
+    }
+
+    /// Server ids of synced items unread here with no change queued.
+    pub fn unread_server_items(&self) -> Result<HashSet<RemoteItemId>, StoreError> {
+        self.server_ids_where(
+            "server_id IS NOT NULL AND read = 0 AND server_id NOT IN
+                (SELECT item_server_id FROM sync_queue WHERE item_server_id IS NOT NULL)",
+        )
+    }
+
+    /// Feeds here that the server does not have: subscribed here, not removed, not disabled,
+    /// no server id and no subscription queued.
+    pub fn local_only_feeds(&self) -> Result<Vec<LocalOnlyFeed>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT id, url, tags FROM feeds
+                 WHERE server_id IS NULL AND removed_at IS NULL AND disabled = 0
+                   AND url NOT IN (SELECT feed_url FROM sync_queue
+                                   WHERE kind = 'subscribe' AND feed_url IS NOT NULL)
+                 ORDER BY id",
+            )
+            .map_err(sql("listing local feeds"))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })
+            .map_err(sql("listing local feeds"))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, url, tags) = row.map_err(sql("listing local feeds"))?;
+            let folder = serde_json::from_str::<Vec<String>>(&tags)
+                .ok()
+                .and_then(|t| t.into_iter().next());
+            out.push(LocalOnlyFeed {
+                id: FeedId(id),
+                url,
+                folder,
+            });
+        }
+        Ok(out)
+    }
+
+    /// A local feed just subscribed on the server: it gets the server's id, unless another
+    /// local feed holds it already (the server knew the feed by another URL). Returns whether
+    /// it was recorded.
+    pub fn feed_subscribed(&mut self, id: FeedId, server_id: &str) -> Result<bool, StoreError> {
+        let busy_path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(sql("starting a transaction"))?;
+        if feed_with_server_id(&tx, server_id)?.is_some() {
+            return Ok(false);
+        }
+        let n = tx
+            .execute(
+                "UPDATE feeds SET server_id = ?2, status = NULL, error = NULL
+                 WHERE id = ?1 AND server_id IS NULL",
+                params![id.0, server_id],
+            )
+            .map_err(sql("recording a feed's server id"))?;
+        tx.commit().map_err(|source| {
+            write_error(busy_path.as_deref(), "recording a subscription", source)
+        })?;
+        Ok(n == 1)
+    }
+
+    /// A mark-all the server acknowledged: its row goes, with every earlier read/unread row of
+    /// the items it covered (the server has them read now); later ones stay to be pushed.
+    /// Returns how many items it covered.
+    pub fn mark_all_pushed(&mut self, mark_all: i64) -> Result<usize, StoreError> {
+        let busy_path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(sql("starting a transaction"))?;
+        let covered: Vec<(i64, String)> = {
+            let mut stmt = tx
+                .prepare_cached(
+                    "SELECT id, item_server_id FROM sync_queue
+                     WHERE mark_all = ?1 AND item_server_id IS NOT NULL",
+                )
+                .map_err(sql("reading the sync queue"))?;
+            let rows = stmt
+                .query_map([mark_all], |r| Ok((r.get(0)?, r.get(1)?)))
+                .map_err(sql("reading the sync queue"))?;
+            rows.collect::<Result<_, _>>()
+                .map_err(sql("reading the sync queue"))?
+        };
+        let last = covered.iter().map(|(id, _)| *id).max().unwrap_or(mark_all);
+        {
+            let mut delete = tx
+                .prepare_cached(
+                    "DELETE FROM sync_queue WHERE item_server_id = ?1
+                     AND kind IN ('read', 'unread') AND id <= ?2",
+                )
+                .map_err(sql("emptying the sync queue"))?;
+            for (_, item) in &covered {
+                delete.execute(params![item, last]).map_err(|source| {
+                    write_error(busy_path.as_deref(), "emptying the sync queue", source)
+                })?;
+            }
+        }
+        tx.execute("DELETE FROM sync_queue WHERE id = ?1", [mark_all])
+            .map_err(sql("emptying the sync queue"))?;
+        tx.commit().map_err(|source| {
+            write_error(busy_path.as_deref(), "emptying the sync queue", source)
+        })?;
+        Ok(covered.len())
+    }
+}
+
+/// After items were marked read and their `read` rows queued (`rows`: queue row id, feed id):
+/// each synced feed with two or more of them and no unread item left was marked read whole,
+/// so it gets a `read_all` row (its newest synced item as the limit) that its rows name.
+pub(super) fn queue_mark_alls(
+    tx: &rusqlite::Transaction<'_>,
+    rows: &[(i64, i64)],
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let mut by_feed: std::collections::BTreeMap<i64, Vec<i64>> = Default::default();
+    for (row, feed) in rows {
+        by_feed.entry(*feed).or_default().push(*row);
+    }
+    for (feed, rows) in by_feed {
+        if rows.len() < 2 {
+            continue;
+        }
+        let found: Option<(Option<String>, i64)> = tx
+            .query_row(
+                "SELECT server_id, unread_count FROM feeds WHERE id = ?1",
+                [feed],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(sql("looking up a feed"))?;
+        let Some((Some(feed_server_id), 0)) = found else {
+            continue;
+        };
+        let newest = {
+            let mut stmt = tx
+                .prepare_cached(
+                    "SELECT server_id FROM items WHERE feed_id = ?1 AND server_id IS NOT NULL",
+                )
+                .map_err(sql("listing a feed's synced items"))?;
+            let ids = stmt
+                .query_map([feed], |r| r.get::<_, String>(0))
+                .map_err(sql("listing a feed's synced items"))?;
+            let mut newest: Option<RemoteItemId> = None;
+            for id in ids {
+                let id = remote_id(&id.map_err(sql("listing a feed's synced items"))?);
+                newest = newest.max(id);
+            }
+            newest
+        };
+        let Some(newest) = newest else {
+            continue;
+        };
+        tx.execute(
+            "INSERT INTO sync_queue (kind, item_server_id, feed_server_id, queued_at)
+             VALUES ('read_all', ?1, ?2, ?3)",
+            params![newest.decimal(), feed_server_id, ts(now)],
+        )
+        .map_err(sql("queueing a mark-all"))?;
+        let mark_all = tx.last_insert_rowid();
+        let mut name = tx
+            .prepare_cached("UPDATE sync_queue SET mark_all = ?2 WHERE id = ?1")
+            .map_err(sql("queueing a mark-all"))?;
+        for row in rows {
+            name.execute(params![row, mark_all])
+                .map_err(sql("queueing a mark-all"))?;
+        }
+    }
+    Ok(())
 }
 
 /// The local feed (id, url) that holds a server id, if one does.
@@ -1115,6 +1598,121 @@ mod tests {
             )
             .unwrap();
         assert!(store.find_feed("http://127.0.0.1/b.xml").is_err());
+    }
+
+    #[test]
+    fn a_feed_marked_read_whole_queues_one_mark_all_and_a_part_of_one_does_not() {
+        let (mut store, feeds) = synced_store();
+        let more = [
+            remote(20, "feed/1", false, false),
+            remote(21, "feed/1", false, false),
+            remote(22, "feed/2", false, false),
+            remote(23, "feed/2", false, false),
+        ];
+        store.store_remote_items(&more, &feeds, now()).unwrap();
+        // The TUI's `A` on feed/1 (unread: 10, 20, 21): the whole feed.
+        let marked = store
+            .mark_all_read(&ItemFilter {
+                feed: Some(feeds["feed/1"]),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(marked.len(), 3);
+        // Two of feed/2's three unread items: a part, item by item.
+        let part = [local_id(&store, 22), local_id(&store, 23)];
+        store
+            .set_state_queued(&part, StateFlag::Read, true, now())
+            .unwrap();
+        // Undone: unread again after the mark-all.
+        store.set_read(&marked, false).unwrap();
+        let queue = store.queued_changes().unwrap();
+        let all: Vec<&QueuedChange> = queue
+            .iter()
+            .filter(|c| c.kind == QueuedKind::ReadAll)
+            .collect();
+        assert_eq!(all.len(), 1, "{queue:?}");
+        assert_eq!(all[0].feed_server_id.as_deref(), Some("feed/1"));
+        assert_eq!(all[0].item, Some(RemoteItemId(21)));
+        let named: Vec<Option<RemoteItemId>> = queue
+            .iter()
+            .filter(|c| c.mark_all == Some(all[0].id))
+            .map(|c| c.item)
+            .collect();
+        assert_eq!(named.len(), 3);
+        // The mark-all row is no change of its own.
+        assert_eq!(store.pending_count().unwrap(), 3 + 2 + 3);
+        // Acknowledged: its read rows go; the later unread ones and feed/2's stay.
+        assert_eq!(store.mark_all_pushed(all[0].id).unwrap(), 3);
+        let left: Vec<(QueuedKind, Option<RemoteItemId>)> = store
+            .queued_changes()
+            .unwrap()
+            .into_iter()
+            .map(|c| (c.kind, c.item))
+            .collect();
+        assert_eq!(left.len(), 5, "{left:?}");
+        assert_eq!(left.iter().filter(|k| k.0 == QueuedKind::Unread).count(), 3);
+    }
+
+    #[test]
+    fn items_not_fetched_are_skipped_for_a_day_or_until_their_feed_comes() {
+        let (mut store, _) = synced_store();
+        let later = now() + chrono::Duration::days(2);
+        store
+            .record_unfetched(&[RemoteItemId(40)], Unfetched::NotSent, now())
+            .unwrap();
+        store
+            .record_unfetched(&[RemoteItemId(41)], Unfetched::NoFeed, now())
+            .unwrap();
+        let both: HashSet<_> = [40, 41].map(RemoteItemId).into();
+        assert_eq!(store.unfetched_ids(now()).unwrap(), both);
+        // A day on, the one not sent is asked for again; the one without a feed waits for it.
+        let one: HashSet<_> = [41].map(RemoteItemId).into();
+        assert_eq!(store.unfetched_ids(later).unwrap(), one);
+        store.forget_unfetched_for_want_of_a_feed().unwrap();
+        assert!(store.unfetched_ids(later).unwrap().is_empty());
+        store.forget_unfetched(&[RemoteItemId(40)]).unwrap();
+        assert!(store.unfetched_ids(now()).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_reset_keeps_everything_and_frees_the_old_ids_for_the_new_server() {
+        let (mut store, _) = synced_store();
+        let ten = local_id(&store, 10);
+        store
+            .set_state_queued(&[ten], StateFlag::Starred, true, now())
+            .unwrap();
+        store
+            .add_feed_queued(
+                &crate::store::NewFeed {
+                    url: "http://127.0.0.1/new.xml".into(),
+                    ..Default::default()
+                },
+                now(),
+            )
+            .unwrap();
+        let new = Account {
+            url: "http://127.0.0.1/other".into(),
+            username: "bob".into(),
+        };
+        // The star goes (the old server's id); the queued subscription stays.
+        assert_eq!(store.reset_server_ids(&new).unwrap(), 1);
+        assert_eq!(store.sync_account().unwrap(), Some(new));
+        assert_eq!(store.sync_meta().unwrap().last_sync, None);
+        assert!(store.server_item_ids().unwrap().is_empty());
+        assert!(store.synced_feed_ids().unwrap().is_empty());
+        assert_eq!(store.pending_count().unwrap(), 1);
+        assert_eq!(store.count_items(&ItemFilter::default()).unwrap(), 3);
+        assert!(store.item(ten).unwrap().summary.starred);
+        // The new server's item 10 is another article: stored, not taken for the old one.
+        let applied = store
+            .apply_subscriptions(&[sub("feed/5", "http://127.0.0.1/a.xml", "Tech")], now())
+            .unwrap();
+        let mut other = remote(10, "feed/5", false, false);
+        other.url = Some("http://127.0.0.1/another".into());
+        let (stored, _) = store
+            .store_remote_items(&[other], &applied.feeds, now())
+            .unwrap();
+        assert_eq!(stored, 1);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! nothing changed, never one per feed.
 
 use super::{IdStream, RemoteItemId, StateFlag, SyncError, SyncService};
-use crate::store::{QueuedKind, Store};
+use crate::store::{QueuedKind, Store, Unfetched};
 use crate::text::sanitize_line;
 use chrono::{DateTime, Duration, Utc};
 use std::collections::{BTreeMap, HashSet};
@@ -38,6 +38,25 @@ pub struct SyncReport {
     pub skipped_items: usize,
     /// Queued subscriptions the server refused (dropped from the queue), with its reason.
     pub refused: Vec<String>,
+    /// Feeds here the server does not have (not polled while `[sync]` is set), when not
+    /// uploaded.
+    pub local_only_feeds: usize,
+    /// Local feeds subscribed on the server by `--upload-subscriptions`.
+    pub uploaded_feeds: usize,
+    /// This was the first sync with this server and account.
+    pub first: bool,
+    /// Queued changes for the old server dropped by `--reset-server-ids`.
+    pub dropped_for_reset: usize,
+}
+
+/// Choices of one sync beyond the default.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SyncOptions {
+    /// Sync with the server and account `[sync]` names although this data dir synced with
+    /// another: forget the old server ids first (nothing local is lost).
+    pub reset_server_ids: bool,
+    /// Subscribe on the server to the local feeds it does not have (first tag as folder).
+    pub upload_subscriptions: bool,
 }
 
 /// Run one sync started at `now`, and record its outcome (last sync, or the error) in the
@@ -47,7 +66,17 @@ pub async fn sync<S: SyncService>(
     store: &mut Store,
     now: DateTime<Utc>,
 ) -> Result<SyncReport, SyncError> {
-    let result = run(service, store, now).await;
+    sync_with(service, store, now, SyncOptions::default()).await
+}
+
+/// [`sync`] with options (`kiosque sync --reset-server-ids`, `--upload-subscriptions`).
+pub async fn sync_with<S: SyncService>(
+    service: &mut S,
+    store: &mut Store,
+    now: DateTime<Utc>,
+    options: SyncOptions,
+) -> Result<SyncReport, SyncError> {
+    let result = run(service, store, now, options).await;
     let error = result.as_ref().err().map(|e| sanitize_line(&e.to_string()));
     match (store.record_sync(now, error.as_deref()), result) {
         (Ok(()), result) => result,
@@ -61,17 +90,71 @@ async fn run<S: SyncService>(
     service: &mut S,
     store: &mut Store,
     now: DateTime<Utc>,
+    options: SyncOptions,
 ) -> Result<SyncReport, SyncError> {
-    let meta = store.sync_meta()?;
+    // The server ids stored here are one server's: another one's would mix up items.
+    let account = service.account();
+    match store.sync_account()? {
+        _ if options.reset_server_ids => {}
+        Some(synced) if synced != account => {
+            return Err(SyncError::OtherAccount {
+                synced_url: sanitize_line(&synced.url),
+                synced_user: sanitize_line(&synced.username),
+                url: sanitize_line(&account.url),
+                user: sanitize_line(&account.username),
+            });
+        }
+        _ => {}
+    }
     service.login().await?;
+    // Reset once logged in (a mistyped URL or password resets nothing), before the push: the
+    // old server's queued changes must not reach the new one.
+    let dropped_for_reset = if options.reset_server_ids {
+        store.reset_server_ids(&account)?
+    } else {
+        0
+    };
+    let meta = store.sync_meta()?;
     let mut report = SyncReport {
         pushed: push(service, store).await?,
+        first: meta.last_sync.is_none(),
+        dropped_for_reset,
         ..SyncReport::default()
     };
     report.pushed += push_subscriptions(service, store, &mut report.refused).await?;
 
     let subscriptions = service.subscriptions().await?;
-    let applied = store.apply_subscriptions(&subscriptions, now)?;
+    // The server answered as this account: recorded (a mistyped URL that answered nothing
+    // is never recorded).
+    if store.sync_account()?.is_none() {
+        store.record_sync_account(&account)?;
+    }
+    let mut applied = store.apply_subscriptions(&subscriptions, now)?;
+    if applied.added > 0 {
+        store.forget_unfetched_for_want_of_a_feed()?;
+    }
+    let local_only = store.local_only_feeds()?;
+    if options.upload_subscriptions {
+        for feed in local_only {
+            match service.subscribe(&feed.url, feed.folder.as_deref()).await {
+                Ok(server_id) => {
+                    if store.feed_subscribed(feed.id, &server_id)? {
+                        applied.feeds.insert(server_id, feed.id);
+                        report.uploaded_feeds += 1;
+                    }
+                }
+                Err(e @ SyncError::Refused { .. }) => {
+                    report.refused.push(sanitize_line(&e.to_string()));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        if report.uploaded_feeds > 0 {
+            store.forget_unfetched_for_want_of_a_feed()?;
+        }
+    } else {
+        report.local_only_feeds = local_only.len();
+    }
     for title in &applied.removed {
         tracing::info!(
             "sync: {} is no longer subscribed on the server; dropped",
@@ -92,31 +175,56 @@ async fn run<S: SyncService>(
     .await?;
 
     let known = store.server_item_ids()?;
-    let mut wanted: Vec<RemoteItemId> = unread
+    // Listed before but not stored (too large, or of a feed not subscribed here): not asked
+    // for again; forgotten once no list names them.
+    let unfetched = store.unfetched_ids(now)?;
+    let listed: HashSet<RemoteItemId> = unread
         .iter()
         .chain(&starred)
         .chain(&arrived)
-        .filter(|id| !known.contains(id))
         .copied()
-        .collect::<HashSet<_>>()
-        .into_iter()
+        .collect();
+    let mut wanted: Vec<RemoteItemId> = listed
+        .iter()
+        .filter(|id| !known.contains(id) && !unfetched.contains(id))
+        .copied()
         .collect();
     // Newest first: an interrupted first sync has the latest news.
     wanted.sort_unstable_by(|a, b| b.cmp(a));
     for chunk in wanted.chunks(service.max_items_per_request().max(1)) {
         let items = service.items(chunk).await?;
+        let sent: HashSet<RemoteItemId> = items.iter().map(|i| i.id).collect();
+        let not_sent: Vec<RemoteItemId> = chunk
+            .iter()
+            .filter(|id| !sent.contains(id))
+            .copied()
+            .collect();
+        let no_feed: Vec<RemoteItemId> = items
+            .iter()
+            .filter(|i| !applied.feeds.contains_key(&i.feed))
+            .map(|i| i.id)
+            .collect();
         let (stored, skipped) = store.store_remote_items(&items, &applied.feeds, now)?;
+        store.record_unfetched(&not_sent, Unfetched::NotSent, now)?;
+        store.record_unfetched(&no_feed, Unfetched::NoFeed, now)?;
         report.pulled_items += stored;
         report.skipped_items += skipped;
     }
+    let unlisted: Vec<RemoteItemId> = unfetched.difference(&listed).copied().collect();
+    store.forget_unfetched(&unlisted)?;
 
-    // Starred here but not in the server's list: unstarred elsewhere, or forgotten by the
-    // server (purged)? Ask for them: what comes back was unstarred, the rest keep their star.
-    let to_check: Vec<RemoteItemId> = store
+    // Starred here but not in the server's starred list, or unread here but not in its
+    // unread list: changed elsewhere, or forgotten by the server (purged)? Ask for them: what
+    // comes back changed, the rest keep their state here (as local items from now on).
+    let mut to_check: Vec<RemoteItemId> = store
         .starred_server_items()?
         .difference(&starred)
+        .chain(store.unread_server_items()?.difference(&unread))
         .copied()
+        .collect::<HashSet<_>>()
+        .into_iter()
         .collect();
+    to_check.sort_unstable();
     let mut forgotten: HashSet<RemoteItemId> = to_check.iter().copied().collect();
     for chunk in to_check.chunks(service.max_items_per_request().max(1)) {
         for item in service.items(chunk).await? {
@@ -124,6 +232,11 @@ async fn run<S: SyncService>(
         }
     }
     report.state_changes = store.reconcile_states(&unread, &starred, &forgotten, now)?;
+    store.detach_forgotten(&forgotten)?;
+    // The pull queued the read or star of items polled here before sync: pushed now.
+    if store.pending_count()? > 0 {
+        report.pushed += push(service, store).await?;
+    }
     report.feeds = applied.feeds.len();
     report.removed_feeds = applied.removed;
     report.pending = store.pending_count()?;
@@ -138,6 +251,31 @@ type QueuedItem = (RemoteItemId, Vec<i64>);
 /// by (flag, value) into batches; each batch's queue rows are deleted once the server
 /// acknowledged it. Subscription changes are pushed by [`push_subscriptions`].
 async fn push<S: SyncService>(service: &mut S, store: &mut Store) -> Result<usize, SyncError> {
+    let mut pushed = 0;
+    // Whole feeds marked read: one mark-all-as-read each. Acknowledged, it takes the read
+    // rows it covers (and earlier ones of those items) out of the queue; where the server
+    // cannot, only its own row goes and the read rows follow by edit-tag below. One request
+    // a feed against 2,500 ids an edit-tag: many whole feeds at once go as ids.
+    let queue = store.queued_changes()?;
+    let use_mark_all = mark_all_pays(&queue, service.max_edit_batch().max(1));
+    for change in queue {
+        if change.kind != QueuedKind::ReadAll {
+            continue;
+        }
+        if !use_mark_all {
+            store.delete_queued(&[change.id])?;
+            continue;
+        }
+        let done = match (change.feed_server_id.as_deref(), change.item) {
+            (Some(feed), Some(newest)) => service.mark_feed_read(feed, newest).await?,
+            _ => false,
+        };
+        if done {
+            pushed += store.mark_all_pushed(change.id)?;
+        } else {
+            store.delete_queued(&[change.id])?;
+        }
+    }
     let queue = store.queued_changes()?;
     let mut last: BTreeMap<(RemoteItemId, StateFlag), (bool, Vec<i64>)> = BTreeMap::new();
     for change in &queue {
@@ -151,7 +289,6 @@ async fn push<S: SyncService>(service: &mut S, store: &mut Store) -> Result<usiz
     for ((item, flag), (on, rows)) in last {
         groups.entry((flag, on)).or_default().push((item, rows));
     }
-    let mut pushed = 0;
     for ((flag, on), entries) in groups {
         for batch in entries.chunks(service.max_edit_batch().max(1)) {
             let ids: Vec<RemoteItemId> = batch.iter().map(|(id, _)| *id).collect();
@@ -165,6 +302,39 @@ async fn push<S: SyncService>(service: &mut S, store: &mut Store) -> Result<usiz
         }
     }
     Ok(pushed)
+}
+
+/// Whether the queue's mark-alls cost at most one request more than sending their items' ids
+/// with the other read marks by edit-tag (`batch` ids a request).
+fn mark_all_pays(queue: &[crate::store::QueuedChange], batch: usize) -> bool {
+    let mark_alls: HashSet<i64> = queue
+        .iter()
+        .filter(|c| c.kind == QueuedKind::ReadAll)
+        .map(|c| c.id)
+        .collect();
+    if mark_alls.is_empty() {
+        return false;
+    }
+    // Items whose last queued read state is read: the edit-tag `read` batch.
+    let mut last_read: BTreeMap<RemoteItemId, bool> = BTreeMap::new();
+    for change in queue {
+        if let (Some((StateFlag::Read, on)), Some(item)) = (change.kind.item_state(), change.item) {
+            last_read.insert(item, on);
+        }
+    }
+    let reads: HashSet<RemoteItemId> = last_read
+        .into_iter()
+        .filter_map(|(item, on)| on.then_some(item))
+        .collect();
+    let covered: HashSet<RemoteItemId> = queue
+        .iter()
+        .filter(|c| c.mark_all.is_some_and(|m| mark_alls.contains(&m)))
+        .filter_map(|c| c.item)
+        .filter(|item| reads.contains(item))
+        .collect();
+    let without = reads.len().div_ceil(batch);
+    let with = mark_alls.len() + (reads.len() - covered.len()).div_ceil(batch);
+    with <= without + 1
 }
 
 /// Push queued subscriptions and unsubscriptions, oldest first, each dropped from the queue
@@ -354,6 +524,15 @@ mod tests {
             self.edits
                 .push((flag, on, ids.iter().map(|i| i.0).collect()));
             Ok(())
+        }
+        async fn mark_feed_read(&mut self, _: &str, _: RemoteItemId) -> Result<bool, SyncError> {
+            Ok(false)
+        }
+        fn account(&self) -> crate::sync::Account {
+            crate::sync::Account {
+                url: "http://127.0.0.1/fake".into(),
+                username: "alice".into(),
+            }
         }
         fn requests(&self) -> u64 {
             self.requests

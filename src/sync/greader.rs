@@ -331,6 +331,13 @@ fn subscription_from_json(json: SubscriptionJson) -> Option<Subscription> {
     })
 }
 
+/// An item id that is an arrival time in µs (FreshRSS: the crawl time, made unique), between
+/// 2001 and a day from `now`.
+fn id_is_arrival_micros(id: RemoteItemId, now: chrono::DateTime<chrono::Utc>) -> bool {
+    let latest = u64::try_from(now.timestamp_micros()).unwrap_or(0) + 86_400_000_000;
+    (1_000_000_000_000_000..=latest).contains(&id.0)
+}
+
 /// `user/-/label/NAME` or `user/<user>/label/NAME` → NAME.
 fn label_name(id: &str) -> Option<&str> {
     let rest = id.strip_prefix("user/")?;
@@ -877,6 +884,37 @@ impl super::SyncService for GReaderClient {
         Ok(())
     }
 
+    async fn mark_feed_read(
+        &mut self,
+        feed: &str,
+        newest: RemoteItemId,
+    ) -> Result<bool, SyncError> {
+        // `ts` is compared with arrival times in µs: on FreshRSS an item id is its crawl time
+        // in µs, so the newest id marks exactly what was seen here. Ids that are no such time
+        // (Miniflux's entry numbers, Inoreader's) give no exact `ts`: the ids are sent instead.
+        if !id_is_arrival_micros(newest, chrono::Utc::now()) {
+            return Ok(false);
+        }
+        let path = "reader/api/0/mark-all-as-read";
+        let form = vec![("s", feed.to_string()), ("ts", newest.decimal())];
+        match self.call(path, &[], Some(form)).await {
+            Ok(body) => self.expect_ok(path, &body).map(|()| true),
+            // No such endpoint, or the feed unknown there: the ids go by edit-tag.
+            Err(SyncError::Status {
+                status: 400 | 404 | 405 | 501,
+                ..
+            }) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn account(&self) -> super::Account {
+        super::Account {
+            url: self.base.clone(),
+            username: self.username.clone(),
+        }
+    }
+
     fn requests(&self) -> u64 {
         self.requests
     }
@@ -961,6 +999,18 @@ mod tests {
         let bad: SubscriptionJson =
             serde_json::from_str(r#"{"id":"feed/9","url":"file:///etc/passwd"}"#).unwrap();
         assert!(subscription_from_json(bad).is_none());
+    }
+
+    #[test]
+    fn only_ids_that_are_arrival_times_give_a_mark_all_timestamp() {
+        let now = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+        assert!(id_is_arrival_micros(
+            RemoteItemId(1_796_042_772_904_372),
+            now
+        ));
+        // Miniflux entry numbers, and ids from far in the future (Inoreader's 64-bit ids).
+        assert!(!id_is_arrival_micros(RemoteItemId(4_005), now));
+        assert!(!id_is_arrival_micros(RemoteItemId(u64::MAX), now));
     }
 
     #[test]

@@ -40,6 +40,15 @@ pub enum SyncError {
     Refused { what: String, detail: String },
     #[error("sync is not configured: {0}")]
     NotConfigured(String),
+    #[error(
+        "this data dir syncs with {synced_url} as {synced_user:?}, but [sync] now names {url} as {user:?}: `kiosque sync --reset-server-ids` syncs it with the new one (feeds, items, read and starred state stay, matched by their URLs; changes queued for the old server are dropped), or put the old [sync] back"
+    )]
+    OtherAccount {
+        synced_url: String,
+        synced_user: String,
+        url: String,
+        user: String,
+    },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -157,6 +166,14 @@ pub struct IdPage {
     pub continuation: Option<String>,
 }
 
+/// Which server and account a service talks to (recorded in the data dir by the first sync).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    /// The API root, as normalised by the service.
+    pub url: String,
+    pub username: String,
+}
+
 /// What an aggregator offers a reader. Implementations count their HTTP requests and keep
 /// their own credentials and tokens; errors are [`SyncError`]s with context.
 pub trait SyncService: Send {
@@ -201,6 +218,19 @@ pub trait SyncService: Send {
         on: bool,
         ids: &[RemoteItemId],
     ) -> impl Future<Output = Result<(), SyncError>> + Send;
+
+    /// Mark every item of a feed (the server's feed id) up to and including `newest` (an item
+    /// id the server gave) as read, in one request: items that arrived after it stay unread.
+    /// `Ok(false)` when the server cannot do that exactly (no such endpoint, ids that are no
+    /// arrival times, a refusal): the caller then sends the item ids.
+    fn mark_feed_read(
+        &mut self,
+        feed: &str,
+        newest: RemoteItemId,
+    ) -> impl Future<Output = Result<bool, SyncError>> + Send;
+
+    /// The server and account.
+    fn account(&self) -> Account;
 
     /// HTTP requests made so far.
     fn requests(&self) -> u64;

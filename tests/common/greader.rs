@@ -45,6 +45,8 @@ pub struct ServerItem {
     pub starred: bool,
     /// The item's HTML; a default sentence when `None`.
     pub body: Option<String>,
+    /// The item's link; `http://127.0.0.1:9/item/<id>.html` when `None`.
+    pub link: Option<String>,
 }
 
 /// A fault injected on the next requests whose path contains `endpoint`.
@@ -71,6 +73,8 @@ struct State {
     expire_on_next_write: bool,
     max_edit_ids: Option<usize>,
     faults: Vec<(String, Fault, usize)>,
+    /// Down: every connection is closed without an answer (and not logged).
+    down: bool,
     /// "METHOD /path" of every request, the base path removed.
     log: Vec<String>,
 }
@@ -128,6 +132,7 @@ impl GReaderServer {
             expire_on_next_write: false,
             max_edit_ids: None,
             faults: Vec::new(),
+            down: false,
             log: Vec::new(),
         }));
         let server = GReaderServer {
@@ -201,9 +206,34 @@ impl GReaderServer {
                 read: false,
                 starred: false,
                 body: None,
+                link: None,
             },
         );
         id
+    }
+
+    /// A feed whose URL is `url` (a feed server the test runs), as subscribed on the web.
+    pub fn add_feed_at(&self, title: &str, folder: Option<&str>, url: &str) -> u64 {
+        let mut s = self.state.lock().unwrap();
+        let id = s.feeds.iter().map(|f| f.id).max().unwrap_or(0) + 1;
+        s.feeds.push(ServerFeed {
+            id,
+            title: title.into(),
+            url: url.into(),
+            folder: folder.map(str::to_string),
+        });
+        id
+    }
+
+    /// The item's link (the article's URL).
+    pub fn set_link(&self, id: u64, url: &str) {
+        self.state
+            .lock()
+            .unwrap()
+            .items
+            .get_mut(&id)
+            .expect("known item")
+            .link = Some(url.into());
     }
 
     /// Read and starred state changed "elsewhere" (another client, the web UI).
@@ -268,6 +298,12 @@ impl GReaderServer {
     pub fn apply_then_hang_next(&self, endpoint: &str) {
         let mut s = self.state.lock().unwrap();
         s.faults.push((endpoint.into(), Fault::ApplyThenHang, 1));
+    }
+
+    /// Down (`true`: every connection closed unanswered, as a server being restarted) or
+    /// back up, at the same URL.
+    pub fn set_down(&self, down: bool) {
+        self.state.lock().unwrap().down = down;
     }
 
     /// Forget the faults not yet triggered.
@@ -510,6 +546,9 @@ fn handle(mut socket: TcpStream, state: &Mutex<State>, stop: &AtomicBool) {
     };
     let fault = {
         let mut s = state.lock().unwrap();
+        if s.down {
+            return;
+        }
         let base = match s.flavor {
             Flavor::FreshRss => "/api/greader.php",
             Flavor::Miniflux => "",
@@ -669,6 +708,7 @@ fn route(s: &mut State, request: &Request) -> Answer {
         ("stream/items/contents", true) => contents(s, &request.form),
         ("stream/items/contents", false) => text(400, "Bad Request!"),
         ("edit-tag", true) => edit_tag(s, &request.form),
+        ("mark-all-as-read", true) => mark_all_as_read(s, &request.form),
         ("subscription/quickadd", true) => quickadd(s, &request.form),
         ("subscription/edit", true) => subscription_edit(s, &request.form),
         (stream, false) if stream.starts_with("stream/contents") => match s.flavor {
@@ -818,7 +858,10 @@ fn contents(s: &State, form: &[(String, String)]) -> Answer {
             if item.starred {
                 categories.push(format!("user/{user}/state/com.google/starred"));
             }
-            let link = format!("http://127.0.0.1:9/item/{id}.html");
+            let link = item
+                .link
+                .clone()
+                .unwrap_or_else(|| format!("http://127.0.0.1:9/item/{id}.html"));
             let body = item
                 .body
                 .clone()
@@ -881,6 +924,62 @@ fn edit_tag(s: &mut State, form: &[(String, String)]) -> Answer {
                 Some("starred") => item.starred = on,
                 _ => {}
             }
+        }
+    }
+    html(200, "OK")
+}
+
+/// `s=feed/N` (or a label, or the reading list) and `ts`: FreshRSS compares `ts` with item ids
+/// (µs, inclusive; 0 or absent = now); Miniflux reads it as µs when 16 digits or more, else
+/// seconds, and compares it with the published date. Unknown feed or label, non-digit `ts`:
+/// 400.
+fn mark_all_as_read(s: &mut State, form: &[(String, String)]) -> Answer {
+    let stream = first(form, "s").unwrap_or_default().to_string();
+    let ts: u64 = match first(form, "ts") {
+        None | Some("") => 0,
+        Some(t) => match t.parse() {
+            Ok(t) => t,
+            Err(_) => return text(400, "Bad Request!"),
+        },
+    };
+    let feeds: Vec<u64> = if let Some(id) = stream.strip_prefix("feed/") {
+        match id.parse::<u64>() {
+            Ok(id) if s.feeds.iter().any(|f| f.id == id) => vec![id],
+            _ => return text(400, "Bad Request!"),
+        }
+    } else if let Some(label) = stream.strip_prefix("user/-/label/") {
+        let ids: Vec<u64> = s
+            .feeds
+            .iter()
+            .filter(|f| f.folder.as_deref() == Some(label))
+            .map(|f| f.id)
+            .collect();
+        if ids.is_empty() {
+            return text(400, "Bad Request!");
+        }
+        ids
+    } else if stream == READING_LIST {
+        s.feeds.iter().map(|f| f.id).collect()
+    } else {
+        return text(400, "Bad Request!");
+    };
+    let flavor = s.flavor;
+    for (id, item) in s.items.iter_mut().filter(|(_, i)| feeds.contains(&i.feed)) {
+        let marked = match flavor {
+            Flavor::FreshRss => ts == 0 || *id <= ts,
+            Flavor::Miniflux => {
+                let before = if ts == 0 {
+                    now_secs()
+                } else if ts.to_string().len() >= 16 {
+                    (ts / 1_000_000) as i64
+                } else {
+                    ts as i64
+                };
+                item.published < before
+            }
+        };
+        if marked {
+            item.read = true;
         }
     }
     html(200, "OK")

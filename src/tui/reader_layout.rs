@@ -30,6 +30,7 @@ pub fn layout_page(doc: &ReaderDoc, width: u16) -> ReaderLayout {
             lines.push(plain(LineKind::Note, line));
         }
     }
+    lines.extend(media_lines(doc, width));
     lines.push(plain(LineKind::Body, String::new()));
     let mut html = doc.html.as_str();
     if html.len() > MAX_HTML_BYTES {
@@ -83,6 +84,18 @@ pub fn layout_page(doc: &ReaderDoc, width: u16) -> ReaderLayout {
     }
 }
 
+/// The item's media files, one line each under the meta line: `▶ audio/mpeg · 4.5 MB ·
+/// 1:02:03 · ep12.mp3` (the play key opens the first).
+fn media_lines(doc: &ReaderDoc, width: u16) -> Vec<ReaderLine> {
+    doc.enclosures
+        .iter()
+        .map(|enclosure| {
+            let text = format!("▶ {}", crate::media::describe(enclosure));
+            plain(LineKind::Note, truncate_to_width(&text, usize::from(width)))
+        })
+        .collect()
+}
+
 fn plain(kind: LineKind, text: String) -> ReaderLine {
     ReaderLine {
         kind,
@@ -110,6 +123,7 @@ mod tests {
                 url: "https://e.org/o".into(),
             }],
             note: None,
+            enclosures: vec![],
         };
         let page = layout_page(&doc, 40);
         let texts: Vec<String> = page
@@ -120,5 +134,38 @@ mod tests {
         let at = texts.iter().position(|t| t == "Related").unwrap();
         assert_eq!(texts[at + 1], "1. À lire: Other");
         assert_eq!(page.lines[0].kind, LineKind::Title);
+    }
+
+    #[test]
+    fn media_files_are_listed_under_the_meta_line() {
+        let doc = ReaderDoc {
+            title: "Episode 12".into(),
+            meta: "Podcast · 2026-11-20 06:00".into(),
+            html: "<p>Show notes.</p>".into(),
+            related: vec![],
+            note: None,
+            enclosures: vec![crate::model::Enclosure {
+                url: "https://cdn.example/ep12.mp3".into(),
+                mime_type: Some("audio/mpeg".into()),
+                length: Some(28_800_000),
+                duration: Some(1805),
+            }],
+        };
+        let page = layout_page(&doc, 60);
+        let texts: Vec<String> = page
+            .lines
+            .iter()
+            .map(|l| l.spans.iter().map(|s| s.text.as_str()).collect())
+            .collect();
+        assert_eq!(
+            texts[2], "▶ audio/mpeg · 29 MB · 30:05 · ep12.mp3",
+            "{texts:?}"
+        );
+        assert_eq!(page.lines[2].kind, LineKind::Note);
+        let narrow = layout_page(&doc, 12);
+        assert!(narrow.lines.iter().all(|l| {
+            crate::text::display_width(&l.spans.iter().map(|s| s.text.as_str()).collect::<String>())
+                <= 12
+        }));
     }
 }

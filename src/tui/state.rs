@@ -24,6 +24,9 @@ pub struct Settings {
     pub sync: bool,
     /// Colours (or none, under NO_COLOR).
     pub theme: crate::tui::view::theme::Theme,
+    /// Links in the reader are written as OSC 8 hyperlinks (the terminal is known to
+    /// support them, or the config says so).
+    pub hyperlinks: bool,
 }
 
 impl Default for Settings {
@@ -35,6 +38,7 @@ impl Default for Settings {
             prefetch: 0,
             sync: false,
             theme: crate::tui::view::theme::Theme::default(),
+            hyperlinks: false,
         }
     }
 }
@@ -162,6 +166,8 @@ pub struct ReaderPage {
     pub html: Option<String>,
     pub related: Vec<RelatedLink>,
     pub note: Option<String>,
+    /// The item's media files (podcast audio, video), as the feed gave them.
+    pub enclosures: Vec<crate::model::Enclosure>,
     /// Waiting for the stored item.
     pub item_loading: bool,
     /// Waiting for the extracted article (spinner).

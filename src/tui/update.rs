@@ -176,6 +176,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
             None => vec![],
         },
+        Action::PlayMedia => play_media(state),
         Action::CopyUrl => match target_url(state) {
             Some(url) => {
                 state.status.notice = Some(format!("copied {}", sanitize_line(&url)));
@@ -342,6 +343,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 .content_html
                 .clone()
                 .or_else(|| item.summary_html.clone());
+            p.enclosures = item.enclosures.clone();
             p.requested_width = 0;
             let mut effects = Vec::new();
             if let Some(url) = item.summary.url.clone() {
@@ -938,6 +940,24 @@ fn target_url(state: &State) -> Option<String> {
         .or_else(|| state.page().and_then(|p| p.url.clone()))
 }
 
+/// `p`: the open item's first media file, to the player (the worker falls back on the
+/// browser when none is configured).
+fn play_media(state: &mut State) -> Vec<Effect> {
+    let Some(enclosure) = state.page().and_then(|p| p.enclosures.first()).cloned() else {
+        state.status.notice = Some("no podcast or video in this item".into());
+        return vec![];
+    };
+    if !is_web_url(&enclosure.url) {
+        state.status.last_error = Some(format!(
+            "not playing a non-web link: {}",
+            sanitize_line(&enclosure.url)
+        ));
+        return vec![];
+    }
+    state.status.notice = Some(format!("playing {}", crate::media::describe(&enclosure)));
+    vec![Effect::PlayMedia(enclosure.url)]
+}
+
 /// Keep the reader's scroll within its text: the last line at the bottom at most.
 fn clamp_scroll(state: &mut State) {
     let _ = scroll_page(state, 0);
@@ -974,6 +994,7 @@ fn request_render(state: &mut State) -> Vec<Effect> {
             html: page.html.clone().unwrap_or_default(),
             related: page.related.clone(),
             note: page.note.clone(),
+            enclosures: page.enclosures.clone(),
         }),
     }]
 }

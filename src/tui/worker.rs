@@ -199,6 +199,18 @@ impl Worker for TokioWorker {
                     if latest.load(Ordering::SeqCst) != sequence {
                         return; // a newer layout was asked for meanwhile
                     }
+                    // A long page: its beginning first, so the reader has text to show
+                    // while the whole is laid out.
+                    if let Some(preview) = crate::tui::reader_layout::preview_doc(&doc) {
+                        let laid_out =
+                            tokio::task::spawn_blocking(move || layout_page(&preview, width)).await;
+                        if let Ok(lines) = laid_out {
+                            let _ = actions.send(Action::PageRendered { page, width, lines });
+                        }
+                        if latest.load(Ordering::SeqCst) != sequence {
+                            return;
+                        }
+                    }
                     let laid_out =
                         tokio::task::spawn_blocking(move || layout_page(&doc, width)).await;
                     match laid_out {

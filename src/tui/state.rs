@@ -194,6 +194,8 @@ pub struct LinkEntry {
     pub label: String,
     pub text: String,
     pub url: String,
+    /// A media file of the item (`▶N`): Enter plays it rather than loading it as a page.
+    pub media: bool,
 }
 
 impl ReaderPage {
@@ -207,6 +209,7 @@ impl ReaderPage {
                 label: format!("[{}]", link.n),
                 text: link.text.clone(),
                 url: link.url.clone(),
+                media: false,
             });
         let related = self.related.iter().enumerate().map(|(i, link)| LinkEntry {
             label: format!("{}.", i + 1),
@@ -216,13 +219,26 @@ impl ReaderPage {
                 format!("{}: {}", link.label, link.title)
             },
             url: link.url.clone(),
+            media: false,
         });
-        text_links.chain(related).collect()
+        let media = self
+            .enclosures
+            .iter()
+            .enumerate()
+            .map(|(i, enclosure)| LinkEntry {
+                label: format!("▶{}", i + 1),
+                text: crate::media::describe(enclosure),
+                url: enclosure.url.clone(),
+                media: true,
+            });
+        text_links.chain(related).chain(media).collect()
     }
 
     /// How many entries the `l` list has.
     pub fn link_count(&self) -> usize {
-        self.lines.as_ref().map_or(0, |l| l.links.len()) + self.related.len()
+        self.lines.as_ref().map_or(0, |l| l.links.len())
+            + self.related.len()
+            + self.enclosures.len()
     }
 
     /// The `l` list's entry at `index`.

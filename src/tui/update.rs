@@ -760,6 +760,10 @@ fn open(state: &mut State) -> Vec<Effect> {
         let Some(link) = page.link_entry(page.link_cursor) else {
             return vec![];
         };
+        if link.media {
+            state.mode = Mode::Normal;
+            return play_url(state, link.url, &link.text);
+        }
         return follow(state, link.url, link.text);
     }
     match state.focus {
@@ -942,20 +946,33 @@ fn target_url(state: &State) -> Option<String> {
 
 /// `p`: the open item's first media file, to the player (the worker falls back on the
 /// browser when none is configured).
+/// In the link list, the selected entry (a media file, or any link: a video page, say).
 fn play_media(state: &mut State) -> Vec<Effect> {
+    if state.mode == Mode::Links
+        && let Some(page) = state.page()
+        && let Some(link) = page.link_entry(page.link_cursor)
+    {
+        return play_url(state, link.url, &link.text);
+    }
     let Some(enclosure) = state.page().and_then(|p| p.enclosures.first()).cloned() else {
         state.status.notice = Some("no podcast or video in this item".into());
         return vec![];
     };
-    if !is_web_url(&enclosure.url) {
+    let what = crate::media::describe(&enclosure);
+    play_url(state, enclosure.url, &what)
+}
+
+/// Hand one web URL to the player; `what` names it in the status line.
+fn play_url(state: &mut State, url: String, what: &str) -> Vec<Effect> {
+    if !is_web_url(&url) {
         state.status.last_error = Some(format!(
             "not playing a non-web link: {}",
-            sanitize_line(&enclosure.url)
+            sanitize_line(&url)
         ));
         return vec![];
     }
-    state.status.notice = Some(format!("playing {}", crate::media::describe(&enclosure)));
-    vec![Effect::PlayMedia(enclosure.url)]
+    state.status.notice = Some(format!("playing {}", sanitize_line(what)));
+    vec![Effect::PlayMedia(url)]
 }
 
 /// Keep the reader's scroll within its text: the last line at the bottom at most.

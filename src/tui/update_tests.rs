@@ -1251,6 +1251,22 @@ fn the_play_key_plays_the_first_enclosure_and_lays_it_out() {
         "{:?}",
         state.status.notice
     );
+    // The link list holds the media files after the links: p plays the selected entry,
+    // Enter on a media file plays it too (rather than loading it as a page).
+    update(&mut state, Action::ListLinks);
+    let count = state.page().unwrap().link_count();
+    let last = state.page().unwrap().link_entry(count - 1).unwrap();
+    assert_eq!((last.label.as_str(), last.media), ("▶2", true));
+    update(&mut state, Action::Bottom);
+    assert_eq!(
+        update(&mut state, Action::PlayMedia),
+        vec![Effect::PlayMedia("https://cdn.example/ep12.ogg".into())]
+    );
+    assert_eq!(
+        update(&mut state, Action::Open),
+        vec![Effect::PlayMedia("https://cdn.example/ep12.ogg".into())]
+    );
+    assert_eq!(state.mode, crate::tui::state::Mode::Normal);
     // A feed naming a local file as its enclosure gets no player.
     state.page_mut().unwrap().enclosures[0].url = "file:///etc/passwd".into();
     assert!(update(&mut state, Action::PlayMedia).is_empty());

@@ -159,6 +159,41 @@ fn pad(text: &str, width: usize, right: bool) -> String {
     }
 }
 
+/// Narrowest a column is squeezed to before the table is shown as a list instead.
+const MIN_COLUMN: usize = 10;
+
+/// Column widths that fit `width` with the gaps: the natural ones when they fit, else the
+/// widest columns narrowed (their cells wrap) to a common cap, none below its `minimum`.
+/// `None` when even that does not fit.
+fn fit_columns(natural: &[usize], minimum: &[usize], width: usize) -> Option<Vec<usize>> {
+    let gaps = COLUMN_GAP.chars().count() * natural.len().saturating_sub(1);
+    let room = width.checked_sub(gaps)?;
+    if natural.iter().sum::<usize>() <= room {
+        return Some(natural.to_vec());
+    }
+    let capped = |cap: usize| -> Vec<usize> {
+        natural
+            .iter()
+            .zip(minimum)
+            .map(|(&w, &least)| w.min(cap.max(least)))
+            .collect()
+    };
+    if capped(0).iter().sum::<usize>() > room {
+        return None;
+    }
+    // The largest cap that fits: binary search over 0..=widest.
+    let (mut low, mut high) = (0, natural.iter().copied().max().unwrap_or(0));
+    while low < high {
+        let mid = (low + high).div_ceil(2);
+        if capped(mid).iter().sum::<usize>() <= room {
+            low = mid;
+        } else {
+            high = mid - 1;
+        }
+    }
+    Some(capped(low))
+}
+
 /// Lay a table out in `width` columns.
 pub(crate) fn table_lines(table: &Table, width: usize) -> Vec<StyledLine> {
     let columns = table
@@ -183,13 +218,30 @@ pub(crate) fn table_lines(table: &Table, width: usize) -> Vec<StyledLine> {
     }
     let cell = |row: &[String], c: usize| row.get(c).map(String::as_str).unwrap_or("").to_string();
     let mut widths = vec![0usize; columns];
+    // A column is not squeezed below its longest word (nor below MIN_COLUMN): words are
+    // not cut in a grid; a table that needs that is shown as a list.
+    let mut minimum = vec![MIN_COLUMN; columns];
     for row in table.rows.iter().chain(table.header.iter()) {
-        for (c, w) in widths.iter_mut().enumerate() {
-            *w = (*w).max(display_width(&cell(row, c)));
+        for c in 0..columns {
+            let text = cell(row, c);
+            widths[c] = widths[c].max(display_width(&text));
+            let longest = text
+                .split_whitespace()
+                .map(display_width)
+                .max()
+                .unwrap_or(0);
+            minimum[c] = minimum[c].max(longest);
         }
     }
-    let natural = widths.iter().sum::<usize>() + COLUMN_GAP.chars().count() * (columns - 1);
-    if columns > 1 && natural <= width {
+    for (least, natural) in minimum.iter_mut().zip(&widths) {
+        *least = (*least).min(*natural);
+    }
+    let fitted = (columns > 1)
+        .then(|| fit_columns(&widths, &minimum, width))
+        .flatten();
+    if let Some(fitted) = fitted {
+        let wraps = fitted != widths;
+        let widths = fitted;
         let numeric: Vec<bool> = (0..columns)
             .map(|c| {
                 let mut cells = table
@@ -205,29 +257,50 @@ pub(crate) fn table_lines(table: &Table, width: usize) -> Vec<StyledLine> {
                 any && all
             })
             .collect();
-        let join = |row: &[String]| {
-            (0..columns)
-                .map(|c| pad(&cell(row, c), widths[c], numeric[c]))
-                .collect::<Vec<_>>()
-                .join(COLUMN_GAP)
-                .trim_end()
-                .to_string()
+        // One row as display lines: each cell wrapped in its column, the row as tall as its
+        // tallest cell.
+        let row_lines = |row: &[String]| -> Vec<String> {
+            let cells: Vec<Vec<String>> = (0..columns)
+                .map(|c| wrap(&cell(row, c), widths[c]))
+                .collect();
+            let height = cells.iter().map(Vec::len).max().unwrap_or(1);
+            (0..height)
+                .map(|i| {
+                    (0..columns)
+                        .map(|c| {
+                            let text = cells[c].get(i).map(String::as_str).unwrap_or("");
+                            pad(text, widths[c], numeric[c])
+                        })
+                        .collect::<Vec<_>>()
+                        .join(COLUMN_GAP)
+                        .trim_end()
+                        .to_string()
+                })
+                .collect()
         };
+        let rule = widths
+            .iter()
+            .map(|w| RULE.to_string().repeat(*w))
+            .collect::<Vec<_>>()
+            .join(RULE_CROSS);
         if let Some(header) = &table.header {
             let bold = SpanStyle {
                 bold: true,
                 ..SpanStyle::default()
             };
-            out.push(span(join(header), bold));
-            let rule = widths
-                .iter()
-                .map(|w| RULE.to_string().repeat(*w))
-                .collect::<Vec<_>>()
-                .join(RULE_CROSS);
-            out.push(span(rule, SpanStyle::default()));
+            for line in row_lines(header) {
+                out.push(span(line, bold));
+            }
+            out.push(span(rule.clone(), SpanStyle::default()));
         }
-        for row in &table.rows {
-            out.push(span(join(row), SpanStyle::default()));
+        for (i, row) in table.rows.iter().enumerate() {
+            // Wrapped rows need a line between them to be told apart.
+            if wraps && i > 0 {
+                out.push(span(rule.clone(), SpanStyle::default()));
+            }
+            for line in row_lines(row) {
+                out.push(span(line, SpanStyle::default()));
+            }
         }
     } else {
         // Too wide for the pane: each row as lines of "header: value" (or its cells joined
@@ -435,5 +508,42 @@ mod tests {
                 "}",
             ]
         );
+    }
+
+    #[test]
+    fn a_table_slightly_too_wide_wraps_its_widest_column() {
+        let table = Table {
+            caption: None,
+            header: Some(vec!["Minutage".into(), "Sujet".into()]),
+            rows: vec![
+                vec![
+                    "00:00".into(),
+                    "Trois semaines avec l'ultraportable ARM".into(),
+                ],
+                vec![
+                    "24:15".into(),
+                    "Acheter maintenant ou attendre la puce ?".into(),
+                ],
+            ],
+            rows_left_out: 0,
+        };
+        assert_eq!(
+            texts(&table_lines(&table, 36)),
+            [
+                "Minutage │ Sujet",
+                "─────────┼──────────────────────────",
+                "00:00    │ Trois semaines avec",
+                "         │ l'ultraportable ARM",
+                "─────────┼──────────────────────────",
+                "24:15    │ Acheter maintenant ou",
+                "         │ attendre la puce ?",
+            ]
+        );
+        assert_eq!(
+            fit_columns(&[40, 40, 40], &[10, 10, 10], 30),
+            None,
+            "three columns of 10 and their gaps do not fit in 30"
+        );
+        assert_eq!(fit_columns(&[5, 50], &[5, 10], 40), Some(vec![5, 32]));
     }
 }

@@ -357,8 +357,18 @@ fn prepare(html: &str, width: usize) -> Prepared {
         let starts_with_rule = section
             .first_element_child()
             .is_some_and(|c| element_name(&c) == "hr");
-        if section.parent().is_some() && !starts_with_rule {
-            section.prepend_child(&section.tree.new_element("hr"));
+        let rule_before = section
+            .prev_element_sibling()
+            .is_some_and(|c| element_name(&c) == "hr");
+        if section.parent().is_none() || starts_with_rule || rule_before {
+            continue;
+        }
+        let rule = section.tree.new_element("hr");
+        // A list of notes (`<ol class="references">`) gets its rule before it, not as an item.
+        if matches!(element_name(&section).as_str(), "ol" | "ul") {
+            section.insert_before(&rule);
+        } else {
+            section.prepend_child(&rule);
         }
     }
     let plain = plain_text_of(&doc);
@@ -1311,6 +1321,19 @@ fn main() -> std::io::Result&lt;()&gt; {
 
     /// A blog post with Markdown-made footnotes (kramdown), as a feed carries it: absolute links.
     const FOOTNOTE_ARTICLE: &str = "<div><p>Le premier prototype date de 1998<sup id=\"fnref:1\" role=\"doc-noteref\"><a href=\"https://blog.exemple.fr/post#fn:1\" class=\"footnote\" rel=\"footnote\">1</a></sup>, bien avant la <a href=\"https://exemple.fr/norme\">norme actuelle</a>.<sup id=\"fnref:2\"><a href=\"https://blog.exemple.fr/post#fn:2\" class=\"footnote\">2</a></sup></p><div class=\"footnotes\" role=\"doc-endnotes\"><ol><li id=\"fn:1\"><p>Selon les archives du laboratoire. <a href=\"https://blog.exemple.fr/post#fnref:1\" class=\"reversefootnote\">↩</a></p></li><li id=\"fn:2\"><p>Voir <a href=\"https://exemple.fr/rapport\">le rapport</a>. <a href=\"https://blog.exemple.fr/post#fnref:2\" class=\"reversefootnote\">↩</a></p></li></ol></div></div>";
+
+    #[test]
+    fn a_list_of_notes_gets_its_rule_above_it() {
+        let html = "<p>Claim<sup class=\"reference\"><a href=\"https://w.example/a#cite_note-1\">[1]</a></sup>.</p>\
+                    <ol class=\"references\"><li id=\"cite_note-1\">A source.</li></ol>";
+        let r = render_rich(html, 40);
+        let text = all_text(&r);
+        assert_eq!(
+            text, "Claim¹.\n\n────────────────────\n1. A source.",
+            "{text}"
+        );
+        assert!(r.links.is_empty());
+    }
 
     #[test]
     fn footnotes_show_as_superscripts_and_notes_at_the_end() {

@@ -1011,9 +1011,49 @@ fn refresh(ctx: &RunContext, json: bool) -> Result<ExitCode> {
 
 // ---- read / extract --------------------------------------------------------------------------
 
+/// `read --json`: the article view, then the item's enclosures (`[]` when none).
+#[derive(Serialize)]
+struct ReadJson<'a> {
+    #[serde(flatten)]
+    view: &'a ArticleView,
+    enclosures: Vec<crate::media::EnclosureJson>,
+}
+
+/// The item's media files, one line each, above the text (`read` only).
+fn write_enclosures(
+    out: &mut impl Write,
+    enclosures: &[crate::model::Enclosure],
+) -> std::io::Result<()> {
+    for e in enclosures {
+        writeln!(
+            out,
+            "Media: {} <{}>",
+            crate::media::describe(e),
+            sanitize_line(&e.url)
+        )?;
+    }
+    Ok(())
+}
+
 fn print_view(view: &ArticleView, note: Option<&str>, json: bool) -> Result<()> {
+    print_view_with_media(view, note, json, None)
+}
+
+/// `media`: the item's enclosures for `read` (`None` for `extract`, which has no item).
+fn print_view_with_media(
+    view: &ArticleView,
+    note: Option<&str>,
+    json: bool,
+    media: Option<&[crate::model::Enclosure]>,
+) -> Result<()> {
     if json {
-        return print_json(view);
+        return match media {
+            Some(enclosures) => print_json(&ReadJson {
+                view,
+                enclosures: enclosures.iter().map(Into::into).collect(),
+            }),
+            None => print_json(view),
+        };
     }
     let mut out = std::io::stdout().lock();
     writeln!(out, "{}", sanitize_line(&view.title))?;
@@ -1037,6 +1077,7 @@ fn print_view(view: &ArticleView, note: Option<&str>, json: bool) -> Result<()> 
     if let Some(note) = note {
         writeln!(out, "({})", sanitize_line(note))?;
     }
+    write_enclosures(&mut out, media.unwrap_or_default())?;
     writeln!(out)?;
     writeln!(out, "{}", crate::text::sanitize_multiline(&view.text))?;
     if !view.related.is_empty() {
@@ -1103,10 +1144,11 @@ fn read(ctx: &RunContext, id: i64, json: bool) -> Result<ExitCode> {
         },
     };
     store.set_read(&[item.summary.id], true)?;
-    print_view(
+    print_view_with_media(
         &view_of(&loaded.article, json),
         loaded.note.as_deref(),
         json,
+        Some(&item.enclosures),
     )?;
     Ok(ExitCode::SUCCESS)
 }

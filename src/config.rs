@@ -59,6 +59,22 @@ pub struct Config {
     pub path: Option<PathBuf>,
     /// `[sync]`: the aggregator to sync with; `None`: kiosque polls the feeds itself.
     pub sync: Option<SyncConfig>,
+    /// `player = ["mpv", "--no-video"]`: the program (then its arguments) that plays an
+    /// enclosure, given its URL last; empty: the browser opens it.
+    pub player: Vec<String>,
+    /// `hyperlinks = "auto" | "on" | "off"`: links in the reader as OSC 8 hyperlinks.
+    pub hyperlinks: HyperlinkMode,
+}
+
+/// `hyperlinks`: OSC 8 links in the reading pane. "auto" only on terminals known to
+/// support them; "on" trusts the user; "off" never.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HyperlinkMode {
+    #[default]
+    Auto,
+    On,
+    Off,
 }
 
 /// The protocols `[sync] service` names.
@@ -164,6 +180,8 @@ struct RawConfig {
     #[serde(default)]
     colors: BTreeMap<String, String>,
     sync: Option<RawSync>,
+    player: Option<Vec<String>>,
+    hyperlinks: Option<HyperlinkMode>,
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
@@ -274,7 +292,14 @@ impl Config {
             colors: raw.colors,
             path: None,
             sync: raw.sync.map(RawSync::check).transpose().map_err(invalid)?,
+            player: value!(player),
+            hyperlinks: value!(hyperlinks),
         };
+        if config.player.first().is_some_and(|p| p.trim().is_empty()) {
+            return Err(invalid(
+                "player: the first entry is the program to run, it cannot be empty".to_string(),
+            ));
+        }
         if config.concurrency == 0 || config.per_host == 0 {
             return Err(invalid(
                 "concurrency and per_host must be at least 1".to_string(),
@@ -470,5 +495,25 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let c = Config::load(&dir.path().join("nope.toml")).unwrap();
         assert_eq!(c, Config::default());
+    }
+
+    #[test]
+    fn player_is_an_argument_vector_and_hyperlinks_a_mode() {
+        let c = Config::default();
+        assert!(c.player.is_empty(), "no player: the browser opens media");
+        assert_eq!(c.hyperlinks, HyperlinkMode::Auto);
+        let c = Config::parse(
+            "player = [\"mpv\", \"--no-video\"]\nhyperlinks = \"off\"\n",
+            "c",
+        )
+        .unwrap();
+        assert_eq!(c.player, ["mpv", "--no-video"]);
+        assert_eq!(c.hyperlinks, HyperlinkMode::Off);
+        let e = Config::parse("\nplayer = \"mpv --no-video\"\n", "c").unwrap_err();
+        assert!(e.to_string().contains("line 2"), "{e}");
+        let e = Config::parse("player = [\"\", \"x\"]\n", "c").unwrap_err();
+        assert!(e.to_string().contains("player"), "{e}");
+        let e = Config::parse("hyperlinks = \"sometimes\"\n", "c").unwrap_err();
+        assert!(e.to_string().contains("line 1"), "{e}");
     }
 }

@@ -43,6 +43,8 @@ fn content_type_for(path: &str) -> &'static str {
         "image/png"
     } else if lower.ends_with(".jpg") || lower.ends_with(".jpeg") {
         "image/jpeg"
+    } else if lower.ends_with(".mp3") {
+        "audio/mpeg"
     } else {
         "application/octet-stream"
     }

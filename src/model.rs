@@ -31,6 +31,10 @@ pub struct Enclosure {
     pub url: String,
     pub mime_type: Option<String>,
     pub length: Option<u64>,
+    /// Playing time in whole seconds (`itunes:duration`, `media:content duration`). Items
+    /// stored before this field existed read as `None`.
+    #[serde(default)]
+    pub duration: Option<u64>,
 }
 
 /// What the parser produced from one feed document, before it is stored.

@@ -344,3 +344,68 @@ fn read_prints_the_reading_pane_and_marks_read() {
     assert_eq!(json(d, &["items", "--json"])[0]["read"], true);
     kiosque(d).args(["read", "424242"]).assert().failure();
 }
+
+#[test]
+fn read_lists_the_items_enclosures() {
+    let server = TestServer::start();
+    let feed = format!(
+        "<?xml version=\"1.0\"?><rss version=\"2.0\" \
+         xmlns:itunes=\"http://www.itunes.com/dtds/podcast-1.0.dtd\"><channel><title>Pod</title>\
+         <link>{base}</link>\
+         <item><title>Episode 12</title><guid>ep12</guid><link>{base}/ep12</link>\
+         <pubDate>Mon, 23 Nov 2026 10:00:00 GMT</pubDate><description>Show notes</description>\
+         <enclosure url=\"/media/ep12.mp3\" type=\"audio/mpeg\" length=\"4500000\"/>\
+         <itunes:duration>1:02:03</itunes:duration></item>\
+         <item><title>Plain post</title><guid>post</guid><link>{base}/post</link>\
+         <pubDate>Sun, 22 Nov 2026 10:00:00 GMT</pubDate><description>Text</description></item>\
+         <item><title>Bare media</title><guid>bare</guid><link>{base}/bare</link>\
+         <pubDate>Sat, 21 Nov 2026 10:00:00 GMT</pubDate><description>Video</description>\
+         <enclosure url=\"{base}/v.webm\"/></item>\
+         </channel></rss>",
+        base = server.url("")
+    );
+    server.route("/feed", Reply::rss(feed));
+    for page in ["/ep12", "/post", "/bare"] {
+        server.route(page, Reply::status(404));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    kiosque(d)
+        .args(["add", &server.url("/feed")])
+        .assert()
+        .success();
+    let items = json(d, &["items", "--json"]);
+    let id_of = |title: &str| {
+        items
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["title"] == title)
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap()
+            .to_string()
+    };
+    let podcast = json(d, &["read", &id_of("Episode 12"), "--json"]);
+    assert_eq!(
+        podcast["enclosures"],
+        serde_json::json!([{
+            "url": server.url("/media/ep12.mp3"),
+            "type": "audio/mpeg",
+            "length": 4_500_000,
+            "duration": 3723
+        }])
+    );
+    let plain = json(d, &["read", &id_of("Plain post"), "--json"]);
+    assert_eq!(plain["enclosures"], serde_json::json!([]));
+    let bare = json(d, &["read", &id_of("Bare media"), "--json"]);
+    assert_eq!(
+        bare["enclosures"],
+        serde_json::json!([{"url": server.url("/v.webm"), "type": null, "length": null, "duration": null}])
+    );
+    let text = common::run_ok(d, &["read", &id_of("Episode 12")]);
+    assert!(
+        text.contains("Media: audio/mpeg · 4.5 MB · 1:02:03 · ep12.mp3"),
+        "{text}"
+    );
+}

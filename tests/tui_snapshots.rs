@@ -480,3 +480,47 @@ fn feeds_with_one_title_show_their_host_140x40() {
     );
     assert_snapshot!(terminal.backend());
 }
+
+/// A podcast item: its media file listed under the meta line (type, size, duration, file),
+/// laid out by the real `layout_page` from what `update` asks the worker to lay out.
+#[test]
+fn reader_with_a_podcast_80x24() {
+    let mut state = loaded((80, 24), 12);
+    let row = state.list.selected_row().unwrap().clone();
+    update(&mut state, Action::Open);
+    let page = state.page().unwrap().id;
+    let item = kiosque::model::Item {
+        summary: row,
+        author: Some("Camille Martin".into()),
+        summary_html: None,
+        content_html: Some(
+            "<p>Cette semaine, nous revenons sur trois semaines passées avec un ultraportable ARM.</p>"
+                .into(),
+        ),
+        enclosures: vec![kiosque::model::Enclosure {
+            url: "https://example.org/media/podcast-episode-12.mp3".into(),
+            mime_type: Some("audio/mpeg".into()),
+            length: Some(28_800_000),
+            duration: Some(2_465),
+        }],
+    };
+    let effects = update(
+        &mut state,
+        Action::ItemLoaded {
+            page,
+            item: Box::new(item),
+        },
+    );
+    let (width, doc) = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::RenderPage { width, doc, .. } => Some((*width, doc.clone())),
+            _ => None,
+        })
+        .unwrap();
+    let lines = kiosque::tui::reader_layout::layout_page(&doc, width);
+    update(&mut state, Action::PageRendered { page, width, lines });
+    let p = state.page_mut().unwrap();
+    p.article_loading = false;
+    assert_snapshot!(draw(&state).backend());
+}

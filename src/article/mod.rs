@@ -9,6 +9,7 @@ pub mod block_classifier;
 pub mod boilerplate;
 mod elements;
 pub mod extract;
+mod footnotes;
 pub mod metadata;
 mod phrases;
 pub mod plaintext;
@@ -16,6 +17,7 @@ pub mod prescan;
 pub mod related;
 pub mod related_blocks;
 pub mod render;
+mod render_blocks;
 
 use crate::model::{Link, RelatedLink};
 use crate::text::sanitize_line;

@@ -269,7 +269,12 @@ pub fn plain_text_with(html: &str, images: ImageMarkers) -> (String, Vec<Link>) 
                     "a" => {
                         if let Some(href) = node.attr("href") {
                             let href = href.trim();
-                            if crate::url_safety::is_web_url(href) {
+                            // Footnote references and back-links jump within the page:
+                            // not numbered, as the pane does not number them.
+                            if crate::url_safety::is_web_url(href)
+                                && !super::footnotes::is_reference(&node)
+                                && !super::footnotes::is_backref(&node)
+                            {
                                 link_images.push(None);
                                 leave = Some(LeaveAction::EndLink {
                                     href: href.to_string(),

@@ -9,9 +9,18 @@
 //!   bullets turned into styles and glyphs, and every line cut to fit the width (wide and
 //!   combining characters included), so nothing can overflow the pane.
 //!
+//! Tables and code blocks are laid out by [`super::render_blocks`] instead: html2text sees a
+//! one-word placeholder paragraph where each stood, and its lines are spliced in there
+//! (behind the same quote bars or list indent). Footnote references become superscripts
+//! and the notes' back-links go ([`super::footnotes`]); neither is numbered as a link.
+//!
 //! On any html2text error (or panic) the text is wrapped plainly instead.
 
 use super::elements::{is_heading, is_section_box};
+use super::footnotes;
+use super::render_blocks::{
+    Block, code_lines, has_nested_table, read_table, rule_line, table_lines,
+};
 use crate::model::Link;
 use crate::text::{display_width, is_invisible_format, sanitize_line, sanitize_multiline};
 use dom_query::{Document, NodeRef};
@@ -69,12 +78,9 @@ const MAX_CONTAINER_DEPTH: usize = 16;
 /// Nested elements of any kind kept (deeply nested inline markup is flattened too).
 const MAX_ELEMENT_DEPTH: usize = 48;
 
-/// Narrower panes read tables row by row (`a · b · c`) rather than as squeezed grids.
-const MIN_TABLE_WIDTH: usize = 50;
 const TABLE_PARTS: &[&str] = &[
     "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption",
 ];
-/// Narrower panes get plain wrapped text.
 /// Narrower panes get the plain fallback: html2text 0.17 underflows (panics in debug builds)
 /// when a word is wider than a very small width.
 const MIN_LAYOUT_WIDTH: usize = 10;
@@ -100,6 +106,9 @@ const BULLET: &str = "•";
 /// Around a caption's text (inline, so 1 column each while wrapping; dropped after).
 const CAPTION_START: char = '\u{E00E}';
 const CAPTION_END: char = '\u{E00F}';
+/// Around the index of a block (table, code) in the placeholder paragraph standing for it.
+const BLOCK_START: char = '\u{E00B}';
+const BLOCK_END: char = '\u{E00C}';
 
 /// Render HTML as styled lines no wider than `width` columns.
 pub fn render_rich(html: &str, width: u16) -> Rendered {
@@ -120,7 +129,12 @@ pub fn render_rich(html: &str, width: u16) -> Rendered {
     }
     let laid_out = std::panic::catch_unwind(|| layout(&prepared.html, width));
     let lines = match laid_out {
-        Ok(Ok(lines)) => lines,
+        Ok(Ok(lines)) => {
+            return Rendered {
+                lines: fit_lines(splice_blocks(tidy(lines), &prepared.blocks, width), width),
+                links: prepared.links,
+            };
+        }
         Ok(Err(error)) => {
             tracing::debug!(%error, width, "html2text failed; plain wrapping instead");
             plain_lines(&prepared.plain, width)
@@ -147,6 +161,8 @@ struct Prepared {
     html: String,
     links: Vec<Link>,
     plain: String,
+    /// Tables and code blocks, by the index their placeholder carries.
+    blocks: Vec<Block>,
 }
 
 fn element_name(node: &NodeRef<'_>) -> String {
@@ -246,7 +262,8 @@ fn prepare(html: &str, width: usize) -> Prepared {
     let mut to_remove: Vec<NodeRef<'_>> = Vec::new();
     let mut to_unwrap: Vec<NodeRef<'_>> = Vec::new();
     let mut captions: Vec<NodeRef<'_>> = Vec::new();
-    let mut table_parts: Vec<NodeRef<'_>> = Vec::new();
+    let mut note_refs: Vec<NodeRef<'_>> = Vec::new();
+    let mut notes_sections: Vec<NodeRef<'_>> = Vec::new();
     // (node, element depth, container depth, indent depth)
     let mut stack: Vec<(NodeRef<'_>, usize, usize, usize)> = vec![(doc.root(), 0, 0, 0)];
     while let Some((node, depth, containers, indents)) = stack.pop() {
@@ -262,7 +279,12 @@ fn prepare(html: &str, width: usize) -> Prepared {
             let name = element_name(&node);
             if SKIPPED.contains(&name.as_str())
                 || is_hidden(&node)
-                || (name == "sup" && is_reference_marker(&node.text()))
+                || (name == "sup"
+                    && is_reference_marker(&node.text())
+                    && !node.descendants_it().any(|d| {
+                        d.is_element() && element_name(&d) == "a" && footnotes::is_reference(&d)
+                    }))
+                || (name == "a" && footnotes::is_backref(&node))
             {
                 to_remove.push(node);
                 continue;
@@ -280,13 +302,17 @@ fn prepare(html: &str, width: usize) -> Prepared {
                 indents += usize::from(indenting);
             }
             if name == "a" {
-                number_link(&node, &mut links);
+                if footnotes::is_reference(&node) {
+                    note_refs.push(node);
+                } else {
+                    number_link(&node, &mut links);
+                }
             }
             if name == "figcaption" {
                 captions.push(node);
             }
-            if width < MIN_TABLE_WIDTH && TABLE_PARTS.contains(&name.as_str()) {
-                table_parts.push(node);
+            if footnotes::is_notes_section(&node) {
+                notes_sections.push(node);
             }
             if name == "img"
                 && let Some(alt) = node.attr("alt")
@@ -317,25 +343,220 @@ fn prepare(html: &str, width: usize) -> Prepared {
         caption.append_child(&caption.tree.new_text(CAPTION_END.to_string()));
         caption.rename("p");
     }
-    // Narrow panes squeeze table columns to a few letters each: read rows as lines instead.
-    for part in table_parts {
-        match element_name(&part).as_str() {
-            "tr" | "caption" => part.rename("p"),
-            "td" | "th" => {
-                if part.next_element_sibling().is_some() {
-                    part.insert_after(&part.tree.new_text(" · "));
-                }
-                part.rename("span");
-            }
-            _ => part.rename("div"),
+    // A reference to a note: its label as a superscript, not a link.
+    for reference in note_refs {
+        if reference.parent().is_none() {
+            continue; // inside something removed
+        }
+        let label = sanitize_line(&reference.text());
+        reference.insert_before(&reference.tree.new_text(footnotes::superscript(&label)));
+        reference.remove_from_parent();
+    }
+    // The notes start under a rule, as on paper.
+    for section in notes_sections {
+        let starts_with_rule = section
+            .first_element_child()
+            .is_some_and(|c| element_name(&c) == "hr");
+        let rule_before = section
+            .prev_element_sibling()
+            .is_some_and(|c| element_name(&c) == "hr");
+        if section.parent().is_none() || starts_with_rule || rule_before {
+            continue;
+        }
+        let rule = section.tree.new_element("hr");
+        // A list of notes (`<ol class="references">`) gets its rule before it, not as an item.
+        if matches!(element_name(&section).as_str(), "ol" | "ul") {
+            section.insert_before(&rule);
+        } else {
+            section.prepend_child(&rule);
         }
     }
     let plain = plain_text_of(&doc);
+    let blocks = take_blocks(&doc);
     Prepared {
         html: doc.root().inner_html().to_string(),
         links,
         plain,
+        blocks,
     }
+}
+
+/// The nearest `table` above a node.
+fn closest_table<'a>(node: &NodeRef<'a>) -> Option<NodeRef<'a>> {
+    let mut parent = node.parent();
+    while let Some(p) = parent {
+        if p.is_element() && element_name(&p) == "table" {
+            return Some(p);
+        }
+        parent = p.parent();
+    }
+    None
+}
+
+/// Replace a node's content with the placeholder paragraph of block `index`.
+fn put_placeholder(node: &NodeRef<'_>, index: usize) {
+    while let Some(child) = node.first_child() {
+        child.remove_from_parent();
+    }
+    node.rename("p");
+    for attr in ["class", "id", "style", "hidden"] {
+        node.remove_attr(attr);
+    }
+    node.append_child(
+        &node
+            .tree
+            .new_text(format!("{BLOCK_START}{index}{BLOCK_END}")),
+    );
+}
+
+/// Take every code block and data table out of the document, leaving placeholders. A table
+/// that nests tables is page layout: its own rows and cells become plain boxes, so its
+/// content flows as text (the tables inside it are still tables).
+fn take_blocks(doc: &Document) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    for pre in doc.select("pre").nodes() {
+        let inside_pre = {
+            let mut parent = pre.parent();
+            let mut found = false;
+            while let Some(p) = parent {
+                if p.is_element() && element_name(&p) == "pre" {
+                    found = true;
+                    break;
+                }
+                parent = p.parent();
+            }
+            found
+        };
+        if inside_pre || pre.parent().is_none() {
+            continue;
+        }
+        blocks.push(Block::Code(pre.text().to_string()));
+        put_placeholder(pre, blocks.len() - 1);
+    }
+    // html2text drops `<hr>`: a section break, and the rule above the footnotes.
+    for rule in doc.select("hr").nodes() {
+        if rule.parent().is_some() {
+            blocks.push(Block::Rule);
+            put_placeholder(rule, blocks.len() - 1);
+        }
+    }
+    for table in doc.select("table").nodes() {
+        if table.parent().is_none() {
+            continue;
+        }
+        if has_nested_table(table) {
+            for part in table.descendants() {
+                let name = element_name(&part);
+                if part.is_element()
+                    && TABLE_PARTS.contains(&name.as_str())
+                    && closest_table(&part).is_some_and(|t| t.id == table.id)
+                {
+                    part.rename(if name == "caption" { "p" } else { "div" });
+                }
+            }
+            table.rename("div");
+            continue;
+        }
+        let data = read_table(table);
+        if data.rows.is_empty() && data.header.is_none() {
+            continue;
+        }
+        blocks.push(Block::Table(data));
+        put_placeholder(table, blocks.len() - 1);
+    }
+    blocks
+}
+
+/// Lines of `line` before byte `at` of its text, styles kept.
+fn line_prefix(line: &StyledLine, at: usize) -> StyledLine {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for span in line {
+        if offset >= at {
+            break;
+        }
+        let take = (at - offset).min(span.text.len());
+        if take > 0 && span.text.is_char_boundary(take) {
+            out.push(StyledSpan {
+                text: span.text[..take].to_string(),
+                style: span.style,
+            });
+        }
+        offset += span.text.len();
+    }
+    out
+}
+
+/// The prefix for a block's later lines: quote bars kept, bullets and numbers blanked.
+fn continuation_prefix(prefix: &StyledLine) -> StyledLine {
+    prefix
+        .iter()
+        .map(|span| StyledSpan {
+            text: span
+                .text
+                .chars()
+                .map(|c| {
+                    if c.to_string() == QUOTE_BAR {
+                        c.to_string()
+                    } else {
+                        " ".repeat(c.width().unwrap_or(0))
+                    }
+                })
+                .collect(),
+            style: span.style,
+        })
+        .collect()
+}
+
+/// Put each block's lines where its placeholder was laid out.
+fn splice_blocks(lines: Vec<StyledLine>, blocks: &[Block], width: usize) -> Vec<StyledLine> {
+    let mut out = Vec::with_capacity(lines.len());
+    for line in lines {
+        let text: String = line.iter().map(|s| s.text.as_str()).collect();
+        let Some(start) = text.find(BLOCK_START) else {
+            out.push(line);
+            continue;
+        };
+        let digits_from = start + BLOCK_START.len_utf8();
+        let block = text[digits_from..]
+            .find(BLOCK_END)
+            .and_then(|len| text[digits_from..digits_from + len].parse::<usize>().ok())
+            .and_then(|index| blocks.get(index));
+        let Some(block) = block else {
+            // A placeholder html2text split: drop its markers, keep the line.
+            let kept: StyledLine = line
+                .into_iter()
+                .map(|s| StyledSpan {
+                    text: s
+                        .text
+                        .chars()
+                        .filter(|c| *c != BLOCK_START && *c != BLOCK_END)
+                        .collect(),
+                    style: s.style,
+                })
+                .collect();
+            out.push(kept);
+            continue;
+        };
+        let prefix = line_prefix(&line, start);
+        let room = width.saturating_sub(line_width(&prefix)).max(1);
+        let block_lines = match block {
+            Block::Table(table) => table_lines(table, room),
+            Block::Code(code) => code_lines(code, room),
+            Block::Rule => rule_line(room),
+        };
+        let continued = continuation_prefix(&prefix);
+        for (i, block_line) in block_lines.into_iter().enumerate() {
+            let mut spliced = if i == 0 {
+                prefix.clone()
+            } else {
+                continued.clone()
+            };
+            spliced.extend(block_line);
+            out.push(spliced);
+        }
+    }
+    out
 }
 
 /// Number a link if it counts (http(s) URL, visible text), mark it for html2text and write
@@ -567,7 +788,7 @@ fn map_line(line: &TaggedLine<Vec<RichAnnotation>>, in_caption: &mut bool) -> St
                 push_span(&mut out, BULLET, with_quote(SpanStyle::default(), quote));
             } else if c == '\t' {
                 text.push(' ');
-            } else if is_displayable(c) {
+            } else if c == BLOCK_START || c == BLOCK_END || is_displayable(c) {
                 text.push(c);
             }
         }
@@ -1012,13 +1233,123 @@ mod tests {
             if width >= 12 {
                 assert!(text.contains("Prix"), "width {width}: {text}");
             }
-            if (16..50).contains(&width) {
+            if width >= 30 {
                 assert!(
-                    text.contains("Ultraportable ARM · 1 400 €"),
+                    text.contains("Ultraportable ARM │ 1 400 €"),
                     "width {width}: {text}"
                 );
+            } else if width >= 12 {
+                assert!(text.contains("Prix: 1 400 €"), "width {width}: {text}");
             }
         }
+    }
+
+    /// A review article with a comparison table, as a CMS writes it.
+    const TABLE_ARTICLE: &str = r#"<div class="entry-content">
+<h2>Les trois modèles face à face</h2>
+<p>Nous avons mesuré l'autonomie de chaque machine en lecture vidéo, écran à 200 cd/m², et relevé son <a href="https://exemple.fr/prix">prix public</a>.</p>
+<table class="comparatif">
+<caption>Autonomie et prix (novembre 2026)</caption>
+<thead><tr><th>Modèle</th><th>Puce</th><th>Autonomie</th><th>Prix</th></tr></thead>
+<tbody>
+<tr><td>Aero 14</td><td>ARM 2 nm</td><td>21 h</td><td>1 399 €</td></tr>
+<tr><td>Nimbus Pro</td><td>x86 <a href="https://exemple.fr/puce">Série 9</a></td><td>11 h</td><td>1 649 €</td></tr>
+<tr><td>Pliant X</td><td>ARM 3 nm</td><td>9 h</td><td>699 €</td></tr>
+</tbody>
+</table>
+<p>L'écart d'autonomie se creuse surtout en veille.</p>
+</div>"#;
+
+    #[test]
+    fn a_table_as_columns_when_it_fits() {
+        let r = render_rich(TABLE_ARTICLE, 80);
+        assert_fits(&r, 80);
+        insta::assert_snapshot!("table_80", markup(&r));
+    }
+
+    #[test]
+    fn a_table_as_header_value_rows_when_too_wide() {
+        let r = render_rich(TABLE_ARTICLE, 36);
+        assert_fits(&r, 36);
+        insta::assert_snapshot!("table_36", markup(&r));
+        // The links of the cells keep their numbers, as in the plain text.
+        let (_, plain_links) = super::super::plaintext::plain_text(TABLE_ARTICLE);
+        assert_eq!(r.links, plain_links);
+    }
+
+    /// A tutorial with indented code, a tab, blank lines inside and a line too long for the pane.
+    const CODE_ARTICLE: &str = "<article><p>Le serveur tient en quelques lignes :</p><pre><code class=\"language-rust\">use std::net::TcpListener;
+
+fn main() -> std::io::Result&lt;()&gt; {
+    let listener = TcpListener::bind(\"127.0.0.1:8080\")?;
+
+    for stream in listener.incoming() {
+\thandle(stream?); // une tabulation, comme dans le dépôt d'origine du projet
+    }
+    Ok(())
+}
+</code></pre>
+<p>Lancez-le avec <code>cargo run</code>, puis ouvrez le navigateur.</p>
+<blockquote><p>Astuce : dans une citation aussi.</p><pre>  $ curl -s localhost:8080</pre></blockquote></article>";
+
+    #[test]
+    fn code_blocks_are_kept_verbatim() {
+        let r = render_rich(CODE_ARTICLE, 60);
+        assert_fits(&r, 60);
+        insta::assert_snapshot!("code_60", markup(&r));
+        let text = all_text(&r);
+        assert!(text.contains("\n    let listener"), "indent kept: {text}");
+        assert!(
+            text.contains("\n    handle(stream?);"),
+            "tab expanded: {text}"
+        );
+        assert!(
+            text.contains("│   $ curl"),
+            "in a quote, leading spaces kept: {text}"
+        );
+    }
+
+    /// Nested lists and quotes in an explainer.
+    const NESTED_ARTICLE: &str = "<div><p>Ce que change la loi :</p><ul><li>Pour les particuliers :<ul><li>un devis obligatoire,<ul><li>signé avant les travaux ;</li></ul></li><li>une aide plafonnée.</li></ul></li><li>Pour les installateurs :<ol><li>une certification ;</li><li>un contrôle tous les deux ans.</li></ol></li></ul><blockquote><p>« Nous attendions ce texte depuis trois ans », explique la présidente de la fédération.</p><blockquote><p>Elle cite le rapport de 2024 : « un marché sans règles ».</p></blockquote><p>Elle reste prudente sur le calendrier.</p></blockquote></div>";
+
+    #[test]
+    fn nested_lists_and_quotes_are_indented() {
+        let r = render_rich(NESTED_ARTICLE, 60);
+        assert_fits(&r, 60);
+        insta::assert_snapshot!("nested_60", markup(&r));
+    }
+
+    /// A blog post with Markdown-made footnotes (kramdown), as a feed carries it: absolute links.
+    const FOOTNOTE_ARTICLE: &str = "<div><p>Le premier prototype date de 1998<sup id=\"fnref:1\" role=\"doc-noteref\"><a href=\"https://blog.exemple.fr/post#fn:1\" class=\"footnote\" rel=\"footnote\">1</a></sup>, bien avant la <a href=\"https://exemple.fr/norme\">norme actuelle</a>.<sup id=\"fnref:2\"><a href=\"https://blog.exemple.fr/post#fn:2\" class=\"footnote\">2</a></sup></p><div class=\"footnotes\" role=\"doc-endnotes\"><ol><li id=\"fn:1\"><p>Selon les archives du laboratoire. <a href=\"https://blog.exemple.fr/post#fnref:1\" class=\"reversefootnote\">↩</a></p></li><li id=\"fn:2\"><p>Voir <a href=\"https://exemple.fr/rapport\">le rapport</a>. <a href=\"https://blog.exemple.fr/post#fnref:2\" class=\"reversefootnote\">↩</a></p></li></ol></div></div>";
+
+    #[test]
+    fn a_list_of_notes_gets_its_rule_above_it() {
+        let html = "<p>Claim<sup class=\"reference\"><a href=\"https://w.example/a#cite_note-1\">[1]</a></sup>.</p>\
+                    <ol class=\"references\"><li id=\"cite_note-1\">A source.</li></ol>";
+        let r = render_rich(html, 40);
+        let text = all_text(&r);
+        assert_eq!(
+            text, "Claim¹.\n\n────────────────────\n1. A source.",
+            "{text}"
+        );
+        assert!(r.links.is_empty());
+    }
+
+    #[test]
+    fn footnotes_show_as_superscripts_and_notes_at_the_end() {
+        let r = render_rich(FOOTNOTE_ARTICLE, 60);
+        assert_fits(&r, 60);
+        insta::assert_snapshot!("footnotes_60", markup(&r));
+        let text = all_text(&r);
+        assert!(text.contains("1998¹,"), "{text}");
+        assert!(!text.contains('↩'), "{text}");
+        // In-page jumps are not links; the pane and the plain text number the rest alike.
+        let (_, plain_links) = super::super::plaintext::plain_text(FOOTNOTE_ARTICLE);
+        assert_eq!(r.links, plain_links);
+        assert_eq!(
+            r.links.iter().map(|l| l.url.as_str()).collect::<Vec<_>>(),
+            ["https://exemple.fr/norme", "https://exemple.fr/rapport"]
+        );
     }
 
     #[test]

@@ -162,7 +162,89 @@ fn parse_xml_repaired(text: &str, feed_url: &Url) -> Result<ParsedFeed, ParseErr
             run_feed_rs(repaired.as_bytes(), feed_url).map_err(|_| first_error)?
         }
     };
-    Ok(normalise(feed, feed_url, &not_permalinks))
+    let mut parsed = normalise(feed, feed_url, &not_permalinks);
+    if doc.contains("itunes:duration") {
+        fill_itunes_durations(&mut parsed, &itunes_durations(&doc));
+    }
+    Ok(parsed)
+}
+
+/// feed-rs drops an item's `itunes:duration` unless the item also has an `itunes:title` or
+/// `itunes:summary`: read each item's (or entry's) duration from the document itself, in
+/// order. `None` where an item has none; empty when the document does not read as XML.
+fn itunes_durations(doc: &str) -> Vec<Option<u64>> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(doc);
+    let mut out: Vec<Option<u64>> = Vec::new();
+    let mut in_item = false;
+    let mut in_duration = false;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) => {
+                let local = e.local_name().into_inner();
+                if matches!(local, "item" | "entry") {
+                    out.push(None);
+                    in_item = true;
+                } else if in_item
+                    && local == "duration"
+                    && e.name()
+                        .prefix()
+                        .is_some_and(|p| p.into_inner() == "itunes")
+                {
+                    in_duration = true;
+                }
+            }
+            Ok(Event::Text(t)) if in_duration => {
+                if let Some(slot @ None) = out.last_mut() {
+                    *slot = parse_clock_duration(&t.into_inner());
+                }
+            }
+            Ok(Event::End(e)) => {
+                if matches!(e.local_name().into_inner(), "item" | "entry") {
+                    in_item = false;
+                }
+                in_duration = false;
+            }
+            Ok(Event::Eof) => break,
+            Err(_) => return Vec::new(),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `1:02:03`, `62:03`, `3723`, `3723.5` → seconds.
+fn parse_clock_duration(text: &str) -> Option<u64> {
+    let parts: Vec<&str> = text.trim().split(':').collect();
+    if parts.is_empty() || parts.len() > 3 {
+        return None;
+    }
+    let mut seconds: u64 = 0;
+    for (i, part) in parts.iter().enumerate() {
+        let whole = if i + 1 == parts.len() {
+            part.split('.').next().unwrap_or("")
+        } else {
+            part
+        };
+        let value: u64 = whole.trim().parse().ok()?;
+        seconds = seconds.checked_mul(60)?.checked_add(value)?;
+    }
+    (seconds > 0).then_some(seconds)
+}
+
+/// Give each item's enclosures the duration its document states, when feed-rs lost it.
+fn fill_itunes_durations(feed: &mut ParsedFeed, durations: &[Option<u64>]) {
+    // Items dropped as duplicates would shift the order: then nothing is guessed.
+    if durations.len() != feed.items.len() {
+        return;
+    }
+    for (item, duration) in feed.items.iter_mut().zip(durations) {
+        for enclosure in &mut item.enclosures {
+            if enclosure.duration.is_none() {
+                enclosure.duration = *duration;
+            }
+        }
+    }
 }
 
 /// feed-rs with our date parser and no generated ids, inside `catch_unwind`.
@@ -462,7 +544,10 @@ fn snippet(html: &str) -> Option<String> {
 
 fn enclosures(entry: &Entry, feed_url: &Url) -> Vec<Enclosure> {
     let mut out: Vec<Enclosure> = Vec::new();
-    let mut push = |url: Option<String>, mime: Option<String>, length: Option<u64>| {
+    let mut push = |url: Option<String>,
+                    mime: Option<String>,
+                    length: Option<u64>,
+                    duration: Option<std::time::Duration>| {
         if let Some(url) = url
             && !out.iter().any(|e| e.url == url)
         {
@@ -470,9 +555,12 @@ fn enclosures(entry: &Entry, feed_url: &Url) -> Vec<Enclosure> {
                 url,
                 mime_type: mime.map(|m| sanitize_line(&m)).filter(|m| !m.is_empty()),
                 length: length.filter(|l| *l > 0),
+                duration: duration.map(|d| d.as_secs()).filter(|s| *s > 0),
             });
         }
     };
+    // feed-rs keeps `itunes:duration` in a media object of its own, beside the enclosure's.
+    let item_duration = entry.media.iter().find_map(|m| m.duration);
     for media in &entry.media {
         for content in &media.content {
             let url = content
@@ -483,6 +571,8 @@ fn enclosures(entry: &Entry, feed_url: &Url) -> Vec<Enclosure> {
                 url,
                 content.content_type.as_ref().map(|m| m.to_string()),
                 content.size,
+                // `media:content duration`, else the item's `itunes:duration`.
+                content.duration.or(media.duration).or(item_duration),
             );
         }
     }
@@ -496,6 +586,7 @@ fn enclosures(entry: &Entry, feed_url: &Url) -> Vec<Enclosure> {
                 http_url(&link.href, feed_url),
                 link.media_type.clone(),
                 link.length,
+                item_duration,
             );
         }
     }
@@ -685,8 +776,29 @@ mod tests {
                 url: "http://127.0.0.1:8080/ep.mp3".into(),
                 mime_type: Some("audio/mpeg".into()),
                 length: Some(123),
+                duration: None,
             }]
         );
+    }
+
+    #[test]
+    fn podcast_durations_are_kept_in_seconds() {
+        let doc = "<?xml version=\"1.0\"?><rss version=\"2.0\" \
+             xmlns:itunes=\"http://www.itunes.com/dtds/podcast-1.0.dtd\"><channel><title>T</title>\
+             <item><title>ep</title><link>/ep/1</link>\
+             <enclosure url=\"/ep1.mp3\" type=\"audio/mpeg\" length=\"4500000\"/>\
+             <itunes:duration>1:02:03</itunes:duration></item>\
+             <item><title>no duration</title><link>/ep/2</link>\
+             <enclosure url=\"/ep2.mp3\" type=\"audio/mpeg\"/></item></channel></rss>";
+        let feed = parse(doc);
+        let first = &feed.items[0].enclosures[0];
+        assert_eq!(first.url, "http://127.0.0.1:8080/ep1.mp3");
+        assert_eq!(first.length, Some(4_500_000));
+        assert_eq!(first.duration, Some(3723));
+        assert_eq!(feed.items[1].enclosures[0].duration, None);
+        assert_eq!(parse_clock_duration("62:03"), Some(3723));
+        assert_eq!(parse_clock_duration("3723.5"), Some(3723));
+        assert_eq!(parse_clock_duration("soon"), None);
     }
 
     #[test]

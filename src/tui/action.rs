@@ -55,6 +55,8 @@ pub enum Action {
     OpenInBrowser,
     /// Copy the item's URL to the clipboard (OSC 52).
     CopyUrl,
+    /// Play the open item's first media file (podcast, video) with the configured player.
+    PlayMedia,
     /// Follow related link N (1-9) inside the reader.
     FollowRelated(u8),
     /// List every link of the article to follow one.

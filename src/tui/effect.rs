@@ -25,6 +25,8 @@ pub struct ReaderDoc {
     pub related: Vec<RelatedLink>,
     /// A note shown above the text (e.g. "extraction failed: showing the feed's text").
     pub note: Option<String>,
+    /// The item's media files, listed above the text.
+    pub enclosures: Vec<crate::model::Enclosure>,
 }
 
 /// One request to the worker.
@@ -81,6 +83,9 @@ pub enum Effect {
     Sync,
     /// Open a URL in the browser (http/https only).
     OpenUrl(String),
+    /// Play a media URL with the configured player (else open it in the browser); the
+    /// player's failure comes back as `Action::Failed`.
+    PlayMedia(String),
     /// Copy a URL to the clipboard with OSC 52 (done by the loop, which owns the terminal).
     CopyToClipboard(String),
     /// Fetch and cache these articles in the background (politely: one page per host at once).

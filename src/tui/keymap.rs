@@ -114,6 +114,7 @@ pub fn action_by_name(name: &str) -> Option<Action> {
         "clear" => Action::Clear,
         "open_in_browser" => Action::OpenInBrowser,
         "copy_url" => Action::CopyUrl,
+        "play_media" => Action::PlayMedia,
         "list_links" => Action::ListLinks,
         "back" => Action::Back,
         "toggle_feeds" => Action::ToggleFeeds,

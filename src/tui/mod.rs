@@ -56,6 +56,10 @@ pub fn settings_for(config: &Config) -> Result<state::Settings, view::theme::The
         refresh_minutes: config.refresh_minutes,
         prefetch: config.prefetch,
         sync: config.sync.is_some(),
+        hyperlinks: view::hyperlink::enabled(
+            config.hyperlinks,
+            &view::hyperlink::TerminalEnv::from_process(),
+        ),
         theme: view::theme::Theme::new(
             config.theme,
             &config.colors,

@@ -11,6 +11,28 @@ use crate::tui::state::{LineKind, ReaderLayout, ReaderLine};
 
 /// Pages bigger than this are cut before rendering (keeps a hostile page from stalling).
 pub const MAX_HTML_BYTES: usize = 4 * 1024 * 1024;
+/// Pages bigger than this are laid out twice: their beginning first (shown at once), then
+/// whole. Laying out a few hundred kilobytes takes a moment; a few megabytes, seconds.
+pub const PREVIEW_HTML_BYTES: usize = 256 * 1024;
+
+/// The beginning of a long page, to show while the whole is laid out; `None` for a page
+/// short enough to lay out at once.
+pub fn preview_doc(doc: &ReaderDoc) -> Option<ReaderDoc> {
+    if doc.html.len() <= PREVIEW_HTML_BYTES {
+        return None;
+    }
+    let mut cut = PREVIEW_HTML_BYTES;
+    while !doc.html.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let mut preview = doc.clone();
+    preview.html.truncate(cut);
+    preview.note = Some(match &doc.note {
+        Some(note) => format!("{note} · laying out the rest of this long page…"),
+        None => "laying out the rest of this long page…".to_string(),
+    });
+    Some(preview)
+}
 
 /// Lay out `doc` at `width` columns.
 pub fn layout_page(doc: &ReaderDoc, width: u16) -> ReaderLayout {
@@ -30,6 +52,7 @@ pub fn layout_page(doc: &ReaderDoc, width: u16) -> ReaderLayout {
             lines.push(plain(LineKind::Note, line));
         }
     }
+    lines.extend(media_lines(doc, width));
     lines.push(plain(LineKind::Body, String::new()));
     let mut html = doc.html.as_str();
     if html.len() > MAX_HTML_BYTES {
@@ -46,6 +69,7 @@ pub fn layout_page(doc: &ReaderDoc, width: u16) -> ReaderLayout {
             spans,
         });
     }
+    lines.extend(cut_note(doc.html.len(), width));
     if !rendered.links.is_empty() {
         lines.push(plain(LineKind::Body, String::new()));
         lines.push(plain(LineKind::Section, "Links".into()));
@@ -83,6 +107,35 @@ pub fn layout_page(doc: &ReaderDoc, width: u16) -> ReaderLayout {
     }
 }
 
+/// Under a page cut at [`MAX_HTML_BYTES`]: say so, and how much was left out.
+fn cut_note(html_bytes: usize, width: u16) -> Vec<ReaderLine> {
+    if html_bytes <= MAX_HTML_BYTES {
+        return Vec::new();
+    }
+    let note = format!(
+        "(the page is too big to show whole: its first {} MB of {} MB are shown)",
+        MAX_HTML_BYTES / (1024 * 1024),
+        html_bytes.div_ceil(1024 * 1024)
+    );
+    let mut out = vec![plain(LineKind::Body, String::new())];
+    for line in wrap(&note, usize::from(width)) {
+        out.push(plain(LineKind::Note, line));
+    }
+    out
+}
+
+/// The item's media files, one line each under the meta line: `▶ audio/mpeg · 4.5 MB ·
+/// 1:02:03 · ep12.mp3` (the play key opens the first).
+fn media_lines(doc: &ReaderDoc, width: u16) -> Vec<ReaderLine> {
+    doc.enclosures
+        .iter()
+        .map(|enclosure| {
+            let text = format!("▶ {}", crate::media::describe(enclosure));
+            plain(LineKind::Note, truncate_to_width(&text, usize::from(width)))
+        })
+        .collect()
+}
+
 fn plain(kind: LineKind, text: String) -> ReaderLine {
     ReaderLine {
         kind,
@@ -110,6 +163,7 @@ mod tests {
                 url: "https://e.org/o".into(),
             }],
             note: None,
+            enclosures: vec![],
         };
         let page = layout_page(&doc, 40);
         let texts: Vec<String> = page
@@ -120,5 +174,69 @@ mod tests {
         let at = texts.iter().position(|t| t == "Related").unwrap();
         assert_eq!(texts[at + 1], "1. À lire: Other");
         assert_eq!(page.lines[0].kind, LineKind::Title);
+    }
+
+    #[test]
+    fn media_files_are_listed_under_the_meta_line() {
+        let doc = ReaderDoc {
+            title: "Episode 12".into(),
+            meta: "Podcast · 2026-11-20 06:00".into(),
+            html: "<p>Show notes.</p>".into(),
+            related: vec![],
+            note: None,
+            enclosures: vec![crate::model::Enclosure {
+                url: "https://cdn.example/ep12.mp3".into(),
+                mime_type: Some("audio/mpeg".into()),
+                length: Some(28_800_000),
+                duration: Some(1805),
+            }],
+        };
+        let page = layout_page(&doc, 60);
+        let texts: Vec<String> = page
+            .lines
+            .iter()
+            .map(|l| l.spans.iter().map(|s| s.text.as_str()).collect())
+            .collect();
+        assert_eq!(
+            texts[2], "▶ audio/mpeg · 29 MB · 30:05 · ep12.mp3",
+            "{texts:?}"
+        );
+        assert_eq!(page.lines[2].kind, LineKind::Note);
+        let narrow = layout_page(&doc, 12);
+        assert!(narrow.lines.iter().all(|l| {
+            crate::text::display_width(&l.spans.iter().map(|s| s.text.as_str()).collect::<String>())
+                <= 12
+        }));
+    }
+
+    #[test]
+    fn a_long_page_is_previewed_from_its_beginning() {
+        let mut doc = ReaderDoc {
+            title: "Long".into(),
+            meta: String::new(),
+            html: "<p>short</p>".into(),
+            related: vec![],
+            note: None,
+            enclosures: vec![],
+        };
+        assert!(
+            preview_doc(&doc).is_none(),
+            "a short page is laid out at once"
+        );
+        doc.html = format!("<p>début é</p>{}", "<p>é suite</p>".repeat(40_000));
+        let preview = preview_doc(&doc).unwrap();
+        assert!(preview.html.len() <= PREVIEW_HTML_BYTES);
+        assert!(doc.html.starts_with(&preview.html));
+        let page = layout_page(&preview, 40);
+        let texts: Vec<String> = page
+            .lines
+            .iter()
+            .map(|l| l.spans.iter().map(|s| s.text.as_str()).collect())
+            .collect();
+        assert!(
+            texts.iter().any(|t| t.contains("laying out the rest")),
+            "{texts:?}"
+        );
+        assert!(texts.iter().any(|t| t.contains("début é")));
     }
 }

@@ -24,6 +24,9 @@ pub struct Settings {
     pub sync: bool,
     /// Colours (or none, under NO_COLOR).
     pub theme: crate::tui::view::theme::Theme,
+    /// Links in the reader are written as OSC 8 hyperlinks (the terminal is known to
+    /// support them, or the config says so).
+    pub hyperlinks: bool,
 }
 
 impl Default for Settings {
@@ -35,6 +38,7 @@ impl Default for Settings {
             prefetch: 0,
             sync: false,
             theme: crate::tui::view::theme::Theme::default(),
+            hyperlinks: false,
         }
     }
 }
@@ -162,6 +166,8 @@ pub struct ReaderPage {
     pub html: Option<String>,
     pub related: Vec<RelatedLink>,
     pub note: Option<String>,
+    /// The item's media files (podcast audio, video), as the feed gave them.
+    pub enclosures: Vec<crate::model::Enclosure>,
     /// Waiting for the stored item.
     pub item_loading: bool,
     /// Waiting for the extracted article (spinner).
@@ -188,6 +194,8 @@ pub struct LinkEntry {
     pub label: String,
     pub text: String,
     pub url: String,
+    /// A media file of the item (`▶N`): Enter plays it rather than loading it as a page.
+    pub media: bool,
 }
 
 impl ReaderPage {
@@ -201,6 +209,7 @@ impl ReaderPage {
                 label: format!("[{}]", link.n),
                 text: link.text.clone(),
                 url: link.url.clone(),
+                media: false,
             });
         let related = self.related.iter().enumerate().map(|(i, link)| LinkEntry {
             label: format!("{}.", i + 1),
@@ -210,13 +219,26 @@ impl ReaderPage {
                 format!("{}: {}", link.label, link.title)
             },
             url: link.url.clone(),
+            media: false,
         });
-        text_links.chain(related).collect()
+        let media = self
+            .enclosures
+            .iter()
+            .enumerate()
+            .map(|(i, enclosure)| LinkEntry {
+                label: format!("▶{}", i + 1),
+                text: crate::media::describe(enclosure),
+                url: enclosure.url.clone(),
+                media: true,
+            });
+        text_links.chain(related).chain(media).collect()
     }
 
     /// How many entries the `l` list has.
     pub fn link_count(&self) -> usize {
-        self.lines.as_ref().map_or(0, |l| l.links.len()) + self.related.len()
+        self.lines.as_ref().map_or(0, |l| l.links.len())
+            + self.related.len()
+            + self.enclosures.len()
     }
 
     /// The `l` list's entry at `index`.

@@ -176,6 +176,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
             None => vec![],
         },
+        Action::PlayMedia => play_media(state),
         Action::CopyUrl => match target_url(state) {
             Some(url) => {
                 state.status.notice = Some(format!("copied {}", sanitize_line(&url)));
@@ -342,6 +343,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 .content_html
                 .clone()
                 .or_else(|| item.summary_html.clone());
+            p.enclosures = item.enclosures.clone();
             p.requested_width = 0;
             let mut effects = Vec::new();
             if let Some(url) = item.summary.url.clone() {
@@ -758,6 +760,10 @@ fn open(state: &mut State) -> Vec<Effect> {
         let Some(link) = page.link_entry(page.link_cursor) else {
             return vec![];
         };
+        if link.media {
+            state.mode = Mode::Normal;
+            return play_url(state, link.url, &link.text);
+        }
         return follow(state, link.url, link.text);
     }
     match state.focus {
@@ -938,6 +944,37 @@ fn target_url(state: &State) -> Option<String> {
         .or_else(|| state.page().and_then(|p| p.url.clone()))
 }
 
+/// `p`: the open item's first media file, to the player (the worker falls back on the
+/// browser when none is configured).
+/// In the link list, the selected entry (a media file, or any link: a video page, say).
+fn play_media(state: &mut State) -> Vec<Effect> {
+    if state.mode == Mode::Links
+        && let Some(page) = state.page()
+        && let Some(link) = page.link_entry(page.link_cursor)
+    {
+        return play_url(state, link.url, &link.text);
+    }
+    let Some(enclosure) = state.page().and_then(|p| p.enclosures.first()).cloned() else {
+        state.status.notice = Some("no podcast or video in this item".into());
+        return vec![];
+    };
+    let what = crate::media::describe(&enclosure);
+    play_url(state, enclosure.url, &what)
+}
+
+/// Hand one web URL to the player; `what` names it in the status line.
+fn play_url(state: &mut State, url: String, what: &str) -> Vec<Effect> {
+    if !is_web_url(&url) {
+        state.status.last_error = Some(format!(
+            "not playing a non-web link: {}",
+            sanitize_line(&url)
+        ));
+        return vec![];
+    }
+    state.status.notice = Some(format!("playing {}", sanitize_line(what)));
+    vec![Effect::PlayMedia(url)]
+}
+
 /// Keep the reader's scroll within its text: the last line at the bottom at most.
 fn clamp_scroll(state: &mut State) {
     let _ = scroll_page(state, 0);
@@ -974,6 +1011,7 @@ fn request_render(state: &mut State) -> Vec<Effect> {
             html: page.html.clone().unwrap_or_default(),
             related: page.related.clone(),
             note: page.note.clone(),
+            enclosures: page.enclosures.clone(),
         }),
     }]
 }

@@ -1198,3 +1198,84 @@ fn feeds_with_the_same_title_are_told_apart_by_host() {
     );
     assert_eq!(state.feed_label(FeedId(1), "Le Monde"), "Le Monde");
 }
+
+#[test]
+fn the_play_key_plays_the_first_enclosure_and_lays_it_out() {
+    let mut state = loaded((140, 40), 10);
+    // Nothing open: nothing to play, said in the status line.
+    assert!(update(&mut state, Action::PlayMedia).is_empty());
+    assert!(
+        state
+            .status
+            .notice
+            .as_deref()
+            .unwrap()
+            .contains("no podcast")
+    );
+    let row = state.list.selected_row().unwrap().clone();
+    update(&mut state, Action::Open);
+    let page = state.page().unwrap().id;
+    let mut item = item_for(&row);
+    item.enclosures = vec![
+        crate::model::Enclosure {
+            url: "https://cdn.example/ep12.mp3".into(),
+            mime_type: Some("audio/mpeg".into()),
+            length: Some(28_800_000),
+            duration: Some(1805),
+        },
+        crate::model::Enclosure {
+            url: "https://cdn.example/ep12.ogg".into(),
+            mime_type: None,
+            length: None,
+            duration: None,
+        },
+    ];
+    let effects = update(
+        &mut state,
+        Action::ItemLoaded {
+            page,
+            item: Box::new(item),
+        },
+    );
+    let laid_out = effects.iter().find_map(|e| match e {
+        Effect::RenderPage { doc, .. } => Some(doc.enclosures.len()),
+        _ => None,
+    });
+    assert_eq!(laid_out, Some(2), "the layout lists the media files");
+    assert_eq!(
+        update(&mut state, Action::PlayMedia),
+        vec![Effect::PlayMedia("https://cdn.example/ep12.mp3".into())]
+    );
+    assert!(
+        state.status.notice.as_deref().unwrap().contains("ep12.mp3"),
+        "{:?}",
+        state.status.notice
+    );
+    // The link list holds the media files after the links: p plays the selected entry,
+    // Enter on a media file plays it too (rather than loading it as a page).
+    update(&mut state, Action::ListLinks);
+    let count = state.page().unwrap().link_count();
+    let last = state.page().unwrap().link_entry(count - 1).unwrap();
+    assert_eq!((last.label.as_str(), last.media), ("▶2", true));
+    update(&mut state, Action::Bottom);
+    assert_eq!(
+        update(&mut state, Action::PlayMedia),
+        vec![Effect::PlayMedia("https://cdn.example/ep12.ogg".into())]
+    );
+    assert_eq!(
+        update(&mut state, Action::Open),
+        vec![Effect::PlayMedia("https://cdn.example/ep12.ogg".into())]
+    );
+    assert_eq!(state.mode, crate::tui::state::Mode::Normal);
+    // A feed naming a local file as its enclosure gets no player.
+    state.page_mut().unwrap().enclosures[0].url = "file:///etc/passwd".into();
+    assert!(update(&mut state, Action::PlayMedia).is_empty());
+    assert!(
+        state
+            .status
+            .last_error
+            .as_deref()
+            .unwrap()
+            .contains("non-web")
+    );
+}

@@ -110,6 +110,8 @@ pub struct TokioWorker {
     refresh_options: RefreshOptions,
     browser: Option<String>,
     sync: Option<crate::config::SyncConfig>,
+    /// `player` from the config: argument vector; empty means the browser plays media.
+    player: Vec<String>,
 }
 
 impl TokioWorker {
@@ -154,6 +156,7 @@ impl TokioWorker {
             refresh_options: RefreshOptions::from_config(config),
             browser: config.browser.clone(),
             sync: config.sync.clone(),
+            player: config.player.clone(),
         }
     }
 
@@ -195,6 +198,18 @@ impl Worker for TokioWorker {
                     };
                     if latest.load(Ordering::SeqCst) != sequence {
                         return; // a newer layout was asked for meanwhile
+                    }
+                    // A long page: its beginning first, so the reader has text to show
+                    // while the whole is laid out.
+                    if let Some(preview) = crate::tui::reader_layout::preview_doc(&doc) {
+                        let laid_out =
+                            tokio::task::spawn_blocking(move || layout_page(&preview, width)).await;
+                        if let Ok(lines) = laid_out {
+                            let _ = actions.send(Action::PageRendered { page, width, lines });
+                        }
+                        if latest.load(Ordering::SeqCst) != sequence {
+                            return;
+                        }
                     }
                     let laid_out =
                         tokio::task::spawn_blocking(move || layout_page(&doc, width)).await;
@@ -239,6 +254,9 @@ impl Worker for TokioWorker {
                         error,
                     });
                 }
+            }
+            Effect::PlayMedia(url) => {
+                play_media(&url, &self.player, self.browser.as_deref(), &self.actions);
             }
             // The loop owns the terminal and writes OSC 52 itself.
             Effect::CopyToClipboard(_) => {}
@@ -466,6 +484,53 @@ pub fn open_in_browser(url: &str, configured: Option<&str>) -> Result<(), String
             Ok(())
         }
         Err(e) => Err(format!("{binary}: {e}")),
+    }
+}
+
+/// Play a media URL: with the configured player on a thread of its own (started and waited
+/// for there, so neither a slow start nor a long playback holds the UI), else the browser.
+/// A player that cannot start or ends in failure is reported as `Action::Failed`.
+pub fn play_media(
+    url: &str,
+    player: &[String],
+    browser: Option<&str>,
+    actions: &UnboundedSender<Action>,
+) {
+    let failed = |actions: &UnboundedSender<Action>, error: String| {
+        let _ = actions.send(Action::Failed {
+            doing: "playing the media".into(),
+            error,
+        });
+    };
+    if player.is_empty() {
+        if let Err(error) = open_in_browser(url, browser) {
+            failed(actions, error);
+        }
+        return;
+    }
+    let Some(mut command) = crate::media::player_command(player, url) else {
+        failed(
+            actions,
+            format!("not a web link: {}", crate::text::sanitize_line(url)),
+        );
+        return;
+    };
+    let program = crate::text::sanitize_line(&player[0]);
+    let actions = actions.clone();
+    let spawned = std::thread::Builder::new()
+        .name("kiosque-player".into())
+        .spawn(move || match command.spawn() {
+            Err(e) => failed(&actions, format!("{program}: {e}")),
+            Ok(mut child) => match child.wait() {
+                Ok(status) if !status.success() => {
+                    failed(&actions, format!("{program} ended with {status}"));
+                }
+                Ok(_) => {}
+                Err(e) => failed(&actions, format!("{program}: {e}")),
+            },
+        });
+    if let Err(e) = spawned {
+        tracing::warn!("cannot start the player thread: {e}");
     }
 }
 
@@ -758,5 +823,51 @@ mod tests {
     fn the_browser_is_never_given_a_non_web_url() {
         assert!(open_in_browser("javascript:alert(1)", Some("true")).is_err());
         assert!(open_in_browser("data:text/html,x", Some("true")).is_err());
+    }
+
+    #[test]
+    fn the_player_gets_the_url_as_its_last_argument_and_failures_come_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("played");
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        // No shell between kiosque and the player: `sh -c` here is the player itself, and the
+        // URL arrives as its $0, untouched by any quoting.
+        let player = vec![
+            "sh".to_string(),
+            "-c".to_string(),
+            format!("printf %s \"$0\" > '{}'", out.display()),
+        ];
+        play_media("https://x.example/ep 1.mp3?a=1&b=$(id)", &player, None, &tx);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while !out.exists() || std::fs::read_to_string(&out).unwrap().is_empty() {
+            assert!(std::time::Instant::now() < deadline, "the player never ran");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        assert_eq!(
+            std::fs::read_to_string(&out).unwrap(),
+            "https://x.example/ep%201.mp3?a=1&b=$(id)"
+        );
+
+        play_media(
+            "https://x.example/a.mp3",
+            &["kiosque-no-such-player".to_string()],
+            None,
+            &tx,
+        );
+        play_media("https://x.example/a.mp3", &["false".to_string()], None, &tx);
+        let mut errors = Vec::new();
+        while errors.len() < 2 {
+            match rx.blocking_recv() {
+                Some(Action::Failed { error, .. }) => errors.push(error),
+                Some(_) => {}
+                None => break,
+            }
+        }
+        errors.sort();
+        assert!(errors[0].starts_with("false ended with"), "{errors:?}");
+        assert!(
+            errors[1].starts_with("kiosque-no-such-player: "),
+            "{errors:?}"
+        );
     }
 }

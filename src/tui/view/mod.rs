@@ -4,6 +4,7 @@
 pub mod feeds;
 pub mod headlines;
 pub mod help;
+pub mod hyperlink;
 pub mod reader;
 pub mod status;
 pub mod theme;

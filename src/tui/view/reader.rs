@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Paragraph};
 
 use crate::text::{sanitize_line, truncate_to_width};
 use crate::tui::state::{Focus, State};
-use crate::tui::view::{clear_popup, status};
+use crate::tui::view::{clear_popup, hyperlink, status};
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let mut block =
@@ -83,6 +83,46 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         )],
     };
     frame.render_widget(Paragraph::new(lines), inner);
+    if state.settings.hyperlinks
+        && let Some(laid_out) = &page.lines
+    {
+        link_visible_text(frame, inner, laid_out, page.scroll);
+    }
+}
+
+/// Make the visible text of each numbered link an OSC 8 hyperlink to its URL (only called
+/// when the terminal supports them; see `view::hyperlink`).
+fn link_visible_text(
+    frame: &mut Frame,
+    inner: Rect,
+    laid_out: &crate::tui::state::ReaderLayout,
+    scroll: usize,
+) {
+    let buffer = frame.buffer_mut();
+    for (row, line) in laid_out
+        .lines
+        .iter()
+        .skip(scroll)
+        .take(usize::from(inner.height))
+        .enumerate()
+    {
+        let y = inner.y + row as u16;
+        let mut x = inner.x;
+        for span in &line.spans {
+            let width = u16::try_from(crate::text::display_width(&span.text)).unwrap_or(u16::MAX);
+            if let Some(n) = span.style.link
+                && let Some(link) = laid_out.links.iter().find(|l| l.n == n)
+                && let Some(url) = hyperlink::safe_url(&link.url)
+            {
+                let visible = width.min(inner.right().saturating_sub(x));
+                hyperlink::link_cells(buffer, x, y, visible, &url);
+            }
+            x = x.saturating_add(width);
+            if x >= inner.right() {
+                break;
+            }
+        }
+    }
 }
 
 /// The `l` overlay: every link of the article, numbered, with a cursor.

@@ -59,6 +59,22 @@ pub struct Config {
     pub path: Option<PathBuf>,
     /// `[sync]`: the aggregator to sync with; `None`: kiosque polls the feeds itself.
     pub sync: Option<SyncConfig>,
+    /// `images = "auto" | "off" | "halfblocks"`: pictures in the reading pane.
+    pub images: ImagesMode,
+}
+
+/// `images = "auto" | "off" | "halfblocks"`: how the reading pane draws an article's images.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ImagesMode {
+    /// Ask the terminal: kitty, sixel or iTerm2 where it answers, half-blocks where it answers
+    /// without one; none when it does not answer, or under tmux without passthrough.
+    #[default]
+    Auto,
+    /// No pictures: `[image: alt]` placeholders only.
+    Off,
+    /// Unicode half-blocks, on any colour terminal, without asking it anything.
+    Halfblocks,
 }
 
 /// The protocols `[sync] service` names.
@@ -164,6 +180,7 @@ struct RawConfig {
     #[serde(default)]
     colors: BTreeMap<String, String>,
     sync: Option<RawSync>,
+    images: Option<ImagesMode>,
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
@@ -274,6 +291,7 @@ impl Config {
             colors: raw.colors,
             path: None,
             sync: raw.sync.map(RawSync::check).transpose().map_err(invalid)?,
+            images: value!(images),
         };
         if config.concurrency == 0 || config.per_host == 0 {
             return Err(invalid(
@@ -470,5 +488,26 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let c = Config::load(&dir.path().join("nope.toml")).unwrap();
         assert_eq!(c, Config::default());
+    }
+}
+
+#[cfg(test)]
+mod images_key_tests {
+    use super::*;
+
+    #[test]
+    fn images_takes_auto_off_or_halfblocks() {
+        assert_eq!(Config::default().images, ImagesMode::Auto);
+        for (text, mode) in [
+            ("images = \"auto\"\n", ImagesMode::Auto),
+            ("images = \"off\"\n", ImagesMode::Off),
+            ("images = \"halfblocks\"\n", ImagesMode::Halfblocks),
+        ] {
+            assert_eq!(Config::parse(text, "c").unwrap().images, mode, "{text}");
+        }
+        let err = Config::parse("\nimages = \"sometimes\"\n", "c.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("line 2"), "{err}");
     }
 }

@@ -25,6 +25,17 @@ pub struct ReaderDoc {
     pub related: Vec<RelatedLink>,
     /// A note shown above the text (e.g. "extraction failed: showing the feed's text").
     pub note: Option<String>,
+    /// `None`: no pictures. Else the rows each image takes (those known).
+    pub images: Option<ImageSlots>,
+}
+
+/// What the layout needs to keep room for images.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ImageSlots {
+    /// Rows an image may take at most (part of its [`crate::tui::images::ImageKey`]).
+    pub max_rows: u16,
+    /// Rows of each image ready to draw, by URL.
+    pub rows: std::collections::HashMap<String, u16>,
 }
 
 /// One request to the worker.
@@ -85,4 +96,7 @@ pub enum Effect {
     CopyToClipboard(String),
     /// Fetch and cache these articles in the background (politely: one page per host at once).
     Prefetch { urls: Vec<String> },
+    /// Fetch, decode, scale and encode an image of the open page (answers
+    /// [`crate::tui::action::Action::ImageLoaded`]).
+    LoadImage(crate::tui::images::ImageKey),
 }

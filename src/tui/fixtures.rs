@@ -83,6 +83,7 @@ pub fn empty_state(size: (u16, u16)) -> State {
         prefetch: 0,
         sync: false,
         theme: crate::tui::view::theme::Theme::default(),
+        images: false,
     };
     State::new(settings, now(), size)
 }

@@ -64,6 +64,8 @@ pub struct Config {
     pub player: Vec<String>,
     /// `hyperlinks = "auto" | "on" | "off"`: links in the reader as OSC 8 hyperlinks.
     pub hyperlinks: HyperlinkMode,
+    /// `images = "auto" | "off" | "halfblocks"`: pictures in the reading pane.
+    pub images: ImagesMode,
 }
 
 /// `hyperlinks`: OSC 8 links in the reading pane. "auto" only on terminals known to
@@ -75,6 +77,20 @@ pub enum HyperlinkMode {
     Auto,
     On,
     Off,
+}
+
+/// `images = "auto" | "off" | "halfblocks"`: how the reading pane draws an article's images.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ImagesMode {
+    /// Ask the terminal: kitty, sixel or iTerm2 where it answers, half-blocks where it answers
+    /// without one; none when it does not answer, or under tmux without passthrough.
+    #[default]
+    Auto,
+    /// No pictures: `[image: alt]` placeholders only.
+    Off,
+    /// Unicode half-blocks, on any colour terminal, without asking it anything.
+    Halfblocks,
 }
 
 /// The protocols `[sync] service` names.
@@ -182,6 +198,7 @@ struct RawConfig {
     sync: Option<RawSync>,
     player: Option<Vec<String>>,
     hyperlinks: Option<HyperlinkMode>,
+    images: Option<ImagesMode>,
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
@@ -294,6 +311,7 @@ impl Config {
             sync: raw.sync.map(RawSync::check).transpose().map_err(invalid)?,
             player: value!(player),
             hyperlinks: value!(hyperlinks),
+            images: value!(images),
         };
         if config.player.first().is_some_and(|p| p.trim().is_empty()) {
             return Err(invalid(
@@ -515,5 +533,26 @@ mod tests {
         assert!(e.to_string().contains("player"), "{e}");
         let e = Config::parse("hyperlinks = \"sometimes\"\n", "c").unwrap_err();
         assert!(e.to_string().contains("line 1"), "{e}");
+    }
+}
+
+#[cfg(test)]
+mod images_key_tests {
+    use super::*;
+
+    #[test]
+    fn images_takes_auto_off_or_halfblocks() {
+        assert_eq!(Config::default().images, ImagesMode::Auto);
+        for (text, mode) in [
+            ("images = \"auto\"\n", ImagesMode::Auto),
+            ("images = \"off\"\n", ImagesMode::Off),
+            ("images = \"halfblocks\"\n", ImagesMode::Halfblocks),
+        ] {
+            assert_eq!(Config::parse(text, "c").unwrap().images, mode, "{text}");
+        }
+        let err = Config::parse("\nimages = \"sometimes\"\n", "c.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("line 2"), "{err}");
     }
 }

@@ -14,6 +14,7 @@ pub mod demo;
 pub mod error;
 pub mod feed;
 pub mod fetch;
+pub mod inline_image;
 pub mod media;
 pub mod model;
 pub mod packaging;

@@ -265,6 +265,7 @@ fn the_reading_pane_lays_out_hostile_pages() {
             related: vec![],
             note: None,
             enclosures: vec![],
+            images: None,
         };
         // The big ones take seconds in a debug build: one width is enough for them.
         let widths: &[u16] = if case.body.len() > MB {

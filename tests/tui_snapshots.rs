@@ -101,6 +101,7 @@ fn article_lines(width: u16) -> ReaderLayout {
                 url: "https://example.org/link".into(),
             },
         ],
+        images: vec![],
     }
 }
 

@@ -58,6 +58,9 @@ pub struct Rendered {
     pub lines: Vec<StyledLine>,
     /// Every link in reading order; the text shows `[N]` after link N.
     pub links: Vec<Link>,
+    /// The `src` of each `[image…]` placeholder in `lines`, in reading order (empty when the
+    /// plain fallback laid the text out). The reader draws pictures above them.
+    pub images: Vec<String>,
 }
 
 /// Elements whose content is never text for a reader: the plain-text view's list.
@@ -118,6 +121,7 @@ pub fn render_rich(html: &str, width: u16) -> Rendered {
         return Rendered {
             lines: Vec::new(),
             links: prepared.links,
+            images: Vec::new(),
         };
     }
     // Below this html2text cannot lay out even one wide character after an indent.
@@ -125,14 +129,16 @@ pub fn render_rich(html: &str, width: u16) -> Rendered {
         return Rendered {
             lines: fit_lines(plain_lines(&prepared.plain, width), width),
             links: prepared.links,
+            images: Vec::new(),
         };
     }
     let laid_out = std::panic::catch_unwind(|| layout(&prepared.html, width));
     let lines = match laid_out {
-        Ok(Ok(lines)) => {
+        Ok(Ok((lines, images))) => {
             return Rendered {
                 lines: fit_lines(splice_blocks(tidy(lines), &prepared.blocks, width), width),
                 links: prepared.links,
+                images,
             };
         }
         Ok(Err(error)) => {
@@ -149,6 +155,7 @@ pub fn render_rich(html: &str, width: u16) -> Rendered {
     Rendered {
         lines: fit_lines(tidy(lines), width),
         links: prepared.links,
+        images: Vec::new(),
     }
 }
 
@@ -700,16 +707,36 @@ impl TextDecorator for PaneDecorator {
     }
 }
 
-/// Lay the prepared HTML out with html2text and map its lines to styled lines.
-fn layout(html: &str, width: usize) -> Result<Vec<StyledLine>, html2text::Error> {
+/// The text that starts an image placeholder (see `decorate_image`).
+pub const IMAGE_PLACEHOLDER_START: &str = "[image";
+
+/// Lay the prepared HTML out with html2text and map its lines to styled lines; with them the
+/// `src` of every image placeholder, in reading order.
+fn layout(html: &str, width: usize) -> Result<(Vec<StyledLine>, Vec<String>), html2text::Error> {
     let lines = html2text::config::with_decorator(PaneDecorator)
         .link_footnotes(false)
         .lines_from_read(html.as_bytes(), width)?;
     let mut in_caption = false;
-    Ok(lines
-        .iter()
-        .map(|line| map_line(line, &mut in_caption))
-        .collect())
+    let mut sources = Vec::new();
+    for line in &lines {
+        for piece in line.tagged_strings() {
+            for annotation in &piece.tag {
+                if let RichAnnotation::Image(src) = annotation {
+                    // A placeholder wrapped over two lines starts once.
+                    for _ in piece.s.matches(IMAGE_PLACEHOLDER_START) {
+                        sources.push(src.clone());
+                    }
+                }
+            }
+        }
+    }
+    Ok((
+        lines
+            .iter()
+            .map(|line| map_line(line, &mut in_caption))
+            .collect(),
+        sources,
+    ))
 }
 
 fn heading_level(c: char) -> Option<u8> {

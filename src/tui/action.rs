@@ -152,4 +152,9 @@ pub enum Action {
     },
     /// Background work failed; shown in the status line.
     Failed { doing: String, error: String },
+    /// An image of the open page is ready to draw, or refused (why).
+    ImageLoaded {
+        key: crate::tui::images::ImageKey,
+        image: Result<crate::tui::images::SharedImage, String>,
+    },
 }

@@ -27,6 +27,17 @@ pub struct ReaderDoc {
     pub note: Option<String>,
     /// The item's media files, listed above the text.
     pub enclosures: Vec<crate::model::Enclosure>,
+    /// `None`: no pictures. Else the rows each image takes (those known).
+    pub images: Option<ImageSlots>,
+}
+
+/// What the layout needs to keep room for images.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ImageSlots {
+    /// Rows an image may take at most (part of its [`crate::tui::images::ImageKey`]).
+    pub max_rows: u16,
+    /// Rows of each image ready to draw, by URL.
+    pub rows: std::collections::HashMap<String, u16>,
 }
 
 /// One request to the worker.
@@ -90,4 +101,7 @@ pub enum Effect {
     CopyToClipboard(String),
     /// Fetch and cache these articles in the background (politely: one page per host at once).
     Prefetch { urls: Vec<String> },
+    /// Fetch, decode, scale and encode an image of the open page (answers
+    /// [`crate::tui::action::Action::ImageLoaded`]).
+    LoadImage(crate::tui::images::ImageKey),
 }

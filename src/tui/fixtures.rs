@@ -84,6 +84,7 @@ pub fn empty_state(size: (u16, u16)) -> State {
         sync: false,
         theme: crate::tui::view::theme::Theme::default(),
         hyperlinks: false,
+        images: false,
     };
     State::new(settings, now(), size)
 }

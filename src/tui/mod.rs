@@ -10,6 +10,7 @@ pub mod effect;
 #[doc(hidden)]
 pub mod fixtures;
 pub mod geometry;
+pub mod images;
 pub mod keymap;
 pub mod reader_layout;
 pub mod state;
@@ -60,6 +61,7 @@ pub fn settings_for(config: &Config) -> Result<state::Settings, view::theme::The
             config.hyperlinks,
             &view::hyperlink::TerminalEnv::from_process(),
         ),
+        images: config.images != crate::config::ImagesMode::Off,
         theme: view::theme::Theme::new(
             config.theme,
             &config.colors,
@@ -78,6 +80,11 @@ pub async fn run(ctx: TuiContext) -> anyhow::Result<()> {
     // guard restores the terminal (and `--demo` removes its data dir) instead of dying mid-way.
     let mut stop = terminal::StopSignals::install()?;
     let (mut terminal, guard) = terminal::enter()?;
+    // In raw mode, before the event stream reads the terminal: ask it which images it draws.
+    let picker = images::picker_for(ctx.config.images);
+    let mut settings = settings;
+    settings.images = picker.is_some();
+    worker.set_picker(picker);
     let size = terminal.size()?;
     let mut state = state::State::new(settings, ctx.clock.now(), (size.width, size.height));
     state.help = keymap.help().to_vec();

@@ -6,8 +6,9 @@ use crate::article::render::{SpanStyle, StyledSpan, render_rich};
 /// Word wrap by display width (one home: `crate::text`).
 pub use crate::text::wrap;
 use crate::text::{sanitize_line, truncate_to_width};
-use crate::tui::effect::ReaderDoc;
-use crate::tui::state::{LineKind, ReaderLayout, ReaderLine};
+use crate::tui::effect::{ImageSlots, ReaderDoc};
+use crate::tui::images::{ImageKey, MAX_IMAGES_PER_PAGE};
+use crate::tui::state::{ImagePlacement, LineKind, ReaderLayout, ReaderLine};
 
 /// Pages bigger than this are cut before rendering (keeps a hostile page from stalling).
 pub const MAX_HTML_BYTES: usize = 4 * 1024 * 1024;
@@ -63,7 +64,18 @@ pub fn layout_page(doc: &ReaderDoc, width: u16) -> ReaderLayout {
         html = &html[..cut];
     }
     let rendered = render_rich(html, width);
+    let mut sources = rendered.images.iter();
+    let mut images = Vec::new();
     for spans in rendered.lines {
+        if let Some(slots) = &doc.images {
+            // Each placeholder on this line takes the next source, drawn or not.
+            let on_line: Vec<&String> = (0..placeholders_in(&spans))
+                .filter_map(|_| sources.next())
+                .collect();
+            for url in on_line {
+                keep_room_for_image(&mut lines, &mut images, slots, url, width);
+            }
+        }
         lines.push(ReaderLine {
             kind: LineKind::Body,
             spans,
@@ -104,6 +116,46 @@ pub fn layout_page(doc: &ReaderDoc, width: u16) -> ReaderLayout {
     ReaderLayout {
         lines,
         links: rendered.links,
+        images,
+    }
+}
+
+/// How many image placeholders start in a line.
+fn placeholders_in(spans: &[StyledSpan]) -> usize {
+    spans
+        .iter()
+        .filter(|s| s.style.image)
+        .map(|s| {
+            s.text
+                .matches(crate::article::render::IMAGE_PLACEHOLDER_START)
+                .count()
+        })
+        .sum()
+}
+
+/// Record where the image at `url` goes and keep its rows blank (when it is ready to draw).
+fn keep_room_for_image(
+    lines: &mut Vec<ReaderLine>,
+    images: &mut Vec<ImagePlacement>,
+    slots: &ImageSlots,
+    url: &str,
+    width: u16,
+) {
+    if images.len() >= MAX_IMAGES_PER_PAGE || !crate::url_safety::is_web_url(url) {
+        return;
+    }
+    let rows = slots.rows.get(url).copied().unwrap_or(0);
+    images.push(ImagePlacement {
+        line: lines.len(),
+        rows,
+        key: ImageKey {
+            url: url.to_string(),
+            width,
+            max_rows: slots.max_rows,
+        },
+    });
+    for _ in 0..rows {
+        lines.push(plain(LineKind::Body, String::new()));
     }
 }
 
@@ -164,6 +216,7 @@ mod tests {
             }],
             note: None,
             enclosures: vec![],
+            images: None,
         };
         let page = layout_page(&doc, 40);
         let texts: Vec<String> = page
@@ -190,6 +243,7 @@ mod tests {
                 length: Some(28_800_000),
                 duration: Some(1805),
             }],
+            images: None,
         };
         let page = layout_page(&doc, 60);
         let texts: Vec<String> = page
@@ -218,6 +272,7 @@ mod tests {
             related: vec![],
             note: None,
             enclosures: vec![],
+            images: None,
         };
         assert!(
             preview_doc(&doc).is_none(),
@@ -238,5 +293,82 @@ mod tests {
             "{texts:?}"
         );
         assert!(texts.iter().any(|t| t.contains("début é")));
+    }
+}
+
+#[cfg(test)]
+mod image_tests {
+    use super::*;
+
+    fn doc(html: &str, images: Option<ImageSlots>) -> ReaderDoc {
+        ReaderDoc {
+            title: "T".into(),
+            meta: String::new(),
+            html: html.into(),
+            related: vec![],
+            note: None,
+            enclosures: vec![],
+            images,
+        }
+    }
+
+    fn texts(page: &ReaderLayout) -> Vec<String> {
+        page.lines
+            .iter()
+            .map(|l| l.spans.iter().map(|s| s.text.as_str()).collect())
+            .collect()
+    }
+
+    const HTML: &str = "<p>Before.</p><figure><img src=\"https://img.example/a.png\" alt=\"A cat\">\
+        <figcaption>The cat, asleep.</figcaption></figure><p>Middle.</p>\
+        <p><img src=\"data:image/png;base64,AAAA\" alt=\"inline data\"></p>\
+        <p><img src=\"https://img.example/b.jpg\" alt=\"A dog\"></p><p>After.</p>";
+
+    #[test]
+    fn images_get_rows_above_their_placeholder_once_ready() {
+        let mut rows = std::collections::HashMap::new();
+        rows.insert("https://img.example/a.png".to_string(), 3u16);
+        let slots = ImageSlots { max_rows: 10, rows };
+        let page = layout_page(&doc(HTML, Some(slots)), 40);
+        let keys: Vec<(&str, u16)> = page
+            .images
+            .iter()
+            .map(|p| (p.key.url.as_str(), p.rows))
+            .collect();
+        // The data: URL is never fetched; b.jpg is not loaded yet (no rows).
+        assert_eq!(
+            keys,
+            vec![
+                ("https://img.example/a.png", 3),
+                ("https://img.example/b.jpg", 0)
+            ]
+        );
+        let t = texts(&page);
+        let first = &page.images[0];
+        for row in 0..3 {
+            assert_eq!(t[first.line + row], "", "row {row} kept blank");
+        }
+        assert_eq!(t[first.line + 3], "[image: A cat]");
+        let next_text = t[first.line + 4..].iter().find(|l| !l.is_empty());
+        assert_eq!(
+            next_text.map(String::as_str),
+            Some("The cat, asleep."),
+            "the caption under it"
+        );
+        assert_eq!(t[page.images[1].line], "[image: A dog]");
+        assert_eq!(page.images[0].key.width, 40);
+        assert_eq!(page.images[0].key.max_rows, 10);
+    }
+
+    #[test]
+    fn no_slots_means_no_placements_and_the_same_text() {
+        let off = layout_page(&doc(HTML, None), 40);
+        assert!(off.images.is_empty());
+        let waiting = layout_page(&doc(HTML, Some(ImageSlots::default())), 40);
+        assert_eq!(
+            texts(&off),
+            texts(&waiting),
+            "nothing moves before images arrive"
+        );
     }
 }

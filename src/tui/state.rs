@@ -27,6 +27,8 @@ pub struct Settings {
     /// Links in the reader are written as OSC 8 hyperlinks (the terminal is known to
     /// support them, or the config says so).
     pub hyperlinks: bool,
+    /// Pictures are drawn in the reader (the config's `images`, and the terminal can).
+    pub images: bool,
 }
 
 impl Default for Settings {
@@ -39,6 +41,7 @@ impl Default for Settings {
             sync: false,
             theme: crate::tui::view::theme::Theme::default(),
             hyperlinks: false,
+            images: false,
         }
     }
 }
@@ -149,6 +152,17 @@ pub struct ReaderLayout {
     pub lines: Vec<ReaderLine>,
     /// Every link of the text, numbered as the text shows them.
     pub links: Vec<Link>,
+    /// The article's images, where they go (rows 0: not drawn, or not loaded yet).
+    pub images: Vec<ImagePlacement>,
+}
+
+/// Where an image of a laid-out page goes: `rows` blank lines from `line` are kept for it
+/// (above its `[image: …]` placeholder, which stays as its caption).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImagePlacement {
+    pub line: usize,
+    pub rows: u16,
+    pub key: crate::tui::images::ImageKey,
 }
 
 /// One page of the reader: an item, or an article reached by following a link.
@@ -312,6 +326,9 @@ pub struct State {
     pub dirty: bool,
     /// The feed whose unread articles were last handed to the prefetcher (once per visit).
     pub prefetched_feed: Option<crate::model::FeedId>,
+    /// The open pages' images at the reader's size: loading, ready to draw, or refused.
+    pub images:
+        std::collections::HashMap<crate::tui::images::ImageKey, crate::tui::images::ImageStatus>,
 }
 
 impl State {
@@ -345,6 +362,7 @@ impl State {
             quit: false,
             dirty: true,
             prefetched_feed: None,
+            images: std::collections::HashMap::new(),
         }
     }
 

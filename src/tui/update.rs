@@ -398,14 +398,20 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             {
                 // Re-wrapped: keep the same part of the text in view.
                 p.scroll = p.scroll * lines.lines.len() / old.lines.len();
+            } else if let Some(old) = &p.lines
+                && p.rendered_width == width
+            {
+                // Images made room above the view: keep the same text in view.
+                p.scroll = crate::tui::images::scroll_after_images(old, &lines, p.scroll);
             }
             p.rendered_width = width;
             p.scroll = p.scroll.min(lines.lines.len().saturating_sub(1));
             p.lines = Some(lines);
             p.link_cursor = p.link_cursor.min(p.link_count().saturating_sub(1));
             clamp_scroll(state);
-            vec![]
+            request_images(state)
         }
+        Action::ImageLoaded { key, image } => image_loaded(state, key, image),
         Action::ReadSaved { ids, read } => {
             for id in &ids {
                 if let Some(row) = state.list.row_by_id_mut(*id) {
@@ -536,6 +542,7 @@ fn is_user_intent(action: &Action) -> bool {
             | Action::UnreadFound { .. }
             | Action::Failed { .. }
             | Action::Resize { .. }
+            | Action::ImageLoaded { .. }
     )
 }
 
@@ -994,6 +1001,7 @@ fn scroll_page(state: &mut State, delta: isize) -> Vec<Effect> {
 /// Ask the worker to lay out the open page at the reader's width, unless it already was.
 fn request_render(state: &mut State) -> Vec<Effect> {
     let width = reader_width(state);
+    let image_slots = image_slots(state, width);
     let Some(page) = state.page_mut() else {
         return vec![];
     };
@@ -1002,6 +1010,7 @@ fn request_render(state: &mut State) -> Vec<Effect> {
     }
     page.requested_width = width;
     let meta = meta_line(page);
+    let images = image_slots.filter(|_| page.html.is_some());
     vec![Effect::RenderPage {
         page: page.id,
         width,
@@ -1012,8 +1021,92 @@ fn request_render(state: &mut State) -> Vec<Effect> {
             related: page.related.clone(),
             note: page.note.clone(),
             enclosures: page.enclosures.clone(),
+            images,
         }),
     }]
+}
+
+/// The rows each ready image takes at this width (`None` when images are off).
+fn image_slots(state: &State, width: u16) -> Option<crate::tui::effect::ImageSlots> {
+    if !state.settings.images {
+        return None;
+    }
+    let max_rows = crate::tui::images::max_rows_for(reader_height(state));
+    let rows = state
+        .images
+        .iter()
+        .filter(|(key, _)| key.width == width && key.max_rows == max_rows)
+        .filter_map(|(key, status)| match status {
+            crate::tui::images::ImageStatus::Ready(image) => Some((key.url.clone(), image.0.rows)),
+            _ => None,
+        })
+        .collect();
+    Some(crate::tui::effect::ImageSlots { max_rows, rows })
+}
+
+/// Ask for the open page's images not asked for yet; forget those no open page shows.
+fn request_images(state: &mut State) -> Vec<Effect> {
+    if !state.settings.images {
+        return vec![];
+    }
+    let shown: std::collections::HashSet<&crate::tui::images::ImageKey> = state
+        .pages
+        .iter()
+        .filter_map(|p| p.lines.as_ref())
+        .flat_map(|l| &l.images)
+        .map(|placement| &placement.key)
+        .collect();
+    let wanted: Vec<crate::tui::images::ImageKey> = state
+        .page()
+        .and_then(|p| p.lines.as_ref())
+        .map(|l| l.images.iter().map(|p| p.key.clone()).collect())
+        .unwrap_or_default();
+    let images = std::mem::take(&mut state.images);
+    state.images = images
+        .into_iter()
+        .filter(|(key, _)| shown.contains(key))
+        .collect();
+    let mut effects = Vec::new();
+    for key in wanted {
+        if !state.images.contains_key(&key) {
+            state
+                .images
+                .insert(key.clone(), crate::tui::images::ImageStatus::Loading);
+            effects.push(Effect::LoadImage(key));
+        }
+    }
+    effects
+}
+
+/// An image arrived (or was refused): lay the open page out again when it shows it.
+fn image_loaded(
+    state: &mut State,
+    key: crate::tui::images::ImageKey,
+    image: Result<crate::tui::images::SharedImage, String>,
+) -> Vec<Effect> {
+    use crate::tui::images::ImageStatus;
+    let Some(status) = state.images.get_mut(&key) else {
+        return vec![]; // no open page shows it any more
+    };
+    let ready = image.is_ok();
+    *status = match image {
+        Ok(image) => ImageStatus::Ready(image),
+        Err(reason) => {
+            tracing::debug!(url = %key.url, %reason, "image not shown");
+            ImageStatus::Refused(reason)
+        }
+    };
+    let on_open_page = state
+        .page()
+        .and_then(|p| p.lines.as_ref())
+        .is_some_and(|l| l.images.iter().any(|p| p.key == key));
+    if !(ready && on_open_page) {
+        return vec![];
+    }
+    if let Some(page) = state.page_mut() {
+        page.requested_width = 0;
+    }
+    request_render(state)
 }
 
 /// `feed · author · date · link` (the date is absolute: no clock needed).

@@ -256,6 +256,7 @@ fn rendered(lines: usize) -> ReaderLayout {
             text: "a link".into(),
             url: "https://example.org/l".into(),
         }],
+        images: vec![],
     }
 }
 

@@ -112,6 +112,8 @@ pub struct TokioWorker {
     sync: Option<crate::config::SyncConfig>,
     /// `player` from the config: argument vector; empty means the browser plays media.
     player: Vec<String>,
+    /// How images are drawn (`None`: they are not), with their caches.
+    images: Option<Arc<ImageWork>>,
 }
 
 impl TokioWorker {
@@ -157,7 +159,13 @@ impl TokioWorker {
             browser: config.browser.clone(),
             sync: config.sync.clone(),
             player: config.player.clone(),
+            images: None,
         }
+    }
+
+    /// Draw images with this picker (from the terminal's answer), or none.
+    pub fn set_picker(&mut self, picker: Option<ratatui_image::picker::Picker>) {
+        self.images = picker.map(|picker| Arc::new(ImageWork::new(picker)));
     }
 
     fn to_store(&self, effect: Effect) {
@@ -260,6 +268,7 @@ impl Worker for TokioWorker {
             }
             // The loop owns the terminal and writes OSC 52 itself.
             Effect::CopyToClipboard(_) => {}
+            Effect::LoadImage(key) => self.load_image(key),
             Effect::Prefetch { urls } => {
                 let fetcher = self.fetcher.clone();
                 let db_path = self.db_path.clone();
@@ -273,6 +282,101 @@ impl Worker for TokioWorker {
                 });
             }
         }
+    }
+}
+
+/// What the worker keeps to draw images: the protocol, encoded images per (URL, size) and
+/// fetched bodies per URL (both bounded in bytes), and slots for two images at once.
+pub struct ImageWork {
+    picker: ratatui_image::picker::Picker,
+    shown: std::sync::Mutex<
+        crate::tui::images::ByteBoundedCache<
+            crate::tui::images::ImageKey,
+            crate::tui::images::SharedImage,
+        >,
+    >,
+    bodies: std::sync::Mutex<
+        crate::tui::images::ByteBoundedCache<String, Arc<crate::inline_image::ImageBody>>,
+    >,
+    slots: Semaphore,
+}
+
+impl ImageWork {
+    fn new(picker: ratatui_image::picker::Picker) -> ImageWork {
+        use crate::tui::images::{BODY_CACHE_BYTES, ByteBoundedCache, CACHE_BYTES};
+        ImageWork {
+            picker,
+            shown: std::sync::Mutex::new(ByteBoundedCache::new(CACHE_BYTES)),
+            bodies: std::sync::Mutex::new(ByteBoundedCache::new(BODY_CACHE_BYTES)),
+            slots: Semaphore::new(2),
+        }
+    }
+
+    /// The image at `key`: cached, else fetched (or its cached body), decoded within bounds,
+    /// scaled and encoded on the blocking pool.
+    async fn load(
+        self: Arc<Self>,
+        fetcher: LazyFetcher,
+        key: crate::tui::images::ImageKey,
+    ) -> Result<crate::tui::images::SharedImage, String> {
+        use crate::tui::images::SharedImage;
+        if let Some(hit) = self.shown.lock().ok().and_then(|mut c| c.get(&key)) {
+            return Ok(hit);
+        }
+        let _slot = self.slots.acquire().await.map_err(|e| e.to_string())?;
+        let cached_body = self.bodies.lock().ok().and_then(|mut c| c.get(&key.url));
+        let body = match cached_body {
+            Some(body) => body,
+            None => {
+                let fetcher = fetcher
+                    .get()
+                    .await
+                    .ok_or_else(|| "no network client".to_string())?;
+                let body = Arc::new(
+                    crate::inline_image::fetch(&fetcher, &key.url)
+                        .await
+                        .map_err(|e| e.to_string())?,
+                );
+                if let Ok(mut cache) = self.bodies.lock() {
+                    cache.insert(key.url.clone(), body.clone(), body.bytes.len());
+                }
+                body
+            }
+        };
+        let work = self.clone();
+        let (width, max_rows) = (key.width, key.max_rows);
+        let shown = tokio::task::spawn_blocking(move || {
+            let image = crate::inline_image::decode(&body.bytes, body.content_type.as_deref())
+                .map_err(|e| e.to_string())?;
+            crate::tui::images::prepare(&work.picker, &image, width, max_rows)
+        })
+        .await
+        .map_err(|e| format!("decoding stopped: {e}"))??;
+        let bytes = shown.bytes;
+        let shared = SharedImage(Arc::new(shown));
+        if let Ok(mut cache) = self.shown.lock() {
+            cache.insert(key, shared.clone(), bytes);
+        }
+        Ok(shared)
+    }
+}
+
+impl TokioWorker {
+    /// Load one image off the UI thread; answers [`Action::ImageLoaded`].
+    fn load_image(&self, key: crate::tui::images::ImageKey) {
+        let actions = self.actions.clone();
+        let Some(work) = self.images.clone() else {
+            let _ = actions.send(Action::ImageLoaded {
+                key,
+                image: Err("images are off".into()),
+            });
+            return;
+        };
+        let fetcher = self.fetcher.clone();
+        tokio::spawn(async move {
+            let image = work.load(fetcher, key.clone()).await;
+            let _ = actions.send(Action::ImageLoaded { key, image });
+        });
     }
 }
 

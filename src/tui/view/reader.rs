@@ -88,6 +88,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     {
         link_visible_text(frame, inner, laid_out, page.scroll);
     }
+    if let Some(laid_out) = &page.lines {
+        render_images(frame, inner, page.scroll, &laid_out.images, state);
+    }
 }
 
 /// Make the visible text of each numbered link an OSC 8 hyperlink to its URL (only called
@@ -122,6 +125,56 @@ fn link_visible_text(
                 break;
             }
         }
+    }
+}
+
+/// Draw the page's ready images over the rows kept for them, centred: whole when they are
+/// wholly in view; with their bottom cut off at the foot of the pane where the protocol can
+/// draw part of a picture (half-blocks, kitty); not at all once their top is scrolled past.
+fn render_images(
+    frame: &mut Frame,
+    inner: Rect,
+    scroll: usize,
+    placements: &[crate::tui::state::ImagePlacement],
+    state: &State,
+) {
+    let bottom = scroll + usize::from(inner.height);
+    for placement in placements {
+        if placement.rows == 0 || placement.line < scroll || placement.line >= bottom {
+            continue;
+        }
+        let Some(crate::tui::images::ImageStatus::Ready(image)) = state.images.get(&placement.key)
+        else {
+            continue;
+        };
+        let Ok(offset) = u16::try_from(placement.line - scroll) else {
+            continue;
+        };
+        let cols = image.0.cols.min(inner.width);
+        let rows = image
+            .0
+            .rows
+            .min(placement.rows)
+            .min(inner.height.saturating_sub(offset));
+        let area = Rect {
+            x: inner.x + (inner.width - cols) / 2,
+            y: inner.y + offset,
+            width: cols,
+            height: rows,
+        };
+        let whole = rows >= image.0.rows;
+        let can_clip = matches!(
+            image.0.protocol,
+            ratatui_image::protocol::Protocol::Halfblocks(_)
+                | ratatui_image::protocol::Protocol::Kitty(_)
+        );
+        if !(whole || can_clip) {
+            continue; // cut off, and this protocol cannot draw part of a picture
+        }
+        frame.render_widget(
+            ratatui_image::Image::new(&image.0.protocol).allow_clipping(true),
+            area,
+        );
     }
 }
 

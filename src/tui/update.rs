@@ -951,9 +951,9 @@ fn target_url(state: &State) -> Option<String> {
         .or_else(|| state.page().and_then(|p| p.url.clone()))
 }
 
-/// `p`: the open item's first media file, to the player (the worker falls back on the
+/// `p`: in the link list, the selected entry (a media file, or any link: a video page, say);
+/// else the open item's first media file. To the player (the worker falls back on the
 /// browser when none is configured).
-/// In the link list, the selected entry (a media file, or any link: a video page, say).
 fn play_media(state: &mut State) -> Vec<Effect> {
     if state.mode == Mode::Links
         && let Some(page) = state.page()

@@ -114,7 +114,11 @@ fn link_visible_text(
         for span in &line.spans {
             let width = u16::try_from(crate::text::display_width(&span.text)).unwrap_or(u16::MAX);
             if let Some(n) = span.style.link
-                && let Some(link) = laid_out.links.iter().find(|l| l.n == n)
+                // Links are numbered 1, 2, … in order: link N is at N - 1.
+                && let Some(link) = n
+                    .checked_sub(1)
+                    .and_then(|i| laid_out.links.get(i))
+                    .filter(|l| l.n == n)
                 && let Some(url) = hyperlink::safe_url(&link.url)
             {
                 let visible = width.min(inner.right().saturating_sub(x));

@@ -864,3 +864,97 @@ mod tests {
         assert!(open_in_browser("data:text/html,x", Some("true")).is_err());
     }
 }
+
+#[cfg(test)]
+mod image_tests {
+    use super::*;
+    use crate::demo::{LoopbackServer, Resource};
+    use crate::inline_image::test_images::{jpeg, png, png_header_claiming};
+    use crate::tui::images::ImageKey;
+    use std::collections::HashMap;
+
+    fn resource(content_type: &str, body: Vec<u8>) -> Resource {
+        Resource {
+            content_type: content_type.into(),
+            body,
+        }
+    }
+
+    /// Through the real worker and a loopback server: a good image arrives drawn; every bomb
+    /// is answered with a refusal (its placeholder stays), none hangs the worker.
+    #[test]
+    fn the_worker_draws_good_images_and_refuses_bombs() {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        runtime.block_on(async {
+            let mut gif = b"GIF89a".to_vec();
+            gif.resize(50 * 1024 * 1024, 0);
+            let whole = jpeg(64, 48);
+            let server = LoopbackServer::start_with(|_| {
+                HashMap::from([
+                    ("/ok.png".to_string(), resource("image/png", png(40, 20))),
+                    (
+                        "/bomb.png".to_string(),
+                        resource("image/png", png_header_claiming(30_000, 30_000)),
+                    ),
+                    ("/big.gif".to_string(), resource("image/gif", gif)),
+                    (
+                        "/cut.jpg".to_string(),
+                        resource("image/jpeg", whole[..12].to_vec()),
+                    ),
+                    (
+                        "/vector.svg".to_string(),
+                        resource(
+                            "image/svg+xml",
+                            br#"<svg xmlns="http://www.w3.org/2000/svg"/>"#.to_vec(),
+                        ),
+                    ),
+                ])
+            })
+            .await
+            .unwrap();
+            let dir = tempfile::tempdir().unwrap();
+            let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+            let mut worker = TokioWorker::start(&Config::default(), dir.path().join("k.db"), tx);
+            worker.set_picker(Some(ratatui_image::picker::Picker::halfblocks()));
+            let paths = [
+                "/ok.png",
+                "/bomb.png",
+                "/big.gif",
+                "/cut.jpg",
+                "/vector.svg",
+            ];
+            for path in paths {
+                worker.submit(Effect::LoadImage(ImageKey {
+                    url: format!("{}{path}", server.base_url()),
+                    width: 40,
+                    max_rows: 10,
+                }));
+            }
+            let mut answers = HashMap::new();
+            while answers.len() < paths.len() {
+                // A bound so that a hang fails the test instead of stalling it.
+                let action = tokio::time::timeout(std::time::Duration::from_secs(60), rx.recv())
+                    .await
+                    .expect("every image is answered")
+                    .expect("the worker is alive");
+                if let Action::ImageLoaded { key, image } = action {
+                    let path = key.url.trim_start_matches(&server.base_url()).to_string();
+                    answers.insert(path, image);
+                }
+            }
+            let ok = answers["/ok.png"]
+                .as_ref()
+                .expect("the good image is drawn");
+            assert!(ok.0.cols <= 40 && ok.0.rows <= 10);
+            for (path, says) in [
+                ("/bomb.png", "30000×30000"),
+                ("/big.gif", "larger than"),
+                ("/cut.jpg", "damaged"),
+                ("/vector.svg", "SVG"),
+            ] {
+                let refused = answers[path].as_ref().expect_err(path);
+                assert!(refused.contains(says), "{path}: {refused}");
+            }
+        });
+    }
+}

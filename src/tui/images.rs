@@ -101,7 +101,7 @@ pub fn cells_for(pixels: (u32, u32), font: FontSize, max_cols: u16, max_rows: u1
 /// the worker runs it on the blocking pool.
 pub fn prepare(
     picker: &Picker,
-    image: &DynamicImage,
+    image: DynamicImage,
     max_cols: u16,
     max_rows: u16,
 ) -> Result<ShownImage, String> {
@@ -114,9 +114,22 @@ pub fn prepare(
     }
     let font = picker.font_size();
     let (cols, rows) = cells_for((image.width(), image.height()), font, max_cols, max_rows);
+    // A photo many times the size it is drawn at is first shrunk with a fast filter: the
+    // smooth one below then works on a small copy (time and memory).
+    let (target_w, target_h) = (
+        u32::from(cols) * u32::from(font.width.max(1)),
+        u32::from(rows) * u32::from(font.height.max(1)),
+    );
+    let image = if image.width() > target_w.saturating_mul(2)
+        || image.height() > target_h.saturating_mul(2)
+    {
+        image.thumbnail(target_w.saturating_mul(2), target_h.saturating_mul(2))
+    } else {
+        image
+    };
     let protocol = picker
         .new_protocol(
-            image.clone(),
+            image,
             Size::new(cols, rows),
             Resize::Scale(Some(FilterType::Triangle)),
         )
@@ -325,15 +338,35 @@ fn tmux_passthrough_on() -> bool {
 }
 
 /// The iTerm2 protocol is not announced by any answer: its terminals say so in the
-/// environment.
+/// environment (the list ratatui-image uses).
 fn iterm2_from_env() -> bool {
-    std::env::var("TERM_PROGRAM").is_ok_and(|t| t == "iTerm.app" || t == "WezTerm")
-        || std::env::var("LC_TERMINAL").is_ok_and(|t| t == "iTerm2")
+    const ITERM2_TERMINALS: &[&str] = &[
+        "iTerm",
+        "WezTerm",
+        "mintty",
+        "vscode",
+        "Tabby",
+        "Hyper",
+        "rio",
+        "Bobcat",
+        "WarpTerminal",
+    ];
+    std::env::var("TERM_PROGRAM").is_ok_and(|t| ITERM2_TERMINALS.iter().any(|n| t.contains(n)))
+        || std::env::var("LC_TERMINAL").is_ok_and(|t| t.contains("iTerm"))
+}
+
+/// WezTerm and Konsole answer the kitty query but draw kitty placeholders (and Konsole
+/// sixels) wrongly: ratatui-image uses iTerm2 there.
+fn kitty_and_sixel_unreliable() -> bool {
+    std::env::var("WEZTERM_EXECUTABLE").is_ok_and(|v| !v.is_empty())
+        || std::env::var("KONSOLE_VERSION").is_ok_and(|v| !v.is_empty())
 }
 
 /// The protocol to draw with, from the answer and the environment.
 pub fn protocol_for(answer: &TerminalAnswer, iterm2: bool) -> ProtocolType {
-    if answer.kitty {
+    if iterm2 && kitty_and_sixel_unreliable() {
+        ProtocolType::Iterm2
+    } else if answer.kitty {
         ProtocolType::Kitty
     } else if answer.sixel {
         ProtocolType::Sixel
@@ -506,9 +539,20 @@ mod tests {
     }
 
     #[test]
+    fn a_big_photo_is_encoded_small() {
+        let photo = DynamicImage::ImageRgb8(image::RgbImage::from_fn(3000, 2000, |x, y| {
+            image::Rgb([(x % 256) as u8, (y % 256) as u8, 60])
+        }));
+        let shown = prepare(&Picker::halfblocks(), photo, 80, 30).expect("encodes");
+        assert_eq!((shown.cols, shown.rows), (80, 27));
+        // Accounted as what is drawn, not as the 6-megapixel original.
+        assert!(shown.bytes <= 80 * 27 * 10 * 20 * 4, "{}", shown.bytes);
+    }
+
+    #[test]
     fn tracking_pixels_are_not_drawn() {
         let pixel = DynamicImage::ImageRgb8(image::RgbImage::new(1, 1));
-        assert!(prepare(&Picker::halfblocks(), &pixel, 80, 20).is_err());
+        assert!(prepare(&Picker::halfblocks(), pixel, 80, 20).is_err());
     }
 
     #[test]
@@ -568,7 +612,7 @@ mod tests {
             100,
             image::Rgb([200, 30, 30]),
         ));
-        let shown = prepare(&picker, &image, 30, 10).expect("encodes");
+        let shown = prepare(&picker, image, 30, 10).expect("encodes");
         assert!(
             shown.cols <= 30 && shown.rows <= 10,
             "{}x{}",

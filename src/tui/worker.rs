@@ -330,7 +330,7 @@ impl ImageWork {
         let shown = tokio::task::spawn_blocking(move || {
             let image = crate::inline_image::decode(&body.bytes, body.content_type.as_deref())
                 .map_err(|e| e.to_string())?;
-            crate::tui::images::prepare(&work.picker, &image, width, max_rows)
+            crate::tui::images::prepare(&work.picker, image, width, max_rows)
         })
         .await
         .map_err(|e| format!("decoding stopped: {e}"))??;

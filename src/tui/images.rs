@@ -379,7 +379,8 @@ pub fn protocol_for(answer: &TerminalAnswer, iterm2: bool) -> ProtocolType {
 
 /// How to draw images for the config's `images`, or `None` for no images. `Auto` asks the
 /// terminal (only when stdin and stdout are terminals, for at most [`QUERY_TIMEOUT`]); call it
-/// in raw mode, before anything else reads the terminal's input.
+/// in raw mode, before anything else reads the terminal's input. Under `NO_COLOR`, `Auto`
+/// draws only with a graphics protocol (half-blocks are made of colours).
 pub fn picker_for(mode: ImagesMode) -> Option<Picker> {
     match mode {
         ImagesMode::Off => None,
@@ -400,6 +401,12 @@ pub fn picker_for(mode: ImagesMode) -> Option<Picker> {
             };
             let cell = answer.cell.or_else(cell_from_window);
             let protocol = protocol_for(&answer, iterm2_from_env());
+            if protocol == ProtocolType::Halfblocks && crate::tui::view::theme::no_color_requested()
+            {
+                // Half-blocks are nothing but colour; `images = "halfblocks"` still draws them.
+                tracing::info!("images off: NO_COLOR and no graphics protocol");
+                return None;
+            }
             tracing::info!(?answer, ?cell, ?protocol, "images on");
             match (cell, protocol) {
                 (Some((w, h)), protocol) => {

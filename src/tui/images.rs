@@ -97,10 +97,28 @@ pub fn cells_for(pixels: (u32, u32), font: FontSize, max_cols: u16, max_rows: u1
     (cols.max(1.0) as u16, rows.max(1.0) as u16)
 }
 
-/// Scale `image` to the pane and encode it for the picker's protocol. Slow on big images:
+/// How pictures are encoded: a graphics protocol (with the terminal's cell size), or coloured
+/// half-blocks (no picker: building one under tmux turns the pane's `allow-passthrough` on).
+#[derive(Debug, Clone)]
+pub enum Drawer {
+    Graphics(Picker),
+    Halfblocks,
+}
+
+impl Drawer {
+    /// Pixels per cell; half-blocks count two square pixels a cell, at ratatui-image's size.
+    pub fn font_size(&self) -> FontSize {
+        match self {
+            Drawer::Graphics(picker) => picker.font_size(),
+            Drawer::Halfblocks => FontSize::new(10, 20),
+        }
+    }
+}
+
+/// Scale `image` to the pane and encode it for the drawer's protocol. Slow on big images:
 /// the worker runs it on the blocking pool.
 pub fn prepare(
-    picker: &Picker,
+    drawer: &Drawer,
     image: DynamicImage,
     max_cols: u16,
     max_rows: u16,
@@ -112,7 +130,7 @@ pub fn prepare(
             image.height()
         ));
     }
-    let font = picker.font_size();
+    let font = drawer.font_size();
     let (cols, rows) = cells_for((image.width(), image.height()), font, max_cols, max_rows);
     // A photo many times the size it is drawn at is first shrunk with a fast filter: the
     // smooth one below then works on a small copy (time and memory).
@@ -127,13 +145,19 @@ pub fn prepare(
     } else {
         image
     };
-    let protocol = picker
-        .new_protocol(
+    let protocol = match drawer {
+        Drawer::Graphics(picker) => picker.new_protocol(
             image,
             Size::new(cols, rows),
             Resize::Scale(Some(FilterType::Triangle)),
-        )
-        .map_err(|e| format!("cannot encode the image: {e}"))?;
+        ),
+        // Scaled to exactly these cells (their proportions are the image's, from `cells_for`).
+        Drawer::Halfblocks => {
+            ratatui_image::protocol::halfblocks::Halfblocks::new(image, Size::new(cols, rows))
+                .map(Protocol::Halfblocks)
+        }
+    }
+    .map_err(|e| format!("cannot encode the image: {e}"))?;
     let size = protocol.size();
     let bytes = usize::from(size.width)
         * usize::from(size.height)
@@ -381,10 +405,10 @@ pub fn protocol_for(answer: &TerminalAnswer, iterm2: bool) -> ProtocolType {
 /// terminal (only when stdin and stdout are terminals, for at most [`QUERY_TIMEOUT`]); call it
 /// in raw mode, before anything else reads the terminal's input. Under `NO_COLOR`, `Auto`
 /// draws only with a graphics protocol (half-blocks are made of colours).
-pub fn picker_for(mode: ImagesMode) -> Option<Picker> {
+pub fn drawer_for(mode: ImagesMode) -> Option<Drawer> {
     match mode {
         ImagesMode::Off => None,
-        ImagesMode::Halfblocks => Some(Picker::halfblocks()),
+        ImagesMode::Halfblocks => Some(Drawer::Halfblocks),
         ImagesMode::Auto => {
             use std::io::IsTerminal;
             if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
@@ -409,14 +433,15 @@ pub fn picker_for(mode: ImagesMode) -> Option<Picker> {
             }
             tracing::info!(?answer, ?cell, ?protocol, "images on");
             match (cell, protocol) {
+                (_, ProtocolType::Halfblocks) => Some(Drawer::Halfblocks),
                 (Some((w, h)), protocol) => {
                     #[allow(deprecated)] // the one constructor that takes a known cell size
                     let mut picker = Picker::from_fontsize(FontSize::new(w, h));
                     picker.set_protocol_type(protocol);
-                    Some(picker)
+                    Some(Drawer::Graphics(picker))
                 }
                 // No cell size: a graphics protocol would draw at the wrong scale.
-                (None, _) => Some(Picker::halfblocks()),
+                (None, _) => Some(Drawer::Halfblocks),
             }
         }
     }
@@ -550,7 +575,7 @@ mod tests {
         let photo = DynamicImage::ImageRgb8(image::RgbImage::from_fn(3000, 2000, |x, y| {
             image::Rgb([(x % 256) as u8, (y % 256) as u8, 60])
         }));
-        let shown = prepare(&Picker::halfblocks(), photo, 80, 30).expect("encodes");
+        let shown = prepare(&Drawer::Halfblocks, photo, 80, 30).expect("encodes");
         assert_eq!((shown.cols, shown.rows), (80, 27));
         // Accounted as what is drawn, not as the 6-megapixel original.
         assert!(shown.bytes <= 80 * 27 * 10 * 20 * 4, "{}", shown.bytes);
@@ -559,7 +584,7 @@ mod tests {
     #[test]
     fn tracking_pixels_are_not_drawn() {
         let pixel = DynamicImage::ImageRgb8(image::RgbImage::new(1, 1));
-        assert!(prepare(&Picker::halfblocks(), pixel, 80, 20).is_err());
+        assert!(prepare(&Drawer::Halfblocks, pixel, 80, 20).is_err());
     }
 
     #[test]
@@ -613,7 +638,7 @@ mod tests {
 
     #[test]
     fn an_image_is_encoded_to_the_cells_it_was_given() {
-        let picker = Picker::halfblocks();
+        let picker = Drawer::Halfblocks;
         let image = DynamicImage::ImageRgb8(image::RgbImage::from_pixel(
             300,
             100,

@@ -160,9 +160,9 @@ impl TokioWorker {
         }
     }
 
-    /// Draw images with this picker (from the terminal's answer), or none.
-    pub fn set_picker(&mut self, picker: Option<ratatui_image::picker::Picker>) {
-        self.images = picker.map(|picker| Arc::new(ImageWork::new(picker)));
+    /// Draw images this way (from the config and the terminal's answer), or not at all.
+    pub fn set_drawer(&mut self, drawer: Option<crate::tui::images::Drawer>) {
+        self.images = drawer.map(|drawer| Arc::new(ImageWork::new(drawer)));
     }
 
     fn to_store(&self, effect: Effect) {
@@ -267,10 +267,10 @@ impl Worker for TokioWorker {
     }
 }
 
-/// What the worker keeps to draw images: the protocol, encoded images per (URL, size) and
+/// What the worker keeps to draw images: how to encode them, encoded images per (URL, size) and
 /// fetched bodies per URL (both bounded in bytes), and slots for two images at once.
 pub struct ImageWork {
-    picker: ratatui_image::picker::Picker,
+    drawer: crate::tui::images::Drawer,
     shown: std::sync::Mutex<
         crate::tui::images::ByteBoundedCache<
             crate::tui::images::ImageKey,
@@ -284,10 +284,10 @@ pub struct ImageWork {
 }
 
 impl ImageWork {
-    fn new(picker: ratatui_image::picker::Picker) -> ImageWork {
+    fn new(drawer: crate::tui::images::Drawer) -> ImageWork {
         use crate::tui::images::{BODY_CACHE_BYTES, ByteBoundedCache, CACHE_BYTES};
         ImageWork {
-            picker,
+            drawer,
             shown: std::sync::Mutex::new(ByteBoundedCache::new(CACHE_BYTES)),
             bodies: std::sync::Mutex::new(ByteBoundedCache::new(BODY_CACHE_BYTES)),
             slots: Semaphore::new(2),
@@ -330,7 +330,7 @@ impl ImageWork {
         let shown = tokio::task::spawn_blocking(move || {
             let image = crate::inline_image::decode(&body.bytes, body.content_type.as_deref())
                 .map_err(|e| e.to_string())?;
-            crate::tui::images::prepare(&work.picker, image, width, max_rows)
+            crate::tui::images::prepare(&work.drawer, image, width, max_rows)
         })
         .await
         .map_err(|e| format!("decoding stopped: {e}"))??;
@@ -915,7 +915,7 @@ mod image_tests {
             let dir = tempfile::tempdir().unwrap();
             let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
             let mut worker = TokioWorker::start(&Config::default(), dir.path().join("k.db"), tx);
-            worker.set_picker(Some(ratatui_image::picker::Picker::halfblocks()));
+            worker.set_drawer(Some(crate::tui::images::Drawer::Halfblocks));
             let paths = [
                 "/ok.png",
                 "/bomb.png",

@@ -151,11 +151,12 @@ pub async fn fetch(fetcher: &Fetcher, url: &str) -> Result<ImageBody, ImageError
     Err(ImageError::Fetch("too many redirects".into()))
 }
 
+/// Images for tests: real small ones and bombs.
 #[cfg(test)]
-mod tests {
+pub(crate) mod test_images {
     use super::*;
 
-    fn png(width: u32, height: u32) -> Vec<u8> {
+    pub fn png(width: u32, height: u32) -> Vec<u8> {
         let img = image::RgbImage::from_fn(width, height, |x, y| {
             image::Rgb([(x * 40) as u8, (y * 40) as u8, 128])
         });
@@ -168,7 +169,7 @@ mod tests {
 
     /// A valid PNG whose header claims `width` × `height`: only the IHDR chunk and an empty
     /// image stream, a few dozen bytes (an "image bomb": tiny to send, huge to decode).
-    fn png_header_claiming(width: u32, height: u32) -> Vec<u8> {
+    pub fn png_header_claiming(width: u32, height: u32) -> Vec<u8> {
         fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
             out.extend_from_slice(&(data.len() as u32).to_be_bytes());
             let mut crc_input = kind.to_vec();
@@ -205,7 +206,7 @@ mod tests {
         out
     }
 
-    fn jpeg(width: u32, height: u32) -> Vec<u8> {
+    pub fn jpeg(width: u32, height: u32) -> Vec<u8> {
         let img = image::RgbImage::from_fn(width, height, |x, y| {
             image::Rgb([(x * 7) as u8, (y * 5) as u8, 90])
         });
@@ -215,6 +216,12 @@ mod tests {
             .expect("encode jpeg");
         out.into_inner()
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_images::*;
+    use super::*;
 
     #[test]
     fn a_small_png_decodes() {
@@ -293,6 +300,35 @@ mod tests {
             Err(ImageError::Unsupported("SVG".into())),
             "the declared type is enough"
         );
+    }
+
+    #[test]
+    fn damaged_images_never_panic() {
+        // Deterministic mutations of real PNG, JPEG and GIF files: flipped bytes, cuts.
+        let mut gif = Cursor::new(Vec::new());
+        DynamicImage::ImageRgb8(image::RgbImage::new(16, 16))
+            .write_to(&mut gif, ImageFormat::Gif)
+            .expect("encode gif");
+        let originals = [png(24, 16), jpeg(24, 16), gif.into_inner()];
+        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for original in &originals {
+            for _ in 0..150 {
+                let mut bytes = original.clone();
+                for _ in 0..(next() % 6 + 1) {
+                    let at = (next() as usize) % bytes.len();
+                    bytes[at] = next() as u8;
+                }
+                let cut = 8 + (next() as usize) % bytes.len();
+                bytes.truncate(cut.min(bytes.len()));
+                let _ = decode(&bytes, None); // an answer, never a panic
+            }
+        }
     }
 
     #[test]

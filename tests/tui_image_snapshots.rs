@@ -11,12 +11,11 @@ use kiosque::model::Item;
 use kiosque::tui::action::Action;
 use kiosque::tui::effect::Effect;
 use kiosque::tui::fixtures::{self, rows};
-use kiosque::tui::images::{ImageKey, ImageStatus, SharedImage, prepare};
+use kiosque::tui::images::{Drawer, ImageKey, ImageStatus, SharedImage, prepare};
 use kiosque::tui::reader_layout::layout_page;
 use kiosque::tui::state::State;
 use kiosque::tui::update::update;
 use ratatui::style::Color;
-use ratatui_image::picker::Picker;
 use testbackend::{draw, start_and_load};
 
 const IMAGE_URL: &str = "https://img.example.org/aurora.png";
@@ -110,7 +109,7 @@ fn an_image_is_drawn_with_half_blocks_above_its_caption_100x40() {
     assert_eq!(state.images.get(&key), Some(&ImageStatus::Loading));
     // The worker's part: decode within bounds, scale to the pane, encode.
     let decoded = kiosque::inline_image::decode(&aurora_png(), Some("image/png")).unwrap();
-    let shown = prepare(&Picker::halfblocks(), &decoded, key.width, key.max_rows).unwrap();
+    let shown = prepare(&Drawer::Halfblocks, decoded, key.width, key.max_rows).unwrap();
     let (cols, rows) = (shown.cols, shown.rows);
     let effects = update(
         &mut state,
@@ -147,7 +146,7 @@ fn an_image_cut_by_the_foot_of_the_pane_is_drawn_in_part_80x24() {
     let key = keys[0].clone();
     // Tall: as many rows as an image may take, more than are left under the first lines.
     let decoded = kiosque::inline_image::decode(&png_of(160, 480), Some("image/png")).unwrap();
-    let shown = prepare(&Picker::halfblocks(), &decoded, key.width, key.max_rows).unwrap();
+    let shown = prepare(&Drawer::Halfblocks, decoded, key.width, key.max_rows).unwrap();
     let whole = usize::from(shown.cols) * usize::from(shown.rows);
     let effects = update(
         &mut state,

@@ -16,7 +16,7 @@ use pty::size;
 const PLACEHOLDER: &str = "[image: Green and blue aurora";
 const CAPTION: &str = "Two bands of aurora";
 
-/// Run the demo with `images = mode`, open the newest article (the one with a picture),
+/// Run the demo with `images = mode`, open the article with a picture (found by a search),
 /// wait until `shown` holds for the screen, quit; return the screen then and every byte
 /// kiosque wrote.
 fn demo_article_bytes(mode: &str, shown: impl Fn(&str) -> bool) -> (String, Vec<u8>) {
@@ -51,7 +51,13 @@ fn demo_article_bytes(mode: &str, shown: impl Fn(&str) -> bool) -> (String, Vec<
     });
     let mut writer = pair.master.take_writer().unwrap();
     pty::wait_for_screen(&parser, "the demo headlines", |s| {
-        s.contains("Strongest solar storm") && !s.contains("All (0)")
+        s.contains("Strongest solar storm") && s.contains("Reusable rocket")
+    });
+    // Find the article with a picture (not the newest), then open it.
+    writer.write_all(b"/solar storm\r").unwrap();
+    writer.flush().unwrap();
+    pty::wait_for_screen(&parser, "the search to keep one headline", |s| {
+        s.contains("Strongest solar storm") && !s.contains("Reusable rocket")
     });
     writer.write_all(b"\r").unwrap();
     writer.flush().unwrap();

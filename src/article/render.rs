@@ -199,6 +199,12 @@ fn is_hidden(node: &NodeRef<'_>) -> bool {
     })
 }
 
+/// An `<img>` with neither a source nor alt text: nothing to show, not even a placeholder.
+fn is_empty_image(node: &NodeRef<'_>) -> bool {
+    let blank = |name: &str| node.attr(name).is_none_or(|v| v.trim().is_empty());
+    blank("src") && blank("alt")
+}
+
 /// Footnote markers such as `[1]` in a `<sup>`: dropped, as the plain-text view does.
 fn is_reference_marker(text: &str) -> bool {
     let t = text.trim();
@@ -286,6 +292,7 @@ fn prepare(html: &str, width: usize) -> Prepared {
             let name = element_name(&node);
             if SKIPPED.contains(&name.as_str())
                 || is_hidden(&node)
+                || (name == "img" && is_empty_image(&node))
                 || (name == "sup"
                     && is_reference_marker(&node.text())
                     && !node.descendants_it().any(|d| {
@@ -673,8 +680,9 @@ impl TextDecorator for PaneDecorator {
         RichAnnotation::Preformat(true)
     }
     fn decorate_image(&mut self, src: &str, title: &str) -> (String, Self::Annotation) {
+        // Photos with a caption often have an empty alt: "[image]", as `kiosque read` says.
         (
-            format!("[image: {}]", title.trim()),
+            super::plaintext::image_label(Some(title.trim())),
             RichAnnotation::Image(src.to_string()),
         )
     }
@@ -715,6 +723,7 @@ pub const IMAGE_PLACEHOLDER_START: &str = "[image";
 fn layout(html: &str, width: usize) -> Result<(Vec<StyledLine>, Vec<String>), html2text::Error> {
     let lines = html2text::config::with_decorator(PaneDecorator)
         .link_footnotes(false)
+        .empty_img_mode(html2text::config::ImageRenderMode::ShowAlways)
         .lines_from_read(html.as_bytes(), width)?;
     let mut in_caption = false;
     let mut sources = Vec::new();
@@ -1092,6 +1101,30 @@ mod tests {
         );
         assert!(text.contains("[3]") && !text.contains("[4]"), "{text}");
         assert!(text.contains("mail"), "{text}");
+    }
+
+    #[test]
+    fn images_without_alt_text_get_a_plain_placeholder() {
+        let r = render_rich(
+            "<p>Before.</p><figure><img src=\"https://img.example/a.jpg\" alt=\"\">\
+             <figcaption>The caption.</figcaption></figure>\
+             <p><img src=\"https://img.example/b.jpg\"></p><p><img></p><p>After.</p>",
+            60,
+        );
+        let text = all_text(&r);
+        assert_eq!(text.matches("[image]").count(), 2, "{text}");
+        assert!(!text.contains("[image: ]"), "{text}");
+        assert_eq!(
+            r.images,
+            vec!["https://img.example/a.jpg", "https://img.example/b.jpg"]
+        );
+        let placeholder = r
+            .lines
+            .iter()
+            .flatten()
+            .find(|s| s.text.contains("[image]"))
+            .unwrap();
+        assert!(placeholder.style.image);
     }
 
     #[test]

@@ -97,11 +97,29 @@ pub fn cells_for(pixels: (u32, u32), font: FontSize, max_cols: u16, max_rows: u1
     (cols.max(1.0) as u16, rows.max(1.0) as u16)
 }
 
-/// Scale `image` to the pane and encode it for the picker's protocol. Slow on big images:
+/// How pictures are encoded: a graphics protocol (with the terminal's cell size), or coloured
+/// half-blocks (no picker: building one under tmux turns the pane's `allow-passthrough` on).
+#[derive(Debug, Clone)]
+pub enum Drawer {
+    Graphics(Picker),
+    Halfblocks,
+}
+
+impl Drawer {
+    /// Pixels per cell; half-blocks count two square pixels a cell, at ratatui-image's size.
+    pub fn font_size(&self) -> FontSize {
+        match self {
+            Drawer::Graphics(picker) => picker.font_size(),
+            Drawer::Halfblocks => FontSize::new(10, 20),
+        }
+    }
+}
+
+/// Scale `image` to the pane and encode it for the drawer's protocol. Slow on big images:
 /// the worker runs it on the blocking pool.
 pub fn prepare(
-    picker: &Picker,
-    image: &DynamicImage,
+    drawer: &Drawer,
+    image: DynamicImage,
     max_cols: u16,
     max_rows: u16,
 ) -> Result<ShownImage, String> {
@@ -112,15 +130,34 @@ pub fn prepare(
             image.height()
         ));
     }
-    let font = picker.font_size();
+    let font = drawer.font_size();
     let (cols, rows) = cells_for((image.width(), image.height()), font, max_cols, max_rows);
-    let protocol = picker
-        .new_protocol(
-            image.clone(),
+    // A photo many times the size it is drawn at is first shrunk with a fast filter: the
+    // smooth one below then works on a small copy (time and memory).
+    let (target_w, target_h) = (
+        u32::from(cols) * u32::from(font.width.max(1)),
+        u32::from(rows) * u32::from(font.height.max(1)),
+    );
+    let image = if image.width() > target_w.saturating_mul(2)
+        || image.height() > target_h.saturating_mul(2)
+    {
+        image.thumbnail(target_w.saturating_mul(2), target_h.saturating_mul(2))
+    } else {
+        image
+    };
+    let protocol = match drawer {
+        Drawer::Graphics(picker) => picker.new_protocol(
+            image,
             Size::new(cols, rows),
             Resize::Scale(Some(FilterType::Triangle)),
-        )
-        .map_err(|e| format!("cannot encode the image: {e}"))?;
+        ),
+        // Scaled to exactly these cells (their proportions are the image's, from `cells_for`).
+        Drawer::Halfblocks => {
+            ratatui_image::protocol::halfblocks::Halfblocks::new(image, Size::new(cols, rows))
+                .map(Protocol::Halfblocks)
+        }
+    }
+    .map_err(|e| format!("cannot encode the image: {e}"))?;
     let size = protocol.size();
     let bytes = usize::from(size.width)
         * usize::from(size.height)
@@ -325,15 +362,35 @@ fn tmux_passthrough_on() -> bool {
 }
 
 /// The iTerm2 protocol is not announced by any answer: its terminals say so in the
-/// environment.
+/// environment (the list ratatui-image uses).
 fn iterm2_from_env() -> bool {
-    std::env::var("TERM_PROGRAM").is_ok_and(|t| t == "iTerm.app" || t == "WezTerm")
-        || std::env::var("LC_TERMINAL").is_ok_and(|t| t == "iTerm2")
+    const ITERM2_TERMINALS: &[&str] = &[
+        "iTerm",
+        "WezTerm",
+        "mintty",
+        "vscode",
+        "Tabby",
+        "Hyper",
+        "rio",
+        "Bobcat",
+        "WarpTerminal",
+    ];
+    std::env::var("TERM_PROGRAM").is_ok_and(|t| ITERM2_TERMINALS.iter().any(|n| t.contains(n)))
+        || std::env::var("LC_TERMINAL").is_ok_and(|t| t.contains("iTerm"))
+}
+
+/// WezTerm and Konsole answer the kitty query but draw kitty placeholders (and Konsole
+/// sixels) wrongly: ratatui-image uses iTerm2 there.
+fn kitty_and_sixel_unreliable() -> bool {
+    std::env::var("WEZTERM_EXECUTABLE").is_ok_and(|v| !v.is_empty())
+        || std::env::var("KONSOLE_VERSION").is_ok_and(|v| !v.is_empty())
 }
 
 /// The protocol to draw with, from the answer and the environment.
 pub fn protocol_for(answer: &TerminalAnswer, iterm2: bool) -> ProtocolType {
-    if answer.kitty {
+    if iterm2 && kitty_and_sixel_unreliable() {
+        ProtocolType::Iterm2
+    } else if answer.kitty {
         ProtocolType::Kitty
     } else if answer.sixel {
         ProtocolType::Sixel
@@ -346,11 +403,12 @@ pub fn protocol_for(answer: &TerminalAnswer, iterm2: bool) -> ProtocolType {
 
 /// How to draw images for the config's `images`, or `None` for no images. `Auto` asks the
 /// terminal (only when stdin and stdout are terminals, for at most [`QUERY_TIMEOUT`]); call it
-/// in raw mode, before anything else reads the terminal's input.
-pub fn picker_for(mode: ImagesMode) -> Option<Picker> {
+/// in raw mode, before anything else reads the terminal's input. Under `NO_COLOR`, `Auto`
+/// draws only with a graphics protocol (half-blocks are made of colours).
+pub fn drawer_for(mode: ImagesMode) -> Option<Drawer> {
     match mode {
         ImagesMode::Off => None,
-        ImagesMode::Halfblocks => Some(Picker::halfblocks()),
+        ImagesMode::Halfblocks => Some(Drawer::Halfblocks),
         ImagesMode::Auto => {
             use std::io::IsTerminal;
             if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
@@ -367,16 +425,23 @@ pub fn picker_for(mode: ImagesMode) -> Option<Picker> {
             };
             let cell = answer.cell.or_else(cell_from_window);
             let protocol = protocol_for(&answer, iterm2_from_env());
+            if protocol == ProtocolType::Halfblocks && crate::tui::view::theme::no_color_requested()
+            {
+                // Half-blocks are nothing but colour; `images = "halfblocks"` still draws them.
+                tracing::info!("images off: NO_COLOR and no graphics protocol");
+                return None;
+            }
             tracing::info!(?answer, ?cell, ?protocol, "images on");
             match (cell, protocol) {
+                (_, ProtocolType::Halfblocks) => Some(Drawer::Halfblocks),
                 (Some((w, h)), protocol) => {
                     #[allow(deprecated)] // the one constructor that takes a known cell size
                     let mut picker = Picker::from_fontsize(FontSize::new(w, h));
                     picker.set_protocol_type(protocol);
-                    Some(picker)
+                    Some(Drawer::Graphics(picker))
                 }
                 // No cell size: a graphics protocol would draw at the wrong scale.
-                (None, _) => Some(Picker::halfblocks()),
+                (None, _) => Some(Drawer::Halfblocks),
             }
         }
     }
@@ -506,9 +571,20 @@ mod tests {
     }
 
     #[test]
+    fn a_big_photo_is_encoded_small() {
+        let photo = DynamicImage::ImageRgb8(image::RgbImage::from_fn(3000, 2000, |x, y| {
+            image::Rgb([(x % 256) as u8, (y % 256) as u8, 60])
+        }));
+        let shown = prepare(&Drawer::Halfblocks, photo, 80, 30).expect("encodes");
+        assert_eq!((shown.cols, shown.rows), (80, 27));
+        // Accounted as what is drawn, not as the 6-megapixel original.
+        assert!(shown.bytes <= 80 * 27 * 10 * 20 * 4, "{}", shown.bytes);
+    }
+
+    #[test]
     fn tracking_pixels_are_not_drawn() {
         let pixel = DynamicImage::ImageRgb8(image::RgbImage::new(1, 1));
-        assert!(prepare(&Picker::halfblocks(), &pixel, 80, 20).is_err());
+        assert!(prepare(&Drawer::Halfblocks, pixel, 80, 20).is_err());
     }
 
     #[test]
@@ -562,13 +638,13 @@ mod tests {
 
     #[test]
     fn an_image_is_encoded_to_the_cells_it_was_given() {
-        let picker = Picker::halfblocks();
+        let picker = Drawer::Halfblocks;
         let image = DynamicImage::ImageRgb8(image::RgbImage::from_pixel(
             300,
             100,
             image::Rgb([200, 30, 30]),
         ));
-        let shown = prepare(&picker, &image, 30, 10).expect("encodes");
+        let shown = prepare(&picker, image, 30, 10).expect("encodes");
         assert!(
             shown.cols <= 30 && shown.rows <= 10,
             "{}x{}",

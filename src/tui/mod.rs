@@ -81,10 +81,10 @@ pub async fn run(ctx: TuiContext) -> anyhow::Result<()> {
     let mut stop = terminal::StopSignals::install()?;
     let (mut terminal, guard) = terminal::enter()?;
     // In raw mode, before the event stream reads the terminal: ask it which images it draws.
-    let picker = images::picker_for(ctx.config.images);
+    let drawer = images::drawer_for(ctx.config.images);
     let mut settings = settings;
-    settings.images = picker.is_some();
-    worker.set_picker(picker);
+    settings.images = drawer.is_some();
+    worker.set_drawer(drawer);
     let size = terminal.size()?;
     let mut state = state::State::new(settings, ctx.clock.now(), (size.width, size.height));
     state.help = keymap.help().to_vec();

@@ -163,9 +163,9 @@ impl TokioWorker {
         }
     }
 
-    /// Draw images with this picker (from the terminal's answer), or none.
-    pub fn set_picker(&mut self, picker: Option<ratatui_image::picker::Picker>) {
-        self.images = picker.map(|picker| Arc::new(ImageWork::new(picker)));
+    /// Draw images this way (from the config and the terminal's answer), or not at all.
+    pub fn set_drawer(&mut self, drawer: Option<crate::tui::images::Drawer>) {
+        self.images = drawer.map(|drawer| Arc::new(ImageWork::new(drawer)));
     }
 
     fn to_store(&self, effect: Effect) {
@@ -285,10 +285,10 @@ impl Worker for TokioWorker {
     }
 }
 
-/// What the worker keeps to draw images: the protocol, encoded images per (URL, size) and
+/// What the worker keeps to draw images: how to encode them, encoded images per (URL, size) and
 /// fetched bodies per URL (both bounded in bytes), and slots for two images at once.
 pub struct ImageWork {
-    picker: ratatui_image::picker::Picker,
+    drawer: crate::tui::images::Drawer,
     shown: std::sync::Mutex<
         crate::tui::images::ByteBoundedCache<
             crate::tui::images::ImageKey,
@@ -302,10 +302,10 @@ pub struct ImageWork {
 }
 
 impl ImageWork {
-    fn new(picker: ratatui_image::picker::Picker) -> ImageWork {
+    fn new(drawer: crate::tui::images::Drawer) -> ImageWork {
         use crate::tui::images::{BODY_CACHE_BYTES, ByteBoundedCache, CACHE_BYTES};
         ImageWork {
-            picker,
+            drawer,
             shown: std::sync::Mutex::new(ByteBoundedCache::new(CACHE_BYTES)),
             bodies: std::sync::Mutex::new(ByteBoundedCache::new(BODY_CACHE_BYTES)),
             slots: Semaphore::new(2),
@@ -348,7 +348,7 @@ impl ImageWork {
         let shown = tokio::task::spawn_blocking(move || {
             let image = crate::inline_image::decode(&body.bytes, body.content_type.as_deref())
                 .map_err(|e| e.to_string())?;
-            crate::tui::images::prepare(&work.picker, &image, width, max_rows)
+            crate::tui::images::prepare(&work.drawer, image, width, max_rows)
         })
         .await
         .map_err(|e| format!("decoding stopped: {e}"))??;
@@ -973,5 +973,99 @@ mod tests {
             errors[1].starts_with("kiosque-no-such-player: "),
             "{errors:?}"
         );
+    }
+}
+
+#[cfg(test)]
+mod image_tests {
+    use super::*;
+    use crate::demo::{LoopbackServer, Resource};
+    use crate::inline_image::test_images::{jpeg, png, png_header_claiming};
+    use crate::tui::images::ImageKey;
+    use std::collections::HashMap;
+
+    fn resource(content_type: &str, body: Vec<u8>) -> Resource {
+        Resource {
+            content_type: content_type.into(),
+            body,
+        }
+    }
+
+    /// Through the real worker and a loopback server: a good image arrives drawn; every bomb
+    /// is answered with a refusal (its placeholder stays), none hangs the worker.
+    #[test]
+    fn the_worker_draws_good_images_and_refuses_bombs() {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        runtime.block_on(async {
+            let mut gif = b"GIF89a".to_vec();
+            gif.resize(50 * 1024 * 1024, 0);
+            let whole = jpeg(64, 48);
+            let server = LoopbackServer::start_with(|_| {
+                HashMap::from([
+                    ("/ok.png".to_string(), resource("image/png", png(40, 20))),
+                    (
+                        "/bomb.png".to_string(),
+                        resource("image/png", png_header_claiming(30_000, 30_000)),
+                    ),
+                    ("/big.gif".to_string(), resource("image/gif", gif)),
+                    (
+                        "/cut.jpg".to_string(),
+                        resource("image/jpeg", whole[..12].to_vec()),
+                    ),
+                    (
+                        "/vector.svg".to_string(),
+                        resource(
+                            "image/svg+xml",
+                            br#"<svg xmlns="http://www.w3.org/2000/svg"/>"#.to_vec(),
+                        ),
+                    ),
+                ])
+            })
+            .await
+            .unwrap();
+            let dir = tempfile::tempdir().unwrap();
+            let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+            let mut worker = TokioWorker::start(&Config::default(), dir.path().join("k.db"), tx);
+            worker.set_drawer(Some(crate::tui::images::Drawer::Halfblocks));
+            let paths = [
+                "/ok.png",
+                "/bomb.png",
+                "/big.gif",
+                "/cut.jpg",
+                "/vector.svg",
+            ];
+            for path in paths {
+                worker.submit(Effect::LoadImage(ImageKey {
+                    url: format!("{}{path}", server.base_url()),
+                    width: 40,
+                    max_rows: 10,
+                }));
+            }
+            let mut answers = HashMap::new();
+            while answers.len() < paths.len() {
+                // A bound so that a hang fails the test instead of stalling it.
+                let action = tokio::time::timeout(std::time::Duration::from_secs(60), rx.recv())
+                    .await
+                    .expect("every image is answered")
+                    .expect("the worker is alive");
+                if let Action::ImageLoaded { key, image } = action {
+                    let path = key.url.trim_start_matches(&server.base_url()).to_string();
+                    answers.insert(path, image);
+                }
+            }
+            let ok = answers["/ok.png"]
+                .as_ref()
+                .expect("the good image is drawn");
+            assert!(ok.0.cols <= 40 && ok.0.rows <= 10);
+            for (path, says) in [
+                ("/bomb.png", "30000×30000"),
+                ("/big.gif", "larger than"),
+                ("/cut.jpg", "damaged"),
+                ("/vector.svg", "SVG"),
+            ] {
+                let refused = answers[path].as_ref().expect_err(path);
+                assert!(refused.contains(says), "{path}: {refused}");
+            }
+        });
     }
 }

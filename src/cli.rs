@@ -88,6 +88,9 @@ pub enum Command {
         limit: Option<usize>,
         #[arg(long)]
         json: bool,
+        /// Only items matching a query (title:, feed:, is:unread, words, "phrases", OR, -…).
+        #[arg(long, value_name = "QUERY", allow_hyphen_values = true)]
+        query: Option<String>,
     },
     /// Print an item as the reading pane shows it, and mark it read.
     Read {
@@ -128,8 +131,16 @@ pub enum Command {
 /// `kiosque mark ID... --read|--unread|--star|--unstar`.
 #[derive(Debug, Args)]
 pub struct MarkArgs {
-    #[arg(required = true, value_name = "ID")]
+    #[arg(required_unless_present = "query", value_name = "ID")]
     pub ids: Vec<i64>,
+    /// Every item matching this query instead of listed ids.
+    #[arg(
+        long,
+        value_name = "QUERY",
+        conflicts_with = "ids",
+        allow_hyphen_values = true
+    )]
+    pub query: Option<String>,
     #[arg(long, conflicts_with_all = ["unread", "star", "unstar"])]
     pub read: bool,
     #[arg(long, conflicts_with_all = ["star", "unstar"])]
@@ -289,7 +300,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             feed,
             limit,
             json,
-        } => items(&ctx, unread, feed, limit, json),
+            query,
+        } => items(&ctx, unread, feed, limit, json, query.as_deref()),
         Command::Read { id, json } => read(&ctx, id, json),
         Command::Mark(args) => mark(&ctx, &args),
         Command::Sync { json, status } => crate::cli_sync::sync_command(&ctx, json, status),
@@ -703,9 +715,13 @@ fn items(
     feed: Option<i64>,
     limit: Option<usize>,
     json: bool,
+    query: Option<&str>,
 ) -> Result<ExitCode> {
+    // A bad query is reported before the database is even opened.
+    let query = parse_query(query)?;
     let store = Store::open(&ctx.db_path)?;
     let filter = ItemFilter {
+        query,
         feed: match feed {
             Some(id) => Some(store.feed(FeedId(id))?.id),
             None => None,
@@ -764,8 +780,23 @@ fn mark(ctx: &RunContext, args: &MarkArgs) -> Result<ExitCode> {
     if !(args.read || args.unread || args.star || args.unstar) {
         bail!("say what to do: --read, --unread, --star or --unstar");
     }
+    let query = parse_query(args.query.as_deref())?;
     let mut store = Store::open(&ctx.db_path)?;
-    let ids: Vec<ItemId> = args.ids.iter().map(|i| ItemId(*i)).collect();
+    let ids: Vec<ItemId> = match &query {
+        Some(_) => store
+            .items(
+                &ItemFilter {
+                    query,
+                    ..Default::default()
+                },
+                0,
+                usize::MAX / 2,
+            )?
+            .into_iter()
+            .map(|i| i.id)
+            .collect(),
+        None => args.ids.iter().map(|i| ItemId(*i)).collect(),
+    };
     // Items that came from a sync server get the change queued in the same transaction.
     if args.read || args.unread {
         store.set_read(&ids, args.read)?;
@@ -773,6 +804,21 @@ fn mark(ctx: &RunContext, args: &MarkArgs) -> Result<ExitCode> {
         store.set_starred(&ids, args.star)?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A `--query` argument parsed; a bad one is one line naming the position.
+fn parse_query(text: Option<&str>) -> Result<Option<crate::query::Query>> {
+    text.map(|t| {
+        crate::query::Query::parse(t).map_err(|e| {
+            // A short query is quoted back; a long (hostile) one only by its position.
+            if t.chars().count() <= 80 {
+                anyhow!("bad query {t:?}: {e}")
+            } else {
+                anyhow!("bad query: {e}")
+            }
+        })
+    })
+    .transpose()
 }
 
 // ---- refresh ---------------------------------------------------------------------------------

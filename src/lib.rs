@@ -16,6 +16,7 @@ pub mod feed;
 pub mod fetch;
 pub mod model;
 pub mod packaging;
+pub mod query;
 pub mod refresh;
 pub(crate) mod scan;
 #[cfg(test)]

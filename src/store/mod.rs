@@ -27,6 +27,8 @@ pub struct ItemFilter {
     pub starred_only: bool,
     /// A substring of the title or the feed title, matched case- and accent-insensitively.
     pub search: Option<String>,
+    /// A query in the query language (`crate::query`); `newer:`/`older:` count from now.
+    pub query: Option<crate::query::Query>,
 }
 
 /// A new subscription.
@@ -137,6 +139,8 @@ impl Store {
 
     fn configure(&mut self) -> Result<(), rusqlite::Error> {
         self.conn.busy_timeout(BUSY_TIMEOUT)?;
+        // The full-text index's triggers call these: every connection that writes needs them.
+        crate::query::search_index::register_functions(&self.conn)?;
         // journal_mode answers with a row; WAL stays set in the file once set.
         let _mode: String = self
             .conn
@@ -559,6 +563,10 @@ impl Store {
                 "(i.search_title LIKE ?{n} ESCAPE '\\' OR f.search_title LIKE ?{n} ESCAPE '\\')"
             ));
         }
+        if let Some(query) = filter.query.as_ref().filter(|q| !q.is_empty()) {
+            let condition = query.to_sql(&mut values, Utc::now());
+            clauses.push(format!("({condition})"));
+        }
         (clauses.join(" AND "), values)
     }
 
@@ -583,7 +591,8 @@ impl Store {
     pub fn count_items(&self, filter: &ItemFilter) -> Result<usize, StoreError> {
         // All, Unread and one feed's lists are counted on the feed rows (kept by triggers);
         // rows of unsubscribed feeds count too, as their kept starred items are listed.
-        if filter.search.is_none() && !filter.starred_only {
+        let queried = filter.query.as_ref().is_some_and(|q| !q.is_empty());
+        if filter.search.is_none() && !filter.starred_only && !queried {
             let column = if filter.unread_only {
                 "unread_count"
             } else {

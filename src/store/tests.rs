@@ -459,3 +459,102 @@ fn migrating_to_the_feed_counts_schema_counts_the_items_already_there() {
     assert_eq!(counts, vec![(2, 3), (0, 0)]);
     assert_counts_exact(&s);
 }
+
+fn query_count(s: &Store, q: &str) -> usize {
+    s.count_items(&ItemFilter {
+        query: Some(crate::query::Query::parse(q).unwrap()),
+        ..Default::default()
+    })
+    .unwrap()
+}
+
+#[test]
+fn migrating_to_full_text_indexes_what_is_already_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kiosque.db");
+    {
+        let mut conn = Connection::open(&path).unwrap();
+        migrations::migrate_to(&mut conn, &path, 5).unwrap();
+        conn.execute_batch(
+            "INSERT INTO feeds (id, url, title, added_at) VALUES (1, 'https://a.example/f', 'Octet Actu', 0);
+             INSERT INTO items (feed_id, dedupe_key, title, search_title, url, first_seen,
+                                sort_time, last_seen, summary_html)
+             VALUES (1, 'x', 'Émulation', 'emulation', 'https://a.example/1', 0, 0, 0,
+                     '<p>Un &eacute;mulateur <b>Saturn</b></p>');
+             INSERT INTO articles (url, json, fetched_at)
+             VALUES ('https://a.example/1', '{\"content_html\": \"<p>Dreamcast aussi</p>\"}', 0);",
+        )
+        .unwrap();
+    }
+    let s = Store::open(&path).unwrap();
+    for q in [
+        "emul",
+        "title:emulation",
+        "saturn",
+        "dreamcast",
+        "feed:octet",
+    ] {
+        assert_eq!(query_count(&s, q), 1, "{q}");
+    }
+    assert_eq!(query_count(&s, "title:saturn"), 0);
+}
+
+#[test]
+fn the_full_text_index_follows_changes_to_items_articles_and_feeds() {
+    let mut s = Store::open_in_memory().unwrap();
+    let now = Utc::now();
+    let feed = s
+        .add_feed(
+            &NewFeed {
+                url: "https://a.example/f".into(),
+                title: Some("Octet".into()),
+                ..Default::default()
+            },
+            now,
+        )
+        .unwrap();
+    let doc = |title: &str| ParsedFeed {
+        title: Some("Renamed Feed".into()),
+        site_url: None,
+        items: vec![ParsedItem {
+            dedupe_key: "k".into(),
+            title: title.into(),
+            url: Some("https://a.example/1".into()),
+            author: None,
+            published: None,
+            summary_html: None,
+            content_html: None,
+            enclosures: vec![],
+        }],
+    };
+    s.record_fetch(
+        feed,
+        now,
+        &FetchRecord::default(),
+        Some(&doc("first words")),
+    )
+    .unwrap();
+    assert_eq!(query_count(&s, "first"), 1);
+    assert_eq!(query_count(&s, "feed:renamed"), 1);
+    assert_eq!(query_count(&s, "feed:octet"), 0);
+    s.record_fetch(
+        feed,
+        now,
+        &FetchRecord::default(),
+        Some(&doc("second words")),
+    )
+    .unwrap();
+    assert_eq!(query_count(&s, "first"), 0);
+    assert_eq!(query_count(&s, "second"), 1);
+    let article = crate::article::Article::from_feed(
+        None,
+        "https://a.example/1".into(),
+        None,
+        None,
+        "<p>cached body</p>".into(),
+    );
+    s.cache_article("https://a.example/1", &article).unwrap();
+    assert_eq!(query_count(&s, "cached"), 1);
+    s.remove_feed(feed).unwrap();
+    assert_eq!(query_count(&s, "second"), 0);
+}

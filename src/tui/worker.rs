@@ -39,6 +39,7 @@ pub fn item_filter(query: &ListQuery) -> ItemFilter {
         unread_only: query.source == ListSource::Unread,
         starred_only: query.source == ListSource::Starred,
         search: query.search.clone(),
+        query: None,
     }
 }
 

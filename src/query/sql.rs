@@ -1,0 +1,151 @@
+//! A [`Query`] as an SQL condition over `items i` with every user value bound as a parameter:
+//! full-text terms become FTS5 `MATCH` strings in which each word is quoted (FTS syntax typed
+//! by the user is only ever a word to look for), the other terms plain comparisons.
+
+use super::search_index::{FOLD_FUNCTION, tokens};
+use super::{Expr, Query, State, Term, Text};
+use chrono::{DateTime, Local, NaiveDate, TimeZone, Utc};
+use rusqlite::types::Value;
+
+/// An FTS5 string for a word (prefix: `"emul"*`) or a phrase (`"a phrase"`); `None` when the
+/// text holds no searchable character (it then matches every item).
+pub fn fts_string(text: &Text) -> Option<String> {
+    let words = tokens(&text.value);
+    if words.is_empty() {
+        return None;
+    }
+    // The tokens, not the raw text: quotes and FTS operators never reach FTS5 as syntax.
+    let quoted = format!("\"{}\"", words.join(" "));
+    Some(if text.phrase {
+        quoted
+    } else {
+        format!("{quoted}*")
+    })
+}
+
+/// Local midnight at the start of `day`, as Unix seconds.
+pub fn local_day_start(day: NaiveDate) -> i64 {
+    let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
+    match Local.from_local_datetime(&midnight) {
+        chrono::LocalResult::Single(t) | chrono::LocalResult::Ambiguous(t, _) => t.timestamp(),
+        // A day starting inside a DST gap: the first instant that exists after it.
+        chrono::LocalResult::None => Local
+            .from_local_datetime(&(midnight + chrono::Duration::hours(1)))
+            .earliest()
+            .map_or_else(|| midnight.and_utc().timestamp(), |t| t.timestamp()),
+    }
+}
+
+/// Compiles terms into SQL, pushing values onto the caller's parameter list (`?N` numbering
+/// continues after what is already there).
+struct Compiler<'a> {
+    values: &'a mut Vec<Value>,
+    now: i64,
+}
+
+impl Compiler<'_> {
+    fn bind(&mut self, value: Value) -> String {
+        self.values.push(value);
+        format!("?{}", self.values.len())
+    }
+
+    fn expr(&mut self, e: &Expr) -> String {
+        match e {
+            Expr::Term { term, .. } => self.term(term),
+            Expr::Not(inner) => format!("NOT ({})", self.expr(inner)),
+            Expr::And(children) => self.join(children, " AND "),
+            Expr::Or(children) => self.join(children, " OR "),
+        }
+    }
+
+    fn join(&mut self, children: &[Expr], op: &str) -> String {
+        let parts: Vec<String> = children
+            .iter()
+            .map(|c| format!("({})", self.expr(c)))
+            .collect();
+        parts.join(op)
+    }
+
+    /// Items whose own columns (`columns`: an FTS5 column filter) match `text`.
+    fn item_fts(&mut self, columns: &str, text: &Text) -> String {
+        match fts_string(text) {
+            Some(s) => {
+                let p = self.bind(Value::Text(format!("{columns} : {s}")));
+                format!("i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH {p})")
+            }
+            None => "1".into(),
+        }
+    }
+
+    fn term(&mut self, term: &Term) -> String {
+        match term {
+            Term::Text(text) => match fts_string(text) {
+                Some(s) => {
+                    let own = self.bind(Value::Text(format!("{{title body}} : {s}")));
+                    let article = self.bind(Value::Text(s));
+                    format!(
+                        "(i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH {own}) \
+                         OR (i.url IS NOT NULL AND i.url IN (SELECT a.url FROM articles_fts \
+                         JOIN articles a ON a.rowid = articles_fts.rowid \
+                         WHERE articles_fts MATCH {article} AND a.url IS NOT NULL)))"
+                    )
+                }
+                None => "1".into(),
+            },
+            Term::Title(text) => self.item_fts("{title}", text),
+            Term::Author(text) => self.item_fts("{author}", text),
+            Term::Feed(text) => match fts_string(text) {
+                Some(s) => {
+                    let p = self.bind(Value::Text(s));
+                    format!("i.feed_id IN (SELECT rowid FROM feeds_fts WHERE feeds_fts MATCH {p})")
+                }
+                None => "1".into(),
+            },
+            Term::Tag(tag) => {
+                let p = self.bind(Value::Text(crate::text::fold_for_search(tag.trim())));
+                format!(
+                    "i.feed_id IN (SELECT tf.id FROM feeds tf, json_each(tf.tags) tj \
+                     WHERE {FOLD_FUNCTION}(tj.value) = {p})"
+                )
+            }
+            Term::Url(part) => {
+                let p = self.bind(Value::Text(crate::text::fold_for_search(part)));
+                format!("instr({FOLD_FUNCTION}(coalesce(i.url, '')), {p}) > 0")
+            }
+            Term::Is(State::Unread) => "i.read = 0".into(),
+            Term::Is(State::Read) => "i.read = 1".into(),
+            Term::Is(State::Starred) => "i.starred = 1".into(),
+            Term::After(day) => {
+                let p = self.bind(Value::Integer(local_day_start(*day)));
+                format!("i.sort_time >= {p}")
+            }
+            Term::Before(day) => {
+                let p = self.bind(Value::Integer(local_day_start(*day)));
+                format!("i.sort_time < {p}")
+            }
+            Term::Newer(n, unit) => {
+                let p = self.bind(Value::Integer(self.now - i64::from(*n) * unit.seconds()));
+                format!("i.sort_time >= {p}")
+            }
+            Term::Older(n, unit) => {
+                let p = self.bind(Value::Integer(self.now - i64::from(*n) * unit.seconds()));
+                format!("i.sort_time < {p}")
+            }
+        }
+    }
+}
+
+impl Query {
+    /// The SQL condition (items aliased `i`) selecting what this query matches, binding its
+    /// values after those already in `values`. `now` anchors `newer:` and `older:`.
+    pub fn to_sql(&self, values: &mut Vec<Value>, now: DateTime<Utc>) -> String {
+        match &self.expr {
+            None => "1".into(),
+            Some(e) => Compiler {
+                values,
+                now: now.timestamp(),
+            }
+            .expr(e),
+        }
+    }
+}

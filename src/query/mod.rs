@@ -40,6 +40,16 @@ impl Query {
         self.expr.is_none()
     }
 
+    /// Both queries (an empty one adds nothing).
+    pub fn and(self, other: Query) -> Query {
+        match (self.expr, other.expr) {
+            (Some(a), Some(b)) => Query {
+                expr: Some(Expr::And(vec![a, b])),
+            },
+            (a, b) => Query { expr: a.or(b) },
+        }
+    }
+
     /// The same query with every position set to 0 (to compare shapes).
     pub fn without_positions(&self) -> Query {
         Query {

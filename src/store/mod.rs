@@ -902,6 +902,41 @@ impl Store {
             .map_err(sql("counting unread items"))
     }
 
+    // ---- saved searches (helper "query") ---------------------------------------------------
+
+    /// Searches saved from the TUI, oldest first: (id, name, query text).
+    pub fn saved_searches(&self) -> Result<Vec<(i64, String, String)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, name, query FROM saved_searches ORDER BY saved_at, id")
+            .map_err(sql("listing saved searches"))?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .map_err(sql("listing saved searches"))?;
+        rows.collect::<Result<_, _>>()
+            .map_err(sql("reading saved searches"))
+    }
+
+    /// Save a search under `name` (a search saved again under the same name is replaced).
+    pub fn save_search(&mut self, name: &str, query: &str) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "INSERT INTO saved_searches (name, query, saved_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (name) DO UPDATE SET query = excluded.query",
+                params![name, query, Utc::now().timestamp()],
+            )
+            .map_err(self.map_write("saving a search"))?;
+        Ok(())
+    }
+
+    /// Forget a saved search.
+    pub fn delete_saved_search(&mut self, id: i64) -> Result<(), StoreError> {
+        self.conn
+            .execute("DELETE FROM saved_searches WHERE id = ?1", [id])
+            .map_err(self.map_write("deleting a saved search"))?;
+        Ok(())
+    }
+
     // ---- article cache ----------------------------------------------------------------------
 
     /// The cached article for a page URL, if any.

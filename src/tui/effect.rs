@@ -85,4 +85,6 @@ pub enum Effect {
     CopyToClipboard(String),
     /// Fetch and cache these articles in the background (politely: one page per host at once).
     Prefetch { urls: Vec<String> },
+    /// Save a search (its query text, valid) as a smart feed named `name`.
+    SaveSearch { name: String, query: String },
 }

@@ -38,9 +38,50 @@ pub fn item_filter(query: &ListQuery) -> ItemFilter {
         },
         unread_only: query.source == ListSource::Unread,
         starred_only: query.source == ListSource::Starred,
-        search: query.search.clone(),
-        query: None,
+        search: None,
+        query: list_query(query),
     }
+}
+
+/// The saved search shown and the typed search, both in the query language, together.
+fn list_query(query: &ListQuery) -> Option<crate::query::Query> {
+    let parsed = |text: &Option<String>| {
+        text.as_deref()
+            .and_then(|t| crate::query::Query::parse(t).ok())
+            .unwrap_or_default()
+    };
+    let both = parsed(&query.smart).and(parsed(&query.search));
+    (!both.is_empty()).then_some(both)
+}
+
+/// The sidebar's saved searches: the config's, then those saved in the TUI, each with the
+/// number of unread items it matches (a query that no longer parses is left out).
+pub fn smart_feeds(
+    store: &Store,
+    configured: &[crate::config::SmartFeedConfig],
+) -> Result<Vec<crate::tui::state::SmartFeed>, crate::error::StoreError> {
+    let saved = store.saved_searches()?;
+    let all = configured
+        .iter()
+        .map(|c| (c.name.clone(), c.query.clone()))
+        .chain(saved.into_iter().map(|(_, name, query)| (name, query)));
+    let mut out = Vec::new();
+    for (name, text) in all {
+        let Ok(query) = crate::query::Query::parse(&text) else {
+            continue;
+        };
+        let unread = store.count_items(&ItemFilter {
+            unread_only: true,
+            query: Some(query),
+            ..Default::default()
+        })?;
+        out.push(crate::tui::state::SmartFeed {
+            name,
+            query: text,
+            unread,
+        });
+    }
+    Ok(out)
 }
 
 /// The HTTP client, built on first use off the UI thread: loading the system's root
@@ -129,6 +170,7 @@ impl TokioWorker {
             latest_list: latest_list.clone(),
             latest_unread: latest_unread.clone(),
             sync: config.sync.is_some(),
+            smart_feeds: config.smart_feeds.clone(),
         };
         let spawned = std::thread::Builder::new()
             .name("kiosque-store".into())
@@ -184,7 +226,8 @@ impl Worker for TokioWorker {
             | Effect::SetRead { .. }
             | Effect::SetStarred { .. }
             | Effect::MarkAllRead { .. }
-            | Effect::UndoMarkAllRead { .. } => self.to_store(effect),
+            | Effect::UndoMarkAllRead { .. }
+            | Effect::SaveSearch { .. } => self.to_store(effect),
             Effect::RenderPage { page, width, doc } => {
                 let sequence = self.latest_layout.fetch_add(1, Ordering::SeqCst) + 1;
                 let latest = self.latest_layout.clone();
@@ -478,6 +521,8 @@ struct StoreThread {
     latest_unread: Arc<AtomicU64>,
     /// `[sync]` is set: every feeds load also reads the sync queue and last error.
     sync: bool,
+    /// `[[smart_feeds]]` of the config (counted with every feeds load).
+    smart_feeds: Vec<crate::config::SmartFeedConfig>,
 }
 
 impl StoreThread {
@@ -517,6 +562,9 @@ impl StoreThread {
                     feeds,
                     unread_total,
                 });
+                let smart_feeds = smart_feeds(store, &self.smart_feeds)
+                    .map_err(err("counting saved searches"))?;
+                self.send(Action::SmartFeedsLoaded { smart_feeds });
                 if self.sync {
                     let pending = store
                         .pending_count()
@@ -618,6 +666,12 @@ impl StoreThread {
                     .map_err(err("undoing mark all read"))?;
                 self.send(Action::UndoSaved { ids });
             }
+            Effect::SaveSearch { name, query } => {
+                store
+                    .save_search(&name, &query)
+                    .map_err(err("saving the search"))?;
+                self.send(Action::SearchSaved { name });
+            }
             other => self.fail("the store thread", format!("unexpected job {other:?}")),
         }
         Ok(())
@@ -718,18 +772,56 @@ mod tests {
     }
 
     #[test]
+    fn smart_feeds_are_counted_config_first_then_saved_ones() {
+        let mut store = store_with(20);
+        store.save_search("fives", "title:5 OR title:15").unwrap();
+        let configured = [crate::config::SmartFeedConfig {
+            name: "Synthetic".into(),
+            query: "synthetic".into(),
+        }];
+        let got = smart_feeds(&store, &configured).unwrap();
+        let summary: Vec<(&str, usize)> = got.iter().map(|s| (s.name.as_str(), s.unread)).collect();
+        assert_eq!(summary, [("Synthetic", 20), ("fives", 2)]);
+        let five = store
+            .items(
+                &ItemFilter {
+                    query: crate::query::Query::parse("title:5").ok(),
+                    ..Default::default()
+                },
+                0,
+                1,
+            )
+            .unwrap()[0]
+            .id;
+        store.set_read(&[five], true).unwrap();
+        assert_eq!(smart_feeds(&store, &configured).unwrap()[1].unread, 1);
+    }
+
+    #[test]
     fn list_queries_become_store_filters() {
         let q = ListQuery {
             source: ListSource::Unread,
             search: Some("télé".into()),
+            smart: None,
         };
         let f = item_filter(&q);
         assert!(f.unread_only && !f.starred_only && f.feed.is_none());
-        assert_eq!(f.search.as_deref(), Some("télé"));
+        assert_eq!(f.query, Some(crate::query::Query::parse("télé").unwrap()));
+        // A saved search and a typed one apply together.
+        let both = item_filter(&ListQuery {
+            source: ListSource::Smart(0),
+            search: Some("b".into()),
+            smart: Some("a OR c".into()),
+        });
+        assert_eq!(
+            both.query.map(|q| q.to_string()).as_deref(),
+            Some("(a OR c) b")
+        );
         assert_eq!(
             item_filter(&ListQuery {
                 source: ListSource::Feed(FeedId(3)),
-                search: None
+                search: None,
+                smart: None,
             })
             .feed,
             Some(FeedId(3))

@@ -91,6 +91,9 @@ pub enum Command {
         /// Only items matching a query (title:, feed:, is:unread, words, "phrases", OR, -…).
         #[arg(long, value_name = "QUERY", allow_hyphen_values = true)]
         query: Option<String>,
+        /// Only the items a [[rules]] "hide" rule hid (left out of every other list).
+        #[arg(long)]
+        hidden: bool,
     },
     /// Print an item as the reading pane shows it, and mark it read.
     Read {
@@ -301,7 +304,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             limit,
             json,
             query,
-        } => items(&ctx, unread, feed, limit, json, query.as_deref()),
+            hidden,
+        } => items(&ctx, unread, feed, limit, json, query.as_deref(), hidden),
         Command::Read { id, json } => read(&ctx, id, json),
         Command::Mark(args) => mark(&ctx, &args),
         Command::Sync { json, status } => crate::cli_sync::sync_command(&ctx, json, status),
@@ -444,6 +448,8 @@ fn add(ctx: &RunContext, url: &str, title: Option<String>, tags: Vec<String>) ->
         last_modified: found.last_modified,
         ..Default::default()
     };
+    // The first items are new items too: the rules apply to them as to a refresh's.
+    store.set_arrival_rules(crate::store::ArrivalRule::from_config(&ctx.config.rules));
     let new_items = store.record_fetch(id, Utc::now(), &record, Some(&found.parsed))?;
     let feed = store.feed(id)?;
     say!(
@@ -716,12 +722,14 @@ fn items(
     limit: Option<usize>,
     json: bool,
     query: Option<&str>,
+    hidden: bool,
 ) -> Result<ExitCode> {
     // A bad query is reported before the database is even opened.
     let query = parse_query(query)?;
     let store = Store::open(&ctx.db_path)?;
     let filter = ItemFilter {
         query,
+        hidden,
         feed: match feed {
             Some(id) => Some(store.feed(FeedId(id))?.id),
             None => None,

@@ -35,6 +35,8 @@ pub struct RefreshOptions {
     pub force: bool,
     /// Purge items that left their feed this many days ago (never unread or starred ones).
     pub keep_days: Option<u32>,
+    /// `[[rules]]`: applied to new items in the transaction that stores them.
+    pub rules: Vec<crate::config::RuleConfig>,
 }
 
 impl RefreshOptions {
@@ -46,6 +48,7 @@ impl RefreshOptions {
             per_host: config.per_host.max(1),
             force: false,
             keep_days: Some(config.keep_days),
+            rules: config.rules.clone(),
         }
     }
 }
@@ -120,8 +123,12 @@ struct WriteJob {
 }
 
 /// Owns the one write connection; applies jobs in arrival order.
-fn spawn_writer(db_path: PathBuf) -> Result<std::sync::mpsc::SyncSender<WriteJob>, StoreError> {
+fn spawn_writer(
+    db_path: PathBuf,
+    rules: &[crate::config::RuleConfig],
+) -> Result<std::sync::mpsc::SyncSender<WriteJob>, StoreError> {
     let mut store = Store::open(&db_path)?;
+    store.set_arrival_rules(crate::store::ArrivalRule::from_config(rules));
     let (tx, rx) = std::sync::mpsc::sync_channel::<WriteJob>(64);
     std::thread::Builder::new()
         .name("kiosque-writer".into())
@@ -345,7 +352,7 @@ pub async fn refresh_feeds(
     // Feeds kept by a sync server are the server's to poll: fetching them here too would
     // store every item twice.
     let synced = Store::open(db_path)?.synced_feed_ids()?;
-    let writer = spawn_writer(db_path.to_path_buf())?;
+    let writer = spawn_writer(db_path.to_path_buf(), &opts.rules)?;
     let global = Arc::new(Semaphore::new(opts.concurrency.max(1)));
     // Answers fetched but not yet parsed and written: a bound on the bodies held in memory
     // when the network outruns the parser and the writer.

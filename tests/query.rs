@@ -264,3 +264,55 @@ fn hostile_queries_are_refused_cleanly() {
     }
     assert_eq!(titles(d, &[]).len(), 5, "the database is intact");
 }
+
+#[test]
+fn rules_act_on_new_items_only_and_hidden_items_stay_listed_apart() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("config.toml"),
+        "[[rules]]\nquery = \"title:weather\"\naction = \"hide\"\n\n\
+         [[rules]]\nquery = \"feed:octet cafe\"\naction = \"read\"\n\n\
+         [[rules]]\nquery = \"emul\"\naction = \"star\"\n\n\
+         [[rules]]\nquery = \"emul -is:read\"\naction = \"tag:Rétro\"\n",
+    )
+    .unwrap();
+    two_feeds(&server, d);
+    // Hidden: in no list and no count, but `items --hidden` shows it.
+    assert!(!titles(d, &[]).contains(&"Weather".to_string()));
+    assert_eq!(titles(d, &["--hidden"]), ["Weather"]);
+    let unread: i64 = json(d, &["list", "--json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["unread"].as_i64().unwrap())
+        .sum();
+    assert_eq!(unread, 3, "5 items, one hidden, one read by a rule");
+    assert_eq!(titles(d, &["--query", "is:read"]), ["Café et code"]);
+    assert_eq!(
+        titles(d, &["--query", "is:starred"]),
+        ["Rust 2.0 released", "Émulation : la Saturn revit"]
+    );
+    assert_eq!(
+        titles(d, &["--query", "tag:retro"]),
+        ["Rust 2.0 released", "Émulation : la Saturn revit"]
+    );
+    // A refresh leaves items it already had alone: only what is new meets the rules.
+    kiosque(d)
+        .args(["mark", "--query", "cafe", "--unread"])
+        .assert()
+        .success();
+    server.route(
+        "/octet.xml",
+        Reply::rss(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel><title>Octet Actu</title><link>http://127.0.0.1/</link>\
+             <item><title>Café et code</title><guid>o3</guid><link>http://127.0.0.1/o/3</link><pubDate>Wed, 25 Nov 2026 10:00:00 GMT</pubDate><description>Pause</description></item>\
+             <item><title>Un autre café</title><guid>o4</guid><link>http://127.0.0.1/o/4</link><pubDate>Sat, 28 Nov 2026 10:00:00 GMT</pubDate><description>Noir</description></item>\
+             </channel></rss>",
+        ),
+    );
+    run_ok(d, &["refresh"]);
+    assert_eq!(titles(d, &["--query", "is:read"]), ["Un autre café"]);
+    assert_eq!(titles(d, &["--hidden"]), ["Weather"]);
+}

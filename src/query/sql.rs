@@ -103,9 +103,11 @@ impl Compiler<'_> {
             },
             Term::Tag(tag) => {
                 let p = self.bind(Value::Text(crate::text::fold_for_search(tag.trim())));
+                // The feed's tags, or one a rule gave the item.
                 format!(
-                    "i.feed_id IN (SELECT tf.id FROM feeds tf, json_each(tf.tags) tj \
-                     WHERE {FOLD_FUNCTION}(tj.value) = {p})"
+                    "(i.feed_id IN (SELECT tf.id FROM feeds tf, json_each(tf.tags) tj \
+                     WHERE {FOLD_FUNCTION}(tj.value) = {p}) \
+                     OR i.id IN (SELECT item_id FROM item_tags WHERE folded = {p}))"
                 )
             }
             Term::Url(part) => {

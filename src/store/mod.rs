@@ -29,6 +29,30 @@ pub struct ItemFilter {
     pub search: Option<String>,
     /// A query in the query language (`crate::query`); `newer:`/`older:` count from now.
     pub query: Option<crate::query::Query>,
+    /// Only the items a rule hid (`kiosque items --hidden`); else hidden items are left out.
+    pub hidden: bool,
+}
+
+/// A `[[rules]]` entry ready to apply: what it matches and what it does to new items.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArrivalRule {
+    pub query: crate::query::Query,
+    pub action: crate::config::RuleAction,
+}
+
+impl ArrivalRule {
+    /// The config's rules (each query was checked when the config was read).
+    pub fn from_config(rules: &[crate::config::RuleConfig]) -> Vec<ArrivalRule> {
+        rules
+            .iter()
+            .filter_map(|r| {
+                Some(ArrivalRule {
+                    query: crate::query::Query::parse(&r.query).ok()?,
+                    action: r.action.clone(),
+                })
+            })
+            .collect()
+    }
 }
 
 /// A new subscription.
@@ -66,6 +90,8 @@ pub struct FetchRecord {
 pub struct Store {
     conn: Connection,
     path: Option<PathBuf>,
+    /// Applied to the new items of every fetch recorded ([`Store::record_fetch`]).
+    rules: Vec<ArrivalRule>,
 }
 
 fn ts(t: DateTime<Utc>) -> i64 {
@@ -120,6 +146,7 @@ impl Store {
         let mut store = Store {
             conn,
             path: Some(path.to_path_buf()),
+            rules: Vec::new(),
         };
         store.configure().map_err(|e| map_open_error(path, e))?;
         migrations::migrate(&mut store.conn, path)?;
@@ -129,7 +156,11 @@ impl Store {
     /// A private in-memory database (tests).
     pub fn open_in_memory() -> Result<Store, StoreError> {
         let conn = Connection::open_in_memory().map_err(sql("opening an in-memory database"))?;
-        let mut store = Store { conn, path: None };
+        let mut store = Store {
+            conn,
+            path: None,
+            rules: Vec::new(),
+        };
         store
             .configure()
             .map_err(sql("configuring an in-memory database"))?;
@@ -149,6 +180,11 @@ impl Store {
             "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;",
         )?;
         Ok(())
+    }
+
+    /// The rules applied to new items when a fetch is recorded.
+    pub fn set_arrival_rules(&mut self, rules: Vec<ArrivalRule>) {
+        self.rules = rules;
     }
 
     /// Where the database lives (`None` in memory).
@@ -412,6 +448,7 @@ impl Store {
             }
         }
         let mut new_items = 0;
+        let mut new_ids: Vec<i64> = Vec::new();
         if let Some(doc) = parsed {
             if let Some(title) = doc.title.as_deref().filter(|t| !t.is_empty()) {
                 tx.execute(
@@ -471,6 +508,7 @@ impl Store {
                     .map_err(sql("inserting an item"))?;
                 if inserted == 1 {
                     new_items += 1;
+                    new_ids.push(tx.last_insert_rowid());
                 } else {
                     update
                         .execute(params![
@@ -490,6 +528,8 @@ impl Store {
                 }
             }
         }
+        apply_rules(&tx, &self.rules, &new_ids, now)
+            .map_err(|source| write_error(busy_path.as_deref(), "applying rules", source))?;
         tx.commit().map_err(sql("committing a refresh"))?;
         Ok(new_items)
     }
@@ -507,7 +547,7 @@ impl Store {
             .map_err(sql("starting a transaction"))?;
         let old = tx
             .execute(
-                "DELETE FROM items WHERE read = 1 AND starred = 0 AND last_seen < ?1",
+                "DELETE FROM items WHERE (read = 1 OR hidden = 1) AND starred = 0 AND last_seen < ?1",
                 [cutoff],
             )
             .map_err(|e| write_error(self.path.as_deref(), "purging old items", e))?;
@@ -547,6 +587,14 @@ impl Store {
         if filter.starred_only {
             clauses.push("i.starred = 1".into());
         }
+        clauses.push(
+            if filter.hidden {
+                "i.hidden = 1"
+            } else {
+                "i.hidden = 0"
+            }
+            .into(),
+        );
         if let Some(search) = filter
             .search
             .as_deref()
@@ -592,7 +640,7 @@ impl Store {
         // All, Unread and one feed's lists are counted on the feed rows (kept by triggers);
         // rows of unsubscribed feeds count too, as their kept starred items are listed.
         let queried = filter.query.as_ref().is_some_and(|q| !q.is_empty());
-        if filter.search.is_none() && !filter.starred_only && !queried {
+        if filter.search.is_none() && !filter.starred_only && !queried && !filter.hidden {
             let column = if filter.unread_only {
                 "unread_count"
             } else {
@@ -1007,6 +1055,49 @@ impl Store {
             .map_err(sql("checking integrity"))?;
         Ok(answer == "ok")
     }
+}
+
+/// Apply `rules` in order to the items `new_ids` (inserted by this transaction): each rule's
+/// query picks among them, its action changes them. A later rule sees earlier rules' changes.
+fn apply_rules(
+    tx: &rusqlite::Transaction<'_>,
+    rules: &[ArrivalRule],
+    new_ids: &[i64],
+    now: DateTime<Utc>,
+) -> Result<(), rusqlite::Error> {
+    use crate::config::RuleAction;
+    use rusqlite::types::Value;
+    if rules.is_empty() || new_ids.is_empty() {
+        return Ok(());
+    }
+    let ids = serde_json::to_string(new_ids).unwrap_or_else(|_| "[]".into());
+    for rule in rules {
+        let mut values = vec![Value::Text(ids.clone())];
+        let condition = rule.query.to_sql(&mut values, now);
+        let picked = format!(
+            "SELECT i.id FROM items i WHERE i.id IN (SELECT value FROM json_each(?1)) AND ({condition})"
+        );
+        let statement = match &rule.action {
+            RuleAction::Read => format!(
+                "UPDATE items SET read = 1, read_at = {} WHERE id IN ({picked})",
+                now.timestamp()
+            ),
+            RuleAction::Star => format!("UPDATE items SET starred = 1 WHERE id IN ({picked})"),
+            RuleAction::Hide => format!("UPDATE items SET hidden = 1 WHERE id IN ({picked})"),
+            RuleAction::Tag(tag) => {
+                values.push(Value::Text(tag.clone()));
+                let t = values.len();
+                values.push(Value::Text(fold_for_search(tag)));
+                let f = values.len();
+                format!(
+                    "INSERT OR IGNORE INTO item_tags (item_id, tag, folded) \
+                     SELECT id, ?{t}, ?{f} FROM ({picked})"
+                )
+            }
+        };
+        tx.execute(&statement, params_from_iter(values))?;
+    }
+    Ok(())
 }
 
 /// Insert a subscription in `tx` ([`Store::add_feed`]): a URL already subscribed is

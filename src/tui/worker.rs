@@ -40,6 +40,7 @@ pub fn item_filter(query: &ListQuery) -> ItemFilter {
         starred_only: query.source == ListSource::Starred,
         search: None,
         query: list_query(query),
+        hidden: false,
     }
 }
 

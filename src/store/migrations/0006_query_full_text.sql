@@ -91,3 +91,46 @@ CREATE TABLE saved_searches (
     query    TEXT NOT NULL,
     saved_at INTEGER NOT NULL
 );
+
+-- Rules on arrival ([[rules]]): "hide" keeps an item out of every list (`kiosque items
+-- --hidden` lists them), "tag:NAME" tags one item. Hidden items count nowhere: the feed
+-- counts' triggers (schema 5) are made again to leave them out.
+ALTER TABLE items ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE item_tags (
+    item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+    tag     TEXT NOT NULL,
+    -- the tag folded (lower case, no accents): what tag: compares
+    folded  TEXT NOT NULL,
+    PRIMARY KEY (item_id, folded)
+) WITHOUT ROWID;
+CREATE INDEX item_tags_by_tag ON item_tags (folded);
+
+DROP TRIGGER items_counted_on_insert;
+DROP TRIGGER items_counted_on_delete;
+DROP TRIGGER items_counted_on_update;
+
+CREATE TRIGGER items_counted_on_insert AFTER INSERT ON items
+BEGIN
+    UPDATE feeds SET item_count = item_count + (NEW.hidden = 0),
+                     unread_count = unread_count + (NEW.read = 0 AND NEW.hidden = 0)
+    WHERE id = NEW.feed_id;
+END;
+
+CREATE TRIGGER items_counted_on_delete AFTER DELETE ON items
+BEGIN
+    UPDATE feeds SET item_count = item_count - (OLD.hidden = 0),
+                     unread_count = unread_count - (OLD.read = 0 AND OLD.hidden = 0)
+    WHERE id = OLD.feed_id;
+END;
+
+CREATE TRIGGER items_counted_on_update AFTER UPDATE OF read, feed_id, hidden ON items
+WHEN OLD.read IS NOT NEW.read OR OLD.feed_id IS NOT NEW.feed_id OR OLD.hidden IS NOT NEW.hidden
+BEGIN
+    UPDATE feeds SET item_count = item_count - (OLD.hidden = 0),
+                     unread_count = unread_count - (OLD.read = 0 AND OLD.hidden = 0)
+    WHERE id = OLD.feed_id;
+    UPDATE feeds SET item_count = item_count + (NEW.hidden = 0),
+                     unread_count = unread_count + (NEW.read = 0 AND NEW.hidden = 0)
+    WHERE id = NEW.feed_id;
+END;

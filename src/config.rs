@@ -63,6 +63,23 @@ pub struct Config {
     pub smart_feeds: Vec<SmartFeedConfig>,
     /// `[[rules]]`: what to do with new items a query matches, on arrival.
     pub rules: Vec<RuleConfig>,
+    /// `[[notify]]`: commands run after a background refresh brought items a query matches.
+    pub notify: Vec<NotifyConfig>,
+}
+
+/// One `[[notify]]` table: a query and the command (an argument vector, run without a shell)
+/// that gets the count and the titles of the new items it matches on its stdin.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotifyConfig {
+    pub query: String,
+    pub command: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNotify {
+    query: toml::Spanned<String>,
+    command: toml::Spanned<Vec<String>>,
 }
 
 /// One `[[smart_feeds]]` table: a saved search with its name (its query parses).
@@ -236,6 +253,8 @@ struct RawConfig {
     smart_feeds: Vec<RawSmartFeed>,
     #[serde(default)]
     rules: Vec<RawRule>,
+    #[serde(default)]
+    notify: Vec<RawNotify>,
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
@@ -366,6 +385,24 @@ impl Config {
                     Ok(RuleConfig {
                         query: checked_query(text, r.query, "rules")?,
                         action: checked_action(text, r.action)?,
+                    })
+                })
+                .collect::<Result<_, String>>()
+                .map_err(invalid)?,
+            notify: raw
+                .notify
+                .into_iter()
+                .map(|n| {
+                    let line = line_of(text, n.command.span().start);
+                    let command = n.command.into_inner();
+                    if command.first().is_none_or(|c| c.trim().is_empty()) {
+                        return Err(format!(
+                            "line {line}: [[notify]] command is empty (an argument vector, like [\"notify-send\", \"kiosque\"])"
+                        ));
+                    }
+                    Ok(NotifyConfig {
+                        query: checked_query(text, n.query, "notify")?,
+                        command,
                     })
                 })
                 .collect::<Result<_, String>>()
@@ -595,6 +632,27 @@ mod tests {
             )
             .is_err()
         );
+    }
+
+    #[test]
+    fn notify_tables_need_a_query_and_a_command() {
+        let c = Config::parse(
+            "[[notify]]\nquery = \"tag:urgent\"\ncommand = [\"alert\", \"--now\"]\n",
+            "c",
+        )
+        .unwrap();
+        assert_eq!(
+            c.notify,
+            [NotifyConfig {
+                query: "tag:urgent".into(),
+                command: vec!["alert".into(), "--now".into()]
+            }]
+        );
+        let err = Config::parse("[[notify]]\nquery = \"a\"\ncommand = []\n", "c")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("line 3") && err.contains("empty"), "{err}");
+        assert!(Config::parse("[[notify]]\nquery = \"a OR\"\ncommand = [\"x\"]\n", "c").is_err());
     }
 
     #[test]

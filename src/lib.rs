@@ -15,6 +15,7 @@ pub mod error;
 pub mod feed;
 pub mod fetch;
 pub mod model;
+pub mod notify;
 pub mod packaging;
 pub mod query;
 pub mod refresh;

@@ -985,6 +985,40 @@ impl Store {
         Ok(())
     }
 
+    /// Items first seen at `since` or later that `query` matches, newest first (notifications:
+    /// what a refresh brought). Hidden items are left out.
+    pub fn items_seen_since(
+        &self,
+        query: &crate::query::Query,
+        since: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<ItemSummary>, StoreError> {
+        let (clause, mut values) = Self::filter_sql(&ItemFilter {
+            query: Some(query.clone()),
+            ..Default::default()
+        });
+        values.push(rusqlite::types::Value::Integer(ts(since)));
+        let n = values.len();
+        values.push(rusqlite::types::Value::Integer(
+            i64::try_from(limit).unwrap_or(i64::MAX),
+        ));
+        let mut stmt = self
+            .conn
+            .prepare(&format!(
+                "SELECT {} FROM items i JOIN feeds f ON f.id = i.feed_id
+                 WHERE {clause} AND i.first_seen >= ?{n}
+                 ORDER BY i.sort_time DESC, i.id DESC LIMIT ?{}",
+                Self::SUMMARY_COLUMNS,
+                n + 1
+            ))
+            .map_err(sql("listing new items"))?;
+        let rows = stmt
+            .query_map(params_from_iter(values), Self::summary_from_row)
+            .map_err(sql("listing new items"))?;
+        rows.collect::<Result<_, _>>()
+            .map_err(sql("reading new items"))
+    }
+
     // ---- article cache ----------------------------------------------------------------------
 
     /// The cached article for a page URL, if any.

@@ -153,6 +153,8 @@ pub struct TokioWorker {
     refresh_options: RefreshOptions,
     browser: Option<String>,
     sync: Option<crate::config::SyncConfig>,
+    /// `[[notify]]`: run after a refresh that brought new items.
+    notify: Vec<crate::config::NotifyConfig>,
 }
 
 impl TokioWorker {
@@ -198,6 +200,7 @@ impl TokioWorker {
             refresh_options: RefreshOptions::from_config(config),
             browser: config.browser.clone(),
             sync: config.sync.clone(),
+            notify: config.notify.clone(),
         }
     }
 
@@ -378,6 +381,7 @@ impl TokioWorker {
             trigger,
             ..self.refresh_options.clone()
         };
+        let notify = self.notify.clone();
         tokio::spawn(async move {
             let Some(fetcher) = fetcher.get().await else {
                 let _ = actions.send(Action::Failed {
@@ -432,12 +436,22 @@ impl TokioWorker {
                     }
                 })
             };
+            let started = chrono::Utc::now();
             let result =
                 refresh_feeds(&db_path, &fetcher, feeds, &options, Some(progress_tx)).await;
             let _ = forward.await;
             match result {
                 Ok(outcomes) => {
                     let summary = RefreshSummary::of(&outcomes);
+                    if summary.new_items > 0 && !notify.is_empty() {
+                        let path = db_path.clone();
+                        tokio::task::spawn_blocking(move || match Store::open(&path) {
+                            Ok(store) => {
+                                crate::notify::notify_new_items(&store, &notify, started);
+                            }
+                            Err(e) => tracing::warn!("notifications: {e}"),
+                        });
+                    }
                     let _ = actions.send(Action::RefreshFinished {
                         new_items: summary.new_items,
                         failed: summary.failed,

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 /// Longest query accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 4_000;
 /// Most terms in one query.
-pub const MAX_TERMS: usize = 200;
+pub const MAX_TERMS: usize = 50;
 /// Deepest nesting of parentheses and negations.
 pub const MAX_NESTING: usize = 32;
 

@@ -79,19 +79,7 @@ impl Compiler<'_> {
 
     fn term(&mut self, term: &Term) -> String {
         match term {
-            Term::Text(text) => match fts_string(text) {
-                Some(s) => {
-                    let own = self.bind(Value::Text(format!("{{title body}} : {s}")));
-                    let article = self.bind(Value::Text(s));
-                    format!(
-                        "(i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH {own}) \
-                         OR (i.url IS NOT NULL AND i.url IN (SELECT a.url FROM articles_fts \
-                         JOIN articles a ON a.rowid = articles_fts.rowid \
-                         WHERE articles_fts MATCH {article} AND a.url IS NOT NULL)))"
-                    )
-                }
-                None => "1".into(),
-            },
+            Term::Text(text) => self.item_fts("{title body article}", text),
             Term::Title(text) => self.item_fts("{title}", text),
             Term::Author(text) => self.item_fts("{author}", text),
             Term::Feed(text) => match fts_string(text) {

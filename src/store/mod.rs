@@ -547,7 +547,8 @@ impl Store {
             .map_err(sql("starting a transaction"))?;
         let old = tx
             .execute(
-                "DELETE FROM items WHERE (read = 1 OR hidden = 1) AND starred = 0 AND last_seen < ?1",
+                "DELETE FROM items WHERE (read = 1 OR id IN (SELECT item_id FROM hidden_items))
+                 AND starred = 0 AND last_seen < ?1",
                 [cutoff],
             )
             .map_err(|e| write_error(self.path.as_deref(), "purging old items", e))?;
@@ -589,9 +590,9 @@ impl Store {
         }
         clauses.push(
             if filter.hidden {
-                "i.hidden = 1"
+                "i.id IN (SELECT item_id FROM hidden_items)"
             } else {
-                "i.hidden = 0"
+                "i.id NOT IN (SELECT item_id FROM hidden_items)"
             }
             .into(),
         );
@@ -1117,7 +1118,9 @@ fn apply_rules(
                 now.timestamp()
             ),
             RuleAction::Star => format!("UPDATE items SET starred = 1 WHERE id IN ({picked})"),
-            RuleAction::Hide => format!("UPDATE items SET hidden = 1 WHERE id IN ({picked})"),
+            RuleAction::Hide => {
+                format!("INSERT OR IGNORE INTO hidden_items (item_id) SELECT id FROM ({picked})")
+            }
             RuleAction::Tag(tag) => {
                 values.push(Value::Text(tag.clone()));
                 let t = values.len();

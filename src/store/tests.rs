@@ -342,11 +342,11 @@ fn assert_counts_exact(s: &Store) {
     let count = |sql_text: &str| -> i64 { s.conn.query_row(sql_text, [], |r| r.get(0)).unwrap() };
     for f in s.feeds().unwrap() {
         let total = count(&format!(
-            "SELECT count(*) FROM items WHERE feed_id = {} AND hidden = 0",
+            "SELECT count(*) FROM items WHERE feed_id = {} AND id NOT IN (SELECT item_id FROM hidden_items)",
             f.id.0
         ));
         let unread = count(&format!(
-            "SELECT count(*) FROM items WHERE feed_id = {} AND read = 0 AND hidden = 0",
+            "SELECT count(*) FROM items WHERE feed_id = {} AND read = 0 AND id NOT IN (SELECT item_id FROM hidden_items)",
             f.id.0
         ));
         assert_eq!((f.total, f.unread), (total, unread), "feed {}", f.url);
@@ -362,8 +362,11 @@ fn assert_counts_exact(s: &Store) {
         filter.unread_only = true;
         assert_eq!(s.count_items(&filter).unwrap() as i64, unread);
     }
-    let all = count("SELECT count(*) FROM items WHERE hidden = 0");
-    let unread = count("SELECT count(*) FROM items WHERE read = 0 AND hidden = 0");
+    let all =
+        count("SELECT count(*) FROM items WHERE id NOT IN (SELECT item_id FROM hidden_items)");
+    let unread = count(
+        "SELECT count(*) FROM items WHERE read = 0 AND id NOT IN (SELECT item_id FROM hidden_items)",
+    );
     assert_eq!(s.count_items(&ItemFilter::default()).unwrap() as i64, all);
     let unread_only = ItemFilter {
         unread_only: true,

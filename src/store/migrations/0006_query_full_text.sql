@@ -1,17 +1,12 @@
--- Schema 6 (helper "query"): full-text search for the query language. Three contentless FTS5
+-- Schema 6 (helper "query"): full-text search for the query language. Two contentless FTS5
 -- indexes (the text stays in its own tables; the index holds only words), folding case and
--- accents: items (title, author, body = summary and content as text), cached articles, feed
--- titles. Triggers keep them in step and this migration fills them for an existing database.
--- The functions kiosque_item_text / kiosque_article_text are registered by the store on
--- every connection (src/query/search_index.rs).
+-- accents: items (title, author, body = summary and content as text, article = the cached
+-- article of the item's URL) and feed titles. Triggers keep them in step and this migration
+-- fills them for an existing database. The functions kiosque_item_text / kiosque_article_text
+-- are registered by the store on every connection (src/query/search_index.rs).
 
 CREATE VIRTUAL TABLE items_fts USING fts5(
-    title, author, body,
-    content = '', contentless_delete = 1,
-    tokenize = 'unicode61 remove_diacritics 2'
-);
-CREATE VIRTUAL TABLE articles_fts USING fts5(
-    text,
+    title, author, body, article,
     content = '', contentless_delete = 1,
     tokenize = 'unicode61 remove_diacritics 2'
 );
@@ -21,29 +16,34 @@ CREATE VIRTUAL TABLE feeds_fts USING fts5(
     tokenize = 'unicode61 remove_diacritics 2'
 );
 
-INSERT INTO items_fts (rowid, title, author, body)
-    SELECT id, title, coalesce(author, ''), kiosque_item_text(summary_html, content_html)
+-- The items of a page URL: an article cached (or cached again) is indexed with them.
+CREATE INDEX items_by_url ON items (url) WHERE url IS NOT NULL;
+
+INSERT INTO items_fts (rowid, title, author, body, article)
+    SELECT id, title, coalesce(author, ''), kiosque_item_text(summary_html, content_html),
+           coalesce((SELECT kiosque_article_text(a.json) FROM articles a WHERE a.url = items.url), '')
     FROM items;
-INSERT INTO articles_fts (rowid, text)
-    SELECT rowid, kiosque_article_text(json) FROM articles;
 INSERT INTO feeds_fts (rowid, title) SELECT id, title FROM feeds;
 
 CREATE TRIGGER items_fts_on_insert AFTER INSERT ON items
 BEGIN
-    INSERT INTO items_fts (rowid, title, author, body)
+    INSERT INTO items_fts (rowid, title, author, body, article)
     VALUES (NEW.id, NEW.title, coalesce(NEW.author, ''),
-            kiosque_item_text(NEW.summary_html, NEW.content_html));
+            kiosque_item_text(NEW.summary_html, NEW.content_html),
+            coalesce((SELECT kiosque_article_text(a.json) FROM articles a WHERE a.url = NEW.url), ''));
 END;
 
 -- A refresh rewrites every item it sees again: only a changed text is indexed again.
-CREATE TRIGGER items_fts_on_update AFTER UPDATE OF title, author, summary_html, content_html ON items
+CREATE TRIGGER items_fts_on_update AFTER UPDATE OF title, author, summary_html, content_html, url ON items
 WHEN OLD.title IS NOT NEW.title OR OLD.author IS NOT NEW.author
      OR OLD.summary_html IS NOT NEW.summary_html OR OLD.content_html IS NOT NEW.content_html
+     OR OLD.url IS NOT NEW.url
 BEGIN
     DELETE FROM items_fts WHERE rowid = OLD.id;
-    INSERT INTO items_fts (rowid, title, author, body)
+    INSERT INTO items_fts (rowid, title, author, body, article)
     VALUES (NEW.id, NEW.title, coalesce(NEW.author, ''),
-            kiosque_item_text(NEW.summary_html, NEW.content_html));
+            kiosque_item_text(NEW.summary_html, NEW.content_html),
+            coalesce((SELECT kiosque_article_text(a.json) FROM articles a WHERE a.url = NEW.url), ''));
 END;
 
 CREATE TRIGGER items_fts_on_delete AFTER DELETE ON items
@@ -51,20 +51,31 @@ BEGIN
     DELETE FROM items_fts WHERE rowid = OLD.id;
 END;
 
-CREATE TRIGGER articles_fts_on_insert AFTER INSERT ON articles
+-- An article cached, cached again or dropped: the items of its URL are indexed again.
+CREATE TRIGGER articles_indexed_on_insert AFTER INSERT ON articles
 BEGIN
-    INSERT INTO articles_fts (rowid, text) VALUES (NEW.rowid, kiosque_article_text(NEW.json));
+    DELETE FROM items_fts WHERE rowid IN (SELECT id FROM items WHERE url = NEW.url);
+    INSERT INTO items_fts (rowid, title, author, body, article)
+    SELECT id, title, coalesce(author, ''), kiosque_item_text(summary_html, content_html),
+           kiosque_article_text(NEW.json)
+    FROM items WHERE url = NEW.url;
 END;
 
-CREATE TRIGGER articles_fts_on_update AFTER UPDATE OF json ON articles
+CREATE TRIGGER articles_indexed_on_update AFTER UPDATE OF json ON articles
 BEGIN
-    DELETE FROM articles_fts WHERE rowid = OLD.rowid;
-    INSERT INTO articles_fts (rowid, text) VALUES (NEW.rowid, kiosque_article_text(NEW.json));
+    DELETE FROM items_fts WHERE rowid IN (SELECT id FROM items WHERE url = NEW.url);
+    INSERT INTO items_fts (rowid, title, author, body, article)
+    SELECT id, title, coalesce(author, ''), kiosque_item_text(summary_html, content_html),
+           kiosque_article_text(NEW.json)
+    FROM items WHERE url = NEW.url;
 END;
 
-CREATE TRIGGER articles_fts_on_delete AFTER DELETE ON articles
+CREATE TRIGGER articles_indexed_on_delete AFTER DELETE ON articles
 BEGIN
-    DELETE FROM articles_fts WHERE rowid = OLD.rowid;
+    DELETE FROM items_fts WHERE rowid IN (SELECT id FROM items WHERE url = OLD.url);
+    INSERT INTO items_fts (rowid, title, author, body, article)
+    SELECT id, title, coalesce(author, ''), kiosque_item_text(summary_html, content_html), ''
+    FROM items WHERE url = OLD.url;
 END;
 
 CREATE TRIGGER feeds_fts_on_insert AFTER INSERT ON feeds
@@ -93,9 +104,10 @@ CREATE TABLE saved_searches (
 );
 
 -- Rules on arrival ([[rules]]): "hide" keeps an item out of every list (`kiosque items
--- --hidden` lists them), "tag:NAME" tags one item. Hidden items count nowhere: the feed
--- counts' triggers (schema 5) are made again to leave them out.
-ALTER TABLE items ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
+-- --hidden` lists them), "tag:NAME" tags one item. Hidden items are their own small table (a
+-- probe of it costs no read of the wide items rows) and count nowhere: the feed counts'
+-- triggers (schema 5) are made again to leave them out.
+CREATE TABLE hidden_items (item_id INTEGER PRIMARY KEY);
 
 CREATE TABLE item_tags (
     item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
@@ -106,31 +118,30 @@ CREATE TABLE item_tags (
 ) WITHOUT ROWID;
 CREATE INDEX item_tags_by_tag ON item_tags (folded);
 
-DROP TRIGGER items_counted_on_insert;
+CREATE TRIGGER hidden_items_counted AFTER INSERT ON hidden_items
+BEGIN
+    UPDATE feeds SET item_count = item_count - 1,
+                     unread_count = unread_count - (SELECT read = 0 FROM items WHERE id = NEW.item_id)
+    WHERE id = (SELECT feed_id FROM items WHERE id = NEW.item_id);
+END;
+
 DROP TRIGGER items_counted_on_delete;
 DROP TRIGGER items_counted_on_update;
 
-CREATE TRIGGER items_counted_on_insert AFTER INSERT ON items
-BEGIN
-    UPDATE feeds SET item_count = item_count + (NEW.hidden = 0),
-                     unread_count = unread_count + (NEW.read = 0 AND NEW.hidden = 0)
-    WHERE id = NEW.feed_id;
-END;
-
 CREATE TRIGGER items_counted_on_delete AFTER DELETE ON items
 BEGIN
-    UPDATE feeds SET item_count = item_count - (OLD.hidden = 0),
-                     unread_count = unread_count - (OLD.read = 0 AND OLD.hidden = 0)
-    WHERE id = OLD.feed_id;
+    UPDATE feeds SET item_count = item_count - 1, unread_count = unread_count - (OLD.read = 0)
+    WHERE id = OLD.feed_id
+      AND NOT EXISTS (SELECT 1 FROM hidden_items WHERE item_id = OLD.id);
+    DELETE FROM hidden_items WHERE item_id = OLD.id;
 END;
 
-CREATE TRIGGER items_counted_on_update AFTER UPDATE OF read, feed_id, hidden ON items
-WHEN OLD.read IS NOT NEW.read OR OLD.feed_id IS NOT NEW.feed_id OR OLD.hidden IS NOT NEW.hidden
+CREATE TRIGGER items_counted_on_update AFTER UPDATE OF read, feed_id ON items
+WHEN (OLD.read IS NOT NEW.read OR OLD.feed_id IS NOT NEW.feed_id)
+     AND NOT EXISTS (SELECT 1 FROM hidden_items WHERE item_id = NEW.id)
 BEGIN
-    UPDATE feeds SET item_count = item_count - (OLD.hidden = 0),
-                     unread_count = unread_count - (OLD.read = 0 AND OLD.hidden = 0)
+    UPDATE feeds SET item_count = item_count - 1, unread_count = unread_count - (OLD.read = 0)
     WHERE id = OLD.feed_id;
-    UPDATE feeds SET item_count = item_count + (NEW.hidden = 0),
-                     unread_count = unread_count + (NEW.read = 0 AND NEW.hidden = 0)
+    UPDATE feeds SET item_count = item_count + 1, unread_count = unread_count + (NEW.read = 0)
     WHERE id = NEW.feed_id;
 END;

@@ -71,7 +71,7 @@ impl Compiler<'_> {
         match fts_string(text) {
             Some(s) => {
                 let p = self.bind(Value::Text(format!("{columns} : {s}")));
-                format!("i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH {p})")
+                format!("+i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH {p})")
             }
             None => "1".into(),
         }

@@ -41,6 +41,8 @@ pub fn local_day_start(day: NaiveDate) -> i64 {
 struct Compiler<'a> {
     values: &'a mut Vec<Value>,
     now: i64,
+    /// Whether an `items_fts` match string finds many items (see [`Query::to_sql_with`]).
+    frequent: &'a dyn Fn(&str) -> bool,
 }
 
 impl Compiler<'_> {
@@ -70,8 +72,12 @@ impl Compiler<'_> {
     fn item_fts(&mut self, columns: &str, text: &Text) -> String {
         match fts_string(text) {
             Some(s) => {
-                let p = self.bind(Value::Text(format!("{columns} : {s}")));
-                format!("+i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH {p})")
+                let fts = format!("{columns} : {s}");
+                // A frequent term: `+` keeps SQLite scanning newest first and probing the
+                // matches (the first page comes early); a rare one drives the lookup.
+                let plus = if (self.frequent)(&fts) { "+" } else { "" };
+                let p = self.bind(Value::Text(fts));
+                format!("{plus}i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH {p})")
             }
             None => "1".into(),
         }
@@ -100,7 +106,13 @@ impl Compiler<'_> {
             }
             Term::Url(part) => {
                 let p = self.bind(Value::Text(crate::text::fold_for_search(part)));
-                format!("instr({FOLD_FUNCTION}(coalesce(i.url, '')), {p}) > 0")
+                // Read from the URL index, never from the wide items rows. SQLite's lower()
+                // folds ASCII as kiosque_fold does; only a URL with other characters needs it.
+                format!(
+                    "i.id IN (SELECT id FROM items INDEXED BY items_by_url WHERE url IS NOT NULL \
+                     AND (instr(lower(url), {p}) > 0 OR (url GLOB '*[^ -~]*' \
+                     AND instr({FOLD_FUNCTION}(url), {p}) > 0)))"
+                )
             }
             Term::Is(State::Unread) => "i.read = 0".into(),
             Term::Is(State::Read) => "i.read = 1".into(),
@@ -129,11 +141,23 @@ impl Query {
     /// The SQL condition (items aliased `i`) selecting what this query matches, binding its
     /// values after those already in `values`. `now` anchors `newer:` and `older:`.
     pub fn to_sql(&self, values: &mut Vec<Value>, now: DateTime<Utc>) -> String {
+        self.to_sql_with(values, now, &|_| true)
+    }
+
+    /// [`Query::to_sql`], told by `frequent` whether a full-text match string finds many
+    /// items (the plan differs: see `frequent_term` in the store).
+    pub fn to_sql_with(
+        &self,
+        values: &mut Vec<Value>,
+        now: DateTime<Utc>,
+        frequent: &dyn Fn(&str) -> bool,
+    ) -> String {
         match &self.expr {
             None => "1".into(),
             Some(e) => Compiler {
                 values,
                 now: now.timestamp(),
+                frequent,
             }
             .expr(e),
         }

@@ -574,7 +574,7 @@ impl Store {
     // ---- items ------------------------------------------------------------------------------
 
     /// The WHERE clause and its parameters for a filter (items aliased `i`, feeds `f`).
-    fn filter_sql(filter: &ItemFilter) -> (String, Vec<rusqlite::types::Value>) {
+    fn filter_sql(conn: &Connection, filter: &ItemFilter) -> (String, Vec<rusqlite::types::Value>) {
         use rusqlite::types::Value;
         let mut clauses = vec!["1 = 1".to_string()];
         let mut values = Vec::new();
@@ -613,7 +613,8 @@ impl Store {
             ));
         }
         if let Some(query) = filter.query.as_ref().filter(|q| !q.is_empty()) {
-            let condition = query.to_sql(&mut values, Utc::now());
+            let condition =
+                query.to_sql_with(&mut values, Utc::now(), &|fts| frequent_term(conn, fts));
             clauses.push(format!("({condition})"));
         }
         (clauses.join(" AND "), values)
@@ -665,7 +666,7 @@ impl Store {
                 .map_err(sql("counting items"))?;
             return Ok(usize::try_from(n).unwrap_or(0));
         }
-        let (clause, values) = Self::filter_sql(filter);
+        let (clause, values) = Self::filter_sql(&self.conn, filter);
         let join = if filter.search.is_some() {
             "JOIN feeds f ON f.id = i.feed_id"
         } else {
@@ -716,7 +717,7 @@ impl Store {
         limit: usize,
         order: &str,
     ) -> Result<Vec<ItemSummary>, StoreError> {
-        let (clause, mut values) = Self::filter_sql(filter);
+        let (clause, mut values) = Self::filter_sql(&self.conn, filter);
         values.push(rusqlite::types::Value::Integer(
             i64::try_from(limit).unwrap_or(i64::MAX),
         ));
@@ -757,7 +758,7 @@ impl Store {
         let Some((time, item_id)) = key else {
             return Ok(None);
         };
-        let (clause, mut values) = Self::filter_sql(filter);
+        let (clause, mut values) = Self::filter_sql(&self.conn, filter);
         values.push(rusqlite::types::Value::Integer(item_id));
         let n = values.len();
         let included: bool = self
@@ -818,7 +819,7 @@ impl Store {
             unread_only: true,
             ..filter.clone()
         };
-        let (clause, mut values) = Self::filter_sql(&unread_filter);
+        let (clause, mut values) = Self::filter_sql(&self.conn, &unread_filter);
         let mut where_clause = clause;
         if let Some((time, id)) = anchor {
             values.push(rusqlite::types::Value::Integer(time));
@@ -900,7 +901,7 @@ impl Store {
             unread_only: true,
             ..filter.clone()
         };
-        let (clause, values) = Self::filter_sql(&unread);
+        let (clause, values) = Self::filter_sql(&self.conn, &unread);
         let now = Utc::now().timestamp();
         let tx = self
             .conn
@@ -994,10 +995,13 @@ impl Store {
         since: DateTime<Utc>,
         limit: usize,
     ) -> Result<Vec<ItemSummary>, StoreError> {
-        let (clause, mut values) = Self::filter_sql(&ItemFilter {
-            query: Some(query.clone()),
-            ..Default::default()
-        });
+        let (clause, mut values) = Self::filter_sql(
+            &self.conn,
+            &ItemFilter {
+                query: Some(query.clone()),
+                ..Default::default()
+            },
+        );
         values.push(rusqlite::types::Value::Integer(ts(since)));
         let n = values.len();
         values.push(rusqlite::types::Value::Integer(
@@ -1090,6 +1094,17 @@ impl Store {
             .map_err(sql("checking integrity"))?;
         Ok(answer == "ok")
     }
+}
+
+/// Whether a full-text match string (`items_fts` syntax) finds many items: then the list
+/// scans newest first and probes the matches; a rare one drives the lookup instead.
+fn frequent_term(conn: &Connection, fts: &str) -> bool {
+    const MANY: i64 = 1_000;
+    conn.prepare_cached(
+        "SELECT count(*) FROM (SELECT 1 FROM items_fts WHERE items_fts MATCH ?1 LIMIT ?2)",
+    )
+    .and_then(|mut stmt| stmt.query_row(params![fts, MANY], |r| r.get::<_, i64>(0)))
+    .map_or(true, |n| n >= MANY)
 }
 
 /// Apply `rules` in order to the items `new_ids` (inserted by this transaction): each rule's

@@ -88,6 +88,12 @@ pub enum Command {
         limit: Option<usize>,
         #[arg(long)]
         json: bool,
+        /// Only items matching a query (title:, feed:, is:unread, words, "phrases", OR, -…).
+        #[arg(long, value_name = "QUERY", allow_hyphen_values = true)]
+        query: Option<String>,
+        /// Only the items a [[rules]] "hide" rule hid (left out of every other list).
+        #[arg(long)]
+        hidden: bool,
     },
     /// Print an item as the reading pane shows it, and mark it read.
     Read {
@@ -135,8 +141,16 @@ pub enum Command {
 /// `kiosque mark ID... --read|--unread|--star|--unstar`.
 #[derive(Debug, Args)]
 pub struct MarkArgs {
-    #[arg(required = true, value_name = "ID")]
+    #[arg(required_unless_present = "query", value_name = "ID")]
     pub ids: Vec<i64>,
+    /// Every item matching this query instead of listed ids.
+    #[arg(
+        long,
+        value_name = "QUERY",
+        conflicts_with = "ids",
+        allow_hyphen_values = true
+    )]
+    pub query: Option<String>,
     #[arg(long, conflicts_with_all = ["unread", "star", "unstar"])]
     pub read: bool,
     #[arg(long, conflicts_with_all = ["star", "unstar"])]
@@ -296,7 +310,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             feed,
             limit,
             json,
-        } => items(&ctx, unread, feed, limit, json),
+            query,
+            hidden,
+        } => items(&ctx, unread, feed, limit, json, query.as_deref(), hidden),
         Command::Read { id, json } => read(&ctx, id, json),
         Command::Mark(args) => mark(&ctx, &args),
         Command::Sync {
@@ -452,6 +468,8 @@ fn add(ctx: &RunContext, url: &str, title: Option<String>, tags: Vec<String>) ->
         last_modified: found.last_modified,
         ..Default::default()
     };
+    // The first items are new items too: the rules apply to them as to a refresh's.
+    store.set_arrival_rules(crate::store::ArrivalRule::from_config(&ctx.config.rules));
     let new_items = store.record_fetch(id, Utc::now(), &record, Some(&found.parsed))?;
     let feed = store.feed(id)?;
     say!(
@@ -723,9 +741,15 @@ fn items(
     feed: Option<i64>,
     limit: Option<usize>,
     json: bool,
+    query: Option<&str>,
+    hidden: bool,
 ) -> Result<ExitCode> {
+    // A bad query is reported before the database is even opened.
+    let query = parse_query(query)?;
     let store = Store::open(&ctx.db_path)?;
     let filter = ItemFilter {
+        query,
+        hidden,
         feed: match feed {
             Some(id) => Some(store.feed(FeedId(id))?.id),
             None => None,
@@ -784,8 +808,23 @@ fn mark(ctx: &RunContext, args: &MarkArgs) -> Result<ExitCode> {
     if !(args.read || args.unread || args.star || args.unstar) {
         bail!("say what to do: --read, --unread, --star or --unstar");
     }
+    let query = parse_query(args.query.as_deref())?;
     let mut store = Store::open(&ctx.db_path)?;
-    let ids: Vec<ItemId> = args.ids.iter().map(|i| ItemId(*i)).collect();
+    let ids: Vec<ItemId> = match &query {
+        Some(_) => store
+            .items(
+                &ItemFilter {
+                    query,
+                    ..Default::default()
+                },
+                0,
+                usize::MAX / 2,
+            )?
+            .into_iter()
+            .map(|i| i.id)
+            .collect(),
+        None => args.ids.iter().map(|i| ItemId(*i)).collect(),
+    };
     // Items that came from a sync server get the change queued in the same transaction.
     if args.read || args.unread {
         store.set_read(&ids, args.read)?;
@@ -793,6 +832,21 @@ fn mark(ctx: &RunContext, args: &MarkArgs) -> Result<ExitCode> {
         store.set_starred(&ids, args.star)?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A `--query` argument parsed; a bad one is one line naming the position.
+fn parse_query(text: Option<&str>) -> Result<Option<crate::query::Query>> {
+    text.map(|t| {
+        crate::query::Query::parse(t).map_err(|e| {
+            // A short query is quoted back; a long (hostile) one only by its position.
+            if t.chars().count() <= 80 {
+                anyhow!("bad query {t:?}: {e}")
+            } else {
+                anyhow!("bad query: {e}")
+            }
+        })
+    })
+    .transpose()
 }
 
 // ---- refresh ---------------------------------------------------------------------------------

@@ -66,6 +66,12 @@ pub struct Config {
     pub hyperlinks: HyperlinkMode,
     /// `images = "auto" | "off" | "halfblocks"`: pictures in the reading pane.
     pub images: ImagesMode,
+    /// `[[smart_feeds]]`: saved searches shown in the feeds sidebar.
+    pub smart_feeds: Vec<SmartFeedConfig>,
+    /// `[[rules]]`: what to do with new items a query matches, on arrival.
+    pub rules: Vec<RuleConfig>,
+    /// `[[notify]]`: commands run after a background refresh brought items a query matches.
+    pub notify: Vec<NotifyConfig>,
 }
 
 /// `hyperlinks`: OSC 8 links in the reading pane. "auto" only on terminals known to
@@ -91,6 +97,85 @@ pub enum ImagesMode {
     Off,
     /// Unicode half-blocks, on any colour terminal, without asking it anything.
     Halfblocks,
+}
+
+/// One `[[notify]]` table: a query and the command (an argument vector, run without a shell)
+/// that gets the count and the titles of the new items it matches on its stdin.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotifyConfig {
+    pub query: String,
+    pub command: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNotify {
+    query: toml::Spanned<String>,
+    command: toml::Spanned<Vec<String>>,
+}
+
+/// One `[[smart_feeds]]` table: a saved search with its name (its query parses).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SmartFeedConfig {
+    pub name: String,
+    pub query: String,
+}
+
+/// What a rule does to the new items its query matches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RuleAction {
+    Read,
+    Star,
+    /// Hidden from every list (`kiosque items --hidden` shows them).
+    Hide,
+    /// Add a tag to the item.
+    Tag(String),
+}
+
+/// One `[[rules]]` table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleConfig {
+    pub query: String,
+    pub action: RuleAction,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSmartFeed {
+    name: String,
+    query: toml::Spanned<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    query: toml::Spanned<String>,
+    action: toml::Spanned<String>,
+}
+
+/// A query written in the config: it must parse; the error names the config line.
+fn checked_query(text: &str, query: toml::Spanned<String>, table: &str) -> Result<String, String> {
+    let line = line_of(text, query.span().start);
+    let query = query.into_inner();
+    crate::query::Query::parse(&query)
+        .map_err(|e| format!("line {line}: [[{table}]] query {query:?}: {e}"))?;
+    Ok(query)
+}
+
+fn checked_action(text: &str, action: toml::Spanned<String>) -> Result<RuleAction, String> {
+    let line = line_of(text, action.span().start);
+    let action = action.into_inner();
+    match action.trim() {
+        "read" => Ok(RuleAction::Read),
+        "star" => Ok(RuleAction::Star),
+        "hide" => Ok(RuleAction::Hide),
+        other => match other.strip_prefix("tag:").map(str::trim) {
+            Some(tag) if !tag.is_empty() => Ok(RuleAction::Tag(tag.to_string())),
+            _ => Err(format!(
+                "line {line}: [[rules]] action {action:?} is not known (\"read\", \"star\", \"hide\" or \"tag:NAME\")"
+            )),
+        },
+    }
 }
 
 /// The protocols `[sync] service` names.
@@ -199,6 +284,12 @@ struct RawConfig {
     player: Option<Vec<String>>,
     hyperlinks: Option<HyperlinkMode>,
     images: Option<ImagesMode>,
+    #[serde(default)]
+    smart_feeds: Vec<RawSmartFeed>,
+    #[serde(default)]
+    rules: Vec<RawRule>,
+    #[serde(default)]
+    notify: Vec<RawNotify>,
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
@@ -312,6 +403,48 @@ impl Config {
             player: value!(player),
             hyperlinks: value!(hyperlinks),
             images: value!(images),
+            smart_feeds: raw
+                .smart_feeds
+                .into_iter()
+                .map(|s| {
+                    let name = s.name.trim().to_string();
+                    let query = checked_query(text, s.query, "smart_feeds")?;
+                    if name.is_empty() {
+                        return Err("[[smart_feeds]] name is empty".to_string());
+                    }
+                    Ok(SmartFeedConfig { name, query })
+                })
+                .collect::<Result<_, _>>()
+                .map_err(invalid)?,
+            rules: raw
+                .rules
+                .into_iter()
+                .map(|r| {
+                    Ok(RuleConfig {
+                        query: checked_query(text, r.query, "rules")?,
+                        action: checked_action(text, r.action)?,
+                    })
+                })
+                .collect::<Result<_, String>>()
+                .map_err(invalid)?,
+            notify: raw
+                .notify
+                .into_iter()
+                .map(|n| {
+                    let line = line_of(text, n.command.span().start);
+                    let command = n.command.into_inner();
+                    if command.first().is_none_or(|c| c.trim().is_empty()) {
+                        return Err(format!(
+                            "line {line}: [[notify]] command is empty (an argument vector, like [\"notify-send\", \"kiosque\"])"
+                        ));
+                    }
+                    Ok(NotifyConfig {
+                        query: checked_query(text, n.query, "notify")?,
+                        command,
+                    })
+                })
+                .collect::<Result<_, String>>()
+                .map_err(invalid)?,
         };
         if config.player.first().is_some_and(|p| p.trim().is_empty()) {
             return Err(invalid(
@@ -506,6 +639,63 @@ mod tests {
         ] {
             assert!(Config::parse(bad, "c").is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn smart_feeds_and_rules_are_read_and_their_queries_checked() {
+        let c = Config::parse(
+            "[[smart_feeds]]\nname = \"Rust\"\nquery = \"title:rust is:unread\"\n\n[[rules]]\nquery = \"feed:sport\"\naction = \"hide\"\n[[rules]]\nquery = \"emul\"\naction = \"tag:retro\"\n",
+            "c",
+        )
+        .unwrap();
+        assert_eq!(
+            c.smart_feeds,
+            [SmartFeedConfig {
+                name: "Rust".into(),
+                query: "title:rust is:unread".into()
+            }]
+        );
+        assert_eq!(c.rules[0].action, RuleAction::Hide);
+        assert_eq!(c.rules[1].action, RuleAction::Tag("retro".into()));
+        let err = Config::parse("[[smart_feeds]]\nname = \"x\"\nquery = \"(a\"\n", "c.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("line 3") && err.contains("unclosed parenthesis at 1"),
+            "{err}"
+        );
+        let err = Config::parse("[[rules]]\nquery = \"a\"\naction = \"delete\"\n", "c")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("line 3") && err.contains("delete"), "{err}");
+        assert!(
+            Config::parse(
+                "[[rules]]\nquery = \"a\"\naction = \"read\"\nfoo = 1\n",
+                "c"
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn notify_tables_need_a_query_and_a_command() {
+        let c = Config::parse(
+            "[[notify]]\nquery = \"tag:urgent\"\ncommand = [\"alert\", \"--now\"]\n",
+            "c",
+        )
+        .unwrap();
+        assert_eq!(
+            c.notify,
+            [NotifyConfig {
+                query: "tag:urgent".into(),
+                command: vec!["alert".into(), "--now".into()]
+            }]
+        );
+        let err = Config::parse("[[notify]]\nquery = \"a\"\ncommand = []\n", "c")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("line 3") && err.contains("empty"), "{err}");
+        assert!(Config::parse("[[notify]]\nquery = \"a OR\"\ncommand = [\"x\"]\n", "c").is_err());
     }
 
     #[test]

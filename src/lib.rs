@@ -17,7 +17,9 @@ pub mod fetch;
 pub mod inline_image;
 pub mod media;
 pub mod model;
+pub mod notify;
 pub mod packaging;
+pub mod query;
 pub mod refresh;
 pub(crate) mod scan;
 #[cfg(test)]

@@ -38,6 +38,8 @@ pub struct RefreshOptions {
     /// `[sync]` is set: feeds kept by the sync server are its to poll. Without it (sync
     /// switched off) they are polled here like any other.
     pub leave_synced_feeds: bool,
+    /// `[[rules]]`: applied to new items in the transaction that stores them.
+    pub rules: Vec<crate::config::RuleConfig>,
 }
 
 impl RefreshOptions {
@@ -50,6 +52,7 @@ impl RefreshOptions {
             force: false,
             keep_days: Some(config.keep_days),
             leave_synced_feeds: config.sync.is_some(),
+            rules: config.rules.clone(),
         }
     }
 }
@@ -124,8 +127,12 @@ struct WriteJob {
 }
 
 /// Owns the one write connection; applies jobs in arrival order.
-fn spawn_writer(db_path: PathBuf) -> Result<std::sync::mpsc::SyncSender<WriteJob>, StoreError> {
+fn spawn_writer(
+    db_path: PathBuf,
+    rules: &[crate::config::RuleConfig],
+) -> Result<std::sync::mpsc::SyncSender<WriteJob>, StoreError> {
     let mut store = Store::open(&db_path)?;
+    store.set_arrival_rules(crate::store::ArrivalRule::from_config(rules));
     let (tx, rx) = std::sync::mpsc::sync_channel::<WriteJob>(64);
     std::thread::Builder::new()
         .name("kiosque-writer".into())
@@ -354,7 +361,7 @@ pub async fn refresh_feeds(
     } else {
         Default::default()
     };
-    let writer = spawn_writer(db_path.to_path_buf())?;
+    let writer = spawn_writer(db_path.to_path_buf(), &opts.rules)?;
     let global = Arc::new(Semaphore::new(opts.concurrency.max(1)));
     // Answers fetched but not yet parsed and written: a bound on the bodies held in memory
     // when the network outruns the parser and the writer.

@@ -1707,6 +1707,7 @@ async fn the_tuis_mark_all_on_a_feed_is_pushed_as_one_mark_all_request() {
         query: ListQuery {
             source: ListSource::Feed(tech),
             search: None,
+            smart: None,
         },
     });
     let Action::AllMarkedRead { ids: marked } = actions.recv().await.unwrap() else {

@@ -51,7 +51,8 @@ impl kiosque::tui::worker::Worker for FakeWorker {
                         ListSource::Unread => !r.read,
                         ListSource::Starred => r.starred,
                         ListSource::Feed(id) => r.feed_id == id,
-                        ListSource::All => true,
+                        // The fake worker has no query evaluator: a saved search lists all.
+                        ListSource::All | ListSource::Smart(_) => true,
                     })
                     .filter(|r| {
                         query

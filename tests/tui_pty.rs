@@ -36,10 +36,14 @@ struct Demo {
 
 impl Demo {
     fn start(cols: u16, lines: u16) -> Demo {
+        Demo::start_with_config(cols, lines, "")
+    }
+
+    fn start_with_config(cols: u16, lines: u16, config_text: &str) -> Demo {
         let pair = pty::open(lines, cols);
         let config_dir = tempfile::tempdir().unwrap();
         let config = config_dir.path().join("config.toml");
-        std::fs::write(&config, "").unwrap();
+        std::fs::write(&config, config_text).unwrap();
         let tmp = tempfile::tempdir().unwrap();
         let mut command = pty::kiosque_command();
         command.arg("--demo");
@@ -272,4 +276,37 @@ fn closing_the_terminal_removes_the_demo_dir() {
         Vec::<String>::new(),
         "the demo's data dir was left behind"
     );
+}
+
+#[test]
+fn search_errors_show_in_the_status_line_and_saved_searches_in_the_sidebar() {
+    let mut demo = Demo::start_with_config(
+        120,
+        30,
+        "[[smart_feeds]]\nname = \"Octet emul\"\nquery = \"feed:octet emul\"\n",
+    );
+    demo.wait_for("the demo headlines", |s| {
+        s.contains("World Desk") && !s.contains("All (0)")
+    });
+    demo.send(b"f");
+    demo.wait_for("the configured saved search in the sidebar", |s| {
+        s.contains("/ Octet emul")
+    });
+    demo.send(b"/title:\"arm");
+    demo.wait_for("the query error in the status line", |s| {
+        s.contains("unclosed quote at 7")
+    });
+    demo.send(b"\"");
+    demo.wait_for("the search applied", |s| {
+        s.contains("/title:\"arm\"") && !s.contains("unclosed quote")
+    });
+    // ctrl-s saves it: it joins the sidebar's saved searches.
+    demo.send(b"\x13");
+    demo.wait_for("the saved search in the sidebar", |s| {
+        s.contains("/ title:\"arm\"")
+    });
+    demo.send(b"\x03");
+    let (status, screen, _tmp) = demo.wait_exit("ctrl-c");
+    assert!(status.success());
+    assert_terminal_restored(&screen, "ctrl-c");
 }

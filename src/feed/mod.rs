@@ -3,7 +3,7 @@
 
 pub mod dates;
 pub mod discover;
-mod markup;
+pub(crate) mod markup;
 pub mod opml;
 pub mod parse;
 mod repair;

@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_sync.sql"),
     include_str!("migrations/0005_feed_counts.sql"),
     include_str!("migrations/0006_sync_switching.sql"),
+    include_str!("migrations/0007_query_full_text.sql"),
 ];
 
 /// The schema version this build writes.

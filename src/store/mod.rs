@@ -30,6 +30,32 @@ pub struct ItemFilter {
     pub starred_only: bool,
     /// A substring of the title or the feed title, matched case- and accent-insensitively.
     pub search: Option<String>,
+    /// A query in the query language (`crate::query`); `newer:`/`older:` count from now.
+    pub query: Option<crate::query::Query>,
+    /// Only the items a rule hid (`kiosque items --hidden`); else hidden items are left out.
+    pub hidden: bool,
+}
+
+/// A `[[rules]]` entry ready to apply: what it matches and what it does to new items.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArrivalRule {
+    pub query: crate::query::Query,
+    pub action: crate::config::RuleAction,
+}
+
+impl ArrivalRule {
+    /// The config's rules (each query was checked when the config was read).
+    pub fn from_config(rules: &[crate::config::RuleConfig]) -> Vec<ArrivalRule> {
+        rules
+            .iter()
+            .filter_map(|r| {
+                Some(ArrivalRule {
+                    query: crate::query::Query::parse(&r.query).ok()?,
+                    action: r.action.clone(),
+                })
+            })
+            .collect()
+    }
 }
 
 /// A new subscription.
@@ -70,6 +96,8 @@ pub struct Store {
     /// Where the store's own timestamps come from (removal, read changes, article cache):
     /// the system clock unless a test sets a fixed one.
     clock: Arc<dyn Clock>,
+    /// Applied to the new items of every fetch recorded ([`Store::record_fetch`]).
+    rules: Vec<ArrivalRule>,
 }
 
 fn ts(t: DateTime<Utc>) -> i64 {
@@ -125,6 +153,7 @@ impl Store {
             conn,
             path: Some(path.to_path_buf()),
             clock: Arc::new(SystemClock),
+            rules: Vec::new(),
         };
         store.configure().map_err(|e| map_open_error(path, e))?;
         migrations::migrate(&mut store.conn, path)?;
@@ -144,6 +173,7 @@ impl Store {
             conn,
             path: None,
             clock: Arc::new(SystemClock),
+            rules: Vec::new(),
         };
         store
             .configure()
@@ -154,6 +184,8 @@ impl Store {
 
     fn configure(&mut self) -> Result<(), rusqlite::Error> {
         self.conn.busy_timeout(BUSY_TIMEOUT)?;
+        // The full-text index's triggers call these: every connection that writes needs them.
+        crate::query::search_index::register_functions(&self.conn)?;
         // journal_mode answers with a row; WAL stays set in the file once set.
         let _mode: String = self
             .conn
@@ -162,6 +194,11 @@ impl Store {
             "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;",
         )?;
         Ok(())
+    }
+
+    /// The rules applied to new items when a fetch is recorded.
+    pub fn set_arrival_rules(&mut self, rules: Vec<ArrivalRule>) {
+        self.rules = rules;
     }
 
     /// Where the database lives (`None` in memory).
@@ -425,6 +462,7 @@ impl Store {
             }
         }
         let mut new_items = 0;
+        let mut new_ids: Vec<i64> = Vec::new();
         if let Some(doc) = parsed {
             if let Some(title) = doc.title.as_deref().filter(|t| !t.is_empty()) {
                 tx.execute(
@@ -512,6 +550,7 @@ impl Store {
                     .map_err(sql("inserting an item"))?;
                 if inserted == 1 {
                     new_items += 1;
+                    new_ids.push(tx.last_insert_rowid());
                 } else {
                     update
                         .execute(params![
@@ -531,6 +570,8 @@ impl Store {
                 }
             }
         }
+        apply_rules(&tx, &self.rules, &new_ids, now)
+            .map_err(|source| write_error(busy_path.as_deref(), "applying rules", source))?;
         tx.commit().map_err(sql("committing a refresh"))?;
         Ok(new_items)
     }
@@ -548,7 +589,8 @@ impl Store {
             .map_err(sql("starting a transaction"))?;
         let old = tx
             .execute(
-                "DELETE FROM items WHERE read = 1 AND starred = 0 AND last_seen < ?1",
+                "DELETE FROM items WHERE (read = 1 OR id IN (SELECT item_id FROM hidden_items))
+                 AND starred = 0 AND last_seen < ?1",
                 [cutoff],
             )
             .map_err(|e| write_error(self.path.as_deref(), "purging old items", e))?;
@@ -574,7 +616,7 @@ impl Store {
     // ---- items ------------------------------------------------------------------------------
 
     /// The WHERE clause and its parameters for a filter (items aliased `i`, feeds `f`).
-    fn filter_sql(filter: &ItemFilter) -> (String, Vec<rusqlite::types::Value>) {
+    fn filter_sql(conn: &Connection, filter: &ItemFilter) -> (String, Vec<rusqlite::types::Value>) {
         use rusqlite::types::Value;
         let mut clauses = vec!["1 = 1".to_string()];
         let mut values = Vec::new();
@@ -588,6 +630,14 @@ impl Store {
         if filter.starred_only {
             clauses.push("i.starred = 1".into());
         }
+        clauses.push(
+            if filter.hidden {
+                "i.id IN (SELECT item_id FROM hidden_items)"
+            } else {
+                "i.id NOT IN (SELECT item_id FROM hidden_items)"
+            }
+            .into(),
+        );
         if let Some(search) = filter
             .search
             .as_deref()
@@ -603,6 +653,11 @@ impl Store {
             clauses.push(format!(
                 "(i.search_title LIKE ?{n} ESCAPE '\\' OR f.search_title LIKE ?{n} ESCAPE '\\')"
             ));
+        }
+        if let Some(query) = filter.query.as_ref().filter(|q| !q.is_empty()) {
+            let condition =
+                query.to_sql_with(&mut values, Utc::now(), &|fts| frequent_term(conn, fts));
+            clauses.push(format!("({condition})"));
         }
         (clauses.join(" AND "), values)
     }
@@ -628,7 +683,8 @@ impl Store {
     pub fn count_items(&self, filter: &ItemFilter) -> Result<usize, StoreError> {
         // All, Unread and one feed's lists are counted on the feed rows (kept by triggers);
         // rows of unsubscribed feeds count too, as their kept starred items are listed.
-        if filter.search.is_none() && !filter.starred_only {
+        let queried = filter.query.as_ref().is_some_and(|q| !q.is_empty());
+        if filter.search.is_none() && !filter.starred_only && !queried && !filter.hidden {
             let column = if filter.unread_only {
                 "unread_count"
             } else {
@@ -652,7 +708,7 @@ impl Store {
                 .map_err(sql("counting items"))?;
             return Ok(usize::try_from(n).unwrap_or(0));
         }
-        let (clause, values) = Self::filter_sql(filter);
+        let (clause, values) = Self::filter_sql(&self.conn, filter);
         let join = if filter.search.is_some() {
             "JOIN feeds f ON f.id = i.feed_id"
         } else {
@@ -703,7 +759,7 @@ impl Store {
         limit: usize,
         order: &str,
     ) -> Result<Vec<ItemSummary>, StoreError> {
-        let (clause, mut values) = Self::filter_sql(filter);
+        let (clause, mut values) = Self::filter_sql(&self.conn, filter);
         values.push(rusqlite::types::Value::Integer(
             i64::try_from(limit).unwrap_or(i64::MAX),
         ));
@@ -744,7 +800,7 @@ impl Store {
         let Some((time, item_id)) = key else {
             return Ok(None);
         };
-        let (clause, mut values) = Self::filter_sql(filter);
+        let (clause, mut values) = Self::filter_sql(&self.conn, filter);
         values.push(rusqlite::types::Value::Integer(item_id));
         let n = values.len();
         let included: bool = self
@@ -805,7 +861,7 @@ impl Store {
             unread_only: true,
             ..filter.clone()
         };
-        let (clause, mut values) = Self::filter_sql(&unread_filter);
+        let (clause, mut values) = Self::filter_sql(&self.conn, &unread_filter);
         let mut where_clause = clause;
         if let Some((time, id)) = anchor {
             values.push(rusqlite::types::Value::Integer(time));
@@ -892,7 +948,7 @@ impl Store {
             unread_only: true,
             ..filter.clone()
         };
-        let (clause, values) = Self::filter_sql(&unread);
+        let (clause, values) = Self::filter_sql(&self.conn, &unread);
         let now = self.clock.now().timestamp();
         let tx = self
             .conn
@@ -950,6 +1006,78 @@ impl Store {
                 |r| r.get(0),
             )
             .map_err(sql("counting unread items"))
+    }
+
+    // ---- saved searches (helper "query") ---------------------------------------------------
+
+    /// Searches saved from the TUI, oldest first: (id, name, query text).
+    pub fn saved_searches(&self) -> Result<Vec<(i64, String, String)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, name, query FROM saved_searches ORDER BY saved_at, id")
+            .map_err(sql("listing saved searches"))?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .map_err(sql("listing saved searches"))?;
+        rows.collect::<Result<_, _>>()
+            .map_err(sql("reading saved searches"))
+    }
+
+    /// Save a search under `name` (a search saved again under the same name is replaced).
+    pub fn save_search(&mut self, name: &str, query: &str) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "INSERT INTO saved_searches (name, query, saved_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (name) DO UPDATE SET query = excluded.query",
+                params![name, query, Utc::now().timestamp()],
+            )
+            .map_err(self.map_write("saving a search"))?;
+        Ok(())
+    }
+
+    /// Forget a saved search.
+    pub fn delete_saved_search(&mut self, id: i64) -> Result<(), StoreError> {
+        self.conn
+            .execute("DELETE FROM saved_searches WHERE id = ?1", [id])
+            .map_err(self.map_write("deleting a saved search"))?;
+        Ok(())
+    }
+
+    /// Items first seen at `since` or later that `query` matches, newest first (notifications:
+    /// what a refresh brought). Hidden items are left out.
+    pub fn items_seen_since(
+        &self,
+        query: &crate::query::Query,
+        since: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<ItemSummary>, StoreError> {
+        let (clause, mut values) = Self::filter_sql(
+            &self.conn,
+            &ItemFilter {
+                query: Some(query.clone()),
+                ..Default::default()
+            },
+        );
+        values.push(rusqlite::types::Value::Integer(ts(since)));
+        let n = values.len();
+        values.push(rusqlite::types::Value::Integer(
+            i64::try_from(limit).unwrap_or(i64::MAX),
+        ));
+        let mut stmt = self
+            .conn
+            .prepare(&format!(
+                "SELECT {} FROM items i JOIN feeds f ON f.id = i.feed_id
+                 WHERE {clause} AND i.first_seen >= ?{n}
+                 ORDER BY i.sort_time DESC, i.id DESC LIMIT ?{}",
+                Self::SUMMARY_COLUMNS,
+                n + 1
+            ))
+            .map_err(sql("listing new items"))?;
+        let rows = stmt
+            .query_map(params_from_iter(values), Self::summary_from_row)
+            .map_err(sql("listing new items"))?;
+        rows.collect::<Result<_, _>>()
+            .map_err(sql("reading new items"))
     }
 
     // ---- article cache ----------------------------------------------------------------------
@@ -1022,6 +1150,62 @@ impl Store {
             .map_err(sql("checking integrity"))?;
         Ok(answer == "ok")
     }
+}
+
+/// Whether a full-text match string (`items_fts` syntax) finds many items: then the list
+/// scans newest first and probes the matches; a rare one drives the lookup instead.
+fn frequent_term(conn: &Connection, fts: &str) -> bool {
+    const MANY: i64 = 1_000;
+    conn.prepare_cached(
+        "SELECT count(*) FROM (SELECT 1 FROM items_fts WHERE items_fts MATCH ?1 LIMIT ?2)",
+    )
+    .and_then(|mut stmt| stmt.query_row(params![fts, MANY], |r| r.get::<_, i64>(0)))
+    .map_or(true, |n| n >= MANY)
+}
+
+/// Apply `rules` in order to the items `new_ids` (inserted by this transaction): each rule's
+/// query picks among them, its action changes them. A later rule sees earlier rules' changes.
+fn apply_rules(
+    tx: &rusqlite::Transaction<'_>,
+    rules: &[ArrivalRule],
+    new_ids: &[i64],
+    now: DateTime<Utc>,
+) -> Result<(), rusqlite::Error> {
+    use crate::config::RuleAction;
+    use rusqlite::types::Value;
+    if rules.is_empty() || new_ids.is_empty() {
+        return Ok(());
+    }
+    let ids = serde_json::to_string(new_ids).unwrap_or_else(|_| "[]".into());
+    for rule in rules {
+        let mut values = vec![Value::Text(ids.clone())];
+        let condition = rule.query.to_sql(&mut values, now);
+        let picked = format!(
+            "SELECT i.id FROM items i WHERE i.id IN (SELECT value FROM json_each(?1)) AND ({condition})"
+        );
+        let statement = match &rule.action {
+            RuleAction::Read => format!(
+                "UPDATE items SET read = 1, read_at = {} WHERE id IN ({picked})",
+                now.timestamp()
+            ),
+            RuleAction::Star => format!("UPDATE items SET starred = 1 WHERE id IN ({picked})"),
+            RuleAction::Hide => {
+                format!("INSERT OR IGNORE INTO hidden_items (item_id) SELECT id FROM ({picked})")
+            }
+            RuleAction::Tag(tag) => {
+                values.push(Value::Text(tag.clone()));
+                let t = values.len();
+                values.push(Value::Text(fold_for_search(tag)));
+                let f = values.len();
+                format!(
+                    "INSERT OR IGNORE INTO item_tags (item_id, tag, folded) \
+                     SELECT id, ?{t}, ?{f} FROM ({picked})"
+                )
+            }
+        };
+        tx.execute(&statement, params_from_iter(values))?;
+    }
+    Ok(())
 }
 
 /// Insert a subscription in `tx` ([`Store::add_feed`]): a URL already subscribed is

@@ -342,11 +342,11 @@ fn assert_counts_exact(s: &Store) {
     let count = |sql_text: &str| -> i64 { s.conn.query_row(sql_text, [], |r| r.get(0)).unwrap() };
     for f in s.feeds().unwrap() {
         let total = count(&format!(
-            "SELECT count(*) FROM items WHERE feed_id = {}",
+            "SELECT count(*) FROM items WHERE feed_id = {} AND id NOT IN (SELECT item_id FROM hidden_items)",
             f.id.0
         ));
         let unread = count(&format!(
-            "SELECT count(*) FROM items WHERE feed_id = {} AND read = 0",
+            "SELECT count(*) FROM items WHERE feed_id = {} AND read = 0 AND id NOT IN (SELECT item_id FROM hidden_items)",
             f.id.0
         ));
         assert_eq!((f.total, f.unread), (total, unread), "feed {}", f.url);
@@ -362,8 +362,11 @@ fn assert_counts_exact(s: &Store) {
         filter.unread_only = true;
         assert_eq!(s.count_items(&filter).unwrap() as i64, unread);
     }
-    let all = count("SELECT count(*) FROM items");
-    let unread = count("SELECT count(*) FROM items WHERE read = 0");
+    let all =
+        count("SELECT count(*) FROM items WHERE id NOT IN (SELECT item_id FROM hidden_items)");
+    let unread = count(
+        "SELECT count(*) FROM items WHERE read = 0 AND id NOT IN (SELECT item_id FROM hidden_items)",
+    );
     assert_eq!(s.count_items(&ItemFilter::default()).unwrap() as i64, all);
     let unread_only = ItemFilter {
         unread_only: true,
@@ -511,4 +514,103 @@ fn the_store_stamps_its_own_writes_with_the_clock_it_is_given() {
         now().timestamp(),
         "cache time comes from the clock"
     );
+}
+
+fn query_count(s: &Store, q: &str) -> usize {
+    s.count_items(&ItemFilter {
+        query: Some(crate::query::Query::parse(q).unwrap()),
+        ..Default::default()
+    })
+    .unwrap()
+}
+
+#[test]
+fn migrating_to_full_text_indexes_what_is_already_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kiosque.db");
+    {
+        let mut conn = Connection::open(&path).unwrap();
+        migrations::migrate_to(&mut conn, &path, 5).unwrap();
+        conn.execute_batch(
+            "INSERT INTO feeds (id, url, title, added_at) VALUES (1, 'https://a.example/f', 'Octet Actu', 0);
+             INSERT INTO items (feed_id, dedupe_key, title, search_title, url, first_seen,
+                                sort_time, last_seen, summary_html)
+             VALUES (1, 'x', 'Émulation', 'emulation', 'https://a.example/1', 0, 0, 0,
+                     '<p>Un &eacute;mulateur <b>Saturn</b></p>');
+             INSERT INTO articles (url, json, fetched_at)
+             VALUES ('https://a.example/1', '{\"content_html\": \"<p>Dreamcast aussi</p>\"}', 0);",
+        )
+        .unwrap();
+    }
+    let s = Store::open(&path).unwrap();
+    for q in [
+        "emul",
+        "title:emulation",
+        "saturn",
+        "dreamcast",
+        "feed:octet",
+    ] {
+        assert_eq!(query_count(&s, q), 1, "{q}");
+    }
+    assert_eq!(query_count(&s, "title:saturn"), 0);
+}
+
+#[test]
+fn the_full_text_index_follows_changes_to_items_articles_and_feeds() {
+    let mut s = Store::open_in_memory().unwrap();
+    let now = Utc::now();
+    let feed = s
+        .add_feed(
+            &NewFeed {
+                url: "https://a.example/f".into(),
+                title: Some("Octet".into()),
+                ..Default::default()
+            },
+            now,
+        )
+        .unwrap();
+    let doc = |title: &str| ParsedFeed {
+        title: Some("Renamed Feed".into()),
+        site_url: None,
+        items: vec![ParsedItem {
+            dedupe_key: "k".into(),
+            title: title.into(),
+            url: Some("https://a.example/1".into()),
+            author: None,
+            published: None,
+            summary_html: None,
+            content_html: None,
+            enclosures: vec![],
+        }],
+    };
+    s.record_fetch(
+        feed,
+        now,
+        &FetchRecord::default(),
+        Some(&doc("first words")),
+    )
+    .unwrap();
+    assert_eq!(query_count(&s, "first"), 1);
+    assert_eq!(query_count(&s, "feed:renamed"), 1);
+    assert_eq!(query_count(&s, "feed:octet"), 0);
+    s.record_fetch(
+        feed,
+        now,
+        &FetchRecord::default(),
+        Some(&doc("second words")),
+    )
+    .unwrap();
+    assert_eq!(query_count(&s, "first"), 0);
+    assert_eq!(query_count(&s, "second"), 1);
+    let article = crate::article::Article::from_feed(
+        None,
+        "https://a.example/1".into(),
+        None,
+        None,
+        "<p>cached body</p>".into(),
+    );
+    s.cache_article("https://a.example/1", &article).unwrap();
+    assert_eq!(query_count(&s, "cached"), 1);
+    s.remove_feed(feed).unwrap();
+    assert_eq!(query_count(&s, "second"), 0);
 }

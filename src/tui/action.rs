@@ -78,6 +78,8 @@ pub enum Action {
     SearchDeleteChar,
     /// Keep the typed search and leave the search field.
     SearchSubmit,
+    /// Save the current search as a smart feed (from the search field or the list).
+    SaveSearch,
     /// A left click at this cell.
     Click { column: u16, row: u16 },
     /// A mouse wheel turn at this cell.
@@ -89,6 +91,12 @@ pub enum Action {
     // ---- worker outcomes ----
     /// The feeds and the unread total were (re)loaded.
     FeedsLoaded { feeds: Vec<Feed>, unread_total: i64 },
+    /// The saved searches (config, then saved in the TUI) with their unread counts.
+    SmartFeedsLoaded {
+        smart_feeds: Vec<crate::tui::state::SmartFeed>,
+    },
+    /// A search was saved as a smart feed.
+    SearchSaved { name: String },
     /// A window of the headline list was loaded for the request `generation`.
     ListLoaded {
         generation: u64,

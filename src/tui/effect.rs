@@ -104,4 +104,6 @@ pub enum Effect {
     /// Fetch, decode, scale and encode an image of the open page (answers
     /// [`crate::tui::action::Action::ImageLoaded`]).
     LoadImage(crate::tui::images::ImageKey),
+    /// Save a search (its query text, valid) as a smart feed named `name`.
+    SaveSearch { name: String, query: String },
 }

@@ -111,6 +111,7 @@ pub fn action_by_name(name: &str) -> Option<Action> {
         "refresh_all" => Action::RefreshAll,
         "refresh_feed" => Action::RefreshFeed,
         "search" => Action::Search,
+        "save_search" => Action::SaveSearch,
         "clear" => Action::Clear,
         "open_in_browser" => Action::OpenInBrowser,
         "copy_url" => Action::CopyUrl,
@@ -418,6 +419,7 @@ impl Keymap {
         }
         match mode {
             Mode::Search => match key.code {
+                _ if self.map.get(&key) == Some(&Action::SaveSearch) => Some(Action::SaveSearch),
                 KeyCode::Esc => Some(Action::Clear),
                 KeyCode::Enter => Some(Action::SearchSubmit),
                 KeyCode::Backspace => Some(Action::SearchDeleteChar),

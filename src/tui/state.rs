@@ -76,14 +76,27 @@ pub enum ListSource {
     Unread,
     Starred,
     Feed(FeedId),
+    /// A saved search: its index in [`State::smart_feeds`] (its query is in [`ListQuery`]).
+    Smart(usize),
 }
 
 /// The list's filter, as the worker turns it into a store query.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ListQuery {
     pub source: ListSource,
-    /// Substring of title or feed; the store folds case and accents.
+    /// The search typed after `/`, in the query language (it parses).
     pub search: Option<String>,
+    /// The query of the saved search shown ([`ListSource::Smart`]), in the query language.
+    pub smart: Option<String>,
+}
+
+/// A saved search in the sidebar: from `[[smart_feeds]]` or saved from the search prompt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SmartFeed {
+    pub name: String,
+    pub query: String,
+    /// Unread items it matches.
+    pub unread: usize,
 }
 
 /// The headline list: its length and a window of loaded rows.
@@ -294,8 +307,10 @@ pub struct State {
     pub feeds_loaded: bool,
     /// What tells feeds with the same title apart (their host, else their path), by feed.
     pub feed_qualifiers: std::collections::HashMap<FeedId, String>,
-    /// Cursor in the sidebar: 0 All, 1 Unread, 2 Starred, then the feeds.
+    /// Cursor in the sidebar: 0 All, 1 Unread, 2 Starred, then the smart feeds, then the feeds.
     pub feed_cursor: usize,
+    /// Saved searches shown in the sidebar between "Starred" and the feeds.
+    pub smart_feeds: Vec<SmartFeed>,
     pub list: ListState,
     /// The reader's page stack; empty when no article is open.
     pub pages: Vec<ReaderPage>,
@@ -344,6 +359,7 @@ impl State {
             feeds_loaded: false,
             feed_qualifiers: std::collections::HashMap::new(),
             feed_cursor: 0,
+            smart_feeds: Vec::new(),
             list: ListState::default(),
             pages: Vec::new(),
             next_page_id: 1,
@@ -375,9 +391,23 @@ impl State {
         self.pages.last_mut()
     }
 
-    /// Number of sidebar entries (three virtual ones, then the feeds).
+    /// Number of sidebar entries (three virtual ones, the smart feeds, then the feeds).
     pub fn sidebar_len(&self) -> usize {
-        3 + self.feeds.len()
+        3 + self.smart_feeds.len() + self.feeds.len()
+    }
+
+    /// What the sidebar entry at `index` lists.
+    pub fn sidebar_source(&self, index: usize) -> ListSource {
+        match index {
+            0 => ListSource::All,
+            1 => ListSource::Unread,
+            2 => ListSource::Starred,
+            n if n - 3 < self.smart_feeds.len() => ListSource::Smart(n - 3),
+            n => match self.feeds.get(n - 3 - self.smart_feeds.len()) {
+                Some(feed) => ListSource::Feed(feed.id),
+                None => ListSource::All,
+            },
+        }
     }
 
     /// The title of a feed by id.

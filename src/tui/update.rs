@@ -160,9 +160,39 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             apply_search(state)
         }
         Action::SearchSubmit => {
+            // A query that does not parse stays in the field with its error shown.
+            if let Err(e) = crate::query::Query::parse(&state.search_input) {
+                state.status.last_error = Some(format!("{QUERY_ERROR}{e}"));
+                return vec![];
+            }
             state.mode = Mode::Normal;
             state.focus = Focus::Headlines;
             vec![]
+        }
+        Action::SaveSearch => save_search(state),
+        Action::SmartFeedsLoaded { smart_feeds } => {
+            // The saved search shown keeps its place when the list around it changes.
+            if let ListSource::Smart(i) = state.list.query.source {
+                let shown = state.list.query.smart.as_deref();
+                match smart_feeds
+                    .iter()
+                    .position(|s| Some(s.query.as_str()) == shown)
+                {
+                    Some(j) => state.list.query.source = ListSource::Smart(j),
+                    None if i >= smart_feeds.len() => {
+                        state.list.query.source = ListSource::All;
+                        state.list.query.smart = None;
+                    }
+                    None => {}
+                }
+            }
+            state.smart_feeds = smart_feeds;
+            state.feed_cursor = state.feed_cursor.min(state.sidebar_len().saturating_sub(1));
+            vec![]
+        }
+        Action::SearchSaved { name } => {
+            state.status.notice = Some(format!("saved search \"{}\"", sanitize_line(&name)));
+            vec![Effect::LoadFeeds]
         }
         Action::Clear => clear(state),
         Action::OpenInBrowser => match target_url(state) {
@@ -319,6 +349,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                     if switched_to_all {
                         state.list.query.source = ListSource::All;
                         state.list.query.search = None;
+                        state.list.query.smart = None;
                         state.feed_cursor = 0;
                         vec![load_list(state, Anchor::Item(id))]
                     } else {
@@ -775,14 +806,10 @@ fn open(state: &mut State) -> Vec<Effect> {
     }
     match state.focus {
         Focus::Feeds => {
-            state.list.query.source = match state.feed_cursor {
-                0 => ListSource::All,
-                1 => ListSource::Unread,
-                2 => ListSource::Starred,
-                n => match state.feeds.get(n - 3) {
-                    Some(feed) => ListSource::Feed(feed.id),
-                    None => ListSource::All,
-                },
+            state.list.query.source = state.sidebar_source(state.feed_cursor);
+            state.list.query.smart = match state.list.query.source {
+                ListSource::Smart(i) => state.smart_feeds.get(i).map(|s| s.query.clone()),
+                _ => None,
             };
             state.focus = Focus::Headlines;
             state.list.selected = 0;
@@ -919,15 +946,69 @@ fn clear(state: &mut State) -> Vec<Effect> {
     }
 }
 
+/// The status line's prefix for a query that does not parse.
+const QUERY_ERROR: &str = "query: ";
+
 fn apply_search(state: &mut State) -> Vec<Effect> {
-    let search = Some(state.search_input.clone()).filter(|s| !s.is_empty());
-    if search == state.list.query.search {
+    // The list follows the typing while the query parses; else it stays and the status line
+    // says what is wrong and where.
+    let parsed = match crate::query::Query::parse(&state.search_input) {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            state.status.last_error = Some(format!("{QUERY_ERROR}{e}"));
+            return vec![];
+        }
+    };
+    if state
+        .status
+        .last_error
+        .as_deref()
+        .is_some_and(|e| e.starts_with(QUERY_ERROR))
+    {
+        state.status.last_error = None;
+    }
+    let search = Some(state.search_input.clone()).filter(|s| !s.trim().is_empty());
+    // A space typed, or a word's case changed in a field name: the same query, no reload.
+    let shown = state
+        .list
+        .query
+        .search
+        .as_deref()
+        .and_then(|s| crate::query::Query::parse(s).ok())
+        .unwrap_or_default();
+    if parsed.without_positions() == shown.without_positions() {
         return vec![];
     }
     state.list.query.search = search;
     state.list.selected = 0;
     state.list.top = 0;
     vec![load_list(state, Anchor::Position(0))]
+}
+
+/// Save the search being typed (or the one applied) as a smart feed named by its query.
+fn save_search(state: &mut State) -> Vec<Effect> {
+    let text = if state.mode == Mode::Search {
+        state.search_input.trim().to_string()
+    } else {
+        state.list.query.search.clone().unwrap_or_default()
+    };
+    if text.trim().is_empty() {
+        state.status.notice = Some("type a search first (/), then save it".into());
+        return vec![];
+    }
+    match crate::query::Query::parse(&text) {
+        Err(e) => {
+            state.status.last_error = Some(format!("{QUERY_ERROR}{e}"));
+            vec![]
+        }
+        Ok(query) => {
+            let canonical = query.to_string();
+            vec![Effect::SaveSearch {
+                name: canonical.clone(),
+                query: canonical,
+            }]
+        }
+    }
 }
 
 /// The URL `o` and `y` act on: the selected link in the link list, else the open page's,

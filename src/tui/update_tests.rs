@@ -1280,3 +1280,109 @@ fn the_play_key_plays_the_first_enclosure_and_lays_it_out() {
             .contains("non-web")
     );
 }
+
+fn type_search(state: &mut State, text: &str) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    for c in text.chars() {
+        effects = update(state, Action::SearchInput(c));
+    }
+    effects
+}
+
+#[test]
+fn a_search_that_does_not_parse_keeps_the_list_and_says_where() {
+    let mut state = loaded((80, 24), 30);
+    update(&mut state, Action::Search);
+    let effects = type_search(&mut state, "title:emul");
+    assert!(list_load(&effects).is_some());
+    assert_eq!(state.list.query.search.as_deref(), Some("title:emul"));
+    // An open quote: the list stays on the last query that parsed, the status says why.
+    let effects = type_search(&mut state, " \"sat");
+    assert!(list_load(&effects).is_none(), "{effects:?}");
+    assert_eq!(state.list.query.search.as_deref(), Some("title:emul"));
+    assert_eq!(
+        state.status.last_error.as_deref(),
+        Some("query: unclosed quote at 12")
+    );
+    // Enter does not leave the field while the query is wrong.
+    update(&mut state, Action::SearchSubmit);
+    assert_eq!(state.mode, Mode::Search);
+    // Closing the quote applies it and clears the error.
+    let effects = type_search(&mut state, "\"");
+    assert!(list_load(&effects).is_some());
+    assert_eq!(state.status.last_error, None);
+    assert_eq!(
+        state.list.query.search.as_deref(),
+        Some("title:emul \"sat\"")
+    );
+    update(&mut state, Action::SearchSubmit);
+    assert_eq!(state.mode, Mode::Normal);
+}
+
+#[test]
+fn a_search_is_saved_as_a_smart_feed_listed_in_the_sidebar() {
+    let mut state = loaded((80, 24), 30);
+    update(&mut state, Action::Search);
+    type_search(&mut state, "Title:rust  is:unread");
+    let effects = update(&mut state, Action::SaveSearch);
+    assert_eq!(
+        effects,
+        [Effect::SaveSearch {
+            name: "title:rust is:unread".into(),
+            query: "title:rust is:unread".into()
+        }]
+    );
+    let effects = update(
+        &mut state,
+        Action::SearchSaved {
+            name: "title:rust is:unread".into(),
+        },
+    );
+    assert_eq!(effects, [Effect::LoadFeeds]);
+    update(&mut state, Action::Clear);
+    let smart = |unread| crate::tui::state::SmartFeed {
+        name: "Rust".into(),
+        query: "title:rust".into(),
+        unread,
+    };
+    update(
+        &mut state,
+        Action::SmartFeedsLoaded {
+            smart_feeds: vec![smart(4)],
+        },
+    );
+    assert_eq!(state.sidebar_len(), 3 + 1 + fixtures::feeds().len());
+    // The saved search sits after Starred: open it.
+    update(&mut state, Action::ToggleFeeds);
+    state.feed_cursor = 3;
+    let effects = update(&mut state, Action::Open);
+    assert_eq!(state.list.query.source, ListSource::Smart(0));
+    let Some(Effect::LoadList { query, .. }) = effects
+        .iter()
+        .find(|e| matches!(e, Effect::LoadList { .. }))
+    else {
+        panic!("no list load in {effects:?}")
+    };
+    assert_eq!(query.smart.as_deref(), Some("title:rust"));
+    // `A` and `n` act inside it: the worker gets the saved search's query.
+    let effects = update(&mut state, Action::MarkAllRead);
+    assert!(
+        matches!(&effects[..], [Effect::MarkAllRead { query }] if query.smart.as_deref() == Some("title:rust"))
+    );
+    let effects = update(&mut state, Action::PrevUnread);
+    assert!(effects.iter().any(|e| matches!(e, Effect::FindUnread { query, .. } if query.smart.as_deref() == Some("title:rust"))));
+    // The entry after the saved searches is the first feed.
+    assert_eq!(
+        state.sidebar_source(4),
+        ListSource::Feed(fixtures::feeds()[0].id)
+    );
+    // Counts update in place.
+    update(
+        &mut state,
+        Action::SmartFeedsLoaded {
+            smart_feeds: vec![smart(0)],
+        },
+    );
+    assert_eq!(state.smart_feeds[0].unread, 0);
+    assert_eq!(state.list.query.source, ListSource::Smart(0));
+}

@@ -38,8 +38,51 @@ pub fn item_filter(query: &ListQuery) -> ItemFilter {
         },
         unread_only: query.source == ListSource::Unread,
         starred_only: query.source == ListSource::Starred,
-        search: query.search.clone(),
+        search: None,
+        query: list_query(query),
+        hidden: false,
     }
+}
+
+/// The saved search shown and the typed search, both in the query language, together.
+fn list_query(query: &ListQuery) -> Option<crate::query::Query> {
+    let parsed = |text: &Option<String>| {
+        text.as_deref()
+            .and_then(|t| crate::query::Query::parse(t).ok())
+            .unwrap_or_default()
+    };
+    let both = parsed(&query.smart).and(parsed(&query.search));
+    (!both.is_empty()).then_some(both)
+}
+
+/// The sidebar's saved searches: the config's, then those saved in the TUI, each with the
+/// number of unread items it matches (a query that no longer parses is left out).
+pub fn smart_feeds(
+    store: &Store,
+    configured: &[crate::config::SmartFeedConfig],
+) -> Result<Vec<crate::tui::state::SmartFeed>, crate::error::StoreError> {
+    let saved = store.saved_searches()?;
+    let all = configured
+        .iter()
+        .map(|c| (c.name.clone(), c.query.clone()))
+        .chain(saved.into_iter().map(|(_, name, query)| (name, query)));
+    let mut out = Vec::new();
+    for (name, text) in all {
+        let Ok(query) = crate::query::Query::parse(&text) else {
+            continue;
+        };
+        let unread = store.count_items(&ItemFilter {
+            unread_only: true,
+            query: Some(query),
+            ..Default::default()
+        })?;
+        out.push(crate::tui::state::SmartFeed {
+            name,
+            query: text,
+            unread,
+        });
+    }
+    Ok(out)
 }
 
 /// The HTTP client, built on first use off the UI thread: loading the system's root
@@ -114,6 +157,8 @@ pub struct TokioWorker {
     player: Vec<String>,
     /// How images are drawn (`None`: they are not), with their caches.
     images: Option<Arc<ImageWork>>,
+    /// `[[notify]]`: run after a refresh that brought new items.
+    notify: Vec<crate::config::NotifyConfig>,
 }
 
 impl TokioWorker {
@@ -132,6 +177,7 @@ impl TokioWorker {
             latest_list: latest_list.clone(),
             latest_unread: latest_unread.clone(),
             sync: config.sync.is_some(),
+            smart_feeds: config.smart_feeds.clone(),
         };
         let spawned = std::thread::Builder::new()
             .name("kiosque-store".into())
@@ -160,6 +206,7 @@ impl TokioWorker {
             sync: config.sync.clone(),
             player: config.player.clone(),
             images: None,
+            notify: config.notify.clone(),
         }
     }
 
@@ -194,7 +241,8 @@ impl Worker for TokioWorker {
             | Effect::SetRead { .. }
             | Effect::SetStarred { .. }
             | Effect::MarkAllRead { .. }
-            | Effect::UndoMarkAllRead { .. } => self.to_store(effect),
+            | Effect::UndoMarkAllRead { .. }
+            | Effect::SaveSearch { .. } => self.to_store(effect),
             Effect::RenderPage { page, width, doc } => {
                 let sequence = self.latest_layout.fetch_add(1, Ordering::SeqCst) + 1;
                 let latest = self.latest_layout.clone();
@@ -455,6 +503,7 @@ impl TokioWorker {
             trigger,
             ..self.refresh_options.clone()
         };
+        let notify = self.notify.clone();
         tokio::spawn(async move {
             let Some(fetcher) = fetcher.get().await else {
                 let _ = actions.send(Action::Failed {
@@ -509,12 +558,22 @@ impl TokioWorker {
                     }
                 })
             };
+            let started = chrono::Utc::now();
             let result =
                 refresh_feeds(&db_path, &fetcher, feeds, &options, Some(progress_tx)).await;
             let _ = forward.await;
             match result {
                 Ok(outcomes) => {
                     let summary = RefreshSummary::of(&outcomes);
+                    if summary.new_items > 0 && !notify.is_empty() {
+                        let path = db_path.clone();
+                        tokio::task::spawn_blocking(move || match Store::open(&path) {
+                            Ok(store) => {
+                                crate::notify::notify_new_items(&store, &notify, started);
+                            }
+                            Err(e) => tracing::warn!("notifications: {e}"),
+                        });
+                    }
                     let _ = actions.send(Action::RefreshFinished {
                         new_items: summary.new_items,
                         failed: summary.failed,
@@ -646,6 +705,8 @@ struct StoreThread {
     latest_unread: Arc<AtomicU64>,
     /// `[sync]` is set: every feeds load also reads the sync queue and last error.
     sync: bool,
+    /// `[[smart_feeds]]` of the config (counted with every feeds load).
+    smart_feeds: Vec<crate::config::SmartFeedConfig>,
 }
 
 impl StoreThread {
@@ -685,6 +746,9 @@ impl StoreThread {
                     feeds,
                     unread_total,
                 });
+                let smart_feeds = smart_feeds(store, &self.smart_feeds)
+                    .map_err(err("counting saved searches"))?;
+                self.send(Action::SmartFeedsLoaded { smart_feeds });
                 if self.sync {
                     let pending = store
                         .pending_count()
@@ -786,6 +850,12 @@ impl StoreThread {
                     .map_err(err("undoing mark all read"))?;
                 self.send(Action::UndoSaved { ids });
             }
+            Effect::SaveSearch { name, query } => {
+                store
+                    .save_search(&name, &query)
+                    .map_err(err("saving the search"))?;
+                self.send(Action::SearchSaved { name });
+            }
             other => self.fail("the store thread", format!("unexpected job {other:?}")),
         }
         Ok(())
@@ -886,18 +956,56 @@ mod tests {
     }
 
     #[test]
+    fn smart_feeds_are_counted_config_first_then_saved_ones() {
+        let mut store = store_with(20);
+        store.save_search("fives", "title:5 OR title:15").unwrap();
+        let configured = [crate::config::SmartFeedConfig {
+            name: "Synthetic".into(),
+            query: "synthetic".into(),
+        }];
+        let got = smart_feeds(&store, &configured).unwrap();
+        let summary: Vec<(&str, usize)> = got.iter().map(|s| (s.name.as_str(), s.unread)).collect();
+        assert_eq!(summary, [("Synthetic", 20), ("fives", 2)]);
+        let five = store
+            .items(
+                &ItemFilter {
+                    query: crate::query::Query::parse("title:5").ok(),
+                    ..Default::default()
+                },
+                0,
+                1,
+            )
+            .unwrap()[0]
+            .id;
+        store.set_read(&[five], true).unwrap();
+        assert_eq!(smart_feeds(&store, &configured).unwrap()[1].unread, 1);
+    }
+
+    #[test]
     fn list_queries_become_store_filters() {
         let q = ListQuery {
             source: ListSource::Unread,
             search: Some("télé".into()),
+            smart: None,
         };
         let f = item_filter(&q);
         assert!(f.unread_only && !f.starred_only && f.feed.is_none());
-        assert_eq!(f.search.as_deref(), Some("télé"));
+        assert_eq!(f.query, Some(crate::query::Query::parse("télé").unwrap()));
+        // A saved search and a typed one apply together.
+        let both = item_filter(&ListQuery {
+            source: ListSource::Smart(0),
+            search: Some("b".into()),
+            smart: Some("a OR c".into()),
+        });
+        assert_eq!(
+            both.query.map(|q| q.to_string()).as_deref(),
+            Some("(a OR c) b")
+        );
         assert_eq!(
             item_filter(&ListQuery {
                 source: ListSource::Feed(FeedId(3)),
-                search: None
+                search: None,
+                smart: None,
             })
             .feed,
             Some(FeedId(3))

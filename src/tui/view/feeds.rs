@@ -1,4 +1,5 @@
-//! The feeds sidebar: "All", "Unread", "Starred", then each feed with its unread count and
+//! The feeds sidebar: "All", "Unread", "Starred", the saved searches ("/ name", with their
+//! unread counts), then each feed with its unread count and
 //! a mark when its last fetch failed; feeds with the same title also show their host.
 
 use ratatui::Frame;
@@ -85,6 +86,16 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         ),
         virtual_entry("Starred", None, ListSource::Starred),
     ];
+    // Saved searches: their own section, each name after a "/" like the search prompt's.
+    for (i, smart) in state.smart_feeds.iter().enumerate() {
+        entries.push(Entry {
+            name: format!("/ {}", smart.name),
+            qualifier: None,
+            unread: Some(i64::try_from(smart.unread).unwrap_or(i64::MAX)),
+            failed: false,
+            current: source == ListSource::Smart(i),
+        });
+    }
     for feed in &state.feeds {
         entries.push(Entry {
             name: feed.title.clone(),

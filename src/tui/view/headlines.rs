@@ -30,6 +30,10 @@ pub fn title(state: &State) -> String {
         ListSource::Unread => "Unread".to_string(),
         ListSource::Starred => "Starred".to_string(),
         ListSource::Feed(id) => state.feed_label(id, state.feed_title(id).unwrap_or("feed")),
+        ListSource::Smart(i) => state
+            .smart_feeds
+            .get(i)
+            .map_or_else(|| "saved search".to_string(), |s| s.name.clone()),
     };
     let mut title = format!(" {} ({})", sanitize_line(&source), state.list.total);
     if let Some(search) = &state.list.query.search {
@@ -60,7 +64,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let width = usize::from(inner.width);
     let list = &state.list;
     if list.loaded && list.total == 0 {
-        let text: &[&str] = if list.query.search.is_some() {
+        let text: &[&str] = if list.query.search.is_some() || list.query.smart.is_some() {
             &["no match"]
         } else if state.feeds_loaded && state.feeds.is_empty() {
             &[

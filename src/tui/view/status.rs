@@ -1,6 +1,6 @@
 //! The status line: unread total, refresh or sync progress, changes pending for the sync
 //! server, a passing notice, the last error and the last sync error; the search field while
-//! typing.
+//! typing, with the query's error beside it.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -21,8 +21,21 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let width = usize::from(area.width);
     if state.mode == Mode::Search {
         let text = format!("/{}█", sanitize_line(&state.search_input));
-        let line =
-            Line::from(truncate_to_width(&text, width)).style(state.settings.theme.status_bar());
+        let mut spans = vec![Span::raw(truncate_to_width(&text, width))];
+        // A query that does not parse says what and where beside the field.
+        if let Some(error) = state
+            .status
+            .last_error
+            .as_deref()
+            .filter(|e| e.starts_with("query: "))
+        {
+            let room = width.saturating_sub(display_width(&text) + 2);
+            spans.push(Span::styled(
+                format!("  {}", truncate_to_width(&sanitize_line(error), room)),
+                state.settings.theme.error(),
+            ));
+        }
+        let line = Line::from(spans).style(state.settings.theme.status_bar());
         frame.render_widget(Paragraph::new(line), area);
         return;
     }

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# The query language at scale: N generated feeds (../shared/bench/gen_feeds.py: 20-50 items
+# each with HTML bodies of a few KB in English, French, Chinese, Japanese, Korean; 3,000 feeds
+# ≈ 104,000 items) served on loopback, imported and refreshed once into a fresh store (its cold
+# refresh time is printed), then:
+#   - the first page (50 rows) of several queries in process, and the count plus that page
+#     (what the TUI's search asks), median of RUNS (examples/query_bench.rs);
+#   - `kiosque items --query Q --limit 50 --json`, the whole process, median of RUNS;
+#   - the database vacuumed, with and without the full-text index.
+# BEFORE=/path/to/an/older/kiosque also refreshes a second store with it (cold refresh cost
+# of the index: same feeds, same server).
+#
+#   benches/query.sh                  # N=3000 RUNS=7, release build
+#   PROFILE=debug benches/query.sh    # no release build (SQLite and dependencies are
+#                                     # optimised in the dev profile too)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT="$PWD"
+BENCH="$ROOT/../shared/bench"
+[ -f "$BENCH/gen_feeds.py" ] || { echo "no ../shared/bench here: nothing to run"; exit 0; }
+N="${N:-3000}"
+RUNS="${RUNS:-7}"
+PROFILE="${PROFILE:-release}"
+BEFORE="${BEFORE:-}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/kiosque-target}"
+if [ "$PROFILE" = release ]; then
+    cargo build --release --locked --quiet --bin kiosque --example query_bench
+else
+    cargo build --locked --quiet --bin kiosque --example query_bench
+fi
+BIN="$CARGO_TARGET_DIR/$PROFILE/kiosque"
+QB="$CARGO_TARGET_DIR/$PROFILE/examples/query_bench"
+WORK="${WORK:-$(mktemp -d)}"
+mkdir -p "$WORK"
+FEEDS="$WORK/feeds-$N"
+[ -d "$FEEDS" ] || python3 "$BENCH/gen_feeds.py" gen --dir "$FEEDS" --n "$N" --seed 42 >/dev/null
+rm -f "$WORK/port" "$WORK/server.pid"
+python3 "$BENCH/serve.py" --dir "$FEEDS" --port-file "$WORK/port" --pid-file "$WORK/server.pid" \
+    >"$WORK/server.log" 2>&1 &
+trap 'kill "$(cat "$WORK/server.pid" 2>/dev/null)" 2>/dev/null || true' EXIT
+until [ -s "$WORK/port" ]; do sleep 0.1; done
+PORT="$(cat "$WORK/port")"
+python3 "$BENCH/gen_feeds.py" lists --dir "$FEEDS" --n "$N" \
+    --base-url "http://127.0.0.1:$PORT" --out "$WORK/lists" >/dev/null
+printf 'concurrency = 32\nper_host = 32\nrefresh_on_start = false\n' > "$WORK/config.toml"
+export KIOSQUE_CONFIG="$WORK/config.toml"
+
+ms() { echo $(( ($2 - $1) / 1000000 )); }
+median() { sort -n | sed -n "$(( (RUNS + 1) / 2 ))p"; }
+
+# cold_refresh BIN DATA: import the OPML, then one timed refresh; sets S (seconds).
+cold_refresh() {
+    rm -rf "$2"
+    "$1" --data-dir "$2" import "$WORK/lists/feeds.opml" >/dev/null
+    local start end
+    start=$(date +%s%N)
+    "$1" --data-dir "$2" refresh >/dev/null 2>&1
+    end=$(date +%s%N)
+    S=$(awk "BEGIN {printf \"%.1f\", ($end - $start) / 1e9}")
+}
+
+DATA="$WORK/data"
+cold_refresh "$BIN" "$DATA"
+ITEMS=$("$BIN" --data-dir "$DATA" items --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+echo "store: $N feeds, $ITEMS items; cold refresh with the index: $S s ($PROFILE build)"
+if [ -n "$BEFORE" ]; then
+    cold_refresh "$BEFORE" "$WORK/data-before"
+    echo "cold refresh with $BEFORE (no index): $S s"
+fi
+
+QUERIES=(
+    "kernel"
+    "secur"
+    "\"intelligence artificielle\""
+    "title:hôpital"
+    "tag:tech is:unread"
+    "kernel -linux OR festival"
+    "(data OR données) newer:30d"
+    "author:zzqx"
+    "zzqx"
+    "url:article/9"
+)
+echo
+echo "In process (median of $RUNS):"
+"$QB" time "$DATA" "$RUNS" "${QUERIES[@]}"
+echo
+echo "Whole process: kiosque items --query Q --limit 50 --json (median of $RUNS):"
+echo "| query | ms |"
+echo "|---|---:|"
+for q in "${QUERIES[@]}"; do
+    times=()
+    for _ in $(seq "$RUNS"); do
+        start=$(date +%s%N)
+        "$BIN" --data-dir "$DATA" items --query "$q" --limit 50 --json >/dev/null
+        end=$(date +%s%N)
+        times+=("$(ms "$start" "$end")")
+    done
+    echo "| \`$q\` | $(printf '%s\n' "${times[@]}" | median) |"
+done
+times=()
+for _ in $(seq "$RUNS"); do
+    start=$(date +%s%N)
+    "$BIN" --data-dir "$DATA" items --limit 50 --json >/dev/null
+    end=$(date +%s%N)
+    times+=("$(ms "$start" "$end")")
+done
+echo "| (no query) | $(printf '%s\n' "${times[@]}" | median) |"
+echo
+"$QB" sizes "$DATA"

@@ -1,0 +1,165 @@
+//! A [`Query`] as an SQL condition over `items i` with every user value bound as a parameter:
+//! full-text terms become FTS5 `MATCH` strings in which each word is quoted (FTS syntax typed
+//! by the user is only ever a word to look for), the other terms plain comparisons.
+
+use super::search_index::{FOLD_FUNCTION, tokens};
+use super::{Expr, Query, State, Term, Text};
+use chrono::{DateTime, Local, NaiveDate, TimeZone, Utc};
+use rusqlite::types::Value;
+
+/// An FTS5 string for a word (prefix: `"emul"*`) or a phrase (`"a phrase"`); `None` when the
+/// text holds no searchable character (it then matches every item).
+pub fn fts_string(text: &Text) -> Option<String> {
+    let words = tokens(&text.value);
+    if words.is_empty() {
+        return None;
+    }
+    // The tokens, not the raw text: quotes and FTS operators never reach FTS5 as syntax.
+    let quoted = format!("\"{}\"", words.join(" "));
+    Some(if text.phrase {
+        quoted
+    } else {
+        format!("{quoted}*")
+    })
+}
+
+/// Local midnight at the start of `day`, as Unix seconds.
+pub fn local_day_start(day: NaiveDate) -> i64 {
+    let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
+    match Local.from_local_datetime(&midnight) {
+        chrono::LocalResult::Single(t) | chrono::LocalResult::Ambiguous(t, _) => t.timestamp(),
+        // A day starting inside a DST gap: the first instant that exists after it.
+        chrono::LocalResult::None => Local
+            .from_local_datetime(&(midnight + chrono::Duration::hours(1)))
+            .earliest()
+            .map_or_else(|| midnight.and_utc().timestamp(), |t| t.timestamp()),
+    }
+}
+
+/// Compiles terms into SQL, pushing values onto the caller's parameter list (`?N` numbering
+/// continues after what is already there).
+struct Compiler<'a> {
+    values: &'a mut Vec<Value>,
+    now: i64,
+    /// Whether an `items_fts` match string finds many items (see [`Query::to_sql_with`]).
+    frequent: &'a dyn Fn(&str) -> bool,
+}
+
+impl Compiler<'_> {
+    fn bind(&mut self, value: Value) -> String {
+        self.values.push(value);
+        format!("?{}", self.values.len())
+    }
+
+    fn expr(&mut self, e: &Expr) -> String {
+        match e {
+            Expr::Term { term, .. } => self.term(term),
+            Expr::Not(inner) => format!("NOT ({})", self.expr(inner)),
+            Expr::And(children) => self.join(children, " AND "),
+            Expr::Or(children) => self.join(children, " OR "),
+        }
+    }
+
+    fn join(&mut self, children: &[Expr], op: &str) -> String {
+        let parts: Vec<String> = children
+            .iter()
+            .map(|c| format!("({})", self.expr(c)))
+            .collect();
+        parts.join(op)
+    }
+
+    /// Items whose own columns (`columns`: an FTS5 column filter) match `text`.
+    fn item_fts(&mut self, columns: &str, text: &Text) -> String {
+        match fts_string(text) {
+            Some(s) => {
+                let fts = format!("{columns} : {s}");
+                // A frequent term: `+` keeps SQLite scanning newest first and probing the
+                // matches (the first page comes early); a rare one drives the lookup.
+                let plus = if (self.frequent)(&fts) { "+" } else { "" };
+                let p = self.bind(Value::Text(fts));
+                format!("{plus}i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH {p})")
+            }
+            None => "1".into(),
+        }
+    }
+
+    fn term(&mut self, term: &Term) -> String {
+        match term {
+            Term::Text(text) => self.item_fts("{title body article}", text),
+            Term::Title(text) => self.item_fts("{title}", text),
+            Term::Author(text) => self.item_fts("{author}", text),
+            Term::Feed(text) => match fts_string(text) {
+                Some(s) => {
+                    let p = self.bind(Value::Text(s));
+                    format!("i.feed_id IN (SELECT rowid FROM feeds_fts WHERE feeds_fts MATCH {p})")
+                }
+                None => "1".into(),
+            },
+            Term::Tag(tag) => {
+                let p = self.bind(Value::Text(crate::text::fold_for_search(tag.trim())));
+                // The feed's tags, or one a rule gave the item.
+                format!(
+                    "(i.feed_id IN (SELECT tf.id FROM feeds tf, json_each(tf.tags) tj \
+                     WHERE {FOLD_FUNCTION}(tj.value) = {p}) \
+                     OR i.id IN (SELECT item_id FROM item_tags WHERE folded = {p}))"
+                )
+            }
+            Term::Url(part) => {
+                let p = self.bind(Value::Text(crate::text::fold_for_search(part)));
+                // Read from the URL index, never from the wide items rows. SQLite's lower()
+                // folds ASCII as kiosque_fold does; only a URL with other characters needs it.
+                format!(
+                    "i.id IN (SELECT id FROM items INDEXED BY items_by_url WHERE url IS NOT NULL \
+                     AND (instr(lower(url), {p}) > 0 OR (url GLOB '*[^ -~]*' \
+                     AND instr({FOLD_FUNCTION}(url), {p}) > 0)))"
+                )
+            }
+            Term::Is(State::Unread) => "i.read = 0".into(),
+            Term::Is(State::Read) => "i.read = 1".into(),
+            Term::Is(State::Starred) => "i.starred = 1".into(),
+            Term::After(day) => {
+                let p = self.bind(Value::Integer(local_day_start(*day)));
+                format!("i.sort_time >= {p}")
+            }
+            Term::Before(day) => {
+                let p = self.bind(Value::Integer(local_day_start(*day)));
+                format!("i.sort_time < {p}")
+            }
+            Term::Newer(n, unit) => {
+                let p = self.bind(Value::Integer(self.now - i64::from(*n) * unit.seconds()));
+                format!("i.sort_time >= {p}")
+            }
+            Term::Older(n, unit) => {
+                let p = self.bind(Value::Integer(self.now - i64::from(*n) * unit.seconds()));
+                format!("i.sort_time < {p}")
+            }
+        }
+    }
+}
+
+impl Query {
+    /// The SQL condition (items aliased `i`) selecting what this query matches, binding its
+    /// values after those already in `values`. `now` anchors `newer:` and `older:`.
+    pub fn to_sql(&self, values: &mut Vec<Value>, now: DateTime<Utc>) -> String {
+        self.to_sql_with(values, now, &|_| true)
+    }
+
+    /// [`Query::to_sql`], told by `frequent` whether a full-text match string finds many
+    /// items (the plan differs: see `frequent_term` in the store).
+    pub fn to_sql_with(
+        &self,
+        values: &mut Vec<Value>,
+        now: DateTime<Utc>,
+        frequent: &dyn Fn(&str) -> bool,
+    ) -> String {
+        match &self.expr {
+            None => "1".into(),
+            Some(e) => Compiler {
+                values,
+                now: now.timestamp(),
+                frequent,
+            }
+            .expr(e),
+        }
+    }
+}

@@ -1,0 +1,507 @@
+//! Property tests of the query language: the parser never panics and its canonical form
+//! parses back to the same query; the SQL (FTS5) evaluation agrees with a naive in-memory
+//! evaluator on random small stores; hostile queries fail with a position, fast.
+
+use super::search_index::{article_text, item_text, tokens};
+use super::sql::local_day_start;
+use super::{AgeUnit, Expr, Query, State, Term, Text};
+use crate::article::Article;
+use crate::model::{ParsedFeed, ParsedItem};
+use crate::store::{FetchRecord, ItemFilter, NewFeed, Store};
+use crate::text::fold_for_search;
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use proptest::prelude::*;
+use std::collections::BTreeSet;
+
+// ---- a naive evaluator ------------------------------------------------------------------------
+
+#[derive(Debug, Clone)]
+struct NaiveItem {
+    id: i64,
+    title: String,
+    author: Option<String>,
+    summary: Option<String>,
+    content: Option<String>,
+    url: Option<String>,
+    sort_time: i64,
+    read: bool,
+    starred: bool,
+    feed_title: String,
+    tags: Vec<String>,
+    article: Option<String>,
+}
+
+/// Whether `words` holds the query's words in a row (the last one as a prefix unless phrase).
+fn words_match(words: &[String], text: &Text) -> bool {
+    let wanted = tokens(&text.value);
+    if wanted.is_empty() {
+        return true;
+    }
+    let n = wanted.len();
+    words.windows(n).any(|w| {
+        w[..n - 1] == wanted[..n - 1]
+            && if text.phrase {
+                w[n - 1] == wanted[n - 1]
+            } else {
+                w[n - 1].starts_with(&wanted[n - 1])
+            }
+    })
+}
+
+fn naive_term(item: &NaiveItem, term: &Term, now: i64) -> bool {
+    match term {
+        Term::Text(t) => {
+            words_match(&tokens(&item.title), t)
+                || words_match(
+                    &tokens(&item_text(item.summary.as_deref(), item.content.as_deref())),
+                    t,
+                )
+                || item
+                    .article
+                    .as_deref()
+                    .is_some_and(|a| words_match(&tokens(a), t))
+        }
+        Term::Title(t) => words_match(&tokens(&item.title), t),
+        Term::Author(t) => words_match(&tokens(item.author.as_deref().unwrap_or("")), t),
+        Term::Feed(t) => words_match(&tokens(&item.feed_title), t),
+        Term::Tag(tag) => item
+            .tags
+            .iter()
+            .any(|t| fold_for_search(t) == fold_for_search(tag.trim())),
+        Term::Url(part) => {
+            fold_for_search(item.url.as_deref().unwrap_or("")).contains(&fold_for_search(part))
+        }
+        Term::Is(State::Unread) => !item.read,
+        Term::Is(State::Read) => item.read,
+        Term::Is(State::Starred) => item.starred,
+        Term::After(d) => item.sort_time >= local_day_start(*d),
+        Term::Before(d) => item.sort_time < local_day_start(*d),
+        Term::Newer(n, u) => item.sort_time >= now - i64::from(*n) * u.seconds(),
+        Term::Older(n, u) => item.sort_time < now - i64::from(*n) * u.seconds(),
+    }
+}
+
+fn naive(item: &NaiveItem, e: &Expr, now: i64) -> bool {
+    match e {
+        Expr::Term { term, .. } => naive_term(item, term, now),
+        Expr::Not(inner) => !naive(item, inner, now),
+        Expr::And(c) => c.iter().all(|c| naive(item, c, now)),
+        Expr::Or(c) => c.iter().any(|c| naive(item, c, now)),
+    }
+}
+
+// ---- random stores and queries ----------------------------------------------------------------
+
+const WORDS: &[&str] = &[
+    "Émulation",
+    "emulateur",
+    "café",
+    "CAFE",
+    "rust",
+    "Rustacean",
+    "x86-64",
+    "naïve",
+    "über",
+    "news",
+    "the",
+    "a",
+    "NEAR",
+    "\"quoted\"",
+    "AND",
+];
+
+fn sentence() -> impl Strategy<Value = String> {
+    prop::collection::vec(prop::sample::select(WORDS), 0..5).prop_map(|w| w.join(" "))
+}
+
+fn value_word() -> impl Strategy<Value = String> {
+    prop_oneof![
+        prop::sample::select(WORDS).prop_map(str::to_string),
+        prop::sample::select(&["emul", "caf", "rus", "x86", "x86-6", "na", "ube", "e", "*"][..])
+            .prop_map(str::to_string),
+    ]
+}
+
+fn text() -> impl Strategy<Value = Text> {
+    prop_oneof![
+        value_word()
+            .prop_filter("a word the lexer reads as one", |w| super::word_is_plain(w))
+            .prop_map(|value| Text {
+                value,
+                phrase: false
+            }),
+        prop::collection::vec(prop::sample::select(WORDS), 1..3).prop_map(|w| Text {
+            value: w.join(" "),
+            phrase: true
+        }),
+    ]
+}
+
+fn term() -> impl Strategy<Value = Term> {
+    prop_oneof![
+        4 => text().prop_map(Term::Text),
+        1 => text().prop_map(Term::Title),
+        1 => text().prop_map(Term::Author),
+        1 => text().prop_map(Term::Feed),
+        1 => prop::sample::select(&["Tech", "tech", "Télé", "sport"][..]).prop_map(|t| Term::Tag(t.into())),
+        1 => prop::sample::select(&["EXAMPLE", "/a", "é", "org/2"][..]).prop_map(|t| Term::Url(t.into())),
+        1 => prop::sample::select(&[State::Unread, State::Read, State::Starred][..]).prop_map(Term::Is),
+        1 => (0u32..40).prop_map(|d| Term::After(NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + chrono::Days::new(u64::from(d)))),
+        1 => (0u32..40).prop_map(|d| Term::Before(NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + chrono::Days::new(u64::from(d)))),
+        1 => (0u32..400).prop_map(|n| Term::Newer(n, AgeUnit::Days)),
+        1 => (0u32..60).prop_map(|n| Term::Older(n, AgeUnit::Weeks)),
+    ]
+}
+
+fn expr() -> impl Strategy<Value = Expr> {
+    let leaf = term().prop_map(|term| Expr::Term { term, at: 0 });
+    leaf.prop_recursive(3, 12, 3, |inner| {
+        prop_oneof![
+            inner.clone().prop_map(|e| Expr::Not(Box::new(e))),
+            prop::collection::vec(inner.clone(), 2..4).prop_map(Expr::And),
+            prop::collection::vec(inner, 2..4).prop_map(Expr::Or),
+        ]
+    })
+}
+
+#[derive(Debug, Clone)]
+struct GenItem {
+    title: String,
+    author: Option<String>,
+    summary: Option<String>,
+    content: Option<String>,
+    url_path: Option<String>,
+    hours_ago: i64,
+    read: bool,
+    starred: bool,
+    article: Option<String>,
+}
+
+fn gen_item() -> impl Strategy<Value = GenItem> {
+    (
+        (
+            sentence(),
+            prop::option::of(sentence()),
+            prop::option::of(sentence().prop_map(|s| format!("<p>{s}</p>"))),
+            prop::option::of(sentence().prop_map(|s| format!("<div>{s} <b>x</b></div>"))),
+        ),
+        (
+            prop::option::of(prop::sample::select(&["a/1", "org/2", "Été/3", "b"][..])),
+            0i64..24 * 60,
+            any::<bool>(),
+            any::<bool>(),
+            prop::option::of(sentence()),
+        ),
+    )
+        .prop_map(
+            |((title, author, summary, content), (url, hours_ago, read, starred, article))| {
+                GenItem {
+                    title: if title.is_empty() {
+                        "untitled".into()
+                    } else {
+                        title
+                    },
+                    author,
+                    summary,
+                    content,
+                    url_path: url.map(str::to_string),
+                    hours_ago,
+                    read,
+                    starred,
+                    article,
+                }
+            },
+        )
+}
+
+type GenFeed = (String, Vec<String>, Vec<GenItem>);
+
+fn gen_feeds() -> impl Strategy<Value = Vec<GenFeed>> {
+    prop::collection::vec(
+        (
+            sentence(),
+            prop::collection::vec(
+                prop::sample::select(&["Tech", "TÉLÉ", "Sport", "news"][..])
+                    .prop_map(str::to_string),
+                0..3,
+            ),
+            prop::collection::vec(gen_item(), 0..6),
+        ),
+        1..4,
+    )
+}
+
+/// A store holding the generated feeds, and the same items for the naive evaluator.
+fn build(feeds: &[GenFeed]) -> (Store, Vec<NaiveItem>) {
+    let mut store = Store::open_in_memory().unwrap();
+    let base: DateTime<Utc> = Utc.with_ymd_and_hms(2026, 2, 10, 12, 0, 0).unwrap();
+    let now = Utc::now();
+    let mut expected = Vec::new();
+    let mut next_id = 0;
+    for (f, (title, tags, items)) in feeds.iter().enumerate() {
+        let feed = store
+            .add_feed(
+                &NewFeed {
+                    url: format!("http://127.0.0.1/feed{f}.xml"),
+                    title: Some(if title.is_empty() {
+                        format!("feed {f}")
+                    } else {
+                        title.clone()
+                    }),
+                    title_is_users: true,
+                    tags: tags.clone(),
+                    ..Default::default()
+                },
+                now,
+            )
+            .unwrap();
+        let parsed = ParsedFeed {
+            title: None,
+            site_url: None,
+            items: items
+                .iter()
+                .enumerate()
+                .map(|(n, i)| ParsedItem {
+                    dedupe_key: format!("k{n}"),
+                    title: i.title.clone(),
+                    url: i
+                        .url_path
+                        .as_ref()
+                        .map(|p| format!("http://example.{p}/{f}/{n}")),
+                    author: i.author.clone(),
+                    published: Some(base - chrono::Duration::hours(i.hours_ago)),
+                    summary_html: i.summary.clone(),
+                    content_html: i.content.clone(),
+                    enclosures: vec![],
+                })
+                .collect(),
+        };
+        store
+            .record_fetch(feed, now, &FetchRecord::default(), Some(&parsed))
+            .unwrap();
+        for (n, item) in items.iter().enumerate() {
+            let url = parsed.items[n].url.clone();
+            // Rows are numbered in the order they were inserted.
+            next_id += 1;
+            let row = crate::model::ItemId(next_id);
+            if item.read {
+                store.set_read(&[row], true).unwrap();
+            }
+            if item.starred {
+                store.set_starred(&[row], true).unwrap();
+            }
+            let mut article = None;
+            if let (Some(url), Some(text)) = (&url, &item.article) {
+                let a = Article::from_feed(None, url.clone(), None, None, format!("<p>{text}</p>"));
+                store.cache_article(url, &a).unwrap();
+                article = Some(article_text(&serde_json::to_string(&a).unwrap()));
+            }
+            expected.push(NaiveItem {
+                id: row.0,
+                title: item.title.clone(),
+                author: item.author.clone(),
+                summary: item.summary.clone(),
+                content: item.content.clone(),
+                url,
+                sort_time: parsed.items[n].published.unwrap().timestamp(),
+                read: item.read,
+                starred: item.starred,
+                feed_title: if title.is_empty() {
+                    format!("feed {f}")
+                } else {
+                    title.clone()
+                },
+                tags: tags.clone(),
+                article,
+            });
+        }
+    }
+    // Two items of one feed may share a URL: the cache then holds the last article written.
+    for i in 0..expected.len() {
+        if let Some(url) = expected[i].url.clone() {
+            let last = expected
+                .iter()
+                .rev()
+                .find(|e| e.url.as_deref() == Some(&url) && e.article.is_some())
+                .and_then(|e| e.article.clone());
+            expected[i].article = last;
+        }
+    }
+    (store, expected)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_parser_never_panics(text in ".{0,60}|[a-z:()\" \\-ORé0-9\\\\*]{0,60}") {
+        let _ = Query::parse(&text);
+    }
+
+    #[test]
+    fn the_canonical_form_parses_back_to_the_same_query(text in "[a-zA-Z:()\" \\-é0-9\\\\*]{0,50}|(title:|feed:|tag:|-|\\(|\\)| OR |is:read|newer:3d| |\"x y\"|emul|x86-64)*") {
+        if let Ok(q) = Query::parse(&text) {
+            let canonical = q.to_string();
+            let again = Query::parse(&canonical);
+            prop_assert!(again.is_ok(), "{text:?} → {canonical:?}: {again:?}");
+            prop_assert_eq!(again.unwrap().without_positions(), q.without_positions());
+        }
+    }
+
+    #[test]
+    fn generated_queries_print_and_parse_back(e in expr()) {
+        let q = Query { expr: Some(e) };
+        let canonical = q.to_string();
+        let again = Query::parse(&canonical).map_err(|err| TestCaseError::fail(format!("{canonical:?}: {err}")))?;
+        prop_assert_eq!(again.without_positions(), q.without_positions(), "{}", canonical);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn sql_agrees_with_the_naive_evaluator(feeds in gen_feeds(), queries in prop::collection::vec(expr(), 1..6)) {
+        let (store, items) = build(&feeds);
+        for e in queries {
+            let query = Query { expr: Some(e.clone()) };
+            let now = Utc::now().timestamp();
+            let got: BTreeSet<i64> = store
+                .items(&ItemFilter { query: Some(query.clone()), ..Default::default() }, 0, 1000)
+                .unwrap()
+                .into_iter()
+                .map(|i| i.id.0)
+                .collect();
+            let want: BTreeSet<i64> = items.iter().filter(|i| naive(i, &e, now)).map(|i| i.id).collect();
+            prop_assert_eq!(&got, &want, "query {}", query);
+            let counted = store.count_items(&ItemFilter { query: Some(query.clone()), ..Default::default() }).unwrap();
+            prop_assert_eq!(counted, want.len());
+        }
+    }
+}
+
+#[test]
+fn hostile_queries_fail_fast_with_a_position() {
+    let deep = "(".repeat(10_000) + "a" + &")".repeat(10_000);
+    let e = Query::parse(&deep).unwrap_err();
+    assert!(e.to_string().contains("at "), "{e}");
+    let deep_not = "-".repeat(10_000) + "a";
+    assert!(Query::parse(&deep_not).is_err());
+    let megabyte = "word ".repeat(200_000);
+    let e = Query::parse(&megabyte).unwrap_err();
+    assert!(e.message.contains("too long"), "{e}");
+    let many = "w ".repeat(1_000);
+    assert!(
+        Query::parse(&many)
+            .unwrap_err()
+            .message
+            .contains("too many terms")
+    );
+    assert!(Query::parse("a\0b").is_err());
+    assert!(Query::parse("\0").is_err());
+}
+
+#[test]
+fn fts_syntax_in_a_word_is_only_a_word() {
+    let (store, _) = build(&[(
+        "Feed".into(),
+        vec![],
+        vec![GenItem {
+            title: "near the rust NEAR".into(),
+            author: None,
+            summary: None,
+            content: None,
+            url_path: None,
+            hours_ago: 1,
+            read: false,
+            starred: false,
+            article: None,
+        }],
+    )]);
+    for hostile in [
+        "NEAR(rust the)",
+        "\"rust\" OR title:\"x\\\"*) OR *\"",
+        "rust* AND -",
+        "{title}:rust",
+        "^rust",
+        "title:\"a\"\"b\"",
+        "'; DROP TABLE items; --",
+        "x\u{7f}",
+    ] {
+        // Whatever parses runs without an SQL error; the rest is a query error.
+        if let Ok(q) = Query::parse(hostile) {
+            let r = store.items(
+                &ItemFilter {
+                    query: Some(q),
+                    ..Default::default()
+                },
+                0,
+                10,
+            );
+            assert!(r.is_ok(), "{hostile}: {r:?}");
+        }
+    }
+    assert_eq!(store.count_items(&ItemFilter::default()).unwrap(), 1);
+}
+
+#[test]
+fn examples_from_the_contract() {
+    let (store, items) = build(&[(
+        "Octet Actu".into(),
+        vec!["Tech".into()],
+        vec![GenItem {
+            title: "Émulation : la Saturn revit".into(),
+            author: Some("Zoé".into()),
+            summary: Some("<p>Un émulateur &eacute;crit en Rust</p>".into()),
+            content: None,
+            url_path: Some("org/2".into()),
+            hours_ago: 1,
+            read: false,
+            starred: true,
+            article: Some("Le texte complet parle de Dreamcast".into()),
+        }],
+    )]);
+    let hits = |q: &str| {
+        store
+            .count_items(&ItemFilter {
+                query: Some(Query::parse(q).unwrap()),
+                ..Default::default()
+            })
+            .unwrap()
+    };
+    assert_eq!(items.len(), 1);
+    for q in [
+        "title:emulation",
+        "emul",
+        "EMUL",
+        "\"la saturn\"",
+        "ecrit",
+        "dreamcast",
+        "feed:\"Octet Actu\"",
+        "feed:oct",
+        "tag:tech",
+        "author:zoe",
+        "url:ORG/2",
+        "is:starred is:unread",
+        "-is:read",
+        "after:2026-02-01 before:2026-02-11",
+        "saturn OR nothing",
+        "(nothing OR saturn) -is:read",
+        "",
+    ] {
+        assert_eq!(hits(q), 1, "{q}");
+    }
+    for q in [
+        "octet", // bare words do not search feed titles
+        "tag:te",
+        "\"saturn la\"",
+        "title:dreamcast",
+        "is:read",
+        "newer:1h",
+        "nothing",
+        "-emul",
+        "after:2026-02-11",
+    ] {
+        assert_eq!(hits(q), 0, "{q}");
+    }
+}

@@ -695,6 +695,8 @@ struct ItemJson {
     published: Option<String>,
     read: bool,
     starred: bool,
+    /// Titles of the other feeds that carry the same story ([] when none).
+    also_in: Vec<String>,
 }
 
 fn items(
@@ -727,6 +729,7 @@ fn items(
                 published: i.dated.then(|| i.published.to_rfc3339()),
                 read: i.read,
                 starred: i.starred,
+                also_in: i.also_in.iter().map(|t| sanitize_line(t)).collect(),
             })
             .collect();
         print_json(&rows)?;
@@ -748,9 +751,14 @@ fn items(
             if i.read { ' ' } else { 'N' },
             if i.starred { '*' } else { ' ' }
         );
+        let also_in = if i.also_in.is_empty() {
+            String::new()
+        } else {
+            format!("  (also in: {})", sanitize_line(&i.also_in.join(", ")))
+        };
         writeln!(
             out,
-            "{:>6} {marks} {:<width$}  {} — {}",
+            "{:>6} {marks} {:<width$}  {} — {}{also_in}",
             i.id,
             when(i),
             sanitize_line(&i.feed_title),

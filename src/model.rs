@@ -101,6 +101,8 @@ pub struct ItemSummary {
     pub dated: bool,
     pub read: bool,
     pub starred: bool,
+    /// Titles of the other feeds that carry the same story (empty when none).
+    pub also_in: Vec<String>,
 }
 
 /// A whole stored item, for the reading pane.

@@ -344,3 +344,97 @@ fn read_prints_the_reading_pane_and_marks_read() {
     assert_eq!(json(d, &["items", "--json"])[0]["read"], true);
     kiosque(d).args(["read", "424242"]).assert().failure();
 }
+
+/// Issue 13, item 5: the same story in two feeds is listed once, names the other feed, and
+/// reading it reads both copies.
+#[test]
+fn a_story_two_feeds_carry_is_listed_once_and_read_everywhere() {
+    let server = TestServer::start();
+    let feed = |title: &str, story_link: &str, other: &str| {
+        format!(
+            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>{title}</title>\
+             <item><title>Parliament passes the budget law after a long night</title>\
+             <guid>story</guid><link>{story_link}</link>\
+             <pubDate>Mon, 23 Nov 2026 10:00:00 GMT</pubDate></item>\
+             <item><title>{other}</title><guid>other</guid><link>{}</link>\
+             <pubDate>Mon, 23 Nov 2026 09:00:00 GMT</pubDate></item></channel></rss>",
+            server.url(&format!("/{}", title.replace(' ', "-")))
+        )
+    };
+    server.route(
+        "/a.xml",
+        Reply::rss(feed(
+            "Wire A",
+            &format!("{}?utm_source=rss&amp;fbclid=x", server.url("/story")),
+            "Only in A",
+        )),
+    );
+    server.route(
+        "/b.xml",
+        Reply::rss(feed(
+            "Paper B",
+            &format!("{}#comments", server.url("/story")),
+            "Only in B",
+        )),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for path in ["/a.xml", "/b.xml"] {
+        kiosque(d)
+            .args(["add", &server.url(path)])
+            .assert()
+            .success();
+    }
+    let items = json(d, &["items", "--json"]);
+    let mut titles: Vec<&str> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["title"].as_str().unwrap())
+        .collect();
+    titles[1..].sort();
+    assert_eq!(
+        titles,
+        [
+            "Parliament passes the budget law after a long night",
+            "Only in A",
+            "Only in B"
+        ]
+    );
+    assert_eq!(items[0]["feed_title"], "Wire A");
+    assert_eq!(items[0]["also_in"], serde_json::json!(["Paper B"]));
+    assert_eq!(items[1]["also_in"], serde_json::json!([]));
+    assert_eq!(items[2]["also_in"], serde_json::json!([]));
+    let text = common::run_ok(d, &["items"]);
+    assert!(text.contains("(also in: Paper B)"), "{text}");
+
+    let id = items[0]["id"].as_i64().unwrap().to_string();
+    kiosque(d).args(["mark", &id, "--read"]).assert().success();
+    let list = json(d, &["list", "--json"]);
+    let unread: Vec<i64> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["unread"].as_i64().unwrap())
+        .collect();
+    assert_eq!(unread, [1, 1], "each feed's copy is read: {list}");
+    let b_id = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["title"] == "Paper B")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    let in_b = json(d, &["items", "--feed", &b_id, "--json"]);
+    assert_eq!(in_b[0]["read"], true);
+    assert_eq!(in_b[0]["also_in"], serde_json::json!(["Wire A"]));
+    assert_eq!(
+        json(d, &["items", "--unread", "--json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+}

@@ -273,3 +273,21 @@ fn closing_the_terminal_removes_the_demo_dir() {
         "the demo's data dir was left behind"
     );
 }
+
+/// Issue 13, item 5: the demo carries one story in two feeds (World Desk's rocket story,
+/// syndicated by Asia Wire with tracking parameters): it is listed once, saying where else.
+#[test]
+fn the_demo_story_two_feeds_carry_is_listed_once_with_also_in() {
+    let mut demo = Demo::start(140, 40);
+    let contents = demo.wait_for("the syndicated story folded", |s| {
+        s.contains("also in: Asia Wire") || s.contains("also in: World Desk")
+    });
+    let rocket_rows = contents
+        .lines()
+        .filter(|l| l.contains("Reusable rocket"))
+        .count();
+    assert_eq!(rocket_rows, 1, "{contents}");
+    demo.send(b"q");
+    let (status, _, _) = demo.wait_exit("q");
+    assert!(status.success(), "exit status {status:?}");
+}

@@ -480,3 +480,32 @@ fn feeds_with_one_title_show_their_host_140x40() {
     );
     assert_snapshot!(terminal.backend());
 }
+
+// ---- issue 13: duplicates folded ----
+
+#[test]
+fn a_story_other_feeds_carry_says_where_else_80x24() {
+    let mut state = fixtures::empty_state((80, 24));
+    let effects = init(&mut state);
+    let generation = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::LoadList { generation, .. } => Some(*generation),
+            _ => None,
+        })
+        .unwrap();
+    let mut rows = rows(0, 3);
+    rows[0].also_in = vec!["Hacker News".into()];
+    update(
+        &mut state,
+        Action::ListLoaded {
+            generation,
+            total: 3,
+            offset: 0,
+            rows,
+            selected: Some(0),
+        },
+    );
+    let text = screen_rows(&draw(&state)).join("\n");
+    assert!(text.contains(" also in: Hacker News"), "{text}");
+}

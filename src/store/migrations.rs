@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_retry_after_and_kept_starred.sql"),
     include_str!("migrations/0004_sync.sql"),
     include_str!("migrations/0005_feed_counts.sql"),
+    include_str!("migrations/0006_feeds_duplicates.sql"),
 ];
 
 /// The schema version this build writes.

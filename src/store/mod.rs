@@ -2,8 +2,11 @@
 //! WAL mode, numbered migrations (`PRAGMA user_version`), every change in one transaction.
 //! Blocking (rusqlite): async code calls it from a blocking thread.
 
+mod duplicates;
 mod migrations;
 mod sync;
+
+pub use duplicates::DuplicateCopy;
 
 pub use sync::{QueuedChange, QueuedKind, SyncMeta};
 
@@ -120,7 +123,15 @@ impl Store {
             path: Some(path.to_path_buf()),
         };
         store.configure().map_err(|e| map_open_error(path, e))?;
+        let before: i64 = store
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| map_open_error(path, e))?;
         migrations::migrate(&mut store.conn, path)?;
+        if (1..6).contains(&before) {
+            // Items stored before duplicate keys existed get them once.
+            store.backfill_duplicate_keys()?;
+        }
         Ok(store)
     }
 
@@ -428,8 +439,8 @@ impl Store {
                 .prepare_cached(
                     "INSERT INTO items (feed_id, dedupe_key, title, search_title, url, author,
                         published, first_seen, sort_time, last_seen, summary_html, content_html,
-                        enclosures)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?8, ?10, ?11, ?12)
+                        enclosures, url_key, title_key)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?8, ?10, ?11, ?12, ?13, ?14)
                      ON CONFLICT (feed_id, dedupe_key) DO NOTHING",
                 )
                 .map_err(sql("preparing an item insert"))?;
@@ -449,6 +460,11 @@ impl Store {
                 let enclosures =
                     serde_json::to_string(&item.enclosures).unwrap_or_else(|_| "[]".into());
                 let search = fold_for_search(&item.title);
+                let url_key = item
+                    .url
+                    .as_deref()
+                    .and_then(crate::duplicates::canonical_url);
+                let title_key = crate::duplicates::title_key(&item.title);
                 let inserted = insert
                     .execute(params![
                         feed.0,
@@ -463,10 +479,21 @@ impl Store {
                         item.summary_html,
                         item.content_html,
                         enclosures,
+                        url_key,
+                        title_key,
                     ])
                     .map_err(sql("inserting an item"))?;
                 if inserted == 1 {
                     new_items += 1;
+                    duplicates::link_copy(
+                        &tx,
+                        tx.last_insert_rowid(),
+                        feed.0,
+                        url_key.as_deref(),
+                        title_key.as_deref(),
+                        sort_time,
+                        now_ts,
+                    )?;
                 } else {
                     update
                         .execute(params![
@@ -543,6 +570,10 @@ impl Store {
         if filter.starred_only {
             clauses.push("i.starred = 1".into());
         }
+        if filter.feed.is_none() && !filter.starred_only {
+            // A story several feeds carry shows once in mixed lists: its group's first copy.
+            clauses.push(Self::FIRST_COPY_ONLY.into());
+        }
         if let Some(search) = filter
             .search
             .as_deref()
@@ -563,7 +594,37 @@ impl Store {
     }
 
     const SUMMARY_COLUMNS: &'static str = "i.id, i.feed_id, f.title, i.title, i.url, i.sort_time, i.read, i.starred, \
-         i.published IS NOT NULL";
+         i.published IS NOT NULL, \
+         CASE WHEN i.dup_group IS NULL THEN NULL ELSE \
+           (SELECT group_concat(coalesce(nullif(df.title, ''), df.url), char(31)) \
+            FROM items d JOIN feeds df ON df.id = d.feed_id \
+            WHERE d.dup_group = i.dup_group AND d.feed_id != i.feed_id) END";
+
+    /// Mixed lists show one copy of a story several feeds carry.
+    const FIRST_COPY_ONLY: &'static str = "(i.dup_group IS NULL OR i.dup_group = i.id)";
+
+    /// How many copies [`Store::FIRST_COPY_ONLY`] hides (all, or only the unread ones).
+    fn hidden_copies(&self, unread_only: bool) -> Result<i64, StoreError> {
+        self.conn
+            .prepare_cached(
+                "SELECT count(*) FROM items WHERE dup_group IS NOT NULL AND dup_group != id
+                 AND (?1 = 0 OR read = 0)",
+            )
+            .map_err(sql("counting duplicates"))?
+            .query_row([unread_only], |r| r.get(0))
+            .map_err(sql("counting duplicates"))
+    }
+
+    /// Feed titles of the other copies, each once ("also in: …").
+    fn also_in(joined: Option<String>) -> Vec<String> {
+        let mut titles: Vec<String> = Vec::new();
+        for title in joined.as_deref().unwrap_or("").split('\u{1f}') {
+            if !title.is_empty() && !titles.iter().any(|t| t == title) {
+                titles.push(title.to_string());
+            }
+        }
+        titles
+    }
 
     fn summary_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ItemSummary> {
         Ok(ItemSummary {
@@ -576,6 +637,7 @@ impl Store {
             read: r.get(6)?,
             starred: r.get(7)?,
             dated: r.get(8)?,
+            also_in: Self::also_in(r.get(9)?),
         })
     }
 
@@ -599,12 +661,15 @@ impl Store {
                     vec![],
                 ),
             };
-            let n: i64 = self
+            let mut n: i64 = self
                 .conn
                 .prepare_cached(&sql_text)
                 .map_err(sql("counting items"))?
                 .query_row(params_from_iter(values), |r| r.get(0))
                 .map_err(sql("counting items"))?;
+            if filter.feed.is_none() {
+                n -= self.hidden_copies(filter.unread_only)?;
+            }
             return Ok(usize::try_from(n).unwrap_or(0));
         }
         let (clause, values) = Self::filter_sql(filter);
@@ -806,12 +871,12 @@ impl Store {
                 ),
                 [id.0],
                 |r| {
-                    let enclosures: String = r.get(12)?;
+                    let enclosures: String = r.get(13)?;
                     Ok(Item {
                         summary: Self::summary_from_row(r)?,
-                        author: r.get(9)?,
-                        summary_html: r.get(10)?,
-                        content_html: r.get(11)?,
+                        author: r.get(10)?,
+                        summary_html: r.get(11)?,
+                        content_html: r.get(12)?,
                         enclosures: serde_json::from_str::<Vec<Enclosure>>(&enclosures)
                             .unwrap_or_default(),
                     })
@@ -822,10 +887,12 @@ impl Store {
             .ok_or(StoreError::NoSuchItem { id: id.0 })
     }
 
-    /// Mark items read or unread (all or none: an unknown id changes nothing). Items that
-    /// came from a sync server get the change queued for it in the same transaction.
+    /// Mark items read or unread (all or none: an unknown id changes nothing), with every
+    /// copy of them in other feeds. Items that came from a sync server get the change queued
+    /// for it in the same transaction.
     pub fn set_read(&mut self, ids: &[ItemId], read: bool) -> Result<(), StoreError> {
-        self.set_state_queued(ids, crate::sync::StateFlag::Read, read, Utc::now())
+        let ids = duplicates::with_copies(&self.conn, ids)?;
+        self.set_state_queued(&ids, crate::sync::StateFlag::Read, read, Utc::now())
             .map(|_| ())
     }
 
@@ -857,8 +924,11 @@ impl Store {
             let rows = stmt
                 .query_map(params_from_iter(values), |r| Ok(ItemId(r.get(0)?)))
                 .map_err(sql("selecting items to mark read"))?;
-            rows.collect::<Result<_, _>>()
-                .map_err(sql("selecting items to mark read"))?
+            let shown: Vec<ItemId> = rows
+                .collect::<Result<_, _>>()
+                .map_err(sql("selecting items to mark read"))?;
+            // Their copies in other feeds are read too (and come back with the undo).
+            duplicates::with_copies(&tx, &shown)?
         };
         {
             let mut stmt = tx
@@ -884,13 +954,16 @@ impl Store {
 
     /// Unread items over all feeds.
     pub fn unread_total(&self) -> Result<i64, StoreError> {
-        self.conn
+        let counted: i64 = self
+            .conn
             .query_row(
                 "SELECT coalesce(sum(unread_count), 0) FROM feeds",
                 [],
                 |r| r.get(0),
             )
-            .map_err(sql("counting unread items"))
+            .map_err(sql("counting unread items"))?;
+        // A story several feeds carry is one unread item.
+        Ok(counted - self.hidden_copies(true)?)
     }
 
     // ---- article cache ----------------------------------------------------------------------

@@ -66,6 +66,7 @@ pub fn row(i: usize) -> ItemSummary {
         dated: true,
         read: i % 4 == 1,
         starred: i % 5 == 2,
+        also_in: vec![],
     }
 }
 

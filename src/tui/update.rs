@@ -334,7 +334,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             };
             p.item_loading = false;
             p.title = item.summary.title.clone();
-            p.feed_title = Some(item.summary.feed_title.clone());
+            p.feed_title = Some(feed_and_copies(&item.summary));
             p.author = item.author.clone();
             p.published = Some(item.summary.published);
             p.url = item.summary.url.clone();
@@ -793,7 +793,7 @@ fn open_item(state: &mut State) -> Vec<Effect> {
         item_id: Some(row.id),
         url: row.url.clone(),
         title: row.title.clone(),
-        feed_title: Some(row.feed_title.clone()),
+        feed_title: Some(feed_and_copies(&row)),
         published: Some(row.published),
         item_loading: true,
         ..ReaderPage::default()
@@ -976,6 +976,15 @@ fn request_render(state: &mut State) -> Vec<Effect> {
             note: page.note.clone(),
         }),
     }]
+}
+
+/// The item's feed, and the other feeds that carry the same story: "Octet (also in: Ars)".
+fn feed_and_copies(row: &crate::model::ItemSummary) -> String {
+    if row.also_in.is_empty() {
+        row.feed_title.clone()
+    } else {
+        format!("{} (also in: {})", row.feed_title, row.also_in.join(", "))
+    }
 }
 
 /// `feed · author · date · link` (the date is absolute: no clock needed).

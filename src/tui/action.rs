@@ -63,6 +63,10 @@ pub enum Action {
     Back,
     /// Show or hide the feeds sidebar.
     ToggleFeeds,
+    /// Hide the feeds with nothing unread from the sidebar, or list them again.
+    ToggleReadFeeds,
+    /// Sort the sidebar's feeds by name, or by unread count.
+    ToggleFeedSort,
     /// Show or hide the help overlay.
     ToggleHelp,
     /// Close the open article, then quit.

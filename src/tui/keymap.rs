@@ -117,6 +117,8 @@ pub fn action_by_name(name: &str) -> Option<Action> {
         "list_links" => Action::ListLinks,
         "back" => Action::Back,
         "toggle_feeds" => Action::ToggleFeeds,
+        "hide_read_feeds" => Action::ToggleReadFeeds,
+        "sort_feeds" => Action::ToggleFeedSort,
         "help" => Action::ToggleHelp,
         "quit" => Action::Quit,
         "exit" => Action::Exit,

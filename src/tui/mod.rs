@@ -12,6 +12,7 @@ pub mod fixtures;
 pub mod geometry;
 pub mod keymap;
 pub mod reader_layout;
+pub mod sidebar;
 pub mod state;
 pub mod terminal;
 pub mod update;
@@ -76,6 +77,7 @@ pub async fn run(ctx: TuiContext) -> anyhow::Result<()> {
     let (mut terminal, guard) = terminal::enter()?;
     let size = terminal.size()?;
     let mut state = state::State::new(settings, ctx.clock.now(), (size.width, size.height));
+    state.sidebar = sidebar::SidebarView::from_config(&ctx.config.sidebar);
     state.help = keymap.help().to_vec();
     let events = crossterm::event::EventStream::new();
     let mut stdout = std::io::stdout();

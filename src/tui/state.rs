@@ -290,6 +290,8 @@ pub struct State {
     pub dirty: bool,
     /// The feed whose unread articles were last handed to the prefetcher (once per visit).
     pub prefetched_feed: Option<crate::model::FeedId>,
+    /// How the feeds sidebar groups, hides and sorts feeds (`tui::sidebar`).
+    pub sidebar: crate::tui::sidebar::SidebarView,
 }
 
 impl State {
@@ -323,6 +325,10 @@ impl State {
             quit: false,
             dirty: true,
             prefetched_feed: None,
+            sidebar: crate::tui::sidebar::SidebarView {
+                folders: true,
+                ..Default::default()
+            },
         }
     }
 
@@ -335,9 +341,9 @@ impl State {
         self.pages.last_mut()
     }
 
-    /// Number of sidebar entries (three virtual ones, then the feeds).
+    /// Number of sidebar rows (three virtual ones, then folders and feeds).
     pub fn sidebar_len(&self) -> usize {
-        3 + self.feeds.len()
+        crate::tui::sidebar::rows(self).len()
     }
 
     /// The title of a feed by id.

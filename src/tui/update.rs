@@ -58,6 +58,8 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             _ => select(state, state.list.total.saturating_sub(1)),
         },
         Action::Open => open(state),
+        Action::ToggleReadFeeds => toggle_read_feeds(state),
+        Action::ToggleFeedSort => toggle_feed_sort(state),
         Action::SwitchPane => {
             state.focus = next_focus(state);
             vec![]
@@ -762,14 +764,21 @@ fn open(state: &mut State) -> Vec<Effect> {
     }
     match state.focus {
         Focus::Feeds => {
-            state.list.query.source = match state.feed_cursor {
-                0 => ListSource::All,
-                1 => ListSource::Unread,
-                2 => ListSource::Starred,
-                n => match state.feeds.get(n - 3) {
-                    Some(feed) => ListSource::Feed(feed.id),
-                    None => ListSource::All,
-                },
+            state.list.query.source = match crate::tui::sidebar::rows(state)
+                .into_iter()
+                .nth(state.feed_cursor)
+            {
+                Some(crate::tui::sidebar::SidebarRow::List(source)) => source,
+                Some(crate::tui::sidebar::SidebarRow::Feed { index, .. }) => {
+                    match state.feeds.get(index) {
+                        Some(feed) => ListSource::Feed(feed.id),
+                        None => ListSource::All,
+                    }
+                }
+                Some(crate::tui::sidebar::SidebarRow::Folder { key, .. }) => {
+                    return toggle_folder(state, key);
+                }
+                None => ListSource::All,
             };
             state.focus = Focus::Headlines;
             state.list.selected = 0;
@@ -978,6 +987,40 @@ fn request_render(state: &mut State) -> Vec<Effect> {
     }]
 }
 
+/// Open or close a folder of the sidebar (the cursor stays on it).
+fn toggle_folder(state: &mut State, key: String) -> Vec<Effect> {
+    if !state.sidebar.collapsed.remove(&key) {
+        state.sidebar.collapsed.insert(key);
+    }
+    vec![]
+}
+
+/// Hide feeds with nothing unread from the sidebar, or list them again.
+fn toggle_read_feeds(state: &mut State) -> Vec<Effect> {
+    state.sidebar.hide_read = !state.sidebar.hide_read;
+    state.feed_cursor = state.feed_cursor.min(state.sidebar_len().saturating_sub(1));
+    state.status.notice = Some(if state.sidebar.hide_read {
+        "feeds with nothing unread hidden".into()
+    } else {
+        "every feed listed".into()
+    });
+    vec![]
+}
+
+/// Sort the sidebar's feeds by name, or by unread count.
+fn toggle_feed_sort(state: &mut State) -> Vec<Effect> {
+    use crate::config::FeedSort;
+    state.sidebar.sort = match state.sidebar.sort {
+        FeedSort::Name => FeedSort::Unread,
+        FeedSort::Unread => FeedSort::Name,
+    };
+    state.status.notice = Some(match state.sidebar.sort {
+        FeedSort::Name => "feeds sorted by name".into(),
+        FeedSort::Unread => "feeds sorted by unread count".into(),
+    });
+    vec![]
+}
+
 /// The item's feed, and the other feeds that carry the same story: "Octet (also in: Ars)".
 fn feed_and_copies(row: &crate::model::ItemSummary) -> String {
     if row.also_in.is_empty() {
@@ -1033,7 +1076,11 @@ fn click(state: &mut State, column: u16, row: u16) -> Vec<Effect> {
         state.focus = Focus::Feeds;
         let inner = geometry::inner(feeds);
         if row >= inner.y && row < inner.y + inner.height {
-            let index = usize::from(row - inner.y);
+            // The sidebar scrolls to keep its cursor visible (as `view::feeds` draws it).
+            let top = state
+                .feed_cursor
+                .saturating_sub(usize::from(inner.height).saturating_sub(1));
+            let index = top + usize::from(row - inner.y);
             if index < state.sidebar_len() {
                 state.feed_cursor = index;
             }

@@ -64,6 +64,8 @@ pub enum Command {
         #[arg(value_name = "URL-OR-ID")]
         feed: String,
     },
+    /// Show or change one feed: its title, tags and own settings (by URL or id).
+    Feed(FeedArgs),
     /// List subscriptions.
     List {
         #[arg(long)]
@@ -123,6 +125,34 @@ pub enum Command {
         #[arg(long)]
         status: bool,
     },
+}
+
+/// `kiosque feed URL-OR-ID [--rename T] [--tag T]... [--refresh-minutes N] [--extract B]
+/// [--keep-days N] [--json]`: without a change, prints the feed.
+#[derive(Debug, Args)]
+pub struct FeedArgs {
+    #[arg(value_name = "URL-OR-ID")]
+    pub feed: String,
+    /// A new title (kept over the feed's own from then on).
+    #[arg(long, value_name = "TITLE")]
+    pub rename: Option<String>,
+    /// Its tags (repeatable): they replace the feed's tags.
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Remove every tag.
+    #[arg(long, conflicts_with = "tags")]
+    pub no_tags: bool,
+    /// Minutes between automatic refreshes of this feed, or "default" (the config's).
+    #[arg(long, value_name = "N|default")]
+    pub refresh_minutes: Option<String>,
+    /// false: show the feed's own content, never fetch the article page; or "default".
+    #[arg(long, value_name = "true|false|default")]
+    pub extract: Option<String>,
+    /// Days read, unstarred items are kept after they left the feed, or "default".
+    #[arg(long, value_name = "N|default")]
+    pub keep_days: Option<String>,
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `kiosque mark ID... --read|--unread|--star|--unstar`.
@@ -276,6 +306,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
     match command {
         Command::Add { url, title, tags } => add(&ctx, &url, title, tags),
         Command::Remove { feed } => remove(&ctx, &feed),
+        Command::Feed(args) => feed_command(&ctx, &args),
         Command::List { json } => list(&ctx, json),
         Command::Import { file } => import(&ctx, &file),
         Command::Export { file } => export(&ctx, file.as_deref()),
@@ -550,6 +581,108 @@ fn export(ctx: &RunContext, file: Option<&Path>) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+// ---- feed -------------------------------------------------------------------------------------
+
+/// A per-feed number setting: a whole number, or "default" (`None`, the config's value).
+fn setting_number(name: &str, value: &str, max: u32) -> Result<Option<u32>> {
+    let value = value.trim();
+    if value.eq_ignore_ascii_case("default") {
+        return Ok(None);
+    }
+    match value.parse::<u32>() {
+        Ok(n) if (1..=max).contains(&n) => Ok(Some(n)),
+        _ => bail!(
+            "--{name} {}: give a whole number from 1 to {max}, or \"default\"",
+            sanitize_line(value)
+        ),
+    }
+}
+
+fn feed_command(ctx: &RunContext, args: &FeedArgs) -> Result<ExitCode> {
+    let mut store = Store::open(&ctx.db_path)?;
+    let feed = store.find_feed(&args.feed)?;
+    // Every value is checked before anything changes.
+    let title = match &args.rename {
+        Some(t) => {
+            let t = sanitize_line(t);
+            if t.is_empty() {
+                bail!("--rename: the title is empty");
+            }
+            Some(t)
+        }
+        None => None,
+    };
+    let tags = if args.no_tags {
+        Some(Vec::new())
+    } else if args.tags.is_empty() {
+        None
+    } else {
+        Some(clean_tags(&args.tags))
+    };
+    let change = crate::store::FeedChange {
+        title,
+        tags,
+        refresh_minutes: args
+            .refresh_minutes
+            .as_deref()
+            .map(|v| setting_number("refresh-minutes", v, 525_600))
+            .transpose()?,
+        extract: match args.extract.as_deref().map(str::trim) {
+            None => None,
+            Some("true") | Some("default") => Some(true),
+            Some("false") => Some(false),
+            Some(other) => bail!(
+                "--extract {}: give true, false or default",
+                sanitize_line(other)
+            ),
+        },
+        keep_days: args
+            .keep_days
+            .as_deref()
+            .map(|v| setting_number("keep-days", v, 36_500))
+            .transpose()?,
+    };
+    let feed = if change == crate::store::FeedChange::default() {
+        feed
+    } else {
+        store.update_feed(feed.id, &change)?
+    };
+    if args.json {
+        print_json(&feed_json(&feed))?;
+    } else {
+        let or_default = |v: Option<u32>, unit: &str| {
+            v.map_or_else(|| "default".to_string(), |n| format!("{n} {unit}"))
+        };
+        say!(
+            "{} {} <{}>\n  tags: {}\n  refresh: {}\n  extract: {}\n  keep: {}",
+            feed.id,
+            sanitize_line(&feed.title),
+            sanitize_line(&feed.url),
+            if feed.tags.is_empty() {
+                "none".to_string()
+            } else {
+                sanitize_line(&feed.tags.join(", "))
+            },
+            or_default(feed.settings.refresh_minutes, "minutes"),
+            feed.settings.extract,
+            or_default(feed.settings.keep_days, "days"),
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Tags as given on the command line or in a prompt: trimmed, cleaned, empty ones and repeats
+/// dropped.
+pub(crate) fn clean_tags(tags: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for tag in tags.iter().map(|t| sanitize_line(t)) {
+        if !tag.is_empty() && !out.contains(&tag) {
+            out.push(tag);
+        }
+    }
+    out
+}
+
 // ---- list / items -----------------------------------------------------------------------------
 
 #[derive(Serialize)]
@@ -563,6 +696,27 @@ struct FeedJson {
     status: Option<u16>,
     error: Option<String>,
     last_fetched: Option<String>,
+    /// This feed's own settings (null: the config's value).
+    refresh_minutes: Option<u32>,
+    extract: bool,
+    keep_days: Option<u32>,
+}
+
+fn feed_json(f: &crate::model::Feed) -> FeedJson {
+    FeedJson {
+        id: f.id,
+        title: sanitize_line(&f.title),
+        url: sanitize_line(&f.url),
+        tags: f.tags.iter().map(|t| sanitize_line(t)).collect(),
+        unread: f.unread,
+        total: f.total,
+        status: f.status,
+        error: f.error.as_deref().map(sanitize_line),
+        last_fetched: f.last_fetched.map(|t| t.to_rfc3339()),
+        refresh_minutes: f.settings.refresh_minutes,
+        extract: f.settings.extract,
+        keep_days: f.settings.keep_days,
+    }
 }
 
 pub(crate) fn print_json<T: Serialize>(value: &T) -> Result<()> {
@@ -579,20 +733,7 @@ fn list(ctx: &RunContext, json: bool) -> Result<ExitCode> {
     let store = Store::open(&ctx.db_path)?;
     let feeds = store.feeds()?;
     if json {
-        let rows: Vec<FeedJson> = feeds
-            .iter()
-            .map(|f| FeedJson {
-                id: f.id,
-                title: sanitize_line(&f.title),
-                url: sanitize_line(&f.url),
-                tags: f.tags.iter().map(|t| sanitize_line(t)).collect(),
-                unread: f.unread,
-                total: f.total,
-                status: f.status,
-                error: f.error.as_deref().map(sanitize_line),
-                last_fetched: f.last_fetched.map(|t| t.to_rfc3339()),
-            })
-            .collect();
+        let rows: Vec<FeedJson> = feeds.iter().map(feed_json).collect();
         print_json(&rows)?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -1067,11 +1208,15 @@ fn view_of(article: &Article, json: bool) -> ArticleView {
 fn read(ctx: &RunContext, id: i64, json: bool) -> Result<ExitCode> {
     let mut store = Store::open(&ctx.db_path)?;
     let item = store.item(ItemId(id))?;
-    let cached = item
-        .summary
-        .url
-        .as_deref()
-        .and_then(|url| crate::article_loader::cached_for_item(&store, url, &item));
+    // A feed set to extract = false shows its own content, never the page.
+    let own_content = (!store.feed_extracts(item.summary.feed_id)?)
+        .then(|| crate::article_loader::feed_content_only(&item));
+    let cached = own_content.or_else(|| {
+        item.summary
+            .url
+            .as_deref()
+            .and_then(|url| crate::article_loader::cached_for_item(&store, url, &item))
+    });
     let loaded = match (cached, item.summary.url.clone()) {
         // A cached article needs neither the runtime nor the TLS set-up.
         (Some(loaded), _) => loaded,
@@ -1157,6 +1302,7 @@ mod tests {
             unread: 0,
             total: 0,
             retry_after: None,
+            settings: Default::default(),
         }
     }
 

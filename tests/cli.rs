@@ -438,3 +438,104 @@ fn a_story_two_feeds_carry_is_listed_once_and_read_everywhere() {
         2
     );
 }
+
+/// Issue 13, item 6: `kiosque feed` changes a feed's title, tags and own settings; `list
+/// --json` shows them; a bad value is an error that changes nothing; `extract false` makes
+/// `read` show the feed's own content without fetching the page.
+#[test]
+fn feed_settings_are_stored_listed_and_honoured() {
+    let server = TestServer::start();
+    server.route(
+        "/feed",
+        Reply::rss(
+            rss_with_items("F", 1).replace("http://127.0.0.1/item/0", &server.url("/item/0")),
+        ),
+    );
+    server.route("/item/0", Reply::status(404));
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    kiosque(d)
+        .args(["add", &server.url("/feed")])
+        .assert()
+        .success();
+    let feed = &json(d, &["list", "--json"])[0];
+    assert_eq!(feed["refresh_minutes"], Value::Null);
+    assert_eq!(feed["extract"], true);
+    assert_eq!(feed["keep_days"], Value::Null);
+    let id = feed["id"].as_i64().unwrap().to_string();
+
+    kiosque(d)
+        .args(["feed", &id, "--keep-days", "0", "--rename", "Never"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("--keep-days 0"));
+    kiosque(d)
+        .args(["feed", &id, "--extract", "maybe"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("true, false or default"));
+    assert_eq!(
+        json(d, &["list", "--json"])[0]["title"],
+        "F",
+        "nothing changed"
+    );
+
+    let shown = json(
+        d,
+        &[
+            "feed",
+            &id,
+            "--rename",
+            "My F",
+            "--tag",
+            "news",
+            "--tag",
+            "fr",
+            "--refresh-minutes",
+            "90",
+            "--extract",
+            "false",
+            "--keep-days",
+            "7",
+            "--json",
+        ],
+    );
+    assert_eq!(shown["title"], "My F");
+    let feed = &json(d, &["list", "--json"])[0];
+    assert_eq!(feed["title"], "My F");
+    assert_eq!(feed["tags"], serde_json::json!(["news", "fr"]));
+    assert_eq!(feed["refresh_minutes"], 90);
+    assert_eq!(feed["extract"], false);
+    assert_eq!(feed["keep_days"], 7);
+
+    // The title is the user's now: a refresh keeps it.
+    kiosque(d).args(["refresh"]).assert().success();
+    assert_eq!(json(d, &["list", "--json"])[0]["title"], "My F");
+
+    let item = json(d, &["items", "--json"])[0]["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    let view = json(d, &["read", &item, "--json"]);
+    assert_eq!(view["source"], "feed");
+    assert!(view["text"].as_str().unwrap().contains("Body 0"), "{view}");
+    assert!(server.hits("/item/0").is_empty(), "the page was fetched");
+
+    kiosque(d)
+        .args([
+            "feed",
+            &id,
+            "--extract",
+            "default",
+            "--keep-days",
+            "default",
+            "--no-tags",
+        ])
+        .assert()
+        .success();
+    let feed = &json(d, &["list", "--json"])[0];
+    assert_eq!(feed["extract"], true);
+    assert_eq!(feed["keep_days"], Value::Null);
+    assert_eq!(feed["tags"], serde_json::json!([]));
+    assert_eq!(feed["refresh_minutes"], 90);
+}

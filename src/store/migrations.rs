@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_sync.sql"),
     include_str!("migrations/0005_feed_counts.sql"),
     include_str!("migrations/0006_feeds_duplicates.sql"),
+    include_str!("migrations/0007_feeds_settings.sql"),
 ];
 
 /// The schema version this build writes.

@@ -45,6 +45,17 @@ pub struct NewFeed {
     pub last_modified: Option<String>,
 }
 
+/// A change to one feed ([`Store::update_feed`]): `None` leaves a field as it is; for the
+/// settings, `Some(None)` goes back to the config's value.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FeedChange {
+    pub title: Option<String>,
+    pub tags: Option<Vec<String>>,
+    pub refresh_minutes: Option<Option<u32>>,
+    pub extract: Option<bool>,
+    pub keep_days: Option<Option<u32>>,
+}
+
 /// What one fetch of a feed found, to record on the feed row.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FetchRecord {
@@ -281,7 +292,7 @@ impl Store {
 
     const FEED_COLUMNS: &'static str = "f.id, f.url, f.title, f.site_url, f.tags, f.etag, \
         f.last_modified, f.last_fetched, f.status, f.error, f.next_due, f.disabled, \
-        f.unread_count, f.item_count, f.retry_after";
+        f.unread_count, f.item_count, f.retry_after, f.refresh_minutes, f.extract, f.keep_days";
 
     fn feed_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Feed> {
         let tags: String = r.get(4)?;
@@ -303,6 +314,15 @@ impl Store {
             unread: r.get(12)?,
             total: r.get(13)?,
             retry_after: r.get::<_, Option<i64>>(14)?.map(from_ts),
+            settings: crate::model::FeedSettings {
+                refresh_minutes: r
+                    .get::<_, Option<i64>>(15)?
+                    .and_then(|m| u32::try_from(m).ok()),
+                extract: r.get(16)?,
+                keep_days: r
+                    .get::<_, Option<i64>>(17)?
+                    .and_then(|d| u32::try_from(d).ok()),
+            },
         })
     }
 
@@ -361,6 +381,80 @@ impl Store {
                 what: url_or_id.to_string(),
             }),
         }
+    }
+
+    /// Change a feed: its title (then kept over the feed's own), its tags, its settings; all
+    /// in one transaction. Fields left `None` stay as they are.
+    pub fn update_feed(&mut self, id: FeedId, change: &FeedChange) -> Result<Feed, StoreError> {
+        let busy_path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(sql("starting a transaction"))?;
+        let subscribed: bool = tx
+            .query_row(
+                "SELECT EXISTS(SELECT 1 FROM feeds WHERE id = ?1 AND removed_at IS NULL)",
+                [id.0],
+                |r| r.get(0),
+            )
+            .map_err(sql("looking up a feed"))?;
+        if !subscribed {
+            return Err(StoreError::NoSuchFeed {
+                what: id.to_string(),
+            });
+        }
+        let write = |e| write_error(busy_path.as_deref(), "changing a feed", e);
+        if let Some(title) = &change.title {
+            tx.execute(
+                "UPDATE feeds SET title = ?2, search_title = ?3, title_locked = 1 WHERE id = ?1",
+                params![id.0, title, fold_for_search(title)],
+            )
+            .map_err(write)?;
+        }
+        if let Some(tags) = &change.tags {
+            let tags = serde_json::to_string(tags).unwrap_or_else(|_| "[]".into());
+            tx.execute(
+                "UPDATE feeds SET tags = ?2 WHERE id = ?1",
+                params![id.0, tags],
+            )
+            .map_err(write)?;
+        }
+        if let Some(minutes) = change.refresh_minutes {
+            tx.execute(
+                "UPDATE feeds SET refresh_minutes = ?2 WHERE id = ?1",
+                params![id.0, minutes],
+            )
+            .map_err(write)?;
+        }
+        if let Some(extract) = change.extract {
+            tx.execute(
+                "UPDATE feeds SET extract = ?2 WHERE id = ?1",
+                params![id.0, extract],
+            )
+            .map_err(write)?;
+        }
+        if let Some(days) = change.keep_days {
+            tx.execute(
+                "UPDATE feeds SET keep_days = ?2 WHERE id = ?1",
+                params![id.0, days],
+            )
+            .map_err(write)?;
+        }
+        tx.commit().map_err(write)?;
+        self.feed(id)
+    }
+
+    /// Whether articles of this feed are fetched and extracted (`false`: the feed's own
+    /// content is shown). An unknown feed extracts.
+    pub fn feed_extracts(&self, id: FeedId) -> Result<bool, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT extract FROM feeds WHERE id = ?1", [id.0], |r| {
+                r.get::<_, bool>(0)
+            })
+            .optional()
+            .map_err(sql("reading a feed's settings"))?
+            .unwrap_or(true))
     }
 
     /// Record one fetch of a feed and, when it brought a document, upsert its items: all in one
@@ -523,15 +617,17 @@ impl Store {
         now: DateTime<Utc>,
         keep_days: u32,
     ) -> Result<usize, StoreError> {
-        let cutoff = ts(now) - i64::from(keep_days) * 86_400;
         let tx = self
             .conn
             .transaction()
             .map_err(sql("starting a transaction"))?;
+        // A feed's own keep_days wins over the config's.
         let old = tx
             .execute(
-                "DELETE FROM items WHERE read = 1 AND starred = 0 AND last_seen < ?1",
-                [cutoff],
+                "DELETE FROM items WHERE read = 1 AND starred = 0 AND last_seen <
+                    ?1 - coalesce((SELECT f.keep_days FROM feeds f WHERE f.id = items.feed_id),
+                                  ?2) * 86400",
+                params![ts(now), i64::from(keep_days)],
             )
             .map_err(|e| write_error(self.path.as_deref(), "purging old items", e))?;
         // Items of unsubscribed feeds stayed only while starred; then their feeds go.

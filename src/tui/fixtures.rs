@@ -30,6 +30,7 @@ pub fn feed(id: i64, title: &str, unread: i64, error: Option<&str>) -> Feed {
         disabled: false,
         unread,
         total: unread + 3,
+        settings: Default::default(),
     }
 }
 

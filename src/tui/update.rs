@@ -286,6 +286,13 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.feeds_loaded = true;
             state.status.unread_total = unread_total;
             state.feed_cursor = state.feed_cursor.min(state.sidebar_len().saturating_sub(1));
+            // A feed's own refresh_minutes may want the timer sooner.
+            if !state.refreshing
+                && let Some(due) = state.next_refresh
+            {
+                schedule_refresh(state);
+                state.next_refresh = state.next_refresh.map(|d| d.min(due));
+            }
             vec![]
         }
         Action::ListLoaded {
@@ -1118,7 +1125,7 @@ fn tick(state: &mut State, now: chrono::DateTime<chrono::Utc>) -> Vec<Effect> {
     }
     match state.next_refresh {
         Some(due) if now >= due && !state.refreshing => {
-            start_refresh(state, None, RefreshTrigger::Automatic)
+            start_refresh(state, None, RefreshTrigger::Scheduled)
         }
         _ => vec![],
     }
@@ -1148,7 +1155,21 @@ fn start_refresh(
 }
 
 fn schedule_refresh(state: &mut State) {
-    state.next_refresh = match state.settings.refresh_minutes {
+    // The timer runs as often as the feed that wants it most (its own refresh_minutes); each
+    // feed is fetched only once its own interval has passed.
+    let own = state
+        .feeds
+        .iter()
+        .filter_map(|f| f.settings.refresh_minutes)
+        .filter(|m| *m > 0)
+        .map(u64::from)
+        .min();
+    let minutes = match (state.settings.refresh_minutes, own) {
+        (0, Some(m)) => m,
+        (global, Some(m)) => global.min(m),
+        (global, None) => global,
+    };
+    state.next_refresh = match minutes {
         0 => None,
         m => {
             Some(state.now + chrono::Duration::minutes(i64::try_from(m).unwrap_or(i64::MAX / 120)))

@@ -636,7 +636,7 @@ fn the_timer_refreshes_every_refresh_minutes() {
         update(&mut state, Action::Tick(due)),
         vec![Effect::Refresh {
             feed: None,
-            trigger: RefreshTrigger::Automatic
+            trigger: RefreshTrigger::Scheduled
         }]
     );
 }

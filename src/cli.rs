@@ -351,12 +351,48 @@ fn run_tui(ctx: RunContext) -> Result<ExitCode> {
 // ---- add / remove / import / export ---------------------------------------------------------
 
 /// What fetching a URL for `add` found: the feed's URL, its document and validators.
-struct Discovered {
-    url: String,
-    parsed: ParsedFeed,
-    etag: Option<String>,
-    last_modified: Option<String>,
-    status: u16,
+pub(crate) struct Discovered {
+    pub(crate) url: String,
+    pub(crate) parsed: ParsedFeed,
+    pub(crate) etag: Option<String>,
+    pub(crate) last_modified: Option<String>,
+    pub(crate) status: u16,
+}
+
+/// The feed at `url`, or the one its page advertises (`add`, and the TUI's add prompt).
+pub(crate) async fn discover_feed(fetcher: &Fetcher, url: &str) -> Result<Discovered> {
+    let (first, advertised) = fetch_feed_document(fetcher, url).await?;
+    match advertised {
+        None => Ok(first),
+        Some(feed_url) => {
+            let (doc, again) = fetch_feed_document(fetcher, &feed_url).await?;
+            if again.is_some() {
+                bail!(
+                    "{}, advertised by {}, is a page, not a feed",
+                    sanitize_line(&feed_url),
+                    sanitize_line(url)
+                );
+            }
+            Ok(doc)
+        }
+    }
+}
+
+/// Subscribe to a discovered feed and store the items it came with; (id, new items).
+pub(crate) fn store_discovered(
+    store: &mut Store,
+    found: Discovered,
+    new: &NewFeed,
+) -> Result<(FeedId, usize)> {
+    let id = store.add_feed(new, Utc::now())?;
+    let record = FetchRecord {
+        status: Some(found.status),
+        etag: found.etag,
+        last_modified: found.last_modified,
+        ..Default::default()
+    };
+    let new_items = store.record_fetch(id, Utc::now(), &record, Some(&found.parsed))?;
+    Ok((id, new_items))
 }
 
 async fn fetch_feed_document(fetcher: &Fetcher, url: &str) -> Result<(Discovered, Option<String>)> {
@@ -422,19 +458,7 @@ fn add(ctx: &RunContext, url: &str, title: Option<String>, tags: Vec<String>) ->
     }
     let fetcher = Fetcher::new(&ctx.config)?;
     let rt = runtime()?;
-    let found = rt.block_on(async {
-        let (first, advertised) = fetch_feed_document(&fetcher, url.as_str()).await?;
-        match advertised {
-            None => Ok::<_, anyhow::Error>(first),
-            Some(feed_url) => {
-                let (doc, again) = fetch_feed_document(&fetcher, &feed_url).await?;
-                if again.is_some() {
-                    bail!("{feed_url}, advertised by {url}, is a page, not a feed");
-                }
-                Ok(doc)
-            }
-        }
-    })?;
+    let found = rt.block_on(discover_feed(&fetcher, url.as_str()))?;
     if store.find_feed(&found.url).is_ok() {
         bail!("already subscribed to {}", found.url);
     }
@@ -456,14 +480,7 @@ fn add(ctx: &RunContext, url: &str, title: Option<String>, tags: Vec<String>) ->
     if let Some(config) = &ctx.config.sync {
         return crate::cli_sync::add_on_server(ctx, config, &mut store, &rt, &new);
     }
-    let id = store.add_feed(&new, Utc::now())?;
-    let record = FetchRecord {
-        status: Some(found.status),
-        etag: found.etag,
-        last_modified: found.last_modified,
-        ..Default::default()
-    };
-    let new_items = store.record_fetch(id, Utc::now(), &record, Some(&found.parsed))?;
+    let (id, new_items) = store_discovered(&mut store, found, &new)?;
     let feed = store.feed(id)?;
     say!(
         "Subscribed to {} ({}), {}",

@@ -7,6 +7,7 @@
 pub mod action;
 pub mod app;
 pub mod effect;
+pub mod feed_admin;
 #[doc(hidden)]
 pub mod fixtures;
 pub mod geometry;

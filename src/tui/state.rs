@@ -50,6 +50,30 @@ pub enum Mode {
     Help,
     /// The list of every link of the article is shown.
     Links,
+    /// Typing into a feed prompt (add, rename, tags) or answering a confirmation.
+    Prompt,
+}
+
+/// What a feed prompt asks for (`State::prompt`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PromptKind {
+    /// The URL of a feed (or of a page that advertises one) to subscribe to.
+    AddFeed,
+    /// A new title for this feed.
+    RenameFeed(FeedId),
+    /// This feed's tags, comma-separated.
+    EditTags(FeedId),
+    /// Remove this feed (and its items)? y/n.
+    ConfirmRemove(FeedId),
+}
+
+/// A feed prompt in the status line: what it asks, the text typed so far.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedPrompt {
+    pub kind: PromptKind,
+    /// The feed's title, for the question.
+    pub feed_title: String,
+    pub input: String,
 }
 
 /// Which pane has the keyboard.
@@ -292,6 +316,8 @@ pub struct State {
     pub prefetched_feed: Option<crate::model::FeedId>,
     /// How the feeds sidebar groups, hides and sorts feeds (`tui::sidebar`).
     pub sidebar: crate::tui::sidebar::SidebarView,
+    /// The feed prompt shown in the status line (`Mode::Prompt`).
+    pub prompt: Option<FeedPrompt>,
 }
 
 impl State {
@@ -329,6 +355,7 @@ impl State {
                 folders: true,
                 ..Default::default()
             },
+            prompt: None,
         }
     }
 

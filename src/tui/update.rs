@@ -60,6 +60,25 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Open => open(state),
         Action::ToggleReadFeeds => toggle_read_feeds(state),
         Action::ToggleFeedSort => toggle_feed_sort(state),
+        Action::AddFeed => {
+            crate::tui::feed_admin::ask(state, crate::tui::state::PromptKind::AddFeed)
+        }
+        Action::RemoveFeed | Action::RenameFeed | Action::EditFeedTags => {
+            crate::tui::feed_admin::ask_about_target(state, &action)
+        }
+        Action::PromptInput(c) => crate::tui::feed_admin::input(state, c),
+        Action::PromptDeleteChar => {
+            if let Some(prompt) = &mut state.prompt {
+                prompt.input.pop();
+            }
+            vec![]
+        }
+        Action::PromptSubmit => crate::tui::feed_admin::submit(state),
+        Action::FeedsChanged {
+            notice,
+            show,
+            removed,
+        } => crate::tui::feed_admin::changed(state, notice, show, removed),
         Action::SwitchPane => {
             state.focus = next_focus(state);
             vec![]
@@ -235,6 +254,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             vec![]
         }
         Action::Quit => match state.mode {
+            Mode::Prompt => {
+                state.prompt = None;
+                state.mode = Mode::Normal;
+                vec![]
+            }
             Mode::Help | Mode::Links | Mode::Search => {
                 state.mode = Mode::Normal;
                 vec![]
@@ -541,6 +565,7 @@ fn is_user_intent(action: &Action) -> bool {
             | Action::SyncStatusLoaded { .. }
             | Action::SyncFinished { .. }
             | Action::UnreadFound { .. }
+            | Action::FeedsChanged { .. }
             | Action::Failed { .. }
             | Action::Resize { .. }
     )
@@ -674,7 +699,7 @@ fn ensure_window(state: &mut State) -> Option<Effect> {
 }
 
 /// A new list request (filter change, reload): supersedes every older one.
-fn load_list(state: &mut State, anchor: Anchor) -> Effect {
+pub(crate) fn load_list(state: &mut State, anchor: Anchor) -> Effect {
     state.list.generation += 1;
     let around = match anchor {
         Anchor::Position(p) => p,
@@ -899,6 +924,11 @@ fn close_reader(state: &mut State) {
 
 fn clear(state: &mut State) -> Vec<Effect> {
     match state.mode {
+        Mode::Prompt => {
+            state.prompt = None;
+            state.mode = Mode::Normal;
+            vec![]
+        }
         Mode::Help | Mode::Links => {
             state.mode = Mode::Normal;
             vec![]

@@ -75,6 +75,8 @@ pub enum Action {
     RenameFeed,
     /// Change that feed's tags: asks for them, comma-separated.
     EditFeedTags,
+    /// Turn article extraction off (the feed's own content) or on again for that feed.
+    ToggleFeedExtract,
     /// Show or hide the help overlay.
     ToggleHelp,
     /// Close the open article, then quit.

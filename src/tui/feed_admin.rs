@@ -71,6 +71,21 @@ pub fn ask_about_target(state: &mut State, action: &Action) -> Vec<Effect> {
     ask(state, kind)
 }
 
+/// `X`: extract the target feed's article pages, or show its own content (undone by `X`).
+pub fn toggle_extract(state: &mut State) -> Vec<Effect> {
+    let Some(feed) = target_feed(state) else {
+        state.status.notice = Some("no feed here: choose one in the sidebar (f)".into());
+        return vec![];
+    };
+    vec![Effect::UpdateFeed {
+        id: feed.id,
+        change: FeedChange {
+            extract: Some(!feed.settings.extract),
+            ..Default::default()
+        },
+    }]
+}
+
 /// A key typed into the prompt; the removal question takes `y` as yes, any other key as no.
 pub fn input(state: &mut State, c: char) -> Vec<Effect> {
     let Some(prompt) = &mut state.prompt else {
@@ -266,6 +281,22 @@ mod tests {
                 id: FeedId(1),
                 change: FeedChange {
                     tags: Some(vec!["news".into(), "fr".into()]),
+                    ..Default::default()
+                }
+            }]
+        );
+    }
+
+    #[test]
+    fn x_flips_the_feeds_extraction() {
+        let mut state = loaded();
+        on_first_feed(&mut state);
+        assert_eq!(
+            update(&mut state, Action::ToggleFeedExtract),
+            vec![Effect::UpdateFeed {
+                id: FeedId(1),
+                change: FeedChange {
+                    extract: Some(false),
                     ..Default::default()
                 }
             }]

@@ -123,6 +123,7 @@ pub fn action_by_name(name: &str) -> Option<Action> {
         "remove_feed" => Action::RemoveFeed,
         "rename_feed" => Action::RenameFeed,
         "edit_feed_tags" => Action::EditFeedTags,
+        "toggle_feed_extract" => Action::ToggleFeedExtract,
         "help" => Action::ToggleHelp,
         "quit" => Action::Quit,
         "exit" => Action::Exit,

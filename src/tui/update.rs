@@ -63,6 +63,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::AddFeed => {
             crate::tui::feed_admin::ask(state, crate::tui::state::PromptKind::AddFeed)
         }
+        Action::ToggleFeedExtract => crate::tui::feed_admin::toggle_extract(state),
         Action::RemoveFeed | Action::RenameFeed | Action::EditFeedTags => {
             crate::tui::feed_admin::ask_about_target(state, &action)
         }

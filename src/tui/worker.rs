@@ -673,7 +673,13 @@ impl StoreThread {
                 let feed = store
                     .update_feed(id, &change)
                     .map_err(err("changing a feed"))?;
-                let notice = if change.tags.is_some() {
+                let notice = if let Some(extract) = change.extract {
+                    if extract {
+                        format!("{}: article pages extracted", feed.title)
+                    } else {
+                        format!("{}: the feed's own content, no page fetched", feed.title)
+                    }
+                } else if change.tags.is_some() {
                     format!(
                         "{}: tags {}",
                         feed.title,

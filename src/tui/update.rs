@@ -312,11 +312,13 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.status.unread_total = unread_total;
             state.feed_cursor = state.feed_cursor.min(state.sidebar_len().saturating_sub(1));
             // A feed's own refresh_minutes may want the timer sooner.
-            if !state.refreshing
-                && let Some(due) = state.next_refresh
-            {
+            if !state.refreshing {
+                let before = state.next_refresh;
                 schedule_refresh(state);
-                state.next_refresh = state.next_refresh.map(|d| d.min(due));
+                state.next_refresh = match (before, state.next_refresh) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                };
             }
             vec![]
         }

@@ -1198,3 +1198,46 @@ fn feeds_with_the_same_title_are_told_apart_by_host() {
     );
     assert_eq!(state.feed_label(FeedId(1), "Le Monde"), "Le Monde");
 }
+
+/// Issue 13, item 6: a feed with its own, shorter refresh_minutes brings the timer forward.
+#[test]
+fn a_feeds_own_refresh_minutes_brings_the_timer_forward() {
+    let mut state = fixtures::empty_state((80, 24));
+    state.settings.refresh_minutes = 30;
+    let _ = init(&mut state);
+    assert_eq!(
+        state.next_refresh,
+        Some(state.now + chrono::Duration::minutes(30))
+    );
+    let mut feeds = fixtures::feeds();
+    feeds[1].settings.refresh_minutes = Some(5);
+    update(
+        &mut state,
+        Action::FeedsLoaded {
+            feeds,
+            unread_total: 0,
+        },
+    );
+    assert_eq!(
+        state.next_refresh,
+        Some(state.now + chrono::Duration::minutes(5))
+    );
+    // With no timer in the config, a feed's own interval still runs one.
+    let mut state = fixtures::empty_state((80, 24));
+    state.settings.refresh_minutes = 0;
+    let _ = init(&mut state);
+    assert_eq!(state.next_refresh, None);
+    let mut feeds = fixtures::feeds();
+    feeds[0].settings.refresh_minutes = Some(15);
+    update(
+        &mut state,
+        Action::FeedsLoaded {
+            feeds,
+            unread_total: 0,
+        },
+    );
+    assert_eq!(
+        state.next_refresh,
+        Some(state.now + chrono::Duration::minutes(15))
+    );
+}

@@ -32,8 +32,7 @@ pub(crate) fn link_copy(
         let mut stmt = tx
             .prepare_cached(
                 "SELECT coalesce(dup_group, id), title FROM items
-                 WHERE url_key = ?1 AND feed_id != ?2 AND id != ?3
-                 ORDER BY coalesce(dup_group, id) LIMIT 50",
+                 WHERE url_key = ?1 AND feed_id != ?2 AND id != ?3 LIMIT 50",
             )
             .map_err(sql("preparing a duplicate lookup"))?;
         let candidates = stmt
@@ -57,8 +56,7 @@ pub(crate) fn link_copy(
             .prepare_cached(
                 "SELECT coalesce(dup_group, id) FROM items
                  WHERE title_key = ?1 AND sort_time BETWEEN ?2 AND ?3
-                   AND feed_id != ?4 AND id != ?5
-                 ORDER BY coalesce(dup_group, id) LIMIT 1",
+                   AND feed_id != ?4 AND id != ?5 LIMIT 1",
             )
             .map_err(sql("preparing a duplicate lookup"))?
             .query_row(
@@ -81,9 +79,10 @@ pub(crate) fn link_copy(
         .map_err(sql("preparing a duplicate link"))?
         .execute(params![group, item])
         .map_err(sql("linking duplicates"))?;
+    // Reading marks every copy: the group's first item says whether the story was read.
     tx.prepare_cached(
         "UPDATE items SET read = 1, read_at = ?3 WHERE id = ?2 AND read = 0
-         AND EXISTS (SELECT 1 FROM items d WHERE d.dup_group = ?1 AND d.id != ?2 AND d.read = 1)",
+         AND (SELECT read FROM items WHERE id = ?1) = 1",
     )
     .map_err(sql("preparing a duplicate link"))?
     .execute(params![group, item, now])

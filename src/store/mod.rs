@@ -692,9 +692,10 @@ impl Store {
     const SUMMARY_COLUMNS: &'static str = "i.id, i.feed_id, f.title, i.title, i.url, i.sort_time, i.read, i.starred, \
          i.published IS NOT NULL, \
          CASE WHEN i.dup_group IS NULL THEN NULL ELSE \
-           (SELECT group_concat(coalesce(nullif(df.title, ''), df.url), char(31)) \
-            FROM items d JOIN feeds df ON df.id = d.feed_id \
-            WHERE d.dup_group = i.dup_group AND d.feed_id != i.feed_id) END";
+           (SELECT group_concat(name, char(31)) FROM \
+             (SELECT coalesce(nullif(df.title, ''), df.url) AS name \
+              FROM items d JOIN feeds df ON df.id = d.feed_id \
+              WHERE d.dup_group = i.dup_group AND d.feed_id != i.feed_id LIMIT 12)) END";
 
     /// Mixed lists show one copy of a story several feeds carry.
     const FIRST_COPY_ONLY: &'static str = "(i.dup_group IS NULL OR i.dup_group = i.id)";

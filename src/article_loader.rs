@@ -126,6 +126,14 @@ fn remember(db_path: &Path, url: &str, article: &Article) {
     }
 }
 
+/// The feed's own content for an item of a feed set to `extract = false`: no fetch.
+pub fn feed_content_only(item: &Item) -> LoadedArticle {
+    LoadedArticle {
+        article: article_from_item(item),
+        note: Some("the feed's own content (extraction is off for this feed)".into()),
+    }
+}
+
 /// Fetch and extract `url` with no cache and no fallback.
 pub async fn fetch_and_extract(fetcher: &Fetcher, url: &str) -> Result<Article, String> {
     let page = fetcher.get_page(url).await.map_err(|e| brief_reason(&e))?;
@@ -150,6 +158,17 @@ pub async fn load_article(
     url: &str,
     fallback: Option<&Item>,
 ) -> LoadedArticle {
+    if let Some(item) = fallback {
+        let path = db_path.to_path_buf();
+        let feed = item.summary.feed_id;
+        let extracts = tokio::task::spawn_blocking(move || {
+            Store::open(&path).and_then(|s| s.feed_extracts(feed))
+        })
+        .await;
+        if let Ok(Ok(false)) = extracts {
+            return feed_content_only(item);
+        }
+    }
     let path = db_path.to_path_buf();
     let key = url.to_string();
     if let Ok(Some(article)) = tokio::task::spawn_blocking(move || cached(&path, &key)).await {

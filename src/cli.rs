@@ -64,6 +64,8 @@ pub enum Command {
         #[arg(value_name = "URL-OR-ID")]
         feed: String,
     },
+    /// Show or change one feed: its title, tags and own settings (by URL or id).
+    Feed(FeedArgs),
     /// List subscriptions.
     List {
         #[arg(long)]
@@ -136,6 +138,34 @@ pub enum Command {
         #[arg(long, conflicts_with = "status")]
         upload_subscriptions: bool,
     },
+}
+
+/// `kiosque feed URL-OR-ID [--rename T] [--tag T]... [--refresh-minutes N] [--extract B]
+/// [--keep-days N] [--json]`: without a change, prints the feed.
+#[derive(Debug, Args)]
+pub struct FeedArgs {
+    #[arg(value_name = "URL-OR-ID")]
+    pub feed: String,
+    /// A new title (kept over the feed's own from then on).
+    #[arg(long, value_name = "TITLE")]
+    pub rename: Option<String>,
+    /// Its tags (repeatable): they replace the feed's tags.
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Remove every tag.
+    #[arg(long, conflicts_with = "tags")]
+    pub no_tags: bool,
+    /// Minutes between automatic refreshes of this feed, or "default" (the config's).
+    #[arg(long, value_name = "N|default")]
+    pub refresh_minutes: Option<String>,
+    /// false: show the feed's own content, never fetch the article page; or "default".
+    #[arg(long, value_name = "true|false|default")]
+    pub extract: Option<String>,
+    /// Days read, unstarred items are kept after they left the feed, or "default".
+    #[arg(long, value_name = "N|default")]
+    pub keep_days: Option<String>,
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `kiosque mark ID... --read|--unread|--star|--unstar`.
@@ -297,6 +327,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
     match command {
         Command::Add { url, title, tags } => add(&ctx, &url, title, tags),
         Command::Remove { feed } => remove(&ctx, &feed),
+        Command::Feed(args) => feed_command(&ctx, &args),
         Command::List { json } => list(&ctx, json),
         Command::Import { file } => import(&ctx, &file),
         Command::Export { file } => export(&ctx, file.as_deref()),
@@ -356,12 +387,48 @@ fn run_tui(ctx: RunContext) -> Result<ExitCode> {
 // ---- add / remove / import / export ---------------------------------------------------------
 
 /// What fetching a URL for `add` found: the feed's URL, its document and validators.
-struct Discovered {
-    url: String,
-    parsed: ParsedFeed,
-    etag: Option<String>,
-    last_modified: Option<String>,
-    status: u16,
+pub(crate) struct Discovered {
+    pub(crate) url: String,
+    pub(crate) parsed: ParsedFeed,
+    pub(crate) etag: Option<String>,
+    pub(crate) last_modified: Option<String>,
+    pub(crate) status: u16,
+}
+
+/// The feed at `url`, or the one its page advertises (`add`, and the TUI's add prompt).
+pub(crate) async fn discover_feed(fetcher: &Fetcher, url: &str) -> Result<Discovered> {
+    let (first, advertised) = fetch_feed_document(fetcher, url).await?;
+    match advertised {
+        None => Ok(first),
+        Some(feed_url) => {
+            let (doc, again) = fetch_feed_document(fetcher, &feed_url).await?;
+            if again.is_some() {
+                bail!(
+                    "{}, advertised by {}, is a page, not a feed",
+                    sanitize_line(&feed_url),
+                    sanitize_line(url)
+                );
+            }
+            Ok(doc)
+        }
+    }
+}
+
+/// Subscribe to a discovered feed and store the items it came with; (id, new items).
+pub(crate) fn store_discovered(
+    store: &mut Store,
+    found: Discovered,
+    new: &NewFeed,
+) -> Result<(FeedId, usize)> {
+    let id = store.add_feed(new, Utc::now())?;
+    let record = FetchRecord {
+        status: Some(found.status),
+        etag: found.etag,
+        last_modified: found.last_modified,
+        ..Default::default()
+    };
+    let new_items = store.record_fetch(id, Utc::now(), &record, Some(&found.parsed))?;
+    Ok((id, new_items))
 }
 
 async fn fetch_feed_document(fetcher: &Fetcher, url: &str) -> Result<(Discovered, Option<String>)> {
@@ -427,19 +494,7 @@ fn add(ctx: &RunContext, url: &str, title: Option<String>, tags: Vec<String>) ->
     }
     let fetcher = Fetcher::new(&ctx.config)?;
     let rt = runtime()?;
-    let found = rt.block_on(async {
-        let (first, advertised) = fetch_feed_document(&fetcher, url.as_str()).await?;
-        match advertised {
-            None => Ok::<_, anyhow::Error>(first),
-            Some(feed_url) => {
-                let (doc, again) = fetch_feed_document(&fetcher, &feed_url).await?;
-                if again.is_some() {
-                    bail!("{feed_url}, advertised by {url}, is a page, not a feed");
-                }
-                Ok(doc)
-            }
-        }
-    })?;
+    let found = rt.block_on(discover_feed(&fetcher, url.as_str()))?;
     if store.find_feed(&found.url).is_ok() {
         bail!("already subscribed to {}", found.url);
     }
@@ -461,16 +516,9 @@ fn add(ctx: &RunContext, url: &str, title: Option<String>, tags: Vec<String>) ->
     if let Some(config) = &ctx.config.sync {
         return crate::cli_sync::add_on_server(ctx, config, &mut store, &rt, &new);
     }
-    let id = store.add_feed(&new, Utc::now())?;
-    let record = FetchRecord {
-        status: Some(found.status),
-        etag: found.etag,
-        last_modified: found.last_modified,
-        ..Default::default()
-    };
     // The first items are new items too: the rules apply to them as to a refresh's.
     store.set_arrival_rules(crate::store::ArrivalRule::from_config(&ctx.config.rules));
-    let new_items = store.record_fetch(id, Utc::now(), &record, Some(&found.parsed))?;
+    let (id, new_items) = store_discovered(&mut store, found, &new)?;
     let feed = store.feed(id)?;
     say!(
         "Subscribed to {} ({}), {}",
@@ -588,6 +636,108 @@ fn export(ctx: &RunContext, file: Option<&Path>) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+// ---- feed -------------------------------------------------------------------------------------
+
+/// A per-feed number setting: a whole number, or "default" (`None`, the config's value).
+fn setting_number(name: &str, value: &str, max: u32) -> Result<Option<u32>> {
+    let value = value.trim();
+    if value.eq_ignore_ascii_case("default") {
+        return Ok(None);
+    }
+    match value.parse::<u32>() {
+        Ok(n) if (1..=max).contains(&n) => Ok(Some(n)),
+        _ => bail!(
+            "--{name} {}: give a whole number from 1 to {max}, or \"default\"",
+            sanitize_line(value)
+        ),
+    }
+}
+
+fn feed_command(ctx: &RunContext, args: &FeedArgs) -> Result<ExitCode> {
+    let mut store = Store::open(&ctx.db_path)?;
+    let feed = store.find_feed(&args.feed)?;
+    // Every value is checked before anything changes.
+    let title = match &args.rename {
+        Some(t) => {
+            let t = sanitize_line(t);
+            if t.is_empty() {
+                bail!("--rename: the title is empty");
+            }
+            Some(t)
+        }
+        None => None,
+    };
+    let tags = if args.no_tags {
+        Some(Vec::new())
+    } else if args.tags.is_empty() {
+        None
+    } else {
+        Some(clean_tags(&args.tags))
+    };
+    let change = crate::store::FeedChange {
+        title,
+        tags,
+        refresh_minutes: args
+            .refresh_minutes
+            .as_deref()
+            .map(|v| setting_number("refresh-minutes", v, 525_600))
+            .transpose()?,
+        extract: match args.extract.as_deref().map(str::trim) {
+            None => None,
+            Some("true") | Some("default") => Some(true),
+            Some("false") => Some(false),
+            Some(other) => bail!(
+                "--extract {}: give true, false or default",
+                sanitize_line(other)
+            ),
+        },
+        keep_days: args
+            .keep_days
+            .as_deref()
+            .map(|v| setting_number("keep-days", v, 36_500))
+            .transpose()?,
+    };
+    let feed = if change == crate::store::FeedChange::default() {
+        feed
+    } else {
+        store.update_feed(feed.id, &change)?
+    };
+    if args.json {
+        print_json(&feed_json(&feed))?;
+    } else {
+        let or_default = |v: Option<u32>, unit: &str| {
+            v.map_or_else(|| "default".to_string(), |n| format!("{n} {unit}"))
+        };
+        say!(
+            "{} {} <{}>\n  tags: {}\n  refresh: {}\n  extract: {}\n  keep: {}",
+            feed.id,
+            sanitize_line(&feed.title),
+            sanitize_line(&feed.url),
+            if feed.tags.is_empty() {
+                "none".to_string()
+            } else {
+                sanitize_line(&feed.tags.join(", "))
+            },
+            or_default(feed.settings.refresh_minutes, "minutes"),
+            feed.settings.extract,
+            or_default(feed.settings.keep_days, "days"),
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Tags as given on the command line or in a prompt: trimmed, cleaned, empty ones and repeats
+/// dropped.
+pub(crate) fn clean_tags(tags: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for tag in tags.iter().map(|t| sanitize_line(t)) {
+        if !tag.is_empty() && !out.contains(&tag) {
+            out.push(tag);
+        }
+    }
+    out
+}
+
 // ---- list / items -----------------------------------------------------------------------------
 
 #[derive(Serialize)]
@@ -601,6 +751,27 @@ struct FeedJson {
     status: Option<u16>,
     error: Option<String>,
     last_fetched: Option<String>,
+    /// This feed's own settings (null: the config's value).
+    refresh_minutes: Option<u32>,
+    extract: bool,
+    keep_days: Option<u32>,
+}
+
+fn feed_json(f: &crate::model::Feed) -> FeedJson {
+    FeedJson {
+        id: f.id,
+        title: sanitize_line(&f.title),
+        url: sanitize_line(&f.url),
+        tags: f.tags.iter().map(|t| sanitize_line(t)).collect(),
+        unread: f.unread,
+        total: f.total,
+        status: f.status,
+        error: f.error.as_deref().map(sanitize_line),
+        last_fetched: f.last_fetched.map(|t| t.to_rfc3339()),
+        refresh_minutes: f.settings.refresh_minutes,
+        extract: f.settings.extract,
+        keep_days: f.settings.keep_days,
+    }
 }
 
 pub(crate) fn print_json<T: Serialize>(value: &T) -> Result<()> {
@@ -617,20 +788,7 @@ fn list(ctx: &RunContext, json: bool) -> Result<ExitCode> {
     let store = Store::open(&ctx.db_path)?;
     let feeds = store.feeds()?;
     if json {
-        let rows: Vec<FeedJson> = feeds
-            .iter()
-            .map(|f| FeedJson {
-                id: f.id,
-                title: sanitize_line(&f.title),
-                url: sanitize_line(&f.url),
-                tags: f.tags.iter().map(|t| sanitize_line(t)).collect(),
-                unread: f.unread,
-                total: f.total,
-                status: f.status,
-                error: f.error.as_deref().map(sanitize_line),
-                last_fetched: f.last_fetched.map(|t| t.to_rfc3339()),
-            })
-            .collect();
+        let rows: Vec<FeedJson> = feeds.iter().map(feed_json).collect();
         print_json(&rows)?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -733,6 +891,8 @@ struct ItemJson {
     published: Option<String>,
     read: bool,
     starred: bool,
+    /// Titles of the other feeds that carry the same story ([] when none).
+    also_in: Vec<String>,
 }
 
 fn items(
@@ -771,6 +931,7 @@ fn items(
                 published: i.dated.then(|| i.published.to_rfc3339()),
                 read: i.read,
                 starred: i.starred,
+                also_in: i.also_in.iter().map(|t| sanitize_line(t)).collect(),
             })
             .collect();
         print_json(&rows)?;
@@ -792,9 +953,14 @@ fn items(
             if i.read { ' ' } else { 'N' },
             if i.starred { '*' } else { ' ' }
         );
+        let also_in = if i.also_in.is_empty() {
+            String::new()
+        } else {
+            format!("  (also in: {})", sanitize_line(&i.also_in.join(", ")))
+        };
         writeln!(
             out,
-            "{:>6} {marks} {:<width$}  {} — {}",
+            "{:>6} {marks} {:<width$}  {} — {}{also_in}",
             i.id,
             when(i),
             sanitize_line(&i.feed_title),
@@ -1174,11 +1340,15 @@ fn view_of(article: &Article, json: bool) -> ArticleView {
 fn read(ctx: &RunContext, id: i64, json: bool) -> Result<ExitCode> {
     let mut store = Store::open(&ctx.db_path)?;
     let item = store.item(ItemId(id))?;
-    let cached = item
-        .summary
-        .url
-        .as_deref()
-        .and_then(|url| crate::article_loader::cached_for_item(&store, url, &item));
+    // A feed set to extract = false shows its own content, never the page.
+    let own_content = (!store.feed_extracts(item.summary.feed_id)?)
+        .then(|| crate::article_loader::feed_content_only(&item));
+    let cached = own_content.or_else(|| {
+        item.summary
+            .url
+            .as_deref()
+            .and_then(|url| crate::article_loader::cached_for_item(&store, url, &item))
+    });
     let loaded = match (cached, item.summary.url.clone()) {
         // A cached article needs neither the runtime nor the TLS set-up.
         (Some(loaded), _) => loaded,
@@ -1265,6 +1435,7 @@ mod tests {
             unread: 0,
             total: 0,
             retry_after: None,
+            settings: Default::default(),
         }
     }
 

@@ -72,6 +72,8 @@ pub struct Config {
     pub rules: Vec<RuleConfig>,
     /// `[[notify]]`: commands run after a background refresh brought items a query matches.
     pub notify: Vec<NotifyConfig>,
+    /// The feeds sidebar: folders, hidden read feeds, order.
+    pub sidebar: SidebarConfig,
 }
 
 /// `hyperlinks`: OSC 8 links in the reading pane. "auto" only on terminals known to
@@ -176,6 +178,27 @@ fn checked_action(text: &str, action: toml::Spanned<String>) -> Result<RuleActio
             )),
         },
     }
+}
+
+/// `sidebar_sort = "name" | "unread"`: the order of feeds (and folders) in the sidebar.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FeedSort {
+    #[default]
+    Name,
+    /// Most unread first, then by name.
+    Unread,
+}
+
+/// How the feeds sidebar starts (its keys change it while the TUI runs).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SidebarConfig {
+    /// `sidebar_folders`: feeds grouped in folders by tag.
+    pub folders: bool,
+    /// `sidebar_hide_read`: feeds with nothing unread are not listed.
+    pub hide_read: bool,
+    /// `sidebar_sort`.
+    pub sort: FeedSort,
 }
 
 /// The protocols `[sync] service` names.
@@ -290,6 +313,9 @@ struct RawConfig {
     rules: Vec<RawRule>,
     #[serde(default)]
     notify: Vec<RawNotify>,
+    sidebar_folders: Option<bool>,
+    sidebar_hide_read: Option<bool>,
+    sidebar_sort: Option<FeedSort>,
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
@@ -445,6 +471,23 @@ impl Config {
                 })
                 .collect::<Result<_, String>>()
                 .map_err(invalid)?,
+            sidebar: SidebarConfig {
+                folders: match (raw.sidebar_folders, defaults) {
+                    (Some(v), _) => v,
+                    (None, Some(d)) => d.sidebar.folders,
+                    (None, None) => return Err(invalid("no value for sidebar_folders".into())),
+                },
+                hide_read: match (raw.sidebar_hide_read, defaults) {
+                    (Some(v), _) => v,
+                    (None, Some(d)) => d.sidebar.hide_read,
+                    (None, None) => return Err(invalid("no value for sidebar_hide_read".into())),
+                },
+                sort: match (raw.sidebar_sort, defaults) {
+                    (Some(v), _) => v,
+                    (None, Some(d)) => d.sidebar.sort,
+                    (None, None) => return Err(invalid("no value for sidebar_sort".into())),
+                },
+            },
         };
         if config.player.first().is_some_and(|p| p.trim().is_empty()) {
             return Err(invalid(
@@ -551,6 +594,35 @@ pub const LOG_FILE_NAME: &str = "kiosque.log";
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_sidebar_options_parse_and_a_bad_sort_names_its_line() {
+        let config = Config::parse(
+            "sidebar_folders = false\nsidebar_hide_read = true\nsidebar_sort = \"unread\"\n",
+            "test",
+        )
+        .unwrap();
+        assert_eq!(
+            config.sidebar,
+            SidebarConfig {
+                folders: false,
+                hide_read: true,
+                sort: FeedSort::Unread
+            }
+        );
+        assert_eq!(
+            Config::default().sidebar,
+            SidebarConfig {
+                folders: true,
+                hide_read: false,
+                sort: FeedSort::Name
+            }
+        );
+        let err = Config::parse("theme = \"dark\"\nsidebar_sort = \"size\"\n", "test")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("line 2"), "{err}");
+    }
+
     use super::*;
 
     #[test]

@@ -11,6 +11,7 @@ pub mod cli_sync;
 pub mod clock;
 pub mod config;
 pub mod demo;
+pub mod duplicates;
 pub mod error;
 pub mod feed;
 pub mod fetch;

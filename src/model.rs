@@ -89,6 +89,29 @@ pub struct Feed {
     pub disabled: bool,
     pub unread: i64,
     pub total: i64,
+    /// This feed's own settings (`None`: as the config says).
+    pub settings: FeedSettings,
+}
+
+/// Settings of one feed, stored with it; `None` means "as the config says".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FeedSettings {
+    /// Minutes between automatic refreshes of this feed.
+    pub refresh_minutes: Option<u32>,
+    /// `false`: the reader shows the feed's own content and never fetches the page.
+    pub extract: bool,
+    /// Days read, unstarred items are kept after they left the feed.
+    pub keep_days: Option<u32>,
+}
+
+impl Default for FeedSettings {
+    fn default() -> Self {
+        FeedSettings {
+            refresh_minutes: None,
+            extract: true,
+            keep_days: None,
+        }
+    }
 }
 
 /// One headline as the lists show it (no HTML bodies: those are loaded on open).
@@ -105,6 +128,8 @@ pub struct ItemSummary {
     pub dated: bool,
     pub read: bool,
     pub starred: bool,
+    /// Titles of the other feeds that carry the same story (empty when none).
+    pub also_in: Vec<String>,
 }
 
 /// A whole stored item, for the reading pane.

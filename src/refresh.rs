@@ -19,8 +19,12 @@ pub enum RefreshTrigger {
     /// The user asked (`kiosque refresh`, `R`, `Ctrl-R`): every feed is fetched, failing ones
     /// too; only a server's Retry-After is honoured.
     Manual,
-    /// The timer or the start-up refresh: feeds backing off after failures wait their turn.
+    /// The start-up refresh: feeds backing off after failures wait their turn, and so do
+    /// feeds with their own `refresh_minutes` fetched more recently than that.
     Automatic,
+    /// The TUI's timer: as `Automatic`, and every feed waits for its own `refresh_minutes`
+    /// (else the config's) since its last fetch.
+    Scheduled,
 }
 
 /// How a refresh runs.
@@ -40,6 +44,9 @@ pub struct RefreshOptions {
     pub leave_synced_feeds: bool,
     /// `[[rules]]`: applied to new items in the transaction that stores them.
     pub rules: Vec<crate::config::RuleConfig>,
+    /// The config's `refresh_minutes`: how long a `Scheduled` refresh leaves a feed without
+    /// its own setting after fetching it (0: no wait).
+    pub default_minutes: u32,
 }
 
 impl RefreshOptions {
@@ -53,6 +60,7 @@ impl RefreshOptions {
             keep_days: Some(config.keep_days),
             leave_synced_feeds: config.sync.is_some(),
             rules: config.rules.clone(),
+            default_minutes: u32::try_from(config.refresh_minutes).unwrap_or(u32::MAX),
         }
     }
 }
@@ -380,9 +388,29 @@ pub async fn refresh_feeds(
         // A server's Retry-After holds for every refresh; failure backoff only for the
         // automatic one.
         let server_wait = feed.retry_after.filter(|t| *t > now);
+        // The feed's own schedule (issue 13): not fetched again before its refresh_minutes.
+        let interval = match opts.trigger {
+            RefreshTrigger::Manual => None,
+            RefreshTrigger::Automatic => feed.settings.refresh_minutes,
+            RefreshTrigger::Scheduled => {
+                feed.settings.refresh_minutes.or(Some(opts.default_minutes))
+            }
+        };
+        let schedule_wait = interval
+            .filter(|m| *m > 0)
+            .zip(feed.last_fetched)
+            // A timer tick a few seconds early still counts as due.
+            .map(|(m, last)| {
+                last + chrono::Duration::minutes(i64::from(m)) - chrono::Duration::seconds(30)
+            })
+            .filter(|due| *due > now);
         let wait = match opts.trigger {
             RefreshTrigger::Manual => server_wait,
-            RefreshTrigger::Automatic => feed.next_due.filter(|due| *due > now).or(server_wait),
+            RefreshTrigger::Automatic | RefreshTrigger::Scheduled => feed
+                .next_due
+                .filter(|due| *due > now)
+                .or(server_wait)
+                .or(schedule_wait),
         };
         if let Some(until) = wait {
             let outcome = RefreshOutcome {

@@ -409,3 +409,198 @@ fn read_lists_the_items_enclosures() {
         "{text}"
     );
 }
+
+/// Issue 13, item 5: the same story in two feeds is listed once, names the other feed, and
+/// reading it reads both copies.
+#[test]
+fn a_story_two_feeds_carry_is_listed_once_and_read_everywhere() {
+    let server = TestServer::start();
+    let feed = |title: &str, story_link: &str, other: &str| {
+        format!(
+            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>{title}</title>\
+             <item><title>Parliament passes the budget law after a long night</title>\
+             <guid>story</guid><link>{story_link}</link>\
+             <pubDate>Mon, 23 Nov 2026 10:00:00 GMT</pubDate></item>\
+             <item><title>{other}</title><guid>other</guid><link>{}</link>\
+             <pubDate>Mon, 23 Nov 2026 09:00:00 GMT</pubDate></item></channel></rss>",
+            server.url(&format!("/{}", title.replace(' ', "-")))
+        )
+    };
+    server.route(
+        "/a.xml",
+        Reply::rss(feed(
+            "Wire A",
+            &format!("{}?utm_source=rss&amp;fbclid=x", server.url("/story")),
+            "Only in A",
+        )),
+    );
+    server.route(
+        "/b.xml",
+        Reply::rss(feed(
+            "Paper B",
+            &format!("{}#comments", server.url("/story")),
+            "Only in B",
+        )),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for path in ["/a.xml", "/b.xml"] {
+        kiosque(d)
+            .args(["add", &server.url(path)])
+            .assert()
+            .success();
+    }
+    let items = json(d, &["items", "--json"]);
+    let mut titles: Vec<&str> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["title"].as_str().unwrap())
+        .collect();
+    titles[1..].sort();
+    assert_eq!(
+        titles,
+        [
+            "Parliament passes the budget law after a long night",
+            "Only in A",
+            "Only in B"
+        ]
+    );
+    assert_eq!(items[0]["feed_title"], "Wire A");
+    assert_eq!(items[0]["also_in"], serde_json::json!(["Paper B"]));
+    assert_eq!(items[1]["also_in"], serde_json::json!([]));
+    assert_eq!(items[2]["also_in"], serde_json::json!([]));
+    let text = common::run_ok(d, &["items"]);
+    assert!(text.contains("(also in: Paper B)"), "{text}");
+
+    let id = items[0]["id"].as_i64().unwrap().to_string();
+    kiosque(d).args(["mark", &id, "--read"]).assert().success();
+    let list = json(d, &["list", "--json"]);
+    let unread: Vec<i64> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["unread"].as_i64().unwrap())
+        .collect();
+    assert_eq!(unread, [1, 1], "each feed's copy is read: {list}");
+    let b_id = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["title"] == "Paper B")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    let in_b = json(d, &["items", "--feed", &b_id, "--json"]);
+    assert_eq!(in_b[0]["read"], true);
+    assert_eq!(in_b[0]["also_in"], serde_json::json!(["Wire A"]));
+    assert_eq!(
+        json(d, &["items", "--unread", "--json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
+/// Issue 13, item 6: `kiosque feed` changes a feed's title, tags and own settings; `list
+/// --json` shows them; a bad value is an error that changes nothing; `extract false` makes
+/// `read` show the feed's own content without fetching the page.
+#[test]
+fn feed_settings_are_stored_listed_and_honoured() {
+    let server = TestServer::start();
+    server.route(
+        "/feed",
+        Reply::rss(
+            rss_with_items("F", 1).replace("http://127.0.0.1/item/0", &server.url("/item/0")),
+        ),
+    );
+    server.route("/item/0", Reply::status(404));
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    kiosque(d)
+        .args(["add", &server.url("/feed")])
+        .assert()
+        .success();
+    let feed = &json(d, &["list", "--json"])[0];
+    assert_eq!(feed["refresh_minutes"], Value::Null);
+    assert_eq!(feed["extract"], true);
+    assert_eq!(feed["keep_days"], Value::Null);
+    let id = feed["id"].as_i64().unwrap().to_string();
+
+    kiosque(d)
+        .args(["feed", &id, "--keep-days", "0", "--rename", "Never"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("--keep-days 0"));
+    kiosque(d)
+        .args(["feed", &id, "--extract", "maybe"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("true, false or default"));
+    assert_eq!(
+        json(d, &["list", "--json"])[0]["title"],
+        "F",
+        "nothing changed"
+    );
+
+    let shown = json(
+        d,
+        &[
+            "feed",
+            &id,
+            "--rename",
+            "My F",
+            "--tag",
+            "news",
+            "--tag",
+            "fr",
+            "--refresh-minutes",
+            "90",
+            "--extract",
+            "false",
+            "--keep-days",
+            "7",
+            "--json",
+        ],
+    );
+    assert_eq!(shown["title"], "My F");
+    let feed = &json(d, &["list", "--json"])[0];
+    assert_eq!(feed["title"], "My F");
+    assert_eq!(feed["tags"], serde_json::json!(["news", "fr"]));
+    assert_eq!(feed["refresh_minutes"], 90);
+    assert_eq!(feed["extract"], false);
+    assert_eq!(feed["keep_days"], 7);
+
+    // The title is the user's now: a refresh keeps it.
+    kiosque(d).args(["refresh"]).assert().success();
+    assert_eq!(json(d, &["list", "--json"])[0]["title"], "My F");
+
+    let item = json(d, &["items", "--json"])[0]["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    let view = json(d, &["read", &item, "--json"]);
+    assert_eq!(view["source"], "feed");
+    assert!(view["text"].as_str().unwrap().contains("Body 0"), "{view}");
+    assert!(server.hits("/item/0").is_empty(), "the page was fetched");
+
+    kiosque(d)
+        .args([
+            "feed",
+            &id,
+            "--extract",
+            "default",
+            "--keep-days",
+            "default",
+            "--no-tags",
+        ])
+        .assert()
+        .success();
+    let feed = &json(d, &["list", "--json"])[0];
+    assert_eq!(feed["extract"], true);
+    assert_eq!(feed["keep_days"], Value::Null);
+    assert_eq!(feed["tags"], serde_json::json!([]));
+    assert_eq!(feed["refresh_minutes"], 90);
+}

@@ -336,3 +336,121 @@ async fn a_slow_write_does_not_hold_the_hosts_connection_slot() {
         );
     }
 }
+
+/// Issue 13, item 6: a feed's own refresh_minutes holds for the automatic refreshes (start-up
+/// and timer), the timer waits the config's refresh_minutes for the other feeds, and a manual
+/// refresh fetches everything.
+#[tokio::test]
+async fn a_feeds_own_refresh_minutes_is_its_schedule() {
+    use kiosque::refresh::RefreshTrigger;
+    use kiosque::store::FeedChange;
+    let server = TestServer::start();
+    server.route("/slow", Reply::rss(rss_with_items("Slow", 1)));
+    server.route("/plain", Reply::rss(rss_with_items("Plain", 1)));
+    let s = setup();
+    subscribe(&s.db, &[server.url("/slow"), server.url("/plain")]);
+    refresh_all(&s).await;
+    assert_eq!(
+        (server.hits("/slow").len(), server.hits("/plain").len()),
+        (1, 1)
+    );
+    {
+        let mut store = Store::open(&s.db).unwrap();
+        let slow = store.find_feed(&server.url("/slow")).unwrap();
+        store
+            .update_feed(
+                slow.id,
+                &FeedChange {
+                    refresh_minutes: Some(Some(600)),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+    }
+    let run = |trigger| {
+        let options = RefreshOptions {
+            trigger,
+            ..RefreshOptions::default()
+        };
+        let feeds = Store::open(&s.db).unwrap().feeds().unwrap();
+        let db = s.db.clone();
+        let fetcher = s.fetcher.clone();
+        async move {
+            refresh_feeds(&db, &fetcher, feeds, &options, None)
+                .await
+                .unwrap()
+        }
+    };
+    // Start-up: the slow feed was fetched a moment ago, within its 600 minutes.
+    run(RefreshTrigger::Automatic).await;
+    assert_eq!(
+        (server.hits("/slow").len(), server.hits("/plain").len()),
+        (1, 2)
+    );
+    // Timer: the plain feed waits the config's 30 minutes too.
+    run(RefreshTrigger::Scheduled).await;
+    assert_eq!(
+        (server.hits("/slow").len(), server.hits("/plain").len()),
+        (1, 2)
+    );
+    // The user asks: everything is fetched.
+    run(RefreshTrigger::Manual).await;
+    assert_eq!(
+        (server.hits("/slow").len(), server.hits("/plain").len()),
+        (2, 3)
+    );
+}
+
+/// Issue 13, item 6: a feed's own keep_days purges its read, unstarred items that left it.
+#[test]
+fn a_feeds_own_keep_days_purges_its_old_read_items() {
+    use kiosque::model::{ParsedFeed, ParsedItem};
+    use kiosque::store::{FeedChange, FetchRecord};
+    let s = setup();
+    let mut store = Store::open(&s.db).unwrap();
+    let long_ago = Utc::now() - chrono::Duration::days(10);
+    let mut ids = Vec::new();
+    for name in ["short", "long"] {
+        let id = store
+            .add_feed(
+                &NewFeed {
+                    url: format!("http://127.0.0.1:9/{name}"),
+                    ..Default::default()
+                },
+                long_ago,
+            )
+            .unwrap();
+        let doc = ParsedFeed {
+            title: Some(name.into()),
+            site_url: None,
+            items: vec![ParsedItem {
+                dedupe_key: "gone".into(),
+                title: format!("{name}: an item that left its feed"),
+                url: Some(format!("http://127.0.0.1:9/{name}/gone")),
+                author: None,
+                published: Some(long_ago),
+                summary_html: None,
+                content_html: None,
+                enclosures: vec![],
+            }],
+        };
+        store
+            .record_fetch(id, long_ago, &FetchRecord::default(), Some(&doc))
+            .unwrap();
+        ids.push(id);
+    }
+    store
+        .update_feed(
+            ids[0],
+            &FeedChange {
+                keep_days: Some(Some(3)),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    store.mark_all_read(&Default::default()).unwrap();
+    // The config keeps 90 days; the short feed only 3.
+    assert_eq!(store.purge_old_items(Utc::now(), 90).unwrap(), 1);
+    assert_eq!(store.feed(ids[0]).unwrap().total, 0);
+    assert_eq!(store.feed(ids[1]).unwrap().total, 1);
+}

@@ -310,3 +310,21 @@ fn search_errors_show_in_the_status_line_and_saved_searches_in_the_sidebar() {
     assert!(status.success());
     assert_terminal_restored(&screen, "ctrl-c");
 }
+
+/// Issue 13, item 5: the demo carries one story in two feeds (World Desk's rocket story,
+/// syndicated by Asia Wire with tracking parameters): it is listed once, saying where else.
+#[test]
+fn the_demo_story_two_feeds_carry_is_listed_once_with_also_in() {
+    let mut demo = Demo::start(140, 40);
+    let contents = demo.wait_for("the syndicated story folded", |s| {
+        s.contains("also in: Asia Wire") || s.contains("also in: World Desk")
+    });
+    let rocket_rows = contents
+        .lines()
+        .filter(|l| l.contains("Reusable rocket"))
+        .count();
+    assert_eq!(rocket_rows, 1, "{contents}");
+    demo.send(b"q");
+    let (status, _, _) = demo.wait_exit("q");
+    assert!(status.success(), "exit status {status:?}");
+}

@@ -525,3 +525,65 @@ fn reader_with_a_podcast_80x24() {
     p.article_loading = false;
     assert_snapshot!(draw(&state).backend());
 }
+
+// ---- issue 13: folders and duplicates folded ----
+
+/// The fixture feeds with tags: one feed in two folders, one in none.
+fn tagged_feeds() -> Vec<kiosque::model::Feed> {
+    let mut feeds = fixtures::feeds();
+    feeds[0].tags = vec!["Actualités".into(), "fr".into()];
+    feeds[1].tags = vec!["Tech".into(), "Actualités".into()];
+    feeds
+}
+
+#[test]
+fn feeds_in_folders_by_tag_one_collapsed_80x24() {
+    let mut state = fixtures::empty_state((80, 24));
+    start_and_load(&mut state, tagged_feeds(), 55, 40, Some(0));
+    update(&mut state, Action::ToggleFeeds);
+    // All, Unread, Starred, ▾ Actualités, Le Monde, Hacker News, ▾ fr: close "fr".
+    for _ in 0..6 {
+        update(&mut state, Action::MoveDown);
+    }
+    update(&mut state, Action::Open);
+    assert_snapshot!(draw(&state).backend());
+}
+
+#[test]
+fn feeds_in_folders_sorted_by_unread_without_read_feeds_80x24() {
+    let mut state = fixtures::empty_state((80, 24));
+    let mut feeds = tagged_feeds();
+    feeds[2].unread = 0;
+    start_and_load(&mut state, feeds, 52, 40, Some(0));
+    update(&mut state, Action::ToggleFeeds);
+    update(&mut state, Action::ToggleFeedSort);
+    update(&mut state, Action::ToggleReadFeeds);
+    assert_snapshot!(draw(&state).backend());
+}
+
+#[test]
+fn a_story_other_feeds_carry_says_where_else_80x24() {
+    let mut state = fixtures::empty_state((80, 24));
+    let effects = init(&mut state);
+    let generation = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::LoadList { generation, .. } => Some(*generation),
+            _ => None,
+        })
+        .unwrap();
+    let mut rows = rows(0, 3);
+    rows[0].also_in = vec!["Hacker News".into()];
+    update(
+        &mut state,
+        Action::ListLoaded {
+            generation,
+            total: 3,
+            offset: 0,
+            rows,
+            selected: Some(0),
+        },
+    );
+    let text = screen_rows(&draw(&state)).join("\n");
+    assert!(text.contains(" also in: Hacker News"), "{text}");
+}

@@ -268,6 +268,7 @@ mod tests {
             disabled: false,
             unread: 0,
             total: 0,
+            settings: Default::default(),
         };
         let feeds = vec![
             feed(

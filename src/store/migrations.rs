@@ -14,6 +14,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_feed_counts.sql"),
     include_str!("migrations/0006_sync_switching.sql"),
     include_str!("migrations/0007_query_full_text.sql"),
+    include_str!("migrations/0008_feeds_duplicates.sql"),
+    include_str!("migrations/0009_feeds_settings.sql"),
 ];
 
 /// The schema version this build writes.

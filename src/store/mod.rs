@@ -2,8 +2,11 @@
 //! WAL mode, numbered migrations (`PRAGMA user_version`), every change in one transaction.
 //! Blocking (rusqlite): async code calls it from a blocking thread.
 
+mod duplicates;
 mod migrations;
 mod sync;
+
+pub use duplicates::DuplicateCopy;
 
 pub use sync::{LocalOnlyFeed, QueuedChange, QueuedKind, SyncMeta, Unfetched};
 
@@ -69,6 +72,17 @@ pub struct NewFeed {
     pub tags: Vec<String>,
     pub etag: Option<String>,
     pub last_modified: Option<String>,
+}
+
+/// A change to one feed ([`Store::update_feed`]): `None` leaves a field as it is; for the
+/// settings, `Some(None)` goes back to the config's value.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FeedChange {
+    pub title: Option<String>,
+    pub tags: Option<Vec<String>>,
+    pub refresh_minutes: Option<Option<u32>>,
+    pub extract: Option<bool>,
+    pub keep_days: Option<Option<u32>>,
 }
 
 /// What one fetch of a feed found, to record on the feed row.
@@ -156,7 +170,15 @@ impl Store {
             rules: Vec::new(),
         };
         store.configure().map_err(|e| map_open_error(path, e))?;
+        let before: i64 = store
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| map_open_error(path, e))?;
         migrations::migrate(&mut store.conn, path)?;
+        if (1..6).contains(&before) {
+            // Items stored before duplicate keys existed get them once.
+            store.backfill_duplicate_keys()?;
+        }
         Ok(store)
     }
 
@@ -324,7 +346,7 @@ impl Store {
 
     const FEED_COLUMNS: &'static str = "f.id, f.url, f.title, f.site_url, f.tags, f.etag, \
         f.last_modified, f.last_fetched, f.status, f.error, f.next_due, f.disabled, \
-        f.unread_count, f.item_count, f.retry_after";
+        f.unread_count, f.item_count, f.retry_after, f.refresh_minutes, f.extract, f.keep_days";
 
     fn feed_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Feed> {
         let tags: String = r.get(4)?;
@@ -346,6 +368,15 @@ impl Store {
             unread: r.get(12)?,
             total: r.get(13)?,
             retry_after: r.get::<_, Option<i64>>(14)?.map(from_ts),
+            settings: crate::model::FeedSettings {
+                refresh_minutes: r
+                    .get::<_, Option<i64>>(15)?
+                    .and_then(|m| u32::try_from(m).ok()),
+                extract: r.get(16)?,
+                keep_days: r
+                    .get::<_, Option<i64>>(17)?
+                    .and_then(|d| u32::try_from(d).ok()),
+            },
         })
     }
 
@@ -404,6 +435,80 @@ impl Store {
                 what: url_or_id.to_string(),
             }),
         }
+    }
+
+    /// Change a feed: its title (then kept over the feed's own), its tags, its settings; all
+    /// in one transaction. Fields left `None` stay as they are.
+    pub fn update_feed(&mut self, id: FeedId, change: &FeedChange) -> Result<Feed, StoreError> {
+        let busy_path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(sql("starting a transaction"))?;
+        let subscribed: bool = tx
+            .query_row(
+                "SELECT EXISTS(SELECT 1 FROM feeds WHERE id = ?1 AND removed_at IS NULL)",
+                [id.0],
+                |r| r.get(0),
+            )
+            .map_err(sql("looking up a feed"))?;
+        if !subscribed {
+            return Err(StoreError::NoSuchFeed {
+                what: id.to_string(),
+            });
+        }
+        let write = |e| write_error(busy_path.as_deref(), "changing a feed", e);
+        if let Some(title) = &change.title {
+            tx.execute(
+                "UPDATE feeds SET title = ?2, search_title = ?3, title_locked = 1 WHERE id = ?1",
+                params![id.0, title, fold_for_search(title)],
+            )
+            .map_err(write)?;
+        }
+        if let Some(tags) = &change.tags {
+            let tags = serde_json::to_string(tags).unwrap_or_else(|_| "[]".into());
+            tx.execute(
+                "UPDATE feeds SET tags = ?2 WHERE id = ?1",
+                params![id.0, tags],
+            )
+            .map_err(write)?;
+        }
+        if let Some(minutes) = change.refresh_minutes {
+            tx.execute(
+                "UPDATE feeds SET refresh_minutes = ?2 WHERE id = ?1",
+                params![id.0, minutes],
+            )
+            .map_err(write)?;
+        }
+        if let Some(extract) = change.extract {
+            tx.execute(
+                "UPDATE feeds SET extract = ?2 WHERE id = ?1",
+                params![id.0, extract],
+            )
+            .map_err(write)?;
+        }
+        if let Some(days) = change.keep_days {
+            tx.execute(
+                "UPDATE feeds SET keep_days = ?2 WHERE id = ?1",
+                params![id.0, days],
+            )
+            .map_err(write)?;
+        }
+        tx.commit().map_err(write)?;
+        self.feed(id)
+    }
+
+    /// Whether articles of this feed are fetched and extracted (`false`: the feed's own
+    /// content is shown). An unknown feed extracts.
+    pub fn feed_extracts(&self, id: FeedId) -> Result<bool, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT extract FROM feeds WHERE id = ?1", [id.0], |r| {
+                r.get::<_, bool>(0)
+            })
+            .optional()
+            .map_err(sql("reading a feed's settings"))?
+            .unwrap_or(true))
     }
 
     /// Record one fetch of a feed and, when it brought a document, upsert its items: all in one
@@ -483,8 +588,8 @@ impl Store {
                 .prepare_cached(
                     "INSERT INTO items (feed_id, dedupe_key, title, search_title, url, author,
                         published, first_seen, sort_time, last_seen, summary_html, content_html,
-                        enclosures)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?8, ?10, ?11, ?12)
+                        enclosures, url_key, title_key)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?8, ?10, ?11, ?12, ?13, ?14)
                      ON CONFLICT (feed_id, dedupe_key) DO NOTHING",
                 )
                 .map_err(sql("preparing an item insert"))?;
@@ -532,6 +637,11 @@ impl Store {
                 let enclosures =
                     serde_json::to_string(&item.enclosures).unwrap_or_else(|_| "[]".into());
                 let search = fold_for_search(&item.title);
+                let url_key = item
+                    .url
+                    .as_deref()
+                    .and_then(crate::duplicates::canonical_url);
+                let title_key = crate::duplicates::title_key(&item.title);
                 let inserted = insert
                     .execute(params![
                         feed.0,
@@ -546,11 +656,23 @@ impl Store {
                         item.summary_html,
                         item.content_html,
                         enclosures,
+                        url_key,
+                        title_key,
                     ])
                     .map_err(sql("inserting an item"))?;
                 if inserted == 1 {
                     new_items += 1;
-                    new_ids.push(tx.last_insert_rowid());
+                    let new_id = tx.last_insert_rowid();
+                    new_ids.push(new_id);
+                    duplicates::link_copy(
+                        &tx,
+                        new_id,
+                        feed.0,
+                        url_key.as_deref(),
+                        title_key.as_deref(),
+                        sort_time,
+                        now_ts,
+                    )?;
                 } else {
                     update
                         .execute(params![
@@ -582,16 +704,18 @@ impl Store {
         now: DateTime<Utc>,
         keep_days: u32,
     ) -> Result<usize, StoreError> {
-        let cutoff = ts(now) - i64::from(keep_days) * 86_400;
         let tx = self
             .conn
             .transaction()
             .map_err(sql("starting a transaction"))?;
+        // A feed's own keep_days wins over the config's.
         let old = tx
             .execute(
-                "DELETE FROM items WHERE (read = 1 OR id IN (SELECT item_id FROM hidden_items))
-                 AND starred = 0 AND last_seen < ?1",
-                [cutoff],
+                "DELETE FROM items
+                 WHERE (read = 1 OR id IN (SELECT item_id FROM hidden_items)) AND starred = 0
+                 AND last_seen < ?1 - coalesce(
+                     (SELECT f.keep_days FROM feeds f WHERE f.id = items.feed_id), ?2) * 86400",
+                params![ts(now), i64::from(keep_days)],
             )
             .map_err(|e| write_error(self.path.as_deref(), "purging old items", e))?;
         // Items of unsubscribed feeds stayed only while starred; then their feeds go.
@@ -638,6 +762,10 @@ impl Store {
             }
             .into(),
         );
+        if filter.feed.is_none() && !filter.starred_only {
+            // A story several feeds carry shows once in mixed lists: its group's first copy.
+            clauses.push(Self::FIRST_COPY_ONLY.into());
+        }
         if let Some(search) = filter
             .search
             .as_deref()
@@ -663,7 +791,38 @@ impl Store {
     }
 
     const SUMMARY_COLUMNS: &'static str = "i.id, i.feed_id, f.title, i.title, i.url, i.sort_time, i.read, i.starred, \
-         i.published IS NOT NULL";
+         i.published IS NOT NULL, \
+         CASE WHEN i.dup_group IS NULL THEN NULL ELSE \
+           (SELECT group_concat(name, char(31)) FROM \
+             (SELECT coalesce(nullif(df.title, ''), df.url) AS name \
+              FROM items d JOIN feeds df ON df.id = d.feed_id \
+              WHERE d.dup_group = i.dup_group AND d.feed_id != i.feed_id LIMIT 12)) END";
+
+    /// Mixed lists show one copy of a story several feeds carry.
+    const FIRST_COPY_ONLY: &'static str = "(i.dup_group IS NULL OR i.dup_group = i.id)";
+
+    /// How many copies [`Store::FIRST_COPY_ONLY`] hides (all, or only the unread ones).
+    fn hidden_copies(&self, unread_only: bool) -> Result<i64, StoreError> {
+        self.conn
+            .prepare_cached(
+                "SELECT count(*) FROM items WHERE dup_group IS NOT NULL AND dup_group != id
+                 AND (?1 = 0 OR read = 0)",
+            )
+            .map_err(sql("counting duplicates"))?
+            .query_row([unread_only], |r| r.get(0))
+            .map_err(sql("counting duplicates"))
+    }
+
+    /// Feed titles of the other copies, each once ("also in: …").
+    fn also_in(joined: Option<String>) -> Vec<String> {
+        let mut titles: Vec<String> = Vec::new();
+        for title in joined.as_deref().unwrap_or("").split('\u{1f}') {
+            if !title.is_empty() && !titles.iter().any(|t| t == title) {
+                titles.push(title.to_string());
+            }
+        }
+        titles
+    }
 
     fn summary_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ItemSummary> {
         Ok(ItemSummary {
@@ -676,6 +835,7 @@ impl Store {
             read: r.get(6)?,
             starred: r.get(7)?,
             dated: r.get(8)?,
+            also_in: Self::also_in(r.get(9)?),
         })
     }
 
@@ -700,12 +860,15 @@ impl Store {
                     vec![],
                 ),
             };
-            let n: i64 = self
+            let mut n: i64 = self
                 .conn
                 .prepare_cached(&sql_text)
                 .map_err(sql("counting items"))?
                 .query_row(params_from_iter(values), |r| r.get(0))
                 .map_err(sql("counting items"))?;
+            if filter.feed.is_none() {
+                n -= self.hidden_copies(filter.unread_only)?;
+            }
             return Ok(usize::try_from(n).unwrap_or(0));
         }
         let (clause, values) = Self::filter_sql(&self.conn, filter);
@@ -907,12 +1070,12 @@ impl Store {
                 ),
                 [id.0],
                 |r| {
-                    let enclosures: String = r.get(12)?;
+                    let enclosures: String = r.get(13)?;
                     Ok(Item {
                         summary: Self::summary_from_row(r)?,
-                        author: r.get(9)?,
-                        summary_html: r.get(10)?,
-                        content_html: r.get(11)?,
+                        author: r.get(10)?,
+                        summary_html: r.get(11)?,
+                        content_html: r.get(12)?,
                         enclosures: serde_json::from_str::<Vec<Enclosure>>(&enclosures)
                             .unwrap_or_default(),
                     })
@@ -923,10 +1086,12 @@ impl Store {
             .ok_or(StoreError::NoSuchItem { id: id.0 })
     }
 
-    /// Mark items read or unread (all or none: an unknown id changes nothing). Items that
-    /// came from a sync server get the change queued for it in the same transaction.
+    /// Mark items read or unread (all or none: an unknown id changes nothing), with every
+    /// copy of them in other feeds. Items that came from a sync server get the change queued
+    /// for it in the same transaction.
     pub fn set_read(&mut self, ids: &[ItemId], read: bool) -> Result<(), StoreError> {
-        self.set_state_queued(ids, crate::sync::StateFlag::Read, read, self.clock.now())
+        let ids = duplicates::with_copies(&self.conn, ids)?;
+        self.set_state_queued(&ids, crate::sync::StateFlag::Read, read, self.clock.now())
             .map(|_| ())
     }
 
@@ -966,8 +1131,24 @@ impl Store {
                     Ok((ItemId(r.get(0)?), r.get(1)?, r.get(2)?))
                 })
                 .map_err(sql("selecting items to mark read"))?;
-            rows.collect::<Result<_, _>>()
-                .map_err(sql("selecting items to mark read"))?
+            let mut shown: Vec<(ItemId, i64, Option<String>)> = rows
+                .collect::<Result<_, _>>()
+                .map_err(sql("selecting items to mark read"))?;
+            // Their copies in other feeds are read too (and come back with the undo).
+            let ids: Vec<ItemId> = shown.iter().map(|(id, _, _)| *id).collect();
+            let known: std::collections::HashSet<ItemId> = ids.iter().copied().collect();
+            let mut copy = tx
+                .prepare_cached("SELECT feed_id, server_id FROM items WHERE id = ?1")
+                .map_err(sql("selecting copies to mark read"))?;
+            for id in duplicates::with_copies(&tx, &ids)? {
+                if !known.contains(&id) {
+                    let (feed_id, server_id) = copy
+                        .query_row([id.0], |r| Ok((r.get(0)?, r.get(1)?)))
+                        .map_err(sql("selecting copies to mark read"))?;
+                    shown.push((id, feed_id, server_id));
+                }
+            }
+            shown
         };
         // Queue rows of synced items, with their feeds: a feed marked read whole is pushed
         // as one mark-all-as-read.
@@ -992,20 +1173,23 @@ impl Store {
                 }
             }
         }
-        sync::queue_mark_alls(&tx, &queued, Utc::now())?;
+        sync::queue_mark_alls(&tx, &queued, from_ts(now))?;
         tx.commit().map_err(sql("committing a bulk mark"))?;
         Ok(selected.into_iter().map(|(id, _, _)| id).collect())
     }
 
     /// Unread items over all feeds.
     pub fn unread_total(&self) -> Result<i64, StoreError> {
-        self.conn
+        let counted: i64 = self
+            .conn
             .query_row(
                 "SELECT coalesce(sum(unread_count), 0) FROM feeds",
                 [],
                 |r| r.get(0),
             )
-            .map_err(sql("counting unread items"))
+            .map_err(sql("counting unread items"))?;
+        // A story several feeds carry is one unread item.
+        Ok(counted - self.hidden_copies(true)?)
     }
 
     // ---- saved searches (helper "query") ---------------------------------------------------

@@ -749,9 +749,9 @@ impl Store {
                 .prepare_cached(
                     "INSERT OR IGNORE INTO items (feed_id, dedupe_key, title, search_title, url,
                         author, published, first_seen, sort_time, last_seen, content_html,
-                        read, starred, read_at, server_id)
+                        read, starred, read_at, server_id, url_key, title_key)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?8, ?10, ?11, ?12,
-                        CASE WHEN ?11 THEN ?8 ELSE NULL END, ?13)",
+                        CASE WHEN ?11 THEN ?8 ELSE NULL END, ?13, ?14, ?15)",
                 )
                 .map_err(sql("preparing a synced item insert"))?;
             let mut polled = tx
@@ -835,6 +835,11 @@ impl Store {
                 }
                 let published = item.published.map(ts);
                 let sort_time = published.map_or(ts(now), |p| p.min(ts(now)));
+                let url_key = item
+                    .url
+                    .as_deref()
+                    .and_then(crate::duplicates::canonical_url);
+                let title_key = crate::duplicates::title_key(&item.title);
                 let n = insert
                     .execute(params![
                         feed.0,
@@ -850,10 +855,23 @@ impl Store {
                         read,
                         starred,
                         item.id.decimal(),
+                        url_key,
+                        title_key,
                     ])
                     .map_err(|source| {
                         write_error(busy_path.as_deref(), "storing a synced item", source)
                     })?;
+                if n == 1 {
+                    super::duplicates::link_copy(
+                        &tx,
+                        tx.last_insert_rowid(),
+                        feed.0,
+                        url_key.as_deref(),
+                        title_key.as_deref(),
+                        sort_time,
+                        ts(now),
+                    )?;
+                }
                 stored += n;
             }
         }

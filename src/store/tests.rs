@@ -22,6 +22,17 @@ fn item(key: &str, title: &str, hours_ago: i64) -> ParsedItem {
 }
 
 fn feed_with(store: &mut Store, url: &str, items: Vec<ParsedItem>) -> FeedId {
+    // Items made by `item` link to a page of their own feed: the same key in two feeds is
+    // two stories (tests of duplicates give their URLs with `story`).
+    let items: Vec<ParsedItem> = items
+        .into_iter()
+        .map(|mut i| {
+            if i.url.as_deref() == Some(&format!("https://example.org/{}", i.dedupe_key)) {
+                i.url = Some(format!("{url}/{}", i.dedupe_key));
+            }
+            i
+        })
+        .collect();
     let id = store
         .add_feed(
             &NewFeed {
@@ -362,11 +373,13 @@ fn assert_counts_exact(s: &Store) {
         filter.unread_only = true;
         assert_eq!(s.count_items(&filter).unwrap() as i64, unread);
     }
-    let all =
-        count("SELECT count(*) FROM items WHERE id NOT IN (SELECT item_id FROM hidden_items)");
-    let unread = count(
-        "SELECT count(*) FROM items WHERE read = 0 AND id NOT IN (SELECT item_id FROM hidden_items)",
-    );
+    // Mixed lists show one copy of a story several feeds carry, and no hidden item.
+    let shown = "id NOT IN (SELECT item_id FROM hidden_items) \
+                 AND (dup_group IS NULL OR dup_group = id)";
+    let all = count(&format!("SELECT count(*) FROM items WHERE {shown}"));
+    let unread = count(&format!(
+        "SELECT count(*) FROM items WHERE read = 0 AND {shown}"
+    ));
     assert_eq!(s.count_items(&ItemFilter::default()).unwrap() as i64, all);
     let unread_only = ItemFilter {
         unread_only: true,
@@ -613,4 +626,221 @@ fn the_full_text_index_follows_changes_to_items_articles_and_feeds() {
     assert_eq!(query_count(&s, "cached"), 1);
     s.remove_feed(feed).unwrap();
     assert_eq!(query_count(&s, "second"), 0);
+}
+
+// ---- duplicates across feeds (issue 13, item 5) ------------------------------------------------
+
+fn story(key: &str, title: &str, url: &str, hours_ago: i64) -> ParsedItem {
+    ParsedItem {
+        url: Some(url.into()),
+        ..item(key, title, hours_ago)
+    }
+}
+
+fn titles_and_copies(s: &Store, filter: &ItemFilter) -> Vec<(String, Vec<String>)> {
+    s.items(filter, 0, 100)
+        .unwrap()
+        .into_iter()
+        .map(|i| (i.title, i.also_in))
+        .collect()
+}
+
+#[test]
+fn the_same_story_from_two_feeds_shows_once_with_the_other_feed_named() {
+    let mut s = Store::open_in_memory().unwrap();
+    let a = feed_with(
+        &mut s,
+        "https://a.example/feed",
+        vec![
+            story(
+                "1",
+                "Rocket lands again",
+                "https://www.news.example/rocket?utm_source=rss",
+                2,
+            ),
+            item("2", "Only in A", 3),
+        ],
+    );
+    let b = feed_with(
+        &mut s,
+        "https://b.example/feed",
+        vec![story(
+            "9",
+            "Rocket lands (partner copy)",
+            "http://news.example/rocket/#top",
+            1,
+        )],
+    );
+    let all = titles_and_copies(&s, &ItemFilter::default());
+    assert_eq!(
+        all,
+        vec![
+            (
+                "Rocket lands again".to_string(),
+                vec!["Feed https://b.example/feed".to_string()]
+            ),
+            ("Only in A".to_string(), vec![]),
+        ]
+    );
+    assert_eq!(s.count_items(&ItemFilter::default()).unwrap(), 2);
+    let unread = ItemFilter {
+        unread_only: true,
+        ..Default::default()
+    };
+    assert_eq!(s.count_items(&unread).unwrap(), 2);
+    assert_eq!(s.unread_total().unwrap(), 2);
+    // A feed's own list keeps its copy, naming the other feed.
+    let only_b = ItemFilter {
+        feed: Some(b),
+        ..Default::default()
+    };
+    assert_eq!(
+        titles_and_copies(&s, &only_b),
+        vec![(
+            "Rocket lands (partner copy)".to_string(),
+            vec!["Feed https://a.example/feed".to_string()]
+        )]
+    );
+    assert_eq!(s.feed(a).unwrap().unread, 2);
+    assert_eq!(s.feed(b).unwrap().unread, 1);
+}
+
+#[test]
+fn the_same_title_is_a_copy_within_48_hours_only() {
+    let mut s = Store::open_in_memory().unwrap();
+    feed_with(
+        &mut s,
+        "https://a.example/feed",
+        vec![story(
+            "1",
+            "Parliament passes the new budget law",
+            "https://a.example/x",
+            1,
+        )],
+    );
+    feed_with(
+        &mut s,
+        "https://b.example/feed",
+        vec![story(
+            "1",
+            "Parliament passes the NEW budget law!",
+            "https://b.example/y",
+            40,
+        )],
+    );
+    feed_with(
+        &mut s,
+        "https://c.example/feed",
+        vec![story(
+            "1",
+            "Parliament passes the new budget law",
+            "https://c.example/z",
+            100,
+        )],
+    );
+    let all = titles_and_copies(&s, &ItemFilter::default());
+    assert_eq!(all.len(), 2, "{all:?}");
+    assert_eq!(all[0].1, vec!["Feed https://b.example/feed".to_string()]);
+    assert!(all[1].1.is_empty(), "100 h apart is another story: {all:?}");
+}
+
+#[test]
+fn reading_one_copy_reads_every_copy_and_mark_all_and_its_undo_take_the_copies_along() {
+    let mut s = Store::open_in_memory().unwrap();
+    let a = feed_with(
+        &mut s,
+        "https://a.example/feed",
+        vec![story("1", "Shared story", "https://news.example/s", 2)],
+    );
+    let b = feed_with(
+        &mut s,
+        "https://b.example/feed",
+        vec![story(
+            "1",
+            "Shared story",
+            "https://news.example/s?fbclid=z",
+            2,
+        )],
+    );
+    let copy_in_b = s
+        .items(
+            &ItemFilter {
+                feed: Some(b),
+                ..Default::default()
+            },
+            0,
+            1,
+        )
+        .unwrap()[0]
+        .id;
+    s.set_read(&[copy_in_b], true).unwrap();
+    assert_eq!(
+        (s.feed(a).unwrap().unread, s.feed(b).unwrap().unread),
+        (0, 0)
+    );
+    s.set_read(&[copy_in_b], false).unwrap();
+    assert_eq!(
+        (s.feed(a).unwrap().unread, s.feed(b).unwrap().unread),
+        (1, 1)
+    );
+    let marked = s.mark_all_read(&ItemFilter::default()).unwrap();
+    assert_eq!(marked.len(), 2, "the shown copy and the hidden one");
+    assert_eq!(s.unread_total().unwrap(), 0);
+    s.set_read(&marked, false).unwrap();
+    assert_eq!(
+        (s.feed(a).unwrap().unread, s.feed(b).unwrap().unread),
+        (1, 1)
+    );
+    assert_counts_exact(&s);
+}
+
+#[test]
+fn a_copy_arriving_after_the_story_was_read_arrives_read_and_unsubscribing_shows_the_next_copy() {
+    let mut s = Store::open_in_memory().unwrap();
+    let a = feed_with(
+        &mut s,
+        "https://a.example/feed",
+        vec![story("1", "Shared story", "https://news.example/s", 2)],
+    );
+    let first = s.items(&ItemFilter::default(), 0, 1).unwrap()[0].id;
+    s.set_read(&[first], true).unwrap();
+    let b = feed_with(
+        &mut s,
+        "https://b.example/feed",
+        vec![story("1", "Shared story", "https://news.example/s", 2)],
+    );
+    assert_eq!(s.feed(b).unwrap().unread, 0);
+    s.remove_feed(a).unwrap();
+    let all = s.items(&ItemFilter::default(), 0, 10).unwrap();
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].feed_id, b);
+    assert!(all[0].also_in.is_empty());
+    assert_eq!(s.count_items(&ItemFilter::default()).unwrap(), 1);
+}
+
+#[test]
+fn items_stored_before_duplicate_keys_get_them_when_the_schema_moves_on() {
+    use rusqlite::Connection;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kiosque.db");
+    {
+        let mut conn = Connection::open(&path).unwrap();
+        migrations::migrate_to(&mut conn, &path, 5).unwrap();
+        conn.execute_batch(
+            "INSERT INTO feeds (id, url, title, added_at) VALUES (1, 'https://a.example/f', 'A', 0),
+                                                                 (2, 'https://b.example/f', 'B', 0);
+             INSERT INTO items (feed_id, dedupe_key, title, search_title, url, first_seen,
+                                sort_time, last_seen, read)
+             VALUES (1, 'x', 'One story told twice', 'one story told twice',
+                     'https://n.example/s?utm_medium=x', 0, 0, 0, 0),
+                    (2, 'y', 'One story told twice (copy)', 'one story told twice (copy)',
+                     'https://n.example/s', 0, 0, 0, 0);",
+        )
+        .unwrap();
+    }
+    let s = Store::open(&path).unwrap();
+    assert_eq!(
+        titles_and_copies(&s, &ItemFilter::default()),
+        vec![("One story told twice".to_string(), vec!["B".to_string()])]
+    );
 }

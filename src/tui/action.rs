@@ -65,6 +65,20 @@ pub enum Action {
     Back,
     /// Show or hide the feeds sidebar.
     ToggleFeeds,
+    /// Hide the feeds with nothing unread from the sidebar, or list them again.
+    ToggleReadFeeds,
+    /// Sort the sidebar's feeds by name, or by unread count.
+    ToggleFeedSort,
+    /// Subscribe to a feed: asks for its URL (or a page's).
+    AddFeed,
+    /// Unsubscribe from the feed under the cursor (or of the list, or of the item): asks first.
+    RemoveFeed,
+    /// Rename that feed: asks for the title.
+    RenameFeed,
+    /// Change that feed's tags: asks for them, comma-separated.
+    EditFeedTags,
+    /// Turn article extraction off (the feed's own content) or on again for that feed.
+    ToggleFeedExtract,
     /// Show or hide the help overlay.
     ToggleHelp,
     /// Close the open article, then quit.
@@ -80,6 +94,12 @@ pub enum Action {
     SearchSubmit,
     /// Save the current search as a smart feed (from the search field or the list).
     SaveSearch,
+    /// A character typed into a feed prompt.
+    PromptInput(char),
+    /// Delete the last character of a feed prompt.
+    PromptDeleteChar,
+    /// Answer a feed prompt with what was typed.
+    PromptSubmit,
     /// A left click at this cell.
     Click { column: u16, row: u16 },
     /// A mouse wheel turn at this cell.
@@ -157,6 +177,13 @@ pub enum Action {
         pushed: usize,
         pending: usize,
         error: Option<String>,
+    },
+    /// A feed was added, removed or changed: `notice` says what; `show` is a new feed to list.
+    FeedsChanged {
+        notice: String,
+        show: Option<crate::model::FeedId>,
+        /// A feed that went (its list, if shown, gives way to All).
+        removed: Option<crate::model::FeedId>,
     },
     /// Background work failed; shown in the status line.
     Failed { doing: String, error: String },

@@ -45,6 +45,15 @@ pub struct ImageSlots {
 pub enum Effect {
     /// Load the feeds with their unread counts and the unread total.
     LoadFeeds,
+    /// Subscribe to the feed at this URL (or the one the page advertises), with its items.
+    AddFeed { url: String },
+    /// Unsubscribe from a feed (its starred items stay).
+    RemoveFeed { id: crate::model::FeedId },
+    /// Change a feed's title, tags or settings.
+    UpdateFeed {
+        id: crate::model::FeedId,
+        change: crate::store::FeedChange,
+    },
     /// Count the list and load `limit` rows centred on the anchor's position (else `around`);
     /// a newer generation supersedes this one.
     LoadList {

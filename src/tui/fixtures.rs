@@ -30,6 +30,7 @@ pub fn feed(id: i64, title: &str, unread: i64, error: Option<&str>) -> Feed {
         disabled: false,
         unread,
         total: unread + 3,
+        settings: Default::default(),
     }
 }
 
@@ -66,6 +67,7 @@ pub fn row(i: usize) -> ItemSummary {
         dated: true,
         read: i % 4 == 1,
         starred: i % 5 == 2,
+        also_in: vec![],
     }
 }
 

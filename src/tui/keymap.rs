@@ -119,6 +119,13 @@ pub fn action_by_name(name: &str) -> Option<Action> {
         "list_links" => Action::ListLinks,
         "back" => Action::Back,
         "toggle_feeds" => Action::ToggleFeeds,
+        "hide_read_feeds" => Action::ToggleReadFeeds,
+        "sort_feeds" => Action::ToggleFeedSort,
+        "add_feed" => Action::AddFeed,
+        "remove_feed" => Action::RemoveFeed,
+        "rename_feed" => Action::RenameFeed,
+        "edit_feed_tags" => Action::EditFeedTags,
+        "toggle_feed_extract" => Action::ToggleFeedExtract,
         "help" => Action::ToggleHelp,
         "quit" => Action::Quit,
         "exit" => Action::Exit,
@@ -447,6 +454,19 @@ impl Keymap {
                     | Action::Bottom),
                 ) => Some(action.clone()),
                 _ => Some(Action::ToggleHelp),
+            },
+            Mode::Prompt => match key.code {
+                KeyCode::Esc => Some(Action::Clear),
+                KeyCode::Enter => Some(Action::PromptSubmit),
+                KeyCode::Backspace => Some(Action::PromptDeleteChar),
+                KeyCode::Char(c)
+                    if !key
+                        .modifiers
+                        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+                {
+                    Some(Action::PromptInput(c))
+                }
+                _ => None,
             },
             Mode::Normal | Mode::Links => self.map.get(&key).cloned(),
         }

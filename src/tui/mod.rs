@@ -7,12 +7,14 @@
 pub mod action;
 pub mod app;
 pub mod effect;
+pub mod feed_admin;
 #[doc(hidden)]
 pub mod fixtures;
 pub mod geometry;
 pub mod images;
 pub mod keymap;
 pub mod reader_layout;
+pub mod sidebar;
 pub mod state;
 pub mod terminal;
 pub mod update;
@@ -87,6 +89,7 @@ pub async fn run(ctx: TuiContext) -> anyhow::Result<()> {
     worker.set_drawer(drawer);
     let size = terminal.size()?;
     let mut state = state::State::new(settings, ctx.clock.now(), (size.width, size.height));
+    state.sidebar = sidebar::SidebarView::from_config(&ctx.config.sidebar);
     state.help = keymap.help().to_vec();
     let events = crossterm::event::EventStream::new();
     let mut stdout = std::io::stdout();

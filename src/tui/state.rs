@@ -57,6 +57,30 @@ pub enum Mode {
     Help,
     /// The list of every link of the article is shown.
     Links,
+    /// Typing into a feed prompt (add, rename, tags) or answering a confirmation.
+    Prompt,
+}
+
+/// What a feed prompt asks for (`State::prompt`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PromptKind {
+    /// The URL of a feed (or of a page that advertises one) to subscribe to.
+    AddFeed,
+    /// A new title for this feed.
+    RenameFeed(FeedId),
+    /// This feed's tags, comma-separated.
+    EditTags(FeedId),
+    /// Remove this feed (and its items)? y/n.
+    ConfirmRemove(FeedId),
+}
+
+/// A feed prompt in the status line: what it asks, the text typed so far.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedPrompt {
+    pub kind: PromptKind,
+    /// The feed's title, for the question.
+    pub feed_title: String,
+    pub input: String,
 }
 
 /// Which pane has the keyboard.
@@ -344,6 +368,10 @@ pub struct State {
     /// The open pages' images at the reader's size: loading, ready to draw, or refused.
     pub images:
         std::collections::HashMap<crate::tui::images::ImageKey, crate::tui::images::ImageStatus>,
+    /// How the feeds sidebar groups, hides and sorts feeds (`tui::sidebar`).
+    pub sidebar: crate::tui::sidebar::SidebarView,
+    /// The feed prompt shown in the status line (`Mode::Prompt`).
+    pub prompt: Option<FeedPrompt>,
 }
 
 impl State {
@@ -379,6 +407,11 @@ impl State {
             dirty: true,
             prefetched_feed: None,
             images: std::collections::HashMap::new(),
+            sidebar: crate::tui::sidebar::SidebarView {
+                folders: true,
+                ..Default::default()
+            },
+            prompt: None,
         }
     }
 
@@ -391,22 +424,19 @@ impl State {
         self.pages.last_mut()
     }
 
-    /// Number of sidebar entries (three virtual ones, the smart feeds, then the feeds).
+    /// Number of sidebar rows (three virtual ones, then folders and feeds).
     pub fn sidebar_len(&self) -> usize {
-        3 + self.smart_feeds.len() + self.feeds.len()
+        crate::tui::sidebar::rows(self).len()
     }
 
-    /// What the sidebar entry at `index` lists.
-    pub fn sidebar_source(&self, index: usize) -> ListSource {
-        match index {
-            0 => ListSource::All,
-            1 => ListSource::Unread,
-            2 => ListSource::Starred,
-            n if n - 3 < self.smart_feeds.len() => ListSource::Smart(n - 3),
-            n => match self.feeds.get(n - 3 - self.smart_feeds.len()) {
-                Some(feed) => ListSource::Feed(feed.id),
-                None => ListSource::All,
-            },
+    /// What the sidebar row at `index` lists (a folder row: nothing of its own, `None`).
+    pub fn sidebar_source(&self, index: usize) -> Option<ListSource> {
+        match crate::tui::sidebar::rows(self).into_iter().nth(index)? {
+            crate::tui::sidebar::SidebarRow::List(source) => Some(source),
+            crate::tui::sidebar::SidebarRow::Feed { index, .. } => {
+                self.feeds.get(index).map(|feed| ListSource::Feed(feed.id))
+            }
+            crate::tui::sidebar::SidebarRow::Folder { .. } => None,
         }
     }
 

@@ -58,6 +58,28 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             _ => select(state, state.list.total.saturating_sub(1)),
         },
         Action::Open => open(state),
+        Action::ToggleReadFeeds => toggle_read_feeds(state),
+        Action::ToggleFeedSort => toggle_feed_sort(state),
+        Action::AddFeed => {
+            crate::tui::feed_admin::ask(state, crate::tui::state::PromptKind::AddFeed)
+        }
+        Action::ToggleFeedExtract => crate::tui::feed_admin::toggle_extract(state),
+        Action::RemoveFeed | Action::RenameFeed | Action::EditFeedTags => {
+            crate::tui::feed_admin::ask_about_target(state, &action)
+        }
+        Action::PromptInput(c) => crate::tui::feed_admin::input(state, c),
+        Action::PromptDeleteChar => {
+            if let Some(prompt) = &mut state.prompt {
+                prompt.input.pop();
+            }
+            vec![]
+        }
+        Action::PromptSubmit => crate::tui::feed_admin::submit(state),
+        Action::FeedsChanged {
+            notice,
+            show,
+            removed,
+        } => crate::tui::feed_admin::changed(state, notice, show, removed),
         Action::SwitchPane => {
             state.focus = next_focus(state);
             vec![]
@@ -264,6 +286,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             vec![]
         }
         Action::Quit => match state.mode {
+            Mode::Prompt => {
+                state.prompt = None;
+                state.mode = Mode::Normal;
+                vec![]
+            }
             Mode::Help | Mode::Links | Mode::Search => {
                 state.mode = Mode::Normal;
                 vec![]
@@ -315,6 +342,15 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.feeds_loaded = true;
             state.status.unread_total = unread_total;
             state.feed_cursor = state.feed_cursor.min(state.sidebar_len().saturating_sub(1));
+            // A feed's own refresh_minutes may want the timer sooner.
+            if !state.refreshing {
+                let before = state.next_refresh;
+                schedule_refresh(state);
+                state.next_refresh = match (before, state.next_refresh) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                };
+            }
             vec![]
         }
         Action::ListLoaded {
@@ -366,7 +402,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             };
             p.item_loading = false;
             p.title = item.summary.title.clone();
-            p.feed_title = Some(item.summary.feed_title.clone());
+            p.feed_title = Some(feed_and_copies(&item.summary));
             p.author = item.author.clone();
             p.published = Some(item.summary.published);
             p.url = item.summary.url.clone();
@@ -571,6 +607,7 @@ fn is_user_intent(action: &Action) -> bool {
             | Action::SyncStatusLoaded { .. }
             | Action::SyncFinished { .. }
             | Action::UnreadFound { .. }
+            | Action::FeedsChanged { .. }
             | Action::Failed { .. }
             | Action::Resize { .. }
             | Action::ImageLoaded { .. }
@@ -705,7 +742,7 @@ fn ensure_window(state: &mut State) -> Option<Effect> {
 }
 
 /// A new list request (filter change, reload): supersedes every older one.
-fn load_list(state: &mut State, anchor: Anchor) -> Effect {
+pub(crate) fn load_list(state: &mut State, anchor: Anchor) -> Effect {
     state.list.generation += 1;
     let around = match anchor {
         Anchor::Position(p) => p,
@@ -806,7 +843,22 @@ fn open(state: &mut State) -> Vec<Effect> {
     }
     match state.focus {
         Focus::Feeds => {
-            state.list.query.source = state.sidebar_source(state.feed_cursor);
+            state.list.query.source = match crate::tui::sidebar::rows(state)
+                .into_iter()
+                .nth(state.feed_cursor)
+            {
+                Some(crate::tui::sidebar::SidebarRow::List(source)) => source,
+                Some(crate::tui::sidebar::SidebarRow::Feed { index, .. }) => {
+                    match state.feeds.get(index) {
+                        Some(feed) => ListSource::Feed(feed.id),
+                        None => ListSource::All,
+                    }
+                }
+                Some(crate::tui::sidebar::SidebarRow::Folder { key, .. }) => {
+                    return toggle_folder(state, key);
+                }
+                None => ListSource::All,
+            };
             state.list.query.smart = match state.list.query.source {
                 ListSource::Smart(i) => state.smart_feeds.get(i).map(|s| s.query.clone()),
                 _ => None,
@@ -833,7 +885,7 @@ fn open_item(state: &mut State) -> Vec<Effect> {
         item_id: Some(row.id),
         url: row.url.clone(),
         title: row.title.clone(),
-        feed_title: Some(row.feed_title.clone()),
+        feed_title: Some(feed_and_copies(&row)),
         published: Some(row.published),
         item_loading: true,
         ..ReaderPage::default()
@@ -923,6 +975,11 @@ fn close_reader(state: &mut State) {
 
 fn clear(state: &mut State) -> Vec<Effect> {
     match state.mode {
+        Mode::Prompt => {
+            state.prompt = None;
+            state.mode = Mode::Normal;
+            vec![]
+        }
         Mode::Help | Mode::Links => {
             state.mode = Mode::Normal;
             vec![]
@@ -1190,6 +1247,49 @@ fn image_loaded(
     request_render(state)
 }
 
+/// Open or close a folder of the sidebar (the cursor stays on it).
+fn toggle_folder(state: &mut State, key: String) -> Vec<Effect> {
+    if !state.sidebar.collapsed.remove(&key) {
+        state.sidebar.collapsed.insert(key);
+    }
+    vec![]
+}
+
+/// Hide feeds with nothing unread from the sidebar, or list them again.
+fn toggle_read_feeds(state: &mut State) -> Vec<Effect> {
+    state.sidebar.hide_read = !state.sidebar.hide_read;
+    state.feed_cursor = state.feed_cursor.min(state.sidebar_len().saturating_sub(1));
+    state.status.notice = Some(if state.sidebar.hide_read {
+        "feeds with nothing unread hidden".into()
+    } else {
+        "every feed listed".into()
+    });
+    vec![]
+}
+
+/// Sort the sidebar's feeds by name, or by unread count.
+fn toggle_feed_sort(state: &mut State) -> Vec<Effect> {
+    use crate::config::FeedSort;
+    state.sidebar.sort = match state.sidebar.sort {
+        FeedSort::Name => FeedSort::Unread,
+        FeedSort::Unread => FeedSort::Name,
+    };
+    state.status.notice = Some(match state.sidebar.sort {
+        FeedSort::Name => "feeds sorted by name".into(),
+        FeedSort::Unread => "feeds sorted by unread count".into(),
+    });
+    vec![]
+}
+
+/// The item's feed, and the other feeds that carry the same story: "Octet (also in: Ars)".
+fn feed_and_copies(row: &crate::model::ItemSummary) -> String {
+    if row.also_in.is_empty() {
+        row.feed_title.clone()
+    } else {
+        format!("{} (also in: {})", row.feed_title, row.also_in.join(", "))
+    }
+}
+
 /// `feed · author · date · link` (the date is absolute: no clock needed).
 fn meta_line(page: &ReaderPage) -> String {
     let mut parts: Vec<String> = Vec::new();
@@ -1236,7 +1336,11 @@ fn click(state: &mut State, column: u16, row: u16) -> Vec<Effect> {
         state.focus = Focus::Feeds;
         let inner = geometry::inner(feeds);
         if row >= inner.y && row < inner.y + inner.height {
-            let index = usize::from(row - inner.y);
+            // The sidebar scrolls to keep its cursor visible (as `view::feeds` draws it).
+            let top = state
+                .feed_cursor
+                .saturating_sub(usize::from(inner.height).saturating_sub(1));
+            let index = top + usize::from(row - inner.y);
             if index < state.sidebar_len() {
                 state.feed_cursor = index;
             }
@@ -1274,7 +1378,7 @@ fn tick(state: &mut State, now: chrono::DateTime<chrono::Utc>) -> Vec<Effect> {
     }
     match state.next_refresh {
         Some(due) if now >= due && !state.refreshing => {
-            start_refresh(state, None, RefreshTrigger::Automatic)
+            start_refresh(state, None, RefreshTrigger::Scheduled)
         }
         _ => vec![],
     }
@@ -1304,7 +1408,21 @@ fn start_refresh(
 }
 
 fn schedule_refresh(state: &mut State) {
-    state.next_refresh = match state.settings.refresh_minutes {
+    // The timer runs as often as the feed that wants it most (its own refresh_minutes); each
+    // feed is fetched only once its own interval has passed.
+    let own = state
+        .feeds
+        .iter()
+        .filter_map(|f| f.settings.refresh_minutes)
+        .filter(|m| *m > 0)
+        .map(u64::from)
+        .min();
+    let minutes = match (state.settings.refresh_minutes, own) {
+        (0, Some(m)) => m,
+        (global, Some(m)) => global.min(m),
+        (global, None) => global,
+    };
+    state.next_refresh = match minutes {
         0 => None,
         m => {
             Some(state.now + chrono::Duration::minutes(i64::try_from(m).unwrap_or(i64::MAX / 120)))

@@ -637,7 +637,7 @@ fn the_timer_refreshes_every_refresh_minutes() {
         update(&mut state, Action::Tick(due)),
         vec![Effect::Refresh {
             feed: None,
-            trigger: RefreshTrigger::Automatic
+            trigger: RefreshTrigger::Scheduled
         }]
     );
 }
@@ -1374,7 +1374,7 @@ fn a_search_is_saved_as_a_smart_feed_listed_in_the_sidebar() {
     // The entry after the saved searches is the first feed.
     assert_eq!(
         state.sidebar_source(4),
-        ListSource::Feed(fixtures::feeds()[0].id)
+        Some(ListSource::Feed(fixtures::feeds()[0].id))
     );
     // Counts update in place.
     update(
@@ -1385,4 +1385,47 @@ fn a_search_is_saved_as_a_smart_feed_listed_in_the_sidebar() {
     );
     assert_eq!(state.smart_feeds[0].unread, 0);
     assert_eq!(state.list.query.source, ListSource::Smart(0));
+}
+
+/// Issue 13, item 6: a feed with its own, shorter refresh_minutes brings the timer forward.
+#[test]
+fn a_feeds_own_refresh_minutes_brings_the_timer_forward() {
+    let mut state = fixtures::empty_state((80, 24));
+    state.settings.refresh_minutes = 30;
+    let _ = init(&mut state);
+    assert_eq!(
+        state.next_refresh,
+        Some(state.now + chrono::Duration::minutes(30))
+    );
+    let mut feeds = fixtures::feeds();
+    feeds[1].settings.refresh_minutes = Some(5);
+    update(
+        &mut state,
+        Action::FeedsLoaded {
+            feeds,
+            unread_total: 0,
+        },
+    );
+    assert_eq!(
+        state.next_refresh,
+        Some(state.now + chrono::Duration::minutes(5))
+    );
+    // With no timer in the config, a feed's own interval still runs one.
+    let mut state = fixtures::empty_state((80, 24));
+    state.settings.refresh_minutes = 0;
+    let _ = init(&mut state);
+    assert_eq!(state.next_refresh, None);
+    let mut feeds = fixtures::feeds();
+    feeds[0].settings.refresh_minutes = Some(15);
+    update(
+        &mut state,
+        Action::FeedsLoaded {
+            feeds,
+            unread_total: 0,
+        },
+    );
+    assert_eq!(
+        state.next_refresh,
+        Some(state.now + chrono::Duration::minutes(15))
+    );
 }

@@ -242,7 +242,10 @@ impl Worker for TokioWorker {
             | Effect::SetStarred { .. }
             | Effect::MarkAllRead { .. }
             | Effect::UndoMarkAllRead { .. }
-            | Effect::SaveSearch { .. } => self.to_store(effect),
+            | Effect::SaveSearch { .. }
+            | Effect::RemoveFeed { .. }
+            | Effect::UpdateFeed { .. } => self.to_store(effect),
+            Effect::AddFeed { url } => self.add_feed(url),
             Effect::RenderPage { page, width, doc } => {
                 let sequence = self.latest_layout.fetch_add(1, Ordering::SeqCst) + 1;
                 let latest = self.latest_layout.clone();
@@ -429,6 +432,35 @@ impl TokioWorker {
 }
 
 impl TokioWorker {
+    /// Subscribe from the TUI's prompt: discovery and the first fetch on this runtime, the
+    /// store on a blocking thread; answers [`Action::FeedsChanged`] (or `Failed`). With
+    /// `[sync]` the subscription is queued for the server, whose sync brings the items.
+    fn add_feed(&self, url: String) {
+        let actions = self.actions.clone();
+        let db_path = self.db_path.clone();
+        let fetcher = self.fetcher.clone();
+        let synced = self.sync.is_some();
+        tokio::spawn(async move {
+            let failed = |error: String| Action::Failed {
+                doing: "adding a feed".into(),
+                error,
+            };
+            let Some(fetcher) = fetcher.get().await else {
+                let _ = actions.send(failed("no network client".into()));
+                return;
+            };
+            let answer = match add_feed(&db_path, &fetcher, &url, synced).await {
+                Ok((id, notice)) => Action::FeedsChanged {
+                    notice,
+                    show: Some(id),
+                    removed: None,
+                },
+                Err(e) => failed(crate::text::sanitize_line(&format!("{e:#}"))),
+            };
+            let _ = actions.send(answer);
+        });
+    }
+
     /// One sync on a blocking thread (the store is blocking, the password command a
     /// process), its network calls on this runtime; answers [`Action::SyncFinished`].
     fn sync(&self) {
@@ -856,10 +888,113 @@ impl StoreThread {
                     .map_err(err("saving the search"))?;
                 self.send(Action::SearchSaved { name });
             }
+            Effect::RemoveFeed { id } => {
+                let title = store.feed(id).map_err(err("removing a feed"))?.title;
+                // With [sync] the unsubscription is queued for the server too.
+                let kept = if self.sync {
+                    store.remove_feed_queued(id, chrono::Utc::now())
+                } else {
+                    store.remove_feed(id)
+                }
+                .map_err(err("removing a feed"))?;
+                let notice = if kept == 0 {
+                    format!("removed {title}")
+                } else {
+                    format!("removed {title}; kept its {kept} starred items (under Starred)")
+                };
+                self.send(Action::FeedsChanged {
+                    notice,
+                    show: None,
+                    removed: Some(id),
+                });
+            }
+            Effect::UpdateFeed { id, change } => {
+                let feed = store
+                    .update_feed(id, &change)
+                    .map_err(err("changing a feed"))?;
+                let notice = if let Some(extract) = change.extract {
+                    if extract {
+                        format!("{}: article pages extracted", feed.title)
+                    } else {
+                        format!("{}: the feed's own content, no page fetched", feed.title)
+                    }
+                } else if change.tags.is_some() {
+                    format!(
+                        "{}: tags {}",
+                        feed.title,
+                        if feed.tags.is_empty() {
+                            "none".to_string()
+                        } else {
+                            feed.tags.join(", ")
+                        }
+                    )
+                } else {
+                    format!("renamed to {}", feed.title)
+                };
+                self.send(Action::FeedsChanged {
+                    notice,
+                    show: None,
+                    removed: None,
+                });
+            }
             other => self.fail("the store thread", format!("unexpected job {other:?}")),
         }
         Ok(())
     }
+}
+
+/// Discover and subscribe to the feed at `url` (a page advertising one will do), storing the
+/// items it came with; (its id, what to tell the user).
+async fn add_feed(
+    db_path: &std::path::Path,
+    fetcher: &crate::fetch::Fetcher,
+    url: &str,
+    synced: bool,
+) -> anyhow::Result<(FeedId, String)> {
+    use anyhow::Context;
+    let url = crate::fetch::parse_http_url(url.trim())
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .to_string();
+    let found = crate::cli::discover_feed(fetcher, &url).await?;
+    let db_path = db_path.to_path_buf();
+    tokio::task::spawn_blocking(move || {
+        let mut store = Store::open(&db_path)?;
+        if store.find_feed(&found.url).is_ok() {
+            anyhow::bail!("already subscribed to {}", found.url);
+        }
+        let new = crate::store::NewFeed {
+            url: found.url.clone(),
+            title: found.parsed.title.clone(),
+            title_is_users: false,
+            site_url: found.parsed.site_url.clone(),
+            tags: Vec::new(),
+            etag: found.etag.clone(),
+            last_modified: found.last_modified.clone(),
+        };
+        if synced {
+            let id = store.add_feed_queued(&new, chrono::Utc::now())?;
+            return Ok((
+                id,
+                format!(
+                    "subscribed to {} (the next sync brings its items)",
+                    found.url
+                ),
+            ));
+        }
+        let (id, new_items) = crate::cli::store_discovered(&mut store, found, &new)?;
+        let feed = store.feed(id)?;
+        Ok((
+            id,
+            format!(
+                "subscribed to {} ({}), {new_items} item{}",
+                feed.title,
+                feed.url,
+                if new_items == 1 { "" } else { "s" }
+            ),
+        ))
+    })
+    .await
+    .context("adding a feed")?
 }
 
 /// Count the list and load `limit` rows centred on the anchor's position.

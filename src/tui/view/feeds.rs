@@ -1,6 +1,7 @@
 //! The feeds sidebar: "All", "Unread", "Starred", the saved searches ("/ name", with their
-//! unread counts), then each feed with its unread count and
-//! a mark when its last fetch failed; feeds with the same title also show their host.
+//! unread counts), then each feed with its unread count and a mark when its last fetch
+//! failed; feeds with the same title also show their host. Feeds with tags sit in folders
+//! (`tui::sidebar` decides the rows), indented under them.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -8,6 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 use crate::text::{display_width, sanitize_line, truncate_to_width};
+use crate::tui::sidebar::SidebarRow;
 use crate::tui::state::{Focus, ListSource, State};
 
 /// A feed's name in `width` columns: "title (qualifier)" when it fits; else the title cut so
@@ -59,6 +61,69 @@ struct Entry<'a> {
     failed: bool,
     /// The list shown now.
     current: bool,
+    /// Spaces before the name (a feed inside a folder).
+    indent: &'static str,
+}
+
+/// The entry drawn for one sidebar row.
+fn sidebar_entry<'a>(
+    state: &'a State,
+    row: SidebarRow,
+    source: ListSource,
+    virtual_entry: &dyn Fn(&'static str, Option<i64>, ListSource) -> Entry<'a>,
+) -> Entry<'a> {
+    match row {
+        SidebarRow::List(ListSource::Unread) => virtual_entry(
+            "Unread",
+            Some(state.status.unread_total),
+            ListSource::Unread,
+        ),
+        SidebarRow::List(ListSource::Starred) => {
+            virtual_entry("Starred", None, ListSource::Starred)
+        }
+        SidebarRow::List(ListSource::Smart(i)) => Entry {
+            // Each name after a "/" like the search prompt's.
+            name: format!(
+                "/ {}",
+                state.smart_feeds.get(i).map_or("", |s| s.name.as_str())
+            ),
+            qualifier: None,
+            unread: state
+                .smart_feeds
+                .get(i)
+                .map(|s| i64::try_from(s.unread).unwrap_or(i64::MAX)),
+            failed: false,
+            current: source == ListSource::Smart(i),
+            indent: "",
+        },
+        SidebarRow::List(_) => {
+            virtual_entry("All", Some(state.status.unread_total), ListSource::All)
+        }
+        SidebarRow::Folder {
+            name,
+            unread,
+            collapsed,
+            ..
+        } => Entry {
+            name: format!("{} {name}", if collapsed { "▸" } else { "▾" }),
+            qualifier: None,
+            unread: Some(unread),
+            failed: false,
+            current: false,
+            indent: "",
+        },
+        SidebarRow::Feed { index, nested } => {
+            let feed = &state.feeds[index];
+            Entry {
+                name: feed.title.clone(),
+                qualifier: state.feed_qualifiers.get(&feed.id).map(String::as_str),
+                unread: Some(feed.unread),
+                failed: feed.error.is_some(),
+                current: source == ListSource::Feed(feed.id),
+                indent: if nested { "  " } else { "" },
+            }
+        }
+    }
 }
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
@@ -76,35 +141,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         unread,
         failed: false,
         current: source == list,
+        indent: "",
     };
-    let mut entries = vec![
-        virtual_entry("All", Some(state.status.unread_total), ListSource::All),
-        virtual_entry(
-            "Unread",
-            Some(state.status.unread_total),
-            ListSource::Unread,
-        ),
-        virtual_entry("Starred", None, ListSource::Starred),
-    ];
-    // Saved searches: their own section, each name after a "/" like the search prompt's.
-    for (i, smart) in state.smart_feeds.iter().enumerate() {
-        entries.push(Entry {
-            name: format!("/ {}", smart.name),
-            qualifier: None,
-            unread: Some(i64::try_from(smart.unread).unwrap_or(i64::MAX)),
-            failed: false,
-            current: source == ListSource::Smart(i),
-        });
-    }
-    for feed in &state.feeds {
-        entries.push(Entry {
-            name: feed.title.clone(),
-            qualifier: state.feed_qualifiers.get(&feed.id).map(String::as_str),
-            unread: Some(feed.unread),
-            failed: feed.error.is_some(),
-            current: source == ListSource::Feed(feed.id),
-        });
-    }
+    let entries: Vec<Entry> = crate::tui::sidebar::rows(state)
+        .into_iter()
+        .map(|row| sidebar_entry(state, row, source, &virtual_entry))
+        .collect();
     // Keep the cursor visible on long feed lists.
     let top = state.feed_cursor.saturating_sub(height.saturating_sub(1));
     let lines: Vec<Line> = entries
@@ -118,9 +160,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
                 _ => String::new(),
             };
             let mark = if entry.failed { "!" } else { " " };
-            let name_width = width.saturating_sub(display_width(&count) + 2);
+            let indent = entry.indent;
+            let name_width = width.saturating_sub(display_width(&count) + 2 + indent.len());
             let name = fit_feed_label(&entry.name, entry.qualifier, name_width);
-            let gap = width.saturating_sub(1 + display_width(&name) + display_width(&count));
+            let gap = width
+                .saturating_sub(1 + indent.len() + display_width(&name) + display_width(&count));
             let name_style = if entry.current {
                 state.settings.theme.unread()
             } else {
@@ -128,6 +172,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
             };
             let mut line = Line::from(vec![
                 Span::styled(mark, state.settings.theme.error()),
+                Span::raw(indent),
                 Span::styled(name, name_style),
                 Span::raw(" ".repeat(gap)),
                 Span::styled(count, state.settings.theme.dim()),

@@ -128,7 +128,24 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         } else {
             state.settings.theme.unread()
         };
-        spans.push(Span::styled(pad_to(&row.title, title_width), title_style));
+        if row.also_in.is_empty() {
+            spans.push(Span::styled(pad_to(&row.title, title_width), title_style));
+        } else {
+            // The story other feeds carry too: "also in: …" after the title, dimmed, never
+            // taking more than half of the title's room.
+            let also_in = format!(" also in: {}", sanitize_line(&row.also_in.join(", ")));
+            let also_in = truncate_to_width(&also_in, title_width / 2);
+            let title = truncate_to_width(
+                &sanitize_line(&row.title),
+                title_width - display_width(&also_in),
+            );
+            let rest = title_width.saturating_sub(display_width(&title) + display_width(&also_in));
+            spans.push(Span::styled(title, title_style));
+            spans.push(Span::styled(
+                format!("{also_in}{}", " ".repeat(rest)),
+                state.settings.theme.dim(),
+            ));
+        }
         spans.push(Span::styled(
             format!(" {age:>4}"),
             state.settings.theme.dim(),

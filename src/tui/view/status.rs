@@ -19,6 +19,39 @@ pub fn spinner(tick: usize) -> &'static str {
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let width = usize::from(area.width);
+    if state.mode == Mode::Prompt
+        && let Some(prompt) = &state.prompt
+    {
+        use crate::tui::state::PromptKind;
+        let title = sanitize_line(&prompt.feed_title);
+        let text = match prompt.kind {
+            PromptKind::AddFeed => format!(
+                "Add feed (URL of a feed or a page), Enter adds, Esc cancels: {}█",
+                sanitize_line(&prompt.input)
+            ),
+            PromptKind::RenameFeed(_) => {
+                format!("Rename {title}: {}█", sanitize_line(&prompt.input))
+            }
+            PromptKind::EditTags(_) => format!(
+                "Tags of {title} (comma-separated): {}█",
+                sanitize_line(&prompt.input)
+            ),
+            PromptKind::ConfirmRemove(_) => {
+                format!("Remove {title} and its items (starred ones stay)? y/N")
+            }
+        };
+        // The end of a long answer stays in view, where the cursor is.
+        let text = if display_width(&text) > width {
+            let skip = display_width(&text) - width;
+            text.chars().skip(skip).collect()
+        } else {
+            text
+        };
+        let line =
+            Line::from(truncate_to_width(&text, width)).style(state.settings.theme.status_bar());
+        frame.render_widget(Paragraph::new(line), area);
+        return;
+    }
     if state.mode == Mode::Search {
         let text = format!("/{}█", sanitize_line(&state.search_input));
         let mut spans = vec![Span::raw(truncate_to_width(&text, width))];

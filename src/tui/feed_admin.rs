@@ -1,0 +1,322 @@
+//! Managing feeds from the TUI (pure update helpers): the add, rename and tags prompts and
+//! the removal question in the status line, and what their answers ask of the worker. The
+//! network and the database are the worker's (`Effect::AddFeed`, `RemoveFeed`, `UpdateFeed`).
+
+use crate::model::{Feed, FeedId};
+use crate::store::FeedChange;
+use crate::text::sanitize_line;
+use crate::tui::action::Action;
+use crate::tui::effect::{Anchor, Effect};
+use crate::tui::sidebar::SidebarRow;
+use crate::tui::state::{FeedPrompt, Focus, ListSource, Mode, PromptKind, State};
+
+/// The feed an action is about: the one under the cursor in the sidebar, else the one the list
+/// shows, else the selected item's.
+pub fn target_feed(state: &State) -> Option<&Feed> {
+    let id = if state.focus == Focus::Feeds {
+        match crate::tui::sidebar::rows(state)
+            .into_iter()
+            .nth(state.feed_cursor)
+        {
+            Some(SidebarRow::Feed { index, .. }) => state.feeds.get(index).map(|f| f.id),
+            _ => None,
+        }
+    } else {
+        None
+    };
+    let id = id.or(match state.list.query.source {
+        ListSource::Feed(id) => Some(id),
+        _ => state.list.selected_row().map(|r| r.feed_id),
+    })?;
+    state.feeds.iter().find(|f| f.id == id)
+}
+
+/// Open a prompt.
+pub fn ask(state: &mut State, kind: PromptKind) -> Vec<Effect> {
+    let (feed_title, input) = match &kind {
+        PromptKind::AddFeed => (String::new(), String::new()),
+        PromptKind::RenameFeed(id) | PromptKind::EditTags(id) | PromptKind::ConfirmRemove(id) => {
+            let Some(feed) = state.feeds.iter().find(|f| f.id == *id) else {
+                return vec![];
+            };
+            let input = match kind {
+                // Prefilled with what is there: Enter keeps it, Esc leaves it.
+                PromptKind::RenameFeed(_) => feed.title.clone(),
+                PromptKind::EditTags(_) => feed.tags.join(", "),
+                _ => String::new(),
+            };
+            (feed.title.clone(), input)
+        }
+    };
+    state.prompt = Some(FeedPrompt {
+        kind,
+        feed_title,
+        input,
+    });
+    state.mode = Mode::Prompt;
+    vec![]
+}
+
+/// `d`, `e`, `t`: ask about the target feed, or say there is none.
+pub fn ask_about_target(state: &mut State, action: &Action) -> Vec<Effect> {
+    let Some(id) = target_feed(state).map(|f| f.id) else {
+        state.status.notice = Some("no feed here: choose one in the sidebar (f)".into());
+        return vec![];
+    };
+    let kind = match action {
+        Action::RemoveFeed => PromptKind::ConfirmRemove(id),
+        Action::RenameFeed => PromptKind::RenameFeed(id),
+        _ => PromptKind::EditTags(id),
+    };
+    ask(state, kind)
+}
+
+/// `X`: extract the target feed's article pages, or show its own content (undone by `X`).
+pub fn toggle_extract(state: &mut State) -> Vec<Effect> {
+    let Some(feed) = target_feed(state) else {
+        state.status.notice = Some("no feed here: choose one in the sidebar (f)".into());
+        return vec![];
+    };
+    vec![Effect::UpdateFeed {
+        id: feed.id,
+        change: FeedChange {
+            extract: Some(!feed.settings.extract),
+            ..Default::default()
+        },
+    }]
+}
+
+/// A key typed into the prompt; the removal question takes `y` as yes, any other key as no.
+pub fn input(state: &mut State, c: char) -> Vec<Effect> {
+    let Some(prompt) = &mut state.prompt else {
+        return vec![];
+    };
+    if let PromptKind::ConfirmRemove(id) = prompt.kind {
+        let title = prompt.feed_title.clone();
+        close(state);
+        if c.eq_ignore_ascii_case(&'y') {
+            state.status.notice = Some(format!("removing {}…", sanitize_line(&title)));
+            return vec![Effect::RemoveFeed { id }];
+        }
+        state.status.notice = Some("kept".into());
+        return vec![];
+    }
+    if !c.is_control() && prompt.input.chars().count() < 2048 {
+        prompt.input.push(c);
+    }
+    vec![]
+}
+
+fn close(state: &mut State) {
+    state.prompt = None;
+    state.mode = Mode::Normal;
+}
+
+/// Enter: act on the answer (an empty answer asks nothing).
+pub fn submit(state: &mut State) -> Vec<Effect> {
+    let Some(prompt) = state.prompt.clone() else {
+        return vec![];
+    };
+    close(state);
+    let answer = prompt.input.trim().to_string();
+    match prompt.kind {
+        PromptKind::AddFeed if answer.is_empty() => vec![],
+        PromptKind::AddFeed => {
+            state.status.notice = Some(format!("adding {}…", sanitize_line(&answer)));
+            vec![Effect::AddFeed { url: answer }]
+        }
+        PromptKind::RenameFeed(_) if sanitize_line(&answer).is_empty() => {
+            state.status.notice = Some("a title cannot be empty: kept the old one".into());
+            vec![]
+        }
+        PromptKind::RenameFeed(id) => vec![Effect::UpdateFeed {
+            id,
+            change: FeedChange {
+                title: Some(sanitize_line(&answer)),
+                ..Default::default()
+            },
+        }],
+        PromptKind::EditTags(id) => {
+            let tags: Vec<String> = answer.split(',').map(str::to_string).collect();
+            vec![Effect::UpdateFeed {
+                id,
+                change: FeedChange {
+                    tags: Some(crate::cli::clean_tags(&tags)),
+                    ..Default::default()
+                },
+            }]
+        }
+        // Enter is "no": only `y` removes.
+        PromptKind::ConfirmRemove(_) => {
+            state.status.notice = Some("kept".into());
+            vec![]
+        }
+    }
+}
+
+/// The worker added, removed or changed a feed: reload the feeds and the list; show a new
+/// feed's items; leave a removed feed's list.
+pub fn changed(
+    state: &mut State,
+    notice: String,
+    show: Option<FeedId>,
+    removed: Option<FeedId>,
+) -> Vec<Effect> {
+    state.status.notice = Some(sanitize_line(&notice));
+    let mut effects = vec![Effect::LoadFeeds];
+    let gone = removed.is_some_and(|id| state.list.query.source == ListSource::Feed(id));
+    if let Some(id) = show {
+        state.list.query.source = ListSource::Feed(id);
+        state.list.query.search = None;
+        state.list.selected = 0;
+        state.list.top = 0;
+        effects.push(crate::tui::update::load_list(state, Anchor::Position(0)));
+    } else if gone {
+        state.list.query.source = ListSource::All;
+        effects.push(crate::tui::update::load_list(state, Anchor::Position(0)));
+    } else {
+        effects.push(crate::tui::update::load_list(
+            state,
+            match state.list.selected_row() {
+                Some(row) => Anchor::Item(row.id),
+                None => Anchor::Position(state.list.selected),
+            },
+        ));
+    }
+    effects
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::fixtures;
+    use crate::tui::update::update;
+
+    fn loaded() -> State {
+        let mut state = fixtures::empty_state((80, 24));
+        let _ = crate::tui::update::init(&mut state);
+        update(
+            &mut state,
+            Action::FeedsLoaded {
+                feeds: fixtures::feeds(),
+                unread_total: 55,
+            },
+        );
+        state
+    }
+
+    fn type_in(state: &mut State, text: &str) {
+        for c in text.chars() {
+            update(state, Action::PromptInput(c));
+        }
+    }
+
+    /// The sidebar's cursor on the first feed.
+    fn on_first_feed(state: &mut State) {
+        update(state, Action::ToggleFeeds);
+        state.focus = Focus::Feeds;
+        state.feed_cursor = 3;
+    }
+
+    #[test]
+    fn adding_asks_for_a_url_and_hands_it_to_the_worker() {
+        let mut state = loaded();
+        update(&mut state, Action::AddFeed);
+        assert_eq!(state.mode, Mode::Prompt);
+        type_in(&mut state, " https://example.org/ ");
+        assert_eq!(
+            update(&mut state, Action::PromptSubmit),
+            vec![Effect::AddFeed {
+                url: "https://example.org/".into()
+            }]
+        );
+        assert_eq!(state.mode, Mode::Normal);
+        // Esc leaves without asking anything.
+        update(&mut state, Action::AddFeed);
+        type_in(&mut state, "x");
+        assert!(update(&mut state, Action::Clear).is_empty());
+        assert_eq!((state.mode, state.prompt.is_none()), (Mode::Normal, true));
+    }
+
+    #[test]
+    fn removing_asks_first_and_only_y_removes() {
+        let mut state = loaded();
+        on_first_feed(&mut state);
+        update(&mut state, Action::RemoveFeed);
+        assert!(update(&mut state, Action::PromptInput('n')).is_empty());
+        update(&mut state, Action::RemoveFeed);
+        assert!(update(&mut state, Action::PromptSubmit).is_empty());
+        update(&mut state, Action::RemoveFeed);
+        assert_eq!(
+            update(&mut state, Action::PromptInput('y')),
+            vec![Effect::RemoveFeed { id: FeedId(1) }]
+        );
+    }
+
+    #[test]
+    fn rename_and_tags_start_from_what_is_there() {
+        let mut state = loaded();
+        on_first_feed(&mut state);
+        update(&mut state, Action::RenameFeed);
+        assert_eq!(state.prompt.as_ref().unwrap().input, "Le Monde");
+        for _ in 0.."Monde".len() {
+            update(&mut state, Action::PromptDeleteChar);
+        }
+        type_in(&mut state, "Figaro");
+        assert_eq!(
+            update(&mut state, Action::PromptSubmit),
+            vec![Effect::UpdateFeed {
+                id: FeedId(1),
+                change: FeedChange {
+                    title: Some("Le Figaro".into()),
+                    ..Default::default()
+                }
+            }]
+        );
+        update(&mut state, Action::EditFeedTags);
+        type_in(&mut state, "news, fr ,news,,");
+        assert_eq!(
+            update(&mut state, Action::PromptSubmit),
+            vec![Effect::UpdateFeed {
+                id: FeedId(1),
+                change: FeedChange {
+                    tags: Some(vec!["news".into(), "fr".into()]),
+                    ..Default::default()
+                }
+            }]
+        );
+    }
+
+    #[test]
+    fn x_flips_the_feeds_extraction() {
+        let mut state = loaded();
+        on_first_feed(&mut state);
+        assert_eq!(
+            update(&mut state, Action::ToggleFeedExtract),
+            vec![Effect::UpdateFeed {
+                id: FeedId(1),
+                change: FeedChange {
+                    extract: Some(false),
+                    ..Default::default()
+                }
+            }]
+        );
+    }
+
+    #[test]
+    fn a_removed_feed_shown_in_the_list_gives_way_to_all() {
+        let mut state = loaded();
+        state.list.query.source = ListSource::Feed(FeedId(2));
+        let effects = update(
+            &mut state,
+            Action::FeedsChanged {
+                notice: "removed Hacker News".into(),
+                show: None,
+                removed: Some(FeedId(2)),
+            },
+        );
+        assert_eq!(state.list.query.source, ListSource::All);
+        assert!(effects.contains(&Effect::LoadFeeds));
+        assert_eq!(state.status.notice.as_deref(), Some("removed Hacker News"));
+    }
+}

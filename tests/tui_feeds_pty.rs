@@ -1,0 +1,92 @@
+//! Issue 13, item 6: feeds managed in the real TUI, in a pseudo-terminal, against a loopback
+//! server: `a` subscribes (the URL of a page that advertises its feed: discovery), the result
+//! shows and the new feed's items are listed; `e` renames it; `d` asks before removing it,
+//! and `y` removes it. `list --json` agrees at the end. Waits poll the parsed screen.
+
+mod common;
+#[path = "common/pty.rs"]
+mod pty;
+
+use common::{Reply, TestServer, json, rss_with_items};
+use pty::size;
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+#[test]
+fn a_feed_is_added_renamed_and_removed_from_the_tui() {
+    let server = TestServer::start();
+    server.route("/feed.xml", Reply::rss(rss_with_items("Loopback News", 2)));
+    server.route(
+        "/",
+        Reply::ok("text/html", format!(
+            "<html><head><link rel=\"alternate\" type=\"application/rss+xml\" href=\"{}\"></head><body>home</body></html>",
+            server.url("/feed.xml")
+        )),
+    );
+    let data = tempfile::tempdir().unwrap();
+    let config = data.path().join("config.toml");
+    std::fs::write(&config, "refresh_on_start = false\nrefresh_minutes = 0\n").unwrap();
+    let pair = pty::open(24, 100);
+    let mut command = pty::kiosque_command();
+    command.arg("--data-dir");
+    command.arg(data.path());
+    command.env("KIOSQUE_CONFIG", &config);
+    let mut child = pair.slave.spawn_command(command).unwrap();
+    drop(pair.slave);
+    let parser = Arc::new(Mutex::new(vt100::Parser::new(size(24), size(100), 0)));
+    let reading = pty::read_into(&*pair.master, parser.clone());
+    let mut writer = pair.master.take_writer().unwrap();
+    let mut press = |keys: &[u8]| {
+        writer.write_all(keys).unwrap();
+        writer.flush().unwrap();
+    };
+    let wait_for = |what: &str, until: &dyn Fn(&str) -> bool| -> String {
+        pty::wait_for_screen(&parser, what, until)
+    };
+
+    wait_for("the empty TUI", &|s| s.contains("No subscriptions yet"));
+    press(b"a");
+    wait_for("the add prompt", &|s| s.contains("Add feed"));
+    press(server.url("/").as_bytes());
+    press(b"\r");
+    wait_for("the new feed and its items", &|s| {
+        s.contains("subscribed to Loopback News") && s.contains("Item 0") && s.contains("Item 1")
+    });
+
+    // Rename it from the sidebar: the prompt holds the old title.
+    press(b"f");
+    press(b"G");
+    press(b"e");
+    wait_for("the rename prompt", &|s| {
+        s.contains("Rename Loopback News: Loopback News")
+    });
+    press(&[0x7f; 13]);
+    press(b"Wire\r");
+    wait_for("the new title", &|s| s.contains("renamed to Wire"));
+
+    // Removing asks first: any key but y keeps it.
+    press(b"d");
+    wait_for("the question", &|s| s.contains("Remove Wire and its items"));
+    press(b"n");
+    wait_for("kept", &|s| s.contains("kept"));
+    press(b"d");
+    wait_for("the question again", &|s| {
+        s.contains("Remove Wire and its items")
+    });
+    press(b"y");
+    wait_for("the removal", &|s| s.contains("removed Wire"));
+
+    press(b"q");
+    let status = pty::wait_exit(&mut *child, "kiosque did not exit");
+    assert!(status.success(), "exit status {status:?}");
+    drop(writer);
+    drop(pair.master);
+    let _ = reading.join();
+    assert_eq!(
+        json(data.path(), &["list", "--json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+}

@@ -42,3 +42,7 @@ CREATE TABLE sync_unfetched (
 -- Matching a pulled item with one polled here before sync (same feed, same link), and a
 -- polled item with one pulled before (sync switched off): by link within a feed.
 CREATE INDEX items_by_feed_url ON items (feed_id, url) WHERE url IS NOT NULL;
+
+-- Synced items unread here: each sync compares them with the server's unread list (an unread
+-- item missing there was read elsewhere, or purged): an index read, not a pass over items.
+CREATE INDEX items_unread_by_server_id ON items (server_id) WHERE read = 0 AND server_id IS NOT NULL;

@@ -611,6 +611,8 @@ fn is_user_intent(action: &Action) -> bool {
             | Action::Failed { .. }
             | Action::Resize { .. }
             | Action::ImageLoaded { .. }
+            | Action::SmartFeedsLoaded { .. }
+            | Action::SearchSaved { .. }
     )
 }
 

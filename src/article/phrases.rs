@@ -81,6 +81,10 @@ phrase_list!(
     BLOCK_TIE_PHRASES = "block-tie-phrases.txt"
 );
 phrase_list!(
+    /// Headings that tie a block only as the whole heading ("More:").
+    BLOCK_TIE_HEADINGS = "block-tie-headings.txt"
+);
+phrase_list!(
     /// Heading words of site-wide rivers and furniture ("More from", "Latest", "Most read").
     BLOCK_RIVER_PHRASES = "block-river-phrases.txt"
 );
@@ -178,7 +182,7 @@ mod tests {
 
     #[test]
     fn every_list_loads_and_holds_folded_entries() {
-        let lists: [&PhraseList; 18] = [
+        let lists: [&PhraseList; 19] = [
             &HINT_PREFIXES,
             &HINT_WORDS,
             &POSITIVE_WORDS,
@@ -194,6 +198,7 @@ mod tests {
             &VIA_LABELS,
             &SOURCE_LABELS,
             &BLOCK_TIE_PHRASES,
+            &BLOCK_TIE_HEADINGS,
             &BLOCK_RIVER_PHRASES,
             &RECOMMENDATION_PHRASES,
             &GENERIC_ANCHORS,

@@ -15,7 +15,8 @@
 //! links, 1,000-deep nesting) cost linear time at most.
 
 use super::phrases::{
-    BLOCK_RIVER_PHRASES, BLOCK_TIE_PHRASES, GENERIC_ANCHORS, PhraseList, RECOMMENDATION_PHRASES,
+    BLOCK_RIVER_PHRASES, BLOCK_TIE_HEADINGS, BLOCK_TIE_PHRASES, GENERIC_ANCHORS, PhraseList,
+    RECOMMENDATION_PHRASES,
 };
 use crate::model::RelatedLink;
 use crate::text::sanitize_line;
@@ -577,7 +578,8 @@ fn heading_ties(text: &str) -> bool {
     if RIVERS.any(&folded, |f, start, _| word_starts_at(f, start)) {
         return false;
     }
-    TIES.any(&folded, whole_phrase_at)
+    let whole = folded.trim_matches(|c: char| !c.is_alphanumeric());
+    BLOCK_TIE_HEADINGS.iter().any(|h| h == whole) || TIES.any(&folded, whole_phrase_at)
 }
 
 /// Is the heading a river's ("Latest news", "More from SITE")?
@@ -1620,6 +1622,7 @@ mod tests {
             "관련 기사",
             "Auch auf example.org",
             "More on: Markets",
+            "More",
         ] {
             let html = page(&format!(
                 r#"<div><h3>{heading}</h3><ul>
@@ -1638,6 +1641,8 @@ mod tests {
             <li><a href="/world/2024/04/second-story-about-it">Second story about it</a></li></ul>"#;
         for block in [
             format!("<div><h3>More from News Example</h3>{items}</div>"),
+            // "More" ties only as the whole heading.
+            format!("<div><h3>More stories</h3>{items}</div>"),
             format!("<div><h3>Latest news</h3>{items}</div>"),
             format!("<div><h3>Most read</h3>{items}</div>"),
             format!("<div><h3>Trending</h3>{items}</div>"),

@@ -247,6 +247,7 @@ pub fn take_related_blocks(
             .or_else(|| block_from_heading(&node, base_url))
             .or_else(|| block_from_lead_in(&node, base_url))
             .or_else(|| block_from_story_card(&node, base_url))
+            .or_else(|| block_from_source_credit(&node, base_url))
             && !block.nodes.iter().any(|n| taken_ids.contains(&n.id))
         {
             for link in block.links {
@@ -1000,6 +1001,82 @@ fn block_from_story_card<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block
     Some(Block {
         links: vec![RelatedLink {
             label: "Related".to_string(),
+            title,
+            url: url.to_string(),
+        }],
+        nodes: vec![*node],
+    })
+}
+
+/// Class names (whole tokens) of an element that credits the story's source: a syndication
+/// credit with the original publisher's name or logo.
+const SOURCE_CREDIT_NAMES: &[&str] = &[
+    "source",
+    "article-source",
+    "post-source",
+    "story-source",
+    "news-source",
+    "source-logo",
+    "syndication",
+    "syndication-credit",
+];
+/// Nodes a source credit may have.
+const MAX_CREDIT_NODES: usize = 30;
+/// Letters and digits of a source credit's text (with its logo's `alt`).
+const MAX_CREDIT_CHARS: usize = 80;
+
+/// A source credit by structure: a small element named for the article's source (`div.
+/// article-source`) holding one link, often only the publisher's logo. Listed as `source`,
+/// titled by the logo's `alt`, the link's text or the host.
+fn block_from_source_credit<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block<'a>> {
+    if !tag_is(node, &["div", "p", "cite", "span", "section", "aside"]) {
+        return None;
+    }
+    let names = class_and_id(node);
+    if !names
+        .split_ascii_whitespace()
+        .any(|t| SOURCE_CREDIT_NAMES.contains(&t))
+    {
+        return None;
+    }
+    let mut href: Option<String> = None;
+    let mut alt = String::new();
+    for (n, d) in node.descendants_it().enumerate() {
+        if n >= MAX_CREDIT_NODES {
+            return None;
+        }
+        if d.has_name("a") {
+            let h = d.attr("href")?.trim().to_string();
+            match &href {
+                Some(seen) if *seen != h => return None,
+                _ => href = Some(h),
+            }
+        } else if d.has_name("img")
+            && let Some(a) = d.attr("alt")
+        {
+            alt = collapse(&a);
+        }
+    }
+    let href = href?;
+    let url = base_url.join(&href).ok()?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return None;
+    }
+    let text = collapse(&bounded_text(node, MAX_CREDIT_NODES));
+    if alnum_count(&text) + alnum_count(&alt) > MAX_CREDIT_CHARS {
+        return None;
+    }
+    let title = [alt.as_str(), text.as_str()]
+        .into_iter()
+        .map(sanitize_line)
+        .find(|t| alnum_count(t) >= 2)
+        .or_else(|| {
+            url.host_str()
+                .map(|h| h.trim_start_matches("www.").to_string())
+        })?;
+    Some(Block {
+        links: vec![RelatedLink {
+            label: "source".to_string(),
             title,
             url: url.to_string(),
         }],
@@ -1898,6 +1975,37 @@ mod tests {
         // Without prose around it: a grid cell somewhere on the page.
         let (links, _) = take(&page(&format!("<div><div>{card}</div></div>")));
         assert!(links.is_empty(), "{links:?}");
+    }
+
+    #[test]
+    fn a_syndication_credit_with_the_publisher_s_logo_is_a_source() {
+        let (links, rest) = take(&page(
+            r#"<div class="article-source"><cite><a href="https://r.example.net/abc123"><img src="logo.png" alt="Ciekawostki Historyczne"></a></cite></div>"#,
+        ));
+        let got: Vec<(&str, &str, &str)> = links
+            .iter()
+            .map(|l| (l.label.as_str(), l.title.as_str(), l.url.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![(
+                "source",
+                "Ciekawostki Historyczne",
+                "https://r.example.net/abc123"
+            )]
+        );
+        assert!(!rest.contains("logo.png"), "{rest}");
+        for block in [
+            // Two different links: not one credit.
+            r#"<div class="source"><a href="https://a.example.net/x">A</a> <a href="https://b.example.net/y">B</a></div>"#,
+            // A script target.
+            r#"<div class="source"><a href="javascript:alert(1)">Example Source</a></div>"#,
+            // A paragraph that merely has the class.
+            r#"<p class="source">A long paragraph of text that explains where the figures of the story come from and how they were gathered, with <a href="https://a.example.net/x">a link</a>.</p>"#,
+        ] {
+            let (links, _) = take(&page(block));
+            assert!(links.is_empty(), "{block} -> {links:?}");
+        }
     }
 
     #[test]

@@ -643,3 +643,74 @@ fn corpus_survey() {
         slowest.0, slowest.1
     );
 }
+
+/// Issue 9, bad input: pages with 10,000 links, related blocks nested 1,000 deep, links with
+/// `javascript:`/`data:` targets and labels made of escape sequences go through the whole
+/// pipeline without a panic, and `related` holds only http(s) URLs and printable labels and
+/// titles, a bounded number of them.
+#[test]
+fn hostile_pages_give_safe_bounded_related_links() {
+    let url = Url::parse("https://news.example.org/world/2024/05/the-story-we-read.html").unwrap();
+    let body = "<p>The story we read goes on for a while here, long enough to be the article's \
+                running text and not a caption, a label or a line of links.</p>"
+        .repeat(6);
+    let many_links: String = (0..10_000)
+        .map(|i| format!(r#"<li><a href="/world/2024/04/story-number-{i}-title">Story number {i} title</a></li>"#))
+        .collect();
+    let deep = format!(
+        "{}<h3>Related</h3><ul><li><a href=\"/world/2024/04/deep-story-title-here\">Deep story title here</a></li>\
+         <li><a href=\"javascript:alert(1)\">Deep script story title</a></li></ul>{}",
+        "<div class=\"related-posts\">".repeat(1000),
+        "</div>".repeat(1000)
+    );
+    let hostile_targets = r#"<p>Read more: <a href="javascript:alert(1)">A story with a script target</a></p>
+        <p>Source: <a href="data:text/html,PWNED">A data source</a></p>
+        <div class="related-posts"><h3>Related stories</h3><ul>
+        <li><a href="JaVaScRiPt:alert(2)">A story with a script target here</a></li>
+        <li><a href=" data:text/html;base64,UFdORUQ=">A story with a data target here</a></li>
+        <li><a href="vbscript:msgbox(1)">A story with a vbscript target</a></li>
+        <li><a href="/world/2024/04/the-one-real-story-here">The one real story here</a></li></ul></div>
+        <p>Allow us to tempt you with our previous lists:</p><ul>
+        <li><a href="javascript:void(0)">Previous list of the year</a></li>
+        <li><a href="data:,x">Another previous list here</a></li></ul>"#;
+    let escapes = "<p>\u{1b}[31mRead more\u{1b}[0m: <a href=\"/world/2024/04/a-story-\u{1b}]0;x\u{7}\">A \u{1b}[2Jstory \u{202e}title\u{7}</a></p>\
+         <div><h3>Related \u{1b}]0;pwned\u{7}stories \u{9b}31m</h3><ul>\
+         <li><a href=\"/world/2024/04/first-story-about-it\">First \u{1b}[1mstory\u{1b}[0m about it</a></li>\
+         <li><a href=\"/world/2024/04/second-story-about-it\">Second \u{200f}story about it</a></li></ul></div>";
+    for (name, extra) in [
+        (
+            "10,000 links",
+            format!("<div><h3>Related</h3><ul>{many_links}</ul></div>"),
+        ),
+        ("10,000 links in the body", format!("<ul>{many_links}</ul>")),
+        ("1,000-deep related blocks", deep),
+        ("script and data targets", hostile_targets.to_string()),
+        ("escape-sequence labels", escapes.to_string()),
+    ] {
+        let html = format!(
+            "<html><head><title>The story we read</title></head><body><article><h1>The story we read</h1>{body}{extra}</article></body></html>"
+        );
+        let Ok(article) = extract_article(&html, &url) else {
+            continue;
+        };
+        assert!(
+            article.related.len() <= 300,
+            "{name}: {}",
+            article.related.len()
+        );
+        for link in &article.related {
+            let target = Url::parse(&link.url).unwrap_or_else(|e| panic!("{name}: {link:?}: {e}"));
+            assert!(
+                matches!(target.scheme(), "http" | "https"),
+                "{name}: {link:?}"
+            );
+            for text in [&link.label, &link.title] {
+                assert!(
+                    !text.chars().any(|c| c.is_control()
+                        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')),
+                    "{name}: {text:?}"
+                );
+            }
+        }
+    }
+}

@@ -76,6 +76,27 @@ phrase_list!(
     SOURCE_LABELS = "source-labels.txt"
 );
 
+phrase_list!(
+    /// Heading words that tie a block of links to the article ("Related", "Mehr zum Thema").
+    BLOCK_TIE_PHRASES = "block-tie-phrases.txt"
+);
+phrase_list!(
+    /// Headings that tie a block only as the whole heading ("More:").
+    BLOCK_TIE_HEADINGS = "block-tie-headings.txt"
+);
+phrase_list!(
+    /// Heading words of site-wide rivers and furniture ("More from", "Latest", "Most read").
+    BLOCK_RIVER_PHRASES = "block-river-phrases.txt"
+);
+phrase_list!(
+    /// Block headings that recommend ("You might also like"): refused on a dated stream.
+    RECOMMENDATION_PHRASES = "recommendation-phrases.txt"
+);
+phrase_list!(
+    /// Anchor texts that say "go there" ("Read more"), not what is there.
+    GENERIC_ANCHORS = "generic-anchors.txt"
+);
+
 /// One entry a line, trimmed; blank lines and lines starting with `#` skipped; each folded.
 fn parse_list(text: &str) -> Vec<String> {
     text.lines()
@@ -161,7 +182,7 @@ mod tests {
 
     #[test]
     fn every_list_loads_and_holds_folded_entries() {
-        let lists: [&PhraseList; 14] = [
+        let lists: [&PhraseList; 19] = [
             &HINT_PREFIXES,
             &HINT_WORDS,
             &POSITIVE_WORDS,
@@ -176,6 +197,11 @@ mod tests {
             &RELATED_LABELS,
             &VIA_LABELS,
             &SOURCE_LABELS,
+            &BLOCK_TIE_PHRASES,
+            &BLOCK_TIE_HEADINGS,
+            &BLOCK_RIVER_PHRASES,
+            &RECOMMENDATION_PHRASES,
+            &GENERIC_ANCHORS,
         ];
         for list in lists {
             assert!(!list.is_empty());

@@ -7,7 +7,7 @@
 //! - a *block*: a short heading-like element whose whole text is a label ("Related articles",
 //!   "Sur le même sujet"), followed by a list or lines of headline-like links.
 
-use super::phrases::{RELATED_LABELS, SOURCE_LABELS, VIA_LABELS, fold_with_offsets};
+use super::phrases::{RELATED_LABELS, SOURCE_LABELS, VIA_LABELS, fold, fold_with_offsets};
 use crate::model::RelatedLink;
 use crate::text::sanitize_line;
 use dom_query::{Document, NodeRef};
@@ -87,6 +87,9 @@ const MAX_LINE_CHARS: usize = 400;
 const MAX_LINE_LINKS: usize = 4;
 /// More links than this under one heading is navigation, not the article's own suggestions.
 const MAX_BLOCK_LINKS: usize = 12;
+/// Letters and digits a credit line may hold besides its links ("More information: AUTHORS,
+/// TITLE, JOURNAL (2024). DOI").
+const MAX_CREDIT_PROSE: usize = 240;
 /// Share of a line's words (after the label) that must be link text.
 const MIN_LINK_SHARE: f32 = 0.6;
 /// Characters of a text folded for label matching: more than the longest label.
@@ -181,74 +184,72 @@ fn take_related_under(top: &NodeRef<'_>, base_url: &Url) -> Vec<RelatedLink> {
     found
 }
 
-/// A quick substring test so that articles without any label skip DOM parsing entirely.
+/// One word of each label (its longest), folded: a text without any of them holds no label.
+static LABEL_WORDS: LazyLock<Option<aho_corasick::AhoCorasick>> = LazyLock::new(|| {
+    let mut words: Vec<&str> = FOLDED_LABELS
+        .iter()
+        .filter_map(|(label, _)| label.split(' ').max_by_key(|w| w.chars().count()))
+        .collect();
+    words.sort_unstable();
+    words.dedup();
+    super::boilerplate::phrase_automaton(words)
+});
+
+/// Named character references of accented letters as the letter folding leaves
+/// ("m&ecirc;me" as "meme"), `&nbsp;` as a space, `&szlig;` as "ss": serialised HTML may
+/// keep them.
+fn fold_entities(folded: &str) -> std::borrow::Cow<'_, str> {
+    if !folded.contains('&') {
+        return std::borrow::Cow::Borrowed(folded);
+    }
+    let mut out = String::with_capacity(folded.len());
+    let mut rest = folded;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        let name_len = after
+            .find(|c: char| !c.is_ascii_alphabetic())
+            .unwrap_or(after.len());
+        let name = &after[..name_len];
+        let replaced = if after[name_len..].starts_with(';') {
+            match name {
+                "nbsp" => Some(" ".to_string()),
+                "szlig" => Some("ss".to_string()),
+                _ => [
+                    "acute", "grave", "circ", "uml", "cedil", "tilde", "ring", "slash",
+                ]
+                .iter()
+                .find_map(|accent| name.strip_suffix(accent))
+                .filter(|base| base.len() == 1)
+                .map(str::to_string),
+            }
+        } else {
+            None
+        };
+        match replaced {
+            Some(text) => {
+                out.push_str(&text);
+                rest = &after[name_len + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
+/// Cheap test before parsing: can `html` hold a label at all? Its text, folded as labels are,
+/// must contain one word of some label (the lists in `assets/phrases/` are the only home of
+/// the labels; this is derived from them).
 fn might_contain_label(html: &str) -> bool {
-    let lower = html.to_lowercase();
-    [
-        // CJK labels (see assets/phrases/related-labels.txt)
-        "読",
-        "関連",
-        "おすすめ",
-        "相关",
-        "延伸",
-        "推荐",
-        "相關",
-        "관련",
-        "lire",
-        "voir",
-        "même",
-        "meme",
-        "&ecirc;",
-        "plus loin",
-        "articles",
-        "read",
-        "see",
-        "related",
-        "more",
-        "further",
-        "like",
-        "miss",
-        "lese",
-        "lies",
-        "thema",
-        "interess",
-        "siehe",
-        "weitere",
-        "leer",
-        "lee ",
-        "lea ",
-        "ver ",
-        "vea ",
-        "interesar",
-        "recomendamos",
-        "relacionad",
-        "leggi",
-        "vedi",
-        "guarda",
-        "correlati",
-        "approfondire",
-        "leia",
-        "veja",
-        "lees",
-        "zie",
-        "via",
-        "source",
-        "quelle",
-        "fuente",
-        "fonte",
-        "bron",
-        "relire",
-        "découvrir",
-        "decouvrir",
-        "connexes",
-        "similaires",
-        "liés",
-        "lies",
-        "sujet",
-        "dazu",
-    ]
-    .iter()
-    .any(|w| lower.contains(w))
+    let folded = fold(html);
+    let folded = fold_entities(&folded);
+    LABEL_WORDS
+        .as_ref()
+        .is_none_or(|words| words.is_match(folded.as_ref()))
 }
 
 /// After a removal, drop wrappers that are left with nothing to show (an emptied `ul`, an
@@ -337,6 +338,9 @@ struct LabelMatch {
     written: String,
     /// The text after the label and its separator.
     rest: String,
+    /// Whether a mark (colon, arrow, dash…) or nothing at all follows the label, rather than
+    /// the next word of a sentence ("Read more about this dress here").
+    marked: bool,
 }
 
 /// Characters that may sit between a label and what it introduces.
@@ -397,13 +401,21 @@ fn match_label(text: &str) -> Option<LabelMatch> {
     let written = text[..end]
         .trim_end_matches(|c: char| is_separator(c))
         .to_string();
-    let rest = text[end..]
+    let after = &text[end..];
+    let rest = after
         .trim_start_matches(|c: char| is_separator(c))
         .to_string();
+    let marked = rest.is_empty()
+        || after
+            .trim_start()
+            .chars()
+            .next()
+            .is_some_and(|c| is_separator(c) && !c.is_whitespace());
     Some(LabelMatch {
         kind,
         written,
         rest,
+        marked,
     })
 }
 
@@ -546,11 +558,18 @@ fn judge_line(text: &str, links: &[LinkInfo]) -> Option<Vec<RelatedLink>> {
             if rest_chars == 0 || !dense_enough {
                 return None;
             }
+            // A link that starts with the label and runs on as a sentence ("Read more about
+            // this dress here") is a call to action inside the text, not a titled link.
+            if links.iter().all(|(t, _, _)| {
+                match_label(t).is_some_and(|inner| !inner.marked && !inner.rest.is_empty())
+            }) {
+                return None;
+            }
         }
-        // Credits are often "Source : communiqué de <a>Xiaomi</a>": allow more prose, but
-        // keep them short.
+        // Credits are often "Source : communiqué de <a>Xiaomi</a>" or "More information: AUTHORS,
+        // TITLE, JOURNAL. <a>DOI</a>": allow more prose, but keep them short.
         LabelKind::Via | LabelKind::Source => {
-            if !dense_enough && rest_chars > 80 {
+            if !dense_enough && rest_chars > MAX_CREDIT_PROSE {
                 return None;
             }
         }
@@ -1000,6 +1019,67 @@ mod tests {
         let link = one(r#"<p><a href="/r">Read more: Markets rally on rate hopes</a></p>"#);
         assert_eq!(link.label, "Read more");
         assert_eq!(link.title, "Markets rally on rate hopes");
+    }
+
+    #[test]
+    fn syndication_and_institutional_credits_and_more_languages() {
+        for (html, label, title) in [
+            (
+                r#"<p>Provided by <a href="https://src.example.com/x">University of Example</a></p>"#,
+                "source",
+                "University of Example",
+            ),
+            (
+                r#"<p><em>This article was originally published on <a href="https://src.example.com/x">The Conversation</a>. Read the original article.</em></p>"#,
+                "source",
+                "The Conversation",
+            ),
+            (
+                r#"<p>More information: Jane Doe et al, A long title of the paper about the thing, Journal of Examples (2024). <a href="https://doi.org/10.1000/xyz123">DOI: 10.1000/xyz123</a></p>"#,
+                "source",
+                "DOI: 10.1000/xyz123",
+            ),
+            (
+                r#"<p>Источник: <a href="https://src.example.com/x">РИА Новости</a></p>"#,
+                "source",
+                "РИА Новости",
+            ),
+            (
+                r#"<p>Baca juga: <a href="/a-story.html">Judul berita yang lain</a></p>"#,
+                "Baca juga",
+                "Judul berita yang lain",
+            ),
+            (
+                r#"<p>Читайте также: <a href="/a-story.html">Другая новость по теме</a></p>"#,
+                "Читайте также",
+                "Другая новость по теме",
+            ),
+            (
+                r#"<p><strong>Also on Example News:</strong> <a href="/a-story.html">The other story of the day</a></p>"#,
+                "Also on",
+                "The other story of the day",
+            ),
+        ] {
+            let (body, links) = split(html);
+            assert_eq!(links.len(), 1, "{html} -> {links:?}");
+            assert_eq!(links[0].label, label, "{html}");
+            assert_eq!(links[0].title, title, "{html}");
+            assert!(!body.contains("href"), "{body}");
+        }
+    }
+
+    #[test]
+    fn a_link_that_starts_with_a_label_and_runs_on_as_a_sentence_stays_in_the_text() {
+        let (body, links) = split(
+            r#"<div><p>The dress has a box pleat.</p><p><a href="/new-blog/cityscapes-dress-variations">Read more about this dress here.</a></p></div>"#,
+        );
+        assert!(links.is_empty(), "{links:?}");
+        assert!(body.contains("Read more about this dress here."), "{body}");
+        // With a mark after the label, the link is titled by what follows it.
+        let link = one(
+            r#"<p><a href="/new-blog/cityscapes-dress-variations">Read more: The City Scapes dress</a></p>"#,
+        );
+        assert_eq!(link.title, "The City Scapes dress");
     }
 
     #[test]

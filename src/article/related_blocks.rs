@@ -14,6 +14,10 @@
 //! Every walk is bounded (node budgets, sibling and link caps), so hostile pages (10,000
 //! links, 1,000-deep nesting) cost linear time at most.
 
+use super::phrases::{
+    BLOCK_RIVER_PHRASES, BLOCK_TIE_HEADINGS, BLOCK_TIE_PHRASES, GENERIC_ANCHORS, PhraseList,
+    RECOMMENDATION_PHRASES,
+};
 use crate::model::RelatedLink;
 use crate::text::sanitize_line;
 use dom_query::{Document, NodeId, NodeRef};
@@ -22,176 +26,6 @@ use std::sync::LazyLock;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 use url::Url;
-
-/// Words of a heading that tie the block below it to this article ("related", "more on this
-/// story", "see also"…), lowercase, without accents. Matched at word boundaries anywhere in a
-/// short heading. One signal among several: the block must also look like a list of articles.
-const TIE_PHRASES: &[&str] = &[
-    // English
-    "related",
-    "see also",
-    "further reading",
-    "read also",
-    "also read",
-    "more on this",
-    "more on the topic",
-    "more on the subject",
-    "more about this",
-    "more like this",
-    "stories like this",
-    "articles like this",
-    "you may also like",
-    "you might also like",
-    "you may also be interested",
-    "you might also be interested",
-    "you may be interested",
-    "might also help",
-    "recommended for you",
-    "recommended reading",
-    "recommended articles",
-    "recommended stories",
-    "similar articles",
-    "similar posts",
-    "similar stories",
-    "other articles",
-    "also on",
-    "story timeline",
-    "in this series",
-    "more in this series",
-    // German
-    "ahnliche",
-    "verwandte",
-    "mehr zum thema",
-    "zum thema",
-    "zu diesem thema",
-    "lesen sie auch",
-    "lesen sie mehr",
-    "lesen sie weiter",
-    "lies auch",
-    "auch interessant",
-    "ebenfalls interessant",
-    "das konnte sie auch",
-    "das konnte dich auch",
-    "das konnte dir auch",
-    "konnte sie auch interessieren",
-    "interessiert vielleicht auch",
-    "empfehlungen aus der redaktion",
-    "passend dazu",
-    "passend zum thema",
-    "siehe auch",
-    "weiterfuhrende",
-    // French
-    "a lire aussi",
-    "lire aussi",
-    "a lire egalement",
-    "voir aussi",
-    "sur le meme sujet",
-    "sur le meme theme",
-    "dans le meme theme",
-    "articles lies",
-    "articles similaires",
-    "en relation",
-    "pour aller plus loin",
-    // Spanish, Portuguese, Italian
-    "te puede interesar",
-    "le puede interesar",
-    "tambien te puede",
-    "lee tambien",
-    "lea tambien",
-    "leer tambien",
-    "ver tambien",
-    "mas informacion",
-    "relacionad",
-    "veja tambem",
-    "leia tambem",
-    "saiba mais",
-    "leggi anche",
-    "vedi anche",
-    "correlat",
-    "potrebbe interessarti",
-    "per approfondire",
-    // Polish, Dutch, Russian, Indonesian
-    "czytaj takze",
-    "czytaj rowniez",
-    "zobacz takze",
-    "zobacz rowniez",
-    "powiazane",
-    "lees ook",
-    "zie ook",
-    "gerelateerd",
-    "по теме",
-    "читайте также",
-    "смотрите также",
-    "похожие",
-    "baca juga",
-    "artikel terkait",
-    "berita terkait",
-    // Korean, Japanese, Chinese (no word boundaries)
-    "관련",
-    "関連",
-    "あわせて読みたい",
-    "相关",
-    "相關",
-    "延伸阅读",
-];
-
-/// Heading words of site-wide rivers and furniture: a block under such a heading is never the
-/// article's own further reading, whatever else the heading says.
-const RIVER_PHRASES: &[&str] = &[
-    "more from",
-    "latest",
-    "most read",
-    "most popular",
-    "most viewed",
-    "popular",
-    "trending",
-    "recent",
-    "newest",
-    "top stories",
-    "next up",
-    "sponsored",
-    "partner",
-    "advert",
-    "comment",
-    "newsletter",
-    "follow us",
-    "share",
-    "meistgelesen",
-    "meist",
-    "neueste",
-    "aktuell",
-    "mehr aus",
-    "mehr von",
-    "weitere meldungen",
-    "weitere themen",
-    "anzeige",
-    "kommentar",
-    "ultimas",
-    "ultimos",
-    "mas leidas",
-    "mais lidas",
-    "najnowsze",
-    "najpopularniejsze",
-    "polecamy",
-    "plus par",
-    "plus dans",
-    "derniers",
-    "dernieres",
-    "les plus lus",
-    "ultime",
-    "piu letti",
-    "последние",
-    "популярн",
-    "tags",
-    "topics",
-    "schlagworte",
-    "product",
-    "produkt",
-    "shop",
-    "deals",
-    "angebot",
-    "werbung",
-];
 
 /// Class or id words of containers that hold related reading (WordPress plugins and common
 /// theme names): a structural signal used when the heading says little.
@@ -205,6 +39,11 @@ const RELATED_CLASS_WORDS: &[&str] = &[
     "morelikethis",
     "see-also",
     "seealso",
+    "serial-post",
+    "serialpost",
+    "post-series",
+    "seriesbox",
+    "series-toc",
     "verwandt",
     "relacionad",
     "correlat",
@@ -227,6 +66,12 @@ const STRONG_RELATED_CLASS_WORDS: &[&str] = &[
     "rp4wp",
     "crp_related",
     "jp-relatedposts",
+    // Series plugins: the other parts of a series the article belongs to.
+    "serial-post",
+    "serialpost",
+    "post-series",
+    "seriesbox",
+    "series-toc",
 ];
 
 /// Class or id words of containers that are never the article's further reading.
@@ -247,25 +92,6 @@ const FOREIGN_CLASS_WORDS: &[&str] = &[
     "breadcrumb",
     "menu",
     "cookie",
-];
-
-/// Anchor texts that say "go there" rather than what is there: the title comes from elsewhere.
-const GENERIC_ANCHORS: &[&str] = &[
-    "read more",
-    "more",
-    "continue reading",
-    "weiterlesen",
-    "mehr",
-    "mehr lesen",
-    "lire la suite",
-    "leer mas",
-    "leia mais",
-    "leggi tutto",
-    "czytaj dalej",
-    "czytaj wiecej",
-    "here",
-    "hier",
-    "click here",
 ];
 
 /// Social networks and share endpoints: never further reading.
@@ -416,8 +242,12 @@ pub fn take_related_blocks(
         {
             continue;
         }
-        if let Some(block) =
-            block_from_container(&node, base_url).or_else(|| block_from_heading(&node, base_url))
+        let mut refused = false;
+        if let Some(block) = block_from_container(&node, base_url, &mut refused)
+            .or_else(|| block_from_heading(&node, base_url))
+            .or_else(|| block_from_lead_in(&node, base_url))
+            .or_else(|| block_from_story_card(&node, base_url))
+            .or_else(|| block_from_source_credit(&node, base_url))
             && !block.nodes.iter().any(|n| taken_ids.contains(&n.id))
         {
             for link in block.links {
@@ -427,6 +257,9 @@ pub fn take_related_blocks(
             }
             taken_ids.extend(block.nodes.iter().map(|n| n.id));
             taken.push(block.nodes);
+            continue;
+        }
+        if refused {
             continue;
         }
         // Children in document order (the stack pops the last pushed first).
@@ -530,6 +363,116 @@ fn class_and_id(node: &NodeRef<'_>) -> String {
     out
 }
 
+/// Class names of one slide of a slider or carousel.
+const SLIDE_NAMES: &[&str] = &[
+    "swiper-slide",
+    "slick-slide",
+    "carousel-item",
+    "owl-item",
+    "glide__slide",
+    "splide__slide",
+];
+
+/// Is the node inside one slide of a slider (an image gallery's closing "more galleries"
+/// card), rather than holding a slider of its own?
+fn in_slide(node: &NodeRef<'_>) -> bool {
+    node.ancestors_it(Some(12)).any(|a| {
+        a.attr("class").is_some_and(|c| {
+            c.to_ascii_lowercase()
+                .split_ascii_whitespace()
+                .any(|t| SLIDE_NAMES.contains(&t))
+        })
+    })
+}
+
+/// Do the block's items carry dates that make it a stream of the site's latest posts: at
+/// least three dated items, newest first, all within a week of each other (or relative dates
+/// such as "Yesterday", "2 hours ago")? A block of suggestions on the subject mixes years.
+fn is_dated_stream(nodes: &[NodeRef<'_>]) -> bool {
+    let mut days: Vec<i64> = Vec::new();
+    let mut relative = 0usize;
+    let mut budget = MAX_BLOCK_NODES;
+    for node in nodes {
+        for d in std::iter::once(*node).chain(node.descendants_it()) {
+            if budget == 0 {
+                break;
+            }
+            budget -= 1;
+            if !d.is_element() {
+                continue;
+            }
+            if d.has_name("time")
+                && let Some(day) = d.attr("datetime").and_then(|v| day_number(&v))
+            {
+                days.push(day);
+                continue;
+            }
+            // A small element whose whole text is a relative date.
+            if d.children_it(false).all(|c| c.is_text()) {
+                let text = fold(&d.text(), 40);
+                if is_relative_date(&text) {
+                    relative += 1;
+                }
+            }
+        }
+    }
+    if relative >= 3 {
+        return true;
+    }
+    days.len() >= 3
+        && days.windows(2).all(|w| w[0] >= w[1])
+        && days
+            .first()
+            .zip(days.last())
+            .is_some_and(|(a, b)| a - b <= 7)
+}
+
+/// "2026-03-14…" as a day count (months taken as 31 days: spans come out a little long).
+fn day_number(value: &str) -> Option<i64> {
+    let date = value.trim().get(..10)?;
+    let mut parts = date.split('-');
+    let y: i64 = parts.next()?.parse().ok()?;
+    let m: i64 = parts.next()?.parse().ok()?;
+    let d: i64 = parts.next()?.parse().ok()?;
+    Some(y * 372 + m * 31 + d)
+}
+
+/// "yesterday", "today", "3 hours ago", "gestern", "vor 2 Stunden"… (folded text).
+fn is_relative_date(folded: &str) -> bool {
+    let t = folded.trim();
+    matches!(
+        t,
+        "yesterday"
+            | "today"
+            | "gestern"
+            | "heute"
+            | "hier"
+            | "aujourd'hui"
+            | "ayer"
+            | "hoy"
+            | "ontem"
+            | "hoje"
+            | "ieri"
+            | "oggi"
+    ) || (t.len() <= 24
+        && t.split_whitespace()
+            .any(|w| w.chars().all(|c| c.is_ascii_digit()))
+        && ["ago", "vor ", "il y a", "hace", "ha ", "fa"]
+            .iter()
+            .any(|w| t.contains(w))
+        && [
+            "min", "hour", "hora", "stund", "heure", "ora", "day", "tag", "jour", "dia",
+        ]
+        .iter()
+        .any(|w| t.contains(w)))
+}
+
+/// Does the heading recommend ("You might also like") rather than tie?
+fn heading_recommends(text: &str) -> bool {
+    let folded = fold(text, MAX_HEADING_CHARS + 1);
+    RECOMMENDATIONS.any(&folded, whole_phrase_at)
+}
+
 fn tag_is(node: &NodeRef<'_>, tags: &[&str]) -> bool {
     node.node_name()
         .is_some_and(|n| tags.iter().any(|t| n.eq_ignore_ascii_case(t)))
@@ -597,14 +540,17 @@ fn word_starts_at(folded: &str, start: usize) -> bool {
 
 /// All the phrases of a list in one pass over a text.
 struct PhraseSet {
-    phrases: Vec<String>,
+    phrases: &'static [String],
     matcher: Option<aho_corasick::AhoCorasick>,
 }
 
 impl PhraseSet {
-    fn new(phrases: &[&str]) -> PhraseSet {
-        let phrases: Vec<String> = phrases.iter().map(|p| fold(p, 200)).collect();
-        let matcher = super::boilerplate::phrase_automaton(&phrases);
+    /// The phrases of a list from `assets/phrases/`, already folded as page text is folded
+    /// here (Hangul and Cyrillic change under decomposition), so the comparison is like for
+    /// like.
+    fn new(list: &'static PhraseList) -> PhraseSet {
+        let phrases: &'static [String] = list;
+        let matcher = super::boilerplate::phrase_automaton(phrases);
         PhraseSet { phrases, matcher }
     }
 
@@ -619,10 +565,10 @@ impl PhraseSet {
     }
 }
 
-/// [`TIE_PHRASES`] and [`RIVER_PHRASES`] folded as page text is (Hangul and Cyrillic change
-/// under decomposition), so the comparison is like for like.
-static TIES: LazyLock<PhraseSet> = LazyLock::new(|| PhraseSet::new(TIE_PHRASES));
-static RIVERS: LazyLock<PhraseSet> = LazyLock::new(|| PhraseSet::new(RIVER_PHRASES));
+static TIES: LazyLock<PhraseSet> = LazyLock::new(|| PhraseSet::new(&BLOCK_TIE_PHRASES));
+static RIVERS: LazyLock<PhraseSet> = LazyLock::new(|| PhraseSet::new(&BLOCK_RIVER_PHRASES));
+static RECOMMENDATIONS: LazyLock<PhraseSet> =
+    LazyLock::new(|| PhraseSet::new(&RECOMMENDATION_PHRASES));
 
 /// Does a heading's text tie what follows to the article? `None` for rivers and furniture.
 fn heading_ties(text: &str) -> bool {
@@ -633,7 +579,8 @@ fn heading_ties(text: &str) -> bool {
     if RIVERS.any(&folded, |f, start, _| word_starts_at(f, start)) {
         return false;
     }
-    TIES.any(&folded, whole_phrase_at)
+    let whole = folded.trim_matches(|c: char| !c.is_alphanumeric());
+    BLOCK_TIE_HEADINGS.iter().any(|h| h == whole) || TIES.any(&folded, whole_phrase_at)
 }
 
 /// Is the heading a river's ("Latest news", "More from SITE")?
@@ -774,7 +721,13 @@ fn block_from_tab<'a>(
 }
 
 /// A container named for related reading (`div.related-posts`, `#yarpp…`): its own links.
-fn block_from_container<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block<'a>> {
+/// A container named for related reading that is refused as a whole (a stream of the latest
+/// posts, a gallery slide) sets `refused`: nothing inside it is the article's either.
+fn block_from_container<'a>(
+    node: &NodeRef<'a>,
+    base_url: &Url,
+    refused: &mut bool,
+) -> Option<Block<'a>> {
     if !tag_is(node, &["div", "section", "aside", "ul", "ol", "article"]) {
         return None;
     }
@@ -806,6 +759,12 @@ fn block_from_container<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block<
         None if strong_name => "Related".to_string(),
         None => return None,
     };
+    if in_slide(node)
+        || (heading.as_deref().is_some_and(heading_recommends) && is_dated_stream(&[*node]))
+    {
+        *refused = true;
+        return None;
+    }
     let links = collect_links(&[*node], base_url, &label, BlockShape::Named)?;
     Some(Block {
         links,
@@ -858,6 +817,9 @@ fn block_from_heading<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block<'a
     if heading_links > 1 {
         return None;
     }
+    if in_slide(node) {
+        return None;
+    }
     let label = label_from(&text);
     let level = heading_level(node);
     let mut anchor = *node;
@@ -865,6 +827,9 @@ fn block_from_heading<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block<'a
         let siblings = block_siblings(&anchor, level);
         if !siblings.is_empty() {
             let links = collect_links(&siblings, base_url, &label, BlockShape::UnderHeading)?;
+            if heading_recommends(&text) && is_dated_stream(&siblings) {
+                return None;
+            }
             let mut nodes = vec![anchor];
             nodes.extend(siblings);
             return Some(Block { links, nodes });
@@ -880,6 +845,281 @@ fn block_from_heading<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block<'a
         anchor = parent;
     }
     None
+}
+
+/// A list of links right after a paragraph that ends with a colon ("Allow us to tempt you
+/// further with our previous lists:"): an editor's reading list. Every item is essentially
+/// one link to an article, mostly on the page's site.
+fn block_from_lead_in<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block<'a>> {
+    if !tag_is(node, &["ul", "ol"]) {
+        return None;
+    }
+    let lead = node.prev_element_sibling()?;
+    if !lead.has_name("p") || lead.descendants_it().take(200).any(|d| d.has_name("a")) {
+        return None;
+    }
+    // Nothing but blank text between the lead-in and the list.
+    let mut between = node.prev_sibling();
+    while let Some(b) = between {
+        if b.id == lead.id {
+            break;
+        }
+        if b.is_text() && alnum_count(&b.text()) > 0 {
+            return None;
+        }
+        between = b.prev_sibling();
+    }
+    let text = collapse(&bounded_text(&lead, 200));
+    if !text.ends_with(':')
+        || text.split_whitespace().count() < 3
+        || text.chars().count() > 2 * MAX_HEADING_CHARS
+        || heading_is_river(&text)
+    {
+        return None;
+    }
+    // Each item one link that carries its line.
+    let mut items = 0usize;
+    let mut budget = MAX_BLOCK_NODES;
+    for li in node.children_it(false).filter(|c| c.is_element()) {
+        if !li.has_name("li") {
+            return None;
+        }
+        let stats = text_stats(&li, &mut budget);
+        if budget == 0 || stats.links != 1 || stats.link_text * 10 < stats.text * 6 {
+            return None;
+        }
+        items += 1;
+        if items > MAX_BLOCK_LINKS {
+            return None;
+        }
+    }
+    if items < 2 {
+        return None;
+    }
+    // The label is the lead-in's last sentence ("… light? Allow us to tempt you…").
+    let last_sentence = text
+        .trim_end_matches(':')
+        .rsplit(['.', '?', '!'])
+        .map(str::trim)
+        .find(|t| alnum_count(t) > 0)
+        .unwrap_or(&text);
+    let label = label_from(last_sentence);
+    let links = collect_links(&[*node], base_url, &label, BlockShape::UnderHeading)?;
+    Some(Block {
+        links,
+        nodes: vec![lead, *node],
+    })
+}
+
+/// Class or id words that name an embedded story card (on the card, or inside it).
+const CARD_CLASS_WORDS: &[&str] = &[
+    "related",
+    "embed",
+    "read-more",
+    "readmore",
+    "also-read",
+    "further",
+];
+/// Nodes a story card may have.
+const MAX_CARD_NODES: usize = 150;
+/// Letters and digits of a story card's text outside its links (a short blurb).
+const MAX_CARD_BLURB: usize = 300;
+/// Letters and digits of unlinked text that make a neighbour prose.
+const MIN_PROSE_NEIGHBOUR: usize = 100;
+
+/// A story card embedded between the paragraphs of the body (CNN's embedded story, a
+/// "related post" teaser box): one element beside prose, named for embedding or related
+/// reading (on itself or inside), holding one article of the site (its image and its headline
+/// may both link to it) under a headline, with at most a short blurb. A listicle's items have
+/// a picture and a headline too, but no such name.
+fn block_from_story_card<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block<'a>> {
+    if !tag_is(node, &["aside", "div", "figure", "section"]) {
+        return None;
+    }
+    let mut anchors: Vec<NodeRef<'_>> = Vec::new();
+    let mut has_picture = false;
+    let mut has_heading = false;
+    let mut named = false;
+    for (n, d) in std::iter::once(*node)
+        .chain(node.descendants_it())
+        .enumerate()
+    {
+        if n >= MAX_CARD_NODES {
+            return None;
+        }
+        if !d.is_element() {
+            continue;
+        }
+        if !named {
+            let names = class_and_id(&d);
+            named = CARD_CLASS_WORDS.iter().any(|w| names.contains(w));
+        }
+        if d.has_name("a") && d.has_attr("href") {
+            anchors.push(d);
+            if anchors.len() > 3 {
+                return None;
+            }
+        } else if tag_is(&d, &["img", "picture"]) {
+            has_picture = true;
+        } else if tag_is(&d, HEADINGS) {
+            has_heading = true;
+        } else if tag_is(&d, &["p", "ul", "ol", "table", "blockquote"])
+            && alnum_count(&bounded_text(&d, 60)) > MAX_CARD_BLURB
+        {
+            return None;
+        }
+    }
+    let first = anchors.first()?;
+    let href = first.attr("href")?;
+    if !named || !has_prose_neighbour(node) {
+        return None;
+    }
+    if anchors
+        .iter()
+        .any(|a| a.attr("href").is_none_or(|h| h.trim() != href.trim()))
+    {
+        return None;
+    }
+    let (url, slug_like) = link_target(&href, base_url)?;
+    if !slug_like || !same_site(&url, base_url) || is_file_url(&url) {
+        return None;
+    }
+    let (rank, title) = anchors
+        .iter()
+        .map(|a| anchor_title(a, &url))
+        .min_by_key(|(rank, _)| *rank)?;
+    // A card, not a linked sentence: a picture or a heading, and a headline of a few words.
+    if !(has_picture || has_heading) || rank > 3 || title.split_whitespace().count() < 3 {
+        return None;
+    }
+    let mut budget = MAX_CARD_NODES;
+    let stats = text_stats(node, &mut budget);
+    if stats.text.saturating_sub(stats.link_text) > MAX_CARD_BLURB {
+        return None;
+    }
+    let title = sanitize_line(&title);
+    Some(Block {
+        links: vec![RelatedLink {
+            label: "Related".to_string(),
+            title,
+            url: url.to_string(),
+        }],
+        nodes: vec![*node],
+    })
+}
+
+/// Class names (whole tokens) of an element that credits the story's source: a syndication
+/// credit with the original publisher's name or logo.
+const SOURCE_CREDIT_NAMES: &[&str] = &[
+    "source",
+    "article-source",
+    "post-source",
+    "story-source",
+    "news-source",
+    "source-logo",
+    "syndication",
+    "syndication-credit",
+];
+/// Nodes a source credit may have.
+const MAX_CREDIT_NODES: usize = 30;
+/// Letters and digits of a source credit's text (with its logo's `alt`).
+const MAX_CREDIT_CHARS: usize = 80;
+
+/// A source credit by structure: a small element named for the article's source (`div.
+/// article-source`) holding one link, often only the publisher's logo. Listed as `source`,
+/// titled by the logo's `alt`, the link's text or the host.
+fn block_from_source_credit<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block<'a>> {
+    if !tag_is(node, &["div", "p", "cite", "span", "section", "aside"]) {
+        return None;
+    }
+    let names = class_and_id(node);
+    if !names
+        .split_ascii_whitespace()
+        .any(|t| SOURCE_CREDIT_NAMES.contains(&t))
+    {
+        return None;
+    }
+    let mut href: Option<String> = None;
+    let mut alt = String::new();
+    for (n, d) in node.descendants_it().enumerate() {
+        if n >= MAX_CREDIT_NODES {
+            return None;
+        }
+        if d.has_name("a") {
+            let h = d.attr("href")?.trim().to_string();
+            match &href {
+                Some(seen) if *seen != h => return None,
+                _ => href = Some(h),
+            }
+        } else if d.has_name("img")
+            && let Some(a) = d.attr("alt")
+        {
+            alt = collapse(&a);
+        }
+    }
+    let href = href?;
+    let url = base_url.join(&href).ok()?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return None;
+    }
+    let text = collapse(&bounded_text(node, MAX_CREDIT_NODES));
+    if alnum_count(&text) + alnum_count(&alt) > MAX_CREDIT_CHARS {
+        return None;
+    }
+    let title = [alt.as_str(), text.as_str()]
+        .into_iter()
+        .map(sanitize_line)
+        .find(|t| alnum_count(t) >= 2)
+        .or_else(|| {
+            url.host_str()
+                .map(|h| h.trim_start_matches("www.").to_string())
+        })?;
+    Some(Block {
+        links: vec![RelatedLink {
+            label: "source".to_string(),
+            title,
+            url: url.to_string(),
+        }],
+        nodes: vec![*node],
+    })
+}
+
+/// Is a sibling next to `node` (the nearest element with text before or after it) a
+/// paragraph of prose: enough unlinked text, few links?
+fn has_prose_neighbour(node: &NodeRef<'_>) -> bool {
+    let before = std::iter::successors(node.prev_element_sibling(), |s| s.prev_element_sibling());
+    let after = std::iter::successors(node.next_element_sibling(), |s| s.next_element_sibling());
+    [
+        before.take(3).collect::<Vec<_>>(),
+        after.take(3).collect::<Vec<_>>(),
+    ]
+    .into_iter()
+    .any(|side| {
+        let mut budget = 400usize;
+        side.iter()
+            .find_map(|sib| {
+                if is_foreign(sib) {
+                    return Some(false);
+                }
+                let stats = text_stats(sib, &mut budget);
+                if stats.text == 0 {
+                    return None;
+                }
+                let unlinked = stats.text.saturating_sub(stats.link_text);
+                Some(unlinked >= MIN_PROSE_NEIGHBOUR && stats.link_text * 3 < stats.text)
+            })
+            .unwrap_or(false)
+    })
+}
+
+/// A link to a picture, a document or a media file rather than a page.
+fn is_file_url(url: &Url) -> bool {
+    let path = url.path().to_ascii_lowercase();
+    [
+        ".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg", ".pdf", ".mp3", ".mp4", ".zip",
+    ]
+    .iter()
+    .any(|ext| path.ends_with(ext))
 }
 
 fn heading_level(node: &NodeRef<'_>) -> usize {
@@ -1212,7 +1452,7 @@ fn bounded_text(node: &NodeRef<'_>, max_nodes: usize) -> String {
 fn is_generic(text: &str) -> bool {
     let folded = fold(text, 40);
     let folded = folded.trim_matches(|c: char| !c.is_alphanumeric());
-    GENERIC_ANCHORS.contains(&folded)
+    GENERIC_ANCHORS.iter().any(|g| g == folded)
 }
 
 /// The headline of the card an image-only or "Read more" link sits in: the nearest ancestor
@@ -1457,6 +1697,9 @@ mod tests {
             "Artículos relacionados",
             "Материалы по теме",
             "관련 기사",
+            "Auch auf example.org",
+            "More on: Markets",
+            "More",
         ] {
             let html = page(&format!(
                 r#"<div><h3>{heading}</h3><ul>
@@ -1475,6 +1718,8 @@ mod tests {
             <li><a href="/world/2024/04/second-story-about-it">Second story about it</a></li></ul>"#;
         for block in [
             format!("<div><h3>More from News Example</h3>{items}</div>"),
+            // "More" ties only as the whole heading.
+            format!("<div><h3>More stories</h3>{items}</div>"),
             format!("<div><h3>Latest news</h3>{items}</div>"),
             format!("<div><h3>Most read</h3>{items}</div>"),
             format!("<div><h3>Trending</h3>{items}</div>"),
@@ -1593,6 +1838,173 @@ mod tests {
             "<<<>>>",
         ] {
             let _ = take(html);
+        }
+    }
+
+    /// Cards with a title link and a date each.
+    fn dated_cards(dates: &[&str]) -> String {
+        dates
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                format!(
+                    r#"<div class="card"><h3><a href="/world/2024/04/story-number-{i}-title">Story number {i} title</a></h3><time datetime="{d}T10:00:00+00:00">{d}</time></div>"#
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_recommendation_box_that_is_a_stream_of_the_latest_posts_is_a_river() {
+        let latest = dated_cards(&["2026-03-14", "2026-03-13", "2026-03-12", "2026-03-11"]);
+        let (links, _) = take(&page(&format!(
+            "<div><h4>You might also like</h4><div>{latest}</div></div>"
+        )));
+        assert!(links.is_empty(), "{links:?}");
+        // Relative dates in a related-named box under a recommendation heading.
+        let relative: String = (0..3)
+            .map(|i| format!(r#"<div class="slide"><a href="/world/2024/04/story-number-{i}-title">Story number {i} title</a><div class="timestamp">Yesterday</div></div>"#))
+            .collect();
+        let (links, _) = take(&page(&format!(
+            r#"<section class="related-articles"><div class="head"><span>You might like</span></div><div class="related-articles__swiper">{relative}</div></section>"#
+        )));
+        assert!(links.is_empty(), "{links:?}");
+        // The same heading over suggestions from several years: the article's further reading.
+        let mixed = dated_cards(&["2026-03-14", "2021-06-02", "2019-01-30"]);
+        let (links, _) = take(&page(&format!(
+            "<div><h4>You might also like</h4><div>{mixed}</div></div>"
+        )));
+        assert_eq!(links.len(), 3, "{links:?}");
+        // A heading that ties the block to the story keeps it, however recent its items.
+        let (links, _) = take(&page(&format!(
+            "<div><h4>More on this story</h4><div>{latest}</div></div>"
+        )));
+        assert_eq!(links.len(), 4, "{links:?}");
+    }
+
+    #[test]
+    fn a_related_card_inside_one_slide_of_a_gallery_is_not_the_article_s() {
+        let (links, _) = take(&page(
+            r#"<div class="swiper-container"><div class="swiper-wrapper">
+            <div class="swiper-slide"><img src="1.jpg" alt="A photo"></div>
+            <div class="swiper-slide"><div class="gallery-end"><p class="head">Auch interessant</p><div>
+              <a href="/world/2024/04/first-story-about-it">First story about it</a>
+              <a href="/world/2024/04/second-story-about-it">Second story about it</a></div></div></div>
+            </div></div>"#,
+        ));
+        assert!(links.is_empty(), "{links:?}");
+        // A slider of related cards under its heading is still a related block.
+        let (links, _) = take(&page(
+            r#"<div class="related-posts"><h4>Related Posts</h4><div class="owl-carousel">
+            <div class="owl-item"><a href="/world/2024/04/first-story-about-it">First story about it</a></div>
+            <div class="owl-item"><a href="/world/2024/04/second-story-about-it">Second story about it</a></div></div></div>"#,
+        ));
+        assert_eq!(links.len(), 2, "{links:?}");
+    }
+
+    #[test]
+    fn a_list_of_article_links_after_a_lead_in_ending_with_a_colon_is_a_reading_list() {
+        let list = r#"<ul><li><a href="/world/2024/04/the-best-books-of-2024">2024</a></li>
+            <li><a href="/world/2023/04/the-best-books-of-2023">2023</a></li></ul>"#;
+        let (links, rest) = take(&page(&format!(
+            "<div><p>Still feeling light? Allow us to tempt you with our previous lists:</p>{list}</div>"
+        )));
+        let got: Vec<(&str, &str)> = links
+            .iter()
+            .map(|l| (l.label.as_str(), l.title.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("Allow us to tempt you with our previous lists", "2024"),
+                ("Allow us to tempt you with our previous lists", "2023")
+            ]
+        );
+        assert!(!rest.contains("previous lists"), "{rest}");
+        for block in [
+            // No colon: the list is the article's own.
+            format!("<div><p>These were the lists of the previous years.</p>{list}</div>"),
+            // Items that are sentences with a link in them.
+            "<div><p>Here is what happened next:</p><ul>             <li>The council met on Monday and voted, as <a href='/world/2024/04/the-council-vote-story'>we reported</a>, against the plan.</li>             <li>The mayor resigned after <a href='/world/2024/04/the-mayor-resigns-story'>a long row</a> with the council over it.</li></ul></div>"
+                .to_string(),
+            // A river by its words.
+            format!("<div><p>The latest news from our newsroom:</p>{list}</div>"),
+        ] {
+            let (links, _) = take(&page(&block));
+            assert!(links.is_empty(), "{block} -> {links:?}");
+        }
+    }
+
+    #[test]
+    fn a_series_box_lists_the_other_parts() {
+        let (links, _) = take(&page(
+            r#"<div id="serial-posts-wrapper"><h3 class="serial-title">A Drinking Man's Intro to Wine</h3><ul class="serialposts">
+            <li><a href="/world/2024/04/first-story-about-it">First story about it</a></li>
+            <li><a href="/world/2024/04/second-story-about-it">Second story about it</a></li></ul></div>"#,
+        ));
+        assert_eq!(links.len(), 2, "{links:?}");
+        assert_eq!(links[0].label, "A Drinking Man's Intro to Wine");
+    }
+
+    #[test]
+    fn a_story_card_embedded_between_paragraphs() {
+        let prose = "<p>The story goes on for a while here, with enough words in the paragraph to be \
+                     read as the running text of the article, not as a caption or a label.</p>";
+        let card = r#"<div class="el__embedded"><div class="teaser-image"><a href="/world/2024/04/the-earlier-story-on-this"><img src="a.jpg" alt="x"></a></div>
+            <div class="caption"><span class="header"><a href="/world/2024/04/the-earlier-story-on-this">The earlier story on this subject</a></span></div></div>"#;
+        let (links, rest) = take(&page(&format!("<div>{prose}{card}{prose}</div>")));
+        let got: Vec<(&str, &str)> = links
+            .iter()
+            .map(|l| (l.label.as_str(), l.title.as_str()))
+            .collect();
+        assert_eq!(got, vec![("Related", "The earlier story on this subject")]);
+        assert!(!rest.contains("earlier story"), "{rest}");
+        for block in [
+            // A listicle's item: a picture and a linked headline, but no card name.
+            r#"<div class="item"><h3><a href="/world/2024/04/the-first-dress-of-the-list">The first dress of the list</a></h3><img src="a.jpg"></div>"#,
+            // A picture linking to its own file.
+            r#"<figure class="embed"><a href="/uploads/2024/04/a-photo-of-the-scene-today.jpg"><img src="a.jpg"></a><figcaption>A photo of the scene</figcaption></figure>"#,
+            // An embedded card to another site.
+            r#"<div class="embed"><a href="https://elsewhere.example.com/2024/04/some-other-story-here"><img src="a.jpg"></a><h4>Some other story here today</h4></div>"#,
+            // Two stories: a box of links, not one card (and no heading ties it).
+            r#"<div class="embed"><img src="a.jpg"><a href="/world/2024/04/first-story-about-it">First story about it</a><a href="/world/2024/04/second-story-about-it">Second story about it</a></div>"#,
+        ] {
+            let (links, _) = take(&page(&format!("<div>{prose}{block}{prose}</div>")));
+            assert!(links.is_empty(), "{block} -> {links:?}");
+        }
+        // Without prose around it: a grid cell somewhere on the page.
+        let (links, _) = take(&page(&format!("<div><div>{card}</div></div>")));
+        assert!(links.is_empty(), "{links:?}");
+    }
+
+    #[test]
+    fn a_syndication_credit_with_the_publisher_s_logo_is_a_source() {
+        let (links, rest) = take(&page(
+            r#"<div class="article-source"><cite><a href="https://r.example.net/abc123"><img src="logo.png" alt="Ciekawostki Historyczne"></a></cite></div>"#,
+        ));
+        let got: Vec<(&str, &str, &str)> = links
+            .iter()
+            .map(|l| (l.label.as_str(), l.title.as_str(), l.url.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![(
+                "source",
+                "Ciekawostki Historyczne",
+                "https://r.example.net/abc123"
+            )]
+        );
+        assert!(!rest.contains("logo.png"), "{rest}");
+        for block in [
+            // Two different links: not one credit.
+            r#"<div class="source"><a href="https://a.example.net/x">A</a> <a href="https://b.example.net/y">B</a></div>"#,
+            // A script target.
+            r#"<div class="source"><a href="javascript:alert(1)">Example Source</a></div>"#,
+            // A paragraph that merely has the class.
+            r#"<p class="source">A long paragraph of text that explains where the figures of the story come from and how they were gathered, with <a href="https://a.example.net/x">a link</a>.</p>"#,
+        ] {
+            let (links, _) = take(&page(block));
+            assert!(links.is_empty(), "{block} -> {links:?}");
         }
     }
 

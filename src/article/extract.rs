@@ -128,7 +128,11 @@ pub fn extract_article_with(
     } else {
         without_related
     };
-    let byline = meta.byline.clone().or(scored_byline);
+    // The scorer's byline is the text of a block named "byline" or "dateline": names only.
+    let byline = meta
+        .byline
+        .clone()
+        .or_else(|| scored_byline.as_deref().and_then(metadata::clean_byline));
     let title = meta.title.clone();
     // The scorer's title is the `<title>` too: a page title, not a headline.
     let page_title = meta

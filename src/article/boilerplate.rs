@@ -266,12 +266,15 @@ fn is_heading(node: &NodeRef<'_>) -> bool {
 /// [`remove_form_boxes`] on an HTML fragment (a feed's content): the same boxes go whether
 /// the text comes from the page or from the feed.
 pub fn remove_form_boxes_html(html: &str) -> Option<String> {
-    let lower_has = |needle: &str| {
-        html.as_bytes()
-            .windows(needle.len())
-            .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
-    };
-    if !lower_has("<form") && !lower_has("<input") {
+    // Only at each `<` (a fast scan): a feed's text can be tens of megabytes.
+    let has_field = html.match_indices('<').any(|(i, _)| {
+        let tag = html.as_bytes().get(i + 1..).unwrap_or_default();
+        ["form", "input", "textarea"].iter().any(|name| {
+            tag.get(..name.len())
+                .is_some_and(|t| t.eq_ignore_ascii_case(name.as_bytes()))
+        })
+    });
+    if !has_field {
         return None;
     }
     let doc = Document::fragment(html);

@@ -127,6 +127,162 @@ pub fn pre_clean(doc: &Document) {
     remove_ids(doc, &doomed);
 }
 
+/// Text this long (characters) or shorter around a form is part of its box: a heading, one
+/// pitch sentence, a privacy line.
+const FORM_BOX_EXTRA_CHARS: usize = 300;
+/// A form holding more text than this is not a sign-up box (some sites wrap a whole page in
+/// one `<form>`).
+const FORM_MAX_CHARS: usize = 400;
+
+/// Remove sign-up, comment and login boxes by their structure: a small `<form>` that asks for
+/// the reader's own data (an e-mail address, a password, a comment), or such a field outside
+/// any form, together with the small block around it (its heading and pitch sentence), in
+/// any language. Search boxes and forms of the article's own (a recipe's servings, a
+/// calculator) are left to the other rules. A box is never a block that holds the headline or
+/// the article body.
+pub fn remove_form_boxes(doc: &Document) {
+    let Some(anchors) = doc.try_select("form, input, textarea") else {
+        return;
+    };
+    let anchors: Vec<NodeRef<'_>> = anchors
+        .nodes()
+        .iter()
+        .filter(|n| {
+            if n.has_name("form") {
+                n.descendants_it().any(|d| asks_for_reader_data(&d))
+            } else {
+                // A field with no form around it (script-driven sign-up boxes).
+                asks_for_reader_data(n) && !n.ancestors_it(None).any(|a| a.has_name("form"))
+            }
+        })
+        .copied()
+        .collect();
+    if anchors.is_empty() {
+        return;
+    }
+    let lengths = text_lengths(doc);
+    let len_of = |n: &NodeRef<'_>| lengths.get(&n.id).copied().unwrap_or(0);
+    let mut doomed = Vec::new();
+    for anchor in anchors {
+        let anchor_len = len_of(&anchor);
+        if anchor_len > FORM_MAX_CHARS {
+            continue;
+        }
+        let mut bx = anchor;
+        for _ in 0..6 {
+            let Some(parent) = bx.parent().filter(|p| p.is_element()) else {
+                break;
+            };
+            if len_of(&parent) > anchor_len + FORM_BOX_EXTRA_CHARS || is_article_frame(&parent) {
+                break;
+            }
+            bx = parent;
+        }
+        if is_article_frame(&bx) {
+            continue;
+        }
+        doomed.push(bx.id);
+        // A box with no heading of its own: its heading and pitch may be the blocks just
+        // before it ("<h2>Newsletter</h2><p>Every day…</p><form>").
+        if !is_heading(&bx) && !bx.descendants_it().any(|d| is_heading(&d)) {
+            let mut before = Vec::new();
+            let mut sibling = bx.prev_element_sibling();
+            while let Some(prev) = sibling {
+                if before.len() == 2
+                    || len_of(&prev) > 200
+                    || prev.has_name("figure")
+                    || prev.descendants_it().any(|d| d.has_name("img"))
+                {
+                    break;
+                }
+                before.push(prev.id);
+                if is_heading(&prev) {
+                    doomed.extend(before.iter().copied());
+                    break;
+                }
+                sibling = prev.prev_element_sibling();
+            }
+        }
+    }
+    remove_ids(doc, &doomed);
+}
+
+/// A field for the reader's own data: an e-mail address (by its type, or a text field whose
+/// name, id, placeholder or autocomplete says "mail"), a password, a comment (`textarea`).
+fn asks_for_reader_data(node: &NodeRef<'_>) -> bool {
+    if node.has_name("textarea") {
+        return true;
+    }
+    if !node.has_name("input") {
+        return false;
+    }
+    let kind = node
+        .attr("type")
+        .map(|t| t.trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    match kind.as_str() {
+        "email" | "password" => true,
+        "" | "text" => ["name", "id", "placeholder", "autocomplete"]
+            .iter()
+            .any(|a| {
+                node.attr(a)
+                    .is_some_and(|v| v.to_lowercase().contains("mail"))
+            }),
+        _ => false,
+    }
+}
+
+/// The page's frame or the article's container: never taken as part of a form's box.
+fn is_article_frame(node: &NodeRef<'_>) -> bool {
+    let name = node.node_name();
+    matches!(
+        name.as_deref().unwrap_or(""),
+        "html" | "body" | "main" | "article"
+    ) || node
+        .attr("itemprop")
+        .is_some_and(|p| p.eq_ignore_ascii_case("articleBody"))
+        || names_article_body(node)
+        || node.descendants_it().any(|d| d.has_name("h1"))
+}
+
+/// A heading: `h2`–`h6`, or a short line that is all bold ("<p><strong>Newsletter</strong></p>").
+fn is_heading(node: &NodeRef<'_>) -> bool {
+    let name = node.node_name();
+    if matches!(
+        name.as_deref().unwrap_or(""),
+        "h2" | "h3" | "h4" | "h5" | "h6"
+    ) {
+        return true;
+    }
+    let kids = node.element_children();
+    let len = text_len(node);
+    len > 0
+        && len <= 80
+        && kids.len() == 1
+        && (kids[0].has_name("strong") || kids[0].has_name("b"))
+        && text_len(&kids[0]) == len
+}
+
+/// [`remove_form_boxes`] on an HTML fragment (a feed's content): the same boxes go whether
+/// the text comes from the page or from the feed.
+pub fn remove_form_boxes_html(html: &str) -> Option<String> {
+    // Only at each `<` (a fast scan): a feed's text can be tens of megabytes.
+    let has_field = html.match_indices('<').any(|(i, _)| {
+        let tag = html.as_bytes().get(i + 1..).unwrap_or_default();
+        ["form", "input", "textarea"].iter().any(|name| {
+            tag.get(..name.len())
+                .is_some_and(|t| t.eq_ignore_ascii_case(name.as_bytes()))
+        })
+    });
+    if !has_field {
+        return None;
+    }
+    let doc = Document::fragment(html);
+    remove_form_boxes(&doc);
+    doc.select(FURNITURE_TAGS).remove();
+    Some(doc.html().to_string())
+}
+
 fn names_article_body(node: &NodeRef<'_>) -> bool {
     // "c-article__content", "article_body": BEM and snake_case spellings too.
     hint_tokens(node).iter().any(|t| {
@@ -321,6 +477,7 @@ pub fn post_clean(article_html: &str) -> String {
     remove_leading_datelines(&doc);
     cut_at_end_label(&doc);
     trim_link_lists(&doc);
+    remove_trailing_headings(&doc);
 
     doc.html().to_string()
 }
@@ -620,6 +777,41 @@ fn remove_credits(doc: &Document) {
     }
 }
 
+/// Leaf blocks: the elements that hold text in their own right (no block inside).
+const LEAF_TEXT_BLOCKS: &str = "p, h2, h3, h4, h5, h6, li, div, dt, dd, blockquote, \
+     figcaption, td, th, pre, section";
+
+/// Headings and labels ("Mehr zum Thema:") with nothing after them: after the article's last
+/// paragraph, a heading announces something that is not there (a teaser box or a form already
+/// removed).
+fn remove_trailing_headings(doc: &Document) {
+    for _ in 0..4 {
+        let Some(blocks) = doc.try_select(LEAF_TEXT_BLOCKS) else {
+            return;
+        };
+        let last = blocks.nodes().iter().rev().copied().find(|n| {
+            let has_block_inside = n.descendants_it().any(|d| {
+                d.is_element()
+                    && matches!(
+                        d.node_name().as_deref().unwrap_or(""),
+                        "p" | "h2" | "h3" | "h4" | "h5" | "h6" | "li" | "div" | "section"
+                    )
+            });
+            !has_block_inside && text_len(n) > 0
+        });
+        let Some(last) = last else {
+            return;
+        };
+        // A heading of two lines of text is a paragraph set in a heading's style.
+        let len = text_len(&last);
+        let is_label = folded_text(&last).ends_with(':');
+        if len > 100 || !(is_heading(&last) || is_label) || last.has_name("figcaption") {
+            return;
+        }
+        last.remove_from_parent();
+    }
+}
+
 /// Remove link-dense blocks at the end (and start) of the article: related lists, tag lines,
 /// breadcrumbs. Stops at the first block that reads like text.
 fn trim_link_lists(doc: &Document) {
@@ -845,6 +1037,78 @@ mod tests {
         ] {
             assert!(!is_dateline(t), "{t}");
         }
+    }
+
+    #[test]
+    fn a_heading_with_nothing_after_it_goes() {
+        let para = format!("<p>Paragraph of the article {}</p>", "word ".repeat(40));
+        let out = post_clean(&format!(
+            "<div>{para}<h2>A section</h2>{para}<h3>Heute empfehlen wir</h3>\
+             <p><strong>Das Kleingedruckte</strong></p></div>"
+        ));
+        assert!(
+            out.contains("A section"),
+            "a heading with text after it stays"
+        );
+        assert!(!out.contains("Heute empfehlen") && !out.contains("Kleingedruckte"));
+        // A paragraph set as a heading is text.
+        let out = post_clean(&format!(
+            "<div>{para}<h3>All these products and many more are in the shop, and the big \
+             sale has already started: last-minute buyers can go straight there.</h3></div>"
+        ));
+        assert!(out.contains("last-minute buyers"), "{out}");
+    }
+
+    #[test]
+    fn sign_up_boxes_go_by_their_form_in_any_language() {
+        let para = "<p>A paragraph of the article that is long enough to be its text, with \
+             clauses and commas, and more words than any pitch would need to have.</p>";
+        for (name, bx) in [
+            (
+                "a box around the form",
+                "<section class=\"encart\"><h2>La lettre du matin</h2><p>Chaque jour, le \
+                 meilleur du site.</p><form action=\"/s\"><input type=\"email\"><button>OK\
+                 </button></form></section>",
+            ),
+            (
+                "heading and pitch before the form",
+                "<h3>Der Morgen</h3><p>Jeden Tag das Beste der Redaktion.</p><form><input \
+                 type=\"text\" name=\"user_email\"><button>Los</button></form>",
+            ),
+            (
+                "an e-mail field with no form",
+                "<div><h4>Le Matin</h4><p>Ogni giorno il meglio.</p><div><input \
+                 type=\"email\"><button>Iscriviti</button></div></div>",
+            ),
+        ] {
+            let doc = Document::from(
+                format!("<html><body><article><h1>T</h1>{para}{para}{bx}</article></body></html>")
+                    .as_str(),
+            );
+            remove_form_boxes(&doc);
+            let html = doc.html();
+            assert!(
+                html.contains("A paragraph of the article"),
+                "{name}: {html}"
+            );
+            for gone in [
+                "lettre",
+                "meilleur",
+                "Morgen",
+                "Jeden Tag",
+                "Le Matin",
+                "Ogni",
+            ] {
+                assert!(!html.contains(gone), "{name}: {gone} kept in {html}");
+            }
+        }
+        // A form of the article's own (a recipe's servings) is not a sign-up box.
+        let doc = Document::from(
+            "<html><body><h2>Zutaten</h2><form><input type=\"number\" name=\"portions\">\
+             <ul><li>200 g Mehl</li></ul></form></body></html>",
+        );
+        remove_form_boxes(&doc);
+        assert!(doc.html().contains("200 g Mehl") && doc.html().contains("Zutaten"));
     }
 
     #[test]

@@ -81,6 +81,9 @@ pub fn extract_article_with(
     // Related-stories blocks are often asides or `.related` boxes that the pre-clean and the
     // scorer drop as boilerplate: take them out of the page first so they reach `related`.
     let early_related = related::take_related(&doc, page_url);
+    // Sign-up and comment boxes by their structure (a small form, an e-mail field): on every
+    // pass, including the retry without the class/id pre-clean.
+    boilerplate::remove_form_boxes(&doc);
     if options.pre_clean {
         boilerplate::pre_clean(&doc);
     }
@@ -128,7 +131,11 @@ pub fn extract_article_with(
     } else {
         without_related
     };
-    let byline = meta.byline.clone().or(scored_byline);
+    // The scorer's byline is the text of a block named "byline" or "dateline": names only.
+    let byline = meta
+        .byline
+        .clone()
+        .or_else(|| scored_byline.as_deref().and_then(metadata::clean_byline));
     let title = meta.title.clone();
     // The scorer's title is the `<title>` too: a page title, not a headline.
     let page_title = meta

@@ -88,7 +88,8 @@ impl Article {
             lang: None,
             url,
             lead_image: None,
-            content_html: html,
+            // The feed's text loses the same sign-up boxes as an extracted page.
+            content_html: boilerplate::remove_form_boxes_html(&html).unwrap_or(html),
             related: Vec::new(),
             source: Source::Feed,
         }

@@ -193,6 +193,7 @@ pub struct MarkArgs {
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
+    crate::startup::begin();
     install_panic_hook();
     let cli = Cli::parse();
     match run(cli) {
@@ -320,7 +321,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         return extract(&config, target, url.as_deref(), *json);
     }
     let ctx = load_context(&cli)?;
+    crate::startup::mark("config");
     let _log = init_logging(&ctx.data_dir);
+    crate::startup::mark("log");
     let Some(command) = cli.command else {
         return run_tui(ctx);
     };
@@ -372,15 +375,20 @@ fn unreachable_extract() -> Result<ExitCode> {
 }
 
 fn run_tui(ctx: RunContext) -> Result<ExitCode> {
-    crate::tui::check_keymap(&ctx.config)?;
-    // Fail before the screen opens if the database is unusable.
-    Store::open(&ctx.db_path)?;
+    // The keymap was checked with the config (`load_config`). Fail before the screen opens
+    // if the database is unusable; the store thread then keeps this connection.
+    let store = Store::open(&ctx.db_path)?;
+    crate::startup::mark("store");
     let rt = runtime()?;
-    rt.block_on(crate::tui::run(crate::tui::TuiContext {
-        config: ctx.config,
-        db_path: ctx.db_path,
-        clock: std::sync::Arc::new(crate::clock::SystemClock),
-    }))?;
+    crate::startup::mark("runtime");
+    rt.block_on(crate::tui::run_with_store(
+        crate::tui::TuiContext {
+            config: ctx.config,
+            db_path: ctx.db_path,
+            clock: std::sync::Arc::new(crate::clock::SystemClock),
+        },
+        Some(store),
+    ))?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -27,6 +27,7 @@ pub(crate) mod scan;
 mod shared_corpus;
 #[cfg(test)]
 mod shared_corpus_tests;
+pub mod startup;
 pub mod store;
 pub mod sync;
 pub mod text;

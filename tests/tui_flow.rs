@@ -23,6 +23,8 @@ struct FakeWorker {
     rows: Arc<Mutex<Vec<ItemSummary>>>,
     actions: UnboundedSender<Action>,
     asked: Arc<Mutex<Vec<Effect>>>,
+    /// Never answer list loads (a store slow to give the first headlines).
+    hold_lists: bool,
 }
 
 impl kiosque::tui::worker::Worker for FakeWorker {
@@ -38,6 +40,7 @@ impl kiosque::tui::worker::Worker for FakeWorker {
                     unread_total: unread,
                 });
             }
+            Effect::LoadList { .. } if self.hold_lists => {}
             Effect::LoadList {
                 generation,
                 query,
@@ -176,6 +179,7 @@ async fn drive(keys: &str, size: (u16, u16)) -> Run {
         rows: rows.clone(),
         actions: tx,
         asked: asked.clone(),
+        hold_lists: false,
     };
     let mut terminal = Terminal::new(TestBackend::new(size.0, size.1)).unwrap();
     let mut state = fixtures::empty_state(size);
@@ -271,4 +275,91 @@ async fn search_narrows_the_list() {
             .iter()
             .all(|r| r.title.to_lowercase().contains("rust"))
     );
+}
+
+#[tokio::test]
+async fn the_first_headlines_are_drawn_before_the_rest_waiting_is_handled() {
+    // The fake worker answers at once: the headlines, the feed counts and the key `q` are all
+    // waiting when the loop first wakes. The headlines must reach the screen before the rest
+    // is handled (feed counts grow with the number of feeds; here `q` even ends the loop).
+    let size = (140, 40);
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut worker = FakeWorker {
+        rows: Arc::new(Mutex::new(fixtures::rows(0, 40))),
+        actions: tx,
+        asked: Arc::new(Mutex::new(Vec::new())),
+        hold_lists: false,
+    };
+    let mut terminal = Terminal::new(TestBackend::new(size.0, size.1)).unwrap();
+    let mut state = fixtures::empty_state(size);
+    let keymap = Keymap::default();
+    let clock = FixedClock(fixtures::now());
+    let mut clipboard = Vec::new();
+    let events = futures_util::stream::iter(vec![key('q')]);
+    let parts = LoopParts {
+        keymap: &keymap,
+        worker: &mut worker,
+        actions: &mut rx,
+        clock: &clock,
+        clipboard: &mut clipboard,
+    };
+    run_loop(&mut terminal, &mut state, events, parts)
+        .await
+        .unwrap();
+    assert!(state.quit);
+    // What the loop itself last drew (no extra draw here).
+    let screen = format!("{}", terminal.backend());
+    let newest: String = fixtures::row(0).title.chars().take(20).collect();
+    assert!(
+        screen.contains(&newest),
+        "the newest headline was never drawn:\n{screen}"
+    );
+}
+
+#[tokio::test]
+async fn nothing_but_the_headlines_is_asked_for_before_they_arrive() {
+    // Feed counts (and a refresh on start) grow with the number of feeds: they wait until the
+    // loop first wakes, so they never compete with the first headlines.
+    let size = (100, 30);
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let asked = Arc::new(Mutex::new(Vec::new()));
+    let mut worker = FakeWorker {
+        rows: Arc::new(Mutex::new(fixtures::rows(0, 40))),
+        actions: tx,
+        asked: asked.clone(),
+        hold_lists: true,
+    };
+    let mut terminal = Terminal::new(TestBackend::new(size.0, size.1)).unwrap();
+    let mut state = fixtures::empty_state(size);
+    state.settings.refresh_on_start = true;
+    let keymap = Keymap::default();
+    let clock = FixedClock(fixtures::now());
+    let mut clipboard = Vec::new();
+    // The loop is still waiting for the headlines when the user quits.
+    let events = futures_util::stream::iter(vec![key('q')]);
+    let parts = LoopParts {
+        keymap: &keymap,
+        worker: &mut worker,
+        actions: &mut rx,
+        clock: &clock,
+        clipboard: &mut clipboard,
+    };
+    run_loop(&mut terminal, &mut state, events, parts)
+        .await
+        .unwrap();
+    let asked = asked.lock().unwrap().clone();
+    assert!(
+        asked.iter().all(|e| matches!(e, Effect::LoadList { .. })),
+        "asked before the headlines: {asked:?}"
+    );
+    assert!(!asked.is_empty());
+}
+
+#[tokio::test]
+async fn feed_counts_and_the_refresh_on_start_follow_the_first_headlines() {
+    let run = drive("j", (100, 30)).await;
+    assert!(matches!(run.asked[0], Effect::LoadList { .. }));
+    assert!(run.asked.contains(&Effect::LoadFeeds), "{:?}", run.asked);
+    let unread = fixtures::rows(0, 40).iter().filter(|r| !r.read).count() as i64;
+    assert_eq!(run.state.status.unread_total, unread);
 }

@@ -92,12 +92,27 @@ where
     E: Stream<Item = std::io::Result<Event>> + Unpin,
     W: Worker,
 {
+    // Only the headline window is asked for before the first screen: the feed counts and a
+    // refresh on start grow with the number of feeds and would compete with it for the CPU
+    // and the store thread. They go out once the loop has woken for the first time (the
+    // headlines, a key or an error).
+    let mut deferred = Vec::new();
     for effect in init(state) {
-        dispatch(&mut parts, effect);
+        if matches!(effect, Effect::LoadList { .. }) {
+            dispatch(&mut parts, effect);
+        } else {
+            deferred.push(effect);
+        }
     }
     terminal.draw(|frame| view::render(frame, state))?;
     state.dirty = false;
-    let mut tick = tokio::time::interval(TICK);
+    // The first headlines are drawn as soon as they arrive, before whatever else is waiting
+    // (feed counts, keys): those grow with the number of feeds, the first screen must not.
+    let mut headlines_drawn = false;
+    // The first tick one period from now (not at once): the loop's first wake is then the
+    // headlines (or a key), which releases the deferred work; a store slower than a tick
+    // releases it at the first tick.
+    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + TICK, TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     loop {
         tokio::select! {
@@ -121,10 +136,16 @@ where
         }
         // Drain everything already waiting, then draw once.
         loop {
+            if !headlines_drawn && state.list.loaded {
+                break;
+            }
             let mut progressed = false;
             while let Ok(action) = parts.actions.try_recv() {
                 apply(state, &mut parts, action);
                 progressed = true;
+                if !headlines_drawn && state.list.loaded {
+                    break;
+                }
             }
             if let Some(Some(Ok(event))) = events.next().now_or_never() {
                 if let Some(action) = event_action(parts.keymap, state, event) {
@@ -142,6 +163,16 @@ where
         if state.dirty {
             terminal.draw(|frame| view::render(frame, state))?;
             state.dirty = false;
+        }
+        if !headlines_drawn && state.list.loaded {
+            headlines_drawn = true;
+            crate::startup::mark("first headlines");
+            if let Some(report) = crate::startup::take_report() {
+                tracing::info!("first screen: {report}");
+            }
+        }
+        for effect in deferred.drain(..) {
+            dispatch(&mut parts, effect);
         }
     }
     Ok(())

@@ -74,10 +74,20 @@ pub fn settings_for(config: &Config) -> Result<state::Settings, view::theme::The
 
 /// Run the TUI until the user quits. Call inside a multi-thread tokio runtime.
 pub async fn run(ctx: TuiContext) -> anyhow::Result<()> {
+    run_with_store(ctx, None).await
+}
+
+/// [`run`] with the database already open (the store thread takes this connection).
+pub async fn run_with_store(
+    ctx: TuiContext,
+    store: Option<crate::store::Store>,
+) -> anyhow::Result<()> {
     let keymap = keymap_for(&ctx.config)?;
     let settings = settings_for(&ctx.config)?;
     let (actions_tx, mut actions_rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut worker = worker::TokioWorker::start(&ctx.config, ctx.db_path.clone(), actions_tx);
+    let mut worker =
+        worker::TokioWorker::start_with_store(&ctx.config, ctx.db_path.clone(), store, actions_tx);
+    crate::startup::mark("worker");
     // Before the screen changes: from here on a SIGTERM/SIGINT/SIGHUP ends the loop and the
     // guard restores the terminal (and `--demo` removes its data dir) instead of dying mid-way.
     let mut stop = terminal::StopSignals::install()?;
@@ -88,6 +98,7 @@ pub async fn run(ctx: TuiContext) -> anyhow::Result<()> {
     settings.images = drawer.is_some();
     worker.set_drawer(drawer);
     let size = terminal.size()?;
+    crate::startup::mark("terminal");
     let mut state = state::State::new(settings, ctx.clock.now(), (size.width, size.height));
     state.sidebar = sidebar::SidebarView::from_config(&ctx.config.sidebar);
     state.help = keymap.help().to_vec();

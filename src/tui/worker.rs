@@ -168,6 +168,18 @@ impl TokioWorker {
         db_path: PathBuf,
         actions: UnboundedSender<Action>,
     ) -> TokioWorker {
+        TokioWorker::start_with_store(config, db_path, None, actions)
+    }
+
+    /// [`TokioWorker::start`] with the store thread's connection already open (the caller
+    /// opened it to fail before the screen changes): the first list is not held up by a
+    /// second open.
+    pub fn start_with_store(
+        config: &Config,
+        db_path: PathBuf,
+        store: Option<Store>,
+        actions: UnboundedSender<Action>,
+    ) -> TokioWorker {
         let (store_jobs, jobs) = std::sync::mpsc::channel();
         let latest_list = Arc::new(AtomicU64::new(0));
         let latest_unread = Arc::new(AtomicU64::new(0));
@@ -181,7 +193,7 @@ impl TokioWorker {
         };
         let spawned = std::thread::Builder::new()
             .name("kiosque-store".into())
-            .spawn(move || thread.run(jobs));
+            .spawn(move || thread.run(store, jobs));
         if let Err(e) = spawned {
             let _ = actions.send(Action::Failed {
                 doing: "starting the store thread".into(),
@@ -742,8 +754,12 @@ struct StoreThread {
 }
 
 impl StoreThread {
-    fn run(self, jobs: std::sync::mpsc::Receiver<StoreJob>) {
-        let mut store = match Store::open(&self.db_path) {
+    fn run(self, opened: Option<Store>, jobs: std::sync::mpsc::Receiver<StoreJob>) {
+        let opened = match opened {
+            Some(store) => Ok(store),
+            None => Store::open(&self.db_path),
+        };
+        let mut store = match opened {
             Ok(store) => store,
             Err(e) => {
                 self.fail("opening the database", e.to_string());

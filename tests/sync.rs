@@ -1164,6 +1164,11 @@ async fn the_tui_worker_syncs_and_reports_pending_changes_and_the_last_error() {
         offline_actions.recv().await.unwrap(),
         Action::FeedsLoaded { .. }
     ));
+    // The saved searches' counts come with the feeds too, before the sync status.
+    assert!(matches!(
+        offline_actions.recv().await.unwrap(),
+        Action::SmartFeedsLoaded { .. }
+    ));
     let Action::SyncStatusLoaded {
         pending,
         last_error,

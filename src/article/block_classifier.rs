@@ -30,6 +30,8 @@ const LEAF_BLOCKS: &[&str] = &[
 const GOOD_CHARS: usize = 80;
 /// Above this share of linked characters a block is navigation.
 const MAX_LINK_DENSITY: f32 = 0.3;
+/// A short paragraph before the first content block is kept as the lead from this many words.
+const LEAD_MIN_WORDS: usize = 10;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Class {
@@ -118,9 +120,15 @@ pub fn baseline(doc: &Document, page_url: &Url) -> (String, usize) {
             Class::Good => true,
             Class::Bad => false,
             Class::Short => {
-                prev_class[i] == Some(Class::Good)
+                (prev_class[i] == Some(Class::Good)
                     && (next_class[i] == Some(Class::Good)
-                        || (block.heading && next_class[i].is_some()))
+                        || (block.heading && next_class[i].is_some())))
+                    // A short lead: a sentence-long paragraph opening the article, with
+                    // nothing but short blocks before it.
+                    || (prev_class[i].is_none()
+                        && next_class[i] == Some(Class::Good)
+                        && block.tag == "p"
+                        && block.words >= LEAD_MIN_WORDS)
             }
         };
         if keep {
@@ -214,5 +222,18 @@ mod tests {
         assert!(out.contains("https://s.example/x"));
         assert!(!out.contains("Nav one"));
         assert!(words > 30);
+    }
+
+    #[test]
+    fn keeps_a_one_sentence_lead_but_not_a_short_line_before_the_article() {
+        let long = "A sentence that is long enough to be content, with several words in it, and then some more words after those.";
+        let html = format!(
+            "<body><p>Updated 3 March</p><p>The lead sentence opens the report in a few words.</p>\
+             <p>{long}</p><p>{long}</p></body>"
+        );
+        let url = Url::parse("https://s.example/p").unwrap();
+        let (out, _) = baseline(&Document::from(html), &url);
+        assert!(out.contains("The lead sentence"), "{out}");
+        assert!(!out.contains("Updated 3 March"), "{out}");
     }
 }

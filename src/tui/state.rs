@@ -142,6 +142,11 @@ pub struct ListState {
     pub top: usize,
     /// The first answer arrived.
     pub loaded: bool,
+    /// The query whose answer the rows are (`None` before the first answer): when it differs
+    /// from `query`, a newer list is on its way.
+    pub shown_query: Option<ListQuery>,
+    /// Enter was pressed while a newer list was on its way: open its selected row on arrival.
+    pub open_on_arrival: bool,
 }
 
 impl ListState {

@@ -557,6 +557,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Failed { doing, error } => {
             state.status.last_error = Some(sanitize_line(&format!("{doing}: {error}")));
+            // No newer list is coming: Enter acts on the rows shown again.
+            if doing == "loading headlines" {
+                state.list.open_on_arrival = false;
+                state.list.shown_query = Some(state.list.query.clone());
+            }
             // A failed refresh must not block the next one.
             if doing.starts_with("refresh") {
                 state.refreshing = false;
@@ -781,6 +786,7 @@ fn list_loaded(
     }
     let list = &mut state.list;
     list.loaded = true;
+    list.shown_query = Some(list.query.clone());
     list.requested_offset = None;
     list.total = total;
     list.offset = offset;
@@ -793,6 +799,9 @@ fn list_loaded(
     }
     let mut effects = select(state, position);
     effects.extend(open_pending(state));
+    if std::mem::take(&mut state.list.open_on_arrival) {
+        effects.extend(open_item(state));
+    }
     effects.extend(prefetch(state));
     effects
 }
@@ -877,6 +886,12 @@ fn open(state: &mut State) -> Vec<Effect> {
 /// Open the selected item in the reader: shown at once from the list row, the stored item
 /// and then the extracted article arrive as messages.
 fn open_item(state: &mut State) -> Vec<Effect> {
+    // Enter typed right after a search: the rows on screen are the old query's; open what the
+    // user searched for when it arrives, not the old selection.
+    if state.list.shown_query.as_ref() != Some(&state.list.query) {
+        state.list.open_on_arrival = true;
+        return vec![];
+    }
     let Some(row) = state.list.selected_row().cloned() else {
         return vec![];
     };

@@ -1137,8 +1137,19 @@ fn escape_closes_the_open_article_like_q() {
     assert!(!state.quit);
     // With the search kept, a first Esc closes the article, the second clears the search.
     update(&mut state, Action::Search);
-    update(&mut state, Action::SearchInput('a'));
+    let effects = update(&mut state, Action::SearchInput('a'));
     update(&mut state, Action::SearchSubmit);
+    let (generation, _, _) = list_load(&effects).unwrap();
+    update(
+        &mut state,
+        Action::ListLoaded {
+            generation,
+            total: 3,
+            offset: 0,
+            rows: rows(0, 3),
+            selected: Some(0),
+        },
+    );
     open_with_lines(&mut state, 10);
     update(&mut state, Action::Clear);
     assert!(state.pages.is_empty());
@@ -1428,4 +1439,57 @@ fn a_feeds_own_refresh_minutes_brings_the_timer_forward() {
         state.next_refresh,
         Some(state.now + chrono::Duration::minutes(15))
     );
+}
+
+#[test]
+fn enter_typed_ahead_of_a_search_opens_its_result_not_the_old_selection() {
+    let mut state = loaded((80, 24), 30);
+    update(&mut state, Action::Search);
+    let effects = update(&mut state, Action::SearchInput('z'));
+    let (generation, _, _) = list_load(&effects).unwrap();
+    update(&mut state, Action::SearchSubmit);
+    // The old list is still on screen: Enter waits for the search's answer.
+    let effects = update(&mut state, Action::Open);
+    assert!(
+        !effects.iter().any(|e| matches!(e, Effect::LoadItem { .. })),
+        "{effects:?}"
+    );
+    let found = fixtures::row(7);
+    let effects = update(
+        &mut state,
+        Action::ListLoaded {
+            generation,
+            total: 1,
+            offset: 0,
+            rows: vec![found.clone()],
+            selected: Some(0),
+        },
+    );
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::LoadItem { id, .. } if *id == found.id)),
+        "{effects:?}"
+    );
+    // Once the answer is shown, Enter opens at once again.
+    let effects = update(&mut state, Action::Open);
+    assert!(effects.iter().any(|e| matches!(e, Effect::LoadItem { .. })));
+}
+
+#[test]
+fn a_failed_list_load_lets_enter_act_on_the_rows_shown() {
+    let mut state = loaded((80, 24), 30);
+    update(&mut state, Action::Search);
+    update(&mut state, Action::SearchInput('z'));
+    update(&mut state, Action::SearchSubmit);
+    update(&mut state, Action::Open);
+    update(
+        &mut state,
+        Action::Failed {
+            doing: "loading headlines".into(),
+            error: "disk I/O error".into(),
+        },
+    );
+    let effects = update(&mut state, Action::Open);
+    assert!(effects.iter().any(|e| matches!(e, Effect::LoadItem { .. })));
 }

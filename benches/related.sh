@@ -6,6 +6,8 @@
 # ($KIOSQUE_BIN, else $CARGO_TARGET_DIR/release/kiosque, else target/release/kiosque).
 #   benches/related.sh                 # totals
 #   benches/related.sh --verbose       # plus a per-page table of misses and false positives
+#   benches/related.sh --labels benches/related/labels_validation.jsonl   # the validation set
+#                                      # (103 pages nobody tuned on; README.md)
 # Needs ../shared/corpus/extraction beside the repository (skips with a message otherwise).
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"

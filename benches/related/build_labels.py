@@ -2,6 +2,12 @@
 """Builds labels.jsonl from the selection rule and the hand decisions in decisions.tsv.
 
     python3 benches/related/build_labels.py [CORPUS_DIR]      (default ../shared/corpus/extraction)
+    python3 benches/related/build_labels.py --labels labels_validation.jsonl [CORPUS_DIR]
+    python3 benches/related/build_labels.py --list --labels labels_validation.jsonl  # the pages
+
+--labels names the set: labels.jsonl (the tuning set: every 12th page from index 0, decisions
+in decisions.tsv) or labels_validation.jsonl (the validation set: every 12th page from index 6,
+decisions in decisions_validation.tsv); a relative name is taken beside this script.
 
 Selection rule (fixed, decided before labelling): in each corpus folder, list the page files
 in sorted (byte) order and take every 12th one starting with the first: trafilatura-eval/html/
@@ -11,6 +17,7 @@ in the page) are left out. The decisions name link indices as candidates.py prin
 URLs are taken from the same parse, so labels.jsonl can be rebuilt from the corpus at any time.
 Python standard library only.
 """
+import argparse
 import json
 import os
 import sys
@@ -23,24 +30,42 @@ STEP = 12
 FOLDERS = [("trafilatura", "trafilatura-eval/html"), ("wcxb", "wcxb-test-articles/html")]
 
 
-def selection(corpus):
+# label file -> (decisions file, index of the first page taken in each folder)
+SETS = {
+    "labels.jsonl": ("decisions.tsv", 0),
+    "labels_validation.jsonl": ("decisions_validation.tsv", 6),
+}
+
+
+def selection(corpus, start=0):
     for tag, folder in FOLDERS:
         names = sorted(os.listdir(os.path.join(corpus, folder)))
-        for name in names[::STEP]:
+        for name in names[start::STEP]:
             yield tag, folder + "/" + name
 
 
 def main():
-    corpus = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "../../../shared/corpus/extraction")
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("corpus", nargs="?", default=os.path.join(HERE, "../../../shared/corpus/extraction"))
+    ap.add_argument("--labels", default="labels.jsonl", choices=sorted(SETS),
+                    help="which set to build (its decisions file and start index follow)")
+    ap.add_argument("--list", action="store_true", help="print the selected pages and stop")
+    args = ap.parse_args()
+    corpus = args.corpus
+    decisions_name, start = SETS[os.path.basename(args.labels)]
+    if args.list:
+        for _tag, path in selection(corpus, start):
+            print(path)
+        return
     decisions = {}
-    for line in open(os.path.join(HERE, "decisions.tsv"), encoding="utf-8"):
+    for line in open(os.path.join(HERE, decisions_name), encoding="utf-8"):
         if line.startswith("#") or not line.strip():
             continue
         path, idx, notes = line.rstrip("\n").split("\t", 2)
         decisions[path] = (idx, notes)
     out = []
     missing = []
-    for tag, path in selection(corpus):
+    for tag, path in selection(corpus, start):
         if path not in decisions:
             missing.append(path)
             continue
@@ -58,7 +83,7 @@ def main():
         out.append({"corpus": tag, "file": path, "url": url, "related": related, "notes": notes})
     if missing:
         raise SystemExit("not labelled yet: " + ", ".join(missing))
-    with open(os.path.join(HERE, "labels.jsonl"), "w", encoding="utf-8") as f:
+    with open(os.path.join(HERE, os.path.basename(args.labels)), "w", encoding="utf-8") as f:
         for rec in out:
             f.write(json.dumps(rec, ensure_ascii=False) + "\n")
     with_rel = sum(1 for r in out if r["related"])

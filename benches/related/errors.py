@@ -2,7 +2,7 @@
 """Every false positive and every miss of kiosque's related links on the labelled set, with
 its context, so errors can be grouped by kind rather than fixed page by page.
 
-    KIOSQUE_BIN=... python3 benches/related/errors.py [CORPUS_DIR] [--only SUBSTRING]
+    KIOSQUE_BIN=... python3 benches/related/errors.py [CORPUS_DIR] [--labels FILE] [--only SUBSTRING]
 
 For each page with errors it prints, per wrong link: FP (kiosque listed it, the labels do not)
 or FN (labelled, kiosque missed it), the label kiosque gave (FP), the anchor's text, the

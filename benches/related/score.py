@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Scores kiosque's related-link detection against the hand labels in labels.jsonl.
 
-    python3 benches/related/score.py [CORPUS_DIR] [--verbose] [--json FILE] [--only SUBSTRING]
+    python3 benches/related/score.py [CORPUS_DIR] [--labels FILE] [--verbose] [--json FILE] [--only SUBSTRING]
+
+--labels picks the label set: labels.jsonl (default, the tuning set) or
+labels_validation.jsonl (the validation set nobody tuned on; see README.md).
 
 CORPUS_DIR defaults to ../shared/corpus/extraction beside the repository. The binary is
 $KIOSQUE_BIN (default target/release/kiosque). For every labelled page it runs

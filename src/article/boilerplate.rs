@@ -449,6 +449,12 @@ fn is_boilerplate_phrase_block(text: &str) -> bool {
 /// the start and end. Returns the cleaned HTML.
 pub fn post_clean(article_html: &str) -> String {
     let doc = Document::fragment(article_html);
+    post_clean_in(&doc);
+    doc.html().to_string()
+}
+
+/// [`post_clean`] on an article already parsed as a fragment, in place.
+pub(crate) fn post_clean_in(doc: &Document) {
     // Short blocks made of a known phrase. Innermost first (reverse document order), so a
     // wrapper is judged on what is left of it once its pitch is gone.
     let blocks: Vec<dom_query::NodeId> = doc
@@ -457,7 +463,7 @@ pub fn post_clean(article_html: &str) -> String {
         .iter()
         .map(|n| n.id)
         .collect();
-    let lengths = text_lengths(&doc);
+    let lengths = text_lengths(doc);
     for id in blocks.into_iter().rev() {
         if lengths
             .get(&id)
@@ -472,14 +478,12 @@ pub fn post_clean(article_html: &str) -> String {
         }
     }
 
-    remove_credits(&doc);
-    remove_link_lists(&doc);
-    remove_leading_datelines(&doc);
-    cut_at_end_label(&doc);
-    trim_link_lists(&doc);
-    remove_trailing_headings(&doc);
-
-    doc.html().to_string()
+    remove_credits(doc);
+    remove_link_lists(doc);
+    remove_leading_datelines(doc);
+    cut_at_end_label(doc);
+    trim_link_lists(doc);
+    remove_trailing_headings(doc);
 }
 
 /// A short block that starts with an end label.
@@ -584,6 +588,21 @@ pub fn strip_leading_repeats(
     title: Option<&str>,
     byline: Option<&str>,
 ) -> String {
+    let doc = Document::fragment(article_html);
+    if strip_leading_repeats_in(&doc, title, byline) {
+        doc.html().to_string()
+    } else {
+        article_html.to_string()
+    }
+}
+
+/// [`strip_leading_repeats`] on an article already parsed as a fragment, in place. Whether
+/// anything went.
+pub(crate) fn strip_leading_repeats_in(
+    doc: &Document,
+    title: Option<&str>,
+    byline: Option<&str>,
+) -> bool {
     let fold = |s: &str| {
         s.split_whitespace()
             .collect::<Vec<_>>()
@@ -593,12 +612,11 @@ pub fn strip_leading_repeats(
     let title = title.map(fold).filter(|t| !t.is_empty());
     let byline = byline.map(fold).filter(|b| b.chars().count() >= 4);
     if title.is_none() && byline.is_none() {
-        return article_html.to_string();
+        return false;
     }
-    let doc = Document::fragment(article_html);
     let mut doomed = Vec::new();
     let leading = leading_leaf_blocks(
-        &doc,
+        doc,
         "h1, h2, h3, p, div, span, address, time",
         &["p", "div", "h1", "h2", "h3"],
         4,
@@ -614,10 +632,10 @@ pub fn strip_leading_repeats(
         }
     }
     if doomed.is_empty() {
-        return article_html.to_string();
+        return false;
     }
-    remove_ids(&doc, &doomed);
-    doc.html().to_string()
+    remove_ids(doc, &doomed);
+    true
 }
 
 /// The first `limit` blocks matching `selector` that have text and hold no child element

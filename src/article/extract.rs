@@ -78,6 +78,10 @@ pub fn extract_article_with(
     let over_budget = elements > SCORER_MAX_ELEMENTS || html.len() > SCORER_MAX_BYTES;
 
     let meta = metadata::read_metadata(&doc, page_url);
+    // Links resolve against the page's `<base href>` when it has one, as in a browser.
+    let original_url = page_url;
+    let link_base = base_url(&doc, page_url);
+    let page_url = &link_base;
     // Related-stories blocks are often asides or `.related` boxes that the pre-clean and the
     // scorer drop as boilerplate: take them out of the page first so they reach `related`.
     let early_related = related::take_related(&doc, page_url);
@@ -94,10 +98,14 @@ pub fn extract_article_with(
         disable_json_ld: true,
         ..Default::default()
     };
-    let scored =
-        dom_smoothie::Readability::with_document(doc, Some(page_url.as_str()), Some(config))
-            .ok()
-            .and_then(|mut r| r.parse().ok());
+    // Over the budget the scorer's answer would be thrown away below: it does not run.
+    let scored = (!over_budget)
+        .then(|| {
+            dom_smoothie::Readability::with_document(doc, Some(page_url.as_str()), Some(config))
+                .ok()
+                .and_then(|mut r| r.parse().ok())
+        })
+        .flatten();
 
     let (scored_html, scored_words, scored_title, scored_byline) = match scored {
         Some(a) => (
@@ -119,18 +127,18 @@ pub fn extract_article_with(
     } else {
         scored_html
     };
-    let (without_related, late_related) = related::split_related(&scored_html, page_url);
+    // The later passes share one parse of the chosen HTML, serialised once at the end.
+    let content = Document::fragment(scored_html.as_str());
+    let late_related = related::split_related_in(&content, &scored_html, page_url);
     let mut related = early_related;
     for link in late_related {
         if !related.iter().any(|r| r.url == link.url) {
             related.push(link);
         }
     }
-    let mut content_html = if options.post_clean {
-        boilerplate::post_clean(&without_related)
-    } else {
-        without_related
-    };
+    if options.post_clean {
+        boilerplate::post_clean_in(&content);
+    }
     // The scorer's byline is the text of a block named "byline" or "dateline": names only.
     let byline = meta
         .byline
@@ -143,13 +151,14 @@ pub fn extract_article_with(
         .clone()
         .or_else(|| scored_title.filter(|t| !t.trim().is_empty()));
     if options.post_clean {
-        content_html = boilerplate::strip_leading_repeats(
-            &content_html,
+        boilerplate::strip_leading_repeats_in(
+            &content,
             title.as_deref().or(page_title.as_deref()),
             byline.as_deref(),
         );
     }
-    let mut words = count_words(&content_html);
+    let mut words = words_in(&content);
+    let mut content_html = content.html().to_string();
 
     // The publisher's own text, when the scorer found much less of it.
     if let Some(body) = meta
@@ -172,14 +181,14 @@ pub fn extract_article_with(
                 pre_clean: false,
                 ..options
             };
-            if let Ok(article) = extract_article_with(html.as_ref(), page_url, retry) {
+            if let Ok(article) = extract_article_with(html.as_ref(), original_url, retry) {
                 return Ok(article);
             }
         }
         return Err(ExtractError::TooLittle { words });
     }
 
-    let url = meta.canonical.unwrap_or_else(|| page_url.to_string());
+    let url = meta.canonical.unwrap_or_else(|| original_url.to_string());
     Ok(Article {
         title,
         page_title,
@@ -192,6 +201,17 @@ pub fn extract_article_with(
         related,
         source: Source::Extracted,
     })
+}
+
+/// The page's first `<base href>` resolved against its URL (web URLs only), else its URL.
+fn base_url(doc: &Document, page_url: &Url) -> Url {
+    doc.select("base[href]")
+        .nodes()
+        .first()
+        .and_then(|base| base.attr("href"))
+        .and_then(|href| page_url.join(href.trim()).ok())
+        .filter(|url| matches!(url.scheme(), "http" | "https"))
+        .unwrap_or_else(|| page_url.clone())
 }
 
 /// The first [`MAX_INPUT_BYTES`] of the page, cut at a character boundary.
@@ -334,11 +354,36 @@ fn prefer_baseline(
 const SUPERSET_RATIO: f32 = 1.3;
 
 /// Words of text in an HTML fragment (a parse and a text walk, no layout).
+#[cfg(test)]
 fn count_words(html: &str) -> usize {
-    let doc = Document::fragment(html);
-    // Script and style text is never shown: an "article" of one ad script is empty.
-    doc.select("script, style, template, noscript").remove();
-    text_words(&doc.root().text())
+    words_in(&Document::fragment(html))
+}
+
+/// Words of a parsed article, outside scripts, styles, templates and noscript blocks: their
+/// text is never shown (an "article" of one ad script is empty).
+fn words_in(doc: &Document) -> usize {
+    let mut text = String::new();
+    let mut stack = vec![doc.root()];
+    while let Some(node) = stack.pop() {
+        if node.is_text() {
+            text.push_str(&node.text());
+            continue;
+        }
+        let hidden = node.is_element()
+            && matches!(
+                node.node_name().as_deref(),
+                Some("script" | "style" | "template" | "noscript")
+            );
+        if hidden {
+            continue;
+        }
+        let mut child = node.last_child();
+        while let Some(c) = child {
+            child = c.prev_sibling();
+            stack.push(c);
+        }
+    }
+    text_words(&text)
 }
 
 /// Words in a text, where scripts written without spaces (Chinese, Japanese, Korean) count
@@ -563,5 +608,22 @@ mod tests {
         );
         assert_eq!(extract_article("", &url()), Err(ExtractError::NotHtml));
         let _ = extract_article("<<<<>>>><//><!-- <p", &url());
+    }
+
+    #[test]
+    fn links_resolve_against_the_pages_base_href() {
+        let page = format!(
+            "<html><head><base href=\"https://cdn.example.org/site/\"></head><body><article>\
+             {}<p>Lire aussi : <a href=\"news/other-story.html\">Another story</a></p>\
+             </article></body></html>",
+            (1..6).map(paragraph).collect::<String>()
+        );
+        let a = extract_article(&page, &url()).unwrap();
+        let related: Vec<&str> = a.related.iter().map(|r| r.url.as_str()).collect();
+        assert_eq!(
+            related,
+            ["https://cdn.example.org/site/news/other-story.html"]
+        );
+        assert_eq!(a.url, url().as_str());
     }
 }

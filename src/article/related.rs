@@ -105,14 +105,32 @@ pub fn split_related(article_html: &str, base_url: &Url) -> (String, Vec<Related
         return (article_html.to_string(), Vec::new());
     }
     let doc = Document::fragment(article_html);
-    let Some(top) = doc.root().first_element_child() else {
-        return (article_html.to_string(), Vec::new());
-    };
-    let found = take_related_under(&top, base_url);
-    if found.is_empty() {
-        return (article_html.to_string(), found);
+    let found = take_related_from_fragment(&doc, base_url);
+    match doc.root().first_element_child() {
+        Some(top) if !found.is_empty() => (top.inner_html().to_string(), found),
+        _ => (article_html.to_string(), found),
     }
-    (top.inner_html().to_string(), found)
+}
+
+/// [`split_related`] on an article already parsed as a fragment (the extractor's later passes
+/// share one parse): the related lines and blocks leave `fragment`. `html` is the fragment's
+/// source, for the cheap label pre-check.
+pub(crate) fn split_related_in(
+    fragment: &Document,
+    html: &str,
+    base_url: &Url,
+) -> Vec<RelatedLink> {
+    if !might_contain_label(html) {
+        return Vec::new();
+    }
+    take_related_from_fragment(fragment, base_url)
+}
+
+fn take_related_from_fragment(fragment: &Document, base_url: &Url) -> Vec<RelatedLink> {
+    match fragment.root().first_element_child() {
+        Some(top) => take_related_under(&top, base_url),
+        None => Vec::new(),
+    }
 }
 
 /// The same split on a whole page, before main-content scoring: inside the page's article

@@ -6,7 +6,7 @@ use crate::article::Article;
 use crate::article::extract::extract_article;
 use crate::fetch::Fetcher;
 use crate::model::Item;
-use crate::store::Store;
+use crate::store::{Store, StoreWriter};
 use std::path::Path;
 use std::time::Duration;
 use url::Url;
@@ -112,17 +112,25 @@ pub fn cached_for_item(store: &Store, url: &str, item: &Item) -> Option<LoadedAr
     })
 }
 
+/// The cached article for `url`, read on a read-only connection of its own.
 fn cached(db_path: &Path, url: &str) -> Option<Article> {
-    Store::open(db_path)
+    Store::open_read_only(db_path)
         .and_then(|s| s.cached_article(url))
         .map_err(|e| tracing::warn!("article cache unreadable: {e}"))
         .ok()
         .flatten()
 }
 
-fn remember(db_path: &Path, url: &str, article: &Article) {
-    if let Err(e) = Store::open(db_path).and_then(|mut s| s.cache_article(url, article)) {
-        tracing::warn!("could not cache the article {url}: {e}");
+/// Cache the article: one upsert in the store writer's queue (the process's one write
+/// connection).
+async fn remember(writer: &StoreWriter, url: String, article: Article) {
+    let written = writer
+        .run_async(move |store| store.cache_article(&url, &article).map_err(|e| (url, e)))
+        .await;
+    match written {
+        Ok(Ok(())) => {}
+        Ok(Err((url, e))) => tracing::warn!("could not cache the article {url}: {e}"),
+        Err(e) => tracing::warn!("could not cache an article: {e}"),
     }
 }
 
@@ -150,19 +158,20 @@ pub async fn fetch_and_extract(fetcher: &Fetcher, url: &str) -> Result<Article, 
 }
 
 /// The article for `url`: cached copy, else fetched and extracted (then cached), else the
-/// fallback item's feed content with a note. Blocking store access happens off the async
-/// threads.
+/// fallback item's feed content with a note. Reads on read-only connections off the async
+/// threads; the cache write goes through `writer`.
 pub async fn load_article(
-    db_path: &Path,
+    writer: &StoreWriter,
     fetcher: &Fetcher,
     url: &str,
     fallback: Option<&Item>,
 ) -> LoadedArticle {
+    let db_path = writer.path();
     if let Some(item) = fallback {
         let path = db_path.to_path_buf();
         let feed = item.summary.feed_id;
         let extracts = tokio::task::spawn_blocking(move || {
-            Store::open(&path).and_then(|s| s.feed_extracts(feed))
+            Store::open_read_only(&path).and_then(|s| s.feed_extracts(feed))
         })
         .await;
         if let Ok(Ok(false)) = extracts {
@@ -179,10 +188,7 @@ pub async fn load_article(
     }
     match fetch_and_extract(fetcher, url).await {
         Ok(article) => {
-            let path = db_path.to_path_buf();
-            let key = url.to_string();
-            let copy = article.clone();
-            let _ = tokio::task::spawn_blocking(move || remember(&path, &key, &copy)).await;
+            remember(writer, url.to_string(), article.clone()).await;
             LoadedArticle {
                 article: with_item_metadata(article, fallback),
                 note: None,
@@ -233,7 +239,7 @@ fn brief_reason(error: &crate::error::FetchError) -> String {
 /// of the reader: at most `concurrency` pages at once and one page per host at a time, so a
 /// prefetch never hammers a site. Returns how many were newly cached.
 pub async fn prefetch_articles(
-    db_path: &Path,
+    writer: &StoreWriter,
     fetcher: &Fetcher,
     urls: Vec<String>,
     concurrency: usize,
@@ -252,7 +258,8 @@ pub async fn prefetch_articles(
             .entry(parsed.host_str().unwrap_or_default().to_string())
             .or_insert_with(|| Arc::new(Semaphore::new(1)))
             .clone();
-        let (global, fetcher, path) = (global.clone(), fetcher.clone(), db_path.to_path_buf());
+        let (global, fetcher, writer) = (global.clone(), fetcher.clone(), writer.clone());
+        let path = writer.path().to_path_buf();
         tasks.spawn(async move {
             let _host = host.acquire_owned().await;
             let _slot = global.acquire_owned().await;
@@ -262,8 +269,7 @@ pub async fn prefetch_articles(
             }
             match fetch_and_extract(&fetcher, &url).await {
                 Ok(article) => {
-                    let _ =
-                        tokio::task::spawn_blocking(move || remember(&path, &url, &article)).await;
+                    remember(&writer, url, article).await;
                     true
                 }
                 Err(e) => {
@@ -304,8 +310,7 @@ mod tests {
             .unwrap()
             .port();
         let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("kiosque.db");
-        Store::open(&db).unwrap();
+        let db = StoreWriter::start(&dir.path().join("kiosque.db")).unwrap();
         let fetcher = Fetcher::new(&Config::default()).unwrap();
         let url = format!("http://127.0.0.1:{port}/gone.html");
         let loaded = load_article(&db, &fetcher, &url, None).await;
@@ -330,8 +335,7 @@ mod tests {
         .await
         .unwrap();
         let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("kiosque.db");
-        Store::open(&db).unwrap();
+        let db = StoreWriter::start(&dir.path().join("kiosque.db")).unwrap();
         let fetcher = Fetcher::new(&Config::default()).unwrap();
         let url = format!("{}/a.html", server.base_url());
         let missing = format!("{}/missing.html", server.base_url());

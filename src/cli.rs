@@ -1363,8 +1363,10 @@ fn read(ctx: &RunContext, id: i64, json: bool) -> Result<ExitCode> {
         (None, Some(url)) => {
             let fetcher = Fetcher::new(&ctx.config)?;
             let rt = runtime()?;
+            // The cache write goes through a store writer, as in the TUI.
+            let writer = crate::store::StoreWriter::start(&ctx.db_path)?;
             rt.block_on(crate::article_loader::load_article(
-                &ctx.db_path,
+                &writer,
                 &fetcher,
                 &url,
                 Some(&item),

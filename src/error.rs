@@ -77,6 +77,9 @@ pub enum StoreError {
         #[source]
         source: rusqlite::Error,
     },
+    /// The store writer thread (the one write connection) has stopped.
+    #[error("the database writer stopped")]
+    WriterStopped,
 }
 
 /// Shorthand used with `map_err` to attach what we were doing to a rusqlite error.

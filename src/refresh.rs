@@ -1,17 +1,17 @@
 //! Refreshing feeds: every due feed fetched concurrently (a global bound and a per-host bound),
-//! parsed on blocking threads, written by one writer thread in one transaction per feed;
-//! one [`RefreshOutcome`] per feed.
+//! parsed on blocking threads, written through the store writer (the one write connection), one
+//! transaction per feed; one [`RefreshOutcome`] per feed.
 
 use crate::config::Config;
 use crate::error::{FetchError, StoreError};
 use crate::fetch::{Conditional, FetchResponse, Fetcher};
 use crate::model::{Feed, FeedId, ParsedFeed};
-use crate::store::{FetchRecord, Store};
+use crate::store::{FetchRecord, StoreWriter};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
-use tokio::sync::{Semaphore, mpsc, oneshot};
+use tokio::sync::{Semaphore, mpsc};
 
 /// Who asked for a refresh: that decides which waits it honours.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,63 +125,35 @@ impl RefreshSummary {
     }
 }
 
-/// One write for the writer thread.
-struct WriteJob {
-    feed: FeedId,
-    now: DateTime<Utc>,
-    record: FetchRecord,
-    parsed: Option<ParsedFeed>,
-    reply: oneshot::Sender<Result<usize, String>>,
-}
-
-/// Owns the one write connection; applies jobs in arrival order.
-fn spawn_writer(
-    db_path: PathBuf,
-    rules: &[crate::config::RuleConfig],
-) -> Result<std::sync::mpsc::SyncSender<WriteJob>, StoreError> {
-    let mut store = Store::open(&db_path)?;
-    store.set_arrival_rules(crate::store::ArrivalRule::from_config(rules));
-    let (tx, rx) = std::sync::mpsc::sync_channel::<WriteJob>(64);
-    std::thread::Builder::new()
-        .name("kiosque-writer".into())
-        .spawn(move || {
-            for job in rx {
-                let result = store
-                    .record_fetch(job.feed, job.now, &job.record, job.parsed.as_ref())
-                    .map_err(|e| e.to_string());
-                let _ = job.reply.send(result);
-            }
-        })
-        .map_err(|e| StoreError::Open {
-            path: db_path.display().to_string(),
-            source: rusqlite::Error::ToSqlConversionFailure(Box::new(e)),
-        })?;
-    Ok(tx)
+/// The refresh's side of the store writer: one fetch result at a time in the writer's queue,
+/// so a list load or a mark queued beside a refresh waits for one transaction at most.
+#[derive(Clone)]
+struct RefreshWrites {
+    writer: StoreWriter,
+    slot: Arc<Semaphore>,
 }
 
 async fn write(
-    writer: &std::sync::mpsc::SyncSender<WriteJob>,
+    writes: &RefreshWrites,
     feed: FeedId,
     record: FetchRecord,
     parsed: Option<ParsedFeed>,
 ) -> Result<usize, String> {
-    let (reply, answer) = oneshot::channel();
-    let job = WriteJob {
-        feed,
-        now: Utc::now(),
-        record,
-        parsed,
-        reply,
-    };
-    let writer = writer.clone();
-    // The channel is bounded: sending may block, so do it off the async threads.
-    tokio::task::spawn_blocking(move || writer.send(job).map_err(|_| ()))
+    let _slot = writes
+        .slot
+        .acquire()
         .await
-        .map_err(|e| format!("writer task failed: {e}"))?
         .map_err(|_| "the database writer stopped".to_string())?;
-    answer
+    let now = Utc::now();
+    writes
+        .writer
+        .run_async(move |store| {
+            store
+                .record_fetch(feed, now, &record, parsed.as_ref())
+                .map_err(|e| e.to_string())
+        })
         .await
-        .map_err(|_| "the database writer stopped".to_string())?
+        .map_err(|e| e.to_string())?
 }
 
 /// Backoff for a feed that failed without a Retry-After: 2, 4, 8… minutes up to 2 hours.
@@ -210,7 +182,7 @@ async fn record_one(
     feed: Feed,
     fetched: Result<FetchResponse, FetchError>,
     now: DateTime<Utc>,
-    writer: std::sync::mpsc::SyncSender<WriteJob>,
+    writer: RefreshWrites,
 ) -> RefreshOutcome {
     let outcome = |status: Option<u16>, result: FeedRefreshResult| RefreshOutcome {
         feed_id: feed.id,
@@ -353,9 +325,27 @@ async fn interpret(
 }
 
 /// Refresh `feeds` (all of them, or those due). Outcomes are also sent to `progress` as each
-/// feed finishes. Errors only when the database cannot be opened for writing.
+/// feed finishes. Errors only when the database cannot be opened for writing. Starts a store
+/// writer for this refresh (`kiosque refresh`); the TUI passes its own to
+/// [`refresh_feeds_with`].
 pub async fn refresh_feeds(
     db_path: &Path,
+    fetcher: &Fetcher,
+    feeds: Vec<Feed>,
+    opts: &RefreshOptions,
+    progress: Option<mpsc::UnboundedSender<RefreshOutcome>>,
+) -> Result<Vec<RefreshOutcome>, StoreError> {
+    let path = db_path.to_path_buf();
+    let writer = tokio::task::spawn_blocking(move || StoreWriter::start(&path))
+        .await
+        .map_err(|_| StoreError::WriterStopped)??;
+    refresh_feeds_with(&writer, fetcher, feeds, opts, progress).await
+}
+
+/// [`refresh_feeds`] writing through `writer`, the process's one write connection: every
+/// fetch result is one transaction in its queue, then the purge.
+pub async fn refresh_feeds_with(
+    writer: &StoreWriter,
     fetcher: &Fetcher,
     feeds: Vec<Feed>,
     opts: &RefreshOptions,
@@ -364,12 +354,22 @@ pub async fn refresh_feeds(
     // With [sync], feeds kept by the sync server are the server's to poll: fetching them here
     // too would store every item twice. Without it they are polled (their pulled items are
     // matched by link, not stored again).
-    let synced = if opts.leave_synced_feeds {
-        Store::open(db_path)?.synced_feed_ids()?
-    } else {
-        Default::default()
+    let rules = crate::store::ArrivalRule::from_config(&opts.rules);
+    let leave_synced = opts.leave_synced_feeds;
+    let synced = writer
+        .run_async(move |store| {
+            store.set_arrival_rules(rules);
+            if leave_synced {
+                store.synced_feed_ids()
+            } else {
+                Ok(Default::default())
+            }
+        })
+        .await??;
+    let writer = RefreshWrites {
+        writer: writer.clone(),
+        slot: Arc::new(Semaphore::new(1)),
     };
-    let writer = spawn_writer(db_path.to_path_buf(), &opts.rules)?;
     let global = Arc::new(Semaphore::new(opts.concurrency.max(1)));
     // Answers fetched but not yet parsed and written: a bound on the bodies held in memory
     // when the network outruns the parser and the writer.
@@ -464,16 +464,15 @@ pub async fn refresh_feeds(
             Err(e) => tracing::error!("a refresh task failed: {e}"),
         }
     }
-    drop(writer);
     if let Some(days) = opts.keep_days {
-        let path = db_path.to_path_buf();
-        let purged = tokio::task::spawn_blocking(move || {
-            Store::open(&path).and_then(|mut s| s.purge_old_items(Utc::now(), days))
-        })
-        .await;
+        let purged = writer
+            .writer
+            .run_async(move |store| store.purge_old_items(Utc::now(), days))
+            .await;
         match purged {
             Ok(Ok(n)) if n > 0 => tracing::info!("purged {n} old items"),
             Ok(Err(e)) => tracing::warn!("purging old items failed: {e}"),
+            Err(e) => tracing::warn!("purging old items failed: {e}"),
             _ => {}
         }
     }

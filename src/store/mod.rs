@@ -5,6 +5,8 @@
 mod duplicates;
 mod migrations;
 mod sync;
+mod writer;
+pub use writer::{StoreJob, StoreWriter, write_connections_opened};
 
 pub use duplicates::DuplicateCopy;
 
@@ -163,6 +165,7 @@ impl Store {
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| map_open_error(path, e))?;
+        writer::count_write_connection();
         let mut store = Store {
             conn,
             path: Some(path.to_path_buf()),

@@ -1,14 +1,16 @@
 //! Runs [`Effect`]s off the UI thread and reports back as [`Action`]s over a channel.
 //!
-//! Store queries and writes go to one dedicated thread that owns a [`Store`] (rusqlite is
-//! blocking); network work (refresh, article loading) runs on tokio; page layout runs on
-//! `spawn_blocking`. A newer request for the same thing supersedes an older one: list and
-//! unread lookups carry a generation and the store thread skips those already outdated;
-//! only the latest page layout runs.
+//! Every write goes through one [`StoreWriter`] thread, the process's only write connection
+//! (marks, feed admin, the add prompt, refresh results, the article cache, the purge); list,
+//! count and item reads run on a reader thread with a read-only connection, each after the
+//! writes submitted before it (a mark is seen by the next list load). Network work (refresh,
+//! article loading) runs on tokio; page layout on `spawn_blocking`. A newer request for the
+//! same thing supersedes an older one: list and unread lookups carry a generation and the
+//! reader skips those already outdated; only the latest page layout runs.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
 
 use tokio::sync::{Semaphore, mpsc::UnboundedSender};
 
@@ -16,8 +18,8 @@ use crate::article::Article;
 use crate::config::Config;
 use crate::fetch::Fetcher;
 use crate::model::{FeedId, Item, ItemId};
-use crate::refresh::{FeedRefreshResult, RefreshOptions, RefreshSummary, refresh_feeds};
-use crate::store::{ItemFilter, Store};
+use crate::refresh::{FeedRefreshResult, RefreshOptions, RefreshSummary, refresh_feeds_with};
+use crate::store::{ItemFilter, Store, StoreWriter};
 use crate::tui::action::Action;
 use crate::tui::effect::{Anchor, Effect};
 use crate::tui::reader_layout::layout_page;
@@ -135,15 +137,58 @@ impl LazyFetcher {
     }
 }
 
-/// Work for the store thread.
-enum StoreJob {
-    Effect(Effect),
+/// A read for the reader thread, run once the writer has done `after` of the effects' writes.
+struct ReadJob {
+    effect: Effect,
+    after: u64,
+}
+
+/// How many of the effects' writes the writer has finished: a read waits for those sent
+/// before it, so it sees them.
+#[derive(Default)]
+struct WritesDone {
+    done: Mutex<u64>,
+    changed: Condvar,
+}
+
+impl WritesDone {
+    fn advance(&self, to: u64) {
+        let mut done = self.done.lock().unwrap_or_else(|e| e.into_inner());
+        *done = (*done).max(to);
+        self.changed.notify_all();
+    }
+
+    fn wait_for(&self, at_least: u64) {
+        let mut done = self.done.lock().unwrap_or_else(|e| e.into_inner());
+        while *done < at_least {
+            done = self.changed.wait(done).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+}
+
+/// Counts a write as done when dropped: after it ran, or when it never will (the writer
+/// stopped), so a waiting read is never stuck.
+struct WriteDoneOnDrop {
+    number: u64,
+    done: Arc<WritesDone>,
+}
+
+impl Drop for WriteDoneOnDrop {
+    fn drop(&mut self) {
+        self.done.advance(self.number);
+    }
 }
 
 /// The real worker.
 pub struct TokioWorker {
     actions: UnboundedSender<Action>,
-    store_jobs: std::sync::mpsc::Sender<StoreJob>,
+    /// The one write connection.
+    writer: StoreWriter,
+    reads: std::sync::mpsc::Sender<ReadJob>,
+    /// Writes handed to the writer by [`TokioWorker::send_write`] so far.
+    writes_sent: u64,
+    writes_done: Arc<WritesDone>,
+    store_thread: Arc<StoreThread>,
     latest_list: Arc<AtomicU64>,
     latest_unread: Arc<AtomicU64>,
     latest_layout: Arc<AtomicU64>,
@@ -171,29 +216,45 @@ impl TokioWorker {
         TokioWorker::start_with_store(config, db_path, None, actions)
     }
 
-    /// [`TokioWorker::start`] with the store thread's connection already open (the caller
-    /// opened it to fail before the screen changes): the first list is not held up by a
-    /// second open.
+    /// [`TokioWorker::start`] with the writer's connection already open (the caller opened it
+    /// to fail before the screen changes); the reader opens a read-only one beside it.
     pub fn start_with_store(
         config: &Config,
         db_path: PathBuf,
         store: Option<Store>,
         actions: UnboundedSender<Action>,
     ) -> TokioWorker {
-        let (store_jobs, jobs) = std::sync::mpsc::channel();
         let latest_list = Arc::new(AtomicU64::new(0));
         let latest_unread = Arc::new(AtomicU64::new(0));
-        let thread = StoreThread {
-            db_path: db_path.clone(),
+        let thread = Arc::new(StoreThread {
             actions: actions.clone(),
             latest_list: latest_list.clone(),
             latest_unread: latest_unread.clone(),
             sync: config.sync.is_some(),
             smart_feeds: config.smart_feeds.clone(),
+        });
+        let failed = actions.clone();
+        let writer = StoreWriter::spawn(&db_path, store, move |e| {
+            let _ = failed.send(Action::Failed {
+                doing: "opening the database".into(),
+                error: e.to_string(),
+            });
+        })
+        .unwrap_or_else(|e| {
+            let _ = actions.send(Action::Failed {
+                doing: "starting the store thread".into(),
+                error: e.to_string(),
+            });
+            StoreWriter::stopped(&db_path)
+        });
+        let (reads, read_jobs) = std::sync::mpsc::channel();
+        let writes_done = Arc::new(WritesDone::default());
+        let spawned = {
+            let (thread, writer, done) = (thread.clone(), writer.clone(), writes_done.clone());
+            std::thread::Builder::new()
+                .name("kiosque-store-read".into())
+                .spawn(move || thread.run_reads(writer, read_jobs, &done))
         };
-        let spawned = std::thread::Builder::new()
-            .name("kiosque-store".into())
-            .spawn(move || thread.run(store, jobs));
         if let Err(e) = spawned {
             let _ = actions.send(Action::Failed {
                 doing: "starting the store thread".into(),
@@ -203,7 +264,11 @@ impl TokioWorker {
         let fetcher = LazyFetcher::new(config, actions.clone());
         TokioWorker {
             actions,
-            store_jobs,
+            writer,
+            reads,
+            writes_sent: 0,
+            writes_done,
+            store_thread: thread,
             latest_list,
             latest_unread,
             latest_layout: Arc::new(AtomicU64::new(0)),
@@ -227,13 +292,41 @@ impl TokioWorker {
         self.images = drawer.map(|drawer| Arc::new(ImageWork::new(drawer)));
     }
 
-    fn to_store(&self, effect: Effect) {
-        if self.store_jobs.send(StoreJob::Effect(effect)).is_err() {
-            let _ = self.actions.send(Action::Failed {
-                doing: "talking to the database".into(),
-                error: "the store thread stopped".into(),
-            });
+    /// A read, on the reader thread once the writes submitted before it are done.
+    fn send_read(&self, effect: Effect) {
+        let job = ReadJob {
+            effect,
+            after: self.writes_sent,
+        };
+        if self.reads.send(job).is_err() {
+            self.store_stopped();
         }
+    }
+
+    /// A write, in the writer's queue.
+    fn send_write(&mut self, effect: Effect) {
+        self.writes_sent += 1;
+        let done = WriteDoneOnDrop {
+            number: self.writes_sent,
+            done: self.writes_done.clone(),
+        };
+        let thread = self.store_thread.clone();
+        let sent = self.writer.send(move |store| {
+            let _done = done;
+            if let Err((doing, error)) = thread.handle_write(store, effect) {
+                thread.fail(doing, error);
+            }
+        });
+        if sent.is_err() {
+            self.store_stopped();
+        }
+    }
+
+    fn store_stopped(&self) {
+        let _ = self.actions.send(Action::Failed {
+            doing: "talking to the database".into(),
+            error: "the store thread stopped".into(),
+        });
     }
 }
 
@@ -242,21 +335,20 @@ impl Worker for TokioWorker {
         match effect {
             Effect::LoadList { generation, .. } => {
                 self.latest_list.fetch_max(generation, Ordering::SeqCst);
-                self.to_store(effect);
+                self.send_read(effect);
             }
             Effect::FindUnread { generation, .. } => {
                 self.latest_unread.fetch_max(generation, Ordering::SeqCst);
-                self.to_store(effect);
+                self.send_read(effect);
             }
-            Effect::LoadFeeds
-            | Effect::LoadItem { .. }
-            | Effect::SetRead { .. }
+            Effect::LoadFeeds | Effect::LoadItem { .. } => self.send_read(effect),
+            Effect::SetRead { .. }
             | Effect::SetStarred { .. }
             | Effect::MarkAllRead { .. }
             | Effect::UndoMarkAllRead { .. }
             | Effect::SaveSearch { .. }
             | Effect::RemoveFeed { .. }
-            | Effect::UpdateFeed { .. } => self.to_store(effect),
+            | Effect::UpdateFeed { .. } => self.send_write(effect),
             Effect::AddFeed { url } => self.add_feed(url),
             Effect::RenderPage { page, width, doc } => {
                 let sequence = self.latest_layout.fetch_add(1, Ordering::SeqCst) + 1;
@@ -303,12 +395,12 @@ impl Worker for TokioWorker {
                 fallback,
             } => {
                 let actions = self.actions.clone();
-                let db_path = self.db_path.clone();
+                let writer = self.writer.clone();
                 let fetcher = self.fetcher.clone();
                 tokio::spawn(async move {
                     let fetcher = fetcher.get().await;
                     let (article, note) =
-                        load_article(&db_path, fetcher.as_ref(), &url, fallback.as_deref()).await;
+                        load_article(&writer, fetcher.as_ref(), &url, fallback.as_deref()).await;
                     let _ = actions.send(Action::ArticleReady {
                         page,
                         article: Box::new(article),
@@ -334,11 +426,11 @@ impl Worker for TokioWorker {
             Effect::LoadImage(key) => self.load_image(key),
             Effect::Prefetch { urls } => {
                 let fetcher = self.fetcher.clone();
-                let db_path = self.db_path.clone();
+                let writer = self.writer.clone();
                 tokio::spawn(async move {
                     if let Some(fetcher) = fetcher.get().await {
                         let n =
-                            crate::article_loader::prefetch_articles(&db_path, &fetcher, urls, 2)
+                            crate::article_loader::prefetch_articles(&writer, &fetcher, urls, 2)
                                 .await;
                         tracing::debug!("prefetched {n} articles");
                     }
@@ -449,7 +541,7 @@ impl TokioWorker {
     /// `[sync]` the subscription is queued for the server, whose sync brings the items.
     fn add_feed(&self, url: String) {
         let actions = self.actions.clone();
-        let db_path = self.db_path.clone();
+        let writer = self.writer.clone();
         let fetcher = self.fetcher.clone();
         let synced = self.sync.is_some();
         tokio::spawn(async move {
@@ -461,7 +553,7 @@ impl TokioWorker {
                 let _ = actions.send(failed("no network client".into()));
                 return;
             };
-            let answer = match add_feed(&db_path, &fetcher, &url, synced).await {
+            let answer = match add_feed(&writer, &fetcher, &url, synced).await {
                 Ok((id, notice)) => Action::FeedsChanged {
                     notice,
                     show: Some(id),
@@ -542,6 +634,7 @@ impl TokioWorker {
     fn refresh(&self, only: Option<FeedId>, trigger: crate::refresh::RefreshTrigger) {
         let actions = self.actions.clone();
         let db_path = self.db_path.clone();
+        let writer = self.writer.clone();
         let fetcher = self.fetcher.clone();
         let options = RefreshOptions {
             trigger,
@@ -557,9 +650,10 @@ impl TokioWorker {
                 return;
             };
             let path = db_path.clone();
-            let feeds =
-                tokio::task::spawn_blocking(move || Store::open(&path).and_then(|s| s.feeds()))
-                    .await;
+            let feeds = tokio::task::spawn_blocking(move || {
+                Store::open_read_only(&path).and_then(|s| s.feeds())
+            })
+            .await;
             let feeds = match feeds {
                 Ok(Ok(feeds)) => feeds,
                 Ok(Err(e)) => {
@@ -604,14 +698,14 @@ impl TokioWorker {
             };
             let started = chrono::Utc::now();
             let result =
-                refresh_feeds(&db_path, &fetcher, feeds, &options, Some(progress_tx)).await;
+                refresh_feeds_with(&writer, &fetcher, feeds, &options, Some(progress_tx)).await;
             let _ = forward.await;
             match result {
                 Ok(outcomes) => {
                     let summary = RefreshSummary::of(&outcomes);
                     if summary.new_items > 0 && !notify.is_empty() {
                         let path = db_path.clone();
-                        tokio::task::spawn_blocking(move || match Store::open(&path) {
+                        tokio::task::spawn_blocking(move || match Store::open_read_only(&path) {
                             Ok(store) => {
                                 crate::notify::notify_new_items(&store, &notify, started);
                             }
@@ -636,14 +730,14 @@ impl TokioWorker {
 
 /// The article for the reader (cache, else fetch and extract, else the feed's content).
 async fn load_article(
-    db_path: &std::path::Path,
+    writer: &StoreWriter,
     fetcher: Option<&Fetcher>,
     url: &str,
     fallback: Option<&Item>,
 ) -> (Article, Option<String>) {
     match fetcher {
         Some(fetcher) => {
-            let loaded = crate::article_loader::load_article(db_path, fetcher, url, fallback).await;
+            let loaded = crate::article_loader::load_article(writer, fetcher, url, fallback).await;
             (loaded.article, loaded.note)
         }
         None => (
@@ -741,9 +835,9 @@ pub fn play_media(
     }
 }
 
-/// The thread that owns the store connection.
+/// What the reader thread and the writer's jobs for effects share: where answers go and what
+/// they need to know.
 struct StoreThread {
-    db_path: PathBuf,
     actions: UnboundedSender<Action>,
     latest_list: Arc<AtomicU64>,
     latest_unread: Arc<AtomicU64>,
@@ -754,20 +848,28 @@ struct StoreThread {
 }
 
 impl StoreThread {
-    fn run(self, opened: Option<Store>, jobs: std::sync::mpsc::Receiver<StoreJob>) {
-        let opened = match opened {
-            Some(store) => Ok(store),
-            None => Store::open(&self.db_path),
-        };
-        let mut store = match opened {
+    /// The reader thread: waits for the writer to have opened (and migrated) the database,
+    /// then answers reads on a read-only connection, each after the writes sent before it.
+    fn run_reads(
+        &self,
+        writer: StoreWriter,
+        jobs: std::sync::mpsc::Receiver<ReadJob>,
+        writes_done: &WritesDone,
+    ) {
+        if writer.run(|_| ()).is_err() {
+            return; // the writer said why
+        }
+        let store = match Store::open_read_only(writer.path()) {
             Ok(store) => store,
             Err(e) => {
                 self.fail("opening the database", e.to_string());
                 return;
             }
         };
-        while let Ok(StoreJob::Effect(effect)) = jobs.recv() {
-            if let Err(e) = self.handle(&mut store, effect) {
+        drop(writer);
+        while let Ok(job) = jobs.recv() {
+            writes_done.wait_for(job.after);
+            if let Err(e) = self.handle_read(&store, job.effect) {
                 self.fail(e.0, e.1);
             }
         }
@@ -784,7 +886,7 @@ impl StoreThread {
         let _ = self.actions.send(action);
     }
 
-    fn handle(&self, store: &mut Store, effect: Effect) -> Result<(), (&'static str, String)> {
+    fn handle_read(&self, store: &Store, effect: Effect) -> Result<(), (&'static str, String)> {
         let err = |doing: &'static str| move |e: crate::error::StoreError| (doing, e.to_string());
         match effect {
             Effect::LoadFeeds => {
@@ -874,6 +976,18 @@ impl StoreThread {
                     item: Box::new(item),
                 });
             }
+            other => self.fail("the store reader", format!("unexpected job {other:?}")),
+        }
+        Ok(())
+    }
+
+    fn handle_write(
+        &self,
+        store: &mut Store,
+        effect: Effect,
+    ) -> Result<(), (&'static str, String)> {
+        let err = |doing: &'static str| move |e: crate::error::StoreError| (doing, e.to_string());
+        match effect {
             Effect::SetRead { ids, read } => {
                 store
                     .set_read(&ids, read)
@@ -953,7 +1067,7 @@ impl StoreThread {
                     removed: None,
                 });
             }
-            other => self.fail("the store thread", format!("unexpected job {other:?}")),
+            other => self.fail("the store writer", format!("unexpected job {other:?}")),
         }
         Ok(())
     }
@@ -962,7 +1076,7 @@ impl StoreThread {
 /// Discover and subscribe to the feed at `url` (a page advertising one will do), storing the
 /// items it came with; (its id, what to tell the user).
 async fn add_feed(
-    db_path: &std::path::Path,
+    writer: &StoreWriter,
     fetcher: &crate::fetch::Fetcher,
     url: &str,
     synced: bool,
@@ -972,9 +1086,7 @@ async fn add_feed(
         .map_err(|e| anyhow::anyhow!("{e}"))?
         .to_string();
     let found = crate::cli::discover_feed(fetcher, &url).await?;
-    let db_path = db_path.to_path_buf();
-    tokio::task::spawn_blocking(move || {
-        let mut store = Store::open(&db_path)?;
+    let added = writer.run_async(move |store: &mut Store| {
         if store.find_feed(&found.url).is_ok() {
             anyhow::bail!("already subscribed to {}", found.url);
         }
@@ -997,7 +1109,7 @@ async fn add_feed(
                 ),
             ));
         }
-        let (id, new_items) = crate::cli::store_discovered(&mut store, found, &new)?;
+        let (id, new_items) = crate::cli::store_discovered(store, found, &new)?;
         let feed = store.feed(id)?;
         Ok((
             id,
@@ -1008,9 +1120,8 @@ async fn add_feed(
                 if new_items == 1 { "" } else { "s" }
             ),
         ))
-    })
-    .await
-    .context("adding a feed")?
+    });
+    added.await.context("adding a feed")?
 }
 
 /// Count the list and load `limit` rows centred on the anchor's position.

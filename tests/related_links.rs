@@ -50,20 +50,14 @@ impl Fixture {
 }
 
 /// A fixture: `NAME.expected.json` with `NAME.html` beside it, or, for pages of the demo
-/// site, the demo page its `url` names (`{{BASE}}/site/articles/x.html` →
-/// `assets/demo/site/articles/x.html`), so demo pages are not kept twice.
+/// site, the demo page its `url` names (`{{BASE}}/site/articles/x.html` → the page the demo
+/// serves from `assets/demo/site/articles/x.html`), so demo pages are not kept twice.
 fn load(html_path: &Path) -> Option<Fixture> {
     let json_path = html_path.with_extension("expected.json");
     let raw_json = std::fs::read_to_string(&json_path).ok()?;
     let raw_html = std::fs::read_to_string(html_path).ok().or_else(|| {
         let raw: Value = serde_json::from_str(&raw_json).ok()?;
-        let demo_path = raw["url"].as_str()?.strip_prefix("{{BASE}}/")?;
-        std::fs::read_to_string(
-            Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("assets/demo")
-                .join(demo_path),
-        )
-        .ok()
+        kiosque::demo::demo_page(raw["url"].as_str()?.strip_prefix("{{BASE}}/")?)
     })?;
     let html = raw_html.replace("{{BASE}}", DEMO_BASE);
     let json = raw_json.replace("{{BASE}}", DEMO_BASE);
@@ -523,7 +517,7 @@ fn demo_pages_extract_and_their_related_links_resolve() {
         for entry in std::fs::read_dir(site.join("articles")).unwrap() {
             let path = entry.unwrap().path();
             let file = path.file_name().unwrap().to_string_lossy().to_string();
-            let html = std::fs::read_to_string(&path)
+            let html = kiosque::demo::demo_page(&format!("{site_name}/articles/{file}"))
                 .unwrap()
                 .replace("{{BASE}}", DEMO_BASE);
             let url = Url::parse(&format!("{DEMO_BASE}/{site_name}/articles/{file}")).unwrap();

@@ -27,11 +27,10 @@ fn a_feed_is_added_renamed_and_removed_from_the_tui() {
     let config = data.path().join("config.toml");
     std::fs::write(&config, "refresh_on_start = false\nrefresh_minutes = 0\n").unwrap();
     let pair = pty::open(24, 100);
-    let mut command = pty::kiosque_command();
-    command.arg("--data-dir");
-    command.arg(data.path());
-    command.env("KIOSQUE_CONFIG", &config);
-    let mut child = pair.slave.spawn_command(command).unwrap();
+    let mut child = pair
+        .slave
+        .spawn_command(pty::data_dir_command(data.path(), &config))
+        .unwrap();
     drop(pair.slave);
     let parser = Arc::new(Mutex::new(vt100::Parser::new(size(24), size(100), 0)));
     let reading = pty::read_into(&*pair.master, parser.clone());

@@ -75,11 +75,10 @@ fn hostile_text_never_acts_on_the_terminal() {
         .success();
 
     let pair = pty::open(40, 120);
-    let mut command = pty::kiosque_command();
-    command.arg("--data-dir");
-    command.arg(data.path());
-    command.env("KIOSQUE_CONFIG", &config);
-    let mut child = pair.slave.spawn_command(command).unwrap();
+    let mut child = pair
+        .slave
+        .spawn_command(pty::data_dir_command(data.path(), &config))
+        .unwrap();
     drop(pair.slave);
 
     let recorder = Recorder::default();

@@ -31,10 +31,7 @@ fn the_tui_syncs_shows_pending_changes_and_the_sync_error_and_keeps_working() {
     )
     .unwrap();
     let pair = pty::open(24, 100);
-    let mut command = pty::kiosque_command();
-    command.arg("--data-dir");
-    command.arg(data.path());
-    command.env("KIOSQUE_CONFIG", &config);
+    let mut command = pty::data_dir_command(data.path(), &config);
     command.env("KIOSQUE_SYNC_PASSWORD", "api-pass");
     let mut child = pair.slave.spawn_command(command).unwrap();
     drop(pair.slave);

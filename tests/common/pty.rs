@@ -46,6 +46,47 @@ pub fn kiosque_command() -> CommandBuilder {
     command
 }
 
+/// `kiosque --demo` with the config file `config`, its throw-away data dir made under `tmp`
+/// (`TMPDIR`) and a browser that does nothing.
+pub fn demo_command(config: &std::path::Path, tmp: &std::path::Path) -> CommandBuilder {
+    let mut command = kiosque_command();
+    command.arg("--demo");
+    command.env("KIOSQUE_CONFIG", config);
+    command.env("BROWSER", "true");
+    command.env("TMPDIR", tmp);
+    command
+}
+
+/// `kiosque --data-dir DATA` with the config file `config`.
+pub fn data_dir_command(data: &std::path::Path, config: &std::path::Path) -> CommandBuilder {
+    let mut command = kiosque_command();
+    command.arg("--data-dir");
+    command.arg(data);
+    command.env("KIOSQUE_CONFIG", config);
+    command
+}
+
+/// [`read_into`], also keeping every byte the terminal writes (returned beside the thread).
+pub fn read_and_keep_into<CB: vt100::Callbacks + Send + 'static>(
+    master: &dyn MasterPty,
+    parser: Arc<Mutex<vt100::Parser<CB>>>,
+) -> (JoinHandle<()>, Arc<Mutex<Vec<u8>>>) {
+    let raw = Arc::new(Mutex::new(Vec::new()));
+    let kept = raw.clone();
+    let mut reader = master.try_clone_reader().unwrap();
+    let reading = std::thread::spawn(move || {
+        let mut buf = [0u8; 8192];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            parser.lock().unwrap().process(&buf[..n]);
+            kept.lock().unwrap().extend_from_slice(&buf[..n]);
+        }
+    });
+    (reading, raw)
+}
+
 /// A thread that feeds everything the terminal writes to `parser` until the terminal closes.
 pub fn read_into<CB: vt100::Callbacks + Send + 'static>(
     master: &dyn MasterPty,

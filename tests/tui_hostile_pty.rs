@@ -126,11 +126,13 @@ fn hostile_text_never_acts_on_the_terminal() {
     writer.write_all(b"q").unwrap();
     writer.write_all(b"q").unwrap();
     writer.flush().unwrap();
-    let status = pty::wait_exit(&mut *child, "kiosque did not exit");
-    assert!(status.success(), "exit status {status:?}");
-    drop(writer);
-    drop(pair.master);
-    let _ = reading.join();
+    pty::exit_ok(
+        &mut *child,
+        writer,
+        pair.master,
+        reading,
+        "kiosque did not exit",
+    );
 
     for screen in [&list, &reader_pane] {
         for bad in ["PWNED", "\u{202e}", "\u{202c}", "\u{1b}"] {

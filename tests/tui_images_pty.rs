@@ -50,11 +50,13 @@ fn demo_article_bytes(mode: &str, shown: impl Fn(&str) -> bool) -> (String, Vec<
     });
     writer.write_all(b"qq").unwrap();
     writer.flush().unwrap();
-    let status = pty::wait_exit(&mut *child, "kiosque did not exit after q q");
-    assert!(status.success(), "exit status {status:?}");
-    drop(writer);
-    drop(pair.master);
-    let _ = reading.join();
+    pty::exit_ok(
+        &mut *child,
+        writer,
+        pair.master,
+        reading,
+        "kiosque did not exit after q q",
+    );
     let raw = raw.lock().unwrap().clone();
     (screen, raw)
 }

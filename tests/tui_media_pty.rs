@@ -84,11 +84,13 @@ fn read_the_podcast(env: &[(&str, &str)]) -> Run {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     send(b"qq");
-    let status = pty::wait_exit(&mut *child, "kiosque did not exit after q q");
-    assert!(status.success(), "exit status {status:?}");
-    drop(writer);
-    drop(pair.master);
-    let _ = reading.join();
+    pty::exit_ok(
+        &mut *child,
+        writer,
+        pair.master,
+        reading,
+        "kiosque did not exit after q q",
+    );
     let raw = raw.lock().unwrap().clone();
     Run {
         raw,

@@ -9,9 +9,7 @@ mod greader;
 mod pty;
 
 use greader::{Flavor, GReaderServer};
-use pty::size;
 use std::io::Write;
-use std::sync::{Arc, Mutex};
 
 #[test]
 fn the_tui_syncs_shows_pending_changes_and_the_sync_error_and_keeps_working() {
@@ -30,14 +28,15 @@ fn the_tui_syncs_shows_pending_changes_and_the_sync_error_and_keeps_working() {
         ),
     )
     .unwrap();
-    let pair = pty::open(24, 100);
     let mut command = pty::data_dir_command(data.path(), &config);
     command.env("KIOSQUE_SYNC_PASSWORD", "api-pass");
-    let mut child = pair.slave.spawn_command(command).unwrap();
-    drop(pair.slave);
-    let parser = Arc::new(Mutex::new(vt100::Parser::new(size(24), size(100), 0)));
-    let reading = pty::read_into(&*pair.master, parser.clone());
-    let mut writer = pair.master.take_writer().unwrap();
+    let pty::Session {
+        mut child,
+        parser,
+        reading,
+        mut writer,
+        master,
+    } = pty::spawn(command, 24, 100);
     let mut press = |keys: &[u8]| {
         writer.write_all(keys).unwrap();
         writer.flush().unwrap();
@@ -71,9 +70,5 @@ fn the_tui_syncs_shows_pending_changes_and_the_sync_error_and_keeps_working() {
     assert!(server.state_of(newest).1);
 
     press(b"qq");
-    let status = pty::wait_exit(&mut *child, "kiosque did not exit");
-    assert!(status.success(), "exit status {status:?}");
-    drop(writer);
-    drop(pair.master);
-    let _ = reading.join();
+    pty::exit_ok(&mut *child, writer, master, reading, "kiosque did not exit");
 }

@@ -5,7 +5,7 @@
 
 #![allow(dead_code, reason = "each test uses a different part of the helper")]
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::num::NonZeroU16;
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -85,6 +85,49 @@ pub fn read_and_keep_into<CB: vt100::Callbacks + Send + 'static>(
         }
     });
     (reading, raw)
+}
+
+/// kiosque running in a terminal: the child, its parsed screen (fed by `reading`), the keys'
+/// way in, and the terminal's master side.
+pub struct Session {
+    pub child: Box<dyn Child + Send + Sync>,
+    pub parser: Arc<Mutex<vt100::Parser>>,
+    pub reading: JoinHandle<()>,
+    pub writer: Box<dyn Write + Send>,
+    pub master: Box<dyn MasterPty + Send>,
+}
+
+/// Run `command` in a new terminal of `rows` x `cols`, its output parsed by a reading thread.
+pub fn spawn(command: CommandBuilder, rows: u16, cols: u16) -> Session {
+    let pair = open(rows, cols);
+    let child = pair.slave.spawn_command(command).unwrap();
+    drop(pair.slave);
+    let parser = Arc::new(Mutex::new(vt100::Parser::new(size(rows), size(cols), 0)));
+    let reading = read_into(&*pair.master, parser.clone());
+    let writer = pair.master.take_writer().unwrap();
+    Session {
+        child,
+        parser,
+        reading,
+        writer,
+        master: pair.master,
+    }
+}
+
+/// Wait until kiosque exits, failing with `failure` if it does not or fails; then close the
+/// terminal and let the reading thread finish.
+pub fn exit_ok(
+    child: &mut (dyn Child + Send + Sync),
+    writer: Box<dyn Write + Send>,
+    master: Box<dyn MasterPty + Send>,
+    reading: JoinHandle<()>,
+    failure: &str,
+) {
+    let status = wait_exit(child, failure);
+    assert!(status.success(), "exit status {status:?}");
+    drop(writer);
+    drop(master);
+    let _ = reading.join();
 }
 
 /// A thread that feeds everything the terminal writes to `parser` until the terminal closes.

@@ -24,19 +24,13 @@ fn a_feed_is_added_renamed_and_removed_from_the_tui() {
     let data = tempfile::tempdir().unwrap();
     let config = data.path().join("config.toml");
     std::fs::write(&config, "refresh_on_start = false\nrefresh_minutes = 0\n").unwrap();
-    let pty::Session {
-        mut child,
-        parser,
-        reading,
-        mut writer,
-        master,
-    } = pty::spawn(pty::data_dir_command(data.path(), &config), 24, 100);
+    let mut term = pty::spawn(pty::data_dir_command(data.path(), &config), 24, 100);
     let mut press = |keys: &[u8]| {
-        writer.write_all(keys).unwrap();
-        writer.flush().unwrap();
+        term.writer.write_all(keys).unwrap();
+        term.writer.flush().unwrap();
     };
     let wait_for = |what: &str, until: &dyn Fn(&str) -> bool| -> String {
-        pty::wait_for_screen(&parser, what, until)
+        pty::wait_for_screen(&term.parser, what, until)
     };
 
     wait_for("the empty TUI", &|s| s.contains("No subscriptions yet"));
@@ -72,7 +66,7 @@ fn a_feed_is_added_renamed_and_removed_from_the_tui() {
     wait_for("the removal", &|s| s.contains("removed Wire"));
 
     press(b"q");
-    pty::exit_ok(&mut *child, writer, master, reading, "kiosque did not exit");
+    term.exit_ok();
     assert_eq!(
         json(data.path(), &["list", "--json"])
             .as_array()

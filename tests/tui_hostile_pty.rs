@@ -126,13 +126,7 @@ fn hostile_text_never_acts_on_the_terminal() {
     writer.write_all(b"q").unwrap();
     writer.write_all(b"q").unwrap();
     writer.flush().unwrap();
-    pty::exit_ok(
-        &mut *child,
-        writer,
-        pair.master,
-        reading,
-        "kiosque did not exit",
-    );
+    pty::exit_ok(&mut *child, writer, pair.master, reading);
 
     for screen in [&list, &reader_pane] {
         for bad in ["PWNED", "\u{202e}", "\u{202c}", "\u{1b}"] {

@@ -50,13 +50,7 @@ fn demo_article_bytes(mode: &str, shown: impl Fn(&str) -> bool) -> (String, Vec<
     });
     writer.write_all(b"qq").unwrap();
     writer.flush().unwrap();
-    pty::exit_ok(
-        &mut *child,
-        writer,
-        pair.master,
-        reading,
-        "kiosque did not exit after q q",
-    );
+    pty::exit_ok(&mut *child, writer, pair.master, reading);
     let raw = raw.lock().unwrap().clone();
     (screen, raw)
 }

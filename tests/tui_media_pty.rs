@@ -84,13 +84,7 @@ fn read_the_podcast(env: &[(&str, &str)]) -> Run {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     send(b"qq");
-    pty::exit_ok(
-        &mut *child,
-        writer,
-        pair.master,
-        reading,
-        "kiosque did not exit after q q",
-    );
+    pty::exit_ok(&mut *child, writer, pair.master, reading);
     let raw = raw.lock().unwrap().clone();
     Run {
         raw,

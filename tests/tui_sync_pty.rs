@@ -30,19 +30,13 @@ fn the_tui_syncs_shows_pending_changes_and_the_sync_error_and_keeps_working() {
     .unwrap();
     let mut command = pty::data_dir_command(data.path(), &config);
     command.env("KIOSQUE_SYNC_PASSWORD", "api-pass");
-    let pty::Session {
-        mut child,
-        parser,
-        reading,
-        mut writer,
-        master,
-    } = pty::spawn(command, 24, 100);
+    let mut term = pty::spawn(command, 24, 100);
     let mut press = |keys: &[u8]| {
-        writer.write_all(keys).unwrap();
-        writer.flush().unwrap();
+        term.writer.write_all(keys).unwrap();
+        term.writer.flush().unwrap();
     };
     let wait_for = |what: &str, until: &dyn Fn(&str) -> bool| -> String {
-        pty::wait_for_screen(&parser, what, until)
+        pty::wait_for_screen(&term.parser, what, until)
     };
 
     // The start-up sync brings the items (R-less).
@@ -70,5 +64,5 @@ fn the_tui_syncs_shows_pending_changes_and_the_sync_error_and_keeps_working() {
     assert!(server.state_of(newest).1);
 
     press(b"qq");
-    pty::exit_ok(&mut *child, writer, master, reading, "kiosque did not exit");
+    term.exit_ok();
 }

@@ -114,16 +114,22 @@ pub fn spawn(command: CommandBuilder, rows: u16, cols: u16) -> Session {
     }
 }
 
-/// Wait until kiosque exits, failing with `failure` if it does not or fails; then close the
-/// terminal and let the reading thread finish.
+impl Session {
+    /// [`exit_ok`] for this session.
+    pub fn exit_ok(mut self) {
+        exit_ok(&mut *self.child, self.writer, self.master, self.reading);
+    }
+}
+
+/// Wait until kiosque exits (it was asked to quit), failing if it does not or fails; then
+/// close the terminal and let the reading thread finish.
 pub fn exit_ok(
     child: &mut (dyn Child + Send + Sync),
     writer: Box<dyn Write + Send>,
     master: Box<dyn MasterPty + Send>,
     reading: JoinHandle<()>,
-    failure: &str,
 ) {
-    let status = wait_exit(child, failure);
+    let status = wait_exit(child, "kiosque did not exit after it was asked to quit");
     assert!(status.success(), "exit status {status:?}");
     drop(writer);
     drop(master);

@@ -412,18 +412,11 @@ fn pairs(text: &str) -> Vec<(String, String)> {
 }
 
 fn first<'a>(params: &'a [(String, String)], key: &str) -> Option<&'a str> {
-    params
-        .iter()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v.as_str())
+    all(params, key).first().copied()
 }
 
 fn last<'a>(params: &'a [(String, String)], key: &str) -> Option<&'a str> {
-    params
-        .iter()
-        .rev()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v.as_str())
+    all(params, key).last().copied()
 }
 
 fn all<'a>(params: &'a [(String, String)], key: &str) -> Vec<&'a str> {

@@ -365,37 +365,22 @@ fn split_related_label_forms() {
 
 #[test]
 fn split_related_credits() {
-    let cases: &[(&str, &str)] = &[
+    let cases = [
+        ("Via : ", "via"),
+        ("Via ", "via"),
+        ("Source : ", "source"),
+        ("Source: ", "source"),
+        ("Quelle: ", "source"),
+        ("Fuente: ", "source"),
+        ("Fonte: ", "source"),
+    ]
+    .map(|(lead, label)| {
         (
-            r#"<p>Via : <a href="https://src.example.com/a">The Source</a></p>"#,
-            "via",
-        ),
-        (
-            r#"<p>Via <a href="https://src.example.com/a">The Source</a></p>"#,
-            "via",
-        ),
-        (
-            r#"<p>Source : <a href="https://src.example.com/a">The Source</a></p>"#,
-            "source",
-        ),
-        (
-            r#"<p>Source: <a href="https://src.example.com/a">The Source</a></p>"#,
-            "source",
-        ),
-        (
-            r#"<p>Quelle: <a href="https://src.example.com/a">The Source</a></p>"#,
-            "source",
-        ),
-        (
-            r#"<p>Fuente: <a href="https://src.example.com/a">The Source</a></p>"#,
-            "source",
-        ),
-        (
-            r#"<p>Fonte: <a href="https://src.example.com/a">The Source</a></p>"#,
-            "source",
-        ),
-    ];
-    for (html, label) in cases {
+            format!(r#"<p>{lead}<a href="https://src.example.com/a">The Source</a></p>"#),
+            label,
+        )
+    });
+    for (html, label) in &cases {
         let (body, links) = labels_and_urls(html);
         assert_eq!(
             links,

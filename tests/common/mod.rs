@@ -18,6 +18,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
+mod hang;
 #[path = "../../src/shared_corpus.rs"]
 mod shared_corpus;
 pub use shared_corpus::shared_corpus;
@@ -267,17 +268,7 @@ fn answer(socket: &mut TcpStream, request: &SeenRequest, reply: Reply, stop: &At
         Reply::Redirect { status, location } => {
             write_fixed(socket, status, &[("Location".into(), location)], b"")
         }
-        Reply::Silent => {
-            while !stop.load(Ordering::Relaxed) {
-                thread::sleep(Duration::from_millis(50));
-                // Stop once the client has gone away.
-                let mut probe = [0u8; 1];
-                let _ = socket.set_read_timeout(Some(Duration::from_millis(10)));
-                if matches!(socket.read(&mut probe), Ok(0)) {
-                    return;
-                }
-            }
-        }
+        Reply::Silent => hang::hang(socket, stop),
         Reply::Drip { interval } => {
             let _ = socket.write_all(
                 b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: 100000\r\n\r\n<rss>",

@@ -109,6 +109,19 @@ struct Score {
 }
 
 impl Score {
+    /// "recall R (found/expected), precision P (correct/produced)".
+    fn summary(&self) -> String {
+        format!(
+            "recall {:.3} ({}/{}), precision {:.3} ({}/{})",
+            self.recall(),
+            self.found,
+            self.expected,
+            self.precision(),
+            self.correct,
+            self.produced
+        )
+    }
+
     fn add(&mut self, expected: &[RelatedLink], got: &[RelatedLink]) -> Vec<String> {
         let mut problems = Vec::new();
         for e in expected {
@@ -174,15 +187,7 @@ fn run_pipeline() -> (Score, Vec<String>) {
             println!("pipeline {}: {problem}", f.name);
         }
     }
-    println!(
-        "full pipeline: related-link recall {:.3} ({}/{}), precision {:.3} ({}/{})",
-        score.recall(),
-        score.found,
-        score.expected,
-        score.precision(),
-        score.correct,
-        score.produced
-    );
+    println!("full pipeline: related-link {}", score.summary());
     for failure in &body_failures {
         println!("{failure}");
     }
@@ -223,15 +228,7 @@ fn related_module_on_whole_pages() {
             println!("module {}: {problem}", f.name);
         }
     }
-    println!(
-        "related module on whole pages: recall {:.3} ({}/{}), precision {:.3} ({}/{})",
-        score.recall(),
-        score.found,
-        score.expected,
-        score.precision(),
-        score.correct,
-        score.produced
-    );
+    println!("related module on whole pages: {}", score.summary());
     assert!(score.recall() >= MIN_RECALL, "recall {:.3}", score.recall());
     assert!(
         score.precision() >= MIN_PRECISION,

@@ -18,19 +18,11 @@ pub fn feed(id: i64, title: &str, unread: i64, error: Option<&str>) -> Feed {
         id: FeedId(id),
         url: format!("https://example.org/{id}/feed.xml"),
         title: title.into(),
-        site_url: None,
-        tags: vec![],
-        etag: None,
-        last_modified: None,
-        last_fetched: None,
         status: error.map(|_| 503),
         error: error.map(str::to_string),
-        next_due: None,
-        retry_after: None,
-        disabled: false,
         unread,
         total: unread + 3,
-        settings: Default::default(),
+        ..Default::default()
     }
 }
 

@@ -71,14 +71,8 @@ pub fn rows(offset: usize, n: usize) -> Vec<ItemSummary> {
 /// A state at `size` with no data loaded yet.
 pub fn empty_state(size: (u16, u16)) -> State {
     let settings = Settings {
-        mark_read_on_open: true,
         refresh_on_start: false,
-        refresh_minutes: 30,
-        prefetch: 0,
-        sync: false,
-        theme: crate::tui::view::theme::Theme::default(),
-        hyperlinks: false,
-        images: false,
+        ..Settings::default()
     };
     State::new(settings, now(), size)
 }

@@ -4,12 +4,7 @@
 # Usage: benches/extraction.sh [DATASET...]   (default: wcxb trafilatura mozilla)
 # Needs ../shared/corpus/extraction beside the repository. Release build, for timing.
 set -euo pipefail
-here="$(cd "$(dirname "$0")/.." && pwd)"
-corpus="$here/../shared/corpus/extraction"
-if [ ! -d "$corpus" ]; then
-  echo "corpus not found at $corpus: nothing to measure" >&2
-  exit 0
-fi
+. "$(dirname "$0")/extraction_corpus.sh"
 datasets=("$@")
 [ ${#datasets[@]} -eq 0 ] && datasets=(wcxb trafilatura mozilla)
 out="${BENCH_OUT:-$(mktemp -d)}"

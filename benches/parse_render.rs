@@ -6,7 +6,6 @@
 //! Run: `cargo bench --bench parse_render`.
 
 use std::hint::black_box;
-use std::path::Path;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use kiosque::article::related::split_related;
@@ -50,12 +49,9 @@ fn render_long_article(c: &mut Criterion) {
 
 /// `split_related` on the article body of the demo's French tech page (three related links).
 fn split_related_article_body(c: &mut Criterion) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let html = std::fs::read_to_string(
-        root.join("assets/demo/techfr/articles/puce-arm-2-nm-autonomie.html"),
-    )
-    .unwrap()
-    .replace("{{BASE}}", "http://127.0.0.1:8642");
+    let html = kiosque::demo::demo_page("techfr/articles/puce-arm-2-nm-autonomie.html")
+        .unwrap()
+        .replace("{{BASE}}", "http://127.0.0.1:8642");
     let url =
         Url::parse("http://127.0.0.1:8642/techfr/articles/puce-arm-2-nm-autonomie.html").unwrap();
     let page = dom_query::Document::from(html.as_str());

@@ -5,12 +5,7 @@
 #   benches/related_cost.sh [ROUNDS]
 # Release build. Needs ../shared/corpus/extraction beside the repository.
 set -euo pipefail
-here="$(cd "$(dirname "$0")/.." && pwd)"
-corpus="$here/../shared/corpus/extraction"
-if [ ! -d "$corpus" ]; then
-  echo "corpus not found at $corpus: nothing to measure" >&2
-  exit 0
-fi
+. "$(dirname "$0")/extraction_corpus.sh"
 cargo build --release --example related_cost --quiet
 "${CARGO_TARGET_DIR:-$here/target}/release/examples/related_cost" \
   "$here/benches/related/labels.jsonl" "$corpus" "${1:-5}"

@@ -14,12 +14,14 @@ use kiosque::store::{NewFeed, Store};
 use kiosque::tui::action::Action;
 use kiosque::tui::effect::Effect;
 use kiosque::tui::fixtures;
-use kiosque::tui::state::State;
 use kiosque::tui::update::{init, update};
 use kiosque::tui::view;
-use kiosque::tui::worker::{item_filter, load_window};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+
+#[path = "../examples/support/synthetic_store.rs"]
+mod synthetic_store;
+use synthetic_store::settle;
 
 const SIZES: [usize; 3] = [100, 10_000, 100_000];
 
@@ -40,38 +42,6 @@ fn fill(dir: &Path, n: usize) -> std::path::PathBuf {
     path
 }
 
-/// Run the store effects synchronously (what the worker's store thread does) and feed the
-/// answers back through `update`.
-fn settle(store: &Store, state: &mut State, mut effects: Vec<Effect>) {
-    while let Some(effect) = effects.pop() {
-        let action = match effect {
-            Effect::LoadFeeds => Action::FeedsLoaded {
-                feeds: store.feeds().unwrap(),
-                unread_total: store.unread_total().unwrap(),
-            },
-            Effect::LoadList {
-                generation,
-                query,
-                anchor,
-                around,
-                limit,
-            } => {
-                let (total, offset, rows, selected) =
-                    load_window(store, &item_filter(&query), &anchor, around, limit).unwrap();
-                Action::ListLoaded {
-                    generation,
-                    total,
-                    offset,
-                    rows,
-                    selected,
-                }
-            }
-            _ => continue,
-        };
-        effects.extend(update(state, action));
-    }
-}
-
 /// Open the store, run the start-up effects, draw. Without `with_feeds`, only the headline
 /// window (what the store thread answers first; the feed counts follow it).
 fn first_frame(path: &Path, with_feeds: bool) -> Terminal<TestBackend> {
@@ -82,7 +52,7 @@ fn first_frame(path: &Path, with_feeds: bool) -> Terminal<TestBackend> {
     if !with_feeds {
         effects.retain(|e| matches!(e, Effect::LoadList { .. }));
     }
-    settle(&store, &mut state, effects);
+    settle(&store, &mut state, effects).unwrap();
     let mut terminal = Terminal::new(TestBackend::new(140, 40)).unwrap();
     terminal.draw(|f| view::render(f, &state)).unwrap();
     terminal
@@ -105,7 +75,7 @@ fn bench(c: &mut Criterion) {
         let mut state = fixtures::empty_state((140, 40));
         state.settings.refresh_on_start = false;
         let effects = init(&mut state);
-        settle(&store, &mut state, effects);
+        settle(&store, &mut state, effects).unwrap();
         let mut terminal = Terminal::new(TestBackend::new(140, 40)).unwrap();
         // `j` walks down the list, paging windows in as it goes; back to the top at the end.
         group.bench_function(BenchmarkId::new("keypress_j", n), |b| {
@@ -116,7 +86,7 @@ fn bench(c: &mut Criterion) {
                     Action::MoveDown
                 };
                 let effects = update(&mut state, action);
-                settle(&store, &mut state, effects);
+                settle(&store, &mut state, effects).unwrap();
                 terminal.draw(|f| view::render(f, &state)).unwrap();
             })
         });
@@ -129,7 +99,7 @@ fn bench(c: &mut Criterion) {
                     if bottom { Action::Bottom } else { Action::Top },
                 );
                 bottom = !bottom;
-                settle(&store, &mut state, effects);
+                settle(&store, &mut state, effects).unwrap();
                 terminal.draw(|f| view::render(f, &state)).unwrap();
             })
         });

@@ -11,6 +11,18 @@ use std::time::Instant;
 use kiosque::article::extract::{ExtractOptions, extract_article_with};
 use url::Url;
 
+/// The extraction passes, with those `KX_OFF` names (pre,post,jsonld,baseline) turned off, to
+/// measure what each is worth.
+fn options_from_env() -> ExtractOptions {
+    let off = std::env::var("KX_OFF").unwrap_or_default();
+    ExtractOptions {
+        pre_clean: !off.contains("pre"),
+        post_clean: !off.contains("post"),
+        json_ld_body: !off.contains("jsonld"),
+        baseline: !off.contains("baseline"),
+    }
+}
+
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
     // `--hostile`: time the pipeline on hostile pages (deep nesting, 5 MB of text, binary).
@@ -64,14 +76,7 @@ fn main() -> anyhow::Result<()> {
         let mut bytes = Vec::new();
         flate2::read::GzDecoder::new(std::fs::File::open(path)?).read_to_end(&mut bytes)?;
         let html = kiosque::charset::decode_html(&bytes, None);
-        let off = std::env::var("KX_OFF").unwrap_or_default();
-        let options = ExtractOptions {
-            pre_clean: !off.contains("pre"),
-            post_clean: !off.contains("post"),
-            json_ld_body: !off.contains("jsonld"),
-            baseline: !off.contains("baseline"),
-        };
-        let article = extract_article_with(&html, &Url::parse(url)?, options)?;
+        let article = extract_article_with(&html, &Url::parse(url)?, options_from_env())?;
         println!("{}\n-----\n{}", article.content_html, article.view().text);
         return Ok(());
     }
@@ -82,14 +87,7 @@ fn main() -> anyhow::Result<()> {
     let list = std::fs::read_to_string(pages)?;
     let mut timings = String::new();
     let mut errors = 0usize;
-    // KX_OFF=pre,post,jsonld turns passes off, to measure what each is worth.
-    let off = std::env::var("KX_OFF").unwrap_or_default();
-    let options = ExtractOptions {
-        pre_clean: !off.contains("pre"),
-        post_clean: !off.contains("post"),
-        json_ld_body: !off.contains("jsonld"),
-        baseline: !off.contains("baseline"),
-    };
+    let options = options_from_env();
     for line in list.lines() {
         let mut cols = line.split('\t');
         let (Some(id), Some(path), url) = (cols.next(), cols.next(), cols.next()) else {

@@ -1,7 +1,11 @@
 //! Fill a data directory with N synthetic items (for `benches/first_screen.sh`):
 //! `cargo run --release --example fill_store -- DATA_DIR N [FEEDS]` (FEEDS defaults to 50).
 
-use kiosque::store::{NewFeed, Store};
+use kiosque::store::Store;
+
+#[path = "support/synthetic_store.rs"]
+mod synthetic_store;
+use synthetic_store::fill_synthetic;
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
@@ -14,19 +18,7 @@ fn main() -> anyhow::Result<()> {
     anyhow::ensure!(feeds > 0, "FEEDS must be at least 1");
     std::fs::create_dir_all(&dir)?;
     let mut store = Store::open(&std::path::Path::new(&dir).join("kiosque.db"))?;
-    for f in 0..feeds {
-        let id = store.add_feed(
-            &NewFeed {
-                url: format!("http://127.0.0.1:9/feed/{f}"),
-                title: Some(format!("Synthetic feed {f}")),
-                ..Default::default()
-            },
-            chrono::Utc::now(),
-        )?;
-        // The remainder goes to the first feeds, so the total is exactly N.
-        let share = n / feeds + usize::from(f < n % feeds);
-        store.insert_test_items(id, share)?;
-    }
+    fill_synthetic(&mut store, n, feeds)?;
     println!("{n} items over {feeds} feeds in {dir}");
     Ok(())
 }

@@ -9,47 +9,18 @@
 
 use std::time::{Duration, Instant};
 
-use kiosque::store::{NewFeed, Store};
+use kiosque::store::Store;
 use kiosque::tui::action::Action;
-use kiosque::tui::effect::Effect;
 use kiosque::tui::fixtures;
 use kiosque::tui::state::State;
 use kiosque::tui::update::{init, update};
 use kiosque::tui::view;
-use kiosque::tui::worker::{item_filter, load_window};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-fn settle(store: &Store, state: &mut State, mut effects: Vec<Effect>) -> anyhow::Result<()> {
-    while let Some(effect) = effects.pop() {
-        let action = match effect {
-            Effect::LoadFeeds => Action::FeedsLoaded {
-                feeds: store.feeds()?,
-                unread_total: store.unread_total()?,
-            },
-            Effect::LoadList {
-                generation,
-                query,
-                anchor,
-                around,
-                limit,
-            } => {
-                let (total, offset, rows, selected) =
-                    load_window(store, &item_filter(&query), &anchor, around, limit)?;
-                Action::ListLoaded {
-                    generation,
-                    total,
-                    offset,
-                    rows,
-                    selected,
-                }
-            }
-            _ => continue,
-        };
-        effects.extend(update(state, action));
-    }
-    Ok(())
-}
+#[path = "support/synthetic_store.rs"]
+mod synthetic_store;
+use synthetic_store::{fill_synthetic, settle};
 
 struct Walk {
     name: &'static str,
@@ -88,17 +59,7 @@ fn main() -> anyhow::Result<()> {
     anyhow::ensure!(feeds > 0 && items > 0, "ITEMS and FEEDS must be at least 1");
     let dir = tempfile::tempdir()?;
     let mut store = Store::open(&dir.path().join("kiosque.db"))?;
-    for f in 0..feeds {
-        let id = store.add_feed(
-            &NewFeed {
-                url: format!("http://127.0.0.1:9/feed/{f}"),
-                title: Some(format!("Synthetic feed {f}")),
-                ..Default::default()
-            },
-            chrono::Utc::now(),
-        )?;
-        store.insert_test_items(id, items / feeds + usize::from(f < items % feeds))?;
-    }
+    fill_synthetic(&mut store, items, feeds)?;
     let (width, height) = (140, 40);
     let mut state = fixtures::empty_state((width, height));
     state.settings.refresh_on_start = false;

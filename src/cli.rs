@@ -1433,19 +1433,7 @@ mod tests {
             id: FeedId(id),
             url: url.into(),
             title: title.into(),
-            site_url: None,
-            tags: vec![],
-            etag: None,
-            last_modified: None,
-            last_fetched: None,
-            status: None,
-            error: None,
-            next_due: None,
-            disabled: false,
-            unread: 0,
-            total: 0,
-            retry_after: None,
-            settings: Default::default(),
+            ..Default::default()
         }
     }
 

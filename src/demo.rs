@@ -21,6 +21,10 @@ static DEMO_SITE: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/assets/demo");
 /// The text replaced by the server's base URL (`http://127.0.0.1:PORT`) in served files.
 pub const BASE_PLACEHOLDER: &str = "{{BASE}}";
 
+/// Each demo site's `template.html`: the head, navigation, sidebar and footer that a real site
+/// repeats on every page. Not served itself; every article page is served filled into it.
+const TEMPLATE_FILE: &str = "template.html";
+
 /// One file the server answers with.
 #[derive(Debug, Clone)]
 pub struct Resource {
@@ -59,9 +63,15 @@ pub fn demo_resources(base: &str) -> HashMap<String, Resource> {
             match entry {
                 include_dir::DirEntry::Dir(d) => stack.push(d),
                 include_dir::DirEntry::File(f) => {
-                    let path = format!("/{}", f.path().to_string_lossy().replace('\\', "/"));
+                    let relative = f.path().to_string_lossy().replace('\\', "/");
+                    if relative.ends_with(&format!("/{TEMPLATE_FILE}")) {
+                        continue;
+                    }
+                    let page = demo_page(&relative);
+                    let contents = page.as_ref().map_or(f.contents(), |p| p.as_bytes());
+                    let path = format!("/{relative}");
                     let body =
-                        replace_bytes(f.contents(), BASE_PLACEHOLDER.as_bytes(), base.as_bytes());
+                        replace_bytes(contents, BASE_PLACEHOLDER.as_bytes(), base.as_bytes());
                     out.insert(
                         path.clone(),
                         Resource {
@@ -74,6 +84,57 @@ pub fn demo_resources(base: &str) -> HashMap<String, Resource> {
         }
     }
     out
+}
+
+/// The demo article page at `path` (`techfr/articles/SLUG.html`) as served, `{{BASE}}` not yet
+/// replaced: the page file holds only what is its own (`name: value` lines, a `---` line, then
+/// the article body), filled into its site's template. `None` for any other file.
+pub fn demo_page(path: &str) -> Option<String> {
+    let (site, rest) = path.split_once('/')?;
+    let slug = rest.strip_prefix("articles/")?.strip_suffix(".html")?;
+    let page = DEMO_SITE.get_file(path)?.contents_utf8()?;
+    let template = DEMO_SITE
+        .get_file(format!("{site}/{TEMPLATE_FILE}"))?
+        .contents_utf8()?;
+    fill_template(template, page, slug)
+}
+
+/// `template` with each `{{name}}` replaced by the page's field of that name (`slug` and
+/// `body` included); a template line that is only a field the page does not give is left out
+/// (an optional line), and a name that is no field (`{{BASE}}`) is kept. `None` when the page
+/// has no `---` line ending its fields.
+fn fill_template(template: &str, page: &str, slug: &str) -> Option<String> {
+    let (head, body) = page.split_once("\n---\n")?;
+    let mut fields: HashMap<&str, &str> = head.lines().filter_map(|l| l.split_once(": ")).collect();
+    fields.insert("slug", slug);
+    fields.insert("body", body.strip_suffix('\n').unwrap_or(body));
+    let mut out = String::with_capacity(template.len() + page.len());
+    for line in template.split_inclusive('\n') {
+        let alone = line
+            .trim()
+            .strip_prefix("{{")
+            .and_then(|l| l.strip_suffix("}}"));
+        if alone.is_some_and(|name| name != "BASE" && !fields.contains_key(name)) {
+            continue;
+        }
+        let mut rest = line;
+        while let Some(start) = rest.find("{{") {
+            let Some(len) = rest[start..].find("}}") else {
+                break;
+            };
+            let placeholder = &rest[start..start + len + 2];
+            out.push_str(&rest[..start]);
+            out.push_str(
+                fields
+                    .get(&placeholder[2..len])
+                    .copied()
+                    .unwrap_or(placeholder),
+            );
+            rest = &rest[start + len + 2..];
+        }
+        out.push_str(rest);
+    }
+    Some(out)
 }
 
 /// Byte-level replace: the German feed is Latin-1, so the files are not all UTF-8.
@@ -276,6 +337,48 @@ mod tests {
             b"ahttp://h/xhttp://h"
         );
         assert_eq!(replace_bytes(b"caf\xe9", b"{{BASE}}", b"x"), b"caf\xe9");
+    }
+
+    #[test]
+    fn a_page_fills_its_template_and_drops_the_optional_lines_it_does_not_give() {
+        let template = "<title>{{title}}</title>\n  {{image}}\n<a href=\"{{BASE}}/{{slug}}.html\">\n{{body}}\n</html>\n";
+        let page = "title: A: B\n---\n<p>one</p>\n<p>two</p>\n";
+        assert_eq!(
+            fill_template(template, page, "x").unwrap(),
+            "<title>A: B</title>\n<a href=\"{{BASE}}/x.html\">\n<p>one</p>\n<p>two</p>\n</html>\n"
+        );
+        let with_image = "title: T\nimage: <img>\n---\n<p>one</p>\n";
+        assert!(
+            fill_template(template, with_image, "x")
+                .unwrap()
+                .contains("  <img>\n")
+        );
+        assert_eq!(fill_template(template, "<p>no fields</p>", "x"), None);
+    }
+
+    #[test]
+    fn every_demo_article_is_served_as_a_whole_page_and_templates_are_not_served() {
+        let resources = demo_resources("http://h");
+        let mut pages = 0;
+        for (path, resource) in &resources {
+            assert!(!path.ends_with(TEMPLATE_FILE), "{path} served");
+            if !path.contains("/articles/") {
+                continue;
+            }
+            let html = String::from_utf8(resource.body.clone()).unwrap();
+            let slug = path.rsplit('/').next().unwrap();
+            assert!(html.starts_with("<!DOCTYPE html>"), "{path}");
+            assert!(html.ends_with("</html>\n"), "{path}");
+            assert!(!html.contains("{{"), "{path}: a field left unfilled");
+            assert!(!html.contains("\n---\n"), "{path}");
+            assert!(
+                html.contains(&format!("/articles/{slug}\"")),
+                "{path}: canonical"
+            );
+            assert!(!html.contains("></h1>"), "{path}: no title");
+            pages += 1;
+        }
+        assert_eq!(pages, 19);
     }
 
     #[tokio::test]

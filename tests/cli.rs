@@ -3,7 +3,10 @@
 
 mod common;
 
-use common::{Reply, TestServer, json, kiosque, rss_with_items};
+use common::{
+    Reply, TestServer, first_item_id, json, kiosque, one_item_whose_page_is_gone, rss_with_items,
+    subscribed,
+};
 use predicates::prelude::*;
 use serde_json::Value;
 
@@ -304,36 +307,12 @@ fn refresh_reports_failures_and_exits_zero() {
 
 #[test]
 fn read_prints_the_reading_pane_and_marks_read() {
-    let server = TestServer::start();
-    server.route(
-        "/feed",
-        Reply::rss(
-            rss_with_items("F", 1).replace("http://127.0.0.1/item/0", &server.url("/item/0")),
-        ),
-    );
-    server.route("/item/0", Reply::status(404));
-    let dir = tempfile::tempdir().unwrap();
+    let server = one_item_whose_page_is_gone();
+    let dir = subscribed(&server.url("/feed"));
     let d = dir.path();
-    kiosque(d)
-        .args(["add", &server.url("/feed")])
-        .assert()
-        .success();
-    let id = json(d, &["items", "--json"])[0]["id"]
-        .as_i64()
-        .unwrap()
-        .to_string();
+    let id = first_item_id(d);
     let view = json(d, &["read", &id, "--json"]);
-    for key in [
-        "title",
-        "byline",
-        "published",
-        "lang",
-        "url",
-        "text",
-        "related",
-        "links",
-        "source",
-    ] {
+    for key in common::ARTICLE_VIEW_KEYS {
         assert!(view.get(key).is_some(), "read --json has {key}: {view}");
     }
     assert_eq!(
@@ -368,12 +347,8 @@ fn read_lists_the_items_enclosures() {
     for page in ["/ep12", "/post", "/bare"] {
         server.route(page, Reply::status(404));
     }
-    let dir = tempfile::tempdir().unwrap();
+    let dir = subscribed(&server.url("/feed"));
     let d = dir.path();
-    kiosque(d)
-        .args(["add", &server.url("/feed")])
-        .assert()
-        .success();
     let items = json(d, &["items", "--json"]);
     let id_of = |title: &str| {
         items
@@ -509,20 +484,9 @@ fn a_story_two_feeds_carry_is_listed_once_and_read_everywhere() {
 /// `read` show the feed's own content without fetching the page.
 #[test]
 fn feed_settings_are_stored_listed_and_honoured() {
-    let server = TestServer::start();
-    server.route(
-        "/feed",
-        Reply::rss(
-            rss_with_items("F", 1).replace("http://127.0.0.1/item/0", &server.url("/item/0")),
-        ),
-    );
-    server.route("/item/0", Reply::status(404));
-    let dir = tempfile::tempdir().unwrap();
+    let server = one_item_whose_page_is_gone();
+    let dir = subscribed(&server.url("/feed"));
     let d = dir.path();
-    kiosque(d)
-        .args(["add", &server.url("/feed")])
-        .assert()
-        .success();
     let feed = &json(d, &["list", "--json"])[0];
     assert_eq!(feed["refresh_minutes"], Value::Null);
     assert_eq!(feed["extract"], true);
@@ -577,10 +541,7 @@ fn feed_settings_are_stored_listed_and_honoured() {
     kiosque(d).args(["refresh"]).assert().success();
     assert_eq!(json(d, &["list", "--json"])[0]["title"], "My F");
 
-    let item = json(d, &["items", "--json"])[0]["id"]
-        .as_i64()
-        .unwrap()
-        .to_string();
+    let item = first_item_id(d);
     let view = json(d, &["read", &item, "--json"]);
     assert_eq!(view["source"], "feed");
     assert!(view["text"].as_str().unwrap().contains("Body 0"), "{view}");

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{Reply, TestServer, json, kiosque};
+use common::{Reply, TestServer, first_item_id, json, subscribed};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -107,16 +107,9 @@ fn read_shows_the_same_article_as_extract() {
         story = server.url("/story"),
     );
     server.route("/feed", Reply::rss(rss));
-    let dir = tempfile::tempdir().unwrap();
+    let dir = subscribed(&server.url("/feed"));
     let d = dir.path();
-    kiosque(d)
-        .args(["add", &server.url("/feed")])
-        .assert()
-        .success();
-    let id = json(d, &["items", "--json"])[0]["id"]
-        .as_i64()
-        .unwrap()
-        .to_string();
+    let id = first_item_id(d);
     let read = json(d, &["read", &id, "--json"]);
     assert_eq!(read["source"], "extracted", "{read}");
     let extracted = extract_json("en-harbour-post-byline.html", &server.url("/story"));
@@ -147,16 +140,9 @@ fn a_sign_up_box_in_the_feeds_own_content_is_not_text() {
     );
     server.route("/feed", Reply::rss(rss));
     server.route("/gone", Reply::status(404));
-    let dir = tempfile::tempdir().unwrap();
+    let dir = subscribed(&server.url("/feed"));
     let d = dir.path();
-    kiosque(d)
-        .args(["add", &server.url("/feed")])
-        .assert()
-        .success();
-    let id = json(d, &["items", "--json"])[0]["id"]
-        .as_i64()
-        .unwrap()
-        .to_string();
+    let id = first_item_id(d);
     let read = json(d, &["read", &id, "--json"]);
     assert_eq!(read["source"], "feed", "{read}");
     assert_text(

@@ -31,32 +31,26 @@ fn kiosque(data: &Path) -> Command {
         .timeout(Duration::from_secs(300))
         .arg("--data-dir")
         .arg(data);
-    for var in [
-        "HTTP_PROXY",
-        "HTTPS_PROXY",
-        "ALL_PROXY",
-        "http_proxy",
-        "https_proxy",
-        "all_proxy",
-        "NO_PROXY",
-        "no_proxy",
-    ] {
+    for var in PROXY_VARS.iter().chain(&["NO_PROXY", "no_proxy"]) {
         cmd.env_remove(var);
     }
     cmd
 }
 
+/// The environment variables that set an HTTP proxy.
+const PROXY_VARS: [&str; 6] = [
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "ALL_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "all_proxy",
+];
+
 /// Same, but every HTTP request goes to a refusing loopback proxy.
 fn kiosque_offline(data: &Path) -> Command {
     let mut cmd = kiosque(data);
-    for var in [
-        "HTTP_PROXY",
-        "HTTPS_PROXY",
-        "ALL_PROXY",
-        "http_proxy",
-        "https_proxy",
-        "all_proxy",
-    ] {
+    for var in PROXY_VARS {
         cmd.env(var, DEAD_PROXY);
     }
     cmd

@@ -34,6 +34,14 @@ fn two_feeds(server: &TestServer, d: &Path) {
     run_ok(d, &["add", &server.url("/other.xml")]);
 }
 
+/// `kiosque mark --query QUERY FLAG`, which must succeed.
+fn mark(d: &Path, query: &str, flag: &str) {
+    kiosque(d)
+        .args(["mark", "--query", query, flag])
+        .assert()
+        .success();
+}
+
 fn titles(d: &Path, args: &[&str]) -> Vec<String> {
     let mut all = vec!["items", "--json"];
     all.extend_from_slice(args);
@@ -125,10 +133,7 @@ fn items_query_combines_with_the_other_flags_and_mark_query_changes_state() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     two_feeds(&server, d);
-    kiosque(d)
-        .args(["mark", "--query", "emul", "--read"])
-        .assert()
-        .success();
+    mark(d, "emul", "--read");
     assert_eq!(titles(d, &["--query", "is:read"]).len(), 2);
     assert_eq!(
         titles(d, &["--query", "emul OR cafe", "--unread"]),
@@ -152,23 +157,14 @@ fn items_query_combines_with_the_other_flags_and_mark_query_changes_state() {
         titles(d, &["--query", "-emul", "--limit", "1"]),
         ["Weather"]
     );
-    kiosque(d)
-        .args(["mark", "--query", "title:cafe OR title:weather", "--star"])
-        .assert()
-        .success();
+    mark(d, "title:cafe OR title:weather", "--star");
     assert_eq!(
         titles(d, &["--query", "is:starred"]),
         ["Weather", "Café et code"]
     );
-    kiosque(d)
-        .args(["mark", "--query", "is:starred", "--unstar"])
-        .assert()
-        .success();
+    mark(d, "is:starred", "--unstar");
     assert!(titles(d, &["--query", "is:starred"]).is_empty());
-    kiosque(d)
-        .args(["mark", "--query", "is:read", "--unread"])
-        .assert()
-        .success();
+    mark(d, "is:read", "--unread");
     assert!(titles(d, &["--query", "is:read"]).is_empty());
     // The plain text output takes a query too.
     kiosque(d)
@@ -299,10 +295,7 @@ fn rules_act_on_new_items_only_and_hidden_items_stay_listed_apart() {
         ["Rust 2.0 released", "Émulation : la Saturn revit"]
     );
     // A refresh leaves items it already had alone: only what is new meets the rules.
-    kiosque(d)
-        .args(["mark", "--query", "cafe", "--unread"])
-        .assert()
-        .success();
+    mark(d, "cafe", "--unread");
     server.route(
         "/octet.xml",
         Reply::rss(

@@ -50,20 +50,14 @@ impl Fixture {
 }
 
 /// A fixture: `NAME.expected.json` with `NAME.html` beside it, or, for pages of the demo
-/// site, the demo page its `url` names (`{{BASE}}/site/articles/x.html` →
-/// `assets/demo/site/articles/x.html`), so demo pages are not kept twice.
+/// site, the demo page its `url` names (`{{BASE}}/site/articles/x.html` → the page the demo
+/// serves from `assets/demo/site/articles/x.html`), so demo pages are not kept twice.
 fn load(html_path: &Path) -> Option<Fixture> {
     let json_path = html_path.with_extension("expected.json");
     let raw_json = std::fs::read_to_string(&json_path).ok()?;
     let raw_html = std::fs::read_to_string(html_path).ok().or_else(|| {
         let raw: Value = serde_json::from_str(&raw_json).ok()?;
-        let demo_path = raw["url"].as_str()?.strip_prefix("{{BASE}}/")?;
-        std::fs::read_to_string(
-            Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("assets/demo")
-                .join(demo_path),
-        )
-        .ok()
+        kiosque::demo::demo_page(raw["url"].as_str()?.strip_prefix("{{BASE}}/")?)
     })?;
     let html = raw_html.replace("{{BASE}}", DEMO_BASE);
     let json = raw_json.replace("{{BASE}}", DEMO_BASE);
@@ -115,6 +109,19 @@ struct Score {
 }
 
 impl Score {
+    /// "recall R (found/expected), precision P (correct/produced)".
+    fn summary(&self) -> String {
+        format!(
+            "recall {:.3} ({}/{}), precision {:.3} ({}/{})",
+            self.recall(),
+            self.found,
+            self.expected,
+            self.precision(),
+            self.correct,
+            self.produced
+        )
+    }
+
     fn add(&mut self, expected: &[RelatedLink], got: &[RelatedLink]) -> Vec<String> {
         let mut problems = Vec::new();
         for e in expected {
@@ -180,15 +187,7 @@ fn run_pipeline() -> (Score, Vec<String>) {
             println!("pipeline {}: {problem}", f.name);
         }
     }
-    println!(
-        "full pipeline: related-link recall {:.3} ({}/{}), precision {:.3} ({}/{})",
-        score.recall(),
-        score.found,
-        score.expected,
-        score.precision(),
-        score.correct,
-        score.produced
-    );
+    println!("full pipeline: related-link {}", score.summary());
     for failure in &body_failures {
         println!("{failure}");
     }
@@ -229,15 +228,7 @@ fn related_module_on_whole_pages() {
             println!("module {}: {problem}", f.name);
         }
     }
-    println!(
-        "related module on whole pages: recall {:.3} ({}/{}), precision {:.3} ({}/{})",
-        score.recall(),
-        score.found,
-        score.expected,
-        score.precision(),
-        score.correct,
-        score.produced
-    );
+    println!("related module on whole pages: {}", score.summary());
     assert!(score.recall() >= MIN_RECALL, "recall {:.3}", score.recall());
     assert!(
         score.precision() >= MIN_PRECISION,
@@ -371,37 +362,22 @@ fn split_related_label_forms() {
 
 #[test]
 fn split_related_credits() {
-    let cases: &[(&str, &str)] = &[
+    let cases = [
+        ("Via : ", "via"),
+        ("Via ", "via"),
+        ("Source : ", "source"),
+        ("Source: ", "source"),
+        ("Quelle: ", "source"),
+        ("Fuente: ", "source"),
+        ("Fonte: ", "source"),
+    ]
+    .map(|(lead, label)| {
         (
-            r#"<p>Via : <a href="https://src.example.com/a">The Source</a></p>"#,
-            "via",
-        ),
-        (
-            r#"<p>Via <a href="https://src.example.com/a">The Source</a></p>"#,
-            "via",
-        ),
-        (
-            r#"<p>Source : <a href="https://src.example.com/a">The Source</a></p>"#,
-            "source",
-        ),
-        (
-            r#"<p>Source: <a href="https://src.example.com/a">The Source</a></p>"#,
-            "source",
-        ),
-        (
-            r#"<p>Quelle: <a href="https://src.example.com/a">The Source</a></p>"#,
-            "source",
-        ),
-        (
-            r#"<p>Fuente: <a href="https://src.example.com/a">The Source</a></p>"#,
-            "source",
-        ),
-        (
-            r#"<p>Fonte: <a href="https://src.example.com/a">The Source</a></p>"#,
-            "source",
-        ),
-    ];
-    for (html, label) in cases {
+            format!(r#"<p>{lead}<a href="https://src.example.com/a">The Source</a></p>"#),
+            label,
+        )
+    });
+    for (html, label) in &cases {
         let (body, links) = labels_and_urls(html);
         assert_eq!(
             links,
@@ -523,7 +499,7 @@ fn demo_pages_extract_and_their_related_links_resolve() {
         for entry in std::fs::read_dir(site.join("articles")).unwrap() {
             let path = entry.unwrap().path();
             let file = path.file_name().unwrap().to_string_lossy().to_string();
-            let html = std::fs::read_to_string(&path)
+            let html = kiosque::demo::demo_page(&format!("{site_name}/articles/{file}"))
                 .unwrap()
                 .replace("{{BASE}}", DEMO_BASE);
             let url = Url::parse(&format!("{DEMO_BASE}/{site_name}/articles/{file}")).unwrap();

@@ -83,6 +83,21 @@ fn pending(data: &Path) -> u64 {
         .unwrap()
 }
 
+/// A data dir set up to sync with the server at `url`.
+fn configured(url: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    configure(dir.path(), url);
+    dir
+}
+
+/// [`populated`], and a data dir that synced with it once.
+fn synced(flavor: Flavor, n: u64) -> (GReaderServer, Vec<u64>, tempfile::TempDir) {
+    let (server, ids) = populated(flavor, n);
+    let dir = configured(&server.api_url());
+    sync(dir.path());
+    (server, ids, dir)
+}
+
 /// Two feeds in two folders, `n` items in all; every third read, every fourth starred.
 fn populated(flavor: Flavor, n: u64) -> (GReaderServer, Vec<u64>) {
     let server = GReaderServer::start(flavor);
@@ -122,9 +137,8 @@ fn first_sync_pulls_everything(flavor: Flavor) {
     let (server, _) = populated(flavor, 23);
     // Small pages: the continuations (FreshRSS: the last id; Miniflux: an offset) are followed.
     server.set_page_cap(Some(5));
-    let dir = tempfile::tempdir().unwrap();
+    let dir = configured(&server.api_url());
     let d = dir.path();
-    configure(d, &server.api_url());
     let report = sync(d);
     let keys: Vec<&str> = report
         .as_object()
@@ -213,11 +227,8 @@ fn first_sync_pulls_everything_from_miniflux() {
 #[test]
 fn marks_made_locally_are_pushed_in_one_edit_tag_request() {
     // Miniflux: T on every write, and a bare id read as hex (so ids go in long form).
-    let (server, ids) = populated(Flavor::Miniflux, 12);
-    let dir = tempfile::tempdir().unwrap();
+    let (server, ids, dir) = synced(Flavor::Miniflux, 12);
     let d = dir.path();
-    configure(d, &server.api_url());
-    sync(d);
     let unread: Vec<String> = ["Item 02", "Item 04", "Item 05"]
         .iter()
         .map(|t| local_id(d, t))
@@ -250,11 +261,8 @@ fn marks_made_locally_are_pushed_in_one_edit_tag_request() {
 
 #[test]
 fn a_queued_change_wins_over_the_servers_state() {
-    let (server, ids) = populated(Flavor::FreshRss, 6);
-    let dir = tempfile::tempdir().unwrap();
+    let (server, ids, dir) = synced(Flavor::FreshRss, 6);
     let d = dir.path();
-    configure(d, &server.api_url());
-    sync(d);
     // Item 03 is read everywhere. Offline, the user marks it unread; the server still says read.
     assert_eq!(server.state_of(ids[2]), (true, false));
     let id = local_id(d, "Item 03");
@@ -321,11 +329,8 @@ fn two_data_dirs_syncing_through_one_server_end_with_the_same_state() {
 
 #[test]
 fn a_wrong_password_is_one_clear_line_and_keeps_the_queue() {
-    let (server, _) = populated(Flavor::FreshRss, 4);
-    let dir = tempfile::tempdir().unwrap();
+    let (server, _, dir) = synced(Flavor::FreshRss, 4);
     let d = dir.path();
-    configure(d, &server.api_url());
-    sync(d);
     let id = local_id(d, "Item 02");
     kiosque(d).args(["mark", &id, "--star"]).assert().success();
     // The API password changed on the server (which revokes the cached login token), and the
@@ -380,11 +385,8 @@ fn a_url_that_is_not_the_api_is_named_as_such() {
 
 #[test]
 fn an_expired_action_token_is_fetched_again() {
-    let (server, ids) = populated(Flavor::Miniflux, 4);
-    let dir = tempfile::tempdir().unwrap();
+    let (server, ids, dir) = synced(Flavor::Miniflux, 4);
     let d = dir.path();
-    configure(d, &server.api_url());
-    sync(d);
     let id = local_id(d, "Item 02");
     kiosque(d).args(["mark", &id, "--star"]).assert().success();
     // The token expires between the client fetching it and writing with it: the write is
@@ -406,9 +408,8 @@ fn an_expired_action_token_is_fetched_again() {
 #[test]
 fn an_error_or_a_hang_mid_pull_loses_nothing_and_the_next_sync_completes() {
     let (server, _) = populated(Flavor::FreshRss, 8);
-    let dir = tempfile::tempdir().unwrap();
+    let dir = configured(&server.api_url());
     let d = dir.path();
-    configure(d, &server.api_url());
     server.fail_next("stream/items/contents", 502, 1);
     let out = kiosque(d).args(["sync"]).output().unwrap();
     assert!(!out.status.success());
@@ -426,11 +427,8 @@ fn an_error_or_a_hang_mid_pull_loses_nothing_and_the_next_sync_completes() {
 
 #[test]
 fn an_item_the_server_forgot_does_not_break_the_sync_or_lose_its_star() {
-    let (server, ids) = populated(Flavor::FreshRss, 8);
-    let dir = tempfile::tempdir().unwrap();
+    let (server, ids, dir) = synced(Flavor::FreshRss, 8);
     let d = dir.path();
-    configure(d, &server.api_url());
-    sync(d);
     // Item 04 is starred; Item 02 unread. The server purges both, and the user marks 02 read.
     let two = local_id(d, "Item 02");
     kiosque(d).args(["mark", &two, "--read"]).assert().success();
@@ -446,11 +444,8 @@ fn an_item_the_server_forgot_does_not_break_the_sync_or_lose_its_star() {
 
 #[test]
 fn broken_or_hostile_answers_are_one_clear_line_and_change_nothing() {
-    let (server, _) = populated(Flavor::FreshRss, 6);
-    let dir = tempfile::tempdir().unwrap();
+    let (server, _, dir) = synced(Flavor::FreshRss, 6);
     let d = dir.path();
-    configure(d, &server.api_url());
-    sync(d);
     let before = states(d);
     let cases: [(&str, &[u8], &str); 5] = [
         (
@@ -502,9 +497,8 @@ fn escapes_huge_items_and_colliding_ids_are_contained() {
     let huge = server.add_item(feed, "Huge", 60);
     server.set_body(huge, format!("<p>{}</p>", "x".repeat(3_000_000)));
     let fine = server.add_item(feed, "Fine", 60);
-    let dir = tempfile::tempdir().unwrap();
+    let dir = configured(&server.api_url());
     let d = dir.path();
-    configure(d, &server.api_url());
     let mut config = std::fs::read_to_string(d.join("config.toml")).unwrap();
     config.insert_str(0, "max_body_bytes = 1000000\n");
     std::fs::write(d.join("config.toml"), config).unwrap();
@@ -554,9 +548,8 @@ fn five_thousand_read_marks_are_pushed_in_a_few_requests() {
     for i in 0..5_000 {
         server.add_item(feed, &format!("Item {i:04}"), 60);
     }
-    let dir = tempfile::tempdir().unwrap();
+    let dir = configured(&server.api_url());
     let d = dir.path();
-    configure(d, &server.api_url());
     assert_eq!(sync(d)["pulled_items"], 5_000);
     let ids: Vec<String> = json(d, &["items", "--json"])
         .as_array()
@@ -598,9 +591,8 @@ fn a_sync_with_nothing_new_fetches_twelve_thousand_unread_ids_in_one_page() {
     for i in 0..12_000 {
         server.add_item(feed, &format!("Item {i:05}"), 60);
     }
-    let dir = tempfile::tempdir().unwrap();
+    let dir = configured(&server.api_url());
     let d = dir.path();
-    configure(d, &server.api_url());
     assert_eq!(sync(d)["pulled_items"], 12_000);
     server.clear_log();
     let report = sync(d);
@@ -619,9 +611,8 @@ fn a_sync_with_nothing_new_fetches_twelve_thousand_unread_ids_in_one_page() {
 #[test]
 fn refresh_is_a_sync_when_sync_is_configured() {
     let (server, _) = populated(Flavor::FreshRss, 3);
-    let dir = tempfile::tempdir().unwrap();
+    let dir = configured(&server.api_url());
     let d = dir.path();
-    configure(d, &server.api_url());
     let report = json(d, &["refresh", "--json"]);
     assert_eq!(report["pulled_items"], 3, "{report}");
     assert_eq!(server.count("stream/items/ids"), 3);
@@ -635,9 +626,8 @@ fn a_local_refresh_leaves_synced_feeds_to_the_server() {
     let feed_server = TestServer::start();
     feed_server.route("/local.xml", Reply::rss(rss_with_items("Local", 2)));
     let local_url = feed_server.url("/local.xml");
-    let dir = tempfile::tempdir().unwrap();
+    let dir = configured(&server.api_url());
     let d = dir.path();
-    configure(d, &server.api_url());
     sync(d);
     let db = d.join("kiosque.db");
     let mut store = kiosque::store::Store::open(&db).unwrap();
@@ -672,11 +662,8 @@ fn a_local_refresh_leaves_synced_feeds_to_the_server() {
 
 #[test]
 fn queued_subscriptions_and_unsubscriptions_are_pushed_and_refusals_said() {
-    let (server, _) = populated(Flavor::FreshRss, 4);
-    let dir = tempfile::tempdir().unwrap();
+    let (server, _, dir) = synced(Flavor::FreshRss, 4);
     let d = dir.path();
-    configure(d, &server.api_url());
-    sync(d);
     // Offline: subscribe to two feeds (one the server will refuse), drop one synced feed.
     {
         let mut store = kiosque::store::Store::open(&d.join("kiosque.db")).unwrap();
@@ -767,11 +754,8 @@ fn kill_sync_when(d: &Path, ready: impl Fn() -> bool) {
 
 #[test]
 fn kill_9_during_a_push_loses_no_queued_change_and_never_flips_state_back() {
-    let (server, ids) = populated(Flavor::FreshRss, 6);
-    let dir = tempfile::tempdir().unwrap();
+    let (server, ids, dir) = synced(Flavor::FreshRss, 6);
     let d = dir.path();
-    configure(d, &server.api_url());
-    sync(d);
     let two = local_id(d, "Item 02");
     let four = local_id(d, "Item 04");
     kiosque(d).args(["mark", &two, "--read"]).assert().success();
@@ -801,11 +785,8 @@ fn kill_9_during_a_push_loses_no_queued_change_and_never_flips_state_back() {
 
 #[test]
 fn a_feed_unsubscribed_elsewhere_goes_but_its_starred_items_stay() {
-    let (server, _) = populated(Flavor::FreshRss, 8);
-    let dir = tempfile::tempdir().unwrap();
+    let (server, _, dir) = synced(Flavor::FreshRss, 8);
     let d = dir.path();
-    configure(d, &server.api_url());
-    sync(d);
     // Feed 1 (even items) holds the starred Item 04 and Item 08.
     server.remove_feed(1);
     let out = kiosque(d).args(["sync", "--json"]).output().unwrap();
@@ -848,9 +829,8 @@ fn add_subscribes_on_the_server(flavor: Flavor) {
     let (server, _) = populated(flavor, 4);
     let feeds = feeds_to_add();
     let url = feeds.url("/news.xml");
-    let dir = tempfile::tempdir().unwrap();
+    let dir = configured(&server.api_url());
     let d = dir.path();
-    configure(d, &server.api_url());
     sync(d);
     let out = kiosque(d)
         .args(["add", &url, "--tag", "Later"])
@@ -898,9 +878,8 @@ fn add_subscribes_on_a_miniflux_server_in_its_folder() {
 fn add_refused_by_the_server_is_one_clear_line_and_changes_nothing() {
     let (server, _) = populated(Flavor::FreshRss, 2);
     let feeds = feeds_to_add();
-    let dir = tempfile::tempdir().unwrap();
+    let dir = configured(&server.api_url());
     let d = dir.path();
-    configure(d, &server.api_url());
     sync(d);
     let before = list_urls(d);
     let out = kiosque(d)
@@ -921,9 +900,8 @@ fn add_with_the_server_unreachable_is_queued_and_pushed_by_the_next_sync() {
     let (server, _) = populated(Flavor::FreshRss, 2);
     let feeds = feeds_to_add();
     let url = feeds.url("/news.xml");
-    let dir = tempfile::tempdir().unwrap();
+    let dir = configured(&server.api_url());
     let d = dir.path();
-    configure(d, &server.api_url());
     sync(d);
     server.set_down(true);
     let out = kiosque(d)
@@ -964,11 +942,8 @@ fn add_with_the_server_unreachable_is_queued_and_pushed_by_the_next_sync() {
 
 #[test]
 fn remove_unsubscribes_on_the_server_and_the_feed_stays_gone() {
-    let (server, _) = populated(Flavor::FreshRss, 8);
-    let dir = tempfile::tempdir().unwrap();
+    let (server, _, dir) = synced(Flavor::FreshRss, 8);
     let d = dir.path();
-    configure(d, &server.api_url());
-    sync(d);
     // Feed 1 (even items) holds the starred Item 04 and Item 08.
     let out = kiosque(d)
         .args(["remove", "http://127.0.0.1:9/feed1.xml"])
@@ -998,11 +973,8 @@ fn remove_unsubscribes_on_the_server_and_the_feed_stays_gone() {
 
 #[test]
 fn remove_with_the_server_down_is_queued_and_the_feed_does_not_come_back() {
-    let (server, _) = populated(Flavor::FreshRss, 4);
-    let dir = tempfile::tempdir().unwrap();
+    let (server, _, dir) = synced(Flavor::FreshRss, 4);
     let d = dir.path();
-    configure(d, &server.api_url());
-    sync(d);
     server.fail_next("subscription/edit", 503, 1);
     let out = kiosque(d)
         .args(["remove", "http://127.0.0.1:9/feed2.xml"])
@@ -1030,11 +1002,8 @@ fn remove_with_the_server_down_is_queued_and_the_feed_does_not_come_back() {
 
 #[test]
 fn import_subscribes_each_feed_on_the_server_with_its_folder() {
-    let (server, _) = populated(Flavor::FreshRss, 2);
-    let dir = tempfile::tempdir().unwrap();
+    let (server, _, dir) = synced(Flavor::FreshRss, 2);
     let d = dir.path();
-    configure(d, &server.api_url());
-    sync(d);
     let opml = d.join("subs.opml");
     std::fs::write(
         &opml,
@@ -1199,11 +1168,8 @@ async fn the_tui_worker_syncs_and_reports_pending_changes_and_the_last_error() {
 #[test]
 fn the_login_token_is_cached_owner_only_and_reused_until_the_server_refuses_it() {
     use std::os::unix::fs::PermissionsExt;
-    let (server, ids) = populated(Flavor::FreshRss, 3);
-    let dir = tempfile::tempdir().unwrap();
+    let (server, ids, dir) = synced(Flavor::FreshRss, 3);
     let d = dir.path();
-    configure(d, &server.api_url());
-    sync(d);
     assert_eq!(server.count("ClientLogin"), 1);
     let cache = d.join("sync-auth.json");
     let mode = std::fs::metadata(&cache).unwrap().permissions().mode();
@@ -1280,11 +1246,8 @@ fn the_password_command_runs_only_when_a_login_is_needed() {
 
 #[test]
 fn import_with_the_server_unreachable_queues_each_feed_for_the_next_sync() {
-    let (server, _) = populated(Flavor::FreshRss, 2);
-    let dir = tempfile::tempdir().unwrap();
+    let (server, _, dir) = synced(Flavor::FreshRss, 2);
     let d = dir.path();
-    configure(d, &server.api_url());
-    sync(d);
     let opml = d.join("subs.opml");
     std::fs::write(
         &opml,
@@ -1354,9 +1317,8 @@ fn a_data_dir_refuses_another_server_until_its_server_ids_are_reset() {
     let new = GReaderServer::start(Flavor::Miniflux);
     feed_like_rss(&old, "http://127.0.0.1:9/news.xml", 3);
     let (_, on_new) = feed_like_rss(&new, "http://127.0.0.1:9/news.xml", 3);
-    let dir = tempfile::tempdir().unwrap();
+    let dir = configured(&old.api_url());
     let d = dir.path();
-    configure(d, &old.api_url());
     sync(d);
     let one = local_id(d, "Item 1");
     kiosque(d).args(["mark", &one, "--star"]).assert().success();
@@ -1502,9 +1464,8 @@ fn with_sync_switched_off_synced_feeds_are_polled_without_storing_items_twice() 
     let url = feeds.url("/news.xml");
     let server = GReaderServer::start(Flavor::FreshRss);
     let (_, ids) = feed_like_rss(&server, &url, 2);
-    let dir = tempfile::tempdir().unwrap();
+    let dir = configured(&server.api_url());
     let d = dir.path();
-    configure(d, &server.api_url());
     sync(d);
     assert_eq!(item_count(d), 2);
     // Sync off: the feed is polled here, its pulled items recognised by their links.
@@ -1532,11 +1493,8 @@ fn with_sync_switched_off_synced_feeds_are_polled_without_storing_items_twice() 
 
 #[test]
 fn a_feed_marked_read_whole_is_one_mark_all_request_that_spares_later_items() {
-    let (server, ids) = populated(Flavor::FreshRss, 10);
-    let dir = tempfile::tempdir().unwrap();
+    let (server, ids, dir) = synced(Flavor::FreshRss, 10);
     let d = dir.path();
-    configure(d, &server.api_url());
-    sync(d);
     // Every item of "Alpha Engineering Log" (the even ones) marked read in one command,
     // then one of them unread again.
     let tech: Vec<String> = (2..=10)
@@ -1613,9 +1571,8 @@ fn an_item_over_the_size_cap_is_not_asked_for_on_every_sync() {
     let huge = server.add_item(feed, "Huge", 60);
     server.set_body(huge, format!("<p>{}</p>", "x".repeat(3_000_000)));
     server.add_item(feed, "Fine", 60);
-    let dir = tempfile::tempdir().unwrap();
+    let dir = configured(&server.api_url());
     let d = dir.path();
-    configure(d, &server.api_url());
     let mut config = std::fs::read_to_string(d.join("config.toml")).unwrap();
     config.insert_str(0, "max_body_bytes = 1000000\n");
     std::fs::write(d.join("config.toml"), config).unwrap();
@@ -1637,9 +1594,8 @@ fn a_starred_item_of_a_feed_not_subscribed_here_is_not_asked_for_on_every_sync()
     // Starred in a feed the subscription list does not show (yet): feed 3.
     let orphan = server.add_item(3, "Orphan star", 60);
     server.set_state(orphan, false, true);
-    let dir = tempfile::tempdir().unwrap();
+    let dir = configured(&server.api_url());
     let d = dir.path();
-    configure(d, &server.api_url());
     assert_eq!(sync(d)["pulled_items"], 2);
     server.clear_log();
     sync(d);
@@ -1658,11 +1614,8 @@ fn a_starred_item_of_a_feed_not_subscribed_here_is_not_asked_for_on_every_sync()
 
 #[test]
 fn an_unread_item_the_server_purged_stays_unread_here_and_is_not_asked_for_again() {
-    let (server, ids) = populated(Flavor::FreshRss, 6);
-    let dir = tempfile::tempdir().unwrap();
+    let (server, ids, dir) = synced(Flavor::FreshRss, 6);
     let d = dir.path();
-    configure(d, &server.api_url());
-    sync(d);
     // Item 01 (unread) purged; Item 02 read elsewhere.
     server.forget(ids[0]);
     server.set_state(ids[1], true, false);
@@ -1747,9 +1700,8 @@ fn many_whole_feeds_marked_read_at_once_go_as_ids_not_one_request_each() {
             ids.push(server.add_item(feed, &format!("Item {f}.{i}"), 60));
         }
     }
-    let dir = tempfile::tempdir().unwrap();
+    let dir = configured(&server.api_url());
     let d = dir.path();
-    configure(d, &server.api_url());
     sync(d);
     // Every feed marked read whole: four mark-alls would cost four requests, the ids one.
     let all: Vec<String> = json(d, &["items", "--json"])

@@ -8,9 +8,7 @@ mod common;
 mod pty;
 
 use common::{Reply, TestServer, json, rss_with_items};
-use pty::size;
 use std::io::Write;
-use std::sync::{Arc, Mutex};
 
 #[test]
 fn a_feed_is_added_renamed_and_removed_from_the_tui() {
@@ -26,22 +24,13 @@ fn a_feed_is_added_renamed_and_removed_from_the_tui() {
     let data = tempfile::tempdir().unwrap();
     let config = data.path().join("config.toml");
     std::fs::write(&config, "refresh_on_start = false\nrefresh_minutes = 0\n").unwrap();
-    let pair = pty::open(24, 100);
-    let mut command = pty::kiosque_command();
-    command.arg("--data-dir");
-    command.arg(data.path());
-    command.env("KIOSQUE_CONFIG", &config);
-    let mut child = pair.slave.spawn_command(command).unwrap();
-    drop(pair.slave);
-    let parser = Arc::new(Mutex::new(vt100::Parser::new(size(24), size(100), 0)));
-    let reading = pty::read_into(&*pair.master, parser.clone());
-    let mut writer = pair.master.take_writer().unwrap();
+    let mut term = pty::spawn(pty::data_dir_command(data.path(), &config), 24, 100);
     let mut press = |keys: &[u8]| {
-        writer.write_all(keys).unwrap();
-        writer.flush().unwrap();
+        term.writer.write_all(keys).unwrap();
+        term.writer.flush().unwrap();
     };
     let wait_for = |what: &str, until: &dyn Fn(&str) -> bool| -> String {
-        pty::wait_for_screen(&parser, what, until)
+        pty::wait_for_screen(&term.parser, what, until)
     };
 
     wait_for("the empty TUI", &|s| s.contains("No subscriptions yet"));
@@ -77,11 +66,7 @@ fn a_feed_is_added_renamed_and_removed_from_the_tui() {
     wait_for("the removal", &|s| s.contains("removed Wire"));
 
     press(b"q");
-    let status = pty::wait_exit(&mut *child, "kiosque did not exit");
-    assert!(status.success(), "exit status {status:?}");
-    drop(writer);
-    drop(pair.master);
-    let _ = reading.join();
+    term.exit_ok();
     assert_eq!(
         json(data.path(), &["list", "--json"])
             .as_array()

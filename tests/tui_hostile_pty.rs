@@ -75,11 +75,10 @@ fn hostile_text_never_acts_on_the_terminal() {
         .success();
 
     let pair = pty::open(40, 120);
-    let mut command = pty::kiosque_command();
-    command.arg("--data-dir");
-    command.arg(data.path());
-    command.env("KIOSQUE_CONFIG", &config);
-    let mut child = pair.slave.spawn_command(command).unwrap();
+    let mut child = pair
+        .slave
+        .spawn_command(pty::data_dir_command(data.path(), &config))
+        .unwrap();
     drop(pair.slave);
 
     let recorder = Recorder::default();
@@ -127,11 +126,7 @@ fn hostile_text_never_acts_on_the_terminal() {
     writer.write_all(b"q").unwrap();
     writer.write_all(b"q").unwrap();
     writer.flush().unwrap();
-    let status = pty::wait_exit(&mut *child, "kiosque did not exit");
-    assert!(status.success(), "exit status {status:?}");
-    drop(writer);
-    drop(pair.master);
-    let _ = reading.join();
+    pty::exit_ok(&mut *child, writer, pair.master, reading);
 
     for screen in [&list, &reader_pane] {
         for bad in ["PWNED", "\u{202e}", "\u{202c}", "\u{1b}"] {

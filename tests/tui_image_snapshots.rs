@@ -16,7 +16,7 @@ use kiosque::tui::reader_layout::layout_page;
 use kiosque::tui::state::State;
 use kiosque::tui::update::update;
 use ratatui::style::Color;
-use testbackend::{draw, start_and_load};
+use testbackend::{draw, item_page, start_and_load};
 
 const IMAGE_URL: &str = "https://img.example.org/aurora.png";
 
@@ -66,13 +66,7 @@ fn reading_with_image(size: (u16, u16)) -> (State, Vec<ImageKey>) {
     state.settings.images = true;
     start_and_load(&mut state, fixtures::feeds(), 55, 12, Some(0));
     let effects = update(&mut state, Action::Open);
-    let page = effects
-        .iter()
-        .find_map(|e| match e {
-            Effect::LoadItem { page, .. } => Some(*page),
-            _ => None,
-        })
-        .unwrap();
+    let page = item_page(&effects);
     let mut summary = rows(0, 1).remove(0);
     summary.url = None; // the feed's text is the article: nothing to fetch
     let item = Item {
@@ -200,13 +194,7 @@ fn with_images_off_nothing_is_asked_for() {
     start_and_load(&mut state, fixtures::feeds(), 55, 12, Some(0));
     assert!(!state.settings.images);
     let effects = update(&mut state, Action::Open);
-    let page = effects
-        .iter()
-        .find_map(|e| match e {
-            Effect::LoadItem { page, .. } => Some(*page),
-            _ => None,
-        })
-        .unwrap();
+    let page = item_page(&effects);
     let mut summary = rows(0, 1).remove(0);
     summary.url = None;
     let effects = update(

@@ -8,7 +8,7 @@
 #[path = "common/pty.rs"]
 mod pty;
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use pty::size;
@@ -25,30 +25,14 @@ fn demo_article_bytes(mode: &str, shown: impl Fn(&str) -> bool) -> (String, Vec<
     let config = config_dir.path().join("config.toml");
     std::fs::write(&config, format!("images = \"{mode}\"\n")).unwrap();
     let tmp = tempfile::tempdir().unwrap();
-    let mut command = pty::kiosque_command();
-    command.arg("--demo");
-    command.env("KIOSQUE_CONFIG", &config);
-    command.env("BROWSER", "true");
-    command.env("TMPDIR", tmp.path());
+    let mut command = pty::demo_command(&config, tmp.path());
     command.env_remove("TMUX");
     command.env_remove("TERM_PROGRAM");
     command.env_remove("LC_TERMINAL");
     let mut child = pair.slave.spawn_command(command).unwrap();
     drop(pair.slave);
     let parser = Arc::new(Mutex::new(vt100::Parser::new(size(60), size(100), 0)));
-    let raw = Arc::new(Mutex::new(Vec::new()));
-    let mut reader = pair.master.try_clone_reader().unwrap();
-    let (feed, bytes) = (parser.clone(), raw.clone());
-    let reading = std::thread::spawn(move || {
-        let mut buf = [0u8; 8192];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            feed.lock().unwrap().process(&buf[..n]);
-            bytes.lock().unwrap().extend_from_slice(&buf[..n]);
-        }
-    });
+    let (reading, raw) = pty::read_and_keep_into(&*pair.master, parser.clone());
     let mut writer = pair.master.take_writer().unwrap();
     pty::wait_for_screen(&parser, "the demo headlines", |s| {
         s.contains("Strongest solar storm") && s.contains("Reusable rocket")
@@ -66,11 +50,7 @@ fn demo_article_bytes(mode: &str, shown: impl Fn(&str) -> bool) -> (String, Vec<
     });
     writer.write_all(b"qq").unwrap();
     writer.flush().unwrap();
-    let status = pty::wait_exit(&mut *child, "kiosque did not exit after q q");
-    assert!(status.success(), "exit status {status:?}");
-    drop(writer);
-    drop(pair.master);
-    let _ = reading.join();
+    pty::exit_ok(&mut *child, writer, pair.master, reading);
     let raw = raw.lock().unwrap().clone();
     (screen, raw)
 }

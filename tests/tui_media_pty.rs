@@ -6,7 +6,7 @@
 #[path = "common/pty.rs"]
 mod pty;
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 /// The variables a terminal is recognised by: cleared, so the test runner's own terminal
@@ -45,11 +45,7 @@ fn read_the_podcast(env: &[(&str, &str)]) -> Run {
         ),
     )
     .unwrap();
-    let mut command = pty::kiosque_command();
-    command.arg("--demo");
-    command.env("KIOSQUE_CONFIG", &config);
-    command.env("BROWSER", "true");
-    command.env("TMPDIR", dir.path());
+    let mut command = pty::demo_command(&config, dir.path());
     for var in TERMINAL_VARS {
         command.env_remove(var);
     }
@@ -63,19 +59,7 @@ fn read_the_podcast(env: &[(&str, &str)]) -> Run {
         pty::size(120),
         0,
     )));
-    let raw = Arc::new(Mutex::new(Vec::new()));
-    let mut reader = pair.master.try_clone_reader().unwrap();
-    let (feed, keep) = (parser.clone(), raw.clone());
-    let reading = std::thread::spawn(move || {
-        let mut buf = [0u8; 8192];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            feed.lock().unwrap().process(&buf[..n]);
-            keep.lock().unwrap().extend_from_slice(&buf[..n]);
-        }
-    });
+    let (reading, raw) = pty::read_and_keep_into(&*pair.master, parser.clone());
     let mut writer = pair.master.take_writer().unwrap();
     let mut send = |keys: &[u8]| {
         writer.write_all(keys).unwrap();
@@ -100,11 +84,7 @@ fn read_the_podcast(env: &[(&str, &str)]) -> Run {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     send(b"qq");
-    let status = pty::wait_exit(&mut *child, "kiosque did not exit after q q");
-    assert!(status.success(), "exit status {status:?}");
-    drop(writer);
-    drop(pair.master);
-    let _ = reading.join();
+    pty::exit_ok(&mut *child, writer, pair.master, reading);
     let raw = raw.lock().unwrap().clone();
     Run {
         raw,

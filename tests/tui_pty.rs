@@ -45,11 +45,7 @@ impl Demo {
         let config = config_dir.path().join("config.toml");
         std::fs::write(&config, config_text).unwrap();
         let tmp = tempfile::tempdir().unwrap();
-        let mut command = pty::kiosque_command();
-        command.arg("--demo");
-        command.env("KIOSQUE_CONFIG", &config);
-        command.env("BROWSER", "true");
-        command.env("TMPDIR", tmp.path());
+        let command = pty::demo_command(&config, tmp.path());
         let child = pair.slave.spawn_command(command).unwrap();
         drop(pair.slave);
         let screen = Arc::new(Screen {

@@ -16,7 +16,7 @@ use kiosque::tui::update::{init, update};
 use kiosque::tui::view;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use testbackend::{draw, start_and_load};
+use testbackend::{draw, list_generation, start_and_load};
 
 fn loaded(size: (u16, u16), total: usize) -> State {
     let mut state = fixtures::empty_state(size);
@@ -564,14 +564,7 @@ fn feeds_in_folders_sorted_by_unread_without_read_feeds_80x24() {
 #[test]
 fn a_story_other_feeds_carry_says_where_else_80x24() {
     let mut state = fixtures::empty_state((80, 24));
-    let effects = init(&mut state);
-    let generation = effects
-        .iter()
-        .find_map(|e| match e {
-            Effect::LoadList { generation, .. } => Some(*generation),
-            _ => None,
-        })
-        .unwrap();
+    let generation = list_generation(&init(&mut state));
     let mut rows = rows(0, 3);
     rows[0].also_in = vec!["Hacker News".into()];
     update(

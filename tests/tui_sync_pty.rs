@@ -9,9 +9,7 @@ mod greader;
 mod pty;
 
 use greader::{Flavor, GReaderServer};
-use pty::size;
 use std::io::Write;
-use std::sync::{Arc, Mutex};
 
 #[test]
 fn the_tui_syncs_shows_pending_changes_and_the_sync_error_and_keeps_working() {
@@ -30,23 +28,15 @@ fn the_tui_syncs_shows_pending_changes_and_the_sync_error_and_keeps_working() {
         ),
     )
     .unwrap();
-    let pair = pty::open(24, 100);
-    let mut command = pty::kiosque_command();
-    command.arg("--data-dir");
-    command.arg(data.path());
-    command.env("KIOSQUE_CONFIG", &config);
+    let mut command = pty::data_dir_command(data.path(), &config);
     command.env("KIOSQUE_SYNC_PASSWORD", "api-pass");
-    let mut child = pair.slave.spawn_command(command).unwrap();
-    drop(pair.slave);
-    let parser = Arc::new(Mutex::new(vt100::Parser::new(size(24), size(100), 0)));
-    let reading = pty::read_into(&*pair.master, parser.clone());
-    let mut writer = pair.master.take_writer().unwrap();
+    let mut term = pty::spawn(command, 24, 100);
     let mut press = |keys: &[u8]| {
-        writer.write_all(keys).unwrap();
-        writer.flush().unwrap();
+        term.writer.write_all(keys).unwrap();
+        term.writer.flush().unwrap();
     };
     let wait_for = |what: &str, until: &dyn Fn(&str) -> bool| -> String {
-        pty::wait_for_screen(&parser, what, until)
+        pty::wait_for_screen(&term.parser, what, until)
     };
 
     // The start-up sync brings the items (R-less).
@@ -74,9 +64,5 @@ fn the_tui_syncs_shows_pending_changes_and_the_sync_error_and_keeps_working() {
     assert!(server.state_of(newest).1);
 
     press(b"qq");
-    let status = pty::wait_exit(&mut *child, "kiosque did not exit");
-    assert!(status.success(), "exit status {status:?}");
-    drop(writer);
-    drop(pair.master);
-    let _ = reading.join();
+    term.exit_ok();
 }

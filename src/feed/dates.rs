@@ -125,13 +125,7 @@ fn parse_iso_like(s: &str) -> Option<DateTime<Utc>> {
     }
     c.skip_spaces();
     let offset = parse_zone(c.rest().trim())?;
-    let naive = NaiveDateTime::new(date, time);
-    Some(
-        offset
-            .from_local_datetime(&naive)
-            .single()?
-            .with_timezone(&Utc),
-    )
+    at_offset(date, time, offset)
 }
 
 /// `H:MM[:SS[.frac]]` (fraction ignored).
@@ -354,13 +348,7 @@ fn parse_words(s: &str) -> Option<DateTime<Utc>> {
         time = time.with_hour(hour)?;
     }
     let offset = offset.or_else(|| FixedOffset::east_opt(0))?;
-    let naive = NaiveDateTime::new(date, time);
-    Some(
-        offset
-            .from_local_datetime(&naive)
-            .single()?
-            .with_timezone(&Utc),
-    )
+    at_offset(date, time, offset)
 }
 
 /// `8:56am` → (`8:56`, Some(false)).
@@ -373,6 +361,14 @@ fn split_meridiem(token: &str) -> (&str, Option<bool>) {
     } else {
         (token, None)
     }
+}
+
+/// `date` `time` read at `offset`, in UTC; `None` when that local time does not exist.
+fn at_offset(date: NaiveDate, time: NaiveTime, offset: FixedOffset) -> Option<DateTime<Utc>> {
+    offset
+        .from_local_datetime(&NaiveDateTime::new(date, time))
+        .single()
+        .map(|t| t.with_timezone(&Utc))
 }
 
 #[cfg(test)]

@@ -258,17 +258,7 @@ mod tests {
             title: title.into(),
             site_url: Some("https://site.example/".into()),
             tags: tags.iter().map(|t| t.to_string()).collect(),
-            etag: None,
-            last_modified: None,
-            last_fetched: None,
-            status: None,
-            error: None,
-            next_due: None,
-            retry_after: None,
-            disabled: false,
-            unread: 0,
-            total: 0,
-            settings: Default::default(),
+            ..Default::default()
         };
         let feeds = vec![
             feed(

@@ -148,6 +148,56 @@ fn write_error(path: Option<&Path>, doing: &'static str, source: rusqlite::Error
     }
 }
 
+/// `map_err` for a write to the database at `path`: [`write_error`] about `doing`.
+fn writing<'p>(
+    path: Option<&'p Path>,
+    doing: &'static str,
+) -> impl Fn(rusqlite::Error) -> StoreError + 'p {
+    move |source| write_error(path, doing, source)
+}
+
+/// Start a transaction on `conn`; with it, the database's path, for the errors of its writes
+/// ([`writing`]: a busy database is named).
+fn begin<'c>(
+    conn: &'c mut Connection,
+    path: &Option<PathBuf>,
+) -> Result<(rusqlite::Transaction<'c>, Option<PathBuf>), StoreError> {
+    let tx = conn.transaction().map_err(sql("starting a transaction"))?;
+    Ok((tx, path.clone()))
+}
+
+/// Fails with [`StoreError::NoSuchFeed`] unless feed `id` is subscribed (not removed).
+fn require_subscribed(conn: &Connection, id: FeedId) -> Result<(), StoreError> {
+    let subscribed: bool = conn
+        .query_row(
+            "SELECT EXISTS(SELECT 1 FROM feeds WHERE id = ?1 AND removed_at IS NULL)",
+            [id.0],
+            |r| r.get(0),
+        )
+        .map_err(sql("looking up a feed"))?;
+    if subscribed {
+        Ok(())
+    } else {
+        Err(StoreError::NoSuchFeed {
+            what: id.to_string(),
+        })
+    }
+}
+
+/// Every row of `query` (no parameters) read as an id and two texts; `doing` names the work
+/// in errors.
+fn id_and_two_texts(
+    conn: &Connection,
+    query: &str,
+    doing: &'static str,
+) -> Result<Vec<(i64, String, String)>, StoreError> {
+    let mut stmt = conn.prepare(query).map_err(sql(doing))?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .map_err(sql(doing))?;
+    rows.collect::<Result<_, _>>().map_err(sql(doing))
+}
+
 fn is_busy(e: &rusqlite::Error) -> bool {
     matches!(
         e.sqlite_error_code(),
@@ -309,18 +359,7 @@ impl Store {
             .conn
             .transaction()
             .map_err(sql("starting a transaction"))?;
-        let subscribed: bool = tx
-            .query_row(
-                "SELECT EXISTS(SELECT 1 FROM feeds WHERE id = ?1 AND removed_at IS NULL)",
-                [id.0],
-                |r| r.get(0),
-            )
-            .map_err(sql("looking up a feed"))?;
-        if !subscribed {
-            return Err(StoreError::NoSuchFeed {
-                what: id.to_string(),
-            });
-        }
+        require_subscribed(&tx, id)?;
         tx.execute(
             "DELETE FROM items WHERE feed_id = ?1 AND starred = 0",
             [id.0],
@@ -443,23 +482,8 @@ impl Store {
     /// Change a feed: its title (then kept over the feed's own), its tags, its settings; all
     /// in one transaction. Fields left `None` stay as they are.
     pub fn update_feed(&mut self, id: FeedId, change: &FeedChange) -> Result<Feed, StoreError> {
-        let busy_path = self.path.clone();
-        let tx = self
-            .conn
-            .transaction()
-            .map_err(sql("starting a transaction"))?;
-        let subscribed: bool = tx
-            .query_row(
-                "SELECT EXISTS(SELECT 1 FROM feeds WHERE id = ?1 AND removed_at IS NULL)",
-                [id.0],
-                |r| r.get(0),
-            )
-            .map_err(sql("looking up a feed"))?;
-        if !subscribed {
-            return Err(StoreError::NoSuchFeed {
-                what: id.to_string(),
-            });
-        }
+        let (tx, busy_path) = begin(&mut self.conn, &self.path)?;
+        require_subscribed(&tx, id)?;
         let write = |e| write_error(busy_path.as_deref(), "changing a feed", e);
         if let Some(title) = &change.title {
             tx.execute(

@@ -2,7 +2,7 @@
 //! (written in the same transaction as the change itself, deleted only once the server has
 //! acknowledged it), applying what a pull brought, and the sync metadata.
 
-use super::{Store, from_ts, ts, write_error};
+use super::{Store, begin, from_ts, id_and_two_texts, ts, write_error, writing};
 use crate::error::{StoreError, sql};
 use crate::model::{FeedId, ItemId};
 use crate::sync::{Account, RemoteItem, RemoteItemId, StateFlag, Subscription};
@@ -122,11 +122,7 @@ impl Store {
         on: bool,
         now: DateTime<Utc>,
     ) -> Result<usize, StoreError> {
-        let busy_path = self.path.clone();
-        let tx = self
-            .conn
-            .transaction()
-            .map_err(sql("starting a transaction"))?;
+        let (tx, busy_path) = begin(&mut self.conn, &self.path)?;
         let mut queued = 0;
         let mut read_rows: Vec<(i64, i64)> = Vec::new();
         {
@@ -152,18 +148,14 @@ impl Store {
                 let changed: Option<(Option<String>, i64)> = update
                     .query_row(params![id.0, on, ts(now)], |r| Ok((r.get(0)?, r.get(1)?)))
                     .optional()
-                    .map_err(|source| {
-                        write_error(busy_path.as_deref(), "changing an item's state", source)
-                    })?;
+                    .map_err(writing(busy_path.as_deref(), "changing an item's state"))?;
                 match changed {
                     None => return Err(StoreError::NoSuchItem { id: id.0 }),
                     Some((None, _)) => {}
                     Some((Some(server_id), feed_id)) => {
                         enqueue
                             .execute(params![kind, server_id, ts(now)])
-                            .map_err(|source| {
-                                write_error(busy_path.as_deref(), "queueing a change", source)
-                            })?;
+                            .map_err(writing(busy_path.as_deref(), "queueing a change"))?;
                         read_rows.push((tx.last_insert_rowid(), feed_id));
                         queued += 1;
                     }
@@ -174,7 +166,7 @@ impl Store {
             queue_mark_alls(&tx, &read_rows, now)?;
         }
         tx.commit()
-            .map_err(|source| write_error(busy_path.as_deref(), "committing a change", source))?;
+            .map_err(writing(busy_path.as_deref(), "committing a change"))?;
         Ok(queued)
     }
 
@@ -185,19 +177,15 @@ impl Store {
         new: &super::NewFeed,
         now: DateTime<Utc>,
     ) -> Result<FeedId, StoreError> {
-        let busy_path = self.path.clone();
-        let tx = self
-            .conn
-            .transaction()
-            .map_err(sql("starting a transaction"))?;
+        let (tx, busy_path) = begin(&mut self.conn, &self.path)?;
         let id = super::insert_feed(&tx, new, now)?;
         tx.execute(
             "INSERT INTO sync_queue (kind, feed_url, folder, queued_at) VALUES ('subscribe', ?1, ?2, ?3)",
             params![new.url, new.tags.first(), ts(now)],
         )
-        .map_err(|source| write_error(busy_path.as_deref(), "queueing a subscription", source))?;
+        .map_err(writing(busy_path.as_deref(), "queueing a subscription"))?;
         tx.commit()
-            .map_err(|source| write_error(busy_path.as_deref(), "committing a new feed", source))?;
+            .map_err(writing(busy_path.as_deref(), "committing a new feed"))?;
         Ok(id)
     }
 
@@ -210,11 +198,7 @@ impl Store {
         server_id: &str,
         now: DateTime<Utc>,
     ) -> Result<FeedId, StoreError> {
-        let busy_path = self.path.clone();
-        let tx = self
-            .conn
-            .transaction()
-            .map_err(sql("starting a transaction"))?;
+        let (tx, busy_path) = begin(&mut self.conn, &self.path)?;
         if let Some((_, url)) = feed_with_server_id(&tx, server_id)? {
             return Err(StoreError::AlreadySubscribed { url });
         }
@@ -225,7 +209,7 @@ impl Store {
         )
         .map_err(sql("recording a feed's server id"))?;
         tx.commit()
-            .map_err(|source| write_error(busy_path.as_deref(), "committing a new feed", source))?;
+            .map_err(writing(busy_path.as_deref(), "committing a new feed"))?;
         Ok(id)
     }
 
@@ -270,11 +254,7 @@ impl Store {
         queue: bool,
         now: DateTime<Utc>,
     ) -> Result<usize, StoreError> {
-        let busy_path = self.path.clone();
-        let tx = self
-            .conn
-            .transaction()
-            .map_err(sql("starting a transaction"))?;
+        let (tx, busy_path) = begin(&mut self.conn, &self.path)?;
         let feed: Option<(String, Option<String>)> = tx
             .query_row(
                 "SELECT url, server_id FROM feeds WHERE id = ?1 AND removed_at IS NULL",
@@ -330,7 +310,7 @@ impl Store {
             .map_err(sql("deleting a feed"))?;
         }
         tx.commit()
-            .map_err(|source| write_error(busy_path.as_deref(), "committing a removal", source))?;
+            .map_err(writing(busy_path.as_deref(), "committing a removal"))?;
         Ok(kept)
     }
 
@@ -342,11 +322,7 @@ impl Store {
         url: &str,
         server_id: &str,
     ) -> Result<(), StoreError> {
-        let busy_path = self.path.clone();
-        let tx = self
-            .conn
-            .transaction()
-            .map_err(sql("starting a transaction"))?;
+        let (tx, busy_path) = begin(&mut self.conn, &self.path)?;
         // Another local feed may already hold this server id (the server redirected the URL).
         if feed_with_server_id(&tx, server_id)?.is_none() {
             tx.execute(
@@ -358,7 +334,7 @@ impl Store {
         tx.execute("DELETE FROM sync_queue WHERE id = ?1", [queue_id])
             .map_err(sql("emptying the sync queue"))?;
         tx.commit()
-            .map_err(|source| write_error(busy_path.as_deref(), "recording a subscription", source))
+            .map_err(writing(busy_path.as_deref(), "recording a subscription"))
     }
 
     /// Every queued change, oldest first.
@@ -419,23 +395,18 @@ impl Store {
 
     /// Forget queued changes the server has acknowledged.
     pub fn delete_queued(&mut self, ids: &[i64]) -> Result<(), StoreError> {
-        let busy_path = self.path.clone();
-        let tx = self
-            .conn
-            .transaction()
-            .map_err(sql("starting a transaction"))?;
+        let (tx, busy_path) = begin(&mut self.conn, &self.path)?;
         {
             let mut stmt = tx
                 .prepare_cached("DELETE FROM sync_queue WHERE id = ?1")
                 .map_err(sql("preparing a queue delete"))?;
             for id in ids {
-                stmt.execute([id]).map_err(|source| {
-                    write_error(busy_path.as_deref(), "emptying the sync queue", source)
-                })?;
+                stmt.execute([id])
+                    .map_err(writing(busy_path.as_deref(), "emptying the sync queue"))?;
             }
         }
         tx.commit()
-            .map_err(|source| write_error(busy_path.as_deref(), "emptying the sync queue", source))
+            .map_err(writing(busy_path.as_deref(), "emptying the sync queue"))
     }
 
     /// What the last sync did.
@@ -465,11 +436,7 @@ impl Store {
         started: DateTime<Utc>,
         error: Option<&str>,
     ) -> Result<(), StoreError> {
-        let busy_path = self.path.clone();
-        let tx = self
-            .conn
-            .transaction()
-            .map_err(sql("starting a transaction"))?;
+        let (tx, busy_path) = begin(&mut self.conn, &self.path)?;
         tx.execute(
             "INSERT INTO sync_meta (id, last_sync, last_attempt, last_error) VALUES (1, NULL, ?1, ?2)
              ON CONFLICT (id) DO UPDATE SET
@@ -477,7 +444,7 @@ impl Store {
                 last_attempt = ?1, last_error = ?2",
             params![ts(started), error],
         )
-        .map_err(|source| write_error(busy_path.as_deref(), "recording a sync", source))?;
+        .map_err(writing(busy_path.as_deref(), "recording a sync"))?;
         if error.is_some() {
             tx.execute(
                 "UPDATE feeds SET error = ?1 WHERE server_id IS NOT NULL",
@@ -486,7 +453,7 @@ impl Store {
             .map_err(sql("recording a sync error on feeds"))?;
         }
         tx.commit()
-            .map_err(|source| write_error(busy_path.as_deref(), "recording a sync", source))
+            .map_err(writing(busy_path.as_deref(), "recording a sync"))
     }
 
     /// Make the local subscriptions the server's, in one transaction: feeds matched by server
@@ -497,11 +464,7 @@ impl Store {
         subscriptions: &[Subscription],
         now: DateTime<Utc>,
     ) -> Result<AppliedSubscriptions, StoreError> {
-        let busy_path = self.path.clone();
-        let tx = self
-            .conn
-            .transaction()
-            .map_err(sql("starting a transaction"))?;
+        let (tx, busy_path) = begin(&mut self.conn, &self.path)?;
         let mut applied = AppliedSubscriptions::default();
         let leaving: HashSet<String> = {
             let mut stmt = tx
@@ -575,9 +538,7 @@ impl Store {
                                 tags,
                                 ts(now)
                             ])
-                            .map_err(|source| {
-                                write_error(busy_path.as_deref(), "updating a synced feed", source)
-                            })?;
+                            .map_err(writing(busy_path.as_deref(), "updating a synced feed"))?;
                         id
                     }
                     None => {
@@ -596,9 +557,7 @@ impl Store {
                                 sub.id,
                                 ts(now)
                             ])
-                            .map_err(|source| {
-                                write_error(busy_path.as_deref(), "adding a synced feed", source)
-                            })?;
+                            .map_err(writing(busy_path.as_deref(), "adding a synced feed"))?;
                         applied.added += 1;
                         tx.last_insert_rowid()
                     }
@@ -606,28 +565,15 @@ impl Store {
                 applied.feeds.insert(sub.id.clone(), FeedId(id));
             }
         }
-        let gone: Vec<(i64, String)> = {
-            let mut stmt = tx
-                .prepare("SELECT id, title, server_id FROM feeds WHERE server_id IS NOT NULL")
-                .map_err(sql("listing synced feeds"))?;
-            let rows = stmt
-                .query_map([], |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                    ))
-                })
-                .map_err(sql("listing synced feeds"))?;
-            let mut gone = Vec::new();
-            for row in rows {
-                let (id, title, server_id) = row.map_err(sql("listing synced feeds"))?;
-                if !applied.feeds.contains_key(&server_id) {
-                    gone.push((id, title));
-                }
-            }
-            gone
-        };
+        let gone: Vec<(i64, String)> = id_and_two_texts(
+            &tx,
+            "SELECT id, title, server_id FROM feeds WHERE server_id IS NOT NULL",
+            "listing synced feeds",
+        )?
+        .into_iter()
+        .filter(|(_, _, server_id)| !applied.feeds.contains_key(server_id))
+        .map(|(id, title, _)| (id, title))
+        .collect();
         for (id, title) in gone {
             // Starred items are never dropped silently: they stay in the feed, which becomes
             // a local one that is not fetched (the server may have deleted them already).
@@ -653,9 +599,8 @@ impl Store {
                     .push(format!("{title} ({kept} starred items kept here)"));
             }
         }
-        tx.commit().map_err(|source| {
-            write_error(busy_path.as_deref(), "committing subscriptions", source)
-        })?;
+        tx.commit()
+            .map_err(writing(busy_path.as_deref(), "committing subscriptions"))?;
         Ok(applied)
     }
 
@@ -737,11 +682,7 @@ impl Store {
         feeds: &HashMap<String, FeedId>,
         now: DateTime<Utc>,
     ) -> Result<(usize, usize), StoreError> {
-        let busy_path = self.path.clone();
-        let tx = self
-            .conn
-            .transaction()
-            .map_err(sql("starting a transaction"))?;
+        let (tx, busy_path) = begin(&mut self.conn, &self.path)?;
         let queued = Self::queued_states(&tx)?;
         let (mut stored, mut skipped) = (0, 0);
         {
@@ -810,9 +751,7 @@ impl Store {
                             ts(now),
                             item.content_html,
                         ])
-                        .map_err(|source| {
-                            write_error(busy_path.as_deref(), "matching a polled item", source)
-                        })?;
+                        .map_err(writing(busy_path.as_deref(), "matching a polled item"))?;
                     if adopted == 1 {
                         for (kind, differs) in [
                             ("read", local_read && !read),
@@ -821,13 +760,7 @@ impl Store {
                             if differs {
                                 enqueue
                                     .execute(params![kind, item.id.decimal(), ts(now)])
-                                    .map_err(|source| {
-                                        write_error(
-                                            busy_path.as_deref(),
-                                            "queueing a change",
-                                            source,
-                                        )
-                                    })?;
+                                    .map_err(writing(busy_path.as_deref(), "queueing a change"))?;
                             }
                         }
                         continue;
@@ -858,9 +791,7 @@ impl Store {
                         url_key,
                         title_key,
                     ])
-                    .map_err(|source| {
-                        write_error(busy_path.as_deref(), "storing a synced item", source)
-                    })?;
+                    .map_err(writing(busy_path.as_deref(), "storing a synced item"))?;
                 if n == 1 {
                     super::duplicates::link_copy(
                         &tx,
@@ -875,9 +806,8 @@ impl Store {
                 stored += n;
             }
         }
-        tx.commit().map_err(|source| {
-            write_error(busy_path.as_deref(), "committing synced items", source)
-        })?;
+        tx.commit()
+            .map_err(writing(busy_path.as_deref(), "committing synced items"))?;
         Ok((stored, skipped))
     }
 
@@ -892,11 +822,7 @@ impl Store {
         forgotten: &HashSet<RemoteItemId>,
         now: DateTime<Utc>,
     ) -> Result<usize, StoreError> {
-        let busy_path = self.path.clone();
-        let tx = self
-            .conn
-            .transaction()
-            .map_err(sql("starting a transaction"))?;
+        let (tx, busy_path) = begin(&mut self.conn, &self.path)?;
         let changes: Vec<(i64, bool, bool, bool)> = {
             let mut stmt = tx
                 .prepare(
@@ -943,14 +869,11 @@ impl Store {
             for (id, read, is_starred, read_changed) in &changes {
                 update
                     .execute(params![id, read, is_starred, read_changed, ts(now)])
-                    .map_err(|source| {
-                        write_error(busy_path.as_deref(), "updating synced states", source)
-                    })?;
+                    .map_err(writing(busy_path.as_deref(), "updating synced states"))?;
             }
         }
-        tx.commit().map_err(|source| {
-            write_error(busy_path.as_deref(), "committing synced states", source)
-        })?;
+        tx.commit()
+            .map_err(writing(busy_path.as_deref(), "committing synced states"))?;
         Ok(changes.len())
     }
 }
@@ -999,7 +922,7 @@ impl Store {
                  ON CONFLICT (id) DO UPDATE SET server_url = ?1, account = ?2",
                 params![account.url, account.username],
             )
-            .map_err(|source| write_error(self.path.as_deref(), "recording the account", source))?;
+            .map_err(writing(self.path.as_deref(), "recording the account"))?;
         Ok(())
     }
 
@@ -1008,11 +931,7 @@ impl Store {
     /// sync, a first one, matches them by URL); changes queued for the old server go, except
     /// subscriptions not pushed yet. Returns how many queued changes were dropped.
     pub fn reset_server_ids(&mut self, account: &Account) -> Result<usize, StoreError> {
-        let busy_path = self.path.clone();
-        let tx = self
-            .conn
-            .transaction()
-            .map_err(sql("starting a transaction"))?;
+        let (tx, busy_path) = begin(&mut self.conn, &self.path)?;
         let failed = |source| write_error(busy_path.as_deref(), "resetting server ids", source);
         let dropped = tx
             .execute(
@@ -1081,11 +1000,7 @@ impl Store {
         if ids.is_empty() {
             return Ok(());
         }
-        let busy_path = self.path.clone();
-        let tx = self
-            .conn
-            .transaction()
-            .map_err(sql("starting a transaction"))?;
+        let (tx, busy_path) = begin(&mut self.conn, &self.path)?;
         {
             let mut insert = tx
                 .prepare_cached(
@@ -1099,14 +1014,11 @@ impl Store {
             for id in ids {
                 insert
                     .execute(params![id.decimal(), reason, ts(now)])
-                    .map_err(|source| {
-                        write_error(busy_path.as_deref(), "recording items not fetched", source)
-                    })?;
+                    .map_err(writing(busy_path.as_deref(), "recording items not fetched"))?;
             }
         }
-        tx.commit().map_err(|source| {
-            write_error(busy_path.as_deref(), "recording items not fetched", source)
-        })
+        tx.commit()
+            .map_err(writing(busy_path.as_deref(), "recording items not fetched"))
     }
 
     /// Forget items not fetched that no server list names any more.
@@ -1114,33 +1026,32 @@ impl Store {
         if ids.is_empty() {
             return Ok(());
         }
-        let busy_path = self.path.clone();
-        let tx = self
-            .conn
-            .transaction()
-            .map_err(sql("starting a transaction"))?;
+        let (tx, busy_path) = begin(&mut self.conn, &self.path)?;
         {
             let mut delete = tx
                 .prepare_cached("DELETE FROM sync_unfetched WHERE server_id = ?1")
                 .map_err(sql("forgetting items not fetched"))?;
             for id in ids {
-                delete.execute([id.decimal()]).map_err(|source| {
-                    write_error(busy_path.as_deref(), "forgetting items not fetched", source)
-                })?;
+                delete.execute([id.decimal()]).map_err(writing(
+                    busy_path.as_deref(),
+                    "forgetting items not fetched",
+                ))?;
             }
         }
-        tx.commit().map_err(|source| {
-            write_error(busy_path.as_deref(), "forgetting items not fetched", source)
-        })
+        tx.commit().map_err(writing(
+            busy_path.as_deref(),
+            "forgetting items not fetched",
+        ))
     }
 
     /// New subscriptions arrived: items skipped for want of their feed may be stored now.
     pub fn forget_unfetched_for_want_of_a_feed(&mut self) -> Result<(), StoreError> {
         self.conn
             .execute("DELETE FROM sync_unfetched WHERE reason = 'no_feed'", [])
-            .map_err(|source| {
-                write_error(self.path.as_deref(), "forgetting items not fetched", source)
-            })?;
+            .map_err(writing(
+                self.path.as_deref(),
+                "forgetting items not fetched",
+            ))?;
         Ok(())
     }
 
@@ -1150,11 +1061,7 @@ impl Store {
         if ids.is_empty() {
             return Ok(0);
         }
-        let busy_path = self.path.clone();
-        let tx = self
-            .conn
-            .transaction()
-            .map_err(sql("starting a transaction"))?;
+        let (tx, busy_path) = begin(&mut self.conn, &self.path)?;
         let mut detached = 0;
         {
             let mut stmt = tx
@@ -1165,14 +1072,13 @@ impl Store {
                 )
                 .map_err(sql("detaching forgotten items"))?;
             for id in ids {
-                detached += stmt.execute([id.decimal()]).map_err(|source| {
-                    write_error(busy_path.as_deref(), "detaching forgotten items", source)
-                })?;
+                detached += stmt
+                    .execute([id.decimal()])
+                    .map_err(writing(busy_path.as_deref(), "detaching forgotten items"))?;
             }
         }
-        tx.commit().map_err(|source| {
-            write_error(busy_path.as_deref(), "detaching forgotten items", source)
-        })?;
+        tx.commit()
+            .map_err(writing(busy_path.as_deref(), "detaching forgotten items"))?;
         Ok(detached)
     }
 
@@ -1187,49 +1093,32 @@ impl Store {
     /// Feeds here that the server does not have: subscribed here, not removed, not disabled,
     /// no server id and no subscription queued.
     pub fn local_only_feeds(&self) -> Result<Vec<LocalOnlyFeed>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT id, url, tags FROM feeds
-                 WHERE server_id IS NULL AND removed_at IS NULL AND disabled = 0
-                   AND url NOT IN (SELECT feed_url FROM sync_queue
-                                   WHERE kind = 'subscribe' AND feed_url IS NOT NULL)
-                 ORDER BY id",
-            )
-            .map_err(sql("listing local feeds"))?;
-        let rows = stmt
-            .query_map([], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                ))
-            })
-            .map_err(sql("listing local feeds"))?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (id, url, tags) = row.map_err(sql("listing local feeds"))?;
-            let folder = serde_json::from_str::<Vec<String>>(&tags)
-                .ok()
-                .and_then(|t| t.into_iter().next());
-            out.push(LocalOnlyFeed {
+        let rows = id_and_two_texts(
+            &self.conn,
+            "SELECT id, url, tags FROM feeds
+             WHERE server_id IS NULL AND removed_at IS NULL AND disabled = 0
+               AND url NOT IN (SELECT feed_url FROM sync_queue
+                               WHERE kind = 'subscribe' AND feed_url IS NOT NULL)
+             ORDER BY id",
+            "listing local feeds",
+        )?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, url, tags)| LocalOnlyFeed {
                 id: FeedId(id),
                 url,
-                folder,
-            });
-        }
-        Ok(out)
+                folder: serde_json::from_str::<Vec<String>>(&tags)
+                    .ok()
+                    .and_then(|t| t.into_iter().next()),
+            })
+            .collect())
     }
 
     /// A local feed just subscribed on the server: it gets the server's id, unless another
     /// local feed holds it already (the server knew the feed by another URL). Returns whether
     /// it was recorded.
     pub fn feed_subscribed(&mut self, id: FeedId, server_id: &str) -> Result<bool, StoreError> {
-        let busy_path = self.path.clone();
-        let tx = self
-            .conn
-            .transaction()
-            .map_err(sql("starting a transaction"))?;
+        let (tx, busy_path) = begin(&mut self.conn, &self.path)?;
         if feed_with_server_id(&tx, server_id)?.is_some() {
             return Ok(false);
         }
@@ -1240,9 +1129,8 @@ impl Store {
                 params![id.0, server_id],
             )
             .map_err(sql("recording a feed's server id"))?;
-        tx.commit().map_err(|source| {
-            write_error(busy_path.as_deref(), "recording a subscription", source)
-        })?;
+        tx.commit()
+            .map_err(writing(busy_path.as_deref(), "recording a subscription"))?;
         Ok(n == 1)
     }
 
@@ -1250,11 +1138,7 @@ impl Store {
     /// the items it covered (the server has them read now); later ones stay to be pushed.
     /// Returns how many items it covered.
     pub fn mark_all_pushed(&mut self, mark_all: i64) -> Result<usize, StoreError> {
-        let busy_path = self.path.clone();
-        let tx = self
-            .conn
-            .transaction()
-            .map_err(sql("starting a transaction"))?;
+        let (tx, busy_path) = begin(&mut self.conn, &self.path)?;
         let covered: Vec<(i64, String)> = {
             let mut stmt = tx
                 .prepare_cached(
@@ -1277,16 +1161,15 @@ impl Store {
                 )
                 .map_err(sql("emptying the sync queue"))?;
             for (_, item) in &covered {
-                delete.execute(params![item, last]).map_err(|source| {
-                    write_error(busy_path.as_deref(), "emptying the sync queue", source)
-                })?;
+                delete
+                    .execute(params![item, last])
+                    .map_err(writing(busy_path.as_deref(), "emptying the sync queue"))?;
             }
         }
         tx.execute("DELETE FROM sync_queue WHERE id = ?1", [mark_all])
             .map_err(sql("emptying the sync queue"))?;
-        tx.commit().map_err(|source| {
-            write_error(busy_path.as_deref(), "emptying the sync queue", source)
-        })?;
+        tx.commit()
+            .map_err(writing(busy_path.as_deref(), "emptying the sync queue"))?;
         Ok(covered.len())
     }
 }

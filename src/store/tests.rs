@@ -448,24 +448,30 @@ fn feed_counts_stay_exact_as_items_arrive_are_read_and_go() {
     assert_eq!(s.count_items(&ItemFilter::default()).unwrap(), 0);
 }
 
-#[test]
-fn migrating_to_the_feed_counts_schema_counts_the_items_already_there() {
+/// A store opened on a database left at schema `version` holding `rows` (SQL): what a user
+/// upgrading from that version has. The directory goes with it.
+fn store_migrated_from(version: i64, rows: &str) -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("kiosque.db");
     {
-        let mut conn = Connection::open(&path).unwrap();
-        migrations::migrate_to(&mut conn, &path, 3).unwrap();
-        conn.execute_batch(
-            "INSERT INTO feeds (id, url, added_at) VALUES (1, 'https://a.example/f', 0),
+        let mut conn = rusqlite::Connection::open(&path).unwrap();
+        migrations::migrate_to(&mut conn, &path, version).unwrap();
+        conn.execute_batch(rows).unwrap();
+    }
+    (dir, Store::open(&path).unwrap())
+}
+
+#[test]
+fn migrating_to_the_feed_counts_schema_counts_the_items_already_there() {
+    let (_dir, s) = store_migrated_from(
+        3,
+        "INSERT INTO feeds (id, url, added_at) VALUES (1, 'https://a.example/f', 0),
                                                            (2, 'https://b.example/f', 0);
              INSERT INTO items (feed_id, dedupe_key, title, search_title, first_seen,
                                 sort_time, last_seen, read)
              VALUES (1, 'x', 'x', 'x', 0, 0, 0, 0), (1, 'y', 'y', 'y', 0, 0, 0, 1),
                     (1, 'z', 'z', 'z', 0, 0, 0, 0);",
-        )
-        .unwrap();
-    }
-    let s = Store::open(&path).unwrap();
+    );
     let counts: Vec<(i64, i64)> = s
         .feeds()
         .unwrap()
@@ -539,23 +545,16 @@ fn query_count(s: &Store, q: &str) -> usize {
 
 #[test]
 fn migrating_to_full_text_indexes_what_is_already_there() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("kiosque.db");
-    {
-        let mut conn = Connection::open(&path).unwrap();
-        migrations::migrate_to(&mut conn, &path, 5).unwrap();
-        conn.execute_batch(
-            "INSERT INTO feeds (id, url, title, added_at) VALUES (1, 'https://a.example/f', 'Octet Actu', 0);
+    let (_dir, s) = store_migrated_from(
+        5,
+        "INSERT INTO feeds (id, url, title, added_at) VALUES (1, 'https://a.example/f', 'Octet Actu', 0);
              INSERT INTO items (feed_id, dedupe_key, title, search_title, url, first_seen,
                                 sort_time, last_seen, summary_html)
              VALUES (1, 'x', 'Émulation', 'emulation', 'https://a.example/1', 0, 0, 0,
                      '<p>Un &eacute;mulateur <b>Saturn</b></p>');
              INSERT INTO articles (url, json, fetched_at)
              VALUES ('https://a.example/1', '{\"content_html\": \"<p>Dreamcast aussi</p>\"}', 0);",
-        )
-        .unwrap();
-    }
-    let s = Store::open(&path).unwrap();
+    );
     for q in [
         "emul",
         "title:emulation",
@@ -820,14 +819,9 @@ fn a_copy_arriving_after_the_story_was_read_arrives_read_and_unsubscribing_shows
 
 #[test]
 fn items_stored_before_duplicate_keys_get_them_when_the_schema_moves_on() {
-    use rusqlite::Connection;
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("kiosque.db");
-    {
-        let mut conn = Connection::open(&path).unwrap();
-        migrations::migrate_to(&mut conn, &path, 5).unwrap();
-        conn.execute_batch(
-            "INSERT INTO feeds (id, url, title, added_at) VALUES (1, 'https://a.example/f', 'A', 0),
+    let (_dir, s) = store_migrated_from(
+        5,
+        "INSERT INTO feeds (id, url, title, added_at) VALUES (1, 'https://a.example/f', 'A', 0),
                                                                  (2, 'https://b.example/f', 'B', 0);
              INSERT INTO items (feed_id, dedupe_key, title, search_title, url, first_seen,
                                 sort_time, last_seen, read)
@@ -835,10 +829,7 @@ fn items_stored_before_duplicate_keys_get_them_when_the_schema_moves_on() {
                      'https://n.example/s?utm_medium=x', 0, 0, 0, 0),
                     (2, 'y', 'One story told twice (copy)', 'one story told twice (copy)',
                      'https://n.example/s', 0, 0, 0, 0);",
-        )
-        .unwrap();
-    }
-    let s = Store::open(&path).unwrap();
+    );
     assert_eq!(
         titles_and_copies(&s, &ItemFilter::default()),
         vec![("One story told twice".to_string(), vec!["B".to_string()])]

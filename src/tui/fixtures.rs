@@ -18,19 +18,11 @@ pub fn feed(id: i64, title: &str, unread: i64, error: Option<&str>) -> Feed {
         id: FeedId(id),
         url: format!("https://example.org/{id}/feed.xml"),
         title: title.into(),
-        site_url: None,
-        tags: vec![],
-        etag: None,
-        last_modified: None,
-        last_fetched: None,
         status: error.map(|_| 503),
         error: error.map(str::to_string),
-        next_due: None,
-        retry_after: None,
-        disabled: false,
         unread,
         total: unread + 3,
-        settings: Default::default(),
+        ..Default::default()
     }
 }
 
@@ -79,14 +71,8 @@ pub fn rows(offset: usize, n: usize) -> Vec<ItemSummary> {
 /// A state at `size` with no data loaded yet.
 pub fn empty_state(size: (u16, u16)) -> State {
     let settings = Settings {
-        mark_read_on_open: true,
         refresh_on_start: false,
-        refresh_minutes: 30,
-        prefetch: 0,
-        sync: false,
-        theme: crate::tui::view::theme::Theme::default(),
-        hyperlinks: false,
-        images: false,
+        ..Settings::default()
     };
     State::new(settings, now(), size)
 }

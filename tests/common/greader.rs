@@ -10,6 +10,12 @@
 
 #![allow(dead_code, reason = "each test uses a different part of the server")]
 
+// Also a module of `common` where a test has both (the same code, compiled twice).
+#[allow(clippy::duplicate_mod)]
+#[path = "hang.rs"]
+mod hang;
+
+use hang::hang;
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -412,18 +418,11 @@ fn pairs(text: &str) -> Vec<(String, String)> {
 }
 
 fn first<'a>(params: &'a [(String, String)], key: &str) -> Option<&'a str> {
-    params
-        .iter()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v.as_str())
+    all(params, key).first().copied()
 }
 
 fn last<'a>(params: &'a [(String, String)], key: &str) -> Option<&'a str> {
-    params
-        .iter()
-        .rev()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v.as_str())
+    all(params, key).last().copied()
 }
 
 fn all<'a>(params: &'a [(String, String)], key: &str) -> Vec<&'a str> {
@@ -588,18 +587,6 @@ fn handle(mut socket: TcpStream, state: &Mutex<State>, stop: &AtomicBool) {
         None => {
             let answer = route(&mut state.lock().unwrap(), &request);
             write_answer(&mut socket, answer);
-        }
-    }
-}
-
-/// Keep the connection open without answering until the client leaves or the server stops.
-fn hang(socket: &mut TcpStream, stop: &AtomicBool) {
-    while !stop.load(Ordering::Relaxed) {
-        thread::sleep(Duration::from_millis(50));
-        let mut probe = [0u8; 1];
-        let _ = socket.set_read_timeout(Some(Duration::from_millis(10)));
-        if matches!(socket.read(&mut probe), Ok(0)) {
-            return;
         }
     }
 }

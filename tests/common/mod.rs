@@ -18,6 +18,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
+mod hang;
 #[path = "../../src/shared_corpus.rs"]
 mod shared_corpus;
 pub use shared_corpus::shared_corpus;
@@ -267,17 +268,7 @@ fn answer(socket: &mut TcpStream, request: &SeenRequest, reply: Reply, stop: &At
         Reply::Redirect { status, location } => {
             write_fixed(socket, status, &[("Location".into(), location)], b"")
         }
-        Reply::Silent => {
-            while !stop.load(Ordering::Relaxed) {
-                thread::sleep(Duration::from_millis(50));
-                // Stop once the client has gone away.
-                let mut probe = [0u8; 1];
-                let _ = socket.set_read_timeout(Some(Duration::from_millis(10)));
-                if matches!(socket.read(&mut probe), Ok(0)) {
-                    return;
-                }
-            }
-        }
+        Reply::Silent => hang::hang(socket, stop),
         Reply::Drip { interval } => {
             let _ = socket.write_all(
                 b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: 100000\r\n\r\n<rss>",
@@ -364,3 +355,45 @@ pub fn run_ok(data: &Path, args: &[&str]) -> String {
 pub fn json(data: &Path, args: &[&str]) -> serde_json::Value {
     serde_json::from_str(&run_ok(data, args)).unwrap()
 }
+
+/// A fresh data dir subscribed to the feed at `url` (`kiosque add URL` succeeded).
+pub fn subscribed(url: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    kiosque(dir.path()).args(["add", url]).assert().success();
+    dir
+}
+
+/// The id of the first item `kiosque items` lists on `data` (the newest).
+pub fn first_item_id(data: &Path) -> String {
+    json(data, &["items", "--json"])[0]["id"]
+        .as_i64()
+        .unwrap()
+        .to_string()
+}
+
+/// A server with `/feed`: one item whose page, `/item/0`, answers 404.
+pub fn one_item_whose_page_is_gone() -> TestServer {
+    let server = TestServer::start();
+    server.route(
+        "/feed",
+        Reply::rss(
+            rss_with_items("F", 1).replace("http://127.0.0.1/item/0", &server.url("/item/0")),
+        ),
+    );
+    server.route("/item/0", Reply::status(404));
+    server
+}
+
+/// The keys of an article as `read --json` and `extract --json` print it (the contract's
+/// article object).
+pub const ARTICLE_VIEW_KEYS: [&str; 9] = [
+    "title",
+    "byline",
+    "published",
+    "lang",
+    "url",
+    "text",
+    "related",
+    "links",
+    "source",
+];

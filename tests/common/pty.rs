@@ -5,7 +5,7 @@
 
 #![allow(dead_code, reason = "each test uses a different part of the helper")]
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::num::NonZeroU16;
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -44,6 +44,96 @@ pub fn kiosque_command() -> CommandBuilder {
     let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_kiosque"));
     command.env("TERM", "xterm-256color");
     command
+}
+
+/// `kiosque --demo` with the config file `config`, its throw-away data dir made under `tmp`
+/// (`TMPDIR`) and a browser that does nothing.
+pub fn demo_command(config: &std::path::Path, tmp: &std::path::Path) -> CommandBuilder {
+    let mut command = kiosque_command();
+    command.arg("--demo");
+    command.env("KIOSQUE_CONFIG", config);
+    command.env("BROWSER", "true");
+    command.env("TMPDIR", tmp);
+    command
+}
+
+/// `kiosque --data-dir DATA` with the config file `config`.
+pub fn data_dir_command(data: &std::path::Path, config: &std::path::Path) -> CommandBuilder {
+    let mut command = kiosque_command();
+    command.arg("--data-dir");
+    command.arg(data);
+    command.env("KIOSQUE_CONFIG", config);
+    command
+}
+
+/// [`read_into`], also keeping every byte the terminal writes (returned beside the thread).
+pub fn read_and_keep_into<CB: vt100::Callbacks + Send + 'static>(
+    master: &dyn MasterPty,
+    parser: Arc<Mutex<vt100::Parser<CB>>>,
+) -> (JoinHandle<()>, Arc<Mutex<Vec<u8>>>) {
+    let raw = Arc::new(Mutex::new(Vec::new()));
+    let kept = raw.clone();
+    let mut reader = master.try_clone_reader().unwrap();
+    let reading = std::thread::spawn(move || {
+        let mut buf = [0u8; 8192];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            parser.lock().unwrap().process(&buf[..n]);
+            kept.lock().unwrap().extend_from_slice(&buf[..n]);
+        }
+    });
+    (reading, raw)
+}
+
+/// kiosque running in a terminal: the child, its parsed screen (fed by `reading`), the keys'
+/// way in, and the terminal's master side.
+pub struct Session {
+    pub child: Box<dyn Child + Send + Sync>,
+    pub parser: Arc<Mutex<vt100::Parser>>,
+    pub reading: JoinHandle<()>,
+    pub writer: Box<dyn Write + Send>,
+    pub master: Box<dyn MasterPty + Send>,
+}
+
+/// Run `command` in a new terminal of `rows` x `cols`, its output parsed by a reading thread.
+pub fn spawn(command: CommandBuilder, rows: u16, cols: u16) -> Session {
+    let pair = open(rows, cols);
+    let child = pair.slave.spawn_command(command).unwrap();
+    drop(pair.slave);
+    let parser = Arc::new(Mutex::new(vt100::Parser::new(size(rows), size(cols), 0)));
+    let reading = read_into(&*pair.master, parser.clone());
+    let writer = pair.master.take_writer().unwrap();
+    Session {
+        child,
+        parser,
+        reading,
+        writer,
+        master: pair.master,
+    }
+}
+
+impl Session {
+    /// [`exit_ok`] for this session.
+    pub fn exit_ok(mut self) {
+        exit_ok(&mut *self.child, self.writer, self.master, self.reading);
+    }
+}
+
+/// Wait until kiosque exits (it was asked to quit), failing if it does not or fails; then
+/// close the terminal and let the reading thread finish.
+pub fn exit_ok(
+    child: &mut (dyn Child + Send + Sync),
+    writer: Box<dyn Write + Send>,
+    master: Box<dyn MasterPty + Send>,
+    reading: JoinHandle<()>,
+) {
+    let status = wait_exit(child, "kiosque did not exit after it was asked to quit");
+    assert!(status.success(), "exit status {status:?}");
+    drop(writer);
+    drop(master);
+    let _ = reading.join();
 }
 
 /// A thread that feeds everything the terminal writes to `parser` until the terminal closes.

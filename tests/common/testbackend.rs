@@ -30,14 +30,7 @@ pub fn start_and_load(
     total: usize,
     selected: Option<usize>,
 ) {
-    let effects = init(state);
-    let generation = effects
-        .iter()
-        .find_map(|e| match e {
-            Effect::LoadList { generation, .. } => Some(*generation),
-            _ => None,
-        })
-        .unwrap();
+    let generation = list_generation(&init(state));
     update(
         state,
         Action::FeedsLoaded {
@@ -55,4 +48,26 @@ pub fn start_and_load(
             selected,
         },
     );
+}
+
+/// The generation of the headline list that `effects` ask to load.
+pub fn list_generation(effects: &[Effect]) -> u64 {
+    effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::LoadList { generation, .. } => Some(*generation),
+            _ => None,
+        })
+        .unwrap()
+}
+
+/// The reader page whose item `effects` ask to load.
+pub fn item_page(effects: &[Effect]) -> u64 {
+    effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::LoadItem { page, .. } => Some(*page),
+            _ => None,
+        })
+        .unwrap()
 }

@@ -111,6 +111,31 @@ fn add_list_refresh_items_mark_read_remove() {
 }
 
 #[test]
+fn list_reads_the_feeds_without_starting_the_log() {
+    // `list` logs nothing: the log writer (a thread) is not started for it.
+    let server = TestServer::start();
+    server.route("/feed.xml", Reply::rss(rss_with_items("Listed", 2)));
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    kiosque(d)
+        .args(["add", &server.url("/feed.xml")])
+        .assert()
+        .success();
+    let log = d.join("kiosque.log");
+    if log.exists() {
+        std::fs::remove_file(&log).unwrap();
+    }
+    let list = json(d, &["list", "--json"]);
+    assert_eq!(list[0]["title"], "Listed");
+    kiosque(d)
+        .arg("list")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Listed"));
+    assert!(!log.exists(), "list started the log");
+}
+
+#[test]
 fn add_discovers_the_feed_behind_a_page() {
     let server = TestServer::start();
     server.route("/feed.xml", Reply::rss(rss_with_items("Found it", 1)));

@@ -114,6 +114,207 @@ pub struct Store {
     clock: Arc<dyn Clock>,
     /// Applied to the new items of every fetch recorded ([`Store::record_fetch`]).
     rules: Vec<ArrivalRule>,
+    /// Rows of the last list read whose positions are known ([`Store::items`]).
+    windows: std::cell::RefCell<KnownRows>,
+}
+
+// ---- list windows (helper "screen") ---------------------------------------------------------
+
+/// Where a row sorts in a list: (sort_time, id), newest first.
+type ListKey = (i64, i64);
+
+/// A row near a window asked for, whose position in the list is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum KnownRow {
+    /// At this position, at or before the window's first row.
+    Before(usize, ListKey),
+    /// At this position, at or after the window's last row.
+    After(usize, ListKey),
+}
+
+/// The first and last rows of the windows read from one list, by position, while the
+/// database is unchanged (`PRAGMA data_version` and this connection's changes): the next
+/// window nearby is read from the closest of them (keyset) instead of skipping OFFSET rows,
+/// which walks every row before it.
+#[derive(Debug, Default)]
+struct KnownRows {
+    /// The list: its filter's SQL and values.
+    list: String,
+    /// The database's version when the rows were read.
+    version: (i64, u64),
+    rows: std::collections::BTreeMap<usize, ListKey>,
+}
+
+impl KnownRows {
+    /// Windows remembered per list at most (two rows each).
+    const MAX_ROWS: usize = 64;
+
+    /// The known row that leaves the fewest rows to skip for `limit` rows from `offset`, if
+    /// that is fewer than `offset` (what OFFSET from the top would skip).
+    fn nearest(
+        &self,
+        list: &str,
+        version: (i64, u64),
+        offset: usize,
+        limit: usize,
+    ) -> Option<KnownRow> {
+        if limit == 0 || self.list != list || self.version != version {
+            return None;
+        }
+        let last = offset.checked_add(limit - 1)?;
+        let before = self
+            .rows
+            .range(..=offset)
+            .next_back()
+            .map(|(&p, &key)| (offset - p, KnownRow::Before(p, key)));
+        let after = self
+            .rows
+            .range(last..)
+            .next()
+            .map(|(&p, &key)| (p - last, KnownRow::After(p, key)));
+        before
+            .into_iter()
+            .chain(after)
+            .filter(|(skip, _)| *skip < offset)
+            .min_by_key(|(skip, _)| *skip)
+            .map(|(_, row)| row)
+    }
+
+    /// The first and last of `rows`, read at `offset` of `list` at `version`.
+    fn remember(
+        &mut self,
+        list: String,
+        version: (i64, u64),
+        offset: usize,
+        rows: &[(ItemSummary, ListKey)],
+    ) {
+        if self.list != list || self.version != version || self.rows.len() >= Self::MAX_ROWS {
+            *self = KnownRows {
+                list,
+                version,
+                rows: Default::default(),
+            };
+        }
+        if let (Some((_, first)), Some((_, last))) = (rows.first(), rows.last()) {
+            self.rows.insert(offset, *first);
+            self.rows.insert(offset + rows.len() - 1, *last);
+        }
+    }
+
+    fn forget(&mut self) {
+        self.rows.clear();
+    }
+}
+
+#[cfg(test)]
+mod known_rows_tests {
+    use super::*;
+
+    fn store_at(path: &Path) -> Store {
+        Store::open(path).expect("open")
+    }
+
+    fn ids(rows: &[ItemSummary]) -> Vec<i64> {
+        rows.iter().map(|r| r.id.0).collect()
+    }
+
+    /// Windows read next to earlier ones (from known rows) are the same rows as the same
+    /// window of the whole list read at once, walking down, up and jumping.
+    fn walk_matches_the_whole_list(store: &Store, filter: &ItemFilter) -> usize {
+        let whole = ids(&store.items(filter, 0, 100_000).expect("whole list"));
+        let mut offsets: Vec<usize> = (0..whole.len()).step_by(37).collect();
+        offsets.extend((0..whole.len()).step_by(53).rev());
+        offsets.extend([whole.len() - 1, 5, whole.len() / 2, 300, whole.len() / 3]);
+        let mut from_known_rows = 0;
+        for offset in offsets {
+            let version = store.list_version().expect("version");
+            let list = Store::window_list_key(&store.conn, filter);
+            if store
+                .windows
+                .borrow()
+                .nearest(&list, version, offset, 50)
+                .is_some()
+            {
+                from_known_rows += 1;
+            }
+            let window = ids(&store.items(filter, offset, 50).expect("window"));
+            let end = (offset + 50).min(whole.len());
+            assert_eq!(window, whole[offset.min(end)..end], "window at {offset}");
+        }
+        from_known_rows
+    }
+
+    #[test]
+    fn windows_from_known_rows_are_the_rows_offset_paging_gives_through_writes() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("kiosque.db");
+        let mut store = store_at(&path);
+        let mut feeds = Vec::new();
+        for f in 0..3 {
+            let feed = store
+                .add_feed(
+                    &NewFeed {
+                        url: format!("http://127.0.0.1:9/{f}.xml"),
+                        ..NewFeed::default()
+                    },
+                    Utc::now(),
+                )
+                .expect("feed");
+            // The same times in each feed: ties broken by id.
+            store.insert_test_items(feed, 400).expect("items");
+            feeds.push(feed);
+        }
+        let all = ItemFilter::default();
+        let unread = ItemFilter {
+            unread_only: true,
+            ..ItemFilter::default()
+        };
+        let one_feed = ItemFilter {
+            feed: Some(feeds[1]),
+            ..ItemFilter::default()
+        };
+        for filter in [&all, &unread, &one_feed] {
+            assert!(walk_matches_the_whole_list(&store, filter) > 10);
+        }
+        // Reading shifts the unread list: this connection's write is seen...
+        let whole = store.items(&unread, 0, 100_000).expect("unread");
+        let read: Vec<ItemId> = whole.iter().step_by(3).map(|r| r.id).collect();
+        store.items(&unread, 600, 50).expect("window");
+        store.set_read(&read, true).expect("read");
+        assert!(walk_matches_the_whole_list(&store, &unread) > 10);
+        // ...and so is another connection's (the refresh or the sync writes elsewhere).
+        store.items(&unread, 400, 50).expect("window");
+        let mut other = store_at(&path);
+        let more: Vec<ItemId> = store
+            .items(&unread, 0, 200)
+            .expect("unread")
+            .iter()
+            .map(|r| r.id)
+            .collect();
+        other.set_read(&more, true).expect("read elsewhere");
+        other
+            .insert_test_items(feeds[2], 450)
+            .expect("new items elsewhere");
+        assert!(walk_matches_the_whole_list(&store, &unread) > 10);
+        assert!(walk_matches_the_whole_list(&store, &all) > 10);
+    }
+}
+
+impl Store {
+    /// What tells one list from another for [`KnownRows`].
+    fn window_list_key(conn: &Connection, filter: &ItemFilter) -> String {
+        let (clause, values) = Self::filter_sql(conn, filter);
+        format!("{clause}\u{1f}{values:?}")
+    }
+
+    /// Changes when anything is written to the database, by this connection or another.
+    fn list_version(&self) -> Result<(i64, u64), StoreError> {
+        let data_version: i64 = self
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))
+            .map_err(sql("reading the database version"))?;
+        Ok((data_version, self.conn.total_changes()))
+    }
 }
 
 fn ts(t: DateTime<Utc>) -> i64 {
@@ -221,6 +422,7 @@ impl Store {
             path: Some(path.to_path_buf()),
             clock: Arc::new(SystemClock),
             rules: Vec::new(),
+            windows: Default::default(),
         };
         store.configure().map_err(|e| map_open_error(path, e))?;
         let before: i64 = store
@@ -249,6 +451,7 @@ impl Store {
             path: None,
             clock: Arc::new(SystemClock),
             rules: Vec::new(),
+            windows: Default::default(),
         };
         store
             .configure()
@@ -922,6 +1125,55 @@ impl Store {
         offset: usize,
         limit: usize,
     ) -> Result<Vec<ItemSummary>, StoreError> {
+        // Searches are left as they were: their SQL asks the full-text index how common a
+        // term is, which would then be asked twice per window.
+        if filter.query.is_some() || filter.search.is_some() {
+            let rows = self.items_from_an_end(filter, offset, limit)?;
+            return Ok(rows.into_iter().map(|(row, _)| row).collect());
+        }
+        // Scrolling asks for windows next to the last ones: start from the nearest row whose
+        // position is known (keyset) instead of walking OFFSET rows from an end.
+        let list = Self::window_list_key(&self.conn, filter);
+        let version = self.list_version()?;
+        let known = self
+            .windows
+            .borrow_mut()
+            .nearest(&list, version, offset, limit);
+        let keyed = match known {
+            Some(KnownRow::Before(position, key)) => {
+                self.items_ordered(filter, Some(key), offset - position, limit, "DESC")?
+            }
+            Some(KnownRow::After(position, key)) => {
+                let last = offset + limit - 1;
+                let mut rows =
+                    self.items_ordered(filter, Some(key), position - last, limit, "ASC")?;
+                rows.reverse();
+                rows
+            }
+            None => self.items_from_an_end(filter, offset, limit)?,
+        };
+        if self.list_version()? == version {
+            self.windows
+                .borrow_mut()
+                .remember(list, version, offset, &keyed);
+        } else {
+            // Written to while reading: positions may have moved; read again from an end.
+            self.windows.borrow_mut().forget();
+            if known.is_some() {
+                let rows = self.items_from_an_end(filter, offset, limit)?;
+                return Ok(rows.into_iter().map(|(row, _)| row).collect());
+            }
+        }
+        Ok(keyed.into_iter().map(|(row, _)| row).collect())
+    }
+
+    /// A window by OFFSET from the nearer end of the list.
+    fn items_from_an_end(
+        &self,
+        filter: &ItemFilter,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Vec<(ItemSummary, ListKey)>, StoreError> {
         // OFFSET walks every row before it: near the end of a long list, read the page from
         // the other end instead (oldest first) and turn it around.
         if offset > Self::REVERSE_PAGING_FROM {
@@ -931,25 +1183,39 @@ impl Store {
             }
             let end = (offset + limit).min(total);
             if total - end < offset {
-                let mut rows = self.items_ordered(filter, total - end, end - offset, "ASC")?;
+                let mut rows =
+                    self.items_ordered(filter, None, total - end, end - offset, "ASC")?;
                 rows.reverse();
                 return Ok(rows);
             }
         }
-        self.items_ordered(filter, offset, limit, "DESC")
+        self.items_ordered(filter, None, offset, limit, "DESC")
     }
 
     /// Offsets above this consider reading from the end of the list.
     const REVERSE_PAGING_FROM: usize = 2_000;
 
+    /// `limit` rows after skipping `offset`, in `order` of (sort_time, id), from the row with
+    /// key `from` on (that row included) when given; each row with its key.
     fn items_ordered(
         &self,
         filter: &ItemFilter,
+        from: Option<ListKey>,
         offset: usize,
         limit: usize,
         order: &str,
-    ) -> Result<Vec<ItemSummary>, StoreError> {
-        let (clause, mut values) = Self::filter_sql(&self.conn, filter);
+    ) -> Result<Vec<(ItemSummary, ListKey)>, StoreError> {
+        let (mut clause, mut values) = Self::filter_sql(&self.conn, filter);
+        if let Some((time, id)) = from {
+            values.push(rusqlite::types::Value::Integer(time));
+            values.push(rusqlite::types::Value::Integer(id));
+            let n = values.len();
+            let compare = if order == "ASC" { ">=" } else { "<=" };
+            clause.push_str(&format!(
+                " AND (i.sort_time, i.id) {compare} (?{}, ?{n})",
+                n - 1
+            ));
+        }
         values.push(rusqlite::types::Value::Integer(
             i64::try_from(limit).unwrap_or(i64::MAX),
         ));
@@ -967,7 +1233,10 @@ impl Store {
             ))
             .map_err(sql("listing items"))?;
         let rows = stmt
-            .query_map(params_from_iter(values), Self::summary_from_row)
+            .query_map(params_from_iter(values), |r| {
+                // Column 5 is the sort time, column 0 the id (SUMMARY_COLUMNS).
+                Ok((Self::summary_from_row(r)?, (r.get(5)?, r.get(0)?)))
+            })
             .map_err(sql("listing items"))?;
         rows.collect::<Result<_, _>>().map_err(sql("reading items"))
     }

@@ -284,10 +284,10 @@ fn pages_near_the_end_read_the_same_as_from_the_start() {
     s.insert_test_items(feed, 5_000).unwrap();
     let all = ItemFilter::default();
     let every: Vec<ItemId> = s
-        .items_ordered(&all, 0, 10_000, "DESC")
+        .items_ordered(&all, None, 0, 10_000, "DESC")
         .unwrap()
         .iter()
-        .map(|i| i.id)
+        .map(|(i, _)| i.id)
         .collect();
     for (offset, limit) in [
         (4_990, 20),

@@ -143,17 +143,16 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         current: source == list,
         indent: "",
     };
-    let entries: Vec<Entry> = crate::tui::sidebar::rows(state)
-        .into_iter()
-        .map(|row| sidebar_entry(state, row, source, &virtual_entry))
-        .collect();
-    // Keep the cursor visible on long feed lists.
+    // Keep the cursor visible on long feed lists. Only the rows on screen become entries
+    // (names, counts): with thousands of feeds, building all of them each frame cost more than
+    // drawing.
     let top = state.feed_cursor.saturating_sub(height.saturating_sub(1));
-    let lines: Vec<Line> = entries
-        .iter()
+    let lines: Vec<Line> = crate::tui::sidebar::rows(state)
+        .into_iter()
         .enumerate()
         .skip(top)
         .take(height)
+        .map(|(i, row)| (i, sidebar_entry(state, row, source, &virtual_entry)))
         .map(|(i, entry)| {
             let count = match entry.unread {
                 Some(n) if n > 0 => n.to_string(),
@@ -184,4 +183,65 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::fixtures;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    fn sidebar_text(state: &State, width: u16, height: u16) -> Vec<String> {
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("backend");
+        terminal
+            .draw(|frame| render(frame, frame.area(), state))
+            .expect("draw");
+        let buffer = terminal.backend().buffer();
+        (0..height)
+            .map(|y| {
+                (0..width)
+                    .map(|x| buffer[(x, y)].symbol())
+                    .collect::<String>()
+                    .trim_end()
+                    .to_string()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_long_feed_list_scrolled_far_down_draws_the_rows_around_the_cursor() {
+        // Only the rows on screen are built into entries: the window must still be the one
+        // that keeps the cursor on its last line, with names, counts and the error mark.
+        let mut state = fixtures::empty_state((80, 24));
+        state.feeds = (0..2_000)
+            .map(|i| {
+                let error = (i == 1_500).then_some("HTTP 503");
+                fixtures::feed(i + 1, &format!("Feed {i:04}"), i % 7, error)
+            })
+            .collect();
+        state.focus = Focus::Feeds;
+        // Three virtual rows (All, Unread, Starred), then the feeds.
+        state.feed_cursor = 3 + 1_500;
+        let rows = sidebar_text(&state, 30, 12);
+        let inner: Vec<&str> = rows[1..11].iter().map(|r| &r[3..r.len() - 3]).collect();
+        assert_eq!(inner.len(), 10);
+        for (line, i) in inner.iter().zip(1_491..=1_500) {
+            let count = match i % 7 {
+                0 => String::new(),
+                n => n.to_string(),
+            };
+            let mark = if i == 1_500 { "!" } else { " " };
+            let name = format!("Feed {i:04}");
+            assert!(
+                line.starts_with(&format!("{mark}{name}")) && line.trim_end().ends_with(&count),
+                "row for feed {i}: {line:?} in {rows:#?}"
+            );
+        }
+        // At the top, the virtual lists come first.
+        state.feed_cursor = 0;
+        let rows = sidebar_text(&state, 30, 12);
+        assert!(rows[1].contains("All"), "{rows:#?}");
+        assert!(rows[4].contains("Feed 0000"), "{rows:#?}");
+    }
 }

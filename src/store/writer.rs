@@ -145,6 +145,7 @@ impl Store {
             path: Some(path.to_path_buf()),
             clock: Arc::new(SystemClock),
             rules: Vec::new(),
+            windows: Default::default(),
         })
     }
 }

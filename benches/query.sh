@@ -147,12 +147,23 @@ for q in "${QUERIES[@]}"; do
     fi
 done
 times=()
+before=()
 for _ in $(seq "$RUNS"); do
+    if [ -n "$BEFORE_QB" ]; then
+        start=$(date +%s%N)
+        "$BEFORE" --data-dir "$WORK/data-before" items --limit 50 --json >/dev/null
+        end=$(date +%s%N)
+        before+=("$(ms "$start" "$end")")
+    fi
     start=$(date +%s%N)
     "$BIN" --data-dir "$DATA" items --limit 50 --json >/dev/null
     end=$(date +%s%N)
     times+=("$(ms "$start" "$end")")
 done
-echo "| (no query) | $(printf '%s\n' "${times[@]}" | median) |"
+if [ -n "$BEFORE_QB" ]; then
+    echo "| (no query) | $(printf '%s\n' "${before[@]}" | median) | $(printf '%s\n' "${times[@]}" | median) |"
+else
+    echo "| (no query) | $(printf '%s\n' "${times[@]}" | median) |"
+fi
 echo
 "$QB" sizes "$DATA"

@@ -4,8 +4,8 @@
 //! (50 rows, newest first) and of the count plus the first page (what the TUI's first screen of
 //! a search asks), over RUNS runs after one warm-up.
 //! `query_bench sizes DATA_DIR`: the database's size vacuumed, with and without the full-text
-//! index (its FTS5 tables and the URL index
-//! the article triggers use dropped from a copy).
+//! index (its FTS5 tables and the URL indexes that the article triggers and `url:` use dropped
+//! from a copy).
 
 use kiosque::query::Query;
 use kiosque::store::{ItemFilter, Store};
@@ -75,7 +75,10 @@ fn sizes(dir: &Path) -> anyhow::Result<()> {
     std::fs::copy(dir.join("kiosque.db"), &without)?;
     {
         let conn = rusqlite::Connection::open(&without)?;
-        conn.execute_batch("DROP TABLE items_fts; DROP TABLE feeds_fts; DROP INDEX items_by_url;")?;
+        conn.execute_batch(
+            "DROP TABLE items_fts; DROP TABLE feeds_fts; DROP INDEX items_by_url;
+             DROP INDEX IF EXISTS items_by_non_ascii_url;",
+        )?;
     }
     let (w, wo) = (vacuumed_size(&with)?, vacuumed_size(&without)?);
     let mib = |b: u64| b as f64 / (1024.0 * 1024.0);

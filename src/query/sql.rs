@@ -36,13 +36,23 @@ pub fn local_day_start(day: NaiveDate) -> i64 {
     }
 }
 
+/// What a plan choice asks the store: how many items a term would find (see
+/// [`Query::to_sql_with`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Frequency<'a> {
+    /// An `items_fts` match string.
+    FullText(&'a str),
+    /// A `LIKE` pattern (escaped with `\`) over item URLs, ASCII case folded.
+    UrlLike(&'a str),
+}
+
 /// Compiles terms into SQL, pushing values onto the caller's parameter list (`?N` numbering
 /// continues after what is already there).
 struct Compiler<'a> {
     values: &'a mut Vec<Value>,
     now: i64,
-    /// Whether an `items_fts` match string finds many items (see [`Query::to_sql_with`]).
-    frequent: &'a dyn Fn(&str) -> bool,
+    /// Whether a term finds many items (see [`Query::to_sql_with`]).
+    frequent: &'a dyn Fn(Frequency<'_>) -> bool,
 }
 
 impl Compiler<'_> {
@@ -75,7 +85,11 @@ impl Compiler<'_> {
                 let fts = format!("{columns} : {s}");
                 // A frequent term: `+` keeps SQLite scanning newest first and probing the
                 // matches (the first page comes early); a rare one drives the lookup.
-                let plus = if (self.frequent)(&fts) { "+" } else { "" };
+                let plus = if (self.frequent)(Frequency::FullText(&fts)) {
+                    "+"
+                } else {
+                    ""
+                };
                 let p = self.bind(Value::Text(fts));
                 format!("{plus}i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH {p})")
             }
@@ -105,13 +119,32 @@ impl Compiler<'_> {
                 )
             }
             Term::Url(part) => {
-                let p = self.bind(Value::Text(crate::text::fold_for_search(part)));
-                // Read from the URL index, never from the wide items rows. SQLite's lower()
-                // folds ASCII as kiosque_fold does; only a URL with other characters needs it.
+                let folded = crate::text::fold_for_search(part);
+                let pattern = format!(
+                    "%{}%",
+                    folded
+                        .replace('\\', "\\\\")
+                        .replace('%', "\\%")
+                        .replace('_', "\\_")
+                );
+                // A part many URLs hold (a host): `+` keeps SQLite scanning newest first and
+                // probing the matches; a rare one drives the lookup (as for full text).
+                let plus = if (self.frequent)(Frequency::UrlLike(&pattern)) {
+                    "+"
+                } else {
+                    ""
+                };
+                let like = self.bind(Value::Text(pattern));
+                let p = self.bind(Value::Text(folded));
+                // Read from the URL indexes, never from the wide items rows. LIKE folds ASCII
+                // case as kiosque_fold does (and as fast as a plain scan); only a URL with
+                // other characters needs kiosque_fold, and those have their own small index
+                // (schema 10): testing every URL for such characters cost more than the rest.
                 format!(
-                    "i.id IN (SELECT id FROM items INDEXED BY items_by_url WHERE url IS NOT NULL \
-                     AND (instr(lower(url), {p}) > 0 OR (url GLOB '*[^ -~]*' \
-                     AND instr({FOLD_FUNCTION}(url), {p}) > 0)))"
+                    "({plus}i.id IN (SELECT id FROM items INDEXED BY items_by_url \
+                     WHERE url IS NOT NULL AND url LIKE {like} ESCAPE '\\') \
+                     OR {plus}i.id IN (SELECT id FROM items INDEXED BY items_by_non_ascii_url \
+                     WHERE url GLOB '*[^ -~]*' AND instr({FOLD_FUNCTION}(url), {p}) > 0))"
                 )
             }
             Term::Is(State::Unread) => "i.read = 0".into(),
@@ -144,13 +177,13 @@ impl Query {
         self.to_sql_with(values, now, &|_| true)
     }
 
-    /// [`Query::to_sql`], told by `frequent` whether a full-text match string finds many
-    /// items (the plan differs: see `frequent_term` in the store).
+    /// [`Query::to_sql`], told by `frequent` whether a full-text match string or a URL part
+    /// finds many items (the plan differs: see `frequent_term` in the store).
     pub fn to_sql_with(
         &self,
         values: &mut Vec<Value>,
         now: DateTime<Utc>,
-        frequent: &dyn Fn(&str) -> bool,
+        frequent: &dyn Fn(Frequency<'_>) -> bool,
     ) -> String {
         match &self.expr {
             None => "1".into(),

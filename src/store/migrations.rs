@@ -16,6 +16,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_query_full_text.sql"),
     include_str!("migrations/0008_feeds_duplicates.sql"),
     include_str!("migrations/0009_feeds_settings.sql"),
+    include_str!("migrations/0010_query_url_non_ascii.sql"),
 ];
 
 /// The schema version this build writes.

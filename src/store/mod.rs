@@ -1014,7 +1014,7 @@ impl Store {
         }
         if let Some(query) = filter.query.as_ref().filter(|q| !q.is_empty()) {
             let condition =
-                query.to_sql_with(&mut values, Utc::now(), &|fts| frequent_term(conn, fts));
+                query.to_sql_with(&mut values, Utc::now(), &|term| frequent_term(conn, term));
             clauses.push(format!("({condition})"));
         }
         (clauses.join(" AND "), values)
@@ -1632,15 +1632,29 @@ impl Store {
     }
 }
 
-/// Whether a full-text match string (`items_fts` syntax) finds many items: then the list
-/// scans newest first and probes the matches; a rare one drives the lookup instead.
-fn frequent_term(conn: &Connection, fts: &str) -> bool {
-    const MANY: i64 = 1_000;
-    conn.prepare_cached(
-        "SELECT count(*) FROM (SELECT 1 FROM items_fts WHERE items_fts MATCH ?1 LIMIT ?2)",
-    )
-    .and_then(|mut stmt| stmt.query_row(params![fts, MANY], |r| r.get::<_, i64>(0)))
-    .map_or(true, |n| n >= MANY)
+/// Whether a term finds many items: then the list scans newest first and probes the
+/// matches; a rare one drives the lookup instead. A full-text match string is counted (up to
+/// a bound); a URL part is tried on the newest items (counting every URL would cost as much
+/// as the query): 5 in the newest 500 means a page of 50 comes within a few thousand rows.
+fn frequent_term(conn: &Connection, term: crate::query::sql::Frequency<'_>) -> bool {
+    use crate::query::sql::Frequency;
+    match term {
+        Frequency::FullText(fts) => {
+            const MANY: i64 = 1_000;
+            conn.prepare_cached(
+                "SELECT count(*) FROM (SELECT 1 FROM items_fts WHERE items_fts MATCH ?1 LIMIT ?2)",
+            )
+            .and_then(|mut stmt| stmt.query_row(params![fts, MANY], |r| r.get::<_, i64>(0)))
+            .map_or(true, |n| n >= MANY)
+        }
+        Frequency::UrlLike(pattern) => conn
+            .prepare_cached(
+                "SELECT count(*) >= 5 FROM (SELECT url FROM items INDEXED BY items_by_time
+                 ORDER BY sort_time DESC, id DESC LIMIT 500) WHERE url LIKE ?1 ESCAPE '\\'",
+            )
+            .and_then(|mut stmt| stmt.query_row([pattern], |r| r.get::<_, bool>(0)))
+            .unwrap_or(false),
+    }
 }
 
 /// Apply `rules` in order to the items `new_ids` (inserted by this transaction): each rule's

@@ -1509,7 +1509,7 @@ impl Store {
             .execute(
                 "INSERT INTO saved_searches (name, query, saved_at) VALUES (?1, ?2, ?3)
                  ON CONFLICT (name) DO UPDATE SET query = excluded.query",
-                params![name, query, Utc::now().timestamp()],
+                params![name, query, self.clock.now().timestamp()],
             )
             .map_err(self.map_write("saving a search"))?;
         Ok(())

@@ -117,6 +117,8 @@ pub enum Action {
     },
     /// A search was saved as a smart feed.
     SearchSaved { name: String },
+    /// A saved search was deleted.
+    SearchDeleted { name: String },
     /// A window of the headline list was loaded for the request `generation`.
     ListLoaded {
         generation: u64,

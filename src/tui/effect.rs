@@ -115,4 +115,6 @@ pub enum Effect {
     LoadImage(crate::tui::images::ImageKey),
     /// Save a search (its query text, valid) as a smart feed named `name`.
     SaveSearch { name: String, query: String },
+    /// Forget a search saved from the prompt (its row id; the name for the notice).
+    DeleteSavedSearch { id: i64, name: String },
 }

@@ -31,10 +31,25 @@ pub fn target_feed(state: &State) -> Option<&Feed> {
     state.feeds.iter().find(|f| f.id == id)
 }
 
+/// The saved search under the sidebar's cursor, when the sidebar has the focus.
+fn search_under_cursor(state: &State) -> Option<&crate::tui::state::SmartFeed> {
+    if state.focus != Focus::Feeds {
+        return None;
+    }
+    match crate::tui::sidebar::rows(state)
+        .into_iter()
+        .nth(state.feed_cursor)
+    {
+        Some(SidebarRow::List(ListSource::Smart(i))) => state.smart_feeds.get(i),
+        _ => None,
+    }
+}
+
 /// Open a prompt.
 pub fn ask(state: &mut State, kind: PromptKind) -> Vec<Effect> {
     let (feed_title, input) = match &kind {
         PromptKind::AddFeed => (String::new(), String::new()),
+        PromptKind::ConfirmDeleteSearch(_) => return vec![],
         PromptKind::RenameFeed(id) | PromptKind::EditTags(id) | PromptKind::ConfirmRemove(id) => {
             let Some(feed) = state.feeds.iter().find(|f| f.id == *id) else {
                 return vec![];
@@ -57,8 +72,27 @@ pub fn ask(state: &mut State, kind: PromptKind) -> Vec<Effect> {
     vec![]
 }
 
-/// `d`, `e`, `t`: ask about the target feed, or say there is none.
+/// `d`, `e`, `t`: ask about the target feed, or say there is none. `d` on a saved search in
+/// the sidebar asks to delete that search.
 pub fn ask_about_target(state: &mut State, action: &Action) -> Vec<Effect> {
+    if *action == Action::RemoveFeed
+        && let Some(search) = search_under_cursor(state)
+    {
+        let name = sanitize_line(&search.name);
+        let Some(id) = search.saved_id else {
+            state.status.notice = Some(format!(
+                "\"{name}\" is in the config file ([[smart_feeds]]): remove it there"
+            ));
+            return vec![];
+        };
+        state.prompt = Some(FeedPrompt {
+            kind: PromptKind::ConfirmDeleteSearch(id),
+            feed_title: search.name.clone(),
+            input: String::new(),
+        });
+        state.mode = Mode::Prompt;
+        return vec![];
+    }
     let Some(id) = target_feed(state).map(|f| f.id) else {
         state.status.notice = Some("no feed here: choose one in the sidebar (f)".into());
         return vec![];
@@ -91,6 +125,15 @@ pub fn input(state: &mut State, c: char) -> Vec<Effect> {
     let Some(prompt) = &mut state.prompt else {
         return vec![];
     };
+    if let PromptKind::ConfirmDeleteSearch(id) = prompt.kind {
+        let name = prompt.feed_title.clone();
+        close(state);
+        if c.eq_ignore_ascii_case(&'y') {
+            return vec![Effect::DeleteSavedSearch { id, name }];
+        }
+        state.status.notice = Some("kept".into());
+        return vec![];
+    }
     if let PromptKind::ConfirmRemove(id) = prompt.kind {
         let title = prompt.feed_title.clone();
         close(state);
@@ -147,7 +190,7 @@ pub fn submit(state: &mut State) -> Vec<Effect> {
             }]
         }
         // Enter is "no": only `y` removes.
-        PromptKind::ConfirmRemove(_) => {
+        PromptKind::ConfirmRemove(_) | PromptKind::ConfirmDeleteSearch(_) => {
             state.status.notice = Some("kept".into());
             vec![]
         }
@@ -318,5 +361,76 @@ mod tests {
         assert_eq!(state.list.query.source, ListSource::All);
         assert!(effects.contains(&Effect::LoadFeeds));
         assert_eq!(state.status.notice.as_deref(), Some("removed Hacker News"));
+    }
+
+    #[test]
+    fn d_on_a_saved_search_asks_then_deletes_it_and_the_list_leaves_it() {
+        use crate::tui::state::SmartFeed;
+        let mut state = loaded();
+        let search = |name: &str, saved_id| SmartFeed {
+            name: name.into(),
+            query: format!("title:{name}"),
+            unread: 1,
+            saved_id,
+        };
+        update(
+            &mut state,
+            Action::SmartFeedsLoaded {
+                smart_feeds: vec![search("config", None), search("rust", Some(7))],
+            },
+        );
+        update(&mut state, Action::ToggleFeeds);
+        state.focus = Focus::Feeds;
+        // All, Unread, Starred, then the saved searches.
+        state.feed_cursor = 3;
+        assert!(update(&mut state, Action::RemoveFeed).is_empty());
+        assert_eq!(state.mode, Mode::Normal);
+        assert!(
+            state
+                .status
+                .notice
+                .as_deref()
+                .unwrap()
+                .contains("config file"),
+            "{:?}",
+            state.status.notice
+        );
+        // The one saved from the prompt: shown, then asked about; `n` keeps it.
+        state.feed_cursor = 4;
+        update(&mut state, Action::Open);
+        assert_eq!(state.list.query.source, ListSource::Smart(1));
+        update(&mut state, Action::ToggleFeeds);
+        state.focus = Focus::Feeds;
+        state.feed_cursor = 4;
+        update(&mut state, Action::RemoveFeed);
+        assert_eq!(state.mode, Mode::Prompt);
+        assert!(update(&mut state, Action::PromptInput('n')).is_empty());
+        update(&mut state, Action::RemoveFeed);
+        assert_eq!(
+            update(&mut state, Action::PromptInput('y')),
+            [Effect::DeleteSavedSearch {
+                id: 7,
+                name: "rust".into()
+            }]
+        );
+        assert_eq!(
+            update(
+                &mut state,
+                Action::SearchDeleted {
+                    name: "rust".into()
+                }
+            ),
+            [Effect::LoadFeeds]
+        );
+        // Its list was on screen: the list shows everything again.
+        let effects = update(
+            &mut state,
+            Action::SmartFeedsLoaded {
+                smart_feeds: vec![search("config", None)],
+            },
+        );
+        assert_eq!(state.list.query.source, ListSource::All);
+        assert_eq!(state.list.query.smart, None);
+        assert!(effects.iter().any(|e| matches!(e, Effect::LoadList { .. })));
     }
 }

@@ -72,6 +72,8 @@ pub enum PromptKind {
     EditTags(FeedId),
     /// Remove this feed (and its items)? y/n.
     ConfirmRemove(FeedId),
+    /// Delete this saved search (its row id)? y/n.
+    ConfirmDeleteSearch(i64),
 }
 
 /// A feed prompt in the status line: what it asks, the text typed so far.
@@ -121,6 +123,9 @@ pub struct SmartFeed {
     pub query: String,
     /// Unread items it matches.
     pub unread: usize,
+    /// Its row in the database when it was saved from the search prompt (`None`: from the
+    /// config file, which only the user edits).
+    pub saved_id: Option<i64>,
 }
 
 /// The headline list: its length and a window of loaded rows.

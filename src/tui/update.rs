@@ -193,27 +193,36 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::SaveSearch => save_search(state),
         Action::SmartFeedsLoaded { smart_feeds } => {
-            // The saved search shown keeps its place when the list around it changes.
-            if let ListSource::Smart(i) = state.list.query.source {
+            // The saved search shown keeps its place when the list around it changes; when it
+            // is gone (deleted), the list shows everything again.
+            let mut effects = vec![];
+            if let ListSource::Smart(_) = state.list.query.source {
                 let shown = state.list.query.smart.as_deref();
                 match smart_feeds
                     .iter()
                     .position(|s| Some(s.query.as_str()) == shown)
                 {
                     Some(j) => state.list.query.source = ListSource::Smart(j),
-                    None if i >= smart_feeds.len() => {
+                    None => {
                         state.list.query.source = ListSource::All;
                         state.list.query.smart = None;
+                        state.list.selected = 0;
+                        state.list.top = 0;
+                        effects.push(load_list(state, Anchor::Position(0)));
                     }
-                    None => {}
                 }
             }
             state.smart_feeds = smart_feeds;
             state.feed_cursor = state.feed_cursor.min(state.sidebar_len().saturating_sub(1));
-            vec![]
+            effects
         }
         Action::SearchSaved { name } => {
             state.status.notice = Some(format!("saved search \"{}\"", sanitize_line(&name)));
+            vec![Effect::LoadFeeds]
+        }
+        Action::SearchDeleted { name } => {
+            state.status.notice =
+                Some(format!("deleted saved search \"{}\"", sanitize_line(&name)));
             vec![Effect::LoadFeeds]
         }
         Action::Clear => clear(state),
@@ -618,6 +627,7 @@ fn is_user_intent(action: &Action) -> bool {
             | Action::ImageLoaded { .. }
             | Action::SmartFeedsLoaded { .. }
             | Action::SearchSaved { .. }
+            | Action::SearchDeleted { .. }
     )
 }
 

@@ -1355,6 +1355,7 @@ fn a_search_is_saved_as_a_smart_feed_listed_in_the_sidebar() {
         name: "Rust".into(),
         query: "title:rust".into(),
         unread,
+        saved_id: None,
     };
     update(
         &mut state,

@@ -66,10 +66,14 @@ pub fn smart_feeds(
     let saved = store.saved_searches()?;
     let all = configured
         .iter()
-        .map(|c| (c.name.clone(), c.query.clone()))
-        .chain(saved.into_iter().map(|(_, name, query)| (name, query)));
+        .map(|c| (None, c.name.clone(), c.query.clone()))
+        .chain(
+            saved
+                .into_iter()
+                .map(|(id, name, query)| (Some(id), name, query)),
+        );
     let mut out = Vec::new();
-    for (name, text) in all {
+    for (saved_id, name, text) in all {
         let Ok(query) = crate::query::Query::parse(&text) else {
             continue;
         };
@@ -82,6 +86,7 @@ pub fn smart_feeds(
             name,
             query: text,
             unread,
+            saved_id,
         });
     }
     Ok(out)
@@ -347,6 +352,7 @@ impl Worker for TokioWorker {
             | Effect::MarkAllRead { .. }
             | Effect::UndoMarkAllRead { .. }
             | Effect::SaveSearch { .. }
+            | Effect::DeleteSavedSearch { .. }
             | Effect::RemoveFeed { .. }
             | Effect::UpdateFeed { .. } => self.send_write(effect),
             Effect::AddFeed { url } => self.add_feed(url),
@@ -1017,6 +1023,12 @@ impl StoreThread {
                     .save_search(&name, &query)
                     .map_err(err("saving the search"))?;
                 self.send(Action::SearchSaved { name });
+            }
+            Effect::DeleteSavedSearch { id, name } => {
+                store
+                    .delete_saved_search(id)
+                    .map_err(err("deleting the saved search"))?;
+                self.send(Action::SearchDeleted { name });
             }
             Effect::RemoveFeed { id } => {
                 let title = store.feed(id).map_err(err("removing a feed"))?.title;

@@ -39,6 +39,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
             PromptKind::ConfirmRemove(_) => {
                 format!("Remove {title} and its items (starred ones stay)? y/N")
             }
+            PromptKind::ConfirmDeleteSearch(_) => {
+                format!("Delete the saved search {title}? y/N")
+            }
         };
         // The end of a long answer stays in view, where the cursor is.
         let text = if display_width(&text) > width {

@@ -73,6 +73,7 @@ pub fn sync_command(
     options: SyncOptions,
 ) -> Result<ExitCode> {
     let mut store = Store::open(&ctx.db_path)?;
+    store.set_arrival_rules(crate::store::ArrivalRule::from_config(&ctx.config.rules));
     if status {
         let meta = store.sync_meta()?;
         let pending = store.pending_count()?;

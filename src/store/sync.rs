@@ -685,6 +685,8 @@ impl Store {
         let (tx, busy_path) = begin(&mut self.conn, &self.path)?;
         let queued = Self::queued_states(&tx)?;
         let (mut stored, mut skipped) = (0, 0);
+        // Items new here, with the state the server gave them: `[[rules]]` act on them below.
+        let mut arrived: Vec<(i64, RemoteItemId, bool, bool)> = Vec::new();
         {
             let mut insert = tx
                 .prepare_cached(
@@ -793,6 +795,7 @@ impl Store {
                     ])
                     .map_err(writing(busy_path.as_deref(), "storing a synced item"))?;
                 if n == 1 {
+                    arrived.push((tx.last_insert_rowid(), item.id, read, starred));
                     super::duplicates::link_copy(
                         &tx,
                         tx.last_insert_rowid(),
@@ -806,9 +809,45 @@ impl Store {
                 stored += n;
             }
         }
+        Self::apply_rules_to_synced(&tx, &self.rules, &arrived, now).map_err(writing(
+            busy_path.as_deref(),
+            "applying rules to synced items",
+        ))?;
         tx.commit()
             .map_err(writing(busy_path.as_deref(), "committing synced items"))?;
         Ok((stored, skipped))
+    }
+
+    /// `[[rules]]` on items the sync brought, as on polled ones; a read or star a rule gives
+    /// is queued for the server, so every device sees it (and the next state pull keeps it).
+    fn apply_rules_to_synced(
+        tx: &rusqlite::Transaction<'_>,
+        rules: &[super::ArrivalRule],
+        arrived: &[(i64, RemoteItemId, bool, bool)],
+        now: DateTime<Utc>,
+    ) -> Result<(), rusqlite::Error> {
+        if rules.is_empty() || arrived.is_empty() {
+            return Ok(());
+        }
+        let ids: Vec<i64> = arrived.iter().map(|a| a.0).collect();
+        super::apply_rules(tx, rules, &ids, now)?;
+        let mut state = tx.prepare_cached("SELECT read, starred FROM items WHERE id = ?1")?;
+        let mut enqueue = tx.prepare_cached(
+            "INSERT INTO sync_queue (kind, item_server_id, queued_at) VALUES (?1, ?2, ?3)",
+        )?;
+        for &(id, server_id, read, starred) in arrived {
+            let (now_read, now_starred): (bool, bool) =
+                state.query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            for (kind, given) in [
+                ("read", now_read && !read),
+                ("star", now_starred && !starred),
+            ] {
+                if given {
+                    enqueue.execute(params![kind, server_id.decimal(), ts(now)])?;
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Bring stored items to the server's read and starred state, in one transaction: read

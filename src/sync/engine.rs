@@ -592,6 +592,36 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn rules_act_on_synced_items_and_their_read_or_star_reaches_the_server() {
+        use crate::config::{RuleAction, RuleConfig};
+        let mut server = server_with(4);
+        let mut store = Store::open_in_memory().unwrap();
+        store.set_arrival_rules(crate::store::ArrivalRule::from_config(&[
+            RuleConfig {
+                query: "title:\"Item 1\"".into(),
+                action: RuleAction::Read,
+            },
+            RuleConfig {
+                query: "title:\"Item 2\"".into(),
+                action: RuleAction::Star,
+            },
+        ]));
+        // The rules' changes are queued with the pull and pushed by the same sync.
+        let report = sync(&mut server, &mut store, at(0)).await.unwrap();
+        assert_eq!((report.pushed, report.pending), (2, 0));
+        let one = store.item(local(&store, 1)).unwrap().summary;
+        let two = store.item(local(&store, 2)).unwrap().summary;
+        assert!(one.read && !one.starred, "{one:?}");
+        assert!(two.starred && !two.read, "{two:?}");
+        assert!(server.items[&1].0, "item 1 read on the server");
+        assert!(server.items[&2].1, "item 2 starred on the server");
+        // The next sync keeps them (the server agrees now) and pushes nothing more.
+        let report = sync(&mut server, &mut store, at(1)).await.unwrap();
+        assert_eq!((report.pushed, report.state_changes), (0, 0));
+        assert!(store.item(local(&store, 1)).unwrap().summary.read);
+    }
+
+    #[tokio::test]
     async fn the_push_sends_the_last_value_per_item_in_batches_and_empties_the_queue() {
         let mut server = server_with(10);
         let mut store = Store::open_in_memory().unwrap();

@@ -587,13 +587,18 @@ impl TokioWorker {
         };
         let lazy_fetcher = self.fetcher.clone();
         let db_path = self.db_path.clone();
+        let rules = crate::store::ArrivalRule::from_config(&self.refresh_options.rules);
         let runtime = tokio::runtime::Handle::current();
         tokio::task::spawn_blocking(move || {
             let Some(fetcher) = lazy_fetcher.get_blocking() else {
                 let _ = actions.send(not_run("no network client"));
                 return;
             };
-            let finished = match Store::open(&db_path) {
+            let opened = Store::open(&db_path).map(|mut store| {
+                store.set_arrival_rules(rules);
+                store
+            });
+            let finished = match opened {
                 Err(e) => Action::SyncFinished {
                     new_items: 0,
                     pushed: 0,

@@ -1079,6 +1079,45 @@ fn tui_worker(
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tui_sync_that_brings_matching_items_runs_the_notify_command() {
+    use kiosque::tui::effect::Effect;
+    use kiosque::tui::worker::Worker;
+    let (server, _) = populated(Flavor::FreshRss, 3);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("kiosque.db");
+    let told = dir.path().join("told");
+    kiosque::store::Store::open(&db).unwrap();
+    let config = kiosque::config::Config {
+        timeout_seconds: 2,
+        sync: Some(kiosque::config::SyncConfig {
+            service: kiosque::config::SyncServiceKind::GReader,
+            url: server.api_url(),
+            username: "alice".into(),
+            password_command: Some(format!("echo {PASSWORD}")),
+        }),
+        notify: vec![kiosque::config::NotifyConfig {
+            query: "title:live".into(),
+            command: vec![
+                "sh".into(),
+                "-c".into(),
+                format!("cat > '{}.part' && mv '{0}.part' '{0}'", told.display()),
+            ],
+        }],
+        ..Default::default()
+    };
+    let (tx, mut actions) = tokio::sync::mpsc::unbounded_channel();
+    let mut worker = kiosque::tui::worker::TokioWorker::start(&config, db.clone(), tx);
+    worker.submit(Effect::Sync);
+    actions.recv().await.unwrap();
+    let start = std::time::Instant::now();
+    while !told.exists() && start.elapsed() < std::time::Duration::from_secs(30) {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let message = std::fs::read_to_string(&told).expect("the notify command ran");
+    assert!(message.contains("Q&A <live> today"), "{message}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_tui_worker_syncs_and_reports_pending_changes_and_the_last_error() {
     use kiosque::tui::action::Action;
     use kiosque::tui::effect::Effect;

@@ -588,6 +588,7 @@ impl TokioWorker {
         let lazy_fetcher = self.fetcher.clone();
         let db_path = self.db_path.clone();
         let rules = crate::store::ArrivalRule::from_config(&self.refresh_options.rules);
+        let notify = self.notify.clone();
         let runtime = tokio::runtime::Handle::current();
         tokio::task::spawn_blocking(move || {
             let Some(fetcher) = lazy_fetcher.get_blocking() else {
@@ -606,21 +607,24 @@ impl TokioWorker {
                     error: Some(e.to_string()),
                 },
                 Ok(mut store) => {
+                    // Pulled items are first seen at this time: `[[notify]]` looks from it.
+                    let started = chrono::Utc::now();
                     let outcome = crate::sync::service_for(&config, fetcher, db_path.parent())
                         .and_then(|mut s| {
-                            runtime.block_on(crate::sync::engine::sync(
-                                &mut s,
-                                &mut store,
-                                chrono::Utc::now(),
-                            ))
+                            runtime.block_on(crate::sync::engine::sync(&mut s, &mut store, started))
                         });
                     match outcome {
-                        Ok(report) => Action::SyncFinished {
-                            new_items: report.pulled_items,
-                            pushed: report.pushed,
-                            pending: report.pending,
-                            error: None,
-                        },
+                        Ok(report) => {
+                            if report.pulled_items > 0 && !notify.is_empty() {
+                                crate::notify::notify_new_items(&store, &notify, started);
+                            }
+                            Action::SyncFinished {
+                                new_items: report.pulled_items,
+                                pushed: report.pushed,
+                                pending: report.pending,
+                                error: None,
+                            }
+                        }
                         Err(e) => {
                             // The engine records its own errors; a service that could not
                             // start (no password) is recorded here, for the next start-up.

@@ -1063,6 +1063,18 @@ fn tui_worker(
     kiosque::tui::worker::TokioWorker,
     tokio::sync::mpsc::UnboundedReceiver<kiosque::tui::action::Action>,
 ) {
+    tui_worker_with(db, url, Vec::new())
+}
+
+/// [`tui_worker`] with `[[notify]]` entries.
+fn tui_worker_with(
+    db: &Path,
+    url: &str,
+    notify: Vec<kiosque::config::NotifyConfig>,
+) -> (
+    kiosque::tui::worker::TokioWorker,
+    tokio::sync::mpsc::UnboundedReceiver<kiosque::tui::action::Action>,
+) {
     let config = kiosque::config::Config {
         timeout_seconds: 2,
         sync: Some(kiosque::config::SyncConfig {
@@ -1071,6 +1083,7 @@ fn tui_worker(
             username: "alice".into(),
             password_command: Some(format!("echo {PASSWORD}")),
         }),
+        notify,
         ..Default::default()
     };
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
@@ -1087,26 +1100,15 @@ async fn a_tui_sync_that_brings_matching_items_runs_the_notify_command() {
     let db = dir.path().join("kiosque.db");
     let told = dir.path().join("told");
     kiosque::store::Store::open(&db).unwrap();
-    let config = kiosque::config::Config {
-        timeout_seconds: 2,
-        sync: Some(kiosque::config::SyncConfig {
-            service: kiosque::config::SyncServiceKind::GReader,
-            url: server.api_url(),
-            username: "alice".into(),
-            password_command: Some(format!("echo {PASSWORD}")),
-        }),
-        notify: vec![kiosque::config::NotifyConfig {
-            query: "title:live".into(),
-            command: vec![
-                "sh".into(),
-                "-c".into(),
-                format!("cat > '{}.part' && mv '{0}.part' '{0}'", told.display()),
-            ],
-        }],
-        ..Default::default()
-    };
-    let (tx, mut actions) = tokio::sync::mpsc::unbounded_channel();
-    let mut worker = kiosque::tui::worker::TokioWorker::start(&config, db.clone(), tx);
+    let notify = vec![kiosque::config::NotifyConfig {
+        query: "title:live".into(),
+        command: vec![
+            "sh".into(),
+            "-c".into(),
+            format!("cat > '{}.part' && mv '{0}.part' '{0}'", told.display()),
+        ],
+    }];
+    let (mut worker, mut actions) = tui_worker_with(&db, &server.api_url(), notify);
     worker.submit(Effect::Sync);
     actions.recv().await.unwrap();
     let start = std::time::Instant::now();

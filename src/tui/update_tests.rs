@@ -49,6 +49,20 @@ fn list_load(effects: &[Effect]) -> Option<(u64, Anchor, usize)> {
     })
 }
 
+/// The worker's answer to the list request `generation`: `rows`, the first selected.
+fn answer_list(state: &mut State, generation: u64, rows: Vec<ItemSummary>) -> Vec<Effect> {
+    update(
+        state,
+        Action::ListLoaded {
+            generation,
+            total: rows.len(),
+            offset: 0,
+            rows,
+            selected: Some(0),
+        },
+    )
+}
+
 #[test]
 fn start_up_loads_feeds_and_the_newest_items_and_selects_the_newest() {
     let mut state = fixtures::empty_state((80, 24));
@@ -1140,16 +1154,7 @@ fn escape_closes_the_open_article_like_q() {
     let effects = update(&mut state, Action::SearchInput('a'));
     update(&mut state, Action::SearchSubmit);
     let (generation, _, _) = list_load(&effects).unwrap();
-    update(
-        &mut state,
-        Action::ListLoaded {
-            generation,
-            total: 3,
-            offset: 0,
-            rows: rows(0, 3),
-            selected: Some(0),
-        },
-    );
+    answer_list(&mut state, generation, rows(0, 3));
     open_with_lines(&mut state, 10);
     update(&mut state, Action::Clear);
     assert!(state.pages.is_empty());
@@ -1456,16 +1461,7 @@ fn enter_typed_ahead_of_a_search_opens_its_result_not_the_old_selection() {
         "{effects:?}"
     );
     let found = fixtures::row(7);
-    let effects = update(
-        &mut state,
-        Action::ListLoaded {
-            generation,
-            total: 1,
-            offset: 0,
-            rows: vec![found.clone()],
-            selected: Some(0),
-        },
-    );
+    let effects = answer_list(&mut state, generation, vec![found.clone()]);
     assert!(
         effects
             .iter()

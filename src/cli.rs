@@ -262,6 +262,9 @@ fn load_context(cli: &Cli) -> Result<RunContext> {
     })
 }
 
+/// Lines the log queue holds before it drops new ones (see [`init_logging`]).
+const LOG_QUEUE_LINES: usize = 4096;
+
 /// Log to `kiosque.log` in the data directory; never to the terminal.
 fn init_logging(data_dir: &Path) -> Option<tracing_appender::non_blocking::WorkerGuard> {
     // An unwritable log file means running without a log, never failing the command.
@@ -270,7 +273,12 @@ fn init_logging(data_dir: &Path) -> Option<tracing_appender::non_blocking::Worke
         .filename_prefix(config::LOG_FILE_NAME)
         .build(data_dir)
         .ok()?;
-    let (writer, guard) = tracing_appender::non_blocking(appender);
+    // The default queue holds 128,000 lines, and its slots are written when it is made: 4 MB
+    // resident before the first frame. A few thousand lines cover a refresh's burst; past
+    // that a line is dropped rather than making a task wait for the disk.
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .buffered_lines_limit(LOG_QUEUE_LINES)
+        .finish(appender);
     let filter = tracing_subscriber::EnvFilter::try_from_env("KIOSQUE_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     tracing_subscriber::fmt()

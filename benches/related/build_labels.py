@@ -3,11 +3,13 @@
 
     python3 benches/related/build_labels.py [CORPUS_DIR]      (default ../shared/corpus/extraction)
     python3 benches/related/build_labels.py --labels labels_validation.jsonl [CORPUS_DIR]
+    python3 benches/related/build_labels.py --labels labels_test.jsonl [CORPUS_DIR]
     python3 benches/related/build_labels.py --list --labels labels_validation.jsonl  # the pages
 
 --labels names the set: labels.jsonl (the tuning set: every 12th page from index 0, decisions
-in decisions.tsv) or labels_validation.jsonl (the validation set: every 12th page from index 6,
-decisions in decisions_validation.tsv); a relative name is taken beside this script.
+in decisions.tsv), labels_validation.jsonl (the validation set: every 12th page from index 6,
+decisions in decisions_validation.tsv) or labels_test.jsonl (the test set: every 12th page
+from index 3, decisions in decisions_test.tsv); a relative name is taken beside this script.
 
 Selection rule (fixed, decided before labelling): in each corpus folder, list the page files
 in sorted (byte) order and take every 12th one starting with the first: trafilatura-eval/html/
@@ -34,6 +36,7 @@ FOLDERS = [("trafilatura", "trafilatura-eval/html"), ("wcxb", "wcxb-test-article
 SETS = {
     "labels.jsonl": ("decisions.tsv", 0),
     "labels_validation.jsonl": ("decisions_validation.tsv", 6),
+    "labels_test.jsonl": ("decisions_test.tsv", 3),
 }
 
 

@@ -1,10 +1,12 @@
 //! The TUI's worker writes through one SQLite connection (issue 8, DESIGN "one writer"):
-//! subscribing, refreshing (with the purge), marks, mark-all and its undo, feed admin and the
-//! article cache all go through the store writer; reads use a read-only connection, and a mark
+//! subscribing, refreshing (with the purge), marks, mark-all and its undo, feed admin, the
+//! article cache and a sync with a Google Reader server all go through the store writer; reads use a read-only connection, and a mark
 //! is seen by the list load sent after it. One test in this binary: the count of write
 //! connections is per process.
 
 mod common;
+#[path = "common/greader.rs"]
+mod greader;
 
 use common::{Reply, TestServer, rss_with_items};
 use kiosque::store::write_connections_opened;
@@ -44,9 +46,20 @@ async fn the_tui_writes_through_one_connection_and_a_mark_is_seen_by_the_next_li
     server.route("/other.html", Reply::ok("text/html", PAGE));
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("kiosque.db");
+    let reader_server = greader::GReaderServer::start(greader::Flavor::FreshRss);
+    let synced_feed = reader_server.add_feed("Synced Daily", Some("News"));
+    for i in 1..=4 {
+        reader_server.add_item(synced_feed, &format!("Synced story {i}"), 3_600 * i);
+    }
     let config = kiosque::config::Config {
         timeout_seconds: 5,
         keep_days: 30,
+        sync: Some(kiosque::config::SyncConfig {
+            service: kiosque::config::SyncServiceKind::GReader,
+            url: reader_server.api_url(),
+            username: "alice".into(),
+            password_command: Some("echo api-pass".into()),
+        }),
         ..Default::default()
     };
     let before = write_connections_opened();
@@ -157,6 +170,18 @@ async fn the_tui_writes_through_one_connection_and_a_mark_is_seen_by_the_next_li
     })
     .await;
     assert!(rows.is_empty(), "{rows:?}");
+
+    // A sync: subscriptions, pulled items, states and the last-sync record, step by step on
+    // the writer.
+    worker.submit(Effect::Sync);
+    let (new_items, error) = next(&mut actions, |a| match a {
+        Action::SyncFinished {
+            new_items, error, ..
+        } => Some((*new_items, error.clone())),
+        _ => None,
+    })
+    .await;
+    assert_eq!((new_items, error), (4, None));
     drop(worker);
 
     // The article was cached through the writer.

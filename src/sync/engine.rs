@@ -5,7 +5,8 @@
 //! nothing changed, never one per feed.
 
 use super::{IdStream, RemoteItemId, StateFlag, SyncError, SyncService};
-use crate::store::{QueuedKind, Store, Unfetched};
+use crate::error::StoreError;
+use crate::store::{QueuedKind, Store, StoreWriter, Unfetched};
 use crate::text::sanitize_line;
 use chrono::{DateTime, Duration, Utc};
 use std::collections::{BTreeMap, HashSet};
@@ -59,6 +60,27 @@ pub struct SyncOptions {
     pub upload_subscriptions: bool,
 }
 
+/// Where a sync reads and writes: a store of its own (the `sync` command) or the process's
+/// writer thread (the TUI), where each step between two requests is one job, so a mark made
+/// while a sync runs waits for one step, never for the network.
+pub enum SyncStore<'a> {
+    Here(&'a mut Store),
+    Writer(StoreWriter),
+}
+
+impl SyncStore<'_> {
+    /// Run one step on the store.
+    async fn call<R: Send + 'static>(
+        &mut self,
+        job: impl FnOnce(&mut Store) -> Result<R, StoreError> + Send + 'static,
+    ) -> Result<R, StoreError> {
+        match self {
+            SyncStore::Here(store) => job(store),
+            SyncStore::Writer(writer) => writer.run_async(job).await?,
+        }
+    }
+}
+
 /// Run one sync started at `now`, and record its outcome (last sync, or the error) in the
 /// store. The queue is never emptied of a change the server has not acknowledged.
 pub async fn sync<S: SyncService>(
@@ -76,9 +98,22 @@ pub async fn sync_with<S: SyncService>(
     now: DateTime<Utc>,
     options: SyncOptions,
 ) -> Result<SyncReport, SyncError> {
-    let result = run(service, store, now, options).await;
+    sync_through(service, SyncStore::Here(store), now, options).await
+}
+
+/// [`sync_with`] on either kind of [`SyncStore`].
+pub async fn sync_through<S: SyncService>(
+    service: &mut S,
+    mut store: SyncStore<'_>,
+    now: DateTime<Utc>,
+    options: SyncOptions,
+) -> Result<SyncReport, SyncError> {
+    let result = run(service, &mut store, now, options).await;
     let error = result.as_ref().err().map(|e| sanitize_line(&e.to_string()));
-    match (store.record_sync(now, error.as_deref()), result) {
+    let recorded = store
+        .call(move |s| s.record_sync(now, error.as_deref()))
+        .await;
+    match (recorded, result) {
         (Ok(()), result) => result,
         // The sync's own error says more than a failure to record it.
         (Err(_), Err(e)) => Err(e),
@@ -88,13 +123,13 @@ pub async fn sync_with<S: SyncService>(
 
 async fn run<S: SyncService>(
     service: &mut S,
-    store: &mut Store,
+    store: &mut SyncStore<'_>,
     now: DateTime<Utc>,
     options: SyncOptions,
 ) -> Result<SyncReport, SyncError> {
     // The server ids stored here are one server's: another one's would mix up items.
     let account = service.account();
-    match store.sync_account()? {
+    match store.call(|s| s.sync_account()).await? {
         _ if options.reset_server_ids => {}
         Some(synced) if synced != account => {
             return Err(SyncError::OtherAccount {
@@ -110,11 +145,12 @@ async fn run<S: SyncService>(
     // Reset once logged in (a mistyped URL or password resets nothing), before the push: the
     // old server's queued changes must not reach the new one.
     let dropped_for_reset = if options.reset_server_ids {
-        store.reset_server_ids(&account)?
+        let account = account.clone();
+        store.call(move |s| s.reset_server_ids(&account)).await?
     } else {
         0
     };
-    let meta = store.sync_meta()?;
+    let meta = store.call(|s| s.sync_meta()).await?;
     let mut report = SyncReport {
         pushed: push(service, store).await?,
         first: meta.last_sync.is_none(),
@@ -126,19 +162,25 @@ async fn run<S: SyncService>(
     let subscriptions = service.subscriptions().await?;
     // The server answered as this account: recorded (a mistyped URL that answered nothing
     // is never recorded).
-    if store.sync_account()?.is_none() {
-        store.record_sync_account(&account)?;
-    }
-    let mut applied = store.apply_subscriptions(&subscriptions, now)?;
-    if applied.added > 0 {
-        store.forget_unfetched_for_want_of_a_feed()?;
-    }
-    let local_only = store.local_only_feeds()?;
+    let mut applied = store
+        .call(move |s| {
+            if s.sync_account()?.is_none() {
+                s.record_sync_account(&account)?;
+            }
+            let applied = s.apply_subscriptions(&subscriptions, now)?;
+            if applied.added > 0 {
+                s.forget_unfetched_for_want_of_a_feed()?;
+            }
+            Ok(applied)
+        })
+        .await?;
+    let local_only = store.call(|s| s.local_only_feeds()).await?;
     if options.upload_subscriptions {
         for feed in local_only {
             match service.subscribe(&feed.url, feed.folder.as_deref()).await {
                 Ok(server_id) => {
-                    if store.feed_subscribed(feed.id, &server_id)? {
+                    let id = server_id.clone();
+                    if store.call(move |s| s.feed_subscribed(feed.id, &id)).await? {
                         applied.feeds.insert(server_id, feed.id);
                         report.uploaded_feeds += 1;
                     }
@@ -150,7 +192,9 @@ async fn run<S: SyncService>(
             }
         }
         if report.uploaded_feeds > 0 {
-            store.forget_unfetched_for_want_of_a_feed()?;
+            store
+                .call(|s| s.forget_unfetched_for_want_of_a_feed())
+                .await?;
         }
     } else {
         report.local_only_feeds = local_only.len();
@@ -174,10 +218,11 @@ async fn run<S: SyncService>(
     )
     .await?;
 
-    let known = store.server_item_ids()?;
     // Listed before but not stored (too large, or of a feed not subscribed here): not asked
     // for again; forgotten once no list names them.
-    let unfetched = store.unfetched_ids(now)?;
+    let (known, unfetched) = store
+        .call(move |s| Ok((s.server_item_ids()?, s.unfetched_ids(now)?)))
+        .await?;
     let listed: HashSet<RemoteItemId> = unread
         .iter()
         .chain(&starred)
@@ -204,22 +249,31 @@ async fn run<S: SyncService>(
             .filter(|i| !applied.feeds.contains_key(&i.feed))
             .map(|i| i.id)
             .collect();
-        let (stored, skipped) = store.store_remote_items(&items, &applied.feeds, now)?;
-        store.record_unfetched(&not_sent, Unfetched::NotSent, now)?;
-        store.record_unfetched(&no_feed, Unfetched::NoFeed, now)?;
+        let feeds = applied.feeds.clone();
+        let (stored, skipped) = store
+            .call(move |s| {
+                let counts = s.store_remote_items(&items, &feeds, now)?;
+                s.record_unfetched(&not_sent, Unfetched::NotSent, now)?;
+                s.record_unfetched(&no_feed, Unfetched::NoFeed, now)?;
+                Ok(counts)
+            })
+            .await?;
         report.pulled_items += stored;
         report.skipped_items += skipped;
     }
     let unlisted: Vec<RemoteItemId> = unfetched.difference(&listed).copied().collect();
-    store.forget_unfetched(&unlisted)?;
-
     // Starred here but not in the server's starred list, or unread here but not in its
     // unread list: changed elsewhere, or forgotten by the server (purged)? Ask for them: what
     // comes back changed, the rest keep their state here (as local items from now on).
-    let mut to_check: Vec<RemoteItemId> = store
-        .starred_server_items()?
+    let (starred_here, unread_here) = store
+        .call(move |s| {
+            s.forget_unfetched(&unlisted)?;
+            Ok((s.starred_server_items()?, s.unread_server_items()?))
+        })
+        .await?;
+    let mut to_check: Vec<RemoteItemId> = starred_here
         .difference(&starred)
-        .chain(store.unread_server_items()?.difference(&unread))
+        .chain(unread_here.difference(&unread))
         .copied()
         .collect::<HashSet<_>>()
         .into_iter()
@@ -231,15 +285,21 @@ async fn run<S: SyncService>(
             forgotten.remove(&item.id);
         }
     }
-    report.state_changes = store.reconcile_states(&unread, &starred, &forgotten, now)?;
-    store.detach_forgotten(&forgotten)?;
+    let (state_changes, pending) = store
+        .call(move |s| {
+            let changed = s.reconcile_states(&unread, &starred, &forgotten, now)?;
+            s.detach_forgotten(&forgotten)?;
+            Ok((changed, s.pending_count()?))
+        })
+        .await?;
+    report.state_changes = state_changes;
     // The pull queued the read or star of items polled here before sync: pushed now.
-    if store.pending_count()? > 0 {
+    if pending > 0 {
         report.pushed += push(service, store).await?;
     }
     report.feeds = applied.feeds.len();
     report.removed_feeds = applied.removed;
-    report.pending = store.pending_count()?;
+    report.pending = store.call(|s| s.pending_count()).await?;
     report.requests = service.requests();
     Ok(report)
 }
@@ -250,33 +310,37 @@ type QueuedItem = (RemoteItemId, Vec<i64>);
 /// Push queued item state changes: per item and flag only the last queued value, grouped
 /// by (flag, value) into batches; each batch's queue rows are deleted once the server
 /// acknowledged it. Subscription changes are pushed by [`push_subscriptions`].
-async fn push<S: SyncService>(service: &mut S, store: &mut Store) -> Result<usize, SyncError> {
+async fn push<S: SyncService>(
+    service: &mut S,
+    store: &mut SyncStore<'_>,
+) -> Result<usize, SyncError> {
     let mut pushed = 0;
     // Whole feeds marked read: one mark-all-as-read each. Acknowledged, it takes the read
     // rows it covers (and earlier ones of those items) out of the queue; where the server
     // cannot, only its own row goes and the read rows follow by edit-tag below. One request
     // a feed against 2,500 ids an edit-tag: many whole feeds at once go as ids.
-    let queue = store.queued_changes()?;
+    let queue = store.call(|s| s.queued_changes()).await?;
     let use_mark_all = mark_all_pays(&queue, service.max_edit_batch().max(1));
     for change in queue {
         if change.kind != QueuedKind::ReadAll {
             continue;
         }
         if !use_mark_all {
-            store.delete_queued(&[change.id])?;
+            store.call(move |s| s.delete_queued(&[change.id])).await?;
             continue;
         }
         let done = match (change.feed_server_id.as_deref(), change.item) {
             (Some(feed), Some(newest)) => service.mark_feed_read(feed, newest).await?,
             _ => false,
         };
-        if done {
-            pushed += store.mark_all_pushed(change.id)?;
-        } else {
-            store.delete_queued(&[change.id])?;
-        }
+        pushed += store
+            .call(move |s| match done {
+                true => s.mark_all_pushed(change.id),
+                false => s.delete_queued(&[change.id]).map(|()| 0),
+            })
+            .await?;
     }
-    let queue = store.queued_changes()?;
+    let queue = store.call(|s| s.queued_changes()).await?;
     let mut last: BTreeMap<(RemoteItemId, StateFlag), (bool, Vec<i64>)> = BTreeMap::new();
     for change in &queue {
         if let (Some((flag, on)), Some(item)) = (change.kind.item_state(), change.item) {
@@ -297,7 +361,7 @@ async fn push<S: SyncService>(service: &mut S, store: &mut Store) -> Result<usiz
                 .iter()
                 .flat_map(|(_, rows)| rows.iter().copied())
                 .collect();
-            store.delete_queued(&rows)?;
+            store.call(move |s| s.delete_queued(&rows)).await?;
             pushed += ids.len();
         }
     }
@@ -343,32 +407,36 @@ fn mark_all_pays(queue: &[crate::store::QueuedChange], batch: usize) -> bool {
 /// longer has counts as done.
 async fn push_subscriptions<S: SyncService>(
     service: &mut S,
-    store: &mut Store,
+    store: &mut SyncStore<'_>,
     refused: &mut Vec<String>,
 ) -> Result<usize, SyncError> {
     let mut pushed = 0;
-    for change in store.queued_changes()? {
+    for change in store.call(|s| s.queued_changes()).await? {
+        let id = change.id;
         match change.kind {
             QueuedKind::Subscribe => {
                 let Some(url) = change.feed_url.as_deref() else {
-                    store.delete_queued(&[change.id])?;
+                    store.call(move |s| s.delete_queued(&[id])).await?;
                     continue;
                 };
                 match service.subscribe(url, change.folder.as_deref()).await {
                     Ok(server_id) => {
-                        store.subscription_pushed(change.id, url, &server_id)?;
+                        let url = url.to_string();
+                        store
+                            .call(move |s| s.subscription_pushed(id, &url, &server_id))
+                            .await?;
                         pushed += 1;
                     }
                     Err(e @ SyncError::Refused { .. }) => {
                         refused.push(sanitize_line(&e.to_string()));
-                        store.delete_queued(&[change.id])?;
+                        store.call(move |s| s.delete_queued(&[id])).await?;
                     }
                     Err(e) => return Err(e),
                 }
             }
             QueuedKind::Unsubscribe => {
                 let Some(feed) = change.feed_server_id.as_deref() else {
-                    store.delete_queued(&[change.id])?;
+                    store.call(move |s| s.delete_queued(&[id])).await?;
                     continue;
                 };
                 match service.unsubscribe(feed).await {
@@ -376,7 +444,7 @@ async fn push_subscriptions<S: SyncService>(
                     | Err(SyncError::Status {
                         status: 400 | 404, ..
                     }) => {
-                        store.delete_queued(&[change.id])?;
+                        store.call(move |s| s.delete_queued(&[id])).await?;
                         pushed += 1;
                     }
                     Err(e) => return Err(e),

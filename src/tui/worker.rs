@@ -571,8 +571,9 @@ impl TokioWorker {
         });
     }
 
-    /// One sync on a blocking thread (the store is blocking, the password command a
-    /// process), its network calls on this runtime; answers [`Action::SyncFinished`].
+    /// One sync on a blocking thread (the password command is a process), its network calls
+    /// on this runtime and its store steps on the writer thread, between the TUI's own writes;
+    /// answers [`Action::SyncFinished`].
     fn sync(&self) {
         let actions = self.actions.clone();
         let not_run = |error: &str| Action::SyncFinished {
@@ -587,6 +588,7 @@ impl TokioWorker {
         };
         let lazy_fetcher = self.fetcher.clone();
         let db_path = self.db_path.clone();
+        let writer = self.writer.clone();
         let rules = crate::store::ArrivalRule::from_config(&self.refresh_options.rules);
         let notify = self.notify.clone();
         let runtime = tokio::runtime::Handle::current();
@@ -595,50 +597,61 @@ impl TokioWorker {
                 let _ = actions.send(not_run("no network client"));
                 return;
             };
-            let opened = Store::open(&db_path).map(|mut store| {
-                store.set_arrival_rules(rules);
-                store
-            });
-            let finished = match opened {
-                Err(e) => Action::SyncFinished {
-                    new_items: 0,
-                    pushed: 0,
-                    pending: 0,
-                    error: Some(e.to_string()),
+            // Pulled items are first seen at this time: `[[notify]]` looks from it.
+            let started = chrono::Utc::now();
+            let outcome = crate::sync::service_for(&config, fetcher, db_path.parent()).and_then(
+                |mut service| {
+                    runtime.block_on(async {
+                        writer
+                            .run_async(move |store| store.set_arrival_rules(rules))
+                            .await?;
+                        let store = crate::sync::engine::SyncStore::Writer(writer.clone());
+                        crate::sync::engine::sync_through(
+                            &mut service,
+                            store,
+                            started,
+                            Default::default(),
+                        )
+                        .await
+                    })
                 },
-                Ok(mut store) => {
-                    // Pulled items are first seen at this time: `[[notify]]` looks from it.
-                    let started = chrono::Utc::now();
-                    let outcome = crate::sync::service_for(&config, fetcher, db_path.parent())
-                        .and_then(|mut s| {
-                            runtime.block_on(crate::sync::engine::sync(&mut s, &mut store, started))
-                        });
-                    match outcome {
-                        Ok(report) => {
-                            if report.pulled_items > 0 && !notify.is_empty() {
+            );
+            let finished = match outcome {
+                Ok(report) => {
+                    if report.pulled_items > 0 && !notify.is_empty() {
+                        match Store::open_read_only(&db_path) {
+                            Ok(store) => {
                                 crate::notify::notify_new_items(&store, &notify, started);
                             }
-                            Action::SyncFinished {
-                                new_items: report.pulled_items,
-                                pushed: report.pushed,
-                                pending: report.pending,
-                                error: None,
-                            }
+                            Err(e) => tracing::warn!("notifications: {e}"),
                         }
-                        Err(e) => {
-                            // The engine records its own errors; a service that could not
-                            // start (no password) is recorded here, for the next start-up.
-                            let error = crate::text::sanitize_line(&e.to_string());
-                            if matches!(e, crate::sync::SyncError::NotConfigured(_)) {
-                                let _ = store.record_sync(chrono::Utc::now(), Some(&error));
+                    }
+                    Action::SyncFinished {
+                        new_items: report.pulled_items,
+                        pushed: report.pushed,
+                        pending: report.pending,
+                        error: None,
+                    }
+                }
+                Err(e) => {
+                    // The engine records its own errors; a service that could not start (no
+                    // password) is recorded here, for the next start-up.
+                    let error = crate::text::sanitize_line(&e.to_string());
+                    let not_configured = matches!(e, crate::sync::SyncError::NotConfigured(_));
+                    let recorded = error.clone();
+                    let pending = writer
+                        .run(move |store| {
+                            if not_configured {
+                                let _ = store.record_sync(chrono::Utc::now(), Some(&recorded));
                             }
-                            Action::SyncFinished {
-                                new_items: 0,
-                                pushed: 0,
-                                pending: store.pending_count().unwrap_or(0),
-                                error: Some(error),
-                            }
-                        }
+                            store.pending_count().unwrap_or(0)
+                        })
+                        .unwrap_or(0);
+                    Action::SyncFinished {
+                        new_items: 0,
+                        pushed: 0,
+                        pending,
+                        error: Some(error),
                     }
                 }
             };

@@ -1,7 +1,8 @@
 //! Boilerplate removal around the main-content scorer: before scoring, blocks whose
 //! class/id/role say what they are (share bars, newsletter boxes, comments, cookie banners, ads,
-//! "most read" lists, author boxes, tags); after scoring, short blocks whose text is a known
-//! pitch or prompt in fr/en/de/es/it/pt/nl, and link lists trailing the article.
+//! "most read" lists, author boxes, tags) and links styled as buttons; after scoring, short
+//! blocks whose text is a known pitch or prompt in fr/en/de/es/it/pt/nl or a copyright line,
+//! credits at the end of captions, and link lists trailing the article.
 //!
 //! Every rule is generic (words in attributes, phrases in text, link density): no site lists.
 
@@ -123,6 +124,59 @@ pub fn pre_clean(doc: &Document) {
             continue;
         }
         doomed.push(node.id);
+    }
+    remove_ids(doc, &doomed);
+    remove_button_links(doc);
+}
+
+/// A link styled as a button holds at most this many characters ("Schedule a call", "Get
+/// started for free"): a call to action, never the article's text.
+const BUTTON_MAX_CHARS: usize = 40;
+
+/// Remove calls to action: links that the page marks as buttons (`role="button"`, or a
+/// class/id word `button`, `btn`, `cta`) with a few words of text and no picture, alone in
+/// their block, with that block.
+fn remove_button_links(doc: &Document) {
+    let Some(links) = doc.try_select("a") else {
+        return;
+    };
+    let mut doomed = Vec::new();
+    for link in links.nodes() {
+        let by_role = link
+            .attr("role")
+            .is_some_and(|r| r.trim().eq_ignore_ascii_case("button"));
+        let by_name = hint_tokens(link)
+            .iter()
+            .any(|t| words_of(t).any(|w| matches!(w, "button" | "btn" | "cta")));
+        if !(by_role || by_name) {
+            continue;
+        }
+        let len = text_len(link);
+        if len == 0 || len > BUTTON_MAX_CHARS || link.descendants_it().any(|d| d.has_name("img")) {
+            continue;
+        }
+        // Only a button alone in its block: one inside a sentence ("We want to hear from
+        // you. <a>Submit a letter</a>") is left to the link-density trim, which takes the
+        // sentence with it.
+        let alone = |n: &NodeRef<'_>| {
+            n.is_element()
+                && matches!(
+                    n.node_name().as_deref().unwrap_or(""),
+                    "p" | "div" | "span" | "li" | "strong" | "b" | "em"
+                )
+                && text_len(n) == len
+                && !n.descendants_it().any(|d| d.has_name("img"))
+        };
+        let Some(mut target) = link.parent().filter(alone) else {
+            continue;
+        };
+        while let Some(parent) = target.parent().filter(alone) {
+            target = parent;
+        }
+        if is_article_frame(&target) {
+            continue;
+        }
+        doomed.push(target.id);
     }
     remove_ids(doc, &doomed);
 }
@@ -417,7 +471,7 @@ fn is_boilerplate_phrase_block(text: &str) -> bool {
         Some(matcher) => matcher.is_match(&lower),
         None => NOTICE_PHRASES.iter().any(|p| lower.contains(p.as_str())),
     };
-    if is_notice {
+    if is_notice || is_copyright_notice(&lower) {
         return true;
     }
     if chars > SHORT_BLOCK_CHARS {
@@ -443,6 +497,18 @@ fn is_boilerplate_phrase_block(text: &str) -> bool {
                 || (chars < 24 && rest.chars().all(|c| !c.is_alphabetic()))
         })
     })
+}
+
+/// A block that opens with a copyright sign ("© 2016 Company, Inc. All rights reserved…"):
+/// the page's legal line, in every language, whatever its length.
+fn is_copyright_notice(folded: &str) -> bool {
+    let head = folded.trim_start();
+    let head = head.strip_prefix("copyright").map_or(head, str::trim_start);
+    // "(c) 2021 …", not the third item of an enumeration ("(c) the tenant…").
+    head.starts_with('©')
+        || head
+            .strip_prefix("(c) ")
+            .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
 }
 
 /// Clean the scorer's article HTML: short pitch/prompt blocks, empty wrappers, link lists at
@@ -479,6 +545,7 @@ pub(crate) fn post_clean_in(doc: &Document) {
     }
 
     remove_credits(doc);
+    super::captions::strip_caption_credits(doc);
     remove_link_lists(doc);
     remove_leading_datelines(doc);
     cut_at_end_label(doc);
@@ -907,6 +974,61 @@ mod tests {
         let prose = "The court heard that the company had copied the design without written \
              consent, and the judge said the damages would be set at a later hearing.";
         assert!(!is_boilerplate_text(prose));
+    }
+
+    #[test]
+    fn copyright_notices_go_whatever_their_length() {
+        let notice = "© 2007–2016 Example Credit, Inc. Example Credit is a registered trademark \
+             of Example Credit, Inc. All Rights Reserved. Product names, logos, brands and other \
+             trademarks featured or referred to are the property of their respective holders.";
+        assert!(notice.chars().count() > SHORT_BLOCK_CHARS);
+        assert!(is_boilerplate_text(notice));
+        assert!(is_boilerplate_text("Copyright © 2021 Zeitung GmbH"));
+        assert!(is_boilerplate_text(
+            "(c) 2019 Verlag, alle Rechte vorbehalten"
+        ));
+        assert!(!is_boilerplate_text(
+            "(c) the tenant shall keep the premises in good repair and return them clean at the \
+             end of the lease, as the parties agreed when they signed it."
+        ));
+        assert!(!is_boilerplate_text(
+            "The © sign was first used in 1909, after the law changed how works were registered."
+        ));
+    }
+
+    #[test]
+    fn buttons_alone_in_their_block_go_but_links_in_a_sentence_stay() {
+        let doc = Document::from(
+            "<body><article><h1>T</h1><p>Body text of the article, long enough.</p>\
+             <p class=\"button-wrapper\"><a class=\"button primary\" href=\"/book\">\
+             <span>Schedule a call</span></a></p>\
+             <div><a role=\"button\" href=\"/go\">Get started</a></div>\
+             <p>Read the <a class=\"btn-inline\" href=\"/r\">report</a> for details.</p>\
+             <p><a class=\"c-letters-cta__link\" href=\"/l\">Write to us</a> today.</p>\
+             </article></body>",
+        );
+        pre_clean(&doc);
+        let html = doc.html();
+        assert!(html.contains("Body text of the article"), "{html}");
+        assert!(!html.contains("Schedule a call"), "{html}");
+        assert!(!html.contains("button-wrapper"), "{html}");
+        assert!(!html.contains("Get started"), "{html}");
+        assert!(html.contains("Read the"), "{html}");
+        assert!(html.contains(">report</a>"), "{html}");
+        assert!(html.contains("Write to us"), "{html}");
+    }
+
+    #[test]
+    fn post_clean_cuts_the_credit_off_a_caption_and_keeps_the_caption() {
+        let out = post_clean(
+            "<div><p>Article text that stays, long enough to be the article.</p>\
+             <figure><img src=\"a.jpg\"><figcaption>GdP-Vize René Klemmer. Foto: GdP/Hagen \
+             Immel</figcaption></figure><p>More text of the article.</p></div>",
+        );
+        assert!(out.contains("GdP-Vize René Klemmer."), "{out}");
+        assert!(!out.contains("Hagen"), "{out}");
+        assert!(!out.contains("Foto"), "{out}");
+        assert!(out.contains("More text of the article."), "{out}");
     }
 
     #[test]

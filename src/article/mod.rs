@@ -7,6 +7,7 @@
 
 pub mod block_classifier;
 pub mod boilerplate;
+mod captions;
 mod elements;
 pub mod extract;
 mod footnotes;

@@ -19,6 +19,8 @@ pub const FTS_KEY_FUNCTION: &str = "kiosque_fts_key";
 const KEY_ID_LIMIT: i64 = 1 << 31;
 /// Sort times in `0..KEY_TIME_LIMIT` (1970 to 2106) keep their order in an index key.
 const KEY_TIME_LIMIT: i64 = 1 << 32;
+/// The last second an index key tells apart from later ones.
+pub const KEY_TIME_END: i64 = KEY_TIME_LIMIT - 1;
 
 /// The full-text index row of an item: its list position as one integer, so that the index
 /// read newest first (`ORDER BY rowid DESC`, which FTS5 serves without sorting) walks the

@@ -2,7 +2,9 @@
 //! full-text terms become FTS5 `MATCH` strings in which each word is quoted (FTS syntax typed
 //! by the user is only ever a word to look for), the other terms plain comparisons.
 
-use super::search_index::{FOLD_FUNCTION, FTS_KEY_FUNCTION, fts_key_item_id, tokens};
+use super::search_index::{
+    FOLD_FUNCTION, FTS_KEY_FUNCTION, KEY_TIME_END, fts_key, fts_key_item_id, tokens,
+};
 use super::{Expr, Query, State, Term, Text};
 use chrono::{DateTime, Local, NaiveDate, TimeZone, Utc};
 use rusqlite::types::Value;
@@ -88,6 +90,8 @@ pub enum Frequency<'a> {
     UrlLike(&'a str),
     /// A tag, folded: the items of the feeds holding it and those a rule tagged.
     Tag(&'a str),
+    /// Unread items (`is:unread`): many unless the reader keeps up with everything.
+    Unread,
 }
 
 /// How a list reads a query (see [`Query::plan`]).
@@ -98,6 +102,10 @@ pub struct Plan {
     /// `?N` of the full-text match string whose index rows drive the list newest first
     /// (`items_fts MATCH ?N ORDER BY rowid DESC`), when the query has such a term.
     pub driver: Option<String>,
+    /// Conditions on the driving index rows (`m.rowid`, each starting with ` AND `): the
+    /// query's dates as key bounds, so that FTS5 seeks to them instead of reading past every
+    /// match outside them.
+    pub driver_bounds: String,
 }
 
 /// Compiles terms into SQL, pushing values onto the caller's parameter list (`?N` numbering
@@ -199,13 +207,7 @@ impl Compiler<'_> {
             }
             Term::Url(part) => {
                 let folded = crate::text::fold_for_search(part);
-                let pattern = format!(
-                    "%{}%",
-                    folded
-                        .replace('\\', "\\\\")
-                        .replace('%', "\\%")
-                        .replace('_', "\\_")
-                );
+                let pattern = url_like_pattern(part);
                 // A part many URLs hold (a host): `+` keeps SQLite scanning newest first and
                 // probing the matches; a rare one drives the lookup (as for full text).
                 let plus = if (self.frequent)(Frequency::UrlLike(&pattern)) {
@@ -246,6 +248,45 @@ impl Compiler<'_> {
                 format!("i.sort_time < {p}")
             }
         }
+    }
+}
+
+/// The `LIKE` pattern (escaped with `\\`) of a `url:` part, folded.
+fn url_like_pattern(part: &str) -> String {
+    format!(
+        "%{}%",
+        crate::text::fold_for_search(part)
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    )
+}
+
+/// A date term as a bound on sort times: `(true, t)` for `sort_time >= t`, `(false, t)` for
+/// `sort_time < t`.
+fn time_bound(term: &Term, now: i64) -> Option<(bool, i64)> {
+    match term {
+        Term::After(day) => Some((true, local_day_start(*day))),
+        Term::Before(day) => Some((false, local_day_start(*day))),
+        Term::Newer(n, unit) => Some((true, now - i64::from(*n) * unit.seconds())),
+        Term::Older(n, unit) => Some((false, now - i64::from(*n) * unit.seconds())),
+        _ => None,
+    }
+}
+
+/// Whether a term beside the driving one keeps few items and has an index of its own for
+/// them, newest first (a feed, starred, a rare tag or URL part, unread when few are): the
+/// list then scans that instead of reading every full-text match to find them.
+fn selective(e: &Expr, frequent: &dyn Fn(Frequency<'_>) -> bool) -> bool {
+    let Expr::Term { term, .. } = e else {
+        return false;
+    };
+    match term {
+        Term::Feed(_) | Term::Is(State::Starred) => true,
+        Term::Tag(tag) => !frequent(Frequency::Tag(&crate::text::fold_for_search(tag.trim()))),
+        Term::Is(State::Unread) => !frequent(Frequency::Unread),
+        Term::Url(part) => !frequent(Frequency::UrlLike(&url_like_pattern(part))),
+        _ => false,
     }
 }
 
@@ -290,17 +331,44 @@ impl Query {
             return Plan {
                 condition: "1".into(),
                 driver: None,
+                driver_bounds: String::new(),
             };
         };
         let mut driver = None;
         let mut driver_expr = None;
+        let mut driver_bounds = String::new();
         if drive
             && keys_in_order
             && let Some((term, fts)) = self.driving_term()
         {
-            values.push(Value::Text(fts));
-            driver = Some(format!("?{}", values.len()));
-            driver_expr = Some(term as *const Expr);
+            let beside: &[Expr] = match e {
+                Expr::And(children) => children,
+                _ => &[],
+            };
+            if !beside
+                .iter()
+                .any(|c| !std::ptr::eq(c, term) && selective(c, frequent))
+            {
+                values.push(Value::Text(fts));
+                driver = Some(format!("?{}", values.len()));
+                driver_expr = Some(term as *const Expr);
+                for child in beside {
+                    if let Expr::Term { term, .. } = child
+                        && let Some((lower, time)) = time_bound(term, now.timestamp())
+                    {
+                        // Keys follow list order and ids are >= 0: sort_time >= t is
+                        // key >= fts_key(t, 0), sort_time < t is key < fts_key(t, 0) (no
+                        // item is past the keys' last second, 2106).
+                        if lower {
+                            values.push(Value::Integer(fts_key(time, 0)));
+                            driver_bounds.push_str(&format!(" AND m.rowid >= ?{}", values.len()));
+                        } else if time < KEY_TIME_END {
+                            values.push(Value::Integer(fts_key(time, 0)));
+                            driver_bounds.push_str(&format!(" AND m.rowid < ?{}", values.len()));
+                        }
+                    }
+                }
+            }
         }
         let condition = Compiler {
             values,
@@ -310,6 +378,10 @@ impl Query {
             driver: driver_expr,
         }
         .expr(e);
-        Plan { condition, driver }
+        Plan {
+            condition,
+            driver,
+            driver_bounds,
+        }
     }
 }

@@ -646,9 +646,39 @@ fn full_text_pages_follow_list_order_when_ids_do_not_follow_time() {
         "title:kernel -news",
         "kernel is:unread",
         "news kernel",
+        "kernel after:2026-02-10",
+        "kernel before:2026-02-10",
+        "kern older:1d newer:3000w",
+        "(kernel OR other) -\"news 2\"",
     ] {
         check(&store, &naive_items, text);
     }
+    // Few starred: the starred index drives, full text is probed; the same rows either way.
+    store
+        .set_starred(&[crate::model::ItemId(6), crate::model::ItemId(2)], true)
+        .unwrap();
+    let mut starred = naive_items.clone();
+    starred[1].starred = true;
+    starred[5].starred = true;
+    check(&store, &starred, "kernel is:starred");
+    let starred_list: Vec<i64> = store
+        .items(
+            &ItemFilter {
+                query: Some(Query::parse("kernel").unwrap()),
+                starred_only: true,
+                ..Default::default()
+            },
+            0,
+            10,
+        )
+        .unwrap()
+        .into_iter()
+        .map(|i| i.id.0)
+        .collect();
+    assert_eq!(starred_list, [2, 6]);
+    store
+        .set_starred(&[crate::model::ItemId(6), crate::model::ItemId(2)], false)
+        .unwrap();
     assert_eq!(
         store
             .items(
@@ -735,4 +765,42 @@ fn a_date_before_1970_keeps_full_text_lists_in_order() {
         .collect();
     assert_eq!(got, in_list_order(naive_items.iter()));
     assert_eq!(got, [3, 5, 1, 2, 4]);
+}
+
+/// The plan: a full-text part drives the list (with the query's dates as key bounds) unless
+/// a term beside it keeps few items that have their own newest-first index.
+#[test]
+fn full_text_drives_the_list_unless_a_selective_term_is_beside_it() {
+    let plan = |text: &str, frequent: bool| {
+        let mut values = Vec::new();
+        Query::parse(text)
+            .unwrap()
+            .plan(&mut values, Utc::now(), &|_| frequent, true, true)
+    };
+    assert!(plan("kernel", true).driver.is_some());
+    assert!(plan("kernel -linux OR festival", true).driver.is_some());
+    assert!(plan("(data OR données) is:unread", true).driver.is_some());
+    let dated = plan("kernel newer:30d before:2026-01-01", true);
+    assert!(dated.driver.is_some());
+    assert_eq!(dated.driver_bounds.matches("m.rowid").count(), 2);
+    for selective in [
+        "kernel is:starred",
+        "kernel feed:octet",
+        "tag:rare kernel",
+        "kernel url:zz",
+    ] {
+        assert!(plan(selective, false).driver.is_none(), "{selective}");
+    }
+    assert!(plan("tag:tech kernel", true).driver.is_some());
+    assert!(plan("is:unread", true).driver.is_none());
+    assert!(plan("-kernel", true).driver.is_none());
+    let mut values = Vec::new();
+    let unordered =
+        Query::parse("kernel")
+            .unwrap()
+            .plan(&mut values, Utc::now(), &|_| true, true, false);
+    assert!(
+        unordered.driver.is_none(),
+        "keys out of order: the plan that sorts"
+    );
 }

@@ -976,12 +976,17 @@ impl Store {
     }
 
     /// [`Store::filter_sql`], and with `drive` the `?N` of a full-text match string whose
-    /// index rows the list may be driven by, newest first (see [`crate::query::sql::Plan`]).
+    /// index rows the list may be driven by, newest first, with the bounds on those rows
+    /// (see [`crate::query::sql::Plan`]).
     fn filter_plan(
         conn: &Connection,
         filter: &ItemFilter,
         drive: bool,
-    ) -> (String, Vec<rusqlite::types::Value>, Option<String>) {
+    ) -> (
+        String,
+        Vec<rusqlite::types::Value>,
+        Option<(String, String)>,
+    ) {
         use rusqlite::types::Value;
         let mut driver = None;
         let mut clauses = vec!["1 = 1".to_string()];
@@ -1025,6 +1030,13 @@ impl Store {
             ));
         }
         if let Some(query) = filter.query.as_ref().filter(|q| !q.is_empty()) {
+            // A list of one feed, of starred or hidden items, or of unread ones when few
+            // are, reads its own index newest first: full-text matches are probed there.
+            let drive = drive
+                && filter.feed.is_none()
+                && !filter.starred_only
+                && !filter.hidden
+                && (!filter.unread_only || unread_is_frequent(conn));
             let plan = query.plan(
                 &mut values,
                 Utc::now(),
@@ -1033,7 +1045,7 @@ impl Store {
                 index_keys_in_order(conn),
             );
             clauses.push(format!("({})", plan.condition));
-            driver = plan.driver;
+            driver = plan.driver.map(|d| (d, plan.driver_bounds));
         }
         (clauses.join(" AND "), values, driver)
     }
@@ -1252,10 +1264,10 @@ impl Store {
         let statement = match driver {
             // A full-text term every match holds: its index rows, read in key (= list)
             // order, drive the list, and a page stops after its rows.
-            Some(matching) => format!(
+            Some((matching, bounds)) => format!(
                 "SELECT {} FROM items_fts m CROSS JOIN items i ON i.id = {}
                  JOIN feeds f ON f.id = i.feed_id
-                 WHERE m.items_fts MATCH {matching} AND {clause}
+                 WHERE m.items_fts MATCH {matching}{bounds} AND {clause}
                  ORDER BY m.rowid {order} LIMIT ?{} OFFSET ?{n}",
                 Self::SUMMARY_COLUMNS,
                 crate::query::search_index::fts_key_item_id("m.rowid"),
@@ -1681,6 +1693,13 @@ fn index_keys_in_order(conn: &Connection) -> bool {
         .unwrap_or(false)
 }
 
+/// Whether a tenth of the items or more are unread (the feeds' counts, schema 5).
+fn unread_is_frequent(conn: &Connection) -> bool {
+    conn.prepare_cached("SELECT coalesce(sum(unread_count) * 10 >= sum(item_count), 1) FROM feeds")
+        .and_then(|mut stmt| stmt.query_row([], |r| r.get::<_, bool>(0)))
+        .unwrap_or(true)
+}
+
 /// Whether a term finds many items: then the list scans newest first and probes the
 /// matches; a rare one drives the lookup instead. A full-text match string is counted (up to
 /// a bound); a URL part is tried on the newest items (counting every URL would cost as much
@@ -1703,6 +1722,8 @@ fn frequent_term(conn: &Connection, term: crate::query::sql::Frequency<'_>) -> b
             )
             .and_then(|mut stmt| stmt.query_row([pattern], |r| r.get::<_, bool>(0)))
             .unwrap_or(false),
+        // A tenth of the items or more (the feeds' counts, kept by triggers, schema 5).
+        Frequency::Unread => unread_is_frequent(conn),
         // The feeds' item counts (kept by triggers, schema 5) and the rules' tags.
         Frequency::Tag(folded) => conn
             .prepare_cached(&format!(

@@ -1040,7 +1040,12 @@ impl Store {
             let plan = query.plan(
                 &mut values,
                 Utc::now(),
-                &|term| frequent_term(conn, term),
+                // A count reads every match: a frequent tag is then found through its
+                // feeds' index (a list's first page probes it while scanning newest first).
+                &|term| {
+                    (drive || !matches!(term, crate::query::sql::Frequency::Tag(_)))
+                        && frequent_term(conn, term)
+                },
                 drive,
                 index_keys_in_order(conn),
             );

@@ -12,6 +12,46 @@ pub const FOLD_FUNCTION: &str = "kiosque_fold";
 pub const ITEM_TEXT_FUNCTION: &str = "kiosque_item_text";
 /// `kiosque_article_text(json)`: a cached article's text.
 pub const ARTICLE_TEXT_FUNCTION: &str = "kiosque_article_text";
+/// `kiosque_fts_key(sort_time, id)`: an item's row in the full-text index ([`fts_key`]).
+pub const FTS_KEY_FUNCTION: &str = "kiosque_fts_key";
+
+/// Item ids below this keep their order in an index key (2^31: the low bits of the key).
+const KEY_ID_LIMIT: i64 = 1 << 31;
+/// Sort times in `0..KEY_TIME_LIMIT` (1970 to 2106) keep their order in an index key.
+const KEY_TIME_LIMIT: i64 = 1 << 32;
+/// The last second an index key tells apart from later ones.
+pub const KEY_TIME_END: i64 = KEY_TIME_LIMIT - 1;
+
+/// The full-text index row of an item: its list position as one integer, so that the index
+/// read newest first (`ORDER BY rowid DESC`, which FTS5 serves without sorting) walks the
+/// matches in list order and a first page stops early. For sort times from 1970 to 2106
+/// and ids below 2^31 (`keys_follow_list_order`), key order is (sort_time, id) order and the
+/// id is [`FTS_KEY_ITEM_ID`]. Outside that (a date before 1970, an id past two billion) the
+/// key is still unique (times are clamped, larger ids are negated) but out of order: lists
+/// then use the plan that sorts.
+pub fn fts_key(sort_time: i64, id: i64) -> i64 {
+    if (0..KEY_ID_LIMIT).contains(&id) {
+        sort_time.clamp(0, KEY_TIME_LIMIT - 1) * KEY_ID_LIMIT + id
+    } else {
+        id.saturating_neg()
+    }
+}
+
+/// SQL for the item id of the index row `key` when keys follow list order (see [`fts_key`]).
+pub fn fts_key_item_id(key: &str) -> String {
+    format!("({key} % {KEY_ID_LIMIT})")
+}
+
+/// SQL (one row, one boolean) telling whether every item's index key follows list order:
+/// sort times from 1970 to 2106 and ids below 2^31 (each bound read from an index end).
+pub fn keys_follow_list_order_sql() -> String {
+    format!(
+        "SELECT coalesce((SELECT min(sort_time) FROM items) >= 0 \
+           AND (SELECT max(sort_time) FROM items) < {KEY_TIME_LIMIT} \
+           AND (SELECT min(id) FROM items) >= 0 \
+           AND (SELECT max(id) FROM items) < {KEY_ID_LIMIT}, 1)"
+    )
+}
 
 /// The words of `text`, folded: runs of letters and digits.
 pub fn tokens(text: &str) -> Vec<String> {
@@ -81,6 +121,9 @@ pub fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
     conn.create_scalar_function(ARTICLE_TEXT_FUNCTION, 1, flags, |ctx| {
         Ok(text_arg(ctx, 0)?.map_or_else(String::new, |j| article_text(&j)))
     })?;
+    conn.create_scalar_function(FTS_KEY_FUNCTION, 2, flags, |ctx| {
+        Ok(fts_key(ctx.get::<i64>(0)?, ctx.get::<i64>(1)?))
+    })?;
     Ok(())
 }
 
@@ -95,6 +138,29 @@ mod tests {
             ["emulation", "x86", "64", "near"]
         );
         assert!(tokens("*** -- \"").is_empty());
+    }
+
+    #[test]
+    fn index_keys_follow_list_order_and_give_back_the_id() {
+        let rows = [
+            (0, 1),
+            (0, 7),
+            (5, 2),
+            (1_700_000_000, 3),
+            (1_700_000_000, 9),
+            (1_800_000_000, 1),
+        ];
+        for pair in rows.windows(2) {
+            let (a, b) = (pair[0], pair[1]);
+            assert!(fts_key(a.0, a.1) < fts_key(b.0, b.1), "{a:?} {b:?}");
+        }
+        for (time, id) in rows {
+            assert_eq!(fts_key(time, id) % KEY_ID_LIMIT, id);
+        }
+        // Outside the ordered range keys stay unique.
+        assert_ne!(fts_key(-5, 3), fts_key(-9, 4));
+        assert_ne!(fts_key(1, KEY_ID_LIMIT), fts_key(1, KEY_ID_LIMIT + 1));
+        assert!(fts_key(1, KEY_ID_LIMIT) < 0);
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //! full-text terms become FTS5 `MATCH` strings in which each word is quoted (FTS syntax typed
 //! by the user is only ever a word to look for), the other terms plain comparisons.
 
-use super::search_index::{FOLD_FUNCTION, tokens};
+use super::search_index::{
+    FOLD_FUNCTION, FTS_KEY_FUNCTION, KEY_TIME_END, fts_key, fts_key_item_id, tokens,
+};
 use super::{Expr, Query, State, Term, Text};
 use chrono::{DateTime, Local, NaiveDate, TimeZone, Utc};
 use rusqlite::types::Value;
@@ -21,6 +23,48 @@ pub fn fts_string(text: &Text) -> Option<String> {
     } else {
         format!("{quoted}*")
     })
+}
+
+/// `e` as one FTS5 expression when it is made of full-text terms only (words, phrases,
+/// `title:`, `author:`) joined by AND, OR and negations beside a positive term (FTS5's NOT is
+/// binary: `a NOT b`). Every word is quoted as in [`fts_string`]; a term without searchable
+/// characters (it matches every item) has no FTS5 form.
+pub fn fts_expression(e: &Expr) -> Option<String> {
+    match e {
+        Expr::Term { term, .. } => {
+            let (columns, text) = match term {
+                Term::Text(text) => ("{title body article}", text),
+                Term::Title(text) => ("{title}", text),
+                Term::Author(text) => ("{author}", text),
+                _ => return None,
+            };
+            fts_string(text).map(|s| format!("{columns} : {s}"))
+        }
+        Expr::Not(_) => None,
+        Expr::Or(children) => children
+            .iter()
+            .map(|c| fts_expression(c).map(|s| format!("({s})")))
+            .collect::<Option<Vec<_>>>()
+            .map(|parts| parts.join(" OR ")),
+        Expr::And(children) => {
+            let mut positive = Vec::new();
+            let mut negative = Vec::new();
+            for child in children {
+                match child {
+                    Expr::Not(inner) => negative.push(fts_expression(inner)?),
+                    _ => positive.push(format!("({})", fts_expression(child)?)),
+                }
+            }
+            if positive.is_empty() {
+                return None;
+            }
+            let mut s = positive.join(" AND ");
+            for n in negative {
+                s = format!("({s}) NOT ({n})");
+            }
+            Some(s)
+        }
+    }
 }
 
 /// Local midnight at the start of `day`, as Unix seconds.
@@ -44,6 +88,24 @@ pub enum Frequency<'a> {
     FullText(&'a str),
     /// A `LIKE` pattern (escaped with `\`) over item URLs, ASCII case folded.
     UrlLike(&'a str),
+    /// A tag, folded: the items of the feeds holding it and those a rule tagged.
+    Tag(&'a str),
+    /// Unread items (`is:unread`): many unless the reader keeps up with everything.
+    Unread,
+}
+
+/// How a list reads a query (see [`Query::plan`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    /// The condition over `items i` (without the driving term, which the join guarantees).
+    pub condition: String,
+    /// `?N` of the full-text match string whose index rows drive the list newest first
+    /// (`items_fts MATCH ?N ORDER BY rowid DESC`), when the query has such a term.
+    pub driver: Option<String>,
+    /// Conditions on the driving index rows (`m.rowid`, each starting with ` AND `): the
+    /// query's dates as key bounds, so that FTS5 seeks to them instead of reading past every
+    /// match outside them.
+    pub driver_bounds: String,
 }
 
 /// Compiles terms into SQL, pushing values onto the caller's parameter list (`?N` numbering
@@ -53,6 +115,11 @@ struct Compiler<'a> {
     now: i64,
     /// Whether a term finds many items (see [`Query::to_sql_with`]).
     frequent: &'a dyn Fn(Frequency<'_>) -> bool,
+    /// Whether index keys follow list order (then an index row gives its item id by
+    /// arithmetic; else the item's key is computed and looked for).
+    keys_in_order: bool,
+    /// The term the list is driven by (compiled as true: the join already holds it).
+    driver: Option<*const Expr>,
 }
 
 impl Compiler<'_> {
@@ -62,6 +129,9 @@ impl Compiler<'_> {
     }
 
     fn expr(&mut self, e: &Expr) -> String {
+        if self.driver == Some(e as *const Expr) {
+            return "1".into();
+        }
         match e {
             Expr::Term { term, .. } => self.term(term),
             Expr::Not(inner) => format!("NOT ({})", self.expr(inner)),
@@ -91,7 +161,15 @@ impl Compiler<'_> {
                     ""
                 };
                 let p = self.bind(Value::Text(fts));
-                format!("{plus}i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH {p})")
+                if self.keys_in_order {
+                    let id = fts_key_item_id("rowid");
+                    format!("{plus}i.id IN (SELECT {id} FROM items_fts WHERE items_fts MATCH {p})")
+                } else {
+                    format!(
+                        "{FTS_KEY_FUNCTION}(i.sort_time, i.id) IN \
+                         (SELECT rowid FROM items_fts WHERE items_fts MATCH {p})"
+                    )
+                }
             }
             None => "1".into(),
         }
@@ -110,23 +188,26 @@ impl Compiler<'_> {
                 None => "1".into(),
             },
             Term::Tag(tag) => {
-                let p = self.bind(Value::Text(crate::text::fold_for_search(tag.trim())));
+                let folded = crate::text::fold_for_search(tag.trim());
+                // A tag of many items: `+` keeps SQLite scanning newest first and probing
+                // (the first page comes early); a rare one drives the lookup (gathering
+                // every item of a frequent tag, then sorting them, cost ~50 ms on 100k).
+                let plus = if (self.frequent)(Frequency::Tag(&folded)) {
+                    "+"
+                } else {
+                    ""
+                };
+                let p = self.bind(Value::Text(folded));
                 // The feed's tags, or one a rule gave the item.
                 format!(
-                    "(i.feed_id IN (SELECT tf.id FROM feeds tf, json_each(tf.tags) tj \
+                    "({plus}i.feed_id IN (SELECT tf.id FROM feeds tf, json_each(tf.tags) tj \
                      WHERE {FOLD_FUNCTION}(tj.value) = {p}) \
-                     OR i.id IN (SELECT item_id FROM item_tags WHERE folded = {p}))"
+                     OR {plus}i.id IN (SELECT item_id FROM item_tags WHERE folded = {p}))"
                 )
             }
             Term::Url(part) => {
                 let folded = crate::text::fold_for_search(part);
-                let pattern = format!(
-                    "%{}%",
-                    folded
-                        .replace('\\', "\\\\")
-                        .replace('%', "\\%")
-                        .replace('_', "\\_")
-                );
+                let pattern = url_like_pattern(part);
                 // A part many URLs hold (a host): `+` keeps SQLite scanning newest first and
                 // probing the matches; a rare one drives the lookup (as for full text).
                 let plus = if (self.frequent)(Frequency::UrlLike(&pattern)) {
@@ -170,29 +251,137 @@ impl Compiler<'_> {
     }
 }
 
+/// The `LIKE` pattern (escaped with `\\`) of a `url:` part, folded.
+fn url_like_pattern(part: &str) -> String {
+    format!(
+        "%{}%",
+        crate::text::fold_for_search(part)
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    )
+}
+
+/// A date term as a bound on sort times: `(true, t)` for `sort_time >= t`, `(false, t)` for
+/// `sort_time < t`.
+fn time_bound(term: &Term, now: i64) -> Option<(bool, i64)> {
+    match term {
+        Term::After(day) => Some((true, local_day_start(*day))),
+        Term::Before(day) => Some((false, local_day_start(*day))),
+        Term::Newer(n, unit) => Some((true, now - i64::from(*n) * unit.seconds())),
+        Term::Older(n, unit) => Some((false, now - i64::from(*n) * unit.seconds())),
+        _ => None,
+    }
+}
+
+/// Whether a term beside the driving one keeps few items and has an index of its own for
+/// them, newest first (a feed, starred, a rare tag or URL part, unread when few are): the
+/// list then scans that instead of reading every full-text match to find them.
+fn selective(e: &Expr, frequent: &dyn Fn(Frequency<'_>) -> bool) -> bool {
+    let Expr::Term { term, .. } = e else {
+        return false;
+    };
+    match term {
+        Term::Feed(_) | Term::Is(State::Starred) => true,
+        Term::Tag(tag) => !frequent(Frequency::Tag(&crate::text::fold_for_search(tag.trim()))),
+        Term::Is(State::Unread) => !frequent(Frequency::Unread),
+        Term::Url(part) => !frequent(Frequency::UrlLike(&url_like_pattern(part))),
+        _ => false,
+    }
+}
+
 impl Query {
     /// The SQL condition (items aliased `i`) selecting what this query matches, binding its
     /// values after those already in `values`. `now` anchors `newer:` and `older:`.
     pub fn to_sql(&self, values: &mut Vec<Value>, now: DateTime<Utc>) -> String {
-        self.to_sql_with(values, now, &|_| true)
+        self.plan(values, now, &|_| true, false, false).condition
     }
 
-    /// [`Query::to_sql`], told by `frequent` whether a full-text match string or a URL part
-    /// finds many items (the plan differs: see `frequent_term` in the store).
-    pub fn to_sql_with(
+    /// What a list can be driven by: the whole query when it is made of full-text terms only
+    /// ([`fts_expression`]), else the first such part of its top-level conjunction (every
+    /// match of the query is a match of it), as one FTS5 expression.
+    fn driving_term(&self) -> Option<(&Expr, String)> {
+        let e = self.expr.as_ref()?;
+        if let Some(s) = fts_expression(e) {
+            return Some((e, s));
+        }
+        match e {
+            Expr::And(children) => children
+                .iter()
+                .filter(|c| !matches!(c, Expr::Not(_)))
+                .find_map(|c| fts_expression(c).map(|s| (c, s))),
+            _ => None,
+        }
+    }
+
+    /// The condition, told by `frequent` whether a full-text match string or a URL part finds
+    /// many items (the plan differs: see `frequent_term` in the store), and when `drive` allows it and the query has a full-text term that
+    /// all its matches share, that term as the list's driver ([`Plan::driver`]).
+    /// `keys_in_order`: whether every index key follows list order
+    /// ([`super::search_index::keys_follow_list_order_sql`]); a driver needs it.
+    pub fn plan(
         &self,
         values: &mut Vec<Value>,
         now: DateTime<Utc>,
         frequent: &dyn Fn(Frequency<'_>) -> bool,
-    ) -> String {
-        match &self.expr {
-            None => "1".into(),
-            Some(e) => Compiler {
-                values,
-                now: now.timestamp(),
-                frequent,
+        drive: bool,
+        keys_in_order: bool,
+    ) -> Plan {
+        let Some(e) = &self.expr else {
+            return Plan {
+                condition: "1".into(),
+                driver: None,
+                driver_bounds: String::new(),
+            };
+        };
+        let mut driver = None;
+        let mut driver_expr = None;
+        let mut driver_bounds = String::new();
+        if drive
+            && keys_in_order
+            && let Some((term, fts)) = self.driving_term()
+        {
+            let beside: &[Expr] = match e {
+                Expr::And(children) => children,
+                _ => &[],
+            };
+            if !beside
+                .iter()
+                .any(|c| !std::ptr::eq(c, term) && selective(c, frequent))
+            {
+                values.push(Value::Text(fts));
+                driver = Some(format!("?{}", values.len()));
+                driver_expr = Some(term as *const Expr);
+                for child in beside {
+                    if let Expr::Term { term, .. } = child
+                        && let Some((lower, time)) = time_bound(term, now.timestamp())
+                    {
+                        // Keys follow list order and ids are >= 0: sort_time >= t is
+                        // key >= fts_key(t, 0), sort_time < t is key < fts_key(t, 0) (no
+                        // item is past the keys' last second, 2106).
+                        if lower {
+                            values.push(Value::Integer(fts_key(time, 0)));
+                            driver_bounds.push_str(&format!(" AND m.rowid >= ?{}", values.len()));
+                        } else if time < KEY_TIME_END {
+                            values.push(Value::Integer(fts_key(time, 0)));
+                            driver_bounds.push_str(&format!(" AND m.rowid < ?{}", values.len()));
+                        }
+                    }
+                }
             }
-            .expr(e),
+        }
+        let condition = Compiler {
+            values,
+            now: now.timestamp(),
+            frequent,
+            keys_in_order,
+            driver: driver_expr,
+        }
+        .expr(e);
+        Plan {
+            condition,
+            driver,
+            driver_bounds,
         }
     }
 }

@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0008_feeds_duplicates.sql"),
     include_str!("migrations/0009_feeds_settings.sql"),
     include_str!("migrations/0010_query_url_non_ascii.sql"),
+    include_str!("migrations/0011_query_time_keyed_index.sql"),
 ];
 
 /// The schema version this build writes.

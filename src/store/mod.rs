@@ -971,7 +971,24 @@ impl Store {
 
     /// The WHERE clause and its parameters for a filter (items aliased `i`, feeds `f`).
     fn filter_sql(conn: &Connection, filter: &ItemFilter) -> (String, Vec<rusqlite::types::Value>) {
+        let (clause, values, _) = Self::filter_plan(conn, filter, false);
+        (clause, values)
+    }
+
+    /// [`Store::filter_sql`], and with `drive` the `?N` of a full-text match string whose
+    /// index rows the list may be driven by, newest first, with the bounds on those rows
+    /// (see [`crate::query::sql::Plan`]).
+    fn filter_plan(
+        conn: &Connection,
+        filter: &ItemFilter,
+        drive: bool,
+    ) -> (
+        String,
+        Vec<rusqlite::types::Value>,
+        Option<(String, String)>,
+    ) {
         use rusqlite::types::Value;
+        let mut driver = None;
         let mut clauses = vec!["1 = 1".to_string()];
         let mut values = Vec::new();
         if let Some(feed) = filter.feed {
@@ -1013,11 +1030,29 @@ impl Store {
             ));
         }
         if let Some(query) = filter.query.as_ref().filter(|q| !q.is_empty()) {
-            let condition =
-                query.to_sql_with(&mut values, Utc::now(), &|term| frequent_term(conn, term));
-            clauses.push(format!("({condition})"));
+            // A list of one feed, of starred or hidden items, or of unread ones when few
+            // are, reads its own index newest first: full-text matches are probed there.
+            let drive = drive
+                && filter.feed.is_none()
+                && !filter.starred_only
+                && !filter.hidden
+                && (!filter.unread_only || unread_is_frequent(conn));
+            let plan = query.plan(
+                &mut values,
+                Utc::now(),
+                // A count reads every match: a frequent tag is then found through its
+                // feeds' index (a list's first page probes it while scanning newest first).
+                &|term| {
+                    (drive || !matches!(term, crate::query::sql::Frequency::Tag(_)))
+                        && frequent_term(conn, term)
+                },
+                drive,
+                index_keys_in_order(conn),
+            );
+            clauses.push(format!("({})", plan.condition));
+            driver = plan.driver.map(|d| (d, plan.driver_bounds));
         }
-        (clauses.join(" AND "), values)
+        (clauses.join(" AND "), values, driver)
     }
 
     const SUMMARY_COLUMNS: &'static str = "i.id, i.feed_id, f.title, i.title, i.url, i.sort_time, i.read, i.starred, \
@@ -1205,16 +1240,24 @@ impl Store {
         limit: usize,
         order: &str,
     ) -> Result<Vec<(ItemSummary, ListKey)>, StoreError> {
-        let (mut clause, mut values) = Self::filter_sql(&self.conn, filter);
+        let (mut clause, mut values, driver) = Self::filter_plan(&self.conn, filter, true);
         if let Some((time, id)) = from {
-            values.push(rusqlite::types::Value::Integer(time));
-            values.push(rusqlite::types::Value::Integer(id));
-            let n = values.len();
             let compare = if order == "ASC" { ">=" } else { "<=" };
-            clause.push_str(&format!(
-                " AND (i.sort_time, i.id) {compare} (?{}, ?{n})",
-                n - 1
-            ));
+            if driver.is_some() {
+                // Index keys follow list order: the bound seeks in the index.
+                values.push(rusqlite::types::Value::Integer(
+                    crate::query::search_index::fts_key(time, id),
+                ));
+                clause.push_str(&format!(" AND m.rowid {compare} ?{}", values.len()));
+            } else {
+                values.push(rusqlite::types::Value::Integer(time));
+                values.push(rusqlite::types::Value::Integer(id));
+                let n = values.len();
+                clause.push_str(&format!(
+                    " AND (i.sort_time, i.id) {compare} (?{}, ?{n})",
+                    n - 1
+                ));
+            }
         }
         values.push(rusqlite::types::Value::Integer(
             i64::try_from(limit).unwrap_or(i64::MAX),
@@ -1223,14 +1266,28 @@ impl Store {
             i64::try_from(offset).unwrap_or(i64::MAX),
         ));
         let n = values.len();
-        let mut stmt = self
-            .conn
-            .prepare_cached(&format!(
+        let statement = match driver {
+            // A full-text term every match holds: its index rows, read in key (= list)
+            // order, drive the list, and a page stops after its rows.
+            Some((matching, bounds)) => format!(
+                "SELECT {} FROM items_fts m CROSS JOIN items i ON i.id = {}
+                 JOIN feeds f ON f.id = i.feed_id
+                 WHERE m.items_fts MATCH {matching}{bounds} AND {clause}
+                 ORDER BY m.rowid {order} LIMIT ?{} OFFSET ?{n}",
+                Self::SUMMARY_COLUMNS,
+                crate::query::search_index::fts_key_item_id("m.rowid"),
+                n - 1
+            ),
+            None => format!(
                 "SELECT {} FROM items i JOIN feeds f ON f.id = i.feed_id WHERE {clause}
                  ORDER BY i.sort_time {order}, i.id {order} LIMIT ?{} OFFSET ?{n}",
                 Self::SUMMARY_COLUMNS,
                 n - 1
-            ))
+            ),
+        };
+        let mut stmt = self
+            .conn
+            .prepare_cached(&statement)
             .map_err(sql("listing items"))?;
         let rows = stmt
             .query_map(params_from_iter(values), |r| {
@@ -1632,6 +1689,22 @@ impl Store {
     }
 }
 
+/// Whether every item's full-text index key follows list order (true on any store but one
+/// holding a date before 1970 or two billion items): then index rows give item ids and can
+/// drive a list (see [`crate::query::search_index::fts_key`]). Four reads of index ends.
+fn index_keys_in_order(conn: &Connection) -> bool {
+    conn.prepare_cached(&crate::query::search_index::keys_follow_list_order_sql())
+        .and_then(|mut stmt| stmt.query_row([], |r| r.get::<_, bool>(0)))
+        .unwrap_or(false)
+}
+
+/// Whether a tenth of the items or more are unread (the feeds' counts, schema 5).
+fn unread_is_frequent(conn: &Connection) -> bool {
+    conn.prepare_cached("SELECT coalesce(sum(unread_count) * 10 >= sum(item_count), 1) FROM feeds")
+        .and_then(|mut stmt| stmt.query_row([], |r| r.get::<_, bool>(0)))
+        .unwrap_or(true)
+}
+
 /// Whether a term finds many items: then the list scans newest first and probes the
 /// matches; a rare one drives the lookup instead. A full-text match string is counted (up to
 /// a bound); a URL part is tried on the newest items (counting every URL would cost as much
@@ -1653,6 +1726,19 @@ fn frequent_term(conn: &Connection, term: crate::query::sql::Frequency<'_>) -> b
                  ORDER BY sort_time DESC, id DESC LIMIT 500) WHERE url LIKE ?1 ESCAPE '\\'",
             )
             .and_then(|mut stmt| stmt.query_row([pattern], |r| r.get::<_, bool>(0)))
+            .unwrap_or(false),
+        // A tenth of the items or more (the feeds' counts, kept by triggers, schema 5).
+        Frequency::Unread => unread_is_frequent(conn),
+        // The feeds' item counts (kept by triggers, schema 5) and the rules' tags.
+        Frequency::Tag(folded) => conn
+            .prepare_cached(&format!(
+                "SELECT (SELECT coalesce(sum(tf.item_count), 0) FROM feeds tf
+                         WHERE EXISTS (SELECT 1 FROM json_each(tf.tags) tj
+                                       WHERE {}(tj.value) = ?1))
+                      + (SELECT count(*) FROM item_tags WHERE folded = ?1) >= 1000",
+                crate::query::search_index::FOLD_FUNCTION
+            ))
+            .and_then(|mut stmt| stmt.query_row([folded], |r| r.get::<_, bool>(0)))
             .unwrap_or(false),
     }
 }

@@ -455,6 +455,8 @@ fn store_migrated_from(version: i64, rows: &str) -> (tempfile::TempDir, Store) {
     let path = dir.path().join("kiosque.db");
     {
         let mut conn = rusqlite::Connection::open(&path).unwrap();
+        // Schemas from 7 on index text through kiosque's functions, as the store does.
+        crate::query::search_index::register_functions(&conn).unwrap();
         migrations::migrate_to(&mut conn, &path, version).unwrap();
         conn.execute_batch(rows).unwrap();
     }
@@ -565,6 +567,46 @@ fn migrating_to_full_text_indexes_what_is_already_there() {
         assert_eq!(query_count(&s, q), 1, "{q}");
     }
     assert_eq!(query_count(&s, "title:saturn"), 0);
+}
+
+/// Schema 11 keys the full-text index by list position: an existing index (keyed by item id)
+/// is built again, so a word's list comes newest first from the index, and the index still
+/// follows changes after the migration.
+#[test]
+fn migrating_to_the_time_keyed_index_lists_full_text_matches_newest_first() {
+    let (_dir, mut s) = store_migrated_from(
+        10,
+        "INSERT INTO feeds (id, url, title, added_at) VALUES (1, 'https://a.example/f', 'A', 0);
+             INSERT INTO items (id, feed_id, dedupe_key, title, search_title, first_seen,
+                                sort_time, last_seen, summary_html)
+             VALUES (1, 1, 'a', 'Kernel one', 'kernel one', 0, 100, 0, NULL),
+                    (2, 1, 'b', 'Two', 'two', 0, 300, 0, '<p>a kernel</p>'),
+                    (3, 1, 'c', 'Kernel three', 'kernel three', 0, 200, 0, NULL),
+                    (4, 1, 'd', 'Other', 'other', 0, 400, 0, NULL);",
+    );
+    let ids = |s: &Store, q: &str| -> Vec<i64> {
+        s.items(
+            &ItemFilter {
+                query: Some(crate::query::Query::parse(q).unwrap()),
+                ..Default::default()
+            },
+            0,
+            10,
+        )
+        .unwrap()
+        .into_iter()
+        .map(|i| i.id.0)
+        .collect()
+    };
+    assert_eq!(ids(&s, "kernel"), [2, 3, 1]);
+    assert_eq!(ids(&s, "kern -three"), [2, 1]);
+    assert_eq!(ids(&s, "title:kernel"), [3, 1]);
+    assert_eq!(query_count(&s, "kernel"), 3);
+    s.set_read(&[ItemId(3)], true).unwrap();
+    assert_eq!(ids(&s, "kernel is:unread"), [2, 1]);
+    assert_eq!(s.purge_old_items(now(), 0).unwrap(), 1);
+    assert_eq!(ids(&s, "kernel"), [2, 1]);
+    assert_eq!(ids(&s, "three"), Vec::<i64>::new());
 }
 
 #[test]

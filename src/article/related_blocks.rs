@@ -214,6 +214,7 @@ pub fn take_related_blocks(
     let article_date = article_date(page, base_url);
     let own_url = own_url(page, base_url);
     let mut first_story: Option<NodeId> = None;
+    let mut pointer_lines: Vec<Block<'_>> = Vec::new();
     let mut stack: Vec<NodeRef<'_>> = vec![body];
     let mut visited = 0usize;
     let mut tab_lookups = 0usize;
@@ -308,10 +309,26 @@ pub fn take_related_blocks(
         if refused {
             continue;
         }
+        if let Some(block) = block_from_pointer_line(&node, base_url) {
+            pointer_lines.push(block);
+            continue;
+        }
         // Children in document order (the stack pops the last pushed first).
         let mut children: Vec<NodeRef<'_>> = node.children_it(false).collect();
         children.reverse();
         stack.extend(children.into_iter().filter(|c| !taken_ids.contains(&c.id)));
+    }
+    // A few pointers between paragraphs are the editor's; a run of them is a listicle's
+    // items linking their own pages ("Learn how to sew it here!").
+    if pointer_lines.len() <= MAX_POINTER_LINES {
+        for block in pointer_lines {
+            for link in block.links {
+                if seen.insert(url_key_str(&link.url)) {
+                    found.push(link);
+                }
+            }
+            taken.push(block.nodes);
+        }
     }
     for nodes in &taken {
         for n in nodes {
@@ -320,6 +337,10 @@ pub fn take_related_blocks(
     }
     found
 }
+
+/// Pointer lines (see [`block_from_pointer_line`]) a page may have before they are taken for
+/// a listicle's own links.
+const MAX_POINTER_LINES: usize = 3;
 
 /// One related block: its links and the nodes that make it up (removed from the page).
 struct Block<'a> {
@@ -957,7 +978,10 @@ fn container_headings(node: &NodeRef<'_>) -> (Option<String>, bool) {
             continue;
         }
         if let Some(t) = heading_text(&n).filter(|t| alnum_count(t) > 0) {
-            if heading_is_river(&t) {
+            // A card's linked headline ("Die Top 7 Deals der Woche") titles a story, not
+            // the box: its words say nothing about the box being a river.
+            let card_title = n.descendants_it().take(60).any(|d| d.has_name("a"));
+            if heading_is_river(&t) && !card_title {
                 return (heading, true);
             }
             if !seen_link && heading.is_none() {
@@ -1241,6 +1265,62 @@ fn block_from_story_card<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block
     }
     let title = sanitize_line(&title);
     Some(Block {
+        links: vec![RelatedLink {
+            label: "Related".to_string(),
+            title,
+            url: url.to_string(),
+        }],
+        nodes: vec![*node],
+    })
+}
+
+/// Letters and digits a pointer line's link must have (a headline, "Lesen Sie hier mehr").
+const MIN_POINTER_CHARS: usize = 12;
+
+/// A paragraph of the body that is one link and nothing else, to another article of the
+/// site, between paragraphs of prose: an editor's pointer ("Beachte auch diese 6 Fehler, die
+/// fast alle beim Wiegen machen"). A link inside a sentence is never one.
+fn block_from_pointer_line<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block<'a>> {
+    if !node.has_name("p") {
+        return None;
+    }
+    let mut anchor: Option<NodeRef<'_>> = None;
+    for (n, d) in node.descendants_it().enumerate() {
+        if n >= MAX_CARD_NODES || !d.is_element() {
+            if n >= MAX_CARD_NODES {
+                return None;
+            }
+            continue;
+        }
+        if d.has_name("a") {
+            if anchor.is_some() {
+                return None;
+            }
+            anchor = Some(d);
+        } else if tag_is(&d, &["img", "picture", "br", "ul", "ol", "table"]) {
+            return None;
+        }
+    }
+    let anchor = anchor?;
+    let mut budget = MAX_CARD_NODES;
+    let stats = text_stats(node, &mut budget);
+    // The link is the whole line, up to a mark ("»", "→") or a closing stop.
+    if stats.link_text < MIN_POINTER_CHARS || stats.link_text + 2 < stats.text {
+        return None;
+    }
+    let (url, slug_like) = link_target(&anchor.attr("href")?, base_url)?;
+    if !slug_like || !same_site(&url, base_url) || is_file_url(&url) {
+        return None;
+    }
+    if !has_prose_neighbour(node) {
+        return None;
+    }
+    let (rank, title) = anchor_title(&anchor, &url);
+    if rank > 1 && rank != 5 {
+        return None;
+    }
+    let title = sanitize_line(&title);
+    (alnum_count(&title) > 0).then(|| Block {
         links: vec![RelatedLink {
             label: "Related".to_string(),
             title,
@@ -2477,6 +2557,54 @@ mod tests {
         );
         let base = Url::parse("https://news.example.org/").unwrap();
         assert!(take_related_blocks(&doc, &base, &[]).is_empty());
+    }
+
+    #[test]
+    fn a_card_headline_with_a_river_word_does_not_make_the_box_a_river() {
+        let (links, _) = take(&page(
+            r#"<div id="related_posts"><h3>Related Posts</h3><ul>
+            <li><h3><a href="/world/2024/04/the-top-deals-of-the-week">The top 7 deals of the week</a></h3></li>
+            <li><h3><a href="/world/2024/04/the-latest-summer-dresses">The latest summer dresses</a></h3></li></ul></div>"#,
+        ));
+        assert_eq!(links.len(), 2, "{links:?}");
+        // A river's own heading inside a related-named box still refuses it.
+        let (links, _) = take(&page(&format!(
+            r#"<div class="related-box"><h3>Latest news</h3>{TWO_ITEMS}</div>"#
+        )));
+        assert!(links.is_empty(), "{links:?}");
+    }
+
+    #[test]
+    fn a_paragraph_that_is_one_link_to_another_article_between_prose_is_a_pointer() {
+        let pointer = r#"<p><strong><a href="/world/2024/04/six-mistakes-everyone-makes-when-weighing">Beachte auch diese 6 Fehler, die fast alle beim Wiegen machen</a></strong></p>"#;
+        let (links, html) = take(&body_with("entry-content", pointer));
+        assert_eq!(
+            urls(&links),
+            vec![
+                "https://news.example.org/world/2024/04/six-mistakes-everyone-makes-when-weighing"
+            ]
+        );
+        assert!(
+            !html.contains("Beachte auch"),
+            "the pointer leaves the text"
+        );
+        for inside in [
+            // A link inside a sentence.
+            r#"<p>We wrote <a href="/world/2024/04/six-mistakes-everyone-makes-when-weighing">about the six mistakes</a> last week.</p>"#,
+            // Another site, a section front.
+            r#"<p><a href="https://elsewhere.example.com/2024/04/six-mistakes-when-weighing">Six mistakes when weighing yourself</a></p>"#,
+            r#"<p><a href="/fitness/">All our fitness stories</a></p>"#,
+        ] {
+            let (links, _) = take(&body_with("entry-content", inside));
+            assert!(links.is_empty(), "{inside} -> {links:?}");
+        }
+        // A run of them: a listicle's items linking their own pages.
+        let run: String = (1..=4)
+            .map(|i| format!(r#"<h3>#{i}: Item</h3><p>This one is an easy piece to start with: a few straight seams, a simple hem and a pocket or two, done in a single afternoon at the machine.</p><p><a href="/blog/item-number-{i}-tutorial">Learn how to sew it here!</a></p>"#))
+            .collect();
+        let (links, html) = take(&body_with("entry-content", &run));
+        assert!(links.is_empty(), "{links:?}");
+        assert!(html.contains("Learn how to sew"));
     }
 
     #[test]

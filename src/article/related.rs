@@ -738,6 +738,13 @@ fn match_block<'a>(
         if match_label(&leading_text(&item, 80)).is_some() {
             break;
         }
+        // A breadcrumb trail after "Read more:" leads to the site's sections, not stories.
+        if ["class", "id"].iter().any(|a| {
+            item.attr(a)
+                .is_some_and(|v| v.to_ascii_lowercase().contains("breadcrumb"))
+        }) {
+            break;
+        }
         let items: Vec<NodeRef<'a>> = if tag_in(&item, &["ul", "ol"]) {
             item.element_children()
         } else {
@@ -1309,6 +1316,15 @@ mod tests {
         // Five links in a sentence after a label: prose, not a list.
         let prose = r#"<p>Read more: we covered <a href="/a-1">one</a>, then <a href="/a-2">two</a>, and later <a href="/a-3">three</a> as well as <a href="/a-4">four</a> and finally <a href="/a-5">five</a> in a long series of articles over the past years of reporting on the matter.</p>"#;
         let (_, links) = split(prose);
+        assert!(links.is_empty(), "{links:?}");
+    }
+
+    #[test]
+    fn a_breadcrumb_trail_after_read_more_is_not_related() {
+        let (_, links) = split(
+            r#"<div><p>Text.</p><div>Read more:</div><ul class="comp breadcrumbs"><li><a href="/what-to-buy-6951517">What to Buy for your health</a></li>
+            <li><a href="/oral-and-dental-products-6951524">Oral and Dental Care products</a></li></ul></div>"#,
+        );
         assert!(links.is_empty(), "{links:?}");
     }
 

@@ -116,6 +116,9 @@ const SHARE_HOSTS: &[&str] = &[
     "getpocket.com",
     "addtoany.com",
     "sharethis.com",
+    // Photo hosts: a picture's credit, not a story.
+    "flickr.com",
+    "unsplash.com",
 ];
 
 /// Path segments of taxonomy and author pages.
@@ -1381,7 +1384,8 @@ fn block_from_source_credit<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Bl
     }
     let href = href?;
     let url = base_url.join(&href).ok()?;
-    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+    // A picture's own file (a gallery's "source" wrapper) credits nothing.
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() || is_file_url(&url) {
         return None;
     }
     let text = collapse(&bounded_text(node, MAX_CREDIT_NODES));
@@ -2354,6 +2358,8 @@ mod tests {
             r#"<div class="source"><a href="https://a.example.net/x">A</a> <a href="https://b.example.net/y">B</a></div>"#,
             // A script target.
             r#"<div class="source"><a href="javascript:alert(1)">Example Source</a></div>"#,
+            // A gallery picture's own file.
+            r#"<span class="source"><a href="/SharedDocs/Bilder/bild_001_cover.jpg?__blob=panorama"><img src="a.jpg" alt="Cover"></a></span>"#,
             // A paragraph that merely has the class.
             r#"<p class="source">A long paragraph of text that explains where the figures of the story come from and how they were gathered, with <a href="https://a.example.net/x">a link</a>.</p>"#,
         ] {

@@ -464,7 +464,17 @@ fn link_url(link: &NodeRef<'_>, base_url: &Url) -> Option<Url> {
     if href.is_empty() || href.starts_with('#') {
         return None;
     }
-    crate::url_safety::join_web_url(base_url, href).filter(|url| !is_taxonomy_url(url))
+    crate::url_safety::join_web_url(base_url, href)
+        .filter(|url| !is_taxonomy_url(url) && !is_picture_url(url))
+}
+
+/// A link to a picture file (a gallery's zoom link beside "Quelle: THW"): neither reading nor
+/// a credit's source.
+fn is_picture_url(url: &Url) -> bool {
+    let path = url.path().to_ascii_lowercase();
+    [".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg"]
+        .iter()
+        .any(|ext| path.ends_with(ext))
 }
 
 /// Tag, category and author pages: site navigation, never a story to read next.
@@ -1316,6 +1326,16 @@ mod tests {
         // Five links in a sentence after a label: prose, not a list.
         let prose = r#"<p>Read more: we covered <a href="/a-1">one</a>, then <a href="/a-2">two</a>, and later <a href="/a-3">three</a> as well as <a href="/a-4">four</a> and finally <a href="/a-5">five</a> in a long series of articles over the past years of reporting on the matter.</p>"#;
         let (_, links) = split(prose);
+        assert!(links.is_empty(), "{links:?}");
+    }
+
+    #[test]
+    fn a_picture_s_zoom_link_beside_its_credit_is_not_a_source() {
+        let (_, links) = split(
+            r#"<p>Text of the story.</p><p class="picture"><span class="wrapper"><img src="/b/bild_001.jpg?__blob=normal" alt="Cover">
+            <a class="loupe" href="/b/bild_001_cover.jpg?__blob=panorama&amp;v=2" title="Cover der Miniserie"><img src="/lupe.png" alt="Cover der Miniserie"></a></span>
+            <span class="caption">Quelle:&nbsp;<cite>THW</cite></span></p>"#,
+        );
         assert!(links.is_empty(), "{links:?}");
     }
 

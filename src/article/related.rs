@@ -85,6 +85,9 @@ const BLOCK_TAGS: &[&str] = &[
 const MAX_LINE_CHARS: usize = 400;
 /// More links than this after one label is a link list (tags, topics), not a related line.
 const MAX_LINE_LINKS: usize = 4;
+/// Share of the text after the label that links must make up when a line holds more than
+/// [`MAX_LINE_LINKS`] of them (up to [`MAX_BLOCK_LINKS`]): a list of titles broken by `<br>`.
+const MIN_LIST_LINK_SHARE: f32 = 0.85;
 /// More links than this under one heading is navigation, not the article's own suggestions.
 const MAX_BLOCK_LINKS: usize = 12;
 /// Letters and digits a credit line may hold besides its links ("More information: AUTHORS,
@@ -207,6 +210,7 @@ static LABEL_WORDS: LazyLock<Option<aho_corasick::AhoCorasick>> = LazyLock::new(
     let mut words: Vec<&str> = FOLDED_LABELS
         .iter()
         .filter_map(|(label, _)| label.split(' ').max_by_key(|w| w.chars().count()))
+        .chain(COLON_ONLY_LABELS.iter().copied())
         .collect();
     words.sort_unstable();
     words.dedup();
@@ -361,6 +365,10 @@ struct LabelMatch {
     marked: bool,
 }
 
+/// Words that label a line of further reading only when a colon follows them ("MORE: <a>…</a>",
+/// "Mehr: …"), folded as page text is.
+const COLON_ONLY_LABELS: &[&str] = &["more", "mehr", "plus", "mas", "mais"];
+
 /// Characters that may sit between a label and what it introduces.
 fn is_separator(c: char) -> bool {
     c.is_whitespace()
@@ -397,6 +405,13 @@ fn match_label(text: &str) -> Option<LabelMatch> {
     // Labels are short: folding the start of the text is enough.
     let (folded, offsets) = fold_with_offsets(text, FOLD_CHARS);
     let mut best: Option<(usize, LabelKind)> = None;
+    // "More:" and its kin are labels only with a colon: "More than fifty…" is a sentence.
+    for label in COLON_ONLY_LABELS {
+        if folded.starts_with(label) && folded[label.len()..].trim_start().starts_with([':', '：'])
+        {
+            best = Some((label.len(), LabelKind::Related));
+        }
+    }
     for (label, kind) in FOLDED_LABELS.iter() {
         if !folded.starts_with(label.as_str()) {
             continue;
@@ -449,7 +464,17 @@ fn link_url(link: &NodeRef<'_>, base_url: &Url) -> Option<Url> {
     if href.is_empty() || href.starts_with('#') {
         return None;
     }
-    crate::url_safety::join_web_url(base_url, href).filter(|url| !is_taxonomy_url(url))
+    crate::url_safety::join_web_url(base_url, href)
+        .filter(|url| !is_taxonomy_url(url) && !is_picture_url(url))
+}
+
+/// A link to a picture file (a gallery's zoom link beside "Quelle: THW"): neither reading nor
+/// a credit's source.
+fn is_picture_url(url: &Url) -> bool {
+    let path = url.path().to_ascii_lowercase();
+    [".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg"]
+        .iter()
+        .any(|ext| path.ends_with(ext))
 }
 
 /// Tag, category and author pages: site navigation, never a story to read next.
@@ -558,7 +583,7 @@ fn match_line(node: &NodeRef<'_>, base_url: &Url) -> Option<Vec<RelatedLink>> {
 /// further reading) links making up most of the text after the label.
 fn judge_line(text: &str, links: &[LinkInfo]) -> Option<Vec<RelatedLink>> {
     let m = match_label(text)?;
-    if links.is_empty() || links.len() > MAX_LINE_LINKS {
+    if links.is_empty() || links.len() > MAX_BLOCK_LINKS {
         return None;
     }
     // How much of the text after the label is link text (label inside a link excluded).
@@ -571,6 +596,13 @@ fn judge_line(text: &str, links: &[LinkInfo]) -> Option<Vec<RelatedLink>> {
         .sum();
     let rest_chars = alnum_count(&m.rest);
     let dense_enough = rest_chars == 0 || link_chars as f32 >= MIN_LINK_SHARE * rest_chars as f32;
+    // More than a few links after one label: a list of titles, nearly nothing else.
+    if links.len() > MAX_LINE_LINKS
+        && (m.kind != LabelKind::Related
+            || (link_chars as f32) < MIN_LIST_LINK_SHARE * rest_chars as f32)
+    {
+        return None;
+    }
     match m.kind {
         LabelKind::Related => {
             if rest_chars == 0 || !dense_enough {
@@ -714,6 +746,13 @@ fn match_block<'a>(
     while let Some(item) = sibling {
         // A new label ("Source :", "Lire aussi") starts something else.
         if match_label(&leading_text(&item, 80)).is_some() {
+            break;
+        }
+        // A breadcrumb trail after "Read more:" leads to the site's sections, not stories.
+        if ["class", "id"].iter().any(|a| {
+            item.attr(a)
+                .is_some_and(|v| v.to_ascii_lowercase().contains("breadcrumb"))
+        }) {
             break;
         }
         let items: Vec<NodeRef<'a>> = if tag_in(&item, &["ul", "ol"]) {
@@ -1256,6 +1295,57 @@ mod tests {
         assert_eq!(links.len(), 2);
         assert_eq!(links[0].title, "Premier titre");
         assert!(!body.contains("<ul>"), "emptied list removed: {body}");
+    }
+
+    #[test]
+    fn more_with_a_colon_is_a_label_but_more_in_a_sentence_is_not() {
+        let link = one(
+            r#"<p>Before.</p><p><b>MORE: <a href="/oakland-coliseum-deal-redevelopment/12763947/">Black-led group strikes deal to revitalize Oakland Coliseum site</a></b></p><p>After.</p>"#,
+        );
+        assert_eq!(link.label, "MORE");
+        for sentence in [
+            r#"<p>More than fifty people read <a href="/a-story-about-people">a story about people</a>.</p>"#,
+            r#"<p>Mehr als hundert Menschen lasen <a href="/ein-artikel-ueber-menschen">den Artikel</a> gestern.</p>"#,
+        ] {
+            let (_, links) = split(sentence);
+            assert!(links.is_empty(), "{sentence} -> {links:?}");
+        }
+    }
+
+    #[test]
+    fn a_label_over_a_list_of_titles_broken_by_line_breaks_takes_them_all() {
+        let items: String = (1..=6)
+            .map(|i| format!(r#"<strong><a href="/2019/res15{i}-episode-title">RES15{i} Episode title</a></strong><br/>"#))
+            .collect();
+        let (body, links) = split(&format!(
+            "<p>Show notes.</p><p>Mehr zum Thema: <br/>{items}</p>"
+        ));
+        assert_eq!(links.len(), 6, "{links:?}");
+        assert_eq!(links[0].label, "Mehr zum Thema");
+        assert!(!body.contains("RES151"), "{body}");
+        // Five links in a sentence after a label: prose, not a list.
+        let prose = r#"<p>Read more: we covered <a href="/a-1">one</a>, then <a href="/a-2">two</a>, and later <a href="/a-3">three</a> as well as <a href="/a-4">four</a> and finally <a href="/a-5">five</a> in a long series of articles over the past years of reporting on the matter.</p>"#;
+        let (_, links) = split(prose);
+        assert!(links.is_empty(), "{links:?}");
+    }
+
+    #[test]
+    fn a_picture_s_zoom_link_beside_its_credit_is_not_a_source() {
+        let (_, links) = split(
+            r#"<p>Text of the story.</p><p class="picture"><span class="wrapper"><img src="/b/bild_001.jpg?__blob=normal" alt="Cover">
+            <a class="loupe" href="/b/bild_001_cover.jpg?__blob=panorama&amp;v=2" title="Cover der Miniserie"><img src="/lupe.png" alt="Cover der Miniserie"></a></span>
+            <span class="caption">Quelle:&nbsp;<cite>THW</cite></span></p>"#,
+        );
+        assert!(links.is_empty(), "{links:?}");
+    }
+
+    #[test]
+    fn a_breadcrumb_trail_after_read_more_is_not_related() {
+        let (_, links) = split(
+            r#"<div><p>Text.</p><div>Read more:</div><ul class="comp breadcrumbs"><li><a href="/what-to-buy-6951517">What to Buy for your health</a></li>
+            <li><a href="/oral-and-dental-products-6951524">Oral and Dental Care products</a></li></ul></div>"#,
+        );
+        assert!(links.is_empty(), "{links:?}");
     }
 
     #[test]

@@ -116,10 +116,13 @@ const SHARE_HOSTS: &[&str] = &[
     "getpocket.com",
     "addtoany.com",
     "sharethis.com",
+    // Photo hosts: a picture's credit, not a story.
+    "flickr.com",
+    "unsplash.com",
 ];
 
-/// Path segments of taxonomy, account and utility pages.
-const NON_ARTICLE_SEGMENTS: &[&str] = &[
+/// Path segments of taxonomy and author pages.
+const TAXONOMY_SEGMENTS: &[&str] = &[
     "tag",
     "tags",
     "category",
@@ -140,6 +143,10 @@ const NON_ARTICLE_SEGMENTS: &[&str] = &[
     "stichwort",
     "etiqueta",
     "etiquetas",
+];
+
+/// Path segments of account and utility pages.
+const NON_ARTICLE_SEGMENTS: &[&str] = &[
     "search",
     "suche",
     "login",
@@ -179,6 +186,8 @@ const MAX_BLOCK_LINKS: usize = 24;
 const MIN_BLOCK_LINK_SHARE: f32 = 0.3;
 /// Unlinked text (letters and digits) per link that card blurbs may have.
 const MAX_UNLINKED_PER_LINK: usize = 300;
+/// The same for the cards of a container named for related reading (a teaser each).
+const MAX_UNLINKED_PER_CARD: usize = 450;
 /// A block sibling with this much unlinked text (letters) and little link text is prose: the
 /// block ends there.
 const PROSE_CHARS: usize = 120;
@@ -205,6 +214,10 @@ pub fn take_related_blocks(
     let mut taken: Vec<Vec<NodeRef<'_>>> = Vec::new();
     let mut taken_ids: HashSet<NodeId> = HashSet::new();
 
+    let article_date = article_date(page, base_url);
+    let own_url = own_url(page, base_url);
+    let mut first_story: Option<NodeId> = None;
+    let mut pointer_lines: Vec<Block<'_>> = Vec::new();
     let mut stack: Vec<NodeRef<'_>> = vec![body];
     let mut visited = 0usize;
     let mut tab_lookups = 0usize;
@@ -232,6 +245,25 @@ pub fn take_related_blocks(
         if is_foreign(&node) {
             continue;
         }
+        // An endless page appends the next stories, each an `<article>` with its own `h1`:
+        // their related blocks are theirs, not this article's.
+        if node.has_name("article") && has_h1(&node) {
+            match first_story {
+                None => first_story = Some(node.id),
+                // A story inside the first one (a page-wide `<article>` wrapping the
+                // stream) is the first story itself, seen closer.
+                Some(first) => {
+                    if node
+                        .ancestors_it(Some(MAX_ANCESTORS))
+                        .any(|a| a.id == first)
+                    {
+                        first_story = Some(node.id);
+                    } else {
+                        continue;
+                    }
+                }
+            }
+        }
         // Inside a block already taken? Blocks are removed whole, so only the wrappers a
         // heading climbed to (a few levels up) can hold nodes still waiting on the stack.
         if !taken_ids.is_empty()
@@ -250,6 +282,24 @@ pub fn take_related_blocks(
             .or_else(|| block_from_source_credit(&node, base_url))
             && !block.nodes.iter().any(|n| taken_ids.contains(&n.id))
         {
+            let mut block = block;
+            // Links back to the page itself (a filter box's `?category=…` variants, skip
+            // links) are not reading elsewhere.
+            if let Some(own) = &own_url {
+                block.links.retain(|l| {
+                    Url::parse(&l.url).map_or(true, |u| {
+                        u.host_str() != own.host_str() || u.path() != own.path()
+                    })
+                });
+            }
+            // Posts published after the article, newest first: the site's river, whatever
+            // its heading or name says. Left in the page, and nothing inside it is taken.
+            if block.links.is_empty()
+                || article_date.is_some_and(|date| is_later_stream(&block.links, date))
+            {
+                taken_ids.extend(block.nodes.iter().map(|n| n.id));
+                continue;
+            }
             for link in block.links {
                 if seen.insert(url_key_str(&link.url)) {
                     found.push(link);
@@ -262,10 +312,26 @@ pub fn take_related_blocks(
         if refused {
             continue;
         }
+        if let Some(block) = block_from_pointer_line(&node, base_url) {
+            pointer_lines.push(block);
+            continue;
+        }
         // Children in document order (the stack pops the last pushed first).
         let mut children: Vec<NodeRef<'_>> = node.children_it(false).collect();
         children.reverse();
         stack.extend(children.into_iter().filter(|c| !taken_ids.contains(&c.id)));
+    }
+    // A few pointers between paragraphs are the editor's; a run of them is a listicle's
+    // items linking their own pages ("Learn how to sew it here!").
+    if pointer_lines.len() <= MAX_POINTER_LINES {
+        for block in pointer_lines {
+            for link in block.links {
+                if seen.insert(url_key_str(&link.url)) {
+                    found.push(link);
+                }
+            }
+            taken.push(block.nodes);
+        }
     }
     for nodes in &taken {
         for n in nodes {
@@ -274,6 +340,10 @@ pub fn take_related_blocks(
     }
     found
 }
+
+/// Pointer lines (see [`block_from_pointer_line`]) a page may have before they are taken for
+/// a listicle's own links.
+const MAX_POINTER_LINES: usize = 3;
 
 /// One related block: its links and the nodes that make it up (removed from the page).
 struct Block<'a> {
@@ -289,9 +359,11 @@ fn is_foreign(node: &NodeRef<'_>) -> bool {
     // An article's own footer and asides often hold its related posts; the page's footer and
     // sidebars do not.
     if matches!(name.as_ref(), "footer" | "aside") {
-        return !node
+        let in_article = node
             .ancestors_it(Some(MAX_ANCESTORS))
-            .any(|a| a.has_name("article"));
+            .any(|a| a.has_name("article"))
+            || (name.as_ref() == "aside" && in_article_container(node));
+        return !in_article;
     }
     if matches!(
         name.as_ref(),
@@ -348,6 +420,33 @@ fn is_foreign(node: &NodeRef<'_>) -> bool {
         && names
             .split(|c: char| !c.is_ascii_alphanumeric())
             .any(|token| FOREIGN_CLASS_WORDS.iter().any(|w| token.starts_with(w)))
+}
+
+/// Is the node (an `aside`) part of the article's own container rather than a page sidebar:
+/// named for related reading itself, or a few levels under an element whose class or id
+/// names the article or its entry (`div.article-body`, `div.entry-content`) without the `<article>`
+/// tag?
+fn in_article_container(node: &NodeRef<'_>) -> bool {
+    let own = class_and_id(node);
+    if !own.is_empty() && RELATED_CLASS_WORDS.iter().any(|w| own.contains(w)) {
+        return true;
+    }
+    node.ancestors_it(Some(6)).any(|a| {
+        a.is_element()
+            && !a.has_name("body")
+            && class_and_id(&a).split_ascii_whitespace().any(|t| {
+                [
+                    "article-",
+                    "article_",
+                    "entry-",
+                    "entry_",
+                    "post-body",
+                    "post-content",
+                ]
+                .iter()
+                .any(|p| t.starts_with(p))
+            })
+    })
 }
 
 /// The element's class and id, lowercase, space-separated.
@@ -425,6 +524,95 @@ fn is_dated_stream(nodes: &[NodeRef<'_>]) -> bool {
             .first()
             .zip(days.last())
             .is_some_and(|(a, b)| a - b <= 7)
+}
+
+/// The page's own address as it names it (`link[rel=canonical]`, `og:url`), when it differs
+/// from the base links resolve against (a `<base href>` of the site's root).
+fn own_url(page: &Document, base_url: &Url) -> Option<Url> {
+    let canonical = page
+        .select("link[rel=\"canonical\"]")
+        .nodes()
+        .first()
+        .and_then(|n| n.attr("href"))
+        .or_else(|| {
+            page.select("meta[property=\"og:url\"]")
+                .nodes()
+                .first()
+                .and_then(|n| n.attr("content"))
+        })?;
+    let url = base_url.join(canonical.trim()).ok()?;
+    matches!(url.scheme(), "http" | "https").then_some(url)
+}
+
+/// Does the element hold a page title (`h1`) near its start?
+fn has_h1(node: &NodeRef<'_>) -> bool {
+    node.descendants_it().take(400).any(|d| d.has_name("h1"))
+}
+
+/// A publication date as year, month and (when known) day.
+type PostDate = (i64, i64, Option<i64>);
+
+/// The article's own date: from its URL (`/2022/04/26/…`), else from
+/// `article:published_time`.
+fn article_date(page: &Document, base_url: &Url) -> Option<PostDate> {
+    url_date(base_url).or_else(|| {
+        let meta = page
+            .select("meta[property=\"article:published_time\"]")
+            .nodes()
+            .first()
+            .copied()?;
+        let value = meta.attr("content")?;
+        let date = value.trim().get(..10)?;
+        let mut parts = date.split('-');
+        let y: i64 = parts.next()?.parse().ok()?;
+        let m: i64 = parts.next()?.parse().ok()?;
+        let d: i64 = parts.next()?.parse().ok()?;
+        ((1990..=2100).contains(&y) && (1..=12).contains(&m)).then_some((y, m, Some(d)))
+    })
+}
+
+/// The date in a URL's path: a year segment followed by a month (and a day) segment.
+fn url_date(url: &Url) -> Option<PostDate> {
+    let segments: Vec<&str> = url.path_segments()?.take(12).collect();
+    segments.windows(2).enumerate().find_map(|(i, pair)| {
+        let number = |s: &str, max_len: usize| -> Option<i64> {
+            (!s.is_empty() && s.len() <= max_len && s.chars().all(|c| c.is_ascii_digit()))
+                .then(|| s.parse().ok())
+                .flatten()
+        };
+        let y = number(pair[0], 4).filter(|y| (1990..=2100).contains(y))?;
+        let m = number(pair[1], 2).filter(|m| (1..=12).contains(m))?;
+        let d = segments
+            .get(i + 2)
+            .and_then(|s| number(s, 2))
+            .filter(|d| (1..=31).contains(d));
+        Some((y, m, d))
+    })
+}
+
+/// Are a block's links at least three posts, each dated in its URL, none older than the
+/// article and some newer: what the site published after it (its latest news), not reading
+/// about the article's subject, which was written before or along with it.
+fn is_later_stream(links: &[RelatedLink], article: PostDate) -> bool {
+    if links.len() < 3 {
+        return false;
+    }
+    let mut later = 0usize;
+    for link in links {
+        let Some(date) = Url::parse(&link.url).ok().and_then(|u| url_date(&u)) else {
+            return false;
+        };
+        let order = match (date.2, article.2) {
+            (Some(d), Some(a)) => (date.0, date.1, d).cmp(&(article.0, article.1, a)),
+            _ => (date.0, date.1).cmp(&(article.0, article.1)),
+        };
+        match order {
+            std::cmp::Ordering::Less => return false,
+            std::cmp::Ordering::Greater => later += 1,
+            std::cmp::Ordering::Equal => {}
+        }
+    }
+    later > 0
 }
 
 /// "2026-03-14…" as a day count (months taken as 31 days: spans come out a little long).
@@ -784,7 +972,8 @@ fn container_headings(node: &NodeRef<'_>) -> (Option<String>, bool) {
         if budget == 0 {
             break;
         }
-        if !n.is_element() || is_foreign(&n) {
+        // A block's own `<header>` holds its heading; only a page header is furniture.
+        if !n.is_element() || (is_foreign(&n) && !n.has_name("header")) {
             continue;
         }
         if n.has_name("a") {
@@ -792,7 +981,10 @@ fn container_headings(node: &NodeRef<'_>) -> (Option<String>, bool) {
             continue;
         }
         if let Some(t) = heading_text(&n).filter(|t| alnum_count(t) > 0) {
-            if heading_is_river(&t) {
+            // A card's linked headline ("Die Top 7 Deals der Woche") titles a story, not
+            // the box: its words say nothing about the box being a river.
+            let card_title = n.descendants_it().take(60).any(|d| d.has_name("a"));
+            if heading_is_river(&t) && !card_title {
                 return (heading, true);
             }
             if !seen_link && heading.is_none() {
@@ -847,19 +1039,46 @@ fn block_from_heading<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block<'a
     None
 }
 
-/// A list of links right after a paragraph that ends with a colon ("Allow us to tempt you
-/// further with our previous lists:"): an editor's reading list. Every item is essentially
-/// one link to an article, mostly on the page's site.
+/// A list of links right after a short lead-in line: an editor's reading list. Every item
+/// is essentially one link to an article. A lead-in that ends with a colon ("Allow us to
+/// tempt you further with our previous lists:") announces it, and the links need only be
+/// mostly on the page's site; after any other short line ("For popular recipes you can make
+/// at home", "Want more inspiration? Check out…") every link must be an article of the site.
+/// The list may sit in a wrapper of its own (`<div><ul>…</ul></div>`) after the lead-in.
 fn block_from_lead_in<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block<'a>> {
     if !tag_is(node, &["ul", "ol"]) {
         return None;
     }
-    let lead = node.prev_element_sibling()?;
-    if !lead.has_name("p") || lead.descendants_it().take(200).any(|d| d.has_name("a")) {
+    // Climb out of wrappers that hold only the list, to the element after the lead-in.
+    let mut list_box = *node;
+    let mut lead = list_box.prev_element_sibling();
+    for _ in 0..2 {
+        if lead.is_some() {
+            break;
+        }
+        let parent = list_box.parent()?;
+        if !tag_is(&parent, &["div", "blockquote"])
+            || parent.children_it(false).any(|c| {
+                (c.is_element() && c.id != list_box.id)
+                    || (c.is_text() && alnum_count(&c.text()) > 0)
+            })
+        {
+            return None;
+        }
+        list_box = parent;
+        lead = list_box.prev_element_sibling();
+    }
+    let lead = lead?;
+    if !tag_is(&lead, &["p", "div", "h2", "h3", "h4", "h5", "h6"])
+        || lead
+            .descendants_it()
+            .take(200)
+            .any(|d| tag_is(&d, &["a", "ul", "ol", "table", "img", "p", "li"]))
+    {
         return None;
     }
     // Nothing but blank text between the lead-in and the list.
-    let mut between = node.prev_sibling();
+    let mut between = list_box.prev_sibling();
     while let Some(b) = between {
         if b.id == lead.id {
             break;
@@ -870,10 +1089,21 @@ fn block_from_lead_in<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block<'a
         between = b.prev_sibling();
     }
     let text = collapse(&bounded_text(&lead, 200));
-    if !text.ends_with(':')
-        || text.split_whitespace().count() < 3
+    let announced = text.ends_with(':');
+    // A river's title starts the line ("Popular posts:", "Latest from us:"); a sentence may
+    // say "popular" further on ("For popular recipes you can make at home").
+    let river = if announced {
+        heading_is_river(&text)
+    } else {
+        let folded = fold(&text, MAX_HEADING_CHARS + 1);
+        RIVERS.any(&folded, |f, start, _| {
+            start == f.find(|c: char| c.is_alphanumeric()).unwrap_or(0)
+        })
+    };
+    if text.split_whitespace().count() < 3
         || text.chars().count() > 2 * MAX_HEADING_CHARS
-        || heading_is_river(&text)
+        || river
+        || (announced && !lead.has_name("p"))
     {
         return None;
     }
@@ -896,20 +1126,59 @@ fn block_from_lead_in<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block<'a
     if items < 2 {
         return None;
     }
-    // The label is the lead-in's last sentence ("… light? Allow us to tempt you…").
+    // The label is the lead-in's last sentence of a few words ("… light? Allow us to tempt
+    // you…"; "Want more inspiration? Check out…" gives "Want more inspiration").
     let last_sentence = text
         .trim_end_matches(':')
-        .rsplit(['.', '?', '!'])
+        .rsplit(['.', '?', '!', '…'])
         .map(str::trim)
-        .find(|t| alnum_count(t) > 0)
+        .find(|t| t.split_whitespace().filter(|w| alnum_count(w) > 0).count() >= 3)
         .unwrap_or(&text);
     let label = label_from(last_sentence);
+    // Without a colon, only a line of the body: not a widget's title in a rail.
+    if !announced && (!tag_is(&lead, &["p", "div"]) || in_rail(&lead) || !in_prose(&list_box)) {
+        return None;
+    }
     let links = collect_links(&[*node], base_url, &label, BlockShape::UnderHeading)?;
+    if !announced
+        && (links.len() < items
+            || !links.iter().all(|l| {
+                link_target(&l.url, base_url)
+                    .is_some_and(|(url, slug_like)| slug_like && same_site(&url, base_url))
+            }))
+    {
+        return None;
+    }
     Some(Block {
         links,
-        nodes: vec![lead, *node],
+        nodes: vec![lead, list_box],
     })
 }
+
+/// Is the node inside a sidebar or one of its widgets (`div.sidebar`, `div.widget_recent`),
+/// a few levels up? (Blogger's main column is a `div.widget.Blog`: a bare "widget" is not a
+/// rail.)
+fn in_rail(node: &NodeRef<'_>) -> bool {
+    node.ancestors_it(Some(8)).any(|a| {
+        class_and_id(&a)
+            .split_ascii_whitespace()
+            .any(|t| t.contains("sidebar") || t.starts_with("widget_") || t.starts_with("widget-"))
+    })
+}
+
+/// Does the node sit among prose: an ancestor a few levels up whose text is mostly unlinked
+/// and long (an article body), rather than a panel of links (a menu)?
+fn in_prose(node: &NodeRef<'_>) -> bool {
+    node.ancestors_it(Some(3)).any(|a| {
+        let mut budget = MAX_BLOCK_NODES;
+        let stats = text_stats(&a, &mut budget);
+        stats.text.saturating_sub(stats.link_text) >= MIN_BODY_PROSE
+            && stats.link_text * 3 < stats.text
+    })
+}
+
+/// Letters and digits of unlinked text around a reading list that make it part of a body.
+const MIN_BODY_PROSE: usize = 600;
 
 /// Class or id words that name an embedded story card (on the card, or inside it).
 const CARD_CLASS_WORDS: &[&str] = &[
@@ -1008,6 +1277,62 @@ fn block_from_story_card<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block
     })
 }
 
+/// Letters and digits a pointer line's link must have (a headline, "Lesen Sie hier mehr").
+const MIN_POINTER_CHARS: usize = 12;
+
+/// A paragraph of the body that is one link and nothing else, to another article of the
+/// site, between paragraphs of prose: an editor's pointer ("Beachte auch diese 6 Fehler, die
+/// fast alle beim Wiegen machen"). A link inside a sentence is never one.
+fn block_from_pointer_line<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block<'a>> {
+    if !node.has_name("p") {
+        return None;
+    }
+    let mut anchor: Option<NodeRef<'_>> = None;
+    for (n, d) in node.descendants_it().enumerate() {
+        if n >= MAX_CARD_NODES || !d.is_element() {
+            if n >= MAX_CARD_NODES {
+                return None;
+            }
+            continue;
+        }
+        if d.has_name("a") {
+            if anchor.is_some() {
+                return None;
+            }
+            anchor = Some(d);
+        } else if tag_is(&d, &["img", "picture", "br", "ul", "ol", "table"]) {
+            return None;
+        }
+    }
+    let anchor = anchor?;
+    let mut budget = MAX_CARD_NODES;
+    let stats = text_stats(node, &mut budget);
+    // The link is the whole line, up to a mark ("»", "→") or a closing stop.
+    if stats.link_text < MIN_POINTER_CHARS || stats.link_text + 2 < stats.text {
+        return None;
+    }
+    let (url, slug_like) = link_target(&anchor.attr("href")?, base_url)?;
+    if !slug_like || !same_site(&url, base_url) || is_file_url(&url) {
+        return None;
+    }
+    if !has_prose_neighbour(node) {
+        return None;
+    }
+    let (rank, title) = anchor_title(&anchor, &url);
+    if rank > 1 && rank != 5 {
+        return None;
+    }
+    let title = sanitize_line(&title);
+    (alnum_count(&title) > 0).then(|| Block {
+        links: vec![RelatedLink {
+            label: "Related".to_string(),
+            title,
+            url: url.to_string(),
+        }],
+        nodes: vec![*node],
+    })
+}
+
 /// Class names (whole tokens) of an element that credits the story's source: a syndication
 /// credit with the original publisher's name or logo.
 const SOURCE_CREDIT_NAMES: &[&str] = &[
@@ -1059,7 +1384,8 @@ fn block_from_source_credit<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Bl
     }
     let href = href?;
     let url = base_url.join(&href).ok()?;
-    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+    // A picture's own file (a gallery's "source" wrapper) credits nothing.
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() || is_file_url(&url) {
         return None;
     }
     let text = collapse(&bounded_text(node, MAX_CREDIT_NODES));
@@ -1255,13 +1581,18 @@ fn walk_text(node: &NodeRef<'_>, in_link: bool, budget: &mut usize, stats: &mut 
 /// links a list of links rather than prose? Either links carry enough of the text, or the
 /// unlinked text is short per link (cards with a blurb each).
 fn link_list_density(text: usize, link_text: usize, links: usize) -> bool {
+    cards_density(text, link_text, links, MAX_UNLINKED_PER_LINK)
+}
+
+/// [`link_list_density`] with a given allowance of unlinked text per link.
+fn cards_density(text: usize, link_text: usize, links: usize, per_link: usize) -> bool {
     if text == 0 {
         return true;
     }
     if link_text as f32 >= MIN_BLOCK_LINK_SHARE * text as f32 {
         return true;
     }
-    links >= 1 && text.saturating_sub(link_text) <= MAX_UNLINKED_PER_LINK * links
+    links >= 1 && text.saturating_sub(link_text) <= per_link * links
 }
 
 fn alnum_count(text: &str) -> usize {
@@ -1350,6 +1681,9 @@ fn collect_links(
                             || h.starts_with("data:")
                             || h.starts_with("mailto:")
                     }) => {}
+                    // A card's tags and its author: furniture of the card, not a link to
+                    // somewhere else the block leads.
+                    None if is_taxonomy_link(&n, base_url) => {}
                     None => other_links += 1,
                 }
                 let mut kids: Vec<NodeRef<'_>> = n.children_it(false).collect();
@@ -1375,7 +1709,13 @@ fn collect_links(
         BlockShape::UnderHeading if order.len() < 2 => 0,
         BlockShape::UnderHeading => order.len(),
     };
-    if !link_list_density(text, link_text, cards) {
+    // A container named for related reading has its bounds from its name: its cards may
+    // carry a teaser each (a blog's excerpt of 50-odd words).
+    let per_link = match shape {
+        BlockShape::Named => MAX_UNLINKED_PER_CARD,
+        BlockShape::UnderHeading => MAX_UNLINKED_PER_LINK,
+    };
+    if !cards_density(text, link_text, cards, per_link) {
         return None;
     }
     if same_site * 2 < order.len() {
@@ -1395,6 +1735,23 @@ fn collect_links(
         })
         .collect();
     (!links.is_empty()).then_some(links)
+}
+
+/// A link to a tag, topic, category or author page (`rel="tag"` or such a path segment).
+fn is_taxonomy_link(a: &NodeRef<'_>, base_url: &Url) -> bool {
+    if a.attr("rel").is_some_and(|r| {
+        r.split_ascii_whitespace()
+            .any(|t| t.eq_ignore_ascii_case("tag"))
+    }) {
+        return true;
+    }
+    a.attr("href")
+        .and_then(|h| base_url.join(h.trim()).ok())
+        .is_some_and(|url| {
+            url.path_segments().is_some_and(|mut segments| {
+                segments.any(|s| TAXONOMY_SEGMENTS.iter().any(|t| s.eq_ignore_ascii_case(t)))
+            })
+        })
 }
 
 /// The best title one anchor gives for its URL, with a rank (lower is better): a headline
@@ -1553,8 +1910,9 @@ fn link_target(href: &str, base_url: &Url) -> Option<(Url, bool)> {
         .map(|s| s.filter(|s| !s.is_empty()).collect())
         .unwrap_or_default();
     if segments.iter().any(|s| {
-        NON_ARTICLE_SEGMENTS
+        TAXONOMY_SEGMENTS
             .iter()
+            .chain(NON_ARTICLE_SEGMENTS)
             .any(|t| s.eq_ignore_ascii_case(t))
     }) {
         return None;
@@ -2000,6 +2358,8 @@ mod tests {
             r#"<div class="source"><a href="https://a.example.net/x">A</a> <a href="https://b.example.net/y">B</a></div>"#,
             // A script target.
             r#"<div class="source"><a href="javascript:alert(1)">Example Source</a></div>"#,
+            // A gallery picture's own file.
+            r#"<span class="source"><a href="/SharedDocs/Bilder/bild_001_cover.jpg?__blob=panorama"><img src="a.jpg" alt="Cover"></a></span>"#,
             // A paragraph that merely has the class.
             r#"<p class="source">A long paragraph of text that explains where the figures of the story come from and how they were gathered, with <a href="https://a.example.net/x">a link</a>.</p>"#,
         ] {
@@ -2017,5 +2377,280 @@ mod tests {
         );
         assert_eq!(slug_title(&url("/a/über_die-brücke/")), "Über die brücke");
         assert_eq!(slug_title(&url("/")), "");
+    }
+
+    fn urls(links: &[RelatedLink]) -> Vec<&str> {
+        links.iter().map(|l| l.url.as_str()).collect()
+    }
+
+    const TWO_ITEMS: &str = r#"<ul><li><a href="/world/2024/04/first-story-about-it">First story about it</a></li>
+        <li><a href="/world/2024/04/second-story-about-it">Second story about it</a></li></ul>"#;
+
+    #[test]
+    fn a_related_aside_inside_the_article_container_is_the_article_s_but_a_page_sidebar_is_not() {
+        // No <article> tag: the body is a div named for the article, its related box an aside.
+        let in_body = format!(
+            r#"<html><body><div class="article-body"><p>Body text of the story, long enough.</p>
+            <aside class="story-box"><h3>Sur le même sujet</h3>{TWO_ITEMS}</aside></div></body></html>"#
+        );
+        let (links, html) = take(&in_body);
+        assert_eq!(links.len(), 2, "{links:?}");
+        assert!(!html.contains("First story"), "the block leaves the page");
+        let sidebar = format!(
+            r#"<html><body><div class="article-body"><p>Body text of the story, long enough.</p></div>
+            <aside class="story-box"><h3>Sur le même sujet</h3>{TWO_ITEMS}</aside></body></html>"#
+        );
+        let (links, _) = take(&sidebar);
+        assert!(links.is_empty(), "{links:?}");
+    }
+
+    #[test]
+    fn a_related_container_s_heading_inside_its_own_header_element_labels_it() {
+        let (links, _) = take(&page(&format!(
+            r#"<section class="carousel related-carousel"><header><p>Leé también</p></header>
+            <div class="carousel-content">{TWO_ITEMS}</div></section>"#
+        )));
+        assert_eq!(links.len(), 2, "{links:?}");
+        assert_eq!(links[0].label, "Leé también");
+    }
+
+    #[test]
+    fn tag_links_inside_related_cards_do_not_refuse_the_block() {
+        let cards: String = (1..=5)
+            .map(|i| {
+                format!(
+                    r#"<li><a href="/world/2024/04/story-number-{i}-title">Story number {i} title</a>
+                    <ul class="tags"><li><a href="/thema/unfall" rel="tag">Unfall</a></li>
+                    <li><a href="/thema/polizei">Polizei</a></li><li><a href="/tag/ort">Ort</a></li></ul></li>"#
+                )
+            })
+            .collect();
+        let (links, _) = take(&page(&format!(
+            "<div><h3>Das könnte Sie auch interessieren</h3><ul>{cards}</ul></div>"
+        )));
+        assert_eq!(links.len(), 5, "{links:?}");
+        assert!(links.iter().all(|l| !l.url.contains("/thema/")));
+    }
+
+    #[test]
+    fn cards_with_a_teaser_each_in_a_box_named_related() {
+        let excerpt = "This is the teaser of the post, the first fifty or so words that a blog \
+            shows under the title of each of its related posts, cut short with an ellipsis at the \
+            end of it. The reader sees what the post is about and decides whether to follow the \
+            link to it or to read on here, or to go back to the list of all the posts the blog \
+            has published on the subject over the years, which is what a teaser is for [...]";
+        let cards: String = (1..=3)
+            .map(|i| {
+                format!(
+                    r#"<li><h3><a href="/world/2024/04/story-number-{i}-title">Story number {i} title</a></h3>
+                    <p>Monday | 22 July 2019</p><div class="excerpt"><p>{excerpt}</p></div>
+                    <a href="/world/2024/04/story-number-{i}-title">Read more</a></li>"#
+                )
+            })
+            .collect();
+        let (links, _) = take(&page(&format!(
+            r#"<div id="related_posts"><h3>Related Posts</h3><ul>{cards}</ul></div>"#
+        )));
+        assert_eq!(links.len(), 3, "{links:?}");
+        // Under a bare heading, the same cards are too much prose for a list of links.
+        let (links, _) = take(&page(&format!(
+            "<div><h3>Related Posts</h3><ul>{cards}</ul></div>"
+        )));
+        assert!(links.is_empty(), "{links:?}");
+    }
+
+    /// A body of two long paragraphs with `inside` between them, in a container named `class`.
+    fn body_with(class: &str, inside: &str) -> String {
+        let prose = "The council met on Monday evening and, after a long debate about the budget \
+            for the coming year, voted to keep the library open on Sundays. Several residents \
+            spoke in favour of the plan, and the mayor said the town would find the money by \
+            cutting back on other projects that had been planned for the spring.";
+        format!(
+            r#"<html><body><div class="{class}"><p>{prose}</p><p>{prose}</p>{inside}<p>{prose}</p></div></body></html>"#
+        )
+    }
+
+    #[test]
+    fn an_editor_s_list_of_the_site_s_articles_after_a_short_lead_in_line() {
+        // The lead-in in a div of its own, the list in its own wrapper (Blogger).
+        let (links, html) = take(&body_with(
+            "entry-content",
+            &format!(
+                "<div><b>For popular recipes you can make at home</b></div><div>{TWO_ITEMS}</div>"
+            ),
+        ));
+        assert_eq!(links.len(), 2, "{links:?}");
+        assert_eq!(links[0].label, "For popular recipes you can make at home");
+        assert!(
+            !html.contains("popular recipes"),
+            "the lead-in leaves with the list"
+        );
+        // A question, then "Check out…" inside a quote box.
+        let (links, _) = take(&body_with(
+            "entry-content",
+            &format!(
+                "<blockquote><p><strong>Want more South East Asia inspiration? </strong>Check out…. </p>{TWO_ITEMS}</blockquote>"
+            ),
+        ));
+        assert_eq!(links.len(), 2, "{links:?}");
+        assert_eq!(links[0].label, "Want more South East Asia inspiration");
+        // Without a colon: one link elsewhere or to a section front, a widget of a rail, a
+        // menu panel without prose, a widget title: left alone.
+        let lead = "<p>Some places we went to last year</p>";
+        for (class, inside) in [
+            (
+                "entry-content",
+                format!(
+                    r#"{lead}<ul><li><a href="/world/2024/04/first-story-about-it">First story about it</a></li>
+                    <li><a href="https://elsewhere.example.com/2024/04/a-story-on-another-site">A story on another site</a></li></ul>"#
+                ),
+            ),
+            (
+                "entry-content",
+                format!(
+                    r#"{lead}<ul><li><a href="/world/2024/04/first-story-about-it">First story about it</a></li>
+                    <li><a href="/sport/">Sport news</a></li></ul>"#
+                ),
+            ),
+            (
+                "entry-content",
+                format!("<div class=\"widget widget_text\">{lead}{TWO_ITEMS}</div>"),
+            ),
+            (
+                "entry-content",
+                format!("<h3>Top posts and pages</h3>{TWO_ITEMS}"),
+            ),
+        ] {
+            let (links, _) = take(&body_with(class, &inside));
+            assert!(links.is_empty(), "{inside} -> {links:?}");
+        }
+        let (links, _) = take(&format!(
+            "<html><body><div class=\"panel\">{lead}{TWO_ITEMS}</div></body></html>"
+        ));
+        assert!(links.is_empty(), "a menu panel: {links:?}");
+    }
+
+    #[test]
+    fn a_second_story_of_an_endless_page_keeps_its_related_block() {
+        let story = |n: u8| {
+            format!(
+                r#"<div class="scrollblock"><article class="entry"><h1>Story {n}</h1><p>Body.</p>
+                <div class="related-posts"><h3>Related</h3><ul>
+                <li><a href="/world/2024/04/story-{n}-first-related-one">Story {n} first related one</a></li>
+                <li><a href="/world/2024/04/story-{n}-second-related-one">Story {n} second related one</a></li></ul></div>
+                </article></div>"#
+            )
+        };
+        let (links, _) = take(&format!(
+            r#"<html><body><article class="page"><div class="stream">{}{}</div></article></body></html>"#,
+            story(1),
+            story(2)
+        ));
+        assert_eq!(links.len(), 2, "{links:?}");
+        assert!(
+            links.iter().all(|l| l.url.contains("story-1-")),
+            "{links:?}"
+        );
+    }
+
+    #[test]
+    fn links_back_to_the_page_itself_are_not_related() {
+        let doc = Document::from(
+            r#"<html><head><base href="https://news.example.org/"><link rel="canonical" href="https://news.example.org/world/the-story-we-read.html"></head>
+            <body><article><p>Body.</p></article><div><h3>Mehr zum Thema</h3><ul>
+            <li><a href="world/the-story-we-read.html?categoryId=2&amp;value=943994">Ehrenamt und Helfer</a></li>
+            <li><a href="world/the-story-we-read.html?categoryId=3&amp;value=930444">Technik und Fahrzeuge</a></li></ul></div></body></html>"#,
+        );
+        let base = Url::parse("https://news.example.org/").unwrap();
+        assert!(take_related_blocks(&doc, &base, &[]).is_empty());
+    }
+
+    #[test]
+    fn a_card_headline_with_a_river_word_does_not_make_the_box_a_river() {
+        let (links, _) = take(&page(
+            r#"<div id="related_posts"><h3>Related Posts</h3><ul>
+            <li><h3><a href="/world/2024/04/the-top-deals-of-the-week">The top 7 deals of the week</a></h3></li>
+            <li><h3><a href="/world/2024/04/the-latest-summer-dresses">The latest summer dresses</a></h3></li></ul></div>"#,
+        ));
+        assert_eq!(links.len(), 2, "{links:?}");
+        // A river's own heading inside a related-named box still refuses it.
+        let (links, _) = take(&page(&format!(
+            r#"<div class="related-box"><h3>Latest news</h3>{TWO_ITEMS}</div>"#
+        )));
+        assert!(links.is_empty(), "{links:?}");
+    }
+
+    #[test]
+    fn a_paragraph_that_is_one_link_to_another_article_between_prose_is_a_pointer() {
+        let pointer = r#"<p><strong><a href="/world/2024/04/six-mistakes-everyone-makes-when-weighing">Beachte auch diese 6 Fehler, die fast alle beim Wiegen machen</a></strong></p>"#;
+        let (links, html) = take(&body_with("entry-content", pointer));
+        assert_eq!(
+            urls(&links),
+            vec![
+                "https://news.example.org/world/2024/04/six-mistakes-everyone-makes-when-weighing"
+            ]
+        );
+        assert!(
+            !html.contains("Beachte auch"),
+            "the pointer leaves the text"
+        );
+        for inside in [
+            // A link inside a sentence.
+            r#"<p>We wrote <a href="/world/2024/04/six-mistakes-everyone-makes-when-weighing">about the six mistakes</a> last week.</p>"#,
+            // Another site, a section front.
+            r#"<p><a href="https://elsewhere.example.com/2024/04/six-mistakes-when-weighing">Six mistakes when weighing yourself</a></p>"#,
+            r#"<p><a href="/fitness/">All our fitness stories</a></p>"#,
+        ] {
+            let (links, _) = take(&body_with("entry-content", inside));
+            assert!(links.is_empty(), "{inside} -> {links:?}");
+        }
+        // A run of them: a listicle's items linking their own pages.
+        let run: String = (1..=4)
+            .map(|i| format!(r#"<h3>#{i}: Item</h3><p>This one is an easy piece to start with: a few straight seams, a simple hem and a pocket or two, done in a single afternoon at the machine.</p><p><a href="/blog/item-number-{i}-tutorial">Learn how to sew it here!</a></p>"#))
+            .collect();
+        let (links, html) = take(&body_with("entry-content", &run));
+        assert!(links.is_empty(), "{links:?}");
+        assert!(html.contains("Learn how to sew"));
+    }
+
+    #[test]
+    fn posts_dated_after_the_article_are_the_site_s_river_whatever_the_heading() {
+        // The article is of 2024/05 (its URL).
+        let later = r#"<ul><li><a href="/world/2024/07/first-story-after-it">First story after it</a></li>
+            <li><a href="/world/2024/06/second-story-after-it">Second story after it</a></li>
+            <li><a href="/world/2024/05/third-story-the-same-month">Third story the same month</a></li></ul>"#;
+        let (links, html) = take(&page(&format!(
+            r#"<div class="related-posts"><h3>Related</h3>{later}</div>"#
+        )));
+        assert!(links.is_empty(), "{links:?}");
+        assert!(
+            html.contains("First story after it"),
+            "a river stays in the page"
+        );
+        // One older post among them: reading on the subject, written before and after.
+        let mixed = later.replace("/world/2024/05/third", "/world/2023/11/third");
+        let (links, _) = take(&page(&format!(
+            r#"<div class="related-posts"><h3>Related</h3>{mixed}</div>"#
+        )));
+        assert_eq!(urls(&links).len(), 3, "{links:?}");
+        // The date from `article:published_time` when the URL has none.
+        let doc = Document::from(format!(
+            r#"<html><head><meta property="article:published_time" content="2024-05-02T08:00:00Z"></head>
+            <body><article><p>Body.</p></article><div class="related-posts"><h3>Related</h3>{later}</div></body></html>"#
+        ));
+        let undated = Url::parse("https://news.example.org/the-story-we-read").unwrap();
+        assert!(take_related_blocks(&doc, &undated, &[]).is_empty());
+        assert_eq!(
+            url_date(&Url::parse("https://x.example/noticias/2022/04/27/a-b-c/").unwrap()),
+            Some((2022, 4, Some(27)))
+        );
+        assert_eq!(
+            url_date(&Url::parse("https://x.example/2021/09/24117/").unwrap()),
+            Some((2021, 9, None))
+        );
+        assert_eq!(
+            url_date(&Url::parse("https://x.example/a/12345/b").unwrap()),
+            None
+        );
     }
 }

@@ -208,6 +208,7 @@ async fn record_one(
     fetched: Result<FetchResponse, FetchError>,
     now: DateTime<Utc>,
     writer: RefreshWrites,
+    parse_slots: &Semaphore,
 ) -> RefreshOutcome {
     let outcome = |status: Option<u16>, result: FeedRefreshResult| RefreshOutcome {
         feed_id: feed.id,
@@ -232,7 +233,7 @@ async fn record_one(
         }
     };
     let status = Some(response.status);
-    let (record, parsed) = interpret(&feed, response, now).await;
+    let (record, parsed) = interpret(&feed, response, now, parse_slots).await;
     let failed = record.error.clone();
     if let Some(error) = &failed {
         tracing::info!("refresh of {} failed: {error}", feed.url);
@@ -255,6 +256,7 @@ async fn interpret(
     feed: &Feed,
     response: FetchResponse,
     now: DateTime<Utc>,
+    parse_slots: &Semaphore,
 ) -> (FetchRecord, Option<ParsedFeed>) {
     let status = response.status;
     let moved_to = response
@@ -281,6 +283,10 @@ async fn interpret(
             let url = response.final_url.clone();
             let content_type = response.content_type.clone();
             let body = response.body;
+            // One parse per core at a time: when 64 answers land at once (HTTP/2), sharing the
+            // cores among 64 parses would finish them all at the end, and the writer, which
+            // takes them one by one, would start only then instead of beside the parses.
+            let _parsing = parse_slots.acquire().await;
             let parsed = tokio::task::spawn_blocking(move || {
                 crate::feed::parse_feed(&body, content_type.as_deref(), &url)
             })
@@ -398,8 +404,13 @@ pub async fn refresh_feeds_with(
     let global = Arc::new(Semaphore::new(opts.concurrency.max(1)));
     // Answers fetched but not yet parsed and written: a bound on the bodies held in memory
     // when the network outruns the parser and the writer.
-    let in_hand = Arc::new(Semaphore::new(opts.concurrency.max(1) * 2));
+    // 64 at most whatever `concurrency` says: more bodies in memory do not make a refresh
+    // faster once the parser and the writer are the bottleneck (a 304 leaves its slot at once).
+    let in_hand = Arc::new(Semaphore::new((opts.concurrency.max(1) * 2).min(64)));
     let mut per_host: HashMap<String, Arc<HostSlots>> = HashMap::new();
+    let parse_slots = Arc::new(Semaphore::new(
+        std::thread::available_parallelism().map_or(2, |n| n.get()),
+    ));
     let now = Utc::now();
     let mut outcomes = Vec::with_capacity(feeds.len());
     let mut tasks = tokio::task::JoinSet::new();
@@ -472,6 +483,7 @@ pub async fn refresh_feeds_with(
         let fetcher = fetcher.clone();
         let writer = writer.clone();
         let progress = progress.clone();
+        let parse_slots = parse_slots.clone();
         tasks.spawn(async move {
             // Host first: a slow host then holds only its own slots, not the global ones.
             let host = host_slots.requests.clone().acquire_owned().await;
@@ -485,7 +497,7 @@ pub async fn refresh_feeds_with(
             // The connection is free once the body is in: the host's next feed goes out
             // while this one is parsed and written.
             drop((host, slot));
-            let outcome = record_one(feed, fetched, now, writer).await;
+            let outcome = record_one(feed, fetched, now, writer, &parse_slots).await;
             if let Some(p) = &progress {
                 let _ = p.send(outcome.clone());
             }

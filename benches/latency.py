@@ -2,23 +2,30 @@
 """Refresh over a network that looks like the internet: every request waits --latency-ms
 (100 ms), a deterministic --slow-frac of the feeds (5 %) waits --slow-ms (2 s), and the
 feeds are spread over --hosts loopback hosts (127.0.0.2, 127.0.0.3, ...; one server socket
-per host, all in this process, all serving ../shared/bench's generated feeds with its
-serve.py handler). For each size and host count: a cold refresh into a fresh store, then a
-warm one after 10 % of the feeds got news (the rest answer 304); median of --runs runs.
-With --before BIN, that build runs the same cases in the same command and the table gives
-the ratio now/before.
+per host, all on one port), all serving ../shared/bench's generated feeds. For each size and
+host count: a cold refresh into a fresh store, then a warm one after 10 % of the feeds got
+news (the rest answer 304); median of --runs runs. With --before BIN, that build runs the
+same cases in the same command and the table gives the ratio now/before; with --newsboat,
+newsboat runs them too (it keeps validators only from its second fetch on, so it gets one
+untimed reload between cold and warm).
 
+--proto picks the servers: `http` is serve.py's handler in this process (plain HTTP/1.1,
+threads); `h1` and `h2` are examples/net_server.rs (hyper over rustls, ALPN http/1.1 only,
+or h2 + http/1.1) with a CA and a leaf certificate made here by openssl; the readers trust
+the CA through SSL_CERT_FILE (kiosque: rustls-platform-verifier reads it on Linux).
+
+    cargo build --release --bin kiosque --example net_server
     benches/latency.py --bin target/release/kiosque                       # 300,1000 x 1,50
-    benches/latency.py --bin NEW --before OLD --sizes 300 --hosts 1 --runs 3
+    benches/latency.py --bin NEW --before OLD --sizes 300 --hosts 1 --proto h1,h2 --runs 3
 
-The table: wall seconds (median), reader CPU seconds (user+sys, median), and the server's
-view of one run: new TCP connections and peak concurrent requests (keep-alive reuse and the
-per-host cap show there).
+The table: wall seconds (median), reader CPU seconds (user+sys, median), peak resident MB
+(the largest of the runs), and the server's view of one run: new connections and peak
+concurrent requests (keep-alive reuse, HTTP/2 multiplexing and the per-host cap show there).
 """
 
 import argparse
+import json
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -36,11 +43,14 @@ import gen_feeds  # noqa: E402
 import serve  # noqa: E402
 
 SEED = 42
+SYSTEM_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
 BUMP = 0.1
 
 
 class Servers:
     """One serve.py server per loopback host, same port, shared file cache and counters."""
+
+    scheme = "http"
 
     def __init__(self, feeds_dir, hosts, opts):
         self.stats = serve.Stats()
@@ -55,9 +65,13 @@ class Servers:
             threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.2},
                              daemon=True).start()
         self.port = port
+        self.hosts = hosts
 
     def url(self, i, name):
-        return "http://127.0.0.%d:%d/feeds/%s" % (2 + i % len(self.httpds), self.port, name)
+        return "%s://127.0.0.%d:%d/feeds/%s" % (self.scheme, 2 + i % self.hosts, self.port, name)
+
+    def touch(self, name):
+        self.cache.get(name)      # the server re-reads a changed file outside the timing
 
     def reset(self):
         with self.stats.lock:
@@ -71,49 +85,164 @@ class Servers:
             httpd.server_close()
 
 
-def write_opml(path, servers, names):
-    with open(path, "w") as f:
-        f.write('<?xml version="1.0"?>\n<opml version="2.0"><head><title>bench</title></head><body>\n')
-        for i, name in enumerate(names):
-            f.write('<outline type="rss" text="%s" xmlUrl="%s"/>\n' % (name, servers.url(i, name)))
-        f.write("</body></opml>\n")
+class RustServers(Servers):
+    """examples/net_server.rs over TLS: the same feeds, counters and conditional GET."""
+
+    scheme = "https"
+
+    def __init__(self, feeds_dir, hosts, opts, server_bin, certs, h1_only, slow_list):
+        cmd = [server_bin, "--dir", feeds_dir, "--cert", certs["cert"], "--key", certs["key"],
+               "--hosts", str(hosts), "--latency-ms", str(opts.latency_ms),
+               "--slow-ms", str(opts.slow_ms), "--slow-list", slow_list]
+        if opts.gzip:
+            cmd.append("--gzip")
+        if h1_only:
+            cmd.append("--h1-only")
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     text=True)
+        line = self.proc.stdout.readline()
+        if not line.strip().isdigit():
+            raise SystemExit("net_server did not start: %r" % line)
+        self.port = int(line)
+        self.hosts = hosts
+
+    def touch(self, name):
+        pass                      # it checks (mtime, size) on every request
+
+    def reset(self):
+        self.proc.stdin.write("stats\n")
+        self.proc.stdin.flush()
+        return json.loads(self.proc.stdout.readline())
+
+    def stop(self):
+        self.proc.stdin.close()
+        self.proc.wait(10)
+
+
+def make_certs(work):
+    """A test CA and a leaf certificate for 127.0.0.2..127.0.0.251 (IP names), by openssl."""
+    d = os.path.join(work, "tls")
+    os.makedirs(d, exist_ok=True)
+    certs = {"ca": os.path.join(d, "ca.pem"), "cert": os.path.join(d, "leaf.pem"),
+             "key": os.path.join(d, "leaf.key")}
+    if all(os.path.exists(p) for p in certs.values()):
+        return certs
+    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+    run = lambda *args: subprocess.run(["openssl", *args], check=True,
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    run("req", "-x509", *ec, "-keyout", os.path.join(d, "ca.key"), "-out", certs["ca"],
+        "-days", "7", "-subj", "/CN=kiosque bench CA",
+        "-addext", "basicConstraints=critical,CA:TRUE",
+        "-addext", "keyUsage=critical,keyCertSign,cRLSign")
+    run("req", *ec, "-keyout", certs["key"], "-out", os.path.join(d, "leaf.csr"),
+        "-subj", "/CN=127.0.0.2")
+    with open(os.path.join(d, "leaf.ext"), "w") as f:
+        f.write("basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\n"
+                "extendedKeyUsage=serverAuth\nsubjectAltName=%s\n"
+                % ",".join("IP:127.0.0.%d" % h for h in range(2, 252)))
+    run("x509", "-req", "-in", os.path.join(d, "leaf.csr"), "-CA", certs["ca"],
+        "-CAkey", os.path.join(d, "ca.key"), "-CAcreateserial", "-out", certs["cert"],
+        "-days", "7", "-extfile", os.path.join(d, "leaf.ext"))
+    return certs
 
 
 def timed(cmd, env):
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    """Wall seconds, CPU seconds (user+sys) and peak resident MB of one child."""
     start = time.monotonic()
-    done = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
     wall = time.monotonic() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    if done.returncode not in (0, 1):
-        sys.stderr.write(done.stderr.decode(errors="replace")[-2000:])
-        raise SystemExit("%s failed with %d" % (cmd[0], done.returncode))
-    return wall, cpu
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode not in (0, 1):
+        sys.stderr.write(err.decode(errors="replace")[-2000:])
+        raise SystemExit("%s failed with %d" % (cmd[0], proc.returncode))
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024.0
 
 
-def one_run(binary, work, servers, feeds_dir, n, names, config):
+class Kiosque:
+    def __init__(self, binary, config):
+        self.binary, self.config = binary, config
+
+    def setup(self, run, servers, names, env):
+        env["KIOSQUE_CONFIG"] = os.path.join(run, "config.toml")
+        with open(env["KIOSQUE_CONFIG"], "w") as f:
+            f.write(self.config)
+        opml = os.path.join(run, "feeds.opml")
+        with open(opml, "w") as f:
+            f.write('<?xml version="1.0"?>\n<opml version="2.0"><head><title>bench</title>'
+                    '</head><body>\n')
+            for i, name in enumerate(names):
+                f.write('<outline type="rss" text="%s" xmlUrl="%s"/>\n'
+                        % (name.replace("?", " "), servers.url(i, name).replace("&", "&amp;")))
+            f.write("</body></opml>\n")
+        self.data = os.path.join(run, "data")
+        subprocess.run([self.binary, "--data-dir", self.data, "import", opml], env=env,
+                       check=True, stdout=subprocess.DEVNULL)
+
+    def refresh(self, env):
+        return timed([self.binary, "--data-dir", self.data, "refresh"], env)
+
+    def settle(self, env):
+        pass
+
+
+class Newsboat:
+    def __init__(self, threads):
+        self.threads = threads
+
+    def setup(self, run, servers, names, env):
+        self.urls = os.path.join(run, "urls")
+        with open(self.urls, "w") as f:
+            f.writelines(servers.url(i, name) + "\n" for i, name in enumerate(names))
+        self.conf = os.path.join(run, "newsboat.conf")
+        with open(self.conf, "w") as f:
+            f.write('reload-threads %d\nerror-log "%s/error.log"\n' % (self.threads, run))
+        self.cache = os.path.join(run, "cache.db")
+
+    def refresh(self, env):
+        cmd = ["newsboat", "-x", "reload", "-u", self.urls, "-c", self.cache, "-C", self.conf]
+        if "SSL_CERT_FILE" in env:
+            # libcurl reads only its built-in bundle: newsboat sees the system's bundle plus
+            # the test CA bind-mounted over it, in a mount namespace of its own.
+            bundle = os.path.join(os.path.dirname(self.urls), "bundle.pem")
+            with open(bundle, "wb") as out:
+                for path in (SYSTEM_BUNDLE, env["SSL_CERT_FILE"]):
+                    with open(path, "rb") as f:
+                        out.write(f.read())
+            cmd = ["unshare", "-m", "sh", "-c", 'mount --bind "$0" "$1" && shift && exec "$@"',
+                   bundle, SYSTEM_BUNDLE] + cmd
+        return timed(cmd, env)
+
+    def settle(self, env):
+        self.refresh(env)         # newsboat < 2.37 stores validators on its 2nd fetch
+
+
+def conns(stats):
+    """New connections, and how many of them spoke HTTP/2 (net_server counts those)."""
+    h2 = stats.get("h2_connections")
+    return "%d (h2 %d)" % (stats["connections"], h2) if h2 else "%d" % stats["connections"]
+
+
+def one_run(reader, work, servers, feeds_dir, n, names, env):
     run = tempfile.mkdtemp(dir=work)
-    env = dict(os.environ, KIOSQUE_CONFIG=os.path.join(run, "config.toml"))
-    with open(env["KIOSQUE_CONFIG"], "w") as f:
-        f.write(config)
-    data = os.path.join(run, "data")
-    opml = os.path.join(run, "feeds.opml")
-    write_opml(opml, servers, names)
-    subprocess.run([binary, "--data-dir", data, "import", opml], env=env, check=True,
-                   stdout=subprocess.DEVNULL)
+    env = dict(env)
+    reader.setup(run, servers, names, env)
     servers.reset()
-    cold = timed([binary, "--data-dir", data, "refresh"], env)
+    cold = reader.refresh(env)
     cold_stats = servers.reset()
-    bumped = [i for i in range(n) if gen_feeds.is_bumped(SEED, i, BUMP)]
+    reader.settle(env)
+    files = len({name.split("?")[0] for name in names})
+    bumped = [i for i in range(files) if gen_feeds.is_bumped(SEED, i, BUMP)]
     for i in bumped:
         gen_feeds.write_feed(feeds_dir, SEED, i, 1)
-        servers.cache.get(names[i])      # the server re-reads them outside the timing
-    warm = timed([binary, "--data-dir", data, "refresh"], env)
+        servers.touch(names[i])
+    servers.reset()
+    warm = reader.refresh(env)
     warm_stats = servers.reset()
     for i in bumped:
         gen_feeds.write_feed(feeds_dir, SEED, i, 0)
-        servers.cache.get(names[i])
+        servers.touch(names[i])
     shutil.rmtree(run, ignore_errors=True)
     return cold, warm, cold_stats, warm_stats
 
@@ -123,8 +252,14 @@ def main():
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bin", required=True)
     ap.add_argument("--before", help="another build, run on the same cases for a ratio")
+    ap.add_argument("--newsboat", action="store_true", help="run newsboat on the same cases")
+    ap.add_argument("--newsboat-threads", type=int, default=32)
+    ap.add_argument("--newsboat-runs", type=int, help="runs for newsboat (default --runs)")
     ap.add_argument("--sizes", default="300,1000")
     ap.add_argument("--hosts", default="1,50")
+    ap.add_argument("--proto", default="http",
+                    help="comma list of http (serve.py), h1, h2 (net_server over TLS)")
+    ap.add_argument("--net-server", help="examples/net_server build (default: beside --bin)")
     ap.add_argument("--latency-ms", type=float, default=100.0)
     ap.add_argument("--slow-frac", type=float, default=0.05)
     ap.add_argument("--slow-ms", type=float, default=2000.0)
@@ -132,51 +267,85 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--config", default="", help="extra config.toml lines for every build")
     ap.add_argument("--work", default=None)
+    ap.add_argument("--distinct", type=int, default=0,
+                    help="generate only this many feed files and serve feed i as file "
+                         "i %% N under its own URL (?copy=K): 10,000 feeds without 1.2 GB")
     a = ap.parse_args()
     sizes = [int(s) for s in a.sizes.split(",")]
     host_counts = [int(h) for h in a.hosts.split(",")]
+    protos = a.proto.split(",")
     work = a.work or tempfile.mkdtemp(prefix="kiosque-latency-")
     os.makedirs(work, exist_ok=True)
     feeds_dir = os.path.join(work, "feeds")
     os.makedirs(feeds_dir, exist_ok=True)
-    gen_feeds.generate(feeds_dir, SEED, max(sizes))
-    names = [gen_feeds.file_name(gen_feeds.feed_meta(SEED, i)) for i in range(max(sizes))]
+    distinct = min(a.distinct or max(sizes), max(sizes))
+    gen_feeds.ensure_generated(feeds_dir, SEED, distinct)
+    files = [gen_feeds.file_name(gen_feeds.feed_meta(SEED, i)) for i in range(distinct)]
+    names = [files[i % distinct] + ("?copy=%d" % (i // distinct) if i >= distinct else "")
+             for i in range(max(sizes))]
+    slow_list = os.path.join(work, "slow.txt")
+    with open(slow_list, "w") as f:
+        f.writelines(name + "\n" for name in files
+                     if serve.pick(SEED, "slow", name, a.slow_frac))
     opts = argparse.Namespace(latency_ms=a.latency_ms, slow_frac=a.slow_frac,
                               slow_ms=a.slow_ms, fail_frac=0.0, seed=SEED, gzip=a.gzip,
                               no_etag=False, no_last_modified=False, access_log=False)
+    env = dict(os.environ)
+    certs = None
+    if any(p in ("h1", "h2") for p in protos):
+        certs = make_certs(work)
+        env["SSL_CERT_FILE"] = certs["ca"]
+        net_server = a.net_server or os.path.join(os.path.dirname(a.bin), "examples",
+                                                  "net_server")
     config = "refresh_on_start = false\n" + a.config.replace("\\n", "\n") + "\n"
-    builds = [("now", a.bin)] + ([("before", a.before)] if a.before else [])
+    readers = [("now", Kiosque(a.bin, config))]
+    if a.before:
+        readers.append(("before", Kiosque(a.before, config)))
+    if a.newsboat:
+        readers.append(("newsboat", Newsboat(a.newsboat_threads)))
     print("latency %g ms, %g %% of feeds at %g ms, gzip %s, median of %d runs; warm = after "
           "%d %% of feeds got news" % (a.latency_ms, a.slow_frac * 100, a.slow_ms,
                                       "on" if a.gzip else "off", a.runs, BUMP * 100))
     print()
-    print("| feeds | hosts | build | cold s | cold CPU s | warm s | warm CPU s | "
-          "connections cold/warm | peak concurrent cold/warm |")
-    print("|---:|---:|---|---:|---:|---:|---:|---:|---:|")
-    for hosts in host_counts:
-        servers = Servers(feeds_dir, hosts, opts)
-        try:
-            for n in sizes:
-                medians = {}
-                for label, binary in builds:
-                    runs = [one_run(binary, work, servers, feeds_dir, n, names[:n], config)
-                            for _ in range(a.runs)]
-                    cold = statistics.median(r[0][0] for r in runs)
-                    cold_cpu = statistics.median(r[0][1] for r in runs)
-                    warm = statistics.median(r[1][0] for r in runs)
-                    warm_cpu = statistics.median(r[1][1] for r in runs)
-                    cs, ws = runs[-1][2], runs[-1][3]
-                    medians[label] = (cold, warm)
-                    print("| %d | %d | %s | %.2f | %.2f | %.2f | %.2f | %d / %d | %d / %d |" % (
-                        n, hosts, label, cold, cold_cpu, warm, warm_cpu,
-                        cs["connections"], ws["connections"],
-                        cs["peak_concurrency"], ws["peak_concurrency"]), flush=True)
-                if "before" in medians:
-                    (c1, w1), (c0, w0) = medians["now"], medians["before"]
-                    print("| %d | %d | now/before | %.2f | | %.2f | | | |" % (
-                        n, hosts, c1 / c0, w1 / w0), flush=True)
-        finally:
-            servers.stop()
+    print("| feeds | hosts | proto | reader | cold s | cold CPU s | warm s | warm CPU s | "
+          "peak MB | 200s cold, 304s warm | connections cold/warm | peak concurrent cold/warm |")
+    print("|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for proto in protos:
+        for hosts in host_counts:
+            if proto == "http":
+                servers = Servers(feeds_dir, hosts, opts)
+            else:
+                servers = RustServers(feeds_dir, hosts, opts, net_server, certs,
+                                      proto == "h1", slow_list)
+            try:
+                for n in sizes:
+                    medians = {}
+                    for label, reader in readers:
+                        count = a.runs
+                        if label == "newsboat" and a.newsboat_runs:
+                            count = a.newsboat_runs
+                        runs = [one_run(reader, work, servers, feeds_dir, n, names[:n], env)
+                                for _ in range(count)]
+                        cold = statistics.median(r[0][0] for r in runs)
+                        cold_cpu = statistics.median(r[0][1] for r in runs)
+                        warm = statistics.median(r[1][0] for r in runs)
+                        warm_cpu = statistics.median(r[1][1] for r in runs)
+                        peak = max(max(r[0][2], r[1][2]) for r in runs)
+                        cs, ws = runs[-1][2], runs[-1][3]
+                        medians[label] = (cold, warm)
+                        print("| %d | %d | %s | %s | %.2f | %.2f | %.2f | %.2f | %.1f | %s, %s "
+                              "| %s / %s | %d / %d |" % (
+                                  n, hosts, proto, label, cold, cold_cpu, warm, warm_cpu, peak,
+                                  cs["by_status"].get("200", 0), ws["by_status"].get("304", 0),
+                                  conns(cs), conns(ws),
+                                  cs["peak_concurrency"], ws["peak_concurrency"]), flush=True)
+                    for other in ("before", "newsboat"):
+                        if other in medians:
+                            (c1, w1), (c0, w0) = medians["now"], medians[other]
+                            print("| %d | %d | %s | now/%s | %.2f | | %.2f | | | | | |" % (
+                                n, hosts, proto, other, c1 / c0, w1 / w0), flush=True)
+            finally:
+                servers.stop()
     if not a.work:
         shutil.rmtree(work, ignore_errors=True)
 

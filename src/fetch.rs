@@ -39,6 +39,8 @@ pub struct FetchResponse {
     pub retry_after: Option<DateTime<Utc>>,
     /// The body, decompressed, at most the configured cap. Empty unless 2xx.
     pub body: Vec<u8>,
+    /// The answer came over HTTP/2 (or later): one connection carries many requests at once.
+    pub multiplexed: bool,
 }
 
 impl FetchResponse {
@@ -302,6 +304,10 @@ impl Fetcher {
         moved_permanently: bool,
     ) -> Result<FetchResponse, FetchError> {
         let status = response.status().as_u16();
+        let multiplexed = matches!(
+            response.version(),
+            reqwest::Version::HTTP_2 | reqwest::Version::HTTP_3
+        );
         let headers = response.headers();
         let content_type = header_text(headers, header::CONTENT_TYPE);
         let etag = header_text(headers, header::ETAG);
@@ -334,6 +340,7 @@ impl Fetcher {
             last_modified,
             retry_after,
             body,
+            multiplexed,
         })
     }
 

@@ -11,7 +11,32 @@ use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use tokio::sync::{Semaphore, mpsc};
+
+/// Requests at once to a host that answered over HTTP/2. `per_host` bounds connections (one
+/// request each over HTTP/1.1, 6 as browsers); over HTTP/2 the client keeps one connection to
+/// the host and runs many requests on it as streams, up to the server's own
+/// `SETTINGS_MAX_CONCURRENT_STREAMS` (100 at Google, 128 at nginx, 256 at Cloudflare), which
+/// the connection enforces. 64 stays well under those: a host with 300 feeds at 100 ms per
+/// answer takes 5 rounds (0.5 s) instead of 50 over 6 connections (5 s).
+pub const H2_STREAMS_PER_HOST: usize = 64;
+
+/// One host's share of a refresh: its request slots, widened once it answers over HTTP/2.
+struct HostSlots {
+    requests: Arc<Semaphore>,
+    multiplexed: AtomicBool,
+}
+
+impl HostSlots {
+    /// The host answered over HTTP/2: give it up to [`H2_STREAMS_PER_HOST`] slots (once).
+    fn widen_for_http2(&self, per_host: usize) {
+        if !self.multiplexed.swap(true, Ordering::Relaxed) {
+            self.requests
+                .add_permits(H2_STREAMS_PER_HOST.saturating_sub(per_host));
+        }
+    }
+}
 
 /// Who asked for a refresh: that decides which waits it honours.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -183,6 +208,7 @@ async fn record_one(
     fetched: Result<FetchResponse, FetchError>,
     now: DateTime<Utc>,
     writer: RefreshWrites,
+    parse_slots: &Semaphore,
 ) -> RefreshOutcome {
     let outcome = |status: Option<u16>, result: FeedRefreshResult| RefreshOutcome {
         feed_id: feed.id,
@@ -207,7 +233,7 @@ async fn record_one(
         }
     };
     let status = Some(response.status);
-    let (record, parsed) = interpret(&feed, response, now).await;
+    let (record, parsed) = interpret(&feed, response, now, parse_slots).await;
     let failed = record.error.clone();
     if let Some(error) = &failed {
         tracing::info!("refresh of {} failed: {error}", feed.url);
@@ -230,6 +256,7 @@ async fn interpret(
     feed: &Feed,
     response: FetchResponse,
     now: DateTime<Utc>,
+    parse_slots: &Semaphore,
 ) -> (FetchRecord, Option<ParsedFeed>) {
     let status = response.status;
     let moved_to = response
@@ -256,6 +283,10 @@ async fn interpret(
             let url = response.final_url.clone();
             let content_type = response.content_type.clone();
             let body = response.body;
+            // One parse per core at a time: when 64 answers land at once (HTTP/2), sharing the
+            // cores among 64 parses would finish them all at the end, and the writer, which
+            // takes them one by one, would start only then instead of beside the parses.
+            let _parsing = parse_slots.acquire().await;
             let parsed = tokio::task::spawn_blocking(move || {
                 crate::feed::parse_feed(&body, content_type.as_deref(), &url)
             })
@@ -373,8 +404,13 @@ pub async fn refresh_feeds_with(
     let global = Arc::new(Semaphore::new(opts.concurrency.max(1)));
     // Answers fetched but not yet parsed and written: a bound on the bodies held in memory
     // when the network outruns the parser and the writer.
-    let in_hand = Arc::new(Semaphore::new(opts.concurrency.max(1) * 2));
-    let mut per_host: HashMap<String, Arc<Semaphore>> = HashMap::new();
+    // 64 at most whatever `concurrency` says: more bodies in memory do not make a refresh
+    // faster once the parser and the writer are the bottleneck (a 304 leaves its slot at once).
+    let in_hand = Arc::new(Semaphore::new((opts.concurrency.max(1) * 2).min(64)));
+    let mut per_host: HashMap<String, Arc<HostSlots>> = HashMap::new();
+    let parse_slots = Arc::new(Semaphore::new(
+        std::thread::available_parallelism().map_or(2, |n| n.get()),
+    ));
     let now = Utc::now();
     let mut outcomes = Vec::with_capacity(feeds.len());
     let mut tasks = tokio::task::JoinSet::new();
@@ -432,26 +468,39 @@ pub async fn refresh_feeds_with(
             .ok()
             .and_then(|u| u.host_str().map(str::to_string))
             .unwrap_or_default();
-        let host_limit = per_host
+        let host_slots = per_host
             .entry(host)
-            .or_insert_with(|| Arc::new(Semaphore::new(opts.per_host.max(1))))
+            .or_insert_with(|| {
+                Arc::new(HostSlots {
+                    requests: Arc::new(Semaphore::new(opts.per_host.max(1))),
+                    multiplexed: AtomicBool::new(false),
+                })
+            })
             .clone();
+        let host_connections = opts.per_host.max(1);
         let global = global.clone();
         let in_hand = in_hand.clone();
         let fetcher = fetcher.clone();
         let writer = writer.clone();
         let progress = progress.clone();
+        let parse_slots = parse_slots.clone();
         tasks.spawn(async move {
             // Host first: a slow host then holds only its own slots, not the global ones.
-            let host = host_limit.acquire_owned().await;
+            let host = host_slots.requests.clone().acquire_owned().await;
             let _in_hand = in_hand.acquire_owned().await;
             let slot = global.acquire_owned().await;
-            let fetched = fetch_one(&feed, &fetcher).await;
+            // Boxed: every feed's task is spawned at once, and a future's state is allocated
+            // with its task; inline, the request's and the record's states (kilobytes) were
+            // held by all 10,000 tasks of a 10,000-feed refresh from the start.
+            let fetched = Box::pin(fetch_one(&feed, &fetcher)).await;
+            if fetched.as_ref().is_ok_and(|r| r.multiplexed) {
+                host_slots.widen_for_http2(host_connections);
+            }
             let now = Utc::now();
             // The connection is free once the body is in: the host's next feed goes out
             // while this one is parsed and written.
             drop((host, slot));
-            let outcome = record_one(feed, fetched, now, writer).await;
+            let outcome = Box::pin(record_one(feed, fetched, now, writer, &parse_slots)).await;
             if let Some(p) = &progress {
                 let _ = p.send(outcome.clone());
             }

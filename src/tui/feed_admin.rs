@@ -282,6 +282,27 @@ mod tests {
     }
 
     #[test]
+    fn a_refused_url_replaces_the_adding_note_with_the_reason() {
+        let mut state = loaded();
+        update(&mut state, Action::AddFeed);
+        type_in(&mut state, "not a url");
+        update(&mut state, Action::PromptSubmit);
+        assert!(state.status.notice.is_some(), "the add shows what it is doing");
+        update(
+            &mut state,
+            Action::Failed {
+                doing: "adding a feed".into(),
+                error: "not a web address".into(),
+            },
+        );
+        assert_eq!(state.status.notice, None);
+        assert_eq!(
+            state.status.last_error.as_deref(),
+            Some("adding a feed: not a web address")
+        );
+    }
+
+    #[test]
     fn removing_asks_first_and_only_y_removes() {
         let mut state = loaded();
         on_first_feed(&mut state);

@@ -566,6 +566,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Failed { doing, error } => {
             state.status.last_error = Some(sanitize_line(&format!("{doing}: {error}")));
+            // "adding URL…" is over: the reason must not share the line with it (on a narrow
+            // terminal the stale note pushed the reason out of sight).
+            if doing == "adding a feed" {
+                state.status.notice = None;
+            }
             // No newer list is coming: Enter acts on the rows shown again.
             if doing == "loading headlines" {
                 state.list.open_on_arrival = false;

@@ -6,6 +6,7 @@
     python3 benches/related/build_labels.py --labels labels_test.jsonl [CORPUS_DIR]
     python3 benches/related/build_labels.py --labels labels_dev.jsonl [CORPUS_DIR]
     python3 benches/related/build_labels.py --list --labels labels_validation.jsonl  # the pages
+    python3 benches/related/build_labels.py --partial --labels labels_dev.jsonl  # while labelling
 
 --labels names the set: labels.jsonl (the tuning set: every 12th page from index 0, decisions
 in decisions.tsv), labels_validation.jsonl (the validation set: every 12th page from index 6,

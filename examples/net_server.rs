@@ -18,18 +18,18 @@ use http_body_util::Full;
 use hyper::body::Bytes;
 use hyper::body::Incoming;
 use hyper::{Request, Response, StatusCode, header};
-use hyper_util::rt::{TokioExecutor, TokioIo};
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::io::{BufRead, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 use tokio_rustls::TlsAcceptor;
-use tokio_rustls::rustls;
-use tokio_rustls::rustls::pki_types::pem::PemObject;
-use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
+
+#[path = "../tests/common/tls.rs"]
+#[allow(dead_code, reason = "the test CA's fixture paths are for tests")]
+mod tls;
 
 struct Options {
     dir: PathBuf,
@@ -225,23 +225,6 @@ impl Server {
     }
 }
 
-fn tls_config(cert: &str, key: &str, h1_only: bool) -> anyhow::Result<rustls::ServerConfig> {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let certs = CertificateDer::pem_file_iter(cert)
-        .with_context(|| format!("reading {cert}"))?
-        .collect::<Result<Vec<_>, _>>()?;
-    let key = PrivateKeyDer::from_pem_file(key).with_context(|| format!("reading {key}"))?;
-    let mut config = rustls::ServerConfig::builder()
-        .with_no_client_auth()
-        .with_single_cert(certs, key)?;
-    config.alpn_protocols = if h1_only {
-        vec![b"http/1.1".to_vec()]
-    } else {
-        vec![b"h2".to_vec(), b"http/1.1".to_vec()]
-    };
-    Ok(config)
-}
-
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
     let (mut dir, mut cert, mut key, mut slow_list) = (None, None, None, None);
@@ -278,7 +261,7 @@ fn main() -> anyhow::Result<()> {
             .collect(),
         None => HashSet::new(),
     };
-    let acceptor = TlsAcceptor::from(Arc::new(tls_config(&cert, &key, h1_only)?));
+    let acceptor = tls::acceptor(Path::new(&cert), Path::new(&key), h1_only)?;
     let server = Arc::new(Server {
         opts: Options {
             dir,
@@ -319,33 +302,25 @@ async fn listen(server: Arc<Server>, acceptor: TlsAcceptor) -> anyhow::Result<u1
                 let _ = tcp.set_nodelay(true);
                 let (server, acceptor) = (server.clone(), acceptor.clone());
                 tokio::spawn(async move {
-                    let Ok(tls) = acceptor.accept(tcp).await else {
-                        return;
-                    };
-                    server.counters.connections.fetch_add(1, Ordering::SeqCst);
-                    let h2 = tls.get_ref().1.alpn_protocol() == Some(b"h2");
-                    if h2 {
-                        server
-                            .counters
-                            .h2_connections
-                            .fetch_add(1, Ordering::SeqCst);
-                    }
-                    let io = TokioIo::new(tls);
-                    let service = hyper::service::service_fn(move |request| {
-                        let server = server.clone();
-                        async move { Ok::<_, std::convert::Infallible>(server.answer(request).await) }
-                    });
-                    if h2 {
+                    let counters = server.clone();
+                    tls::serve_connection(
+                        acceptor,
+                        tcp,
                         // 100 streams, as Google's servers announce (nginx 128).
-                        let _ = hyper::server::conn::http2::Builder::new(TokioExecutor::new())
-                            .max_concurrent_streams(100)
-                            .serve_connection(io, service)
-                            .await;
-                    } else {
-                        let _ = hyper::server::conn::http1::Builder::new()
-                            .serve_connection(io, service)
-                            .await;
-                    }
+                        100,
+                        move |h2| {
+                            let counters = &counters.counters;
+                            counters.connections.fetch_add(1, Ordering::SeqCst);
+                            if h2 {
+                                counters.h2_connections.fetch_add(1, Ordering::SeqCst);
+                            }
+                        },
+                        move |request| {
+                            let server = server.clone();
+                            async move { server.answer(request).await }
+                        },
+                    )
+                    .await;
                 });
             }
         });

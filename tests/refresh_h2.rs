@@ -4,15 +4,11 @@
 
 mod common;
 
+use common::tls;
 use hyper::body::Bytes;
-use hyper_util::rt::{TokioExecutor, TokioIo};
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
-use tokio_rustls::rustls;
-use tokio_rustls::rustls::pki_types::pem::PemObject;
-use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
 
 const FEEDS: usize = 16;
 /// A request is held until this many are in flight at once (or a second passed), so the
@@ -27,30 +23,14 @@ struct Seen {
     requests: AtomicUsize,
 }
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/tls")
-        .join(name)
-}
-
 /// Serve RSS on https://127.0.0.1:PORT/feed/N, speaking h2 (ALPN) unless `h1_only`.
 fn start_tls_server(h1_only: bool) -> (u16, Arc<Seen>) {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let certs = CertificateDer::pem_file_iter(fixture("leaf.pem"))
-        .unwrap()
-        .collect::<Result<Vec<_>, _>>()
-        .unwrap();
-    let key = PrivateKeyDer::from_pem_file(fixture("leaf.key")).unwrap();
-    let mut config = rustls::ServerConfig::builder()
-        .with_no_client_auth()
-        .with_single_cert(certs, key)
-        .unwrap();
-    config.alpn_protocols = if h1_only {
-        vec![b"http/1.1".to_vec()]
-    } else {
-        vec![b"h2".to_vec(), b"http/1.1".to_vec()]
-    };
-    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let acceptor = tls::acceptor(
+        &tls::fixture("leaf.pem"),
+        &tls::fixture("leaf.key"),
+        h1_only,
+    )
+    .unwrap();
     let seen = Arc::new(Seen::default());
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     listener.set_nonblocking(true).unwrap();
@@ -63,25 +43,20 @@ fn start_tls_server(h1_only: bool) -> (u16, Arc<Seen>) {
             while let Ok((tcp, _)) = listener.accept().await {
                 let (acceptor, seen) = (acceptor.clone(), server_seen.clone());
                 tokio::spawn(async move {
-                    let Ok(tls) = acceptor.accept(tcp).await else {
-                        return;
-                    };
-                    seen.connections.fetch_add(1, Ordering::SeqCst);
-                    let h2 = tls.get_ref().1.alpn_protocol() == Some(b"h2");
-                    let service = hyper::service::service_fn(move |request| {
-                        let seen = seen.clone();
-                        async move { Ok::<_, std::convert::Infallible>(answer(&seen, request).await) }
-                    });
-                    let io = TokioIo::new(tls);
-                    if h2 {
-                        let _ = hyper::server::conn::http2::Builder::new(TokioExecutor::new())
-                            .serve_connection(io, service)
-                            .await;
-                    } else {
-                        let _ = hyper::server::conn::http1::Builder::new()
-                            .serve_connection(io, service)
-                            .await;
-                    }
+                    let counted = seen.clone();
+                    tls::serve_connection(
+                        acceptor,
+                        tcp,
+                        100,
+                        move |_| {
+                            counted.connections.fetch_add(1, Ordering::SeqCst);
+                        },
+                        move |request| {
+                            let seen = seen.clone();
+                            async move { answer(&seen, request).await }
+                        },
+                    )
+                    .await;
                 });
             }
         });
@@ -140,17 +115,12 @@ fn refresh_all(port: u16) -> tempfile::TempDir {
         .arg(&opml_path)
         .assert()
         .success();
-    let out = common::kiosque(dir.path())
-        .env("SSL_CERT_FILE", fixture("ca.pem"))
+    common::kiosque(dir.path())
+        .env("SSL_CERT_FILE", tls::fixture("ca.pem"))
         .env_remove("SSL_CERT_DIR")
         .arg("refresh")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .assert()
+        .success();
     dir
 }
 

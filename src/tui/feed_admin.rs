@@ -287,7 +287,10 @@ mod tests {
         update(&mut state, Action::AddFeed);
         type_in(&mut state, "not a url");
         update(&mut state, Action::PromptSubmit);
-        assert!(state.status.notice.is_some(), "the add shows what it is doing");
+        assert!(
+            state.status.notice.is_some(),
+            "the add shows what it is doing"
+        );
         update(
             &mut state,
             Action::Failed {

@@ -24,6 +24,7 @@ mod shared_corpus;
 pub use shared_corpus::shared_corpus;
 
 pub mod synthetic;
+pub mod tls;
 
 /// How the server answers one path.
 #[derive(Clone, Debug)]

@@ -924,3 +924,43 @@ fn items_stored_before_duplicate_keys_get_them_when_the_schema_moves_on() {
         vec![("One story told twice".to_string(), vec!["B".to_string()])]
     );
 }
+
+/// The narrow index counts scan (schema 12) must not take the lists' place: lists of unread
+/// and starred items still read their own partial indexes newest first, the All list the time
+/// index, while a count of a query's matches scans the narrow index (covering) instead of the
+/// wide item rows.
+#[test]
+fn lists_keep_their_own_indexes_and_counts_scan_the_narrow_one() {
+    let s = Store::open_in_memory().unwrap();
+    let plan = |sql: &str| -> String {
+        let mut stmt = s
+            .conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .unwrap();
+        stmt.query_map([], |r| r.get::<_, String>(3))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let list = |condition: &str| {
+        format!(
+            "SELECT i.id, i.title, i.url FROM items i JOIN feeds f ON f.id = i.feed_id
+             WHERE {condition} AND i.id NOT IN (SELECT item_id FROM hidden_items)
+               AND (i.dup_group IS NULL OR i.dup_group = i.id)
+             ORDER BY i.sort_time DESC, i.id DESC LIMIT 300"
+        )
+    };
+    let unread = plan(&list("i.read = 0"));
+    assert!(unread.contains("items_unread_by_time"), "{unread}");
+    let starred = plan(&list("i.starred = 1"));
+    assert!(starred.contains("items_starred_by_time"), "{starred}");
+    let all = plan(&list("1 = 1"));
+    assert!(all.contains("INDEX items_by_time"), "{all}");
+    let count = plan(
+        "SELECT count(*) FROM items i WHERE i.read = 0
+           AND i.id NOT IN (SELECT item_id FROM hidden_items)
+           AND (i.dup_group IS NULL OR i.dup_group = i.id) AND +i.id IN (SELECT id FROM feeds)",
+    );
+    assert!(count.contains("COVERING INDEX items_list_state"), "{count}");
+}

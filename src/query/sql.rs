@@ -3,7 +3,8 @@
 //! by the user is only ever a word to look for), the other terms plain comparisons.
 
 use super::search_index::{
-    FOLD_FUNCTION, FTS_KEY_FUNCTION, KEY_TIME_END, fts_key, fts_key_item_id, tokens,
+    FOLD_FUNCTION, FTS_KEY_FUNCTION, KEY_ID_LIMIT, KEY_TIME_END, fts_key_item_id, span_start,
+    tokens,
 };
 use super::{Expr, Query, State, Term, Text};
 use chrono::{DateTime, Local, NaiveDate, TimeZone, Utc};
@@ -120,6 +121,9 @@ struct Compiler<'a> {
     keys_in_order: bool,
     /// The term the list is driven by (compiled as true: the join already holds it).
     driver: Option<*const Expr>,
+    /// Whether the condition selects a list's rows, read until a page is full, rather than
+    /// every match (a count, a rule): a frequent `url:` part is then tested on each row read.
+    listing: bool,
 }
 
 impl Compiler<'_> {
@@ -208,15 +212,22 @@ impl Compiler<'_> {
             Term::Url(part) => {
                 let folded = crate::text::fold_for_search(part);
                 let pattern = url_like_pattern(part);
-                // A part many URLs hold (a host): `+` keeps SQLite scanning newest first and
-                // probing the matches; a rare one drives the lookup (as for full text).
-                let plus = if (self.frequent)(Frequency::UrlLike(&pattern)) {
-                    "+"
-                } else {
-                    ""
-                };
+                let frequent = (self.frequent)(Frequency::UrlLike(&pattern));
                 let like = self.bind(Value::Text(pattern));
                 let p = self.bind(Value::Text(folded));
+                if frequent && self.listing {
+                    // A part many URLs hold (a host) in a list: each row read newest first
+                    // is tested (the URL comes before the wide columns of its row); a
+                    // page needs a few hundred rows, gathering every match read all URLs.
+                    // (No URL is no match, not NULL: `-url:` keeps the items without one.)
+                    return format!(
+                        "(i.url IS NOT NULL AND (i.url LIKE {like} ESCAPE '\\' \
+                         OR (i.url GLOB '*[^ -~]*' AND instr({FOLD_FUNCTION}(i.url), {p}) > 0)))"
+                    );
+                }
+                // A part many URLs hold in a count: `+` keeps SQLite scanning and probing
+                // the matches; a rare one drives the lookup (as for full text).
+                let plus = if frequent { "+" } else { "" };
                 // Read from the URL indexes, never from the wide items rows. LIKE folds ASCII
                 // case as kiosque_fold does (and as fast as a plain scan); only a URL with
                 // other characters needs kiosque_fold, and those have their own small index
@@ -294,7 +305,8 @@ impl Query {
     /// The SQL condition (items aliased `i`) selecting what this query matches, binding its
     /// values after those already in `values`. `now` anchors `newer:` and `older:`.
     pub fn to_sql(&self, values: &mut Vec<Value>, now: DateTime<Utc>) -> String {
-        self.plan(values, now, &|_| true, false, false).condition
+        self.plan(values, now, &|_| true, false, false, false)
+            .condition
     }
 
     /// What a list can be driven by: the whole query when it is made of full-text terms only
@@ -319,6 +331,8 @@ impl Query {
     /// all its matches share, that term as the list's driver ([`Plan::driver`]).
     /// `keys_in_order`: whether every index key follows list order
     /// ([`super::search_index::keys_follow_list_order_sql`]); a driver needs it.
+    /// `listing`: the condition selects a list's rows read until a page is full (not every
+    /// match, as a count does).
     pub fn plan(
         &self,
         values: &mut Vec<Value>,
@@ -326,6 +340,7 @@ impl Query {
         frequent: &dyn Fn(Frequency<'_>) -> bool,
         drive: bool,
         keys_in_order: bool,
+        listing: bool,
     ) -> Plan {
         let Some(e) = &self.expr else {
             return Plan {
@@ -356,14 +371,15 @@ impl Query {
                     if let Expr::Term { term, .. } = child
                         && let Some((lower, time)) = time_bound(term, now.timestamp())
                     {
-                        // Keys follow list order and ids are >= 0: sort_time >= t is
-                        // key >= fts_key(t, 0), sort_time < t is key < fts_key(t, 0) (no
-                        // item is past the keys' last second, 2106).
+                        // Keys follow list order by span and ids are >= 0: sort_time >= t
+                        // is at least t's span, sort_time < t at most t's span (no item is
+                        // past the keys' last second, 2106). The condition keeps the exact
+                        // bound inside the span.
                         if lower {
-                            values.push(Value::Integer(fts_key(time, 0)));
+                            values.push(Value::Integer(span_start(time)));
                             driver_bounds.push_str(&format!(" AND m.rowid >= ?{}", values.len()));
                         } else if time < KEY_TIME_END {
-                            values.push(Value::Integer(fts_key(time, 0)));
+                            values.push(Value::Integer(span_start(time) + KEY_ID_LIMIT));
                             driver_bounds.push_str(&format!(" AND m.rowid < ?{}", values.len()));
                         }
                     }
@@ -376,6 +392,7 @@ impl Query {
             frequent,
             keys_in_order,
             driver: driver_expr,
+            listing,
         }
         .expr(e);
         Plan {

@@ -1032,6 +1032,7 @@ impl Store {
         if let Some(query) = filter.query.as_ref().filter(|q| !q.is_empty()) {
             // A list of one feed, of starred or hidden items, or of unread ones when few
             // are, reads its own index newest first: full-text matches are probed there.
+            let listing = drive;
             let drive = drive
                 && filter.feed.is_none()
                 && !filter.starred_only
@@ -1048,6 +1049,7 @@ impl Store {
                 },
                 drive,
                 index_keys_in_order(conn),
+                listing,
             );
             clauses.push(format!("({})", plan.condition));
             driver = plan.driver.map(|d| (d, plan.driver_bounds));
@@ -1240,62 +1242,98 @@ impl Store {
         limit: usize,
         order: &str,
     ) -> Result<Vec<(ItemSummary, ListKey)>, StoreError> {
+        use crate::query::search_index::{KEY_ID_LIMIT, key_span, span_start};
         let (mut clause, mut values, driver) = Self::filter_plan(&self.conn, filter, true);
         if let Some((time, id)) = from {
             let compare = if order == "ASC" { ">=" } else { "<=" };
+            values.push(rusqlite::types::Value::Integer(time));
+            values.push(rusqlite::types::Value::Integer(id));
+            let n = values.len();
+            clause.push_str(&format!(
+                " AND (i.sort_time, i.id) {compare} (?{}, ?{n})",
+                n - 1
+            ));
             if driver.is_some() {
-                // Index keys follow list order: the bound seeks in the index.
-                values.push(rusqlite::types::Value::Integer(
-                    crate::query::search_index::fts_key(time, id),
-                ));
+                // Index keys follow list order by span: the bound's span seeks in the index.
+                let bound = if order == "ASC" {
+                    span_start(time)
+                } else {
+                    span_start(time) + KEY_ID_LIMIT - 1
+                };
+                values.push(rusqlite::types::Value::Integer(bound));
                 clause.push_str(&format!(" AND m.rowid {compare} ?{}", values.len()));
-            } else {
-                values.push(rusqlite::types::Value::Integer(time));
-                values.push(rusqlite::types::Value::Integer(id));
-                let n = values.len();
-                clause.push_str(&format!(
-                    " AND (i.sort_time, i.id) {compare} (?{}, ?{n})",
-                    n - 1
-                ));
             }
         }
-        values.push(rusqlite::types::Value::Integer(
-            i64::try_from(limit).unwrap_or(i64::MAX),
-        ));
-        values.push(rusqlite::types::Value::Integer(
-            i64::try_from(offset).unwrap_or(i64::MAX),
-        ));
-        let n = values.len();
-        let statement = match driver {
-            // A full-text term every match holds: its index rows, read in key (= list)
-            // order, drive the list, and a page stops after its rows.
-            Some((matching, bounds)) => format!(
-                "SELECT {} FROM items_fts m CROSS JOIN items i ON i.id = {}
-                 JOIN feeds f ON f.id = i.feed_id
-                 WHERE m.items_fts MATCH {matching}{bounds} AND {clause}
-                 ORDER BY m.rowid {order} LIMIT ?{} OFFSET ?{n}",
-                Self::SUMMARY_COLUMNS,
-                crate::query::search_index::fts_key_item_id("m.rowid"),
-                n - 1
-            ),
-            None => format!(
+        let Some((matching, bounds)) = driver else {
+            values.push(rusqlite::types::Value::Integer(
+                i64::try_from(limit).unwrap_or(i64::MAX),
+            ));
+            values.push(rusqlite::types::Value::Integer(
+                i64::try_from(offset).unwrap_or(i64::MAX),
+            ));
+            let n = values.len();
+            let statement = format!(
                 "SELECT {} FROM items i JOIN feeds f ON f.id = i.feed_id WHERE {clause}
                  ORDER BY i.sort_time {order}, i.id {order} LIMIT ?{} OFFSET ?{n}",
                 Self::SUMMARY_COLUMNS,
                 n - 1
-            ),
+            );
+            let mut stmt = self
+                .conn
+                .prepare_cached(&statement)
+                .map_err(sql("listing items"))?;
+            let rows = stmt
+                .query_map(params_from_iter(values), |r| {
+                    // Column 5 is the sort time, column 0 the id (SUMMARY_COLUMNS).
+                    Ok((Self::summary_from_row(r)?, (r.get(5)?, r.get(0)?)))
+                })
+                .map_err(sql("listing items"))?;
+            return rows.collect::<Result<_, _>>().map_err(sql("reading items"));
         };
+        // A full-text term every match holds: its index rows, read in key order, drive the
+        // list. Keys follow list order span by span: rows are read until the page is full and
+        // its last span is complete, then sorted by time.
+        let statement = format!(
+            "SELECT {} FROM items_fts m CROSS JOIN items i ON i.id = {}
+             JOIN feeds f ON f.id = i.feed_id
+             WHERE m.items_fts MATCH {matching}{bounds} AND {clause}
+             ORDER BY m.rowid {order}",
+            Self::SUMMARY_COLUMNS,
+            crate::query::search_index::fts_key_item_id("m.rowid"),
+        );
         let mut stmt = self
             .conn
             .prepare_cached(&statement)
             .map_err(sql("listing items"))?;
-        let rows = stmt
-            .query_map(params_from_iter(values), |r| {
-                // Column 5 is the sort time, column 0 the id (SUMMARY_COLUMNS).
-                Ok((Self::summary_from_row(r)?, (r.get(5)?, r.get(0)?)))
-            })
+        let mut rows = stmt
+            .query(params_from_iter(values))
             .map_err(sql("listing items"))?;
-        rows.collect::<Result<_, _>>().map_err(sql("reading items"))
+        let wanted = offset.saturating_add(limit);
+        let mut read: Vec<(ItemSummary, ListKey)> = Vec::new();
+        while let Some(r) = rows.next().map_err(sql("reading items"))? {
+            // Column 5 is the sort time, column 0 the id (SUMMARY_COLUMNS).
+            let key: ListKey = (
+                r.get(5).map_err(sql("reading items"))?,
+                r.get(0).map_err(sql("reading items"))?,
+            );
+            if read.len() >= wanted
+                && read
+                    .last()
+                    .is_some_and(|(_, last)| key_span(last.0) != key_span(key.0))
+            {
+                break;
+            }
+            read.push((
+                Self::summary_from_row(r).map_err(sql("reading items"))?,
+                key,
+            ));
+        }
+        if order == "ASC" {
+            read.sort_by_key(|(_, key)| *key);
+        } else {
+            read.sort_by_key(|(_, key)| std::cmp::Reverse(*key));
+        }
+        Ok(read.into_iter().skip(offset).take(limit).collect())
     }
 
     /// Where an item stands in a filtered list (0-based), or `None` if the filter excludes it.

@@ -609,6 +609,53 @@ fn migrating_to_the_time_keyed_index_lists_full_text_matches_newest_first() {
     assert_eq!(ids(&s, "three"), Vec::<i64>::new());
 }
 
+/// Schema 12 keys the full-text index by spans of time: an index keyed by the exact second
+/// (schema 11's keys, written here by hand) is built again, so that the triggers, which look
+/// rows up by the new key, find them: a renamed item no longer matches its old title.
+#[test]
+fn migrating_to_the_span_keyed_index_rekeys_every_row() {
+    let (_dir, s) = store_migrated_from(
+        11,
+        "INSERT INTO feeds (id, url, title, added_at) VALUES (1, 'https://a.example/f', 'A', 0);
+             INSERT INTO items (id, feed_id, dedupe_key, title, search_title, first_seen,
+                                sort_time, last_seen, summary_html)
+             VALUES (1, 1, 'a', 'Kernel one', 'kernel one', 0, 1700000100, 0, NULL),
+                    (2, 1, 'b', 'Two', 'two', 0, 1700000300, 0, '<p>a kernel</p>'),
+                    (3, 1, 'c', 'Kernel three', 'kernel three', 0, 1700000200, 0, NULL),
+                    (4, 1, 'd', 'Other', 'other', 0, 1700900000, 0, NULL);
+             DELETE FROM items_fts;
+             INSERT INTO items_fts (rowid, title, author, body, article)
+                 SELECT sort_time * 2147483648 + id, title, '',
+                        kiosque_item_text(summary_html, content_html), '' FROM items;",
+    );
+    let ids = |s: &Store, q: &str| -> Vec<i64> {
+        s.items(
+            &ItemFilter {
+                query: Some(crate::query::Query::parse(q).unwrap()),
+                ..Default::default()
+            },
+            0,
+            10,
+        )
+        .unwrap()
+        .into_iter()
+        .map(|i| i.id.0)
+        .collect()
+    };
+    assert_eq!(ids(&s, "kernel"), [2, 3, 1]);
+    s.conn
+        .execute("UPDATE items SET title = 'Renamed' WHERE id = 3", [])
+        .unwrap();
+    assert_eq!(ids(&s, "kernel"), [2, 1]);
+    assert_eq!(ids(&s, "renamed"), [3]);
+    assert_eq!(query_count(&s, "kernel"), 2);
+    s.conn
+        .execute("UPDATE items SET sort_time = 1800000000 WHERE id = 1", [])
+        .unwrap();
+    assert_eq!(ids(&s, "kernel"), [1, 2]);
+    assert_eq!(ids(&s, "one"), [1]);
+}
+
 #[test]
 fn the_full_text_index_follows_changes_to_items_articles_and_feeds() {
     let mut s = Store::open_in_memory().unwrap();
@@ -876,4 +923,44 @@ fn items_stored_before_duplicate_keys_get_them_when_the_schema_moves_on() {
         titles_and_copies(&s, &ItemFilter::default()),
         vec![("One story told twice".to_string(), vec!["B".to_string()])]
     );
+}
+
+/// The narrow index counts scan (schema 12) must not take the lists' place: lists of unread
+/// and starred items still read their own partial indexes newest first, the All list the time
+/// index, while a count of a query's matches scans the narrow index (covering) instead of the
+/// wide item rows.
+#[test]
+fn lists_keep_their_own_indexes_and_counts_scan_the_narrow_one() {
+    let s = Store::open_in_memory().unwrap();
+    let plan = |sql: &str| -> String {
+        let mut stmt = s
+            .conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .unwrap();
+        stmt.query_map([], |r| r.get::<_, String>(3))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let list = |condition: &str| {
+        format!(
+            "SELECT i.id, i.title, i.url FROM items i JOIN feeds f ON f.id = i.feed_id
+             WHERE {condition} AND i.id NOT IN (SELECT item_id FROM hidden_items)
+               AND (i.dup_group IS NULL OR i.dup_group = i.id)
+             ORDER BY i.sort_time DESC, i.id DESC LIMIT 300"
+        )
+    };
+    let unread = plan(&list("i.read = 0"));
+    assert!(unread.contains("items_unread_by_time"), "{unread}");
+    let starred = plan(&list("i.starred = 1"));
+    assert!(starred.contains("items_starred_by_time"), "{starred}");
+    let all = plan(&list("1 = 1"));
+    assert!(all.contains("INDEX items_by_time"), "{all}");
+    let count = plan(
+        "SELECT count(*) FROM items i WHERE i.read = 0
+           AND i.id NOT IN (SELECT item_id FROM hidden_items)
+           AND (i.dup_group IS NULL OR i.dup_group = i.id) AND +i.id IN (SELECT id FROM feeds)",
+    );
+    assert!(count.contains("COVERING INDEX items_list_state"), "{count}");
 }

@@ -4,12 +4,15 @@
     python3 benches/related/build_labels.py [CORPUS_DIR]      (default ../shared/corpus/extraction)
     python3 benches/related/build_labels.py --labels labels_validation.jsonl [CORPUS_DIR]
     python3 benches/related/build_labels.py --labels labels_test.jsonl [CORPUS_DIR]
+    python3 benches/related/build_labels.py --labels labels_dev.jsonl [CORPUS_DIR]
     python3 benches/related/build_labels.py --list --labels labels_validation.jsonl  # the pages
 
 --labels names the set: labels.jsonl (the tuning set: every 12th page from index 0, decisions
 in decisions.tsv), labels_validation.jsonl (the validation set: every 12th page from index 6,
-decisions in decisions_validation.tsv) or labels_test.jsonl (the test set: every 12th page
-from index 3, decisions in decisions_test.tsv); a relative name is taken beside this script.
+decisions in decisions_validation.tsv), labels_test.jsonl (the test set: every 12th page
+from index 3, decisions in decisions_test.tsv) or labels_dev.jsonl (the development set: every
+12th page from index 9, decisions in decisions_dev.tsv); a relative name is taken beside this
+script.
 
 Selection rule (fixed, decided before labelling): in each corpus folder, list the page files
 in sorted (byte) order and take every 12th one starting with the first: trafilatura-eval/html/
@@ -37,6 +40,7 @@ SETS = {
     "labels.jsonl": ("decisions.tsv", 0),
     "labels_validation.jsonl": ("decisions_validation.tsv", 6),
     "labels_test.jsonl": ("decisions_test.tsv", 3),
+    "labels_dev.jsonl": ("decisions_dev.tsv", 9),
 }
 
 
@@ -53,6 +57,9 @@ def main():
     ap.add_argument("--labels", default="labels.jsonl", choices=sorted(SETS),
                     help="which set to build (its decisions file and start index follow)")
     ap.add_argument("--list", action="store_true", help="print the selected pages and stop")
+    ap.add_argument("--partial", action="store_true",
+                    help="write the pages labelled so far instead of stopping on unlabelled ones "
+                         "(for committing a set while it is being labelled)")
     args = ap.parse_args()
     corpus = args.corpus
     decisions_name, start = SETS[os.path.basename(args.labels)]
@@ -84,8 +91,10 @@ def main():
             if u not in related:
                 related.append(u)
         out.append({"corpus": tag, "file": path, "url": url, "related": related, "notes": notes})
-    if missing:
+    if missing and not args.partial:
         raise SystemExit("not labelled yet: " + ", ".join(missing))
+    if missing:
+        print(f"partial: {len(missing)} pages not labelled yet")
     with open(os.path.join(HERE, os.path.basename(args.labels)), "w", encoding="utf-8") as f:
         for rec in out:
             f.write(json.dumps(rec, ensure_ascii=False) + "\n")

@@ -1217,6 +1217,9 @@ fn block_from_heading<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block<'a
 /// A widget named for related reading (not its title wrapper) without a single link: empty,
 /// filled by a script that did not run. What follows it is another block.
 fn is_empty_related_widget(node: &NodeRef<'_>) -> bool {
+    if !tag_is(node, &["div", "section", "aside", "ul", "ol"]) {
+        return false;
+    }
     let names = class_and_id(node);
     RELATED_CLASS_WORDS.iter().any(|w| names.contains(w))
         && !["title", "head"].iter().any(|w| names.contains(w))
@@ -2923,6 +2926,11 @@ mod tests {
             <hr><div class="moreincategories">{TWO_ITEMS}</div>"#
         )));
         assert!(links.is_empty(), "{links:?}");
+        // A heading named for the box it heads is no empty widget.
+        let (links, _) = take(&page(&format!(
+            r#"<div><h2 class="article-similar">Auch interessant</h2><div class="row">{TWO_ITEMS}</div></div>"#
+        )));
+        assert_eq!(links.len(), 2, "{links:?}");
     }
 
     #[test]

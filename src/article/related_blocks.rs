@@ -2681,9 +2681,8 @@ mod tests {
             format!("<h3>Weekend reads</h3>{TWO_ITEMS}"),
             format!(r#"<div class="related-posts">{TWO_ITEMS}</div>"#),
             format!(r#"<div class="related-posts"><h3>News</h3>{TWO_ITEMS}</div>"#),
-            format!(
-                r#"<p><a href="/world/2024/04/first-story-about-it">First story about it</a></p>"#
-            ),
+            r#"<p><a href="/world/2024/04/first-story-about-it">First story about it</a></p>"#
+                .to_string(),
         ] {
             let (links, _) = take(&sidebar(&inside));
             assert!(links.is_empty(), "{inside} -> {links:?}");

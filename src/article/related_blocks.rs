@@ -165,6 +165,17 @@ const NON_ARTICLE_SEGMENTS: &[&str] = &[
     "users",
     "people",
     "cart",
+    "checkout",
+    "signup",
+    "sign-up",
+    "contact",
+    "kontakt",
+    // Affiliate and tracking redirects (`/out/mailerlite`, `/go/offer`): never reading.
+    "out",
+    "go",
+    "goto",
+    "recommends",
+    "affiliate",
 ];
 
 /// Headings longer than this (characters) are sentences, not block headings.
@@ -216,12 +227,16 @@ pub fn take_related_blocks(
 
     let article_date = article_date(page, base_url);
     let own_url = own_url(page, base_url);
+    let article_id = url_id(own_url.as_ref().unwrap_or(base_url));
     let mut first_story: Option<NodeId> = None;
     let mut pointer_lines: Vec<Block<'_>> = Vec::new();
-    let mut stack: Vec<NodeRef<'_>> = vec![body];
+    // Each node with whether it sits in a page sidebar (an `aside` outside the article, a
+    // `role=complementary` region): there only a block under a heading that ties it to the
+    // article ("Related posts", "Mehr zum Thema") is taken, never recommendations or rivers.
+    let mut stack: Vec<(NodeRef<'_>, bool)> = vec![(body, false)];
     let mut visited = 0usize;
     let mut tab_lookups = 0usize;
-    while let Some(node) = stack.pop() {
+    while let Some((node, in_sidebar)) = stack.pop() {
         visited += 1;
         if visited > MAX_PAGE_NODES || taken.len() >= MAX_BLOCKS {
             break;
@@ -243,11 +258,21 @@ pub fn take_related_blocks(
             continue;
         }
         if is_foreign(&node) {
+            if !in_sidebar && is_sidebar(&node) {
+                let mut children: Vec<NodeRef<'_>> = node.children_it(false).collect();
+                children.reverse();
+                stack.extend(
+                    children
+                        .into_iter()
+                        .filter(|c| !taken_ids.contains(&c.id))
+                        .map(|c| (c, true)),
+                );
+            }
             continue;
         }
         // An endless page appends the next stories, each an `<article>` with its own `h1`:
         // their related blocks are theirs, not this article's.
-        if node.has_name("article") && has_h1(&node) {
+        if node.has_name("article") && has_h1(&node) && is_story_sized(&node) {
             match first_story {
                 None => first_story = Some(node.id),
                 // A story inside the first one (a page-wide `<article>` wrapping the
@@ -275,11 +300,21 @@ pub fn take_related_blocks(
             continue;
         }
         let mut refused = false;
-        if let Some(block) = block_from_container(&node, base_url, &mut refused)
-            .or_else(|| block_from_heading(&node, base_url))
-            .or_else(|| block_from_lead_in(&node, base_url))
-            .or_else(|| block_from_story_card(&node, base_url))
-            .or_else(|| block_from_source_credit(&node, base_url))
+        let found_block = if in_sidebar {
+            // A list, not one link: a sidebar's single teaser is a promotion.
+            block_from_container(&node, base_url, &mut refused)
+                .filter(|b| b.tied && b.links.len() >= 2)
+                .or_else(|| {
+                    block_from_heading(&node, base_url).filter(|b| b.tied && b.links.len() >= 2)
+                })
+        } else {
+            block_from_container(&node, base_url, &mut refused)
+                .or_else(|| block_from_heading(&node, base_url))
+                .or_else(|| block_from_lead_in(&node, base_url))
+                .or_else(|| block_from_story_card(&node, base_url))
+                .or_else(|| block_from_source_credit(&node, base_url))
+        };
+        if let Some(block) = found_block
             && !block.nodes.iter().any(|n| taken_ids.contains(&n.id))
         {
             let mut block = block;
@@ -296,6 +331,7 @@ pub fn take_related_blocks(
             // its heading or name says. Left in the page, and nothing inside it is taken.
             if block.links.is_empty()
                 || article_date.is_some_and(|date| is_later_stream(&block.links, date))
+                || article_id.is_some_and(|id| is_later_by_id(&block.links, id))
             {
                 taken_ids.extend(block.nodes.iter().map(|n| n.id));
                 continue;
@@ -312,14 +348,19 @@ pub fn take_related_blocks(
         if refused {
             continue;
         }
-        if let Some(block) = block_from_pointer_line(&node, base_url) {
+        if !in_sidebar && let Some(block) = block_from_pointer_line(&node, base_url) {
             pointer_lines.push(block);
             continue;
         }
         // Children in document order (the stack pops the last pushed first).
         let mut children: Vec<NodeRef<'_>> = node.children_it(false).collect();
         children.reverse();
-        stack.extend(children.into_iter().filter(|c| !taken_ids.contains(&c.id)));
+        stack.extend(
+            children
+                .into_iter()
+                .filter(|c| !taken_ids.contains(&c.id))
+                .map(|c| (c, in_sidebar)),
+        );
     }
     // A few pointers between paragraphs are the editor's; a run of them is a listicle's
     // items linking their own pages ("Learn how to sew it here!").
@@ -349,6 +390,9 @@ const MAX_POINTER_LINES: usize = 3;
 struct Block<'a> {
     links: Vec<RelatedLink>,
     nodes: Vec<NodeRef<'a>>,
+    /// Found under a heading whose words tie it to the article (not by name, shape or a
+    /// recommendation alone).
+    tied: bool,
 }
 
 /// Navigation, page header and footer, comments, ad widgets, forms, scripts: skipped whole.
@@ -420,6 +464,15 @@ fn is_foreign(node: &NodeRef<'_>) -> bool {
         && names
             .split(|c: char| !c.is_ascii_alphanumeric())
             .any(|token| FOREIGN_CLASS_WORDS.iter().any(|w| token.starts_with(w)))
+}
+
+/// A page sidebar: an `aside` outside the article, or a `role=complementary` region. Skipped
+/// as furniture, except for blocks under a heading that ties them to the article.
+fn is_sidebar(node: &NodeRef<'_>) -> bool {
+    node.has_name("aside")
+        || node
+            .attr("role")
+            .is_some_and(|r| r.eq_ignore_ascii_case("complementary"))
 }
 
 /// Is the node (an `aside`) part of the article's own container rather than a page sidebar:
@@ -544,6 +597,20 @@ fn own_url(page: &Document, base_url: &Url) -> Option<Url> {
     matches!(url.scheme(), "http" | "https").then_some(url)
 }
 
+/// Paragraphs an `<article>` must hold to be a story rather than a teaser card (a "most
+/// read" list made of `<article>`s with an `h1` each, before the page's own story).
+const MIN_STORY_PARAGRAPHS: usize = 3;
+
+/// Is the `<article>` a whole story (a few paragraphs), not a teaser card?
+fn is_story_sized(node: &NodeRef<'_>) -> bool {
+    node.descendants_it()
+        .take(MAX_BLOCK_NODES)
+        .filter(|d| d.has_name("p"))
+        .take(MIN_STORY_PARAGRAPHS)
+        .count()
+        >= MIN_STORY_PARAGRAPHS
+}
+
 /// Does the element hold a page title (`h1`) near its start?
 fn has_h1(node: &NodeRef<'_>) -> bool {
     node.descendants_it().take(400).any(|d| d.has_name("h1"))
@@ -598,9 +665,16 @@ fn is_later_stream(links: &[RelatedLink], article: PostDate) -> bool {
         return false;
     }
     let mut later = 0usize;
+    let mut undated = 0usize;
     for link in links {
         let Some(date) = Url::parse(&link.url).ok().and_then(|u| url_date(&u)) else {
-            return false;
+            // A river may mix in links to indexes (`/talks/`); half of the links undated
+            // at most, and three dated ones at least.
+            undated += 1;
+            if undated * 2 > links.len() || links.len() - undated < 3 {
+                return false;
+            }
+            continue;
         };
         let order = match (date.2, article.2) {
             (Some(d), Some(a)) => (date.0, date.1, d).cmp(&(article.0, article.1, a)),
@@ -613,6 +687,34 @@ fn is_later_stream(links: &[RelatedLink], article: PostDate) -> bool {
         }
     }
     later > 0
+}
+
+/// A URL's article number: the longest run of 5 to 12 digits in its last two path segments
+/// (`/artikel/310144/slug/`, `/slug-5287894`), with its length (ids of one site have one
+/// length), or `None`. A date is not an id: runs of 8 digits that read as a date are skipped.
+fn url_id(url: &Url) -> Option<(u64, usize)> {
+    let segments: Vec<&str> = url.path_segments()?.filter(|s| !s.is_empty()).collect();
+    let tail = &segments[segments.len().saturating_sub(2)..];
+    tail.iter()
+        .flat_map(|s| s.split(|c: char| !c.is_ascii_digit()))
+        .filter(|run| (5..=12).contains(&run.len()))
+        .filter(|run| !(run.len() == 8 && run.starts_with("20")))
+        .max_by_key(|run| run.len())
+        .and_then(|run| Some((run.parse().ok()?, run.len())))
+}
+
+/// Are a block's links at least three articles whose numbers (same length as the article's)
+/// are all higher than the article's: posts the site published after it (its river), not
+/// reading on its subject, which came before or along with it. Any link without a comparable
+/// number keeps the block.
+fn is_later_by_id(links: &[RelatedLink], article: (u64, usize)) -> bool {
+    links.len() >= 3
+        && links.iter().all(|link| {
+            Url::parse(&link.url)
+                .ok()
+                .and_then(|u| url_id(&u))
+                .is_some_and(|(id, len)| len == article.1 && id > article.0)
+        })
 }
 
 /// "2026-03-14…" as a day count (months taken as 31 days: spans come out a little long).
@@ -828,6 +930,10 @@ fn heading_text(node: &NodeRef<'_>) -> Option<String> {
             {
                 return None;
             }
+            // An ad slot's script is no heading's text.
+            if tag_is(&d, &["script", "style", "noscript", "template"]) {
+                return None;
+            }
             text.push(' ');
         }
     }
@@ -905,6 +1011,7 @@ fn block_from_tab<'a>(
     Some(Block {
         links,
         nodes: vec![panel],
+        tied: !heading_recommends(&text),
     })
 }
 
@@ -953,11 +1060,41 @@ fn block_from_container<'a>(
         *refused = true;
         return None;
     }
+    // A series box lists every part, this one too, and so may a box whose heading ties it
+    // to the subject ("Leé también" over the subject's stories, this one among them). A box
+    // with only a recommendation or a name over it that holds the page itself is the site's
+    // latest or most-read river, which shows every new story.
+    let series = ["serial", "series"].iter().any(|w| names.contains(w));
+    let tied_heading = heading
+        .as_deref()
+        .is_some_and(|h| heading_ties(h) && !heading_recommends(h));
+    if !series && !tied_heading && lists_page_itself(&[*node], base_url) {
+        *refused = true;
+        return None;
+    }
     let links = collect_links(&[*node], base_url, &label, BlockShape::Named)?;
+    let tied = heading
+        .as_deref()
+        .is_some_and(|h| heading_ties(h) && !heading_recommends(h));
     Some(Block {
         links,
         nodes: vec![*node],
+        tied,
     })
+}
+
+/// Is the text a date ("September 28, 2025", "12.11.2021", "2024-05-01"): a card's dateline,
+/// not a heading? Two groups of digits or more and at most two words besides them.
+fn is_date_text(text: &str) -> bool {
+    let groups = text
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|g| !g.is_empty())
+        .count();
+    let words = text
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .count();
+    (groups >= 2 && words <= 2) || (groups >= 1 && words == 0)
 }
 
 /// The heading-like text before the first link of a container (if any), and whether any
@@ -977,14 +1114,32 @@ fn container_headings(node: &NodeRef<'_>) -> (Option<String>, bool) {
             continue;
         }
         if n.has_name("a") {
-            seen_link = true;
+            // A tab's caption is often an `<a>` without a target: a heading, not a link.
+            if !n.has_attr("href") && !seen_link && heading.is_none() {
+                let t = collapse(&bounded_text(&n, MAX_HEADING_NODES));
+                if (3..=MAX_HEADING_CHARS).contains(&t.chars().count()) {
+                    if heading_is_river(&t) {
+                        return (None, true);
+                    }
+                    heading = Some(t);
+                }
+            }
+            seen_link |= n.has_attr("href");
             continue;
         }
-        if let Some(t) = heading_text(&n).filter(|t| alnum_count(t) > 0) {
+        if let Some(t) = heading_text(&n).filter(|t| alnum_count(t) > 0 && !is_date_text(t)) {
             // A card's linked headline ("Die Top 7 Deals der Woche") titles a story, not
-            // the box: its words say nothing about the box being a river.
-            let card_title = n.descendants_it().take(60).any(|d| d.has_name("a"));
-            if heading_is_river(&t) && !card_title {
+            // the box: its words say nothing about the box being a river, and it is not
+            // the box's heading.
+            let card_title = n
+                .descendants_it()
+                .take(60)
+                .any(|d| d.has_name("a") && d.has_attr("href"));
+            if card_title {
+                seen_link = true;
+                continue;
+            }
+            if heading_is_river(&t) {
                 return (heading, true);
             }
             if !seen_link && heading.is_none() {
@@ -1012,23 +1167,43 @@ fn block_from_heading<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block<'a
     if in_slide(node) {
         return None;
     }
+    if is_empty_related_widget(node) {
+        return None;
+    }
     let label = label_from(&text);
     let level = heading_level(node);
     let mut anchor = *node;
     for _ in 0..=MAX_CLIMB {
         let siblings = block_siblings(&anchor, level);
         if !siblings.is_empty() {
-            let links = collect_links(&siblings, base_url, &label, BlockShape::UnderHeading)?;
+            let shape = if heading_recommends(&text) {
+                BlockShape::UnderHeading
+            } else {
+                BlockShape::UnderTie
+            };
+            let links = collect_links(&siblings, base_url, &label, shape)?;
+            if shape != BlockShape::UnderTie && lists_page_itself(&siblings, base_url) {
+                return None;
+            }
             if heading_recommends(&text) && is_dated_stream(&siblings) {
                 return None;
             }
             let mut nodes = vec![anchor];
             nodes.extend(siblings);
-            return Some(Block { links, nodes });
+            return Some(Block {
+                links,
+                nodes,
+                tied: !heading_recommends(&text),
+            });
         }
         // Climb out of title wrappers only: nothing with text may precede the heading.
         let parent = anchor.parent()?;
         if !parent.is_element() || parent.has_name("body") || parent.has_name("html") {
+            return None;
+        }
+        // A widget named for related reading that holds nothing after its heading is empty
+        // (filled by a script, not in the page): what follows it is another block.
+        if is_empty_related_widget(&parent) {
             return None;
         }
         if text_before(&anchor) {
@@ -1037,6 +1212,21 @@ fn block_from_heading<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block<'a
         anchor = parent;
     }
     None
+}
+
+/// A widget named for related reading (not its title wrapper) without a single link: empty,
+/// filled by a script that did not run. What follows it is another block.
+fn is_empty_related_widget(node: &NodeRef<'_>) -> bool {
+    if !tag_is(node, &["div", "section", "aside", "ul", "ol"]) {
+        return false;
+    }
+    let names = class_and_id(node);
+    RELATED_CLASS_WORDS.iter().any(|w| names.contains(w))
+        && !["title", "head"].iter().any(|w| names.contains(w))
+        && !node
+            .descendants_it()
+            .take(MAX_BLOCK_NODES)
+            .any(|d| d.has_name("a") && d.has_attr("href"))
 }
 
 /// A list of links right after a short lead-in line: an editor's reading list. Every item
@@ -1152,6 +1342,7 @@ fn block_from_lead_in<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block<'a
     Some(Block {
         links,
         nodes: vec![lead, list_box],
+        tied: false,
     })
 }
 
@@ -1240,7 +1431,7 @@ fn block_from_story_card<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block
     }
     let first = anchors.first()?;
     let href = first.attr("href")?;
-    if !named || !has_prose_neighbour(node) {
+    if !named || !has_prose_neighbour(node) || anchors.iter().all(is_button) {
         return None;
     }
     if anchors
@@ -1274,7 +1465,20 @@ fn block_from_story_card<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block
             url: url.to_string(),
         }],
         nodes: vec![*node],
+        tied: false,
     })
+}
+
+/// Is the link styled as a button (`a.btn`, `a.button-primary`, `div.cta > a`): a call to
+/// act (sign up, buy, try, download), not a story to read?
+fn is_button(a: &NodeRef<'_>) -> bool {
+    std::iter::once(*a)
+        .chain(a.parent().filter(|p| p.is_element()))
+        .any(|n| {
+            class_and_id(&n)
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .any(|t| t.starts_with("btn") || t.starts_with("button") || t == "cta")
+        })
 }
 
 /// Letters and digits a pointer line's link must have (a headline, "Lesen Sie hier mehr").
@@ -1305,6 +1509,9 @@ fn block_from_pointer_line<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Blo
         }
     }
     let anchor = anchor?;
+    if is_button(&anchor) {
+        return None;
+    }
     let mut budget = MAX_CARD_NODES;
     let stats = text_stats(node, &mut budget);
     // The link is the whole line, up to a mark ("»", "→") or a closing stop.
@@ -1330,6 +1537,7 @@ fn block_from_pointer_line<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Blo
             url: url.to_string(),
         }],
         nodes: vec![*node],
+        tied: false,
     })
 }
 
@@ -1407,6 +1615,7 @@ fn block_from_source_credit<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Bl
             url: url.to_string(),
         }],
         nodes: vec![*node],
+        tied: false,
     })
 }
 
@@ -1531,6 +1740,37 @@ fn block_siblings<'a>(anchor: &NodeRef<'a>, level: usize) -> Vec<NodeRef<'a>> {
     out
 }
 
+/// Does a link in the nodes lead to the page itself (same host, path and query, no fragment)?
+fn lists_page_itself(nodes: &[NodeRef<'_>], base_url: &Url) -> bool {
+    let mut budget = MAX_BLOCK_NODES;
+    for node in nodes {
+        for d in std::iter::once(*node).chain(node.descendants_it()) {
+            if budget == 0 {
+                return false;
+            }
+            budget -= 1;
+            if !d.has_name("a") {
+                continue;
+            }
+            let Some(href) = d.attr("href") else {
+                continue;
+            };
+            let href = href.trim();
+            if href.is_empty() || href.contains('#') {
+                continue;
+            }
+            if let Ok(url) = base_url.join(href)
+                && url.host_str() == base_url.host_str()
+                && url.path().trim_end_matches('/') == base_url.path().trim_end_matches('/')
+                && url.query() == base_url.query()
+            {
+                return true;
+            }
+        }
+    }
+    false
+}
+
 /// Letters and digits of an element's text, of its link text, and its number of links.
 struct TextStats {
     text: usize,
@@ -1606,6 +1846,9 @@ enum BlockShape {
     Named,
     /// The siblings after a heading: bounds inferred, so held to stricter density.
     UnderHeading,
+    /// The same after a heading whose words tie the block to the article ("Weiterführende
+    /// Links", "Further reading"), not merely recommend: its links may lead to other sites.
+    UnderTie,
 }
 
 /// The block's article links (one per URL, in order) with titles, if the block passes:
@@ -1643,7 +1886,11 @@ fn collect_links(
                 continue;
             }
             if n.has_name("a") && n.has_attr("href") {
-                let target = n.attr("href").and_then(|h| link_target(&h, base_url));
+                // A document or picture file is not an article to read next.
+                let target = n
+                    .attr("href")
+                    .and_then(|h| link_target(&h, base_url))
+                    .filter(|(url, _)| !is_file_url(url));
                 // A slug or an id in the URL, or a headline as the link's text.
                 let article = target.and_then(|(url, slug_like)| {
                     let (rank, title) = anchor_title(&n, &url);
@@ -1659,7 +1906,13 @@ fn collect_links(
                         }
                         match order.iter().position(|u| u == &url) {
                             Some(i) => {
-                                if rank < titles[i].0 {
+                                // A card's kicker ("Politik") and its headline may both
+                                // link to the story: the longer text is the headline.
+                                let kept = titles[i].1.split_whitespace().count();
+                                let longer = rank == titles[i].0
+                                    && kept <= 2
+                                    && title.split_whitespace().count() > kept;
+                                if rank < titles[i].0 || longer {
                                     titles[i] = (rank, title);
                                 }
                             }
@@ -1706,19 +1959,19 @@ fn collect_links(
     let cards = match shape {
         BlockShape::Named => order.len(),
         // One link after a heading must carry its line: a link in a sentence is not related.
-        BlockShape::UnderHeading if order.len() < 2 => 0,
-        BlockShape::UnderHeading => order.len(),
+        BlockShape::UnderHeading | BlockShape::UnderTie if order.len() < 2 => 0,
+        BlockShape::UnderHeading | BlockShape::UnderTie => order.len(),
     };
     // A container named for related reading has its bounds from its name: its cards may
     // carry a teaser each (a blog's excerpt of 50-odd words).
     let per_link = match shape {
         BlockShape::Named => MAX_UNLINKED_PER_CARD,
-        BlockShape::UnderHeading => MAX_UNLINKED_PER_LINK,
+        BlockShape::UnderHeading | BlockShape::UnderTie => MAX_UNLINKED_PER_LINK,
     };
     if !cards_density(text, link_text, cards, per_link) {
         return None;
     }
-    if same_site * 2 < order.len() {
+    if same_site * 2 < order.len() && shape != BlockShape::UnderTie {
         return None;
     }
     // Cards without any title of their own get one from their card's headline.
@@ -1894,6 +2147,13 @@ fn link_target(href: &str, base_url: &Url) -> Option<(Url, bool)> {
         return None;
     }
     url.set_fragment(None);
+    // An action behind a one-time token (`/flag/like/123?destination&token=…`): a button.
+    if url
+        .query()
+        .is_some_and(|q| q.split('&').any(|kv| kv.starts_with("token=")))
+    {
+        return None;
+    }
     let host = url.host_str()?.to_ascii_lowercase();
     let bare = host.trim_start_matches("www.");
     if SHARE_HOSTS
@@ -1910,11 +2170,11 @@ fn link_target(href: &str, base_url: &Url) -> Option<(Url, bool)> {
         .map(|s| s.filter(|s| !s.is_empty()).collect())
         .unwrap_or_default();
     if segments.iter().any(|s| {
-        TAXONOMY_SEGMENTS
+        NON_ARTICLE_SEGMENTS
             .iter()
-            .chain(NON_ARTICLE_SEGMENTS)
             .any(|t| s.eq_ignore_ascii_case(t))
-    }) {
+    }) || is_taxonomy_path(&segments)
+    {
         return None;
     }
     if segments.is_empty() && url.query().is_none() {
@@ -1922,6 +2182,15 @@ fn link_target(href: &str, base_url: &Url) -> Option<(Url, bool)> {
     }
     let slug_like = looks_like_article_path(&segments, url.query());
     Some((url, slug_like))
+}
+
+/// A tag, topic, category or author page: such a segment with at most one segment after it
+/// (`/tag/markets/`, `/autor/ada-lovelace`). Deeper, the word names a section that holds
+/// articles (`/themen/umwelt/radon/messen.html`, `/themen/detail/nachricht/a-story.html`).
+fn is_taxonomy_path(segments: &[&str]) -> bool {
+    segments.iter().enumerate().any(|(i, s)| {
+        segments.len() - i <= 2 && TAXONOMY_SEGMENTS.iter().any(|t| s.eq_ignore_ascii_case(t))
+    })
 }
 
 /// A slug of several words, a long segment, an id of several digits, or a page file: an
@@ -2083,7 +2352,8 @@ mod tests {
             format!("<div><h3>Trending</h3>{items}</div>"),
             format!(r#"<div class="taboola-below"><h3>Related stories</h3>{items}</div>"#),
             format!(r#"<div class="OUTBRAIN"><h3>You may also like</h3>{items}</div>"#),
-            format!(r#"<div role="complementary"><h3>Related</h3>{items}</div>"#),
+            // A sidebar takes only a heading that ties its block to the article.
+            format!(r#"<div role="complementary"><h3>You may also like</h3>{items}</div>"#),
             format!(r#"<nav><h3>Related</h3>{items}</nav>"#),
             format!(r#"<div id="comments"><h3>Related</h3>{items}</div>"#),
             format!(r#"<div style="display: none"><h3>Related</h3>{items}</div>"#),
@@ -2396,12 +2666,27 @@ mod tests {
         let (links, html) = take(&in_body);
         assert_eq!(links.len(), 2, "{links:?}");
         assert!(!html.contains("First story"), "the block leaves the page");
-        let sidebar = format!(
-            r#"<html><body><div class="article-body"><p>Body text of the story, long enough.</p></div>
-            <aside class="story-box"><h3>Sur le même sujet</h3>{TWO_ITEMS}</aside></body></html>"#
-        );
-        let (links, _) = take(&sidebar);
-        assert!(links.is_empty(), "{links:?}");
+        // In a page sidebar only a heading that ties the block to the article counts: not a
+        // recommendation, a neutral heading, or a box named for related reading alone.
+        let sidebar = |inside: &str| {
+            format!(
+                r#"<html><body><div class="article-body"><p>Body text of the story, long enough.</p></div>
+                <aside class="sidebar">{inside}</aside><div role="complementary">{inside}</div></body></html>"#
+            )
+        };
+        let (links, _) = take(&sidebar(&format!("<h3>Sur le même sujet</h3>{TWO_ITEMS}")));
+        assert_eq!(links.len(), 2, "{links:?}");
+        for inside in [
+            format!("<h3>You may also like</h3>{TWO_ITEMS}"),
+            format!("<h3>Weekend reads</h3>{TWO_ITEMS}"),
+            format!(r#"<div class="related-posts">{TWO_ITEMS}</div>"#),
+            format!(r#"<div class="related-posts"><h3>News</h3>{TWO_ITEMS}</div>"#),
+            r#"<p><a href="/world/2024/04/first-story-about-it">First story about it</a></p>"#
+                .to_string(),
+        ] {
+            let (links, _) = take(&sidebar(&inside));
+            assert!(links.is_empty(), "{inside} -> {links:?}");
+        }
     }
 
     #[test]
@@ -2534,7 +2819,7 @@ mod tests {
     fn a_second_story_of_an_endless_page_keeps_its_related_block() {
         let story = |n: u8| {
             format!(
-                r#"<div class="scrollblock"><article class="entry"><h1>Story {n}</h1><p>Body.</p>
+                r#"<div class="scrollblock"><article class="entry"><h1>Story {n}</h1><p>Body.</p><p>More.</p><p>End.</p>
                 <div class="related-posts"><h3>Related</h3><ul>
                 <li><a href="/world/2024/04/story-{n}-first-related-one">Story {n} first related one</a></li>
                 <li><a href="/world/2024/04/story-{n}-second-related-one">Story {n} second related one</a></li></ul></div>
@@ -2551,6 +2836,135 @@ mod tests {
             links.iter().all(|l| l.url.contains("story-1-")),
             "{links:?}"
         );
+    }
+
+    #[test]
+    fn teaser_cards_made_of_articles_with_an_h1_are_not_the_page_s_story() {
+        // A "most viewed" list before the story, each teaser an `<article>` with an `h1`.
+        let teaser = |n: u8| {
+            format!(
+                r#"<article class="news-summary"><h1><a href="/world/2024/04/most-viewed-number-{n}">Most viewed number {n}</a></h1></article>"#
+            )
+        };
+        let (links, _) = take(&format!(
+            r#"<html><body><section class="mod">{}{}</section>
+            <article class="news-full"><h1>The story we read</h1><p>One.</p><p>Two.</p><p>Three.</p>
+            <section><div class="mod-header"><h3>Lee también</h3></div><div class="mod-content">{TWO_ITEMS}</div></section>
+            </article></body></html>"#,
+            teaser(1),
+            teaser(2)
+        ));
+        assert_eq!(links.len(), 2, "{links:?}");
+    }
+
+    #[test]
+    fn a_topic_word_deep_in_a_path_is_a_section_not_a_tag_page() {
+        let (links, _) = take(&page(
+            r#"<div><h2>Zum Thema</h2><ul class="links">
+            <li><a href="/DE/themen/umwelt/radon/was-ist-radon-und-woher-kommt-es.html">Was ist Radon?</a></li>
+            <li><a href="/DE/themen/umwelt/radon/schutz/wie-kann-ich-radon-messen.html">Wie kann ich Radon messen?</a></li>
+            <li><a href="/thema/energie/">Energie und mehr Energie</a></li>
+            <li><a href="/report/radon-in-houses-and-the-law.pdf">Radon in houses and the law</a></li></ul></div>"#,
+        ));
+        assert_eq!(
+            urls(&links),
+            vec![
+                "https://news.example.org/DE/themen/umwelt/radon/was-ist-radon-und-woher-kommt-es.html",
+                "https://news.example.org/DE/themen/umwelt/radon/schutz/wie-kann-ich-radon-messen.html"
+            ]
+        );
+    }
+
+    #[test]
+    fn further_links_under_a_tying_heading_may_lead_to_other_sites_but_recommendations_not() {
+        let items = r#"<ul><li><a href="https://other.example.com/2021/02/10/a-paper-on-the-subject/">A paper on the subject</a></li>
+            <li><a href="https://third.example.net/reports/the-study-on-the-subject.html">The study on the subject</a></li>
+            <li><a href="/world/2024/04/our-own-dossier-on-it">Our own dossier on it</a></li></ul>"#;
+        let (links, _) = take(&page(&format!(
+            "<div><h3>Weiterführende Links</h3>{items}</div>"
+        )));
+        assert_eq!(links.len(), 3, "{links:?}");
+        let (links, _) = take(&page(&format!(
+            "<div><h3>You may also like</h3>{items}</div>"
+        )));
+        assert!(links.is_empty(), "{links:?}");
+        // Like buttons behind a token are actions, not stories.
+        let likes = r#"<ul><li><a href="/flag/like/121533?destination&amp;token=jDlYzunLsp2">Like this story about it</a></li>
+            <li><a href="/flag/like/124899?destination&amp;token=OiY41zYlTG0">Like this other story</a></li></ul>"#;
+        let (links, _) = take(&page(&format!(
+            "<div><h3>Related stories</h3>{likes}</div>"
+        )));
+        assert!(links.is_empty(), "{links:?}");
+    }
+
+    #[test]
+    fn a_list_that_holds_this_very_article_is_the_site_s_river() {
+        let items = r#"<ul><li><a href="/world/2024/04/first-story-about-it">First story about it</a></li>
+            <li><a href="/world/2024/05/the-story-we-read.html">The story we read</a></li>
+            <li><a href="/world/2024/04/second-story-about-it">Second story about it</a></li></ul>"#;
+        for block in [
+            format!("<div><h3>You may also like</h3>{items}</div>"),
+            format!(r#"<div class="related-posts">{items}</div>"#),
+            format!(r#"<div class="related-posts"><h3>Last news</h3>{items}</div>"#),
+        ] {
+            let (links, _) = take(&page(&block));
+            assert!(links.is_empty(), "{block} -> {links:?}");
+        }
+        // Under a heading that ties the list to the subject, the article is one of its stories.
+        let (links, _) = take(&page(&format!("<div><h3>Leé también</h3>{items}</div>")));
+        assert_eq!(links.len(), 2, "{links:?}");
+        // A series box lists every part, this one among them.
+        let (links, _) = take(&page(&format!(r#"<div class="seriesbox">{items}</div>"#)));
+        assert_eq!(links.len(), 2, "{links:?}");
+    }
+
+    #[test]
+    fn an_empty_related_widget_does_not_take_the_block_after_it() {
+        let (links, _) = take(&page(&format!(
+            r#"<div id="jp-relatedposts" class="jp-relatedposts"><h3><em>Related</em></h3></div>
+            <hr><div class="moreincategories">{TWO_ITEMS}</div>"#
+        )));
+        assert!(links.is_empty(), "{links:?}");
+        // A heading named for the box it heads is no empty widget.
+        let (links, _) = take(&page(&format!(
+            r#"<div><h2 class="article-similar">Auch interessant</h2><div class="row">{TWO_ITEMS}</div></div>"#
+        )));
+        assert_eq!(links.len(), 2, "{links:?}");
+    }
+
+    #[test]
+    fn buttons_and_affiliate_redirects_are_calls_to_act_not_reading() {
+        let prose = "The council met on Monday evening and, after a long debate about the budget \
+            for the coming year, voted to keep the library open on Sundays.";
+        for line in [
+            r#"<p><a class="btn btn-primary" href="/world/2024/04/try-the-premium-plan-today">Try the premium plan today</a></p>"#,
+            r#"<p><a href="/out/mailerlite-free-trial-offer">Try MailerLite for free</a></p>"#,
+        ] {
+            let (links, _) = take(&format!(
+                r#"<html><body><article><p>{prose}</p>{line}<p>{prose}</p></article></body></html>"#
+            ));
+            assert!(links.is_empty(), "{line} -> {links:?}");
+        }
+    }
+
+    #[test]
+    fn articles_numbered_after_this_one_are_the_site_s_river() {
+        let block = |ids: [u32; 3]| {
+            let items: String = ids
+                .iter()
+                .map(|id| {
+                    format!(r#"<li><a href="/artikel/{id}/a-story-numbered-{id}/">A story numbered {id}</a></li>"#)
+                })
+                .collect();
+            format!(
+                r#"<html><body><article><p>Body.</p></article><div><h3>Das könnte Sie auch interessieren</h3><ul>{items}</ul></div></body></html>"#
+            )
+        };
+        let base =
+            Url::parse("https://news.example.org/artikel/310144/the-story-we-read/").unwrap();
+        let take_at = |html: &str| take_related_blocks(&Document::from(html), &base, &[]);
+        assert!(take_at(&block([310154, 310152, 310149])).is_empty());
+        assert_eq!(take_at(&block([310154, 310102, 309149])).len(), 3);
     }
 
     #[test]

@@ -459,11 +459,22 @@ fn is_foreign(node: &NodeRef<'_>) -> bool {
     {
         return true;
     }
-    let names = class_and_id(node);
-    !names.is_empty()
-        && names
-            .split(|c: char| !c.is_ascii_alphanumeric())
-            .any(|token| FOREIGN_CLASS_WORDS.iter().any(|w| token.starts_with(w)))
+    // Every element of the page comes here: the class and id are read in place, not copied
+    // and lowercased (tokens split at anything not an ASCII letter or digit, as before).
+    ["class", "id"].iter().any(|attr| {
+        node.attr(attr).is_some_and(|names| {
+            names
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .any(|token| {
+                    FOREIGN_CLASS_WORDS.iter().any(|w| {
+                        token
+                            .as_bytes()
+                            .get(..w.len())
+                            .is_some_and(|start| start.eq_ignore_ascii_case(w.as_bytes()))
+                    })
+                })
+        })
+    })
 }
 
 /// A page sidebar: an `aside` outside the article, or a `role=complementary` region. Skipped
@@ -1026,6 +1037,13 @@ fn block_from_container<'a>(
     if !tag_is(node, &["div", "section", "aside", "ul", "ol", "article"]) {
         return None;
     }
+    // Most boxes have no such name: ruled out without copying their class and id.
+    if !["class", "id"].iter().any(|attr| {
+        node.attr(attr)
+            .is_some_and(|v| RELATED_CLASS_WORDS.iter().any(|w| contains_ascii_ci(&v, w)))
+    }) {
+        return None;
+    }
     let names = class_and_id(node);
     if names.is_empty() || !RELATED_CLASS_WORDS.iter().any(|w| names.contains(w)) {
         return None;
@@ -1396,6 +1414,11 @@ fn block_from_story_card<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block
     if !tag_is(node, &["aside", "div", "figure", "section"]) {
         return None;
     }
+    // Every `div` of the page comes here: first the cheap part of the verdict (small enough,
+    // named for a card somewhere inside), without the text and allocations of the full look.
+    if !small_and_card_named(node) {
+        return None;
+    }
     let mut anchors: Vec<NodeRef<'_>> = Vec::new();
     let mut has_picture = false;
     let mut has_heading = false;
@@ -1481,6 +1504,43 @@ fn is_button(a: &NodeRef<'_>) -> bool {
         })
 }
 
+/// The necessary conditions of [`block_from_story_card`] that need no text: the element and
+/// its descendants are at most [`MAX_CARD_NODES`] nodes, and one of those elements has a class
+/// or id with a [`CARD_CLASS_WORDS`] word in it. Allocates nothing.
+fn small_and_card_named(node: &NodeRef<'_>) -> bool {
+    // Counting first, reading no attribute: most `div`s are larger than a card.
+    let nodes = std::iter::once(*node)
+        .chain(node.descendants_it())
+        .take(MAX_CARD_NODES + 1)
+        .count();
+    if nodes > MAX_CARD_NODES {
+        return false;
+    }
+    std::iter::once(*node)
+        .chain(node.descendants_it())
+        .filter(|d| d.is_element())
+        .any(|d| {
+            ["class", "id"].iter().any(|attr| {
+                d.attr(attr)
+                    .is_some_and(|v| CARD_CLASS_WORDS.iter().any(|w| contains_ascii_ci(&v, w)))
+            })
+        })
+}
+
+/// Does `haystack` contain `needle` (lowercase ASCII) ignoring ASCII case? The same answer as
+/// `haystack.to_ascii_lowercase().contains(needle)`, without the copy when (as in most class
+/// names) there is no capital to fold.
+fn contains_ascii_ci(haystack: &str, needle: &str) -> bool {
+    if !haystack.bytes().any(|b| b.is_ascii_uppercase()) {
+        return haystack.contains(needle);
+    }
+    let (hay, needle) = (haystack.as_bytes(), needle.as_bytes());
+    needle.is_empty()
+        || hay
+            .windows(needle.len())
+            .any(|window| window.eq_ignore_ascii_case(needle))
+}
+
 /// Letters and digits a pointer line's link must have (a headline, "Lesen Sie hier mehr").
 const MIN_POINTER_CHARS: usize = 12;
 
@@ -1563,6 +1623,15 @@ const MAX_CREDIT_CHARS: usize = 80;
 /// titled by the logo's `alt`, the link's text or the host.
 fn block_from_source_credit<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block<'a>> {
     if !tag_is(node, &["div", "p", "cite", "span", "section", "aside"]) {
+        return None;
+    }
+    // Every name of the list holds one of these words: most elements are ruled out here
+    // without copying their class and id.
+    if !["class", "id"].iter().any(|attr| {
+        node.attr(attr).is_some_and(|v| {
+            contains_ascii_ci(&v, "source") || contains_ascii_ci(&v, "syndication")
+        })
+    }) {
         return None;
     }
     let names = class_and_id(node);
@@ -2256,6 +2325,25 @@ fn url_key_str(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn class_words_are_found_whatever_their_case() {
+        for (names, word, expected) in [
+            ("post related-box", "related", true),
+            ("Post RELATED-Box", "related", true),
+            ("post-relat", "related", false),
+            ("Émbed-Card", "embed", false),
+            ("émbed-card", "embed", false),
+            ("x-EmBeD", "embed", true),
+        ] {
+            assert_eq!(contains_ascii_ci(names, word), expected, "{names}");
+            assert_eq!(
+                names.to_ascii_lowercase().contains(word),
+                expected,
+                "{names} as the lowercased copy sees it"
+            );
+        }
+    }
 
     fn base() -> Url {
         Url::parse("https://news.example.org/world/2024/05/the-story-we-read.html").unwrap()

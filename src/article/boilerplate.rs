@@ -49,8 +49,14 @@ fn has_negative_hint(tokens: &[String]) -> bool {
         {
             continue;
         }
-        if HINT_PREFIXES.iter().any(|p| token.starts_with(p.as_str()))
-            || words_of(token).any(|w| HINT_WORDS.iter().any(|h| h == w))
+        // BEM: "report__section--ads" is a section (that holds ads), "list--related" a list:
+        // the modifier after "--" qualifies the name, it does not name the block.
+        let name = match token.split_once("--") {
+            Some((name, _)) if !name.is_empty() => name,
+            _ => token.as_str(),
+        };
+        if HINT_PREFIXES.iter().any(|p| name.starts_with(p.as_str()))
+            || words_of(name).any(|w| HINT_WORDS.iter().any(|h| h == w))
         {
             negative = true;
         }
@@ -127,6 +133,237 @@ pub fn pre_clean(doc: &Document) {
     }
     remove_ids(doc, &doomed);
     remove_button_links(doc);
+    remove_teaser_cards(doc);
+    remove_author_boxes(doc);
+}
+
+/// At least this many sibling cards of one kind make a teaser list.
+const CARD_MIN: usize = 3;
+/// A teaser card holds at most this much text (characters): a title and an excerpt.
+const CARD_MAX_CHARS: usize = 600;
+/// A card's title link holds at least this much text (characters).
+const CARD_TITLE_MIN_CHARS: usize = 12;
+
+/// Remove lists of teaser cards after the article: three or more sibling elements of the same
+/// tag and class (the site's template repeated), each a short block whose first text is a
+/// link to a different page (a title) or whose heading is a link, with no paragraph of text
+/// after them. Other stories, events or products shown as cards, in any language; the
+/// article's own lists (items with no class, longer than a teaser, or followed by more of
+/// the article, as a product round-up is) stay.
+fn remove_teaser_cards(doc: &Document) {
+    let Some(body) = doc.body() else {
+        return;
+    };
+    let lengths = text_lengths(doc);
+    let len_of = |n: &NodeRef<'_>| lengths.get(&n.id).copied().unwrap_or(0);
+    let mut groups_found: Vec<Vec<dom_query::NodeId>> = Vec::new();
+    for container in body.descendants_it().filter(|n| n.is_element()) {
+        let kids = container.element_children();
+        if kids.len() < CARD_MIN {
+            continue;
+        }
+        let mut groups: HashMap<(String, String), Vec<NodeRef<'_>>> = HashMap::new();
+        for kid in kids {
+            let Some(class) = kid.attr("class").filter(|c| !c.trim().is_empty()) else {
+                continue;
+            };
+            let name = kid.node_name().map(|n| n.to_string()).unwrap_or_default();
+            groups
+                .entry((name, class.trim().to_string()))
+                .or_default()
+                .push(kid);
+        }
+        for cards in groups.values().filter(|g| g.len() >= CARD_MIN) {
+            let mut targets: Vec<String> = Vec::new();
+            let all_teasers = cards.iter().all(|card| {
+                let len = len_of(card);
+                if len == 0 || len > CARD_MAX_CHARS || is_article_frame(card) {
+                    return false;
+                }
+                match title_link(card) {
+                    Some(href) => {
+                        targets.push(href);
+                        true
+                    }
+                    None => false,
+                }
+            });
+            targets.sort();
+            targets.dedup();
+            if all_teasers && targets.len() >= CARD_MIN {
+                groups_found.push(cards.iter().map(|c| c.id).collect());
+            }
+        }
+    }
+    if groups_found.is_empty() {
+        return;
+    }
+    let after = after_the_text(doc, &groups_found, false);
+    let mut doomed = Vec::new();
+    for (cards, after) in groups_found.into_iter().zip(after) {
+        if after {
+            doomed.extend(cards);
+        }
+    }
+    remove_ids(doc, &doomed);
+}
+
+/// For each group of blocks, whether it starts after the page's last paragraph of text
+/// (a link-poor `p` of [`LONG_PARAGRAPH_CHARS`] or more outside every group): what comes
+/// after the article, not inside it. With `text_required`, a page with no such paragraph
+/// outside the groups has nothing the groups could come after.
+fn after_the_text(
+    doc: &Document,
+    groups: &[Vec<dom_query::NodeId>],
+    text_required: bool,
+) -> Vec<bool> {
+    let Some(body) = doc.body() else {
+        return vec![false; groups.len()];
+    };
+    let in_groups: std::collections::HashSet<dom_query::NodeId> =
+        groups.iter().flatten().copied().collect();
+    let mut order: HashMap<dom_query::NodeId, usize> = HashMap::new();
+    let mut last_paragraph = None;
+    let mut stack: Vec<(NodeRef<'_>, bool)> = vec![(body, false)];
+    while let Some((node, inside_group)) = stack.pop() {
+        if !node.is_element() {
+            continue;
+        }
+        let position = order.len();
+        order.insert(node.id, position);
+        let inside_group = inside_group || in_groups.contains(&node.id);
+        if !inside_group && node.has_name("p") {
+            let len = text_len(&node);
+            if len >= LONG_PARAGRAPH_CHARS && link_density(&node, len) < 0.3 {
+                last_paragraph = Some(position);
+            }
+        }
+        let mut child = node.last_child();
+        while let Some(c) = child {
+            child = c.prev_sibling();
+            stack.push((c, inside_group));
+        }
+    }
+    groups
+        .iter()
+        .map(|group| {
+            group
+                .iter()
+                .filter_map(|id| order.get(id))
+                .min()
+                .is_some_and(|first| match last_paragraph {
+                    Some(last) => *first > last,
+                    None => !text_required,
+                })
+        })
+        .collect()
+}
+
+/// The target of a card's title link: a link of a few words that holds the card's first
+/// text, or that is (or sits in) a heading.
+fn title_link(card: &NodeRef<'_>) -> Option<String> {
+    let first_text = card
+        .descendants_it()
+        .find(|d| d.is_text() && !d.text().trim().is_empty())?;
+    let in_link = first_text
+        .ancestors_it(None)
+        .take_while(|a| a.id != card.id)
+        .find(|a| a.has_name("a"));
+    let link = in_link.or_else(|| {
+        card.descendants_it().find(|d| {
+            d.has_name("a")
+                && (d.descendants_it().any(|h| is_heading(&h))
+                    || d.ancestors_it(None)
+                        .take_while(|a| a.id != card.id)
+                        .any(|a| is_heading(&a)))
+        })
+    })?;
+    let href = link.attr("href")?.trim().to_string();
+    (!href.is_empty() && !href.starts_with('#') && text_len(&link) >= CARD_TITLE_MIN_CHARS)
+        .then_some(href)
+}
+
+/// An author box holds at most this much text (characters): a name, a photo, a short bio.
+const AUTHOR_BOX_MAX_CHARS: usize = 700;
+/// Beyond the author's name, a box holds at least this much text (a bio), else it is a
+/// byline and left to the byline passes.
+const AUTHOR_BIO_MIN_CHARS: usize = 60;
+/// A paragraph this long (characters) and link-poor is article text: author boxes come after.
+const LONG_PARAGRAPH_CHARS: usize = 200;
+
+/// Remove author boxes by their markup: the small block around an author named by microdata
+/// (`itemprop="author"`) or `rel="author"` that also holds a bio, when it comes after the
+/// article's last paragraph. Works in every language: nothing is read but the structure.
+fn remove_author_boxes(doc: &Document) {
+    let Some(marks) = doc.try_select("[itemprop~=author]:not(meta, link), a[rel~=author]") else {
+        return;
+    };
+    let lengths = text_lengths(doc);
+    let len_of = |n: &NodeRef<'_>| lengths.get(&n.id).copied().unwrap_or(0);
+    let mut boxes: Vec<Vec<dom_query::NodeId>> = Vec::new();
+    for mark in marks.nodes() {
+        // The author's name: the mark itself, or its `itemprop="name"` when the mark is the
+        // whole box (a `Person` item with its description).
+        let anchor_len = mark
+            .descendants_it()
+            .find(|d| {
+                d.attr("itemprop")
+                    .is_some_and(|p| p.split_whitespace().any(|w| w == "name"))
+            })
+            .map_or_else(|| len_of(mark), |name| len_of(&name));
+        // A mark with no name shown is metadata (an empty `Person` item in a paragraph).
+        if anchor_len == 0 {
+            continue;
+        }
+        let mut bx = *mark;
+        for _ in 0..5 {
+            let Some(parent) = bx.parent().filter(|p| p.is_element()) else {
+                break;
+            };
+            // Paragraphs of text beside the box: one is its bio while the box has none yet;
+            // more, or one beside a box that has its bio, are the article (a short one).
+            let paragraphs_beside: usize = parent
+                .children()
+                .iter()
+                .filter(|c| c.id != bx.id)
+                .map(|c| {
+                    std::iter::once(*c)
+                        .chain(c.descendants_it())
+                        .filter(|d| {
+                            d.has_name("p") && {
+                                let len = len_of(d);
+                                len >= LONG_PARAGRAPH_CHARS && link_density(d, len) < 0.3
+                            }
+                        })
+                        .count()
+                })
+                .sum();
+            let has_bio = len_of(&bx) >= anchor_len + AUTHOR_BIO_MIN_CHARS;
+            let holds_text = paragraphs_beside > 1 || (paragraphs_beside == 1 && has_bio);
+            if len_of(&parent) > AUTHOR_BOX_MAX_CHARS || is_article_frame(&parent) || holds_text {
+                break;
+            }
+            bx = parent;
+        }
+        if len_of(&bx) < anchor_len + AUTHOR_BIO_MIN_CHARS
+            || len_of(&bx) > AUTHOR_BOX_MAX_CHARS
+            || is_article_frame(&bx)
+            || boxes.iter().any(|b| b[0] == bx.id)
+        {
+            continue;
+        }
+        boxes.push(vec![bx.id]);
+    }
+    // Only after the article's text: a byline and lead above it, or a short post signed in
+    // a thread (a forum, a Q&A site) with more posts below, stay.
+    let after = after_the_text(doc, &boxes, true);
+    let doomed: Vec<dom_query::NodeId> = boxes
+        .into_iter()
+        .zip(after)
+        .filter(|(_, after)| *after)
+        .flat_map(|(bx, _)| bx)
+        .collect();
+    remove_ids(doc, &doomed);
 }
 
 /// A link styled as a button holds at most this many characters ("Schedule a call", "Get
@@ -1249,6 +1486,167 @@ mod tests {
         );
         remove_form_boxes(&doc);
         assert!(doc.html().contains("200 g Mehl") && doc.html().contains("Zutaten"));
+    }
+
+    fn long_paragraph(words: &str) -> String {
+        format!("<p>{}</p>", format!("{words} ").repeat(12))
+    }
+
+    #[test]
+    fn teaser_cards_of_one_template_go_in_any_language() {
+        for (lang, titles) in [
+            (
+                "en",
+                [
+                    "Storytime for the family",
+                    "Lego club for teenagers",
+                    "Meet a zookeeper today",
+                ],
+            ),
+            (
+                "de",
+                [
+                    "Vorlesestunde für Familien",
+                    "Lego-Club für Jugendliche",
+                    "Triff eine Tierpflegerin",
+                ],
+            ),
+        ] {
+            let cards: String = titles
+                .iter()
+                .enumerate()
+                .map(|(i, t)| {
+                    format!(
+                        "<div class=\"event-card\"><div class=\"title\"><a href=\"/e/{i}\">{t}</a>\
+                         </div><div class=\"excerpt\">Short excerpt of the event number {i}.</div></div>"
+                    )
+                })
+                .collect();
+            let doc = Document::from(
+                format!(
+                    "<html><body><article><h1>T</h1>{}</article><div class=\"list\">{cards}</div>\
+                     </body></html>",
+                    long_paragraph("The article's own text, long enough to count.")
+                )
+                .as_str(),
+            );
+            pre_clean(&doc);
+            let html = doc.html();
+            assert!(html.contains("article's own text"), "{lang}: {html}");
+            for t in titles {
+                assert!(!html.contains(t), "{lang}: {t} kept in {html}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_articles_own_lists_and_long_cards_stay() {
+        // List items with no class (the author's list), and cards as long as sections.
+        let items = "<ul><li><a href=\"/a\">First resource of the list</a> and why.</li>\
+             <li><a href=\"/b\">Second resource of the list</a> and why.</li>\
+             <li><a href=\"/c\">Third resource of the list</a> and why.</li></ul>";
+        let section = |i: usize| {
+            format!(
+                "<div class=\"pick\"><h2><a href=\"/p/{i}\">Pick number {i} of the year</a></h2>{}{}</div>",
+                long_paragraph("Ein langer Absatz über dieses Produkt und seine Vorzüge."),
+                long_paragraph("A second paragraph on what the product does well.")
+            )
+        };
+        let doc = Document::from(
+            format!(
+                "<html><body><div>{items}{}{}{}</div></body></html>",
+                section(1),
+                section(2),
+                section(3)
+            )
+            .as_str(),
+        );
+        remove_teaser_cards(&doc);
+        let html = doc.html();
+        assert!(html.contains("Second resource"), "{html}");
+        assert!(html.contains("Pick number 2"), "{html}");
+    }
+
+    #[test]
+    fn author_boxes_go_by_microdata_or_rel_after_the_text() {
+        for (name, bx) in [
+            (
+                "rel=author",
+                "<div class=\"profile\"><b><a rel=\"author\" href=\"/au/kathy\">Kathy Owen</a></b>\
+                 <p>Kathy founded this blog in 2011, where she shares tutorials on furniture.</p></div>",
+            ),
+            (
+                "itemprop=author",
+                "<div itemprop=\"author\" itemscope><span itemprop=\"name\">Inga Buller</span>\
+                 <p>Inga Buller ist Head of Social bei der Redaktion und testet gerne Geräte.</p></div>",
+            ),
+        ] {
+            let doc = Document::from(
+                format!(
+                    "<html><body><div class=\"story\"><h1>T</h1>{}{bx}</div></body></html>",
+                    long_paragraph("Der Text des Artikels, lang genug, um zu zählen.")
+                )
+                .as_str(),
+            );
+            pre_clean(&doc);
+            let html = doc.html();
+            assert!(html.contains("Der Text des Artikels"), "{name}: {html}");
+            assert!(
+                !html.contains("tutorials") && !html.contains("Head of Social"),
+                "{name}: {html}"
+            );
+        }
+        // A byline above the text, with a lead sentence beside it, stays.
+        let doc = Document::from(
+            format!(
+                "<html><body><div><p class=\"meta\">By <a rel=\"author\" href=\"/au/a\">Ada</a>, \
+                 the lead sentence of the story that says what happened yesterday.</p>{}</div>\
+                 </body></html>",
+                long_paragraph("The text of the article, long enough to count.")
+            )
+            .as_str(),
+        );
+        remove_author_boxes(&doc);
+        assert!(doc.html().contains("lead sentence"), "{}", doc.html());
+    }
+
+    #[test]
+    fn bem_modifiers_qualify_a_block_they_do_not_name_it() {
+        let t = |s: &str| vec![s.to_string()];
+        // A report section that holds ads is a section of the report.
+        assert!(!has_negative_hint(&t("testreport__section--ads")));
+        assert!(!has_negative_hint(&t("layout--sidebar")));
+        // The block's own name still counts.
+        assert!(has_negative_hint(&t("share-bar--sticky")));
+        assert!(has_negative_hint(&t("c-comments--open")));
+    }
+
+    #[test]
+    fn cards_followed_by_more_of_the_article_stay() {
+        // A product round-up inside the text: the cards have the teaser shape, but the
+        // article goes on after them.
+        let cards: String = (1..4)
+            .map(|i| {
+                format!(
+                    "<div class=\"roundup-item\"><h2><a href=\"/p/{i}\">Nähmaschine Modell {i}</a>\
+                     </h2><p>Kurze Beschreibung des Modells {i}.</p></div>"
+                )
+            })
+            .collect();
+        let doc = Document::from(
+            format!(
+                "<html><body><div>{}{cards}{}</div></body></html>",
+                long_paragraph("The introduction of the round-up, long enough to count."),
+                long_paragraph("The conclusion of the round-up comes after the cards.")
+            )
+            .as_str(),
+        );
+        remove_teaser_cards(&doc);
+        assert!(
+            doc.html().contains("Nähmaschine Modell 2"),
+            "{}",
+            doc.html()
+        );
     }
 
     #[test]

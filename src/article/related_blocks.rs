@@ -259,14 +259,7 @@ pub fn take_related_blocks(
         }
         if is_foreign(&node) {
             if !in_sidebar && is_sidebar(&node) {
-                let mut children: Vec<NodeRef<'_>> = node.children_it(false).collect();
-                children.reverse();
-                stack.extend(
-                    children
-                        .into_iter()
-                        .filter(|c| !taken_ids.contains(&c.id))
-                        .map(|c| (c, true)),
-                );
+                push_children(&mut stack, &node, &taken_ids, true);
             }
             continue;
         }
@@ -352,15 +345,7 @@ pub fn take_related_blocks(
             pointer_lines.push(block);
             continue;
         }
-        // Children in document order (the stack pops the last pushed first).
-        let mut children: Vec<NodeRef<'_>> = node.children_it(false).collect();
-        children.reverse();
-        stack.extend(
-            children
-                .into_iter()
-                .filter(|c| !taken_ids.contains(&c.id))
-                .map(|c| (c, in_sidebar)),
-        );
+        push_children(&mut stack, &node, &taken_ids, in_sidebar);
     }
     // A few pointers between paragraphs are the editor's; a run of them is a listicle's
     // items linking their own pages ("Learn how to sew it here!").
@@ -1099,6 +1084,23 @@ fn block_from_container<'a>(
         nodes: vec![*node],
         tied,
     })
+}
+
+/// Push the children of `node` not already taken onto the walk's stack, in document order
+/// (the stack pops the last pushed first), each marked as in a page sidebar or not.
+fn push_children<'a>(
+    stack: &mut Vec<(NodeRef<'a>, bool)>,
+    node: &NodeRef<'a>,
+    taken_ids: &HashSet<NodeId>,
+    in_sidebar: bool,
+) {
+    let start = stack.len();
+    stack.extend(
+        node.children_it(false)
+            .filter(|c| !taken_ids.contains(&c.id))
+            .map(|c| (c, in_sidebar)),
+    );
+    stack[start..].reverse();
 }
 
 /// Is the text a date ("September 28, 2025", "12.11.2021", "2024-05-01"): a card's dateline,

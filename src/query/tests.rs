@@ -176,6 +176,23 @@ struct GenItem {
     article: Option<String>,
 }
 
+impl GenItem {
+    /// An unread item of an hour ago with only a title.
+    fn titled(title: &str) -> GenItem {
+        GenItem {
+            title: title.into(),
+            author: None,
+            summary: None,
+            content: None,
+            url_path: None,
+            hours_ago: 1,
+            read: false,
+            starred: false,
+            article: None,
+        }
+    }
+}
+
 fn gen_item() -> impl Strategy<Value = GenItem> {
     (
         (
@@ -422,17 +439,7 @@ fn fts_syntax_in_a_word_is_only_a_word() {
     let (store, _) = build(&[(
         "Feed".into(),
         vec![],
-        vec![GenItem {
-            title: "near the rust NEAR".into(),
-            author: None,
-            summary: None,
-            content: None,
-            url_path: None,
-            hours_ago: 1,
-            read: false,
-            starred: false,
-            article: None,
-        }],
+        vec![GenItem::titled("near the rust NEAR")],
     )]);
     for hostile in [
         "NEAR(rust the)",
@@ -547,17 +554,7 @@ fn url_parts_match_characters_only_in_either_plan() {
         })
         .collect();
     // An item without a URL: no `url:` part matches it, every negated one does.
-    items.push(GenItem {
-        title: "no link".into(),
-        author: None,
-        summary: None,
-        content: None,
-        url_path: None,
-        hours_ago: 1,
-        read: false,
-        starred: false,
-        article: None,
-    });
+    items.push(GenItem::titled("no link"));
     let (store, naive_items) = build(&[("Feed".into(), vec![], items)]);
     let now = Utc::now().timestamp();
     for (text, expected) in [

@@ -537,6 +537,22 @@ fn the_store_stamps_its_own_writes_with_the_clock_it_is_given() {
     );
 }
 
+/// The ids of the first ten items matching query `q`, newest first.
+fn query_ids(s: &Store, q: &str) -> Vec<i64> {
+    s.items(
+        &ItemFilter {
+            query: Some(crate::query::Query::parse(q).unwrap()),
+            ..Default::default()
+        },
+        0,
+        10,
+    )
+    .unwrap()
+    .into_iter()
+    .map(|i| i.id.0)
+    .collect()
+}
+
 fn query_count(s: &Store, q: &str) -> usize {
     s.count_items(&ItemFilter {
         query: Some(crate::query::Query::parse(q).unwrap()),
@@ -584,29 +600,15 @@ fn migrating_to_the_time_keyed_index_lists_full_text_matches_newest_first() {
                     (3, 1, 'c', 'Kernel three', 'kernel three', 0, 200, 0, NULL),
                     (4, 1, 'd', 'Other', 'other', 0, 400, 0, NULL);",
     );
-    let ids = |s: &Store, q: &str| -> Vec<i64> {
-        s.items(
-            &ItemFilter {
-                query: Some(crate::query::Query::parse(q).unwrap()),
-                ..Default::default()
-            },
-            0,
-            10,
-        )
-        .unwrap()
-        .into_iter()
-        .map(|i| i.id.0)
-        .collect()
-    };
-    assert_eq!(ids(&s, "kernel"), [2, 3, 1]);
-    assert_eq!(ids(&s, "kern -three"), [2, 1]);
-    assert_eq!(ids(&s, "title:kernel"), [3, 1]);
+    assert_eq!(query_ids(&s, "kernel"), [2, 3, 1]);
+    assert_eq!(query_ids(&s, "kern -three"), [2, 1]);
+    assert_eq!(query_ids(&s, "title:kernel"), [3, 1]);
     assert_eq!(query_count(&s, "kernel"), 3);
     s.set_read(&[ItemId(3)], true).unwrap();
-    assert_eq!(ids(&s, "kernel is:unread"), [2, 1]);
+    assert_eq!(query_ids(&s, "kernel is:unread"), [2, 1]);
     assert_eq!(s.purge_old_items(now(), 0).unwrap(), 1);
-    assert_eq!(ids(&s, "kernel"), [2, 1]);
-    assert_eq!(ids(&s, "three"), Vec::<i64>::new());
+    assert_eq!(query_ids(&s, "kernel"), [2, 1]);
+    assert_eq!(query_ids(&s, "three"), Vec::<i64>::new());
 }
 
 /// Schema 12 keys the full-text index by spans of time: an index keyed by the exact second
@@ -628,32 +630,18 @@ fn migrating_to_the_span_keyed_index_rekeys_every_row() {
                  SELECT sort_time * 2147483648 + id, title, '',
                         kiosque_item_text(summary_html, content_html), '' FROM items;",
     );
-    let ids = |s: &Store, q: &str| -> Vec<i64> {
-        s.items(
-            &ItemFilter {
-                query: Some(crate::query::Query::parse(q).unwrap()),
-                ..Default::default()
-            },
-            0,
-            10,
-        )
-        .unwrap()
-        .into_iter()
-        .map(|i| i.id.0)
-        .collect()
-    };
-    assert_eq!(ids(&s, "kernel"), [2, 3, 1]);
+    assert_eq!(query_ids(&s, "kernel"), [2, 3, 1]);
     s.conn
         .execute("UPDATE items SET title = 'Renamed' WHERE id = 3", [])
         .unwrap();
-    assert_eq!(ids(&s, "kernel"), [2, 1]);
-    assert_eq!(ids(&s, "renamed"), [3]);
+    assert_eq!(query_ids(&s, "kernel"), [2, 1]);
+    assert_eq!(query_ids(&s, "renamed"), [3]);
     assert_eq!(query_count(&s, "kernel"), 2);
     s.conn
         .execute("UPDATE items SET sort_time = 1800000000 WHERE id = 1", [])
         .unwrap();
-    assert_eq!(ids(&s, "kernel"), [1, 2]);
-    assert_eq!(ids(&s, "one"), [1]);
+    assert_eq!(query_ids(&s, "kernel"), [1, 2]);
+    assert_eq!(query_ids(&s, "one"), [1]);
 }
 
 #[test]

@@ -254,6 +254,30 @@ fn article(url: &str) -> Article {
     }
 }
 
+/// The worker's answer to a layout of `page` at `width`: `lines` lines.
+fn laid_out(state: &mut State, page: u64, width: u16, lines: usize) -> Vec<Effect> {
+    update(
+        state,
+        Action::PageRendered {
+            page,
+            width,
+            lines: rendered(lines),
+        },
+    )
+}
+
+/// The worker's answer to an article load for `page`: [`article`] at `url`.
+fn article_ready(state: &mut State, page: u64, url: &str) -> Vec<Effect> {
+    update(
+        state,
+        Action::ArticleReady {
+            page,
+            article: Box::new(article(url)),
+            note: None,
+        },
+    )
+}
+
 fn rendered(lines: usize) -> ReaderLayout {
     ReaderLayout {
         lines: (0..lines)
@@ -301,40 +325,19 @@ fn the_extracted_article_replaces_the_feed_text_keeping_the_scroll() {
     assert_eq!(doc.html, "<p>feed text</p>");
     assert!(doc.meta.contains("Ann"));
     let width = *width;
-    update(
-        &mut state,
-        Action::PageRendered {
-            page,
-            width,
-            lines: rendered(200),
-        },
-    );
+    laid_out(&mut state, page, width, 200);
     update(&mut state, Action::PageDown);
     let scroll = state.page().unwrap().scroll;
     assert!(scroll > 0);
     assert!(state.page().unwrap().article_loading);
-    let effects = update(
-        &mut state,
-        Action::ArticleReady {
-            page,
-            article: Box::new(article("https://example.org/a")),
-            note: None,
-        },
-    );
+    let effects = article_ready(&mut state, page, "https://example.org/a");
     let Some(Effect::RenderPage { doc, width, .. }) = effects.first() else {
         panic!("{effects:?}")
     };
     assert_eq!(doc.html, "<p>the whole article</p>");
     assert_eq!(doc.title, "Extracted title");
     let width = *width;
-    update(
-        &mut state,
-        Action::PageRendered {
-            page,
-            width,
-            lines: rendered(300),
-        },
-    );
+    laid_out(&mut state, page, width, 300);
     let page_now = state.page().unwrap();
     assert!(!page_now.article_loading && page_now.extracted);
     assert_eq!(page_now.scroll, scroll);
@@ -347,17 +350,7 @@ fn answers_for_a_closed_page_are_ignored() {
     let page = state.page().unwrap().id;
     update(&mut state, Action::Quit);
     assert!(state.pages.is_empty());
-    assert!(
-        update(
-            &mut state,
-            Action::ArticleReady {
-                page,
-                article: Box::new(article("https://x.org/")),
-                note: None,
-            }
-        )
-        .is_empty()
-    );
+    assert!(article_ready(&mut state, page, "https://x.org/").is_empty());
     assert!(!state.quit);
     update(&mut state, Action::Quit);
     assert!(state.quit);
@@ -366,17 +359,7 @@ fn answers_for_a_closed_page_are_ignored() {
 #[test]
 fn a_resize_rewraps_keeping_the_position() {
     let mut state = loaded((140, 40), 10);
-    update(&mut state, Action::Open);
-    let page = state.page().unwrap().id;
-    let width = state.page().unwrap().requested_width;
-    update(
-        &mut state,
-        Action::PageRendered {
-            page,
-            width,
-            lines: rendered(100),
-        },
-    );
+    let page = open_with_lines(&mut state, 100);
     for _ in 0..50 {
         update(&mut state, Action::ScrollDown);
     }
@@ -394,14 +377,7 @@ fn a_resize_rewraps_keeping_the_position() {
     else {
         panic!("{effects:?}")
     };
-    update(
-        &mut state,
-        Action::PageRendered {
-            page,
-            width: *width,
-            lines: rendered(200),
-        },
-    );
+    laid_out(&mut state, page, *width, 200);
     assert_eq!(state.page().unwrap().scroll, 100);
 }
 
@@ -410,14 +386,7 @@ fn related_links_are_followed_inside_the_reader_and_backspace_returns() {
     let mut state = loaded((140, 40), 10);
     update(&mut state, Action::Open);
     let page = state.page().unwrap().id;
-    update(
-        &mut state,
-        Action::ArticleReady {
-            page,
-            article: Box::new(article("https://example.org/a")),
-            note: None,
-        },
-    );
+    article_ready(&mut state, page, "https://example.org/a");
     let effects = update(&mut state, Action::FollowRelated(1));
     assert_eq!(state.pages.len(), 2);
     let next = state.page().unwrap().id;
@@ -436,17 +405,7 @@ fn related_links_are_followed_inside_the_reader_and_backspace_returns() {
 #[test]
 fn the_link_list_follows_the_chosen_link() {
     let mut state = loaded((140, 40), 10);
-    update(&mut state, Action::Open);
-    let page = state.page().unwrap().id;
-    let width = state.page().unwrap().requested_width;
-    update(
-        &mut state,
-        Action::PageRendered {
-            page,
-            width,
-            lines: rendered(10),
-        },
-    );
+    open_with_lines(&mut state, 10);
     update(&mut state, Action::ListLinks);
     assert_eq!(state.mode, Mode::Links);
     let effects = update(&mut state, Action::Open);
@@ -857,14 +816,7 @@ fn open_with_lines(state: &mut State, lines: usize) -> u64 {
     update(state, Action::Open);
     let page = state.page().unwrap().id;
     let width = state.page().unwrap().requested_width;
-    update(
-        state,
-        Action::PageRendered {
-            page,
-            width,
-            lines: rendered(lines),
-        },
-    );
+    laid_out(state, page, width, lines);
     page
 }
 
@@ -883,14 +835,7 @@ fn the_link_list_includes_the_related_links_numbered_as_the_pane_does() {
     update(&mut state, Action::Open);
     let page = state.page().unwrap().id;
     // The article has related links but no link in its text.
-    update(
-        &mut state,
-        Action::ArticleReady {
-            page,
-            article: Box::new(article("https://example.org/a")),
-            note: None,
-        },
-    );
+    article_ready(&mut state, page, "https://example.org/a");
     let width = state.page().unwrap().requested_width;
     update(
         &mut state,
@@ -919,14 +864,7 @@ fn the_link_list_includes_the_related_links_numbered_as_the_pane_does() {
     update(&mut state, Action::Back);
     let width = state.page().unwrap().requested_width;
     let page = state.page().unwrap().id;
-    update(
-        &mut state,
-        Action::PageRendered {
-            page,
-            width,
-            lines: rendered(10),
-        },
-    );
+    laid_out(&mut state, page, width, 10);
     let labels: Vec<String> = state
         .page()
         .unwrap()
@@ -943,16 +881,8 @@ fn the_link_list_includes_the_related_links_numbered_as_the_pane_does() {
 #[test]
 fn a_followed_link_that_cannot_load_is_marked_so_not_as_feed_text() {
     let mut state = loaded((140, 40), 10);
-    open_with_lines(&mut state, 10);
-    let item_page = state.page().unwrap().id;
-    update(
-        &mut state,
-        Action::ArticleReady {
-            page: item_page,
-            article: Box::new(article("https://example.org/a")),
-            note: None,
-        },
-    );
+    let item_page = open_with_lines(&mut state, 10);
+    article_ready(&mut state, item_page, "https://example.org/a");
     update(&mut state, Action::FollowRelated(1));
     let page = state.page().unwrap().id;
     update(
@@ -1012,14 +942,7 @@ fn a_taller_terminal_never_leaves_the_reader_scrolled_past_its_text() {
             _ => None,
         })
         .expect("a new layout");
-    update(
-        &mut state,
-        Action::PageRendered {
-            page,
-            width,
-            lines: rendered(30),
-        },
-    );
+    laid_out(&mut state, page, width, 30);
     let height = reader_height(&state);
     assert_eq!(state.page().unwrap().scroll, 30usize.saturating_sub(height));
 }

@@ -9,6 +9,9 @@ mod greader;
 use assert_cmd::Command;
 use common::{Reply, TestServer, fails_in_one_line, rss_with_items, succeeds};
 use greader::{Flavor, GReaderServer};
+use kiosque::tui::action::Action;
+use kiosque::tui::effect::Effect;
+use kiosque::tui::worker::Worker;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -954,26 +957,41 @@ fn import_subscribes_each_feed_on_the_server_with_its_folder() {
 
 // ---- the TUI's worker ---------------------------------------------------------------------
 
-/// The TUI's worker with `[sync]` pointing at `url` (password from a command).
-fn tui_worker(
-    db: &Path,
-    url: &str,
-) -> (
+/// A fresh database for the TUI's worker: (its dir, its path).
+fn fresh_db() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("kiosque.db");
+    kiosque::store::Store::open(&db).unwrap();
+    (dir, db)
+}
+
+/// (pushed, pending, error) of a sync's outcome.
+fn sync_outcome(action: Action) -> (usize, usize, Option<String>) {
+    let Action::SyncFinished {
+        pushed,
+        pending,
+        error,
+        ..
+    } = action
+    else {
+        panic!("not a sync outcome: {action:?}");
+    };
+    (pushed, pending, error)
+}
+
+/// The TUI's worker and its answers.
+type TuiWorker = (
     kiosque::tui::worker::TokioWorker,
-    tokio::sync::mpsc::UnboundedReceiver<kiosque::tui::action::Action>,
-) {
+    tokio::sync::mpsc::UnboundedReceiver<Action>,
+);
+
+/// The TUI's worker with `[sync]` pointing at `url` (password from a command).
+fn tui_worker(db: &Path, url: &str) -> TuiWorker {
     tui_worker_with(db, url, Vec::new())
 }
 
 /// [`tui_worker`] with `[[notify]]` entries.
-fn tui_worker_with(
-    db: &Path,
-    url: &str,
-    notify: Vec<kiosque::config::NotifyConfig>,
-) -> (
-    kiosque::tui::worker::TokioWorker,
-    tokio::sync::mpsc::UnboundedReceiver<kiosque::tui::action::Action>,
-) {
+fn tui_worker_with(db: &Path, url: &str, notify: Vec<kiosque::config::NotifyConfig>) -> TuiWorker {
     let config = kiosque::config::Config {
         timeout_seconds: 2,
         sync: Some(kiosque::config::SyncConfig {
@@ -992,13 +1010,9 @@ fn tui_worker_with(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_tui_sync_that_brings_matching_items_runs_the_notify_command() {
-    use kiosque::tui::effect::Effect;
-    use kiosque::tui::worker::Worker;
     let (server, _) = populated(Flavor::FreshRss, 3);
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("kiosque.db");
+    let (dir, db) = fresh_db();
     let told = dir.path().join("told");
-    kiosque::store::Store::open(&db).unwrap();
     let notify = vec![kiosque::config::NotifyConfig {
         query: "title:live".into(),
         command: vec![
@@ -1020,13 +1034,8 @@ async fn a_tui_sync_that_brings_matching_items_runs_the_notify_command() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_tui_worker_syncs_and_reports_pending_changes_and_the_last_error() {
-    use kiosque::tui::action::Action;
-    use kiosque::tui::effect::Effect;
-    use kiosque::tui::worker::Worker;
     let (server, ids) = populated(Flavor::FreshRss, 3);
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("kiosque.db");
-    kiosque::store::Store::open(&db).unwrap();
+    let (_dir, db) = fresh_db();
     let (mut worker, mut actions) = tui_worker(&db, &server.api_url());
     worker.submit(Effect::Sync);
     let finished = actions.recv().await.unwrap();
@@ -1062,9 +1071,7 @@ async fn the_tui_worker_syncs_and_reports_pending_changes_and_the_last_error() {
         Action::StarSaved { .. }
     ));
     offline.submit(Effect::Sync);
-    let Action::SyncFinished { pending, error, .. } = offline_actions.recv().await.unwrap() else {
-        panic!("not a sync outcome");
-    };
+    let (_, pending, error) = sync_outcome(offline_actions.recv().await.unwrap());
     assert_eq!(pending, 1);
     let error = error.unwrap();
     assert!(error.contains("cannot reach the sync server"), "{error}");
@@ -1090,16 +1097,7 @@ async fn the_tui_worker_syncs_and_reports_pending_changes_and_the_last_error() {
     server.set_down(false);
     // Back online: the queued star reaches the server.
     worker.submit(Effect::Sync);
-    let Action::SyncFinished {
-        pushed,
-        pending,
-        error,
-        ..
-    } = actions.recv().await.unwrap()
-    else {
-        panic!("not a sync outcome");
-    };
-    assert_eq!((pushed, pending, error), (1, 0, None));
+    assert_eq!(sync_outcome(actions.recv().await.unwrap()), (1, 0, None));
     assert_eq!(server.state_of(ids[0]), (false, true));
 }
 
@@ -1515,14 +1513,9 @@ fn an_unread_item_the_server_purged_stays_unread_here_and_is_not_asked_for_again
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_tuis_mark_all_on_a_feed_is_pushed_as_one_mark_all_request() {
-    use kiosque::tui::action::Action;
-    use kiosque::tui::effect::Effect;
     use kiosque::tui::state::{ListQuery, ListSource};
-    use kiosque::tui::worker::Worker;
     let (server, ids) = populated(Flavor::FreshRss, 6);
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("kiosque.db");
-    kiosque::store::Store::open(&db).unwrap();
+    let (_dir, db) = fresh_db();
     let (mut worker, mut actions) = tui_worker(&db, &server.api_url());
     worker.submit(Effect::Sync);
     assert!(matches!(
@@ -1551,16 +1544,7 @@ async fn the_tuis_mark_all_on_a_feed_is_pushed_as_one_mark_all_request() {
     assert_eq!(marked.len(), 2);
     server.clear_log();
     worker.submit(Effect::Sync);
-    let Action::SyncFinished {
-        pushed,
-        pending,
-        error,
-        ..
-    } = actions.recv().await.unwrap()
-    else {
-        panic!("not a sync outcome");
-    };
-    assert_eq!((pushed, pending, error), (2, 0, None));
+    assert_eq!(sync_outcome(actions.recv().await.unwrap()), (2, 0, None));
     assert_eq!(server.count("mark-all-as-read"), 1, "{:?}", server.log());
     assert_eq!(server.count("edit-tag"), 0, "{:?}", server.log());
     assert!(server.state_of(ids[1]).0 && server.state_of(ids[3]).0);

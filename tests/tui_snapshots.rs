@@ -143,29 +143,28 @@ fn empty_80x24() {
     assert_snapshot!(draw(&state).backend());
 }
 
+/// Screens drawn straight from a state, by snapshot name: headlines, reader and help at each
+/// size.
 #[test]
-fn empty_list_loaded_80x24() {
-    assert_snapshot!(draw(&loaded((80, 24), 0)).backend());
-}
-
-#[test]
-fn headlines_80x24() {
-    assert_snapshot!(draw(&loaded((80, 24), 40)).backend());
-}
-
-#[test]
-fn headlines_140x40() {
-    assert_snapshot!(draw(&loaded((140, 40), 40)).backend());
-}
-
-#[test]
-fn reader_80x24() {
-    assert_snapshot!(draw(&reading((80, 24))).backend());
-}
-
-#[test]
-fn reader_140x40() {
-    assert_snapshot!(draw(&reading((140, 40))).backend());
+fn headlines_reader_and_help_at_each_size() {
+    let help = |size| {
+        let mut state = loaded(size, 40);
+        update(&mut state, Action::ToggleHelp);
+        state
+    };
+    for (name, state) in [
+        ("empty_list_loaded_80x24", loaded((80, 24), 0)),
+        ("headlines_80x24", loaded((80, 24), 40)),
+        ("headlines_140x40", loaded((140, 40), 40)),
+        ("narrow_60x20", loaded((60, 20), 40)),
+        ("reader_80x24", reading((80, 24))),
+        ("reader_140x40", reading((140, 40))),
+        ("narrow_reader_60x20", reading((60, 20))),
+        ("help_80x24", help((80, 24))),
+        ("help_140x40", help((140, 40))),
+    ] {
+        assert_snapshot!(name, draw(&state).backend());
+    }
 }
 
 #[test]
@@ -174,30 +173,6 @@ fn reader_loading_article_140x40() {
     state.page_mut().unwrap().article_loading = true;
     state.page_mut().unwrap().extracted = false;
     assert_snapshot!(draw(&state).backend());
-}
-
-#[test]
-fn help_80x24() {
-    let mut state = loaded((80, 24), 40);
-    update(&mut state, Action::ToggleHelp);
-    assert_snapshot!(draw(&state).backend());
-}
-
-#[test]
-fn help_140x40() {
-    let mut state = loaded((140, 40), 40);
-    update(&mut state, Action::ToggleHelp);
-    assert_snapshot!(draw(&state).backend());
-}
-
-#[test]
-fn narrow_60x20() {
-    assert_snapshot!(draw(&loaded((60, 20), 40)).backend());
-}
-
-#[test]
-fn narrow_reader_60x20() {
-    assert_snapshot!(draw(&reading((60, 20))).backend());
 }
 
 #[test]

@@ -4,7 +4,7 @@
 
 #![allow(dead_code, reason = "each test uses a different part of the helper")]
 
-use kiosque::model::Feed;
+use kiosque::model::{Feed, ItemSummary};
 use kiosque::tui::action::Action;
 use kiosque::tui::effect::Effect;
 use kiosque::tui::fixtures::rows;
@@ -38,16 +38,39 @@ pub fn start_and_load(
             unread_total,
         },
     );
+    answer_list(state, generation, rows(0, total), selected);
+}
+
+/// The worker's answer to the list load `generation`: `rows`, the whole list.
+pub fn answer_list(
+    state: &mut State,
+    generation: u64,
+    rows: Vec<ItemSummary>,
+    selected: Option<usize>,
+) {
     update(
         state,
         Action::ListLoaded {
             generation,
-            total,
+            total: rows.len(),
             offset: 0,
-            rows: rows(0, total),
+            rows,
             selected,
         },
     );
+}
+
+/// The page layout `effects` ask for, done as the worker does it and handed to `update`.
+pub fn lay_out(state: &mut State, page: u64, effects: &[Effect]) {
+    let (width, doc) = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::RenderPage { width, doc, .. } => Some((*width, doc)),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no layout asked for in {effects:?}"));
+    let lines = kiosque::tui::reader_layout::layout_page(doc, width);
+    update(state, Action::PageRendered { page, width, lines });
 }
 
 /// The generation of the headline list that `effects` ask to load.

@@ -694,6 +694,23 @@ fn refresh_keys_ask_for_a_manual_refresh() {
 
 // ---- issue 10: sync ----
 
+/// The worker's report of a sync: (new items, pushed, pending) and its error.
+fn sync_finished(
+    state: &mut State,
+    (new_items, pushed, pending): (usize, usize, usize),
+    error: Option<&str>,
+) -> Vec<Effect> {
+    update(
+        state,
+        Action::SyncFinished {
+            new_items,
+            pushed,
+            pending,
+            error: error.map(str::to_string),
+        },
+    )
+}
+
 /// A loaded state with `[sync]` set.
 fn synced() -> State {
     let mut state = fixtures::empty_state((80, 24));
@@ -720,15 +737,7 @@ fn with_sync_the_start_up_the_keys_and_the_timer_run_a_sync() {
         state.status.notice.as_deref(),
         Some("a sync is already running")
     );
-    let effects = update(
-        &mut state,
-        Action::SyncFinished {
-            new_items: 7,
-            pushed: 2,
-            pending: 0,
-            error: None,
-        },
-    );
+    let effects = sync_finished(&mut state, (7, 2, 0), None);
     assert!(effects.contains(&Effect::LoadFeeds), "{effects:?}");
     assert!(list_load(&effects).is_some(), "the list shows what arrived");
     assert!(!state.refreshing && !state.status.syncing);
@@ -738,25 +747,9 @@ fn with_sync_the_start_up_the_keys_and_the_timer_run_a_sync() {
     );
     // R and Ctrl-R (one feed: the server has no per-feed pull) sync.
     assert_eq!(update(&mut state, Action::RefreshAll), vec![Effect::Sync]);
-    update(
-        &mut state,
-        Action::SyncFinished {
-            new_items: 0,
-            pushed: 0,
-            pending: 0,
-            error: None,
-        },
-    );
+    sync_finished(&mut state, (0, 0, 0), None);
     assert_eq!(update(&mut state, Action::RefreshFeed), vec![Effect::Sync]);
-    update(
-        &mut state,
-        Action::SyncFinished {
-            new_items: 0,
-            pushed: 0,
-            pending: 0,
-            error: None,
-        },
-    );
+    sync_finished(&mut state, (0, 0, 0), None);
     let due = state.next_refresh.unwrap();
     assert_eq!(update(&mut state, Action::Tick(due)), vec![Effect::Sync]);
 }
@@ -764,14 +757,10 @@ fn with_sync_the_start_up_the_keys_and_the_timer_run_a_sync() {
 #[test]
 fn a_failed_sync_shows_its_error_and_the_pending_changes_and_the_next_one_still_runs() {
     let mut state = synced();
-    update(
+    sync_finished(
         &mut state,
-        Action::SyncFinished {
-            new_items: 0,
-            pushed: 0,
-            pending: 3,
-            error: Some("cannot reach the sync server\x1b[31m (reader/api/0/token)".into()),
-        },
+        (0, 0, 3),
+        Some("cannot reach the sync server\x1b[31m (reader/api/0/token)"),
     );
     assert!(!state.refreshing && !state.status.syncing);
     assert_eq!(state.status.sync_pending, 3);
@@ -791,15 +780,7 @@ fn a_failed_sync_shows_its_error_and_the_pending_changes_and_the_next_one_still_
     );
     assert_eq!(state.status.sync_pending, 4);
     assert_eq!(update(&mut state, Action::RefreshAll), vec![Effect::Sync]);
-    update(
-        &mut state,
-        Action::SyncFinished {
-            new_items: 1,
-            pushed: 4,
-            pending: 0,
-            error: None,
-        },
-    );
+    sync_finished(&mut state, (1, 4, 0), None);
     assert_eq!(
         (
             state.status.sync_pending,

@@ -344,10 +344,8 @@ async fn a_feeds_own_refresh_minutes_is_its_schedule() {
     let s = setup();
     subscribe(&s.db, &[server.url("/slow"), server.url("/plain")]);
     refresh_all(&s).await;
-    assert_eq!(
-        (server.hits("/slow").len(), server.hits("/plain").len()),
-        (1, 1)
-    );
+    let hits = || (server.hits("/slow").len(), server.hits("/plain").len());
+    assert_eq!(hits(), (1, 1));
     {
         let mut store = Store::open(&s.db).unwrap();
         let slow = store.find_feed(&server.url("/slow")).unwrap();
@@ -377,22 +375,13 @@ async fn a_feeds_own_refresh_minutes_is_its_schedule() {
     };
     // Start-up: the slow feed was fetched a moment ago, within its 600 minutes.
     run(RefreshTrigger::Automatic).await;
-    assert_eq!(
-        (server.hits("/slow").len(), server.hits("/plain").len()),
-        (1, 2)
-    );
+    assert_eq!(hits(), (1, 2));
     // Timer: the plain feed waits the config's 30 minutes too.
     run(RefreshTrigger::Scheduled).await;
-    assert_eq!(
-        (server.hits("/slow").len(), server.hits("/plain").len()),
-        (1, 2)
-    );
+    assert_eq!(hits(), (1, 2));
     // The user asks: everything is fetched.
     run(RefreshTrigger::Manual).await;
-    assert_eq!(
-        (server.hits("/slow").len(), server.hits("/plain").len()),
-        (2, 3)
-    );
+    assert_eq!(hits(), (2, 3));
 }
 
 /// Issue 13, item 6: a feed's own keep_days purges its read, unstarred items that left it.

@@ -498,6 +498,11 @@ fn json(value: serde_json::Value) -> Answer {
     typed(200, "application/json; charset=UTF-8", value.to_string())
 }
 
+/// JSON with FreshRSS's text/html content type.
+fn json_as_html(value: serde_json::Value) -> Answer {
+    html(200, &value.to_string())
+}
+
 fn unauthorized() -> Answer {
     (
         401,
@@ -780,12 +785,7 @@ fn item_ids(s: &State, query: &[(String, String)]) -> Answer {
     if let Some(c) = continuation {
         body["continuation"] = c;
     }
-    let (_, _, bytes) = json(body);
-    (
-        200,
-        vec![("Content-Type".into(), "text/html; charset=UTF-8".into())],
-        bytes,
-    )
+    json_as_html(body)
 }
 
 fn contents(s: &State, form: &[(String, String)]) -> Answer {
@@ -959,12 +959,7 @@ fn quickadd(s: &mut State, form: &[(String, String)]) -> Answer {
         None
     };
     if let Some(error) = error {
-        let (_, _, body) = json(serde_json::json!({"numResults": 0, "error": error}));
-        return (
-            200,
-            vec![("Content-Type".into(), "text/html; charset=UTF-8".into())],
-            body,
-        );
+        return json_as_html(serde_json::json!({"numResults": 0, "error": error}));
     }
     let id = s.feeds.iter().map(|f| f.id).max().unwrap_or(0) + 1;
     let title = format!("Feed at {}", url.rsplit('/').next().unwrap_or_default());
@@ -974,14 +969,9 @@ fn quickadd(s: &mut State, form: &[(String, String)]) -> Answer {
         url: url.clone(),
         folder: (s.flavor == Flavor::FreshRss).then(|| "Uncategorized".to_string()),
     });
-    let (_, _, body) = json(serde_json::json!({
+    json_as_html(serde_json::json!({
         "numResults": 1, "query": url, "streamId": format!("feed/{id}"), "streamName": title
-    }));
-    (
-        200,
-        vec![("Content-Type".into(), "text/html; charset=UTF-8".into())],
-        body,
-    )
+    }))
 }
 
 /// `ac=edit` (folder with `a=`) and `ac=unsubscribe` (the feed's items go, starred ones too);

@@ -18,13 +18,10 @@ use std::path::Path;
 
 const PASSWORD: &str = "api-pass";
 
+/// [`common::kiosque`] with the sync password in its environment.
 fn kiosque(data: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("kiosque").unwrap();
-    cmd.env_remove("KIOSQUE_DATA_DIR")
-        .env("KIOSQUE_CONFIG", data.join("config.toml"))
-        .env("KIOSQUE_SYNC_PASSWORD", PASSWORD)
-        .arg("--data-dir")
-        .arg(data);
+    let mut cmd = common::kiosque(data);
+    cmd.env("KIOSQUE_SYNC_PASSWORD", PASSWORD);
     cmd
 }
 

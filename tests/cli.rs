@@ -4,8 +4,8 @@
 mod common;
 
 use common::{
-    Reply, TestServer, first_item_id, json, kiosque, one_item_whose_page_is_gone, rss_with_items,
-    subscribed,
+    Reply, TestServer, fails_in_one_line, first_item_id, json, kiosque,
+    one_item_whose_page_is_gone, rss_with_items, subscribed,
 };
 use predicates::prelude::*;
 use serde_json::Value;
@@ -178,11 +178,8 @@ fn bad_adds_fail_clearly_and_change_nothing() {
         (server.url("/missing"), "404"),
         (format!("http://127.0.0.1:{closed}/feed"), "connect"),
     ] {
-        let out = kiosque(d).args(["add", &url]).output().unwrap();
-        assert!(!out.status.success(), "{url} should fail");
-        let err = String::from_utf8_lossy(&out.stderr);
+        let err = fails_in_one_line(kiosque(d).args(["add", &url]));
         assert!(err.contains(says), "{url}: {err}");
-        assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
     }
     assert_eq!(json(d, &["list", "--json"]).as_array().unwrap().len(), 0);
 }

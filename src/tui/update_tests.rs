@@ -1311,44 +1311,26 @@ fn a_search_is_saved_as_a_smart_feed_listed_in_the_sidebar() {
 /// Issue 13, item 6: a feed with its own, shorter refresh_minutes brings the timer forward.
 #[test]
 fn a_feeds_own_refresh_minutes_brings_the_timer_forward() {
-    let mut state = fixtures::empty_state((80, 24));
-    state.settings.refresh_minutes = 30;
-    let _ = init(&mut state);
-    assert_eq!(
-        state.next_refresh,
-        Some(state.now + chrono::Duration::minutes(30))
-    );
-    let mut feeds = fixtures::feeds();
-    feeds[1].settings.refresh_minutes = Some(5);
-    update(
-        &mut state,
-        Action::FeedsLoaded {
-            feeds,
-            unread_total: 0,
-        },
-    );
-    assert_eq!(
-        state.next_refresh,
-        Some(state.now + chrono::Duration::minutes(5))
-    );
-    // With no timer in the config, a feed's own interval still runs one.
-    let mut state = fixtures::empty_state((80, 24));
-    state.settings.refresh_minutes = 0;
-    let _ = init(&mut state);
-    assert_eq!(state.next_refresh, None);
-    let mut feeds = fixtures::feeds();
-    feeds[0].settings.refresh_minutes = Some(15);
-    update(
-        &mut state,
-        Action::FeedsLoaded {
-            feeds,
-            unread_total: 0,
-        },
-    );
-    assert_eq!(
-        state.next_refresh,
-        Some(state.now + chrono::Duration::minutes(15))
-    );
+    // (config's minutes, timer at start, feed, its own minutes): with no timer in the config
+    // (0), a feed's own interval still runs one.
+    for (configured, at_start, feed, own) in [(30, Some(30), 1, 5), (0, None, 0, 15)] {
+        let mut state = fixtures::empty_state((80, 24));
+        state.settings.refresh_minutes = configured;
+        let _ = init(&mut state);
+        let now = state.now;
+        let after = |minutes: u32| now + chrono::Duration::minutes(minutes.into());
+        assert_eq!(state.next_refresh, at_start.map(after), "{configured}");
+        let mut feeds = fixtures::feeds();
+        feeds[feed].settings.refresh_minutes = Some(own);
+        update(
+            &mut state,
+            Action::FeedsLoaded {
+                feeds,
+                unread_total: 0,
+            },
+        );
+        assert_eq!(state.next_refresh, Some(after(own)), "{configured}");
+    }
 }
 
 #[test]

@@ -3,7 +3,7 @@
 use super::*;
 use crate::article::{Article, Source};
 use crate::model::{ItemId, RelatedLink};
-use crate::tui::fixtures::{self, rows};
+use crate::tui::fixtures::{self, answer_list, rows};
 use crate::tui::state::ReaderLayout;
 
 /// A state after start-up whose first window (`total` items) has arrived.
@@ -47,20 +47,6 @@ fn list_load(effects: &[Effect]) -> Option<(u64, Anchor, usize)> {
         } => Some((*generation, anchor.clone(), *around)),
         _ => None,
     })
-}
-
-/// The worker's answer to the list request `generation`: `rows`, the first selected.
-fn answer_list(state: &mut State, generation: u64, rows: Vec<ItemSummary>) -> Vec<Effect> {
-    update(
-        state,
-        Action::ListLoaded {
-            generation,
-            total: rows.len(),
-            offset: 0,
-            rows,
-            selected: Some(0),
-        },
-    )
 }
 
 #[test]
@@ -170,16 +156,7 @@ fn new_items_above_keep_the_selection_on_the_same_item() {
     // Five new items on top: the worker found the item at position 7.
     let mut new_rows = rows(0, 55);
     new_rows.rotate_right(5);
-    update(
-        &mut state,
-        Action::ListLoaded {
-            generation,
-            total: 55,
-            offset: 0,
-            rows: new_rows,
-            selected: Some(7),
-        },
-    );
+    answer_list(&mut state, generation, new_rows, Some(7));
     assert_eq!(state.list.selected_row().unwrap().id, selected);
     assert!(!state.refreshing);
 }
@@ -644,18 +621,7 @@ fn opening_a_feed_prefetches_its_unread_articles_once() {
     let (generation, _, _) = list_load(&effects).unwrap();
     let mut window = rows(0, 10);
     window[0].read = true;
-    let arrived = |state: &mut State, window: Vec<crate::model::ItemSummary>| {
-        update(
-            state,
-            Action::ListLoaded {
-                generation,
-                total: 10,
-                offset: 0,
-                rows: window,
-                selected: Some(0),
-            },
-        )
-    };
+    let arrived = |state: &mut State, window| answer_list(state, generation, window, Some(0));
     let effects = arrived(&mut state, window.clone());
     let urls = effects
         .iter()
@@ -1058,7 +1024,7 @@ fn escape_closes_the_open_article_like_q() {
     let effects = update(&mut state, Action::SearchInput('a'));
     update(&mut state, Action::SearchSubmit);
     let (generation, _, _) = list_load(&effects).unwrap();
-    answer_list(&mut state, generation, rows(0, 3));
+    answer_list(&mut state, generation, rows(0, 3), Some(0));
     open_with_lines(&mut state, 10);
     update(&mut state, Action::Clear);
     assert!(state.pages.is_empty());
@@ -1347,7 +1313,7 @@ fn enter_typed_ahead_of_a_search_opens_its_result_not_the_old_selection() {
         "{effects:?}"
     );
     let found = fixtures::row(7);
-    let effects = answer_list(&mut state, generation, vec![found.clone()]);
+    let effects = answer_list(&mut state, generation, vec![found.clone()], Some(0));
     assert!(
         effects
             .iter()

@@ -4,9 +4,10 @@
 
 #![allow(dead_code, reason = "each test uses a different part of the helper")]
 
-use kiosque::model::{Feed, ItemSummary};
+use kiosque::model::Feed;
 use kiosque::tui::action::Action;
 use kiosque::tui::effect::Effect;
+pub use kiosque::tui::fixtures::answer_list;
 use kiosque::tui::fixtures::rows;
 use kiosque::tui::state::State;
 use kiosque::tui::update::{init, update};
@@ -39,25 +40,6 @@ pub fn start_and_load(
         },
     );
     answer_list(state, generation, rows(0, total), selected);
-}
-
-/// The worker's answer to the list load `generation`: `rows`, the whole list.
-pub fn answer_list(
-    state: &mut State,
-    generation: u64,
-    rows: Vec<ItemSummary>,
-    selected: Option<usize>,
-) {
-    update(
-        state,
-        Action::ListLoaded {
-            generation,
-            total: rows.len(),
-            offset: 0,
-            rows,
-            selected,
-        },
-    );
 }
 
 /// The page layout `effects` ask for, done as the worker does it and handed to `update`.

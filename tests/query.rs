@@ -44,10 +44,7 @@ fn with_two_feeds() -> (TestServer, tempfile::TempDir) {
 
 /// `kiosque mark --query QUERY FLAG`, which must succeed.
 fn mark(d: &Path, query: &str, flag: &str) {
-    kiosque(d)
-        .args(["mark", "--query", query, flag])
-        .assert()
-        .success();
+    run_ok(d, &["mark", "--query", query, flag]);
 }
 
 /// The unread count of every feed, added up.

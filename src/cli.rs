@@ -81,22 +81,7 @@ pub enum Command {
         json: bool,
     },
     /// Headlines, newest first.
-    Items {
-        #[arg(long)]
-        unread: bool,
-        #[arg(long, value_name = "ID")]
-        feed: Option<i64>,
-        #[arg(long, value_name = "N")]
-        limit: Option<usize>,
-        #[arg(long)]
-        json: bool,
-        /// Only items matching a query (title:, feed:, is:unread, words, "phrases", OR, -…).
-        #[arg(long, value_name = "QUERY", allow_hyphen_values = true)]
-        query: Option<String>,
-        /// Only the items a [[rules]] "hide" rule hid (left out of every other list).
-        #[arg(long)]
-        hidden: bool,
-    },
+    Items(ItemsArgs),
     /// Print an item as the reading pane shows it, and mark it read.
     Read {
         id: i64,
@@ -166,6 +151,25 @@ pub struct FeedArgs {
     pub keep_days: Option<String>,
     #[arg(long)]
     pub json: bool,
+}
+
+/// `kiosque items [--unread] [--feed ID] [--limit N] [--query QUERY] [--hidden] [--json]`.
+#[derive(Debug, Args)]
+pub struct ItemsArgs {
+    #[arg(long)]
+    pub unread: bool,
+    #[arg(long, value_name = "ID")]
+    pub feed: Option<i64>,
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    #[arg(long)]
+    pub json: bool,
+    /// Only items matching a query (title:, feed:, is:unread, words, "phrases", OR, -…).
+    #[arg(long, value_name = "QUERY", allow_hyphen_values = true)]
+    pub query: Option<String>,
+    /// Only the items a [[rules]] "hide" rule hid (left out of every other list).
+    #[arg(long)]
+    pub hidden: bool,
 }
 
 /// `kiosque mark ID... --read|--unread|--star|--unstar`.
@@ -353,14 +357,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             crate::cli_sync::sync_command(&ctx, json, false, Default::default())
         }
         Command::Refresh { json } => refresh(&ctx, json),
-        Command::Items {
-            unread,
-            feed,
-            limit,
-            json,
-            query,
-            hidden,
-        } => items(&ctx, unread, feed, limit, json, query.as_deref(), hidden),
+        Command::Items(args) => items(&ctx, &args),
         Command::Read { id, json } => read(&ctx, id, json),
         Command::Mark(args) => mark(&ctx, &args),
         Command::Sync {
@@ -917,31 +914,23 @@ struct ItemJson {
     also_in: Vec<String>,
 }
 
-fn items(
-    ctx: &RunContext,
-    unread: bool,
-    feed: Option<i64>,
-    limit: Option<usize>,
-    json: bool,
-    query: Option<&str>,
-    hidden: bool,
-) -> Result<ExitCode> {
+fn items(ctx: &RunContext, args: &ItemsArgs) -> Result<ExitCode> {
     // A bad query is reported before the database is even opened.
-    let query = parse_query(query)?;
+    let query = parse_query(args.query.as_deref())?;
     let store = Store::open(&ctx.db_path)?;
     let filter = ItemFilter {
         query,
-        hidden,
-        feed: match feed {
+        hidden: args.hidden,
+        feed: match args.feed {
             Some(id) => Some(store.feed(FeedId(id))?.id),
             None => None,
         },
-        unread_only: unread,
+        unread_only: args.unread,
         ..Default::default()
     };
-    let limit = limit.unwrap_or(usize::MAX / 2);
+    let limit = args.limit.unwrap_or(usize::MAX / 2);
     let rows = store.items(&filter, 0, limit)?;
-    if json {
+    if args.json {
         let rows: Vec<ItemJson> = rows
             .into_iter()
             .map(|i| ItemJson {
@@ -1277,10 +1266,6 @@ fn write_enclosures(
     Ok(())
 }
 
-fn print_view(view: &ArticleView, note: Option<&str>, json: bool) -> Result<()> {
-    print_view_with_media(view, note, json, None)
-}
-
 /// `media`: the item's enclosures for `read` (`None` for `extract`, which has no item).
 fn print_view_with_media(
     view: &ArticleView,
@@ -1434,7 +1419,7 @@ fn extract(config: &Config, target: &str, base: Option<&str>, json: bool) -> Res
         crate::article_loader::extract_bounded_blocking(html, base)
             .map_err(|e| anyhow!("cannot extract {target}: {e}"))?
     };
-    print_view(&view_of(&article, json), None, json)?;
+    print_view_with_media(&view_of(&article, json), None, json, None)?;
     Ok(ExitCode::SUCCESS)
 }
 

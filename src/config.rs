@@ -382,11 +382,15 @@ impl Config {
             path: origin.to_string(),
             message,
         };
+        // `raw.key`, else the default's `path` (the same name unless given).
         macro_rules! value {
             ($key:ident) => {
+                value!($key, $key)
+            };
+            ($key:ident, $($path:ident).+) => {
                 match (raw.$key, defaults) {
                     (Some(v), _) => v,
-                    (None, Some(d)) => d.$key.clone(),
+                    (None, Some(d)) => d.$($path).+.clone(),
                     (None, None) => {
                         return Err(invalid(format!("no value for {}", stringify!($key))));
                     }
@@ -472,21 +476,9 @@ impl Config {
                 .collect::<Result<_, String>>()
                 .map_err(invalid)?,
             sidebar: SidebarConfig {
-                folders: match (raw.sidebar_folders, defaults) {
-                    (Some(v), _) => v,
-                    (None, Some(d)) => d.sidebar.folders,
-                    (None, None) => return Err(invalid("no value for sidebar_folders".into())),
-                },
-                hide_read: match (raw.sidebar_hide_read, defaults) {
-                    (Some(v), _) => v,
-                    (None, Some(d)) => d.sidebar.hide_read,
-                    (None, None) => return Err(invalid("no value for sidebar_hide_read".into())),
-                },
-                sort: match (raw.sidebar_sort, defaults) {
-                    (Some(v), _) => v,
-                    (None, Some(d)) => d.sidebar.sort,
-                    (None, None) => return Err(invalid("no value for sidebar_sort".into())),
-                },
+                folders: value!(sidebar_folders, sidebar.folders),
+                hide_read: value!(sidebar_hide_read, sidebar.hide_read),
+                sort: value!(sidebar_sort, sidebar.sort),
             },
         };
         if config.player.first().is_some_and(|p| p.trim().is_empty()) {
@@ -617,13 +609,16 @@ mod tests {
                 sort: FeedSort::Name
             }
         );
-        let err = Config::parse("theme = \"dark\"\nsidebar_sort = \"size\"\n", "test")
-            .unwrap_err()
-            .to_string();
+        let err = parse_error("theme = \"dark\"\nsidebar_sort = \"size\"\n", "test");
         assert!(err.contains("line 2"), "{err}");
     }
 
     use super::*;
+
+    /// The message of the error `text` (a config file named `origin`) is refused with.
+    fn parse_error(text: &str, origin: &str) -> String {
+        Config::parse(text, origin).unwrap_err().to_string()
+    }
 
     #[test]
     fn the_shipped_file_sets_every_key() {
@@ -642,36 +637,26 @@ mod tests {
 
     #[test]
     fn type_errors_use_plain_words() {
-        let err = Config::parse("concurrency = \"many\"\n", "c.toml")
-            .unwrap_err()
-            .to_string();
+        let err = parse_error("concurrency = \"many\"\n", "c.toml");
         assert!(err.contains("a whole number"), "{err}");
         assert!(!err.contains("usize"), "{err}");
-        let err = Config::parse("refresh_on_start = 1\n", "c.toml")
-            .unwrap_err()
-            .to_string();
+        let err = parse_error("refresh_on_start = 1\n", "c.toml");
         assert!(err.contains("true or false"), "{err}");
-        let err = Config::parse("[keys]\nquit = 5\n", "c.toml")
-            .unwrap_err()
-            .to_string();
+        let err = parse_error("[keys]\nquit = 5\n", "c.toml");
         assert!(err.contains("a key name or a list"), "{err}");
         assert!(!err.contains("KeyList"), "{err}");
     }
 
     #[test]
     fn unknown_key_names_its_line() {
-        let err = Config::parse("refresh_minutes = 5\nrefresh_minuts = 3\n", "c.toml")
-            .unwrap_err()
-            .to_string();
+        let err = parse_error("refresh_minutes = 5\nrefresh_minuts = 3\n", "c.toml");
         assert!(err.contains("line 2"), "{err}");
         assert!(err.contains("refresh_minuts"), "{err}");
     }
 
     #[test]
     fn wrong_type_names_its_line() {
-        let err = Config::parse("\n\nconcurrency = \"many\"\n", "c.toml")
-            .unwrap_err()
-            .to_string();
+        let err = parse_error("\n\nconcurrency = \"many\"\n", "c.toml");
         assert!(err.contains("line 3"), "{err}");
     }
 
@@ -729,16 +714,12 @@ mod tests {
         );
         assert_eq!(c.rules[0].action, RuleAction::Hide);
         assert_eq!(c.rules[1].action, RuleAction::Tag("retro".into()));
-        let err = Config::parse("[[smart_feeds]]\nname = \"x\"\nquery = \"(a\"\n", "c.toml")
-            .unwrap_err()
-            .to_string();
+        let err = parse_error("[[smart_feeds]]\nname = \"x\"\nquery = \"(a\"\n", "c.toml");
         assert!(
             err.contains("line 3") && err.contains("unclosed parenthesis at 1"),
             "{err}"
         );
-        let err = Config::parse("[[rules]]\nquery = \"a\"\naction = \"delete\"\n", "c")
-            .unwrap_err()
-            .to_string();
+        let err = parse_error("[[rules]]\nquery = \"a\"\naction = \"delete\"\n", "c");
         assert!(err.contains("line 3") && err.contains("delete"), "{err}");
         assert!(
             Config::parse(
@@ -763,9 +744,7 @@ mod tests {
                 command: vec!["alert".into(), "--now".into()]
             }]
         );
-        let err = Config::parse("[[notify]]\nquery = \"a\"\ncommand = []\n", "c")
-            .unwrap_err()
-            .to_string();
+        let err = parse_error("[[notify]]\nquery = \"a\"\ncommand = []\n", "c");
         assert!(err.contains("line 3") && err.contains("empty"), "{err}");
         assert!(Config::parse("[[notify]]\nquery = \"a OR\"\ncommand = [\"x\"]\n", "c").is_err());
     }
@@ -796,11 +775,6 @@ mod tests {
         let e = Config::parse("hyperlinks = \"sometimes\"\n", "c").unwrap_err();
         assert!(e.to_string().contains("line 1"), "{e}");
     }
-}
-
-#[cfg(test)]
-mod images_key_tests {
-    use super::*;
 
     #[test]
     fn images_takes_auto_off_or_halfblocks() {
@@ -812,9 +786,7 @@ mod images_key_tests {
         ] {
             assert_eq!(Config::parse(text, "c").unwrap().images, mode, "{text}");
         }
-        let err = Config::parse("\nimages = \"sometimes\"\n", "c.toml")
-            .unwrap_err()
-            .to_string();
+        let err = parse_error("\nimages = \"sometimes\"\n", "c.toml");
         assert!(err.contains("line 2"), "{err}");
     }
 }

@@ -77,16 +77,6 @@ pub fn sanitize_multiline(input: &str) -> String {
     sanitize(input, Breaks::Keep)
 }
 
-/// True when `input` would pass through the sanitiser unchanged (fast path for callers).
-pub fn is_clean_line(input: &str) -> bool {
-    !input
-        .chars()
-        .any(|c| c.is_control() || is_invisible_format(c) || c == '\u{2028}' || c == '\u{2029}')
-        && !input.starts_with(' ')
-        && !input.ends_with(' ')
-        && !input.contains("  ")
-}
-
 fn sanitize(input: &str, breaks: Breaks) -> String {
     let mut out = String::with_capacity(input.len());
     let mut chars = input.chars().peekable();
@@ -352,8 +342,6 @@ mod tests {
     #[test]
     fn folds_whitespace_in_lines() {
         assert_eq!(sanitize_line("  a \n\t b\u{a0}\u{2028}c  "), "a b c");
-        assert!(is_clean_line("a b c"));
-        assert!(!is_clean_line("a\u{1b}b"));
     }
 
     #[test]

@@ -4,8 +4,8 @@
 mod common;
 
 use common::{
-    Reply, TestServer, first_item_id, json, kiosque, one_item_whose_page_is_gone, rss_with_items,
-    subscribed,
+    Reply, TestServer, fails_in_one_line, first_item_id, json, kiosque,
+    one_item_whose_page_is_gone, rss_with_items, run_ok, subscribed,
 };
 use predicates::prelude::*;
 use serde_json::Value;
@@ -99,10 +99,7 @@ fn add_list_refresh_items_mark_read_remove() {
         .stderr(predicate::str::contains("999999"));
     kiosque(d).args(["mark", &id]).assert().failure();
 
-    kiosque(d)
-        .args(["remove", &server.url("/feed.xml")])
-        .assert()
-        .success();
+    run_ok(d, &["remove", &server.url("/feed.xml")]);
     assert_eq!(json(d, &["list", "--json"]).as_array().unwrap().len(), 0);
     // Its items went, except the starred one (issue 14: removing never loses starred items).
     let left = json(d, &["items", "--json"]);
@@ -117,10 +114,7 @@ fn list_reads_the_feeds_without_starting_the_log() {
     server.route("/feed.xml", Reply::rss(rss_with_items("Listed", 2)));
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    kiosque(d)
-        .args(["add", &server.url("/feed.xml")])
-        .assert()
-        .success();
+    run_ok(d, &["add", &server.url("/feed.xml")]);
     let log = d.join("kiosque.log");
     if log.exists() {
         std::fs::remove_file(&log).unwrap();
@@ -147,10 +141,7 @@ fn add_discovers_the_feed_behind_a_page() {
         ),
     );
     let dir = tempfile::tempdir().unwrap();
-    kiosque(dir.path())
-        .args(["add", &server.url("/")])
-        .assert()
-        .success();
+    run_ok(dir.path(), &["add", &server.url("/")]);
     let list = json(dir.path(), &["list", "--json"]);
     assert_eq!(list[0]["url"], server.url("/feed.xml"));
     assert_eq!(list[0]["title"], "Found it");
@@ -178,11 +169,8 @@ fn bad_adds_fail_clearly_and_change_nothing() {
         (server.url("/missing"), "404"),
         (format!("http://127.0.0.1:{closed}/feed"), "connect"),
     ] {
-        let out = kiosque(d).args(["add", &url]).output().unwrap();
-        assert!(!out.status.success(), "{url} should fail");
-        let err = String::from_utf8_lossy(&out.stderr);
+        let err = fails_in_one_line(kiosque(d).args(["add", &url]));
         assert!(err.contains(says), "{url}: {err}");
-        assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
     }
     assert_eq!(json(d, &["list", "--json"]).as_array().unwrap().len(), 0);
 }
@@ -445,10 +433,7 @@ fn a_story_two_feeds_carry_is_listed_once_and_read_everywhere() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     for path in ["/a.xml", "/b.xml"] {
-        kiosque(d)
-            .args(["add", &server.url(path)])
-            .assert()
-            .success();
+        run_ok(d, &["add", &server.url(path)]);
     }
     let items = json(d, &["items", "--json"]);
     let mut titles: Vec<&str> = items

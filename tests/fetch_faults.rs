@@ -6,7 +6,7 @@ mod common;
 use common::{Reply, TestServer};
 use kiosque::config::Config;
 use kiosque::error::FetchError;
-use kiosque::fetch::{Conditional, Fetcher};
+use kiosque::fetch::{Conditional, FetchResponse, Fetcher};
 use std::time::Duration;
 
 fn fetcher_with(timeout_seconds: u64, max_body_bytes: u64) -> Fetcher {
@@ -23,6 +23,11 @@ fn fetcher() -> Fetcher {
     fetcher_with(5, 1_000_000)
 }
 
+/// GET `path` on `server`, no validators.
+async fn get(f: &Fetcher, server: &TestServer, path: &str) -> Result<FetchResponse, FetchError> {
+    f.get(&server.url(path), &Conditional::default()).await
+}
+
 #[tokio::test]
 async fn plain_200_carries_body_validators_and_user_agent() {
     let server = TestServer::start();
@@ -35,10 +40,7 @@ async fn plain_200_carries_body_validators_and_user_agent() {
             body: b"<rss/>".to_vec(),
         },
     );
-    let r = fetcher()
-        .get(&server.url("/feed"), &Conditional::default())
-        .await
-        .unwrap();
+    let r = get(&fetcher(), &server, "/feed").await.unwrap();
     assert_eq!(r.status, 200);
     assert_eq!(r.body, b"<rss/>");
     assert_eq!(r.etag.as_deref(), Some("\"abc\""));
@@ -110,16 +112,10 @@ async fn permanent_redirects_are_reported_temporary_ones_not() {
         },
     );
     let f = fetcher();
-    let moved = f
-        .get(&server.url("/old"), &Conditional::default())
-        .await
-        .unwrap();
+    let moved = get(&f, &server, "/old").await.unwrap();
     assert!(moved.moved_permanently);
     assert_eq!(moved.final_url.as_str(), server.url("/new"));
-    let tmp = f
-        .get(&server.url("/tmp"), &Conditional::default())
-        .await
-        .unwrap();
+    let tmp = get(&f, &server, "/tmp").await.unwrap();
     assert!(!tmp.moved_permanently);
     assert_eq!(tmp.status, 200);
 }
@@ -133,17 +129,11 @@ async fn error_statuses_are_answers_with_retry_after() {
     server.route("/busy", Reply::with_header(429, "Retry-After", "120"));
     let f = fetcher();
     for s in [404u16, 410, 500] {
-        let r = f
-            .get(&server.url(&format!("/s{s}")), &Conditional::default())
-            .await
-            .unwrap();
+        let r = get(&f, &server, &format!("/s{s}")).await.unwrap();
         assert_eq!(r.status, s);
         assert!(r.body.is_empty(), "error bodies are not read");
     }
-    let busy = f
-        .get(&server.url("/busy"), &Conditional::default())
-        .await
-        .unwrap();
+    let busy = get(&f, &server, "/busy").await.unwrap();
     assert_eq!(busy.status, 429);
     let wait = busy.retry_after.unwrap() - chrono::Utc::now();
     assert!(wait.num_seconds() > 100 && wait.num_seconds() <= 120);
@@ -159,10 +149,7 @@ async fn gzip_bodies_are_decompressed() {
             body: b"<rss version=\"2.0\"><channel/></rss>".to_vec(),
         },
     );
-    let r = fetcher()
-        .get(&server.url("/gz"), &Conditional::default())
-        .await
-        .unwrap();
+    let r = get(&fetcher(), &server, "/gz").await.unwrap();
     assert_eq!(r.body, b"<rss version=\"2.0\"><channel/></rss>");
 }
 
@@ -176,8 +163,7 @@ async fn a_gzip_bomb_stops_at_the_decompressed_cap() {
             body: vec![b' '; 50_000_000],
         },
     );
-    let err = fetcher_with(10, 1_000_000)
-        .get(&server.url("/bomb"), &Conditional::default())
+    let err = get(&fetcher_with(10, 1_000_000), &server, "/bomb")
         .await
         .unwrap_err();
     assert_eq!(
@@ -192,8 +178,7 @@ async fn a_gzip_bomb_stops_at_the_decompressed_cap() {
 async fn an_endless_body_stops_at_the_cap() {
     let server = TestServer::start();
     server.route("/endless", Reply::Endless);
-    let err = fetcher_with(10, 2_000_000)
-        .get(&server.url("/endless"), &Conditional::default())
+    let err = get(&fetcher_with(10, 2_000_000), &server, "/endless")
         .await
         .unwrap_err();
     assert_eq!(
@@ -208,8 +193,7 @@ async fn an_endless_body_stops_at_the_cap() {
 async fn a_declared_length_over_the_cap_fails_before_reading() {
     let server = TestServer::start();
     server.route("/big", Reply::rss(vec![b'x'; 3_000]));
-    let err = fetcher_with(5, 1_000)
-        .get(&server.url("/big"), &Conditional::default())
+    let err = get(&fetcher_with(5, 1_000), &server, "/big")
         .await
         .unwrap_err();
     assert_eq!(err, FetchError::TooLarge { limit_bytes: 1_000 });
@@ -234,10 +218,7 @@ async fn silence_slowness_and_dripping_hit_the_total_timeout() {
     );
     let f = fetcher_with(1, 1_000_000);
     for path in ["/silent", "/slow", "/drip"] {
-        let err = f
-            .get(&server.url(path), &Conditional::default())
-            .await
-            .unwrap_err();
+        let err = get(&f, &server, path).await.unwrap_err();
         assert_eq!(err, FetchError::Timeout { seconds: 1 }, "{path}");
     }
 }
@@ -277,15 +258,15 @@ async fn redirect_loops_and_non_http_targets_are_refused() {
     }
     let f = fetcher();
     assert!(matches!(
-        f.get(&server.url("/a"), &Conditional::default()).await,
+        get(&f, &server, "/a").await,
         Err(FetchError::TooManyRedirects { .. })
     ));
     assert!(matches!(
-        f.get(&server.url("/chain0"), &Conditional::default()).await,
+        get(&f, &server, "/chain0").await,
         Err(FetchError::TooManyRedirects { limit: 10 })
     ));
     assert!(matches!(
-        f.get(&server.url("/file"), &Conditional::default()).await,
+        get(&f, &server, "/file").await,
         Err(FetchError::UnsupportedScheme { .. })
     ));
 }

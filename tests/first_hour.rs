@@ -5,7 +5,7 @@ mod common;
 
 use assert_cmd::Command;
 use chrono::{DateTime, Local, TimeZone, Utc};
-use common::{Reply, TestServer, json, kiosque, rss_with_items, run_ok};
+use common::{Reply, TestServer, json, kiosque, rss_with_items, run_ok, succeeds};
 use predicates::prelude::*;
 use std::path::Path;
 
@@ -79,10 +79,7 @@ fn a_manual_refresh_fetches_failing_feeds_and_says_when_a_server_asked_to_wait()
 
     // The failing server is back: the user's refresh must ask it at once, not back off.
     server.route("/down", Reply::rss(rss_with_items("Back", 2)));
-    let out = kiosque(d).arg("refresh").output().unwrap();
-    assert!(out.status.success());
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let (stdout, stderr) = succeeds(kiosque(d).arg("refresh"));
     let hhmm = later.with_timezone(&Local).format("%H:%M").to_string();
     let expected_time = if later.with_timezone(&Local).date_naive() == Local::now().date_naive() {
         hhmm

@@ -22,15 +22,11 @@ fn corpus_dir() -> Option<PathBuf> {
 
 /// The binary on a data dir, with a bounded run time and no proxy from the environment.
 fn kiosque(data: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("kiosque").unwrap();
-    cmd.env_remove("KIOSQUE_DATA_DIR")
-        .env("KIOSQUE_CONFIG", data.join("config.toml"))
-        .env("NO_COLOR", "1")
+    let mut cmd = common::kiosque(data);
+    cmd.env("NO_COLOR", "1")
         // A guard against a hang, not a speed check: a debug build reading a 50 MB feed on a
         // loaded 2-core machine took 60-100 s, so the guard sits well above that.
-        .timeout(Duration::from_secs(300))
-        .arg("--data-dir")
-        .arg(data);
+        .timeout(Duration::from_secs(300));
     for var in PROXY_VARS.iter().chain(&["NO_PROXY", "no_proxy"]) {
         cmd.env_remove(var);
     }

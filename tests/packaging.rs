@@ -124,24 +124,17 @@ fn an_unknown_theme_names_its_line_and_the_choices() {
 #[test]
 fn a_bad_colour_stops_the_tui_before_the_screen_opens() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("config.toml"),
-        "refresh_on_start = false\n[colors]\naccent = \"sparkly\"\n",
-    )
-    .unwrap();
-    kiosque(dir.path())
-        .timeout(std::time::Duration::from_secs(30))
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains("accent").and(predicate::str::contains("sparkly")));
-    std::fs::write(
-        dir.path().join("config.toml"),
-        "refresh_on_start = false\n[colors]\nborder = \"red\"\n",
-    )
-    .unwrap();
-    kiosque(dir.path())
-        .timeout(std::time::Duration::from_secs(30))
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains("border").and(predicate::str::contains("accent")));
+    // A bad value names the role and the value; an unknown role names the known ones.
+    for (colour, says) in [
+        ("accent = \"sparkly\"", ["accent", "sparkly"]),
+        ("border = \"red\"", ["border", "accent"]),
+    ] {
+        let config = format!("refresh_on_start = false\n[colors]\n{colour}\n");
+        std::fs::write(dir.path().join("config.toml"), config).unwrap();
+        kiosque(dir.path())
+            .timeout(std::time::Duration::from_secs(30))
+            .assert()
+            .failure()
+            .stderr(predicate::str::contains(says[0]).and(predicate::str::contains(says[1])));
+    }
 }

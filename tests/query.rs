@@ -34,12 +34,27 @@ fn two_feeds(server: &TestServer, d: &Path) {
     run_ok(d, &["add", &server.url("/other.xml")]);
 }
 
+/// A data dir subscribed to [`two_feeds`] on a server of its own (kept alive by the caller).
+fn with_two_feeds() -> (TestServer, tempfile::TempDir) {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    two_feeds(&server, dir.path());
+    (server, dir)
+}
+
 /// `kiosque mark --query QUERY FLAG`, which must succeed.
 fn mark(d: &Path, query: &str, flag: &str) {
-    kiosque(d)
-        .args(["mark", "--query", query, flag])
-        .assert()
-        .success();
+    run_ok(d, &["mark", "--query", query, flag]);
+}
+
+/// The unread count of every feed, added up.
+fn unread_total(d: &Path) -> i64 {
+    json(d, &["list", "--json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["unread"].as_i64().unwrap())
+        .sum()
 }
 
 fn titles(d: &Path, args: &[&str]) -> Vec<String> {
@@ -55,71 +70,40 @@ fn titles(d: &Path, args: &[&str]) -> Vec<String> {
 
 #[test]
 fn items_query_finds_by_full_text_and_fields_newest_first() {
-    let server = TestServer::start();
-    let dir = tempfile::tempdir().unwrap();
+    let (_server, dir) = with_two_feeds();
     let d = dir.path();
-    two_feeds(&server, d);
-    // Full text over title and summary, case and accents folded, words by their start.
-    assert_eq!(
-        titles(d, &["--query", "emul"]),
-        ["Rust 2.0 released", "Émulation : la Saturn revit"]
-    );
-    assert_eq!(
-        titles(d, &["--query", "title:emulation"]),
-        ["Émulation : la Saturn revit"]
-    );
-    assert_eq!(
-        titles(d, &["--query", "ECRIT"]),
-        ["Émulation : la Saturn revit"]
-    );
-    assert_eq!(
-        titles(d, &["--query", "x86-64"]),
-        ["Émulation : la Saturn revit"]
-    );
-    assert_eq!(
-        titles(d, &["--query", "\"la saturn\""]),
-        ["Émulation : la Saturn revit"]
-    );
-    assert!(titles(d, &["--query", "\"saturn la\""]).is_empty());
-    // Bare words do not search feed titles; feed: does.
-    assert_eq!(
-        titles(d, &["--query", "octet"]),
-        ["Weather", "Rust 2.0 released"]
-    );
-    assert_eq!(
-        titles(d, &["--query", "feed:\"Octet Actu\""]),
-        [
-            "Café et code",
-            "Les processeurs RISC-V",
-            "Émulation : la Saturn revit"
-        ]
-    );
-    assert_eq!(titles(d, &["--query", "tag:tech cafe"]), ["Café et code"]);
-    assert!(
-        titles(d, &["--query", "tag:tec"]).is_empty(),
-        "tag: is a whole tag"
-    );
-    assert_eq!(
-        titles(d, &["--query", "author:zoe"]),
-        ["Émulation : la Saturn revit"]
-    );
-    assert_eq!(titles(d, &["--query", "url:/N/2"]), ["Weather"]);
-    assert_eq!(
-        titles(d, &["--query", "rust OR weather"]),
-        [
-            "Weather",
-            "Rust 2.0 released",
-            "Émulation : la Saturn revit"
-        ]
-    );
-    assert_eq!(
-        titles(d, &["--query", "feed:octet -(emul OR cafe)"]),
-        ["Les processeurs RISC-V"]
-    );
-    assert_eq!(
-        titles(d, &["--query", "after:2026-11-25 before:2026-11-27"]),
-        ["Rust 2.0 released", "Café et code"]
-    );
+    const EMULATION: &str = "Émulation : la Saturn revit";
+    for (query, expected) in [
+        // Full text over title and summary, case and accents folded, words by their start.
+        ("emul", &["Rust 2.0 released", EMULATION][..]),
+        ("title:emulation", &[EMULATION]),
+        ("ECRIT", &[EMULATION]),
+        ("x86-64", &[EMULATION]),
+        ("\"la saturn\"", &[EMULATION]),
+        ("\"saturn la\"", &[]),
+        // Bare words do not search feed titles; feed: does.
+        ("octet", &["Weather", "Rust 2.0 released"]),
+        (
+            "feed:\"Octet Actu\"",
+            &["Café et code", "Les processeurs RISC-V", EMULATION],
+        ),
+        ("tag:tech cafe", &["Café et code"]),
+        // tag: is a whole tag.
+        ("tag:tec", &[]),
+        ("author:zoe", &[EMULATION]),
+        ("url:/N/2", &["Weather"]),
+        (
+            "rust OR weather",
+            &["Weather", "Rust 2.0 released", EMULATION],
+        ),
+        ("feed:octet -(emul OR cafe)", &["Les processeurs RISC-V"]),
+        (
+            "after:2026-11-25 before:2026-11-27",
+            &["Rust 2.0 released", "Café et code"],
+        ),
+    ] {
+        assert_eq!(titles(d, &["--query", query]), expected, "{query}");
+    }
     assert_eq!(
         titles(d, &["--query", ""]).len(),
         5,
@@ -129,10 +113,8 @@ fn items_query_finds_by_full_text_and_fields_newest_first() {
 
 #[test]
 fn items_query_combines_with_the_other_flags_and_mark_query_changes_state() {
-    let server = TestServer::start();
-    let dir = tempfile::tempdir().unwrap();
+    let (_server, dir) = with_two_feeds();
     let d = dir.path();
-    two_feeds(&server, d);
     mark(d, "emul", "--read");
     assert_eq!(titles(d, &["--query", "is:read"]).len(), 2);
     assert_eq!(
@@ -176,10 +158,8 @@ fn items_query_combines_with_the_other_flags_and_mark_query_changes_state() {
 
 #[test]
 fn a_bad_query_is_one_line_naming_its_position_and_changes_nothing() {
-    let server = TestServer::start();
-    let dir = tempfile::tempdir().unwrap();
+    let (_server, dir) = with_two_feeds();
     let d = dir.path();
-    two_feeds(&server, d);
     for (query, says) in [
         ("title:emul \"open", "unclosed quote at 12"),
         ("(a b", "unclosed parenthesis at 1"),
@@ -203,21 +183,14 @@ fn a_bad_query_is_one_line_naming_its_position_and_changes_nothing() {
             assert!(out.stdout.is_empty(), "{args:?}");
         }
     }
-    let unread: i64 = json(d, &["list", "--json"])
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["unread"].as_i64().unwrap())
-        .sum();
+    let unread = unread_total(d);
     assert_eq!(unread, 5, "nothing was marked");
 }
 
 #[test]
 fn hostile_queries_are_refused_cleanly() {
-    let server = TestServer::start();
-    let dir = tempfile::tempdir().unwrap();
+    let (_server, dir) = with_two_feeds();
     let d = dir.path();
-    two_feeds(&server, d);
     let deep = "(".repeat(10_000) + "a" + &")".repeat(10_000);
     // A single argument is at most 128 KiB on Linux: 100 kB of terms.
     let long = "emul ".repeat(20_000);
@@ -278,12 +251,7 @@ fn rules_act_on_new_items_only_and_hidden_items_stay_listed_apart() {
     // Hidden: in no list and no count, but `items --hidden` shows it.
     assert!(!titles(d, &[]).contains(&"Weather".to_string()));
     assert_eq!(titles(d, &["--hidden"]), ["Weather"]);
-    let unread: i64 = json(d, &["list", "--json"])
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["unread"].as_i64().unwrap())
-        .sum();
+    let unread = unread_total(d);
     assert_eq!(unread, 3, "5 items, one hidden, one read by a rule");
     assert_eq!(titles(d, &["--query", "is:read"]), ["Café et code"]);
     assert_eq!(

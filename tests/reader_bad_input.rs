@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{Reply, TestServer, kiosque};
+use common::{Reply, TestServer, kiosque, run_ok};
 use kiosque::tui::effect::ReaderDoc;
 use kiosque::tui::reader_layout::layout_page;
 use serde_json::Value;
@@ -192,10 +192,7 @@ fn read_shows_hostile_pages_or_the_feed_text_and_never_panics() {
     // A page of 20 MiB is past the default cap of 20,000,000 bytes: raise it, so the pages
     // reach the extractor rather than failing at the fetch.
     std::fs::write(d.join("config.toml"), "max_body_bytes = 40000000\n").unwrap();
-    kiosque(d)
-        .args(["add", &server.url("/feed")])
-        .assert()
-        .success();
+    run_ok(d, &["add", &server.url("/feed")]);
     let items = common::json(d, &["items", "--json"]);
     for (i, case) in cases.iter().enumerate() {
         let id = items

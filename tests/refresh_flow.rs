@@ -35,6 +35,15 @@ fn setup() -> Setup {
     }
 }
 
+/// A server answering `/feed` with `reply`, and a database subscribed to it.
+fn one_feed(reply: Reply) -> (TestServer, Setup) {
+    let server = TestServer::start();
+    server.route("/feed", reply);
+    let s = setup();
+    subscribe(&s.db, &[server.url("/feed")]);
+    (server, s)
+}
+
 fn subscribe(db: &Path, urls: &[String]) {
     let mut store = Store::open(db).unwrap();
     for url in urls {
@@ -71,18 +80,12 @@ fn titles(db: &Path) -> Vec<String> {
 
 #[tokio::test]
 async fn first_refresh_stores_items_second_costs_a_304() {
-    let server = TestServer::start();
-    server.route(
-        "/feed",
-        Reply::Conditional {
-            etag: Some("\"v1\"".into()),
-            last_modified: None,
-            content_type: "application/rss+xml".into(),
-            body: rss_with_items("Loopback news", 3).into_bytes(),
-        },
-    );
-    let s = setup();
-    subscribe(&s.db, &[server.url("/feed")]);
+    let (server, s) = one_feed(Reply::Conditional {
+        etag: Some("\"v1\"".into()),
+        last_modified: None,
+        content_type: "application/rss+xml".into(),
+        body: rss_with_items("Loopback news", 3).into_bytes(),
+    });
     let first = refresh_all(&s).await;
     assert_eq!(first[0].result, FeedRefreshResult::Updated { new_items: 3 });
     let store = Store::open(&s.db).unwrap();
@@ -104,10 +107,7 @@ async fn first_refresh_stores_items_second_costs_a_304() {
 
 #[tokio::test]
 async fn read_state_survives_a_refresh_that_edits_items() {
-    let server = TestServer::start();
-    server.route("/feed", Reply::rss(rss_with_items("F", 2)));
-    let s = setup();
-    subscribe(&s.db, &[server.url("/feed")]);
+    let (server, s) = one_feed(Reply::rss(rss_with_items("F", 2)));
     refresh_all(&s).await;
     let mut store = Store::open(&s.db).unwrap();
     let ids: Vec<_> = store
@@ -134,10 +134,7 @@ async fn read_state_survives_a_refresh_that_edits_items() {
 
 #[tokio::test]
 async fn two_refreshes_at_once_do_not_duplicate_items() {
-    let server = TestServer::start();
-    server.route("/feed", Reply::rss(rss_with_items("F", 20)));
-    let s = setup();
-    subscribe(&s.db, &[server.url("/feed")]);
+    let (_server, s) = one_feed(Reply::rss(rss_with_items("F", 20)));
     let (a, b) = tokio::join!(refresh_all(&s), refresh_all(&s));
     assert_eq!(a.len() + b.len(), 2);
     assert_eq!(titles(&s.db).len(), 20);
@@ -186,10 +183,7 @@ async fn failures_are_stored_per_feed_and_the_others_go_on() {
 
 #[tokio::test]
 async fn truncated_update_keeps_the_items_already_stored() {
-    let server = TestServer::start();
-    server.route("/feed", Reply::rss(rss_with_items("F", 4)));
-    let s = setup();
-    subscribe(&s.db, &[server.url("/feed")]);
+    let (server, s) = one_feed(Reply::rss(rss_with_items("F", 4)));
     refresh_all(&s).await;
     let full = rss_with_items("F", 4);
     server.route("/feed", Reply::rss(full[..full.len() / 2].to_string()));
@@ -350,10 +344,8 @@ async fn a_feeds_own_refresh_minutes_is_its_schedule() {
     let s = setup();
     subscribe(&s.db, &[server.url("/slow"), server.url("/plain")]);
     refresh_all(&s).await;
-    assert_eq!(
-        (server.hits("/slow").len(), server.hits("/plain").len()),
-        (1, 1)
-    );
+    let hits = || (server.hits("/slow").len(), server.hits("/plain").len());
+    assert_eq!(hits(), (1, 1));
     {
         let mut store = Store::open(&s.db).unwrap();
         let slow = store.find_feed(&server.url("/slow")).unwrap();
@@ -383,22 +375,13 @@ async fn a_feeds_own_refresh_minutes_is_its_schedule() {
     };
     // Start-up: the slow feed was fetched a moment ago, within its 600 minutes.
     run(RefreshTrigger::Automatic).await;
-    assert_eq!(
-        (server.hits("/slow").len(), server.hits("/plain").len()),
-        (1, 2)
-    );
+    assert_eq!(hits(), (1, 2));
     // Timer: the plain feed waits the config's 30 minutes too.
     run(RefreshTrigger::Scheduled).await;
-    assert_eq!(
-        (server.hits("/slow").len(), server.hits("/plain").len()),
-        (1, 2)
-    );
+    assert_eq!(hits(), (1, 2));
     // The user asks: everything is fetched.
     run(RefreshTrigger::Manual).await;
-    assert_eq!(
-        (server.hits("/slow").len(), server.hits("/plain").len()),
-        (2, 3)
-    );
+    assert_eq!(hits(), (2, 3));
 }
 
 /// Issue 13, item 6: a feed's own keep_days purges its read, unstarred items that left it.

@@ -7,21 +7,21 @@ mod common;
 mod greader;
 
 use assert_cmd::Command;
-use common::{Reply, TestServer, rss_with_items};
+use common::{Reply, TestServer, fails_in_one_line, rss_with_items, succeeds};
 use greader::{Flavor, GReaderServer};
+use kiosque::tui::action::Action;
+use kiosque::tui::effect::Effect;
+use kiosque::tui::worker::Worker;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
 
 const PASSWORD: &str = "api-pass";
 
+/// [`common::kiosque`] with the sync password in its environment.
 fn kiosque(data: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("kiosque").unwrap();
-    cmd.env_remove("KIOSQUE_DATA_DIR")
-        .env("KIOSQUE_CONFIG", data.join("config.toml"))
-        .env("KIOSQUE_SYNC_PASSWORD", PASSWORD)
-        .arg("--data-dir")
-        .arg(data);
+    let mut cmd = common::kiosque(data);
+    cmd.env("KIOSQUE_SYNC_PASSWORD", PASSWORD);
     cmd
 }
 
@@ -36,13 +36,7 @@ fn configure(data: &Path, url: &str) {
 }
 
 fn json(data: &Path, args: &[&str]) -> Value {
-    let out = kiosque(data).args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    serde_json::from_str(&succeeds(kiosque(data).args(args)).0).unwrap()
 }
 
 fn sync(data: &Path) -> Value {
@@ -75,6 +69,36 @@ fn local_id(data: &Path, title: &str) -> String {
         .find(|i| i["title"] == title)
         .unwrap_or_else(|| panic!("no local item {title}"))["id"]
         .to_string()
+}
+
+/// The local ids of every item, newest first.
+fn all_ids(data: &Path) -> Vec<String> {
+    json(data, &["items", "--json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].to_string())
+        .collect()
+}
+
+/// `kiosque mark IDS... FLAG`, which must succeed.
+fn mark(data: &Path, ids: &[String], flag: &str) {
+    let mut args = vec!["mark"];
+    args.extend(ids.iter().map(String::as_str));
+    args.push(flag);
+    kiosque(data).args(&args).assert().success();
+}
+
+/// Two numbers of a sync report, to compare at once.
+fn pair(report: &Value, a: &str, b: &str) -> (Option<u64>, Option<u64>) {
+    (report[a].as_u64(), report[b].as_u64())
+}
+
+/// Caps the size of a pulled item's body at 1 MB in the data dir's config.
+fn cap_bodies_at_a_megabyte(data: &Path) {
+    let mut config = std::fs::read_to_string(data.join("config.toml")).unwrap();
+    config.insert_str(0, "max_body_bytes = 1000000\n");
+    std::fs::write(data.join("config.toml"), config).unwrap();
 }
 
 fn pending(data: &Path) -> u64 {
@@ -121,10 +145,7 @@ fn populated(flavor: Flavor, n: u64) -> (GReaderServer, Vec<u64>) {
 #[test]
 fn sync_without_a_sync_table_says_how_to_configure_it() {
     let dir = tempfile::tempdir().unwrap();
-    let out = kiosque(dir.path()).arg("sync").output().unwrap();
-    assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(err.lines().count(), 1, "{err}");
+    let err = fails_in_one_line(kiosque(dir.path()).arg("sync"));
     assert!(err.contains("[sync]") && err.contains("greader"), "{err}");
     let status = json(dir.path(), &["sync", "--status", "--json"]);
     assert_eq!(
@@ -233,10 +254,7 @@ fn marks_made_locally_are_pushed_in_one_edit_tag_request() {
         .iter()
         .map(|t| local_id(d, t))
         .collect();
-    let mut args = vec!["mark"];
-    args.extend(unread.iter().map(String::as_str));
-    args.push("--read");
-    kiosque(d).args(&args).assert().success();
+    mark(d, &unread, "--read");
     assert_eq!(pending(d), 3);
     server.clear_log();
     let report = sync(d);
@@ -265,17 +283,10 @@ fn a_queued_change_wins_over_the_servers_state() {
     let d = dir.path();
     // Item 03 is read everywhere. Offline, the user marks it unread; the server still says read.
     assert_eq!(server.state_of(ids[2]), (true, false));
-    let id = local_id(d, "Item 03");
-    kiosque(d)
-        .args(["mark", &id, "--unread"])
-        .assert()
-        .success();
+    mark(d, &[local_id(d, "Item 03")], "--unread");
     // The push fails (an HTML 503 page): nothing is pulled over the local change.
     server.fail_next("edit-tag", 503, 1);
-    let out = kiosque(d).args(["sync", "--json"]).output().unwrap();
-    assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(err.lines().count(), 1, "{err}");
+    let err = fails_in_one_line(kiosque(d).args(["sync", "--json"]));
     assert!(err.contains("503") && !err.contains("<html"), "{err}");
     assert_eq!(states(d)["Item 03"], (false, false));
     let status = json(d, &["sync", "--status", "--json"]);
@@ -300,16 +311,16 @@ fn two_data_dirs_syncing_through_one_server_end_with_the_same_state() {
     sync(a);
     sync(b);
     // Different changes on each side, some on the same item (different flags).
-    let mark = |d: &Path, title: &str, flag: &str| {
-        let id = local_id(d, title);
-        kiosque(d).args(["mark", &id, flag]).assert().success();
-    };
-    mark(a, "Item 02", "--read");
-    mark(a, "Item 05", "--star");
-    mark(a, "Item 06", "--unread");
-    mark(b, "Item 05", "--read");
-    mark(b, "Item 08", "--unstar");
-    mark(b, "Item 07", "--star");
+    for (d, title, flag) in [
+        (a, "Item 02", "--read"),
+        (a, "Item 05", "--star"),
+        (a, "Item 06", "--unread"),
+        (b, "Item 05", "--read"),
+        (b, "Item 08", "--unstar"),
+        (b, "Item 07", "--star"),
+    ] {
+        mark(d, &[local_id(d, title)], flag);
+    }
     // Elsewhere (the web UI): item 10 read.
     server.set_state(ids[9], true, false);
     sync(a);
@@ -331,20 +342,16 @@ fn two_data_dirs_syncing_through_one_server_end_with_the_same_state() {
 fn a_wrong_password_is_one_clear_line_and_keeps_the_queue() {
     let (server, _, dir) = synced(Flavor::FreshRss, 4);
     let d = dir.path();
-    let id = local_id(d, "Item 02");
-    kiosque(d).args(["mark", &id, "--star"]).assert().success();
+    mark(d, &[local_id(d, "Item 02")], "--star");
     // The API password changed on the server (which revokes the cached login token), and the
     // one given here is wrong.
     server.revoke_login_token();
     let secret = "wrong-but-secret-pass";
-    let out = kiosque(d)
-        .env("KIOSQUE_SYNC_PASSWORD", secret)
-        .args(["sync"])
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(err.lines().count(), 1, "{err}");
+    let err = fails_in_one_line(
+        kiosque(d)
+            .env("KIOSQUE_SYNC_PASSWORD", secret)
+            .args(["sync"]),
+    );
     assert!(
         err.contains("refused the login") && err.contains("API password"),
         "{err}"
@@ -373,10 +380,7 @@ fn a_url_that_is_not_the_api_is_named_as_such() {
     let d = dir.path();
     // The FreshRSS web root, not …/api/greader.php.
     configure(d, &server.root_url());
-    let out = kiosque(d).args(["sync"]).output().unwrap();
-    assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(err.lines().count(), 1, "{err}");
+    let err = fails_in_one_line(kiosque(d).args(["sync"]));
     assert!(
         err.contains("does not look like a Google Reader API endpoint"),
         "{err}"
@@ -387,8 +391,7 @@ fn a_url_that_is_not_the_api_is_named_as_such() {
 fn an_expired_action_token_is_fetched_again() {
     let (server, ids, dir) = synced(Flavor::Miniflux, 4);
     let d = dir.path();
-    let id = local_id(d, "Item 02");
-    kiosque(d).args(["mark", &id, "--star"]).assert().success();
+    mark(d, &[local_id(d, "Item 02")], "--star");
     // The token expires between the client fetching it and writing with it: the write is
     // refused (401, Google-Bad-Token), a new token is fetched, and the write goes through.
     server.expire_token_on_next_write();
@@ -411,9 +414,7 @@ fn an_error_or_a_hang_mid_pull_loses_nothing_and_the_next_sync_completes() {
     let dir = configured(&server.api_url());
     let d = dir.path();
     server.fail_next("stream/items/contents", 502, 1);
-    let out = kiosque(d).args(["sync"]).output().unwrap();
-    assert!(!out.status.success());
-    assert_eq!(String::from_utf8_lossy(&out.stderr).lines().count(), 1);
+    fails_in_one_line(kiosque(d).args(["sync"]));
     // A hang: the request times out (timeout_seconds = 2), one line, non-zero.
     server.hang_next("stream/items/ids");
     let out = kiosque(d).args(["sync"]).output().unwrap();
@@ -430,8 +431,7 @@ fn an_item_the_server_forgot_does_not_break_the_sync_or_lose_its_star() {
     let (server, ids, dir) = synced(Flavor::FreshRss, 8);
     let d = dir.path();
     // Item 04 is starred; Item 02 unread. The server purges both, and the user marks 02 read.
-    let two = local_id(d, "Item 02");
-    kiosque(d).args(["mark", &two, "--read"]).assert().success();
+    mark(d, &[local_id(d, "Item 02")], "--read");
     server.forget(ids[3]);
     server.forget(ids[1]);
     let report = sync(d);
@@ -499,9 +499,7 @@ fn escapes_huge_items_and_colliding_ids_are_contained() {
     let fine = server.add_item(feed, "Fine", 60);
     let dir = configured(&server.api_url());
     let d = dir.path();
-    let mut config = std::fs::read_to_string(d.join("config.toml")).unwrap();
-    config.insert_str(0, "max_body_bytes = 1000000\n");
-    std::fs::write(d.join("config.toml"), config).unwrap();
+    cap_bodies_at_a_megabyte(d);
     // The item over the size cap is skipped; the others come in.
     let report = sync(d);
     assert_eq!(report["pulled_items"], 2, "{report}");
@@ -551,19 +549,8 @@ fn five_thousand_read_marks_are_pushed_in_a_few_requests() {
     let dir = configured(&server.api_url());
     let d = dir.path();
     assert_eq!(sync(d)["pulled_items"], 5_000);
-    let ids: Vec<String> = json(d, &["items", "--json"])
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["id"].to_string())
-        .collect();
-    let mark = |flag: &str| {
-        let mut args = vec!["mark".to_string()];
-        args.extend(ids.iter().cloned());
-        args.push(flag.into());
-        kiosque(d).args(&args).assert().success();
-    };
-    mark("--read");
+    let ids = all_ids(d);
+    mark(d, &ids, "--read");
     assert_eq!(pending(d), 5_000);
     server.clear_log();
     let report = sync(d);
@@ -573,12 +560,9 @@ fn five_thousand_read_marks_are_pushed_in_a_few_requests() {
     assert!(server.states().values().all(|s| s.0));
     // Behind a proxy that refuses big bodies (413), batches are halved until they pass.
     server.set_max_edit_ids(Some(1_000));
-    mark("--unread");
+    mark(d, &ids, "--unread");
     let report = sync(d);
-    assert_eq!(
-        (report["pushed"].as_u64(), report["pending"].as_u64()),
-        (Some(5_000), Some(0))
-    );
+    assert_eq!(pair(&report, "pushed", "pending"), (Some(5_000), Some(0)));
     assert!(server.states().values().all(|s| !s.0));
 }
 
@@ -597,10 +581,7 @@ fn a_sync_with_nothing_new_fetches_twelve_thousand_unread_ids_in_one_page() {
     server.clear_log();
     let report = sync(d);
     assert_eq!(
-        (
-            report["pulled_items"].as_u64(),
-            report["state_changes"].as_u64()
-        ),
+        pair(&report, "pulled_items", "state_changes"),
         (Some(0), Some(0))
     );
     // Unread, starred and arrived-since: one page each; the login token is cached.
@@ -687,16 +668,10 @@ fn queued_subscriptions_and_unsubscriptions_are_pushed_and_refusals_said() {
         store.remove_feed_queued(gamma.id, now).unwrap();
         assert_eq!(store.pending_count().unwrap(), 3);
     }
-    let out = kiosque(d).args(["sync", "--json"]).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (said, err) = succeeds(kiosque(d).args(["sync", "--json"]));
+    let report: Value = serde_json::from_str(&said).unwrap();
     assert_eq!(report["pushed"], 2, "{report}");
     assert_eq!(report["pending"], 0);
-    let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("refused") && err.contains("404"), "{err}");
     let on_server = server.feeds();
     assert_eq!(on_server.len(), 2, "{on_server:?}");
@@ -706,13 +681,7 @@ fn queued_subscriptions_and_unsubscriptions_are_pushed_and_refusals_said() {
     assert!(!on_server.iter().any(|(_, url, _)| url.contains("feed2")));
     // Locally: the new feed is the server's (once, in its folder), the removed one stays
     // gone, the refused one stays a feed kiosque polls itself.
-    let list = json(d, &["list", "--json"]);
-    let urls: Vec<(String, Value)> = list
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| (f["url"].as_str().unwrap().to_string(), f["tags"].clone()))
-        .collect();
+    let urls = list_urls(d);
     assert_eq!(urls.len(), 3, "{urls:?}");
     assert!(urls.contains(&(
         "http://127.0.0.1:9/new.xml".to_string(),
@@ -722,10 +691,7 @@ fn queued_subscriptions_and_unsubscriptions_are_pushed_and_refusals_said() {
     assert!(!urls.iter().any(|(u, _)| u.contains("feed2")));
     // A second sync changes nothing.
     let again = sync(d);
-    assert_eq!(
-        (again["pushed"].as_u64(), again["feeds"].as_u64()),
-        (Some(0), Some(2))
-    );
+    assert_eq!(pair(&again, "pushed", "feeds"), (Some(0), Some(2)));
 }
 
 /// Run `kiosque sync` and kill -9 it once `ready` holds (waiting at most 30 s).
@@ -758,7 +724,7 @@ fn kill_9_during_a_push_loses_no_queued_change_and_never_flips_state_back() {
     let d = dir.path();
     let two = local_id(d, "Item 02");
     let four = local_id(d, "Item 04");
-    kiosque(d).args(["mark", &two, "--read"]).assert().success();
+    mark(d, &[two], "--read");
     // Killed while the server has not acted: the change is still queued and applied here.
     server.hang_next("edit-tag");
     kill_sync_when(d, || server.count("POST /reader/api/0/edit-tag") == 1);
@@ -766,18 +732,12 @@ fn kill_9_during_a_push_loses_no_queued_change_and_never_flips_state_back() {
     assert_eq!(states(d)["Item 02"], (true, false));
     assert_eq!(server.state_of(ids[1]), (false, false));
     // Killed after the server acted but before kiosque heard it: pushed again, same state.
-    kiosque(d)
-        .args(["mark", &four, "--unstar"])
-        .assert()
-        .success();
+    mark(d, &[four], "--unstar");
     server.apply_then_hang_next("edit-tag");
     kill_sync_when(d, || server.state_of(ids[1]).0);
     assert_eq!(pending(d), 2);
     let report = sync(d);
-    assert_eq!(
-        (report["pushed"].as_u64(), report["pending"].as_u64()),
-        (Some(2), Some(0))
-    );
+    assert_eq!(pair(&report, "pushed", "pending"), (Some(2), Some(0)));
     assert_eq!(server.state_of(ids[1]), (true, false));
     assert_eq!(server.state_of(ids[3]), (false, false));
     assert_eq!(states(d), server.states());
@@ -789,9 +749,7 @@ fn a_feed_unsubscribed_elsewhere_goes_but_its_starred_items_stay() {
     let d = dir.path();
     // Feed 1 (even items) holds the starred Item 04 and Item 08.
     server.remove_feed(1);
-    let out = kiosque(d).args(["sync", "--json"]).output().unwrap();
-    assert!(out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
+    let (_, err) = succeeds(kiosque(d).args(["sync", "--json"]));
     assert!(
         err.contains("Alpha Engineering Log") && err.contains("2 starred items kept"),
         "{err}"
@@ -832,16 +790,7 @@ fn add_subscribes_on_the_server(flavor: Flavor) {
     let dir = configured(&server.api_url());
     let d = dir.path();
     sync(d);
-    let out = kiosque(d)
-        .args(["add", &url, "--tag", "Later"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let said = String::from_utf8_lossy(&out.stdout);
+    let (said, _) = succeeds(kiosque(d).args(["add", &url, "--tag", "Later"]));
     assert!(said.contains("on the sync server"), "{said}");
     assert!(server.feeds().contains(&(
         "Feed at news.xml".to_string(),
@@ -852,10 +801,7 @@ fn add_subscribes_on_the_server(flavor: Flavor) {
     // Its items come from the server, never from the feed itself (no duplicates).
     assert_eq!(states(d).len(), 4);
     let report = sync(d);
-    assert_eq!(
-        (report["pushed"].as_u64(), report["feeds"].as_u64()),
-        (Some(0), Some(3))
-    );
+    assert_eq!(pair(&report, "pushed", "feeds"), (Some(0), Some(3)));
     let urls = list_urls(d);
     assert_eq!(urls.len(), 3, "{urls:?}");
     assert!(
@@ -882,13 +828,7 @@ fn add_refused_by_the_server_is_one_clear_line_and_changes_nothing() {
     let d = dir.path();
     sync(d);
     let before = list_urls(d);
-    let out = kiosque(d)
-        .args(["add", &feeds.url("/missing.xml")])
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(err.lines().count(), 1, "{err}");
+    let err = fails_in_one_line(kiosque(d).args(["add", &feeds.url("/missing.xml")]));
     assert!(err.contains("refused") && err.contains("404"), "{err}");
     assert_eq!(list_urls(d), before);
     assert_eq!(pending(d), 0);
@@ -904,16 +844,7 @@ fn add_with_the_server_unreachable_is_queued_and_pushed_by_the_next_sync() {
     let d = dir.path();
     sync(d);
     server.set_down(true);
-    let out = kiosque(d)
-        .args(["add", &url, "--tag", "Later"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let err = String::from_utf8_lossy(&out.stderr);
+    let (_, err) = succeeds(kiosque(d).args(["add", &url, "--tag", "Later"]));
     assert!(
         err.contains("queued") && err.contains("kiosque sync"),
         "{err}"
@@ -922,10 +853,7 @@ fn add_with_the_server_unreachable_is_queued_and_pushed_by_the_next_sync() {
     assert!(list_urls(d).iter().any(|(u, _)| *u == url));
     server.set_down(false);
     let report = sync(d);
-    assert_eq!(
-        (report["pushed"].as_u64(), report["pending"].as_u64()),
-        (Some(1), Some(0))
-    );
+    assert_eq!(pair(&report, "pushed", "pending"), (Some(1), Some(0)));
     assert!(
         server
             .feeds()
@@ -945,24 +873,14 @@ fn remove_unsubscribes_on_the_server_and_the_feed_stays_gone() {
     let (server, _, dir) = synced(Flavor::FreshRss, 8);
     let d = dir.path();
     // Feed 1 (even items) holds the starred Item 04 and Item 08.
-    let out = kiosque(d)
-        .args(["remove", "http://127.0.0.1:9/feed1.xml"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let said = String::from_utf8_lossy(&out.stdout);
+    let (said, _) = succeeds(kiosque(d).args(["remove", "http://127.0.0.1:9/feed1.xml"]));
     assert!(said.contains("kept its 2 starred items"), "{said}");
     assert_eq!(server.feeds().len(), 1);
     assert_eq!(pending(d), 0);
-    let out = kiosque(d).args(["sync", "--json"]).output().unwrap();
-    assert!(out.status.success());
+    let (said, err) = succeeds(kiosque(d).args(["sync", "--json"]));
     // Nothing to say about it: it was removed here, not elsewhere.
-    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(err, "");
+    let report: Value = serde_json::from_str(&said).unwrap();
     assert_eq!(report["feeds"], 1, "{report}");
     assert_eq!(list_urls(d).len(), 1);
     let local = states(d);
@@ -976,25 +894,13 @@ fn remove_with_the_server_down_is_queued_and_the_feed_does_not_come_back() {
     let (server, _, dir) = synced(Flavor::FreshRss, 4);
     let d = dir.path();
     server.fail_next("subscription/edit", 503, 1);
-    let out = kiosque(d)
-        .args(["remove", "http://127.0.0.1:9/feed2.xml"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let err = String::from_utf8_lossy(&out.stderr);
+    let (_, err) = succeeds(kiosque(d).args(["remove", "http://127.0.0.1:9/feed2.xml"]));
     assert!(err.contains("503") && err.contains("queued"), "{err}");
     assert_eq!(pending(d), 1);
     assert_eq!(server.feeds().len(), 2);
     assert_eq!(list_urls(d).len(), 1);
     let report = sync(d);
-    assert_eq!(
-        (report["pushed"].as_u64(), report["feeds"].as_u64()),
-        (Some(1), Some(1))
-    );
+    assert_eq!(pair(&report, "pushed", "feeds"), (Some(1), Some(1)));
     assert_eq!(server.feeds().len(), 1);
     let urls = list_urls(d);
     assert!(!urls.iter().any(|(u, _)| u.contains("feed2")), "{urls:?}");
@@ -1015,20 +921,13 @@ fn import_subscribes_each_feed_on_the_server_with_its_folder() {
         </body></opml>"#,
     )
     .unwrap();
-    let out = kiosque(d).arg("import").arg(&opml).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let said = String::from_utf8_lossy(&out.stdout);
+    let (said, err) = succeeds(kiosque(d).arg("import").arg(&opml));
     assert!(
         said.contains("Imported 2 feeds")
             && said.contains("1 already subscribed")
             && said.contains("1 refused"),
         "{said}"
     );
-    let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("missing.xml") && err.contains("404"), "{err}");
     let on_server = server.feeds();
     assert!(
@@ -1055,26 +954,41 @@ fn import_subscribes_each_feed_on_the_server_with_its_folder() {
 
 // ---- the TUI's worker ---------------------------------------------------------------------
 
-/// The TUI's worker with `[sync]` pointing at `url` (password from a command).
-fn tui_worker(
-    db: &Path,
-    url: &str,
-) -> (
+/// A fresh database for the TUI's worker: (its dir, its path).
+fn fresh_db() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("kiosque.db");
+    kiosque::store::Store::open(&db).unwrap();
+    (dir, db)
+}
+
+/// (pushed, pending, error) of a sync's outcome.
+fn sync_outcome(action: Action) -> (usize, usize, Option<String>) {
+    let Action::SyncFinished {
+        pushed,
+        pending,
+        error,
+        ..
+    } = action
+    else {
+        panic!("not a sync outcome: {action:?}");
+    };
+    (pushed, pending, error)
+}
+
+/// The TUI's worker and its answers.
+type TuiWorker = (
     kiosque::tui::worker::TokioWorker,
-    tokio::sync::mpsc::UnboundedReceiver<kiosque::tui::action::Action>,
-) {
+    tokio::sync::mpsc::UnboundedReceiver<Action>,
+);
+
+/// The TUI's worker with `[sync]` pointing at `url` (password from a command).
+fn tui_worker(db: &Path, url: &str) -> TuiWorker {
     tui_worker_with(db, url, Vec::new())
 }
 
 /// [`tui_worker`] with `[[notify]]` entries.
-fn tui_worker_with(
-    db: &Path,
-    url: &str,
-    notify: Vec<kiosque::config::NotifyConfig>,
-) -> (
-    kiosque::tui::worker::TokioWorker,
-    tokio::sync::mpsc::UnboundedReceiver<kiosque::tui::action::Action>,
-) {
+fn tui_worker_with(db: &Path, url: &str, notify: Vec<kiosque::config::NotifyConfig>) -> TuiWorker {
     let config = kiosque::config::Config {
         timeout_seconds: 2,
         sync: Some(kiosque::config::SyncConfig {
@@ -1093,13 +1007,9 @@ fn tui_worker_with(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_tui_sync_that_brings_matching_items_runs_the_notify_command() {
-    use kiosque::tui::effect::Effect;
-    use kiosque::tui::worker::Worker;
     let (server, _) = populated(Flavor::FreshRss, 3);
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("kiosque.db");
+    let (dir, db) = fresh_db();
     let told = dir.path().join("told");
-    kiosque::store::Store::open(&db).unwrap();
     let notify = vec![kiosque::config::NotifyConfig {
         query: "title:live".into(),
         command: vec![
@@ -1121,13 +1031,8 @@ async fn a_tui_sync_that_brings_matching_items_runs_the_notify_command() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_tui_worker_syncs_and_reports_pending_changes_and_the_last_error() {
-    use kiosque::tui::action::Action;
-    use kiosque::tui::effect::Effect;
-    use kiosque::tui::worker::Worker;
     let (server, ids) = populated(Flavor::FreshRss, 3);
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("kiosque.db");
-    kiosque::store::Store::open(&db).unwrap();
+    let (_dir, db) = fresh_db();
     let (mut worker, mut actions) = tui_worker(&db, &server.api_url());
     worker.submit(Effect::Sync);
     let finished = actions.recv().await.unwrap();
@@ -1163,9 +1068,7 @@ async fn the_tui_worker_syncs_and_reports_pending_changes_and_the_last_error() {
         Action::StarSaved { .. }
     ));
     offline.submit(Effect::Sync);
-    let Action::SyncFinished { pending, error, .. } = offline_actions.recv().await.unwrap() else {
-        panic!("not a sync outcome");
-    };
+    let (_, pending, error) = sync_outcome(offline_actions.recv().await.unwrap());
     assert_eq!(pending, 1);
     let error = error.unwrap();
     assert!(error.contains("cannot reach the sync server"), "{error}");
@@ -1191,16 +1094,7 @@ async fn the_tui_worker_syncs_and_reports_pending_changes_and_the_last_error() {
     server.set_down(false);
     // Back online: the queued star reaches the server.
     worker.submit(Effect::Sync);
-    let Action::SyncFinished {
-        pushed,
-        pending,
-        error,
-        ..
-    } = actions.recv().await.unwrap()
-    else {
-        panic!("not a sync outcome");
-    };
-    assert_eq!((pushed, pending, error), (1, 0, None));
+    assert_eq!(sync_outcome(actions.recv().await.unwrap()), (1, 0, None));
     assert_eq!(server.state_of(ids[0]), (false, true));
 }
 
@@ -1218,8 +1112,7 @@ fn the_login_token_is_cached_owner_only_and_reused_until_the_server_refuses_it()
     let cached = std::fs::read_to_string(&cache).unwrap();
     assert!(!cached.contains(PASSWORD), "{cached}");
     // A second sync, and a write (edit-tag), use the cached token: no login.
-    let id = local_id(d, "Item 02");
-    kiosque(d).args(["mark", &id, "--star"]).assert().success();
+    mark(d, &[local_id(d, "Item 02")], "--star");
     let report = sync(d);
     assert_eq!(report["pushed"], 1, "{report}");
     assert!(server.state_of(ids[1]).1);
@@ -1262,18 +1155,7 @@ fn the_password_command_runs_only_when_a_login_is_needed() {
             .lines()
             .count()
     };
-    let run = |args: &[&str]| {
-        let out = kiosque(d)
-            .env_remove("KIOSQUE_SYNC_PASSWORD")
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
+    let run = |args: &[&str]| succeeds(kiosque(d).env_remove("KIOSQUE_SYNC_PASSWORD").args(args));
     run(&["sync"]);
     assert_eq!(times(), 1);
     // The cached token does: no prompt from `pass` or gpg on every sync.
@@ -1299,24 +1181,14 @@ fn import_with_the_server_unreachable_queues_each_feed_for_the_next_sync() {
     )
     .unwrap();
     server.set_down(true);
-    let out = kiosque(d).arg("import").arg(&opml).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let said = String::from_utf8_lossy(&out.stdout);
+    let (said, err) = succeeds(kiosque(d).arg("import").arg(&opml));
     assert!(said.contains("2 queued for the server"), "{said}");
-    let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("queued"), "{err}");
     assert_eq!(pending(d), 2);
     server.set_down(false);
     let report = sync(d);
-    assert_eq!(
-        (report["pushed"].as_u64(), report["feeds"].as_u64()),
-        (Some(2), Some(4))
-    );
+    assert_eq!(pair(&report, "pushed", "feeds"), (Some(2), Some(4)));
     assert!(
         server
             .feeds()
@@ -1361,14 +1233,10 @@ fn a_data_dir_refuses_another_server_until_its_server_ids_are_reset() {
     let dir = configured(&old.api_url());
     let d = dir.path();
     sync(d);
-    let one = local_id(d, "Item 1");
-    kiosque(d).args(["mark", &one, "--star"]).assert().success();
+    mark(d, &[local_id(d, "Item 1")], "--star");
     let before = states(d);
     configure(d, &new.api_url());
-    let out = kiosque(d).arg("sync").output().unwrap();
-    assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(err.lines().count(), 1, "{err}");
+    let err = fails_in_one_line(kiosque(d).arg("sync"));
     assert!(
         err.contains("--reset-server-ids")
             && err.contains(&old.api_url())
@@ -1380,29 +1248,18 @@ fn a_data_dir_refuses_another_server_until_its_server_ids_are_reset() {
     assert_eq!(pending(d), 1);
     // Reset: the items are matched by their links, not pulled again; the star made for the
     // old server is kept and pushed to the new one.
-    let out = kiosque(d)
-        .args(["sync", "--reset-server-ids", "--json"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (said, err) = succeeds(kiosque(d).args(["sync", "--reset-server-ids", "--json"]));
+    let report: Value = serde_json::from_str(&said).unwrap();
     assert_eq!(report["pulled_items"], 0, "{report}");
     assert_eq!(report["pending"], 0, "{report}");
-    assert!(String::from_utf8_lossy(&out.stderr).contains("now syncs with"));
+    assert!(err.contains("now syncs with"));
     assert_eq!(item_count(d), 3);
     assert_eq!(states(d), before);
     assert_eq!(new.state_of(on_new[1]), (false, true));
     // From now on the new server is the one: a plain sync, nothing to do.
     let again = sync(d);
     assert_eq!(
-        (
-            again["pulled_items"].as_u64(),
-            again["state_changes"].as_u64()
-        ),
+        pair(&again, "pulled_items", "state_changes"),
         (Some(0), Some(0))
     );
 }
@@ -1421,13 +1278,8 @@ fn items_polled_before_sync_was_on_are_not_pulled_twice_and_keep_their_state() {
         .success();
     kiosque(d).arg("refresh").assert().success();
     assert_eq!(item_count(d), 3);
-    let zero = local_id(d, "Item 0");
-    let one = local_id(d, "Item 1");
-    kiosque(d)
-        .args(["mark", &zero, "--read"])
-        .assert()
-        .success();
-    kiosque(d).args(["mark", &one, "--star"]).assert().success();
+    mark(d, &[local_id(d, "Item 0")], "--read");
+    mark(d, &[local_id(d, "Item 1")], "--star");
     // The server has the feed too; Item 2 was read on the phone.
     let server = GReaderServer::start(Flavor::FreshRss);
     let (_, ids) = feed_like_rss(&server, &url, 3);
@@ -1447,10 +1299,7 @@ fn items_polled_before_sync_was_on_are_not_pulled_twice_and_keep_their_state() {
     // And the next sync neither pulls nor changes anything.
     let again = sync(d);
     assert_eq!(
-        (
-            again["pulled_items"].as_u64(),
-            again["state_changes"].as_u64()
-        ),
+        pair(&again, "pulled_items", "state_changes"),
         (Some(0), Some(0))
     );
     assert_eq!(item_count(d), 3);
@@ -1470,9 +1319,7 @@ fn local_feeds_the_server_lacks_are_counted_then_uploaded_with_their_folder() {
         .assert()
         .success();
     configure(d, &server.api_url());
-    let out = kiosque(d).arg("sync").output().unwrap();
-    assert!(out.status.success());
-    let said = String::from_utf8_lossy(&out.stderr);
+    let (_, said) = succeeds(kiosque(d).arg("sync"));
     assert!(
         said.contains("1 local feeds are not on the sync server")
             && said.contains("kiosque sync --upload-subscriptions"),
@@ -1511,11 +1358,7 @@ fn with_sync_switched_off_synced_feeds_are_polled_without_storing_items_twice() 
     assert_eq!(item_count(d), 2);
     // Sync off: the feed is polled here, its pulled items recognised by their links.
     configure_without_sync(d);
-    let zero = local_id(d, "Item 0");
-    kiosque(d)
-        .args(["mark", &zero, "--read"])
-        .assert()
-        .success();
+    mark(d, &[local_id(d, "Item 0")], "--read");
     feeds.route("/news.xml", Reply::rss(rss_with_items("News", 3)));
     let report = json(d, &["refresh", "--json"]);
     assert_eq!(report["new_items"], 1, "{report}");
@@ -1542,15 +1385,8 @@ fn a_feed_marked_read_whole_is_one_mark_all_request_that_spares_later_items() {
         .step_by(2)
         .map(|i| local_id(d, &format!("Item {i:02}")))
         .collect();
-    let mut args = vec!["mark".to_string()];
-    args.extend(tech.iter().cloned());
-    args.push("--read".into());
-    kiosque(d).args(&args).assert().success();
-    let four = local_id(d, "Item 04");
-    kiosque(d)
-        .args(["mark", &four, "--unread"])
-        .assert()
-        .success();
+    mark(d, &tech, "--read");
+    mark(d, &[local_id(d, "Item 04")], "--unread");
     // An item arrives in that feed on the server before the sync: not seen here, not marked.
     let late = server.add_item(1, "Late news", 0);
     server.clear_log();
@@ -1584,10 +1420,7 @@ fn a_mark_all_the_server_cannot_do_goes_as_edit_tag() {
             .iter()
             .map(|t| local_id(d, t))
             .collect();
-        let mut args = vec!["mark".to_string()];
-        args.extend(tech);
-        args.push("--read".into());
-        kiosque(d).args(&args).assert().success();
+        mark(d, &tech, "--read");
         server.clear_log();
         let report = sync(d);
         assert_eq!(report["pending"], 0, "{flavor:?} {report}");
@@ -1614,9 +1447,7 @@ fn an_item_over_the_size_cap_is_not_asked_for_on_every_sync() {
     server.add_item(feed, "Fine", 60);
     let dir = configured(&server.api_url());
     let d = dir.path();
-    let mut config = std::fs::read_to_string(d.join("config.toml")).unwrap();
-    config.insert_str(0, "max_body_bytes = 1000000\n");
-    std::fs::write(d.join("config.toml"), config).unwrap();
+    cap_bodies_at_a_megabyte(d);
     assert_eq!(sync(d)["pulled_items"], 1);
     server.clear_log();
     let report = sync(d);
@@ -1679,14 +1510,9 @@ fn an_unread_item_the_server_purged_stays_unread_here_and_is_not_asked_for_again
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_tuis_mark_all_on_a_feed_is_pushed_as_one_mark_all_request() {
-    use kiosque::tui::action::Action;
-    use kiosque::tui::effect::Effect;
     use kiosque::tui::state::{ListQuery, ListSource};
-    use kiosque::tui::worker::Worker;
     let (server, ids) = populated(Flavor::FreshRss, 6);
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("kiosque.db");
-    kiosque::store::Store::open(&db).unwrap();
+    let (_dir, db) = fresh_db();
     let (mut worker, mut actions) = tui_worker(&db, &server.api_url());
     worker.submit(Effect::Sync);
     assert!(matches!(
@@ -1715,16 +1541,7 @@ async fn the_tuis_mark_all_on_a_feed_is_pushed_as_one_mark_all_request() {
     assert_eq!(marked.len(), 2);
     server.clear_log();
     worker.submit(Effect::Sync);
-    let Action::SyncFinished {
-        pushed,
-        pending,
-        error,
-        ..
-    } = actions.recv().await.unwrap()
-    else {
-        panic!("not a sync outcome");
-    };
-    assert_eq!((pushed, pending, error), (2, 0, None));
+    assert_eq!(sync_outcome(actions.recv().await.unwrap()), (2, 0, None));
     assert_eq!(server.count("mark-all-as-read"), 1, "{:?}", server.log());
     assert_eq!(server.count("edit-tag"), 0, "{:?}", server.log());
     assert!(server.state_of(ids[1]).0 && server.state_of(ids[3]).0);
@@ -1745,22 +1562,10 @@ fn many_whole_feeds_marked_read_at_once_go_as_ids_not_one_request_each() {
     let d = dir.path();
     sync(d);
     // Every feed marked read whole: four mark-alls would cost four requests, the ids one.
-    let all: Vec<String> = json(d, &["items", "--json"])
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["id"].to_string())
-        .collect();
-    let mut args = vec!["mark".to_string()];
-    args.extend(all);
-    args.push("--read".into());
-    kiosque(d).args(&args).assert().success();
+    mark(d, &all_ids(d), "--read");
     server.clear_log();
     let report = sync(d);
-    assert_eq!(
-        (report["pushed"].as_u64(), report["pending"].as_u64()),
-        (Some(8), Some(0))
-    );
+    assert_eq!(pair(&report, "pushed", "pending"), (Some(8), Some(0)));
     assert_eq!(server.count("mark-all-as-read"), 0, "{:?}", server.log());
     assert_eq!(server.count("edit-tag"), 1, "{:?}", server.log());
     assert!(ids.iter().all(|id| server.state_of(*id).0));

@@ -171,18 +171,33 @@ struct Run {
     clipboard: Vec<u8>,
 }
 
-async fn drive(keys: &str, size: (u16, u16)) -> Run {
-    let rows = Arc::new(Mutex::new(fixtures::rows(0, 40)));
-    let asked = Arc::new(Mutex::new(Vec::new()));
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+/// What the real loop left after `keys`: the state, the terminal as it last drew it, and the
+/// fake worker (which holds back list answers when `hold_lists`) with its pending answers.
+struct Looped {
+    state: State,
+    terminal: Terminal<TestBackend>,
+    worker: FakeWorker,
+    actions: tokio::sync::mpsc::UnboundedReceiver<Action>,
+    clipboard: Vec<u8>,
+}
+
+/// Run the loop over `keys` on a `size` screen; `prepare` sets the state up first.
+async fn run_keys(
+    keys: &str,
+    size: (u16, u16),
+    hold_lists: bool,
+    prepare: impl FnOnce(&mut State),
+) -> Looped {
+    let (tx, mut actions) = tokio::sync::mpsc::unbounded_channel();
     let mut worker = FakeWorker {
-        rows: rows.clone(),
+        rows: Arc::new(Mutex::new(fixtures::rows(0, 40))),
         actions: tx,
-        asked: asked.clone(),
-        hold_lists: false,
+        asked: Arc::new(Mutex::new(Vec::new())),
+        hold_lists,
     };
     let mut terminal = Terminal::new(TestBackend::new(size.0, size.1)).unwrap();
     let mut state = fixtures::empty_state(size);
+    prepare(&mut state);
     let keymap = Keymap::default();
     let clock = FixedClock(fixtures::now());
     let mut clipboard = Vec::new();
@@ -190,15 +205,32 @@ async fn drive(keys: &str, size: (u16, u16)) -> Run {
     let parts = LoopParts {
         keymap: &keymap,
         worker: &mut worker,
-        actions: &mut rx,
+        actions: &mut actions,
         clock: &clock,
         clipboard: &mut clipboard,
     };
     run_loop(&mut terminal, &mut state, events, parts)
         .await
         .unwrap();
+    Looped {
+        state,
+        terminal,
+        worker,
+        actions,
+        clipboard,
+    }
+}
+
+async fn drive(keys: &str, size: (u16, u16)) -> Run {
+    let Looped {
+        mut state,
+        mut terminal,
+        mut worker,
+        mut actions,
+        clipboard,
+    } = run_keys(keys, size, false, |_| {}).await;
     // Let the last answers in and draw them, as the loop would on its next turn.
-    while let Ok(action) = rx.try_recv() {
+    while let Ok(action) = actions.try_recv() {
         for effect in kiosque::tui::update::update(&mut state, action) {
             kiosque::tui::worker::Worker::submit(&mut worker, effect);
         }
@@ -207,8 +239,8 @@ async fn drive(keys: &str, size: (u16, u16)) -> Run {
         .draw(|f| kiosque::tui::view::render(f, &state))
         .unwrap();
     let screen = format!("{}", terminal.backend());
-    let asked = asked.lock().unwrap().clone();
-    let rows = rows.lock().unwrap().clone();
+    let asked = worker.asked.lock().unwrap().clone();
+    let rows = worker.rows.lock().unwrap().clone();
     Run {
         state,
         screen,
@@ -282,30 +314,9 @@ async fn the_first_headlines_are_drawn_before_the_rest_waiting_is_handled() {
     // The fake worker answers at once: the headlines, the feed counts and the key `q` are all
     // waiting when the loop first wakes. The headlines must reach the screen before the rest
     // is handled (feed counts grow with the number of feeds; here `q` even ends the loop).
-    let size = (140, 40);
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut worker = FakeWorker {
-        rows: Arc::new(Mutex::new(fixtures::rows(0, 40))),
-        actions: tx,
-        asked: Arc::new(Mutex::new(Vec::new())),
-        hold_lists: false,
-    };
-    let mut terminal = Terminal::new(TestBackend::new(size.0, size.1)).unwrap();
-    let mut state = fixtures::empty_state(size);
-    let keymap = Keymap::default();
-    let clock = FixedClock(fixtures::now());
-    let mut clipboard = Vec::new();
-    let events = futures_util::stream::iter(vec![key('q')]);
-    let parts = LoopParts {
-        keymap: &keymap,
-        worker: &mut worker,
-        actions: &mut rx,
-        clock: &clock,
-        clipboard: &mut clipboard,
-    };
-    run_loop(&mut terminal, &mut state, events, parts)
-        .await
-        .unwrap();
+    let Looped {
+        state, terminal, ..
+    } = run_keys("q", (140, 40), false, |_| {}).await;
     assert!(state.quit);
     // What the loop itself last drew (no extra draw here).
     let screen = format!("{}", terminal.backend());
@@ -320,34 +331,12 @@ async fn the_first_headlines_are_drawn_before_the_rest_waiting_is_handled() {
 async fn nothing_but_the_headlines_is_asked_for_before_they_arrive() {
     // Feed counts (and a refresh on start) grow with the number of feeds: they wait until the
     // loop first wakes, so they never compete with the first headlines.
-    let size = (100, 30);
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let asked = Arc::new(Mutex::new(Vec::new()));
-    let mut worker = FakeWorker {
-        rows: Arc::new(Mutex::new(fixtures::rows(0, 40))),
-        actions: tx,
-        asked: asked.clone(),
-        hold_lists: true,
-    };
-    let mut terminal = Terminal::new(TestBackend::new(size.0, size.1)).unwrap();
-    let mut state = fixtures::empty_state(size);
-    state.settings.refresh_on_start = true;
-    let keymap = Keymap::default();
-    let clock = FixedClock(fixtures::now());
-    let mut clipboard = Vec::new();
     // The loop is still waiting for the headlines when the user quits.
-    let events = futures_util::stream::iter(vec![key('q')]);
-    let parts = LoopParts {
-        keymap: &keymap,
-        worker: &mut worker,
-        actions: &mut rx,
-        clock: &clock,
-        clipboard: &mut clipboard,
-    };
-    run_loop(&mut terminal, &mut state, events, parts)
-        .await
-        .unwrap();
-    let asked = asked.lock().unwrap().clone();
+    let looped = run_keys("q", (100, 30), true, |state| {
+        state.settings.refresh_on_start = true;
+    })
+    .await;
+    let asked = looped.worker.asked.lock().unwrap().clone();
     assert!(
         asked.iter().all(|e| matches!(e, Effect::LoadList { .. })),
         "asked before the headlines: {asked:?}"

@@ -62,8 +62,22 @@ fn run_layouts(state: &mut State, effects: Vec<Effect>) -> Vec<Effect> {
 
 /// An item with an image open in the reader, images on; returns the image loads asked for.
 fn reading_with_image(size: (u16, u16)) -> (State, Vec<ImageKey>) {
+    let (state, effects) = open_item_with_an_image(size, true);
+    let keys = effects
+        .into_iter()
+        .filter_map(|e| match e {
+            Effect::LoadImage(key) => Some(key),
+            _ => None,
+        })
+        .collect();
+    (state, keys)
+}
+
+/// An item whose feed text holds an image, opened and laid out (images on or off); returns
+/// what the layout asks for next.
+fn open_item_with_an_image(size: (u16, u16), images: bool) -> (State, Vec<Effect>) {
     let mut state = fixtures::empty_state(size);
-    state.settings.images = true;
+    state.settings.images = images;
     start_and_load(&mut state, fixtures::feeds(), 55, 12, Some(0));
     let effects = update(&mut state, Action::Open);
     let page = item_page(&effects);
@@ -84,14 +98,7 @@ fn reading_with_image(size: (u16, u16)) -> (State, Vec<ImageKey>) {
         },
     );
     let effects = run_layouts(&mut state, effects);
-    let keys = effects
-        .into_iter()
-        .filter_map(|e| match e {
-            Effect::LoadImage(key) => Some(key),
-            _ => None,
-        })
-        .collect();
-    (state, keys)
+    (state, effects)
 }
 
 #[test]
@@ -190,27 +197,8 @@ fn a_refused_image_keeps_its_placeholder_and_takes_no_room() {
 
 #[test]
 fn with_images_off_nothing_is_asked_for() {
-    let mut state = fixtures::empty_state((80, 24));
-    start_and_load(&mut state, fixtures::feeds(), 55, 12, Some(0));
-    assert!(!state.settings.images);
-    let effects = update(&mut state, Action::Open);
-    let page = item_page(&effects);
-    let mut summary = rows(0, 1).remove(0);
-    summary.url = None;
-    let effects = update(
-        &mut state,
-        Action::ItemLoaded {
-            page,
-            item: Box::new(Item {
-                summary,
-                author: None,
-                summary_html: None,
-                content_html: Some(HTML.into()),
-                enclosures: vec![],
-            }),
-        },
-    );
-    let next = run_layouts(&mut state, effects);
+    assert!(!fixtures::empty_state((80, 24)).settings.images);
+    let (state, next) = open_item_with_an_image((80, 24), false);
     assert!(next.is_empty(), "{next:?}");
     assert!(state.images.is_empty());
 }

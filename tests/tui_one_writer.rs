@@ -38,6 +38,14 @@ async fn next<T>(
     }
 }
 
+/// The rows of a list load's answer.
+fn rows_loaded(action: &Action) -> Option<Vec<kiosque::model::ItemSummary>> {
+    match action {
+        Action::ListLoaded { rows, .. } => Some(rows.clone()),
+        _ => None,
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_tui_writes_through_one_connection_and_a_mark_is_seen_by_the_next_list() {
     let server = TestServer::start();
@@ -93,11 +101,7 @@ async fn the_tui_writes_through_one_connection_and_a_mark_is_seen_by_the_next_li
         limit: 50,
     };
     worker.submit(list(1));
-    let rows = next(&mut actions, |a| match a {
-        Action::ListLoaded { rows, .. } => Some(rows.clone()),
-        _ => None,
-    })
-    .await;
+    let rows = next(&mut actions, rows_loaded).await;
     assert_eq!(rows.len(), 3);
     assert!(rows.iter().all(|r| !r.read));
 
@@ -108,11 +112,7 @@ async fn the_tui_writes_through_one_connection_and_a_mark_is_seen_by_the_next_li
         read: true,
     });
     worker.submit(list(2));
-    let rows = next(&mut actions, |a| match a {
-        Action::ListLoaded { rows, .. } => Some(rows.clone()),
-        _ => None,
-    })
-    .await;
+    let rows = next(&mut actions, rows_loaded).await;
     let marked = rows.iter().find(|r| r.id == first).unwrap();
     assert!(
         marked.read,
@@ -164,11 +164,7 @@ async fn the_tui_writes_through_one_connection_and_a_mark_is_seen_by_the_next_li
     // Removing the feed, then a list load that no longer has its items.
     worker.submit(Effect::RemoveFeed { id: feed });
     worker.submit(list(3));
-    let rows = next(&mut actions, |a| match a {
-        Action::ListLoaded { rows, .. } => Some(rows.clone()),
-        _ => None,
-    })
-    .await;
+    let rows = next(&mut actions, rows_loaded).await;
     assert!(rows.is_empty(), "{rows:?}");
 
     // A sync: subscriptions, pulled items, states and the last-sync record, step by step on

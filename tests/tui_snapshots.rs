@@ -16,7 +16,7 @@ use kiosque::tui::update::{init, update};
 use kiosque::tui::view;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use testbackend::{draw, list_generation, start_and_load};
+use testbackend::{answer_list, draw, lay_out, list_generation, start_and_load};
 
 fn loaded(size: (u16, u16), total: usize) -> State {
     let mut state = fixtures::empty_state(size);
@@ -143,29 +143,28 @@ fn empty_80x24() {
     assert_snapshot!(draw(&state).backend());
 }
 
+/// Screens drawn straight from a state, by snapshot name: headlines, reader and help at each
+/// size.
 #[test]
-fn empty_list_loaded_80x24() {
-    assert_snapshot!(draw(&loaded((80, 24), 0)).backend());
-}
-
-#[test]
-fn headlines_80x24() {
-    assert_snapshot!(draw(&loaded((80, 24), 40)).backend());
-}
-
-#[test]
-fn headlines_140x40() {
-    assert_snapshot!(draw(&loaded((140, 40), 40)).backend());
-}
-
-#[test]
-fn reader_80x24() {
-    assert_snapshot!(draw(&reading((80, 24))).backend());
-}
-
-#[test]
-fn reader_140x40() {
-    assert_snapshot!(draw(&reading((140, 40))).backend());
+fn headlines_reader_and_help_at_each_size() {
+    let help = |size| {
+        let mut state = loaded(size, 40);
+        update(&mut state, Action::ToggleHelp);
+        state
+    };
+    for (name, state) in [
+        ("empty_list_loaded_80x24", loaded((80, 24), 0)),
+        ("headlines_80x24", loaded((80, 24), 40)),
+        ("headlines_140x40", loaded((140, 40), 40)),
+        ("narrow_60x20", loaded((60, 20), 40)),
+        ("reader_80x24", reading((80, 24))),
+        ("reader_140x40", reading((140, 40))),
+        ("narrow_reader_60x20", reading((60, 20))),
+        ("help_80x24", help((80, 24))),
+        ("help_140x40", help((140, 40))),
+    ] {
+        assert_snapshot!(name, draw(&state).backend());
+    }
 }
 
 #[test]
@@ -174,30 +173,6 @@ fn reader_loading_article_140x40() {
     state.page_mut().unwrap().article_loading = true;
     state.page_mut().unwrap().extracted = false;
     assert_snapshot!(draw(&state).backend());
-}
-
-#[test]
-fn help_80x24() {
-    let mut state = loaded((80, 24), 40);
-    update(&mut state, Action::ToggleHelp);
-    assert_snapshot!(draw(&state).backend());
-}
-
-#[test]
-fn help_140x40() {
-    let mut state = loaded((140, 40), 40);
-    update(&mut state, Action::ToggleHelp);
-    assert_snapshot!(draw(&state).backend());
-}
-
-#[test]
-fn narrow_60x20() {
-    assert_snapshot!(draw(&loaded((60, 20), 40)).backend());
-}
-
-#[test]
-fn narrow_reader_60x20() {
-    assert_snapshot!(draw(&reading((60, 20))).backend());
 }
 
 #[test]
@@ -327,22 +302,7 @@ fn a_followed_link_that_cannot_load_says_so_80x24() {
             ),
         },
     );
-    // Lay it out as the worker would.
-    let Some(Effect::RenderPage { width, doc, .. }) = effects
-        .iter()
-        .find(|e| matches!(e, Effect::RenderPage { .. }))
-    else {
-        panic!("{effects:?}")
-    };
-    let lines = kiosque::tui::reader_layout::layout_page(doc, *width);
-    update(
-        &mut state,
-        Action::PageRendered {
-            page,
-            width: *width,
-            lines,
-        },
-    );
+    lay_out(&mut state, page, &effects);
     let terminal = draw(&state);
     let text = screen_rows(&terminal).join("\n");
     assert!(text.contains("could not load"), "{text}");
@@ -377,16 +337,7 @@ fn wide_list(size: (u16, u16)) -> State {
             r
         })
         .collect();
-    update(
-        &mut state,
-        Action::ListLoaded {
-            generation,
-            total: 40,
-            offset: 0,
-            rows: wide,
-            selected: Some(0),
-        },
-    );
+    answer_list(&mut state, generation, wide, Some(0));
     state
 }
 
@@ -461,16 +412,7 @@ fn feeds_with_one_title_show_their_host_140x40() {
             r
         })
         .collect();
-    update(
-        &mut state,
-        Action::ListLoaded {
-            generation,
-            total: 3,
-            offset: 0,
-            rows: df,
-            selected: Some(0),
-        },
-    );
+    answer_list(&mut state, generation, df, Some(0));
     update(&mut state, Action::ToggleFeeds);
     let terminal = draw(&state);
     let text = screen_rows(&terminal).join("\n");
@@ -512,15 +454,7 @@ fn reader_with_a_podcast_80x24() {
             item: Box::new(item),
         },
     );
-    let (width, doc) = effects
-        .iter()
-        .find_map(|e| match e {
-            Effect::RenderPage { width, doc, .. } => Some((*width, doc.clone())),
-            _ => None,
-        })
-        .unwrap();
-    let lines = kiosque::tui::reader_layout::layout_page(&doc, width);
-    update(&mut state, Action::PageRendered { page, width, lines });
+    lay_out(&mut state, page, &effects);
     let p = state.page_mut().unwrap();
     p.article_loading = false;
     assert_snapshot!(draw(&state).backend());
@@ -567,16 +501,7 @@ fn a_story_other_feeds_carry_says_where_else_80x24() {
     let generation = list_generation(&init(&mut state));
     let mut rows = rows(0, 3);
     rows[0].also_in = vec!["Hacker News".into()];
-    update(
-        &mut state,
-        Action::ListLoaded {
-            generation,
-            total: 3,
-            offset: 0,
-            rows,
-            selected: Some(0),
-        },
-    );
+    answer_list(&mut state, generation, rows, Some(0));
     let text = screen_rows(&draw(&state)).join("\n");
     assert!(text.contains(" also in: Hacker News"), "{text}");
 }

@@ -103,35 +103,29 @@ type Form<'a> = Option<Vec<(&'a str, String)>>;
 
 #[derive(Deserialize)]
 struct SubscriptionListJson {
-    #[serde(default)]
     subscriptions: Option<Vec<SubscriptionJson>>,
 }
 
 #[derive(Deserialize)]
 struct SubscriptionJson {
     id: String,
-    #[serde(default)]
     title: Option<String>,
-    #[serde(default)]
     url: Option<String>,
-    #[serde(default, rename = "htmlUrl")]
+    #[serde(rename = "htmlUrl")]
     html_url: Option<String>,
-    #[serde(default)]
     categories: Option<Vec<CategoryJson>>,
 }
 
 #[derive(Deserialize)]
 struct CategoryJson {
     id: String,
-    #[serde(default)]
     label: Option<String>,
 }
 
 #[derive(Deserialize)]
 struct IdsJson {
-    #[serde(default, rename = "itemRefs")]
+    #[serde(rename = "itemRefs")]
     item_refs: Option<Vec<ItemRefJson>>,
-    #[serde(default)]
     continuation: Option<serde_json::Value>,
 }
 
@@ -142,58 +136,45 @@ struct ItemRefJson {
 
 #[derive(Deserialize)]
 struct ContentsJson {
-    #[serde(default)]
     items: Option<Vec<ItemJson>>,
 }
 
 #[derive(Deserialize)]
 struct LinkJson {
-    #[serde(default)]
     href: Option<String>,
 }
 
 #[derive(Deserialize)]
 struct BodyJson {
-    #[serde(default)]
     content: Option<String>,
 }
 
 #[derive(Deserialize)]
 struct OriginJson {
-    #[serde(default, rename = "streamId")]
+    #[serde(rename = "streamId")]
     stream_id: Option<String>,
 }
 
 #[derive(Deserialize)]
 struct ItemJson {
     id: serde_json::Value,
-    #[serde(default)]
     title: Option<String>,
-    #[serde(default)]
     published: Option<serde_json::Value>,
-    #[serde(default)]
     canonical: Option<Vec<LinkJson>>,
-    #[serde(default)]
     alternate: Option<Vec<LinkJson>>,
-    #[serde(default)]
     summary: Option<BodyJson>,
-    #[serde(default)]
     content: Option<BodyJson>,
-    #[serde(default)]
     author: Option<String>,
-    #[serde(default)]
     origin: Option<OriginJson>,
-    #[serde(default)]
     categories: Option<Vec<serde_json::Value>>,
 }
 
 #[derive(Deserialize)]
 struct QuickAddJson {
-    #[serde(default, rename = "numResults")]
+    #[serde(rename = "numResults")]
     num_results: Option<serde_json::Value>,
-    #[serde(default, rename = "streamId")]
+    #[serde(rename = "streamId")]
     stream_id: Option<String>,
-    #[serde(default)]
     error: Option<String>,
 }
 

@@ -195,3 +195,13 @@ pub enum Action {
         image: Result<crate::tui::images::SharedImage, String>,
     },
 }
+
+impl Action {
+    /// [`Action::Failed`]: what was being done, and the error.
+    pub fn failed(doing: &str, error: impl ToString) -> Action {
+        Action::Failed {
+            doing: doing.into(),
+            error: error.to_string(),
+        }
+    }
+}

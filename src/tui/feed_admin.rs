@@ -9,6 +9,7 @@ use crate::tui::action::Action;
 use crate::tui::effect::{Anchor, Effect};
 use crate::tui::sidebar::SidebarRow;
 use crate::tui::state::{FeedPrompt, Focus, ListSource, Mode, PromptKind, State};
+use crate::tui::update::notice;
 
 /// The feed an action is about: the one under the cursor in the sidebar, else the one the list
 /// shows, else the selected item's.
@@ -80,10 +81,10 @@ pub fn ask_about_target(state: &mut State, action: &Action) -> Vec<Effect> {
     {
         let name = sanitize_line(&search.name);
         let Some(id) = search.saved_id else {
-            state.status.notice = Some(format!(
-                "\"{name}\" is in the config file ([[smart_feeds]]): remove it there"
-            ));
-            return vec![];
+            return notice(
+                state,
+                format!("\"{name}\" is in the config file ([[smart_feeds]]): remove it there"),
+            );
         };
         state.prompt = Some(FeedPrompt {
             kind: PromptKind::ConfirmDeleteSearch(id),
@@ -94,8 +95,7 @@ pub fn ask_about_target(state: &mut State, action: &Action) -> Vec<Effect> {
         return vec![];
     }
     let Some(id) = target_feed(state).map(|f| f.id) else {
-        state.status.notice = Some("no feed here: choose one in the sidebar (f)".into());
-        return vec![];
+        return notice(state, "no feed here: choose one in the sidebar (f)");
     };
     let kind = match action {
         Action::RemoveFeed => PromptKind::ConfirmRemove(id),
@@ -108,8 +108,7 @@ pub fn ask_about_target(state: &mut State, action: &Action) -> Vec<Effect> {
 /// `X`: extract the target feed's article pages, or show its own content (undone by `X`).
 pub fn toggle_extract(state: &mut State) -> Vec<Effect> {
     let Some(feed) = target_feed(state) else {
-        state.status.notice = Some("no feed here: choose one in the sidebar (f)".into());
-        return vec![];
+        return notice(state, "no feed here: choose one in the sidebar (f)");
     };
     vec![Effect::UpdateFeed {
         id: feed.id,
@@ -131,8 +130,7 @@ pub fn input(state: &mut State, c: char) -> Vec<Effect> {
         if c.eq_ignore_ascii_case(&'y') {
             return vec![Effect::DeleteSavedSearch { id, name }];
         }
-        state.status.notice = Some("kept".into());
-        return vec![];
+        return notice(state, "kept");
     }
     if let PromptKind::ConfirmRemove(id) = prompt.kind {
         let title = prompt.feed_title.clone();
@@ -141,8 +139,7 @@ pub fn input(state: &mut State, c: char) -> Vec<Effect> {
             state.status.notice = Some(format!("removing {}…", sanitize_line(&title)));
             return vec![Effect::RemoveFeed { id }];
         }
-        state.status.notice = Some("kept".into());
-        return vec![];
+        return notice(state, "kept");
     }
     if !c.is_control() && prompt.input.chars().count() < 2048 {
         prompt.input.push(c);
@@ -169,8 +166,7 @@ pub fn submit(state: &mut State) -> Vec<Effect> {
             vec![Effect::AddFeed { url: answer }]
         }
         PromptKind::RenameFeed(_) if sanitize_line(&answer).is_empty() => {
-            state.status.notice = Some("a title cannot be empty: kept the old one".into());
-            vec![]
+            notice(state, "a title cannot be empty: kept the old one")
         }
         PromptKind::RenameFeed(id) => vec![Effect::UpdateFeed {
             id,
@@ -190,10 +186,7 @@ pub fn submit(state: &mut State) -> Vec<Effect> {
             }]
         }
         // Enter is "no": only `y` removes.
-        PromptKind::ConfirmRemove(_) | PromptKind::ConfirmDeleteSearch(_) => {
-            state.status.notice = Some("kept".into());
-            vec![]
-        }
+        PromptKind::ConfirmRemove(_) | PromptKind::ConfirmDeleteSearch(_) => notice(state, "kept"),
     }
 }
 

@@ -76,3 +76,23 @@ pub fn empty_state(size: (u16, u16)) -> State {
     };
     State::new(settings, now(), size)
 }
+
+/// The worker's answer to the list load `generation`: `rows` as the whole list, `selected`
+/// selected; what `update` asks for next.
+pub fn answer_list(
+    state: &mut State,
+    generation: u64,
+    rows: Vec<ItemSummary>,
+    selected: Option<usize>,
+) -> Vec<crate::tui::effect::Effect> {
+    crate::tui::update::update(
+        state,
+        crate::tui::action::Action::ListLoaded {
+            generation,
+            total: rows.len(),
+            offset: 0,
+            rows,
+            selected,
+        },
+    )
+}

@@ -191,30 +191,44 @@ impl KeyPress {
             out.push_str("shift-");
         }
         let base = match self.code {
-            KeyCode::Char(' ') => "space".to_string(),
-            KeyCode::Char(c) => c.to_string(),
-            KeyCode::Enter => "enter".into(),
-            KeyCode::Esc => "esc".into(),
-            KeyCode::Tab => "tab".into(),
-            KeyCode::BackTab => "shift-tab".into(),
-            KeyCode::Backspace => "backspace".into(),
-            KeyCode::Delete => "delete".into(),
-            KeyCode::Insert => "insert".into(),
-            KeyCode::Up => "up".into(),
-            KeyCode::Down => "down".into(),
-            KeyCode::Left => "left".into(),
-            KeyCode::Right => "right".into(),
-            KeyCode::Home => "home".into(),
-            KeyCode::End => "end".into(),
-            KeyCode::PageUp => "pgup".into(),
-            KeyCode::PageDown => "pgdn".into(),
+            KeyCode::Char(c) if c != ' ' => c.to_string(),
             KeyCode::F(n) => format!("f{n}"),
-            other => format!("{other:?}").to_lowercase(),
+            code => KEY_NAMES
+                .iter()
+                .find(|(named, _)| *named == code)
+                .map_or_else(
+                    || format!("{code:?}").to_lowercase(),
+                    |(_, names)| names[0].to_string(),
+                ),
         };
         out.push_str(&base);
         out
     }
 }
+
+/// Keys with names: the first is the one [`KeyPress::name`] gives (for a key other than a
+/// character, or space), every one is accepted in the config.
+const KEY_NAMES: &[(KeyCode, &[&str])] = &[
+    (KeyCode::Char(' '), &["space", "spc"]),
+    (KeyCode::Enter, &["enter", "return", "ret", "cr"]),
+    (KeyCode::Esc, &["esc", "escape"]),
+    (KeyCode::Tab, &["tab"]),
+    (KeyCode::BackTab, &["shift-tab", "backtab"]),
+    (KeyCode::Backspace, &["backspace", "bs"]),
+    (KeyCode::Delete, &["delete", "del"]),
+    (KeyCode::Insert, &["insert", "ins"]),
+    (KeyCode::Up, &["up"]),
+    (KeyCode::Down, &["down"]),
+    (KeyCode::Left, &["left"]),
+    (KeyCode::Right, &["right"]),
+    (KeyCode::Home, &["home"]),
+    (KeyCode::End, &["end"]),
+    (KeyCode::PageUp, &["pgup", "pageup"]),
+    (KeyCode::PageDown, &["pgdn", "pgdown", "pagedown"]),
+    (KeyCode::Char('-'), &["minus"]),
+    (KeyCode::Char('<'), &["lt"]),
+    (KeyCode::Char('>'), &["gt"]),
+];
 
 /// Parse a key name: "j", "G", "?", "ctrl-r", "alt-x", "shift-tab", "pgdn", "space", "f5"…
 pub fn parse_key(name: &str) -> Result<KeyPress, String> {
@@ -260,32 +274,19 @@ pub fn parse_key(name: &str) -> Result<KeyPress, String> {
                 KeyCode::Char(c)
             }
         }
-        _ => match rest.to_ascii_lowercase().as_str() {
-            "space" | "spc" => KeyCode::Char(' '),
-            "enter" | "return" | "ret" | "cr" => KeyCode::Enter,
-            "esc" | "escape" => KeyCode::Esc,
-            "tab" => KeyCode::Tab,
-            "backtab" => KeyCode::BackTab,
-            "backspace" | "bs" => KeyCode::Backspace,
-            "delete" | "del" => KeyCode::Delete,
-            "insert" | "ins" => KeyCode::Insert,
-            "up" => KeyCode::Up,
-            "down" => KeyCode::Down,
-            "left" => KeyCode::Left,
-            "right" => KeyCode::Right,
-            "home" => KeyCode::Home,
-            "end" => KeyCode::End,
-            "pgup" | "pageup" => KeyCode::PageUp,
-            "pgdn" | "pgdown" | "pagedown" => KeyCode::PageDown,
-            "minus" => KeyCode::Char('-'),
-            "lt" => KeyCode::Char('<'),
-            "gt" => KeyCode::Char('>'),
-            f if f.starts_with('f') => match f[1..].parse::<u8>() {
-                Ok(n) if (1..=24).contains(&n) => KeyCode::F(n),
-                _ => return Err(format!("unknown key '{rest}'")),
-            },
-            _ => return Err(format!("unknown key '{rest}'")),
-        },
+        _ => {
+            let lower = rest.to_ascii_lowercase();
+            match KEY_NAMES
+                .iter()
+                .find(|(_, names)| names.contains(&lower.as_str()))
+            {
+                Some((code, _)) => *code,
+                None => match lower.strip_prefix('f').map(str::parse::<u8>) {
+                    Some(Ok(n)) if (1..=24).contains(&n) => KeyCode::F(n),
+                    _ => return Err(format!("unknown key '{rest}'")),
+                },
+            }
+        }
     };
     Ok(KeyPress::normalised(code, modifiers))
 }

@@ -203,27 +203,41 @@ mod tests {
     use super::*;
     use crate::model::RelatedLink;
 
+    /// A page titled "T" with no meta line, related links or media.
+    fn doc(html: &str, images: Option<ImageSlots>) -> ReaderDoc {
+        ReaderDoc {
+            title: "T".into(),
+            meta: String::new(),
+            html: html.into(),
+            related: vec![],
+            note: None,
+            enclosures: vec![],
+            images,
+        }
+    }
+
+    /// The text of each laid-out line.
+    fn texts(page: &ReaderLayout) -> Vec<String> {
+        page.lines
+            .iter()
+            .map(|l| l.spans.iter().map(|s| s.text.as_str()).collect())
+            .collect()
+    }
+
     #[test]
     fn lists_related_links_numbered_under_a_heading() {
         let doc = ReaderDoc {
             title: "A title".into(),
             meta: "Feed · 2026-01-01 00:00".into(),
-            html: String::new(),
             related: vec![RelatedLink {
                 label: "À lire".into(),
                 title: "Other".into(),
                 url: "https://e.org/o".into(),
             }],
-            note: None,
-            enclosures: vec![],
-            images: None,
+            ..doc("", None)
         };
         let page = layout_page(&doc, 40);
-        let texts: Vec<String> = page
-            .lines
-            .iter()
-            .map(|l| l.spans.iter().map(|s| s.text.as_str()).collect())
-            .collect();
+        let texts = texts(&page);
         let at = texts.iter().position(|t| t == "Related").unwrap();
         assert_eq!(texts[at + 1], "1. À lire: Other");
         assert_eq!(page.lines[0].kind, LineKind::Title);
@@ -234,23 +248,16 @@ mod tests {
         let doc = ReaderDoc {
             title: "Episode 12".into(),
             meta: "Podcast · 2026-11-20 06:00".into(),
-            html: "<p>Show notes.</p>".into(),
-            related: vec![],
-            note: None,
             enclosures: vec![crate::model::Enclosure {
                 url: "https://cdn.example/ep12.mp3".into(),
                 mime_type: Some("audio/mpeg".into()),
                 length: Some(28_800_000),
                 duration: Some(1805),
             }],
-            images: None,
+            ..doc("<p>Show notes.</p>", None)
         };
         let page = layout_page(&doc, 60);
-        let texts: Vec<String> = page
-            .lines
-            .iter()
-            .map(|l| l.spans.iter().map(|s| s.text.as_str()).collect())
-            .collect();
+        let texts = texts(&page);
         assert_eq!(
             texts[2], "▶ audio/mpeg · 29 MB · 30:05 · ep12.mp3",
             "{texts:?}"
@@ -267,12 +274,7 @@ mod tests {
     fn a_long_page_is_previewed_from_its_beginning() {
         let mut doc = ReaderDoc {
             title: "Long".into(),
-            meta: String::new(),
-            html: "<p>short</p>".into(),
-            related: vec![],
-            note: None,
-            enclosures: vec![],
-            images: None,
+            ..doc("<p>short</p>", None)
         };
         assert!(
             preview_doc(&doc).is_none(),
@@ -282,41 +284,12 @@ mod tests {
         let preview = preview_doc(&doc).unwrap();
         assert!(preview.html.len() <= PREVIEW_HTML_BYTES);
         assert!(doc.html.starts_with(&preview.html));
-        let page = layout_page(&preview, 40);
-        let texts: Vec<String> = page
-            .lines
-            .iter()
-            .map(|l| l.spans.iter().map(|s| s.text.as_str()).collect())
-            .collect();
+        let texts = texts(&layout_page(&preview, 40));
         assert!(
             texts.iter().any(|t| t.contains("laying out the rest")),
             "{texts:?}"
         );
         assert!(texts.iter().any(|t| t.contains("début é")));
-    }
-}
-
-#[cfg(test)]
-mod image_tests {
-    use super::*;
-
-    fn doc(html: &str, images: Option<ImageSlots>) -> ReaderDoc {
-        ReaderDoc {
-            title: "T".into(),
-            meta: String::new(),
-            html: html.into(),
-            related: vec![],
-            note: None,
-            enclosures: vec![],
-            images,
-        }
-    }
-
-    fn texts(page: &ReaderLayout) -> Vec<String> {
-        page.lines
-            .iter()
-            .map(|l| l.spans.iter().map(|s| s.text.as_str()).collect())
-            .collect()
     }
 
     const HTML: &str = "<p>Before.</p><figure><img src=\"https://img.example/a.png\" alt=\"A cat\">\

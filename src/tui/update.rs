@@ -10,6 +10,12 @@ use crate::tui::effect::{Anchor, Effect};
 use crate::tui::geometry;
 use crate::tui::state::{Focus, ListSource, Mode, ReaderPage, State, WINDOW, WINDOW_MARGIN};
 
+/// Say `text` in the status line, with nothing else to do.
+pub(crate) fn notice(state: &mut State, text: impl Into<String>) -> Vec<Effect> {
+    state.status.notice = Some(text.into());
+    vec![]
+}
+
 /// The effects to run when the TUI starts: feeds, the first window, maybe a refresh.
 pub fn init(state: &mut State) -> Vec<Effect> {
     // The headlines first: the store thread answers in order, and feed counts cost more.
@@ -142,10 +148,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }],
         Action::Undo => match &state.undo {
             Some(ids) => vec![Effect::UndoMarkAllRead { ids: ids.clone() }],
-            None => {
-                state.status.notice = Some("nothing to undo".into());
-                vec![]
-            }
+            None => notice(state, "nothing to undo"),
         },
         Action::RefreshAll => start_refresh(state, None, RefreshTrigger::Manual),
         // The server has no per-feed pull: with [sync], one feed is a whole sync.
@@ -254,10 +257,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                     let (url, title) = (link.url.clone(), link.title.clone());
                     follow(state, url, title)
                 }
-                None => {
-                    state.status.notice = Some(format!("no related link {n}"));
-                    vec![]
-                }
+                None => notice(state, format!("no related link {n}")),
             }
         }
         Action::ListLinks => {
@@ -378,14 +378,14 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 return vec![];
             }
             match found {
-                None => {
-                    state.status.notice = Some(if state.unread_forward {
-                        "no more unread items".into()
+                None => notice(
+                    state,
+                    if state.unread_forward {
+                        "no more unread items"
                     } else {
-                        "no earlier unread".into()
-                    });
-                    vec![]
-                }
+                        "no earlier unread"
+                    },
+                ),
                 Some((position, id)) => {
                     state.unread_landed = Some(id);
                     if !state.pages.is_empty() {
@@ -1082,8 +1082,7 @@ fn save_search(state: &mut State) -> Vec<Effect> {
         state.list.query.search.clone().unwrap_or_default()
     };
     if text.trim().is_empty() {
-        state.status.notice = Some("type a search first (/), then save it".into());
-        return vec![];
+        return notice(state, "type a search first (/), then save it");
     }
     match crate::query::Query::parse(&text) {
         Err(e) => {
@@ -1132,8 +1131,7 @@ fn play_media(state: &mut State) -> Vec<Effect> {
         return play_url(state, link.url, &link.text);
     }
     let Some(enclosure) = state.page().and_then(|p| p.enclosures.first()).cloned() else {
-        state.status.notice = Some("no podcast or video in this item".into());
-        return vec![];
+        return notice(state, "no podcast or video in this item");
     };
     let what = crate::media::describe(&enclosure);
     play_url(state, enclosure.url, &what)
@@ -1422,12 +1420,14 @@ fn start_refresh(
     trigger: RefreshTrigger,
 ) -> Vec<Effect> {
     if state.refreshing {
-        state.status.notice = Some(if state.status.syncing {
-            "a sync is already running".into()
-        } else {
-            "a refresh is already running".into()
-        });
-        return vec![];
+        return notice(
+            state,
+            if state.status.syncing {
+                "a sync is already running"
+            } else {
+                "a refresh is already running"
+            },
+        );
     }
     state.refreshing = true;
     state.next_refresh = None;

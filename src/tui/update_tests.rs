@@ -3,7 +3,7 @@
 use super::*;
 use crate::article::{Article, Source};
 use crate::model::{ItemId, RelatedLink};
-use crate::tui::fixtures::{self, rows};
+use crate::tui::fixtures::{self, answer_list, rows};
 use crate::tui::state::ReaderLayout;
 
 /// A state after start-up whose first window (`total` items) has arrived.
@@ -47,20 +47,6 @@ fn list_load(effects: &[Effect]) -> Option<(u64, Anchor, usize)> {
         } => Some((*generation, anchor.clone(), *around)),
         _ => None,
     })
-}
-
-/// The worker's answer to the list request `generation`: `rows`, the first selected.
-fn answer_list(state: &mut State, generation: u64, rows: Vec<ItemSummary>) -> Vec<Effect> {
-    update(
-        state,
-        Action::ListLoaded {
-            generation,
-            total: rows.len(),
-            offset: 0,
-            rows,
-            selected: Some(0),
-        },
-    )
 }
 
 #[test]
@@ -170,16 +156,7 @@ fn new_items_above_keep_the_selection_on_the_same_item() {
     // Five new items on top: the worker found the item at position 7.
     let mut new_rows = rows(0, 55);
     new_rows.rotate_right(5);
-    update(
-        &mut state,
-        Action::ListLoaded {
-            generation,
-            total: 55,
-            offset: 0,
-            rows: new_rows,
-            selected: Some(7),
-        },
-    );
+    answer_list(&mut state, generation, new_rows, Some(7));
     assert_eq!(state.list.selected_row().unwrap().id, selected);
     assert!(!state.refreshing);
 }
@@ -254,6 +231,30 @@ fn article(url: &str) -> Article {
     }
 }
 
+/// The worker's answer to a layout of `page` at `width`: `lines` lines.
+fn laid_out(state: &mut State, page: u64, width: u16, lines: usize) -> Vec<Effect> {
+    update(
+        state,
+        Action::PageRendered {
+            page,
+            width,
+            lines: rendered(lines),
+        },
+    )
+}
+
+/// The worker's answer to an article load for `page`: [`article`] at `url`.
+fn article_ready(state: &mut State, page: u64, url: &str) -> Vec<Effect> {
+    update(
+        state,
+        Action::ArticleReady {
+            page,
+            article: Box::new(article(url)),
+            note: None,
+        },
+    )
+}
+
 fn rendered(lines: usize) -> ReaderLayout {
     ReaderLayout {
         lines: (0..lines)
@@ -301,40 +302,19 @@ fn the_extracted_article_replaces_the_feed_text_keeping_the_scroll() {
     assert_eq!(doc.html, "<p>feed text</p>");
     assert!(doc.meta.contains("Ann"));
     let width = *width;
-    update(
-        &mut state,
-        Action::PageRendered {
-            page,
-            width,
-            lines: rendered(200),
-        },
-    );
+    laid_out(&mut state, page, width, 200);
     update(&mut state, Action::PageDown);
     let scroll = state.page().unwrap().scroll;
     assert!(scroll > 0);
     assert!(state.page().unwrap().article_loading);
-    let effects = update(
-        &mut state,
-        Action::ArticleReady {
-            page,
-            article: Box::new(article("https://example.org/a")),
-            note: None,
-        },
-    );
+    let effects = article_ready(&mut state, page, "https://example.org/a");
     let Some(Effect::RenderPage { doc, width, .. }) = effects.first() else {
         panic!("{effects:?}")
     };
     assert_eq!(doc.html, "<p>the whole article</p>");
     assert_eq!(doc.title, "Extracted title");
     let width = *width;
-    update(
-        &mut state,
-        Action::PageRendered {
-            page,
-            width,
-            lines: rendered(300),
-        },
-    );
+    laid_out(&mut state, page, width, 300);
     let page_now = state.page().unwrap();
     assert!(!page_now.article_loading && page_now.extracted);
     assert_eq!(page_now.scroll, scroll);
@@ -347,17 +327,7 @@ fn answers_for_a_closed_page_are_ignored() {
     let page = state.page().unwrap().id;
     update(&mut state, Action::Quit);
     assert!(state.pages.is_empty());
-    assert!(
-        update(
-            &mut state,
-            Action::ArticleReady {
-                page,
-                article: Box::new(article("https://x.org/")),
-                note: None,
-            }
-        )
-        .is_empty()
-    );
+    assert!(article_ready(&mut state, page, "https://x.org/").is_empty());
     assert!(!state.quit);
     update(&mut state, Action::Quit);
     assert!(state.quit);
@@ -366,17 +336,7 @@ fn answers_for_a_closed_page_are_ignored() {
 #[test]
 fn a_resize_rewraps_keeping_the_position() {
     let mut state = loaded((140, 40), 10);
-    update(&mut state, Action::Open);
-    let page = state.page().unwrap().id;
-    let width = state.page().unwrap().requested_width;
-    update(
-        &mut state,
-        Action::PageRendered {
-            page,
-            width,
-            lines: rendered(100),
-        },
-    );
+    let page = open_with_lines(&mut state, 100);
     for _ in 0..50 {
         update(&mut state, Action::ScrollDown);
     }
@@ -394,14 +354,7 @@ fn a_resize_rewraps_keeping_the_position() {
     else {
         panic!("{effects:?}")
     };
-    update(
-        &mut state,
-        Action::PageRendered {
-            page,
-            width: *width,
-            lines: rendered(200),
-        },
-    );
+    laid_out(&mut state, page, *width, 200);
     assert_eq!(state.page().unwrap().scroll, 100);
 }
 
@@ -410,14 +363,7 @@ fn related_links_are_followed_inside_the_reader_and_backspace_returns() {
     let mut state = loaded((140, 40), 10);
     update(&mut state, Action::Open);
     let page = state.page().unwrap().id;
-    update(
-        &mut state,
-        Action::ArticleReady {
-            page,
-            article: Box::new(article("https://example.org/a")),
-            note: None,
-        },
-    );
+    article_ready(&mut state, page, "https://example.org/a");
     let effects = update(&mut state, Action::FollowRelated(1));
     assert_eq!(state.pages.len(), 2);
     let next = state.page().unwrap().id;
@@ -436,17 +382,7 @@ fn related_links_are_followed_inside_the_reader_and_backspace_returns() {
 #[test]
 fn the_link_list_follows_the_chosen_link() {
     let mut state = loaded((140, 40), 10);
-    update(&mut state, Action::Open);
-    let page = state.page().unwrap().id;
-    let width = state.page().unwrap().requested_width;
-    update(
-        &mut state,
-        Action::PageRendered {
-            page,
-            width,
-            lines: rendered(10),
-        },
-    );
+    open_with_lines(&mut state, 10);
     update(&mut state, Action::ListLinks);
     assert_eq!(state.mode, Mode::Links);
     let effects = update(&mut state, Action::Open);
@@ -685,18 +621,7 @@ fn opening_a_feed_prefetches_its_unread_articles_once() {
     let (generation, _, _) = list_load(&effects).unwrap();
     let mut window = rows(0, 10);
     window[0].read = true;
-    let arrived = |state: &mut State, window: Vec<crate::model::ItemSummary>| {
-        update(
-            state,
-            Action::ListLoaded {
-                generation,
-                total: 10,
-                offset: 0,
-                rows: window,
-                selected: Some(0),
-            },
-        )
-    };
+    let arrived = |state: &mut State, window| answer_list(state, generation, window, Some(0));
     let effects = arrived(&mut state, window.clone());
     let urls = effects
         .iter()
@@ -735,6 +660,23 @@ fn refresh_keys_ask_for_a_manual_refresh() {
 
 // ---- issue 10: sync ----
 
+/// The worker's report of a sync: (new items, pushed, pending) and its error.
+fn sync_finished(
+    state: &mut State,
+    (new_items, pushed, pending): (usize, usize, usize),
+    error: Option<&str>,
+) -> Vec<Effect> {
+    update(
+        state,
+        Action::SyncFinished {
+            new_items,
+            pushed,
+            pending,
+            error: error.map(str::to_string),
+        },
+    )
+}
+
 /// A loaded state with `[sync]` set.
 fn synced() -> State {
     let mut state = fixtures::empty_state((80, 24));
@@ -761,15 +703,7 @@ fn with_sync_the_start_up_the_keys_and_the_timer_run_a_sync() {
         state.status.notice.as_deref(),
         Some("a sync is already running")
     );
-    let effects = update(
-        &mut state,
-        Action::SyncFinished {
-            new_items: 7,
-            pushed: 2,
-            pending: 0,
-            error: None,
-        },
-    );
+    let effects = sync_finished(&mut state, (7, 2, 0), None);
     assert!(effects.contains(&Effect::LoadFeeds), "{effects:?}");
     assert!(list_load(&effects).is_some(), "the list shows what arrived");
     assert!(!state.refreshing && !state.status.syncing);
@@ -779,25 +713,9 @@ fn with_sync_the_start_up_the_keys_and_the_timer_run_a_sync() {
     );
     // R and Ctrl-R (one feed: the server has no per-feed pull) sync.
     assert_eq!(update(&mut state, Action::RefreshAll), vec![Effect::Sync]);
-    update(
-        &mut state,
-        Action::SyncFinished {
-            new_items: 0,
-            pushed: 0,
-            pending: 0,
-            error: None,
-        },
-    );
+    sync_finished(&mut state, (0, 0, 0), None);
     assert_eq!(update(&mut state, Action::RefreshFeed), vec![Effect::Sync]);
-    update(
-        &mut state,
-        Action::SyncFinished {
-            new_items: 0,
-            pushed: 0,
-            pending: 0,
-            error: None,
-        },
-    );
+    sync_finished(&mut state, (0, 0, 0), None);
     let due = state.next_refresh.unwrap();
     assert_eq!(update(&mut state, Action::Tick(due)), vec![Effect::Sync]);
 }
@@ -805,14 +723,10 @@ fn with_sync_the_start_up_the_keys_and_the_timer_run_a_sync() {
 #[test]
 fn a_failed_sync_shows_its_error_and_the_pending_changes_and_the_next_one_still_runs() {
     let mut state = synced();
-    update(
+    sync_finished(
         &mut state,
-        Action::SyncFinished {
-            new_items: 0,
-            pushed: 0,
-            pending: 3,
-            error: Some("cannot reach the sync server\x1b[31m (reader/api/0/token)".into()),
-        },
+        (0, 0, 3),
+        Some("cannot reach the sync server\x1b[31m (reader/api/0/token)"),
     );
     assert!(!state.refreshing && !state.status.syncing);
     assert_eq!(state.status.sync_pending, 3);
@@ -832,15 +746,7 @@ fn a_failed_sync_shows_its_error_and_the_pending_changes_and_the_next_one_still_
     );
     assert_eq!(state.status.sync_pending, 4);
     assert_eq!(update(&mut state, Action::RefreshAll), vec![Effect::Sync]);
-    update(
-        &mut state,
-        Action::SyncFinished {
-            new_items: 1,
-            pushed: 4,
-            pending: 0,
-            error: None,
-        },
-    );
+    sync_finished(&mut state, (1, 4, 0), None);
     assert_eq!(
         (
             state.status.sync_pending,
@@ -857,14 +763,7 @@ fn open_with_lines(state: &mut State, lines: usize) -> u64 {
     update(state, Action::Open);
     let page = state.page().unwrap().id;
     let width = state.page().unwrap().requested_width;
-    update(
-        state,
-        Action::PageRendered {
-            page,
-            width,
-            lines: rendered(lines),
-        },
-    );
+    laid_out(state, page, width, lines);
     page
 }
 
@@ -883,14 +782,7 @@ fn the_link_list_includes_the_related_links_numbered_as_the_pane_does() {
     update(&mut state, Action::Open);
     let page = state.page().unwrap().id;
     // The article has related links but no link in its text.
-    update(
-        &mut state,
-        Action::ArticleReady {
-            page,
-            article: Box::new(article("https://example.org/a")),
-            note: None,
-        },
-    );
+    article_ready(&mut state, page, "https://example.org/a");
     let width = state.page().unwrap().requested_width;
     update(
         &mut state,
@@ -919,14 +811,7 @@ fn the_link_list_includes_the_related_links_numbered_as_the_pane_does() {
     update(&mut state, Action::Back);
     let width = state.page().unwrap().requested_width;
     let page = state.page().unwrap().id;
-    update(
-        &mut state,
-        Action::PageRendered {
-            page,
-            width,
-            lines: rendered(10),
-        },
-    );
+    laid_out(&mut state, page, width, 10);
     let labels: Vec<String> = state
         .page()
         .unwrap()
@@ -943,16 +828,8 @@ fn the_link_list_includes_the_related_links_numbered_as_the_pane_does() {
 #[test]
 fn a_followed_link_that_cannot_load_is_marked_so_not_as_feed_text() {
     let mut state = loaded((140, 40), 10);
-    open_with_lines(&mut state, 10);
-    let item_page = state.page().unwrap().id;
-    update(
-        &mut state,
-        Action::ArticleReady {
-            page: item_page,
-            article: Box::new(article("https://example.org/a")),
-            note: None,
-        },
-    );
+    let item_page = open_with_lines(&mut state, 10);
+    article_ready(&mut state, item_page, "https://example.org/a");
     update(&mut state, Action::FollowRelated(1));
     let page = state.page().unwrap().id;
     update(
@@ -1012,14 +889,7 @@ fn a_taller_terminal_never_leaves_the_reader_scrolled_past_its_text() {
             _ => None,
         })
         .expect("a new layout");
-    update(
-        &mut state,
-        Action::PageRendered {
-            page,
-            width,
-            lines: rendered(30),
-        },
-    );
+    laid_out(&mut state, page, width, 30);
     let height = reader_height(&state);
     assert_eq!(state.page().unwrap().scroll, 30usize.saturating_sub(height));
 }
@@ -1154,7 +1024,7 @@ fn escape_closes_the_open_article_like_q() {
     let effects = update(&mut state, Action::SearchInput('a'));
     update(&mut state, Action::SearchSubmit);
     let (generation, _, _) = list_load(&effects).unwrap();
-    answer_list(&mut state, generation, rows(0, 3));
+    answer_list(&mut state, generation, rows(0, 3), Some(0));
     open_with_lines(&mut state, 10);
     update(&mut state, Action::Clear);
     assert!(state.pages.is_empty());
@@ -1407,44 +1277,26 @@ fn a_search_is_saved_as_a_smart_feed_listed_in_the_sidebar() {
 /// Issue 13, item 6: a feed with its own, shorter refresh_minutes brings the timer forward.
 #[test]
 fn a_feeds_own_refresh_minutes_brings_the_timer_forward() {
-    let mut state = fixtures::empty_state((80, 24));
-    state.settings.refresh_minutes = 30;
-    let _ = init(&mut state);
-    assert_eq!(
-        state.next_refresh,
-        Some(state.now + chrono::Duration::minutes(30))
-    );
-    let mut feeds = fixtures::feeds();
-    feeds[1].settings.refresh_minutes = Some(5);
-    update(
-        &mut state,
-        Action::FeedsLoaded {
-            feeds,
-            unread_total: 0,
-        },
-    );
-    assert_eq!(
-        state.next_refresh,
-        Some(state.now + chrono::Duration::minutes(5))
-    );
-    // With no timer in the config, a feed's own interval still runs one.
-    let mut state = fixtures::empty_state((80, 24));
-    state.settings.refresh_minutes = 0;
-    let _ = init(&mut state);
-    assert_eq!(state.next_refresh, None);
-    let mut feeds = fixtures::feeds();
-    feeds[0].settings.refresh_minutes = Some(15);
-    update(
-        &mut state,
-        Action::FeedsLoaded {
-            feeds,
-            unread_total: 0,
-        },
-    );
-    assert_eq!(
-        state.next_refresh,
-        Some(state.now + chrono::Duration::minutes(15))
-    );
+    // (config's minutes, timer at start, feed, its own minutes): with no timer in the config
+    // (0), a feed's own interval still runs one.
+    for (configured, at_start, feed, own) in [(30, Some(30), 1, 5), (0, None, 0, 15)] {
+        let mut state = fixtures::empty_state((80, 24));
+        state.settings.refresh_minutes = configured;
+        let _ = init(&mut state);
+        let now = state.now;
+        let after = |minutes: u32| now + chrono::Duration::minutes(minutes.into());
+        assert_eq!(state.next_refresh, at_start.map(after), "{configured}");
+        let mut feeds = fixtures::feeds();
+        feeds[feed].settings.refresh_minutes = Some(own);
+        update(
+            &mut state,
+            Action::FeedsLoaded {
+                feeds,
+                unread_total: 0,
+            },
+        );
+        assert_eq!(state.next_refresh, Some(after(own)), "{configured}");
+    }
 }
 
 #[test]
@@ -1461,7 +1313,7 @@ fn enter_typed_ahead_of_a_search_opens_its_result_not_the_old_selection() {
         "{effects:?}"
     );
     let found = fixtures::row(7);
-    let effects = answer_list(&mut state, generation, vec![found.clone()]);
+    let effects = answer_list(&mut state, generation, vec![found.clone()], Some(0));
     assert!(
         effects
             .iter()

@@ -131,10 +131,9 @@ impl LazyFetcher {
             .get_or_init(|| match Fetcher::new(&self.config) {
                 Ok(f) => Some(f),
                 Err(e) => {
-                    let _ = self.actions.send(Action::Failed {
-                        doing: "setting up the network".into(),
-                        error: e.to_string(),
-                    });
+                    let _ = self
+                        .actions
+                        .send(Action::failed("setting up the network", e));
                     None
                 }
             })
@@ -240,16 +239,10 @@ impl TokioWorker {
         });
         let failed = actions.clone();
         let writer = StoreWriter::spawn(&db_path, store, move |e| {
-            let _ = failed.send(Action::Failed {
-                doing: "opening the database".into(),
-                error: e.to_string(),
-            });
+            let _ = failed.send(Action::failed("opening the database", e));
         })
         .unwrap_or_else(|e| {
-            let _ = actions.send(Action::Failed {
-                doing: "starting the store thread".into(),
-                error: e.to_string(),
-            });
+            let _ = actions.send(Action::failed("starting the store thread", e));
             StoreWriter::stopped(&db_path)
         });
         let (reads, read_jobs) = std::sync::mpsc::channel();
@@ -261,10 +254,7 @@ impl TokioWorker {
                 .spawn(move || thread.run_reads(writer, read_jobs, &done))
         };
         if let Err(e) = spawned {
-            let _ = actions.send(Action::Failed {
-                doing: "starting the store thread".into(),
-                error: e.to_string(),
-            });
+            let _ = actions.send(Action::failed("starting the store thread", e));
         }
         let fetcher = LazyFetcher::new(config, actions.clone());
         TokioWorker {
@@ -328,10 +318,10 @@ impl TokioWorker {
     }
 
     fn store_stopped(&self) {
-        let _ = self.actions.send(Action::Failed {
-            doing: "talking to the database".into(),
-            error: "the store thread stopped".into(),
-        });
+        let _ = self.actions.send(Action::failed(
+            "talking to the database",
+            "the store thread stopped",
+        ));
     }
 }
 
@@ -387,10 +377,7 @@ impl Worker for TokioWorker {
                             let _ = actions.send(Action::PageRendered { page, width, lines });
                         }
                         Err(e) => {
-                            let _ = actions.send(Action::Failed {
-                                doing: "laying out the article".into(),
-                                error: e.to_string(),
-                            });
+                            let _ = actions.send(Action::failed("laying out the article", e));
                         }
                     }
                 });
@@ -418,10 +405,9 @@ impl Worker for TokioWorker {
             Effect::Sync => self.sync(),
             Effect::OpenUrl(url) => {
                 if let Err(error) = open_in_browser(&url, self.browser.as_deref()) {
-                    let _ = self.actions.send(Action::Failed {
-                        doing: "opening the browser".into(),
-                        error,
-                    });
+                    let _ = self
+                        .actions
+                        .send(Action::failed("opening the browser", error));
                 }
             }
             Effect::PlayMedia(url) => {
@@ -551,10 +537,7 @@ impl TokioWorker {
         let fetcher = self.fetcher.clone();
         let synced = self.sync.is_some();
         tokio::spawn(async move {
-            let failed = |error: String| Action::Failed {
-                doing: "adding a feed".into(),
-                error,
-            };
+            let failed = |error: String| Action::failed("adding a feed", error);
             let Some(fetcher) = fetcher.get().await else {
                 let _ = actions.send(failed("no network client".into()));
                 return;
@@ -671,10 +654,7 @@ impl TokioWorker {
         let notify = self.notify.clone();
         tokio::spawn(async move {
             let Some(fetcher) = fetcher.get().await else {
-                let _ = actions.send(Action::Failed {
-                    doing: "refresh".into(),
-                    error: "no network client".into(),
-                });
+                let _ = actions.send(Action::failed("refresh", "no network client"));
                 return;
             };
             let path = db_path.clone();
@@ -682,20 +662,13 @@ impl TokioWorker {
                 Store::open_read_only(&path).and_then(|s| s.feeds())
             })
             .await;
+            let feeds = feeds
+                .map_err(|e| e.to_string())
+                .and_then(|read| read.map_err(|e| e.to_string()));
             let feeds = match feeds {
-                Ok(Ok(feeds)) => feeds,
-                Ok(Err(e)) => {
-                    let _ = actions.send(Action::Failed {
-                        doing: "refresh".into(),
-                        error: e.to_string(),
-                    });
-                    return;
-                }
+                Ok(feeds) => feeds,
                 Err(e) => {
-                    let _ = actions.send(Action::Failed {
-                        doing: "refresh".into(),
-                        error: e.to_string(),
-                    });
+                    let _ = actions.send(Action::failed("refresh", e));
                     return;
                 }
             };
@@ -746,10 +719,7 @@ impl TokioWorker {
                     });
                 }
                 Err(e) => {
-                    let _ = actions.send(Action::Failed {
-                        doing: "refresh".into(),
-                        error: e.to_string(),
-                    });
+                    let _ = actions.send(Action::failed("refresh", e));
                 }
             }
         });
@@ -826,10 +796,7 @@ pub fn play_media(
     actions: &UnboundedSender<Action>,
 ) {
     let failed = |actions: &UnboundedSender<Action>, error: String| {
-        let _ = actions.send(Action::Failed {
-            doing: "playing the media".into(),
-            error,
-        });
+        let _ = actions.send(Action::failed("playing the media", error));
     };
     if player.is_empty() {
         if let Err(error) = open_in_browser(url, browser) {
@@ -904,10 +871,7 @@ impl StoreThread {
     }
 
     fn fail(&self, doing: &str, error: String) {
-        let _ = self.actions.send(Action::Failed {
-            doing: doing.into(),
-            error,
-        });
+        let _ = self.actions.send(Action::failed(doing, error));
     }
 
     fn send(&self, action: Action) {

@@ -163,16 +163,9 @@ impl GReaderServer {
         server
     }
 
-    fn base_path(&self) -> &'static str {
-        match self.flavor {
-            Flavor::FreshRss => "/api/greader.php",
-            Flavor::Miniflux => "",
-        }
-    }
-
     /// What `[sync] url` should say.
     pub fn api_url(&self) -> String {
-        format!("http://{}{}", self.addr, self.base_path())
+        format!("http://{}{}", self.addr, base_path(self.flavor))
     }
 
     /// The bare host, which is not the API on FreshRSS.
@@ -231,34 +224,31 @@ impl GReaderServer {
         id
     }
 
+    /// Change the item `id`.
+    fn change_item(&self, id: u64, change: impl FnOnce(&mut ServerItem)) {
+        change(
+            self.state
+                .lock()
+                .unwrap()
+                .items
+                .get_mut(&id)
+                .expect("known item"),
+        );
+    }
+
     /// The item's link (the article's URL).
     pub fn set_link(&self, id: u64, url: &str) {
-        self.state
-            .lock()
-            .unwrap()
-            .items
-            .get_mut(&id)
-            .expect("known item")
-            .link = Some(url.into());
+        self.change_item(id, |item| item.link = Some(url.into()));
     }
 
     /// Read and starred state changed "elsewhere" (another client, the web UI).
     pub fn set_state(&self, id: u64, read: bool, starred: bool) {
-        let mut s = self.state.lock().unwrap();
-        let item = s.items.get_mut(&id).expect("known item");
-        item.read = read;
-        item.starred = starred;
+        self.change_item(id, |item| (item.read, item.starred) = (read, starred));
     }
 
     /// The item was crawled `age_secs` ago (a server in use has a history).
     pub fn set_crawled_ago(&self, id: u64, age_secs: i64) {
-        self.state
-            .lock()
-            .unwrap()
-            .items
-            .get_mut(&id)
-            .expect("known item")
-            .crawled = now_secs() - age_secs;
+        self.change_item(id, |item| item.crawled = now_secs() - age_secs);
     }
 
     /// (read, starred) of an item.
@@ -284,26 +274,23 @@ impl GReaderServer {
 
     /// The item's HTML body.
     pub fn set_body(&self, id: u64, html: String) {
-        self.state
-            .lock()
-            .unwrap()
-            .items
-            .get_mut(&id)
-            .expect("known item")
-            .body = Some(html);
+        self.change_item(id, |item| item.body = Some(html));
     }
 
     /// The next `times` requests whose path contains `endpoint` answer 200 with `body`.
     pub fn answer_next(&self, endpoint: &str, body: &[u8], times: usize) {
+        self.fault_next(endpoint, Fault::Body(body.to_vec()), times);
+    }
+
+    /// The next `times` requests whose path contains `endpoint` meet `fault`.
+    fn fault_next(&self, endpoint: &str, fault: Fault, times: usize) {
         let mut s = self.state.lock().unwrap();
-        s.faults
-            .push((endpoint.into(), Fault::Body(body.to_vec()), times));
+        s.faults.push((endpoint.into(), fault, times));
     }
 
     /// The next request whose path contains `endpoint` is carried out but never answered.
     pub fn apply_then_hang_next(&self, endpoint: &str) {
-        let mut s = self.state.lock().unwrap();
-        s.faults.push((endpoint.into(), Fault::ApplyThenHang, 1));
+        self.fault_next(endpoint, Fault::ApplyThenHang, 1);
     }
 
     /// Down (`true`: every connection closed unanswered, as a server being restarted) or
@@ -362,15 +349,12 @@ impl GReaderServer {
 
     /// The next `times` requests whose path contains `endpoint` answer `status` (an HTML page).
     pub fn fail_next(&self, endpoint: &str, status: u16, times: usize) {
-        let mut s = self.state.lock().unwrap();
-        s.faults
-            .push((endpoint.into(), Fault::Status(status), times));
+        self.fault_next(endpoint, Fault::Status(status), times);
     }
 
     /// The next request whose path contains `endpoint` never answers.
     pub fn hang_next(&self, endpoint: &str) {
-        let mut s = self.state.lock().unwrap();
-        s.faults.push((endpoint.into(), Fault::Hang, 1));
+        self.fault_next(endpoint, Fault::Hang, 1);
     }
 
     /// Requests whose "METHOD /path" contains `what`.
@@ -488,32 +472,35 @@ fn read_request(socket: &mut TcpStream) -> Option<Request> {
 
 type Answer = (u16, Vec<(String, String)>, Vec<u8>);
 
+/// Where the API is below the server's root.
+fn base_path(flavor: Flavor) -> &'static str {
+    match flavor {
+        Flavor::FreshRss => "/api/greader.php",
+        Flavor::Miniflux => "",
+    }
+}
+
+fn typed(status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> Answer {
+    let headers = vec![("Content-Type".into(), content_type.into())];
+    (status, headers, body.into())
+}
+
 fn text(status: u16, body: &str) -> Answer {
-    (
-        status,
-        vec![("Content-Type".into(), "text/plain; charset=UTF-8".into())],
-        body.as_bytes().to_vec(),
-    )
+    typed(status, "text/plain; charset=UTF-8", body)
 }
 
 /// FreshRSS answers most endpoints as text/html whatever the body is.
 fn html(status: u16, body: &str) -> Answer {
-    (
-        status,
-        vec![("Content-Type".into(), "text/html; charset=UTF-8".into())],
-        body.as_bytes().to_vec(),
-    )
+    typed(status, "text/html; charset=UTF-8", body)
 }
 
 fn json(value: serde_json::Value) -> Answer {
-    (
-        200,
-        vec![(
-            "Content-Type".into(),
-            "application/json; charset=UTF-8".into(),
-        )],
-        value.to_string().into_bytes(),
-    )
+    typed(200, "application/json; charset=UTF-8", value.to_string())
+}
+
+/// JSON with FreshRSS's text/html content type.
+fn json_as_html(value: serde_json::Value) -> Answer {
+    html(200, &value.to_string())
 }
 
 fn unauthorized() -> Answer {
@@ -548,11 +535,10 @@ fn handle(mut socket: TcpStream, state: &Mutex<State>, stop: &AtomicBool) {
         if s.down {
             return;
         }
-        let base = match s.flavor {
-            Flavor::FreshRss => "/api/greader.php",
-            Flavor::Miniflux => "",
-        };
-        let inner = request.path.strip_prefix(base).unwrap_or(&request.path);
+        let inner = request
+            .path
+            .strip_prefix(base_path(s.flavor))
+            .unwrap_or(&request.path);
         let line = format!("{} {inner}", request.method);
         s.log.push(line);
         let found = s
@@ -571,14 +557,7 @@ fn handle(mut socket: TcpStream, state: &Mutex<State>, stop: &AtomicBool) {
             );
             write_answer(&mut socket, html(status, &page));
         }
-        Some(Fault::Body(body)) => {
-            let answer = (
-                200,
-                vec![("Content-Type".into(), "application/json".into())],
-                body,
-            );
-            write_answer(&mut socket, answer);
-        }
+        Some(Fault::Body(body)) => write_answer(&mut socket, typed(200, "application/json", body)),
         Some(Fault::ApplyThenHang) => {
             let _ = route(&mut state.lock().unwrap(), &request);
             hang(&mut socket, stop);
@@ -607,11 +586,7 @@ fn not_found(flavor: Flavor) -> Answer {
 }
 
 fn route(s: &mut State, request: &Request) -> Answer {
-    let base = match s.flavor {
-        Flavor::FreshRss => "/api/greader.php",
-        Flavor::Miniflux => "",
-    };
-    let Some(path) = request.path.strip_prefix(base) else {
+    let Some(path) = request.path.strip_prefix(base_path(s.flavor)) else {
         // Outside the API: the web UI's HTML.
         return html(404, "<!DOCTYPE html><html><body>Not found</body></html>");
     };
@@ -810,12 +785,7 @@ fn item_ids(s: &State, query: &[(String, String)]) -> Answer {
     if let Some(c) = continuation {
         body["continuation"] = c;
     }
-    let (_, _, bytes) = json(body);
-    (
-        200,
-        vec![("Content-Type".into(), "text/html; charset=UTF-8".into())],
-        bytes,
-    )
+    json_as_html(body)
 }
 
 fn contents(s: &State, form: &[(String, String)]) -> Answer {
@@ -989,12 +959,7 @@ fn quickadd(s: &mut State, form: &[(String, String)]) -> Answer {
         None
     };
     if let Some(error) = error {
-        let (_, _, body) = json(serde_json::json!({"numResults": 0, "error": error}));
-        return (
-            200,
-            vec![("Content-Type".into(), "text/html; charset=UTF-8".into())],
-            body,
-        );
+        return json_as_html(serde_json::json!({"numResults": 0, "error": error}));
     }
     let id = s.feeds.iter().map(|f| f.id).max().unwrap_or(0) + 1;
     let title = format!("Feed at {}", url.rsplit('/').next().unwrap_or_default());
@@ -1004,14 +969,9 @@ fn quickadd(s: &mut State, form: &[(String, String)]) -> Answer {
         url: url.clone(),
         folder: (s.flavor == Flavor::FreshRss).then(|| "Uncategorized".to_string()),
     });
-    let (_, _, body) = json(serde_json::json!({
+    json_as_html(serde_json::json!({
         "numResults": 1, "query": url, "streamId": format!("feed/{id}"), "streamName": title
-    }));
-    (
-        200,
-        vec![("Content-Type".into(), "text/html; charset=UTF-8".into())],
-        body,
-    )
+    }))
 }
 
 /// `ac=edit` (folder with `a=`) and `ac=unsubscribe` (the feed's items go, starred ones too);

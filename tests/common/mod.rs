@@ -352,6 +352,23 @@ pub fn run_ok(data: &Path, args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// Runs `cmd`: its (stdout, stderr); fails with its stderr unless it succeeds.
+pub fn succeeds(cmd: &mut assert_cmd::Command) -> (String, String) {
+    let out = cmd.output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{err}");
+    (String::from_utf8_lossy(&out.stdout).into_owned(), err)
+}
+
+/// Runs `cmd`: its stderr; fails unless the command fails with one line on stderr.
+pub fn fails_in_one_line(cmd: &mut assert_cmd::Command) -> String {
+    let out = cmd.output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!out.status.success(), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    err
+}
+
 /// What `kiosque args` on `data` prints, read as JSON; fails unless it succeeds.
 pub fn json(data: &Path, args: &[&str]) -> serde_json::Value {
     serde_json::from_str(&run_ok(data, args)).unwrap()

@@ -141,16 +141,7 @@ pub fn read_into<CB: vt100::Callbacks + Send + 'static>(
     master: &dyn MasterPty,
     parser: Arc<Mutex<vt100::Parser<CB>>>,
 ) -> JoinHandle<()> {
-    let mut reader = master.try_clone_reader().unwrap();
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 8192];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            parser.lock().unwrap().process(&buf[..n]);
-        }
-    })
+    read_and_keep_into(master, parser).0
 }
 
 /// Poll the parsed screen until `until` holds for its text, and return that text; fail

@@ -7,6 +7,7 @@
 use kiosque::model::Feed;
 use kiosque::tui::action::Action;
 use kiosque::tui::effect::Effect;
+pub use kiosque::tui::fixtures::answer_list;
 use kiosque::tui::fixtures::rows;
 use kiosque::tui::state::State;
 use kiosque::tui::update::{init, update};
@@ -38,16 +39,20 @@ pub fn start_and_load(
             unread_total,
         },
     );
-    update(
-        state,
-        Action::ListLoaded {
-            generation,
-            total,
-            offset: 0,
-            rows: rows(0, total),
-            selected,
-        },
-    );
+    answer_list(state, generation, rows(0, total), selected);
+}
+
+/// The page layout `effects` ask for, done as the worker does it and handed to `update`.
+pub fn lay_out(state: &mut State, page: u64, effects: &[Effect]) {
+    let (width, doc) = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::RenderPage { width, doc, .. } => Some((*width, doc)),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no layout asked for in {effects:?}"));
+    let lines = kiosque::tui::reader_layout::layout_page(doc, width);
+    update(state, Action::PageRendered { page, width, lines });
 }
 
 /// The generation of the headline list that `effects` ask to load.

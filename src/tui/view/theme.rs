@@ -128,9 +128,6 @@ pub fn no_color_requested() -> bool {
 }
 
 impl Theme {
-    /// No colour: modifiers only.
-    pub const MONOCHROME: Theme = Theme { palette: None };
-
     /// The config's `theme` with its `[colors]` overrides, or no colour when `no_color`
     /// (the overrides are still checked, so a mistake shows whatever the environment).
     pub fn new(
@@ -154,10 +151,6 @@ impl Theme {
         Ok(Theme {
             palette: (!no_color).then_some(palette),
         })
-    }
-
-    pub fn is_monochrome(&self) -> bool {
-        self.palette.is_none()
     }
 
     /// `style` with the foreground of `role`, or `without` (modifiers) under `NO_COLOR`.

@@ -137,6 +137,32 @@ pub fn pre_clean(doc: &Document) {
     remove_author_boxes(doc);
 }
 
+/// Remove the page's footer: a `<footer>` outside any `<article>`, or the block whose ARIA
+/// role is `contentinfo`, unless it holds the headline or an article container. Unlike the
+/// class/id pre-clean, a footer is not kept for holding most of the page's text: on a page
+/// with no article (an error page, a paywall) the footer's legal lines are all the text
+/// there is, and they are still not an article. Runs on every pass, the retry without the
+/// class/id pre-clean included: the markup says what the block is, in every language.
+pub fn remove_page_footers(doc: &Document) {
+    let Some(footers) = doc.try_select("footer, [role=contentinfo]") else {
+        return;
+    };
+    let doomed: Vec<dom_query::NodeId> = footers
+        .nodes()
+        .iter()
+        .filter(|footer| {
+            let by_role = footer
+                .attr("role")
+                .is_some_and(|r| r.trim().eq_ignore_ascii_case("contentinfo"));
+            // An article's own footer (its tags, its author) is left to the other rules.
+            let in_article = footer.ancestors_it(None).any(|a| a.has_name("article"));
+            (by_role || !in_article) && !holds_article_marker(footer)
+        })
+        .map(|footer| footer.id)
+        .collect();
+    remove_ids(doc, &doomed);
+}
+
 /// At least this many sibling cards of one kind make a teaser list.
 const CARD_MIN: usize = 3;
 /// A teaser card holds at most this much text (characters): a title and an excerpt.
@@ -584,11 +610,12 @@ fn names_article_body(node: &NodeRef<'_>) -> bool {
 
 /// A block that holds (most of) the article must stay whatever its class says.
 fn holds_article(node: &NodeRef<'_>, len: usize, body_len: usize) -> bool {
-    if len * 2 > body_len {
-        return true;
-    }
-    // Contains the headline or an explicit article container (comments are often `<article
-    // class="comment">` each: those do not count).
+    len * 2 > body_len || holds_article_marker(node)
+}
+
+/// Contains the headline or an explicit article container (comments are often `<article
+/// class="comment">` each: those do not count).
+fn holds_article_marker(node: &NodeRef<'_>) -> bool {
     node.descendants_it().any(|d| {
         d.is_element()
             && (d.has_name("h1")
@@ -1196,6 +1223,31 @@ fn trim_edge(container: NodeRef<'_>, from_end: bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn page_footers_go_even_when_they_hold_most_of_the_text() {
+        let legal = "<p>Every trademark named here belongs to its owner, registered in the United \
+             States and in other countries, and is used with permission of that owner.</p>";
+        let doc = Document::from(format!(
+            "<body><div class=\"error\"><p>Back soon.</p></div>\
+             <footer>{legal}{legal}</footer><div role=\"contentinfo\">Impressum</div></body>"
+        ));
+        remove_page_footers(&doc);
+        let html = doc.html();
+        assert!(html.contains("Back soon."), "{html}");
+        assert!(!html.contains("trademark"), "{html}");
+        assert!(!html.contains("Impressum"), "{html}");
+        // An article's own footer is left to the other rules; a footer holding the headline
+        // is the page's frame.
+        let doc = Document::from(
+            "<body><article><p>Text.</p><footer>Filed under science</footer></article>\
+             <footer><h1>Headline</h1><p>Misplaced story text.</p></footer></body>",
+        );
+        remove_page_footers(&doc);
+        let html = doc.html();
+        assert!(html.contains("Filed under science"), "{html}");
+        assert!(html.contains("Misplaced story text."), "{html}");
+    }
 
     #[test]
     fn notices_go_even_when_a_few_sentences_long() {

@@ -88,6 +88,7 @@ pub fn extract_article_with(
     // Sign-up and comment boxes by their structure (a small form, an e-mail field): on every
     // pass, including the retry without the class/id pre-clean.
     boilerplate::remove_form_boxes(&doc);
+    boilerplate::remove_page_footers(&doc);
     if options.pre_clean {
         boilerplate::pre_clean(&doc);
     }

@@ -441,7 +441,70 @@ fn remove_button_links(doc: &Document) {
         }
         doomed.push(target.id);
     }
+    // A call to action is often a small section of its own: a heading, a pitch and the
+    // button ("<h2>Work with me</h2><p>I offer…</p><p><a class=button>Book a call</a></p>").
+    // When it comes after the article's text, its heading and pitch go with the button.
+    // Several such sections are the article's own (a product round-up, each pick with its
+    // "buy" button): only a page's one call to action goes. Buttons under one heading are
+    // one section.
+    let mut pitches: Vec<Vec<dom_query::NodeId>> = doomed
+        .iter()
+        .filter_map(|&id| heading_and_pitch_before(NodeRef::new(id, &doc.tree), &doomed))
+        .collect();
+    pitches.sort_by_key(|pitch| pitch.last().copied());
+    pitches.dedup_by_key(|pitch| pitch.last().copied());
+    if pitches.len() > 1 {
+        pitches.clear();
+    }
+    let after = after_the_text(doc, &pitches, true);
+    for (pitch, after) in pitches.into_iter().zip(after) {
+        if after {
+            doomed.extend(pitch);
+        }
+    }
     remove_ids(doc, &doomed);
+}
+
+/// A call to action's pitch holds at most this much text (characters) a block, and all its
+/// blocks together at most [`CTA_MAX_CHARS`].
+const CTA_BLOCK_MAX_CHARS: usize = 400;
+const CTA_MAX_CHARS: usize = 700;
+/// Blocks of pitch between a call to action's heading and its button.
+const CTA_MAX_BLOCKS: usize = 3;
+
+/// The heading and the few short blocks between it and a button's block (other buttons and
+/// empty blocks skipped), when the button's siblings before it reach a heading that soon.
+fn heading_and_pitch_before(
+    button: NodeRef<'_>,
+    buttons: &[dom_query::NodeId],
+) -> Option<Vec<dom_query::NodeId>> {
+    let mut blocks = Vec::new();
+    let mut total = 0;
+    let mut sibling = button.prev_element_sibling();
+    while let Some(prev) = sibling {
+        sibling = prev.prev_element_sibling();
+        let has_picture = prev.has_name("img")
+            || prev.has_name("figure")
+            || prev
+                .descendants_it()
+                .any(|d| d.has_name("img") || d.has_name("picture"));
+        let len = text_len(&prev);
+        if buttons.contains(&prev.id) || (len == 0 && !has_picture) {
+            continue;
+        }
+        total += len;
+        if has_picture || len > CTA_BLOCK_MAX_CHARS || total > CTA_MAX_CHARS {
+            return None;
+        }
+        blocks.push(prev.id);
+        if is_heading(&prev) {
+            return Some(blocks);
+        }
+        if blocks.len() > CTA_MAX_BLOCKS {
+            return None;
+        }
+    }
+    None
 }
 
 /// Text this long (characters) or shorter around a form is part of its box: a heading, one
@@ -1305,6 +1368,64 @@ mod tests {
         assert!(html.contains("Read the"), "{html}");
         assert!(html.contains(">report</a>"), "{html}");
         assert!(html.contains("Write to us"), "{html}");
+    }
+
+    #[test]
+    fn a_call_to_action_after_the_text_goes_with_its_heading_and_pitch() {
+        let text = long_paragraph("The article's own paragraph");
+        for (heading, pitch, button) in [
+            (
+                "Would you rather have help?",
+                "I offer short consultations on your investments.",
+                "Book a call",
+            ),
+            (
+                "Lieber mit Beratung?",
+                "Ich biete kurze Gespräche zu Ihren Geldanlagen an.",
+                "Termin buchen",
+            ),
+        ] {
+            let doc = Document::from(format!(
+                "<body><article><h1>T</h1>{text}{text}<h2>{heading}</h2><p>{pitch}</p>\
+                 <p class=\"button-wrapper\"><a class=\"button\" href=\"/b\">{button}</a></p>\
+                 <p></p><p class=\"button-wrapper\"><a class=\"button\" href=\"/c\">{button}!</a>\
+                 </p></article></body>"
+            ));
+            pre_clean(&doc);
+            let html = doc.html();
+            assert!(html.contains("own paragraph"), "{html}");
+            for gone in [heading, pitch, button] {
+                assert!(!html.contains(gone), "{gone} kept: {html}");
+            }
+        }
+    }
+
+    #[test]
+    fn sections_with_buttons_in_the_text_or_in_a_round_up_stay() {
+        let text = long_paragraph("The article's own paragraph");
+        let pick = |n: u32| {
+            format!(
+                "<h3>Pick {n}</h3><p>Why pick {n} is good.</p>\
+                 <p><a class=\"btn\" href=\"/buy/{n}\">Buy</a></p>"
+            )
+        };
+        // Each pick of a round-up has its button: several such sections are the article.
+        let doc = Document::from(format!(
+            "<body><article><h1>T</h1>{text}{}{}</article></body>",
+            pick(1),
+            pick(2)
+        ));
+        pre_clean(&doc);
+        let html = doc.html();
+        assert!(html.contains("Why pick 1 is good."), "{html}");
+        assert!(html.contains("Why pick 2 is good."), "{html}");
+        // One section followed by more of the article: in the text, it stays.
+        let doc = Document::from(format!(
+            "<body><article><h1>T</h1>{text}{}{text}</article></body>",
+            pick(1)
+        ));
+        pre_clean(&doc);
+        assert!(doc.html().contains("Why pick 1 is good."));
     }
 
     #[test]

@@ -1479,6 +1479,9 @@ mod tests {
         assert!(!has_negative_hint(&t("has-comments")));
         assert!(!has_negative_hint(&t("header")));
         assert!(!has_negative_hint(&t("headline")));
+        // Donation boxes, by the name the markup gives them ("inline-box -donate").
+        assert!(has_negative_hint(&t("-donate")));
+        assert!(has_negative_hint(&t("donation-box")));
     }
 
     #[test]

@@ -318,10 +318,12 @@ const AUTHOR_BIO_MIN_CHARS: usize = 60;
 const LONG_PARAGRAPH_CHARS: usize = 200;
 
 /// Remove author boxes by their markup: the small block around an author named by microdata
-/// (`itemprop="author"`) or `rel="author"` that also holds a bio, when it comes after the
+/// (`itemprop="author"`, a schema.org `Person` item) or `rel="author"` that also holds a bio, when it comes after the
 /// article's last paragraph. Works in every language: nothing is read but the structure.
 fn remove_author_boxes(doc: &Document) {
-    let Some(marks) = doc.try_select("[itemprop~=author]:not(meta, link), a[rel~=author]") else {
+    let Some(marks) = doc.try_select(
+        "[itemprop~=author]:not(meta, link), a[rel~=author], [itemscope][itemtype$=\"/Person\"]",
+    ) else {
         return;
     };
     let lengths = text_lengths(doc);
@@ -1755,6 +1757,19 @@ mod tests {
                 "itemprop=author",
                 "<div itemprop=\"author\" itemscope><span itemprop=\"name\">Inga Buller</span>\
                  <p>Inga Buller ist Head of Social bei der Redaktion und testet gerne Geräte.</p></div>",
+            ),
+            (
+                "a Person item beside its bio",
+                "<section class=\"quote\"><figure itemscope itemtype=\"http://schema.org/Person\">\
+                 <img src=\"/p.jpg\"><figcaption><p itemprop=\"name\">Inga Buller</p></figcaption>\
+                 </figure><blockquote>Inga Buller ist Head of Social bei der Redaktion und testet \
+                 gerne neue Geräte.</blockquote></section>",
+            ),
+            (
+                "a Person item in English",
+                "<div itemscope itemtype=\"https://schema.org/Person\"><b itemprop=\"name\">Kathy \
+                 Owen</b> writes tutorials on painted furniture and has run this blog from her \
+                 workshop since 2011.</div>",
             ),
         ] {
             let doc = Document::from(

@@ -137,6 +137,32 @@ pub fn pre_clean(doc: &Document) {
     remove_author_boxes(doc);
 }
 
+/// Remove the page's footer: a `<footer>` outside any `<article>`, or the block whose ARIA
+/// role is `contentinfo`, unless it holds the headline or an article container. Unlike the
+/// class/id pre-clean, a footer is not kept for holding most of the page's text: on a page
+/// with no article (an error page, a paywall) the footer's legal lines are all the text
+/// there is, and they are still not an article. Runs on every pass, the retry without the
+/// class/id pre-clean included: the markup says what the block is, in every language.
+pub fn remove_page_footers(doc: &Document) {
+    let Some(footers) = doc.try_select("footer, [role=contentinfo]") else {
+        return;
+    };
+    let doomed: Vec<dom_query::NodeId> = footers
+        .nodes()
+        .iter()
+        .filter(|footer| {
+            let by_role = footer
+                .attr("role")
+                .is_some_and(|r| r.trim().eq_ignore_ascii_case("contentinfo"));
+            // An article's own footer (its tags, its author) is left to the other rules.
+            let in_article = footer.ancestors_it(None).any(|a| a.has_name("article"));
+            (by_role || !in_article) && !holds_article_marker(footer)
+        })
+        .map(|footer| footer.id)
+        .collect();
+    remove_ids(doc, &doomed);
+}
+
 /// At least this many sibling cards of one kind make a teaser list.
 const CARD_MIN: usize = 3;
 /// A teaser card holds at most this much text (characters): a title and an excerpt.
@@ -292,10 +318,12 @@ const AUTHOR_BIO_MIN_CHARS: usize = 60;
 const LONG_PARAGRAPH_CHARS: usize = 200;
 
 /// Remove author boxes by their markup: the small block around an author named by microdata
-/// (`itemprop="author"`) or `rel="author"` that also holds a bio, when it comes after the
+/// (`itemprop="author"`, a schema.org `Person` item) or `rel="author"` that also holds a bio, when it comes after the
 /// article's last paragraph. Works in every language: nothing is read but the structure.
 fn remove_author_boxes(doc: &Document) {
-    let Some(marks) = doc.try_select("[itemprop~=author]:not(meta, link), a[rel~=author]") else {
+    let Some(marks) = doc.try_select(
+        "[itemprop~=author]:not(meta, link), a[rel~=author], [itemscope][itemtype$=\"/Person\"]",
+    ) else {
         return;
     };
     let lengths = text_lengths(doc);
@@ -415,7 +443,70 @@ fn remove_button_links(doc: &Document) {
         }
         doomed.push(target.id);
     }
+    // A call to action is often a small section of its own: a heading, a pitch and the
+    // button ("<h2>Work with me</h2><p>I offer…</p><p><a class=button>Book a call</a></p>").
+    // When it comes after the article's text, its heading and pitch go with the button.
+    // Several such sections are the article's own (a product round-up, each pick with its
+    // "buy" button): only a page's one call to action goes. Buttons under one heading are
+    // one section.
+    let mut pitches: Vec<Vec<dom_query::NodeId>> = doomed
+        .iter()
+        .filter_map(|&id| heading_and_pitch_before(NodeRef::new(id, &doc.tree), &doomed))
+        .collect();
+    pitches.sort_by_key(|pitch| pitch.last().copied());
+    pitches.dedup_by_key(|pitch| pitch.last().copied());
+    if pitches.len() > 1 {
+        pitches.clear();
+    }
+    let after = after_the_text(doc, &pitches, true);
+    for (pitch, after) in pitches.into_iter().zip(after) {
+        if after {
+            doomed.extend(pitch);
+        }
+    }
     remove_ids(doc, &doomed);
+}
+
+/// A call to action's pitch holds at most this much text (characters) a block, and all its
+/// blocks together at most [`CTA_MAX_CHARS`].
+const CTA_BLOCK_MAX_CHARS: usize = 400;
+const CTA_MAX_CHARS: usize = 700;
+/// Blocks of pitch between a call to action's heading and its button.
+const CTA_MAX_BLOCKS: usize = 3;
+
+/// The heading and the few short blocks between it and a button's block (other buttons and
+/// empty blocks skipped), when the button's siblings before it reach a heading that soon.
+fn heading_and_pitch_before(
+    button: NodeRef<'_>,
+    buttons: &[dom_query::NodeId],
+) -> Option<Vec<dom_query::NodeId>> {
+    let mut blocks = Vec::new();
+    let mut total = 0;
+    let mut sibling = button.prev_element_sibling();
+    while let Some(prev) = sibling {
+        sibling = prev.prev_element_sibling();
+        let has_picture = prev.has_name("img")
+            || prev.has_name("figure")
+            || prev
+                .descendants_it()
+                .any(|d| d.has_name("img") || d.has_name("picture"));
+        let len = text_len(&prev);
+        if buttons.contains(&prev.id) || (len == 0 && !has_picture) {
+            continue;
+        }
+        total += len;
+        if has_picture || len > CTA_BLOCK_MAX_CHARS || total > CTA_MAX_CHARS {
+            return None;
+        }
+        blocks.push(prev.id);
+        if is_heading(&prev) {
+            return Some(blocks);
+        }
+        if blocks.len() > CTA_MAX_BLOCKS {
+            return None;
+        }
+    }
+    None
 }
 
 /// Text this long (characters) or shorter around a form is part of its box: a heading, one
@@ -584,11 +675,12 @@ fn names_article_body(node: &NodeRef<'_>) -> bool {
 
 /// A block that holds (most of) the article must stay whatever its class says.
 fn holds_article(node: &NodeRef<'_>, len: usize, body_len: usize) -> bool {
-    if len * 2 > body_len {
-        return true;
-    }
-    // Contains the headline or an explicit article container (comments are often `<article
-    // class="comment">` each: those do not count).
+    len * 2 > body_len || holds_article_marker(node)
+}
+
+/// Contains the headline or an explicit article container (comments are often `<article
+/// class="comment">` each: those do not count).
+fn holds_article_marker(node: &NodeRef<'_>) -> bool {
     node.descendants_it().any(|d| {
         d.is_element()
             && (d.has_name("h1")
@@ -1198,6 +1290,31 @@ mod tests {
     use super::*;
 
     #[test]
+    fn page_footers_go_even_when_they_hold_most_of_the_text() {
+        let legal = "<p>Every trademark named here belongs to its owner, registered in the United \
+             States and in other countries, and is used with permission of that owner.</p>";
+        let doc = Document::from(format!(
+            "<body><div class=\"error\"><p>Back soon.</p></div>\
+             <footer>{legal}{legal}</footer><div role=\"contentinfo\">Impressum</div></body>"
+        ));
+        remove_page_footers(&doc);
+        let html = doc.html();
+        assert!(html.contains("Back soon."), "{html}");
+        assert!(!html.contains("trademark"), "{html}");
+        assert!(!html.contains("Impressum"), "{html}");
+        // An article's own footer is left to the other rules; a footer holding the headline
+        // is the page's frame.
+        let doc = Document::from(
+            "<body><article><p>Text.</p><footer>Filed under science</footer></article>\
+             <footer><h1>Headline</h1><p>Misplaced story text.</p></footer></body>",
+        );
+        remove_page_footers(&doc);
+        let html = doc.html();
+        assert!(html.contains("Filed under science"), "{html}");
+        assert!(html.contains("Misplaced story text."), "{html}");
+    }
+
+    #[test]
     fn notices_go_even_when_a_few_sentences_long() {
         let notice = "This article is the copyrighted property of the publisher. Written \
              permission must be obtained before reprint in online or print media, and any \
@@ -1256,6 +1373,64 @@ mod tests {
     }
 
     #[test]
+    fn a_call_to_action_after_the_text_goes_with_its_heading_and_pitch() {
+        let text = long_paragraph("The article's own paragraph");
+        for (heading, pitch, button) in [
+            (
+                "Would you rather have help?",
+                "I offer short consultations on your investments.",
+                "Book a call",
+            ),
+            (
+                "Lieber mit Beratung?",
+                "Ich biete kurze Gespräche zu Ihren Geldanlagen an.",
+                "Termin buchen",
+            ),
+        ] {
+            let doc = Document::from(format!(
+                "<body><article><h1>T</h1>{text}{text}<h2>{heading}</h2><p>{pitch}</p>\
+                 <p class=\"button-wrapper\"><a class=\"button\" href=\"/b\">{button}</a></p>\
+                 <p></p><p class=\"button-wrapper\"><a class=\"button\" href=\"/c\">{button}!</a>\
+                 </p></article></body>"
+            ));
+            pre_clean(&doc);
+            let html = doc.html();
+            assert!(html.contains("own paragraph"), "{html}");
+            for gone in [heading, pitch, button] {
+                assert!(!html.contains(gone), "{gone} kept: {html}");
+            }
+        }
+    }
+
+    #[test]
+    fn sections_with_buttons_in_the_text_or_in_a_round_up_stay() {
+        let text = long_paragraph("The article's own paragraph");
+        let pick = |n: u32| {
+            format!(
+                "<h3>Pick {n}</h3><p>Why pick {n} is good.</p>\
+                 <p><a class=\"btn\" href=\"/buy/{n}\">Buy</a></p>"
+            )
+        };
+        // Each pick of a round-up has its button: several such sections are the article.
+        let doc = Document::from(format!(
+            "<body><article><h1>T</h1>{text}{}{}</article></body>",
+            pick(1),
+            pick(2)
+        ));
+        pre_clean(&doc);
+        let html = doc.html();
+        assert!(html.contains("Why pick 1 is good."), "{html}");
+        assert!(html.contains("Why pick 2 is good."), "{html}");
+        // One section followed by more of the article: in the text, it stays.
+        let doc = Document::from(format!(
+            "<body><article><h1>T</h1>{text}{}{text}</article></body>",
+            pick(1)
+        ));
+        pre_clean(&doc);
+        assert!(doc.html().contains("Why pick 1 is good."));
+    }
+
+    #[test]
     fn post_clean_cuts_the_credit_off_a_caption_and_keeps_the_caption() {
         let out = post_clean(
             "<div><p>Article text that stays, long enough to be the article.</p>\
@@ -1306,6 +1481,9 @@ mod tests {
         assert!(!has_negative_hint(&t("has-comments")));
         assert!(!has_negative_hint(&t("header")));
         assert!(!has_negative_hint(&t("headline")));
+        // Donation boxes, by the name the markup gives them ("inline-box -donate").
+        assert!(has_negative_hint(&t("-donate")));
+        assert!(has_negative_hint(&t("donation-box")));
     }
 
     #[test]
@@ -1579,6 +1757,19 @@ mod tests {
                 "itemprop=author",
                 "<div itemprop=\"author\" itemscope><span itemprop=\"name\">Inga Buller</span>\
                  <p>Inga Buller ist Head of Social bei der Redaktion und testet gerne Geräte.</p></div>",
+            ),
+            (
+                "a Person item beside its bio",
+                "<section class=\"quote\"><figure itemscope itemtype=\"http://schema.org/Person\">\
+                 <img src=\"/p.jpg\"><figcaption><p itemprop=\"name\">Inga Buller</p></figcaption>\
+                 </figure><blockquote>Inga Buller ist Head of Social bei der Redaktion und testet \
+                 gerne neue Geräte.</blockquote></section>",
+            ),
+            (
+                "a Person item in English",
+                "<div itemscope itemtype=\"https://schema.org/Person\"><b itemprop=\"name\">Kathy \
+                 Owen</b> writes tutorials on painted furniture and has run this blog from her \
+                 workshop since 2011.</div>",
             ),
         ] {
             let doc = Document::from(

@@ -88,6 +88,7 @@ pub fn extract_article_with(
     // Sign-up and comment boxes by their structure (a small form, an e-mail field): on every
     // pass, including the retry without the class/id pre-clean.
     boilerplate::remove_form_boxes(&doc);
+    boilerplate::remove_page_footers(&doc);
     if options.pre_clean {
         boilerplate::pre_clean(&doc);
     }
@@ -290,12 +291,31 @@ fn bound_tree(doc: &Document) -> usize {
 /// Scripts whose type says they hold HTML to insert later (`text/template`, Blogger's posts):
 /// when that HTML has paragraphs, it is the page's text, so it replaces the script.
 fn inline_html_templates(doc: &Document) {
-    for node in doc.select("script[type]").nodes() {
-        let is_template = node.attr("type").is_some_and(|t| {
-            let t = t.trim().to_ascii_lowercase();
-            t == "text/template" || t == "text/x-template" || t == "text/html"
-        });
-        if !is_template {
+    let templates: Vec<NodeRef<'_>> = doc
+        .select("script[type]")
+        .nodes()
+        .iter()
+        .copied()
+        .filter(|node| {
+            node.attr("type").is_some_and(|t| {
+                let t = t.trim().to_ascii_lowercase();
+                t == "text/template" || t == "text/x-template" || t == "text/html"
+            })
+        })
+        .collect();
+    let class_of = |node: &NodeRef<'_>| {
+        node.attr("class")
+            .map(|c| c.trim().to_string())
+            .filter(|c| !c.is_empty())
+    };
+    for node in &templates {
+        // Templates of one class are variants of one widget (an A/B-tested box): a script
+        // shows one of them, or none, so none is the page's text.
+        if let Some(class) = class_of(node)
+            && templates
+                .iter()
+                .any(|other| other.id != node.id && class_of(other).as_ref() == Some(&class))
+        {
             continue;
         }
         let inner = node.text();
@@ -553,6 +573,24 @@ mod tests {
         let a = extract_article(&page, &url()).unwrap();
         assert!(a.view().text.contains("Paragraph 3 of the story"));
         assert!(!a.content_html.contains("twentyfive"));
+    }
+
+    #[test]
+    fn variants_of_one_template_widget_are_not_read() {
+        // Two templates of one class: an A/B-tested box a script shows one of, in any language.
+        let page = format!(
+            "<html><body><article><h1>Story</h1>{}</article>\
+             <script class=\"bottom-box\" type=\"text/html\"><p>Support our journalism with a \
+             monthly contribution today.</p></script>\
+             <script class=\"bottom-box\" type=\"text/html\"><p>Unterstützen Sie unseren \
+             Journalismus mit einem monatlichen Beitrag.</p></script></body></html>",
+            (1..6).map(paragraph).collect::<String>()
+        );
+        let a = extract_article(&page, &url()).unwrap();
+        let text = a.view().text;
+        assert!(text.contains("Paragraph 3 of the story"), "{text}");
+        assert!(!text.contains("journalism"), "{text}");
+        assert!(!text.contains("Journalismus"), "{text}");
     }
 
     #[test]

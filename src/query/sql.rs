@@ -301,7 +301,34 @@ fn selective(e: &Expr, frequent: &dyn Fn(Frequency<'_>) -> bool) -> bool {
     }
 }
 
+/// A count of a query's matches read from one index alone (see [`Query::index_count`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexCount {
+    /// The index (an FTS5 table), read as `m`.
+    pub table: &'static str,
+    /// Its match string: every row it gives is a match of the query, each item once.
+    pub matching: String,
+    /// SQL for the item id of the row `m`.
+    pub item_id: String,
+}
+
 impl Query {
+    /// Where the matches of this query can be counted without reading the items: a query
+    /// made of full-text terms only ([`fts_expression`]) in the items' full-text index when
+    /// its keys follow list order (they then give item ids). FTS5 counts 65k matches of a prefix in
+    /// ~13 ms; the same count as a condition on the items (a scan of every item probing a
+    /// set of the matches) took 90-160 ms on 104k items.
+    pub fn index_count(&self, keys_in_order: bool) -> Option<IndexCount> {
+        if !keys_in_order {
+            return None;
+        }
+        fts_expression(self.expr.as_ref()?).map(|matching| IndexCount {
+            table: "items_fts",
+            matching,
+            item_id: fts_key_item_id("m.rowid"),
+        })
+    }
+
     /// The SQL condition (items aliased `i`) selecting what this query matches, binding its
     /// values after those already in `values`. `now` anchors `newer:` and `older:`.
     pub fn to_sql(&self, values: &mut Vec<Value>, now: DateTime<Utc>) -> String {

@@ -870,3 +870,163 @@ fn full_text_pages_follow_list_order_inside_spans_of_keys() {
     }
     assert_eq!(store.count_items(&word).unwrap(), 2_300);
 }
+
+/// A feed of `titles` at `http://127.0.0.1/{name}.xml`, item n linking to
+/// `https://news.example/post-{n}` (the same link in two feeds: one story, two copies).
+fn feed_of_links(store: &mut Store, name: &str, titles: &[&str]) -> crate::model::FeedId {
+    let now = Utc::now();
+    let feed = store
+        .add_feed(
+            &NewFeed {
+                url: format!("http://127.0.0.1/{name}.xml"),
+                title: Some(name.into()),
+                title_is_users: true,
+                ..Default::default()
+            },
+            now,
+        )
+        .unwrap();
+    let base: DateTime<Utc> = Utc.with_ymd_and_hms(2026, 2, 10, 12, 0, 0).unwrap();
+    let parsed = ParsedFeed {
+        title: None,
+        site_url: None,
+        items: titles
+            .iter()
+            .enumerate()
+            .map(|(n, title)| ParsedItem {
+                dedupe_key: format!("k{n}"),
+                title: (*title).into(),
+                url: Some(format!("https://news.example/post-{n}")),
+                author: None,
+                published: Some(base - chrono::Duration::hours(i64::try_from(n).unwrap())),
+                summary_html: None,
+                content_html: None,
+                enclosures: vec![],
+            })
+            .collect(),
+    };
+    store
+        .record_fetch(feed, now, &FetchRecord::default(), Some(&parsed))
+        .unwrap();
+    feed
+}
+
+/// Counts read from the full-text index alone (a query of full-text terms only) leave out what the mixed lists leave out (hidden items, a story's other copies, read ones
+/// in Unread, whether most items are unread or most read): each is its list's length.
+#[test]
+fn counts_from_the_index_leave_out_what_mixed_lists_leave_out() {
+    let mut store = Store::open_in_memory().unwrap();
+    store.set_arrival_rules(crate::store::ArrivalRule::from_config(&[
+        crate::config::RuleConfig {
+            query: "secret".into(),
+            action: crate::config::RuleAction::Hide,
+        },
+    ]));
+    let titles: Vec<String> = (0..12)
+        .map(|n| {
+            if n == 11 {
+                "kernel secret".to_string()
+            } else {
+                format!("kernel story {n}")
+            }
+        })
+        .collect();
+    let titles: Vec<&str> = titles.iter().map(String::as_str).collect();
+    feed_of_links(&mut store, "first", &titles);
+    // Four copies of the first feed's stories (same links).
+    feed_of_links(&mut store, "second", &titles[..4]);
+    let queries = [
+        ("kernel", 11),
+        ("story OR secret", 11),
+        ("kernel -story", 0),
+    ];
+    let filter = |text: &str, unread_only: bool| ItemFilter {
+        query: Some(Query::parse(text).unwrap()),
+        unread_only,
+        ..Default::default()
+    };
+    let listed = |store: &Store, f: &ItemFilter| store.items(f, 0, 1000).unwrap().len();
+    for (text, all) in queries {
+        let query = Query::parse(text).unwrap();
+        assert!(
+            query.index_count(true).is_some(),
+            "{text} is counted on an index"
+        );
+        assert_eq!(
+            store.count_items(&filter(text, false)).unwrap(),
+            all,
+            "{text}"
+        );
+        assert_eq!(listed(&store, &filter(text, false)), all, "{text} listed");
+        assert_eq!(
+            store.count_items(&filter(text, true)).unwrap(),
+            all,
+            "{text} unread"
+        );
+    }
+    // Most items read, then a few: both ways of leaving read items out.
+    let every: Vec<crate::model::ItemId> = store
+        .items(&ItemFilter::default(), 0, 1000)
+        .unwrap()
+        .iter()
+        .map(|i| i.id)
+        .collect();
+    for read in [&every[2..], &every[..3]] {
+        store.set_read(&every, false).unwrap();
+        store.set_read(read, true).unwrap();
+        for (text, all) in queries {
+            for unread_only in [false, true] {
+                let f = filter(text, unread_only);
+                let want = listed(&store, &f);
+                assert_eq!(store.count_items(&f).unwrap(), want, "{text} {unread_only}");
+                if !unread_only {
+                    assert_eq!(want, all, "{text}");
+                }
+            }
+        }
+    }
+    // What the index cannot count alone goes through the items.
+    for text in ["kernel is:unread", "-kernel", "url:news", "***"] {
+        assert!(
+            Query::parse(text).unwrap().index_count(true).is_none(),
+            "{text}"
+        );
+    }
+    assert!(Query::parse("kernel").unwrap().index_count(false).is_none());
+}
+
+/// A count is remembered until the next write (the TUI counts its list for every window it
+/// loads); a query relative to now is always counted again.
+#[test]
+fn a_remembered_count_is_read_again_after_a_write() {
+    let mut store = Store::open_in_memory().unwrap();
+    feed_of_links(&mut store, "first", &["kernel a", "kernel b", "other"]);
+    let unread = |text: &str| ItemFilter {
+        query: Some(Query::parse(text).unwrap()),
+        unread_only: true,
+        ..Default::default()
+    };
+    for text in ["kernel", "kernel feed:first", "title:kernel older:1h"] {
+        assert_eq!(store.count_items(&unread(text)).unwrap(), 2, "{text}");
+        assert_eq!(store.count_items(&unread(text)).unwrap(), 2, "{text} again");
+    }
+    let first = store.items(&unread("kernel"), 0, 1).unwrap()[0].id;
+    store.set_read(&[first], true).unwrap();
+    for text in ["kernel", "kernel feed:first", "title:kernel older:1h"] {
+        assert_eq!(
+            store.count_items(&unread(text)).unwrap(),
+            1,
+            "{text} after a write"
+        );
+    }
+    assert!(
+        Query::parse("a (b OR -newer:2d)")
+            .unwrap()
+            .is_relative_to_now()
+    );
+    assert!(
+        !Query::parse("a after:2026-01-01")
+            .unwrap()
+            .is_relative_to_now()
+    );
+}

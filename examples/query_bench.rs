@@ -4,11 +4,17 @@
 //! (50 rows, newest first) and of the count plus the first page (what the TUI's first screen of
 //! a search asks), over RUNS runs after one warm-up.
 //! `query_bench sizes DATA_DIR`: the database's size vacuumed, with and without the full-text
-//! index (its FTS5 tables and the URL indexes that the article triggers and `url:` use dropped
-//! from a copy).
+//! index (its FTS5 tables, the URLs' trigram index and the URL indexes that the article
+//! triggers and `url:` use dropped from a copy).
 //! `query_bench options DATA_DIR`: what FTS5's options cost or save: the item index built again
 //! from the same texts in each variant (detail, keys, 'optimize', prefix indexes, a trigram
 //! index of URLs), each alone in a fresh file, with its size and build time.
+
+//! `query_bench upkeep DATA_DIR N BATCH`: what keeping the indexes costs a refresh: the first
+//! N items' texts written into fresh copies of the item and URL indexes, BATCH items per
+//! transaction (a refresh commits each feed, ~35 items), against one transaction for all.
+//! `query_bench sql DATA_DIR RUNS STATEMENT...`: each statement's first row and its median
+//! time (a connection with the store's functions; to try a plan before writing it).
 
 use kiosque::query::Query;
 use kiosque::store::{ItemFilter, Store};
@@ -38,13 +44,19 @@ fn time(dir: &Path, runs: usize, queries: &[String]) -> anyhow::Result<()> {
         let total = store.count_items(&filter)?;
         let mut page = Vec::new();
         let mut both = Vec::new();
-        for _ in 0..runs {
+        for run in 0..runs {
             let t = Instant::now();
             store.items(&filter, 0, 50)?;
             page.push(t.elapsed().as_secs_f64() * 1e3);
+            // The store remembers the last count of a filter until a write: each run counts
+            // the same query told apart by its positions (leading spaces), so it is counted.
+            let spaced = ItemFilter {
+                query: Some(Query::parse(&format!("{}{text}", " ".repeat(run + 1)))?),
+                ..Default::default()
+            };
             let t = Instant::now();
-            store.count_items(&filter)?;
-            store.items(&filter, 0, 50)?;
+            store.count_items(&spaced)?;
+            store.items(&spaced, 0, 50)?;
             both.push(t.elapsed().as_secs_f64() * 1e3);
         }
         println!(
@@ -80,7 +92,7 @@ fn sizes(dir: &Path) -> anyhow::Result<()> {
         let conn = rusqlite::Connection::open(&without)?;
         conn.execute_batch(
             "DROP TABLE items_fts; DROP TABLE feeds_fts; DROP INDEX items_by_url;
-             DROP INDEX IF EXISTS items_by_non_ascii_url;",
+             DROP INDEX IF EXISTS items_by_non_ascii_url; DROP TABLE IF EXISTS items_url;",
         )?;
     }
     let (w, wo) = (vacuumed_size(&with)?, vacuumed_size(&without)?);
@@ -246,6 +258,124 @@ fn options(dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+fn statements(dir: &Path, runs: usize, statements: &[String]) -> anyhow::Result<()> {
+    let conn = rusqlite::Connection::open(dir.join("kiosque.db"))?;
+    kiosque::query::search_index::register_functions(&conn)?;
+    for text in statements {
+        let mut stmt = conn.prepare(text)?;
+        let columns = stmt.column_count();
+        let mut times = Vec::new();
+        let mut first = String::new();
+        for run in 0..=runs {
+            let t = Instant::now();
+            let mut rows = stmt.query([])?;
+            let mut n = 0usize;
+            while let Some(row) = rows.next()? {
+                if n == 0 && run == 0 {
+                    first = (0..columns)
+                        .map(|c| row.get_ref(c).map(|v| format!("{v:?}")).unwrap_or_default())
+                        .collect::<Vec<_>>()
+                        .join(" | ");
+                }
+                n += 1;
+            }
+            if run > 0 {
+                times.push(t.elapsed().as_secs_f64() * 1e3);
+            }
+        }
+        println!("{:.1} ms | {first} | {text}", median(times));
+    }
+    Ok(())
+}
+
+fn upkeep(dir: &Path, n: usize, batch: usize) -> anyhow::Result<()> {
+    let tmp = tempfile::tempdir_in(std::env::var_os("TMPDIR").unwrap_or_else(|| "/tmp".into()))?;
+    let mut conn = rusqlite::Connection::open(tmp.path().join("upkeep.db"))?;
+    kiosque::query::search_index::register_functions(&conn)?;
+    let store_uri = format!("file:{}?mode=ro", dir.join("kiosque.db").display());
+    conn.execute("ATTACH ?1 AS d", [store_uri])?;
+    conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")?;
+    let t = Instant::now();
+    let rows: Vec<(i64, String, String, String, String)> = conn
+        .prepare(
+            "SELECT kiosque_fts_key(sort_time, id), title, coalesce(author, ''),
+                    kiosque_item_text(summary_html, content_html), kiosque_fold(coalesce(url, ''))
+             FROM d.items ORDER BY id LIMIT ?1",
+        )?
+        .query_map([n as i64], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?
+        .collect::<Result<_, _>>()?;
+    println!(
+        "{} items read and their HTML made text: {:.2} s",
+        rows.len(),
+        t.elapsed().as_secs_f64()
+    );
+    // UPKEEP_URL_OPTIONS=", detail = none": the URL index's options tried.
+    let url_columns = format!(
+        "url, content = '', contentless_delete = 1, tokenize = 'trigram case_sensitive 1'{}",
+        std::env::var("UPKEEP_URL_OPTIONS").unwrap_or_default()
+    );
+    let tables = [
+        (
+            "items_fts",
+            "title, author, body, article, content = '', contentless_delete = 1, \
+             tokenize = 'unicode61 remove_diacritics 2'",
+            "INSERT INTO main.items_fts (rowid, title, author, body, article) VALUES (?1, ?2, ?3, ?4, '')",
+        ),
+        (
+            "items_url",
+            url_columns.as_str(),
+            "INSERT INTO main.items_url (rowid, url) VALUES (?1 % 2147483648, ?2)",
+        ),
+    ];
+    for (name, columns, insert) in tables {
+        for size in [rows.len().max(1), batch.max(1)] {
+            conn.execute_batch(&format!(
+                "DROP TABLE IF EXISTS main.{name}; CREATE VIRTUAL TABLE main.{name} USING fts5({columns});"
+            ))?;
+            // UPKEEP_CONFIG="automerge=8,crisismerge=16": FTS5 settings tried on both.
+            for setting in std::env::var("UPKEEP_CONFIG")
+                .unwrap_or_default()
+                .split(',')
+            {
+                if let Some((key, value)) = setting.split_once('=') {
+                    conn.execute(
+                        &format!("INSERT INTO main.{name} ({name}, rank) VALUES (?1, ?2)"),
+                        rusqlite::params![key, value.parse::<i64>()?],
+                    )?;
+                }
+            }
+            let t = Instant::now();
+            for chunk in rows.chunks(size) {
+                let tx = conn.transaction()?;
+                {
+                    let mut stmt = tx.prepare_cached(insert)?;
+                    for (key, title, author, body, url) in chunk {
+                        if name == "items_fts" {
+                            stmt.execute(rusqlite::params![key, title, author, body])?;
+                        } else {
+                            stmt.execute(rusqlite::params![key, url])?;
+                        }
+                    }
+                }
+                tx.commit()?;
+            }
+            let secs = t.elapsed().as_secs_f64();
+            let segments: i64 = conn.query_row(
+                &format!("SELECT count(*) FROM main.{name}_idx WHERE pgno = 1 OR 1"),
+                [],
+                |r| r.get(0),
+            )?;
+            println!(
+                "{name}: {} items, {size} per transaction: {secs:.2} s ({segments} index rows)",
+                rows.len(),
+            );
+        }
+    }
+    Ok(())
+}
+
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.as_slice() {
@@ -253,9 +383,16 @@ fn main() -> anyhow::Result<()> {
             time(Path::new(dir), runs.parse()?, queries)
         }
         [mode, dir] if mode == "sizes" => sizes(Path::new(dir)),
+        [mode, dir, runs, sql @ ..] if mode == "sql" => {
+            statements(Path::new(dir), runs.parse()?, sql)
+        }
         [mode, dir] if mode == "options" => options(Path::new(dir)),
+        [mode, dir, n, batch] if mode == "upkeep" => {
+            upkeep(Path::new(dir), n.parse()?, batch.parse()?)
+        }
         _ => anyhow::bail!(
-            "usage: query_bench time DATA_DIR RUNS QUERY... | sizes DATA_DIR | options DATA_DIR"
+            "usage: query_bench time DATA_DIR RUNS QUERY... | sizes DATA_DIR | options DATA_DIR \
+             | upkeep DATA_DIR N BATCH | sql DATA_DIR RUNS STATEMENT..."
         ),
     }
 }

@@ -40,6 +40,18 @@ impl Query {
         self.expr.is_none()
     }
 
+    /// Whether what it matches changes with the clock (`newer:`, `older:`).
+    pub fn is_relative_to_now(&self) -> bool {
+        fn relative(e: &Expr) -> bool {
+            match e {
+                Expr::Term { term, .. } => matches!(term, Term::Newer(..) | Term::Older(..)),
+                Expr::Not(inner) => relative(inner),
+                Expr::And(children) | Expr::Or(children) => children.iter().any(relative),
+            }
+        }
+        self.expr.as_ref().is_some_and(relative)
+    }
+
     /// Both queries (an empty one adds nothing).
     pub fn and(self, other: Query) -> Query {
         match (self.expr, other.expr) {

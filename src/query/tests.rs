@@ -870,3 +870,231 @@ fn full_text_pages_follow_list_order_inside_spans_of_keys() {
     }
     assert_eq!(store.count_items(&word).unwrap(), 2_300);
 }
+
+/// A feed of `titles` at `http://127.0.0.1/{name}.xml`, item n linking to
+/// `https://news.example/post-{n}` (the same link in two feeds: one story, two copies).
+fn feed_of_links(store: &mut Store, name: &str, titles: &[&str]) -> crate::model::FeedId {
+    let now = Utc::now();
+    let feed = store
+        .add_feed(
+            &NewFeed {
+                url: format!("http://127.0.0.1/{name}.xml"),
+                title: Some(name.into()),
+                title_is_users: true,
+                ..Default::default()
+            },
+            now,
+        )
+        .unwrap();
+    let base: DateTime<Utc> = Utc.with_ymd_and_hms(2026, 2, 10, 12, 0, 0).unwrap();
+    let parsed = ParsedFeed {
+        title: None,
+        site_url: None,
+        items: titles
+            .iter()
+            .enumerate()
+            .map(|(n, title)| ParsedItem {
+                dedupe_key: format!("k{n}"),
+                title: (*title).into(),
+                url: Some(format!("https://news.example/post-{n}")),
+                author: None,
+                published: Some(base - chrono::Duration::hours(i64::try_from(n).unwrap())),
+                summary_html: None,
+                content_html: None,
+                enclosures: vec![],
+            })
+            .collect(),
+    };
+    store
+        .record_fetch(feed, now, &FetchRecord::default(), Some(&parsed))
+        .unwrap();
+    feed
+}
+
+/// Counts read from an index alone (a query of full-text terms only, a lone `url:` part)
+/// leave out what the mixed lists leave out (hidden items, a story's other copies, read ones
+/// in Unread, whether most items are unread or most read): each is its list's length.
+#[test]
+fn counts_from_the_index_leave_out_what_mixed_lists_leave_out() {
+    let mut store = Store::open_in_memory().unwrap();
+    store.set_arrival_rules(crate::store::ArrivalRule::from_config(&[
+        crate::config::RuleConfig {
+            query: "secret".into(),
+            action: crate::config::RuleAction::Hide,
+        },
+    ]));
+    let titles: Vec<String> = (0..12)
+        .map(|n| {
+            if n == 11 {
+                "kernel secret".to_string()
+            } else {
+                format!("kernel story {n}")
+            }
+        })
+        .collect();
+    let titles: Vec<&str> = titles.iter().map(String::as_str).collect();
+    feed_of_links(&mut store, "first", &titles);
+    // Four copies of the first feed's stories (same links).
+    feed_of_links(&mut store, "second", &titles[..4]);
+    let queries = [
+        ("kernel", 11),
+        ("story OR secret", 11),
+        ("kernel -story", 0),
+        ("url:news.example/post", 11),
+        ("url:post-1", 2),
+    ];
+    let filter = |text: &str, unread_only: bool| ItemFilter {
+        query: Some(Query::parse(text).unwrap()),
+        unread_only,
+        ..Default::default()
+    };
+    let listed = |store: &Store, f: &ItemFilter| store.items(f, 0, 1000).unwrap().len();
+    for (text, all) in queries {
+        let query = Query::parse(text).unwrap();
+        assert!(
+            query.index_count(true).is_some(),
+            "{text} is counted on an index"
+        );
+        assert_eq!(
+            store.count_items(&filter(text, false)).unwrap(),
+            all,
+            "{text}"
+        );
+        assert_eq!(listed(&store, &filter(text, false)), all, "{text} listed");
+        assert_eq!(
+            store.count_items(&filter(text, true)).unwrap(),
+            all,
+            "{text} unread"
+        );
+    }
+    // Most items read, then a few: both ways of leaving read items out.
+    let every: Vec<crate::model::ItemId> = store
+        .items(&ItemFilter::default(), 0, 1000)
+        .unwrap()
+        .iter()
+        .map(|i| i.id)
+        .collect();
+    for read in [&every[2..], &every[..3]] {
+        store.set_read(&every, false).unwrap();
+        store.set_read(read, true).unwrap();
+        for (text, all) in queries {
+            for unread_only in [false, true] {
+                let f = filter(text, unread_only);
+                let want = listed(&store, &f);
+                assert_eq!(store.count_items(&f).unwrap(), want, "{text} {unread_only}");
+                if !unread_only {
+                    assert_eq!(want, all, "{text}");
+                }
+            }
+        }
+    }
+    // What the index cannot count alone goes through the items.
+    for text in ["kernel is:unread", "-kernel", "url:po", "***"] {
+        assert!(
+            Query::parse(text).unwrap().index_count(true).is_none(),
+            "{text}"
+        );
+    }
+    assert!(Query::parse("kernel").unwrap().index_count(false).is_none());
+}
+
+/// `url:` parts of three characters or more are found in the URLs' trigram index (schema 13),
+/// shorter ones by reading the URLs; the index follows a URL changed or an item deleted.
+#[test]
+fn url_parts_go_through_the_trigram_index_which_follows_the_items() {
+    let mut values = Vec::new();
+    let sql = Query::parse("url:Post-1")
+        .unwrap()
+        .to_sql(&mut values, Utc::now());
+    assert!(sql.contains("items_url MATCH"), "{sql}");
+    assert!(values.contains(&rusqlite::types::Value::Text("\"post-1\"".into())));
+    let mut values = Vec::new();
+    let sql = Query::parse("url:po")
+        .unwrap()
+        .to_sql(&mut values, Utc::now());
+    assert!(!sql.contains("items_url"), "{sql}");
+    assert_eq!(
+        super::sql::url_trigram_phrase("a\"bc").as_deref(),
+        Some("\"a\"\"bc\"")
+    );
+
+    let mut store = Store::open_in_memory().unwrap();
+    let feed = feed_of_links(&mut store, "first", &["one", "two", "three"]);
+    let titles = |store: &Store, text: &str| -> Vec<String> {
+        store
+            .items(
+                &ItemFilter {
+                    query: Some(Query::parse(text).unwrap()),
+                    ..Default::default()
+                },
+                0,
+                10,
+            )
+            .unwrap()
+            .into_iter()
+            .map(|i| i.title)
+            .collect()
+    };
+    assert_eq!(titles(&store, "url:POST-1"), ["two"]);
+    assert_eq!(titles(&store, "url:\"st-\""), ["one", "two", "three"]);
+    // A refresh gives "two" another link: the old one finds nothing, the new one finds it.
+    let parsed = ParsedFeed {
+        title: None,
+        site_url: None,
+        items: vec![ParsedItem {
+            dedupe_key: "k1".into(),
+            title: "two".into(),
+            url: Some("https://news.example/Élan".into()),
+            author: None,
+            published: Some(Utc.with_ymd_and_hms(2026, 2, 10, 11, 0, 0).unwrap()),
+            summary_html: None,
+            content_html: None,
+            enclosures: vec![],
+        }],
+    };
+    store
+        .record_fetch(feed, Utc::now(), &FetchRecord::default(), Some(&parsed))
+        .unwrap();
+    assert_eq!(titles(&store, "url:post-1"), Vec::<String>::new());
+    assert_eq!(titles(&store, "url:elan"), ["two"]);
+    assert_eq!(titles(&store, "-url:elan"), ["one", "three"]);
+    store.remove_feed(feed).unwrap();
+    store.purge_old_items(Utc::now(), 0).unwrap();
+    assert_eq!(titles(&store, "url:news.example"), Vec::<String>::new());
+}
+
+/// A count is remembered until the next write (the TUI counts its list for every window it
+/// loads); a query relative to now is always counted again.
+#[test]
+fn a_remembered_count_is_read_again_after_a_write() {
+    let mut store = Store::open_in_memory().unwrap();
+    feed_of_links(&mut store, "first", &["kernel a", "kernel b", "other"]);
+    let unread = |text: &str| ItemFilter {
+        query: Some(Query::parse(text).unwrap()),
+        unread_only: true,
+        ..Default::default()
+    };
+    for text in ["kernel", "kernel feed:first", "title:kernel older:1h"] {
+        assert_eq!(store.count_items(&unread(text)).unwrap(), 2, "{text}");
+        assert_eq!(store.count_items(&unread(text)).unwrap(), 2, "{text} again");
+    }
+    let first = store.items(&unread("kernel"), 0, 1).unwrap()[0].id;
+    store.set_read(&[first], true).unwrap();
+    for text in ["kernel", "kernel feed:first", "title:kernel older:1h"] {
+        assert_eq!(
+            store.count_items(&unread(text)).unwrap(),
+            1,
+            "{text} after a write"
+        );
+    }
+    assert!(
+        Query::parse("a (b OR -newer:2d)")
+            .unwrap()
+            .is_relative_to_now()
+    );
+    assert!(
+        !Query::parse("a after:2026-01-01")
+            .unwrap()
+            .is_relative_to_now()
+    );
+}

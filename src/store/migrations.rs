@@ -19,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0010_query_url_non_ascii.sql"),
     include_str!("migrations/0011_query_time_keyed_index.sql"),
     include_str!("migrations/0012_query_span_keyed_index.sql"),
+    include_str!("migrations/0013_query_url_trigrams.sql"),
 ];
 
 /// The schema version this build writes.
@@ -27,6 +28,72 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 /// Bring the database up to [`SCHEMA_VERSION`]; refuse one written by a newer kiosque.
 pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
     migrate_to(conn, path, SCHEMA_VERSION)
+}
+
+/// The first line of a migration's part that fills an index from the rows already there
+/// (`-- fill NAME`), and the line that ends it (`-- end fill NAME`).
+const FILL_START: &str = "-- fill ";
+const FILL_END: &str = "-- end fill ";
+
+/// The names of the indexes a script fills.
+fn filled_indexes(script: &str) -> Vec<&str> {
+    script
+        .lines()
+        .filter_map(|line| line.strip_prefix(FILL_START))
+        .filter_map(|rest| rest.split_whitespace().next())
+        .collect()
+}
+
+/// `script` without its parts filling the index `name` (the lines from `-- fill NAME` to
+/// `-- end fill NAME`).
+fn without_fill(script: &str, name: &str) -> String {
+    let mut kept = String::with_capacity(script.len());
+    let mut skipping = false;
+    for line in script.lines() {
+        let names = |prefix: &str| {
+            line.strip_prefix(prefix)
+                .and_then(|rest| rest.split_whitespace().next())
+                == Some(name)
+        };
+        if !skipping && names(FILL_START) {
+            skipping = true;
+        } else if skipping && names(FILL_END) {
+            skipping = false;
+        } else if !skipping {
+            kept.push_str(line);
+            kept.push('\n');
+        }
+    }
+    kept
+}
+
+/// The scripts that bring schema `current` to `target`, each with the version it makes. An
+/// index that a later script of the same upgrade drops and fills again is filled only there
+/// (schema 10 to 12 built the full-text index twice: 0011, then 0012; below 7, three times).
+fn upgrade_scripts(current: i64, target: i64) -> Vec<(i64, String)> {
+    let chosen: Vec<(i64, &str)> = MIGRATIONS
+        .iter()
+        .enumerate()
+        .skip(usize::try_from(current).unwrap_or(0))
+        .take(usize::try_from(target - current).unwrap_or(0))
+        .map(|(index, script)| (index as i64 + 1, *script))
+        .collect();
+    chosen
+        .iter()
+        .enumerate()
+        .map(|(at, (version, script))| {
+            let mut text = (*script).to_string();
+            for name in filled_indexes(script) {
+                let filled_later = chosen[at + 1..]
+                    .iter()
+                    .any(|(_, later)| filled_indexes(later).contains(&name));
+                if filled_later {
+                    text = without_fill(&text, name);
+                }
+            }
+            (*version, text)
+        })
+        .collect()
 }
 
 /// Bring the database up to `target` (tests build older schemas with it).
@@ -46,18 +113,122 @@ pub(super) fn migrate_to(
             known: SCHEMA_VERSION,
         });
     }
-    for (index, script) in MIGRATIONS
-        .iter()
-        .enumerate()
-        .skip(usize::try_from(current).unwrap_or(0))
-        .take(usize::try_from(target - current).unwrap_or(0))
-    {
-        let version = index as i64 + 1;
+    for (version, script) in upgrade_scripts(current, target) {
         let tx = conn.transaction().map_err(locked)?;
-        tx.execute_batch(script).map_err(locked)?;
+        tx.execute_batch(&script).map_err(locked)?;
         tx.pragma_update(None, "user_version", version)
             .map_err(locked)?;
         tx.commit().map_err(locked)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rusqlite::functions::FunctionFlags;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// A database left at schema `version` with three items (one about emulation), and a
+    /// count of the item texts the full-text index asks for from then on.
+    fn database_at(version: i64) -> (tempfile::TempDir, Connection, Arc<AtomicUsize>) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kiosque.db");
+        let mut conn = Connection::open(&path).unwrap();
+        crate::query::search_index::register_functions(&conn).unwrap();
+        migrate_to(&mut conn, &path, version).unwrap();
+        conn.execute_batch(
+            "INSERT INTO feeds (id, url, added_at) VALUES (1, 'https://a.example/f', 0);
+             INSERT INTO items (feed_id, dedupe_key, title, search_title, first_seen,
+                                sort_time, last_seen, summary_html, url)
+             VALUES (1, 'x', 'One', 'one', 0, 1700000000, 0, '<p>Émulation of x86</p>',
+                     'https://a.example/1'),
+                    (1, 'y', 'Two', 'two', 0, 1700000100, 0, '<p>Other news</p>',
+                     'https://a.example/2'),
+                    (1, 'z', 'Three', 'three', 0, 1700000200, 0, NULL, NULL);",
+        )
+        .unwrap();
+        let texts = Arc::new(AtomicUsize::new(0));
+        let counted = Arc::clone(&texts);
+        conn.create_scalar_function(
+            crate::query::search_index::ITEM_TEXT_FUNCTION,
+            2,
+            FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+            move |ctx| {
+                counted.fetch_add(1, Ordering::SeqCst);
+                let summary: Option<String> = ctx.get(0)?;
+                let content: Option<String> = ctx.get(1)?;
+                Ok(crate::query::search_index::item_text(
+                    summary.as_deref(),
+                    content.as_deref(),
+                ))
+            },
+        )
+        .unwrap();
+        (dir, conn, texts)
+    }
+
+    fn upgrade_builds_the_index_once_and_it_answers(from: i64) {
+        let (dir, mut conn, texts) = database_at(from);
+        let path = dir.path().join("kiosque.db");
+        migrate_to(&mut conn, &path, SCHEMA_VERSION).unwrap();
+        assert_eq!(
+            texts.load(Ordering::SeqCst),
+            3,
+            "from schema {from}: each item's text indexed once"
+        );
+        drop(conn);
+        let store = super::super::Store::open(&path).unwrap();
+        let found = |q: &str| {
+            store
+                .items(
+                    &crate::store::ItemFilter {
+                        query: Some(crate::query::Query::parse(q).unwrap()),
+                        ..Default::default()
+                    },
+                    0,
+                    10,
+                )
+                .unwrap()
+                .into_iter()
+                .map(|i| i.title)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(found("emulation"), ["One"], "from schema {from}");
+        assert_eq!(found("news OR x86"), ["Two", "One"], "from schema {from}");
+        assert_eq!(found("url:a.example/2"), ["Two"], "from schema {from}");
+    }
+
+    #[test]
+    fn an_upgrade_from_schema_10_builds_the_full_text_index_once() {
+        upgrade_builds_the_index_once_and_it_answers(10);
+    }
+
+    #[test]
+    fn an_upgrade_from_before_the_full_text_index_builds_it_once() {
+        upgrade_builds_the_index_once_and_it_answers(6);
+    }
+
+    #[test]
+    fn a_fill_is_left_out_only_when_a_later_script_of_the_upgrade_fills_the_same_index() {
+        let fills = |from, to| {
+            upgrade_scripts(from, to)
+                .into_iter()
+                .filter(|(_, s)| !filled_indexes(s).is_empty())
+                .map(|(v, _)| v)
+                .collect::<Vec<_>>()
+        };
+        // Stopping at 11 keeps 11's fill; going on to 12 leaves only 12's.
+        assert_eq!(fills(10, 11), [11]);
+        assert_eq!(fills(10, 12), [12]);
+        assert_eq!(fills(0, 12), [12]);
+        assert_eq!(fills(6, 7), [7]);
+        let script = "a;\n-- fill x (why)\nINSERT x;\n-- end fill x\n-- fill y\nINSERT y;\n-- end fill y\nb;\n";
+        assert_eq!(
+            without_fill(script, "x"),
+            "a;\n-- fill y\nINSERT y;\n-- end fill y\nb;\n"
+        );
+        assert_eq!(filled_indexes(script), ["x", "y"]);
+    }
 }

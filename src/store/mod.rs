@@ -143,6 +143,9 @@ struct KnownRows {
     /// The database's version when the rows were read.
     version: (i64, u64),
     rows: std::collections::BTreeMap<usize, ListKey>,
+    /// The last query counted: its filter, the database's version then, its count
+    /// ([`Store::count_items`]; the TUI counts its list again for every window it loads).
+    count: Option<(String, (i64, u64), usize)>,
 }
 
 impl KnownRows {
@@ -193,6 +196,7 @@ impl KnownRows {
                 list,
                 version,
                 rows: Default::default(),
+                count: self.count.take(),
             };
         }
         if let (Some((_, first)), Some((_, last))) = (rows.first(), rows.last()) {
@@ -1138,6 +1142,33 @@ impl Store {
             }
             return Ok(usize::try_from(n).unwrap_or(0));
         }
+        // The same query counted again while nothing was written: the same answer. (Not a
+        // query relative to now: `newer:3d` moves with the clock.)
+        let remembered = filter
+            .query
+            .as_ref()
+            .filter(|q| !q.is_relative_to_now())
+            .map(|_| Ok::<_, StoreError>((format!("{filter:?}"), self.list_version()?)))
+            .transpose()?;
+        if let (Some((key, version)), Some((last_key, last_version, n))) =
+            (&remembered, &self.windows.borrow().count)
+            && key == last_key
+            && version == last_version
+        {
+            return Ok(*n);
+        }
+        let n = self.count_matches(filter)?;
+        if let Some((key, version)) = remembered {
+            self.windows.borrow_mut().count = Some((key, version, n));
+        }
+        Ok(n)
+    }
+
+    /// [`Store::count_items`] of a list with a query or a search, read from the database.
+    fn count_matches(&self, filter: &ItemFilter) -> Result<usize, StoreError> {
+        if let Some(n) = self.count_from_index(filter)? {
+            return Ok(n);
+        }
         let (clause, values) = Self::filter_sql(&self.conn, filter);
         let join = if filter.search.is_some() {
             "JOIN feeds f ON f.id = i.feed_id"
@@ -1153,6 +1184,52 @@ impl Store {
             .query_row(params_from_iter(values), |r| r.get(0))
             .map_err(sql("counting items"))?;
         Ok(usize::try_from(n).unwrap_or(0))
+    }
+
+    /// The count of a query's matches in a mixed list (All, or Unread), read from the index
+    /// that answers the query ([`crate::query::Query::index_count`]) rather than from the
+    /// items, less the matches that list leaves out: hidden items, a story's other copies,
+    /// read items (or, when most are read, the matches outside the unread ones). `None`
+    /// when the filter or the query needs the items' own rows.
+    fn count_from_index(&self, filter: &ItemFilter) -> Result<Option<usize>, StoreError> {
+        let Some(query) = filter.query.as_ref() else {
+            return Ok(None);
+        };
+        if filter.search.is_some() || filter.feed.is_some() || filter.starred_only || filter.hidden
+        {
+            return Ok(None);
+        }
+        let Some(count) = query.index_count(index_keys_in_order(&self.conn)) else {
+            return Ok(None);
+        };
+        let id = &count.item_id;
+        // The list's other conditions (FIRST_COPY_ONLY, not hidden), as the items left out.
+        let mut left_out = "SELECT item_id FROM hidden_items \
+             UNION ALL SELECT id FROM items WHERE dup_group IS NOT NULL AND dup_group != id"
+            .to_string();
+        let mut kept = String::new();
+        if filter.unread_only {
+            if unread_is_most(&self.conn) {
+                left_out.push_str(" UNION ALL SELECT id FROM items WHERE read = 1");
+            } else {
+                kept = format!(
+                    " AND {id} IN (SELECT id FROM items INDEXED BY items_unread_by_time \
+                     WHERE read = 0)"
+                );
+            }
+        }
+        let statement = format!(
+            "SELECT count(*) FROM {table} m WHERE m.{table} MATCH ?1 \
+             AND {id} NOT IN ({left_out}){kept}",
+            table = count.table
+        );
+        let n: i64 = self
+            .conn
+            .prepare_cached(&statement)
+            .map_err(sql("counting items"))?
+            .query_row([&count.matching], |r| r.get(0))
+            .map_err(sql("counting items"))?;
+        Ok(Some(usize::try_from(n).unwrap_or(0)))
     }
 
     /// A page of headlines, newest first.
@@ -1743,6 +1820,13 @@ fn unread_is_frequent(conn: &Connection) -> bool {
         .unwrap_or(true)
 }
 
+/// Whether at least half the items are unread (the feeds' counts, schema 5).
+fn unread_is_most(conn: &Connection) -> bool {
+    conn.prepare_cached("SELECT coalesce(sum(unread_count) * 2 >= sum(item_count), 1) FROM feeds")
+        .and_then(|mut stmt| stmt.query_row([], |r| r.get::<_, bool>(0)))
+        .unwrap_or(true)
+}
+
 /// Whether a term finds many items: then the list scans newest first and probes the
 /// matches; a rare one drives the lookup instead. A full-text match string is counted (up to
 /// a bound); a URL part is tried on the newest items (counting every URL would cost as much
@@ -1756,6 +1840,14 @@ fn frequent_term(conn: &Connection, term: crate::query::sql::Frequency<'_>) -> b
                 "SELECT count(*) FROM (SELECT 1 FROM items_fts WHERE items_fts MATCH ?1 LIMIT ?2)",
             )
             .and_then(|mut stmt| stmt.query_row(params![fts, MANY], |r| r.get::<_, i64>(0)))
+            .map_or(true, |n| n >= MANY)
+        }
+        Frequency::UrlTrigrams(phrase) => {
+            const MANY: i64 = 1_000;
+            conn.prepare_cached(
+                "SELECT count(*) FROM (SELECT 1 FROM items_url WHERE items_url MATCH ?1 LIMIT ?2)",
+            )
+            .and_then(|mut stmt| stmt.query_row(params![phrase, MANY], |r| r.get::<_, i64>(0)))
             .map_or(true, |n| n >= MANY)
         }
         Frequency::UrlLike(pattern) => conn

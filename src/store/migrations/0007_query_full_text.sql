@@ -19,10 +19,12 @@ CREATE VIRTUAL TABLE feeds_fts USING fts5(
 -- The items of a page URL: an article cached (or cached again) is indexed with them.
 CREATE INDEX items_by_url ON items (url) WHERE url IS NOT NULL;
 
+-- fill items_fts (left out when a later migration of the same upgrade fills it again)
 INSERT INTO items_fts (rowid, title, author, body, article)
     SELECT id, title, coalesce(author, ''), kiosque_item_text(summary_html, content_html),
            coalesce((SELECT kiosque_article_text(a.json) FROM articles a WHERE a.url = items.url), '')
     FROM items;
+-- end fill items_fts
 INSERT INTO feeds_fts (rowid, title) SELECT id, title FROM feeds;
 
 CREATE TRIGGER items_fts_on_insert AFTER INSERT ON items

@@ -21,11 +21,13 @@ CREATE VIRTUAL TABLE items_fts USING fts5(
 );
 
 -- In key order: the index is written as it will be read.
+-- fill items_fts (left out when a later migration of the same upgrade fills it again)
 INSERT INTO items_fts (rowid, title, author, body, article)
     SELECT kiosque_fts_key(sort_time, id), title, coalesce(author, ''),
            kiosque_item_text(summary_html, content_html),
            coalesce((SELECT kiosque_article_text(a.json) FROM articles a WHERE a.url = items.url), '')
     FROM items ORDER BY kiosque_fts_key(sort_time, id);
+-- end fill items_fts
 
 CREATE TRIGGER items_fts_on_insert AFTER INSERT ON items
 BEGIN

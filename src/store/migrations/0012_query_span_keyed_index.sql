@@ -16,6 +16,7 @@ CREATE VIRTUAL TABLE items_fts USING fts5(
     tokenize = 'unicode61 remove_diacritics 2'
 );
 
+-- fill items_fts
 -- The keys sorted first (two integers a row): the texts are then read once, in that order.
 CREATE TEMP TABLE fts_rebuild_order AS
     SELECT kiosque_fts_key(sort_time, id) AS key, id FROM items ORDER BY key;
@@ -28,6 +29,7 @@ INSERT INTO items_fts (rowid, title, author, body, article)
     ORDER BY o.rowid;
 
 DROP TABLE temp.fts_rebuild_order;
+-- end fill items_fts
 
 -- Counting a query's matches reads every match's state (read, starred, its feed, whether it
 -- is a story's first copy). Those columns sit at the end of the wide item rows, after the

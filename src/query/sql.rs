@@ -89,8 +89,6 @@ pub enum Frequency<'a> {
     FullText(&'a str),
     /// A `LIKE` pattern (escaped with `\`) over item URLs, ASCII case folded.
     UrlLike(&'a str),
-    /// An `items_url` match string ([`url_trigram_phrase`]).
-    UrlTrigrams(&'a str),
     /// A tag, folded: the items of the feeds holding it and those a rule tagged.
     Tag(&'a str),
     /// Unread items (`is:unread`): many unless the reader keeps up with everything.
@@ -214,14 +212,14 @@ impl Compiler<'_> {
             Term::Url(part) => {
                 let folded = crate::text::fold_for_search(part);
                 let pattern = url_like_pattern(part);
-                let frequent = url_is_frequent(part, self.frequent);
+                let frequent = (self.frequent)(Frequency::UrlLike(&pattern));
+                let like = self.bind(Value::Text(pattern));
+                let p = self.bind(Value::Text(folded));
                 if frequent && self.listing {
                     // A part many URLs hold (a host) in a list: each row read newest first
                     // is tested (the URL comes before the wide columns of its row); a
                     // page needs a few hundred rows, gathering every match read all URLs.
                     // (No URL is no match, not NULL: `-url:` keeps the items without one.)
-                    let like = self.bind(Value::Text(pattern));
-                    let p = self.bind(Value::Text(folded));
                     return format!(
                         "(i.url IS NOT NULL AND (i.url LIKE {like} ESCAPE '\\' \
                          OR (i.url GLOB '*[^ -~]*' AND instr({FOLD_FUNCTION}(i.url), {p}) > 0)))"
@@ -230,21 +228,10 @@ impl Compiler<'_> {
                 // A part many URLs hold in a count: `+` keeps SQLite scanning and probing
                 // the matches; a rare one drives the lookup (as for full text).
                 let plus = if frequent { "+" } else { "" };
-                if let Some(phrase) = url_trigram_phrase(&folded) {
-                    // Three characters or more: the URLs' trigram index (schema 13) gives
-                    // the items whose folded URL contains the part (no URL read).
-                    let p = self.bind(Value::Text(phrase));
-                    return format!(
-                        "{plus}i.id IN (SELECT rowid FROM items_url WHERE items_url MATCH {p})"
-                    );
-                }
-                // Shorter: read from the URL indexes, never from the wide items rows. LIKE
-                // folds ASCII case as kiosque_fold does (and as fast as a plain scan); only a
-                // URL with other characters needs kiosque_fold, and those have their own
-                // small index (schema 10): testing every URL for such characters cost more
-                // than the rest.
-                let like = self.bind(Value::Text(pattern));
-                let p = self.bind(Value::Text(folded));
+                // Read from the URL indexes, never from the wide items rows. LIKE folds ASCII
+                // case as kiosque_fold does (and as fast as a plain scan); only a URL with
+                // other characters needs kiosque_fold, and those have their own small index
+                // (schema 10): testing every URL for such characters cost more than the rest.
                 format!(
                     "({plus}i.id IN (SELECT id FROM items INDEXED BY items_by_url \
                      WHERE url IS NOT NULL AND url LIKE {like} ESCAPE '\\') \
@@ -286,26 +273,6 @@ fn url_like_pattern(part: &str) -> String {
     )
 }
 
-/// Whether many items hold a `url:` part, often among the newest: its trigram phrase finds
-/// many (when it has one: a part on the newest pages only, such as every feed's last post
-/// number, is looked up in the index), and the newest items hold it.
-fn url_is_frequent(part: &str, frequent: &dyn Fn(Frequency<'_>) -> bool) -> bool {
-    let phrase = url_trigram_phrase(&crate::text::fold_for_search(part));
-    phrase
-        .as_deref()
-        .is_none_or(|phrase| frequent(Frequency::UrlTrigrams(phrase)))
-        && frequent(Frequency::UrlLike(&url_like_pattern(part)))
-}
-
-/// The URLs' trigram index (schema 13) needs three characters to find a part.
-const URL_TRIGRAM: usize = 3;
-
-/// The `items_url` match string of a folded `url:` part: one phrase of its trigrams (the
-/// items whose folded URL contains the part); `None` when it is shorter than a trigram.
-pub fn url_trigram_phrase(folded: &str) -> Option<String> {
-    (folded.chars().count() >= URL_TRIGRAM).then(|| format!("\"{}\"", folded.replace('"', "\"\"")))
-}
-
 /// A date term as a bound on sort times: `(true, t)` for `sort_time >= t`, `(false, t)` for
 /// `sort_time < t`.
 fn time_bound(term: &Term, now: i64) -> Option<(bool, i64)> {
@@ -329,7 +296,7 @@ fn selective(e: &Expr, frequent: &dyn Fn(Frequency<'_>) -> bool) -> bool {
         Term::Feed(_) | Term::Is(State::Starred) => true,
         Term::Tag(tag) => !frequent(Frequency::Tag(&crate::text::fold_for_search(tag.trim()))),
         Term::Is(State::Unread) => !frequent(Frequency::Unread),
-        Term::Url(part) => !url_is_frequent(part, frequent),
+        Term::Url(part) => !frequent(Frequency::UrlLike(&url_like_pattern(part))),
         _ => false,
     }
 }
@@ -348,29 +315,14 @@ pub struct IndexCount {
 impl Query {
     /// Where the matches of this query can be counted without reading the items: a query
     /// made of full-text terms only ([`fts_expression`]) in the items' full-text index when
-    /// its keys follow list order (they then give item ids), a lone `url:` part of three
-    /// characters or more in the URLs' trigram index. FTS5 counts 65k matches of a prefix in
+    /// its keys follow list order (they then give item ids). FTS5 counts 65k matches of a prefix in
     /// ~13 ms; the same count as a condition on the items (a scan of every item probing a
     /// set of the matches) took 90-160 ms on 104k items.
     pub fn index_count(&self, keys_in_order: bool) -> Option<IndexCount> {
-        let e = self.expr.as_ref()?;
-        if let Expr::Term {
-            term: Term::Url(part),
-            ..
-        } = e
-        {
-            return url_trigram_phrase(&crate::text::fold_for_search(part)).map(|matching| {
-                IndexCount {
-                    table: "items_url",
-                    matching,
-                    item_id: "m.rowid".into(),
-                }
-            });
-        }
         if !keys_in_order {
             return None;
         }
-        fts_expression(e).map(|matching| IndexCount {
+        fts_expression(self.expr.as_ref()?).map(|matching| IndexCount {
             table: "items_fts",
             matching,
             item_id: fts_key_item_id("m.rowid"),

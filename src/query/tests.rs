@@ -911,8 +911,7 @@ fn feed_of_links(store: &mut Store, name: &str, titles: &[&str]) -> crate::model
     feed
 }
 
-/// Counts read from an index alone (a query of full-text terms only, a lone `url:` part)
-/// leave out what the mixed lists leave out (hidden items, a story's other copies, read ones
+/// Counts read from the full-text index alone (a query of full-text terms only) leave out what the mixed lists leave out (hidden items, a story's other copies, read ones
 /// in Unread, whether most items are unread or most read): each is its list's length.
 #[test]
 fn counts_from_the_index_leave_out_what_mixed_lists_leave_out() {
@@ -940,8 +939,6 @@ fn counts_from_the_index_leave_out_what_mixed_lists_leave_out() {
         ("kernel", 11),
         ("story OR secret", 11),
         ("kernel -story", 0),
-        ("url:news.example/post", 11),
-        ("url:post-1", 2),
     ];
     let filter = |text: &str, unread_only: bool| ItemFilter {
         query: Some(Query::parse(text).unwrap()),
@@ -989,78 +986,13 @@ fn counts_from_the_index_leave_out_what_mixed_lists_leave_out() {
         }
     }
     // What the index cannot count alone goes through the items.
-    for text in ["kernel is:unread", "-kernel", "url:po", "***"] {
+    for text in ["kernel is:unread", "-kernel", "url:news", "***"] {
         assert!(
             Query::parse(text).unwrap().index_count(true).is_none(),
             "{text}"
         );
     }
     assert!(Query::parse("kernel").unwrap().index_count(false).is_none());
-}
-
-/// `url:` parts of three characters or more are found in the URLs' trigram index (schema 13),
-/// shorter ones by reading the URLs; the index follows a URL changed or an item deleted.
-#[test]
-fn url_parts_go_through_the_trigram_index_which_follows_the_items() {
-    let mut values = Vec::new();
-    let sql = Query::parse("url:Post-1")
-        .unwrap()
-        .to_sql(&mut values, Utc::now());
-    assert!(sql.contains("items_url MATCH"), "{sql}");
-    assert!(values.contains(&rusqlite::types::Value::Text("\"post-1\"".into())));
-    let mut values = Vec::new();
-    let sql = Query::parse("url:po")
-        .unwrap()
-        .to_sql(&mut values, Utc::now());
-    assert!(!sql.contains("items_url"), "{sql}");
-    assert_eq!(
-        super::sql::url_trigram_phrase("a\"bc").as_deref(),
-        Some("\"a\"\"bc\"")
-    );
-
-    let mut store = Store::open_in_memory().unwrap();
-    let feed = feed_of_links(&mut store, "first", &["one", "two", "three"]);
-    let titles = |store: &Store, text: &str| -> Vec<String> {
-        store
-            .items(
-                &ItemFilter {
-                    query: Some(Query::parse(text).unwrap()),
-                    ..Default::default()
-                },
-                0,
-                10,
-            )
-            .unwrap()
-            .into_iter()
-            .map(|i| i.title)
-            .collect()
-    };
-    assert_eq!(titles(&store, "url:POST-1"), ["two"]);
-    assert_eq!(titles(&store, "url:\"st-\""), ["one", "two", "three"]);
-    // A refresh gives "two" another link: the old one finds nothing, the new one finds it.
-    let parsed = ParsedFeed {
-        title: None,
-        site_url: None,
-        items: vec![ParsedItem {
-            dedupe_key: "k1".into(),
-            title: "two".into(),
-            url: Some("https://news.example/Élan".into()),
-            author: None,
-            published: Some(Utc.with_ymd_and_hms(2026, 2, 10, 11, 0, 0).unwrap()),
-            summary_html: None,
-            content_html: None,
-            enclosures: vec![],
-        }],
-    };
-    store
-        .record_fetch(feed, Utc::now(), &FetchRecord::default(), Some(&parsed))
-        .unwrap();
-    assert_eq!(titles(&store, "url:post-1"), Vec::<String>::new());
-    assert_eq!(titles(&store, "url:elan"), ["two"]);
-    assert_eq!(titles(&store, "-url:elan"), ["one", "three"]);
-    store.remove_feed(feed).unwrap();
-    store.purge_old_items(Utc::now(), 0).unwrap();
-    assert_eq!(titles(&store, "url:news.example"), Vec::<String>::new());
 }
 
 /// A count is remembered until the next write (the TUI counts its list for every window it

@@ -19,7 +19,6 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0010_query_url_non_ascii.sql"),
     include_str!("migrations/0011_query_time_keyed_index.sql"),
     include_str!("migrations/0012_query_span_keyed_index.sql"),
-    include_str!("migrations/0013_query_url_trigrams.sql"),
 ];
 
 /// The schema version this build writes.

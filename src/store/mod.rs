@@ -1842,14 +1842,6 @@ fn frequent_term(conn: &Connection, term: crate::query::sql::Frequency<'_>) -> b
             .and_then(|mut stmt| stmt.query_row(params![fts, MANY], |r| r.get::<_, i64>(0)))
             .map_or(true, |n| n >= MANY)
         }
-        Frequency::UrlTrigrams(phrase) => {
-            const MANY: i64 = 1_000;
-            conn.prepare_cached(
-                "SELECT count(*) FROM (SELECT 1 FROM items_url WHERE items_url MATCH ?1 LIMIT ?2)",
-            )
-            .and_then(|mut stmt| stmt.query_row(params![phrase, MANY], |r| r.get::<_, i64>(0)))
-            .map_or(true, |n| n >= MANY)
-        }
         Frequency::UrlLike(pattern) => conn
             .prepare_cached(
                 "SELECT count(*) >= 5 FROM (SELECT url FROM items INDEXED BY items_by_time

@@ -1945,6 +1945,19 @@ fn write_fetches(
              WHERE feed_id = ?1 AND dedupe_key = ?2",
         )
         .map_err(sql("preparing an item update"))?;
+    // Most items a feed sends again are unchanged: only their last_seen moves. Setting the
+    // other columns to their own values would still rewrite the index entries of every
+    // column set (url, time: eight indexes) and fire the full-text trigger's savepoint.
+    let mut seen_again = tx
+        .prepare_cached(
+            "UPDATE items SET last_seen = ?8
+             WHERE feed_id = ?1 AND dedupe_key = ?2 AND title IS ?3 AND search_title IS ?4
+               AND url IS ?5 AND author IS ?6 AND published IS ?7
+               AND sort_time IS (CASE WHEN ?7 IS NULL THEN sort_time
+                                 ELSE min(?7, first_seen) END)
+               AND summary_html IS ?9 AND content_html IS ?10 AND enclosures IS ?11",
+        )
+        .map_err(sql("preparing an item update"))?;
     let mut counts = Vec::with_capacity(fetches.len());
     for (&(feed, _, _), items) in fetches.iter().zip(&documents) {
         let mut new_ids: Vec<i64> = Vec::new();
@@ -1962,21 +1975,27 @@ fn write_fetches(
                     now_ts,
                 )?;
             } else {
-                update
-                    .execute(params![
-                        feed.0,
-                        item.dedupe_key,
-                        item.title,
-                        written.search_title,
-                        item.url,
-                        item.author,
-                        written.published,
-                        now_ts,
-                        item.summary_html,
-                        item.content_html,
-                        written.enclosures,
-                    ])
+                let values = params![
+                    feed.0,
+                    item.dedupe_key,
+                    item.title,
+                    written.search_title,
+                    item.url,
+                    item.author,
+                    written.published,
+                    now_ts,
+                    item.summary_html,
+                    item.content_html,
+                    written.enclosures,
+                ];
+                let unchanged = seen_again
+                    .execute(values)
                     .map_err(|source| write_error(busy_path, "updating an item", source))?;
+                if unchanged == 0 {
+                    update
+                        .execute(values)
+                        .map_err(|source| write_error(busy_path, "updating an item", source))?;
+                }
             }
         }
         apply_rules(tx, rules, &new_ids, now)

@@ -1109,3 +1109,51 @@ fn a_batch_numbers_links_and_indexes_items_as_fetches_one_by_one_do() {
     }
     assert!(batched.integrity_ok().unwrap());
 }
+
+#[test]
+fn an_item_sent_again_unchanged_only_moves_its_last_seen() {
+    let mut s = Store::open_in_memory().unwrap();
+    let feed = add(&mut s, "https://a.example/f");
+    let at = |s: &Store, key: &str| -> (i64, i64, String) {
+        s.conn
+            .query_row(
+                "SELECT last_seen, sort_time, title FROM items WHERE dedupe_key = ?1",
+                [key],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap()
+    };
+    let doc = |items| ParsedFeed {
+        title: None,
+        site_url: None,
+        items,
+    };
+    let first = doc(vec![
+        item("same", "Same story", 5),
+        item("moved", "Moved", 5),
+        item("renamed", "Named", 5),
+    ]);
+    s.record_fetch(feed, now(), &FetchRecord::default(), Some(&first))
+        .unwrap();
+    let (seen, sort_time, _) = at(&s, "same");
+    // A day later: one item as it was, the other with an earlier date and a new title.
+    let later = now() + chrono::Duration::days(1);
+    let again = doc(vec![
+        item("same", "Same story", 5),
+        item("moved", "Moved and retitled", 9),
+        item("renamed", "Renamed", 5),
+    ]);
+    let new = s
+        .record_fetch(feed, later, &FetchRecord::default(), Some(&again))
+        .unwrap();
+    assert_eq!(new, 0);
+    assert_eq!(at(&s, "same"), (ts(later), sort_time, "Same story".into()));
+    assert!(seen < ts(later));
+    let (moved_seen, moved_time, moved_title) = at(&s, "moved");
+    assert_eq!(moved_seen, ts(later));
+    assert_eq!(moved_time, ts(now() - chrono::Duration::hours(9)));
+    assert_eq!(moved_title, "Moved and retitled");
+    assert_eq!(query_ids(&s, "retitled").len(), 1);
+    assert_eq!(at(&s, "renamed"), (ts(later), sort_time, "Renamed".into()));
+    assert_eq!(query_ids(&s, "renamed").len(), 1);
+}

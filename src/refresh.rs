@@ -424,7 +424,16 @@ pub async fn refresh_feeds(
     let writer = tokio::task::spawn_blocking(move || StoreWriter::start(&path))
         .await
         .map_err(|_| StoreError::WriterStopped)??;
-    refresh_feeds_with(&writer, fetcher, feeds, opts, progress).await
+    let outcomes = refresh_feeds_with(&writer, fetcher, feeds, opts, progress).await?;
+    // This writer is the only connection: the WAL goes back into the database and is emptied
+    // now, not in the connection's close racing the process's exit (which left up to 32 MB of
+    // WAL for the next start, the TUI's first screen, to read again).
+    match writer.run_async(|store| store.checkpoint_wal()).await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => tracing::warn!("copying the WAL back failed: {e}"),
+        Err(e) => tracing::warn!("copying the WAL back failed: {e}"),
+    }
+    Ok(outcomes)
 }
 
 /// [`refresh_feeds`] writing through `writer`, the process's one write connection: every

@@ -1616,6 +1616,15 @@ impl Store {
         Ok(())
     }
 
+    /// Copy the WAL back into the database and empty it (`wal_checkpoint(TRUNCATE)`): for a
+    /// connection about to end with no reader beside it, so the next one to open the database
+    /// has no WAL to read again.
+    pub fn checkpoint_wal(&mut self) -> Result<(), StoreError> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .map_err(|e| write_error(self.path.as_deref(), "copying the WAL back", e))
+    }
+
     /// `PRAGMA integrity_check` answers "ok".
     pub fn integrity_ok(&self) -> Result<bool, StoreError> {
         let answer: String = self

@@ -1157,3 +1157,17 @@ fn an_item_sent_again_unchanged_only_moves_its_last_seen() {
     assert_eq!(at(&s, "renamed"), (ts(later), sort_time, "Renamed".into()));
     assert_eq!(query_ids(&s, "renamed").len(), 1);
 }
+
+#[test]
+fn a_checkpoint_empties_the_wal_while_the_connection_stays_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kiosque.db");
+    let mut s = Store::open(&path).unwrap();
+    let feed = add(&mut s, "https://a.example/f");
+    s.insert_test_items(feed, 50).unwrap();
+    let wal = dir.path().join("kiosque.db-wal");
+    assert!(std::fs::metadata(&wal).unwrap().len() > 0);
+    s.checkpoint_wal().unwrap();
+    assert_eq!(std::fs::metadata(&wal).unwrap().len(), 0);
+    assert_eq!(s.unread_total().unwrap(), 50);
+}

@@ -1,6 +1,6 @@
 //! Refreshing feeds: every due feed fetched concurrently (a global bound and a per-host bound),
-//! parsed on blocking threads, written through the store writer (the one write connection), one
-//! transaction per feed; one [`RefreshOutcome`] per feed.
+//! parsed on blocking threads, written through the store writer (the one write connection), the
+//! results ready at once in one transaction; one [`RefreshOutcome`] per feed.
 
 use crate::config::Config;
 use crate::error::{FetchError, StoreError};
@@ -150,12 +150,68 @@ impl RefreshSummary {
     }
 }
 
-/// The refresh's side of the store writer: one fetch result at a time in the writer's queue,
-/// so a list load or a mark queued beside a refresh waits for one transaction at most.
+/// Fetch results written in one transaction at most, and the items they bring at most (a
+/// batch reaches one or the other). The writer takes what is ready when it is free, so a
+/// refresh that outruns it writes in batches (one commit and one full-text segment for many
+/// feeds) and a slow one writes each feed as it comes; a list load or a mark queued beside a
+/// refresh waits for one batch at most (2,000 new items: about a quarter of a second). The
+/// answers in hand are 64 at most anyway (`in_hand` in [`refresh_feeds_with`]).
+pub const WRITE_BATCH_FEEDS: usize = 64;
+pub const WRITE_BATCH_ITEMS: usize = 2_000;
+
+/// The refresh's side of the store writer: fetch results queue here and a batcher hands them
+/// to the writer, one batch in its queue at a time ([`WRITE_BATCH_FEEDS`]).
 #[derive(Clone)]
 struct RefreshWrites {
-    writer: StoreWriter,
-    slot: Arc<Semaphore>,
+    queue: mpsc::UnboundedSender<PendingWrite>,
+}
+
+/// One fetch result waiting for the writer, and who waits for its outcome.
+struct PendingWrite {
+    fetch: crate::store::FetchWrite,
+    done: tokio::sync::oneshot::Sender<Result<usize, String>>,
+}
+
+impl RefreshWrites {
+    /// Start the batcher: it ends when every sender is dropped and the queue is empty.
+    fn start(writer: StoreWriter) -> (RefreshWrites, tokio::task::JoinHandle<()>) {
+        let (queue, mut pending) = mpsc::unbounded_channel::<PendingWrite>();
+        let batcher = tokio::spawn(async move {
+            while let Some(first) = pending.recv().await {
+                let items = |p: &PendingWrite| p.fetch.parsed.as_ref().map_or(0, |d| d.items.len());
+                let mut batch_items = items(&first);
+                let mut batch = vec![first];
+                while batch.len() < WRITE_BATCH_FEEDS && batch_items < WRITE_BATCH_ITEMS {
+                    match pending.try_recv() {
+                        Ok(next) => {
+                            batch_items += items(&next);
+                            batch.push(next);
+                        }
+                        Err(_) => break,
+                    }
+                }
+                let (fetches, waiting): (Vec<_>, Vec<_>) =
+                    batch.into_iter().map(|p| (p.fetch, p.done)).unzip();
+                let now = Utc::now();
+                let written = writer
+                    .run_async(move |store| store.record_fetches(now, &fetches))
+                    .await;
+                match written {
+                    Ok(results) => {
+                        for (done, result) in waiting.into_iter().zip(results) {
+                            let _ = done.send(result.map_err(|e| e.to_string()));
+                        }
+                    }
+                    Err(e) => {
+                        for done in waiting {
+                            let _ = done.send(Err(e.to_string()));
+                        }
+                    }
+                }
+            }
+        });
+        (RefreshWrites { queue }, batcher)
+    }
 }
 
 async fn write(
@@ -164,21 +220,19 @@ async fn write(
     record: FetchRecord,
     parsed: Option<ParsedFeed>,
 ) -> Result<usize, String> {
-    let _slot = writes
-        .slot
-        .acquire()
-        .await
-        .map_err(|_| "the database writer stopped".to_string())?;
-    let now = Utc::now();
+    let (done, outcome) = tokio::sync::oneshot::channel();
+    let fetch = crate::store::FetchWrite {
+        feed,
+        record,
+        parsed,
+    };
     writes
-        .writer
-        .run_async(move |store| {
-            store
-                .record_fetch(feed, now, &record, parsed.as_ref())
-                .map_err(|e| e.to_string())
-        })
+        .queue
+        .send(PendingWrite { fetch, done })
+        .map_err(|_| "the database writer stopped".to_string())?;
+    outcome
         .await
-        .map_err(|e| e.to_string())?
+        .map_err(|_| "the database writer stopped".to_string())?
 }
 
 /// Backoff for a feed that failed without a Retry-After: 2, 4, 8… minutes up to 2 hours.
@@ -370,11 +424,20 @@ pub async fn refresh_feeds(
     let writer = tokio::task::spawn_blocking(move || StoreWriter::start(&path))
         .await
         .map_err(|_| StoreError::WriterStopped)??;
-    refresh_feeds_with(&writer, fetcher, feeds, opts, progress).await
+    let outcomes = refresh_feeds_with(&writer, fetcher, feeds, opts, progress).await?;
+    // This writer is the only connection: the WAL goes back into the database and is emptied
+    // now, not in the connection's close racing the process's exit (which left up to 32 MB of
+    // WAL for the next start, the TUI's first screen, to read again).
+    match writer.run_async(|store| store.checkpoint_wal()).await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => tracing::warn!("copying the WAL back failed: {e}"),
+        Err(e) => tracing::warn!("copying the WAL back failed: {e}"),
+    }
+    Ok(outcomes)
 }
 
 /// [`refresh_feeds`] writing through `writer`, the process's one write connection: every
-/// fetch result is one transaction in its queue, then the purge.
+/// batch of fetch results is one transaction in its queue, then the purge.
 pub async fn refresh_feeds_with(
     writer: &StoreWriter,
     fetcher: &Fetcher,
@@ -397,10 +460,7 @@ pub async fn refresh_feeds_with(
             }
         })
         .await??;
-    let writer = RefreshWrites {
-        writer: writer.clone(),
-        slot: Arc::new(Semaphore::new(1)),
-    };
+    let (writes, batcher) = RefreshWrites::start(writer.clone());
     let global = Arc::new(Semaphore::new(opts.concurrency.max(1)));
     // Answers fetched but not yet parsed and written: a bound on the bodies held in memory
     // when the network outruns the parser and the writer.
@@ -481,7 +541,7 @@ pub async fn refresh_feeds_with(
         let global = global.clone();
         let in_hand = in_hand.clone();
         let fetcher = fetcher.clone();
-        let writer = writer.clone();
+        let writes = writes.clone();
         let progress = progress.clone();
         let parse_slots = parse_slots.clone();
         tasks.spawn(async move {
@@ -500,7 +560,7 @@ pub async fn refresh_feeds_with(
             // The connection is free once the body is in: the host's next feed goes out
             // while this one is parsed and written.
             drop((host, slot));
-            let outcome = Box::pin(record_one(feed, fetched, now, writer, &parse_slots)).await;
+            let outcome = Box::pin(record_one(feed, fetched, now, writes, &parse_slots)).await;
             if let Some(p) = &progress {
                 let _ = p.send(outcome.clone());
             }
@@ -513,9 +573,13 @@ pub async fn refresh_feeds_with(
             Err(e) => tracing::error!("a refresh task failed: {e}"),
         }
     }
+    // Every task is done: the batcher writes what is left and ends.
+    drop(writes);
+    if batcher.await.is_err() {
+        tracing::error!("the refresh's write batcher failed");
+    }
     if let Some(days) = opts.keep_days {
         let purged = writer
-            .writer
             .run_async(move |store| store.purge_old_items(Utc::now(), days))
             .await;
         match purged {

@@ -12,6 +12,8 @@ use std::collections::HashSet;
 
 /// Put a newly inserted item into the group of its first copy in another feed, if it has one.
 /// A copy arriving after the story was read arrives read. Returns whether it found a copy.
+/// Only items inserted before it (smaller ids) are copies it can join: a batch inserts all
+/// its items first and links them in order after, and gets the groups one by one gives.
 pub(crate) fn link_copy(
     tx: &rusqlite::Transaction<'_>,
     item: i64,
@@ -32,7 +34,7 @@ pub(crate) fn link_copy(
         let mut stmt = tx
             .prepare_cached(
                 "SELECT coalesce(dup_group, id), title FROM items
-                 WHERE url_key = ?1 AND feed_id != ?2 AND id != ?3 LIMIT 50",
+                 WHERE url_key = ?1 AND feed_id != ?2 AND id < ?3 LIMIT 50",
             )
             .map_err(sql("preparing a duplicate lookup"))?;
         let candidates = stmt
@@ -56,7 +58,7 @@ pub(crate) fn link_copy(
             .prepare_cached(
                 "SELECT coalesce(dup_group, id) FROM items
                  WHERE title_key = ?1 AND sort_time BETWEEN ?2 AND ?3
-                   AND feed_id != ?4 AND id != ?5 LIMIT 1",
+                   AND feed_id != ?4 AND id < ?5 LIMIT 1",
             )
             .map_err(sql("preparing a duplicate lookup"))?
             .query_row(

@@ -952,3 +952,222 @@ fn lists_keep_their_own_indexes_and_counts_scan_the_narrow_one() {
     );
     assert!(count.contains("COVERING INDEX items_list_state"), "{count}");
 }
+
+fn add(s: &mut Store, url: &str) -> FeedId {
+    s.add_feed(
+        &NewFeed {
+            url: url.into(),
+            ..Default::default()
+        },
+        now(),
+    )
+    .unwrap()
+}
+
+fn fetched(feed: FeedId, items: Vec<ParsedItem>) -> FetchWrite {
+    FetchWrite {
+        feed,
+        record: FetchRecord {
+            status: Some(200),
+            etag: Some(format!("\"{}\"", feed.0)),
+            ..Default::default()
+        },
+        parsed: Some(ParsedFeed {
+            title: None,
+            site_url: None,
+            items,
+        }),
+    }
+}
+
+#[test]
+fn a_batch_of_fetches_keeps_all_but_the_one_that_fails() {
+    let mut s = Store::open_in_memory().unwrap();
+    let (a, b) = (
+        add(&mut s, "https://a.example/f"),
+        add(&mut s, "https://b.example/f"),
+    );
+    // No feed 999: its item breaks the foreign key; the batch is written again feed by feed.
+    let batch = [
+        fetched(a, vec![item("a1", "Story a1", 1)]),
+        fetched(FeedId(999), vec![item("x1", "Story x1", 1)]),
+        fetched(b, vec![item("b1", "Story b1", 1)]),
+    ];
+    let results = s.record_fetches(now(), &batch);
+    assert_eq!(results.len(), 3);
+    assert_eq!(results[0].as_ref().ok(), Some(&1));
+    assert!(results[1].is_err(), "{:?}", results[1]);
+    assert_eq!(results[2].as_ref().ok(), Some(&1));
+    let titles: Vec<String> = s
+        .items(&ItemFilter::default(), 0, 10)
+        .unwrap()
+        .into_iter()
+        .map(|i| i.title)
+        .collect();
+    assert_eq!(titles.len(), 2, "{titles:?}");
+    assert!(titles.contains(&"Story a1".to_string()) && titles.contains(&"Story b1".to_string()));
+    assert_eq!(s.feed(a).unwrap().etag.as_deref(), Some("\"1\""));
+    assert_eq!(s.feed(b).unwrap().etag.as_deref(), Some("\"2\""));
+}
+
+/// Every item row as the store keeps it, in id order: what a batch must leave exactly as
+/// fetches recorded one by one do.
+fn item_rows(s: &Store) -> Vec<(i64, i64, String, Option<i64>, bool, i64)> {
+    let mut stmt = s
+        .conn
+        .prepare(
+            "SELECT id, feed_id, dedupe_key, dup_group, read, sort_time FROM items ORDER BY id",
+        )
+        .unwrap();
+    stmt.query_map([], |r| {
+        Ok((
+            r.get(0)?,
+            r.get(1)?,
+            r.get(2)?,
+            r.get(3)?,
+            r.get(4)?,
+            r.get(5)?,
+        ))
+    })
+    .unwrap()
+    .collect::<Result<_, _>>()
+    .unwrap()
+}
+
+#[test]
+fn a_batch_numbers_links_and_indexes_items_as_fetches_one_by_one_do() {
+    // Two feeds telling one story (same link and title), items in every date order, a key
+    // sent twice in one document, a read rule on one feed, and a second round that brings
+    // one new item and sends the rest again.
+    let story = |key: &str, hours_ago: i64| ParsedItem {
+        url: Some("https://news.example/the-story".into()),
+        ..item(key, "The harbour bridge reopens after repairs", hours_ago)
+    };
+    let round = |n: usize| -> Vec<(usize, Vec<ParsedItem>)> {
+        let mut first = vec![
+            item("a-old", "Alpha archive piece", 300),
+            story("a-story", 2),
+            item("a-new", "Alpha fresh news", 1),
+            item("a-twice", "Alpha sent twice, first", 50),
+            item("a-twice", "Alpha sent twice, second", 40),
+        ];
+        let second = vec![
+            item("b-new", "Bravo fresh news", 1),
+            story("b-story", 3),
+            item("b-old", "Bravo archive piece", 500),
+        ];
+        if n == 1 {
+            first.push(item("a-later", "Alpha later arrival", 0));
+        }
+        vec![(0, first), (1, second)]
+    };
+    let rules = ArrivalRule::from_config(&[crate::config::RuleConfig {
+        query: "title:archive".into(),
+        action: crate::config::RuleAction::Read,
+    }]);
+    let mut one_by_one = Store::open_in_memory().unwrap();
+    let mut batched = Store::open_in_memory().unwrap();
+    let mut counts = (Vec::new(), Vec::new());
+    for s in [&mut one_by_one, &mut batched] {
+        s.set_arrival_rules(rules.clone());
+        add(s, "https://a.example/f");
+        add(s, "https://b.example/f");
+    }
+    let feeds = [FeedId(1), FeedId(2)];
+    for n in 0..2 {
+        for (f, items) in round(n) {
+            let fetch = fetched(feeds[f], items);
+            counts.0.push(
+                one_by_one
+                    .record_fetch(fetch.feed, now(), &fetch.record, fetch.parsed.as_ref())
+                    .unwrap(),
+            );
+        }
+        let batch: Vec<FetchWrite> = round(n)
+            .into_iter()
+            .map(|(f, items)| fetched(feeds[f], items))
+            .collect();
+        for result in batched.record_fetches(now(), &batch) {
+            counts.1.push(result.unwrap());
+        }
+    }
+    assert_eq!(counts.0, vec![4, 3, 1, 0]);
+    assert_eq!(counts.0, counts.1);
+    let rows = item_rows(&one_by_one);
+    assert_eq!(rows, item_rows(&batched));
+    // The copies are one story under the first one stored; the rule read the archive pieces.
+    let group: Vec<Option<i64>> = rows
+        .iter()
+        .filter(|r| r.2.ends_with("story"))
+        .map(|r| r.3)
+        .collect();
+    assert_eq!(group, vec![Some(2), Some(2)], "{rows:?}");
+    assert_eq!(rows.iter().filter(|r| r.4).count(), 2, "{rows:?}");
+    for q in ["alpha", "archive", "bridge", "twice second"] {
+        assert_eq!(query_ids(&one_by_one, q), query_ids(&batched, q), "{q}");
+        assert!(!query_ids(&batched, q).is_empty(), "{q}");
+    }
+    assert!(batched.integrity_ok().unwrap());
+}
+
+#[test]
+fn an_item_sent_again_unchanged_only_moves_its_last_seen() {
+    let mut s = Store::open_in_memory().unwrap();
+    let feed = add(&mut s, "https://a.example/f");
+    let at = |s: &Store, key: &str| -> (i64, i64, String) {
+        s.conn
+            .query_row(
+                "SELECT last_seen, sort_time, title FROM items WHERE dedupe_key = ?1",
+                [key],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap()
+    };
+    let doc = |items| ParsedFeed {
+        title: None,
+        site_url: None,
+        items,
+    };
+    let first = doc(vec![
+        item("same", "Same story", 5),
+        item("moved", "Moved", 5),
+        item("renamed", "Named", 5),
+    ]);
+    s.record_fetch(feed, now(), &FetchRecord::default(), Some(&first))
+        .unwrap();
+    let (seen, sort_time, _) = at(&s, "same");
+    // A day later: one item as it was, the other with an earlier date and a new title.
+    let later = now() + chrono::Duration::days(1);
+    let again = doc(vec![
+        item("same", "Same story", 5),
+        item("moved", "Moved and retitled", 9),
+        item("renamed", "Renamed", 5),
+    ]);
+    let new = s
+        .record_fetch(feed, later, &FetchRecord::default(), Some(&again))
+        .unwrap();
+    assert_eq!(new, 0);
+    assert_eq!(at(&s, "same"), (ts(later), sort_time, "Same story".into()));
+    assert!(seen < ts(later));
+    let (moved_seen, moved_time, moved_title) = at(&s, "moved");
+    assert_eq!(moved_seen, ts(later));
+    assert_eq!(moved_time, ts(now() - chrono::Duration::hours(9)));
+    assert_eq!(moved_title, "Moved and retitled");
+    assert_eq!(query_ids(&s, "retitled").len(), 1);
+    assert_eq!(at(&s, "renamed"), (ts(later), sort_time, "Renamed".into()));
+    assert_eq!(query_ids(&s, "renamed").len(), 1);
+}
+
+#[test]
+fn a_checkpoint_empties_the_wal_while_the_connection_stays_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kiosque.db");
+    let mut s = Store::open(&path).unwrap();
+    let feed = add(&mut s, "https://a.example/f");
+    s.insert_test_items(feed, 50).unwrap();
+    let wal = dir.path().join("kiosque.db-wal");
+    assert!(std::fs::metadata(&wal).unwrap().len() > 0);
+    s.checkpoint_wal().unwrap();
+    assert_eq!(std::fs::metadata(&wal).unwrap().len(), 0);
+    assert_eq!(s.unread_total().unwrap(), 50);
+}

@@ -255,14 +255,24 @@ fn closing_the_terminal_removes_the_demo_dir() {
         screen,
         ..
     } = demo;
-    // Every handle on the master side closes: the writer and the master now, the reading
-    // thread's after the redraw that `?` causes (the help opens: a frame is always written,
-    // where `j` at the end of a short article would change nothing and write nothing).
+    // Every handle on the master side closes. The reading thread lets go of its handle after
+    // the redraw that `?` causes (the help opens: a frame is always written); the writer and
+    // the master close only once it has, since dropping the writer sends the terminal a
+    // newline and an end-of-file that kiosque reads as keys: the help could open and close in
+    // one frame, nothing would be written, and the reading thread would hold the terminal open.
     screen
         .stop_reading
         .store(true, std::sync::atomic::Ordering::SeqCst);
     writer.write_all(b"?").unwrap();
     writer.flush().unwrap();
+    let start = std::time::Instant::now();
+    while !reading.is_finished() {
+        assert!(
+            start.elapsed() < pty::wait_limit(),
+            "kiosque wrote nothing after `?`"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
     drop(writer);
     drop(master);
     let mut child = child;

@@ -1792,6 +1792,7 @@ struct ItemToWrite<'a> {
     sort_time: i64,
     search_title: String,
     enclosures: String,
+    /// The duplicate keys ([`crate::duplicates`]), for a new item only.
     url_key: Option<String>,
     title_key: Option<String>,
 }
@@ -1935,11 +1936,18 @@ fn stage_document<'d>(
             sort_time: published.map_or(now_ts, |p| p.min(now_ts)),
             search_title: fold_for_search(&item.title),
             enclosures: serde_json::to_string(&item.enclosures).unwrap_or_else(|_| "[]".into()),
-            url_key: item
-                .url
-                .as_deref()
-                .and_then(crate::duplicates::canonical_url),
-            title_key: crate::duplicates::title_key(&item.title),
+            // The duplicate keys of a new item only (an item sent again keeps its own): a
+            // canonical URL is a URL parse, on every item of every feed that changed.
+            url_key: is_new
+                .then(|| {
+                    item.url
+                        .as_deref()
+                        .and_then(crate::duplicates::canonical_url)
+                })
+                .flatten(),
+            title_key: is_new
+                .then(|| crate::duplicates::title_key(&item.title))
+                .flatten(),
         };
         let Some(id) = to_write.new_id else {
             items.push(to_write);

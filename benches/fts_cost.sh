@@ -11,8 +11,50 @@
 #   benches/fts_cost.sh ~/.cache/kiosque-target/release/kiosque            # all three
 #   WITHOUT=state RUNS=5 benches/fts_cost.sh BUILD                          # one part's share
 #   LATENCY_ARGS="--sizes 300" benches/fts_cost.sh BUILD
+#
+# What queries pay for how FTS5 writes (schema 13's hashsize and automerge):
+#   benches/fts_cost.sh segments DATA_DIR [RUNS]
+# copies DATA_DIR (a store of benches/query.sh) twice and writes the item index of each
+# again as refreshes write it (2,000 items a transaction in arrival order, one statement in
+# key order each), once with FTS5's defaults (hashsize 1 MiB, automerge 4) and once with
+# schema 13's settings, then times the queries of benches/query.sh on both
+# (examples/query_bench.rs, release build in CARGO_TARGET_DIR) and prints the write times.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${1:-}" = segments ]; then
+    DATA_FROM="$(realpath "${2:?usage: benches/fts_cost.sh segments DATA_DIR [RUNS]}")"
+    RUNS="${3:-7}"
+    export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/kiosque-target}"
+    cargo build --release --locked --quiet --example query_bench
+    QB="$CARGO_TARGET_DIR/release/examples/query_bench"
+    WORK="$(mktemp -d)"
+    trap 'rm -rf "$WORK"' EXIT
+    for variant in "defaults hashsize=1048576 automerge=4" "schema-13 hashsize=4194304 automerge=8"; do
+        read -r name settings <<<"$variant"
+        cp -r "$DATA_FROM" "$WORK/$name"
+        statements=("INSERT INTO items_fts (items_fts) VALUES ('delete-all')")
+        for setting in $settings; do
+            statements+=("INSERT INTO items_fts (items_fts, rank) VALUES ('${setting%=*}', ${setting#*=})")
+        done
+        max=$(sqlite3 "$WORK/$name/kiosque.db" "SELECT max(id) FROM items")
+        for ((low = 0; low < max; low += 2000)); do
+            statements+=("INSERT INTO items_fts (rowid, title, author, body, article)
+                SELECT kiosque_fts_key(sort_time, id), title, coalesce(author, ''),
+                       kiosque_item_text(summary_html, content_html),
+                       coalesce((SELECT kiosque_article_text(a.json) FROM articles a WHERE a.url = items.url), '')
+                FROM items WHERE id > $low AND id <= $((low + 2000)) ORDER BY 1")
+        done
+        start=$(date +%s.%N)
+        "$QB" sql "$WORK/$name" 0 "${statements[@]}" >/dev/null
+        echo "$name ($settings): index written in $(echo "$(date +%s.%N) - $start" | bc) s, load $(uptime | sed 's/.*average: //')"
+    done
+    for name in defaults schema-13; do
+        echo "== $name"
+        "$QB" time "$WORK/$name" "$RUNS" kernel secur '"intelligence artificielle"' 'title:hôpital' \
+            'tag:tech is:unread' 'kernel -linux OR festival' '(data OR données) newer:30d' zzqx
+    done
+    exit 0
+fi
 BUILD="$(realpath "${1:?usage: benches/fts_cost.sh BUILD (a kiosque binary)}")"
 WITHOUT="${WITHOUT:-fts,state,url}"
 RUNS="${RUNS:-3}"

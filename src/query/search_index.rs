@@ -387,7 +387,10 @@ mod tests {
                 && let Ok(parsed) = crate::feed::parse::parse_feed(&bytes, None, &base)
             {
                 for item in parsed.items {
-                    for html in [&item.summary_html, &item.content_html].into_iter().flatten() {
+                    for html in [&item.summary_html, &item.content_html]
+                        .into_iter()
+                        .flatten()
+                    {
                         assert_eq!(html_text(html), markup_text(html), "{}", path.display());
                         items += 1;
                     }

@@ -3,7 +3,7 @@
 # 1,000 generated feeds (benches/latency.py, loopback, 0 ms latency) beside the same BUILD run
 # through a wrapper that drops parts of the index upkeep from the store between `import` and
 # `refresh`. WITHOUT (comma list, default all of them) says which parts:
-#   fts    the triggers that keep items_fts (and the deferred index queue) in step
+#   fts    the triggers that keep items_fts in step with the items
 #   state  the items_list_state index (counts of queries)
 #   url    the non-ASCII URL index (url: parts)
 # "now" in the table is the wrapper (BUILD without those parts), "before" is BUILD as it is.
@@ -66,7 +66,7 @@ trap 'rm -rf "$WRAP"' EXIT
 drops=""
 for part in ${WITHOUT//,/ }; do
     case "$part" in
-        fts) drops+="DROP TRIGGER IF EXISTS items_fts_on_insert; DROP TRIGGER IF EXISTS items_fts_on_update; DROP TRIGGER IF EXISTS items_fts_on_delete; DROP TRIGGER IF EXISTS items_fts_queued_on_insert; " ;;
+        fts) drops+="DROP TRIGGER IF EXISTS items_fts_on_insert; DROP TRIGGER IF EXISTS items_fts_on_update; DROP TRIGGER IF EXISTS items_fts_on_delete; " ;;
         state) drops+="DROP INDEX IF EXISTS items_list_state; " ;;
         url) drops+="DROP INDEX IF EXISTS items_by_non_ascii_url; " ;;
         *) echo "unknown part $part (fts, state, url)"; exit 1 ;;

@@ -279,13 +279,23 @@ fn statements(dir: &Path, runs: usize, statements: &[String]) -> anyhow::Result<
                 }
                 n += 1;
             }
-            if run > 0 {
+            // RUNS = 0: the statement once (a write), its time.
+            if run > 0 || runs == 0 {
                 times.push(t.elapsed().as_secs_f64() * 1e3);
             }
         }
         println!("{:.1} ms | {first} | {text}", median(times));
     }
     Ok(())
+}
+
+/// CPU seconds (user + system) this process has used so far.
+fn cpu_seconds() -> f64 {
+    // SAFETY: getrusage writes the struct it is given and nothing else.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
+    let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    seconds(usage.ru_utime) + seconds(usage.ru_stime)
 }
 
 fn upkeep(dir: &Path, n: usize, batch: usize) -> anyhow::Result<()> {
@@ -316,11 +326,16 @@ fn upkeep(dir: &Path, n: usize, batch: usize) -> anyhow::Result<()> {
         "url, content = '', contentless_delete = 1, tokenize = 'trigram case_sensitive 1'{}",
         std::env::var("UPKEEP_URL_OPTIONS").unwrap_or_default()
     );
+    // UPKEEP_FTS_OPTIONS=", detail = column": the item index's options tried.
+    let item_columns = format!(
+        "title, author, body, article, content = '', contentless_delete = 1, \
+         tokenize = 'unicode61 remove_diacritics 2'{}",
+        std::env::var("UPKEEP_FTS_OPTIONS").unwrap_or_default()
+    );
     let tables = [
         (
             "items_fts",
-            "title, author, body, article, content = '', contentless_delete = 1, \
-             tokenize = 'unicode61 remove_diacritics 2'",
+            item_columns.as_str(),
             "INSERT INTO main.items_fts (rowid, title, author, body, article) VALUES (?1, ?2, ?3, ?4, '')",
         ),
         (
@@ -329,8 +344,40 @@ fn upkeep(dir: &Path, n: usize, batch: usize) -> anyhow::Result<()> {
             "INSERT INTO main.items_url (rowid, url) VALUES (?1 % 2147483648, ?2)",
         ),
     ];
+    // UPKEEP_STATEMENT=one: each transaction's rows written by one INSERT … SELECT in key
+    // order from a staging table (what a refresh's batch does), not a statement per row (each
+    // of those is a savepoint, where FTS5 writes its pending words out as a segment).
+    let one_statement = std::env::var("UPKEEP_STATEMENT").is_ok_and(|v| v == "one");
+    if one_statement {
+        conn.execute_batch(
+            "CREATE TEMP TABLE staged (ord INTEGER PRIMARY KEY, key INTEGER, title TEXT,
+                                      author TEXT, body TEXT, url TEXT)",
+        )?;
+        let tx = conn.transaction()?;
+        {
+            let mut stage = tx.prepare(
+                "INSERT INTO temp.staged (ord, key, title, author, body, url)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            for (ord, (key, title, author, body, url)) in rows.iter().enumerate() {
+                stage.execute(rusqlite::params![ord as i64, key, title, author, body, url])?;
+            }
+        }
+        tx.commit()?;
+    }
+    // UPKEEP_ONLY=items_fts: one of the indexes only; UPKEEP_SIZES=batch: the batched write only.
+    let only = std::env::var("UPKEEP_ONLY").unwrap_or_default();
+    let batch_only = std::env::var("UPKEEP_SIZES").is_ok_and(|v| v == "batch");
     for (name, columns, insert) in tables {
-        for size in [rows.len().max(1), batch.max(1)] {
+        if !only.is_empty() && only != name {
+            continue;
+        }
+        let sizes = if batch_only {
+            vec![batch.max(1)]
+        } else {
+            vec![rows.len().max(1), batch.max(1)]
+        };
+        for size in sizes {
             conn.execute_batch(&format!(
                 "DROP TABLE IF EXISTS main.{name}; CREATE VIRTUAL TABLE main.{name} USING fts5({columns});"
             ))?;
@@ -347,8 +394,25 @@ fn upkeep(dir: &Path, n: usize, batch: usize) -> anyhow::Result<()> {
                 }
             }
             let t = Instant::now();
-            for chunk in rows.chunks(size) {
+            let cpu = cpu_seconds();
+            for (at, chunk) in rows.chunks(size).enumerate() {
                 let tx = conn.transaction()?;
+                if one_statement {
+                    // As a refresh writes a batch: one statement, in key order.
+                    let first = (at * size) as i64;
+                    let sql = if name == "items_fts" {
+                        "INSERT INTO main.items_fts (rowid, title, author, body, article)
+                         SELECT key, title, author, body, '' FROM temp.staged
+                         WHERE ord >= ?1 AND ord < ?2 ORDER BY key"
+                    } else {
+                        "INSERT INTO main.items_url (rowid, url)
+                         SELECT key % 2147483648, url FROM temp.staged
+                         WHERE ord >= ?1 AND ord < ?2 ORDER BY key"
+                    };
+                    tx.execute(sql, [first, first + chunk.len() as i64])?;
+                    tx.commit()?;
+                    continue;
+                }
                 {
                     let mut stmt = tx.prepare_cached(insert)?;
                     for (key, title, author, body, url) in chunk {
@@ -362,13 +426,14 @@ fn upkeep(dir: &Path, n: usize, batch: usize) -> anyhow::Result<()> {
                 tx.commit()?;
             }
             let secs = t.elapsed().as_secs_f64();
+            let cpu = cpu_seconds() - cpu;
             let segments: i64 = conn.query_row(
                 &format!("SELECT count(*) FROM main.{name}_idx WHERE pgno = 1 OR 1"),
                 [],
                 |r| r.get(0),
             )?;
             println!(
-                "{name}: {} items, {size} per transaction: {secs:.2} s ({segments} index rows)",
+                "{name}: {} items, {size} per transaction: {secs:.2} s, {cpu:.2} CPU-s ({segments} index rows)",
                 rows.len(),
             );
         }

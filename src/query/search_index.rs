@@ -81,15 +81,131 @@ pub fn tokens(text: &str) -> Vec<String> {
 }
 
 /// HTML as the words a reader sees: tags (and script/style bodies) dropped, entities decoded.
+/// The same text as `decode_entities(strip_tags(html))` of [`crate::feed::markup`] (a test
+/// compares both on the shared corpus), written for the index's triggers, which run it over
+/// every item a refresh stores: one scan for `<` with no allocation per tag, one for `&` with
+/// no allocation per reference.
 pub fn html_text(html: &str) -> String {
-    let stripped = crate::feed::markup::strip_tags(html);
-    crate::feed::markup::decode_entities(&stripped).into_owned()
+    let mut stripped = String::with_capacity(html.len());
+    strip_tags_into(html, &mut stripped);
+    if memchr::memchr(b'&', stripped.as_bytes()).is_none() {
+        return stripped;
+    }
+    let mut decoded = String::with_capacity(stripped.len());
+    decode_entities_into(&stripped, &mut decoded);
+    decoded
+}
+
+/// Tags whose boundary separates words (the text gets a space there).
+fn separates_words(name: &[u8]) -> bool {
+    const BLOCKS: [&[u8]; 12] = [
+        b"br", b"p", b"div", b"li", b"tr", b"td", b"h1", b"h2", b"h3", b"h4", b"h5", b"h6",
+    ];
+    name.len() <= 3 && BLOCKS.iter().any(|b| name.eq_ignore_ascii_case(b))
+}
+
+/// `html` without its tags, comments and script/style bodies, appended to `out`
+/// (`strip_tags`: a `<` not followed by a letter, `/`, `!` or `?` is text; an unclosed tag
+/// ends the text).
+fn strip_tags_into(html: &str, out: &mut String) {
+    let bytes = html.as_bytes();
+    let mut rest = 0;
+    while let Some(found) = memchr::memchr(b'<', &bytes[rest..]) {
+        let lt = rest + found;
+        out.push_str(&html[rest..lt]);
+        let after = lt + 1;
+        let tag_like = bytes
+            .get(after)
+            .is_some_and(|&b| b.is_ascii_alphabetic() || matches!(b, b'/' | b'!' | b'?'));
+        if !tag_like {
+            out.push('<');
+            rest = after;
+            continue;
+        }
+        if bytes[after..].starts_with(b"!--") {
+            rest = memchr::memmem::find(&bytes[after..], b"-->")
+                .map_or(bytes.len(), |end| after + end + 3);
+            continue;
+        }
+        let Some(gt) = memchr::memchr(b'>', &bytes[after..]).map(|at| after + at) else {
+            // An unclosed tag: the rest is markup debris.
+            return;
+        };
+        let mut name_start = after;
+        while bytes.get(name_start) == Some(&b'/') {
+            name_start += 1;
+        }
+        let name_end = bytes[name_start..]
+            .iter()
+            .position(|b| !b.is_ascii_alphanumeric())
+            .map_or(bytes.len(), |at| name_start + at);
+        let name = &bytes[name_start..name_end];
+        if separates_words(name) {
+            out.push(' ');
+        }
+        rest = gt + 1;
+        // Script and style bodies are code, not text.
+        if bytes[after] != b'/' {
+            let close: Option<&[u8]> = if name.eq_ignore_ascii_case(b"script") {
+                Some(b"</script")
+            } else if name.eq_ignore_ascii_case(b"style") {
+                Some(b"</style")
+            } else {
+                None
+            };
+            if let Some(close) = close {
+                rest = crate::scan::find_ascii_ci(&bytes[rest..], close)
+                    .map_or(bytes.len(), |at| rest + at);
+            }
+        }
+    }
+    out.push_str(&html[rest..]);
+}
+
+/// `text` with its character references decoded once, appended to `out` (`decode_entities`:
+/// named ones ending in `;`, decimal and hex; unknown or malformed ones stay as written).
+fn decode_entities_into(text: &str, out: &mut String) {
+    let bytes = text.as_bytes();
+    let mut rest = 0;
+    while let Some(found) = memchr::memchr(b'&', &bytes[rest..]) {
+        let amp = rest + found;
+        out.push_str(&text[rest..amp]);
+        rest = amp + 1;
+        let after = &text[rest..];
+        let Some(semi) = after.bytes().take(34).position(|b| b == b';') else {
+            out.push('&');
+            continue;
+        };
+        let body = &after[..semi];
+        let decoded = if let Some(number) = body.strip_prefix('#') {
+            let value = match number.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                None => number.parse().ok(),
+            };
+            value.map(|v| {
+                out.push(
+                    char::from_u32(v)
+                        .filter(|c| *c != '\0')
+                        .unwrap_or(char::REPLACEMENT_CHARACTER),
+                )
+            })
+        } else if !body.is_empty() && body.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            crate::feed::markup::named_reference(body).map(|chars| out.extend(chars))
+        } else {
+            None
+        };
+        match decoded {
+            Some(()) => rest += semi + 1,
+            None => out.push('&'),
+        }
+    }
+    out.push_str(&text[rest..]);
 }
 
 /// The indexed body of an item: its content, and its summary unless the content holds it
 /// already (feeds often send the same text twice).
 pub fn item_text(summary_html: Option<&str>, content_html: Option<&str>) -> String {
-    let content = content_html.map(html_text).unwrap_or_default();
+    let mut content = content_html.map(html_text).unwrap_or_default();
     let summary = summary_html.map(html_text).unwrap_or_default();
     let summary = summary.trim();
     if summary.is_empty() || content.contains(summary) {
@@ -97,7 +213,9 @@ pub fn item_text(summary_html: Option<&str>, content_html: Option<&str>) -> Stri
     } else if content.trim().is_empty() {
         summary.to_string()
     } else {
-        format!("{summary}\n{content}")
+        content.insert(0, '\n');
+        content.insert_str(0, summary);
+        content
     }
 }
 
@@ -113,13 +231,18 @@ pub fn article_text(json: &str) -> String {
         .unwrap_or_default()
 }
 
-fn text_arg(ctx: &rusqlite::functions::Context<'_>, i: usize) -> rusqlite::Result<Option<String>> {
+/// Argument `i` as text (borrowed from SQLite when it is valid UTF-8 text: the triggers pass
+/// every item's HTML through here).
+fn text_arg<'a>(
+    ctx: &'a rusqlite::functions::Context<'_>,
+    i: usize,
+) -> rusqlite::Result<Option<std::borrow::Cow<'a, str>>> {
     use rusqlite::types::ValueRef;
     Ok(match ctx.get_raw(i) {
         ValueRef::Null => None,
-        ValueRef::Text(t) | ValueRef::Blob(t) => Some(String::from_utf8_lossy(t).into_owned()),
-        ValueRef::Integer(n) => Some(n.to_string()),
-        ValueRef::Real(r) => Some(r.to_string()),
+        ValueRef::Text(t) | ValueRef::Blob(t) => Some(String::from_utf8_lossy(t)),
+        ValueRef::Integer(n) => Some(n.to_string().into()),
+        ValueRef::Real(r) => Some(r.to_string().into()),
     })
 }
 
@@ -186,6 +309,97 @@ mod tests {
         assert_ne!(fts_key(-5, 3), fts_key(-9, 4));
         assert_ne!(fts_key(1, KEY_ID_LIMIT), fts_key(1, KEY_ID_LIMIT + 1));
         assert!(fts_key(1, KEY_ID_LIMIT) < 0);
+    }
+
+    /// The text the markup helpers give (what the index held before [`html_text`]).
+    fn markup_text(html: &str) -> String {
+        let stripped = crate::feed::markup::strip_tags(html);
+        crate::feed::markup::decode_entities(&stripped).into_owned()
+    }
+
+    #[test]
+    fn html_text_is_the_markup_helpers_text_on_edge_cases() {
+        let cases = [
+            "",
+            "plain",
+            "a < b & c",
+            "<p>One</p><P>two</P><br/>three<BR>four<div>x</div>y<h6>z</h6>",
+            "<ul><li>a</li><LI>b</li></ul><table><tr><td>c</td><TD>d</TD></tr></table>e<h3>f</h3>g",
+            "<pre>no space</pre>here<b>bold</b><divx>no</divx>space<p2>none</p2>",
+            "x<script type=t>if (a<b) {}</script>y<SCRIPT>z</sCrIpT>w",
+            "x<style>p{}</style>y<style>never closed",
+            "x</script>y</style>z",
+            "a<!-- comment <b> -->b<!-->c<!-- never closed",
+            "a<?xml version='1.0'?>b<!DOCTYPE html>c",
+            "a<//p>b<///div>c<p/>d",
+            "unclosed <b tag",
+            "<",
+            "x<1 y<é z<",
+            "&eacute;&amp;lt;&#233;&#xE9;&#XE9;&#x+41;&#+65;&#0;&#x110000;&#;&#x;",
+            "&notin;&notit;&nbsp&nbsp;&;&unknown;& amp;&aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa;",
+            "&am<b>p;</b> split reference",
+            "&&amp;&&",
+            "é<p>à&eacute;</p>ü&#x1F600;",
+        ];
+        for html in cases {
+            assert_eq!(html_text(html), markup_text(html), "{html:?}");
+        }
+    }
+
+    /// Every file of `dir` and below.
+    fn files_under(dir: &std::path::Path, found: &mut Vec<std::path::PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                files_under(&path, found);
+            } else {
+                found.push(path);
+            }
+        }
+    }
+
+    #[test]
+    fn html_text_is_the_markup_helpers_text_on_the_shared_corpus() {
+        let Some(feeds) = crate::shared_corpus::shared_corpus("corpus/feeds") else {
+            return;
+        };
+        let Some(pages) = crate::shared_corpus::shared_corpus("corpus/extraction") else {
+            return;
+        };
+        let mut files = Vec::new();
+        files_under(&feeds, &mut files);
+        let feed_files = files.len();
+        files_under(&pages, &mut files);
+        let base = url::Url::parse("https://example.org/feed").unwrap();
+        let (mut documents, mut items) = (0, 0);
+        for (at, path) in files.iter().enumerate() {
+            let Ok(bytes) = std::fs::read(path) else {
+                continue;
+            };
+            // Whole files (feeds, pages: comments, scripts, references of every kind)...
+            let text = String::from_utf8_lossy(&bytes);
+            assert_eq!(html_text(&text), markup_text(&text), "{}", path.display());
+            documents += 1;
+            // ...and the items' HTML of each feed, as the index gets it.
+            if at < feed_files
+                && let Ok(parsed) = crate::feed::parse::parse_feed(&bytes, None, &base)
+            {
+                for item in parsed.items {
+                    for html in [&item.summary_html, &item.content_html]
+                        .into_iter()
+                        .flatten()
+                    {
+                        assert_eq!(html_text(html), markup_text(html), "{}", path.display());
+                        items += 1;
+                    }
+                }
+            }
+        }
+        assert!(documents > 1_000, "only {documents} corpus files read");
+        assert!(items > 1_000, "only {items} item texts compared");
     }
 
     #[test]

@@ -19,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0010_query_url_non_ascii.sql"),
     include_str!("migrations/0011_query_time_keyed_index.sql"),
     include_str!("migrations/0012_query_span_keyed_index.sql"),
+    include_str!("migrations/0013_query_index_write_settings.sql"),
 ];
 
 /// The schema version this build writes.
@@ -125,6 +126,7 @@ pub(super) fn migrate_to(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rusqlite::OptionalExtension;
     use rusqlite::functions::FunctionFlags;
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
@@ -210,6 +212,51 @@ mod tests {
     }
 
     #[test]
+    fn an_upgrade_from_schema_12_keeps_the_index_and_sets_how_fts5_writes_it() {
+        let (dir, mut conn, texts) = database_at(12);
+        let path = dir.path().join("kiosque.db");
+        migrate_to(&mut conn, &path, SCHEMA_VERSION).unwrap();
+        assert_eq!(texts.load(Ordering::SeqCst), 0, "the index was built again");
+        let setting = |key: &str| -> Option<i64> {
+            conn.query_row("SELECT v FROM items_fts_config WHERE k = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()
+            .unwrap()
+        };
+        assert_eq!(setting("hashsize"), Some(4 << 20));
+        assert_eq!(setting("automerge"), Some(8));
+        // The index the items were written into before the upgrade still answers, and rows
+        // written after it are found beside them.
+        conn.execute_batch(
+            "INSERT INTO items (feed_id, dedupe_key, title, search_title, first_seen,
+                                sort_time, last_seen, summary_html)
+             VALUES (1, 'w', 'Four', 'four', 0, 1700000300, 0, '<p>Émulateur</p>');",
+        )
+        .unwrap();
+        drop(conn);
+        let store = super::super::Store::open(&path).unwrap();
+        let found = |q: &str| {
+            store
+                .items(
+                    &crate::store::ItemFilter {
+                        query: Some(crate::query::Query::parse(q).unwrap()),
+                        ..Default::default()
+                    },
+                    0,
+                    10,
+                )
+                .unwrap()
+                .into_iter()
+                .map(|i| i.title)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(found("emulation"), ["One"]);
+        assert_eq!(found("emul"), ["Four", "One"]);
+        assert_eq!(found("news OR x86"), ["Two", "One"]);
+    }
+
+    #[test]
     fn a_fill_is_left_out_only_when_a_later_script_of_the_upgrade_fills_the_same_index() {
         let fills = |from, to| {
             upgrade_scripts(from, to)
@@ -222,6 +269,9 @@ mod tests {
         assert_eq!(fills(10, 11), [11]);
         assert_eq!(fills(10, 12), [12]);
         assert_eq!(fills(0, 12), [12]);
+        // 13 only sets how FTS5 writes: the index 12 built stays.
+        assert_eq!(fills(0, 13), [12]);
+        assert_eq!(fills(12, 13), Vec::<i64>::new());
         assert_eq!(fills(6, 7), [7]);
         let script = "a;\n-- fill x (why)\nINSERT x;\n-- end fill x\n-- fill y\nINSERT y;\n-- end fill y\nb;\n";
         assert_eq!(

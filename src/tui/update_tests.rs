@@ -488,44 +488,37 @@ fn search_filters_live_and_escape_clears() {
     assert!(list_load(&effects).is_some());
 }
 
+/// `n` or `N` (`key`): the search it asks for (forward for `n`), answered with row `found`.
+fn find_unread(state: &mut State, key: Action, found: Option<usize>) -> Vec<Effect> {
+    let forward_key = key == Action::NextUnread;
+    let effects = update(state, key);
+    let Some(Effect::FindUnread {
+        generation,
+        forward,
+        ..
+    }) = effects.first()
+    else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(*forward, forward_key, "{effects:?}");
+    let answer = Action::UnreadFound {
+        generation: *generation,
+        found: found.map(|i| (i, fixtures::row(i).id)),
+        switched_to_all: false,
+    };
+    update(state, answer)
+}
+
 #[test]
 fn next_unread_jumps_and_opens_when_reading() {
     let mut state = loaded((80, 24), 30);
     // Row 1 is read: `n` looks further down.
     update(&mut state, Action::MoveDown);
-    let effects = update(&mut state, Action::NextUnread);
-    let Some(Effect::FindUnread {
-        generation,
-        forward: true,
-        ..
-    }) = effects.first()
-    else {
-        panic!()
-    };
-    let generation = *generation;
-    update(
-        &mut state,
-        Action::UnreadFound {
-            generation,
-            found: Some((5, fixtures::row(5).id)),
-            switched_to_all: false,
-        },
-    );
+    find_unread(&mut state, Action::NextUnread, Some(5));
     assert_eq!(state.list.selected, 5);
     // While reading, the unread item found is opened.
     update(&mut state, Action::Open);
-    let effects = update(&mut state, Action::NextUnread);
-    let Some(Effect::FindUnread { generation, .. }) = effects.first() else {
-        panic!()
-    };
-    let effects = update(
-        &mut state,
-        Action::UnreadFound {
-            generation: *generation,
-            found: Some((6, fixtures::row(6).id)),
-            switched_to_all: false,
-        },
-    );
+    let effects = find_unread(&mut state, Action::NextUnread, Some(6));
     assert!(
         effects
             .iter()
@@ -982,32 +975,10 @@ fn the_first_n_goes_to_the_unread_item_under_the_cursor() {
 #[test]
 fn n_and_capital_n_say_when_there_is_nothing_further() {
     let mut state = loaded((80, 24), 30);
-    let effects = update(&mut state, Action::PrevUnread);
-    let Some(Effect::FindUnread { generation, .. }) = effects.first() else {
-        panic!("{effects:?}")
-    };
-    update(
-        &mut state,
-        Action::UnreadFound {
-            generation: *generation,
-            found: None,
-            switched_to_all: false,
-        },
-    );
+    find_unread(&mut state, Action::PrevUnread, None);
     assert_eq!(state.status.notice.as_deref(), Some("no earlier unread"));
     update(&mut state, Action::NextUnread); // lands on the selected unread item
-    let effects = update(&mut state, Action::NextUnread);
-    let Some(Effect::FindUnread { generation, .. }) = effects.first() else {
-        panic!("{effects:?}")
-    };
-    update(
-        &mut state,
-        Action::UnreadFound {
-            generation: *generation,
-            found: None,
-            switched_to_all: false,
-        },
-    );
+    find_unread(&mut state, Action::NextUnread, None);
     assert_eq!(state.status.notice.as_deref(), Some("no more unread items"));
 }
 

@@ -99,6 +99,26 @@ fn pair(report: &Value, a: &str, b: &str) -> (Option<u64>, Option<u64>) {
     (report[a].as_u64(), report[b].as_u64())
 }
 
+/// A sync that must pull no item and change no state: its report.
+fn sync_pulling_nothing(data: &Path) -> Value {
+    let report = sync(data);
+    let counts = pair(&report, "pulled_items", "state_changes");
+    assert_eq!(counts, (Some(0), Some(0)), "{report}");
+    report
+}
+
+/// A server with `n` items in one feed, and a data dir that pulled them all.
+fn busy(flavor: Flavor, n: usize) -> (GReaderServer, tempfile::TempDir) {
+    let server = GReaderServer::start(flavor);
+    let feed = server.add_feed("Busy", None);
+    for i in 0..n {
+        server.add_item(feed, &format!("Item {i:05}"), 60);
+    }
+    let dir = configured(&server.api_url());
+    assert_eq!(sync(dir.path())["pulled_items"], n);
+    (server, dir)
+}
+
 /// Caps the size of a pulled item's body at 1 MB in the data dir's config.
 fn cap_bodies_at_a_megabyte(data: &Path) {
     let mut config = std::fs::read_to_string(data.join("config.toml")).unwrap();
@@ -534,14 +554,8 @@ fn escapes_huge_items_and_colliding_ids_are_contained() {
 
 #[test]
 fn five_thousand_read_marks_are_pushed_in_a_few_requests() {
-    let server = GReaderServer::start(Flavor::Miniflux);
-    let feed = server.add_feed("Busy", None);
-    for i in 0..5_000 {
-        server.add_item(feed, &format!("Item {i:04}"), 60);
-    }
-    let dir = configured(&server.api_url());
+    let (server, dir) = busy(Flavor::Miniflux, 5_000);
     let d = dir.path();
-    assert_eq!(sync(d)["pulled_items"], 5_000);
     let ids = all_ids(d);
     mark(d, &ids, "--read");
     assert_eq!(pending(d), 5_000);
@@ -563,20 +577,10 @@ fn five_thousand_read_marks_are_pushed_in_a_few_requests() {
 fn a_sync_with_nothing_new_fetches_twelve_thousand_unread_ids_in_one_page() {
     // The benchmark's 50,000 unread items would take 6 pages of 10,000 ids (FreshRSS answers
     // an empty last page) and a nothing-new sync 10 requests; the issue allows 8.
-    let server = GReaderServer::start(Flavor::FreshRss);
-    let feed = server.add_feed("Busy", None);
-    for i in 0..12_000 {
-        server.add_item(feed, &format!("Item {i:05}"), 60);
-    }
-    let dir = configured(&server.api_url());
+    let (server, dir) = busy(Flavor::FreshRss, 12_000);
     let d = dir.path();
-    assert_eq!(sync(d)["pulled_items"], 12_000);
     server.clear_log();
-    let report = sync(d);
-    assert_eq!(
-        pair(&report, "pulled_items", "state_changes"),
-        (Some(0), Some(0))
-    );
+    let report = sync_pulling_nothing(d);
     // Unread, starred and arrived-since: one page each; the login token is cached.
     server.assert_count("stream/items/ids", 3);
     assert_eq!(report["requests"], 4, "{report}");
@@ -1216,11 +1220,7 @@ fn a_data_dir_refuses_another_server_until_its_server_ids_are_reset() {
     assert_eq!(states(d), before);
     assert_eq!(new.state_of(on_new[1]), (false, true));
     // From now on the new server is the one: a plain sync, nothing to do.
-    let again = sync(d);
-    assert_eq!(
-        pair(&again, "pulled_items", "state_changes"),
-        (Some(0), Some(0))
-    );
+    sync_pulling_nothing(d);
 }
 
 #[test]
@@ -1256,11 +1256,7 @@ fn items_polled_before_sync_was_on_are_not_pulled_twice_and_keep_their_state() {
     assert_eq!(server.state_of(ids[0]), (true, false));
     assert_eq!(server.state_of(ids[1]), (false, true));
     // And the next sync neither pulls nor changes anything.
-    let again = sync(d);
-    assert_eq!(
-        pair(&again, "pulled_items", "state_changes"),
-        (Some(0), Some(0))
-    );
+    sync_pulling_nothing(d);
     assert_eq!(item_count(d), 3);
 }
 

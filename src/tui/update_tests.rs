@@ -6,6 +6,18 @@ use crate::model::{ItemId, RelatedLink};
 use crate::tui::fixtures::{self, answer_list, rows};
 use crate::tui::state::ReaderLayout;
 
+/// What the sidebar row at `index` lists (a folder row: nothing of its own, `None`).
+fn sidebar_source(state: &State, index: usize) -> Option<ListSource> {
+    use crate::tui::sidebar::{SidebarRow, rows};
+    match rows(state).into_iter().nth(index)? {
+        SidebarRow::List(source) => Some(source),
+        SidebarRow::Feed { index, .. } => {
+            state.feeds.get(index).map(|feed| ListSource::Feed(feed.id))
+        }
+        SidebarRow::Folder { .. } => None,
+    }
+}
+
 /// A state after start-up whose first window (`total` items) has arrived.
 fn loaded(size: (u16, u16), total: usize) -> State {
     let mut state = fixtures::empty_state(size);
@@ -1231,7 +1243,7 @@ fn a_search_is_saved_as_a_smart_feed_listed_in_the_sidebar() {
     assert!(effects.iter().any(|e| matches!(e, Effect::FindUnread { query, .. } if query.smart.as_deref() == Some("title:rust"))));
     // The entry after the saved searches is the first feed.
     assert_eq!(
-        state.sidebar_source(4),
+        sidebar_source(&state, 4),
         Some(ListSource::Feed(fixtures::feeds()[0].id))
     );
     // Counts update in place.

@@ -10,13 +10,14 @@ use insta::assert_snapshot;
 use kiosque::model::Item;
 use kiosque::tui::action::Action;
 use kiosque::tui::effect::Effect;
+use kiosque::tui::fixtures::start_and_load;
 use kiosque::tui::fixtures::{self, rows};
 use kiosque::tui::images::{Drawer, ImageKey, ImageStatus, SharedImage, prepare};
 use kiosque::tui::reader_layout::layout_page;
 use kiosque::tui::state::State;
 use kiosque::tui::update::update;
 use ratatui::style::Color;
-use testbackend::{draw, item_page, start_and_load};
+use testbackend::{draw, item_page};
 
 const IMAGE_URL: &str = "https://img.example.org/aurora.png";
 

@@ -9,20 +9,14 @@ use kiosque::article::render::{SpanStyle, StyledSpan};
 use kiosque::model::{Link, RelatedLink};
 use kiosque::tui::action::Action;
 use kiosque::tui::effect::Effect;
-use kiosque::tui::fixtures::{self, rows};
+use kiosque::tui::fixtures::{self, answer_list, list_generation, loaded, rows, start_and_load};
 use kiosque::tui::reader_layout::wrap;
 use kiosque::tui::state::{LineKind, ReaderLayout, ReaderLine, State};
 use kiosque::tui::update::{init, update};
 use kiosque::tui::view;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use testbackend::{answer_list, draw, lay_out, list_generation, start_and_load};
-
-fn loaded(size: (u16, u16), total: usize) -> State {
-    let mut state = fixtures::empty_state(size);
-    start_and_load(&mut state, fixtures::feeds(), 55, total, Some(0));
-    state
-}
+use testbackend::{draw, lay_out};
 
 fn text_line(kind: LineKind, text: &str) -> ReaderLine {
     ReaderLine {

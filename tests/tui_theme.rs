@@ -13,13 +13,13 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use kiosque::config::ThemeName;
+use kiosque::tui::fixtures::start_and_load;
 use kiosque::tui::fixtures::{self, rows};
 use kiosque::tui::state::State;
 use kiosque::tui::view::theme::Theme;
 use pty::{size, wait_limit};
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
-use testbackend::start_and_load;
 
 fn loaded(theme: Theme) -> State {
     let mut state = fixtures::empty_state((100, 20));

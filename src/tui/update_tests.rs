@@ -3,7 +3,7 @@
 use super::*;
 use crate::article::{Article, Source};
 use crate::model::{ItemId, RelatedLink};
-use crate::tui::fixtures::{self, answer_list, rows};
+use crate::tui::fixtures::{self, answer_list, loaded, rows};
 use crate::tui::state::ReaderLayout;
 
 /// What the sidebar row at `index` lists (a folder row: nothing of its own, `None`).
@@ -16,37 +16,6 @@ fn sidebar_source(state: &State, index: usize) -> Option<ListSource> {
         }
         SidebarRow::Folder { .. } => None,
     }
-}
-
-/// A state after start-up whose first window (`total` items) has arrived.
-fn loaded(size: (u16, u16), total: usize) -> State {
-    let mut state = fixtures::empty_state(size);
-    let effects = init(&mut state);
-    let Some(Effect::LoadList { generation, .. }) = effects
-        .iter()
-        .find(|e| matches!(e, Effect::LoadList { .. }))
-    else {
-        panic!("no list load in {effects:?}")
-    };
-    let generation = *generation;
-    update(
-        &mut state,
-        Action::FeedsLoaded {
-            feeds: fixtures::feeds(),
-            unread_total: 55,
-        },
-    );
-    update(
-        &mut state,
-        Action::ListLoaded {
-            generation,
-            total,
-            offset: 0,
-            rows: rows(0, total.min(WINDOW)),
-            selected: Some(0),
-        },
-    );
-    state
 }
 
 fn list_load(effects: &[Effect]) -> Option<(u64, Anchor, usize)> {

@@ -2,7 +2,8 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
-use crate::model::{Feed, FeedId, ItemId, ItemSummary};
+use crate::article::{Article, Source};
+use crate::model::{Feed, FeedId, Item, ItemId, ItemSummary, RelatedLink};
 use crate::tui::action::Action;
 use crate::tui::effect::Effect;
 use crate::tui::state::{Settings, State, WINDOW};
@@ -69,6 +70,33 @@ pub fn row(i: usize) -> ItemSummary {
 /// `n` rows from position `offset`.
 pub fn rows(offset: usize, n: usize) -> Vec<ItemSummary> {
     (offset..offset + n).map(row).collect()
+}
+
+/// The item of headline `summary`, by Ann, with `html` as its feed text.
+pub fn item(summary: ItemSummary, html: &str) -> Item {
+    Item {
+        summary,
+        author: Some("Ann".into()),
+        summary_html: None,
+        content_html: Some(html.into()),
+        enclosures: vec![],
+    }
+}
+
+/// The article extracted from the page at `url`: `title`, `html` and `related` links.
+pub fn article(url: &str, title: &str, html: &str, related: Vec<RelatedLink>) -> Article {
+    Article {
+        title: Some(title.into()),
+        page_title: None,
+        byline: None,
+        published: None,
+        lang: None,
+        url: url.into(),
+        lead_image: None,
+        content_html: html.into(),
+        related,
+        source: Source::Extracted,
+    }
 }
 
 /// A state at `size` with no data loaded yet.

@@ -1,7 +1,7 @@
 //! `update` unit tests: state + action → state + effects.
 
 use super::*;
-use crate::article::{Article, Source};
+use crate::article::Article;
 use crate::model::{ItemId, RelatedLink};
 use crate::tui::fixtures::{self, answer_list, loaded, rows};
 use crate::tui::state::ReaderLayout;
@@ -184,32 +184,17 @@ fn mark_read_on_open_can_be_turned_off() {
 }
 
 fn item_for(row: &crate::model::ItemSummary) -> crate::model::Item {
-    crate::model::Item {
-        summary: row.clone(),
-        author: Some("Ann".into()),
-        summary_html: None,
-        content_html: Some("<p>feed text</p>".into()),
-        enclosures: vec![],
-    }
+    fixtures::item(row.clone(), "<p>feed text</p>")
 }
 
 fn article(url: &str) -> Article {
-    Article {
-        title: Some("Extracted title".into()),
-        page_title: None,
-        byline: None,
-        published: None,
-        lang: None,
-        url: url.into(),
-        lead_image: None,
-        content_html: "<p>the whole article</p>".into(),
-        related: vec![RelatedLink {
-            label: "À lire".into(),
-            title: "Next".into(),
-            url: "https://example.org/next".into(),
-        }],
-        source: Source::Extracted,
-    }
+    let next = RelatedLink {
+        label: "À lire".into(),
+        title: "Next".into(),
+        url: "https://example.org/next".into(),
+    };
+    let html = "<p>the whole article</p>";
+    fixtures::article(url, "Extracted title", html, vec![next])
 }
 
 /// The worker's answer to a layout of `page` at `width`: `lines` lines.

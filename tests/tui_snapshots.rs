@@ -426,21 +426,16 @@ fn reader_with_a_podcast_80x24() {
     let row = state.list.selected_row().unwrap().clone();
     update(&mut state, Action::Open);
     let page = state.page().unwrap().id;
-    let item = kiosque::model::Item {
-        summary: row,
-        author: Some("Camille Martin".into()),
-        summary_html: None,
-        content_html: Some(
-            "<p>Cette semaine, nous revenons sur trois semaines passées avec un ultraportable ARM.</p>"
-                .into(),
-        ),
-        enclosures: vec![kiosque::model::Enclosure {
-            url: "https://example.org/media/podcast-episode-12.mp3".into(),
-            mime_type: Some("audio/mpeg".into()),
-            length: Some(28_800_000),
-            duration: Some(2_465),
-        }],
-    };
+    let html =
+        "<p>Cette semaine, nous revenons sur trois semaines passées avec un ultraportable ARM.</p>";
+    let mut item = fixtures::item(row, html);
+    item.author = Some("Camille Martin".into());
+    item.enclosures = vec![kiosque::model::Enclosure {
+        url: "https://example.org/media/podcast-episode-12.mp3".into(),
+        mime_type: Some("audio/mpeg".into()),
+        length: Some(28_800_000),
+        duration: Some(2_465),
+    }];
     let effects = update(
         &mut state,
         Action::ItemLoaded {

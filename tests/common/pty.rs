@@ -115,6 +115,17 @@ pub fn spawn(command: CommandBuilder, rows: u16, cols: u16) -> Session {
 }
 
 impl Session {
+    /// Type `keys` into the terminal.
+    pub fn press(&mut self, keys: &[u8]) {
+        self.writer.write_all(keys).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    /// [`wait_for_screen`] on this session's screen.
+    pub fn wait_for(&self, what: &str, until: impl Fn(&str) -> bool) -> String {
+        wait_for_screen(&self.parser, what, until)
+    }
+
     /// [`exit_ok`] for this session.
     pub fn exit_ok(mut self) {
         exit_ok(&mut *self.child, self.writer, self.master, self.reading);

@@ -919,11 +919,10 @@ fn items(ctx: &RunContext, args: &ItemsArgs) -> Result<ExitCode> {
     let filter = ItemFilter {
         query,
         hidden: args.hidden,
-        feed: args
-            .feed
-            .map(|id| store.feed(FeedId(id)))
-            .transpose()?
-            .map(|f| f.id),
+        feed: match args.feed {
+            Some(id) => Some(store.feed(FeedId(id))?.id),
+            None => None,
+        },
         unread_only: args.unread,
         ..Default::default()
     };

@@ -6,6 +6,18 @@ use crate::model::{ItemId, RelatedLink};
 use crate::tui::fixtures::{self, answer_list, loaded, rows};
 use crate::tui::state::ReaderLayout;
 
+/// The error the status line shows (there must be one).
+fn status_error(state: &State) -> &str {
+    let error = state.status.last_error.as_deref();
+    error.expect("an error in the status line")
+}
+
+/// The notice the status line shows (there must be one).
+fn status_notice(state: &State) -> &str {
+    let notice = state.status.notice.as_deref();
+    notice.expect("a notice in the status line")
+}
+
 /// What the sidebar row at `index` lists (a folder row: nothing of its own, `None`).
 fn sidebar_source(state: &State, index: usize) -> Option<ListSource> {
     use crate::tui::sidebar::{SidebarRow, rows};
@@ -370,14 +382,7 @@ fn only_web_urls_are_opened() {
     let mut state = loaded((80, 24), 3);
     state.list.rows[0].url = Some("javascript:alert(1)".into());
     assert!(update(&mut state, Action::OpenInBrowser).is_empty());
-    assert!(
-        state
-            .status
-            .last_error
-            .as_deref()
-            .unwrap()
-            .contains("non-web")
-    );
+    assert!(status_error(&state).contains("non-web"));
     state.list.rows[0].url = Some("https://example.org/x".into());
     assert_eq!(
         update(&mut state, Action::OpenInBrowser),
@@ -658,18 +663,12 @@ fn with_sync_the_start_up_the_keys_and_the_timer_run_a_sync() {
         update(&mut state, Action::RefreshAll).is_empty(),
         "no second sync while one runs"
     );
-    assert_eq!(
-        state.status.notice.as_deref(),
-        Some("a sync is already running")
-    );
+    assert_eq!(status_notice(&state), "a sync is already running");
     let effects = sync_finished(&mut state, (7, 2, 0), None);
     assert!(effects.contains(&Effect::LoadFeeds), "{effects:?}");
     assert!(list_load(&effects).is_some(), "the list shows what arrived");
     assert!(!state.refreshing && !state.status.syncing);
-    assert_eq!(
-        state.status.notice.as_deref(),
-        Some("synced: 7 new, 2 changes sent")
-    );
+    assert_eq!(status_notice(&state), "synced: 7 new, 2 changes sent");
     // R and Ctrl-R (one feed: the server has no per-feed pull) sync.
     assert_eq!(update(&mut state, Action::RefreshAll), vec![Effect::Sync]);
     sync_finished(&mut state, (0, 0, 0), None);
@@ -1028,14 +1027,7 @@ fn the_play_key_plays_the_first_enclosure_and_lays_it_out() {
     let mut state = loaded((140, 40), 10);
     // Nothing open: nothing to play, said in the status line.
     assert!(update(&mut state, Action::PlayMedia).is_empty());
-    assert!(
-        state
-            .status
-            .notice
-            .as_deref()
-            .unwrap()
-            .contains("no podcast")
-    );
+    assert!(status_notice(&state).contains("no podcast"));
     let row = state.list.selected_row().unwrap().clone();
     update(&mut state, Action::Open);
     let page = state.page().unwrap().id;
@@ -1070,11 +1062,8 @@ fn the_play_key_plays_the_first_enclosure_and_lays_it_out() {
         update(&mut state, Action::PlayMedia),
         vec![Effect::PlayMedia("https://cdn.example/ep12.mp3".into())]
     );
-    assert!(
-        state.status.notice.as_deref().unwrap().contains("ep12.mp3"),
-        "{:?}",
-        state.status.notice
-    );
+    let notice = status_notice(&state);
+    assert!(notice.contains("ep12.mp3"), "{notice:?}");
     // The link list holds the media files after the links: p plays the selected entry,
     // Enter on a media file plays it too (rather than loading it as a page).
     update(&mut state, Action::ListLinks);
@@ -1094,14 +1083,7 @@ fn the_play_key_plays_the_first_enclosure_and_lays_it_out() {
     // A feed naming a local file as its enclosure gets no player.
     state.page_mut().unwrap().enclosures[0].url = "file:///etc/passwd".into();
     assert!(update(&mut state, Action::PlayMedia).is_empty());
-    assert!(
-        state
-            .status
-            .last_error
-            .as_deref()
-            .unwrap()
-            .contains("non-web")
-    );
+    assert!(status_error(&state).contains("non-web"));
 }
 
 fn type_search(state: &mut State, text: &str) -> Vec<Effect> {

@@ -584,16 +584,14 @@ fn import(ctx: &RunContext, file: &Path) -> Result<ExitCode> {
                 .title
                 .clone()
                 .filter(|t| !t.trim().is_empty() && *t != f.url);
-            (f, title)
-        })
-        .map(|(f, title)| NewFeed {
-            url: f.url.clone(),
-            title_is_users: title.is_some(),
-            title,
-            site_url: f.site_url.clone(),
-            tags: f.tags.clone(),
-            etag: None,
-            last_modified: None,
+            NewFeed {
+                url: f.url.clone(),
+                title_is_users: title.is_some(),
+                title,
+                site_url: f.site_url.clone(),
+                tags: f.tags.clone(),
+                ..Default::default()
+            }
         })
         .collect();
     match &ctx.config.sync {

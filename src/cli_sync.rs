@@ -19,16 +19,6 @@ use serde::Serialize;
 use std::process::ExitCode;
 
 #[derive(Serialize)]
-struct SyncJson {
-    pushed: usize,
-    pulled_items: usize,
-    state_changes: usize,
-    feeds: usize,
-    pending: usize,
-    requests: u64,
-}
-
-#[derive(Serialize)]
 struct StatusJson {
     pending: usize,
     last_sync: Option<String>,
@@ -46,9 +36,15 @@ fn not_configured(ctx: &RunContext) -> anyhow::Error {
     )
 }
 
-/// Refuse to change the server's subscriptions from a data dir that synced with another
-/// server or account (its server ids would be mixed up).
-fn same_account(store: &Store, service: &impl SyncService) -> Result<()> {
+/// The service `[sync]` names, to change the server's subscriptions; refused from a data
+/// dir that synced with another server or account (its server ids would be mixed up).
+fn service_for_changes(
+    ctx: &RunContext,
+    config: &SyncConfig,
+    store: &Store,
+) -> Result<crate::sync::greader::GReaderClient> {
+    let service =
+        crate::sync::service_for(config, Fetcher::new(&ctx.config)?, Some(&ctx.data_dir))?;
     let account = service.account();
     match store.sync_account()? {
         Some(synced) if synced != account => Err(anyhow!(
@@ -60,7 +56,7 @@ fn same_account(store: &Store, service: &impl SyncService) -> Result<()> {
                 user: sanitize_line(&account.username),
             }
         )),
-        _ => Ok(()),
+        _ => Ok(service),
     }
 }
 
@@ -159,14 +155,7 @@ pub fn sync_command(
         );
     }
     if json {
-        print_json(&SyncJson {
-            pushed: report.pushed,
-            pulled_items: report.pulled_items,
-            state_changes: report.state_changes,
-            feeds: report.feeds,
-            pending: report.pending,
-            requests: report.requests,
-        })?;
+        print_json(&report)?;
     } else {
         println!(
             "Synced: {} changes pushed, {} new items, {} state changes; {} feeds, {} pending ({} requests)",
@@ -199,9 +188,7 @@ pub fn add_on_server(
     rt: &tokio::runtime::Runtime,
     new: &NewFeed,
 ) -> Result<ExitCode> {
-    let mut service =
-        crate::sync::service_for(config, Fetcher::new(&ctx.config)?, Some(&ctx.data_dir))?;
-    same_account(store, &service)?;
+    let mut service = service_for_changes(ctx, config, store)?;
     let folder = new.tags.first().map(String::as_str);
     let title = sanitize_line(new.title.as_deref().unwrap_or(&new.url));
     match rt.block_on(service.subscribe(&new.url, folder)) {
@@ -236,9 +223,7 @@ pub fn remove_on_server(
         // Never on the server (or its subscription still queued: taken back).
         return Ok(store.remove_feed_queued(feed.id, Utc::now())?);
     };
-    let mut service =
-        crate::sync::service_for(config, Fetcher::new(&ctx.config)?, Some(&ctx.data_dir))?;
-    same_account(store, &service)?;
+    let mut service = service_for_changes(ctx, config, store)?;
     let rt = runtime()?;
     match rt.block_on(service.unsubscribe(&server_id)) {
         // The server no longer has it: done.
@@ -275,9 +260,7 @@ pub fn import_on_server(
     store: &mut Store,
     news: &[NewFeed],
 ) -> Result<ServerImport> {
-    let mut service =
-        crate::sync::service_for(config, Fetcher::new(&ctx.config)?, Some(&ctx.data_dir))?;
-    same_account(store, &service)?;
+    let mut service = service_for_changes(ctx, config, store)?;
     let rt = runtime()?;
     let mut done = ServerImport::default();
     let mut unreachable: Option<SyncError> = None;

@@ -7,7 +7,7 @@ mod common;
 mod greader;
 
 use assert_cmd::Command;
-use common::{Reply, TestServer, fails_in_one_line, rss_with_items, succeeds};
+use common::{Reply, TestServer, fails_in_one_line, rss_with_items, run_ok, succeeds};
 use greader::{Flavor, GReaderServer};
 use kiosque::tui::action::Action;
 use kiosque::tui::effect::Effect;
@@ -36,18 +36,30 @@ fn configure(data: &Path, url: &str) {
 }
 
 fn json(data: &Path, args: &[&str]) -> Value {
-    serde_json::from_str(&succeeds(kiosque(data).args(args)).0).unwrap()
+    json_saying(data, args).0
+}
+
+/// What `kiosque args` prints, read as JSON, and what it says on stderr; it must succeed.
+fn json_saying(data: &Path, args: &[&str]) -> (Value, String) {
+    let (out, err) = succeeds(kiosque(data).args(args));
+    (serde_json::from_str(&out).unwrap(), err)
 }
 
 fn sync(data: &Path) -> Value {
     json(data, &["sync", "--json"])
 }
 
+/// Every local item as `items --json` lists it, newest first.
+fn items(data: &Path) -> Vec<Value> {
+    let Value::Array(items) = json(data, &["items", "--json"]) else {
+        panic!("`items --json` is not a list");
+    };
+    items
+}
+
 /// Title → (read, starred) of every local item.
 fn states(data: &Path) -> BTreeMap<String, (bool, bool)> {
-    json(data, &["items", "--json"])
-        .as_array()
-        .unwrap()
+    items(data)
         .iter()
         .map(|i| {
             (
@@ -62,9 +74,7 @@ fn states(data: &Path) -> BTreeMap<String, (bool, bool)> {
 }
 
 fn local_id(data: &Path, title: &str) -> String {
-    json(data, &["items", "--json"])
-        .as_array()
-        .unwrap()
+    items(data)
         .iter()
         .find(|i| i["title"] == title)
         .unwrap_or_else(|| panic!("no local item {title}"))["id"]
@@ -73,12 +83,7 @@ fn local_id(data: &Path, title: &str) -> String {
 
 /// The local ids of every item, newest first.
 fn all_ids(data: &Path) -> Vec<String> {
-    json(data, &["items", "--json"])
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["id"].to_string())
-        .collect()
+    items(data).iter().map(|i| i["id"].to_string()).collect()
 }
 
 /// `kiosque mark IDS... FLAG`, which must succeed.
@@ -92,6 +97,26 @@ fn mark(data: &Path, ids: &[String], flag: &str) {
 /// Two numbers of a sync report, to compare at once.
 fn pair(report: &Value, a: &str, b: &str) -> (Option<u64>, Option<u64>) {
     (report[a].as_u64(), report[b].as_u64())
+}
+
+/// A sync that must pull no item and change no state: its report.
+fn sync_pulling_nothing(data: &Path) -> Value {
+    let report = sync(data);
+    let counts = pair(&report, "pulled_items", "state_changes");
+    assert_eq!(counts, (Some(0), Some(0)), "{report}");
+    report
+}
+
+/// A server with `n` items in one feed, and a data dir that pulled them all.
+fn busy(flavor: Flavor, n: usize) -> (GReaderServer, tempfile::TempDir) {
+    let server = GReaderServer::start(flavor);
+    let feed = server.add_feed("Busy", None);
+    for i in 0..n {
+        server.add_item(feed, &format!("Item {i:05}"), 60);
+    }
+    let dir = configured(&server.api_url());
+    assert_eq!(sync(dir.path())["pulled_items"], n);
+    (server, dir)
 }
 
 /// Caps the size of a pulled item's body at 1 MB in the data dir's config.
@@ -120,6 +145,14 @@ fn synced(flavor: Flavor, n: u64) -> (GReaderServer, Vec<u64>, tempfile::TempDir
     let dir = configured(&server.api_url());
     sync(dir.path());
     (server, ids, dir)
+}
+
+/// Runs `check` with a server of each flavour; a failure names the flavour.
+fn for_each_flavor(check: fn(Flavor)) {
+    for flavor in [Flavor::FreshRss, Flavor::Miniflux] {
+        let outcome = std::panic::catch_unwind(|| check(flavor));
+        assert!(outcome.is_ok(), "with {flavor:?} (the panic above)");
+    }
 }
 
 /// Two feeds in two folders, `n` items in all; every third read, every fourth starred.
@@ -207,8 +240,8 @@ fn first_sync_pulls_everything(flavor: Flavor) {
     assert!(feeds[0]["status"].is_null() && feeds[0]["error"].is_null());
     // The reading pane has the item's body.
     let id = local_id(d, "Q&A <live> today");
-    let out = kiosque(d).args(["read", &id, "--json"]).output().unwrap();
-    assert!(String::from_utf8_lossy(&out.stdout).contains("Body of Q&A"));
+    let (article, _) = succeeds(kiosque(d).args(["read", &id, "--json"]));
+    assert!(article.contains("Body of Q&A"));
 
     // Nothing new: a handful of requests, nothing pulled twice.
     server.set_page_cap(None);
@@ -236,13 +269,8 @@ fn first_sync_pulls_everything(flavor: Flavor) {
 }
 
 #[test]
-fn first_sync_pulls_everything_from_freshrss() {
-    first_sync_pulls_everything(Flavor::FreshRss);
-}
-
-#[test]
-fn first_sync_pulls_everything_from_miniflux() {
-    first_sync_pulls_everything(Flavor::Miniflux);
+fn first_sync_pulls_everything_from_either_server() {
+    for_each_flavor(first_sync_pulls_everything);
 }
 
 #[test]
@@ -260,12 +288,7 @@ fn marks_made_locally_are_pushed_in_one_edit_tag_request() {
     let report = sync(d);
     assert_eq!(report["pushed"], 3, "{report}");
     assert_eq!(report["pending"], 0);
-    assert_eq!(
-        server.count("POST /reader/api/0/edit-tag"),
-        1,
-        "{:?}",
-        server.log()
-    );
+    server.assert_count("POST /reader/api/0/edit-tag", 1);
     for i in [1, 3, 4] {
         assert!(
             server.state_of(ids[i]).0,
@@ -303,11 +326,8 @@ fn a_queued_change_wins_over_the_servers_state() {
 #[test]
 fn two_data_dirs_syncing_through_one_server_end_with_the_same_state() {
     let (server, ids) = populated(Flavor::FreshRss, 10);
-    let a_dir = tempfile::tempdir().unwrap();
-    let b_dir = tempfile::tempdir().unwrap();
+    let (a_dir, b_dir) = (configured(&server.api_url()), configured(&server.api_url()));
     let (a, b) = (a_dir.path(), b_dir.path());
-    configure(a, &server.api_url());
-    configure(b, &server.api_url());
     sync(a);
     sync(b);
     // Different changes on each side, some on the same item (different flags).
@@ -399,13 +419,8 @@ fn an_expired_action_token_is_fetched_again() {
     let report = sync(d);
     assert_eq!(report["pushed"], 1, "{report}");
     assert!(server.state_of(ids[1]).1);
-    assert_eq!(
-        server.count("GET /reader/api/0/token"),
-        2,
-        "{:?}",
-        server.log()
-    );
-    assert_eq!(server.count("POST /reader/api/0/edit-tag"), 2);
+    server.assert_count("GET /reader/api/0/token", 2);
+    server.assert_count("POST /reader/api/0/edit-tag", 2);
 }
 
 #[test]
@@ -417,9 +432,7 @@ fn an_error_or_a_hang_mid_pull_loses_nothing_and_the_next_sync_completes() {
     fails_in_one_line(kiosque(d).args(["sync"]));
     // A hang: the request times out (timeout_seconds = 2), one line, non-zero.
     server.hang_next("stream/items/ids");
-    let out = kiosque(d).args(["sync"]).output().unwrap();
-    assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = fails_in_one_line(kiosque(d).args(["sync"]));
     assert!(err.contains("timed out"), "{err}");
     let report = sync(d);
     assert_eq!(report["pulled_items"], 8, "{report}");
@@ -541,14 +554,8 @@ fn escapes_huge_items_and_colliding_ids_are_contained() {
 
 #[test]
 fn five_thousand_read_marks_are_pushed_in_a_few_requests() {
-    let server = GReaderServer::start(Flavor::Miniflux);
-    let feed = server.add_feed("Busy", None);
-    for i in 0..5_000 {
-        server.add_item(feed, &format!("Item {i:04}"), 60);
-    }
-    let dir = configured(&server.api_url());
+    let (server, dir) = busy(Flavor::Miniflux, 5_000);
     let d = dir.path();
-    assert_eq!(sync(d)["pulled_items"], 5_000);
     let ids = all_ids(d);
     mark(d, &ids, "--read");
     assert_eq!(pending(d), 5_000);
@@ -556,7 +563,7 @@ fn five_thousand_read_marks_are_pushed_in_a_few_requests() {
     let report = sync(d);
     assert_eq!(report["pushed"], 5_000, "{report}");
     assert!(report["requests"].as_u64().unwrap() <= 10, "{report}");
-    assert_eq!(server.count("edit-tag"), 2, "{:?}", server.log());
+    server.assert_count("edit-tag", 2);
     assert!(server.states().values().all(|s| s.0));
     // Behind a proxy that refuses big bodies (413), batches are halved until they pass.
     server.set_max_edit_ids(Some(1_000));
@@ -570,22 +577,12 @@ fn five_thousand_read_marks_are_pushed_in_a_few_requests() {
 fn a_sync_with_nothing_new_fetches_twelve_thousand_unread_ids_in_one_page() {
     // The benchmark's 50,000 unread items would take 6 pages of 10,000 ids (FreshRSS answers
     // an empty last page) and a nothing-new sync 10 requests; the issue allows 8.
-    let server = GReaderServer::start(Flavor::FreshRss);
-    let feed = server.add_feed("Busy", None);
-    for i in 0..12_000 {
-        server.add_item(feed, &format!("Item {i:05}"), 60);
-    }
-    let dir = configured(&server.api_url());
+    let (server, dir) = busy(Flavor::FreshRss, 12_000);
     let d = dir.path();
-    assert_eq!(sync(d)["pulled_items"], 12_000);
     server.clear_log();
-    let report = sync(d);
-    assert_eq!(
-        pair(&report, "pulled_items", "state_changes"),
-        (Some(0), Some(0))
-    );
+    let report = sync_pulling_nothing(d);
     // Unread, starred and arrived-since: one page each; the login token is cached.
-    assert_eq!(server.count("stream/items/ids"), 3, "{:?}", server.log());
+    server.assert_count("stream/items/ids", 3);
     assert_eq!(report["requests"], 4, "{report}");
 }
 
@@ -596,20 +593,18 @@ fn refresh_is_a_sync_when_sync_is_configured() {
     let d = dir.path();
     let report = json(d, &["refresh", "--json"]);
     assert_eq!(report["pulled_items"], 3, "{report}");
-    assert_eq!(server.count("stream/items/ids"), 3);
+    server.assert_count("stream/items/ids", 3);
 }
 
 #[test]
 fn a_local_refresh_leaves_synced_feeds_to_the_server() {
     // The TUI's refresh polls feeds itself: synced feeds must not be fetched (their items
     // would be stored twice), feeds added locally still are.
-    let (server, _) = populated(Flavor::FreshRss, 3);
+    let (_server, _, dir) = synced(Flavor::FreshRss, 3);
+    let d = dir.path();
     let feed_server = TestServer::start();
     feed_server.route("/local.xml", Reply::rss(rss_with_items("Local", 2)));
     let local_url = feed_server.url("/local.xml");
-    let dir = configured(&server.api_url());
-    let d = dir.path();
-    sync(d);
     let db = d.join("kiosque.db");
     let mut store = kiosque::store::Store::open(&db).unwrap();
     store
@@ -668,16 +663,13 @@ fn queued_subscriptions_and_unsubscriptions_are_pushed_and_refusals_said() {
         store.remove_feed_queued(gamma.id, now).unwrap();
         assert_eq!(store.pending_count().unwrap(), 3);
     }
-    let (said, err) = succeeds(kiosque(d).args(["sync", "--json"]));
-    let report: Value = serde_json::from_str(&said).unwrap();
+    let (report, err) = json_saying(d, &["sync", "--json"]);
     assert_eq!(report["pushed"], 2, "{report}");
     assert_eq!(report["pending"], 0);
     assert!(err.contains("refused") && err.contains("404"), "{err}");
     let on_server = server.feeds();
     assert_eq!(on_server.len(), 2, "{on_server:?}");
-    assert!(on_server.iter().any(|(_, url, folder)| {
-        url == "http://127.0.0.1:9/new.xml" && folder.as_deref() == Some("Later")
-    }));
+    assert!(server.has_feed_in("http://127.0.0.1:9/new.xml", Some("Later")));
     assert!(!on_server.iter().any(|(_, url, _)| url.contains("feed2")));
     // Locally: the new feed is the server's (once, in its folder), the removed one stays
     // gone, the refused one stays a feed kiosque polls itself.
@@ -749,7 +741,7 @@ fn a_feed_unsubscribed_elsewhere_goes_but_its_starred_items_stay() {
     let d = dir.path();
     // Feed 1 (even items) holds the starred Item 04 and Item 08.
     server.remove_feed(1);
-    let (_, err) = succeeds(kiosque(d).args(["sync", "--json"]));
+    let (_, err) = json_saying(d, &["sync", "--json"]);
     assert!(
         err.contains("Alpha Engineering Log") && err.contains("2 starred items kept"),
         "{err}"
@@ -784,12 +776,10 @@ fn list_urls(data: &Path) -> Vec<(String, Value)> {
 }
 
 fn add_subscribes_on_the_server(flavor: Flavor) {
-    let (server, _) = populated(flavor, 4);
+    let (server, _, dir) = synced(flavor, 4);
+    let d = dir.path();
     let feeds = feeds_to_add();
     let url = feeds.url("/news.xml");
-    let dir = configured(&server.api_url());
-    let d = dir.path();
-    sync(d);
     let (said, _) = succeeds(kiosque(d).args(["add", &url, "--tag", "Later"]));
     assert!(said.contains("on the sync server"), "{said}");
     assert!(server.feeds().contains(&(
@@ -811,22 +801,15 @@ fn add_subscribes_on_the_server(flavor: Flavor) {
 }
 
 #[test]
-fn add_subscribes_on_a_freshrss_server_in_its_folder() {
-    add_subscribes_on_the_server(Flavor::FreshRss);
-}
-
-#[test]
-fn add_subscribes_on_a_miniflux_server_in_its_folder() {
-    add_subscribes_on_the_server(Flavor::Miniflux);
+fn add_subscribes_on_either_server_in_its_folder() {
+    for_each_flavor(add_subscribes_on_the_server);
 }
 
 #[test]
 fn add_refused_by_the_server_is_one_clear_line_and_changes_nothing() {
-    let (server, _) = populated(Flavor::FreshRss, 2);
-    let feeds = feeds_to_add();
-    let dir = configured(&server.api_url());
+    let (server, _, dir) = synced(Flavor::FreshRss, 2);
     let d = dir.path();
-    sync(d);
+    let feeds = feeds_to_add();
     let before = list_urls(d);
     let err = fails_in_one_line(kiosque(d).args(["add", &feeds.url("/missing.xml")]));
     assert!(err.contains("refused") && err.contains("404"), "{err}");
@@ -837,12 +820,10 @@ fn add_refused_by_the_server_is_one_clear_line_and_changes_nothing() {
 
 #[test]
 fn add_with_the_server_unreachable_is_queued_and_pushed_by_the_next_sync() {
-    let (server, _) = populated(Flavor::FreshRss, 2);
+    let (server, _, dir) = synced(Flavor::FreshRss, 2);
+    let d = dir.path();
     let feeds = feeds_to_add();
     let url = feeds.url("/news.xml");
-    let dir = configured(&server.api_url());
-    let d = dir.path();
-    sync(d);
     server.set_down(true);
     let (_, err) = succeeds(kiosque(d).args(["add", &url, "--tag", "Later"]));
     assert!(
@@ -854,12 +835,7 @@ fn add_with_the_server_unreachable_is_queued_and_pushed_by_the_next_sync() {
     server.set_down(false);
     let report = sync(d);
     assert_eq!(pair(&report, "pushed", "pending"), (Some(1), Some(0)));
-    assert!(
-        server
-            .feeds()
-            .iter()
-            .any(|(_, u, folder)| *u == url && folder.as_deref() == Some("Later"))
-    );
+    assert!(server.has_feed_in(&url, Some("Later")));
     let urls = list_urls(d);
     assert_eq!(
         urls.iter().filter(|(u, _)| *u == url).count(),
@@ -877,10 +853,9 @@ fn remove_unsubscribes_on_the_server_and_the_feed_stays_gone() {
     assert!(said.contains("kept its 2 starred items"), "{said}");
     assert_eq!(server.feeds().len(), 1);
     assert_eq!(pending(d), 0);
-    let (said, err) = succeeds(kiosque(d).args(["sync", "--json"]));
+    let (report, err) = json_saying(d, &["sync", "--json"]);
     // Nothing to say about it: it was removed here, not elsewhere.
     assert_eq!(err, "");
-    let report: Value = serde_json::from_str(&said).unwrap();
     assert_eq!(report["feeds"], 1, "{report}");
     assert_eq!(list_urls(d).len(), 1);
     let local = states(d);
@@ -906,21 +881,27 @@ fn remove_with_the_server_down_is_queued_and_the_feed_does_not_come_back() {
     assert!(!urls.iter().any(|(u, _)| u.contains("feed2")), "{urls:?}");
 }
 
+/// `data/subs.opml` with these outlines in its body.
+fn subscriptions_file(data: &Path, outlines: &str) -> std::path::PathBuf {
+    let opml = data.join("subs.opml");
+    let doc = format!(
+        r#"<?xml version="1.0"?><opml version="2.0"><head/><body>{outlines}</body></opml>"#
+    );
+    std::fs::write(&opml, doc).unwrap();
+    opml
+}
+
 #[test]
 fn import_subscribes_each_feed_on_the_server_with_its_folder() {
     let (server, _, dir) = synced(Flavor::FreshRss, 2);
     let d = dir.path();
-    let opml = d.join("subs.opml");
-    std::fs::write(
-        &opml,
-        r#"<?xml version="1.0"?><opml version="2.0"><head/><body>
-        <outline text="Tech"><outline text="A" xmlUrl="http://127.0.0.1:9/a.xml"/>
+    let opml = subscriptions_file(
+        d,
+        r#"<outline text="Tech"><outline text="A" xmlUrl="http://127.0.0.1:9/a.xml"/>
           <outline text="Gone" xmlUrl="http://127.0.0.1:9/missing.xml"/></outline>
         <outline text="C" xmlUrl="http://127.0.0.1:9/c.xml"/>
-        <outline text="Again" xmlUrl="http://127.0.0.1:9/feed1.xml"/>
-        </body></opml>"#,
-    )
-    .unwrap();
+        <outline text="Again" xmlUrl="http://127.0.0.1:9/feed1.xml"/>"#,
+    );
     let (said, err) = succeeds(kiosque(d).arg("import").arg(&opml));
     assert!(
         said.contains("Imported 2 feeds")
@@ -929,17 +910,9 @@ fn import_subscribes_each_feed_on_the_server_with_its_folder() {
         "{said}"
     );
     assert!(err.contains("missing.xml") && err.contains("404"), "{err}");
+    assert!(server.has_feed_in("http://127.0.0.1:9/a.xml", Some("Tech")));
     let on_server = server.feeds();
-    assert!(
-        on_server
-            .iter()
-            .any(|(_, u, f)| u == "http://127.0.0.1:9/a.xml" && f.as_deref() == Some("Tech"))
-    );
-    assert!(
-        on_server
-            .iter()
-            .any(|(_, u, _)| u == "http://127.0.0.1:9/c.xml")
-    );
+    assert!(on_server.iter().any(|f| f.1 == "http://127.0.0.1:9/c.xml"));
     assert_eq!(on_server.len(), 4, "{on_server:?}");
     assert_eq!(pending(d), 0);
     let report = sync(d);
@@ -1105,7 +1078,7 @@ fn the_login_token_is_cached_owner_only_and_reused_until_the_server_refuses_it()
     use std::os::unix::fs::PermissionsExt;
     let (server, ids, dir) = synced(Flavor::FreshRss, 3);
     let d = dir.path();
-    assert_eq!(server.count("ClientLogin"), 1);
+    server.assert_count("ClientLogin", 1);
     let cache = d.join("sync-auth.json");
     let mode = std::fs::metadata(&cache).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o600, "{mode:o}");
@@ -1116,14 +1089,14 @@ fn the_login_token_is_cached_owner_only_and_reused_until_the_server_refuses_it()
     let report = sync(d);
     assert_eq!(report["pushed"], 1, "{report}");
     assert!(server.state_of(ids[1]).1);
-    assert_eq!(server.count("ClientLogin"), 1, "{:?}", server.log());
+    server.assert_count("ClientLogin", 1);
     // Revoked: one 401, one login, and the sync goes on with the new token, cached again.
     server.revoke_login_token();
     server.clear_log();
     sync(d);
-    assert_eq!(server.count("ClientLogin"), 1, "{:?}", server.log());
+    server.assert_count("ClientLogin", 1);
     let quiet = sync(d);
-    assert_eq!(server.count("ClientLogin"), 1, "{:?}", server.log());
+    server.assert_count("ClientLogin", 1);
     // Nothing new, logged in already: subscriptions, unread, starred and new ids.
     assert_eq!(quiet["requests"], 4, "{quiet}");
     // Another server never sees this one's token: it is asked for a login first.
@@ -1171,15 +1144,11 @@ fn the_password_command_runs_only_when_a_login_is_needed() {
 fn import_with_the_server_unreachable_queues_each_feed_for_the_next_sync() {
     let (server, _, dir) = synced(Flavor::FreshRss, 2);
     let d = dir.path();
-    let opml = d.join("subs.opml");
-    std::fs::write(
-        &opml,
-        r#"<?xml version="1.0"?><opml version="2.0"><head/><body>
-        <outline text="Tech"><outline text="A" xmlUrl="http://127.0.0.1:9/a.xml"/></outline>
-        <outline text="C" xmlUrl="http://127.0.0.1:9/c.xml"/>
-        </body></opml>"#,
-    )
-    .unwrap();
+    let opml = subscriptions_file(
+        d,
+        r#"<outline text="Tech"><outline text="A" xmlUrl="http://127.0.0.1:9/a.xml"/></outline>
+        <outline text="C" xmlUrl="http://127.0.0.1:9/c.xml"/>"#,
+    );
     server.set_down(true);
     let (said, err) = succeeds(kiosque(d).arg("import").arg(&opml));
     assert!(said.contains("2 queued for the server"), "{said}");
@@ -1189,12 +1158,7 @@ fn import_with_the_server_unreachable_queues_each_feed_for_the_next_sync() {
     server.set_down(false);
     let report = sync(d);
     assert_eq!(pair(&report, "pushed", "feeds"), (Some(2), Some(4)));
-    assert!(
-        server
-            .feeds()
-            .iter()
-            .any(|(_, u, f)| u == "http://127.0.0.1:9/a.xml" && f.as_deref() == Some("Tech"))
-    );
+    assert!(server.has_feed_in("http://127.0.0.1:9/a.xml", Some("Tech")));
     assert_eq!(list_urls(d).len(), 4);
 }
 
@@ -1207,7 +1171,7 @@ fn configure_without_sync(data: &Path) {
 
 /// How many items the data dir holds (titles may repeat: counted from the list).
 fn item_count(data: &Path) -> usize {
-    json(data, &["items", "--json"]).as_array().unwrap().len()
+    items(data).len()
 }
 
 /// On `server`, a feed at `url` whose items `Item 0`… link where `rss_with_items` links them.
@@ -1248,8 +1212,7 @@ fn a_data_dir_refuses_another_server_until_its_server_ids_are_reset() {
     assert_eq!(pending(d), 1);
     // Reset: the items are matched by their links, not pulled again; the star made for the
     // old server is kept and pushed to the new one.
-    let (said, err) = succeeds(kiosque(d).args(["sync", "--reset-server-ids", "--json"]));
-    let report: Value = serde_json::from_str(&said).unwrap();
+    let (report, err) = json_saying(d, &["sync", "--reset-server-ids", "--json"]);
     assert_eq!(report["pulled_items"], 0, "{report}");
     assert_eq!(report["pending"], 0, "{report}");
     assert!(err.contains("now syncs with"));
@@ -1257,11 +1220,7 @@ fn a_data_dir_refuses_another_server_until_its_server_ids_are_reset() {
     assert_eq!(states(d), before);
     assert_eq!(new.state_of(on_new[1]), (false, true));
     // From now on the new server is the one: a plain sync, nothing to do.
-    let again = sync(d);
-    assert_eq!(
-        pair(&again, "pulled_items", "state_changes"),
-        (Some(0), Some(0))
-    );
+    sync_pulling_nothing(d);
 }
 
 #[test]
@@ -1297,11 +1256,7 @@ fn items_polled_before_sync_was_on_are_not_pulled_twice_and_keep_their_state() {
     assert_eq!(server.state_of(ids[0]), (true, false));
     assert_eq!(server.state_of(ids[1]), (false, true));
     // And the next sync neither pulls nor changes anything.
-    let again = sync(d);
-    assert_eq!(
-        pair(&again, "pulled_items", "state_changes"),
-        (Some(0), Some(0))
-    );
+    sync_pulling_nothing(d);
     assert_eq!(item_count(d), 3);
 }
 
@@ -1326,23 +1281,18 @@ fn local_feeds_the_server_lacks_are_counted_then_uploaded_with_their_folder() {
         "{said}"
     );
     assert!(!server.feeds().iter().any(|f| f.1 == url));
-    let status = kiosque(d).args(["sync", "--status"]).output().unwrap();
-    assert!(String::from_utf8_lossy(&status.stdout).contains("1 local feeds not on the server"));
+    assert!(run_ok(d, &["sync", "--status"]).contains("1 local feeds not on the server"));
     let report = json(d, &["sync", "--upload-subscriptions", "--json"]);
     assert_eq!(report["feeds"], 3, "{report}");
     assert!(
-        server
-            .feeds()
-            .iter()
-            .any(|f| f.1 == url && f.2.as_deref() == Some("Later")),
+        server.has_feed_in(&url, Some("Later")),
         "{:?}",
         server.feeds()
     );
     // Now a synced feed like the others: kept in its folder, nothing left to upload.
     sync(d);
     assert!(list_urls(d).contains(&(url.clone(), serde_json::json!(["Later"]))));
-    let status = kiosque(d).args(["sync", "--status"]).output().unwrap();
-    assert!(!String::from_utf8_lossy(&status.stdout).contains("local feeds"));
+    assert!(!run_ok(d, &["sync", "--status"]).contains("local feeds"));
 }
 
 #[test]
@@ -1391,8 +1341,8 @@ fn a_feed_marked_read_whole_is_one_mark_all_request_that_spares_later_items() {
     let late = server.add_item(1, "Late news", 0);
     server.clear_log();
     let report = sync(d);
-    assert_eq!(server.count("mark-all-as-read"), 1, "{:?}", server.log());
-    assert_eq!(server.count("edit-tag"), 1, "{:?}", server.log());
+    server.assert_count("mark-all-as-read", 1);
+    server.assert_count("edit-tag", 1);
     assert_eq!(report["pending"], 0, "{report}");
     for i in (2..=10).step_by(2) {
         assert_eq!(server.state_of(ids[i - 1]).0, i != 4, "Item {i:02}");
@@ -1409,11 +1359,8 @@ fn a_feed_marked_read_whole_is_one_mark_all_request_that_spares_later_items() {
 #[test]
 fn a_mark_all_the_server_cannot_do_goes_as_edit_tag() {
     for flavor in [Flavor::FreshRss, Flavor::Miniflux] {
-        let (server, ids) = populated(flavor, 6);
-        let dir = tempfile::tempdir().unwrap();
+        let (server, ids, dir) = synced(flavor, 6);
         let d = dir.path();
-        configure(d, &server.api_url());
-        sync(d);
         // FreshRSS without the endpoint (a proxy answering 404); Miniflux's ids are no times.
         server.fail_next("mark-all-as-read", 404, 1);
         let tech: Vec<String> = ["Item 02", "Item 04", "Item 06"]
@@ -1452,12 +1399,7 @@ fn an_item_over_the_size_cap_is_not_asked_for_on_every_sync() {
     server.clear_log();
     let report = sync(d);
     assert_eq!(report["pulled_items"], 0);
-    assert_eq!(
-        server.count("stream/items/contents"),
-        0,
-        "{:?}",
-        server.log()
-    );
+    server.assert_count("stream/items/contents", 0);
 }
 
 #[test]
@@ -1471,12 +1413,7 @@ fn a_starred_item_of_a_feed_not_subscribed_here_is_not_asked_for_on_every_sync()
     assert_eq!(sync(d)["pulled_items"], 2);
     server.clear_log();
     sync(d);
-    assert_eq!(
-        server.count("stream/items/contents"),
-        0,
-        "{:?}",
-        server.log()
-    );
+    server.assert_count("stream/items/contents", 0);
     // Once the feed is subscribed, the item comes.
     assert_eq!(server.add_feed("Third", None), 3);
     let report = sync(d);
@@ -1499,12 +1436,7 @@ fn an_unread_item_the_server_purged_stays_unread_here_and_is_not_asked_for_again
     server.clear_log();
     let report = sync(d);
     assert_eq!(report["state_changes"], 0, "{report}");
-    assert_eq!(
-        server.count("stream/items/contents"),
-        0,
-        "{:?}",
-        server.log()
-    );
+    server.assert_count("stream/items/contents", 0);
     assert_eq!(states(d)["Q&A <live> today"], (false, false));
 }
 
@@ -1542,8 +1474,8 @@ async fn the_tuis_mark_all_on_a_feed_is_pushed_as_one_mark_all_request() {
     server.clear_log();
     worker.submit(Effect::Sync);
     assert_eq!(sync_outcome(actions.recv().await.unwrap()), (2, 0, None));
-    assert_eq!(server.count("mark-all-as-read"), 1, "{:?}", server.log());
-    assert_eq!(server.count("edit-tag"), 0, "{:?}", server.log());
+    server.assert_count("mark-all-as-read", 1);
+    server.assert_count("edit-tag", 0);
     assert!(server.state_of(ids[1]).0 && server.state_of(ids[3]).0);
     assert!(!server.state_of(ids[0]).0);
 }
@@ -1566,7 +1498,7 @@ fn many_whole_feeds_marked_read_at_once_go_as_ids_not_one_request_each() {
     server.clear_log();
     let report = sync(d);
     assert_eq!(pair(&report, "pushed", "pending"), (Some(8), Some(0)));
-    assert_eq!(server.count("mark-all-as-read"), 0, "{:?}", server.log());
-    assert_eq!(server.count("edit-tag"), 1, "{:?}", server.log());
+    server.assert_count("mark-all-as-read", 0);
+    server.assert_count("edit-tag", 1);
     assert!(ids.iter().all(|id| server.state_of(*id).0));
 }

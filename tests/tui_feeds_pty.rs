@@ -8,7 +8,6 @@ mod common;
 mod pty;
 
 use common::{Reply, TestServer, json, rss_with_items};
-use std::io::Write;
 
 #[test]
 fn a_feed_is_added_renamed_and_removed_from_the_tui() {
@@ -25,47 +24,40 @@ fn a_feed_is_added_renamed_and_removed_from_the_tui() {
     let config = data.path().join("config.toml");
     std::fs::write(&config, "refresh_on_start = false\nrefresh_minutes = 0\n").unwrap();
     let mut term = pty::spawn(pty::data_dir_command(data.path(), &config), 24, 100);
-    let mut press = |keys: &[u8]| {
-        term.writer.write_all(keys).unwrap();
-        term.writer.flush().unwrap();
-    };
-    let wait_for = |what: &str, until: &dyn Fn(&str) -> bool| -> String {
-        pty::wait_for_screen(&term.parser, what, until)
-    };
 
-    wait_for("the empty TUI", &|s| s.contains("No subscriptions yet"));
-    press(b"a");
-    wait_for("the add prompt", &|s| s.contains("Add feed"));
-    press(server.url("/").as_bytes());
-    press(b"\r");
-    wait_for("the new feed and its items", &|s| {
+    term.wait_for("the empty TUI", |s| s.contains("No subscriptions yet"));
+    term.press(b"a");
+    term.wait_for("the add prompt", |s| s.contains("Add feed"));
+    term.press(server.url("/").as_bytes());
+    term.press(b"\r");
+    term.wait_for("the new feed and its items", |s| {
         s.contains("subscribed to Loopback News") && s.contains("Item 0") && s.contains("Item 1")
     });
 
     // Rename it from the sidebar: the prompt holds the old title.
-    press(b"f");
-    press(b"G");
-    press(b"e");
-    wait_for("the rename prompt", &|s| {
+    term.press(b"f");
+    term.press(b"G");
+    term.press(b"e");
+    term.wait_for("the rename prompt", |s| {
         s.contains("Rename Loopback News: Loopback News")
     });
-    press(&[0x7f; 13]);
-    press(b"Wire\r");
-    wait_for("the new title", &|s| s.contains("renamed to Wire"));
+    term.press(&[0x7f; 13]);
+    term.press(b"Wire\r");
+    term.wait_for("the new title", |s| s.contains("renamed to Wire"));
 
     // Removing asks first: any key but y keeps it.
-    press(b"d");
-    wait_for("the question", &|s| s.contains("Remove Wire and its items"));
-    press(b"n");
-    wait_for("kept", &|s| s.contains("kept"));
-    press(b"d");
-    wait_for("the question again", &|s| {
+    term.press(b"d");
+    term.wait_for("the question", |s| s.contains("Remove Wire and its items"));
+    term.press(b"n");
+    term.wait_for("kept", |s| s.contains("kept"));
+    term.press(b"d");
+    term.wait_for("the question again", |s| {
         s.contains("Remove Wire and its items")
     });
-    press(b"y");
-    wait_for("the removal", &|s| s.contains("removed Wire"));
+    term.press(b"y");
+    term.wait_for("the removal", |s| s.contains("removed Wire"));
 
-    press(b"q");
+    term.press(b"q");
     term.exit_ok();
     assert_eq!(
         json(data.path(), &["list", "--json"])

@@ -4,9 +4,8 @@
 use std::sync::{Arc, Mutex};
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers};
-use kiosque::article::{Article, Source};
 use kiosque::clock::FixedClock;
-use kiosque::model::{Item, ItemSummary};
+use kiosque::model::ItemSummary;
 use kiosque::tui::action::Action;
 use kiosque::tui::app::{LoopParts, run_loop};
 use kiosque::tui::effect::{Anchor, Effect};
@@ -84,31 +83,16 @@ impl kiosque::tui::worker::Worker for FakeWorker {
             }
             Effect::LoadItem { page, id } => {
                 let summary = rows.iter().find(|r| r.id == id).unwrap().clone();
-                let item = Item {
-                    summary,
-                    author: Some("Ann".into()),
-                    summary_html: None,
-                    content_html: Some("<p>The feed's own text.</p>".into()),
-                    enclosures: vec![],
-                };
+                let item = fixtures::item(summary, "<p>The feed's own text.</p>");
                 send(Action::ItemLoaded {
                     page,
                     item: Box::new(item),
                 });
             }
             Effect::LoadArticle { page, url, .. } => {
-                let article = Article {
-                    title: Some("The extracted headline".into()),
-                    page_title: None,
-                    byline: None,
-                    published: None,
-                    lang: None,
-                    url,
-                    lead_image: None,
-                    content_html: "<p>The whole article text.</p>".into(),
-                    related: vec![],
-                    source: Source::Extracted,
-                };
+                let title = "The extracted headline";
+                let html = "<p>The whole article text.</p>";
+                let article = fixtures::article(&url, title, html, vec![]);
                 send(Action::ArticleReady {
                     page,
                     article: Box::new(article),

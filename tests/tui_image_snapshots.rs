@@ -7,16 +7,16 @@
 mod testbackend;
 
 use insta::assert_snapshot;
-use kiosque::model::Item;
 use kiosque::tui::action::Action;
 use kiosque::tui::effect::Effect;
+use kiosque::tui::fixtures::start_and_load;
 use kiosque::tui::fixtures::{self, rows};
 use kiosque::tui::images::{Drawer, ImageKey, ImageStatus, SharedImage, prepare};
 use kiosque::tui::reader_layout::layout_page;
 use kiosque::tui::state::State;
 use kiosque::tui::update::update;
 use ratatui::style::Color;
-use testbackend::{draw, item_page, start_and_load};
+use testbackend::{draw, item_page};
 
 const IMAGE_URL: &str = "https://img.example.org/aurora.png";
 
@@ -83,13 +83,8 @@ fn open_item_with_an_image(size: (u16, u16), images: bool) -> (State, Vec<Effect
     let page = item_page(&effects);
     let mut summary = rows(0, 1).remove(0);
     summary.url = None; // the feed's text is the article: nothing to fetch
-    let item = Item {
-        summary,
-        author: Some("Ingrid Solberg".into()),
-        summary_html: None,
-        content_html: Some(HTML.into()),
-        enclosures: vec![],
-    };
+    let mut item = fixtures::item(summary, HTML);
+    item.author = Some("Ingrid Solberg".into());
     let effects = update(
         &mut state,
         Action::ItemLoaded {

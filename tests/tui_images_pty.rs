@@ -8,11 +8,6 @@
 #[path = "common/pty.rs"]
 mod pty;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
-use pty::size;
-
 const PLACEHOLDER: &str = "[image: Green and blue aurora";
 const CAPTION: &str = "Two bands of aurora";
 
@@ -20,7 +15,6 @@ const CAPTION: &str = "Two bands of aurora";
 /// wait until `shown` holds for the screen, quit; return the screen then and every byte
 /// kiosque wrote.
 fn demo_article_bytes(mode: &str, shown: impl Fn(&str) -> bool) -> (String, Vec<u8>) {
-    let pair = pty::open(60, 100);
     let config_dir = tempfile::tempdir().unwrap();
     let config = config_dir.path().join("config.toml");
     std::fs::write(&config, format!("images = \"{mode}\"\n")).unwrap();
@@ -29,28 +23,22 @@ fn demo_article_bytes(mode: &str, shown: impl Fn(&str) -> bool) -> (String, Vec<
     command.env_remove("TMUX");
     command.env_remove("TERM_PROGRAM");
     command.env_remove("LC_TERMINAL");
-    let mut child = pair.slave.spawn_command(command).unwrap();
-    drop(pair.slave);
-    let parser = Arc::new(Mutex::new(vt100::Parser::new(size(60), size(100), 0)));
-    let (reading, raw) = pty::read_and_keep_into(&*pair.master, parser.clone());
-    let mut writer = pair.master.take_writer().unwrap();
-    pty::wait_for_screen(&parser, "the demo headlines", |s| {
+    let mut term = pty::spawn(command, 60, 100);
+    term.wait_for("the demo headlines", |s| {
         s.contains("Strongest solar storm") && s.contains("Reusable rocket")
     });
     // Find the article with a picture (not the newest), then open it.
-    writer.write_all(b"/solar storm\r").unwrap();
-    writer.flush().unwrap();
-    pty::wait_for_screen(&parser, "the search to keep one headline", |s| {
+    term.press(b"/solar storm\r");
+    term.wait_for("the search to keep one headline", |s| {
         s.contains("Strongest solar storm") && !s.contains("Reusable rocket")
     });
-    writer.write_all(b"\r").unwrap();
-    writer.flush().unwrap();
-    let screen = pty::wait_for_screen(&parser, "the article with its picture", |s| {
+    term.press(b"\r");
+    let screen = term.wait_for("the article with its picture", |s| {
         s.contains(CAPTION) && shown(s)
     });
-    writer.write_all(b"qq").unwrap();
-    writer.flush().unwrap();
-    pty::exit_ok(&mut *child, writer, pair.master, reading);
+    term.press(b"qq");
+    let raw = term.raw.clone();
+    term.exit_ok();
     let raw = raw.lock().unwrap().clone();
     (screen, raw)
 }

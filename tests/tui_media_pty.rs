@@ -6,9 +6,6 @@
 #[path = "common/pty.rs"]
 mod pty;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 /// The variables a terminal is recognised by: cleared, so the test runner's own terminal
 /// cannot leak into the one under test.
 const TERMINAL_VARS: &[&str] = &[
@@ -31,7 +28,6 @@ struct Run {
 /// `kiosque --demo` with `env` set: find the podcast item, open it, wait for its extracted
 /// show notes (with a numbered link), press `p`, quit.
 fn read_the_podcast(env: &[(&str, &str)]) -> Run {
-    let pair = pty::open(40, 120);
     let dir = tempfile::tempdir().unwrap();
     let played = dir.path().join("played");
     let config = dir.path().join("config.toml");
@@ -52,39 +48,28 @@ fn read_the_podcast(env: &[(&str, &str)]) -> Run {
     for (name, value) in env {
         command.env(name, value);
     }
-    let mut child = pair.slave.spawn_command(command).unwrap();
-    drop(pair.slave);
-    let parser = Arc::new(Mutex::new(vt100::Parser::new(
-        pty::size(40),
-        pty::size(120),
-        0,
-    )));
-    let (reading, raw) = pty::read_and_keep_into(&*pair.master, parser.clone());
-    let mut writer = pair.master.take_writer().unwrap();
-    let mut send = |keys: &[u8]| {
-        writer.write_all(keys).unwrap();
-        writer.flush().unwrap();
-    };
-    pty::wait_for_screen(&parser, "the demo headlines", |s| {
+    let mut term = pty::spawn(command, 40, 120);
+    term.wait_for("the demo headlines", |s| {
         s.contains("World Desk") && s.contains("podcast d")
     });
     // Search and open in one go, as a fast typist does: the second Enter arrives before the
     // search's answer and must open the podcast, not the headline selected before.
-    send(b"/podcast\r\r");
-    let screen = pty::wait_for_screen(&parser, "the extracted show notes", |s| {
+    term.press(b"/podcast\r\r");
+    let screen = term.wait_for("the extracted show notes", |s| {
         s.contains("complet[1]") && s.contains("Minutage")
     });
     assert!(
         screen.contains("▶ audio/mpeg · 16 kB · 0:01 · podcast-episode-12.mp3"),
         "{screen}"
     );
-    send(b"p");
+    term.press(b"p");
     let start = std::time::Instant::now();
     while !played.exists() && start.elapsed() < pty::wait_limit() {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
-    send(b"qq");
-    pty::exit_ok(&mut *child, writer, pair.master, reading);
+    term.press(b"qq");
+    let raw = term.raw.clone();
+    term.exit_ok();
     let raw = raw.lock().unwrap().clone();
     Run {
         raw,

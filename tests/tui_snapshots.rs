@@ -9,20 +9,14 @@ use kiosque::article::render::{SpanStyle, StyledSpan};
 use kiosque::model::{Link, RelatedLink};
 use kiosque::tui::action::Action;
 use kiosque::tui::effect::Effect;
-use kiosque::tui::fixtures::{self, rows};
+use kiosque::tui::fixtures::{self, answer_list, list_generation, loaded, rows, start_and_load};
 use kiosque::tui::reader_layout::wrap;
 use kiosque::tui::state::{LineKind, ReaderLayout, ReaderLine, State};
 use kiosque::tui::update::{init, update};
 use kiosque::tui::view;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use testbackend::{answer_list, draw, lay_out, list_generation, start_and_load};
-
-fn loaded(size: (u16, u16), total: usize) -> State {
-    let mut state = fixtures::empty_state(size);
-    start_and_load(&mut state, fixtures::feeds(), 55, total, Some(0));
-    state
-}
+use testbackend::{draw, lay_out};
 
 fn text_line(kind: LineKind, text: &str) -> ReaderLine {
     ReaderLine {
@@ -432,21 +426,16 @@ fn reader_with_a_podcast_80x24() {
     let row = state.list.selected_row().unwrap().clone();
     update(&mut state, Action::Open);
     let page = state.page().unwrap().id;
-    let item = kiosque::model::Item {
-        summary: row,
-        author: Some("Camille Martin".into()),
-        summary_html: None,
-        content_html: Some(
-            "<p>Cette semaine, nous revenons sur trois semaines passées avec un ultraportable ARM.</p>"
-                .into(),
-        ),
-        enclosures: vec![kiosque::model::Enclosure {
-            url: "https://example.org/media/podcast-episode-12.mp3".into(),
-            mime_type: Some("audio/mpeg".into()),
-            length: Some(28_800_000),
-            duration: Some(2_465),
-        }],
-    };
+    let html =
+        "<p>Cette semaine, nous revenons sur trois semaines passées avec un ultraportable ARM.</p>";
+    let mut item = fixtures::item(row, html);
+    item.author = Some("Camille Martin".into());
+    item.enclosures = vec![kiosque::model::Enclosure {
+        url: "https://example.org/media/podcast-episode-12.mp3".into(),
+        mime_type: Some("audio/mpeg".into()),
+        length: Some(28_800_000),
+        duration: Some(2_465),
+    }];
     let effects = update(
         &mut state,
         Action::ItemLoaded {

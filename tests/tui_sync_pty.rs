@@ -9,7 +9,6 @@ mod greader;
 mod pty;
 
 use greader::{Flavor, GReaderServer};
-use std::io::Write;
 
 #[test]
 fn the_tui_syncs_shows_pending_changes_and_the_sync_error_and_keeps_working() {
@@ -31,38 +30,31 @@ fn the_tui_syncs_shows_pending_changes_and_the_sync_error_and_keeps_working() {
     let mut command = pty::data_dir_command(data.path(), &config);
     command.env("KIOSQUE_SYNC_PASSWORD", "api-pass");
     let mut term = pty::spawn(command, 24, 100);
-    let mut press = |keys: &[u8]| {
-        term.writer.write_all(keys).unwrap();
-        term.writer.flush().unwrap();
-    };
-    let wait_for = |what: &str, until: &dyn Fn(&str) -> bool| -> String {
-        pty::wait_for_screen(&term.parser, what, until)
-    };
 
     // The start-up sync brings the items (R-less).
-    wait_for("the synced headlines", &|s| {
+    term.wait_for("the synced headlines", |s| {
         s.contains("Newest synced story") && s.contains("synced: 2 new")
     });
     // The server fails the push: the star stays here, queued, and the error shows.
     server.fail_next("edit-tag", 503, 10);
-    press(b"s");
-    wait_for("the pending star", &|s| s.contains("1 pending"));
-    press(b"R");
-    wait_for("the sync error", &|s| {
+    term.press(b"s");
+    term.wait_for("the pending star", |s| s.contains("1 pending"));
+    term.press(b"R");
+    term.wait_for("the sync error", |s| {
         s.contains("sync:") && s.contains("503")
     });
     assert!(!server.state_of(newest).1);
     // Still working: the help overlay opens and closes.
-    press(b"?");
-    wait_for("the help", &|s| s.contains("toggle star"));
-    press(b"?");
+    term.press(b"?");
+    term.wait_for("the help", |s| s.contains("toggle star"));
+    term.press(b"?");
     server.clear_faults();
-    press(b"R");
-    wait_for("the push", &|s| {
+    term.press(b"R");
+    term.wait_for("the push", |s| {
         s.contains("synced: 0 new, 1 changes sent") && !s.contains("pending")
     });
     assert!(server.state_of(newest).1);
 
-    press(b"qq");
+    term.press(b"qq");
     term.exit_ok();
 }

@@ -8,18 +8,16 @@ mod pty;
 mod testbackend;
 
 use std::collections::BTreeMap;
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use kiosque::config::ThemeName;
+use kiosque::tui::fixtures::start_and_load;
 use kiosque::tui::fixtures::{self, rows};
 use kiosque::tui::state::State;
 use kiosque::tui::view::theme::Theme;
-use pty::{size, wait_limit};
+use pty::wait_limit;
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
-use testbackend::start_and_load;
 
 fn loaded(theme: Theme) -> State {
     let mut state = fixtures::empty_state((100, 20));
@@ -113,7 +111,6 @@ fn a_colour_override_reaches_the_screen() {
 /// reverse video, so no headline looked selected.)
 #[test]
 fn no_color_selection_shows_in_a_real_terminal() {
-    let pair = pty::open(40, 120);
     let config_dir = tempfile::tempdir().unwrap();
     let config = config_dir.path().join("config.toml");
     std::fs::write(&config, "").unwrap();
@@ -121,14 +118,11 @@ fn no_color_selection_shows_in_a_real_terminal() {
     command.arg("--demo");
     command.env("KIOSQUE_CONFIG", &config);
     command.env("NO_COLOR", "1");
-    let mut child = pair.slave.spawn_command(command).unwrap();
-    drop(pair.slave);
-    let parser = Arc::new(Mutex::new(vt100::Parser::new(size(40), size(120), 0)));
-    let reading = pty::read_into(&*pair.master, parser.clone());
+    let mut term = pty::spawn(command, 40, 120);
     let start = Instant::now();
     let (selected_row, screen_text) = loop {
         let (found, text) = {
-            let parser = parser.lock().unwrap();
+            let parser = term.parser.lock().unwrap();
             let screen = parser.screen();
             let text = screen.contents();
             // The widest reverse-video run on a headline row (the last row is the status bar).
@@ -153,7 +147,7 @@ fn no_color_selection_shows_in_a_real_terminal() {
         std::thread::sleep(Duration::from_millis(50));
     };
     {
-        let parser = parser.lock().unwrap();
+        let parser = term.parser.lock().unwrap();
         let screen = parser.screen();
         let row: String = (0..120u16)
             .filter_map(|x| {
@@ -175,18 +169,16 @@ fn no_color_selection_shows_in_a_real_terminal() {
         }
     }
     // Quit as a user would (the demo then removes its data dir); kill only if that fails.
-    let mut writer = pair.master.take_writer().unwrap();
-    writer.write_all(b"q").unwrap();
-    writer.flush().unwrap();
+    term.press(b"q");
     let start = Instant::now();
-    while child.try_wait().unwrap().is_none() {
+    while term.child.try_wait().unwrap().is_none() {
         if start.elapsed() > wait_limit() {
-            child.kill().unwrap();
+            term.child.kill().unwrap();
             panic!("kiosque did not quit on q");
         }
         std::thread::sleep(Duration::from_millis(20));
     }
-    drop(writer);
-    drop(pair.master);
-    let _ = reading.join();
+    drop(term.writer);
+    drop(term.master);
+    let _ = term.reading.join();
 }

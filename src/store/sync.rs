@@ -1300,6 +1300,13 @@ mod tests {
         DateTime::from_timestamp(1_800_000_000, 0).unwrap()
     }
 
+    fn new_feed(url: &str) -> crate::store::NewFeed {
+        crate::store::NewFeed {
+            url: url.into(),
+            ..Default::default()
+        }
+    }
+
     fn sub(id: &str, url: &str, folder: &str) -> Subscription {
         Subscription {
             id: id.into(),
@@ -1387,13 +1394,7 @@ mod tests {
         assert_eq!(store.count_items(&ItemFilter::default()).unwrap(), 3);
         // A local feed kiosque polls itself is kept; feed/2 is gone from the server.
         store
-            .add_feed(
-                &crate::store::NewFeed {
-                    url: "http://127.0.0.1/local.xml".into(),
-                    ..Default::default()
-                },
-                now(),
-            )
+            .add_feed(&new_feed("http://127.0.0.1/local.xml"), now())
             .unwrap();
         // feed/2 holds item 12, starred: the feed stays, local and not fetched, with it.
         let applied = store
@@ -1488,13 +1489,7 @@ mod tests {
         // A feed kiosque polls itself: its items change without queueing anything.
         let _ = feeds;
         let local = store
-            .add_feed(
-                &crate::store::NewFeed {
-                    url: "http://127.0.0.1/local.xml".into(),
-                    ..Default::default()
-                },
-                now(),
-            )
+            .add_feed(&new_feed("http://127.0.0.1/local.xml"), now())
             .unwrap();
         store.insert_test_items(local, 2).unwrap();
         store
@@ -1510,13 +1505,7 @@ mod tests {
     fn a_removal_takes_back_an_unpushed_subscription_and_outlives_the_pull() {
         let (mut store, _) = synced_store();
         let new = store
-            .add_feed_queued(
-                &crate::store::NewFeed {
-                    url: "http://127.0.0.1/new.xml".into(),
-                    ..Default::default()
-                },
-                now(),
-            )
+            .add_feed_queued(&new_feed("http://127.0.0.1/new.xml"), now())
             .unwrap();
         assert_eq!(store.pending_count().unwrap(), 1);
         store.remove_feed_queued(new, now()).unwrap();
@@ -1622,13 +1611,7 @@ mod tests {
             .set_state_queued(&[ten], StateFlag::Starred, true, now())
             .unwrap();
         store
-            .add_feed_queued(
-                &crate::store::NewFeed {
-                    url: "http://127.0.0.1/new.xml".into(),
-                    ..Default::default()
-                },
-                now(),
-            )
+            .add_feed_queued(&new_feed("http://127.0.0.1/new.xml"), now())
             .unwrap();
         let new = Account {
             url: "http://127.0.0.1/other".into(),

@@ -18,8 +18,9 @@ pub const SINCE_MARGIN_MINUTES: i64 = 10;
 /// A stream longer than this many pages is refused (a server looping on its continuation).
 pub const MAX_ID_PAGES: usize = 500;
 
-/// What one sync did (the contract's `sync --json` counts, and notes for the plain output).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// What one sync did: the contract's `sync --json` counts (what serializes), and notes for
+/// the plain output.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct SyncReport {
     /// Local changes sent (one per item and flag).
     pub pushed: usize,
@@ -34,19 +35,26 @@ pub struct SyncReport {
     /// HTTP requests made.
     pub requests: u64,
     /// Synced feeds the server no longer has, dropped here.
+    #[serde(skip)]
     pub removed_feeds: Vec<String>,
     /// Items of feeds not subscribed here (starred items of a removed feed…), not stored.
+    #[serde(skip)]
     pub skipped_items: usize,
     /// Queued subscriptions the server refused (dropped from the queue), with its reason.
+    #[serde(skip)]
     pub refused: Vec<String>,
     /// Feeds here the server does not have (not polled while `[sync]` is set), when not
     /// uploaded.
+    #[serde(skip)]
     pub local_only_feeds: usize,
     /// Local feeds subscribed on the server by `--upload-subscriptions`.
+    #[serde(skip)]
     pub uploaded_feeds: usize,
     /// This was the first sync with this server and account.
+    #[serde(skip)]
     pub first: bool,
     /// Queued changes for the old server dropped by `--reset-server-ids`.
+    #[serde(skip)]
     pub dropped_for_reset: usize,
 }
 

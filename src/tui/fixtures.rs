@@ -2,8 +2,12 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
-use crate::model::{Feed, FeedId, ItemId, ItemSummary};
-use crate::tui::state::{Settings, State};
+use crate::article::{Article, Source};
+use crate::model::{Feed, FeedId, Item, ItemId, ItemSummary, RelatedLink};
+use crate::tui::action::Action;
+use crate::tui::effect::Effect;
+use crate::tui::state::{Settings, State, WINDOW};
+use crate::tui::update::{init, update};
 
 /// The instant every fixture is relative to.
 pub fn now() -> DateTime<Utc> {
@@ -68,6 +72,33 @@ pub fn rows(offset: usize, n: usize) -> Vec<ItemSummary> {
     (offset..offset + n).map(row).collect()
 }
 
+/// The item of headline `summary`, by Ann, with `html` as its feed text.
+pub fn item(summary: ItemSummary, html: &str) -> Item {
+    Item {
+        summary,
+        author: Some("Ann".into()),
+        summary_html: None,
+        content_html: Some(html.into()),
+        enclosures: vec![],
+    }
+}
+
+/// The article extracted from the page at `url`: `title`, `html` and `related` links.
+pub fn article(url: &str, title: &str, html: &str, related: Vec<RelatedLink>) -> Article {
+    Article {
+        title: Some(title.into()),
+        page_title: None,
+        byline: None,
+        published: None,
+        lang: None,
+        url: url.into(),
+        lead_image: None,
+        content_html: html.into(),
+        related,
+        source: Source::Extracted,
+    }
+}
+
 /// A state at `size` with no data loaded yet.
 pub fn empty_state(size: (u16, u16)) -> State {
     let settings = Settings {
@@ -84,15 +115,65 @@ pub fn answer_list(
     generation: u64,
     rows: Vec<ItemSummary>,
     selected: Option<usize>,
-) -> Vec<crate::tui::effect::Effect> {
-    crate::tui::update::update(
+) -> Vec<Effect> {
+    answer_window(state, generation, rows.len(), rows, selected)
+}
+
+/// [`answer_list`] with `rows` the first window of a list of `total`.
+fn answer_window(
+    state: &mut State,
+    generation: u64,
+    total: usize,
+    rows: Vec<ItemSummary>,
+    selected: Option<usize>,
+) -> Vec<Effect> {
+    let window = Action::ListLoaded {
+        generation,
+        total,
+        offset: 0,
+        rows,
+        selected,
+    };
+    update(state, window)
+}
+
+/// The generation of the headline list that `effects` ask to load.
+pub fn list_generation(effects: &[Effect]) -> u64 {
+    let generation = effects.iter().find_map(|e| match e {
+        Effect::LoadList { generation, .. } => Some(*generation),
+        _ => None,
+    });
+    generation.unwrap_or_else(|| panic!("no list load in {effects:?}"))
+}
+
+/// Start `state` (`init`) and answer what it asks for: `feeds` with `unread_total`, then the
+/// first window of a list of `total` fixture headlines with `selected` selected.
+pub fn start_and_load(
+    state: &mut State,
+    feeds: Vec<Feed>,
+    unread_total: i64,
+    total: usize,
+    selected: Option<usize>,
+) {
+    let generation = list_generation(&init(state));
+    let feeds_loaded = Action::FeedsLoaded {
+        feeds,
+        unread_total,
+    };
+    update(state, feeds_loaded);
+    answer_window(
         state,
-        crate::tui::action::Action::ListLoaded {
-            generation,
-            total: rows.len(),
-            offset: 0,
-            rows,
-            selected,
-        },
-    )
+        generation,
+        total,
+        rows(0, total.min(WINDOW)),
+        selected,
+    );
+}
+
+/// A state at `size` after start-up: [`feeds`], and the first window of a list of `total`
+/// headlines, the first selected.
+pub fn loaded(size: (u16, u16), total: usize) -> State {
+    let mut state = empty_state(size);
+    start_and_load(&mut state, feeds(), 55, total, Some(0));
+    state
 }

@@ -235,35 +235,27 @@ pub fn parse_key(name: &str) -> Result<KeyPress, String> {
     if name.is_empty() {
         return Err("empty".into());
     }
+    // Each modifier's prefix, long and short.
+    const PREFIXES: [(&str, &str, KeyModifiers); 3] = [
+        ("ctrl-", "c-", KeyModifiers::CONTROL),
+        ("alt-", "m-", KeyModifiers::ALT),
+        ("shift-", "s-", KeyModifiers::SHIFT),
+    ];
     let mut modifiers = KeyModifiers::NONE;
     let mut rest = name;
-    loop {
-        // A lone "-" is the minus key, not a separator.
-        if rest.chars().count() <= 1 {
-            break;
-        }
+    // A lone "-" is the minus key, not a separator.
+    while rest.chars().count() > 1 {
         let lower = rest.to_ascii_lowercase();
-        if let Some(r) = lower
-            .strip_prefix("ctrl-")
-            .or_else(|| lower.strip_prefix("c-"))
-        {
-            modifiers |= KeyModifiers::CONTROL;
-            rest = &rest[rest.len() - r.len()..];
-        } else if let Some(r) = lower
-            .strip_prefix("alt-")
-            .or_else(|| lower.strip_prefix("m-"))
-        {
-            modifiers |= KeyModifiers::ALT;
-            rest = &rest[rest.len() - r.len()..];
-        } else if let Some(r) = lower
-            .strip_prefix("shift-")
-            .or_else(|| lower.strip_prefix("s-"))
-        {
-            modifiers |= KeyModifiers::SHIFT;
-            rest = &rest[rest.len() - r.len()..];
-        } else {
+        let Some((left, modifier)) = PREFIXES.iter().find_map(|(long, short, modifier)| {
+            let r = lower
+                .strip_prefix(long)
+                .or_else(|| lower.strip_prefix(short));
+            r.map(|r| (r.len(), *modifier))
+        }) else {
             break;
-        }
+        };
+        modifiers |= modifier;
+        rest = &rest[rest.len() - left..];
     }
     let mut chars = rest.chars();
     let code = match (chars.next(), chars.next()) {
@@ -289,6 +281,24 @@ pub fn parse_key(name: &str) -> Result<KeyPress, String> {
         }
     };
     Ok(KeyPress::normalised(code, modifiers))
+}
+
+/// Parse the keys bound to `action` (from config line `line`; 0 for the defaults).
+fn parse_keys<S: AsRef<str>>(
+    keys: &[S],
+    action: &str,
+    line: usize,
+) -> Result<Vec<KeyPress>, KeymapError> {
+    keys.iter()
+        .map(|key| {
+            parse_key(key.as_ref()).map_err(|reason| KeymapError::BadKey {
+                key: key.as_ref().into(),
+                action: action.into(),
+                line,
+                reason,
+            })
+        })
+        .collect()
 }
 
 /// One row of the help overlay.
@@ -323,22 +333,11 @@ impl Keymap {
     pub fn with_overrides<'a>(
         overrides: impl IntoIterator<Item = (&'a str, &'a [String], usize)>,
     ) -> Result<Keymap, KeymapError> {
-        let mut keys_of: Vec<(BindingSpec, Vec<KeyPress>)> = Vec::new();
-        for spec in BINDINGS.iter() {
-            let keys = spec
-                .defaults
-                .iter()
-                .map(|k| parse_key(k))
-                .collect::<Result<Vec<_>, _>>();
-            let keys = keys.map_err(|reason| KeymapError::BadKey {
-                key: spec.defaults.join(", "),
-                action: spec.name.into(),
-                line: 0,
-                reason,
-            })?;
-            keys_of.push((spec.clone(), keys));
-        }
-        let mut overridden: Vec<(usize, Vec<KeyPress>)> = Vec::new();
+        let mut keys_of = BINDINGS
+            .iter()
+            .map(|spec| Ok((spec.clone(), parse_keys(&spec.defaults, spec.name, 0)?)))
+            .collect::<Result<Vec<(BindingSpec, Vec<KeyPress>)>, KeymapError>>()?;
+        let mut overridden: Vec<usize> = Vec::new();
         for (name, keys, line) in overrides {
             let Some(index) = BINDINGS.iter().position(|b| b.name == name) else {
                 return Err(KeymapError::UnknownAction {
@@ -346,32 +345,16 @@ impl Keymap {
                     line,
                 });
             };
-            let mut parsed = Vec::new();
-            for key in keys {
-                parsed.push(parse_key(key).map_err(|reason| KeymapError::BadKey {
-                    key: key.clone(),
-                    action: name.into(),
-                    line,
-                    reason,
-                })?);
-            }
-            overridden.push((index, parsed));
+            keys_of[index].1 = parse_keys(keys, name, line)?;
+            overridden.push(index);
         }
         let mut map = HashMap::new();
-        // Defaults first, then overrides: a key the user bound wins over a default.
-        for (index, (spec, keys)) in keys_of.iter().enumerate() {
-            if overridden.iter().any(|(i, _)| *i == index) {
-                continue;
-            }
+        // Defaults first, then overrides in their order: a key the user bound wins over a
+        // default.
+        let defaults = (0..keys_of.len()).filter(|i| !overridden.contains(i));
+        for index in defaults.chain(overridden.iter().copied()) {
+            let (spec, keys) = &keys_of[index];
             if let Some(action) = action_by_name(spec.name) {
-                for key in keys {
-                    map.insert(*key, action.clone());
-                }
-            }
-        }
-        for (index, keys) in &overridden {
-            keys_of[*index].1 = keys.clone();
-            if let Some(action) = action_by_name(keys_of[*index].0.name) {
                 for key in keys {
                     map.insert(*key, action.clone());
                 }

@@ -439,17 +439,6 @@ impl State {
         crate::tui::sidebar::rows(self).len()
     }
 
-    /// What the sidebar row at `index` lists (a folder row: nothing of its own, `None`).
-    pub fn sidebar_source(&self, index: usize) -> Option<ListSource> {
-        match crate::tui::sidebar::rows(self).into_iter().nth(index)? {
-            crate::tui::sidebar::SidebarRow::List(source) => Some(source),
-            crate::tui::sidebar::SidebarRow::Feed { index, .. } => {
-                self.feeds.get(index).map(|feed| ListSource::Feed(feed.id))
-            }
-            crate::tui::sidebar::SidebarRow::Folder { .. } => None,
-        }
-    }
-
     /// The title of a feed by id.
     pub fn feed_title(&self, id: FeedId) -> Option<&str> {
         self.feeds

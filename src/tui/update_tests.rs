@@ -1,40 +1,33 @@
 //! `update` unit tests: state + action → state + effects.
 
 use super::*;
-use crate::article::{Article, Source};
+use crate::article::Article;
 use crate::model::{ItemId, RelatedLink};
-use crate::tui::fixtures::{self, answer_list, rows};
+use crate::tui::fixtures::{self, answer_list, loaded, rows};
 use crate::tui::state::ReaderLayout;
 
-/// A state after start-up whose first window (`total` items) has arrived.
-fn loaded(size: (u16, u16), total: usize) -> State {
-    let mut state = fixtures::empty_state(size);
-    let effects = init(&mut state);
-    let Some(Effect::LoadList { generation, .. }) = effects
-        .iter()
-        .find(|e| matches!(e, Effect::LoadList { .. }))
-    else {
-        panic!("no list load in {effects:?}")
-    };
-    let generation = *generation;
-    update(
-        &mut state,
-        Action::FeedsLoaded {
-            feeds: fixtures::feeds(),
-            unread_total: 55,
-        },
-    );
-    update(
-        &mut state,
-        Action::ListLoaded {
-            generation,
-            total,
-            offset: 0,
-            rows: rows(0, total.min(WINDOW)),
-            selected: Some(0),
-        },
-    );
-    state
+/// The error the status line shows (there must be one).
+fn status_error(state: &State) -> &str {
+    let error = state.status.last_error.as_deref();
+    error.expect("an error in the status line")
+}
+
+/// The notice the status line shows (there must be one).
+fn status_notice(state: &State) -> &str {
+    let notice = state.status.notice.as_deref();
+    notice.expect("a notice in the status line")
+}
+
+/// What the sidebar row at `index` lists (a folder row: nothing of its own, `None`).
+fn sidebar_source(state: &State, index: usize) -> Option<ListSource> {
+    use crate::tui::sidebar::{SidebarRow, rows};
+    match rows(state).into_iter().nth(index)? {
+        SidebarRow::List(source) => Some(source),
+        SidebarRow::Feed { index, .. } => {
+            state.feeds.get(index).map(|feed| ListSource::Feed(feed.id))
+        }
+        SidebarRow::Folder { .. } => None,
+    }
 }
 
 fn list_load(effects: &[Effect]) -> Option<(u64, Anchor, usize)> {
@@ -203,32 +196,17 @@ fn mark_read_on_open_can_be_turned_off() {
 }
 
 fn item_for(row: &crate::model::ItemSummary) -> crate::model::Item {
-    crate::model::Item {
-        summary: row.clone(),
-        author: Some("Ann".into()),
-        summary_html: None,
-        content_html: Some("<p>feed text</p>".into()),
-        enclosures: vec![],
-    }
+    fixtures::item(row.clone(), "<p>feed text</p>")
 }
 
 fn article(url: &str) -> Article {
-    Article {
-        title: Some("Extracted title".into()),
-        page_title: None,
-        byline: None,
-        published: None,
-        lang: None,
-        url: url.into(),
-        lead_image: None,
-        content_html: "<p>the whole article</p>".into(),
-        related: vec![RelatedLink {
-            label: "À lire".into(),
-            title: "Next".into(),
-            url: "https://example.org/next".into(),
-        }],
-        source: Source::Extracted,
-    }
+    let next = RelatedLink {
+        label: "À lire".into(),
+        title: "Next".into(),
+        url: "https://example.org/next".into(),
+    };
+    let html = "<p>the whole article</p>";
+    fixtures::article(url, "Extracted title", html, vec![next])
 }
 
 /// The worker's answer to a layout of `page` at `width`: `lines` lines.
@@ -404,14 +382,7 @@ fn only_web_urls_are_opened() {
     let mut state = loaded((80, 24), 3);
     state.list.rows[0].url = Some("javascript:alert(1)".into());
     assert!(update(&mut state, Action::OpenInBrowser).is_empty());
-    assert!(
-        state
-            .status
-            .last_error
-            .as_deref()
-            .unwrap()
-            .contains("non-web")
-    );
+    assert!(status_error(&state).contains("non-web"));
     state.list.rows[0].url = Some("https://example.org/x".into());
     assert_eq!(
         update(&mut state, Action::OpenInBrowser),
@@ -488,44 +459,37 @@ fn search_filters_live_and_escape_clears() {
     assert!(list_load(&effects).is_some());
 }
 
+/// `n` or `N` (`key`): the search it asks for (forward for `n`), answered with row `found`.
+fn find_unread(state: &mut State, key: Action, found: Option<usize>) -> Vec<Effect> {
+    let forward_key = key == Action::NextUnread;
+    let effects = update(state, key);
+    let Some(Effect::FindUnread {
+        generation,
+        forward,
+        ..
+    }) = effects.first()
+    else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(*forward, forward_key, "{effects:?}");
+    let answer = Action::UnreadFound {
+        generation: *generation,
+        found: found.map(|i| (i, fixtures::row(i).id)),
+        switched_to_all: false,
+    };
+    update(state, answer)
+}
+
 #[test]
 fn next_unread_jumps_and_opens_when_reading() {
     let mut state = loaded((80, 24), 30);
     // Row 1 is read: `n` looks further down.
     update(&mut state, Action::MoveDown);
-    let effects = update(&mut state, Action::NextUnread);
-    let Some(Effect::FindUnread {
-        generation,
-        forward: true,
-        ..
-    }) = effects.first()
-    else {
-        panic!()
-    };
-    let generation = *generation;
-    update(
-        &mut state,
-        Action::UnreadFound {
-            generation,
-            found: Some((5, fixtures::row(5).id)),
-            switched_to_all: false,
-        },
-    );
+    find_unread(&mut state, Action::NextUnread, Some(5));
     assert_eq!(state.list.selected, 5);
     // While reading, the unread item found is opened.
     update(&mut state, Action::Open);
-    let effects = update(&mut state, Action::NextUnread);
-    let Some(Effect::FindUnread { generation, .. }) = effects.first() else {
-        panic!()
-    };
-    let effects = update(
-        &mut state,
-        Action::UnreadFound {
-            generation: *generation,
-            found: Some((6, fixtures::row(6).id)),
-            switched_to_all: false,
-        },
-    );
+    let effects = find_unread(&mut state, Action::NextUnread, Some(6));
     assert!(
         effects
             .iter()
@@ -699,18 +663,12 @@ fn with_sync_the_start_up_the_keys_and_the_timer_run_a_sync() {
         update(&mut state, Action::RefreshAll).is_empty(),
         "no second sync while one runs"
     );
-    assert_eq!(
-        state.status.notice.as_deref(),
-        Some("a sync is already running")
-    );
+    assert_eq!(status_notice(&state), "a sync is already running");
     let effects = sync_finished(&mut state, (7, 2, 0), None);
     assert!(effects.contains(&Effect::LoadFeeds), "{effects:?}");
     assert!(list_load(&effects).is_some(), "the list shows what arrived");
     assert!(!state.refreshing && !state.status.syncing);
-    assert_eq!(
-        state.status.notice.as_deref(),
-        Some("synced: 7 new, 2 changes sent")
-    );
+    assert_eq!(status_notice(&state), "synced: 7 new, 2 changes sent");
     // R and Ctrl-R (one feed: the server has no per-feed pull) sync.
     assert_eq!(update(&mut state, Action::RefreshAll), vec![Effect::Sync]);
     sync_finished(&mut state, (0, 0, 0), None);
@@ -982,32 +940,10 @@ fn the_first_n_goes_to_the_unread_item_under_the_cursor() {
 #[test]
 fn n_and_capital_n_say_when_there_is_nothing_further() {
     let mut state = loaded((80, 24), 30);
-    let effects = update(&mut state, Action::PrevUnread);
-    let Some(Effect::FindUnread { generation, .. }) = effects.first() else {
-        panic!("{effects:?}")
-    };
-    update(
-        &mut state,
-        Action::UnreadFound {
-            generation: *generation,
-            found: None,
-            switched_to_all: false,
-        },
-    );
+    find_unread(&mut state, Action::PrevUnread, None);
     assert_eq!(state.status.notice.as_deref(), Some("no earlier unread"));
     update(&mut state, Action::NextUnread); // lands on the selected unread item
-    let effects = update(&mut state, Action::NextUnread);
-    let Some(Effect::FindUnread { generation, .. }) = effects.first() else {
-        panic!("{effects:?}")
-    };
-    update(
-        &mut state,
-        Action::UnreadFound {
-            generation: *generation,
-            found: None,
-            switched_to_all: false,
-        },
-    );
+    find_unread(&mut state, Action::NextUnread, None);
     assert_eq!(state.status.notice.as_deref(), Some("no more unread items"));
 }
 
@@ -1091,14 +1027,7 @@ fn the_play_key_plays_the_first_enclosure_and_lays_it_out() {
     let mut state = loaded((140, 40), 10);
     // Nothing open: nothing to play, said in the status line.
     assert!(update(&mut state, Action::PlayMedia).is_empty());
-    assert!(
-        state
-            .status
-            .notice
-            .as_deref()
-            .unwrap()
-            .contains("no podcast")
-    );
+    assert!(status_notice(&state).contains("no podcast"));
     let row = state.list.selected_row().unwrap().clone();
     update(&mut state, Action::Open);
     let page = state.page().unwrap().id;
@@ -1133,11 +1062,8 @@ fn the_play_key_plays_the_first_enclosure_and_lays_it_out() {
         update(&mut state, Action::PlayMedia),
         vec![Effect::PlayMedia("https://cdn.example/ep12.mp3".into())]
     );
-    assert!(
-        state.status.notice.as_deref().unwrap().contains("ep12.mp3"),
-        "{:?}",
-        state.status.notice
-    );
+    let notice = status_notice(&state);
+    assert!(notice.contains("ep12.mp3"), "{notice:?}");
     // The link list holds the media files after the links: p plays the selected entry,
     // Enter on a media file plays it too (rather than loading it as a page).
     update(&mut state, Action::ListLinks);
@@ -1157,14 +1083,7 @@ fn the_play_key_plays_the_first_enclosure_and_lays_it_out() {
     // A feed naming a local file as its enclosure gets no player.
     state.page_mut().unwrap().enclosures[0].url = "file:///etc/passwd".into();
     assert!(update(&mut state, Action::PlayMedia).is_empty());
-    assert!(
-        state
-            .status
-            .last_error
-            .as_deref()
-            .unwrap()
-            .contains("non-web")
-    );
+    assert!(status_error(&state).contains("non-web"));
 }
 
 fn type_search(state: &mut State, text: &str) -> Vec<Effect> {
@@ -1260,7 +1179,7 @@ fn a_search_is_saved_as_a_smart_feed_listed_in_the_sidebar() {
     assert!(effects.iter().any(|e| matches!(e, Effect::FindUnread { query, .. } if query.smart.as_deref() == Some("title:rust"))));
     // The entry after the saved searches is the first feed.
     assert_eq!(
-        state.sidebar_source(4),
+        sidebar_source(&state, 4),
         Some(ListSource::Feed(fixtures::feeds()[0].id))
     );
     // Counts update in place.

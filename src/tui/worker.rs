@@ -111,7 +111,8 @@ impl LazyFetcher {
     }
 
     /// Whether the client has been built yet.
-    pub fn is_built(&self) -> bool {
+    #[cfg(test)]
+    fn is_built(&self) -> bool {
         self.built.get().is_some()
     }
 

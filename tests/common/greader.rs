@@ -313,6 +313,14 @@ impl GReaderServer {
             .collect()
     }
 
+    /// Whether the server has the feed at `url` in `folder` (`None`: in no folder).
+    pub fn has_feed_in(&self, url: &str, folder: Option<&str>) -> bool {
+        let s = self.state.lock().unwrap();
+        s.feeds
+            .iter()
+            .any(|f| f.url == url && f.folder.as_deref() == folder)
+    }
+
     /// Unsubscribed elsewhere: FreshRSS deletes the feed's items, starred ones too.
     pub fn remove_feed(&self, id: u64) {
         let mut s = self.state.lock().unwrap();
@@ -361,6 +369,12 @@ impl GReaderServer {
     pub fn count(&self, what: &str) -> usize {
         let s = self.state.lock().unwrap();
         s.log.iter().filter(|l| l.contains(what)).count()
+    }
+
+    /// Assert that `n` requests whose "METHOD /path" contains `what` came (the log if not).
+    #[track_caller]
+    pub fn assert_count(&self, what: &str, n: usize) {
+        assert_eq!(self.count(what), n, "{what}: {:?}", self.log());
     }
 
     pub fn log(&self) -> Vec<String> {

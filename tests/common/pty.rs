@@ -95,6 +95,8 @@ pub struct Session {
     pub reading: JoinHandle<()>,
     pub writer: Box<dyn Write + Send>,
     pub master: Box<dyn MasterPty + Send>,
+    /// Every byte the terminal was sent.
+    pub raw: Arc<Mutex<Vec<u8>>>,
 }
 
 /// Run `command` in a new terminal of `rows` x `cols`, its output parsed by a reading thread.
@@ -103,7 +105,7 @@ pub fn spawn(command: CommandBuilder, rows: u16, cols: u16) -> Session {
     let child = pair.slave.spawn_command(command).unwrap();
     drop(pair.slave);
     let parser = Arc::new(Mutex::new(vt100::Parser::new(size(rows), size(cols), 0)));
-    let reading = read_into(&*pair.master, parser.clone());
+    let (reading, raw) = read_and_keep_into(&*pair.master, parser.clone());
     let writer = pair.master.take_writer().unwrap();
     Session {
         child,
@@ -111,10 +113,22 @@ pub fn spawn(command: CommandBuilder, rows: u16, cols: u16) -> Session {
         reading,
         writer,
         master: pair.master,
+        raw,
     }
 }
 
 impl Session {
+    /// Type `keys` into the terminal.
+    pub fn press(&mut self, keys: &[u8]) {
+        self.writer.write_all(keys).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    /// [`wait_for_screen`] on this session's screen.
+    pub fn wait_for(&self, what: &str, until: impl Fn(&str) -> bool) -> String {
+        wait_for_screen(&self.parser, what, until)
+    }
+
     /// [`exit_ok`] for this session.
     pub fn exit_ok(mut self) {
         exit_ok(&mut *self.child, self.writer, self.master, self.reading);

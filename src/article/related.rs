@@ -424,7 +424,12 @@ fn match_label(text: &str) -> Option<LabelMatch> {
             best = Some((label.len(), *kind));
         }
     }
-    let (folded_len, kind) = best?;
+    let Some((folded_len, kind)) = best else {
+        // "1.12.2022 | Quelle: …": a credit may follow the story's date on its line.
+        return after_leading_date(text)
+            .and_then(match_label)
+            .filter(|m| m.kind != LabelKind::Related);
+    };
     // Map the end of the folded label back to the original text.
     let end = if folded_len >= offsets.len() {
         text.len()
@@ -450,6 +455,21 @@ fn match_label(text: &str) -> Option<LabelMatch> {
         rest,
         marked,
     })
+}
+
+/// The text after a leading date ("1.12.2022 |", "2022-12-01 -") and its separators, if the
+/// text starts with one: digits with dots, slashes or dashes between them, six characters at
+/// least.
+fn after_leading_date(text: &str) -> Option<&str> {
+    let end = text
+        .find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | '/' | '-')))
+        .unwrap_or(text.len());
+    let date = &text[..end];
+    if date.len() < 6 || date.chars().filter(|c| c.is_ascii_digit()).count() < 4 {
+        return None;
+    }
+    let rest = text[end..].trim_start_matches(|c: char| is_separator(c) || c == '·');
+    (rest.len() < text[end..].len() && !rest.is_empty()).then_some(rest)
 }
 
 /// Letters and digits: the measure of "how much text" used by the density rules.

@@ -304,6 +304,7 @@ pub fn take_related_blocks(
             block_from_container(&node, base_url, &mut refused)
                 .or_else(|| block_from_heading(&node, base_url))
                 .or_else(|| block_from_lead_in(&node, base_url))
+                .or_else(|| block_from_announced_lines(&node, base_url))
                 .or_else(|| block_from_story_card(&node, base_url))
                 .or_else(|| block_from_source_credit(&node, base_url))
         };
@@ -325,6 +326,7 @@ pub fn take_related_blocks(
             if block.links.is_empty()
                 || article_date.is_some_and(|date| is_later_stream(&block.links, date))
                 || article_id.is_some_and(|id| is_later_by_id(&block.links, id))
+                || is_news_of_the_day(&block.links)
             {
                 taken_ids.extend(block.nodes.iter().map(|n| n.id));
                 continue;
@@ -441,6 +443,7 @@ fn is_foreign(node: &NodeRef<'_>) -> bool {
         || node
             .attr("aria-hidden")
             .is_some_and(|v| v.as_ref() == "true")
+        || is_hidden_by_class(node)
     {
         return true;
     }
@@ -458,6 +461,21 @@ fn is_foreign(node: &NodeRef<'_>) -> bool {
                             .is_some_and(|start| start.eq_ignore_ascii_case(w.as_bytes()))
                     })
                 })
+        })
+    })
+}
+
+/// Utility class names (whole tokens) that hide an element on every screen: a card's full
+/// text kept for a script (`div.hide`), not something a reader sees.
+const HIDDEN_CLASS_NAMES: &[&str] = &["hide", "hidden", "d-none", "is-hidden", "u-hidden"];
+
+/// Is the element hidden by one of [`HIDDEN_CLASS_NAMES`]?
+fn is_hidden_by_class(node: &NodeRef<'_>) -> bool {
+    node.attr("class").is_some_and(|names| {
+        names.split_ascii_whitespace().any(|token| {
+            HIDDEN_CLASS_NAMES
+                .iter()
+                .any(|h| token.eq_ignore_ascii_case(h))
         })
     })
 }
@@ -683,6 +701,31 @@ fn is_later_stream(links: &[RelatedLink], article: PostDate) -> bool {
         }
     }
     later > 0
+}
+
+/// Links a block must have to be judged a news-of-the-day river by the dates in its URLs.
+const MIN_DAY_STREAM_LINKS: usize = 10;
+/// Days the posts of such a river span at most.
+const MAX_DAY_STREAM_SPAN: i64 = 2;
+
+/// Are a block's links many posts, every one dated to the day in its URL, all from the same
+/// two or three days: the site's news of the day, whatever the block's heading says.
+/// Reading on a subject gathers what was written on it over weeks and years.
+fn is_news_of_the_day(links: &[RelatedLink]) -> bool {
+    if links.len() < MIN_DAY_STREAM_LINKS {
+        return false;
+    }
+    let mut days: Vec<i64> = Vec::with_capacity(links.len());
+    for link in links {
+        match Url::parse(&link.url).ok().and_then(|u| url_date(&u)) {
+            Some((y, m, Some(d))) => days.push(y * 372 + m * 31 + d),
+            _ => return false,
+        }
+    }
+    match (days.iter().min(), days.iter().max()) {
+        (Some(lo), Some(hi)) => hi - lo <= MAX_DAY_STREAM_SPAN,
+        _ => false,
+    }
 }
 
 /// A URL's article number: the longest run of 5 to 12 digits in its last two path segments
@@ -1201,7 +1244,17 @@ fn block_from_heading<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block<'a
             } else {
                 BlockShape::UnderTie
             };
-            let links = collect_links(&siblings, base_url, &label, shape)?;
+            let Some(links) = collect_links(&siblings, base_url, &label, shape) else {
+                // A heading row's own button ("View all" to the section): the cards follow
+                // the row, one level up.
+                if is_button_row(&siblings) && !text_before(&anchor) {
+                    anchor = anchor.parent().filter(|p| {
+                        p.is_element() && !p.has_name("body") && !p.has_name("html")
+                    })?;
+                    continue;
+                }
+                return None;
+            };
             if shape != BlockShape::UnderTie && lists_page_itself(&siblings, base_url) {
                 return None;
             }
@@ -1232,6 +1285,23 @@ fn block_from_heading<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block<'a
         anchor = parent;
     }
     None
+}
+
+/// Letters and digits a heading row's button may have ("View all", "See all articles").
+const MAX_BUTTON_ROW_CHARS: usize = 24;
+
+/// Are the siblings after a heading only a button or two of a few words (a heading row's
+/// "View all" link), not a block of their own?
+fn is_button_row(siblings: &[NodeRef<'_>]) -> bool {
+    let mut budget = MAX_CARD_NODES;
+    let mut text = 0usize;
+    let mut links = 0usize;
+    for s in siblings {
+        let stats = text_stats(s, &mut budget);
+        text += stats.text;
+        links += stats.links;
+    }
+    budget > 0 && links <= 2 && text <= MAX_BUTTON_ROW_CHARS
 }
 
 /// A widget named for related reading (not its title wrapper) without a single link: empty,
@@ -1325,7 +1395,11 @@ fn block_from_lead_in<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block<'a
             return None;
         }
         let stats = text_stats(&li, &mut budget);
-        if budget == 0 || stats.links != 1 || stats.link_text * 10 < stats.text * 6 {
+        // The link carries its item, or half of a short one ("Chris Evans <a>goes to
+        // Washington</a>": a reading list's teaser line).
+        let carried = stats.link_text * 10 >= stats.text * 6
+            || (stats.text <= MAX_SHORT_ITEM_CHARS && stats.link_text * 10 >= stats.text * 3);
+        if budget == 0 || stats.links != 1 || !carried {
             return None;
         }
         items += 1;
@@ -1350,11 +1424,15 @@ fn block_from_lead_in<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block<'a
         return None;
     }
     let links = collect_links(&[*node], base_url, &label, BlockShape::UnderHeading)?;
+    // Without a colon, every item an article of the site under a headline of a few words
+    // (a list of glossary terms after "Possible side effects are" is the text's own), one
+    // item in five at most left out as a section link.
     if !announced
-        && (links.len() < items
+        && (links.len() * 5 < items * 4
             || !links.iter().all(|l| {
-                link_target(&l.url, base_url)
-                    .is_some_and(|(url, slug_like)| slug_like && same_site(&url, base_url))
+                l.title.split_whitespace().count() >= 2
+                    && link_target(&l.url, base_url)
+                        .is_some_and(|(url, slug_like)| slug_like && same_site(&url, base_url))
             }))
     {
         return None;
@@ -1365,6 +1443,78 @@ fn block_from_lead_in<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block<'a
         tied: false,
     })
 }
+
+/// Lines of links a colon lead-in may announce.
+const MAX_ANNOUNCED_LINES: usize = 8;
+
+/// A short paragraph of the body that ends with a colon and holds no link ("Weiterführende
+/// Links:", "The full programme and registration:"), followed by paragraphs that are each
+/// essentially one or two links: the links it announces. The label is the lead-in's last
+/// sentence.
+fn block_from_announced_lines<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block<'a>> {
+    if !node.has_name("p") {
+        return None;
+    }
+    if node
+        .descendants_it()
+        .take(MAX_HEADING_NODES * 4)
+        .any(|d| tag_is(&d, &["a", "img", "br", "ul", "ol", "table"]))
+    {
+        return None;
+    }
+    let text = collapse(&bounded_text(node, MAX_HEADING_NODES * 4));
+    if !text.ends_with(':')
+        || text.chars().count() > 2 * MAX_HEADING_CHARS
+        || text.split_whitespace().count() < 2
+        || heading_is_river(&text)
+    {
+        return None;
+    }
+    let mut lines: Vec<NodeRef<'a>> = Vec::new();
+    let mut budget = MAX_BLOCK_NODES;
+    let mut sib = node.next_element_sibling();
+    while let Some(s) = sib {
+        if lines.len() >= MAX_ANNOUNCED_LINES || !tag_is(&s, &["p", "div"]) || is_foreign(&s) {
+            break;
+        }
+        if s.descendants_it()
+            .take(MAX_CARD_NODES)
+            .any(|d| tag_is(&d, &["img", "picture", "ul", "ol", "table", "p"]))
+        {
+            break;
+        }
+        let stats = text_stats(&s, &mut budget);
+        if budget == 0
+            || !(1..=2).contains(&stats.links)
+            || stats.link_text * 10 < stats.text * 6
+        {
+            break;
+        }
+        lines.push(s);
+        sib = s.next_element_sibling();
+    }
+    if lines.is_empty() || !in_prose(node) || in_rail(node) {
+        return None;
+    }
+    let last_sentence = text
+        .trim_end_matches(':')
+        .rsplit(['.', '?', '!', '…'])
+        .map(str::trim)
+        .find(|t| t.split_whitespace().filter(|w| alnum_count(w) > 0).count() >= 2)
+        .unwrap_or(&text);
+    let label = label_from(last_sentence);
+    let links = collect_links(&lines, base_url, &label, BlockShape::UnderTie)?;
+    let mut nodes = vec![*node];
+    nodes.extend(lines);
+    Some(Block {
+        links,
+        nodes,
+        tied: false,
+    })
+}
+
+/// Letters and digits of a short list item whose link may carry only half of it.
+const MAX_SHORT_ITEM_CHARS: usize = 80;
 
 /// Is the node inside a sidebar or one of its widgets (`div.sidebar`, `div.widget_recent`),
 /// a few levels up? (Blogger's main column is a `div.widget.Blog`: a bare "widget" is not a
@@ -1576,15 +1726,15 @@ fn block_from_pointer_line<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Blo
     }
     let mut budget = MAX_CARD_NODES;
     let stats = text_stats(node, &mut budget);
+    let (url, slug_like) = link_target(&anchor.attr("href")?, base_url)?;
+    if !same_site(&url, base_url) || is_file_url(&url) {
+        return None;
+    }
     // The link is the whole line, up to a mark ("»", "→") or a closing stop.
     if stats.link_text < MIN_POINTER_CHARS || stats.link_text + 2 < stats.text {
         return None;
     }
-    let (url, slug_like) = link_target(&anchor.attr("href")?, base_url)?;
-    if !slug_like || !same_site(&url, base_url) || is_file_url(&url) {
-        return None;
-    }
-    if !has_prose_neighbour(node) {
+    if !slug_like || !has_prose_neighbour(node) {
         return None;
     }
     let (rank, title) = anchor_title(&anchor, &url);

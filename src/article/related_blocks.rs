@@ -449,7 +449,7 @@ fn is_foreign(node: &NodeRef<'_>) -> bool {
     }
     // Every element of the page comes here: the class and id are read in place, not copied
     // and lowercased (tokens split at anything not an ASCII letter or digit, as before).
-    ["class", "id"].iter().any(|attr| {
+    let furniture_name = ["class", "id"].iter().any(|attr| {
         node.attr(attr).is_some_and(|names| {
             names
                 .split(|c: char| !c.is_ascii_alphanumeric())
@@ -462,7 +462,20 @@ fn is_foreign(node: &NodeRef<'_>) -> bool {
                     })
                 })
         })
-    })
+    });
+    // A page wrapper's state classes ("st_menu_under", "has-comments") name no furniture:
+    // what holds the page's title is not a menu.
+    furniture_name && !holds_page_title(node)
+}
+
+/// Nodes looked at for a page title under an element named like furniture.
+const MAX_TITLE_PROBE_NODES: usize = 20_000;
+
+/// Does the element hold the page's title (an `h1`)?
+fn holds_page_title(node: &NodeRef<'_>) -> bool {
+    node.descendants_it()
+        .take(MAX_TITLE_PROBE_NODES)
+        .any(|d| d.has_name("h1"))
 }
 
 /// Utility class names (whole tokens) that hide an element on every screen: a card's full

@@ -1516,7 +1516,7 @@ fn block_from_announced_lines<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<
         .find(|t| t.split_whitespace().filter(|w| alnum_count(w) > 0).count() >= 2)
         .unwrap_or(&text);
     let label = label_from(last_sentence);
-    let links = collect_links(&lines, base_url, &label, BlockShape::UnderTie)?;
+    let links = collect_links(&lines, base_url, &label, BlockShape::Announced)?;
     let mut nodes = vec![*node];
     nodes.extend(lines);
     Some(Block {
@@ -2083,6 +2083,9 @@ enum BlockShape {
     /// The same after a heading whose words tie the block to the article ("Weiterführende
     /// Links", "Further reading"), not merely recommend: its links may lead to other sites.
     UnderTie,
+    /// Lines of links in the body after a colon lead-in: as [`BlockShape::UnderTie`], and
+    /// another site's home page may be one of them ("Zur Website von SportScheck").
+    Announced,
 }
 
 /// The block's article links (one per URL, in order) with titles, if the block passes:
@@ -2128,6 +2131,10 @@ fn collect_links(
                 // A slug or an id in the URL, or a headline as the link's text.
                 let article = target.and_then(|(url, slug_like)| {
                     let (rank, title) = anchor_title(&n, &url);
+                    let home = url.path() == "/" && url.query().is_none();
+                    if home {
+                        return (shape == BlockShape::Announced).then_some((url, rank, title));
+                    }
                     (slug_like || (rank <= 1 && title.split_whitespace().count() >= 4))
                         .then_some((url, rank, title))
                 });
@@ -2193,19 +2200,27 @@ fn collect_links(
     let cards = match shape {
         BlockShape::Named => order.len(),
         // One link after a heading must carry its line: a link in a sentence is not related.
-        BlockShape::UnderHeading | BlockShape::UnderTie if order.len() < 2 => 0,
-        BlockShape::UnderHeading | BlockShape::UnderTie => order.len(),
+        BlockShape::UnderHeading | BlockShape::UnderTie | BlockShape::Announced
+            if order.len() < 2 =>
+        {
+            0
+        }
+        BlockShape::UnderHeading | BlockShape::UnderTie | BlockShape::Announced => order.len(),
     };
     // A container named for related reading has its bounds from its name: its cards may
     // carry a teaser each (a blog's excerpt of 50-odd words).
     let per_link = match shape {
         BlockShape::Named => MAX_UNLINKED_PER_CARD,
-        BlockShape::UnderHeading | BlockShape::UnderTie => MAX_UNLINKED_PER_LINK,
+        BlockShape::UnderHeading | BlockShape::UnderTie | BlockShape::Announced => {
+            MAX_UNLINKED_PER_LINK
+        }
     };
     if !cards_density(text, link_text, cards, per_link) {
         return None;
     }
-    if same_site * 2 < order.len() && shape != BlockShape::UnderTie {
+    if same_site * 2 < order.len()
+        && !matches!(shape, BlockShape::UnderTie | BlockShape::Announced)
+    {
         return None;
     }
     // Cards without any title of their own get one from their card's headline.
@@ -2411,8 +2426,10 @@ fn link_target(href: &str, base_url: &Url) -> Option<(Url, bool)> {
     {
         return None;
     }
+    // A home page: the site's own is never further reading; another site's is, as a
+    // pointer under a label that ties it ("Weiterführende Links:"), judged by the caller.
     if segments.is_empty() && url.query().is_none() {
-        return None;
+        return (!same_site(&url, base_url)).then_some((url, false));
     }
     let slug_like = looks_like_article_path(&segments, url.query());
     Some((url, slug_like))

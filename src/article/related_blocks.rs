@@ -478,6 +478,12 @@ fn holds_page_title(node: &NodeRef<'_>) -> bool {
         .any(|d| d.has_name("h1"))
 }
 
+/// [`is_foreign`] for an element inside a block already bounded: a card's own `<header>`
+/// and `<footer>` (its headline, its date) are parts of the card, not page furniture.
+fn is_foreign_in_block(node: &NodeRef<'_>) -> bool {
+    !tag_is(node, &["header", "footer"]) && is_foreign(node)
+}
+
 /// Utility class names (whole tokens) that hide an element on every screen: a card's full
 /// text kept for a script (`div.hide`), not something a reader sees.
 const HIDDEN_CLASS_NAMES: &[&str] = &["hide", "hidden", "d-none", "is-hidden", "u-hidden"];
@@ -1361,7 +1367,15 @@ fn block_from_lead_in<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block<'a
         list_box = parent;
         lead = list_box.prev_element_sibling();
     }
-    let lead = lead?;
+    let lead_box = lead?;
+    // A lead-in paragraph in a wrapper of its own (`<div><p>Links zur Sendung:</p></div>`).
+    let lead = if lead_box.has_name("div")
+        && let Some(only) = only_element_child(&lead_box).filter(|c| c.has_name("p"))
+    {
+        only
+    } else {
+        lead_box
+    };
     if !tag_is(&lead, &["p", "div", "h2", "h3", "h4", "h5", "h6"])
         || lead
             .descendants_it()
@@ -1373,7 +1387,7 @@ fn block_from_lead_in<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block<'a
     // Nothing but blank text between the lead-in and the list.
     let mut between = list_box.prev_sibling();
     while let Some(b) = between {
-        if b.id == lead.id {
+        if b.id == lead_box.id {
             break;
         }
         if b.is_text() && alnum_count(&b.text()) > 0 {
@@ -1452,7 +1466,7 @@ fn block_from_lead_in<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block<'a
     }
     Some(Block {
         links,
-        nodes: vec![lead, list_box],
+        nodes: vec![lead_box, list_box],
         tied: false,
     })
 }
@@ -1528,6 +1542,22 @@ fn block_from_announced_lines<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<
 
 /// Letters and digits of a short list item whose link may carry only half of it.
 const MAX_SHORT_ITEM_CHARS: usize = 80;
+
+/// The element's one element child, when it has no other element and no text of its own.
+fn only_element_child<'a>(node: &NodeRef<'a>) -> Option<NodeRef<'a>> {
+    let mut only = None;
+    for c in node.children_it(false) {
+        if c.is_element() {
+            if only.is_some() {
+                return None;
+            }
+            only = Some(c);
+        } else if c.is_text() && alnum_count(&c.text()) > 0 {
+            return None;
+        }
+    }
+    only
+}
 
 /// Is the node inside a sidebar or one of its widgets (`div.sidebar`, `div.widget_recent`),
 /// a few levels up? (Blogger's main column is a `div.widget.Blog`: a bare "widget" is not a
@@ -2038,7 +2068,7 @@ fn walk_text(node: &NodeRef<'_>, in_link: bool, budget: &mut usize, stats: &mut 
             }
             continue;
         }
-        if !n.is_element() || is_foreign(&n) {
+        if !n.is_element() || is_foreign_in_block(&n) {
             continue;
         }
         let is_link = n.has_name("a") && n.has_attr("href");
@@ -2119,7 +2149,7 @@ fn collect_links(
                 continue;
             }
             // A tab panel may be hidden until its tab is chosen: only its insides are judged.
-            if !n.is_element() || (n.id != node.id && is_foreign(&n)) {
+            if !n.is_element() || (n.id != node.id && is_foreign_in_block(&n)) {
                 continue;
             }
             if n.has_name("a") && n.has_attr("href") {

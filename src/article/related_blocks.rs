@@ -305,6 +305,7 @@ pub fn take_related_blocks(
                 .or_else(|| block_from_heading(&node, base_url))
                 .or_else(|| block_from_lead_in(&node, base_url))
                 .or_else(|| block_from_announced_lines(&node, base_url))
+                .or_else(|| block_from_article_aside(&node, base_url))
                 .or_else(|| block_from_story_card(&node, base_url))
                 .or_else(|| block_from_source_credit(&node, base_url))
         };
@@ -1469,6 +1470,120 @@ fn block_from_lead_in<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block<'a
         nodes: vec![lead_box, list_box],
         tied: false,
     })
+}
+
+/// An `<aside>` inside the article (its `<article>` element or body container) made of a
+/// list or cards of at least two articles of the site under headlines, whatever its heading
+/// says unless it names a river: the editor's box of further reading set into the story.
+fn block_from_article_aside<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block<'a>> {
+    if !node.has_name("aside") || in_rail(node) || !prose_on_both_sides(node) {
+        return None;
+    }
+    let in_article = node
+        .ancestors_it(Some(MAX_ANCESTORS))
+        .any(|a| a.has_name("article"))
+        || in_article_container(node);
+    if !in_article {
+        return None;
+    }
+    let (heading, rivers) = container_headings(node);
+    if rivers || heading.as_deref().is_some_and(heading_is_river) {
+        return None;
+    }
+    let label = heading.as_deref().map_or_else(|| "Related".to_string(), label_from);
+    let links = collect_links(&[*node], base_url, &label, BlockShape::UnderHeading)?;
+    let articles = links
+        .iter()
+        .filter(|l| {
+            l.title.split_whitespace().count() >= 3
+                && link_target(&l.url, base_url)
+                    .is_some_and(|(url, slug_like)| slug_like && same_site(&url, base_url))
+        })
+        .count();
+    if links.len() < 2
+        || links.len() > MAX_LINE_LINKS_IN_BOX
+        || articles < links.len()
+        || lists_page_itself(&[*node], base_url)
+    {
+        return None;
+    }
+    Some(Block {
+        links,
+        nodes: vec![*node],
+        tied: false,
+    })
+}
+
+/// Links a box set into the story holds at most.
+const MAX_LINE_LINKS_IN_BOX: usize = 6;
+
+/// Is the node set after prose (text of a paragraph's length before it), with prose after it
+/// too or nothing at all (the end of the body), among its siblings or (inside a paragraph)
+/// its paragraph's?
+fn prose_on_both_sides(node: &NodeRef<'_>) -> bool {
+    let side = |first: Option<NodeRef<'_>>, forward: bool| -> bool {
+        let mut budget = 400usize;
+        let mut sib = first;
+        for _ in 0..3 {
+            let Some(s) = sib else {
+                return false;
+            };
+            sib = if forward {
+                s.next_sibling()
+            } else {
+                s.prev_sibling()
+            };
+            if s.is_text() {
+                if alnum_count(&s.text()) >= MIN_PROSE_NEIGHBOUR {
+                    return true;
+                }
+                continue;
+            }
+            if !s.is_element() || is_foreign(&s) {
+                continue;
+            }
+            let stats = text_stats(&s, &mut budget);
+            if stats.text == 0 {
+                continue;
+            }
+            let unlinked = stats.text.saturating_sub(stats.link_text);
+            return unlinked >= MIN_PROSE_NEIGHBOUR && stats.link_text * 3 < stats.text;
+        }
+        false
+    };
+    let mut at = Some(*node);
+    // Inside a paragraph (`<p>text<aside>…</aside></p>`): the paragraph's neighbours count.
+    for _ in 0..2 {
+        let Some(n) = at else {
+            return false;
+        };
+        if side(n.prev_sibling(), false)
+            && (side(n.next_sibling(), true) || !text_after(&n))
+        {
+            return true;
+        }
+        at = n.parent().filter(|p| p.has_name("p"));
+    }
+    false
+}
+
+/// Does any text follow the node among its siblings (within a budget)?
+fn text_after(node: &NodeRef<'_>) -> bool {
+    let mut budget = 200usize;
+    let mut sib = node.next_sibling();
+    while let Some(s) = sib {
+        for d in std::iter::once(s).chain(s.descendants_it()) {
+            budget = budget.saturating_sub(1);
+            if budget == 0 {
+                return true;
+            }
+            if d.is_text() && d.text().chars().any(|c| c.is_alphanumeric()) {
+                return true;
+            }
+        }
+        sib = s.next_sibling();
+    }
+    false
 }
 
 /// Lines of links a colon lead-in may announce.

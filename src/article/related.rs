@@ -783,6 +783,8 @@ fn match_block<'a>(
         let mut item_links = Vec::new();
         for it in &items {
             match link_line(it, base_url) {
+                // A heading row's "See all articles" to the site's blog or section front.
+                Some((_, url)) if is_section_front(&url, base_url) => {}
                 Some(l) => item_links.push(l),
                 // "More in Storage" at the end of a list: skipped, the list still counts.
                 None if links_only_to_taxonomy(it) => {}
@@ -822,6 +824,26 @@ fn match_block<'a>(
         })
         .collect();
     Some((related, removed))
+}
+
+/// A page of the site that is its home page or a section front: at most one path segment,
+/// a bare word (`/blog`, `/news/`), no query. Never further reading.
+fn is_section_front(url: &Url, base_url: &Url) -> bool {
+    if url.host_str() != base_url.host_str() || url.query().is_some() {
+        return false;
+    }
+    let segments: Vec<&str> = url
+        .path_segments()
+        .map(|s| s.filter(|s| !s.is_empty()).collect())
+        .unwrap_or_default();
+    match segments.as_slice() {
+        [] => true,
+        [one] => {
+            one.chars().count() <= 20
+                && one.chars().all(|c| c.is_alphabetic())
+        }
+        _ => false,
+    }
 }
 
 /// Does this element link only to tag, category or author pages?

@@ -2280,7 +2280,13 @@ fn collect_links(
                     if home {
                         return (shape == BlockShape::Announced).then_some((url, rank, title));
                     }
-                    (slug_like || (rank <= 1 && title.split_whitespace().count() >= 4))
+                    let words = title
+                        .split_whitespace()
+                        .filter(|w| w.chars().any(char::is_alphanumeric))
+                        .count();
+                    (slug_like
+                        || (rank <= 1 && words >= 4)
+                        || (two_word_slug(&url) && ((rank == 0 && words >= 2) || words >= 3)))
                         .then_some((url, rank, title))
                 });
                 match article {
@@ -2616,6 +2622,22 @@ fn looks_like_article_path(segments: &[&str], query: Option<&str>) -> bool {
         .max()
         .unwrap_or(0);
     words >= 3 || stem.chars().count() >= 25 || (digits >= 4 && segments.len() >= 2) || digits >= 5
+}
+
+/// A path of two segments or more whose last is a slug of two words (`/guides/typescript-
+/// enums`): an article when a headline links it, though too short a slug to say so alone.
+fn two_word_slug(url: &Url) -> bool {
+    let segments: Vec<&str> = url
+        .path_segments()
+        .map(|s| s.filter(|s| !s.is_empty()).collect())
+        .unwrap_or_default();
+    segments.len() >= 2
+        && segments.last().is_some_and(|last| {
+            last.split(['-', '_'])
+                .filter(|w| w.chars().any(|c| c.is_alphabetic()))
+                .count()
+                >= 2
+        })
 }
 
 /// Same registrable site, roughly: the hosts share their last two labels (three when the

@@ -328,6 +328,7 @@ pub fn take_related_blocks(
                 || article_date.is_some_and(|date| is_later_stream(&block.links, date))
                 || article_id.is_some_and(|id| is_later_by_id(&block.links, id))
                 || is_news_of_the_day(&block.links)
+                || is_recent_text_dated_stream(&block.nodes)
             {
                 taken_ids.extend(block.nodes.iter().map(|n| n.id));
                 continue;
@@ -611,6 +612,59 @@ fn is_dated_stream(nodes: &[NodeRef<'_>]) -> bool {
             .first()
             .zip(days.last())
             .is_some_and(|(a, b)| a - b <= 7)
+}
+
+/// Dated items a block must show to be judged a stream by the dates printed on its cards.
+const MIN_TEXT_DATED_ITEMS: usize = 4;
+/// Days such a stream spans at most.
+const MAX_TEXT_DATED_SPAN: i64 = 3;
+
+/// Do the block's cards print dates ("27.01.22", "02.02.2022") that make it the site's
+/// newest posts: four or more, newest first and not all the same day, all within a few days?
+/// Reading on a subject mixes older pieces; a box that only tracks the last days is a river
+/// whatever its heading or name says.
+fn is_recent_text_dated_stream(nodes: &[NodeRef<'_>]) -> bool {
+    let mut days: Vec<i64> = Vec::new();
+    let mut budget = MAX_BLOCK_NODES;
+    for node in nodes {
+        for d in std::iter::once(*node).chain(node.descendants_it()) {
+            if budget == 0 {
+                break;
+            }
+            budget -= 1;
+            if !d.is_element() || !d.children_it(false).all(|c| c.is_text()) {
+                continue;
+            }
+            if let Some(day) = numeric_date(&d.text()) {
+                days.push(day);
+            }
+        }
+    }
+    days.len() >= MIN_TEXT_DATED_ITEMS
+        && days.windows(2).all(|w| w[0] >= w[1])
+        && days
+            .first()
+            .zip(days.last())
+            .is_some_and(|(a, b)| a > b && a - b <= MAX_TEXT_DATED_SPAN)
+}
+
+/// A day number from a leading numeric date "DD.MM.YY" or "DD.MM.YYYY" (a card's dateline,
+/// maybe followed by more words), else `None`.
+fn numeric_date(text: &str) -> Option<i64> {
+    let t = text.trim();
+    let end = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let mut parts = t[..end].trim_end_matches('.').split('.');
+    let d: i64 = parts.next()?.parse().ok()?;
+    let m: i64 = parts.next()?.parse().ok()?;
+    let y_text = parts.next()?;
+    if parts.next().is_some() || !(y_text.len() == 2 || y_text.len() == 4) {
+        return None;
+    }
+    let y: i64 = y_text.parse().ok()?;
+    let y = if y < 100 { 2000 + y } else { y };
+    ((1..=31).contains(&d) && (1..=12).contains(&m)).then_some(y * 372 + m * 31 + d)
 }
 
 /// The page's own address as it names it (`link[rel=canonical]`, `og:url`), when it differs
@@ -1721,12 +1775,18 @@ const MIN_PROSE_NEIGHBOUR: usize = 100;
 /// may both link to it) under a headline, with at most a short blurb. A listicle's items have
 /// a picture and a headline too, but no such name.
 fn block_from_story_card<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block<'a>> {
-    if !tag_is(node, &["aside", "div", "figure", "section"]) {
+    if !tag_is(node, &["aside", "div", "figure", "section", "article"]) {
         return None;
     }
     // Every `div` of the page comes here: first the cheap part of the verdict (small enough,
     // named for a card somewhere inside), without the text and allocations of the full look.
-    if !small_and_card_named(node) {
+    // A small `<article>` between the story's paragraphs is a card by its tag.
+    let article_card = node.has_name("article");
+    if !(if article_card {
+        small_card(node)
+    } else {
+        small_and_card_named(node)
+    }) {
         return None;
     }
     let mut anchors: Vec<NodeRef<'_>> = Vec::new();
@@ -1764,7 +1824,7 @@ fn block_from_story_card<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block
     }
     let first = anchors.first()?;
     let href = first.attr("href")?;
-    if !named || !has_prose_neighbour(node) || anchors.iter().all(is_button) {
+    if !(named || article_card) || !has_prose_neighbour(node) || anchors.iter().all(is_button) {
         return None;
     }
     if anchors
@@ -1835,6 +1895,15 @@ fn small_and_card_named(node: &NodeRef<'_>) -> bool {
                     .is_some_and(|v| CARD_CLASS_WORDS.iter().any(|w| contains_ascii_ci(&v, w)))
             })
         })
+}
+
+/// Is the element and its descendants at most [`MAX_CARD_NODES`] nodes?
+fn small_card(node: &NodeRef<'_>) -> bool {
+    std::iter::once(*node)
+        .chain(node.descendants_it())
+        .take(MAX_CARD_NODES + 1)
+        .count()
+        <= MAX_CARD_NODES
 }
 
 /// Does `haystack` contain `needle` (lowercase ASCII) ignoring ASCII case? The same answer as
@@ -2277,8 +2346,13 @@ fn collect_links(
                 let article = target.and_then(|(url, slug_like)| {
                     let (rank, title) = anchor_title(&n, &url);
                     let home = url.path() == "/" && url.query().is_none();
+                    // The lead-in of announced lines says what they are: any page, another
+                    // site's home page too ("Zur Website von X", a bare URL).
+                    if shape == BlockShape::Announced && (home || !same_site(&url, base_url)) {
+                        return Some((url, rank, title));
+                    }
                     if home {
-                        return (shape == BlockShape::Announced).then_some((url, rank, title));
+                        return None;
                     }
                     let words = title
                         .split_whitespace()

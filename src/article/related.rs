@@ -784,7 +784,9 @@ fn match_block<'a>(
         for it in &items {
             match link_line(it, base_url) {
                 // A heading row's "See all articles" to the site's blog or section front.
-                Some((_, url)) if is_section_front(&url, base_url) => {}
+                Some((title, url))
+                    if is_section_front(&url, base_url)
+                        && title.split_whitespace().count() <= 3 => {}
                 Some(l) => item_links.push(l),
                 // "More in Storage" at the end of a list: skipped, the list still counts.
                 None if links_only_to_taxonomy(it) => {}
@@ -838,10 +840,7 @@ fn is_section_front(url: &Url, base_url: &Url) -> bool {
         .unwrap_or_default();
     match segments.as_slice() {
         [] => true,
-        [one] => {
-            one.chars().count() <= 20
-                && one.chars().all(|c| c.is_alphabetic())
-        }
+        [one] => one.chars().count() <= 20 && one.chars().all(|c| c.is_alphabetic()),
         _ => false,
     }
 }
@@ -1505,6 +1504,34 @@ mod tests {
             "<p>ß ẞ İ</p>",
         ] {
             let _ = split(html);
+        }
+    }
+
+    #[test]
+    fn a_credit_may_follow_the_story_s_date_on_its_line() {
+        let (rest, links) = split(
+            r#"<p>Some prose of the story, long enough to stay text.</p><p>1.12.2022 | Quelle: <a href="https://maker.example.com/group_en/">Maker</a></p>"#,
+        );
+        assert_eq!(links.len(), 1, "{links:?}");
+        assert_eq!(links[0].label, "source");
+        assert!(!rest.contains("Quelle"), "{rest}");
+        // A date before an ordinary sentence is not a label.
+        assert_eq!(after_leading_date("12.2"), None);
+        assert!(match_label("1.12.2022 | Read the story of the day").is_none());
+    }
+
+    #[test]
+    fn a_see_all_link_to_a_section_front_is_not_an_item() {
+        let b = base();
+        for front in ["https://news.example.org/", "https://news.example.org/blog"] {
+            assert!(is_section_front(&Url::parse(front).unwrap(), &b), "{front}");
+        }
+        for page in [
+            "https://news.example.org/blog/a-post-here",
+            "https://news.example.org/story-2024",
+            "https://other.example.org/blog",
+        ] {
+            assert!(!is_section_front(&Url::parse(page).unwrap(), &b), "{page}");
         }
     }
 }

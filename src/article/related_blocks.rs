@@ -302,9 +302,9 @@ pub fn take_related_blocks(
                 })
         } else {
             block_from_container(&node, base_url, &mut refused)
+                .or_else(|| block_from_announced_lines(&node, base_url))
                 .or_else(|| block_from_heading(&node, base_url))
                 .or_else(|| block_from_lead_in(&node, base_url))
-                .or_else(|| block_from_announced_lines(&node, base_url))
                 .or_else(|| block_from_article_aside(&node, base_url))
                 .or_else(|| block_from_story_card(&node, base_url))
                 .or_else(|| block_from_source_credit(&node, base_url))
@@ -1322,9 +1322,9 @@ fn block_from_heading<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block<'a
                 // A heading row's own button ("View all" to the section): the cards follow
                 // the row, one level up.
                 if is_button_row(&siblings) && !text_before(&anchor) {
-                    anchor = anchor.parent().filter(|p| {
-                        p.is_element() && !p.has_name("body") && !p.has_name("html")
-                    })?;
+                    anchor = anchor
+                        .parent()
+                        .filter(|p| p.is_element() && !p.has_name("body") && !p.has_name("html"))?;
                     continue;
                 }
                 return None;
@@ -1544,7 +1544,9 @@ fn block_from_article_aside<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Bl
     if rivers || heading.as_deref().is_some_and(heading_is_river) {
         return None;
     }
-    let label = heading.as_deref().map_or_else(|| "Related".to_string(), label_from);
+    let label = heading
+        .as_deref()
+        .map_or_else(|| "Related".to_string(), label_from);
     let links = collect_links(&[*node], base_url, &label, BlockShape::UnderHeading)?;
     let articles = links
         .iter()
@@ -1611,9 +1613,7 @@ fn prose_on_both_sides(node: &NodeRef<'_>) -> bool {
         let Some(n) = at else {
             return false;
         };
-        if side(n.prev_sibling(), false)
-            && (side(n.next_sibling(), true) || !text_after(&n))
-        {
+        if side(n.prev_sibling(), false) && (side(n.next_sibling(), true) || !text_after(&n)) {
             return true;
         }
         at = n.parent().filter(|p| p.has_name("p"));
@@ -1680,10 +1680,7 @@ fn block_from_announced_lines<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<
             break;
         }
         let stats = text_stats(&s, &mut budget);
-        if budget == 0
-            || !(1..=2).contains(&stats.links)
-            || stats.link_text * 10 < stats.text * 6
-        {
+        if budget == 0 || !(1..=2).contains(&stats.links) || stats.link_text * 10 < stats.text * 6 {
             break;
         }
         lines.push(s);
@@ -2443,8 +2440,7 @@ fn collect_links(
     if !cards_density(text, link_text, cards, per_link) {
         return None;
     }
-    if same_site * 2 < order.len()
-        && !matches!(shape, BlockShape::UnderTie | BlockShape::Announced)
+    if same_site * 2 < order.len() && !matches!(shape, BlockShape::UnderTie | BlockShape::Announced)
     {
         return None;
     }
@@ -3577,5 +3573,177 @@ mod tests {
             url_date(&Url::parse("https://x.example/a/12345/b").unwrap()),
             None
         );
+    }
+
+    /// Prose long enough to count as a paragraph of the body.
+    const PROSE: &str = "This paragraph of the story goes on long enough to be read as prose, \
+        with sentences and commas, and nothing in it is a link to anywhere else at all.";
+
+    #[test]
+    fn a_colon_lead_in_announces_the_link_paragraphs_after_it() {
+        let html = page(&format!(
+            r#"<article><p>{PROSE}</p><p>{PROSE}</p><p>{PROSE}</p><p>{PROSE}</p>
+            <p><strong>Weiterführende Links:</strong></p>
+            <p><a href="https://other.example.com/">Zur Website des Verbands</a></p>
+            <p><a href="https://news.example.org/world/2023/01/an-older-piece-on-it">An older piece on it</a></p>
+            <p>{PROSE}</p></article>"#
+        ));
+        let (links, rest) = take(&html);
+        let urls: Vec<&str> = links.iter().map(|l| l.url.as_str()).collect();
+        assert_eq!(
+            urls,
+            [
+                "https://other.example.com/",
+                "https://news.example.org/world/2023/01/an-older-piece-on-it"
+            ]
+        );
+        assert_eq!(links[0].label, "Weiterführende Links");
+        assert!(!rest.contains("Weiterführende"), "{rest}");
+        // Without the colon the paragraphs are the text's own.
+        let (links, _) = take(&html.replace("Links:", "Links"));
+        assert!(
+            links.iter().all(|l| l.url != "https://other.example.com/"),
+            "{links:?}"
+        );
+    }
+
+    #[test]
+    fn a_heading_row_button_is_climbed_past_and_hidden_card_text_ignored() {
+        let body = "word ".repeat(400);
+        let html = page(&format!(
+            r#"<section><div class="top"><h2>Related articles</h2><a href="/world/">View all</a></div>
+            <div class="cards">
+              <a href="/world/2021/02/first-older-story-on-it"><h3>First older story on it</h3></a>
+              <div class="hide">{body}</div>
+              <a href="/world/2020/07/second-older-story-on-it"><h3>Second older story on it</h3></a>
+            </div></section>"#
+        ));
+        let (links, _) = take(&html);
+        assert_eq!(links.len(), 2, "{links:?}");
+        assert!(links.iter().all(|l| !l.url.ends_with("/world/")));
+        // The same text, visible, makes the block prose.
+        let (links, _) = take(&html.replace("class=\"hide\"", "class=\"full\""));
+        assert!(links.is_empty(), "{links:?}");
+    }
+
+    #[test]
+    fn cards_with_their_links_in_a_header_are_collected() {
+        let html = page(
+            r#"<aside class="widget"><h3>Related posts</h3><div>
+              <article><header><h4><a href="/world/2019/03/a-card-in-a-header-one">A card in a header one</a></h4></header></article>
+              <article><header><h4><a href="/world/2018/03/a-card-in-a-header-two">A card in a header two</a></h4></header></article>
+            </div></aside>"#,
+        )
+        .replace("<main><article>", "<main><article><div class=\"entry-content\">")
+        .replace("</article>\n", "</div></article>\n");
+        let (links, _) = take(&html);
+        assert_eq!(links.len(), 2, "{links:?}");
+    }
+
+    #[test]
+    fn a_wrapper_holding_the_title_is_not_furniture_by_its_state_classes() {
+        let html = page(
+            r#"<h2>Related posts</h2><ul>
+            <li><a href="/world/2019/03/an-older-story-on-this">An older story on this</a></li>
+            <li><a href="/world/2018/03/another-older-story-here">Another older story here</a></li></ul>"#,
+        )
+        .replace("<main>", "<div class=\"st_menu_under\"><main>")
+        .replace("</main>", "</main></div>");
+        assert_eq!(take(&html).0.len(), 2);
+        // A real menu (no page title inside) stays furniture.
+        let menu = page(
+            r#"<div class="menu"><h2>Related posts</h2><ul>
+            <li><a href="/world/2019/03/an-older-story-on-this">An older story on this</a></li>
+            <li><a href="/world/2018/03/another-older-story-here">Another older story here</a></li></ul></div>"#,
+        );
+        assert!(take(&menu).0.is_empty());
+    }
+
+    #[test]
+    fn many_posts_of_the_same_days_are_the_news_of_the_day() {
+        let links = |days: &[u32]| -> Vec<RelatedLink> {
+            days.iter()
+                .enumerate()
+                .map(|(i, d)| RelatedLink {
+                    label: "Similar".into(),
+                    title: format!("Story {i}"),
+                    url: format!("https://x.example/2022/05/{d:02}/story-number-{i}/"),
+                })
+                .collect()
+        };
+        assert!(is_news_of_the_day(&links(&[6, 6, 6, 6, 6, 6, 6, 6, 5, 5])));
+        assert!(!is_news_of_the_day(&links(&[6, 6, 6, 6, 6, 6])), "too few");
+        assert!(!is_news_of_the_day(&links(&[6, 6, 6, 6, 6, 6, 6, 6, 5, 1])));
+    }
+
+    #[test]
+    fn printed_dates_newest_first_within_days_make_a_stream() {
+        assert_eq!(numeric_date("27.01.22"), numeric_date("27.01.2022"));
+        assert!(numeric_date("27.01.22 Hund").is_some());
+        assert_eq!(numeric_date("1.2"), None);
+        assert_eq!(numeric_date("Version 3.2.1"), None);
+        let cards = |dates: &[&str]| -> String {
+            let items: String = dates
+                .iter()
+                .enumerate()
+                .map(|(i, d)| format!("<div><span>{d}</span><a href=\"/p/story-{i}-on-it\">Story {i} on it</a></div>"))
+                .collect();
+            format!("<div>{items}</div>")
+        };
+        let doc = Document::from(cards(&["27.01.22", "27.01.22", "26.01.22", "25.01.22"]));
+        let nodes: Vec<NodeRef<'_>> = doc.select("body > div").nodes().to_vec();
+        assert!(is_recent_text_dated_stream(&nodes));
+        for dates in [
+            ["27.01.22", "27.01.22", "27.01.22", "27.01.22"],
+            ["27.01.22", "26.01.22", "25.01.22", "12.03.19"],
+            ["25.01.22", "26.01.22", "27.01.22", "27.01.22"],
+        ] {
+            let doc = Document::from(cards(&dates));
+            let nodes: Vec<NodeRef<'_>> = doc.select("body > div").nodes().to_vec();
+            assert!(!is_recent_text_dated_stream(&nodes), "{dates:?}");
+        }
+    }
+
+    #[test]
+    fn an_aside_set_into_the_story_is_a_reading_box() {
+        let aside = r#"<aside class="box"><div>Weiterlesen</div><ul>
+            <li><a href="/world/706309/experte-energiepreise-werden-steigen">Experte: Energiepreise werden steigen</a></li>
+            <li><a href="/world/706278/standort-deutschland-zu-riskant">Standort Deutschland zu riskant?</a></li></ul></aside>"#;
+        let html = page("").replace(
+            "<p>Body text of the story, long enough.</p>",
+            &format!("<p>{PROSE}</p>{aside}<p>{PROSE}</p>"),
+        );
+        assert_eq!(take(&html).0.len(), 2);
+        // Without prose before it, it is a rail's box.
+        let html = page("").replace(
+            "<p>Body text of the story, long enough.</p>",
+            &format!("{aside}<p>{PROSE}</p>"),
+        );
+        assert!(take(&html).0.is_empty());
+    }
+
+    #[test]
+    fn an_article_card_between_paragraphs_is_a_story_card() {
+        let card = r#"<article class="card"><a href="/world/2023/02/ten-things-about-the-schools"><img src="x.jpg"></a>
+            <h2><a href="/world/2023/02/ten-things-about-the-schools">Ten things about the schools</a></h2></article>"#;
+        let html = page("").replace(
+            "<p>Body text of the story, long enough.</p>",
+            &format!("<p>{PROSE}</p>{card}<p>{PROSE}</p>"),
+        );
+        let (links, _) = take(&html);
+        assert_eq!(links.len(), 1, "{links:?}");
+        assert_eq!(links[0].title, "Ten things about the schools");
+    }
+
+    #[test]
+    fn two_word_slugs_under_a_section_path_need_a_headline() {
+        let url = Url::parse("https://graphite.com/guides/typescript-enums").unwrap();
+        assert!(two_word_slug(&url));
+        assert!(!two_word_slug(
+            &Url::parse("https://graphite.com/typescript-enums").unwrap()
+        ));
+        assert!(!two_word_slug(
+            &Url::parse("https://graphite.com/guides/enums").unwrap()
+        ));
     }
 }

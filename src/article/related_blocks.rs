@@ -1477,11 +1477,7 @@ fn block_from_lead_in<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block<'a
             return None;
         }
         let stats = text_stats(&li, &mut budget);
-        // The link carries its item, or half of a short one ("Chris Evans <a>goes to
-        // Washington</a>": a reading list's teaser line).
-        let carried = stats.link_text * 10 >= stats.text * 6
-            || (stats.text <= MAX_SHORT_ITEM_CHARS && stats.link_text * 10 >= stats.text * 3);
-        if budget == 0 || stats.links != 1 || !carried {
+        if budget == 0 || stats.links != 1 || stats.link_text * 10 < stats.text * 6 {
             return None;
         }
         items += 1;
@@ -1686,7 +1682,18 @@ fn block_from_announced_lines<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<
         lines.push(s);
         sib = s.next_element_sibling();
     }
-    if lines.is_empty() || !in_prose(node) || in_rail(node) {
+    // The lines close the body or a part of it: prose after them makes them the text's own
+    // examples ("… stories on our feeds:" and a linked headline, then the story goes on).
+    let prose_after = lines
+        .last()
+        .and_then(|l| l.next_element_sibling())
+        .is_some_and(|next| {
+            let mut budget = 400usize;
+            let stats = text_stats(&next, &mut budget);
+            stats.text.saturating_sub(stats.link_text) >= MIN_PROSE_NEIGHBOUR
+                && stats.link_text * 3 < stats.text
+        });
+    if lines.is_empty() || prose_after || !in_prose(node) || in_rail(node) {
         return None;
     }
     let last_sentence = text
@@ -1705,9 +1712,6 @@ fn block_from_announced_lines<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<
         tied: false,
     })
 }
-
-/// Letters and digits of a short list item whose link may carry only half of it.
-const MAX_SHORT_ITEM_CHARS: usize = 80;
 
 /// The element's one element child, when it has no other element and no text of its own.
 fn only_element_child<'a>(node: &NodeRef<'a>) -> Option<NodeRef<'a>> {
@@ -3582,11 +3586,11 @@ mod tests {
     #[test]
     fn a_colon_lead_in_announces_the_link_paragraphs_after_it() {
         let html = page(&format!(
-            r#"<article><p>{PROSE}</p><p>{PROSE}</p><p>{PROSE}</p><p>{PROSE}</p>
+            r#"<article><p>{PROSE}</p><p>{PROSE}</p><p>{PROSE}</p><p>{PROSE}</p><p>{PROSE}</p>
             <p><strong>Weiterführende Links:</strong></p>
             <p><a href="https://other.example.com/">Zur Website des Verbands</a></p>
             <p><a href="https://news.example.org/world/2023/01/an-older-piece-on-it">An older piece on it</a></p>
-            <p>{PROSE}</p></article>"#
+            </article>"#
         ));
         let (links, rest) = take(&html);
         let urls: Vec<&str> = links.iter().map(|l| l.url.as_str()).collect();
@@ -3599,7 +3603,16 @@ mod tests {
         );
         assert_eq!(links[0].label, "Weiterführende Links");
         assert!(!rest.contains("Weiterführende"), "{rest}");
-        // Without the colon the paragraphs are the text's own.
+        // Without the colon the paragraphs are the text's own, and so are they when the story
+        // goes on after them (an example the text quotes).
+        let (links, _) = take(&html.replace(
+            "An older piece on it</a></p>",
+            &format!("An older piece on it</a></p><p>{PROSE}</p>"),
+        ));
+        assert!(
+            links.iter().all(|l| l.url != "https://other.example.com/"),
+            "{links:?}"
+        );
         let (links, _) = take(&html.replace("Links:", "Links"));
         assert!(
             links.iter().all(|l| l.url != "https://other.example.com/"),

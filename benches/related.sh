@@ -8,6 +8,8 @@
 #   benches/related.sh --verbose       # plus a per-page table of misses and false positives
 #   benches/related.sh --labels benches/related/labels_validation.jsonl   # the validation set
 #                                      # (103 pages nobody tuned on; README.md)
+#   benches/related.sh --labels benches/related/labels_dev.jsonl --verbose   # the development set
+#                                      # (103 pages, worked on in the fourth round; README.md)
 # Needs ../shared/corpus/extraction beside the repository (skips with a message otherwise).
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"

@@ -424,7 +424,12 @@ fn match_label(text: &str) -> Option<LabelMatch> {
             best = Some((label.len(), *kind));
         }
     }
-    let (folded_len, kind) = best?;
+    let Some((folded_len, kind)) = best else {
+        // "1.12.2022 | Quelle: …": a credit may follow the story's date on its line.
+        return after_leading_date(text)
+            .and_then(match_label)
+            .filter(|m| m.kind != LabelKind::Related);
+    };
     // Map the end of the folded label back to the original text.
     let end = if folded_len >= offsets.len() {
         text.len()
@@ -450,6 +455,21 @@ fn match_label(text: &str) -> Option<LabelMatch> {
         rest,
         marked,
     })
+}
+
+/// The text after a leading date ("1.12.2022 |", "2022-12-01 -") and its separators, if the
+/// text starts with one: digits with dots, slashes or dashes between them, six characters at
+/// least.
+fn after_leading_date(text: &str) -> Option<&str> {
+    let end = text
+        .find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | '/' | '-')))
+        .unwrap_or(text.len());
+    let date = &text[..end];
+    if date.len() < 6 || date.chars().filter(|c| c.is_ascii_digit()).count() < 4 {
+        return None;
+    }
+    let rest = text[end..].trim_start_matches(|c: char| is_separator(c) || c == '·');
+    (rest.len() < text[end..].len() && !rest.is_empty()).then_some(rest)
 }
 
 /// Letters and digits: the measure of "how much text" used by the density rules.
@@ -763,6 +783,10 @@ fn match_block<'a>(
         let mut item_links = Vec::new();
         for it in &items {
             match link_line(it, base_url) {
+                // A heading row's "See all articles" to the site's blog or section front.
+                Some((title, url))
+                    if is_section_front(&url, base_url)
+                        && title.split_whitespace().count() <= 3 => {}
                 Some(l) => item_links.push(l),
                 // "More in Storage" at the end of a list: skipped, the list still counts.
                 None if links_only_to_taxonomy(it) => {}
@@ -802,6 +826,23 @@ fn match_block<'a>(
         })
         .collect();
     Some((related, removed))
+}
+
+/// A page of the site that is its home page or a section front: at most one path segment,
+/// a bare word (`/blog`, `/news/`), no query. Never further reading.
+fn is_section_front(url: &Url, base_url: &Url) -> bool {
+    if url.host_str() != base_url.host_str() || url.query().is_some() {
+        return false;
+    }
+    let segments: Vec<&str> = url
+        .path_segments()
+        .map(|s| s.filter(|s| !s.is_empty()).collect())
+        .unwrap_or_default();
+    match segments.as_slice() {
+        [] => true,
+        [one] => one.chars().count() <= 20 && one.chars().all(|c| c.is_alphabetic()),
+        _ => false,
+    }
 }
 
 /// Does this element link only to tag, category or author pages?
@@ -1463,6 +1504,34 @@ mod tests {
             "<p>ß ẞ İ</p>",
         ] {
             let _ = split(html);
+        }
+    }
+
+    #[test]
+    fn a_credit_may_follow_the_story_s_date_on_its_line() {
+        let (rest, links) = split(
+            r#"<p>Some prose of the story, long enough to stay text.</p><p>1.12.2022 | Quelle: <a href="https://maker.example.com/group_en/">Maker</a></p>"#,
+        );
+        assert_eq!(links.len(), 1, "{links:?}");
+        assert_eq!(links[0].label, "source");
+        assert!(!rest.contains("Quelle"), "{rest}");
+        // A date before an ordinary sentence is not a label.
+        assert_eq!(after_leading_date("12.2"), None);
+        assert!(match_label("1.12.2022 | Read the story of the day").is_none());
+    }
+
+    #[test]
+    fn a_see_all_link_to_a_section_front_is_not_an_item() {
+        let b = base();
+        for front in ["https://news.example.org/", "https://news.example.org/blog"] {
+            assert!(is_section_front(&Url::parse(front).unwrap(), &b), "{front}");
+        }
+        for page in [
+            "https://news.example.org/blog/a-post-here",
+            "https://news.example.org/story-2024",
+            "https://other.example.org/blog",
+        ] {
+            assert!(!is_section_front(&Url::parse(page).unwrap(), &b), "{page}");
         }
     }
 }

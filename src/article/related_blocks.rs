@@ -302,8 +302,10 @@ pub fn take_related_blocks(
                 })
         } else {
             block_from_container(&node, base_url, &mut refused)
+                .or_else(|| block_from_announced_lines(&node, base_url))
                 .or_else(|| block_from_heading(&node, base_url))
                 .or_else(|| block_from_lead_in(&node, base_url))
+                .or_else(|| block_from_article_aside(&node, base_url))
                 .or_else(|| block_from_story_card(&node, base_url))
                 .or_else(|| block_from_source_credit(&node, base_url))
         };
@@ -325,6 +327,8 @@ pub fn take_related_blocks(
             if block.links.is_empty()
                 || article_date.is_some_and(|date| is_later_stream(&block.links, date))
                 || article_id.is_some_and(|id| is_later_by_id(&block.links, id))
+                || is_news_of_the_day(&block.links)
+                || is_recent_text_dated_stream(&block.nodes)
             {
                 taken_ids.extend(block.nodes.iter().map(|n| n.id));
                 continue;
@@ -441,12 +445,13 @@ fn is_foreign(node: &NodeRef<'_>) -> bool {
         || node
             .attr("aria-hidden")
             .is_some_and(|v| v.as_ref() == "true")
+        || is_hidden_by_class(node)
     {
         return true;
     }
     // Every element of the page comes here: the class and id are read in place, not copied
     // and lowercased (tokens split at anything not an ASCII letter or digit, as before).
-    ["class", "id"].iter().any(|attr| {
+    let furniture_name = ["class", "id"].iter().any(|attr| {
         node.attr(attr).is_some_and(|names| {
             names
                 .split(|c: char| !c.is_ascii_alphanumeric())
@@ -458,6 +463,40 @@ fn is_foreign(node: &NodeRef<'_>) -> bool {
                             .is_some_and(|start| start.eq_ignore_ascii_case(w.as_bytes()))
                     })
                 })
+        })
+    });
+    // A page wrapper's state classes ("st_menu_under", "has-comments") name no furniture:
+    // what holds the page's title is not a menu.
+    furniture_name && !holds_page_title(node)
+}
+
+/// Nodes looked at for a page title under an element named like furniture.
+const MAX_TITLE_PROBE_NODES: usize = 20_000;
+
+/// Does the element hold the page's title (an `h1`)?
+fn holds_page_title(node: &NodeRef<'_>) -> bool {
+    node.descendants_it()
+        .take(MAX_TITLE_PROBE_NODES)
+        .any(|d| d.has_name("h1"))
+}
+
+/// [`is_foreign`] for an element inside a block already bounded: a card's own `<header>`
+/// and `<footer>` (its headline, its date) are parts of the card, not page furniture.
+fn is_foreign_in_block(node: &NodeRef<'_>) -> bool {
+    !tag_is(node, &["header", "footer"]) && is_foreign(node)
+}
+
+/// Utility class names (whole tokens) that hide an element on every screen: a card's full
+/// text kept for a script (`div.hide`), not something a reader sees.
+const HIDDEN_CLASS_NAMES: &[&str] = &["hide", "hidden", "d-none", "is-hidden", "u-hidden"];
+
+/// Is the element hidden by one of [`HIDDEN_CLASS_NAMES`]?
+fn is_hidden_by_class(node: &NodeRef<'_>) -> bool {
+    node.attr("class").is_some_and(|names| {
+        names.split_ascii_whitespace().any(|token| {
+            HIDDEN_CLASS_NAMES
+                .iter()
+                .any(|h| token.eq_ignore_ascii_case(h))
         })
     })
 }
@@ -575,6 +614,59 @@ fn is_dated_stream(nodes: &[NodeRef<'_>]) -> bool {
             .is_some_and(|(a, b)| a - b <= 7)
 }
 
+/// Dated items a block must show to be judged a stream by the dates printed on its cards.
+const MIN_TEXT_DATED_ITEMS: usize = 4;
+/// Days such a stream spans at most.
+const MAX_TEXT_DATED_SPAN: i64 = 3;
+
+/// Do the block's cards print dates ("27.01.22", "02.02.2022") that make it the site's
+/// newest posts: four or more, newest first and not all the same day, all within a few days?
+/// Reading on a subject mixes older pieces; a box that only tracks the last days is a river
+/// whatever its heading or name says.
+fn is_recent_text_dated_stream(nodes: &[NodeRef<'_>]) -> bool {
+    let mut days: Vec<i64> = Vec::new();
+    let mut budget = MAX_BLOCK_NODES;
+    for node in nodes {
+        for d in std::iter::once(*node).chain(node.descendants_it()) {
+            if budget == 0 {
+                break;
+            }
+            budget -= 1;
+            if !d.is_element() || !d.children_it(false).all(|c| c.is_text()) {
+                continue;
+            }
+            if let Some(day) = numeric_date(&d.text()) {
+                days.push(day);
+            }
+        }
+    }
+    days.len() >= MIN_TEXT_DATED_ITEMS
+        && days.windows(2).all(|w| w[0] >= w[1])
+        && days
+            .first()
+            .zip(days.last())
+            .is_some_and(|(a, b)| a > b && a - b <= MAX_TEXT_DATED_SPAN)
+}
+
+/// A day number from a leading numeric date "DD.MM.YY" or "DD.MM.YYYY" (a card's dateline,
+/// maybe followed by more words), else `None`.
+fn numeric_date(text: &str) -> Option<i64> {
+    let t = text.trim();
+    let end = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let mut parts = t[..end].trim_end_matches('.').split('.');
+    let d: i64 = parts.next()?.parse().ok()?;
+    let m: i64 = parts.next()?.parse().ok()?;
+    let y_text = parts.next()?;
+    if parts.next().is_some() || !(y_text.len() == 2 || y_text.len() == 4) {
+        return None;
+    }
+    let y: i64 = y_text.parse().ok()?;
+    let y = if y < 100 { 2000 + y } else { y };
+    ((1..=31).contains(&d) && (1..=12).contains(&m)).then_some(y * 372 + m * 31 + d)
+}
+
 /// The page's own address as it names it (`link[rel=canonical]`, `og:url`), when it differs
 /// from the base links resolve against (a `<base href>` of the site's root).
 fn own_url(page: &Document, base_url: &Url) -> Option<Url> {
@@ -683,6 +775,31 @@ fn is_later_stream(links: &[RelatedLink], article: PostDate) -> bool {
         }
     }
     later > 0
+}
+
+/// Links a block must have to be judged a news-of-the-day river by the dates in its URLs.
+const MIN_DAY_STREAM_LINKS: usize = 10;
+/// Days the posts of such a river span at most.
+const MAX_DAY_STREAM_SPAN: i64 = 2;
+
+/// Are a block's links many posts, every one dated to the day in its URL, all from the same
+/// two or three days: the site's news of the day, whatever the block's heading says.
+/// Reading on a subject gathers what was written on it over weeks and years.
+fn is_news_of_the_day(links: &[RelatedLink]) -> bool {
+    if links.len() < MIN_DAY_STREAM_LINKS {
+        return false;
+    }
+    let mut days: Vec<i64> = Vec::with_capacity(links.len());
+    for link in links {
+        match Url::parse(&link.url).ok().and_then(|u| url_date(&u)) {
+            Some((y, m, Some(d))) => days.push(y * 372 + m * 31 + d),
+            _ => return false,
+        }
+    }
+    match (days.iter().min(), days.iter().max()) {
+        (Some(lo), Some(hi)) => hi - lo <= MAX_DAY_STREAM_SPAN,
+        _ => false,
+    }
 }
 
 /// A URL's article number: the longest run of 5 to 12 digits in its last two path segments
@@ -1201,7 +1318,17 @@ fn block_from_heading<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block<'a
             } else {
                 BlockShape::UnderTie
             };
-            let links = collect_links(&siblings, base_url, &label, shape)?;
+            let Some(links) = collect_links(&siblings, base_url, &label, shape) else {
+                // A heading row's own button ("View all" to the section): the cards follow
+                // the row, one level up.
+                if is_button_row(&siblings) && !text_before(&anchor) {
+                    anchor = anchor
+                        .parent()
+                        .filter(|p| p.is_element() && !p.has_name("body") && !p.has_name("html"))?;
+                    continue;
+                }
+                return None;
+            };
             if shape != BlockShape::UnderTie && lists_page_itself(&siblings, base_url) {
                 return None;
             }
@@ -1232,6 +1359,23 @@ fn block_from_heading<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block<'a
         anchor = parent;
     }
     None
+}
+
+/// Letters and digits a heading row's button may have ("View all", "See all articles").
+const MAX_BUTTON_ROW_CHARS: usize = 24;
+
+/// Are the siblings after a heading only a button or two of a few words (a heading row's
+/// "View all" link), not a block of their own?
+fn is_button_row(siblings: &[NodeRef<'_>]) -> bool {
+    let mut budget = MAX_CARD_NODES;
+    let mut text = 0usize;
+    let mut links = 0usize;
+    for s in siblings {
+        let stats = text_stats(s, &mut budget);
+        text += stats.text;
+        links += stats.links;
+    }
+    budget > 0 && links <= 2 && text <= MAX_BUTTON_ROW_CHARS
 }
 
 /// A widget named for related reading (not its title wrapper) without a single link: empty,
@@ -1278,7 +1422,15 @@ fn block_from_lead_in<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block<'a
         list_box = parent;
         lead = list_box.prev_element_sibling();
     }
-    let lead = lead?;
+    let lead_box = lead?;
+    // A lead-in paragraph in a wrapper of its own (`<div><p>Links zur Sendung:</p></div>`).
+    let lead = if lead_box.has_name("div")
+        && let Some(only) = only_element_child(&lead_box).filter(|c| c.has_name("p"))
+    {
+        only
+    } else {
+        lead_box
+    };
     if !tag_is(&lead, &["p", "div", "h2", "h3", "h4", "h5", "h6"])
         || lead
             .descendants_it()
@@ -1290,7 +1442,7 @@ fn block_from_lead_in<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block<'a
     // Nothing but blank text between the lead-in and the list.
     let mut between = list_box.prev_sibling();
     while let Some(b) = between {
-        if b.id == lead.id {
+        if b.id == lead_box.id {
             break;
         }
         if b.is_text() && alnum_count(&b.text()) > 0 {
@@ -1350,20 +1502,231 @@ fn block_from_lead_in<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block<'a
         return None;
     }
     let links = collect_links(&[*node], base_url, &label, BlockShape::UnderHeading)?;
+    // Without a colon, every item an article of the site under a headline of a few words
+    // (a list of glossary terms after "Possible side effects are" is the text's own), one
+    // item in five at most left out as a section link.
     if !announced
-        && (links.len() < items
+        && (links.len() * 5 < items * 4
             || !links.iter().all(|l| {
-                link_target(&l.url, base_url)
-                    .is_some_and(|(url, slug_like)| slug_like && same_site(&url, base_url))
+                l.title.split_whitespace().count() >= 2
+                    && link_target(&l.url, base_url)
+                        .is_some_and(|(url, slug_like)| slug_like && same_site(&url, base_url))
             }))
     {
         return None;
     }
     Some(Block {
         links,
-        nodes: vec![lead, list_box],
+        nodes: vec![lead_box, list_box],
         tied: false,
     })
+}
+
+/// An `<aside>` inside the article (its `<article>` element or body container) made of a
+/// list or cards of at least two articles of the site under headlines, whatever its heading
+/// says unless it names a river: the editor's box of further reading set into the story.
+fn block_from_article_aside<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block<'a>> {
+    if !node.has_name("aside") || in_rail(node) || !prose_on_both_sides(node) {
+        return None;
+    }
+    let in_article = node
+        .ancestors_it(Some(MAX_ANCESTORS))
+        .any(|a| a.has_name("article"))
+        || in_article_container(node);
+    if !in_article {
+        return None;
+    }
+    let (heading, rivers) = container_headings(node);
+    if rivers || heading.as_deref().is_some_and(heading_is_river) {
+        return None;
+    }
+    let label = heading
+        .as_deref()
+        .map_or_else(|| "Related".to_string(), label_from);
+    let links = collect_links(&[*node], base_url, &label, BlockShape::UnderHeading)?;
+    let articles = links
+        .iter()
+        .filter(|l| {
+            l.title.split_whitespace().count() >= 3
+                && link_target(&l.url, base_url)
+                    .is_some_and(|(url, slug_like)| slug_like && same_site(&url, base_url))
+        })
+        .count();
+    if links.len() < 2
+        || links.len() > MAX_LINE_LINKS_IN_BOX
+        || articles < links.len()
+        || lists_page_itself(&[*node], base_url)
+    {
+        return None;
+    }
+    Some(Block {
+        links,
+        nodes: vec![*node],
+        tied: false,
+    })
+}
+
+/// Links a box set into the story holds at most.
+const MAX_LINE_LINKS_IN_BOX: usize = 6;
+
+/// Is the node set after prose (text of a paragraph's length before it), with prose after it
+/// too or nothing at all (the end of the body), among its siblings or (inside a paragraph)
+/// its paragraph's?
+fn prose_on_both_sides(node: &NodeRef<'_>) -> bool {
+    let side = |first: Option<NodeRef<'_>>, forward: bool| -> bool {
+        let mut budget = 400usize;
+        let mut sib = first;
+        for _ in 0..3 {
+            let Some(s) = sib else {
+                return false;
+            };
+            sib = if forward {
+                s.next_sibling()
+            } else {
+                s.prev_sibling()
+            };
+            if s.is_text() {
+                if alnum_count(&s.text()) >= MIN_PROSE_NEIGHBOUR {
+                    return true;
+                }
+                continue;
+            }
+            if !s.is_element() || is_foreign(&s) {
+                continue;
+            }
+            let stats = text_stats(&s, &mut budget);
+            if stats.text == 0 {
+                continue;
+            }
+            let unlinked = stats.text.saturating_sub(stats.link_text);
+            return unlinked >= MIN_PROSE_NEIGHBOUR && stats.link_text * 3 < stats.text;
+        }
+        false
+    };
+    let mut at = Some(*node);
+    // Inside a paragraph (`<p>text<aside>…</aside></p>`): the paragraph's neighbours count.
+    for _ in 0..2 {
+        let Some(n) = at else {
+            return false;
+        };
+        if side(n.prev_sibling(), false) && (side(n.next_sibling(), true) || !text_after(&n)) {
+            return true;
+        }
+        at = n.parent().filter(|p| p.has_name("p"));
+    }
+    false
+}
+
+/// Does any text follow the node among its siblings (within a budget)?
+fn text_after(node: &NodeRef<'_>) -> bool {
+    let mut budget = 200usize;
+    let mut sib = node.next_sibling();
+    while let Some(s) = sib {
+        for d in std::iter::once(s).chain(s.descendants_it()) {
+            budget = budget.saturating_sub(1);
+            if budget == 0 {
+                return true;
+            }
+            if d.is_text() && d.text().chars().any(|c| c.is_alphanumeric()) {
+                return true;
+            }
+        }
+        sib = s.next_sibling();
+    }
+    false
+}
+
+/// Lines of links a colon lead-in may announce.
+const MAX_ANNOUNCED_LINES: usize = 8;
+
+/// A short paragraph of the body that ends with a colon and holds no link ("Weiterführende
+/// Links:", "The full programme and registration:"), followed by paragraphs that are each
+/// essentially one or two links: the links it announces. The label is the lead-in's last
+/// sentence.
+fn block_from_announced_lines<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block<'a>> {
+    if !node.has_name("p") {
+        return None;
+    }
+    if node
+        .descendants_it()
+        .take(MAX_HEADING_NODES * 4)
+        .any(|d| tag_is(&d, &["a", "img", "br", "ul", "ol", "table"]))
+    {
+        return None;
+    }
+    let text = collapse(&bounded_text(node, MAX_HEADING_NODES * 4));
+    if !text.ends_with(':')
+        || text.chars().count() > 2 * MAX_HEADING_CHARS
+        || text.split_whitespace().count() < 2
+        || heading_is_river(&text)
+    {
+        return None;
+    }
+    let mut lines: Vec<NodeRef<'a>> = Vec::new();
+    let mut budget = MAX_BLOCK_NODES;
+    let mut sib = node.next_element_sibling();
+    while let Some(s) = sib {
+        if lines.len() >= MAX_ANNOUNCED_LINES || !tag_is(&s, &["p", "div"]) || is_foreign(&s) {
+            break;
+        }
+        if s.descendants_it()
+            .take(MAX_CARD_NODES)
+            .any(|d| tag_is(&d, &["img", "picture", "ul", "ol", "table", "p"]))
+        {
+            break;
+        }
+        let stats = text_stats(&s, &mut budget);
+        if budget == 0 || !(1..=2).contains(&stats.links) || stats.link_text * 10 < stats.text * 6 {
+            break;
+        }
+        lines.push(s);
+        sib = s.next_element_sibling();
+    }
+    // The lines close the body or a part of it: prose after them makes them the text's own
+    // examples ("… stories on our feeds:" and a linked headline, then the story goes on).
+    let prose_after = lines
+        .last()
+        .and_then(|l| l.next_element_sibling())
+        .is_some_and(|next| {
+            let mut budget = 400usize;
+            let stats = text_stats(&next, &mut budget);
+            stats.text.saturating_sub(stats.link_text) >= MIN_PROSE_NEIGHBOUR
+                && stats.link_text * 3 < stats.text
+        });
+    if lines.is_empty() || prose_after || !in_prose(node) || in_rail(node) {
+        return None;
+    }
+    let last_sentence = text
+        .trim_end_matches(':')
+        .rsplit(['.', '?', '!', '…'])
+        .map(str::trim)
+        .find(|t| t.split_whitespace().filter(|w| alnum_count(w) > 0).count() >= 2)
+        .unwrap_or(&text);
+    let label = label_from(last_sentence);
+    let links = collect_links(&lines, base_url, &label, BlockShape::Announced)?;
+    let mut nodes = vec![*node];
+    nodes.extend(lines);
+    Some(Block {
+        links,
+        nodes,
+        tied: false,
+    })
+}
+
+/// The element's one element child, when it has no other element and no text of its own.
+fn only_element_child<'a>(node: &NodeRef<'a>) -> Option<NodeRef<'a>> {
+    let mut only = None;
+    for c in node.children_it(false) {
+        if c.is_element() {
+            if only.is_some() {
+                return None;
+            }
+            only = Some(c);
+        } else if c.is_text() && alnum_count(&c.text()) > 0 {
+            return None;
+        }
+    }
+    only
 }
 
 /// Is the node inside a sidebar or one of its widgets (`div.sidebar`, `div.widget_recent`),
@@ -1413,12 +1776,18 @@ const MIN_PROSE_NEIGHBOUR: usize = 100;
 /// may both link to it) under a headline, with at most a short blurb. A listicle's items have
 /// a picture and a headline too, but no such name.
 fn block_from_story_card<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block<'a>> {
-    if !tag_is(node, &["aside", "div", "figure", "section"]) {
+    if !tag_is(node, &["aside", "div", "figure", "section", "article"]) {
         return None;
     }
     // Every `div` of the page comes here: first the cheap part of the verdict (small enough,
     // named for a card somewhere inside), without the text and allocations of the full look.
-    if !small_and_card_named(node) {
+    // A small `<article>` between the story's paragraphs is a card by its tag.
+    let article_card = node.has_name("article");
+    if !(if article_card {
+        small_card(node)
+    } else {
+        small_and_card_named(node)
+    }) {
         return None;
     }
     let mut anchors: Vec<NodeRef<'_>> = Vec::new();
@@ -1456,7 +1825,7 @@ fn block_from_story_card<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block
     }
     let first = anchors.first()?;
     let href = first.attr("href")?;
-    if !named || !has_prose_neighbour(node) || anchors.iter().all(is_button) {
+    if !(named || article_card) || !has_prose_neighbour(node) || anchors.iter().all(is_button) {
         return None;
     }
     if anchors
@@ -1529,6 +1898,15 @@ fn small_and_card_named(node: &NodeRef<'_>) -> bool {
         })
 }
 
+/// Is the element and its descendants at most [`MAX_CARD_NODES`] nodes?
+fn small_card(node: &NodeRef<'_>) -> bool {
+    std::iter::once(*node)
+        .chain(node.descendants_it())
+        .take(MAX_CARD_NODES + 1)
+        .count()
+        <= MAX_CARD_NODES
+}
+
 /// Does `haystack` contain `needle` (lowercase ASCII) ignoring ASCII case? The same answer as
 /// `haystack.to_ascii_lowercase().contains(needle)`, without the copy when (as in most class
 /// names) there is no capital to fold.
@@ -1576,15 +1954,15 @@ fn block_from_pointer_line<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Blo
     }
     let mut budget = MAX_CARD_NODES;
     let stats = text_stats(node, &mut budget);
+    let (url, slug_like) = link_target(&anchor.attr("href")?, base_url)?;
+    if !same_site(&url, base_url) || is_file_url(&url) {
+        return None;
+    }
     // The link is the whole line, up to a mark ("»", "→") or a closing stop.
     if stats.link_text < MIN_POINTER_CHARS || stats.link_text + 2 < stats.text {
         return None;
     }
-    let (url, slug_like) = link_target(&anchor.attr("href")?, base_url)?;
-    if !slug_like || !same_site(&url, base_url) || is_file_url(&url) {
-        return None;
-    }
-    if !has_prose_neighbour(node) {
+    if !slug_like || !has_prose_neighbour(node) {
         return None;
     }
     let (rank, title) = anchor_title(&anchor, &url);
@@ -1875,7 +2253,7 @@ fn walk_text(node: &NodeRef<'_>, in_link: bool, budget: &mut usize, stats: &mut 
             }
             continue;
         }
-        if !n.is_element() || is_foreign(&n) {
+        if !n.is_element() || is_foreign_in_block(&n) {
             continue;
         }
         let is_link = n.has_name("a") && n.has_attr("href");
@@ -1920,6 +2298,9 @@ enum BlockShape {
     /// The same after a heading whose words tie the block to the article ("Weiterführende
     /// Links", "Further reading"), not merely recommend: its links may lead to other sites.
     UnderTie,
+    /// Lines of links in the body after a colon lead-in: as [`BlockShape::UnderTie`], and
+    /// another site's home page may be one of them ("Zur Website von SportScheck").
+    Announced,
 }
 
 /// The block's article links (one per URL, in order) with titles, if the block passes:
@@ -1953,7 +2334,7 @@ fn collect_links(
                 continue;
             }
             // A tab panel may be hidden until its tab is chosen: only its insides are judged.
-            if !n.is_element() || (n.id != node.id && is_foreign(&n)) {
+            if !n.is_element() || (n.id != node.id && is_foreign_in_block(&n)) {
                 continue;
             }
             if n.has_name("a") && n.has_attr("href") {
@@ -1965,7 +2346,22 @@ fn collect_links(
                 // A slug or an id in the URL, or a headline as the link's text.
                 let article = target.and_then(|(url, slug_like)| {
                     let (rank, title) = anchor_title(&n, &url);
-                    (slug_like || (rank <= 1 && title.split_whitespace().count() >= 4))
+                    let home = url.path() == "/" && url.query().is_none();
+                    // The lead-in of announced lines says what they are: any page, another
+                    // site's home page too ("Zur Website von X", a bare URL).
+                    if shape == BlockShape::Announced && (home || !same_site(&url, base_url)) {
+                        return Some((url, rank, title));
+                    }
+                    if home {
+                        return None;
+                    }
+                    let words = title
+                        .split_whitespace()
+                        .filter(|w| w.chars().any(char::is_alphanumeric))
+                        .count();
+                    (slug_like
+                        || (rank <= 1 && words >= 4)
+                        || (two_word_slug(&url) && ((rank == 0 && words >= 2) || words >= 3)))
                         .then_some((url, rank, title))
                 });
                 match article {
@@ -2030,19 +2426,26 @@ fn collect_links(
     let cards = match shape {
         BlockShape::Named => order.len(),
         // One link after a heading must carry its line: a link in a sentence is not related.
-        BlockShape::UnderHeading | BlockShape::UnderTie if order.len() < 2 => 0,
-        BlockShape::UnderHeading | BlockShape::UnderTie => order.len(),
+        BlockShape::UnderHeading | BlockShape::UnderTie | BlockShape::Announced
+            if order.len() < 2 =>
+        {
+            0
+        }
+        BlockShape::UnderHeading | BlockShape::UnderTie | BlockShape::Announced => order.len(),
     };
     // A container named for related reading has its bounds from its name: its cards may
     // carry a teaser each (a blog's excerpt of 50-odd words).
     let per_link = match shape {
         BlockShape::Named => MAX_UNLINKED_PER_CARD,
-        BlockShape::UnderHeading | BlockShape::UnderTie => MAX_UNLINKED_PER_LINK,
+        BlockShape::UnderHeading | BlockShape::UnderTie | BlockShape::Announced => {
+            MAX_UNLINKED_PER_LINK
+        }
     };
     if !cards_density(text, link_text, cards, per_link) {
         return None;
     }
-    if same_site * 2 < order.len() && shape != BlockShape::UnderTie {
+    if same_site * 2 < order.len() && !matches!(shape, BlockShape::UnderTie | BlockShape::Announced)
+    {
         return None;
     }
     // Cards without any title of their own get one from their card's headline.
@@ -2248,8 +2651,10 @@ fn link_target(href: &str, base_url: &Url) -> Option<(Url, bool)> {
     {
         return None;
     }
+    // A home page: the site's own is never further reading; another site's is, as a
+    // pointer under a label that ties it ("Weiterführende Links:"), judged by the caller.
     if segments.is_empty() && url.query().is_none() {
-        return None;
+        return (!same_site(&url, base_url)).then_some((url, false));
     }
     let slug_like = looks_like_article_path(&segments, url.query());
     Some((url, slug_like))
@@ -2291,6 +2696,22 @@ fn looks_like_article_path(segments: &[&str], query: Option<&str>) -> bool {
         .max()
         .unwrap_or(0);
     words >= 3 || stem.chars().count() >= 25 || (digits >= 4 && segments.len() >= 2) || digits >= 5
+}
+
+/// A path of two segments or more whose last is a slug of two words (`/guides/typescript-
+/// enums`): an article when a headline links it, though too short a slug to say so alone.
+fn two_word_slug(url: &Url) -> bool {
+    let segments: Vec<&str> = url
+        .path_segments()
+        .map(|s| s.filter(|s| !s.is_empty()).collect())
+        .unwrap_or_default();
+    segments.len() >= 2
+        && segments.last().is_some_and(|last| {
+            last.split(['-', '_'])
+                .filter(|w| w.chars().any(|c| c.is_alphabetic()))
+                .count()
+                >= 2
+        })
 }
 
 /// Same registrable site, roughly: the hosts share their last two labels (three when the
@@ -3156,5 +3577,186 @@ mod tests {
             url_date(&Url::parse("https://x.example/a/12345/b").unwrap()),
             None
         );
+    }
+
+    /// Prose long enough to count as a paragraph of the body.
+    const PROSE: &str = "This paragraph of the story goes on long enough to be read as prose, \
+        with sentences and commas, and nothing in it is a link to anywhere else at all.";
+
+    #[test]
+    fn a_colon_lead_in_announces_the_link_paragraphs_after_it() {
+        let html = page(&format!(
+            r#"<article><p>{PROSE}</p><p>{PROSE}</p><p>{PROSE}</p><p>{PROSE}</p><p>{PROSE}</p>
+            <p><strong>Weiterführende Links:</strong></p>
+            <p><a href="https://other.example.com/">Zur Website des Verbands</a></p>
+            <p><a href="https://news.example.org/world/2023/01/an-older-piece-on-it">An older piece on it</a></p>
+            </article>"#
+        ));
+        let (links, rest) = take(&html);
+        let urls: Vec<&str> = links.iter().map(|l| l.url.as_str()).collect();
+        assert_eq!(
+            urls,
+            [
+                "https://other.example.com/",
+                "https://news.example.org/world/2023/01/an-older-piece-on-it"
+            ]
+        );
+        assert_eq!(links[0].label, "Weiterführende Links");
+        assert!(!rest.contains("Weiterführende"), "{rest}");
+        // Without the colon the paragraphs are the text's own, and so are they when the story
+        // goes on after them (an example the text quotes).
+        let (links, _) = take(&html.replace(
+            "An older piece on it</a></p>",
+            &format!("An older piece on it</a></p><p>{PROSE}</p>"),
+        ));
+        assert!(
+            links.iter().all(|l| l.url != "https://other.example.com/"),
+            "{links:?}"
+        );
+        let (links, _) = take(&html.replace("Links:", "Links"));
+        assert!(
+            links.iter().all(|l| l.url != "https://other.example.com/"),
+            "{links:?}"
+        );
+    }
+
+    #[test]
+    fn a_heading_row_button_is_climbed_past_and_hidden_card_text_ignored() {
+        let body = "word ".repeat(400);
+        let html = page(&format!(
+            r#"<section><div class="top"><h2>Related articles</h2><a href="/world/">View all</a></div>
+            <div class="cards">
+              <a href="/world/2021/02/first-older-story-on-it"><h3>First older story on it</h3></a>
+              <div class="hide">{body}</div>
+              <a href="/world/2020/07/second-older-story-on-it"><h3>Second older story on it</h3></a>
+            </div></section>"#
+        ));
+        let (links, _) = take(&html);
+        assert_eq!(links.len(), 2, "{links:?}");
+        assert!(links.iter().all(|l| !l.url.ends_with("/world/")));
+        // The same text, visible, makes the block prose.
+        let (links, _) = take(&html.replace("class=\"hide\"", "class=\"full\""));
+        assert!(links.is_empty(), "{links:?}");
+    }
+
+    #[test]
+    fn cards_with_their_links_in_a_header_are_collected() {
+        let html = page(
+            r#"<aside class="widget"><h3>Related posts</h3><div>
+              <article><header><h4><a href="/world/2019/03/a-card-in-a-header-one">A card in a header one</a></h4></header></article>
+              <article><header><h4><a href="/world/2018/03/a-card-in-a-header-two">A card in a header two</a></h4></header></article>
+            </div></aside>"#,
+        )
+        .replace("<main><article>", "<main><article><div class=\"entry-content\">")
+        .replace("</article>\n", "</div></article>\n");
+        let (links, _) = take(&html);
+        assert_eq!(links.len(), 2, "{links:?}");
+    }
+
+    #[test]
+    fn a_wrapper_holding_the_title_is_not_furniture_by_its_state_classes() {
+        let html = page(
+            r#"<h2>Related posts</h2><ul>
+            <li><a href="/world/2019/03/an-older-story-on-this">An older story on this</a></li>
+            <li><a href="/world/2018/03/another-older-story-here">Another older story here</a></li></ul>"#,
+        )
+        .replace("<main>", "<div class=\"st_menu_under\"><main>")
+        .replace("</main>", "</main></div>");
+        assert_eq!(take(&html).0.len(), 2);
+        // A real menu (no page title inside) stays furniture.
+        let menu = page(
+            r#"<div class="menu"><h2>Related posts</h2><ul>
+            <li><a href="/world/2019/03/an-older-story-on-this">An older story on this</a></li>
+            <li><a href="/world/2018/03/another-older-story-here">Another older story here</a></li></ul></div>"#,
+        );
+        assert!(take(&menu).0.is_empty());
+    }
+
+    #[test]
+    fn many_posts_of_the_same_days_are_the_news_of_the_day() {
+        let links = |days: &[u32]| -> Vec<RelatedLink> {
+            days.iter()
+                .enumerate()
+                .map(|(i, d)| RelatedLink {
+                    label: "Similar".into(),
+                    title: format!("Story {i}"),
+                    url: format!("https://x.example/2022/05/{d:02}/story-number-{i}/"),
+                })
+                .collect()
+        };
+        assert!(is_news_of_the_day(&links(&[6, 6, 6, 6, 6, 6, 6, 6, 5, 5])));
+        assert!(!is_news_of_the_day(&links(&[6, 6, 6, 6, 6, 6])), "too few");
+        assert!(!is_news_of_the_day(&links(&[6, 6, 6, 6, 6, 6, 6, 6, 5, 1])));
+    }
+
+    #[test]
+    fn printed_dates_newest_first_within_days_make_a_stream() {
+        assert_eq!(numeric_date("27.01.22"), numeric_date("27.01.2022"));
+        assert!(numeric_date("27.01.22 Hund").is_some());
+        assert_eq!(numeric_date("1.2"), None);
+        assert_eq!(numeric_date("Version 3.2.1"), None);
+        let cards = |dates: &[&str]| -> String {
+            let items: String = dates
+                .iter()
+                .enumerate()
+                .map(|(i, d)| format!("<div><span>{d}</span><a href=\"/p/story-{i}-on-it\">Story {i} on it</a></div>"))
+                .collect();
+            format!("<div>{items}</div>")
+        };
+        let doc = Document::from(cards(&["27.01.22", "27.01.22", "26.01.22", "25.01.22"]));
+        let nodes: Vec<NodeRef<'_>> = doc.select("body > div").nodes().to_vec();
+        assert!(is_recent_text_dated_stream(&nodes));
+        for dates in [
+            ["27.01.22", "27.01.22", "27.01.22", "27.01.22"],
+            ["27.01.22", "26.01.22", "25.01.22", "12.03.19"],
+            ["25.01.22", "26.01.22", "27.01.22", "27.01.22"],
+        ] {
+            let doc = Document::from(cards(&dates));
+            let nodes: Vec<NodeRef<'_>> = doc.select("body > div").nodes().to_vec();
+            assert!(!is_recent_text_dated_stream(&nodes), "{dates:?}");
+        }
+    }
+
+    #[test]
+    fn an_aside_set_into_the_story_is_a_reading_box() {
+        let aside = r#"<aside class="box"><div>Weiterlesen</div><ul>
+            <li><a href="/world/706309/experte-energiepreise-werden-steigen">Experte: Energiepreise werden steigen</a></li>
+            <li><a href="/world/706278/standort-deutschland-zu-riskant">Standort Deutschland zu riskant?</a></li></ul></aside>"#;
+        let html = page("").replace(
+            "<p>Body text of the story, long enough.</p>",
+            &format!("<p>{PROSE}</p>{aside}<p>{PROSE}</p>"),
+        );
+        assert_eq!(take(&html).0.len(), 2);
+        // Without prose before it, it is a rail's box.
+        let html = page("").replace(
+            "<p>Body text of the story, long enough.</p>",
+            &format!("{aside}<p>{PROSE}</p>"),
+        );
+        assert!(take(&html).0.is_empty());
+    }
+
+    #[test]
+    fn an_article_card_between_paragraphs_is_a_story_card() {
+        let card = r#"<article class="card"><a href="/world/2023/02/ten-things-about-the-schools"><img src="x.jpg"></a>
+            <h2><a href="/world/2023/02/ten-things-about-the-schools">Ten things about the schools</a></h2></article>"#;
+        let html = page("").replace(
+            "<p>Body text of the story, long enough.</p>",
+            &format!("<p>{PROSE}</p>{card}<p>{PROSE}</p>"),
+        );
+        let (links, _) = take(&html);
+        assert_eq!(links.len(), 1, "{links:?}");
+        assert_eq!(links[0].title, "Ten things about the schools");
+    }
+
+    #[test]
+    fn two_word_slugs_under_a_section_path_need_a_headline() {
+        let url = Url::parse("https://graphite.com/guides/typescript-enums").unwrap();
+        assert!(two_word_slug(&url));
+        assert!(!two_word_slug(
+            &Url::parse("https://graphite.com/typescript-enums").unwrap()
+        ));
+        assert!(!two_word_slug(
+            &Url::parse("https://graphite.com/guides/enums").unwrap()
+        ));
     }
 }

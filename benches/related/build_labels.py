@@ -42,7 +42,7 @@ SETS = {
     "labels_validation.jsonl": ("decisions_validation.tsv", 6, STEP),
     "labels_test.jsonl": ("decisions_test.tsv", 3, STEP),
     "labels_dev.jsonl": ("decisions_dev.tsv", 9, STEP),
-    "labels_check.jsonl": ("decisions_check.tsv", 1, 2 * STEP),
+    "labels_check.jsonl": ("decisions_check.tsv", 1, STEP),
 }
 
 

@@ -36,19 +36,20 @@ STEP = 12
 FOLDERS = [("trafilatura", "trafilatura-eval/html"), ("wcxb", "wcxb-test-articles/html")]
 
 
-# label file -> (decisions file, index of the first page taken in each folder)
+# label file -> (decisions file, index of the first page taken in each folder, step)
 SETS = {
-    "labels.jsonl": ("decisions.tsv", 0),
-    "labels_validation.jsonl": ("decisions_validation.tsv", 6),
-    "labels_test.jsonl": ("decisions_test.tsv", 3),
-    "labels_dev.jsonl": ("decisions_dev.tsv", 9),
+    "labels.jsonl": ("decisions.tsv", 0, STEP),
+    "labels_validation.jsonl": ("decisions_validation.tsv", 6, STEP),
+    "labels_test.jsonl": ("decisions_test.tsv", 3, STEP),
+    "labels_dev.jsonl": ("decisions_dev.tsv", 9, STEP),
+    "labels_check.jsonl": ("decisions_check.tsv", 1, STEP),
 }
 
 
-def selection(corpus, start=0):
+def selection(corpus, start=0, step=STEP):
     for tag, folder in FOLDERS:
         names = sorted(os.listdir(os.path.join(corpus, folder)))
-        for name in names[start::STEP]:
+        for name in names[start::step]:
             yield tag, folder + "/" + name
 
 
@@ -63,9 +64,9 @@ def main():
                          "(for committing a set while it is being labelled)")
     args = ap.parse_args()
     corpus = args.corpus
-    decisions_name, start = SETS[os.path.basename(args.labels)]
+    decisions_name, start, step = SETS[os.path.basename(args.labels)]
     if args.list:
-        for _tag, path in selection(corpus, start):
+        for _tag, path in selection(corpus, start, step):
             print(path)
         return
     decisions = {}
@@ -76,7 +77,7 @@ def main():
         decisions[path] = (idx, notes)
     out = []
     missing = []
-    for tag, path in selection(corpus, start):
+    for tag, path in selection(corpus, start, step):
         if path not in decisions:
             missing.append(path)
             continue

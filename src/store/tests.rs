@@ -1173,6 +1173,16 @@ fn a_checkpoint_empties_the_wal_while_the_connection_stays_open() {
     assert_eq!(s.unread_total().unwrap(), 50);
 }
 
+/// An item's key, folded title, enclosures, duplicate keys and group, as stored.
+type StoredValues = (
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+);
+
 #[test]
 fn item_values_computed_before_the_writer_store_what_the_writer_computes() {
     // What a refresh's parse threads hand the writer must store the same rows as the values
@@ -1231,14 +1241,7 @@ fn item_values_computed_before_the_writer_store_what_the_writer_computes() {
             counts(before.record_fetches(now(), &computed))
         );
     }
-    let rows = |s: &Store| -> Vec<(
-        String,
-        String,
-        String,
-        Option<String>,
-        Option<String>,
-        Option<i64>,
-    )> {
+    let rows = |s: &Store| -> Vec<StoredValues> {
         let mut stmt = s
             .conn
             .prepare(

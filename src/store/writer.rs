@@ -1,5 +1,6 @@
 //! The one write connection of a process: a thread that owns it and runs store jobs in the
-//! order they are sent (DESIGN: one SQLite writer); read-only connections for the readers.
+//! order they are sent (DESIGN: one SQLite writer); read-only connections for the readers; a
+//! WAL copier that copies committed pages back beside the writer during a refresh.
 
 use super::{BUSY_TIMEOUT, Store};
 use crate::clock::SystemClock;

@@ -10,7 +10,7 @@ use crate::fetch::{Conditional, Fetcher, parse_http_url};
 use crate::model::{FeedId, ItemId, ParsedFeed};
 use crate::refresh::{
     FeedRefreshResult, RefreshOptions, RefreshOutcome, RefreshSummary, RefreshTrigger,
-    refresh_feeds,
+    refresh_feeds_on,
 };
 use crate::store::{FetchRecord, ItemFilter, NewFeed, Store};
 use crate::text::sanitize_line;
@@ -1111,7 +1111,9 @@ struct RefreshJson {
 }
 
 fn refresh(ctx: &RunContext, json: bool) -> Result<ExitCode> {
-    let feeds = Store::open(&ctx.db_path)?.feeds()?;
+    // Opened once: this connection reads the feeds, then writes the refresh.
+    let store = Store::open(&ctx.db_path)?;
+    let feeds = store.feeds()?;
     let fetcher = Fetcher::new(&ctx.config)?;
     // The user asked for this refresh: feeds backing off after failures are fetched too.
     let opts = RefreshOptions {
@@ -1139,7 +1141,7 @@ fn refresh(ctx: &RunContext, json: bool) -> Result<ExitCode> {
                 }
             }
         });
-        let result = refresh_feeds(&ctx.db_path, &fetcher, feeds, &opts, Some(tx)).await;
+        let result = refresh_feeds_on(store, &fetcher, feeds, &opts, Some(tx)).await;
         let _ = ticker.await;
         result
     })?;

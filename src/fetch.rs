@@ -117,6 +117,105 @@ fn install_crypto_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
+/// Checks servers' certificates against the system's roots (the platform verifier, which
+/// reads `SSL_CERT_FILE` too), read on the first certificate to check: the ~150 system
+/// certificates cost milliseconds of a refresh's start, and a refresh of plain http feeds,
+/// or of https feeds that all answer from reused connections, never needs them. Handshake
+/// signatures are checked as the platform verifier checks them (the provider's algorithms),
+/// without the roots.
+#[derive(Debug)]
+struct SystemRootsOnFirstUse {
+    provider: Arc<rustls::crypto::CryptoProvider>,
+    roots: std::sync::OnceLock<Result<rustls_platform_verifier::Verifier, rustls::Error>>,
+}
+
+impl SystemRootsOnFirstUse {
+    fn new(provider: Arc<rustls::crypto::CryptoProvider>) -> SystemRootsOnFirstUse {
+        SystemRootsOnFirstUse {
+            provider,
+            roots: std::sync::OnceLock::new(),
+        }
+    }
+
+    fn verifier(&self) -> Result<&rustls_platform_verifier::Verifier, rustls::Error> {
+        self.roots
+            .get_or_init(|| rustls_platform_verifier::Verifier::new(self.provider.clone()))
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+}
+
+impl rustls::client::danger::ServerCertVerifier for SystemRootsOnFirstUse {
+    fn verify_server_cert(
+        &self,
+        end_entity: &rustls::pki_types::CertificateDer<'_>,
+        intermediates: &[rustls::pki_types::CertificateDer<'_>],
+        server_name: &rustls::pki_types::ServerName<'_>,
+        ocsp_response: &[u8],
+        now: rustls::pki_types::UnixTime,
+    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        self.verifier()?.verify_server_cert(
+            end_entity,
+            intermediates,
+            server_name,
+            ocsp_response,
+            now,
+        )
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
+    }
+}
+
+/// The client's TLS set-up, as reqwest would make it (TLS 1.2 and 1.3, SNI, ALPN `h2` then
+/// `http/1.1`) but with the system's roots read on first use ([`SystemRootsOnFirstUse`]).
+fn tls_config() -> Result<rustls::ClientConfig, FetchError> {
+    let provider = rustls::crypto::CryptoProvider::get_default()
+        .cloned()
+        .unwrap_or_else(|| Arc::new(rustls::crypto::ring::default_provider()));
+    let mut config = rustls::ClientConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| FetchError::Network {
+            detail: format!("cannot set up TLS: {e}"),
+        })?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(SystemRootsOnFirstUse::new(provider)))
+        .with_no_client_auth();
+    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    Ok(config)
+}
+
 /// Turn a reqwest error into a message a user can act on.
 fn describe(error: &reqwest::Error, total: Duration) -> FetchError {
     if error.is_timeout() {
@@ -198,6 +297,7 @@ impl Fetcher {
             .redirect(reqwest::redirect::Policy::none())
             .pool_idle_timeout(Duration::from_secs(30))
             .pool_max_idle_per_host(config.per_host.max(1))
+            .tls_backend_preconfigured(tls_config()?)
             .build()
             .map_err(|e| FetchError::Network {
                 detail: format!("cannot set up the HTTP client: {e}"),

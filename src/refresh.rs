@@ -6,7 +6,7 @@ use crate::config::Config;
 use crate::error::{FetchError, StoreError};
 use crate::fetch::{Conditional, FetchResponse, Fetcher};
 use crate::model::{Feed, FeedId, ParsedFeed};
-use crate::store::{FetchRecord, StoreWriter};
+use crate::store::{FetchRecord, ItemValues, Store, StoreWriter, WalCopier};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::path::Path;
@@ -173,8 +173,12 @@ struct PendingWrite {
 }
 
 impl RefreshWrites {
-    /// Start the batcher: it ends when every sender is dropped and the queue is empty.
-    fn start(writer: StoreWriter) -> (RefreshWrites, tokio::task::JoinHandle<()>) {
+    /// Start the batcher: it ends when every sender is dropped and the queue is empty. A
+    /// `copier` hears of every batch committed.
+    fn start(
+        writer: StoreWriter,
+        copier: Option<Arc<WalCopier>>,
+    ) -> (RefreshWrites, tokio::task::JoinHandle<()>) {
         let (queue, mut pending) = mpsc::unbounded_channel::<PendingWrite>();
         let batcher = tokio::spawn(async move {
             while let Some(first) = pending.recv().await {
@@ -196,6 +200,9 @@ impl RefreshWrites {
                 let written = writer
                     .run_async(move |store| store.record_fetches(now, &fetches))
                     .await;
+                if let Some(copier) = &copier {
+                    copier.nudge();
+                }
                 match written {
                     Ok(results) => {
                         for (done, result) in waiting.into_iter().zip(results) {
@@ -218,13 +225,15 @@ async fn write(
     writes: &RefreshWrites,
     feed: FeedId,
     record: FetchRecord,
-    parsed: Option<ParsedFeed>,
+    parsed: Option<ParsedDocument>,
 ) -> Result<usize, String> {
     let (done, outcome) = tokio::sync::oneshot::channel();
+    let (parsed, values) = parsed.map_or((None, Vec::new()), |(doc, values)| (Some(doc), values));
     let fetch = crate::store::FetchWrite {
         feed,
         record,
         parsed,
+        values,
     };
     writes
         .queue
@@ -305,13 +314,17 @@ async fn record_one(
     }
 }
 
+/// A parsed document and the values the store derives from its items, both computed on a
+/// parse thread: the writer, the one thread every feed waits for, only writes them.
+type ParsedDocument = (ParsedFeed, Vec<ItemValues>);
+
 /// Map an HTTP answer to what is recorded on the feed (and the parsed document, if any).
 async fn interpret(
     feed: &Feed,
     response: FetchResponse,
     now: DateTime<Utc>,
     parse_slots: &Semaphore,
-) -> (FetchRecord, Option<ParsedFeed>) {
+) -> (FetchRecord, Option<ParsedDocument>) {
     let status = response.status;
     let moved_to = response
         .moved_permanently
@@ -342,7 +355,10 @@ async fn interpret(
             // takes them one by one, would start only then instead of beside the parses.
             let _parsing = parse_slots.acquire().await;
             let parsed = tokio::task::spawn_blocking(move || {
-                crate::feed::parse_feed(&body, content_type.as_deref(), &url)
+                crate::feed::parse_feed(&body, content_type.as_deref(), &url).map(|doc| {
+                    let values = ItemValues::of_document(&doc);
+                    (doc, values)
+                })
             })
             .await;
             match parsed {
@@ -421,10 +437,36 @@ pub async fn refresh_feeds(
     progress: Option<mpsc::UnboundedSender<RefreshOutcome>>,
 ) -> Result<Vec<RefreshOutcome>, StoreError> {
     let path = db_path.to_path_buf();
-    let writer = tokio::task::spawn_blocking(move || StoreWriter::start(&path))
+    let store = tokio::task::spawn_blocking(move || Store::open(&path))
         .await
         .map_err(|_| StoreError::WriterStopped)??;
-    let outcomes = refresh_feeds_with(&writer, fetcher, feeds, opts, progress).await?;
+    refresh_feeds_on(store, fetcher, feeds, opts, progress).await
+}
+
+/// [`refresh_feeds`] on a database the caller has open already (`kiosque refresh` read the
+/// feeds through it): that connection becomes the refresh's writer, so the database is
+/// opened (and its schema checked) once.
+pub async fn refresh_feeds_on(
+    store: Store,
+    fetcher: &Fetcher,
+    feeds: Vec<Feed>,
+    opts: &RefreshOptions,
+    progress: Option<mpsc::UnboundedSender<RefreshOutcome>>,
+) -> Result<Vec<RefreshOutcome>, StoreError> {
+    let path = store.path().map(Path::to_path_buf);
+    let writer = StoreWriter::spawn(
+        path.as_deref().unwrap_or(Path::new("")),
+        Some(store),
+        |_| {},
+    )?;
+    // The WAL is copied back beside the writer (see `WalCopier`).
+    let copier = path.as_deref().and_then(WalCopier::start).map(Arc::new);
+    let outcomes = refresh_with(&writer, fetcher, feeds, opts, progress, copier.clone()).await;
+    if let Some(copier) = copier {
+        // Joined off the async threads: a copy under way finishes first.
+        let _ = tokio::task::spawn_blocking(move || drop(copier)).await;
+    }
+    let outcomes = outcomes?;
     // This writer is the only connection: the WAL goes back into the database and is emptied
     // now, not in the connection's close racing the process's exit (which left up to 32 MB of
     // WAL for the next start, the TUI's first screen, to read again).
@@ -445,6 +487,18 @@ pub async fn refresh_feeds_with(
     opts: &RefreshOptions,
     progress: Option<mpsc::UnboundedSender<RefreshOutcome>>,
 ) -> Result<Vec<RefreshOutcome>, StoreError> {
+    refresh_with(writer, fetcher, feeds, opts, progress, None).await
+}
+
+/// [`refresh_feeds_with`], telling `copier` of every batch written.
+async fn refresh_with(
+    writer: &StoreWriter,
+    fetcher: &Fetcher,
+    feeds: Vec<Feed>,
+    opts: &RefreshOptions,
+    progress: Option<mpsc::UnboundedSender<RefreshOutcome>>,
+    copier: Option<Arc<WalCopier>>,
+) -> Result<Vec<RefreshOutcome>, StoreError> {
     // With [sync], feeds kept by the sync server are the server's to poll: fetching them here
     // too would store every item twice. Without it they are polled (their pulled items are
     // matched by link, not stored again).
@@ -460,7 +514,7 @@ pub async fn refresh_feeds_with(
             }
         })
         .await??;
-    let (writes, batcher) = RefreshWrites::start(writer.clone());
+    let (writes, batcher) = RefreshWrites::start(writer.clone(), copier);
     let global = Arc::new(Semaphore::new(opts.concurrency.max(1)));
     // Answers fetched but not yet parsed and written: a bound on the bodies held in memory
     // when the network outruns the parser and the writer.

@@ -746,17 +746,32 @@ pub(crate) fn neutralise_overflowing_times(text: &str) -> Cow<'_, str> {
     OVERFLOWING_TIME.replace_all(text, "${1}0")
 }
 
+/// Whether `bytes` hold `min` ASCII digits in a row. Every run of `min` bytes covers one
+/// position of `min - 1, 2 min - 1, …`: only those are looked at (a twelfth of a feed for the
+/// 12 digits asked), and a run is measured around a digit found there.
 fn has_digit_run(bytes: &[u8], min: usize) -> bool {
-    let mut run = 0;
-    for &b in bytes {
-        if b.is_ascii_digit() {
-            run += 1;
-            if run >= min {
-                return true;
-            }
-        } else {
-            run = 0;
+    if min == 0 {
+        return true;
+    }
+    let mut at = min - 1;
+    while let Some(&b) = bytes.get(at) {
+        if !b.is_ascii_digit() {
+            at += min;
+            continue;
         }
+        let start = bytes[..at]
+            .iter()
+            .rposition(|b| !b.is_ascii_digit())
+            .map_or(0, |p| p + 1);
+        let end = bytes[at..]
+            .iter()
+            .position(|b| !b.is_ascii_digit())
+            .map_or(bytes.len(), |p| at + p);
+        if end - start >= min {
+            return true;
+        }
+        // The next run starts after `end`: the first looked-at position past it.
+        at += (end - at) / min * min + min;
     }
     false
 }
@@ -1121,5 +1136,33 @@ mod tests {
         assert_eq!(value["items"][0]["id"], "5");
         assert_eq!(value["items"][0]["tags"], serde_json::json!(["a", "b"]));
         assert_eq!(value["items"][0]["author"]["name"], "me");
+    }
+
+    #[test]
+    fn digit_runs_are_found_wherever_they_start() {
+        let naive = |bytes: &[u8], min: usize| {
+            bytes
+                .split(|b| !b.is_ascii_digit())
+                .any(|run| run.len() >= min)
+        };
+        let mut cases: Vec<String> = vec![String::new(), "1".repeat(11), "1".repeat(12)];
+        for offset in 0..30 {
+            for len in [10, 11, 12, 13, 25] {
+                let mut text = "x".repeat(offset);
+                text.push_str(&"7".repeat(len));
+                text.push_str("<a>12345678901</a>");
+                cases.push(text.clone());
+                cases.push(format!("{text}{}", "9".repeat(12)));
+            }
+        }
+        for text in &cases {
+            for min in [1, 3, 12] {
+                assert_eq!(
+                    has_digit_run(text.as_bytes(), min),
+                    naive(text.as_bytes(), min),
+                    "{text} {min}"
+                );
+            }
+        }
     }
 }

@@ -6,7 +6,7 @@ mod duplicates;
 mod migrations;
 mod sync;
 mod writer;
-pub use writer::{StoreJob, StoreWriter, write_connections_opened};
+pub use writer::{StoreJob, StoreWriter, WalCopier, write_connections_opened};
 
 pub use duplicates::DuplicateCopy;
 
@@ -19,6 +19,7 @@ use crate::model::{Enclosure, Feed, FeedId, Item, ItemId, ItemSummary, ParsedFee
 use crate::text::fold_for_search;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params, params_from_iter};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -94,6 +95,51 @@ pub struct FetchWrite {
     pub feed: FeedId,
     pub record: FetchRecord,
     pub parsed: Option<ParsedFeed>,
+    /// The values the store derives from each item of `parsed`, in order, when the caller
+    /// computed them ([`ItemValues::of_document`]: a refresh does it on its parse threads,
+    /// beside the writer); empty: the writer computes them.
+    pub values: Vec<ItemValues>,
+}
+
+/// What the store derives from a parsed item before writing it: the folded title the
+/// search reads, the enclosures as JSON and the duplicate keys ([`crate::duplicates`]).
+/// Pure functions of the item: computed off the writer thread, the same as on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemValues {
+    search_title: String,
+    enclosures: String,
+    url_key: Option<String>,
+    title_key: Option<String>,
+}
+
+impl ItemValues {
+    /// The values of one item.
+    pub fn of(item: &crate::model::ParsedItem) -> ItemValues {
+        ItemValues::computed(item, true)
+    }
+
+    /// The values of one item, its duplicate keys only `with_keys`.
+    fn computed(item: &crate::model::ParsedItem, with_keys: bool) -> ItemValues {
+        ItemValues {
+            search_title: fold_for_search(&item.title),
+            enclosures: serde_json::to_string(&item.enclosures).unwrap_or_else(|_| "[]".into()),
+            url_key: with_keys
+                .then(|| {
+                    item.url
+                        .as_deref()
+                        .and_then(crate::duplicates::canonical_url)
+                })
+                .flatten(),
+            title_key: with_keys
+                .then(|| crate::duplicates::title_key(&item.title))
+                .flatten(),
+        }
+    }
+
+    /// The values of every item of `doc`, in order.
+    pub fn of_document(doc: &ParsedFeed) -> Vec<ItemValues> {
+        doc.items.iter().map(ItemValues::of).collect()
+    }
 }
 
 /// What one fetch of a feed found, to record on the feed row.
@@ -779,7 +825,7 @@ impl Store {
         record: &FetchRecord,
         parsed: Option<&ParsedFeed>,
     ) -> Result<usize, StoreError> {
-        let counts = self.record_in_one_transaction(now, &[(feed, record, parsed)])?;
+        let counts = self.record_in_one_transaction(now, &[(feed, record, parsed, &[])])?;
         Ok(counts.first().copied().unwrap_or(0))
     }
 
@@ -796,7 +842,7 @@ impl Store {
     ) -> Vec<Result<usize, StoreError>> {
         let all: Vec<FetchToWrite<'_>> = fetches
             .iter()
-            .map(|f| (f.feed, &f.record, f.parsed.as_ref()))
+            .map(|f| (f.feed, &f.record, f.parsed.as_ref(), f.values.as_slice()))
             .collect();
         match self.record_in_one_transaction(now, &all) {
             Ok(counts) => counts.into_iter().map(Ok).collect(),
@@ -841,11 +887,16 @@ impl Store {
             .conn
             .transaction()
             .map_err(sql("starting a transaction"))?;
-        // A feed's own keep_days wins over the config's.
+        // A feed's own keep_days wins over the config's. The candidates come from the narrow
+        // `items_list_state` index (read and starred sit after the HTML in the wide rows:
+        // testing them on the table read every row's overflow pages, 30 ms at 35,000 items
+        // on every refresh, with nothing to purge); only theirs are then read for last_seen.
         let old = tx
             .execute(
                 "DELETE FROM items
-                 WHERE (read = 1 OR id IN (SELECT item_id FROM hidden_items)) AND starred = 0
+                 WHERE id IN (SELECT id FROM items
+                              WHERE (read = 1 OR id IN (SELECT item_id FROM hidden_items))
+                                AND starred = 0)
                  AND last_seen < ?1 - coalesce(
                      (SELECT f.keep_days FROM feeds f WHERE f.id = items.feed_id), ?2) * 86400",
                 params![ts(now), i64::from(keep_days)],
@@ -1773,8 +1824,14 @@ fn frequent_term(conn: &Connection, term: crate::query::sql::Frequency<'_>) -> b
     }
 }
 
-/// One fetch to write: the feed, what the fetch found, the document when it brought one.
-type FetchToWrite<'a> = (FeedId, &'a FetchRecord, Option<&'a ParsedFeed>);
+/// One fetch to write: the feed, what the fetch found, the document when it brought one and
+/// its items' values when they were computed before ([`FetchWrite::values`]).
+type FetchToWrite<'a> = (
+    FeedId,
+    &'a FetchRecord,
+    Option<&'a ParsedFeed>,
+    &'a [ItemValues],
+);
 
 /// The staging table of [`write_fetches`] (temporary: private to the write connection, in
 /// memory, emptied in the transaction that fills it), keyed by each new item's full-text key.
@@ -1790,11 +1847,15 @@ struct ItemToWrite<'a> {
     new_id: Option<i64>,
     published: Option<i64>,
     sort_time: i64,
-    search_title: String,
-    enclosures: String,
-    /// The duplicate keys ([`crate::duplicates`]), for a new item only.
-    url_key: Option<String>,
-    title_key: Option<String>,
+    /// Its values (the duplicate keys are read for a new item only).
+    values: Cow<'a, ItemValues>,
+}
+
+/// One document to stage, with its items' values when they were computed before.
+struct DocumentToWrite<'a> {
+    feed: FeedId,
+    doc: &'a ParsedFeed,
+    values: &'a [ItemValues],
 }
 
 /// The feed row's side of one fetch: status, validators, schedule, a permanent move.
@@ -1859,12 +1920,12 @@ fn record_on_feed(
 fn stage_document<'d>(
     tx: &rusqlite::Transaction<'_>,
     busy_path: Option<&Path>,
-    feed: FeedId,
     now_ts: i64,
-    doc: &'d ParsedFeed,
+    document: DocumentToWrite<'d>,
     next_id: &mut i64,
     staged: &mut std::collections::HashSet<(i64, &'d str)>,
 ) -> Result<Vec<ItemToWrite<'d>>, StoreError> {
+    let DocumentToWrite { feed, doc, values } = document;
     if let Some(title) = doc.title.as_deref().filter(|t| !t.is_empty()) {
         tx.prepare_cached(
             "UPDATE feeds SET title = ?2, search_title = ?3 WHERE id = ?1 AND title_locked = 0",
@@ -1909,8 +1970,16 @@ fn stage_document<'d>(
     let mut known = tx
         .prepare_cached("SELECT 1 FROM items WHERE feed_id = ?1 AND dedupe_key = ?2")
         .map_err(sql("preparing an item lookup"))?;
+    // A feed without items yet (every feed of a first refresh) has none of these: one probe
+    // instead of one per item.
+    let feed_has_items = tx
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM items WHERE feed_id = ?1)")
+        .and_then(|mut probe| probe.query_row([feed.0], |r| r.get::<_, bool>(0)))
+        .map_err(sql("looking up an item"))?;
+    // Values computed before only when there is one per item (else computed here).
+    let values = (values.len() == doc.items.len()).then_some(values);
     let mut items = Vec::with_capacity(doc.items.len());
-    for item in &doc.items {
+    for (index, item) in doc.items.iter().enumerate() {
         if !pulled_by_url.is_empty()
             && let Some(pulled) = item.url.as_ref().and_then(|u| pulled_by_url.remove(u))
         {
@@ -1922,9 +1991,10 @@ fn stage_document<'d>(
         }
         let published = item.published.map(ts);
         let is_new = staged.insert((feed.0, item.dedupe_key.as_str()))
-            && !known
-                .exists(params![feed.0, item.dedupe_key])
-                .map_err(sql("looking up an item"))?;
+            && !(feed_has_items
+                && known
+                    .exists(params![feed.0, item.dedupe_key])
+                    .map_err(sql("looking up an item"))?);
         let to_write = ItemToWrite {
             item,
             new_id: is_new.then(|| {
@@ -1934,20 +2004,12 @@ fn stage_document<'d>(
             published,
             // A date in the future would pin an item to the top: never sort after first-seen.
             sort_time: published.map_or(now_ts, |p| p.min(now_ts)),
-            search_title: fold_for_search(&item.title),
-            enclosures: serde_json::to_string(&item.enclosures).unwrap_or_else(|_| "[]".into()),
-            // The duplicate keys of a new item only (an item sent again keeps its own): a
-            // canonical URL is a URL parse, on every item of every feed that changed.
-            url_key: is_new
-                .then(|| {
-                    item.url
-                        .as_deref()
-                        .and_then(crate::duplicates::canonical_url)
-                })
-                .flatten(),
-            title_key: is_new
-                .then(|| crate::duplicates::title_key(&item.title))
-                .flatten(),
+            values: match values.and_then(|v| v.get(index)) {
+                Some(computed) => Cow::Borrowed(computed),
+                // The duplicate keys of a new item only (an item sent again keeps its own):
+                // a canonical URL is a URL parse, on every item of every feed that changed.
+                None => Cow::Owned(ItemValues::computed(item, is_new)),
+            },
         };
         let Some(id) = to_write.new_id else {
             items.push(to_write);
@@ -1960,7 +2022,7 @@ fn stage_document<'d>(
                 feed.0,
                 item.dedupe_key,
                 item.title,
-                to_write.search_title,
+                to_write.values.search_title,
                 item.url,
                 item.author,
                 to_write.published,
@@ -1968,9 +2030,9 @@ fn stage_document<'d>(
                 to_write.sort_time,
                 item.summary_html,
                 item.content_html,
-                to_write.enclosures,
-                to_write.url_key,
-                to_write.title_key,
+                to_write.values.enclosures,
+                to_write.values.url_key,
+                to_write.values.title_key,
             ])
             .map_err(|source| write_error(busy_path, "staging an item", source))?;
         items.push(to_write);
@@ -2001,11 +2063,12 @@ fn write_fetches(
         .map_err(sql("numbering new items"))?;
     let mut staged = std::collections::HashSet::new();
     let mut documents: Vec<Vec<ItemToWrite<'_>>> = Vec::with_capacity(fetches.len());
-    for &(feed, record, parsed) in fetches {
+    for &(feed, record, parsed, values) in fetches {
         record_on_feed(tx, busy_path, feed, now, record)?;
         documents.push(match parsed {
             Some(doc) => {
-                stage_document(tx, busy_path, feed, now_ts, doc, &mut next_id, &mut staged)?
+                let document = DocumentToWrite { feed, doc, values };
+                stage_document(tx, busy_path, now_ts, document, &mut next_id, &mut staged)?
             }
             None => Vec::new(),
         });
@@ -2060,7 +2123,7 @@ fn write_fetches(
         )
         .map_err(sql("preparing an item update"))?;
     let mut counts = Vec::with_capacity(fetches.len());
-    for (&(feed, _, _), items) in fetches.iter().zip(&documents) {
+    for (&(feed, _, _, _), items) in fetches.iter().zip(&documents) {
         let mut new_ids: Vec<i64> = Vec::new();
         for written in items {
             let item = written.item;
@@ -2070,8 +2133,8 @@ fn write_fetches(
                     tx,
                     id,
                     feed.0,
-                    written.url_key.as_deref(),
-                    written.title_key.as_deref(),
+                    written.values.url_key.as_deref(),
+                    written.values.title_key.as_deref(),
                     written.sort_time,
                     now_ts,
                 )?;
@@ -2080,14 +2143,14 @@ fn write_fetches(
                     feed.0,
                     item.dedupe_key,
                     item.title,
-                    written.search_title,
+                    written.values.search_title,
                     item.url,
                     item.author,
                     written.published,
                     now_ts,
                     item.summary_html,
                     item.content_html,
-                    written.enclosures,
+                    written.values.enclosures,
                 ];
                 let unchanged = seen_again
                     .execute(values)

@@ -977,6 +977,7 @@ fn fetched(feed: FeedId, items: Vec<ParsedItem>) -> FetchWrite {
             site_url: None,
             items,
         }),
+        values: Vec::new(),
     }
 }
 
@@ -1170,4 +1171,108 @@ fn a_checkpoint_empties_the_wal_while_the_connection_stays_open() {
     s.checkpoint_wal().unwrap();
     assert_eq!(std::fs::metadata(&wal).unwrap().len(), 0);
     assert_eq!(s.unread_total().unwrap(), 50);
+}
+
+/// An item's key, folded title, enclosures, duplicate keys and group, as stored.
+type StoredValues = (
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+);
+
+#[test]
+fn item_values_computed_before_the_writer_store_what_the_writer_computes() {
+    // What a refresh's parse threads hand the writer must store the same rows as the values
+    // the writer derives itself: folded titles, enclosures, duplicate keys and the groups
+    // they make, and the full-text rows. Round two sends everything again plus one item.
+    let story = |key: &str, hours_ago: i64| ParsedItem {
+        url: Some("https://news.example/the-story?utm_source=x".into()),
+        enclosures: vec![crate::model::Enclosure {
+            url: "https://news.example/a.mp3".into(),
+            mime_type: Some("audio/mpeg".into()),
+            length: Some(10),
+            duration: Some(60),
+        }],
+        ..item(key, "The Harbour Bridge reopens after repairs", hours_ago)
+    };
+    let round = |n: usize| -> Vec<(usize, Vec<ParsedItem>)> {
+        let mut first = vec![
+            item("a-old", "Alpha Élan archive", 300),
+            story("a-story", 2),
+        ];
+        if n == 1 {
+            first.push(item("a-later", "Alpha later arrival", 0));
+        }
+        vec![(0, first), (1, vec![story("b-story", 3)])]
+    };
+    let mut by_writer = Store::open_in_memory().unwrap();
+    let mut before = Store::open_in_memory().unwrap();
+    for s in [&mut by_writer, &mut before] {
+        add(s, "https://a.example/f");
+        add(s, "https://b.example/f");
+    }
+    let feeds = [FeedId(1), FeedId(2)];
+    for n in 0..2 {
+        let plain: Vec<FetchWrite> = round(n)
+            .into_iter()
+            .map(|(f, items)| fetched(feeds[f], items))
+            .collect();
+        let computed: Vec<FetchWrite> = plain
+            .iter()
+            .cloned()
+            .map(|mut fetch| {
+                fetch.values = fetch
+                    .parsed
+                    .as_ref()
+                    .map(ItemValues::of_document)
+                    .unwrap_or_default();
+                assert!(!fetch.values.is_empty());
+                fetch
+            })
+            .collect();
+        let counts = |results: Vec<Result<usize, StoreError>>| -> Vec<usize> {
+            results.into_iter().map(Result::unwrap).collect()
+        };
+        assert_eq!(
+            counts(by_writer.record_fetches(now(), &plain)),
+            counts(before.record_fetches(now(), &computed))
+        );
+    }
+    let rows = |s: &Store| -> Vec<StoredValues> {
+        let mut stmt = s
+            .conn
+            .prepare(
+                "SELECT dedupe_key, search_title, enclosures, url_key, title_key, dup_group
+                 FROM items ORDER BY id",
+            )
+            .unwrap();
+        stmt.query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        })
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+    };
+    let stored = rows(&by_writer);
+    assert_eq!(stored, rows(&before));
+    assert_eq!(stored.len(), 4);
+    assert!(stored.iter().all(|r| r.3.is_some()), "{stored:?}");
+    assert!(stored[1].4.is_some(), "{stored:?}");
+    assert_eq!(
+        stored[1].5, stored[2].5,
+        "the copies are one story: {stored:?}"
+    );
+    for q in ["alpha", "elan", "bridge", "later"] {
+        assert_eq!(query_ids(&by_writer, q), query_ids(&before, q), "{q}");
+    }
 }

@@ -12,6 +12,7 @@ use std::sync::LazyLock;
 use aho_corasick::AhoCorasick;
 use dom_query::{Document, NodeRef};
 
+use super::text_size::text_lengths;
 use super::phrases::{
     BODY_MARKERS, BOILERPLATE_LABELS, BOILERPLATE_PHRASES, BOILERPLATE_ROLES, CREDIT_LABELS,
     CREDIT_WORDS, END_LABELS, HINT_PREFIXES, HINT_WORDS, NOTICE_PHRASES, POSITIVE_WORDS, fold,
@@ -75,7 +76,7 @@ fn has_negative_hint(tokens: &[String]) -> bool {
 
 /// Folded text length of a node (characters that are not whitespace).
 fn text_len(node: &NodeRef<'_>) -> usize {
-    node.text().chars().filter(|c| !c.is_whitespace()).count()
+    super::text_size::text_chars(node)
 }
 
 /// Remove page furniture from the whole document before the scorer sees it.
@@ -246,9 +247,9 @@ fn after_the_text(
     let Some(body) = doc.body() else {
         return vec![false; groups.len()];
     };
-    let in_groups: std::collections::HashSet<dom_query::NodeId> =
-        groups.iter().flatten().copied().collect();
-    let mut order: HashMap<dom_query::NodeId, usize> = HashMap::new();
+    let in_groups: super::text_size::IdMap<()> =
+        groups.iter().flatten().map(|&id| (id, ())).collect();
+    let mut order: super::text_size::IdMap<usize> = Default::default();
     let mut last_paragraph = None;
     let mut stack: Vec<(NodeRef<'_>, bool)> = vec![(body, false)];
     while let Some((node, inside_group)) = stack.pop() {
@@ -257,7 +258,7 @@ fn after_the_text(
         }
         let position = order.len();
         order.insert(node.id, position);
-        let inside_group = inside_group || in_groups.contains(&node.id);
+        let inside_group = inside_group || in_groups.contains_key(&node.id);
         if !inside_group && node.has_name("p") {
             let len = text_len(&node);
             if len >= LONG_PARAGRAPH_CHARS && link_density(&node, len) < 0.3 {
@@ -709,39 +710,6 @@ const SHORT_BLOCK_CHARS: usize = 160;
 const TEXT_BLOCKS: &str = "p, div, li, ul, ol, section, aside, h2, h3, h4, h5, h6, \
      header, footer, dl, table";
 
-/// Non-whitespace characters of text under every element, in one bottom-up pass, so the
-/// passes below read the text only of short blocks (reading every block's text is quadratic
-/// in the nesting depth).
-fn text_lengths(doc: &Document) -> HashMap<dom_query::NodeId, usize> {
-    let mut order: Vec<(NodeRef<'_>, Option<usize>)> = Vec::new();
-    let mut stack: Vec<(NodeRef<'_>, Option<usize>)> = vec![(doc.root(), None)];
-    while let Some((node, parent)) = stack.pop() {
-        let index = order.len();
-        order.push((node, parent));
-        let mut child = node.last_child();
-        while let Some(c) = child {
-            child = c.prev_sibling();
-            stack.push((c, Some(index)));
-        }
-    }
-    let mut lengths = vec![0usize; order.len()];
-    for i in (0..order.len()).rev() {
-        let (node, parent) = order[i];
-        if node.is_text() {
-            lengths[i] = node.text().chars().filter(|c| !c.is_whitespace()).count();
-        }
-        if let Some(p) = parent {
-            lengths[p] += lengths[i];
-        }
-    }
-    order
-        .iter()
-        .zip(lengths)
-        .filter(|((node, _), _)| node.is_element())
-        .map(|((node, _), len)| (node.id, len))
-        .collect()
-}
-
 /// Compiled once: the phrase list as one automaton.
 static PHRASE_MATCHER: LazyLock<Option<AhoCorasick>> =
     LazyLock::new(|| phrase_automaton(BOILERPLATE_PHRASES.iter()));
@@ -912,7 +880,7 @@ fn cut_at_end_label(doc: &Document) {
     let mut lone: Vec<NodeRef<'_>> = Vec::new();
     while let Some(node) = stack.pop() {
         if node.is_text() {
-            seen += node.text().chars().filter(|c| !c.is_whitespace()).count();
+            seen += text_len(&node);
             continue;
         }
         let is_block = node.is_element()

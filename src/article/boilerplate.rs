@@ -6,7 +6,7 @@
 //!
 //! Every rule is generic (words in attributes, phrases in text, link density): no site lists.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
@@ -35,6 +35,14 @@ fn hint_tokens(node: &NodeRef<'_>) -> Vec<String> {
     tokens
 }
 
+/// Whether `haystack` contains `needle` (ASCII), ignoring ASCII case.
+fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
 fn words_of(token: &str) -> impl Iterator<Item = &str> {
     token.split(['-', '_', ':']).filter(|w| !w.is_empty())
 }
@@ -57,9 +65,10 @@ fn has_negative_hint(tokens: &[String]) -> bool {
             _ => token.as_str(),
         };
         if HINT_PREFIXES.iter().any(|p| name.starts_with(p.as_str()))
-            || words_of(name).any(|w| HINT_WORDS.iter().any(|h| h == w))
+            || words_of(name).any(|w| HINT_WORD_SET.contains(w))
         {
             negative = true;
+            break;
         }
     }
     if !negative {
@@ -67,12 +76,18 @@ fn has_negative_hint(tokens: &[String]) -> bool {
     }
     // "content-sidebar-wrap", "article-comments-enabled": a wrapper of the article.
     !tokens.iter().any(|t| {
-        POSITIVE_WORDS.contains(t)
-            || words_of(t)
-                .any(|w| POSITIVE_WORDS.iter().any(|p| p == w) && w != "text" && w != "post")
+        POSITIVE_WORD_SET.contains(t.as_str())
+            || words_of(t).any(|w| POSITIVE_WORD_SET.contains(w) && w != "text" && w != "post")
                 && !HINT_PREFIXES.iter().any(|p| t.starts_with(p.as_str()))
     })
 }
+
+/// [`HINT_WORDS`] and [`POSITIVE_WORDS`] as sets: every element's class and id words are
+/// looked up in them.
+static HINT_WORD_SET: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| HINT_WORDS.iter().map(String::as_str).collect());
+static POSITIVE_WORD_SET: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| POSITIVE_WORDS.iter().map(String::as_str).collect());
 
 /// Folded text length of a node (characters that are not whitespace).
 fn text_len(node: &NodeRef<'_>) -> usize {
@@ -111,6 +126,7 @@ pub fn pre_clean(doc: &Document) {
     // By role, class or id: collect first (the tree changes as we remove), then remove the
     // outermost ones that do not hold the article.
     let mut doomed = Vec::new();
+    let mut markers_below: Option<super::text_size::IdMap<bool>> = None;
     for node in doc.select("body *").nodes() {
         let name = node.node_name();
         let name = name.as_deref().unwrap_or("");
@@ -127,7 +143,15 @@ pub fn pre_clean(doc: &Document) {
             continue;
         }
         let len = lengths.get(&node.id).copied().unwrap_or(0);
-        if holds_article(node, len, body_len) {
+        // Whether a marker is below: looked up in one pass over the body, made when first
+        // needed (a descendant walk per candidate is quadratic in the nesting).
+        let holds = len * 2 > body_len
+            || markers_below
+                .get_or_insert_with(|| article_markers_below(body))
+                .get(&node.id)
+                .copied()
+                .unwrap_or_else(|| holds_article_marker(node));
+        if holds {
             continue;
         }
         doomed.push(node.id);
@@ -411,9 +435,18 @@ fn remove_button_links(doc: &Document) {
         let by_role = link
             .attr("role")
             .is_some_and(|r| r.trim().eq_ignore_ascii_case("button"));
-        let by_name = hint_tokens(link)
-            .iter()
-            .any(|t| words_of(t).any(|w| matches!(w, "button" | "btn" | "cta")));
+        // Tokens are split only when the class or id has one of the words in it somewhere.
+        let may_name_button = ["class", "id"].iter().any(|attr| {
+            link.attr(attr).is_some_and(|v| {
+                ["btn", "cta", "button"]
+                    .iter()
+                    .any(|w| contains_ignore_ascii_case(&v, w))
+            })
+        });
+        let by_name = may_name_button
+            && hint_tokens(link)
+                .iter()
+                .any(|t| words_of(t).any(|w| matches!(w, "button" | "btn" | "cta")));
         if !(by_role || by_name) {
             continue;
         }
@@ -674,23 +707,53 @@ fn names_article_body(node: &NodeRef<'_>) -> bool {
     })
 }
 
-/// A block that holds (most of) the article must stay whatever its class says.
-fn holds_article(node: &NodeRef<'_>, len: usize, body_len: usize) -> bool {
-    len * 2 > body_len || holds_article_marker(node)
-}
-
 /// Contains the headline or an explicit article container (comments are often `<article
 /// class="comment">` each: those do not count).
 fn holds_article_marker(node: &NodeRef<'_>) -> bool {
-    node.descendants_it().any(|d| {
-        d.is_element()
-            && (d.has_name("h1")
-                || (d.has_name("article") && !has_negative_hint(&hint_tokens(&d)))
-                || d.has_name("main")
-                || d.attr("itemprop")
-                    .is_some_and(|p| p.eq_ignore_ascii_case("articleBody"))
-                || names_article_body(&d))
-    })
+    node.descendants_it().any(|d| is_article_marker(&d))
+}
+
+/// The headline, or an explicit article container: what [`holds_article_marker`] looks for.
+fn is_article_marker(d: &NodeRef<'_>) -> bool {
+    d.is_element()
+        && (d.has_name("h1")
+            || (d.has_name("article") && !has_negative_hint(&hint_tokens(d)))
+            || d.has_name("main")
+            || d.attr("itemprop")
+                .is_some_and(|p| p.eq_ignore_ascii_case("articleBody"))
+            || names_article_body(d))
+}
+
+/// [`holds_article_marker`] for every element under `root` (itself included), in one
+/// bottom-up pass.
+fn article_markers_below(root: NodeRef<'_>) -> super::text_size::IdMap<bool> {
+    // Pre-order elements with the index of their parent element.
+    let mut order: Vec<(NodeRef<'_>, usize)> = Vec::new();
+    let mut stack: Vec<(NodeRef<'_>, usize)> = vec![(root, usize::MAX)];
+    while let Some((node, parent)) = stack.pop() {
+        if !node.is_element() {
+            continue;
+        }
+        let index = order.len();
+        order.push((node, parent));
+        let mut child = node.last_child();
+        while let Some(c) = child {
+            child = c.prev_sibling();
+            stack.push((c, index));
+        }
+    }
+    let mut below = vec![false; order.len()];
+    for i in (0..order.len()).rev() {
+        let (node, parent) = order[i];
+        if parent != usize::MAX && (below[i] || is_article_marker(&node)) {
+            below[parent] = true;
+        }
+    }
+    order
+        .iter()
+        .zip(below)
+        .map(|((node, _), below)| (node.id, below))
+        .collect()
 }
 
 fn remove_ids(doc: &Document, ids: &[dom_query::NodeId]) {

@@ -15,7 +15,8 @@ use dom_query::{Document, NodeRef};
 use super::text_size::text_lengths;
 use super::phrases::{
     BODY_MARKERS, BOILERPLATE_LABELS, BOILERPLATE_PHRASES, BOILERPLATE_ROLES, CREDIT_LABELS,
-    CREDIT_WORDS, END_LABELS, HINT_PREFIXES, HINT_WORDS, NOTICE_PHRASES, POSITIVE_WORDS, fold,
+    CREDIT_WORDS, END_LABELS, HINT_PREFIXES, HINT_WORDS, NOTICE_PHRASES, POSITIVE_WORDS, PhraseMatcher,
+    fold,
 };
 
 /// Elements that are never article text (`form` is not here: some sites wrap the whole page
@@ -773,11 +774,11 @@ const SHORT_BLOCK_CHARS: usize = 160;
 const TEXT_BLOCKS: &str = "p, div, li, ul, ol, section, aside, h2, h3, h4, h5, h6, \
      header, footer, dl, table";
 
-/// Compiled once: the phrase list as one automaton.
-static PHRASE_MATCHER: LazyLock<Option<AhoCorasick>> =
-    LazyLock::new(|| phrase_automaton(BOILERPLATE_PHRASES.iter()));
-static NOTICE_MATCHER: LazyLock<Option<AhoCorasick>> =
-    LazyLock::new(|| phrase_automaton(NOTICE_PHRASES.iter()));
+/// Built once: the phrase lists as prefix tables.
+static PHRASE_MATCHER: LazyLock<PhraseMatcher> =
+    LazyLock::new(|| PhraseMatcher::new(BOILERPLATE_PHRASES.iter()));
+static NOTICE_MATCHER: LazyLock<PhraseMatcher> =
+    LazyLock::new(|| PhraseMatcher::new(NOTICE_PHRASES.iter()));
 
 /// A phrase automaton built as a contiguous NFA: the default (a DFA for small lists) costs
 /// more to build than a short page takes to extract, and every process builds it once.
@@ -827,22 +828,14 @@ fn is_boilerplate_phrase_block(text: &str) -> bool {
         return false;
     }
     let lower = fold(text);
-    let is_notice = match NOTICE_MATCHER.as_ref() {
-        Some(matcher) => matcher.is_match(&lower),
-        None => NOTICE_PHRASES.iter().any(|p| lower.contains(p.as_str())),
-    };
+    let is_notice = NOTICE_MATCHER.is_match(&lower);
     if is_notice || is_copyright_notice(&lower) {
         return true;
     }
     if chars > SHORT_BLOCK_CHARS {
         return false;
     }
-    let has_phrase = match PHRASE_MATCHER.as_ref() {
-        Some(matcher) => matcher.is_match(&lower),
-        None => BOILERPLATE_PHRASES
-            .iter()
-            .any(|p| lower.contains(p.as_str())),
-    };
+    let has_phrase = PHRASE_MATCHER.is_match(&lower);
     if has_phrase {
         return true;
     }

@@ -12,12 +12,12 @@ use std::sync::LazyLock;
 use aho_corasick::AhoCorasick;
 use dom_query::{Document, NodeRef};
 
-use super::text_size::text_lengths;
 use super::phrases::{
     BODY_MARKERS, BOILERPLATE_LABELS, BOILERPLATE_PHRASES, BOILERPLATE_ROLES, CREDIT_LABELS,
-    CREDIT_WORDS, END_LABELS, HINT_PREFIXES, HINT_WORDS, NOTICE_PHRASES, POSITIVE_WORDS, PhraseMatcher,
-    fold,
+    CREDIT_WORDS, END_LABELS, HINT_PREFIXES, HINT_WORDS, NOTICE_PHRASES, POSITIVE_WORDS,
+    PhraseMatcher, fold,
 };
+use super::text_size::text_lengths;
 
 /// Elements that are never article text (`form` is not here: some sites wrap the whole page
 /// in one).
@@ -36,12 +36,19 @@ fn hint_tokens(node: &NodeRef<'_>) -> Vec<String> {
     tokens
 }
 
-/// Whether `haystack` contains `needle` (ASCII), ignoring ASCII case.
+/// Whether `haystack` contains `needle`, ignoring ASCII case.
 fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
-    haystack
-        .as_bytes()
-        .windows(needle.len())
-        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+    let (haystack, needle) = (haystack.as_bytes(), needle.as_bytes());
+    let Some((&first, rest)) = needle.split_first() else {
+        return true;
+    };
+    if haystack.len() < needle.len() {
+        return false;
+    }
+    (0..=haystack.len() - needle.len()).any(|i| {
+        haystack[i].eq_ignore_ascii_case(&first)
+            && haystack[i + 1..i + needle.len()].eq_ignore_ascii_case(rest)
+    })
 }
 
 fn words_of(token: &str) -> impl Iterator<Item = &str> {
@@ -65,9 +72,7 @@ fn has_negative_hint(tokens: &[String]) -> bool {
             Some((name, _)) if !name.is_empty() => name,
             _ => token.as_str(),
         };
-        if HINT_PREFIXES.iter().any(|p| name.starts_with(p.as_str()))
-            || words_of(name).any(|w| HINT_WORD_SET.contains(w))
-        {
+        if starts_with_hint_prefix(name) || words_of(name).any(|w| HINT_WORD_SET.contains(w)) {
             negative = true;
             break;
         }
@@ -79,9 +84,32 @@ fn has_negative_hint(tokens: &[String]) -> bool {
     !tokens.iter().any(|t| {
         POSITIVE_WORD_SET.contains(t.as_str())
             || words_of(t).any(|w| POSITIVE_WORD_SET.contains(w) && w != "text" && w != "post")
-                && !HINT_PREFIXES.iter().any(|p| t.starts_with(p.as_str()))
+                && !starts_with_hint_prefix(t)
     })
 }
+
+/// Whether `token` starts with one of [`HINT_PREFIXES`] (looked up by its first byte).
+fn starts_with_hint_prefix(token: &str) -> bool {
+    let by_first = &*HINT_PREFIXES_BY_FIRST_BYTE;
+    let candidates = token
+        .as_bytes()
+        .first()
+        .map_or(&[][..], |&b| by_first[usize::from(b)].as_slice());
+    by_first[256]
+        .iter()
+        .chain(candidates)
+        .any(|p| token.starts_with(p))
+}
+
+/// [`HINT_PREFIXES`] grouped by their first byte; the empty prefix, if any, at 256.
+static HINT_PREFIXES_BY_FIRST_BYTE: LazyLock<Vec<Vec<&'static str>>> = LazyLock::new(|| {
+    let mut groups = vec![Vec::new(); 257];
+    for prefix in HINT_PREFIXES.iter() {
+        let slot = prefix.as_bytes().first().map_or(256, |&b| usize::from(b));
+        groups[slot].push(prefix.as_str());
+    }
+    groups
+});
 
 /// [`HINT_WORDS`] and [`POSITIVE_WORDS`] as sets: every element's class and id words are
 /// looked up in them.
@@ -701,12 +729,48 @@ pub fn remove_form_boxes_html(html: &str) -> Option<String> {
 }
 
 fn names_article_body(node: &NodeRef<'_>) -> bool {
+    // Most elements name no marker's word at all: only those are split into tokens.
+    let may_name = ["class", "id"].iter().any(|attr| {
+        node.attr(attr).is_some_and(|v| {
+            BODY_MARKER_PIECES
+                .iter()
+                .any(|piece| contains_ignore_ascii_case(&v, piece))
+        })
+    });
+    if !may_name {
+        return false;
+    }
     // "c-article__content", "article_body": BEM and snake_case spellings too.
     hint_tokens(node).iter().any(|t| {
         let t = t.replace('_', "-").replace("--", "-");
         BODY_MARKERS.iter().any(|m| t.contains(m.as_str()))
     })
 }
+
+/// For each body marker, its longest part without a hyphen (pieces that hold a shorter one
+/// dropped): a class or id names a marker only if it holds one of these, in any case, since
+/// the spellings `names_article_body` accepts differ only in `-` and `_`.
+static BODY_MARKER_PIECES: LazyLock<Vec<String>> = LazyLock::new(|| {
+    let mut pieces: Vec<String> = BODY_MARKERS
+        .iter()
+        .map(|m| {
+            m.split('-')
+                .fold("", |best, piece| {
+                    if piece.len() > best.len() {
+                        piece
+                    } else {
+                        best
+                    }
+                })
+                .to_string()
+        })
+        .collect();
+    pieces.sort();
+    pieces.dedup();
+    let all = pieces.clone();
+    pieces.retain(|p| !all.iter().any(|q| q != p && p.contains(q.as_str())));
+    pieces
+});
 
 /// Contains the headline or an explicit article container (comments are often `<article
 /// class="comment">` each: those do not count).
@@ -767,6 +831,8 @@ fn remove_ids(doc: &Document, ids: &[dom_query::NodeId]) {
 
 /// Blocks this long (characters) or shorter may be removed for a notice phrase.
 const NOTICE_BLOCK_CHARS: usize = 450;
+/// [`is_boilerplate_text`] is false for a text longer than this (characters).
+pub(crate) const BOILERPLATE_TEXT_MAX_CHARS: usize = NOTICE_BLOCK_CHARS;
 
 /// Blocks this short (characters) or shorter may be removed for a phrase they contain.
 const SHORT_BLOCK_CHARS: usize = 160;
@@ -819,7 +885,16 @@ fn link_density(node: &NodeRef<'_>, total: usize) -> f32 {
 
 /// A short block of known boilerplate (a pitch, a prompt, a label), from its folded text.
 pub(crate) fn is_boilerplate_text(text: &str) -> bool {
-    is_boilerplate_phrase_block(text) || is_end_label(text) || is_credit(text)
+    // The three tests below, on one folding of the text; each refuses an empty text and
+    // one longer than its limit (the largest is the notice block's).
+    let chars = text.chars().count();
+    if chars == 0 || chars > NOTICE_BLOCK_CHARS {
+        return false;
+    }
+    let lower = fold(text);
+    is_boilerplate_phrase_block_folded(&lower, chars)
+        || (chars <= END_LABEL_MAX_CHARS && is_end_label_folded(&lower))
+        || (chars <= CREDIT_MAX_CHARS && is_credit_folded(&lower))
 }
 
 fn is_boilerplate_phrase_block(text: &str) -> bool {
@@ -827,15 +902,20 @@ fn is_boilerplate_phrase_block(text: &str) -> bool {
     if chars == 0 || chars > NOTICE_BLOCK_CHARS {
         return false;
     }
-    let lower = fold(text);
-    let is_notice = NOTICE_MATCHER.is_match(&lower);
-    if is_notice || is_copyright_notice(&lower) {
+    is_boilerplate_phrase_block_folded(&fold(text), chars)
+}
+
+/// [`is_boilerplate_phrase_block`] on the folded text of a block of `chars` characters
+/// (1 to [`NOTICE_BLOCK_CHARS`]).
+fn is_boilerplate_phrase_block_folded(lower: &str, chars: usize) -> bool {
+    let is_notice = NOTICE_MATCHER.is_match(lower);
+    if is_notice || is_copyright_notice(lower) {
         return true;
     }
     if chars > SHORT_BLOCK_CHARS {
         return false;
     }
-    let has_phrase = PHRASE_MATCHER.is_match(&lower);
+    let has_phrase = PHRASE_MATCHER.is_match(lower);
     if has_phrase {
         return true;
     }
@@ -908,10 +988,17 @@ pub(crate) fn post_clean_in(doc: &Document) {
 
 /// A short block that starts with an end label.
 fn is_end_label(text: &str) -> bool {
-    if text.is_empty() || text.chars().count() > 100 {
+    if text.is_empty() || text.chars().count() > END_LABEL_MAX_CHARS {
         return false;
     }
-    let lower = fold(text);
+    is_end_label_folded(&fold(text))
+}
+
+/// An end label is at most this long (characters).
+const END_LABEL_MAX_CHARS: usize = 100;
+
+/// [`is_end_label`] on a folded text.
+fn is_end_label_folded(lower: &str) -> bool {
     let head = lower.trim_start_matches(|c: char| !c.is_alphanumeric());
     END_LABELS.iter().any(|label| {
         head.strip_prefix(label.as_str()).is_some_and(|rest| {
@@ -1147,10 +1234,17 @@ fn remove_leading_datelines(doc: &Document) {
 
 fn is_credit(text: &str) -> bool {
     let chars = text.chars().count();
-    if chars == 0 || chars > 80 {
+    if chars == 0 || chars > CREDIT_MAX_CHARS {
         return false;
     }
-    let lower = fold(text);
+    is_credit_folded(&fold(text))
+}
+
+/// A credit is at most this long (characters).
+const CREDIT_MAX_CHARS: usize = 80;
+
+/// [`is_credit`] on a folded text.
+fn is_credit_folded(lower: &str) -> bool {
     let head = lower.trim_start_matches(|c: char| c.is_whitespace() || c == '(' || c == '[');
     if CREDIT_LABELS.iter().any(|l| head.starts_with(l.as_str())) {
         return true;
@@ -1160,7 +1254,7 @@ fn is_credit(text: &str) -> bool {
         && CREDIT_WORDS.iter().any(|w| {
             lower
                 .match_indices(w.as_str())
-                .any(|(i, _)| is_word_boundary(&lower, i, i + w.len()))
+                .any(|(i, _)| is_word_boundary(lower, i, i + w.len()))
         })
 }
 
@@ -1823,6 +1917,33 @@ mod tests {
         );
         remove_author_boxes(&doc);
         assert!(doc.html().contains("lead sentence"), "{}", doc.html());
+    }
+
+    #[test]
+    fn body_markers_are_found_in_any_spelling_behind_their_pieces() {
+        assert!(!BODY_MARKER_PIECES.is_empty());
+        for marker in BODY_MARKERS.iter() {
+            for class in [
+                marker.clone(),
+                marker.to_uppercase(),
+                marker.replace('-', "_"),
+                marker.replace('-', "__"),
+                format!("c-{}--wide", marker.replace('-', "_")),
+            ] {
+                let doc = Document::from(format!("<div class=\"x {class}\">t</div>"));
+                let div = doc.select("div").nodes()[0];
+                assert!(names_article_body(&div), "{class}");
+                assert!(
+                    BODY_MARKER_PIECES
+                        .iter()
+                        .any(|p| contains_ignore_ascii_case(&class, p))
+                );
+            }
+        }
+        let doc = Document::from("<div class=\"sidebar\" id=\"Comments\">t</div>");
+        assert!(!names_article_body(&doc.select("div").nodes()[0]));
+        assert!(contains_ignore_ascii_case("xArTiclEy", "article"));
+        assert!(!contains_ignore_ascii_case("artic", "article"));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! passes ask this thousands of times a page; `NodeRef::text` would copy the text each time.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 use dom_query::{Document, NodeData, NodeId, NodeRef, Tree};
 
@@ -100,49 +100,94 @@ impl Hasher for IdHasher {
 /// A map keyed by node id.
 pub(crate) type IdMap<V> = HashMap<NodeId, V, BuildHasherDefault<IdHasher>>;
 
+/// A dense index for a node: its place in the tree's node list, plus one. `NodeId` keeps the
+/// place private but hashes it (as its one `u32`), which this hasher keeps as it is; a unit
+/// test fails if dom_query ever hashes it otherwise.
+pub(crate) fn node_index(id: NodeId) -> usize {
+    #[derive(Default)]
+    struct Keep(u64);
+    impl Hasher for Keep {
+        fn finish(&self) -> u64 {
+            self.0
+        }
+        fn write(&mut self, bytes: &[u8]) {
+            for &b in bytes {
+                self.0 = (self.0 << 8) | u64::from(b);
+            }
+        }
+        fn write_u32(&mut self, n: u32) {
+            self.0 = u64::from(n);
+        }
+    }
+    let mut keep = Keep::default();
+    id.hash(&mut keep);
+    keep.0 as usize
+}
+
+/// Characters that are not whitespace under each element of a document (see
+/// [`text_lengths`]), by node index.
+pub(crate) struct TextLengths {
+    /// By [`node_index`]; `usize::MAX` for nodes that are not elements (or not seen).
+    lengths: Vec<usize>,
+}
+
+impl TextLengths {
+    /// The length under an element; None for other nodes and nodes made after the count.
+    pub(crate) fn get(&self, id: &NodeId) -> Option<&usize> {
+        self.lengths
+            .get(node_index(*id))
+            .filter(|&&len| len != usize::MAX)
+    }
+}
+
 /// Characters that are not whitespace under every element of the document, in one bottom-up
 /// pass (asking each block for its text is quadratic in the nesting depth).
-pub(crate) fn text_lengths(doc: &Document) -> IdMap<usize> {
+pub(crate) fn text_lengths(doc: &Document) -> TextLengths {
     let tree = &doc.tree;
-    // Pre-order: (node, index of its parent in `order`, element?, own characters).
-    let mut order: Vec<(NodeId, usize, bool, usize)> = Vec::new();
+    let mut lengths = vec![usize::MAX; tree.len() + 1];
+    // Pre-order: (node index, parent's place in `order`).
+    let mut order: Vec<(usize, usize)> = Vec::with_capacity(tree.len());
+    let mut sums: Vec<usize> = Vec::with_capacity(tree.len());
+    let mut is_element_at: Vec<bool> = Vec::with_capacity(tree.len());
     let mut stack: Vec<(NodeId, usize)> = vec![(doc.root().id, usize::MAX)];
-    let mut children: Vec<NodeId> = Vec::new();
     while let Some((id, parent)) = stack.pop() {
-        let index = order.len();
-        let (is_element, chars, first) = tree
+        let place = order.len();
+        let (is_element, chars, last) = tree
             .query_node(&id, |node| {
                 let chars = match &node.data {
                     NodeData::Text { contents } => non_whitespace_chars(contents),
                     _ => 0,
                 };
-                (node.is_element(), chars, node.first_child)
+                (node.is_element(), chars, node.last_child)
             })
             .unwrap_or((false, 0, None));
-        order.push((id, parent, is_element, chars));
-        // Children pushed last first, so they pop in document order.
-        children.clear();
-        let mut child = first;
+        let index = node_index(id);
+        if index >= lengths.len() {
+            lengths.resize(index + 1, usize::MAX);
+        }
+        order.push((index, parent));
+        sums.push(chars);
+        is_element_at.push(is_element);
+        // Only sums matter: children in any order.
+        let mut child = last;
         while let Some(c) = child {
-            children.push(c);
-            child = tree.query_node(&c, |node| node.next_sibling).flatten();
+            stack.push((c, place));
+            child = tree.query_node(&c, |node| node.prev_sibling).flatten();
         }
-        stack.extend(children.iter().rev().map(|&c| (c, index)));
     }
-    let mut lengths: Vec<usize> = order.iter().map(|o| o.3).collect();
-    for i in (1..order.len()).rev() {
-        let parent = order[i].1;
+    // Sums bottom-up over the pre-order (children come after their parent).
+    for place in (1..order.len()).rev() {
+        let parent = order[place].1;
         if parent != usize::MAX {
-            lengths[parent] += lengths[i];
+            sums[parent] += sums[place];
         }
     }
-    let mut map = IdMap::with_capacity_and_hasher(order.len(), Default::default());
-    for ((id, _, is_element, _), len) in order.iter().zip(lengths) {
-        if *is_element {
-            map.insert(*id, len);
+    for (place, &(index, _)) in order.iter().enumerate() {
+        if is_element_at[place] {
+            lengths[index] = sums[place];
         }
     }
-    map
+    TextLengths { lengths }
 }
 
 #[cfg(test)]
@@ -168,11 +213,24 @@ mod tests {
                 elements += 1;
                 assert_eq!(lengths.get(&node.id).copied(), Some(slow_len(&node)));
             } else {
-                assert!(!lengths.contains_key(&node.id));
+                assert!(lengths.get(&node.id).is_none());
             }
         }
         assert!(elements > 10);
         assert_eq!(text_chars(&doc.root()), slow_len(&doc.root()));
+    }
+
+    #[test]
+    fn node_indices_are_the_places_in_the_tree() {
+        let doc = Document::from("<html><body><p>a<b>b</b></p><div>c</div></body></html>");
+        let mut seen: Vec<usize> = std::iter::once(doc.root())
+            .chain(doc.root().descendants_it())
+            .map(|n| node_index(n.id))
+            .collect();
+        seen.sort_unstable();
+        seen.dedup();
+        assert_eq!(seen.len(), doc.tree.len());
+        assert!(seen.iter().all(|&i| (1..=doc.tree.len()).contains(&i)));
     }
 
     #[test]

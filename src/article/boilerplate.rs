@@ -156,7 +156,10 @@ pub fn pre_clean(doc: &Document) {
     // outermost ones that do not hold the article.
     let mut doomed = Vec::new();
     let mut markers_below: Option<super::text_size::IdMap<bool>> = None;
-    for node in doc.select("body *").nodes() {
+    // Every element under the body, in document order (a walk: the selector "body *" checks
+    // each element's ancestors).
+    let candidates: Vec<NodeRef<'_>> = body.descendants_it().filter(|n| n.is_element()).collect();
+    for node in &candidates {
         let name = node.node_name();
         let name = name.as_deref().unwrap_or("");
         if matches!(name, "html" | "body" | "main" | "article" | "h1" | "p") {
@@ -238,10 +241,17 @@ fn remove_teaser_cards(doc: &Document) {
     let len_of = |n: &NodeRef<'_>| lengths.get(&n.id).copied().unwrap_or(0);
     let mut groups_found: Vec<Vec<dom_query::NodeId>> = Vec::new();
     for container in body.descendants_it().filter(|n| n.is_element()) {
-        let kids = container.element_children();
-        if kids.len() < CARD_MIN {
+        // Most elements have fewer children than a card list: counted before any is listed.
+        let mut count = 0;
+        let mut kid = container.first_element_child();
+        while let Some(k) = kid.filter(|_| count < CARD_MIN) {
+            count += 1;
+            kid = k.next_element_sibling();
+        }
+        if count < CARD_MIN {
             continue;
         }
+        let kids = container.element_children();
         let mut groups: HashMap<(String, String), Vec<NodeRef<'_>>> = HashMap::new();
         for kid in kids {
             let Some(class) = kid.attr("class").filter(|c| !c.trim().is_empty()) else {

@@ -230,6 +230,19 @@ fn fold_char(c: char, mut push: impl FnMut(char)) {
 
 /// `text` folded for comparison with a phrase list (see [`fold_char`]).
 pub(crate) fn fold(text: &str) -> String {
+    // ASCII text (most of it): lower case and one space for each whitespace, byte by byte.
+    if text.is_ascii() {
+        return text
+            .bytes()
+            .map(|b| {
+                char::from(if b.is_ascii_whitespace() {
+                    b' '
+                } else {
+                    b.to_ascii_lowercase()
+                })
+            })
+            .collect();
+    }
     let mut folded = String::with_capacity(text.len());
     for c in text.chars() {
         fold_char(c, |d| folded.push(d));
@@ -347,6 +360,17 @@ mod tests {
         assert!(matcher.is_match("a longer one"));
         assert!(!matcher.is_match("a longer on"));
         assert!(!PhraseMatcher::new(Vec::<String>::new()).is_match("anything"));
+    }
+
+    #[test]
+    fn ascii_text_folds_as_each_character_does() {
+        let ascii: String = (0u8..128).map(char::from).collect();
+        let mut by_char = String::new();
+        for c in ascii.chars() {
+            fold_char(c, |d| by_char.push(d));
+        }
+        assert_eq!(fold(&ascii), by_char);
+        assert_eq!(fold("Lesen\tSie\u{b}AUCH"), "lesen sie\u{b}auch");
     }
 
     #[test]

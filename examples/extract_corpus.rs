@@ -88,6 +88,10 @@ fn main() -> anyhow::Result<()> {
     let mut timings = String::new();
     let mut errors = 0usize;
     let options = options_from_env();
+    let dump_dir = std::env::var_os("KX_DUMP_DIR");
+    if let Some(dir) = &dump_dir {
+        std::fs::create_dir_all(dir)?;
+    }
     for line in list.lines() {
         let mut cols = line.split('\t');
         let (Some(id), Some(path), url) = (cols.next(), cols.next(), cols.next()) else {
@@ -105,6 +109,7 @@ fn main() -> anyhow::Result<()> {
         let html = kiosque::charset::decode_html(&bytes, None);
         // KX_REFERENCE=1: dom_smoothie alone with its own text output (the reference row).
         let reference = std::env::var_os("KX_REFERENCE").is_some();
+        let mut extracted = None;
         let text = if reference {
             let config = dom_smoothie::Config {
                 text_mode: dom_smoothie::TextMode::Formatted,
@@ -116,15 +121,27 @@ fn main() -> anyhow::Result<()> {
                 .map(|a| a.text_content.to_string())
                 .unwrap_or_default()
         } else {
-            match extract_article_with(&html, &page_url, options) {
+            let result = extract_article_with(&html, &page_url, options);
+            let text = match &result {
                 Ok(article) => article.view().text,
                 Err(_) => {
                     errors += 1;
                     String::new()
                 }
-            }
+            };
+            extracted = Some(result);
+            text
         };
         let ms = start.elapsed().as_secs_f64() * 1000.0;
+        // KX_DUMP_DIR: the whole result (cleaned HTML, metadata, related links) as JSON per
+        // page, after the timing, so two builds can be compared page by page.
+        if let (Some(dir), Some(result)) = (&dump_dir, &extracted) {
+            let json = match result {
+                Ok(article) => serde_json::to_string_pretty(article)?,
+                Err(e) => serde_json::to_string(&format!("error: {e}"))?,
+            };
+            std::fs::write(Path::new(dir).join(format!("{id}.json")), json)?;
+        }
         timings.push_str(&format!("{id}\t{ms:.3}\n"));
         std::fs::write(Path::new(pred_dir).join(format!("{id}.txt")), text)?;
     }

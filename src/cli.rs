@@ -327,10 +327,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
     if cli.demo {
         return crate::demo::run_demo(cli.config.as_deref());
     }
-    // `extract` needs no data directory or database.
+    // `extract` needs no data directory or database (and a local file no config).
     if let Some(Command::Extract { target, url, json }) = &cli.command {
-        let config = load_config(&cli)?;
-        return extract(&config, target, url.as_deref(), *json);
+        return extract(&cli, target, url.as_deref(), *json);
     }
     let ctx = load_context(&cli)?;
     crate::startup::mark("config");
@@ -1386,7 +1385,7 @@ fn read(ctx: &RunContext, id: i64, json: bool) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn extract(config: &Config, target: &str, base: Option<&str>, json: bool) -> Result<ExitCode> {
+fn extract(cli: &Cli, target: &str, base: Option<&str>, json: bool) -> Result<ExitCode> {
     let is_url = url::Url::parse(target).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
     // "ftp://x/" or "gopher:x" is neither an http(s) URL nor a file the user has.
     let other_scheme = !is_url
@@ -1399,7 +1398,11 @@ fn extract(config: &Config, target: &str, base: Option<&str>, json: bool) -> Res
         );
     }
     let article = if is_url {
-        let fetcher = Fetcher::new(config)?;
+        // Only a fetch reads the config (user agent, timeouts): a local file is extracted
+        // without parsing the config file and checking its keymap (a tenth of `extract`'s
+        // fixed cost on a small page).
+        let config = load_config(cli)?;
+        let fetcher = Fetcher::new(&config)?;
         runtime()?
             .block_on(crate::article_loader::fetch_and_extract(&fetcher, target))
             .map_err(|e| anyhow!("cannot extract {}: {e}", sanitize_line(target)))?

@@ -148,20 +148,27 @@ pub fn baseline(doc: &Document, page_url: &Url) -> (String, usize) {
 
 fn classify(node: &NodeRef<'_>, name: &str) -> Option<Block> {
     let text = node.text();
-    let chars = text.chars().filter(|c| !c.is_whitespace()).count();
+    let chars = super::text_size::non_whitespace_chars(&text);
     if chars == 0 {
         return None;
     }
     let linked: usize = node
         .descendants_it()
         .filter(|d| d.has_name("a"))
-        .map(|a| a.text().chars().filter(|c| !c.is_whitespace()).count())
+        .map(|a| super::text_size::text_chars(&a))
         .sum();
     let density = linked as f32 / chars as f32;
-    let folded: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let class = if density > MAX_LINK_DENSITY || super::boilerplate::is_boilerplate_text(&folded) {
+    let words = text.split_whitespace().count();
+    // Only a short block can be boilerplate by its text (the folded text is at least as long
+    // as its characters that are not whitespace).
+    let boilerplate = density <= MAX_LINK_DENSITY
+        && chars <= super::boilerplate::BOILERPLATE_TEXT_MAX_CHARS
+        && super::boilerplate::is_boilerplate_text(
+            &text.split_whitespace().collect::<Vec<_>>().join(" "),
+        );
+    let class = if density > MAX_LINK_DENSITY || boilerplate {
         Class::Bad
-    } else if chars >= GOOD_CHARS && folded.split(' ').count() >= 10 {
+    } else if chars >= GOOD_CHARS && words >= 10 {
         Class::Good
     } else {
         Class::Short
@@ -182,7 +189,7 @@ fn classify(node: &NodeRef<'_>, name: &str) -> Option<Block> {
     Some(Block {
         id: node.id,
         tag,
-        words: folded.split(' ').count(),
+        words,
         class,
         heading,
     })

@@ -6,7 +6,7 @@
 //!
 //! Every rule is generic (words in attributes, phrases in text, link density): no site lists.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
@@ -14,8 +14,10 @@ use dom_query::{Document, NodeRef};
 
 use super::phrases::{
     BODY_MARKERS, BOILERPLATE_LABELS, BOILERPLATE_PHRASES, BOILERPLATE_ROLES, CREDIT_LABELS,
-    CREDIT_WORDS, END_LABELS, HINT_PREFIXES, HINT_WORDS, NOTICE_PHRASES, POSITIVE_WORDS, fold,
+    CREDIT_WORDS, END_LABELS, HINT_PREFIXES, HINT_WORDS, NOTICE_PHRASES, POSITIVE_WORDS,
+    PhraseMatcher, fold,
 };
+use super::text_size::text_lengths;
 
 /// Elements that are never article text (`form` is not here: some sites wrap the whole page
 /// in one).
@@ -32,6 +34,21 @@ fn hint_tokens(node: &NodeRef<'_>) -> Vec<String> {
         tokens.extend(id.split_whitespace().map(str::to_ascii_lowercase));
     }
     tokens
+}
+
+/// Whether `haystack` contains `needle`, ignoring ASCII case.
+fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
+    let (haystack, needle) = (haystack.as_bytes(), needle.as_bytes());
+    let Some((&first, rest)) = needle.split_first() else {
+        return true;
+    };
+    if haystack.len() < needle.len() {
+        return false;
+    }
+    (0..=haystack.len() - needle.len()).any(|i| {
+        haystack[i].eq_ignore_ascii_case(&first)
+            && haystack[i + 1..i + needle.len()].eq_ignore_ascii_case(rest)
+    })
 }
 
 fn words_of(token: &str) -> impl Iterator<Item = &str> {
@@ -55,10 +72,9 @@ fn has_negative_hint(tokens: &[String]) -> bool {
             Some((name, _)) if !name.is_empty() => name,
             _ => token.as_str(),
         };
-        if HINT_PREFIXES.iter().any(|p| name.starts_with(p.as_str()))
-            || words_of(name).any(|w| HINT_WORDS.iter().any(|h| h == w))
-        {
+        if starts_with_hint_prefix(name) || words_of(name).any(|w| HINT_WORD_SET.contains(w)) {
             negative = true;
+            break;
         }
     }
     if !negative {
@@ -66,16 +82,45 @@ fn has_negative_hint(tokens: &[String]) -> bool {
     }
     // "content-sidebar-wrap", "article-comments-enabled": a wrapper of the article.
     !tokens.iter().any(|t| {
-        POSITIVE_WORDS.contains(t)
-            || words_of(t)
-                .any(|w| POSITIVE_WORDS.iter().any(|p| p == w) && w != "text" && w != "post")
-                && !HINT_PREFIXES.iter().any(|p| t.starts_with(p.as_str()))
+        POSITIVE_WORD_SET.contains(t.as_str())
+            || words_of(t).any(|w| POSITIVE_WORD_SET.contains(w) && w != "text" && w != "post")
+                && !starts_with_hint_prefix(t)
     })
 }
 
+/// Whether `token` starts with one of [`HINT_PREFIXES`] (looked up by its first byte).
+fn starts_with_hint_prefix(token: &str) -> bool {
+    let by_first = &*HINT_PREFIXES_BY_FIRST_BYTE;
+    let candidates = token
+        .as_bytes()
+        .first()
+        .map_or(&[][..], |&b| by_first[usize::from(b)].as_slice());
+    by_first[256]
+        .iter()
+        .chain(candidates)
+        .any(|p| token.starts_with(p))
+}
+
+/// [`HINT_PREFIXES`] grouped by their first byte; the empty prefix, if any, at 256.
+static HINT_PREFIXES_BY_FIRST_BYTE: LazyLock<Vec<Vec<&'static str>>> = LazyLock::new(|| {
+    let mut groups = vec![Vec::new(); 257];
+    for prefix in HINT_PREFIXES.iter() {
+        let slot = prefix.as_bytes().first().map_or(256, |&b| usize::from(b));
+        groups[slot].push(prefix.as_str());
+    }
+    groups
+});
+
+/// [`HINT_WORDS`] and [`POSITIVE_WORDS`] as sets: every element's class and id words are
+/// looked up in them.
+static HINT_WORD_SET: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| HINT_WORDS.iter().map(String::as_str).collect());
+static POSITIVE_WORD_SET: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| POSITIVE_WORDS.iter().map(String::as_str).collect());
+
 /// Folded text length of a node (characters that are not whitespace).
 fn text_len(node: &NodeRef<'_>) -> usize {
-    node.text().chars().filter(|c| !c.is_whitespace()).count()
+    super::text_size::text_chars(node)
 }
 
 /// Remove page furniture from the whole document before the scorer sees it.
@@ -110,7 +155,11 @@ pub fn pre_clean(doc: &Document) {
     // By role, class or id: collect first (the tree changes as we remove), then remove the
     // outermost ones that do not hold the article.
     let mut doomed = Vec::new();
-    for node in doc.select("body *").nodes() {
+    let mut markers_below: Option<super::text_size::IdMap<bool>> = None;
+    // Every element under the body, in document order (a walk: the selector "body *" checks
+    // each element's ancestors).
+    let candidates: Vec<NodeRef<'_>> = body.descendants_it().filter(|n| n.is_element()).collect();
+    for node in &candidates {
         let name = node.node_name();
         let name = name.as_deref().unwrap_or("");
         if matches!(name, "html" | "body" | "main" | "article" | "h1" | "p") {
@@ -126,7 +175,15 @@ pub fn pre_clean(doc: &Document) {
             continue;
         }
         let len = lengths.get(&node.id).copied().unwrap_or(0);
-        if holds_article(node, len, body_len) {
+        // Whether a marker is below: looked up in one pass over the body, made when first
+        // needed (a descendant walk per candidate is quadratic in the nesting).
+        let holds = len * 2 > body_len
+            || markers_below
+                .get_or_insert_with(|| article_markers_below(body))
+                .get(&node.id)
+                .copied()
+                .unwrap_or_else(|| holds_article_marker(node));
+        if holds {
             continue;
         }
         doomed.push(node.id);
@@ -184,10 +241,17 @@ fn remove_teaser_cards(doc: &Document) {
     let len_of = |n: &NodeRef<'_>| lengths.get(&n.id).copied().unwrap_or(0);
     let mut groups_found: Vec<Vec<dom_query::NodeId>> = Vec::new();
     for container in body.descendants_it().filter(|n| n.is_element()) {
-        let kids = container.element_children();
-        if kids.len() < CARD_MIN {
+        // Most elements have fewer children than a card list: counted before any is listed.
+        let mut count = 0;
+        let mut kid = container.first_element_child();
+        while let Some(k) = kid.filter(|_| count < CARD_MIN) {
+            count += 1;
+            kid = k.next_element_sibling();
+        }
+        if count < CARD_MIN {
             continue;
         }
+        let kids = container.element_children();
         let mut groups: HashMap<(String, String), Vec<NodeRef<'_>>> = HashMap::new();
         for kid in kids {
             let Some(class) = kid.attr("class").filter(|c| !c.trim().is_empty()) else {
@@ -246,9 +310,9 @@ fn after_the_text(
     let Some(body) = doc.body() else {
         return vec![false; groups.len()];
     };
-    let in_groups: std::collections::HashSet<dom_query::NodeId> =
-        groups.iter().flatten().copied().collect();
-    let mut order: HashMap<dom_query::NodeId, usize> = HashMap::new();
+    let in_groups: super::text_size::IdMap<()> =
+        groups.iter().flatten().map(|&id| (id, ())).collect();
+    let mut order: super::text_size::IdMap<usize> = Default::default();
     let mut last_paragraph = None;
     let mut stack: Vec<(NodeRef<'_>, bool)> = vec![(body, false)];
     while let Some((node, inside_group)) = stack.pop() {
@@ -257,7 +321,7 @@ fn after_the_text(
         }
         let position = order.len();
         order.insert(node.id, position);
-        let inside_group = inside_group || in_groups.contains(&node.id);
+        let inside_group = inside_group || in_groups.contains_key(&node.id);
         if !inside_group && node.has_name("p") {
             let len = text_len(&node);
             if len >= LONG_PARAGRAPH_CHARS && link_density(&node, len) < 0.3 {
@@ -410,9 +474,18 @@ fn remove_button_links(doc: &Document) {
         let by_role = link
             .attr("role")
             .is_some_and(|r| r.trim().eq_ignore_ascii_case("button"));
-        let by_name = hint_tokens(link)
-            .iter()
-            .any(|t| words_of(t).any(|w| matches!(w, "button" | "btn" | "cta")));
+        // Tokens are split only when the class or id has one of the words in it somewhere.
+        let may_name_button = ["class", "id"].iter().any(|attr| {
+            link.attr(attr).is_some_and(|v| {
+                ["btn", "cta", "button"]
+                    .iter()
+                    .any(|w| contains_ignore_ascii_case(&v, w))
+            })
+        });
+        let by_name = may_name_button
+            && hint_tokens(link)
+                .iter()
+                .any(|t| words_of(t).any(|w| matches!(w, "button" | "btn" | "cta")));
         if !(by_role || by_name) {
             continue;
         }
@@ -666,6 +739,17 @@ pub fn remove_form_boxes_html(html: &str) -> Option<String> {
 }
 
 fn names_article_body(node: &NodeRef<'_>) -> bool {
+    // Most elements name no marker's word at all: only those are split into tokens.
+    let may_name = ["class", "id"].iter().any(|attr| {
+        node.attr(attr).is_some_and(|v| {
+            BODY_MARKER_PIECES
+                .iter()
+                .any(|piece| contains_ignore_ascii_case(&v, piece))
+        })
+    });
+    if !may_name {
+        return false;
+    }
     // "c-article__content", "article_body": BEM and snake_case spellings too.
     hint_tokens(node).iter().any(|t| {
         let t = t.replace('_', "-").replace("--", "-");
@@ -673,23 +757,78 @@ fn names_article_body(node: &NodeRef<'_>) -> bool {
     })
 }
 
-/// A block that holds (most of) the article must stay whatever its class says.
-fn holds_article(node: &NodeRef<'_>, len: usize, body_len: usize) -> bool {
-    len * 2 > body_len || holds_article_marker(node)
-}
+/// For each body marker, its longest part without a hyphen (pieces that hold a shorter one
+/// dropped): a class or id names a marker only if it holds one of these, in any case, since
+/// the spellings `names_article_body` accepts differ only in `-` and `_`.
+static BODY_MARKER_PIECES: LazyLock<Vec<String>> = LazyLock::new(|| {
+    let mut pieces: Vec<String> = BODY_MARKERS
+        .iter()
+        .map(|m| {
+            m.split('-')
+                .fold("", |best, piece| {
+                    if piece.len() > best.len() {
+                        piece
+                    } else {
+                        best
+                    }
+                })
+                .to_string()
+        })
+        .collect();
+    pieces.sort();
+    pieces.dedup();
+    let all = pieces.clone();
+    pieces.retain(|p| !all.iter().any(|q| q != p && p.contains(q.as_str())));
+    pieces
+});
 
 /// Contains the headline or an explicit article container (comments are often `<article
 /// class="comment">` each: those do not count).
 fn holds_article_marker(node: &NodeRef<'_>) -> bool {
-    node.descendants_it().any(|d| {
-        d.is_element()
-            && (d.has_name("h1")
-                || (d.has_name("article") && !has_negative_hint(&hint_tokens(&d)))
-                || d.has_name("main")
-                || d.attr("itemprop")
-                    .is_some_and(|p| p.eq_ignore_ascii_case("articleBody"))
-                || names_article_body(&d))
-    })
+    node.descendants_it().any(|d| is_article_marker(&d))
+}
+
+/// The headline, or an explicit article container: what [`holds_article_marker`] looks for.
+fn is_article_marker(d: &NodeRef<'_>) -> bool {
+    d.is_element()
+        && (d.has_name("h1")
+            || (d.has_name("article") && !has_negative_hint(&hint_tokens(d)))
+            || d.has_name("main")
+            || d.attr("itemprop")
+                .is_some_and(|p| p.eq_ignore_ascii_case("articleBody"))
+            || names_article_body(d))
+}
+
+/// [`holds_article_marker`] for every element under `root` (itself included), in one
+/// bottom-up pass.
+fn article_markers_below(root: NodeRef<'_>) -> super::text_size::IdMap<bool> {
+    // Pre-order elements with the index of their parent element.
+    let mut order: Vec<(NodeRef<'_>, usize)> = Vec::new();
+    let mut stack: Vec<(NodeRef<'_>, usize)> = vec![(root, usize::MAX)];
+    while let Some((node, parent)) = stack.pop() {
+        if !node.is_element() {
+            continue;
+        }
+        let index = order.len();
+        order.push((node, parent));
+        let mut child = node.last_child();
+        while let Some(c) = child {
+            child = c.prev_sibling();
+            stack.push((c, index));
+        }
+    }
+    let mut below = vec![false; order.len()];
+    for i in (0..order.len()).rev() {
+        let (node, parent) = order[i];
+        if parent != usize::MAX && (below[i] || is_article_marker(&node)) {
+            below[parent] = true;
+        }
+    }
+    order
+        .iter()
+        .zip(below)
+        .map(|((node, _), below)| (node.id, below))
+        .collect()
 }
 
 fn remove_ids(doc: &Document, ids: &[dom_query::NodeId]) {
@@ -702,6 +841,8 @@ fn remove_ids(doc: &Document, ids: &[dom_query::NodeId]) {
 
 /// Blocks this long (characters) or shorter may be removed for a notice phrase.
 const NOTICE_BLOCK_CHARS: usize = 450;
+/// [`is_boilerplate_text`] is false for a text longer than this (characters).
+pub(crate) const BOILERPLATE_TEXT_MAX_CHARS: usize = NOTICE_BLOCK_CHARS;
 
 /// Blocks this short (characters) or shorter may be removed for a phrase they contain.
 const SHORT_BLOCK_CHARS: usize = 160;
@@ -709,44 +850,11 @@ const SHORT_BLOCK_CHARS: usize = 160;
 const TEXT_BLOCKS: &str = "p, div, li, ul, ol, section, aside, h2, h3, h4, h5, h6, \
      header, footer, dl, table";
 
-/// Non-whitespace characters of text under every element, in one bottom-up pass, so the
-/// passes below read the text only of short blocks (reading every block's text is quadratic
-/// in the nesting depth).
-fn text_lengths(doc: &Document) -> HashMap<dom_query::NodeId, usize> {
-    let mut order: Vec<(NodeRef<'_>, Option<usize>)> = Vec::new();
-    let mut stack: Vec<(NodeRef<'_>, Option<usize>)> = vec![(doc.root(), None)];
-    while let Some((node, parent)) = stack.pop() {
-        let index = order.len();
-        order.push((node, parent));
-        let mut child = node.last_child();
-        while let Some(c) = child {
-            child = c.prev_sibling();
-            stack.push((c, Some(index)));
-        }
-    }
-    let mut lengths = vec![0usize; order.len()];
-    for i in (0..order.len()).rev() {
-        let (node, parent) = order[i];
-        if node.is_text() {
-            lengths[i] = node.text().chars().filter(|c| !c.is_whitespace()).count();
-        }
-        if let Some(p) = parent {
-            lengths[p] += lengths[i];
-        }
-    }
-    order
-        .iter()
-        .zip(lengths)
-        .filter(|((node, _), _)| node.is_element())
-        .map(|((node, _), len)| (node.id, len))
-        .collect()
-}
-
-/// Compiled once: the phrase list as one automaton.
-static PHRASE_MATCHER: LazyLock<Option<AhoCorasick>> =
-    LazyLock::new(|| phrase_automaton(BOILERPLATE_PHRASES.iter()));
-static NOTICE_MATCHER: LazyLock<Option<AhoCorasick>> =
-    LazyLock::new(|| phrase_automaton(NOTICE_PHRASES.iter()));
+/// Built once: the phrase lists as prefix tables.
+static PHRASE_MATCHER: LazyLock<PhraseMatcher> =
+    LazyLock::new(|| PhraseMatcher::new(BOILERPLATE_PHRASES.iter()));
+static NOTICE_MATCHER: LazyLock<PhraseMatcher> =
+    LazyLock::new(|| PhraseMatcher::new(NOTICE_PHRASES.iter()));
 
 /// A phrase automaton built as a contiguous NFA: the default (a DFA for small lists) costs
 /// more to build than a short page takes to extract, and every process builds it once.
@@ -787,7 +895,16 @@ fn link_density(node: &NodeRef<'_>, total: usize) -> f32 {
 
 /// A short block of known boilerplate (a pitch, a prompt, a label), from its folded text.
 pub(crate) fn is_boilerplate_text(text: &str) -> bool {
-    is_boilerplate_phrase_block(text) || is_end_label(text) || is_credit(text)
+    // The three tests below, on one folding of the text; each refuses an empty text and
+    // one longer than its limit (the largest is the notice block's).
+    let chars = text.chars().count();
+    if chars == 0 || chars > NOTICE_BLOCK_CHARS {
+        return false;
+    }
+    let lower = fold(text);
+    is_boilerplate_phrase_block_folded(&lower, chars)
+        || (chars <= END_LABEL_MAX_CHARS && is_end_label_folded(&lower))
+        || (chars <= CREDIT_MAX_CHARS && is_credit_folded(&lower))
 }
 
 fn is_boilerplate_phrase_block(text: &str) -> bool {
@@ -795,23 +912,20 @@ fn is_boilerplate_phrase_block(text: &str) -> bool {
     if chars == 0 || chars > NOTICE_BLOCK_CHARS {
         return false;
     }
-    let lower = fold(text);
-    let is_notice = match NOTICE_MATCHER.as_ref() {
-        Some(matcher) => matcher.is_match(&lower),
-        None => NOTICE_PHRASES.iter().any(|p| lower.contains(p.as_str())),
-    };
-    if is_notice || is_copyright_notice(&lower) {
+    is_boilerplate_phrase_block_folded(&fold(text), chars)
+}
+
+/// [`is_boilerplate_phrase_block`] on the folded text of a block of `chars` characters
+/// (1 to [`NOTICE_BLOCK_CHARS`]).
+fn is_boilerplate_phrase_block_folded(lower: &str, chars: usize) -> bool {
+    let is_notice = NOTICE_MATCHER.is_match(lower);
+    if is_notice || is_copyright_notice(lower) {
         return true;
     }
     if chars > SHORT_BLOCK_CHARS {
         return false;
     }
-    let has_phrase = match PHRASE_MATCHER.as_ref() {
-        Some(matcher) => matcher.is_match(&lower),
-        None => BOILERPLATE_PHRASES
-            .iter()
-            .any(|p| lower.contains(p.as_str())),
-    };
+    let has_phrase = PHRASE_MATCHER.is_match(lower);
     if has_phrase {
         return true;
     }
@@ -884,10 +998,17 @@ pub(crate) fn post_clean_in(doc: &Document) {
 
 /// A short block that starts with an end label.
 fn is_end_label(text: &str) -> bool {
-    if text.is_empty() || text.chars().count() > 100 {
+    if text.is_empty() || text.chars().count() > END_LABEL_MAX_CHARS {
         return false;
     }
-    let lower = fold(text);
+    is_end_label_folded(&fold(text))
+}
+
+/// An end label is at most this long (characters).
+const END_LABEL_MAX_CHARS: usize = 100;
+
+/// [`is_end_label`] on a folded text.
+fn is_end_label_folded(lower: &str) -> bool {
     let head = lower.trim_start_matches(|c: char| !c.is_alphanumeric());
     END_LABELS.iter().any(|label| {
         head.strip_prefix(label.as_str()).is_some_and(|rest| {
@@ -912,7 +1033,7 @@ fn cut_at_end_label(doc: &Document) {
     let mut lone: Vec<NodeRef<'_>> = Vec::new();
     while let Some(node) = stack.pop() {
         if node.is_text() {
-            seen += node.text().chars().filter(|c| !c.is_whitespace()).count();
+            seen += text_len(&node);
             continue;
         }
         let is_block = node.is_element()
@@ -1123,10 +1244,17 @@ fn remove_leading_datelines(doc: &Document) {
 
 fn is_credit(text: &str) -> bool {
     let chars = text.chars().count();
-    if chars == 0 || chars > 80 {
+    if chars == 0 || chars > CREDIT_MAX_CHARS {
         return false;
     }
-    let lower = fold(text);
+    is_credit_folded(&fold(text))
+}
+
+/// A credit is at most this long (characters).
+const CREDIT_MAX_CHARS: usize = 80;
+
+/// [`is_credit`] on a folded text.
+fn is_credit_folded(lower: &str) -> bool {
     let head = lower.trim_start_matches(|c: char| c.is_whitespace() || c == '(' || c == '[');
     if CREDIT_LABELS.iter().any(|l| head.starts_with(l.as_str())) {
         return true;
@@ -1136,7 +1264,7 @@ fn is_credit(text: &str) -> bool {
         && CREDIT_WORDS.iter().any(|w| {
             lower
                 .match_indices(w.as_str())
-                .any(|(i, _)| is_word_boundary(&lower, i, i + w.len()))
+                .any(|(i, _)| is_word_boundary(lower, i, i + w.len()))
         })
 }
 
@@ -1799,6 +1927,33 @@ mod tests {
         );
         remove_author_boxes(&doc);
         assert!(doc.html().contains("lead sentence"), "{}", doc.html());
+    }
+
+    #[test]
+    fn body_markers_are_found_in_any_spelling_behind_their_pieces() {
+        assert!(!BODY_MARKER_PIECES.is_empty());
+        for marker in BODY_MARKERS.iter() {
+            for class in [
+                marker.clone(),
+                marker.to_uppercase(),
+                marker.replace('-', "_"),
+                marker.replace('-', "__"),
+                format!("c-{}--wide", marker.replace('-', "_")),
+            ] {
+                let doc = Document::from(format!("<div class=\"x {class}\">t</div>"));
+                let div = doc.select("div").nodes()[0];
+                assert!(names_article_body(&div), "{class}");
+                assert!(
+                    BODY_MARKER_PIECES
+                        .iter()
+                        .any(|p| contains_ignore_ascii_case(&class, p))
+                );
+            }
+        }
+        let doc = Document::from("<div class=\"sidebar\" id=\"Comments\">t</div>");
+        assert!(!names_article_body(&doc.select("div").nodes()[0]));
+        assert!(contains_ignore_ascii_case("xArTiclEy", "article"));
+        assert!(!contains_ignore_ascii_case("artic", "article"));
     }
 
     #[test]

@@ -385,6 +385,26 @@ fn rel_author(doc: &Document) -> Option<String> {
     (!names.is_empty()).then(|| names.join(", "))
 }
 
+/// Whether a text starts with one of [`BY_WORDS`] (folded) and a space, a colon or nothing.
+fn starts_with_by_word(text: &str) -> bool {
+    let head = text.trim_start();
+    // An ASCII first letter that opens no "by" word: no folding needed to say no.
+    if let Some(&first) = head.as_bytes().first()
+        && first.is_ascii()
+        && !BY_WORDS
+            .iter()
+            .any(|w| w.as_bytes().first() == Some(&first.to_ascii_lowercase()))
+    {
+        return false;
+    }
+    let folded = super::phrases::fold(head.get(..head.len().min(12)).unwrap_or(head));
+    BY_WORDS.iter().any(|w| {
+        folded
+            .strip_prefix(w)
+            .is_some_and(|after| after.is_empty() || after.starts_with([' ', ':']))
+    })
+}
+
 /// A short line of the page that starts with "By" (or its translation) and a capitalised
 /// name: the byline of a page that marks it in no other way.
 fn by_line(doc: &Document) -> Option<String> {
@@ -398,14 +418,13 @@ fn by_line(doc: &Document) -> Option<String> {
         if !node.is_text() {
             continue;
         }
-        let text = node.text();
-        let head = text.trim_start();
-        let folded = super::phrases::fold(head.get(..head.len().min(12)).unwrap_or(head));
-        let starts_by = BY_WORDS.iter().any(|w| {
-            folded
-                .strip_prefix(w)
-                .is_some_and(|after| after.is_empty() || after.starts_with([' ', ':']))
-        });
+        // Read in place: most of a page's text nodes do not start with a "by" word.
+        let starts_by = node
+            .query(|n| match &n.data {
+                dom_query::NodeData::Text { contents } => starts_with_by_word(contents),
+                _ => false,
+            })
+            .unwrap_or(false);
         if !starts_by {
             continue;
         }

@@ -19,6 +19,7 @@ pub mod related;
 pub mod related_blocks;
 pub mod render;
 mod render_blocks;
+mod text_size;
 
 use crate::model::{Link, RelatedLink};
 use crate::text::sanitize_line;

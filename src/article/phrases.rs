@@ -97,6 +97,97 @@ phrase_list!(
     GENERIC_ANCHORS = "generic-anchors.txt"
 );
 
+/// Whether a text contains any phrase of a list, by the phrases' first three bytes: a table
+/// of those prefixes (a few microseconds to build), probed at each byte of the text, and the
+/// phrases with the prefix found compared in full. Same answer as an Aho-Corasick automaton's
+/// `is_match`, which took hundreds of microseconds to build in every process that extracts
+/// a page (and searched no faster).
+pub(crate) struct PhraseMatcher {
+    /// Slot per hashed prefix: the range of `by_prefix` holding that prefix's phrases.
+    slots: Vec<(u32, u32, u32)>,
+    /// Indices into `phrases`, grouped by prefix.
+    by_prefix: Vec<usize>,
+    phrases: Vec<Vec<u8>>,
+    /// Phrases under three bytes: searched for as they are.
+    short: Vec<Vec<u8>>,
+}
+
+/// Slots of the prefix table (a power of two, several times the longest list).
+const PREFIX_SLOTS: usize = 2048;
+
+fn prefix_key(bytes: &[u8]) -> u32 {
+    u32::from(bytes[0]) | u32::from(bytes[1]) << 8 | u32::from(bytes[2]) << 16
+}
+
+fn prefix_slot(key: u32) -> usize {
+    (key.wrapping_mul(0x9E37_79B1) >> 21) as usize & (PREFIX_SLOTS - 1)
+}
+
+impl PhraseMatcher {
+    pub(crate) fn new<P: AsRef<[u8]>>(list: impl IntoIterator<Item = P>) -> Self {
+        let mut phrases = Vec::new();
+        let mut short = Vec::new();
+        for phrase in list {
+            let phrase = phrase.as_ref();
+            if phrase.len() < 3 {
+                short.push(phrase.to_vec());
+            } else {
+                phrases.push(phrase.to_vec());
+            }
+        }
+        // Group by slot (phrases of one slot may have different prefixes: each is compared
+        // in full anyway).
+        let mut order: Vec<usize> = (0..phrases.len()).collect();
+        order.sort_by_key(|&i| prefix_slot(prefix_key(&phrases[i])));
+        let mut slots = vec![(0u32, 0u32, 0u32); PREFIX_SLOTS];
+        let mut start = 0;
+        while start < order.len() {
+            let slot = prefix_slot(prefix_key(&phrases[order[start]]));
+            let mut end = start;
+            while end < order.len() && prefix_slot(prefix_key(&phrases[order[end]])) == slot {
+                end += 1;
+            }
+            slots[slot] = (1, start as u32, end as u32);
+            start = end;
+        }
+        PhraseMatcher {
+            slots,
+            by_prefix: order,
+            phrases,
+            short,
+        }
+    }
+
+    /// Whether `text` contains one of the phrases.
+    pub(crate) fn is_match(&self, text: &str) -> bool {
+        let bytes = text.as_bytes();
+        if self
+            .short
+            .iter()
+            .any(|p| memchr::memmem::find(bytes, p).is_some())
+        {
+            return true;
+        }
+        if self.phrases.is_empty() || bytes.len() < 3 {
+            return false;
+        }
+        for i in 0..=bytes.len() - 3 {
+            let (used, start, end) = self.slots[prefix_slot(prefix_key(&bytes[i..]))];
+            if used == 0 {
+                continue;
+            }
+            let rest = &bytes[i..];
+            if self.by_prefix[start as usize..end as usize]
+                .iter()
+                .any(|&p| rest.starts_with(&self.phrases[p]))
+            {
+                return true;
+            }
+        }
+        false
+    }
+}
+
 /// One entry a line, trimmed; blank lines and lines starting with `#` skipped; each folded.
 fn parse_list(text: &str) -> Vec<String> {
     text.lines()
@@ -139,6 +230,19 @@ fn fold_char(c: char, mut push: impl FnMut(char)) {
 
 /// `text` folded for comparison with a phrase list (see [`fold_char`]).
 pub(crate) fn fold(text: &str) -> String {
+    // ASCII text (most of it): lower case and one space for each whitespace, byte by byte.
+    if text.is_ascii() {
+        return text
+            .bytes()
+            .map(|b| {
+                char::from(if b.is_ascii_whitespace() {
+                    b' '
+                } else {
+                    b.to_ascii_lowercase()
+                })
+            })
+            .collect();
+    }
     let mut folded = String::with_capacity(text.len());
     for c in text.chars() {
         fold_char(c, |d| folded.push(d));
@@ -212,6 +316,61 @@ mod tests {
         }
         assert!(RELATED_LABELS.iter().any(|l| l == "a lire aussi"));
         assert!(BOILERPLATE_LABELS.iter().any(|l| l == "publie"));
+    }
+
+    #[test]
+    fn the_prefix_matcher_answers_as_an_automaton_does() {
+        let lists: [&PhraseList; 4] = [
+            &BOILERPLATE_PHRASES,
+            &NOTICE_PHRASES,
+            &RELATED_LABELS,
+            &END_LABELS,
+        ];
+        let mut texts: Vec<String> = vec![
+            String::new(),
+            "ab".into(),
+            "a".into(),
+            "plain prose about the weather and nothing else".into(),
+        ];
+        for list in lists {
+            for phrase in list.iter() {
+                texts.push(format!("x {phrase} y"));
+                texts.push(phrase.clone());
+                // Cut short by a character: usually no longer a match.
+                if let Some((i, _)) = phrase.char_indices().last() {
+                    texts.push(phrase[..i].to_string());
+                }
+            }
+        }
+        for list in lists {
+            let automaton = aho_corasick::AhoCorasick::new(list.iter()).unwrap();
+            let matcher = PhraseMatcher::new(list.iter());
+            let mut matches = 0;
+            for text in &texts {
+                let expected = automaton.is_match(text.as_str());
+                assert_eq!(matcher.is_match(text), expected, "{text:?}");
+                matches += usize::from(expected);
+            }
+            assert!(matches >= list.len());
+        }
+        // Phrases shorter than the prefix are found too.
+        let matcher = PhraseMatcher::new(["ab", "x", "longer one"]);
+        assert!(matcher.is_match("cab"));
+        assert!(matcher.is_match("x"));
+        assert!(matcher.is_match("a longer one"));
+        assert!(!matcher.is_match("a longer on"));
+        assert!(!PhraseMatcher::new(Vec::<String>::new()).is_match("anything"));
+    }
+
+    #[test]
+    fn ascii_text_folds_as_each_character_does() {
+        let ascii: String = (0u8..128).map(char::from).collect();
+        let mut by_char = String::new();
+        for c in ascii.chars() {
+            fold_char(c, |d| by_char.push(d));
+        }
+        assert_eq!(fold(&ascii), by_char);
+        assert_eq!(fold("Lesen\tSie\u{b}AUCH"), "lesen sie\u{b}auch");
     }
 
     #[test]

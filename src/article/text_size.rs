@@ -1,0 +1,281 @@
+//! How much text a part of the page holds, read in place: characters that are not whitespace
+//! under a node, and the same for every element of a document in one walk. The cleaning
+//! passes ask this thousands of times a page; `NodeRef::text` would copy the text each time.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hash, Hasher};
+
+use dom_query::{Document, NodeData, NodeId, NodeRef, Tree};
+
+/// Characters of `s` that are not whitespace: `s.chars().filter(|c| !c.is_whitespace())
+/// .count()`, counted over the bytes (a loop the compiler vectorises), since pages hold
+/// long scripts and every cleaning pass asks for these counts.
+pub(crate) fn non_whitespace_chars(s: &str) -> usize {
+    let bytes = s.as_bytes();
+    // A character starts at each byte that is not a continuation byte (0b10xx_xxxx); ASCII
+    // whitespace for `char::is_whitespace` is tab to carriage return, and space.
+    let counted: usize = bytes
+        .iter()
+        .map(|&b| usize::from((b as i8) >= -0x40 && !matches!(b, b'\t'..=b'\r' | b' ')))
+        .sum();
+    // Whitespace beyond ASCII (U+0085, U+00A0, U+1680, U+2000-U+205F, U+3000) starts with
+    // one of these bytes: decoded only where they occur.
+    let is_lead = |b: u8| matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xE3);
+    if !bytes.iter().any(|&b| is_lead(b)) {
+        return counted;
+    }
+    let wide_spaces = bytes
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| is_lead(b) && s[i..].chars().next().is_some_and(char::is_whitespace))
+        .count();
+    counted - wide_spaces
+}
+
+/// The node's own text characters (a text node's), and its first child and next sibling and
+/// parent: one look into the tree per node.
+fn step(tree: &Tree, id: NodeId) -> (usize, Option<NodeId>, Option<NodeId>, Option<NodeId>) {
+    tree.query_node(&id, |node| {
+        let chars = match &node.data {
+            NodeData::Text { contents } => non_whitespace_chars(contents),
+            _ => 0,
+        };
+        (chars, node.first_child, node.next_sibling, node.parent)
+    })
+    .unwrap_or((0, None, None, None))
+}
+
+/// Characters that are not whitespace in the text under `node` (itself included): the same
+/// count as `node.text()` filtered, without copying the text.
+pub(crate) fn text_chars(node: &NodeRef<'_>) -> usize {
+    let tree = node.tree;
+    let start = node.id;
+    let (mut total, first, _, _) = step(tree, start);
+    let Some(mut current) = first else {
+        return total;
+    };
+    loop {
+        let (chars, first_child, next_sibling, parent) = step(tree, current);
+        total += chars;
+        if let Some(child) = first_child {
+            current = child;
+            continue;
+        }
+        // Up until a node with a next sibling, stopping at the start.
+        let (mut next, mut up) = (next_sibling, parent);
+        loop {
+            if let Some(sibling) = next {
+                current = sibling;
+                break;
+            }
+            match up {
+                Some(p) if p != start => {
+                    let (_, _, sibling, parent) = step(tree, p);
+                    next = sibling;
+                    up = parent;
+                }
+                _ => return total,
+            }
+        }
+    }
+}
+
+/// A hasher for node ids (small integers): the default SipHash costs more than the work the
+/// passes do per node.
+#[derive(Default)]
+pub(crate) struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.0 = (self.0 ^ u64::from(n)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0 ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+}
+
+/// A map keyed by node id.
+pub(crate) type IdMap<V> = HashMap<NodeId, V, BuildHasherDefault<IdHasher>>;
+
+/// A dense index for a node: its place in the tree's node list, plus one. `NodeId` keeps the
+/// place private but hashes it (as its one `u32`), which this hasher keeps as it is; a unit
+/// test fails if dom_query ever hashes it otherwise.
+pub(crate) fn node_index(id: NodeId) -> usize {
+    #[derive(Default)]
+    struct Keep(u64);
+    impl Hasher for Keep {
+        fn finish(&self) -> u64 {
+            self.0
+        }
+        fn write(&mut self, bytes: &[u8]) {
+            for &b in bytes {
+                self.0 = (self.0 << 8) | u64::from(b);
+            }
+        }
+        fn write_u32(&mut self, n: u32) {
+            self.0 = u64::from(n);
+        }
+    }
+    let mut keep = Keep::default();
+    id.hash(&mut keep);
+    keep.0 as usize
+}
+
+/// Characters that are not whitespace under each element of a document (see
+/// [`text_lengths`]), by node index.
+pub(crate) struct TextLengths {
+    /// By [`node_index`]; `usize::MAX` for nodes that are not elements (or not seen).
+    lengths: Vec<usize>,
+}
+
+impl TextLengths {
+    /// The length under an element; None for other nodes and nodes made after the count.
+    pub(crate) fn get(&self, id: &NodeId) -> Option<&usize> {
+        self.lengths
+            .get(node_index(*id))
+            .filter(|&&len| len != usize::MAX)
+    }
+}
+
+/// Characters that are not whitespace under every element of the document, in one bottom-up
+/// pass (asking each block for its text is quadratic in the nesting depth).
+pub(crate) fn text_lengths(doc: &Document) -> TextLengths {
+    let tree = &doc.tree;
+    let mut lengths = vec![usize::MAX; tree.len() + 1];
+    // Pre-order: (node index, parent's place in `order`).
+    let mut order: Vec<(usize, usize)> = Vec::with_capacity(tree.len());
+    let mut sums: Vec<usize> = Vec::with_capacity(tree.len());
+    let mut is_element_at: Vec<bool> = Vec::with_capacity(tree.len());
+    let mut stack: Vec<(NodeId, usize)> = vec![(doc.root().id, usize::MAX)];
+    while let Some((id, parent)) = stack.pop() {
+        let place = order.len();
+        let (is_element, chars, last) = tree
+            .query_node(&id, |node| {
+                let chars = match &node.data {
+                    NodeData::Text { contents } => non_whitespace_chars(contents),
+                    _ => 0,
+                };
+                (node.is_element(), chars, node.last_child)
+            })
+            .unwrap_or((false, 0, None));
+        let index = node_index(id);
+        if index >= lengths.len() {
+            lengths.resize(index + 1, usize::MAX);
+        }
+        order.push((index, parent));
+        sums.push(chars);
+        is_element_at.push(is_element);
+        // Only sums matter: children in any order.
+        let mut child = last;
+        while let Some(c) = child {
+            stack.push((c, place));
+            child = tree.query_node(&c, |node| node.prev_sibling).flatten();
+        }
+    }
+    // Sums bottom-up over the pre-order (children come after their parent).
+    for place in (1..order.len()).rev() {
+        let parent = order[place].1;
+        if parent != usize::MAX {
+            sums[parent] += sums[place];
+        }
+    }
+    for (place, &(index, _)) in order.iter().enumerate() {
+        if is_element_at[place] {
+            lengths[index] = sums[place];
+        }
+    }
+    TextLengths { lengths }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn slow_len(node: &NodeRef<'_>) -> usize {
+        node.text().chars().filter(|c| !c.is_whitespace()).count()
+    }
+
+    #[test]
+    fn counts_match_the_copied_text() {
+        let doc = Document::from(
+            "<html><head><title>T i</title><style>p{}</style></head><body>\
+             <div id=a> one <b>two\u{a0}three</b><p>é è\u{2003}ü</p></div><p></p>\
+             <ul><li>x\u{b}y\u{1c}</li><li><!-- c --> z </li></ul>tail</body></html>",
+        );
+        let lengths = text_lengths(&doc);
+        let mut elements = 0;
+        for node in doc.root().descendants_it() {
+            assert_eq!(text_chars(&node), slow_len(&node));
+            if node.is_element() {
+                elements += 1;
+                assert_eq!(lengths.get(&node.id).copied(), Some(slow_len(&node)));
+            } else {
+                assert!(lengths.get(&node.id).is_none());
+            }
+        }
+        assert!(elements > 10);
+        assert_eq!(text_chars(&doc.root()), slow_len(&doc.root()));
+    }
+
+    #[test]
+    fn node_indices_are_the_places_in_the_tree() {
+        let doc = Document::from("<html><body><p>a<b>b</b></p><div>c</div></body></html>");
+        let mut seen: Vec<usize> = std::iter::once(doc.root())
+            .chain(doc.root().descendants_it())
+            .map(|n| node_index(n.id))
+            .collect();
+        seen.sort_unstable();
+        seen.dedup();
+        assert_eq!(seen.len(), doc.tree.len());
+        assert!(seen.iter().all(|&i| (1..=doc.tree.len()).contains(&i)));
+    }
+
+    #[test]
+    fn counts_match_chars_for_every_kind_of_character() {
+        let reference = |s: &str| s.chars().filter(|c| !c.is_whitespace()).count();
+        let mut all = String::new();
+        for c in (0..0x3100u32)
+            .chain([0xFEFF, 0x1F600, 0x10FFFF])
+            .filter_map(char::from_u32)
+        {
+            all.push(c);
+            all.push('x');
+        }
+        assert_eq!(non_whitespace_chars(&all), reference(&all));
+        for sample in [
+            "",
+            " ",
+            "l\u{2019}été « à » \u{a0}\u{2009}\u{202f}\u{3000}\u{85}\u{1680}",
+            "\u{2018}quoted\u{201d} \u{2014} dash\u{2028}\u{2029}\u{205f}",
+            "日本語のテキスト　全角スペース",
+        ] {
+            assert_eq!(
+                non_whitespace_chars(sample),
+                reference(sample),
+                "{sample:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn ascii_and_unicode_whitespace_are_both_skipped() {
+        assert_eq!(non_whitespace_chars(" a\tb\n\u{b}\u{c}\rc "), 3);
+        assert_eq!(non_whitespace_chars("\u{1c}x"), 2);
+        assert_eq!(non_whitespace_chars("é\u{a0}\u{2003}ü"), 2);
+    }
+}

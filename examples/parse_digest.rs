@@ -6,27 +6,12 @@
 //! `cargo run --release --example parse_digest -- DIR... > digest.txt`
 
 use std::hash::{Hash, Hasher};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
-fn feed_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            feed_files(&path, out);
-        } else if path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| !n.starts_with("LICENSE") && !n.ends_with(".md"))
-        {
-            out.push(path);
-        }
-    }
-}
+#[path = "support/feed_files.rs"]
+mod support;
+use support::feed_files;
 
 fn main() -> anyhow::Result<()> {
     let dirs: Vec<String> = std::env::args().skip(1).collect();

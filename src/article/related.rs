@@ -206,7 +206,9 @@ fn take_related_under(top: &NodeRef<'_>, base_url: &Url) -> Vec<RelatedLink> {
 }
 
 /// One word of each label (its longest), folded: a text without any of them holds no label.
-static LABEL_WORDS: LazyLock<Option<aho_corasick::AhoCorasick>> = LazyLock::new(|| {
+/// Only whether one occurs matters, so a prefix table does (an automaton took a large share of
+/// a short page's extraction to build, in every process).
+static LABEL_WORDS: LazyLock<super::phrases::PhraseMatcher> = LazyLock::new(|| {
     let mut words: Vec<&str> = FOLDED_LABELS
         .iter()
         .filter_map(|(label, _)| label.split(' ').max_by_key(|w| w.chars().count()))
@@ -214,7 +216,7 @@ static LABEL_WORDS: LazyLock<Option<aho_corasick::AhoCorasick>> = LazyLock::new(
         .collect();
     words.sort_unstable();
     words.dedup();
-    super::boilerplate::phrase_automaton(words)
+    super::phrases::PhraseMatcher::new(words)
 });
 
 /// Named character references of accented letters as the letter folding leaves
@@ -269,9 +271,7 @@ fn fold_entities(folded: &str) -> std::borrow::Cow<'_, str> {
 fn might_contain_label(html: &str) -> bool {
     let folded = fold(html);
     let folded = fold_entities(&folded);
-    LABEL_WORDS
-        .as_ref()
-        .is_none_or(|words| words.is_match(folded.as_ref()))
+    LABEL_WORDS.is_match(folded.as_ref())
 }
 
 /// After a removal, drop wrappers that are left with nothing to show (an emptied `ul`, an

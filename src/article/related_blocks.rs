@@ -1619,8 +1619,17 @@ fn prose_on_both_sides(node: &NodeRef<'_>) -> bool {
 
 /// Does any text follow the node among its siblings (within a budget)?
 fn text_after(node: &NodeRef<'_>) -> bool {
+    text_among_siblings(node, |n| n.next_sibling())
+}
+
+/// Does any sibling `step` reaches from `node`, or a descendant of one, hold text? Past a
+/// budget of nodes the answer is yes: the order the nodes are looked at does not change it.
+fn text_among_siblings<'a>(
+    node: &NodeRef<'a>,
+    step: impl Fn(&NodeRef<'a>) -> Option<NodeRef<'a>>,
+) -> bool {
     let mut budget = 200usize;
-    let mut sib = node.next_sibling();
+    let mut sib = step(node);
     while let Some(s) = sib {
         for d in std::iter::once(s).chain(s.descendants_it()) {
             budget = budget.saturating_sub(1);
@@ -1631,7 +1640,7 @@ fn text_after(node: &NodeRef<'_>) -> bool {
                 return true;
             }
         }
-        sib = s.next_sibling();
+        sib = step(&s);
     }
     false
 }
@@ -2118,21 +2127,7 @@ fn heading_level(node: &NodeRef<'_>) -> usize {
 
 /// Does any sibling before `node` show text?
 fn text_before(node: &NodeRef<'_>) -> bool {
-    let mut sib = node.prev_sibling();
-    let mut budget = 200usize;
-    while let Some(s) = sib {
-        for d in s.descendants_it().chain(std::iter::once(s)) {
-            budget = budget.saturating_sub(1);
-            if budget == 0 {
-                return true;
-            }
-            if d.is_text() && d.text().chars().any(|c| c.is_alphanumeric()) {
-                return true;
-            }
-        }
-        sib = s.prev_sibling();
-    }
-    false
+    text_among_siblings(node, |n| n.prev_sibling())
 }
 
 /// The siblings after a heading that make up its block: those with links, and empty ones

@@ -170,6 +170,23 @@ mod tests {
         (dir, conn, texts)
     }
 
+    /// The titles of the first ten items a query finds, newest first.
+    fn titles_found(store: &super::super::Store, q: &str) -> Vec<String> {
+        store
+            .items(
+                &crate::store::ItemFilter {
+                    query: Some(crate::query::Query::parse(q).unwrap()),
+                    ..Default::default()
+                },
+                0,
+                10,
+            )
+            .unwrap()
+            .into_iter()
+            .map(|i| i.title)
+            .collect()
+    }
+
     fn upgrade_builds_the_index_once_and_it_answers(from: i64) {
         let (dir, mut conn, texts) = database_at(from);
         let path = dir.path().join("kiosque.db");
@@ -181,21 +198,7 @@ mod tests {
         );
         drop(conn);
         let store = super::super::Store::open(&path).unwrap();
-        let found = |q: &str| {
-            store
-                .items(
-                    &crate::store::ItemFilter {
-                        query: Some(crate::query::Query::parse(q).unwrap()),
-                        ..Default::default()
-                    },
-                    0,
-                    10,
-                )
-                .unwrap()
-                .into_iter()
-                .map(|i| i.title)
-                .collect::<Vec<_>>()
-        };
+        let found = |q: &str| titles_found(&store, q);
         assert_eq!(found("emulation"), ["One"], "from schema {from}");
         assert_eq!(found("news OR x86"), ["Two", "One"], "from schema {from}");
         assert_eq!(found("url:a.example/2"), ["Two"], "from schema {from}");
@@ -236,21 +239,7 @@ mod tests {
         .unwrap();
         drop(conn);
         let store = super::super::Store::open(&path).unwrap();
-        let found = |q: &str| {
-            store
-                .items(
-                    &crate::store::ItemFilter {
-                        query: Some(crate::query::Query::parse(q).unwrap()),
-                        ..Default::default()
-                    },
-                    0,
-                    10,
-                )
-                .unwrap()
-                .into_iter()
-                .map(|i| i.title)
-                .collect::<Vec<_>>()
-        };
+        let found = |q: &str| titles_found(&store, q);
         assert_eq!(found("emulation"), ["One"]);
         assert_eq!(found("emul"), ["Four", "One"]);
         assert_eq!(found("news OR x86"), ["Two", "One"]);

@@ -1014,12 +1014,23 @@ fn a_batch_of_fetches_keeps_all_but_the_one_that_fails() {
 /// Every item row as the store keeps it, in id order: what a batch must leave exactly as
 /// fetches recorded one by one do.
 fn item_rows(s: &Store) -> Vec<(i64, i64, String, Option<i64>, bool, i64)> {
-    let mut stmt = s
-        .conn
-        .prepare(
-            "SELECT id, feed_id, dedupe_key, dup_group, read, sort_time FROM items ORDER BY id",
-        )
-        .unwrap();
+    six_columns(
+        s,
+        "SELECT id, feed_id, dedupe_key, dup_group, read, sort_time FROM items ORDER BY id",
+    )
+}
+
+/// Every row a query of six columns returns, in its order.
+fn six_columns<A, B, C, D, E, F>(s: &Store, sql: &str) -> Vec<(A, B, C, D, E, F)>
+where
+    A: rusqlite::types::FromSql,
+    B: rusqlite::types::FromSql,
+    C: rusqlite::types::FromSql,
+    D: rusqlite::types::FromSql,
+    E: rusqlite::types::FromSql,
+    F: rusqlite::types::FromSql,
+{
+    let mut stmt = s.conn.prepare(sql).unwrap();
     stmt.query_map([], |r| {
         Ok((
             r.get(0)?,
@@ -1242,26 +1253,11 @@ fn item_values_computed_before_the_writer_store_what_the_writer_computes() {
         );
     }
     let rows = |s: &Store| -> Vec<StoredValues> {
-        let mut stmt = s
-            .conn
-            .prepare(
-                "SELECT dedupe_key, search_title, enclosures, url_key, title_key, dup_group
-                 FROM items ORDER BY id",
-            )
-            .unwrap();
-        stmt.query_map([], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-            ))
-        })
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap()
+        six_columns(
+            s,
+            "SELECT dedupe_key, search_title, enclosures, url_key, title_key, dup_group
+             FROM items ORDER BY id",
+        )
     };
     let stored = rows(&by_writer);
     assert_eq!(stored, rows(&before));

@@ -1059,6 +1059,18 @@ fn collapse(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// The label of a lead-in: its last sentence of at least `min_words` words (the whole text
+/// when none is that long), its colon dropped.
+fn lead_in_label(text: &str, min_words: usize) -> String {
+    let last_sentence = text
+        .trim_end_matches(':')
+        .rsplit(['.', '?', '!', '…'])
+        .map(str::trim)
+        .find(|t| t.split_whitespace().filter(|w| alnum_count(w) > 0).count() >= min_words)
+        .unwrap_or(text);
+    label_from(last_sentence)
+}
+
 /// The label shown for a block: its heading as written, without trailing colons and dots.
 fn label_from(heading: &str) -> String {
     let label = sanitize_line(heading);
@@ -1490,13 +1502,7 @@ fn block_from_lead_in<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block<'a
     }
     // The label is the lead-in's last sentence of a few words ("… light? Allow us to tempt
     // you…"; "Want more inspiration? Check out…" gives "Want more inspiration").
-    let last_sentence = text
-        .trim_end_matches(':')
-        .rsplit(['.', '?', '!', '…'])
-        .map(str::trim)
-        .find(|t| t.split_whitespace().filter(|w| alnum_count(w) > 0).count() >= 3)
-        .unwrap_or(&text);
-    let label = label_from(last_sentence);
+    let label = lead_in_label(&text, 3);
     // Without a colon, only a line of the body: not a widget's title in a rail.
     if !announced && (!tag_is(&lead, &["p", "div"]) || in_rail(&lead) || !in_prose(&list_box)) {
         return None;
@@ -1705,13 +1711,7 @@ fn block_from_announced_lines<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<
     if lines.is_empty() || prose_after || !in_prose(node) || in_rail(node) {
         return None;
     }
-    let last_sentence = text
-        .trim_end_matches(':')
-        .rsplit(['.', '?', '!', '…'])
-        .map(str::trim)
-        .find(|t| t.split_whitespace().filter(|w| alnum_count(w) > 0).count() >= 2)
-        .unwrap_or(&text);
-    let label = label_from(last_sentence);
+    let label = lead_in_label(&text, 2);
     let links = collect_links(&lines, base_url, &label, BlockShape::Announced)?;
     let mut nodes = vec![*node];
     nodes.extend(lines);

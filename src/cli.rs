@@ -396,6 +396,7 @@ fn run_tui(ctx: RunContext) -> Result<ExitCode> {
             config: ctx.config,
             db_path: ctx.db_path,
             clock: std::sync::Arc::new(crate::clock::SystemClock),
+            remove_if_stuck: None,
         },
         Some(store),
     ))?;

@@ -301,6 +301,7 @@ pub fn run_demo(config_flag: Option<&Path>) -> Result<ExitCode> {
         .tempdir()
         .context("cannot create a temporary data directory for the demo")?;
     let db_path = config::database_path(data.path());
+    let data_dir = data.path().to_path_buf();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -313,6 +314,7 @@ pub fn run_demo(config_flag: Option<&Path>) -> Result<ExitCode> {
             config,
             db_path: db_path.clone(),
             clock: Arc::new(crate::clock::SystemClock),
+            remove_if_stuck: Some(data_dir.clone()),
         })
         .await
     });

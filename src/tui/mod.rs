@@ -33,6 +33,9 @@ pub struct TuiContext {
     pub config: Config,
     pub db_path: PathBuf,
     pub clock: Arc<dyn Clock>,
+    /// A directory to remove if the TUI has to be left without its normal way out (the
+    /// demo's data dir): see [`exit_if_stuck`].
+    pub remove_if_stuck: Option<PathBuf>,
 }
 
 /// The keymap a config asks for: defaults with its `[keys]` overrides.
@@ -91,6 +94,10 @@ pub async fn run_with_store(
     // Before the screen changes: from here on a SIGTERM/SIGINT/SIGHUP ends the loop and the
     // guard restores the terminal (and `--demo` removes its data dir) instead of dying mid-way.
     let mut stop = terminal::StopSignals::install()?;
+    let watchdog = tokio::spawn(exit_if_stuck(
+        terminal::StopSignals::install()?,
+        ctx.remove_if_stuck.clone(),
+    ));
     let (mut terminal, guard) = terminal::enter()?;
     // In raw mode, before the event stream reads the terminal: ask it which images it draws.
     let drawer = images::drawer_for(ctx.config.images);
@@ -118,6 +125,7 @@ pub async fn run_with_store(
             Ok(())
         }
     };
+    watchdog.abort();
     // ratatui's Drop prints to stderr when it cannot show the cursor, and printing to a
     // terminal that is gone (closed window, SIGHUP) panics, which would skip the clean-up
     // (the demo's data dir). The guard restores what can be restored; forget the rest.
@@ -128,4 +136,27 @@ pub async fn run_with_store(
     }
     drop(guard);
     result
+}
+
+/// How long the loop has, after a stop signal, to leave by its normal way out.
+const STUCK_GRACE: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// The way out when the loop cannot take it. Once its terminal is gone, crossterm's event
+/// source retries a read that fails (EIO) or returns nothing at once, without yielding: the
+/// loop's task then never reaches the signal that asks it to stop, and the process would
+/// spin forever (a closed terminal window left a kiosque at 100 % CPU about one time in
+/// twelve). This runs on another worker thread: after a stop signal it waits
+/// [`STUCK_GRACE`] (the normal way out aborts it first), then removes what must not be left
+/// behind and ends the process. The store's writes are transactions: an exit mid-way loses
+/// none that were committed.
+async fn exit_if_stuck(mut signals: terminal::StopSignals, remove: Option<PathBuf>) {
+    let signal = signals.recv().await;
+    tokio::time::sleep(STUCK_GRACE).await;
+    tracing::warn!("{signal}: the TUI loop did not stop within {STUCK_GRACE:?}; leaving now");
+    if let Some(dir) = remove
+        && let Err(e) = std::fs::remove_dir_all(&dir)
+    {
+        tracing::warn!("could not remove {}: {e}", dir.display());
+    }
+    std::process::exit(0);
 }

@@ -572,34 +572,34 @@ fn in_slide(node: &NodeRef<'_>) -> bool {
     })
 }
 
+/// The elements of a block's nodes and their descendants, in document order, among the
+/// first [`MAX_BLOCK_NODES`] nodes of any kind.
+fn block_elements<'a>(nodes: &'a [NodeRef<'a>]) -> impl Iterator<Item = NodeRef<'a>> + 'a {
+    nodes
+        .iter()
+        .flat_map(|node| std::iter::once(*node).chain(node.descendants_it()))
+        .take(MAX_BLOCK_NODES)
+        .filter(|d| d.is_element())
+}
+
 /// Do the block's items carry dates that make it a stream of the site's latest posts: at
 /// least three dated items, newest first, all within a week of each other (or relative dates
 /// such as "Yesterday", "2 hours ago")? A block of suggestions on the subject mixes years.
 fn is_dated_stream(nodes: &[NodeRef<'_>]) -> bool {
     let mut days: Vec<i64> = Vec::new();
     let mut relative = 0usize;
-    let mut budget = MAX_BLOCK_NODES;
-    for node in nodes {
-        for d in std::iter::once(*node).chain(node.descendants_it()) {
-            if budget == 0 {
-                break;
-            }
-            budget -= 1;
-            if !d.is_element() {
-                continue;
-            }
-            if d.has_name("time")
-                && let Some(day) = d.attr("datetime").and_then(|v| day_number(&v))
-            {
-                days.push(day);
-                continue;
-            }
-            // A small element whose whole text is a relative date.
-            if d.children_it(false).all(|c| c.is_text()) {
-                let text = fold(&d.text(), 40);
-                if is_relative_date(&text) {
-                    relative += 1;
-                }
+    for d in block_elements(nodes) {
+        if d.has_name("time")
+            && let Some(day) = d.attr("datetime").and_then(|v| day_number(&v))
+        {
+            days.push(day);
+            continue;
+        }
+        // A small element whose whole text is a relative date.
+        if d.children_it(false).all(|c| c.is_text()) {
+            let text = fold(&d.text(), 40);
+            if is_relative_date(&text) {
+                relative += 1;
             }
         }
     }
@@ -625,19 +625,11 @@ const MAX_TEXT_DATED_SPAN: i64 = 3;
 /// whatever its heading or name says.
 fn is_recent_text_dated_stream(nodes: &[NodeRef<'_>]) -> bool {
     let mut days: Vec<i64> = Vec::new();
-    let mut budget = MAX_BLOCK_NODES;
-    for node in nodes {
-        for d in std::iter::once(*node).chain(node.descendants_it()) {
-            if budget == 0 {
-                break;
-            }
-            budget -= 1;
-            if !d.is_element() || !d.children_it(false).all(|c| c.is_text()) {
-                continue;
-            }
-            if let Some(day) = numeric_date(&d.text()) {
-                days.push(day);
-            }
+    for d in block_elements(nodes) {
+        if d.children_it(false).all(|c| c.is_text())
+            && let Some(day) = numeric_date(&d.text())
+        {
+            days.push(day);
         }
     }
     days.len() >= MIN_TEXT_DATED_ITEMS

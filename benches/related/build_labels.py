@@ -5,15 +5,18 @@
     python3 benches/related/build_labels.py --labels labels_validation.jsonl [CORPUS_DIR]
     python3 benches/related/build_labels.py --labels labels_test.jsonl [CORPUS_DIR]
     python3 benches/related/build_labels.py --labels labels_dev.jsonl [CORPUS_DIR]
+    python3 benches/related/build_labels.py --labels labels_dev2.jsonl [CORPUS_DIR]
     python3 benches/related/build_labels.py --list --labels labels_validation.jsonl  # the pages
     python3 benches/related/build_labels.py --partial --labels labels_dev.jsonl  # while labelling
 
 --labels names the set: labels.jsonl (the tuning set: every 12th page from index 0, decisions
 in decisions.tsv), labels_validation.jsonl (the validation set: every 12th page from index 6,
 decisions in decisions_validation.tsv), labels_test.jsonl (the test set: every 12th page
-from index 3, decisions in decisions_test.tsv) or labels_dev.jsonl (the development set: every
-12th page from index 9, decisions in decisions_dev.tsv); a relative name is taken beside this
-script.
+from index 3, decisions in decisions_test.tsv), labels_dev.jsonl (the development set: every
+12th page from index 9, decisions in decisions_dev.tsv), labels_check.jsonl (the check set:
+every 12th page from index 1, decisions in decisions_check.tsv) or labels_dev2.jsonl (the
+second development set: every 12th page from index 4, decisions in decisions_dev2.tsv); a
+relative name is taken beside this script.
 
 Selection rule (fixed, decided before labelling): in each corpus folder, list the page files
 in sorted (byte) order and take every 12th one starting with the first: trafilatura-eval/html/
@@ -43,6 +46,7 @@ SETS = {
     "labels_test.jsonl": ("decisions_test.tsv", 3, STEP),
     "labels_dev.jsonl": ("decisions_dev.tsv", 9, STEP),
     "labels_check.jsonl": ("decisions_check.tsv", 1, STEP),
+    "labels_dev2.jsonl": ("decisions_dev2.tsv", 4, STEP),
 }
 
 

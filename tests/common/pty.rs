@@ -7,6 +7,7 @@
 
 use std::io::{Read, Write};
 use std::num::NonZeroU16;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -66,13 +67,15 @@ pub fn data_dir_command(data: &std::path::Path, config: &std::path::Path) -> Com
     command
 }
 
-/// [`read_into`], also keeping every byte the terminal writes (returned beside the thread).
+/// [`read_into`], also keeping every byte the terminal writes (returned beside the thread),
+/// and letting go of the terminal after the first read once the returned flag is set.
 pub fn read_and_keep_into<CB: vt100::Callbacks + Send + 'static>(
     master: &dyn MasterPty,
     parser: Arc<Mutex<vt100::Parser<CB>>>,
-) -> (JoinHandle<()>, Arc<Mutex<Vec<u8>>>) {
+) -> (JoinHandle<()>, Arc<Mutex<Vec<u8>>>, Arc<AtomicBool>) {
     let raw = Arc::new(Mutex::new(Vec::new()));
-    let kept = raw.clone();
+    let stop = Arc::new(AtomicBool::new(false));
+    let (kept, stopped) = (raw.clone(), stop.clone());
     let mut reader = master.try_clone_reader().unwrap();
     let reading = std::thread::spawn(move || {
         let mut buf = [0u8; 8192];
@@ -82,9 +85,12 @@ pub fn read_and_keep_into<CB: vt100::Callbacks + Send + 'static>(
             }
             parser.lock().unwrap().process(&buf[..n]);
             kept.lock().unwrap().extend_from_slice(&buf[..n]);
+            if stopped.load(Ordering::SeqCst) {
+                break; // drops the reading thread's handle on the terminal's master side
+            }
         }
     });
-    (reading, raw)
+    (reading, raw, stop)
 }
 
 /// kiosque running in a terminal: the child, its parsed screen (fed by `reading`), the keys'
@@ -97,6 +103,8 @@ pub struct Session {
     pub master: Box<dyn MasterPty + Send>,
     /// Every byte the terminal was sent.
     pub raw: Arc<Mutex<Vec<u8>>>,
+    /// Set to make the reading thread let go of the terminal after its next read.
+    pub stop_reading: Arc<AtomicBool>,
 }
 
 /// Run `command` in a new terminal of `rows` x `cols`, its output parsed by a reading thread.
@@ -105,7 +113,7 @@ pub fn spawn(command: CommandBuilder, rows: u16, cols: u16) -> Session {
     let child = pair.slave.spawn_command(command).unwrap();
     drop(pair.slave);
     let parser = Arc::new(Mutex::new(vt100::Parser::new(size(rows), size(cols), 0)));
-    let (reading, raw) = read_and_keep_into(&*pair.master, parser.clone());
+    let (reading, raw, stop_reading) = read_and_keep_into(&*pair.master, parser.clone());
     let writer = pair.master.take_writer().unwrap();
     Session {
         child,
@@ -114,6 +122,7 @@ pub fn spawn(command: CommandBuilder, rows: u16, cols: u16) -> Session {
         writer,
         master: pair.master,
         raw,
+        stop_reading,
     }
 }
 

@@ -346,7 +346,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             feeds,
             unread_total,
         } => {
-            state.feed_qualifiers = crate::tui::state::feed_qualifiers(&feeds);
+            state.feed_qualifiers = crate::tui::state::feed_qualifiers(&feeds, false);
             state.feeds = feeds;
             state.feeds_loaded = true;
             state.status.unread_total = unread_total;

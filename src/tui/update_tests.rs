@@ -30,6 +30,14 @@ fn sidebar_source(state: &State, index: usize) -> Option<ListSource> {
     }
 }
 
+/// The item the effects load into the reader, if they load one.
+fn item_loaded(effects: &[Effect]) -> Option<ItemId> {
+    effects.iter().find_map(|e| match e {
+        Effect::LoadItem { id, .. } => Some(*id),
+        _ => None,
+    })
+}
+
 fn list_load(effects: &[Effect]) -> Option<(u64, Anchor, usize)> {
     effects.iter().find_map(|e| match e {
         Effect::LoadList {
@@ -490,10 +498,10 @@ fn next_unread_jumps_and_opens_when_reading() {
     // While reading, the unread item found is opened.
     update(&mut state, Action::Open);
     let effects = find_unread(&mut state, Action::NextUnread, Some(6));
-    assert!(
-        effects
-            .iter()
-            .any(|e| matches!(e, Effect::LoadItem { id, .. } if *id == fixtures::row(6).id))
+    assert_eq!(
+        item_loaded(&effects),
+        Some(fixtures::row(6).id),
+        "{effects:?}"
     );
 }
 
@@ -923,12 +931,7 @@ fn the_first_n_goes_to_the_unread_item_under_the_cursor() {
     update(&mut state, Action::Top);
     assert_eq!(state.focus, Focus::Headlines);
     let effects = update(&mut state, Action::NextUnread);
-    assert!(
-        effects
-            .iter()
-            .any(|e| matches!(e, Effect::LoadItem { id, .. } if *id == first.id)),
-        "{effects:?}"
-    );
+    assert_eq!(item_loaded(&effects), Some(first.id), "{effects:?}");
     // On the open item, `n` looks past it.
     let effects = update(&mut state, Action::NextUnread);
     assert!(matches!(
@@ -1227,21 +1230,13 @@ fn enter_typed_ahead_of_a_search_opens_its_result_not_the_old_selection() {
     update(&mut state, Action::SearchSubmit);
     // The old list is still on screen: Enter waits for the search's answer.
     let effects = update(&mut state, Action::Open);
-    assert!(
-        !effects.iter().any(|e| matches!(e, Effect::LoadItem { .. })),
-        "{effects:?}"
-    );
+    assert_eq!(item_loaded(&effects), None, "{effects:?}");
     let found = fixtures::row(7);
     let effects = answer_list(&mut state, generation, vec![found.clone()], Some(0));
-    assert!(
-        effects
-            .iter()
-            .any(|e| matches!(e, Effect::LoadItem { id, .. } if *id == found.id)),
-        "{effects:?}"
-    );
+    assert_eq!(item_loaded(&effects), Some(found.id), "{effects:?}");
     // Once the answer is shown, Enter opens at once again.
     let effects = update(&mut state, Action::Open);
-    assert!(effects.iter().any(|e| matches!(e, Effect::LoadItem { .. })));
+    assert!(item_loaded(&effects).is_some(), "{effects:?}");
 }
 
 #[test]
@@ -1259,5 +1254,5 @@ fn a_failed_list_load_lets_enter_act_on_the_rows_shown() {
         },
     );
     let effects = update(&mut state, Action::Open);
-    assert!(effects.iter().any(|e| matches!(e, Effect::LoadItem { .. })));
+    assert!(item_loaded(&effects).is_some(), "{effects:?}");
 }

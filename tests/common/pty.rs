@@ -67,8 +67,8 @@ pub fn data_dir_command(data: &std::path::Path, config: &std::path::Path) -> Com
     command
 }
 
-/// [`read_into`], also keeping every byte the terminal writes (returned beside the thread),
-/// and letting go of the terminal after the first read once the returned flag is set.
+/// A thread that feeds everything the terminal writes to `parser` until the terminal closes,
+/// also keeping every byte (returned beside the thread), and letting go of the terminal after the first read once the returned flag is set.
 pub fn read_and_keep_into<CB: vt100::Callbacks + Send + 'static>(
     master: &dyn MasterPty,
     parser: Arc<Mutex<vt100::Parser<CB>>>,
@@ -95,9 +95,9 @@ pub fn read_and_keep_into<CB: vt100::Callbacks + Send + 'static>(
 
 /// kiosque running in a terminal: the child, its parsed screen (fed by `reading`), the keys'
 /// way in, and the terminal's master side.
-pub struct Session {
+pub struct Session<CB: vt100::Callbacks = ()> {
     pub child: Box<dyn Child + Send + Sync>,
-    pub parser: Arc<Mutex<vt100::Parser>>,
+    pub parser: Arc<Mutex<vt100::Parser<CB>>>,
     pub reading: JoinHandle<()>,
     pub writer: Box<dyn Write + Send>,
     pub master: Box<dyn MasterPty + Send>,
@@ -109,10 +109,19 @@ pub struct Session {
 
 /// Run `command` in a new terminal of `rows` x `cols`, its output parsed by a reading thread.
 pub fn spawn(command: CommandBuilder, rows: u16, cols: u16) -> Session {
-    let pair = open(rows, cols);
+    spawn_parsed(command, vt100::Parser::new(size(rows), size(cols), 0))
+}
+
+/// [`spawn`] in a terminal of the parser's size, its output fed to `parser`.
+pub fn spawn_parsed<CB: vt100::Callbacks + Send + 'static>(
+    command: CommandBuilder,
+    parser: vt100::Parser<CB>,
+) -> Session<CB> {
+    let (rows, cols) = parser.screen().size();
+    let pair = open(rows.get(), cols.get());
     let child = pair.slave.spawn_command(command).unwrap();
     drop(pair.slave);
-    let parser = Arc::new(Mutex::new(vt100::Parser::new(size(rows), size(cols), 0)));
+    let parser = Arc::new(Mutex::new(parser));
     let (reading, raw, stop_reading) = read_and_keep_into(&*pair.master, parser.clone());
     let writer = pair.master.take_writer().unwrap();
     Session {
@@ -126,7 +135,7 @@ pub fn spawn(command: CommandBuilder, rows: u16, cols: u16) -> Session {
     }
 }
 
-impl Session {
+impl<CB: vt100::Callbacks> Session<CB> {
     /// Type `keys` into the terminal.
     pub fn press(&mut self, keys: &[u8]) {
         self.writer.write_all(keys).unwrap();
@@ -157,14 +166,6 @@ pub fn exit_ok(
     drop(writer);
     drop(master);
     let _ = reading.join();
-}
-
-/// A thread that feeds everything the terminal writes to `parser` until the terminal closes.
-pub fn read_into<CB: vt100::Callbacks + Send + 'static>(
-    master: &dyn MasterPty,
-    parser: Arc<Mutex<vt100::Parser<CB>>>,
-) -> JoinHandle<()> {
-    read_and_keep_into(master, parser).0
 }
 
 /// Poll the parsed screen until `until` holds for its text, and return that text; fail

@@ -7,6 +7,17 @@ use crate::article::Article;
 use crate::model::{Feed, Item, ItemId, ItemSummary};
 use crate::tui::state::ReaderLayout;
 
+/// A window of the headline list, loaded for the request `generation`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListWindow {
+    pub generation: u64,
+    pub total: usize,
+    pub offset: usize,
+    pub rows: Vec<ItemSummary>,
+    /// Where the selection goes (the anchored item's new position), if the request asked.
+    pub selected: Option<usize>,
+}
+
 /// One message for [`crate::tui::update::update`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
@@ -119,15 +130,8 @@ pub enum Action {
     SearchSaved { name: String },
     /// A saved search was deleted.
     SearchDeleted { name: String },
-    /// A window of the headline list was loaded for the request `generation`.
-    ListLoaded {
-        generation: u64,
-        total: usize,
-        offset: usize,
-        rows: Vec<ItemSummary>,
-        /// Where the selection goes (the anchored item's new position), if the request asked.
-        selected: Option<usize>,
-    },
+    /// A window of the headline list was loaded.
+    ListLoaded(ListWindow),
     /// The next/previous unread item was looked up.
     UnreadFound {
         generation: u64,

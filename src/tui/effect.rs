@@ -40,6 +40,17 @@ pub struct ImageSlots {
     pub rows: std::collections::HashMap<String, u16>,
 }
 
+/// Count the list and load `limit` rows centred on the anchor's position (else `around`); a
+/// newer generation supersedes this one. Answered by [`crate::tui::action::ListWindow`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListRequest {
+    pub generation: u64,
+    pub query: ListQuery,
+    pub anchor: Anchor,
+    pub around: usize,
+    pub limit: usize,
+}
+
 /// One request to the worker.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
@@ -54,15 +65,8 @@ pub enum Effect {
         id: crate::model::FeedId,
         change: crate::store::FeedChange,
     },
-    /// Count the list and load `limit` rows centred on the anchor's position (else `around`);
-    /// a newer generation supersedes this one.
-    LoadList {
-        generation: u64,
-        query: ListQuery,
-        anchor: Anchor,
-        around: usize,
-        limit: usize,
-    },
+    /// Load a window of the headline list.
+    LoadList(ListRequest),
     /// Find the next (forward = older) or previous unread item from `from`.
     FindUnread {
         generation: u64,

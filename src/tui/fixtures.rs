@@ -4,7 +4,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 
 use crate::article::{Article, Source};
 use crate::model::{Feed, FeedId, Item, ItemId, ItemSummary, RelatedLink};
-use crate::tui::action::Action;
+use crate::tui::action::{Action, ListWindow};
 use crate::tui::effect::Effect;
 use crate::tui::state::{Settings, State, WINDOW};
 use crate::tui::update::{init, update};
@@ -127,20 +127,20 @@ fn answer_window(
     rows: Vec<ItemSummary>,
     selected: Option<usize>,
 ) -> Vec<Effect> {
-    let window = Action::ListLoaded {
+    let window = Action::ListLoaded(ListWindow {
         generation,
         total,
         offset: 0,
         rows,
         selected,
-    };
+    });
     update(state, window)
 }
 
 /// The generation of the headline list that `effects` ask to load.
 pub fn list_generation(effects: &[Effect]) -> u64 {
     let generation = effects.iter().find_map(|e| match e {
-        Effect::LoadList { generation, .. } => Some(*generation),
+        Effect::LoadList(request) => Some(request.generation),
         _ => None,
     });
     generation.unwrap_or_else(|| panic!("no list load in {effects:?}"))

@@ -40,12 +40,7 @@ fn item_loaded(effects: &[Effect]) -> Option<ItemId> {
 
 fn list_load(effects: &[Effect]) -> Option<(u64, Anchor, usize)> {
     effects.iter().find_map(|e| match e {
-        Effect::LoadList {
-            generation,
-            anchor,
-            around,
-            ..
-        } => Some((*generation, anchor.clone(), *around)),
+        Effect::LoadList(r) => Some((r.generation, r.anchor.clone(), r.around)),
         _ => None,
     })
 }
@@ -101,25 +96,25 @@ fn the_window_is_paged_in_near_its_edge_and_stale_answers_are_dropped() {
     // An older answer (the first generation) must not replace the newer request's rows.
     update(
         &mut state,
-        Action::ListLoaded {
+        Action::ListLoaded(ListWindow {
             generation: generation - 1,
             total: 100_000,
             offset: 0,
             rows: rows(0, 10),
             selected: None,
-        },
+        }),
     );
     assert_eq!(state.list.rows.len(), WINDOW);
     let offset = around - WINDOW / 2;
     update(
         &mut state,
-        Action::ListLoaded {
+        Action::ListLoaded(ListWindow {
             generation,
             total: 100_000,
             offset,
             rows: rows(offset, 100_000 - offset),
             selected: None,
-        },
+        }),
     );
     assert_eq!(
         state.list.selected_row().unwrap().id,
@@ -131,7 +126,7 @@ fn the_window_is_paged_in_near_its_edge_and_stale_answers_are_dropped() {
     for _ in 0..250 {
         asked += update(&mut state, Action::MoveDown)
             .iter()
-            .filter(|e| matches!(e, Effect::LoadList { .. }))
+            .filter(|e| matches!(e, Effect::LoadList(_)))
             .count();
     }
     assert_eq!(asked, 1);
@@ -1166,9 +1161,8 @@ fn a_search_is_saved_as_a_smart_feed_listed_in_the_sidebar() {
     state.feed_cursor = 3;
     let effects = update(&mut state, Action::Open);
     assert_eq!(state.list.query.source, ListSource::Smart(0));
-    let Some(Effect::LoadList { query, .. }) = effects
-        .iter()
-        .find(|e| matches!(e, Effect::LoadList { .. }))
+    let Some(Effect::LoadList(ListRequest { query, .. })) =
+        effects.iter().find(|e| matches!(e, Effect::LoadList(_)))
     else {
         panic!("no list load in {effects:?}")
     };

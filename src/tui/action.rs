@@ -4,19 +4,9 @@
 use chrono::{DateTime, Utc};
 
 use crate::article::Article;
-use crate::model::{Feed, Item, ItemId, ItemSummary};
+use crate::model::{Feed, Item, ItemId};
+use crate::tui::effect::ListWindow;
 use crate::tui::state::ReaderLayout;
-
-/// A window of the headline list, loaded for the request `generation`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ListWindow {
-    pub generation: u64,
-    pub total: usize,
-    pub offset: usize,
-    pub rows: Vec<ItemSummary>,
-    /// Where the selection goes (the anchored item's new position), if the request asked.
-    pub selected: Option<usize>,
-}
 
 /// One message for [`crate::tui::update::update`].
 #[derive(Debug, Clone, PartialEq)]

@@ -4,8 +4,8 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 
 use crate::article::{Article, Source};
 use crate::model::{Feed, FeedId, Item, ItemId, ItemSummary, RelatedLink};
-use crate::tui::action::{Action, ListWindow};
-use crate::tui::effect::Effect;
+use crate::tui::action::Action;
+use crate::tui::effect::{Effect, ListWindow};
 use crate::tui::state::{Settings, State, WINDOW};
 use crate::tui::update::{init, update};
 

@@ -4,8 +4,8 @@
 
 use crate::refresh::RefreshTrigger;
 use crate::text::sanitize_line;
-use crate::tui::action::{Action, ListWindow};
-use crate::tui::effect::{Anchor, Effect, ListRequest};
+use crate::tui::action::Action;
+use crate::tui::effect::{Anchor, Effect, ListRequest, ListWindow};
 use crate::tui::geometry;
 use crate::tui::state::{Focus, ListSource, Mode, ReaderPage, State, WINDOW, WINDOW_MARGIN};
 

@@ -20,8 +20,8 @@ use crate::fetch::Fetcher;
 use crate::model::{FeedId, Item, ItemId};
 use crate::refresh::{FeedRefreshResult, RefreshOptions, RefreshSummary, refresh_feeds_with};
 use crate::store::{ItemFilter, Store, StoreWriter};
-use crate::tui::action::{Action, ListWindow};
-use crate::tui::effect::{Anchor, Effect, ListRequest};
+use crate::tui::action::Action;
+use crate::tui::effect::{Anchor, Effect, ListRequest, ListWindow};
 use crate::tui::reader_layout::layout_page;
 use crate::tui::state::{ListQuery, ListSource};
 

@@ -194,7 +194,7 @@ mod tests {
         rows[1].dated = false;
         crate::tui::update::update(
             &mut state,
-            Action::ListLoaded(crate::tui::action::ListWindow {
+            Action::ListLoaded(crate::tui::effect::ListWindow {
                 generation,
                 total: 2,
                 offset: 0,

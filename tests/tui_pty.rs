@@ -46,14 +46,19 @@ impl Demo {
     /// The demo once its headlines are in, with the selected article open.
     fn start_reading(cols: u16, lines: u16) -> Demo {
         let mut demo = Demo::start(cols, lines);
-        demo.wait_for("the demo headlines", |s| {
-            s.contains("World Desk") && !s.contains("All (0)")
-        });
+        demo.wait_for_headlines();
         demo.send(b"\r");
         demo.wait_for("the article", |s| {
             s.contains("%") || s.contains(" article ")
         });
         demo
+    }
+
+    /// Wait until the refresh on start has listed the demo headlines; the screen then.
+    fn wait_for_headlines(&self) -> String {
+        self.wait_for("the demo headlines", |s| {
+            s.contains("World Desk") && !s.contains("All (0)")
+        })
     }
 
     fn send(&mut self, keys: &[u8]) {
@@ -118,9 +123,7 @@ fn demo_opens_an_item_and_quits_restoring_the_terminal() {
     let mut demo = Demo::start(120, 40);
 
     // The refresh on start fetched the demo feeds: headlines are listed, newest selected.
-    let contents = demo.wait_for("the demo headlines", |s| {
-        s.contains("World Desk") && !s.contains("All (0)")
-    });
+    let contents = demo.wait_for_headlines();
     assert!(
         demo.term.parser.lock().unwrap().screen().alternate_screen(),
         "{contents}"
@@ -256,9 +259,7 @@ fn search_errors_show_in_the_status_line_and_saved_searches_in_the_sidebar() {
         30,
         "[[smart_feeds]]\nname = \"Octet emul\"\nquery = \"feed:octet emul\"\n",
     );
-    demo.wait_for("the demo headlines", |s| {
-        s.contains("World Desk") && !s.contains("All (0)")
-    });
+    demo.wait_for_headlines();
     demo.send(b"f");
     demo.wait_for("the configured saved search in the sidebar", |s| {
         s.contains("/ Octet emul")

@@ -299,8 +299,9 @@ mod tests {
     #[test]
     fn sanitising_removes_what_acts_on_a_terminal_and_keeps_the_text() {
         // The input, what the sanitiser (of a line, or of several) gives, and why.
+        type Sanitiser = fn(&str) -> String;
         #[rustfmt::skip]
-        let cases: [(fn(&str) -> String, &str, &str, &str); 10] = [
+        let cases: [(Sanitiser, &str, &str, &str); 10] = [
             (sanitize_line, "a\u{1b}[31mred\u{1b}[0m \u{1b}]2;pwned\u{07}b \u{1b}]52;c;ZXZpbA==\u{1b}\\c \u{1b}Pq#0\u{1b}\\d",
                 "ared b c d", "CSI, OSC and DCS removed"),
             (sanitize_line, "\u{1b}]8;;http://evil/\u{1b}\\click\u{1b}]8;;\u{1b}\\ me", "click me", "an OSC 8 link keeps its text"),

@@ -194,11 +194,7 @@ fn a_closed_pipe_ends_quietly() {
         store.insert_test_items(feed, 5_000).unwrap();
     }
     for args in [&["items"][..], &["items", "--json"][..]] {
-        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("kiosque"))
-            .env_remove("KIOSQUE_DATA_DIR")
-            .env("KIOSQUE_CONFIG", d.join("config.toml"))
-            .arg("--data-dir")
-            .arg(d)
+        let mut child = common::kiosque_process(d)
             .args(args)
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
@@ -240,8 +236,8 @@ fn a_config_file_named_on_the_command_line_must_exist() {
 #[test]
 fn mistakes_are_refused_in_one_line_that_says_what_to_do() {
     #[rustfmt::skip]
-    let cases: [(&str, &[&str], &[&str], Option<&str>); 5] = [
-        ("[keys]\nqiut = \"x\"\n", &["list"], &["qiut", "line 2", "quit", "next_unread"], None),
+    let cases = [
+        ("[keys]\nqiut = \"x\"\n", &["list"][..], &["qiut", "line 2", "quit", "next_unread"][..], None),
         ("[keys]\nqiut = \"x\"\n", &["items"], &["qiut", "line 2", "quit", "next_unread"], None),
         ("concurrency = \"many\"\n", &["list"], &["a whole number"], Some("usize")),
         ("", &["extract", "ftp://x/"], &["http(s) URL or a local"], Some("No such file")),

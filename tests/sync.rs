@@ -688,12 +688,8 @@ fn queued_subscriptions_and_unsubscriptions_are_pushed_and_refusals_said() {
 
 /// Run `kiosque sync` and kill -9 it once `ready` holds (waiting at most 30 s).
 fn kill_sync_when(d: &Path, ready: impl Fn() -> bool) {
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("kiosque"))
-        .env_remove("KIOSQUE_DATA_DIR")
-        .env("KIOSQUE_CONFIG", d.join("config.toml"))
+    let mut child = common::kiosque_process(d)
         .env("KIOSQUE_SYNC_PASSWORD", PASSWORD)
-        .arg("--data-dir")
-        .arg(d)
         .arg("sync")
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())

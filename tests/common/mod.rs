@@ -265,11 +265,17 @@ pub fn rss_with_items(title: &str, n: usize) -> String {
 /// The `kiosque` binary on the data dir `data`: `KIOSQUE_DATA_DIR` unset and the config file
 /// `data/config.toml` (missing unless the test writes it), so nothing of the user's is read.
 pub fn kiosque(data: &Path) -> assert_cmd::Command {
-    let mut cmd = assert_cmd::Command::cargo_bin("kiosque").unwrap();
+    assert_cmd::Command::from_std(kiosque_process(data))
+}
+
+/// [`kiosque`] as a plain process, to spawn (and kill) it; its stdin is empty.
+pub fn kiosque_process(data: &Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("kiosque"));
     cmd.env_remove("KIOSQUE_DATA_DIR")
         .env("KIOSQUE_CONFIG", data.join("config.toml"))
         .arg("--data-dir")
-        .arg(data);
+        .arg(data)
+        .stdin(std::process::Stdio::null());
     cmd
 }
 

@@ -630,7 +630,7 @@ fn is_user_intent(action: &Action) -> bool {
 }
 
 /// Only web links are ever handed to the browser (never `javascript:`, `data:`, `file:`).
-pub use crate::url_safety::is_web_url;
+use crate::url_safety::is_web_url;
 
 fn contains(rect: ratatui::layout::Rect, column: u16, row: u16) -> bool {
     column >= rect.x && column < rect.x + rect.width && row >= rect.y && row < rect.y + rect.height

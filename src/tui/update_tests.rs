@@ -377,11 +377,6 @@ fn the_link_list_follows_the_chosen_link() {
 
 #[test]
 fn only_web_urls_are_opened() {
-    assert!(is_web_url("https://example.org/a"));
-    assert!(is_web_url("http://127.0.0.1:8080/"));
-    assert!(!is_web_url("javascript:alert(1)"));
-    assert!(!is_web_url("data:text/html,hi"));
-    assert!(!is_web_url("file:///etc/passwd"));
     let mut state = loaded((80, 24), 3);
     state.list.rows[0].url = Some("javascript:alert(1)".into());
     assert!(update(&mut state, Action::OpenInBrowser).is_empty());

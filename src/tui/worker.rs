@@ -749,7 +749,7 @@ async fn load_article(
 /// Hand a web URL to the browser: `$BROWSER`, the config's `browser`, else `xdg-open`/`open`.
 /// Never through a shell; stdio closed; not waited for.
 pub fn open_in_browser(url: &str, configured: Option<&str>) -> Result<(), String> {
-    if !crate::tui::update::is_web_url(url) {
+    if !crate::url_safety::is_web_url(url) {
         return Err(format!(
             "not a web link: {}",
             crate::text::sanitize_line(url)

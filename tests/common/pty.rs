@@ -189,15 +189,18 @@ pub fn wait_for_screen<CB: vt100::Callbacks>(
     }
 }
 
-/// Wait for the process to end and return its status; fail with `failure` when the wait
-/// limit passes.
+/// Wait for the process to end and return its status; when the wait limit passes, kill it
+/// and fail with `failure`.
 pub fn wait_exit(child: &mut (dyn Child + Send + Sync), failure: &str) -> ExitStatus {
     let start = Instant::now();
     loop {
         if let Some(status) = child.try_wait().unwrap() {
             return status;
         }
-        assert!(start.elapsed() < wait_limit(), "{failure}");
+        if start.elapsed() >= wait_limit() {
+            let _ = child.kill();
+            panic!("{failure}");
+        }
         std::thread::sleep(Duration::from_millis(20));
     }
 }

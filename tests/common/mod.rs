@@ -77,6 +77,23 @@ impl Reply {
         }
     }
 
+    pub fn redirect(status: u16, location: impl Into<String>) -> Reply {
+        Reply::Redirect {
+            status,
+            location: location.into(),
+        }
+    }
+
+    /// 200 with these validators and an RSS body; 304 when the request matches them.
+    pub fn conditional(etag: Option<&str>, last_modified: Option<&str>, body: &[u8]) -> Reply {
+        Reply::Conditional {
+            etag: etag.map(str::to_string),
+            last_modified: last_modified.map(str::to_string),
+            content_type: "application/rss+xml".into(),
+            body: body.to_vec(),
+        }
+    }
+
     pub fn with_header(status: u16, name: &str, value: &str) -> Reply {
         Reply::Fixed {
             status,

@@ -39,6 +39,28 @@ pub fn feeds() -> Vec<Feed> {
     ]
 }
 
+/// [`feeds`] and three "Daring Fireball" feeds (ids 10 to 12): two on one host, one on
+/// another, a `www.` before one of the first two when `www` is set.
+pub fn feeds_sharing_a_title(www: bool) -> Vec<Feed> {
+    let mut feeds = feeds();
+    let host = if www {
+        "www.daringfireball.net"
+    } else {
+        "daringfireball.net"
+    };
+    for (id, url) in [
+        (10, "https://daringfireball.net/feeds/main".to_string()),
+        (11, format!("https://{host}/feeds/json")),
+        (12, "https://df.example.org/rss".to_string()),
+    ] {
+        feeds.push(Feed {
+            url,
+            ..feed(id, "Daring Fireball", 1, None)
+        });
+    }
+    feeds
+}
+
 const TITLES: &[&str] = &[
     "Télévision : la réforme de l'audiovisuel public adoptée",
     "Show HN: A terminal news reader in Rust",

@@ -981,16 +981,7 @@ fn the_help_scrolls_when_it_does_not_fit() {
 
 #[test]
 fn feeds_with_the_same_title_are_told_apart_by_host() {
-    let mut feeds = fixtures::feeds();
-    for (id, url) in [
-        (10, "https://daringfireball.net/feeds/main"),
-        (11, "https://www.daringfireball.net/feeds/json"),
-        (12, "https://df.example.org/rss"),
-    ] {
-        let mut feed = fixtures::feed(id, "Daring Fireball", 1, None);
-        feed.url = url.into();
-        feeds.push(feed);
-    }
+    let feeds = fixtures::feeds_sharing_a_title(true);
     let mut state = loaded((140, 40), 3);
     update(
         &mut state,

@@ -344,6 +344,17 @@ pub fn first_item_id(data: &Path) -> String {
         .to_string()
 }
 
+/// A server with a feed of `n` items titled `title` at `/feed.xml`, and at `/` a page that
+/// advertises it (for discovery).
+pub fn feed_behind_a_page(title: &str, n: usize) -> TestServer {
+    let server = TestServer::start();
+    server.route("/feed.xml", Reply::rss(rss_with_items(title, n)));
+    let link = r#"<link rel="alternate" type="application/rss+xml" href="/feed.xml">"#;
+    let page = format!("<html><head>{link}</head><body>home</body></html>");
+    server.route("/", Reply::ok("text/html", page));
+    server
+}
+
 /// A server with `/feed`: one item whose page, `/item/0`, answers 404.
 pub fn one_item_whose_page_is_gone() -> TestServer {
     let server = TestServer::start();

@@ -50,7 +50,7 @@ fn first_frame(path: &Path, with_feeds: bool) -> Terminal<TestBackend> {
     state.settings.refresh_on_start = false;
     let mut effects = init(&mut state);
     if !with_feeds {
-        effects.retain(|e| matches!(e, Effect::LoadList { .. }));
+        effects.retain(|e| matches!(e, Effect::LoadList(_)));
     }
     settle(&store, &mut state, effects).unwrap();
     let mut terminal = Terminal::new(TestBackend::new(140, 40)).unwrap();

@@ -6,19 +6,13 @@
 //! `cargo run --release --example duplicates -- DIR...`
 
 use kiosque::store::{FetchRecord, NewFeed, Store};
-use std::path::Path;
 
 #[path = "support/feed_files.rs"]
 mod support;
-use support::feed_files;
+use support::feed_files_of_args;
 
 fn main() -> anyhow::Result<()> {
-    let dirs: Vec<String> = std::env::args().skip(1).collect();
-    anyhow::ensure!(!dirs.is_empty(), "usage: duplicates DIR...");
-    let mut files = Vec::new();
-    for dir in &dirs {
-        feed_files(Path::new(dir), &mut files);
-    }
+    let files = feed_files_of_args("duplicates")?;
     let mut store = Store::open_in_memory()?;
     let now = chrono::Utc::now();
     let (mut feeds, mut items) = (0usize, 0usize);

@@ -6,20 +6,14 @@
 //! `cargo run --release --example parse_digest -- DIR... > digest.txt`
 
 use std::hash::{Hash, Hasher};
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 #[path = "support/feed_files.rs"]
 mod support;
-use support::feed_files;
+use support::feed_files_of_args;
 
 fn main() -> anyhow::Result<()> {
-    let dirs: Vec<String> = std::env::args().skip(1).collect();
-    anyhow::ensure!(!dirs.is_empty(), "usage: parse_digest DIR...");
-    let mut files = Vec::new();
-    for dir in &dirs {
-        feed_files(Path::new(dir), &mut files);
-    }
+    let files = feed_files_of_args("parse_digest")?;
     let base = url::Url::parse("http://127.0.0.1:8080/feeds/feed.xml")?;
     let mut parsing = Duration::ZERO;
     let mut items = 0usize;

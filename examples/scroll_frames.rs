@@ -48,6 +48,20 @@ fn thread_cpu() -> Option<Duration> {
 }
 
 impl Walk {
+    fn new(name: &'static str) -> Walk {
+        Walk {
+            name,
+            frames: Vec::new(),
+            cpu: Vec::new(),
+        }
+    }
+
+    /// One frame's wall-clock and (if known) CPU time.
+    fn add(&mut self, (wall, cpu): (Duration, Option<Duration>)) {
+        self.frames.push(wall);
+        self.cpu.extend(cpu);
+    }
+
     fn report(&mut self) {
         report_row(self.name, "wall", &mut self.frames);
         if self.cpu.len() == self.frames.len() {
@@ -108,43 +122,22 @@ fn main() -> anyhow::Result<()> {
                 .map(|(a, b)| b.saturating_sub(a));
             Ok((wall, cpu))
         };
-    let push = |walk: &mut Walk, (wall, cpu): (Duration, Option<Duration>)| {
-        walk.frames.push(wall);
-        walk.cpu.extend(cpu);
-    };
     println!("{items} items over {feeds} feeds, {width}x{height}, one frame = key + store + draw");
     println!("| walk | clock | frames | median ms | p99 ms | max ms | frames over 8 ms |");
     println!("|---|---|---:|---:|---:|---:|---:|");
-    let mut down = Walk {
-        name: "j, top to bottom",
-        frames: Vec::new(),
-        cpu: Vec::new(),
-    };
+    let mut down = Walk::new("j, top to bottom");
     while state.list.selected + 1 < state.list.total {
-        push(&mut down, frame(&mut state, Action::MoveDown)?);
+        down.add(frame(&mut state, Action::MoveDown)?);
     }
     down.report();
-    let mut up = Walk {
-        name: "PgUp, bottom to top",
-        frames: Vec::new(),
-        cpu: Vec::new(),
-    };
+    let mut up = Walk::new("PgUp, bottom to top");
     while state.list.selected > 0 {
-        push(&mut up, frame(&mut state, Action::PageUp)?);
+        up.add(frame(&mut state, Action::PageUp)?);
     }
     up.report();
-    let mut jumps = Walk {
-        name: "G / g",
-        frames: Vec::new(),
-        cpu: Vec::new(),
-    };
-    for i in 0..20 {
-        let action = if i % 2 == 0 {
-            Action::Bottom
-        } else {
-            Action::Top
-        };
-        push(&mut jumps, frame(&mut state, action)?);
+    let mut jumps = Walk::new("G / g");
+    for action in [Action::Bottom, Action::Top].into_iter().cycle().take(20) {
+        jumps.add(frame(&mut state, action)?);
     }
     jumps.report();
     Ok(())

@@ -35,7 +35,7 @@ fn is_tracking(name: &str) -> bool {
 /// cannot name one article: not http(s), unparsable, or a site's home page.
 pub fn canonical_url(url: &str) -> Option<String> {
     let parsed = url::Url::parse(url.trim()).ok()?;
-    if !matches!(parsed.scheme(), "http" | "https") {
+    if !crate::url_safety::is_web_scheme(parsed.scheme()) {
         return None;
     }
     let host = parsed.host_str()?;

@@ -297,56 +297,28 @@ mod tests {
     }
 
     #[test]
-    fn removes_csi_osc_and_dcs() {
-        let hostile = "a\u{1b}[31mred\u{1b}[0m \u{1b}]2;pwned\u{07}b \u{1b}]52;c;ZXZpbA==\u{1b}\\c \u{1b}Pq#0\u{1b}\\d";
-        assert_eq!(sanitize_line(hostile), "ared b c d");
-    }
-
-    #[test]
-    fn removes_osc8_hyperlinks_but_keeps_their_text() {
-        let s = "\u{1b}]8;;http://evil/\u{1b}\\click\u{1b}]8;;\u{1b}\\ me";
-        assert_eq!(sanitize_line(s), "click me");
-    }
-
-    #[test]
-    fn maps_c1_to_windows_1252_and_drops_c1_sequences() {
-        assert_eq!(sanitize_line("it\u{92}s"), "it’s");
-        // 0x9B is `›` in cp1252; 0x9D has no meaning and is dropped alone, never swallowing
-        // the text after it (mojibake of `”` is common in real pages).
-        assert_eq!(sanitize_line("x\u{9b}2Jy"), "x›2Jy");
-        assert_eq!(sanitize_line("a\u{9d} long article"), "a long article");
-    }
-
-    #[test]
-    fn an_unterminated_osc_does_not_swallow_the_next_lines() {
-        assert_eq!(
-            sanitize_multiline("a\u{1b}]2;title\nnext line"),
-            "a\nnext line"
-        );
-    }
-
-    #[test]
-    fn removes_bidi_overrides_and_zero_width() {
-        assert_eq!(
-            sanitize_line("abc\u{202e}fdp.exe\u{2066}x\u{2069}\u{200b}\u{feff}\u{ad}"),
-            "abcfdp.exex"
-        );
-    }
-
-    #[test]
-    fn keeps_zwj_emoji_sequences_and_cjk() {
-        let family = "👨\u{200d}👩\u{200d}👧 中文 café";
-        assert_eq!(sanitize_line(family), family);
-    }
-
-    #[test]
-    fn folds_whitespace_in_lines() {
-        assert_eq!(sanitize_line("  a \n\t b\u{a0}\u{2028}c  "), "a b c");
-    }
-
-    #[test]
-    fn multiline_keeps_breaks_but_drops_controls() {
-        assert_eq!(sanitize_multiline("a\r\nb\rc\u{7}\u{8}\td"), "a\nb\nc d");
+    fn sanitising_removes_what_acts_on_a_terminal_and_keeps_the_text() {
+        // The input, what the sanitiser (of a line, or of several) gives, and why.
+        type Sanitiser = fn(&str) -> String;
+        #[rustfmt::skip]
+        let cases: [(Sanitiser, &str, &str, &str); 10] = [
+            (sanitize_line, "a\u{1b}[31mred\u{1b}[0m \u{1b}]2;pwned\u{07}b \u{1b}]52;c;ZXZpbA==\u{1b}\\c \u{1b}Pq#0\u{1b}\\d",
+                "ared b c d", "CSI, OSC and DCS removed"),
+            (sanitize_line, "\u{1b}]8;;http://evil/\u{1b}\\click\u{1b}]8;;\u{1b}\\ me", "click me", "an OSC 8 link keeps its text"),
+            (sanitize_line, "it\u{92}s", "it’s", "C1 read as windows-1252"),
+            // 0x9B is `›` in cp1252; 0x9D has no meaning and is dropped alone, never swallowing
+            // the text after it (mojibake of `”` is common in real pages).
+            (sanitize_line, "x\u{9b}2Jy", "x›2Jy", "an 8-bit CSI is cp1252 text"),
+            (sanitize_line, "a\u{9d} long article", "a long article", "an undefined C1 dropped alone"),
+            (sanitize_line, "abc\u{202e}fdp.exe\u{2066}x\u{2069}\u{200b}\u{feff}\u{ad}", "abcfdp.exex", "bidi and zero-width removed"),
+            (sanitize_line, "👨\u{200d}👩\u{200d}👧 中文 café", "👨\u{200d}👩\u{200d}👧 中文 café", "ZWJ emoji and CJK kept"),
+            (sanitize_line, "  a \n\t b\u{a0}\u{2028}c  ", "a b c", "whitespace folded in a line"),
+            (sanitize_multiline, "a\u{1b}]2;title\nnext line", "a\nnext line", "an unterminated OSC stops at the line's end"),
+            (sanitize_multiline, "a\r\nb\rc\u{7}\u{8}\td", "a\nb\nc d", "breaks kept, controls dropped"),
+        ];
+        for (sanitize, input, expected, why) in cases {
+            assert_eq!(sanitize(input), expected, "{why}: {input:?}");
+        }
     }
 
     #[test]

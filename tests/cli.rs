@@ -131,15 +131,7 @@ fn list_reads_the_feeds_without_starting_the_log() {
 
 #[test]
 fn add_discovers_the_feed_behind_a_page() {
-    let server = TestServer::start();
-    server.route("/feed.xml", Reply::rss(rss_with_items("Found it", 1)));
-    server.route(
-        "/",
-        Reply::ok(
-            "text/html",
-            r#"<html><head><link rel="alternate" type="application/rss+xml" href="/feed.xml"></head><body>hi</body></html>"#,
-        ),
-    );
+    let server = common::feed_behind_a_page("Found it", 1);
     let dir = tempfile::tempdir().unwrap();
     run_ok(dir.path(), &["add", &server.url("/")]);
     let list = json(dir.path(), &["list", "--json"]);

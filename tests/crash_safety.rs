@@ -5,36 +5,12 @@
 
 mod common;
 
-use common::{Reply, TestServer, rss_with_items};
+use common::{Reply, TestServer, kiosque_process as kiosque, rss_with_items, run_ok};
 use rusqlite::Connection;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;
-
-fn binary() -> PathBuf {
-    assert_cmd::cargo::cargo_bin("kiosque")
-}
-
-fn kiosque(data: &Path) -> Command {
-    let mut cmd = Command::new(binary());
-    cmd.env_remove("KIOSQUE_DATA_DIR")
-        .env("KIOSQUE_CONFIG", data.join("config.toml"))
-        .arg("--data-dir")
-        .arg(data)
-        .stdin(Stdio::null());
-    cmd
-}
-
-fn run_ok(data: &Path, args: &[&str]) -> Output {
-    let out = kiosque(data).args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "kiosque {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
 
 fn spawn(data: &Path, args: &[&str]) -> Child {
     kiosque(data)

@@ -33,12 +33,11 @@ async fn plain_200_carries_body_validators_and_user_agent() {
     let server = TestServer::start();
     server.route(
         "/feed",
-        Reply::Conditional {
-            etag: Some("\"abc\"".into()),
-            last_modified: Some("Tue, 24 Nov 2026 10:00:00 GMT".into()),
-            content_type: "application/rss+xml".into(),
-            body: b"<rss/>".to_vec(),
-        },
+        Reply::conditional(
+            Some("\"abc\""),
+            Some("Tue, 24 Nov 2026 10:00:00 GMT"),
+            b"<rss/>",
+        ),
     );
     let r = get(&fetcher(), &server, "/feed").await.unwrap();
     assert_eq!(r.status, 200);
@@ -55,23 +54,10 @@ async fn plain_200_carries_body_validators_and_user_agent() {
 #[tokio::test]
 async fn etag_and_last_modified_give_304() {
     let server = TestServer::start();
-    server.route(
-        "/etag",
-        Reply::Conditional {
-            etag: Some("\"v1\"".into()),
-            last_modified: None,
-            content_type: "application/rss+xml".into(),
-            body: b"<rss/>".to_vec(),
-        },
-    );
+    server.route("/etag", Reply::conditional(Some("\"v1\""), None, b"<rss/>"));
     server.route(
         "/lm",
-        Reply::Conditional {
-            etag: None,
-            last_modified: Some("Tue, 24 Nov 2026 10:00:00 GMT".into()),
-            content_type: "application/rss+xml".into(),
-            body: b"<rss/>".to_vec(),
-        },
+        Reply::conditional(None, Some("Tue, 24 Nov 2026 10:00:00 GMT"), b"<rss/>"),
     );
     let f = fetcher();
     let by_etag = Conditional {
@@ -97,20 +83,8 @@ async fn etag_and_last_modified_give_304() {
 async fn permanent_redirects_are_reported_temporary_ones_not() {
     let server = TestServer::start();
     server.route("/new", Reply::rss("<rss/>"));
-    server.route(
-        "/old",
-        Reply::Redirect {
-            status: 301,
-            location: "/new".into(),
-        },
-    );
-    server.route(
-        "/tmp",
-        Reply::Redirect {
-            status: 302,
-            location: server.url("/new"),
-        },
-    );
+    server.route("/old", Reply::redirect(301, "/new"));
+    server.route("/tmp", Reply::redirect(302, server.url("/new")));
     let f = fetcher();
     let moved = get(&f, &server, "/old").await.unwrap();
     assert!(moved.moved_permanently);
@@ -226,34 +200,13 @@ async fn silence_slowness_and_dripping_hit_the_total_timeout() {
 #[tokio::test]
 async fn redirect_loops_and_non_http_targets_are_refused() {
     let server = TestServer::start();
-    server.route(
-        "/a",
-        Reply::Redirect {
-            status: 302,
-            location: "/b".into(),
-        },
-    );
-    server.route(
-        "/b",
-        Reply::Redirect {
-            status: 302,
-            location: "/a".into(),
-        },
-    );
-    server.route(
-        "/file",
-        Reply::Redirect {
-            status: 301,
-            location: "file:///etc/passwd".into(),
-        },
-    );
+    server.route("/a", Reply::redirect(302, "/b"));
+    server.route("/b", Reply::redirect(302, "/a"));
+    server.route("/file", Reply::redirect(301, "file:///etc/passwd"));
     for i in 0..12 {
         server.route(
             &format!("/chain{i}"),
-            Reply::Redirect {
-                status: 302,
-                location: format!("/chain{}", i + 1),
-            },
+            Reply::redirect(302, format!("/chain{}", i + 1)),
         );
     }
     let f = fetcher();

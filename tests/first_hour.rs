@@ -5,7 +5,9 @@ mod common;
 
 use assert_cmd::Command;
 use chrono::{DateTime, Local, TimeZone, Utc};
-use common::{Reply, TestServer, json, kiosque, rss_with_items, run_ok, succeeds};
+use common::{
+    Reply, TestServer, fails_in_one_line, json, kiosque, rss_with_items, run_ok, succeeds,
+};
 use predicates::prelude::*;
 use std::path::Path;
 
@@ -192,11 +194,7 @@ fn a_closed_pipe_ends_quietly() {
         store.insert_test_items(feed, 5_000).unwrap();
     }
     for args in [&["items"][..], &["items", "--json"][..]] {
-        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("kiosque"))
-            .env_remove("KIOSQUE_DATA_DIR")
-            .env("KIOSQUE_CONFIG", d.join("config.toml"))
-            .arg("--data-dir")
-            .arg(d)
+        let mut child = common::kiosque_process(d)
             .args(args)
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
@@ -233,53 +231,33 @@ fn a_config_file_named_on_the_command_line_must_exist() {
         );
 }
 
+/// Config mistakes (14) and bad targets (15): the config file, the command, then what its
+/// one-line error must say and must not say.
 #[test]
-fn a_typo_in_keys_is_reported_by_every_command_with_the_action_names() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    std::fs::write(d.join("config.toml"), "[keys]\nqiut = \"x\"\n").unwrap();
-    for args in [&["list"][..], &["items"][..]] {
-        kiosque(d).args(args).assert().failure().stderr(
-            predicate::str::contains("qiut")
-                .and(predicate::str::contains("line 2"))
-                .and(predicate::str::contains("quit"))
-                .and(predicate::str::contains("next_unread")),
-        );
+fn mistakes_are_refused_in_one_line_that_says_what_to_do() {
+    #[rustfmt::skip]
+    let cases = [
+        ("[keys]\nqiut = \"x\"\n", &["list"][..], &["qiut", "line 2", "quit", "next_unread"][..], None),
+        ("[keys]\nqiut = \"x\"\n", &["items"], &["qiut", "line 2", "quit", "next_unread"], None),
+        ("concurrency = \"many\"\n", &["list"], &["a whole number"], Some("usize")),
+        ("", &["extract", "ftp://x/"], &["http(s) URL or a local"], Some("No such file")),
+        ("", &["add", "example.com"], &["https://example.com"], Some("relative URL without a base")),
+    ];
+    for (config, args, says, not) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("config.toml"), config).unwrap();
+        let err = fails_in_one_line(kiosque(dir.path()).args(args));
+        for words in says {
+            assert!(err.contains(words), "{args:?}: {words:?} not in {err}");
+        }
+        assert!(not.is_none_or(|not| !err.contains(not)), "{args:?}: {err}");
     }
 }
 
 #[test]
-fn config_type_errors_are_in_plain_words() {
+fn exporting_into_a_missing_dir_names_it() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    std::fs::write(d.join("config.toml"), "concurrency = \"many\"\n").unwrap();
-    kiosque(d).arg("list").assert().failure().stderr(
-        predicate::str::contains("a whole number").and(predicate::str::contains("usize").not()),
-    );
-}
-
-// ---- 15: messages that name the real problem ----------------------------------------------------
-
-#[test]
-fn bad_targets_get_messages_that_say_what_to_do() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    kiosque(d)
-        .args(["extract", "ftp://x/"])
-        .assert()
-        .failure()
-        .stderr(
-            predicate::str::contains("http(s) URL or a local")
-                .and(predicate::str::contains("No such file").not()),
-        );
-    kiosque(d)
-        .args(["add", "example.com"])
-        .assert()
-        .failure()
-        .stderr(
-            predicate::str::contains("https://example.com")
-                .and(predicate::str::contains("relative URL without a base").not()),
-        );
     let target = d.join("no-such-dir").join("x.opml");
     kiosque(d)
         .arg("export")

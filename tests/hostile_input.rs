@@ -633,17 +633,11 @@ fn hostile_headers_urls_and_titles_never_reach_the_terminal() {
     let small = common::rss_with_items("ok", 1);
     server.route(
         "/redirect-escape",
-        Reply::Redirect {
-            status: 302,
-            location: "javascript:\u{1b}]2;pwned\u{7}".into(),
-        },
+        Reply::redirect(302, "javascript:\u{1b}]2;pwned\u{7}"),
     );
     server.route(
         "/redirect-bidi",
-        Reply::Redirect {
-            status: 301,
-            location: format!("{}/\u{202e}gpj.exe\u{1b}[2J", server.url("")),
-        },
+        Reply::redirect(301, format!("{}/\u{202e}gpj.exe\u{1b}[2J", server.url(""))),
     );
     server.route(
         "/content-type-escape",

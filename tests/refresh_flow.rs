@@ -80,12 +80,11 @@ fn titles(db: &Path) -> Vec<String> {
 
 #[tokio::test]
 async fn first_refresh_stores_items_second_costs_a_304() {
-    let (server, s) = one_feed(Reply::Conditional {
-        etag: Some("\"v1\"".into()),
-        last_modified: None,
-        content_type: "application/rss+xml".into(),
-        body: rss_with_items("Loopback news", 3).into_bytes(),
-    });
+    let (server, s) = one_feed(Reply::conditional(
+        Some("\"v1\""),
+        None,
+        rss_with_items("Loopback news", 3).as_bytes(),
+    ));
     let first = refresh_all(&s).await;
     assert_eq!(first[0].result, FeedRefreshResult::Updated { new_items: 3 });
     let store = Store::open(&s.db).unwrap();
@@ -218,13 +217,7 @@ async fn gone_disables_and_moved_updates_the_url() {
     let server = TestServer::start();
     server.route("/gone", Reply::status(410));
     server.route("/new", Reply::rss(rss_with_items("Moved", 1)));
-    server.route(
-        "/old",
-        Reply::Redirect {
-            status: 301,
-            location: "/new".into(),
-        },
-    );
+    server.route("/old", Reply::redirect(301, "/new"));
     let s = setup();
     subscribe(&s.db, &[server.url("/gone"), server.url("/old")]);
     refresh_all(&s).await;

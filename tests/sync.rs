@@ -688,12 +688,8 @@ fn queued_subscriptions_and_unsubscriptions_are_pushed_and_refusals_said() {
 
 /// Run `kiosque sync` and kill -9 it once `ready` holds (waiting at most 30 s).
 fn kill_sync_when(d: &Path, ready: impl Fn() -> bool) {
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("kiosque"))
-        .env_remove("KIOSQUE_DATA_DIR")
-        .env("KIOSQUE_CONFIG", d.join("config.toml"))
+    let mut child = common::kiosque_process(d)
         .env("KIOSQUE_SYNC_PASSWORD", PASSWORD)
-        .arg("--data-dir")
-        .arg(d)
         .arg("sync")
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
@@ -1169,6 +1165,21 @@ fn configure_without_sync(data: &Path) {
     std::fs::write(data.join("config.toml"), "timeout_seconds = 2\n").unwrap();
 }
 
+/// A feed server with `n` items at `/news.xml` (its URL), and a data dir without sync that
+/// subscribed to it in the folder `tag`.
+fn polled_here(n: usize, tag: &str) -> (TestServer, String, tempfile::TempDir) {
+    let feeds = TestServer::start();
+    feeds.route("/news.xml", Reply::rss(rss_with_items("News", n)));
+    let url = feeds.url("/news.xml");
+    let dir = tempfile::tempdir().unwrap();
+    configure_without_sync(dir.path());
+    kiosque(dir.path())
+        .args(["add", &url, "--tag", tag])
+        .assert()
+        .success();
+    (feeds, url, dir)
+}
+
 /// How many items the data dir holds (titles may repeat: counted from the list).
 fn item_count(data: &Path) -> usize {
     items(data).len()
@@ -1225,16 +1236,8 @@ fn a_data_dir_refuses_another_server_until_its_server_ids_are_reset() {
 
 #[test]
 fn items_polled_before_sync_was_on_are_not_pulled_twice_and_keep_their_state() {
-    let feeds = TestServer::start();
-    feeds.route("/news.xml", Reply::rss(rss_with_items("News", 3)));
-    let url = feeds.url("/news.xml");
-    let dir = tempfile::tempdir().unwrap();
+    let (_feeds, url, dir) = polled_here(3, "Tech");
     let d = dir.path();
-    configure_without_sync(d);
-    kiosque(d)
-        .args(["add", &url, "--tag", "Tech"])
-        .assert()
-        .success();
     kiosque(d).arg("refresh").assert().success();
     assert_eq!(item_count(d), 3);
     mark(d, &[local_id(d, "Item 0")], "--read");
@@ -1263,16 +1266,8 @@ fn items_polled_before_sync_was_on_are_not_pulled_twice_and_keep_their_state() {
 #[test]
 fn local_feeds_the_server_lacks_are_counted_then_uploaded_with_their_folder() {
     let (server, _) = populated(Flavor::FreshRss, 2);
-    let feeds = TestServer::start();
-    feeds.route("/news.xml", Reply::rss(rss_with_items("News", 2)));
-    let url = feeds.url("/news.xml");
-    let dir = tempfile::tempdir().unwrap();
+    let (_feeds, url, dir) = polled_here(2, "Later");
     let d = dir.path();
-    configure_without_sync(d);
-    kiosque(d)
-        .args(["add", &url, "--tag", "Later"])
-        .assert()
-        .success();
     configure(d, &server.api_url());
     let (_, said) = succeeds(kiosque(d).arg("sync"));
     assert!(

@@ -7,19 +7,11 @@ mod common;
 #[path = "common/pty.rs"]
 mod pty;
 
-use common::{Reply, TestServer, json, rss_with_items};
+use common::json;
 
 #[test]
 fn a_feed_is_added_renamed_and_removed_from_the_tui() {
-    let server = TestServer::start();
-    server.route("/feed.xml", Reply::rss(rss_with_items("Loopback News", 2)));
-    server.route(
-        "/",
-        Reply::ok("text/html", format!(
-            "<html><head><link rel=\"alternate\" type=\"application/rss+xml\" href=\"{}\"></head><body>home</body></html>",
-            server.url("/feed.xml")
-        )),
-    );
+    let server = common::feed_behind_a_page("Loopback News", 2);
     let data = tempfile::tempdir().unwrap();
     let config = data.path().join("config.toml");
     std::fs::write(&config, "refresh_on_start = false\nrefresh_minutes = 0\n").unwrap();

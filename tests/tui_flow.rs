@@ -8,7 +8,7 @@ use kiosque::clock::FixedClock;
 use kiosque::model::ItemSummary;
 use kiosque::tui::action::Action;
 use kiosque::tui::app::{LoopParts, run_loop};
-use kiosque::tui::effect::{Anchor, Effect};
+use kiosque::tui::effect::{Anchor, Effect, ListRequest, ListWindow};
 use kiosque::tui::fixtures;
 use kiosque::tui::keymap::Keymap;
 use kiosque::tui::reader_layout::layout_page;
@@ -39,14 +39,14 @@ impl kiosque::tui::worker::Worker for FakeWorker {
                     unread_total: unread,
                 });
             }
-            Effect::LoadList { .. } if self.hold_lists => {}
-            Effect::LoadList {
+            Effect::LoadList(_) if self.hold_lists => {}
+            Effect::LoadList(ListRequest {
                 generation,
                 query,
                 anchor,
                 around,
                 limit,
-            } => {
+            }) => {
                 let list: Vec<ItemSummary> = rows
                     .iter()
                     .filter(|r| match query.source {
@@ -73,13 +73,13 @@ impl kiosque::tui::worker::Worker for FakeWorker {
                 let offset = position.saturating_sub(limit / 2);
                 let window = list.iter().skip(offset).take(limit).cloned().collect();
                 let selected = (anchor != Anchor::None).then_some(position);
-                send(Action::ListLoaded {
+                send(Action::ListLoaded(ListWindow {
                     generation,
                     total: list.len(),
                     offset,
                     rows: window,
                     selected,
-                });
+                }));
             }
             Effect::LoadItem { page, id } => {
                 let summary = rows.iter().find(|r| r.id == id).unwrap().clone();
@@ -322,7 +322,7 @@ async fn nothing_but_the_headlines_is_asked_for_before_they_arrive() {
     .await;
     let asked = looped.worker.asked.lock().unwrap().clone();
     assert!(
-        asked.iter().all(|e| matches!(e, Effect::LoadList { .. })),
+        asked.iter().all(|e| matches!(e, Effect::LoadList(_))),
         "asked before the headlines: {asked:?}"
     );
     assert!(!asked.is_empty());
@@ -331,7 +331,7 @@ async fn nothing_but_the_headlines_is_asked_for_before_they_arrive() {
 #[tokio::test]
 async fn feed_counts_and_the_refresh_on_start_follow_the_first_headlines() {
     let run = drive("j", (100, 30)).await;
-    assert!(matches!(run.asked[0], Effect::LoadList { .. }));
+    assert!(matches!(run.asked[0], Effect::LoadList(_)));
     assert!(run.asked.contains(&Effect::LoadFeeds), "{:?}", run.asked);
     let unread = fixtures::rows(0, 40).iter().filter(|r| !r.read).count() as i64;
     assert_eq!(run.state.status.unread_total, unread);

@@ -11,7 +11,6 @@ mod pty;
 use assert_cmd::Command;
 use common::{Reply, TestServer};
 use pty::size;
-use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 /// What the terminal was asked to do besides drawing.
@@ -74,34 +73,16 @@ fn hostile_text_never_acts_on_the_terminal() {
         .assert()
         .success();
 
-    let pair = pty::open(40, 120);
-    let mut child = pair
-        .slave
-        .spawn_command(pty::data_dir_command(data.path(), &config))
-        .unwrap();
-    drop(pair.slave);
-
     let recorder = Recorder::default();
-    let parser = Arc::new(Mutex::new(vt100::Parser::new_with_callbacks(
-        size(40),
-        size(120),
-        0,
-        recorder.clone(),
-    )));
-    let reading = pty::read_into(&*pair.master, parser.clone());
-    let mut writer = pair.master.take_writer().unwrap();
-    let wait_for = |what: &str, until: &dyn Fn(&str) -> bool| -> String {
-        pty::wait_for_screen(&parser, what, until)
-    };
-
-    let list = wait_for("the hostile headline", &|s| s.contains("REDWORD"));
-    writer.write_all(b"\r").unwrap();
-    writer.flush().unwrap();
-    let reader_pane = wait_for("the hostile body", &|s| s.contains("body end."));
+    let parser = vt100::Parser::new_with_callbacks(size(40), size(120), 0, recorder.clone());
+    let mut term = pty::spawn_parsed(pty::data_dir_command(data.path(), &config), parser);
+    let list = term.wait_for("the hostile headline", |s| s.contains("REDWORD"));
+    term.press(b"\r");
+    let reader_pane = term.wait_for("the hostile body", |s| s.contains("body end."));
 
     // Colours: the word the feed painted red has the colours of its neighbours in the title.
     {
-        let p = parser.lock().unwrap();
+        let p = term.parser.lock().unwrap();
         let screen = p.screen();
         let (mut red_fg, mut plain_fg) = (None, None);
         for row in 0..40 {
@@ -123,10 +104,8 @@ fn hostile_text_never_acts_on_the_terminal() {
         assert!(red_fg.is_some(), "the headline row was found");
         assert_eq!(red_fg, plain_fg, "the feed's CSI colour did not apply");
     }
-    writer.write_all(b"q").unwrap();
-    writer.write_all(b"q").unwrap();
-    writer.flush().unwrap();
-    pty::exit_ok(&mut *child, writer, pair.master, reading);
+    term.press(b"qq");
+    term.exit_ok();
 
     for screen in [&list, &reader_pane] {
         for bad in ["PWNED", "\u{202e}", "\u{202c}", "\u{1b}"] {

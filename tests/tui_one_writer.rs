@@ -11,7 +11,7 @@ mod greader;
 use common::{Reply, TestServer, rss_with_items};
 use kiosque::store::write_connections_opened;
 use kiosque::tui::action::Action;
-use kiosque::tui::effect::{Anchor, Effect};
+use kiosque::tui::effect::{Anchor, Effect, ListRequest};
 use kiosque::tui::state::ListQuery;
 use kiosque::tui::worker::{TokioWorker, Worker};
 use tokio::sync::mpsc::UnboundedReceiver;
@@ -41,7 +41,7 @@ async fn next<T>(
 /// The rows of a list load's answer.
 fn rows_loaded(action: &Action) -> Option<Vec<kiosque::model::ItemSummary>> {
     match action {
-        Action::ListLoaded { rows, .. } => Some(rows.clone()),
+        Action::ListLoaded(window) => Some(window.rows.clone()),
         _ => None,
     }
 }
@@ -93,12 +93,14 @@ async fn the_tui_writes_through_one_connection_and_a_mark_is_seen_by_the_next_li
     })
     .await;
 
-    let list = |generation| Effect::LoadList {
-        generation,
-        query: ListQuery::default(),
-        anchor: Anchor::None,
-        around: 0,
-        limit: 50,
+    let list = |generation| {
+        Effect::LoadList(ListRequest {
+            generation,
+            query: ListQuery::default(),
+            anchor: Anchor::None,
+            around: 0,
+            limit: 50,
+        })
     };
     worker.submit(list(1));
     let rows = next(&mut actions, rows_loaded).await;

@@ -8,30 +8,21 @@
 #[path = "common/pty.rs"]
 mod pty;
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
-
-use portable_pty::{Child, MasterPty};
-use pty::size;
-
-struct Screen {
-    parser: Mutex<vt100::Parser>,
-    raw: Mutex<Vec<u8>>,
-    /// Set to make the reading thread let go of the terminal after its next read.
-    stop_reading: std::sync::atomic::AtomicBool,
-}
 
 /// `kiosque --demo` running in a pseudo-terminal, its output parsed by vt100.
 struct Demo {
-    screen: Arc<Screen>,
-    child: Box<dyn Child + Send + Sync>,
-    writer: Box<dyn Write + Send>,
-    master: Box<dyn MasterPty + Send>,
-    reading: std::thread::JoinHandle<()>,
+    term: pty::Session,
     /// Its TMPDIR: where the demo makes its throw-away data dir.
     tmp: tempfile::TempDir,
     _config_dir: tempfile::TempDir,
+}
+
+/// What a demo leaves once it has ended: its parsed screen and every byte it wrote.
+struct Screen {
+    parser: std::sync::Arc<std::sync::Mutex<vt100::Parser>>,
+    raw: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
 }
 
 impl Demo {
@@ -40,41 +31,13 @@ impl Demo {
     }
 
     fn start_with_config(cols: u16, lines: u16, config_text: &str) -> Demo {
-        let pair = pty::open(lines, cols);
         let config_dir = tempfile::tempdir().unwrap();
         let config = config_dir.path().join("config.toml");
         std::fs::write(&config, config_text).unwrap();
         let tmp = tempfile::tempdir().unwrap();
-        let command = pty::demo_command(&config, tmp.path());
-        let child = pair.slave.spawn_command(command).unwrap();
-        drop(pair.slave);
-        let screen = Arc::new(Screen {
-            parser: Mutex::new(vt100::Parser::new(size(lines), size(cols), 0)),
-            raw: Mutex::new(Vec::new()),
-            stop_reading: std::sync::atomic::AtomicBool::new(false),
-        });
-        let mut reader = pair.master.try_clone_reader().unwrap();
-        let feed = screen.clone();
-        let reading = std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                feed.parser.lock().unwrap().process(&buf[..n]);
-                feed.raw.lock().unwrap().extend_from_slice(&buf[..n]);
-                if feed.stop_reading.load(std::sync::atomic::Ordering::SeqCst) {
-                    break; // drops the last handle on the terminal's master side
-                }
-            }
-        });
-        let writer = pair.master.take_writer().unwrap();
+        let term = pty::spawn(pty::demo_command(&config, tmp.path()), lines, cols);
         Demo {
-            screen,
-            child,
-            writer,
-            master: pair.master,
-            reading,
+            term,
             tmp,
             _config_dir: config_dir,
         }
@@ -83,9 +46,7 @@ impl Demo {
     /// The demo once its headlines are in, with the selected article open.
     fn start_reading(cols: u16, lines: u16) -> Demo {
         let mut demo = Demo::start(cols, lines);
-        demo.wait_for("the demo headlines", |s| {
-            s.contains("World Desk") && !s.contains("All (0)")
-        });
+        demo.wait_for_headlines();
         demo.send(b"\r");
         demo.wait_for("the article", |s| {
             s.contains("%") || s.contains(" article ")
@@ -93,28 +54,40 @@ impl Demo {
         demo
     }
 
+    /// Wait until the refresh on start has listed the demo headlines; the screen then.
+    fn wait_for_headlines(&self) -> String {
+        self.wait_for("the demo headlines", |s| {
+            s.contains("World Desk") && !s.contains("All (0)")
+        })
+    }
+
     fn send(&mut self, keys: &[u8]) {
-        self.writer.write_all(keys).unwrap();
-        self.writer.flush().unwrap();
+        self.term.press(keys);
     }
 
     fn wait_for(&self, what: &str, until: impl Fn(&str) -> bool) -> String {
-        pty::wait_for_screen(&self.screen.parser, what, until)
+        self.term.wait_for(what, until)
     }
 
     /// Wait for the process to end; then stop reading its output.
-    fn wait_exit(
-        mut self,
-        after: &str,
-    ) -> (portable_pty::ExitStatus, Arc<Screen>, tempfile::TempDir) {
+    fn wait_exit(mut self, after: &str) -> (portable_pty::ExitStatus, Screen, tempfile::TempDir) {
+        let term = &mut self.term;
         let status = pty::wait_exit(
-            &mut *self.child,
+            &mut *term.child,
             &format!("kiosque did not exit after {after}"),
         );
-        drop(self.writer);
-        drop(self.master);
-        let _ = self.reading.join();
-        (status, self.screen, self.tmp)
+        let pty::Session {
+            parser,
+            raw,
+            reading,
+            writer,
+            master,
+            ..
+        } = self.term;
+        drop(writer);
+        drop(master);
+        let _ = reading.join();
+        (status, Screen { parser, raw }, self.tmp)
     }
 }
 
@@ -150,16 +123,9 @@ fn demo_opens_an_item_and_quits_restoring_the_terminal() {
     let mut demo = Demo::start(120, 40);
 
     // The refresh on start fetched the demo feeds: headlines are listed, newest selected.
-    let contents = demo.wait_for("the demo headlines", |s| {
-        s.contains("World Desk") && !s.contains("All (0)")
-    });
+    let contents = demo.wait_for_headlines();
     assert!(
-        demo.screen
-            .parser
-            .lock()
-            .unwrap()
-            .screen()
-            .alternate_screen(),
+        demo.term.parser.lock().unwrap().screen().alternate_screen(),
         "{contents}"
     );
     assert_eq!(demo_dirs(demo.tmp.path()).len(), 1, "the demo's data dir");
@@ -195,7 +161,7 @@ fn demo_opens_an_item_and_quits_restoring_the_terminal() {
 fn leaves_cleanly(way: &str, stop: impl FnOnce(&mut Demo)) {
     let mut demo = Demo::start_reading(100, 30);
     {
-        let parser = demo.screen.parser.lock().unwrap();
+        let parser = demo.term.parser.lock().unwrap();
         let screen = parser.screen();
         assert!(screen.alternate_screen() && screen.hide_cursor());
         assert_ne!(screen.mouse_protocol_mode(), vt100::MouseProtocolMode::None);
@@ -212,7 +178,7 @@ fn leaves_cleanly(way: &str, stop: impl FnOnce(&mut Demo)) {
 }
 
 fn signal(demo: &mut Demo, name: &str) {
-    let pid = demo.child.process_id().expect("a pid").to_string();
+    let pid = demo.term.child.process_id().expect("a pid").to_string();
     let status = std::process::Command::new("kill")
         .args(["-s", name, &pid])
         .status()
@@ -247,12 +213,16 @@ fn closing_the_terminal_removes_the_demo_dir() {
     // The window goes away: the kernel hangs the terminal up (SIGHUP) and every write to it
     // fails from then on.
     let Demo {
-        child,
-        mut writer,
-        master,
-        reading,
+        term:
+            pty::Session {
+                mut child,
+                mut writer,
+                master,
+                reading,
+                stop_reading,
+                ..
+            },
         tmp,
-        screen,
         ..
     } = demo;
     // Every handle on the master side closes. The reading thread lets go of its handle after
@@ -260,9 +230,7 @@ fn closing_the_terminal_removes_the_demo_dir() {
     // the master close only once it has, since dropping the writer sends the terminal a
     // newline and an end-of-file that kiosque reads as keys: the help could open and close in
     // one frame, nothing would be written, and the reading thread would hold the terminal open.
-    screen
-        .stop_reading
-        .store(true, std::sync::atomic::Ordering::SeqCst);
+    stop_reading.store(true, std::sync::atomic::Ordering::SeqCst);
     writer.write_all(b"?").unwrap();
     writer.flush().unwrap();
     let start = std::time::Instant::now();
@@ -275,7 +243,6 @@ fn closing_the_terminal_removes_the_demo_dir() {
     }
     drop(writer);
     drop(master);
-    let mut child = child;
     pty::wait_exit(&mut *child, "kiosque did not exit when its terminal closed");
     let _ = reading.join();
     assert_eq!(
@@ -292,9 +259,7 @@ fn search_errors_show_in_the_status_line_and_saved_searches_in_the_sidebar() {
         30,
         "[[smart_feeds]]\nname = \"Octet emul\"\nquery = \"feed:octet emul\"\n",
     );
-    demo.wait_for("the demo headlines", |s| {
-        s.contains("World Desk") && !s.contains("All (0)")
-    });
+    demo.wait_for_headlines();
     demo.send(b"f");
     demo.wait_for("the configured saved search in the sidebar", |s| {
         s.contains("/ Octet emul")

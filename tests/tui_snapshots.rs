@@ -379,16 +379,7 @@ fn help_40x24_is_one_column_that_scrolls() {
 #[test]
 fn feeds_with_one_title_show_their_host_140x40() {
     let mut state = loaded((140, 40), 0);
-    let mut feeds = fixtures::feeds();
-    for (id, url) in [
-        (10, "https://daringfireball.net/feeds/main"),
-        (11, "https://daringfireball.net/feeds/json"),
-        (12, "https://df.example.org/rss"),
-    ] {
-        let mut feed = fixtures::feed(id, "Daring Fireball", 1, None);
-        feed.url = url.into();
-        feeds.push(feed);
-    }
+    let feeds = fixtures::feeds_sharing_a_title(false);
     update(
         &mut state,
         Action::FeedsLoaded {

@@ -111,12 +111,10 @@ fn a_colour_override_reaches_the_screen() {
 /// reverse video, so no headline looked selected.)
 #[test]
 fn no_color_selection_shows_in_a_real_terminal() {
-    let config_dir = tempfile::tempdir().unwrap();
-    let config = config_dir.path().join("config.toml");
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
     std::fs::write(&config, "").unwrap();
-    let mut command = pty::kiosque_command();
-    command.arg("--demo");
-    command.env("KIOSQUE_CONFIG", &config);
+    let mut command = pty::demo_command(&config, dir.path());
     command.env("NO_COLOR", "1");
     let mut term = pty::spawn(command, 40, 120);
     let start = Instant::now();
@@ -168,17 +166,7 @@ fn no_color_selection_shows_in_a_real_terminal() {
             }
         }
     }
-    // Quit as a user would (the demo then removes its data dir); kill only if that fails.
+    // Quit as a user would (the demo then removes its data dir); killed only if that fails.
     term.press(b"q");
-    let start = Instant::now();
-    while term.child.try_wait().unwrap().is_none() {
-        if start.elapsed() > wait_limit() {
-            term.child.kill().unwrap();
-            panic!("kiosque did not quit on q");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    drop(term.writer);
-    drop(term.master);
-    let _ = term.reading.join();
+    term.exit_ok();
 }

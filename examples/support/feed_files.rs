@@ -2,6 +2,18 @@
 
 use std::path::{Path, PathBuf};
 
+/// The feed files under every folder named on the command line; `example` names the program
+/// in the usage line when none is.
+pub fn feed_files_of_args(example: &str) -> anyhow::Result<Vec<PathBuf>> {
+    let dirs: Vec<String> = std::env::args().skip(1).collect();
+    anyhow::ensure!(!dirs.is_empty(), "usage: {example} DIR...");
+    let mut files = Vec::new();
+    for dir in &dirs {
+        feed_files(Path::new(dir), &mut files);
+    }
+    Ok(files)
+}
+
 /// Every file under `dir`, in name order, that is not a licence, a note or an OPML list.
 pub fn feed_files(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {

@@ -10,7 +10,7 @@ use kiosque::tui::action::Action;
 use kiosque::tui::effect::Effect;
 use kiosque::tui::state::State;
 use kiosque::tui::update::update;
-use kiosque::tui::worker::{item_filter, load_window};
+use kiosque::tui::worker::load_window;
 
 /// Add `feeds` synthetic feeds holding `items` synthetic items in all (the remainder goes to
 /// the first feeds, so the total is exactly `items`).
@@ -42,23 +42,7 @@ pub fn settle(
                 feeds: store.feeds()?,
                 unread_total: store.unread_total()?,
             },
-            Effect::LoadList {
-                generation,
-                query,
-                anchor,
-                around,
-                limit,
-            } => {
-                let (total, offset, rows, selected) =
-                    load_window(store, &item_filter(&query), &anchor, around, limit)?;
-                Action::ListLoaded {
-                    generation,
-                    total,
-                    offset,
-                    rows,
-                    selected,
-                }
-            }
+            Effect::LoadList(request) => Action::ListLoaded(load_window(store, &request)?),
             _ => continue,
         };
         effects.extend(update(state, action));

@@ -107,6 +107,28 @@ pub struct AppliedSubscriptions {
     pub removed: Vec<String>,
 }
 
+/// A synced feed leaves: its items go except starred ones, which stay as local items (the
+/// next sync neither asks the server for them nor takes their star away); the feed goes too
+/// unless it kept some, then `keep_feed` marks it. Returns how many were kept.
+fn drop_feed_keeping_starred(
+    tx: &rusqlite::Transaction<'_>,
+    id: i64,
+    keep_feed: impl FnOnce() -> rusqlite::Result<usize>,
+) -> Result<usize, StoreError> {
+    tx.execute("DELETE FROM items WHERE feed_id = ?1 AND starred = 0", [id])
+        .map_err(sql("deleting a feed's items"))?;
+    let kept = tx
+        .execute("UPDATE items SET server_id = NULL WHERE feed_id = ?1", [id])
+        .map_err(sql("keeping a feed's starred items"))?;
+    if kept == 0 {
+        tx.execute("DELETE FROM feeds WHERE id = ?1", [id])
+            .map_err(sql("deleting a feed"))?;
+    } else {
+        keep_feed().map_err(sql("keeping a feed's starred items"))?;
+    }
+    Ok(kept)
+}
+
 fn remote_id(text: &str) -> Option<RemoteItemId> {
     text.parse().ok().map(RemoteItemId)
 }
@@ -286,29 +308,12 @@ impl Store {
                 tracing::debug!("sync: {url} was never on the server; removed here only");
             }
         }
-        tx.execute(
-            "DELETE FROM items WHERE feed_id = ?1 AND starred = 0",
-            [id.0],
-        )
-        .map_err(sql("deleting a feed's items"))?;
-        // Kept starred items are local ones from now on: the next sync neither asks the
-        // server for them nor takes their star away.
-        let kept = tx
-            .execute(
-                "UPDATE items SET server_id = NULL WHERE feed_id = ?1",
-                [id.0],
-            )
-            .map_err(sql("keeping a feed's starred items"))?;
-        if kept == 0 {
-            tx.execute("DELETE FROM feeds WHERE id = ?1", [id.0])
-                .map_err(sql("deleting a feed"))?;
-        } else {
+        let kept = drop_feed_keeping_starred(&tx, id.0, || {
             tx.execute(
                 "UPDATE feeds SET removed_at = ?2, server_id = NULL WHERE id = ?1",
                 params![id.0, ts(now)],
             )
-            .map_err(sql("deleting a feed"))?;
-        }
+        })?;
         tx.commit()
             .map_err(writing(busy_path.as_deref(), "committing a removal"))?;
         Ok(kept)
@@ -577,27 +582,18 @@ impl Store {
         for (id, title) in gone {
             // Starred items are never dropped silently: they stay in the feed, which becomes
             // a local one that is not fetched (the server may have deleted them already).
-            tx.execute("DELETE FROM items WHERE feed_id = ?1 AND starred = 0", [id])
-                .map_err(sql("dropping a feed's items"))?;
-            let kept = tx
-                .execute("UPDATE items SET server_id = NULL WHERE feed_id = ?1", [id])
-                .map_err(sql("keeping a feed's starred items"))?;
-            if kept == 0 {
-                tx.execute("DELETE FROM feeds WHERE id = ?1", [id])
-                    .map_err(sql("dropping a feed"))?;
-                applied.removed.push(title);
-            } else {
+            let kept = drop_feed_keeping_starred(&tx, id, || {
                 tx.execute(
                     "UPDATE feeds SET server_id = NULL, disabled = 1, status = NULL,
                         error = 'no longer subscribed on the server; starred items kept here'
                      WHERE id = ?1",
                     [id],
                 )
-                .map_err(sql("keeping a feed's starred items"))?;
-                applied
-                    .removed
-                    .push(format!("{title} ({kept} starred items kept here)"));
-            }
+            })?;
+            applied.removed.push(match kept {
+                0 => title,
+                kept => format!("{title} ({kept} starred items kept here)"),
+            });
         }
         tx.commit()
             .map_err(writing(busy_path.as_deref(), "committing subscriptions"))?;

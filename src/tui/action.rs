@@ -4,7 +4,8 @@
 use chrono::{DateTime, Utc};
 
 use crate::article::Article;
-use crate::model::{Feed, Item, ItemId, ItemSummary};
+use crate::model::{Feed, Item, ItemId};
+use crate::tui::effect::ListWindow;
 use crate::tui::state::ReaderLayout;
 
 /// One message for [`crate::tui::update::update`].
@@ -119,15 +120,8 @@ pub enum Action {
     SearchSaved { name: String },
     /// A saved search was deleted.
     SearchDeleted { name: String },
-    /// A window of the headline list was loaded for the request `generation`.
-    ListLoaded {
-        generation: u64,
-        total: usize,
-        offset: usize,
-        rows: Vec<ItemSummary>,
-        /// Where the selection goes (the anchored item's new position), if the request asked.
-        selected: Option<usize>,
-    },
+    /// A window of the headline list was loaded.
+    ListLoaded(ListWindow),
     /// The next/previous unread item was looked up.
     UnreadFound {
         generation: u64,

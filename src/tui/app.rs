@@ -98,7 +98,7 @@ where
     // headlines, a key or an error).
     let mut deferred = Vec::new();
     for effect in init(state) {
-        if matches!(effect, Effect::LoadList { .. }) {
+        if matches!(effect, Effect::LoadList(_)) {
             dispatch(&mut parts, effect);
         } else {
             deferred.push(effect);

@@ -1,7 +1,7 @@
 //! Work that `update` asks for: IO the worker runs off the UI thread, reporting back as
 //! [`crate::tui::action::Action`]s.
 
-use crate::model::{Item, ItemId, RelatedLink};
+use crate::model::{Item, ItemId, ItemSummary, RelatedLink};
 use crate::tui::state::ListQuery;
 
 /// Which row the selection should land on after a list load.
@@ -40,6 +40,28 @@ pub struct ImageSlots {
     pub rows: std::collections::HashMap<String, u16>,
 }
 
+/// Count the list and load `limit` rows centred on the anchor's position (else `around`); a
+/// newer generation supersedes this one. Answered by a [`ListWindow`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListRequest {
+    pub generation: u64,
+    pub query: ListQuery,
+    pub anchor: Anchor,
+    pub around: usize,
+    pub limit: usize,
+}
+
+/// A window of the headline list, loaded for the request `generation`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListWindow {
+    pub generation: u64,
+    pub total: usize,
+    pub offset: usize,
+    pub rows: Vec<ItemSummary>,
+    /// Where the selection goes (the anchored item's new position), if the request asked.
+    pub selected: Option<usize>,
+}
+
 /// One request to the worker.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
@@ -54,15 +76,8 @@ pub enum Effect {
         id: crate::model::FeedId,
         change: crate::store::FeedChange,
     },
-    /// Count the list and load `limit` rows centred on the anchor's position (else `around`);
-    /// a newer generation supersedes this one.
-    LoadList {
-        generation: u64,
-        query: ListQuery,
-        anchor: Anchor,
-        around: usize,
-        limit: usize,
-    },
+    /// Load a window of the headline list.
+    LoadList(ListRequest),
     /// Find the next (forward = older) or previous unread item from `from`.
     FindUnread {
         generation: u64,

@@ -448,6 +448,6 @@ mod tests {
         );
         assert_eq!(state.list.query.source, ListSource::All);
         assert_eq!(state.list.query.smart, None);
-        assert!(effects.iter().any(|e| matches!(e, Effect::LoadList { .. })));
+        assert!(effects.iter().any(|e| matches!(e, Effect::LoadList(_))));
     }
 }

@@ -5,7 +5,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use crate::article::{Article, Source};
 use crate::model::{Feed, FeedId, Item, ItemId, ItemSummary, RelatedLink};
 use crate::tui::action::Action;
-use crate::tui::effect::Effect;
+use crate::tui::effect::{Effect, ListWindow};
 use crate::tui::state::{Settings, State, WINDOW};
 use crate::tui::update::{init, update};
 
@@ -37,6 +37,28 @@ pub fn feeds() -> Vec<Feed> {
         feed(2, "Hacker News", 40, None),
         feed(3, "日本のニュース", 3, Some("HTTP 503 Service Unavailable")),
     ]
+}
+
+/// [`feeds`] and three "Daring Fireball" feeds (ids 10 to 12): two on one host, one on
+/// another, a `www.` before one of the first two when `www` is set.
+pub fn feeds_sharing_a_title(www: bool) -> Vec<Feed> {
+    let mut feeds = feeds();
+    let host = if www {
+        "www.daringfireball.net"
+    } else {
+        "daringfireball.net"
+    };
+    for (id, url) in [
+        (10, "https://daringfireball.net/feeds/main".to_string()),
+        (11, format!("https://{host}/feeds/json")),
+        (12, "https://df.example.org/rss".to_string()),
+    ] {
+        feeds.push(Feed {
+            url,
+            ..feed(id, "Daring Fireball", 1, None)
+        });
+    }
+    feeds
 }
 
 const TITLES: &[&str] = &[
@@ -127,20 +149,20 @@ fn answer_window(
     rows: Vec<ItemSummary>,
     selected: Option<usize>,
 ) -> Vec<Effect> {
-    let window = Action::ListLoaded {
+    let window = Action::ListLoaded(ListWindow {
         generation,
         total,
         offset: 0,
         rows,
         selected,
-    };
+    });
     update(state, window)
 }
 
 /// The generation of the headline list that `effects` ask to load.
 pub fn list_generation(effects: &[Effect]) -> u64 {
     let generation = effects.iter().find_map(|e| match e {
-        Effect::LoadList { generation, .. } => Some(*generation),
+        Effect::LoadList(request) => Some(request.generation),
         _ => None,
     });
     generation.unwrap_or_else(|| panic!("no list load in {effects:?}"))

@@ -408,6 +408,17 @@ impl Keymap {
         if let Some(Action::Exit) = self.map.get(&key) {
             return Some(Action::Exit);
         }
+        // A character typed into a text field (not a ctrl or alt chord).
+        let typed = match key.code {
+            KeyCode::Char(c)
+                if !key
+                    .modifiers
+                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+            {
+                Some(c)
+            }
+            _ => None,
+        };
         match mode {
             Mode::Search => match key.code {
                 _ if self.map.get(&key) == Some(&Action::SaveSearch) => Some(Action::SaveSearch),
@@ -416,14 +427,7 @@ impl Keymap {
                 KeyCode::Backspace => Some(Action::SearchDeleteChar),
                 KeyCode::Down => Some(Action::MoveDown),
                 KeyCode::Up => Some(Action::MoveUp),
-                KeyCode::Char(c)
-                    if !key
-                        .modifiers
-                        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
-                {
-                    Some(Action::SearchInput(c))
-                }
-                _ => None,
+                _ => typed.map(Action::SearchInput),
             },
             // The moving keys scroll a help too long for the screen; any other key closes it.
             Mode::Help => match self.map.get(&key) {
@@ -443,14 +447,7 @@ impl Keymap {
                 KeyCode::Esc => Some(Action::Clear),
                 KeyCode::Enter => Some(Action::PromptSubmit),
                 KeyCode::Backspace => Some(Action::PromptDeleteChar),
-                KeyCode::Char(c)
-                    if !key
-                        .modifiers
-                        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
-                {
-                    Some(Action::PromptInput(c))
-                }
-                _ => None,
+                _ => typed.map(Action::PromptInput),
             },
             Mode::Normal | Mode::Links => self.map.get(&key).cloned(),
         }
@@ -503,26 +500,24 @@ mod tests {
     #[test]
     fn terminal_events_match_config_names() {
         let keymap = Keymap::default();
-        // Terminals report `G` with SHIFT and shift-tab as BackTab with SHIFT.
-        let g = press(KeyCode::Char('G'), KeyModifiers::SHIFT);
-        assert_eq!(keymap.action(Mode::Normal, &g), Some(Action::Bottom));
-        let back_tab = press(KeyCode::BackTab, KeyModifiers::SHIFT);
-        assert_eq!(
-            keymap.action(Mode::Normal, &back_tab),
-            Some(Action::SwitchPane)
-        );
-        let ctrl_r = press(KeyCode::Char('r'), KeyModifiers::CONTROL);
-        assert_eq!(
-            keymap.action(Mode::Normal, &ctrl_r),
-            Some(Action::RefreshFeed)
-        );
-        let r = press(KeyCode::Char('R'), KeyModifiers::SHIFT);
-        assert_eq!(keymap.action(Mode::Normal, &r), Some(Action::RefreshAll));
-        let three = press(KeyCode::Char('3'), KeyModifiers::NONE);
-        assert_eq!(
-            keymap.action(Mode::Normal, &three),
-            Some(Action::FollowRelated(3))
-        );
+        // Terminals report `G` with SHIFT and shift-tab as BackTab with SHIFT. In the search
+        // field letters are typed, ctrl chords still act.
+        #[rustfmt::skip]
+        let cases = [
+            (Mode::Normal, KeyCode::Char('G'), KeyModifiers::SHIFT, Some(Action::Bottom)),
+            (Mode::Normal, KeyCode::BackTab, KeyModifiers::SHIFT, Some(Action::SwitchPane)),
+            (Mode::Normal, KeyCode::Char('r'), KeyModifiers::CONTROL, Some(Action::RefreshFeed)),
+            (Mode::Normal, KeyCode::Char('R'), KeyModifiers::SHIFT, Some(Action::RefreshAll)),
+            (Mode::Normal, KeyCode::Char('3'), KeyModifiers::NONE, Some(Action::FollowRelated(3))),
+            (Mode::Search, KeyCode::Char('q'), KeyModifiers::NONE, Some(Action::SearchInput('q'))),
+            (Mode::Search, KeyCode::Char('s'), KeyModifiers::CONTROL, Some(Action::SaveSearch)),
+            (Mode::Prompt, KeyCode::Char('Q'), KeyModifiers::SHIFT, Some(Action::PromptInput('Q'))),
+            (Mode::Prompt, KeyCode::Char('x'), KeyModifiers::ALT, None),
+        ];
+        for (mode, code, modifiers, action) in cases {
+            let got = keymap.action(mode, &press(code, modifiers));
+            assert_eq!(got, action, "{modifiers:?} {code:?} in {mode:?}");
+        }
     }
 
     #[test]
@@ -561,16 +556,6 @@ mod tests {
         assert!(
             err.to_string().contains("line 4") && err.to_string().contains("ctrl-nope"),
             "{err}"
-        );
-    }
-
-    #[test]
-    fn search_mode_types_letters() {
-        let keymap = Keymap::default();
-        let q = press(KeyCode::Char('q'), KeyModifiers::NONE);
-        assert_eq!(
-            keymap.action(Mode::Search, &q),
-            Some(Action::SearchInput('q'))
         );
     }
 

@@ -2,11 +2,10 @@
 //! [`Effect`]s the worker must run. Changes the user asks to be saved (read marks, stars)
 //! are shown once the worker confirms them, never before.
 
-use crate::model::ItemSummary;
 use crate::refresh::RefreshTrigger;
 use crate::text::sanitize_line;
 use crate::tui::action::Action;
-use crate::tui::effect::{Anchor, Effect};
+use crate::tui::effect::{Anchor, Effect, ListRequest, ListWindow};
 use crate::tui::geometry;
 use crate::tui::state::{Focus, ListSource, Mode, ReaderPage, State, WINDOW, WINDOW_MARGIN};
 
@@ -346,7 +345,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             feeds,
             unread_total,
         } => {
-            state.feed_qualifiers = crate::tui::state::feed_qualifiers(&feeds);
+            state.feed_qualifiers = crate::tui::state::feed_qualifiers(&feeds, false);
             state.feeds = feeds;
             state.feeds_loaded = true;
             state.status.unread_total = unread_total;
@@ -362,13 +361,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
             vec![]
         }
-        Action::ListLoaded {
-            generation,
-            total,
-            offset,
-            rows,
-            selected,
-        } => list_loaded(state, generation, total, offset, rows, selected),
+        Action::ListLoaded(window) => list_loaded(state, window),
         Action::UnreadFound {
             generation,
             found,
@@ -612,7 +605,7 @@ fn is_user_intent(action: &Action) -> bool {
         action,
         Action::Tick(_)
             | Action::FeedsLoaded { .. }
-            | Action::ListLoaded { .. }
+            | Action::ListLoaded(_)
             | Action::ItemLoaded { .. }
             | Action::ArticleReady { .. }
             | Action::PageRendered { .. }
@@ -637,7 +630,7 @@ fn is_user_intent(action: &Action) -> bool {
 }
 
 /// Only web links are ever handed to the browser (never `javascript:`, `data:`, `file:`).
-pub use crate::url_safety::is_web_url;
+use crate::url_safety::is_web_url;
 
 fn contains(rect: ratatui::layout::Rect, column: u16, row: u16) -> bool {
     column >= rect.x && column < rect.x + rect.width && row >= rect.y && row < rect.y + rect.height
@@ -754,13 +747,13 @@ fn ensure_window(state: &mut State) -> Option<Effect> {
     }
     state.list.generation += 1;
     state.list.requested_offset = Some(offset);
-    Some(Effect::LoadList {
+    Some(Effect::LoadList(ListRequest {
         generation: state.list.generation,
         query: state.list.query.clone(),
         anchor: Anchor::None,
         around: offset + WINDOW / 2,
         limit: WINDOW,
-    })
+    }))
 }
 
 /// A new list request (filter change, reload): supersedes every older one.
@@ -771,13 +764,13 @@ pub(crate) fn load_list(state: &mut State, anchor: Anchor) -> Effect {
         _ => state.list.selected,
     };
     state.list.requested_offset = Some(around.saturating_sub(WINDOW / 2));
-    Effect::LoadList {
+    Effect::LoadList(ListRequest {
         generation: state.list.generation,
         query: state.list.query.clone(),
         anchor,
         around,
         limit: WINDOW,
-    }
+    })
 }
 
 fn reload_keeping_selection(state: &mut State) -> Vec<Effect> {
@@ -788,14 +781,14 @@ fn reload_keeping_selection(state: &mut State) -> Vec<Effect> {
     vec![load_list(state, anchor), Effect::LoadFeeds]
 }
 
-fn list_loaded(
-    state: &mut State,
-    generation: u64,
-    total: usize,
-    offset: usize,
-    rows: Vec<ItemSummary>,
-    selected: Option<usize>,
-) -> Vec<Effect> {
+fn list_loaded(state: &mut State, window: ListWindow) -> Vec<Effect> {
+    let ListWindow {
+        generation,
+        total,
+        offset,
+        rows,
+        selected,
+    } = window;
     if generation != state.list.generation {
         return vec![]; // an older request: a newer one is on its way
     }

@@ -21,7 +21,7 @@ use crate::model::{FeedId, Item, ItemId};
 use crate::refresh::{FeedRefreshResult, RefreshOptions, RefreshSummary, refresh_feeds_with};
 use crate::store::{ItemFilter, Store, StoreWriter};
 use crate::tui::action::Action;
-use crate::tui::effect::{Anchor, Effect};
+use crate::tui::effect::{Anchor, Effect, ListRequest, ListWindow};
 use crate::tui::reader_layout::layout_page;
 use crate::tui::state::{ListQuery, ListSource};
 
@@ -329,7 +329,7 @@ impl TokioWorker {
 impl Worker for TokioWorker {
     fn submit(&mut self, effect: Effect) {
         match effect {
-            Effect::LoadList { generation, .. } => {
+            Effect::LoadList(ListRequest { generation, .. }) => {
                 self.latest_list.fetch_max(generation, Ordering::SeqCst);
                 self.send_read(effect);
             }
@@ -749,7 +749,7 @@ async fn load_article(
 /// Hand a web URL to the browser: `$BROWSER`, the config's `browser`, else `xdg-open`/`open`.
 /// Never through a shell; stdio closed; not waited for.
 pub fn open_in_browser(url: &str, configured: Option<&str>) -> Result<(), String> {
-    if !crate::tui::update::is_web_url(url) {
+    if !crate::url_safety::is_web_url(url) {
         return Err(format!(
             "not a web link: {}",
             crate::text::sanitize_line(url)
@@ -906,27 +906,12 @@ impl StoreThread {
                     });
                 }
             }
-            Effect::LoadList {
-                generation,
-                query,
-                anchor,
-                around,
-                limit,
-            } => {
-                if generation < self.latest_list.load(Ordering::SeqCst) {
+            Effect::LoadList(request) => {
+                if request.generation < self.latest_list.load(Ordering::SeqCst) {
                     return Ok(()); // superseded before it ran
                 }
-                let filter = item_filter(&query);
-                let (total, offset, rows, selected) =
-                    load_window(store, &filter, &anchor, around, limit)
-                        .map_err(err("loading headlines"))?;
-                self.send(Action::ListLoaded {
-                    generation,
-                    total,
-                    offset,
-                    rows,
-                    selected,
-                });
+                let window = load_window(store, &request).map_err(err("loading headlines"))?;
+                self.send(Action::ListLoaded(window));
             }
             Effect::FindUnread {
                 generation,
@@ -1123,15 +1108,19 @@ async fn add_feed(
     added.await.context("adding a feed")?
 }
 
-/// Count the list and load `limit` rows centred on the anchor's position.
+/// Count the list and load the window a [`ListRequest`] asks for.
 pub fn load_window(
     store: &Store,
-    filter: &ItemFilter,
-    anchor: &Anchor,
-    around: usize,
-    limit: usize,
-) -> Result<(usize, usize, Vec<crate::model::ItemSummary>, Option<usize>), crate::error::StoreError>
-{
+    request: &ListRequest,
+) -> Result<ListWindow, crate::error::StoreError> {
+    let ListRequest {
+        generation,
+        ref query,
+        ref anchor,
+        around,
+        limit,
+    } = *request;
+    let filter = &item_filter(query);
     let total = store.count_items(filter)?;
     let (position, selected) = match anchor {
         Anchor::Item(id) => {
@@ -1147,8 +1136,13 @@ pub fn load_window(
     let offset = position
         .saturating_sub(limit / 2)
         .min(total.saturating_sub(limit));
-    let rows = store.items(filter, offset, limit)?;
-    Ok((total, offset, rows, selected))
+    Ok(ListWindow {
+        generation,
+        total,
+        offset,
+        rows: store.items(filter, offset, limit)?,
+        selected,
+    })
 }
 
 /// Build the fallback article from an item's feed content.
@@ -1182,38 +1176,39 @@ mod tests {
         store
     }
 
+    /// The window of 300 rows of every item that `anchor` and `around` ask for.
+    fn window(store: &Store, anchor: Anchor, around: usize) -> ListWindow {
+        let request = ListRequest {
+            generation: 1,
+            query: ListQuery::default(),
+            anchor,
+            around,
+            limit: 300,
+        };
+        load_window(store, &request).unwrap()
+    }
+
     #[test]
     fn windows_are_centred_on_the_anchor_and_clamped_to_the_list() {
         let store = store_with(1_000);
-        let all = ItemFilter::default();
-        let (total, offset, rows, selected) =
-            load_window(&store, &all, &Anchor::Position(0), 0, 300).unwrap();
+        let w = window(&store, Anchor::Position(0), 0);
         assert_eq!(
-            (total, offset, rows.len(), selected),
+            (w.total, w.offset, w.rows.len(), w.selected),
             (1_000, 0, 300, Some(0))
         );
-        let (_, offset, rows, selected) =
-            load_window(&store, &all, &Anchor::None, 999, 300).unwrap();
-        assert_eq!((offset, rows.len(), selected), (700, 300, None));
-        let target = store.items(&all, 500, 1).unwrap()[0].id;
-        let (_, offset, rows, selected) =
-            load_window(&store, &all, &Anchor::Item(target), 0, 300).unwrap();
-        assert_eq!(selected, Some(500));
-        assert_eq!(rows[500 - offset].id, target);
+        let w = window(&store, Anchor::None, 999);
+        assert_eq!((w.offset, w.rows.len(), w.selected), (700, 300, None));
+        let target = store.items(&ItemFilter::default(), 500, 1).unwrap()[0].id;
+        let w = window(&store, Anchor::Item(target), 0);
+        assert_eq!(w.selected, Some(500));
+        assert_eq!(w.rows[500 - w.offset].id, target);
     }
 
     #[test]
     fn a_vanished_anchor_keeps_the_position() {
         let store = store_with(10);
-        let (_, _, _, selected) = load_window(
-            &store,
-            &ItemFilter::default(),
-            &Anchor::Item(ItemId(999_999)),
-            4,
-            300,
-        )
-        .unwrap();
-        assert_eq!(selected, Some(4));
+        let w = window(&store, Anchor::Item(ItemId(999_999)), 4);
+        assert_eq!(w.selected, Some(4));
     }
 
     #[test]

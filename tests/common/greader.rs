@@ -12,17 +12,15 @@
 
 // Also a module of `common` where a test has both (the same code, compiled twice).
 #[allow(clippy::duplicate_mod)]
-#[path = "hang.rs"]
-mod hang;
+#[path = "http.rs"]
+mod http;
 
-use hang::hang;
+use http::hang;
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::thread;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Which server to behave like.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -119,9 +117,6 @@ fn state_name(tag: &str) -> Option<&str> {
 impl GReaderServer {
     /// A server for user `alice` with password `api-pass`.
     pub fn start(flavor: Flavor) -> GReaderServer {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
-        listener.set_nonblocking(true).expect("nonblocking");
-        let addr = listener.local_addr().expect("addr");
         let state = Arc::new(Mutex::new(State {
             flavor,
             username: "alice".into(),
@@ -141,25 +136,15 @@ impl GReaderServer {
             down: false,
             log: Vec::new(),
         }));
+        let served = state.clone();
+        let (addr, stop) = http::serve(move |socket, stop| handle(socket, &served, stop));
         let server = GReaderServer {
             addr,
             flavor,
-            state: state.clone(),
-            stop: Arc::new(AtomicBool::new(false)),
+            state,
+            stop,
         };
         server.expire_action_token();
-        let stop = server.stop.clone();
-        thread::spawn(move || {
-            while !stop.load(Ordering::Relaxed) {
-                match listener.accept() {
-                    Ok((socket, _)) => {
-                        let (state, stop) = (state.clone(), stop.clone());
-                        thread::spawn(move || handle(socket, &state, &stop));
-                    }
-                    Err(_) => thread::sleep(Duration::from_millis(5)),
-                }
-            }
-        });
         server
     }
 
@@ -401,10 +386,11 @@ struct Request {
 }
 
 impl Request {
+    /// The value of the header `name` (lower case).
     fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
     }
 }
@@ -431,42 +417,14 @@ fn all<'a>(params: &'a [(String, String)], key: &str) -> Vec<&'a str> {
         .collect()
 }
 
+/// One request, its target split into path (decoded) and query, its body read as a form.
 fn read_request(socket: &mut TcpStream) -> Option<Request> {
-    socket.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    let mut data = Vec::new();
-    let mut buf = [0u8; 8192];
-    let head_end = loop {
-        if let Some(p) = data.windows(4).position(|w| w == b"\r\n\r\n") {
-            break p + 4;
-        }
-        let n = socket.read(&mut buf).ok()?;
-        if n == 0 {
-            return None;
-        }
-        data.extend_from_slice(&buf[..n]);
-    };
-    let head = String::from_utf8_lossy(&data[..head_end]).into_owned();
-    let mut lines = head.split("\r\n");
-    let mut request_line = lines.next()?.split_whitespace();
-    let method = request_line.next()?.to_string();
-    let target = request_line.next()?.to_string();
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
-        .collect();
-    let length: usize = headers
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
-        .and_then(|(_, v)| v.parse().ok())
-        .unwrap_or(0);
-    let mut body = data[head_end..].to_vec();
-    while body.len() < length {
-        let n = socket.read(&mut buf).ok()?;
-        if n == 0 {
-            break;
-        }
-        body.extend_from_slice(&buf[..n]);
-    }
+    let http::Request {
+        method,
+        target,
+        headers,
+        body,
+    } = http::read_request(socket)?;
     let (path, query) = match target.split_once('?') {
         Some((p, q)) => (p.to_string(), pairs(q)),
         None => (target, Vec::new()),
@@ -529,18 +487,10 @@ fn unauthorized() -> Answer {
 }
 
 fn write_answer(socket: &mut TcpStream, (status, headers, body): Answer) {
-    let mut head = format!("HTTP/1.1 {status} Whatever\r\nConnection: close\r\n");
-    for (k, v) in headers {
-        head.push_str(&format!("{k}: {v}\r\n"));
-    }
-    head.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
-    let _ = socket.write_all(head.as_bytes());
-    let _ = socket.write_all(&body);
-    let _ = socket.flush();
+    http::write_fixed(socket, status, &headers, &body);
 }
 
 fn handle(mut socket: TcpStream, state: &Mutex<State>, stop: &AtomicBool) {
-    let _ = socket.set_nonblocking(false);
     let Some(request) = read_request(&mut socket) else {
         return;
     };
@@ -628,7 +578,7 @@ fn route(s: &mut State, request: &Request) -> Answer {
     let Some(api) = path.strip_prefix("/reader/api/0/") else {
         return not_found(s.flavor);
     };
-    if request.header("Authorization") != Some(&format!("GoogleLogin auth={}", s.auth)) {
+    if request.header("authorization") != Some(&format!("GoogleLogin auth={}", s.auth)) {
         return unauthorized();
     }
     let post = request.method == "POST";

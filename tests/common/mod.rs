@@ -10,15 +10,15 @@
 )]
 
 use std::collections::HashMap;
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::io::Write;
+use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
-mod hang;
+mod http;
 #[path = "../../src/shared_corpus.rs"]
 mod shared_corpus;
 pub use shared_corpus::shared_corpus;
@@ -77,6 +77,23 @@ impl Reply {
         }
     }
 
+    pub fn redirect(status: u16, location: impl Into<String>) -> Reply {
+        Reply::Redirect {
+            status,
+            location: location.into(),
+        }
+    }
+
+    /// 200 with these validators and an RSS body; 304 when the request matches them.
+    pub fn conditional(etag: Option<&str>, last_modified: Option<&str>, body: &[u8]) -> Reply {
+        Reply::Conditional {
+            etag: etag.map(str::to_string),
+            last_modified: last_modified.map(str::to_string),
+            content_type: "application/rss+xml".into(),
+            body: body.to_vec(),
+        }
+    }
+
     pub fn with_header(status: u16, name: &str, value: &str) -> Reply {
         Reply::Fixed {
             status,
@@ -103,24 +120,10 @@ pub struct TestServer {
 
 impl TestServer {
     pub fn start() -> TestServer {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
-        listener.set_nonblocking(true).expect("nonblocking");
-        let addr = listener.local_addr().expect("addr");
         let routes: Arc<Mutex<HashMap<String, Reply>>> = Arc::default();
         let seen: Arc<Mutex<Vec<SeenRequest>>> = Arc::default();
-        let stop = Arc::new(AtomicBool::new(false));
-        let (r, s, st) = (routes.clone(), seen.clone(), stop.clone());
-        thread::spawn(move || {
-            while !st.load(Ordering::Relaxed) {
-                match listener.accept() {
-                    Ok((socket, _)) => {
-                        let (r, s, st) = (r.clone(), s.clone(), st.clone());
-                        thread::spawn(move || handle(socket, &r, &s, &st));
-                    }
-                    Err(_) => thread::sleep(Duration::from_millis(5)),
-                }
-            }
-        });
+        let (r, s) = (routes.clone(), seen.clone());
+        let (addr, stop) = http::serve(move |socket, stop| handle(socket, &r, &s, stop));
         TestServer {
             addr,
             routes,
@@ -160,77 +163,23 @@ impl Drop for TestServer {
     }
 }
 
-fn read_request(socket: &mut TcpStream) -> Option<SeenRequest> {
-    socket.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    let mut data = Vec::new();
-    let mut buf = [0u8; 2048];
-    while !data.windows(4).any(|w| w == b"\r\n\r\n") {
-        let n = socket.read(&mut buf).ok()?;
-        if n == 0 {
-            return None;
-        }
-        // A TLS ClientHello (record type 0x16): answer in plain text, as a misconfigured
-        // server would, so the client's handshake fails at once.
-        if data.is_empty() && buf[0] == 0x16 {
-            let _ = socket.write_all(b"HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
-            return None;
-        }
-        data.extend_from_slice(&buf[..n]);
-    }
-    let text = String::from_utf8_lossy(&data);
-    let mut lines = text.split("\r\n");
-    let path = lines.next()?.split_whitespace().nth(1)?.to_string();
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
-        .collect();
-    Some(SeenRequest { path, headers })
-}
-
-fn reason(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        301 => "Moved Permanently",
-        302 => "Found",
-        304 => "Not Modified",
-        308 => "Permanent Redirect",
-        404 => "Not Found",
-        410 => "Gone",
-        429 => "Too Many Requests",
-        500 => "Internal Server Error",
-        503 => "Service Unavailable",
-        _ => "Whatever",
-    }
-}
-
-fn write_fixed(socket: &mut TcpStream, status: u16, headers: &[(String, String)], body: &[u8]) {
-    let mut head = format!(
-        "HTTP/1.1 {status} {}\r\nConnection: close\r\n",
-        reason(status)
-    );
-    for (k, v) in headers {
-        head.push_str(&format!("{k}: {v}\r\n"));
-    }
-    head.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
-    let _ = socket.write_all(head.as_bytes());
-    let _ = socket.write_all(body);
-    let _ = socket.flush();
-}
-
 fn handle(
     mut socket: TcpStream,
     routes: &Mutex<HashMap<String, Reply>>,
     seen: &Mutex<Vec<SeenRequest>>,
     stop: &AtomicBool,
 ) {
-    let _ = socket.set_nonblocking(false);
-    let Some(request) = read_request(&mut socket) else {
+    let Some(request) = http::read_request(&mut socket) else {
         return;
+    };
+    let request = SeenRequest {
+        path: request.target,
+        headers: request.headers.into_iter().collect(),
     };
     seen.lock().unwrap().push(request.clone());
     let reply = routes.lock().unwrap().get(&request.path).cloned();
     let Some(reply) = reply else {
-        write_fixed(&mut socket, 404, &[], b"no such path");
+        http::write_fixed(&mut socket, 404, &[], b"no such path");
         return;
     };
     answer(&mut socket, &request, reply, stop);
@@ -242,7 +191,7 @@ fn answer(socket: &mut TcpStream, request: &SeenRequest, reply: Reply, stop: &At
             status,
             headers,
             body,
-        } => write_fixed(socket, status, &headers, &body),
+        } => http::write_fixed(socket, status, &headers, &body),
         Reply::Conditional {
             etag,
             last_modified,
@@ -261,15 +210,15 @@ fn answer(socket: &mut TcpStream, request: &SeenRequest, reply: Reply, stop: &At
                 headers.push(("Last-Modified".into(), l.clone()));
             }
             if etag_match || date_match {
-                write_fixed(socket, 304, &headers, b"");
+                http::write_fixed(socket, 304, &headers, b"");
             } else {
-                write_fixed(socket, 200, &headers, &body);
+                http::write_fixed(socket, 200, &headers, &body);
             }
         }
         Reply::Redirect { status, location } => {
-            write_fixed(socket, status, &[("Location".into(), location)], b"")
+            http::write_fixed(socket, status, &[("Location".into(), location)], b"")
         }
-        Reply::Silent => hang::hang(socket, stop),
+        Reply::Silent => http::hang(socket, stop),
         Reply::Drip { interval } => {
             let _ = socket.write_all(
                 b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: 100000\r\n\r\n<rss>",
@@ -298,7 +247,7 @@ fn answer(socket: &mut TcpStream, request: &SeenRequest, reply: Reply, stop: &At
             let mut enc = GzEncoder::new(Vec::new(), Compression::best());
             enc.write_all(&body).unwrap();
             let compressed = enc.finish().unwrap();
-            write_fixed(
+            http::write_fixed(
                 socket,
                 200,
                 &[
@@ -333,11 +282,17 @@ pub fn rss_with_items(title: &str, n: usize) -> String {
 /// The `kiosque` binary on the data dir `data`: `KIOSQUE_DATA_DIR` unset and the config file
 /// `data/config.toml` (missing unless the test writes it), so nothing of the user's is read.
 pub fn kiosque(data: &Path) -> assert_cmd::Command {
-    let mut cmd = assert_cmd::Command::cargo_bin("kiosque").unwrap();
+    assert_cmd::Command::from_std(kiosque_process(data))
+}
+
+/// [`kiosque`] as a plain process, to spawn (and kill) it; its stdin is empty.
+pub fn kiosque_process(data: &Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("kiosque"));
     cmd.env_remove("KIOSQUE_DATA_DIR")
         .env("KIOSQUE_CONFIG", data.join("config.toml"))
         .arg("--data-dir")
-        .arg(data);
+        .arg(data)
+        .stdin(std::process::Stdio::null());
     cmd
 }
 
@@ -387,6 +342,17 @@ pub fn first_item_id(data: &Path) -> String {
         .as_i64()
         .unwrap()
         .to_string()
+}
+
+/// A server with a feed of `n` items titled `title` at `/feed.xml`, and at `/` a page that
+/// advertises it (for discovery).
+pub fn feed_behind_a_page(title: &str, n: usize) -> TestServer {
+    let server = TestServer::start();
+    server.route("/feed.xml", Reply::rss(rss_with_items(title, n)));
+    let link = r#"<link rel="alternate" type="application/rss+xml" href="/feed.xml">"#;
+    let page = format!("<html><head>{link}</head><body>home</body></html>");
+    server.route("/", Reply::ok("text/html", page));
+    server
 }
 
 /// A server with `/feed`: one item whose page, `/item/0`, answers 404.

@@ -7,6 +7,7 @@
 
 use std::io::{Read, Write};
 use std::num::NonZeroU16;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -66,13 +67,15 @@ pub fn data_dir_command(data: &std::path::Path, config: &std::path::Path) -> Com
     command
 }
 
-/// [`read_into`], also keeping every byte the terminal writes (returned beside the thread).
+/// A thread that feeds everything the terminal writes to `parser` until the terminal closes,
+/// also keeping every byte (returned beside the thread), and letting go of the terminal after the first read once the returned flag is set.
 pub fn read_and_keep_into<CB: vt100::Callbacks + Send + 'static>(
     master: &dyn MasterPty,
     parser: Arc<Mutex<vt100::Parser<CB>>>,
-) -> (JoinHandle<()>, Arc<Mutex<Vec<u8>>>) {
+) -> (JoinHandle<()>, Arc<Mutex<Vec<u8>>>, Arc<AtomicBool>) {
     let raw = Arc::new(Mutex::new(Vec::new()));
-    let kept = raw.clone();
+    let stop = Arc::new(AtomicBool::new(false));
+    let (kept, stopped) = (raw.clone(), stop.clone());
     let mut reader = master.try_clone_reader().unwrap();
     let reading = std::thread::spawn(move || {
         let mut buf = [0u8; 8192];
@@ -82,30 +85,44 @@ pub fn read_and_keep_into<CB: vt100::Callbacks + Send + 'static>(
             }
             parser.lock().unwrap().process(&buf[..n]);
             kept.lock().unwrap().extend_from_slice(&buf[..n]);
+            if stopped.load(Ordering::SeqCst) {
+                break; // drops the reading thread's handle on the terminal's master side
+            }
         }
     });
-    (reading, raw)
+    (reading, raw, stop)
 }
 
 /// kiosque running in a terminal: the child, its parsed screen (fed by `reading`), the keys'
 /// way in, and the terminal's master side.
-pub struct Session {
+pub struct Session<CB: vt100::Callbacks = ()> {
     pub child: Box<dyn Child + Send + Sync>,
-    pub parser: Arc<Mutex<vt100::Parser>>,
+    pub parser: Arc<Mutex<vt100::Parser<CB>>>,
     pub reading: JoinHandle<()>,
     pub writer: Box<dyn Write + Send>,
     pub master: Box<dyn MasterPty + Send>,
     /// Every byte the terminal was sent.
     pub raw: Arc<Mutex<Vec<u8>>>,
+    /// Set to make the reading thread let go of the terminal after its next read.
+    pub stop_reading: Arc<AtomicBool>,
 }
 
 /// Run `command` in a new terminal of `rows` x `cols`, its output parsed by a reading thread.
 pub fn spawn(command: CommandBuilder, rows: u16, cols: u16) -> Session {
-    let pair = open(rows, cols);
+    spawn_parsed(command, vt100::Parser::new(size(rows), size(cols), 0))
+}
+
+/// [`spawn`] in a terminal of the parser's size, its output fed to `parser`.
+pub fn spawn_parsed<CB: vt100::Callbacks + Send + 'static>(
+    command: CommandBuilder,
+    parser: vt100::Parser<CB>,
+) -> Session<CB> {
+    let (rows, cols) = parser.screen().size();
+    let pair = open(rows.get(), cols.get());
     let child = pair.slave.spawn_command(command).unwrap();
     drop(pair.slave);
-    let parser = Arc::new(Mutex::new(vt100::Parser::new(size(rows), size(cols), 0)));
-    let (reading, raw) = read_and_keep_into(&*pair.master, parser.clone());
+    let parser = Arc::new(Mutex::new(parser));
+    let (reading, raw, stop_reading) = read_and_keep_into(&*pair.master, parser.clone());
     let writer = pair.master.take_writer().unwrap();
     Session {
         child,
@@ -114,10 +131,11 @@ pub fn spawn(command: CommandBuilder, rows: u16, cols: u16) -> Session {
         writer,
         master: pair.master,
         raw,
+        stop_reading,
     }
 }
 
-impl Session {
+impl<CB: vt100::Callbacks> Session<CB> {
     /// Type `keys` into the terminal.
     pub fn press(&mut self, keys: &[u8]) {
         self.writer.write_all(keys).unwrap();
@@ -150,14 +168,6 @@ pub fn exit_ok(
     let _ = reading.join();
 }
 
-/// A thread that feeds everything the terminal writes to `parser` until the terminal closes.
-pub fn read_into<CB: vt100::Callbacks + Send + 'static>(
-    master: &dyn MasterPty,
-    parser: Arc<Mutex<vt100::Parser<CB>>>,
-) -> JoinHandle<()> {
-    read_and_keep_into(master, parser).0
-}
-
 /// Poll the parsed screen until `until` holds for its text, and return that text; fail
 /// naming `what` when the wait limit passes.
 pub fn wait_for_screen<CB: vt100::Callbacks>(
@@ -179,15 +189,18 @@ pub fn wait_for_screen<CB: vt100::Callbacks>(
     }
 }
 
-/// Wait for the process to end and return its status; fail with `failure` when the wait
-/// limit passes.
+/// Wait for the process to end and return its status; when the wait limit passes, kill it
+/// and fail with `failure`.
 pub fn wait_exit(child: &mut (dyn Child + Send + Sync), failure: &str) -> ExitStatus {
     let start = Instant::now();
     loop {
         if let Some(status) = child.try_wait().unwrap() {
             return status;
         }
-        assert!(start.elapsed() < wait_limit(), "{failure}");
+        if start.elapsed() >= wait_limit() {
+            let _ = child.kill();
+            panic!("{failure}");
+        }
         std::thread::sleep(Duration::from_millis(20));
     }
 }

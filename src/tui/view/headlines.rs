@@ -186,7 +186,7 @@ mod tests {
         let generation = effects
             .iter()
             .find_map(|e| match e {
-                Effect::LoadList { generation, .. } => Some(*generation),
+                Effect::LoadList(request) => Some(request.generation),
                 _ => None,
             })
             .unwrap();
@@ -194,13 +194,13 @@ mod tests {
         rows[1].dated = false;
         crate::tui::update::update(
             &mut state,
-            Action::ListLoaded {
+            Action::ListLoaded(crate::tui::effect::ListWindow {
                 generation,
                 total: 2,
                 offset: 0,
                 rows,
                 selected: Some(0),
-            },
+            }),
         );
         let mut terminal =
             ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 10)).unwrap();

@@ -119,6 +119,10 @@ const SHARE_HOSTS: &[&str] = &[
     // Photo hosts: a picture's credit, not a story.
     "flickr.com",
     "unsplash.com",
+    "pixabay.com",
+    "pexels.com",
+    // A picture's licence.
+    "creativecommons.org",
 ];
 
 /// Path segments of taxonomy and author pages.
@@ -2653,7 +2657,14 @@ fn link_target(href: &str, base_url: &Url) -> Option<(Url, bool)> {
     {
         return None;
     }
-    if url.host_str() == base_url.host_str() && url.path() == base_url.path() {
+    // The page itself, also behind path parameters (`;jsessionid=…`, a print view's
+    // `;art12,345,PRINT`): a skip link or a tool, not reading elsewhere.
+    if url.host_str() == base_url.host_str()
+        && url
+            .path()
+            .strip_prefix(base_url.path())
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with([';', ',']))
+    {
         return None;
     }
     if is_section_of(&url, base_url) {
@@ -3663,6 +3674,15 @@ mod tests {
         assert!(!section("https://news.example.org/world?page=2"));
         assert!(!section("https://other.example.org/world"));
         assert!(!section("https://news.example.org/sport"));
+        // The page itself behind path parameters: a skip link, a print view.
+        let page_url = Url::parse("https://news.example.org/a/story.html;art12,345").unwrap();
+        for href in [
+            "/a/story.html;art12,345;jsessionid=AB12",
+            "/a/story.html;art12,345,PRINT",
+        ] {
+            assert!(link_target(href, &page_url).is_none(), "{href}");
+        }
+        assert!(link_target("/a/story.html;art12,346", &page_url).is_some());
     }
 
     #[test]

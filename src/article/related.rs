@@ -484,8 +484,19 @@ fn link_url(link: &NodeRef<'_>, base_url: &Url) -> Option<Url> {
     if href.is_empty() || href.starts_with('#') {
         return None;
     }
-    crate::url_safety::join_web_url(base_url, href)
-        .filter(|url| !is_taxonomy_url(url) && !is_picture_url(url))
+    crate::url_safety::join_web_url(base_url, href).filter(|url| {
+        !is_taxonomy_url(url) && !is_picture_url(url) && !is_page_itself(url, base_url)
+    })
+}
+
+/// A link back to the page itself, also behind path parameters (`;jsessionid=…`): a skip
+/// link ("Springe direkt zu: Inhalt") or a tool, not reading elsewhere.
+fn is_page_itself(url: &Url, base_url: &Url) -> bool {
+    url.host_str() == base_url.host_str()
+        && url
+            .path()
+            .strip_prefix(base_url.path())
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with([';', ',']))
 }
 
 /// A link to a picture file (a gallery's zoom link beside "Quelle: THW"): neither reading nor
@@ -1316,6 +1327,19 @@ mod tests {
     fn continue_reading_link_without_title_is_not_related() {
         let (_, links) = split(r#"<p><a href="/full">Read more</a></p>"#);
         assert!(links.is_empty());
+    }
+
+    #[test]
+    fn skip_links_back_to_the_page_itself_are_not_related() {
+        let (_, links) = split(
+            r#"<p><em>Skip to:</em></p><ul><li><a href="/section/story.html;jsessionid=AB12?nn=1#Inhalt">Content of this page</a></li></ul>
+            <p>See also: <a href="/section/story.html?page=2">The second page of this very story</a></p>"#,
+        );
+        assert!(links.is_empty(), "{links:?}");
+        let (_, links) = split(
+            r#"<p>See also: <a href="/section/story-two.html">The second story on this</a></p>"#,
+        );
+        assert_eq!(links.len(), 1, "{links:?}");
     }
 
     #[test]

@@ -119,6 +119,10 @@ const SHARE_HOSTS: &[&str] = &[
     // Photo hosts: a picture's credit, not a story.
     "flickr.com",
     "unsplash.com",
+    "pixabay.com",
+    "pexels.com",
+    // A picture's licence.
+    "creativecommons.org",
 ];
 
 /// Path segments of taxonomy and author pages.
@@ -721,7 +725,7 @@ fn article_date(page: &Document, base_url: &Url) -> Option<PostDate> {
 /// The date in a URL's path: a year segment followed by a month (and a day) segment.
 fn url_date(url: &Url) -> Option<PostDate> {
     let segments: Vec<&str> = url.path_segments()?.take(12).collect();
-    segments.windows(2).enumerate().find_map(|(i, pair)| {
+    let in_segments = segments.windows(2).enumerate().find_map(|(i, pair)| {
         let number = |s: &str, max_len: usize| -> Option<i64> {
             (!s.is_empty() && s.len() <= max_len && s.chars().all(|c| c.is_ascii_digit()))
                 .then(|| s.parse().ok())
@@ -734,7 +738,31 @@ fn url_date(url: &Url) -> Option<PostDate> {
             .and_then(|s| number(s, 2))
             .filter(|d| (1..=31).contains(d));
         Some((y, m, d))
-    })
+    });
+    // A slug that opens with its date (`/2019-03-29-leader-spotlight/`).
+    in_segments.or_else(|| segments.iter().find_map(|s| slug_date(s)))
+}
+
+/// The date a path segment opens with, "YYYY-MM-DD" followed by a dash or nothing.
+fn slug_date(segment: &str) -> Option<PostDate> {
+    let head = segment.get(..10)?;
+    let rest = &segment[10..];
+    if !(rest.is_empty() || rest.starts_with('-')) {
+        return None;
+    }
+    let mut parts = head.split('-');
+    let mut number = |len: usize| -> Option<i64> {
+        let p = parts.next()?;
+        (p.len() == len && p.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| p.parse().ok())
+            .flatten()
+    };
+    let (y, m, d) = (number(4)?, number(2)?, number(2)?);
+    ((1990..=2100).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d)).then_some((
+        y,
+        m,
+        Some(d),
+    ))
 }
 
 /// Are a block's links at least three posts, each dated in its URL, none older than the
@@ -2512,6 +2540,12 @@ fn bounded_text(node: &NodeRef<'_>, max_nodes: usize) -> String {
     let mut out = String::new();
     for d in node.descendants_it().take(max_nodes) {
         if d.is_text() {
+            // An ad slot's script is code, not words (a lead-in of "googletag.cmd.push(…)").
+            if d.parent()
+                .is_some_and(|p| tag_is(&p, &["script", "style", "noscript", "template"]))
+            {
+                continue;
+            }
             out.push_str(&d.text());
         } else if d.is_element() {
             out.push(' ');
@@ -2623,7 +2657,17 @@ fn link_target(href: &str, base_url: &Url) -> Option<(Url, bool)> {
     {
         return None;
     }
-    if url.host_str() == base_url.host_str() && url.path() == base_url.path() {
+    // The page itself, also behind path parameters (`;jsessionid=…`, a print view's
+    // `;art12,345,PRINT`): a skip link or a tool, not reading elsewhere.
+    if url.host_str() == base_url.host_str()
+        && url
+            .path()
+            .strip_prefix(base_url.path())
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with([';', ',']))
+    {
+        return None;
+    }
+    if is_section_of(&url, base_url) {
         return None;
     }
     let segments: Vec<&str> = url
@@ -2645,6 +2689,22 @@ fn link_target(href: &str, base_url: &Url) -> Option<(Url, bool)> {
     }
     let slug_like = looks_like_article_path(&segments, url.query());
     Some((url, slug_like))
+}
+
+/// Is `url` a front of the page's own section: on the page's host, no query, its path a
+/// proper leading part of the page's path (`/blog` above `/blog/a-post`, `/news/world`
+/// above `/news/world/2023/a-story`)? A heading row's "View all" or a card's kicker leads
+/// there; it is the site's furniture, never reading on the article's subject.
+fn is_section_of(url: &Url, base_url: &Url) -> bool {
+    if url.host_str() != base_url.host_str() || url.query().is_some() {
+        return false;
+    }
+    let path = url.path().trim_end_matches('/');
+    !path.is_empty()
+        && base_url
+            .path()
+            .strip_prefix(path)
+            .is_some_and(|rest| rest.starts_with('/') && rest.len() > 1)
 }
 
 /// A tag, topic, category or author page: such a segment with at most one segment after it
@@ -3564,6 +3624,82 @@ mod tests {
             url_date(&Url::parse("https://x.example/a/12345/b").unwrap()),
             None
         );
+        // A slug that opens with its date; digits that only look like one are not.
+        assert_eq!(
+            url_date(&Url::parse("https://x.example/2019-11-25-github-at-reinvent/").unwrap()),
+            Some((2019, 11, Some(25)))
+        );
+        assert_eq!(
+            url_date(&Url::parse("https://x.example/2019-11-250-items/").unwrap()),
+            None
+        );
+        assert_eq!(
+            url_date(&Url::parse("https://x.example/2019-13-01-a-post").unwrap()),
+            None
+        );
+        // Posts dated so, all after the article: a river.
+        let doc = Document::from(page(
+            r#"<div class="related-posts"><h3>Related posts</h3><ul>
+            <li><a href="/2024-07-02-first-story-after-it/">First story after it</a></li>
+            <li><a href="/2024-06-20-second-story-after-it/">Second story after it</a></li>
+            <li><a href="/2024-06-01-third-story-after-it/">Third story after it</a></li></ul></div>"#,
+        ));
+        let dated = Url::parse("https://news.example.org/2024-05-02-the-story-we-read/").unwrap();
+        assert!(take_related_blocks(&doc, &dated, &[]).is_empty());
+    }
+
+    #[test]
+    fn the_page_s_own_section_front_is_never_a_related_link() {
+        let (links, _) = take(&page(
+            r#"<section><h3>Related stories</h3><ul>
+            <li><a href="/world/2024/04/first-story-about-it">First story about it</a></li>
+            <li><a href="/world/2024/03/second-story-about-it">Second story about it</a></li>
+            <li><a href="/world/">View all stories in our world section</a></li></ul></section>"#,
+        ));
+        assert_eq!(
+            urls(&links),
+            [
+                "https://news.example.org/world/2024/04/first-story-about-it",
+                "https://news.example.org/world/2024/03/second-story-about-it"
+            ]
+        );
+        let base = base();
+        let section = |u: &str| is_section_of(&Url::parse(u).unwrap(), &base);
+        assert!(section("https://news.example.org/world"));
+        assert!(section("https://news.example.org/world/2024/"));
+        assert!(!section(
+            "https://news.example.org/world/2024/05/the-story-we-read.html"
+        ));
+        assert!(!section("https://news.example.org/wor"));
+        assert!(!section("https://news.example.org/world?page=2"));
+        assert!(!section("https://other.example.org/world"));
+        assert!(!section("https://news.example.org/sport"));
+        // The page itself behind path parameters: a skip link, a print view.
+        let page_url = Url::parse("https://news.example.org/a/story.html;art12,345").unwrap();
+        for href in [
+            "/a/story.html;art12,345;jsessionid=AB12",
+            "/a/story.html;art12,345,PRINT",
+        ] {
+            assert!(link_target(href, &page_url).is_none(), "{href}");
+        }
+        assert!(link_target("/a/story.html;art12,346", &page_url).is_some());
+    }
+
+    #[test]
+    fn an_ad_slot_s_script_is_no_lead_in() {
+        let (links, _) = take(&body_with(
+            "entry-content",
+            &format!(
+                "<div><script>googletag.cmd.push(function() {{ googletag.display('ad-slot-one'); }});</script></div><div>{TWO_ITEMS}</div>"
+            ),
+        ));
+        assert!(
+            links.iter().all(|l| !l.label.contains("googletag")),
+            "{links:?}"
+        );
+        let doc = Document::from("<div>Read <script>x()</script>on</div>");
+        let div = doc.select("div").nodes()[0];
+        assert_eq!(collapse(&bounded_text(&div, 20)), "Read on");
     }
 
     /// Prose long enough to count as a paragraph of the body.

@@ -66,11 +66,11 @@ impl RequestWindow {
 
     /// An answer came without a body: one more request may be out.
     fn widen(&self) {
-        let took = self.room_to_widen.fetch_update(
-            Ordering::Relaxed,
-            Ordering::Relaxed,
-            |left| left.checked_sub(1),
-        );
+        let took = self
+            .room_to_widen
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+                left.checked_sub(1)
+            });
         if took.is_ok() {
             self.slots.add_permits(1);
         }
@@ -719,8 +719,15 @@ async fn refresh_with(
             // Boxed: every feed's task is spawned at once, and a future's state is allocated
             // with its task; inline, the request's and the record's states (kilobytes) were
             // held by all 10,000 tasks of a 10,000-feed refresh from the start.
-            let (fetched, _body_in_hand) =
-                Box::pin(fetch_one(&feed, &fetcher, slot, &slow_slots, &in_hand, &global)).await;
+            let (fetched, _body_in_hand) = Box::pin(fetch_one(
+                &feed,
+                &fetcher,
+                slot,
+                &slow_slots,
+                &in_hand,
+                &global,
+            ))
+            .await;
             if fetched.as_ref().is_ok_and(|r| r.multiplexed) {
                 host_slots.widen_for_http2(host_connections);
             }

@@ -41,11 +41,11 @@ impl HostSlots {
     }
 }
 
-/// Requests out at once: [`BODIES_IN_HAND`] at first, one more after each answer without a
-/// body (a 304, an error), up to `concurrency`. A request's cost is mostly its body (read,
-/// parsed, stored) and the connection that carried it (each keeps a read buffer sized to
-/// the bodies it read): a cold refresh, all bodies, stays at 64 requests and as many
-/// connections, as many as the parser and the writer keep up with; a warm one, mostly 304s,
+/// Requests out at once, with the bodies not yet written: [`BODIES_IN_HAND`] at first, one
+/// more after each answer without a body (a 304, an error), up to `concurrency`. A request's
+/// cost is mostly its body (read, parsed, stored) and the connection that carried it (each
+/// keeps a read buffer sized to the bodies it read): a cold refresh, all bodies, stays at 64
+/// requests and bodies together, as many as the parser and the writer keep up with; a warm one, mostly 304s,
 /// soon has `concurrency` out, so that at 100 ms a request all its feeds have started within
 /// a fraction of a second, and a slow feed among them does not start last.
 struct RequestWindow {
@@ -339,8 +339,16 @@ async fn ask_one(
     }
 }
 
-/// The network half of one feed's refresh: the answer, body included, and the room its body
-/// holds among `bodies` (none for a 304 or an error), waited for before the body is read.
+/// What a body holds until it is parsed and written: its room among the bodies in hand, and
+/// the request's slot, so that a refresh of bodies (a cold one) has no more requests out and
+/// bodies in hand together than the window's first 64.
+struct BodyHeld {
+    _room: Option<OwnedSemaphorePermit>,
+    _slot: RequestSlot,
+}
+
+/// The network half of one feed's refresh: the answer, body included, and what its body
+/// holds (none for a 304 or an error), its room waited for before the body is read.
 async fn fetch_one(
     feed: &Feed,
     fetcher: &Fetcher,
@@ -348,10 +356,7 @@ async fn fetch_one(
     slow_slots: &Arc<Semaphore>,
     bodies: &Arc<Semaphore>,
     window: &RequestWindow,
-) -> (
-    Result<FetchResponse, FetchError>,
-    Option<OwnedSemaphorePermit>,
-) {
+) -> (Result<FetchResponse, FetchError>, Option<BodyHeld>) {
     let (answer, slot) = ask_one(feed, fetcher, slot, slow_slots).await;
     let answer = match answer {
         Ok(answer) => answer,
@@ -360,15 +365,19 @@ async fn fetch_one(
             return (Err(e), None);
         }
     };
-    let room = if answer.is_success() {
-        bodies.clone().acquire_owned().await.ok()
-    } else {
+    if !answer.is_success() {
         window.widen();
-        None
-    };
+        return (answer.read().await, None);
+    }
+    let room = bodies.clone().acquire_owned().await.ok();
     let fetched = answer.read().await;
-    drop(slot);
-    (fetched, room)
+    (
+        fetched,
+        Some(BodyHeld {
+            _room: room,
+            _slot: slot,
+        }),
+    )
 }
 
 /// The other half: parse the answer and record it.
@@ -732,8 +741,8 @@ async fn refresh_with(
                 host_slots.widen_for_http2(host_connections);
             }
             let now = Utc::now();
-            // The connection is free once the body is in (`fetch_one` gave the request's slot
-            // back then): the host's next feed goes out while this one is parsed and written.
+            // The connection is free once the body is in: the host's next feed goes out while
+            // this one is parsed and written (a body keeps its request slot until written).
             drop(host);
             let outcome = Box::pin(record_one(feed, fetched, now, writes, &parse_slots)).await;
             if let Some(p) = &progress {

@@ -77,6 +77,89 @@ struct Limits {
     max_body_bytes: u64,
 }
 
+/// A server's answer whose body is not read yet ([`Fetcher::ask`]).
+#[derive(Debug)]
+pub struct Answer {
+    response: reqwest::Response,
+    final_url: Url,
+    moved_permanently: bool,
+    /// What is left of the total timeout for the body.
+    time_left: Duration,
+    limits: Arc<Limits>,
+}
+
+impl Answer {
+    /// 2xx: a body follows.
+    pub fn is_success(&self) -> bool {
+        self.response.status().is_success()
+    }
+
+    /// The second half of [`Fetcher::get`]: read the body (2xx only, at most the cap) within
+    /// what is left of the total timeout.
+    pub async fn read(self) -> Result<FetchResponse, FetchError> {
+        let limits = self.limits;
+        let read = Answer::finish(
+            &limits,
+            self.response,
+            self.final_url,
+            self.moved_permanently,
+        );
+        match tokio::time::timeout(self.time_left, read).await {
+            Ok(result) => result,
+            Err(_) => Err(FetchError::Timeout {
+                seconds: limits.total.as_secs(),
+            }),
+        }
+    }
+
+    async fn finish(
+        limits: &Limits,
+        mut response: reqwest::Response,
+        final_url: Url,
+        moved_permanently: bool,
+    ) -> Result<FetchResponse, FetchError> {
+        let status = response.status().as_u16();
+        let multiplexed = matches!(
+            response.version(),
+            reqwest::Version::HTTP_2 | reqwest::Version::HTTP_3
+        );
+        let headers = response.headers();
+        let content_type = header_text(headers, header::CONTENT_TYPE);
+        let etag = header_text(headers, header::ETAG);
+        let last_modified = header_text(headers, header::LAST_MODIFIED);
+        let retry_after = header_text(headers, header::RETRY_AFTER)
+            .and_then(|v| parse_retry_after(&v, Utc::now()));
+        let mut body = Vec::new();
+        if response.status().is_success() {
+            let cap = limits.max_body_bytes;
+            if response.content_length().is_some_and(|len| len > cap) {
+                return Err(FetchError::TooLarge { limit_bytes: cap });
+            }
+            while let Some(chunk) = response
+                .chunk()
+                .await
+                .map_err(|e| describe(&e, limits.total))?
+            {
+                if (body.len() + chunk.len()) as u64 > cap {
+                    return Err(FetchError::TooLarge { limit_bytes: cap });
+                }
+                body.extend_from_slice(&chunk);
+            }
+        }
+        Ok(FetchResponse {
+            status,
+            final_url,
+            moved_permanently,
+            content_type,
+            etag,
+            last_modified,
+            retry_after,
+            body,
+            multiplexed,
+        })
+    }
+}
+
 /// The shared client. Cheap to clone (one connection pool).
 #[derive(Debug, Clone)]
 pub struct Fetcher {
@@ -292,8 +375,6 @@ impl Fetcher {
         let client = reqwest::Client::builder()
             .user_agent(USER_AGENT)
             .connect_timeout(Duration::from_secs(config.connect_timeout_seconds))
-            .timeout(total)
-            .read_timeout(total)
             .redirect(reqwest::redirect::Policy::none())
             .pool_idle_timeout(Duration::from_secs(30))
             .pool_max_idle_per_host(config.per_host.max(1))
@@ -319,21 +400,40 @@ impl Fetcher {
         url: &str,
         conditional: &Conditional,
     ) -> Result<FetchResponse, FetchError> {
-        let url = parse_http_url(url)?;
-        let total = self.limits.total;
-        match tokio::time::timeout(total, self.get_inner(url, conditional)).await {
-            Ok(result) => result,
-            Err(_) => Err(FetchError::Timeout {
-                seconds: total.as_secs(),
-            }),
-        }
+        self.ask(url, conditional).await?.read().await
     }
 
-    async fn get_inner(
+    /// The first half of [`Fetcher::get`]: the final answer's status and headers (redirects
+    /// followed), its body not read yet. A caller that bounds the bodies it holds (a refresh:
+    /// read, not yet parsed and written) waits for room between the two halves, so a request
+    /// still waiting for its answer holds no body's room, nor a 304. The total timeout
+    /// covers both halves; the time between them is the caller's, not the server's.
+    pub async fn ask(&self, url: &str, conditional: &Conditional) -> Result<Answer, FetchError> {
+        let url = parse_http_url(url)?;
+        let total = self.limits.total;
+        let asked = tokio::time::Instant::now();
+        let (response, final_url, moved_permanently) =
+            tokio::time::timeout(total, self.answer(url, conditional))
+                .await
+                .map_err(|_| FetchError::Timeout {
+                    seconds: total.as_secs(),
+                })??;
+        Ok(Answer {
+            response,
+            final_url,
+            moved_permanently,
+            time_left: total.saturating_sub(asked.elapsed()),
+            limits: self.limits.clone(),
+        })
+    }
+
+    /// Send the request, following redirects, up to the final answer's headers: that
+    /// answer, where it came from, and whether every hop was a permanent move.
+    async fn answer(
         &self,
         start: Url,
         conditional: &Conditional,
-    ) -> Result<FetchResponse, FetchError> {
+    ) -> Result<(reqwest::Response, Url, bool), FetchError> {
         let mut url = start;
         let mut permanent = true;
         let mut seen = vec![url.clone()];
@@ -388,59 +488,11 @@ impl Fetcher {
                 url = next;
                 continue;
             }
-            return self
-                .finish(response, url, permanent && seen.len() > 1)
-                .await;
+            let moved = permanent && seen.len() > 1;
+            return Ok((response, url, moved));
         }
         Err(FetchError::TooManyRedirects {
             limit: MAX_REDIRECTS,
-        })
-    }
-
-    async fn finish(
-        &self,
-        mut response: reqwest::Response,
-        final_url: Url,
-        moved_permanently: bool,
-    ) -> Result<FetchResponse, FetchError> {
-        let status = response.status().as_u16();
-        let multiplexed = matches!(
-            response.version(),
-            reqwest::Version::HTTP_2 | reqwest::Version::HTTP_3
-        );
-        let headers = response.headers();
-        let content_type = header_text(headers, header::CONTENT_TYPE);
-        let etag = header_text(headers, header::ETAG);
-        let last_modified = header_text(headers, header::LAST_MODIFIED);
-        let retry_after = header_text(headers, header::RETRY_AFTER)
-            .and_then(|v| parse_retry_after(&v, Utc::now()));
-        let mut body = Vec::new();
-        if response.status().is_success() {
-            let cap = self.limits.max_body_bytes;
-            if response.content_length().is_some_and(|len| len > cap) {
-                return Err(FetchError::TooLarge { limit_bytes: cap });
-            }
-            while let Some(chunk) = response
-                .chunk()
-                .await
-                .map_err(|e| describe(&e, self.limits.total))?
-            {
-                if (body.len() + chunk.len()) as u64 > cap {
-                    return Err(FetchError::TooLarge { limit_bytes: cap });
-                }
-                body.extend_from_slice(&chunk);
-            }
-        }
-        Ok(FetchResponse {
-            status,
-            final_url,
-            moved_permanently,
-            content_type,
-            etag,
-            last_modified,
-            retry_after,
-            body,
-            multiplexed,
         })
     }
 

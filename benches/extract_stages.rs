@@ -145,7 +145,7 @@ fn stages(c: &mut Criterion) {
             cleaned_all,
             |docs| {
                 for (doc, page) in docs.iter().zip(&pages) {
-                    black_box(block_classifier::baseline(doc, &page.url));
+                    black_box(block_classifier::baseline(doc));
                 }
             },
             BatchSize::PerIteration,

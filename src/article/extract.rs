@@ -93,7 +93,7 @@ pub fn extract_article_with(
         boilerplate::pre_clean(&doc);
     }
 
-    let (baseline_html, baseline_words) = block_classifier::baseline(&doc, page_url);
+    let (baseline_html, baseline_words) = block_classifier::baseline(&doc);
     let config = dom_smoothie::Config {
         // JSON-LD was read above; the scorer needs only the body.
         disable_json_ld: true,
@@ -124,7 +124,7 @@ pub fn extract_article_with(
         || (options.baseline
             && prefer_baseline(&scored_html, scored_words, &baseline_html, baseline_words))
     {
-        baseline_html
+        block_classifier::absolutise(&baseline_html, page_url)
     } else {
         scored_html
     };

@@ -144,7 +144,7 @@ fn stages(c: &mut Criterion) {
         b.iter_batched(
             cleaned_all,
             |docs| {
-                for (doc, page) in docs.iter().zip(&pages) {
+                for doc in &docs {
                     black_box(block_classifier::baseline(doc));
                 }
             },

@@ -3,7 +3,7 @@
 //! the related-links split.
 
 use super::{Article, Source, block_classifier, boilerplate, metadata, related};
-use dom_query::{Document, NodeRef};
+use dom_query::{Document, NodeData, NodeRef};
 use url::Url;
 
 /// Only the first 2 MB of a page are read: the corpora's largest article page is 1.6 MB, and
@@ -233,11 +233,18 @@ fn standfirst_block(doc: &Document, description: &str) -> Option<String> {
     let first = description.chars().next();
     let body = doc.body()?;
     for text in body.descendants_it().filter(|n| n.is_text()) {
-        let own = text.text();
-        // Most text nodes differ at their first character: no copy for those.
-        if own.trim_start().chars().next() != first {
+        // Most text nodes differ at their first character: read in place, no copy for those.
+        let starts_alike = text
+            .tree
+            .query_node(&text.id, |node| match &node.data {
+                NodeData::Text { contents } => contents.trim_start().chars().next() == first,
+                _ => false,
+            })
+            .unwrap_or(false);
+        if !starts_alike {
             continue;
         }
+        let own = text.text();
         let own_head: String = own.split_whitespace().collect::<Vec<_>>().join(" ");
         let own_head: String = own_head.chars().take(20).collect();
         if own_head.chars().count() < 10 || !description.starts_with(own_head.as_str()) {

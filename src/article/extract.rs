@@ -290,7 +290,7 @@ fn standfirst_block(doc: &Document, description: &str) -> Option<String> {
 /// Put the standfirst at the top of the article, unless the article already holds it.
 fn prepend_standfirst(content: &Document, standfirst: &str) {
     let head: String = standfirst.chars().take(STANDFIRST_MIN_CHARS).collect();
-    let (text, _) = super::plaintext::plain_text(&content.html());
+    let text = visible_text(content);
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if text.contains(head.as_str()) {
         return;
@@ -479,6 +479,11 @@ fn count_words(html: &str) -> usize {
 /// Words of a parsed article, outside scripts, styles, templates and noscript blocks: their
 /// text is never shown (an "article" of one ad script is empty).
 fn words_in(doc: &Document) -> usize {
+    text_words(&visible_text(doc))
+}
+
+/// The text of a parsed article outside scripts, styles, templates and noscript blocks.
+fn visible_text(doc: &Document) -> String {
     let mut text = String::new();
     let mut stack = vec![doc.root()];
     while let Some(node) = stack.pop() {
@@ -500,7 +505,7 @@ fn words_in(doc: &Document) -> usize {
             stack.push(c);
         }
     }
-    text_words(&text)
+    text
 }
 
 /// Words in a text, where scripts written without spaces (Chinese, Japanese, Korean) count

@@ -144,8 +144,8 @@ fn stages(c: &mut Criterion) {
         b.iter_batched(
             cleaned_all,
             |docs| {
-                for (doc, page) in docs.iter().zip(&pages) {
-                    black_box(block_classifier::baseline(doc, &page.url));
+                for doc in &docs {
+                    black_box(block_classifier::baseline(doc));
                 }
             },
             BatchSize::PerIteration,

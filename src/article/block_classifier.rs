@@ -32,6 +32,10 @@ const GOOD_CHARS: usize = 80;
 const MAX_LINK_DENSITY: f32 = 0.3;
 /// A short paragraph before the first content block is kept as the lead from this many words.
 const LEAD_MIN_WORDS: usize = 10;
+/// A link around blocks holding at most this much text (characters) is a teaser card made
+/// clickable as a whole (a title, a kicker, an excerpt): its blocks are linked text. A longer
+/// one is more likely an `<a>` left open that the parser stretched over the article.
+const CARD_LINK_MAX_CHARS: usize = 600;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Class {
@@ -48,16 +52,21 @@ struct Block {
     heading: bool,
 }
 
-/// The content blocks of a (pre-cleaned) document as HTML, and their word count.
-pub fn baseline(doc: &Document, page_url: &Url) -> (String, usize) {
+/// The content blocks of a (pre-cleaned) document as HTML, and their word count. Links and
+/// images are left as the page wrote them: [`absolutise`] the HTML once it is chosen (most
+/// pages keep the scorer's pick, and only the text of this one is read).
+pub fn baseline(doc: &Document) -> (String, usize) {
     let Some(body) = doc.body() else {
         return (String::new(), 0);
     };
     // Pre-order list of elements with their parent's index; then, bottom-up, which ones
     // contain a block. A leaf block is a block element with no block element inside.
+    // Each element also says whether it sits in a teaser card's link (see
+    // [`CARD_LINK_MAX_CHARS`]).
     let mut nodes: Vec<(NodeRef<'_>, Option<usize>, bool)> = Vec::new();
-    let mut stack: Vec<(NodeRef<'_>, Option<usize>)> = vec![(body, None)];
-    while let Some((node, parent)) = stack.pop() {
+    let mut in_card_link: Vec<bool> = Vec::new();
+    let mut stack: Vec<(NodeRef<'_>, Option<usize>, bool)> = vec![(body, None, false)];
+    while let Some((node, parent, in_link)) = stack.pop() {
         if !node.is_element() {
             continue;
         }
@@ -71,10 +80,15 @@ pub fn baseline(doc: &Document, page_url: &Url) -> (String, usize) {
         }
         let index = nodes.len();
         nodes.push((node, parent, LEAF_BLOCKS.contains(&name)));
+        in_card_link.push(in_link);
+        let children_in_link = in_link
+            || (name == "a"
+                && node.has_attr("href")
+                && super::text_size::text_chars(&node) <= CARD_LINK_MAX_CHARS);
         let mut child = node.last_child();
         while let Some(c) = child {
             child = c.prev_sibling();
-            stack.push((c, Some(index)));
+            stack.push((c, Some(index), children_in_link));
         }
     }
     let mut contains_block = vec![false; nodes.len()];
@@ -89,7 +103,7 @@ pub fn baseline(doc: &Document, page_url: &Url) -> (String, usize) {
     for (i, (node, _, is_block)) in nodes.iter().enumerate() {
         if *is_block && !contains_block[i] {
             let name = node.node_name();
-            if let Some(block) = classify(node, name.as_deref().unwrap_or("p")) {
+            if let Some(block) = classify(node, name.as_deref().unwrap_or("p"), in_card_link[i]) {
                 blocks.push(block);
             }
         }
@@ -143,10 +157,12 @@ pub fn baseline(doc: &Document, page_url: &Url) -> (String, usize) {
             words += block.words;
         }
     }
-    (absolutise(&html, page_url), words)
+    (html, words)
 }
 
-fn classify(node: &NodeRef<'_>, name: &str) -> Option<Block> {
+/// A leaf block's class from its length and link density; `in_card_link`: the block sits in
+/// a teaser card's link, so all its text is linked.
+fn classify(node: &NodeRef<'_>, name: &str, in_card_link: bool) -> Option<Block> {
     let text = node.text();
     let chars = super::text_size::non_whitespace_chars(&text);
     if chars == 0 {
@@ -157,7 +173,11 @@ fn classify(node: &NodeRef<'_>, name: &str) -> Option<Block> {
         .filter(|d| d.has_name("a"))
         .map(|a| super::text_size::text_chars(&a))
         .sum();
-    let density = linked as f32 / chars as f32;
+    let density = if in_card_link {
+        1.0
+    } else {
+        linked as f32 / chars as f32
+    };
     let words = text.split_whitespace().count();
     // Only a short block can be boilerplate by its text (the folded text is at least as long
     // as its characters that are not whitespace).
@@ -196,7 +216,7 @@ fn classify(node: &NodeRef<'_>, name: &str) -> Option<Block> {
 }
 
 /// Links and images made absolute against the page URL.
-fn absolutise(html: &str, page_url: &Url) -> String {
+pub fn absolutise(html: &str, page_url: &Url) -> String {
     let doc = Document::fragment(html);
     for (selector, attr) in [("a[href]", "href"), ("img[src]", "src")] {
         for node in doc.select(selector).nodes() {
@@ -223,7 +243,8 @@ mod tests {
              <ul><li><a href=\"/1\">Nav one</a></li><li><a href=\"/2\">Nav two</a></li></ul></body>"
         );
         let url = Url::parse("https://s.example/p").unwrap();
-        let (out, words) = baseline(&Document::from(html), &url);
+        let (out, words) = baseline(&Document::from(html));
+        let out = absolutise(&out, &url);
         assert!(out.contains("One.") && out.contains("Two.") && out.contains("Three"));
         assert!(out.contains("<h2>Sub</h2>"));
         assert!(out.contains("https://s.example/x"));
@@ -238,9 +259,28 @@ mod tests {
             "<body><p>Updated 3 March</p><p>The lead sentence opens the report in a few words.</p>\
              <p>{long}</p><p>{long}</p></body>"
         );
-        let url = Url::parse("https://s.example/p").unwrap();
-        let (out, _) = baseline(&Document::from(html), &url);
+        let (out, _) = baseline(&Document::from(html));
         assert!(out.contains("The lead sentence"), "{out}");
         assert!(!out.contains("Updated 3 March"), "{out}");
+    }
+
+    #[test]
+    fn blocks_inside_a_teaser_cards_link_are_linked_text() {
+        let long = "A sentence that is long enough to be content, with several words in it, and then some more words.";
+        // A whole card made clickable: its title and excerpt are blocks inside one link.
+        let card = "<a href=\"/other\"><div class=card><h3>Another story</h3>\
+             <p>The excerpt of another story on the site, long enough to pass for content text.</p>\
+             </div></a>";
+        // An `<a>` left open stretches over the article: its text is still content.
+        let open_link: String = (1..=8)
+            .map(|n| format!("<p>{long} Part {n}.</p>"))
+            .collect();
+        let html = format!(
+            "<body><p>{long} One.</p><p>{long} Two.</p>{card}<a href=\"/x\">{open_link}</a></body>"
+        );
+        let (out, _) = baseline(&Document::from(html));
+        assert!(out.contains("One.") && out.contains("Two."), "{out}");
+        assert!(!out.contains("excerpt of another story"), "{out}");
+        assert!(out.contains("Part 8."), "{out}");
     }
 }

@@ -506,6 +506,11 @@ fn remove_button_links(doc: &Document) {
                 && !n.descendants_it().any(|d| d.has_name("img"))
         };
         let Some(mut target) = link.parent().filter(alone) else {
+            // A button set among blocks (a card's heading and summary, then the button) is
+            // a line of its own, not part of a sentence: the link goes alone.
+            if stands_among_blocks(link) {
+                doomed.push(link.id);
+            }
             continue;
         };
         while let Some(parent) = target.parent().filter(alone) {
@@ -538,6 +543,47 @@ fn remove_button_links(doc: &Document) {
         }
     }
     remove_ids(doc, &doomed);
+}
+
+/// A link whose siblings are blocks and blank text only: a line of its own between blocks,
+/// not a word of a sentence.
+fn stands_among_blocks(link: &NodeRef<'_>) -> bool {
+    let Some(parent) = link.parent() else {
+        return false;
+    };
+    let mut has_block_sibling = false;
+    for sibling in parent.children() {
+        if sibling.id == link.id {
+            continue;
+        }
+        if sibling.is_text() {
+            if !sibling.text().trim().is_empty() {
+                return false;
+            }
+        } else if sibling.is_element() {
+            let name = sibling.node_name();
+            let block = matches!(
+                name.as_deref().unwrap_or(""),
+                "div"
+                    | "p"
+                    | "h2"
+                    | "h3"
+                    | "h4"
+                    | "h5"
+                    | "h6"
+                    | "ul"
+                    | "ol"
+                    | "section"
+                    | "figure"
+                    | "header"
+            );
+            if !block {
+                return false;
+            }
+            has_block_sibling = true;
+        }
+    }
+    has_block_sibling
 }
 
 /// A call to action's pitch holds at most this much text (characters) a block, and all its
@@ -1476,6 +1522,23 @@ mod tests {
         assert!(!is_boilerplate_text(
             "The © sign was first used in 1909, after the law changed how works were registered."
         ));
+    }
+
+    #[test]
+    fn a_button_on_its_own_line_among_blocks_goes_alone() {
+        let doc = Document::from(
+            "<body><article><h1>T</h1><p>Body text of the article, long enough.</p>\
+             <div class=\"card\"><h3>Salmon bites</h3><div>A short summary of the dish.</div>\
+             <a class=\"recipe-link-button\" href=\"/salmon\">Get the recipe</a></div>\
+             <div><span>Next:</span> <a class=\"btn\" href=\"/n\">Another page</a></div>\
+             </article></body>",
+        );
+        pre_clean(&doc);
+        let html = doc.html();
+        assert!(!html.contains("Get the recipe"), "{html}");
+        assert!(html.contains("A short summary of the dish."), "{html}");
+        // Beside inline text, the link is part of a line: left to the other rules.
+        assert!(html.contains("Another page"), "{html}");
     }
 
     #[test]

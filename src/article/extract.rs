@@ -3,7 +3,7 @@
 //! the related-links split.
 
 use super::{Article, Source, block_classifier, boilerplate, metadata, related};
-use dom_query::{Document, NodeRef};
+use dom_query::{Document, NodeData, NodeRef};
 use url::Url;
 
 /// Only the first 2 MB of a page are read: the corpora's largest article page is 1.6 MB, and
@@ -78,6 +78,12 @@ pub fn extract_article_with(
     let over_budget = elements > SCORER_MAX_ELEMENTS || html.len() > SCORER_MAX_BYTES;
 
     let meta = metadata::read_metadata(&doc, page_url);
+    // Read before any pass removes it: the standfirst often sits in the header, beside the
+    // headline, outside the container the scorer keeps.
+    let standfirst = meta
+        .description
+        .as_deref()
+        .and_then(|description| standfirst_block(&doc, description));
     // Links resolve against the page's `<base href>` when it has one, as in a browser.
     let original_url = page_url;
     let link_base = base_url(&doc, page_url);
@@ -93,7 +99,7 @@ pub fn extract_article_with(
         boilerplate::pre_clean(&doc);
     }
 
-    let (baseline_html, baseline_words) = block_classifier::baseline(&doc, page_url);
+    let (baseline_html, baseline_words) = block_classifier::baseline(&doc);
     let config = dom_smoothie::Config {
         // JSON-LD was read above; the scorer needs only the body.
         disable_json_ld: true,
@@ -124,7 +130,7 @@ pub fn extract_article_with(
         || (options.baseline
             && prefer_baseline(&scored_html, scored_words, &baseline_html, baseline_words))
     {
-        baseline_html
+        block_classifier::absolutise(&baseline_html, page_url)
     } else {
         scored_html
     };
@@ -157,6 +163,9 @@ pub fn extract_article_with(
             title.as_deref().or(page_title.as_deref()),
             byline.as_deref(),
         );
+    }
+    if let Some(standfirst) = standfirst {
+        prepend_standfirst(&content, &standfirst);
     }
     let mut words = words_in(&content);
     let mut content_html = content.html().to_string();
@@ -202,6 +211,94 @@ pub fn extract_article_with(
         related,
         source: Source::Extracted,
     })
+}
+
+/// A page summary shorter than this (characters) is a tagline, not a standfirst.
+const STANDFIRST_MIN_CHARS: usize = 60;
+/// Text a standfirst's block may hold beyond the summary (characters): a kicker, a date.
+const STANDFIRST_SLACK_CHARS: usize = 40;
+
+/// The standfirst: the block of the page's body that shows the page's own summary (its meta
+/// description) in full, as text. A summary cut short ("…") is a teaser of the text, not a
+/// block of it. Structure only: the publisher's metadata names the text, in any language.
+fn standfirst_block(doc: &Document, description: &str) -> Option<String> {
+    let description = description.split_whitespace().collect::<Vec<_>>().join(" ");
+    if description.chars().count() < STANDFIRST_MIN_CHARS
+        || description.ends_with("...")
+        || description.ends_with('…')
+    {
+        return None;
+    }
+    let head: String = description.chars().take(STANDFIRST_MIN_CHARS).collect();
+    let first = description.chars().next();
+    let body = doc.body()?;
+    for text in body.descendants_it().filter(|n| n.is_text()) {
+        // Most text nodes differ at their first character: read in place, no copy for those.
+        let starts_alike = text
+            .tree
+            .query_node(&text.id, |node| match &node.data {
+                NodeData::Text { contents } => contents.trim_start().chars().next() == first,
+                _ => false,
+            })
+            .unwrap_or(false);
+        if !starts_alike {
+            continue;
+        }
+        let own = text.text();
+        let own_head: String = own.split_whitespace().collect::<Vec<_>>().join(" ");
+        let own_head: String = own_head.chars().take(20).collect();
+        if own_head.chars().count() < 10 || !description.starts_with(own_head.as_str()) {
+            continue;
+        }
+        // The nearest block around the text: the standfirst, when it holds the summary and
+        // little more, and is not inside a script, a link or the page's head furniture.
+        let Some(block) = text.ancestors_it(None).find(|a| {
+            matches!(
+                a.node_name().as_deref().unwrap_or(""),
+                "p" | "div" | "h2" | "h3" | "section" | "header" | "span" | "strong"
+            )
+        }) else {
+            continue;
+        };
+        if block
+            .ancestors_it(None)
+            .chain(std::iter::once(block))
+            .any(|a| {
+                matches!(
+                    a.node_name().as_deref().unwrap_or(""),
+                    "a" | "script" | "noscript" | "template" | "nav" | "footer" | "aside"
+                )
+            })
+        {
+            continue;
+        }
+        let shown = block
+            .text()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        if shown.contains(head.as_str())
+            && shown.contains(description.as_str())
+            && shown.chars().count() <= description.chars().count() + STANDFIRST_SLACK_CHARS
+        {
+            return Some(shown);
+        }
+    }
+    None
+}
+
+/// Put the standfirst at the top of the article, unless the article already holds it.
+fn prepend_standfirst(content: &Document, standfirst: &str) {
+    let head: String = standfirst.chars().take(STANDFIRST_MIN_CHARS).collect();
+    let text = visible_text(content);
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.contains(head.as_str()) {
+        return;
+    }
+    let Some(top) = content.root().first_element_child() else {
+        return;
+    };
+    top.prepend_html(format!("<p>{}</p>", escape_text(standfirst)));
 }
 
 /// The page's first `<base href>` resolved against its URL (web URLs only), else its URL.
@@ -382,6 +479,11 @@ fn count_words(html: &str) -> usize {
 /// Words of a parsed article, outside scripts, styles, templates and noscript blocks: their
 /// text is never shown (an "article" of one ad script is empty).
 fn words_in(doc: &Document) -> usize {
+    text_words(&visible_text(doc))
+}
+
+/// The text of a parsed article outside scripts, styles, templates and noscript blocks.
+fn visible_text(doc: &Document) -> String {
     let mut text = String::new();
     let mut stack = vec![doc.root()];
     while let Some(node) = stack.pop() {
@@ -403,7 +505,7 @@ fn words_in(doc: &Document) -> usize {
             stack.push(c);
         }
     }
-    text_words(&text)
+    text
 }
 
 /// Words in a text, where scripts written without spaces (Chinese, Japanese, Korean) count
@@ -646,6 +748,28 @@ mod tests {
         );
         assert_eq!(extract_article("", &url()), Err(ExtractError::NotHtml));
         let _ = extract_article("<<<<>>>><//><!-- <p", &url());
+    }
+
+    #[test]
+    fn the_standfirst_beside_the_headline_is_kept() {
+        let standfirst = "The council voted on Tuesday to close the old bridge to cars from May, \
+             after engineers found cracks in two of its piers.";
+        let page = |description: &str| {
+            format!(
+                "<html><head><meta name=\"description\" content=\"{description}\"></head><body>\
+                 <header class=\"hero\"><h1>Bridge to close</h1><div class=\"dek\"><p>{standfirst}\
+                 </p></div></header><div class=\"story\">{}</div></body></html>",
+                (1..8).map(paragraph).collect::<String>()
+            )
+        };
+        let a = extract_article(&page(standfirst), &url()).unwrap();
+        let text = a.view().text;
+        assert!(text.starts_with("The council voted on Tuesday"), "{text}");
+        assert_eq!(text.matches("The council voted").count(), 1, "{text}");
+        // A description cut short is a teaser of the text, not a block of it.
+        let cut = "The council voted on Tuesday to close the old bridge to cars from May, after…";
+        let text = extract_article(&page(cut), &url()).unwrap().view().text;
+        assert!(!text.contains("The council voted"), "{text}");
     }
 
     #[test]

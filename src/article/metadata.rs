@@ -25,6 +25,8 @@ pub struct PageMetadata {
     pub lead_image: Option<String>,
     /// JSON-LD `articleBody`: the publisher's own plain text of the article.
     pub article_body: Option<String>,
+    /// The page's own summary (`description`, `og:description`, `twitter:description`).
+    pub description: Option<String>,
 }
 
 /// Schema.org types whose `headline`/`articleBody` describe the page's article.
@@ -172,6 +174,7 @@ pub fn read_metadata(doc: &Document, page_url: &Url) -> PageMetadata {
     .or_else(|| ld.as_ref().and_then(|a| a.image.clone()))
     .and_then(|src| absolute_http(page_url, &src));
 
+    let description = meta(&["description", "og:description", "twitter:description"]);
     PageMetadata {
         title,
         page_title,
@@ -181,6 +184,7 @@ pub fn read_metadata(doc: &Document, page_url: &Url) -> PageMetadata {
         canonical,
         lead_image,
         article_body: ld.and_then(|a| a.body),
+        description,
     }
 }
 

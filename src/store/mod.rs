@@ -633,35 +633,20 @@ impl Store {
     /// title, in the Starred and All lists) and the feed's row stays, marked removed, for as
     /// long as it has any. Returns how many starred items were kept.
     pub fn remove_feed(&mut self, id: FeedId) -> Result<usize, StoreError> {
+        let removed_at = self.clock.now().timestamp();
         let tx = self
             .conn
             .transaction()
             .map_err(sql("starting a transaction"))?;
         require_subscribed(&tx, id)?;
-        tx.execute(
-            "DELETE FROM items WHERE feed_id = ?1 AND starred = 0",
-            [id.0],
-        )
-        .map_err(sql("deleting a feed's items"))?;
-        let kept: i64 = tx
-            .query_row(
-                "SELECT count(*) FROM items WHERE feed_id = ?1",
-                [id.0],
-                |r| r.get(0),
-            )
-            .map_err(sql("counting a feed's starred items"))?;
-        if kept == 0 {
-            tx.execute("DELETE FROM feeds WHERE id = ?1", [id.0])
-                .map_err(sql("deleting a feed"))?;
-        } else {
+        let kept = sync::drop_feed_keeping_starred(&tx, id.0, || {
             tx.execute(
                 "UPDATE feeds SET removed_at = ?2 WHERE id = ?1",
-                params![id.0, self.clock.now().timestamp()],
+                params![id.0, removed_at],
             )
-            .map_err(sql("deleting a feed"))?;
-        }
+        })?;
         tx.commit().map_err(sql("committing a removal"))?;
-        Ok(usize::try_from(kept).unwrap_or(0))
+        Ok(kept)
     }
 
     const FEED_COLUMNS: &'static str = "f.id, f.url, f.title, f.site_url, f.tags, f.etag, \

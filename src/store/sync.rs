@@ -109,8 +109,9 @@ pub struct AppliedSubscriptions {
 
 /// A synced feed leaves: its items go except starred ones, which stay as local items (the
 /// next sync neither asks the server for them nor takes their star away); the feed goes too
-/// unless it kept some, then `keep_feed` marks it. Returns how many were kept.
-fn drop_feed_keeping_starred(
+/// unless it kept some, then `keep_feed` marks it. Returns how many were kept. A feed removed
+/// here without sync ([`Store::remove_feed`]) leaves the same way.
+pub(super) fn drop_feed_keeping_starred(
     tx: &rusqlite::Transaction<'_>,
     id: i64,
     keep_feed: impl FnOnce() -> rusqlite::Result<usize>,

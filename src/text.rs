@@ -184,6 +184,11 @@ fn skip_string(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
     }
 }
 
+/// Whitespace runs folded to one space, ends trimmed.
+pub fn collapse_whitespace(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// Columns a sanitised string takes in a terminal (CJK and emoji count 2). Terminals disagree
 /// on clusters such as `❤️` or ZWJ emoji: ratatui and many terminals draw a grapheme cluster
 /// whole, others draw it character by character. The larger of the two, so text measured here

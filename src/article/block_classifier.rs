@@ -183,9 +183,7 @@ fn classify(node: &NodeRef<'_>, name: &str, in_card_link: bool) -> Option<Block>
     // as its characters that are not whitespace).
     let boilerplate = density <= MAX_LINK_DENSITY
         && chars <= super::boilerplate::BOILERPLATE_TEXT_MAX_CHARS
-        && super::boilerplate::is_boilerplate_text(
-            &text.split_whitespace().collect::<Vec<_>>().join(" "),
-        );
+        && super::boilerplate::is_boilerplate_text(&crate::text::collapse_whitespace(&text));
     let class = if density > MAX_LINK_DENSITY || boilerplate {
         Class::Bad
     } else if chars >= GOOD_CHARS && words >= 10 {

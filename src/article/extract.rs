@@ -3,6 +3,7 @@
 //! the related-links split.
 
 use super::{Article, Source, block_classifier, boilerplate, metadata, related};
+use crate::text::collapse_whitespace;
 use dom_query::{Document, NodeData, NodeRef};
 use url::Url;
 
@@ -222,7 +223,7 @@ const STANDFIRST_SLACK_CHARS: usize = 40;
 /// description) in full, as text. A summary cut short ("…") is a teaser of the text, not a
 /// block of it. Structure only: the publisher's metadata names the text, in any language.
 fn standfirst_block(doc: &Document, description: &str) -> Option<String> {
-    let description = description.split_whitespace().collect::<Vec<_>>().join(" ");
+    let description = collapse_whitespace(description);
     if description.chars().count() < STANDFIRST_MIN_CHARS
         || description.ends_with("...")
         || description.ends_with('…')
@@ -245,7 +246,7 @@ fn standfirst_block(doc: &Document, description: &str) -> Option<String> {
             continue;
         }
         let own = text.text();
-        let own_head: String = own.split_whitespace().collect::<Vec<_>>().join(" ");
+        let own_head = collapse_whitespace(&own);
         let own_head: String = own_head.chars().take(20).collect();
         if own_head.chars().count() < 10 || !description.starts_with(own_head.as_str()) {
             continue;
@@ -272,11 +273,7 @@ fn standfirst_block(doc: &Document, description: &str) -> Option<String> {
         {
             continue;
         }
-        let shown = block
-            .text()
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
+        let shown = collapse_whitespace(&block.text());
         if shown.contains(head.as_str())
             && shown.contains(description.as_str())
             && shown.chars().count() <= description.chars().count() + STANDFIRST_SLACK_CHARS
@@ -291,7 +288,7 @@ fn standfirst_block(doc: &Document, description: &str) -> Option<String> {
 fn prepend_standfirst(content: &Document, standfirst: &str) {
     let head: String = standfirst.chars().take(STANDFIRST_MIN_CHARS).collect();
     let text = visible_text(content);
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = collapse_whitespace(&text);
     if text.contains(head.as_str()) {
         return;
     }

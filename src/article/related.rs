@@ -9,7 +9,7 @@
 
 use super::phrases::{RELATED_LABELS, SOURCE_LABELS, VIA_LABELS, fold, fold_with_offsets};
 use crate::model::RelatedLink;
-use crate::text::sanitize_line;
+use crate::text::{collapse_whitespace, sanitize_line};
 use dom_query::{Document, NodeRef};
 use std::sync::LazyLock;
 use url::Url;
@@ -347,11 +347,6 @@ fn spaced_text(node: &NodeRef<'_>) -> String {
     out
 }
 
-/// Whitespace runs folded to one space, ends trimmed.
-fn collapse(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// A label found at the start of a text.
 #[derive(Debug, Clone, PartialEq)]
 struct LabelMatch {
@@ -396,7 +391,7 @@ fn is_separator(c: char) -> bool {
 
 /// Does `text` start (after bullets and other non-letters) with a known label?
 fn match_label(text: &str) -> Option<LabelMatch> {
-    let text = collapse(text);
+    let text = collapse_whitespace(text);
     let start = text
         .char_indices()
         .find(|(_, c)| c.is_alphanumeric())
@@ -547,9 +542,9 @@ fn link_info(a: &NodeRef<'_>, base_url: &Url) -> Option<LinkInfo> {
     let headline = a
         .descendants_it()
         .find(|d| tag_in(d, &["h1", "h2", "h3", "h4", "h5", "h6"]))
-        .map(|h| collapse(&h.text()))
+        .map(|h| collapse_whitespace(&h.text()))
         .filter(|t| alnum_count(t) > 0);
-    let text = headline.unwrap_or_else(|| collapse(&a.text()));
+    let text = headline.unwrap_or_else(|| collapse_whitespace(&a.text()));
     let fallback = a
         .attr("title")
         .map(|t| t.to_string())
@@ -602,7 +597,7 @@ fn match_line(node: &NodeRef<'_>, base_url: &Url) -> Option<Vec<RelatedLink>> {
     if has_block_descendant(node) {
         return None;
     }
-    let text = collapse(&spaced_text(node));
+    let text = collapse_whitespace(&spaced_text(node));
     if text.chars().count() > MAX_LINE_CHARS {
         return None;
     }
@@ -715,7 +710,7 @@ fn match_br_segment<'a>(
                 links.extend(links_under(n, base_url));
             }
         }
-        let text = collapse(&text);
+        let text = collapse_whitespace(&text);
         if text.is_empty() || text.chars().count() > MAX_LINE_CHARS {
             continue;
         }
@@ -765,7 +760,9 @@ fn match_block<'a>(
     let mut anchor = *node;
     while anchor.next_element_sibling().is_none() {
         let Some(parent) = anchor.parent() else { break };
-        if !parent.is_element() || collapse(&parent.text()) != collapse(&anchor.text()) {
+        if !parent.is_element()
+            || collapse_whitespace(&parent.text()) != collapse_whitespace(&anchor.text())
+        {
             break;
         }
         anchor = parent;
@@ -897,7 +894,7 @@ fn link_line(node: &NodeRef<'_>, base_url: &Url) -> Option<(String, Url)> {
     if links.iter().any(|(_, u, _)| u != &first.1) {
         return None;
     }
-    let text = collapse(&node.text());
+    let text = collapse_whitespace(&node.text());
     if text.chars().count() > MAX_LINE_CHARS {
         return None;
     }

@@ -19,7 +19,7 @@ use super::phrases::{
     RECOMMENDATION_PHRASES,
 };
 use crate::model::RelatedLink;
-use crate::text::sanitize_line;
+use crate::text::{collapse_whitespace, sanitize_line};
 use dom_query::{Document, NodeId, NodeRef};
 use std::collections::HashSet;
 use std::sync::LazyLock;
@@ -1070,13 +1070,9 @@ fn heading_text(node: &NodeRef<'_>) -> Option<String> {
             text.push(' ');
         }
     }
-    let text = collapse(&text);
+    let text = collapse_whitespace(&text);
     let chars = text.chars().count();
     (3..=MAX_HEADING_CHARS).contains(&chars).then_some(text)
-}
-
-fn collapse(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The label of a lead-in: its last sentence of at least `min_words` words (the whole text
@@ -1134,7 +1130,7 @@ fn block_from_tab<'a>(
     {
         return None;
     }
-    let text = collapse(&bounded_text(node, MAX_HEADING_NODES));
+    let text = collapse_whitespace(&bounded_text(node, MAX_HEADING_NODES));
     if text.chars().count() > MAX_HEADING_CHARS || !heading_ties(&text) {
         return None;
     }
@@ -1285,7 +1281,7 @@ fn container_headings(node: &NodeRef<'_>) -> (Option<String>, bool) {
         if n.has_name("a") {
             // A tab's caption is often an `<a>` without a target: a heading, not a link.
             if !n.has_attr("href") && !seen_link && heading.is_none() {
-                let t = collapse(&bounded_text(&n, MAX_HEADING_NODES));
+                let t = collapse_whitespace(&bounded_text(&n, MAX_HEADING_NODES));
                 if (3..=MAX_HEADING_CHARS).contains(&t.chars().count()) {
                     if heading_is_river(&t) {
                         return (None, true);
@@ -1482,7 +1478,7 @@ fn block_from_lead_in<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block<'a
         }
         between = b.prev_sibling();
     }
-    let text = collapse(&bounded_text(&lead, 200));
+    let text = collapse_whitespace(&bounded_text(&lead, 200));
     let announced = text.ends_with(':');
     // A river's title starts the line ("Popular posts:", "Latest from us:"); a sentence may
     // say "popular" further on ("For popular recipes you can make at home").
@@ -1689,7 +1685,7 @@ fn block_from_announced_lines<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<
     {
         return None;
     }
-    let text = collapse(&bounded_text(node, MAX_HEADING_NODES * 4));
+    let text = collapse_whitespace(&bounded_text(node, MAX_HEADING_NODES * 4));
     if !text.ends_with(':')
         || text.chars().count() > 2 * MAX_HEADING_CHARS
         || text.split_whitespace().count() < 2
@@ -2065,7 +2061,7 @@ fn block_from_source_credit<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Bl
         } else if d.has_name("img")
             && let Some(a) = d.attr("alt")
         {
-            alt = collapse(&a);
+            alt = collapse_whitespace(&a);
         }
     }
     let href = href?;
@@ -2074,7 +2070,7 @@ fn block_from_source_credit<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Bl
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() || is_file_url(&url) {
         return None;
     }
-    let text = collapse(&bounded_text(node, MAX_CREDIT_NODES));
+    let text = collapse_whitespace(&bounded_text(node, MAX_CREDIT_NODES));
     if alnum_count(&text) + alnum_count(&alt) > MAX_CREDIT_CHARS {
         return None;
     }
@@ -2503,18 +2499,18 @@ fn anchor_title(a: &NodeRef<'_>, url: &Url) -> (u8, String) {
         .descendants_it()
         .take(200)
         .find(|d| tag_is(d, HEADINGS))
-        .map(|h| collapse(&h.text()))
+        .map(|h| collapse_whitespace(&h.text()))
         .filter(|t| alnum_count(t) > 0)
     {
         return (0, h);
     }
-    let text = collapse(&bounded_text(a, 200));
+    let text = collapse_whitespace(&bounded_text(a, 200));
     if alnum_count(&text) >= 4 && !is_generic(&text) {
         return (1, text);
     }
     if let Some(t) = a
         .attr("title")
-        .map(|t| collapse(&t))
+        .map(|t| collapse_whitespace(&t))
         .filter(|t| alnum_count(t) >= 4)
     {
         return (2, t);
@@ -2527,7 +2523,7 @@ fn anchor_title(a: &NodeRef<'_>, url: &Url) -> (u8, String) {
         .take(50)
         .find(|d| d.has_name("img"))
         .and_then(|img| img.attr("alt"))
-        .map(|t| collapse(&t))
+        .map(|t| collapse_whitespace(&t))
         .filter(|t| alnum_count(t) >= 4)
     {
         return (4, alt);
@@ -2587,7 +2583,7 @@ fn card_headline(a: &NodeRef<'_>) -> Option<String> {
             if !titled {
                 return None;
             }
-            let t = collapse(&bounded_text(&d, 60));
+            let t = collapse_whitespace(&bounded_text(&d, 60));
             (alnum_count(&t) >= 4 && !is_generic(&t)).then_some(t)
         });
         if found.is_some() {
@@ -3699,7 +3695,7 @@ mod tests {
         );
         let doc = Document::from("<div>Read <script>x()</script>on</div>");
         let div = doc.select("div").nodes()[0];
-        assert_eq!(collapse(&bounded_text(&div, 20)), "Read on");
+        assert_eq!(collapse_whitespace(&bounded_text(&div, 20)), "Read on");
     }
 
     /// Prose long enough to count as a paragraph of the body.

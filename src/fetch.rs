@@ -129,23 +129,11 @@ impl Answer {
         let last_modified = header_text(headers, header::LAST_MODIFIED);
         let retry_after = header_text(headers, header::RETRY_AFTER)
             .and_then(|v| parse_retry_after(&v, Utc::now()));
-        let mut body = Vec::new();
-        if response.status().is_success() {
-            let cap = limits.max_body_bytes;
-            if response.content_length().is_some_and(|len| len > cap) {
-                return Err(FetchError::TooLarge { limit_bytes: cap });
-            }
-            while let Some(chunk) = response
-                .chunk()
-                .await
-                .map_err(|e| describe(&e, limits.total))?
-            {
-                if (body.len() + chunk.len()) as u64 > cap {
-                    return Err(FetchError::TooLarge { limit_bytes: cap });
-                }
-                body.extend_from_slice(&chunk);
-            }
-        }
+        let body = if response.status().is_success() {
+            read_capped(&mut response, limits.max_body_bytes, limits.total).await?
+        } else {
+            Vec::new()
+        };
         Ok(FetchResponse {
             status,
             final_url,
@@ -158,6 +146,26 @@ impl Answer {
             multiplexed,
         })
     }
+}
+
+/// A response's body, refused as soon as it is known to pass `cap` bytes (its declared
+/// length, or what has arrived); `total` names the timeout in a transport error.
+async fn read_capped(
+    response: &mut reqwest::Response,
+    cap: u64,
+    total: Duration,
+) -> Result<Vec<u8>, FetchError> {
+    if response.content_length().is_some_and(|len| len > cap) {
+        return Err(FetchError::TooLarge { limit_bytes: cap });
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| describe(&e, total))? {
+        if (body.len() + chunk.len()) as u64 > cap {
+            return Err(FetchError::TooLarge { limit_bytes: cap });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 /// The shared client. Cheap to clone (one connection pool).
@@ -509,16 +517,7 @@ impl Fetcher {
             let mut response = request.send().await.map_err(|e| describe(&e, total))?;
             let status = response.status().as_u16();
             let headers = response.headers().clone();
-            if response.content_length().is_some_and(|len| len > cap) {
-                return Err(FetchError::TooLarge { limit_bytes: cap });
-            }
-            let mut body = Vec::new();
-            while let Some(chunk) = response.chunk().await.map_err(|e| describe(&e, total))? {
-                if (body.len() + chunk.len()) as u64 > cap {
-                    return Err(FetchError::TooLarge { limit_bytes: cap });
-                }
-                body.extend_from_slice(&chunk);
-            }
+            let body = read_capped(&mut response, cap, total).await?;
             Ok(ApiResponse {
                 status,
                 headers,

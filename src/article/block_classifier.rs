@@ -168,14 +168,14 @@ fn classify(node: &NodeRef<'_>, name: &str, in_card_link: bool) -> Option<Block>
     if chars == 0 {
         return None;
     }
-    let linked: usize = node
-        .descendants_it()
-        .filter(|d| d.has_name("a"))
-        .map(|a| super::text_size::text_chars(&a))
-        .sum();
     let density = if in_card_link {
         1.0
     } else {
+        let linked: usize = node
+            .descendants_it()
+            .filter(|d| d.has_name("a"))
+            .map(|a| super::text_size::text_chars(&a))
+            .sum();
         linked as f32 / chars as f32
     };
     let words = text.split_whitespace().count();

@@ -484,9 +484,10 @@ fn link_url(link: &NodeRef<'_>, base_url: &Url) -> Option<Url> {
     })
 }
 
-/// A link back to the page itself, also behind path parameters (`;jsessionid=…`): a skip
-/// link ("Springe direkt zu: Inhalt") or a tool, not reading elsewhere.
-fn is_page_itself(url: &Url, base_url: &Url) -> bool {
+/// A link back to the page itself, also behind path parameters (`;jsessionid=…`, a print
+/// view's `;art12,345,PRINT`): a skip link ("Springe direkt zu: Inhalt") or a tool, not
+/// reading elsewhere.
+pub(super) fn is_page_itself(url: &Url, base_url: &Url) -> bool {
     url.host_str() == base_url.host_str()
         && url
             .path()

@@ -2653,14 +2653,8 @@ fn link_target(href: &str, base_url: &Url) -> Option<(Url, bool)> {
     {
         return None;
     }
-    // The page itself, also behind path parameters (`;jsessionid=…`, a print view's
-    // `;art12,345,PRINT`): a skip link or a tool, not reading elsewhere.
-    if url.host_str() == base_url.host_str()
-        && url
-            .path()
-            .strip_prefix(base_url.path())
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with([';', ',']))
-    {
+    // The page itself, also behind path parameters (a print view's `;art12,345,PRINT`).
+    if super::related::is_page_itself(&url, base_url) {
         return None;
     }
     if is_section_of(&url, base_url) {

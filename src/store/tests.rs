@@ -53,6 +53,14 @@ fn feed_with(store: &mut Store, url: &str, items: Vec<ParsedItem>) -> FeedId {
     id
 }
 
+/// Items "One", "Two" and "Three", keys "1" to "3", these hours old.
+fn one_two_three(hours_ago: [i64; 3]) -> Vec<ParsedItem> {
+    let titles = ["One", "Two", "Three"];
+    (0..3)
+        .map(|i| item(&(i + 1).to_string(), titles[i], hours_ago[i]))
+        .collect()
+}
+
 /// A feed document with no title of its own, listing `items`.
 fn doc(items: Vec<ParsedItem>) -> ParsedFeed {
     ParsedFeed {
@@ -272,15 +280,7 @@ fn fetch_record_keeps_validators_and_follows_moves() {
 #[test]
 fn purge_keeps_unread_and_starred() {
     let mut s = Store::open_in_memory().unwrap();
-    let a = feed_with(
-        &mut s,
-        "https://a.example/feed",
-        vec![
-            item("1", "One", 1),
-            item("2", "Two", 1),
-            item("3", "Three", 1),
-        ],
-    );
+    let a = feed_with(&mut s, "https://a.example/feed", one_two_three([1, 1, 1]));
     let ids = first_ids(&s, 10);
     s.set_read(&ids[0..2], true).unwrap();
     s.set_starred(&ids[1..2], true).unwrap();
@@ -394,15 +394,7 @@ fn assert_counts_exact(s: &Store) {
 #[test]
 fn feed_counts_stay_exact_as_items_arrive_are_read_and_go() {
     let mut s = Store::open_in_memory().unwrap();
-    let a = feed_with(
-        &mut s,
-        "https://a.example/feed",
-        vec![
-            item("1", "One", 1),
-            item("2", "Two", 2),
-            item("3", "Three", 3),
-        ],
-    );
+    let a = feed_with(&mut s, "https://a.example/feed", one_two_three([1, 2, 3]));
     let b = feed_with(&mut s, "https://b.example/feed", vec![item("1", "Uno", 1)]);
     assert_counts_exact(&s);
     assert_eq!(

@@ -643,6 +643,14 @@ mod tests {
         server
     }
 
+    /// [`server_with`] `n` items, and a store that synced with it once (at minute 0).
+    async fn synced(n: u64) -> (FakeServer, Store) {
+        let mut server = server_with(n);
+        let mut store = Store::open_in_memory().unwrap();
+        sync(&mut server, &mut store, at(0)).await.unwrap();
+        (server, store)
+    }
+
     #[tokio::test]
     async fn a_first_sync_pulls_everything_and_a_second_costs_a_handful_of_requests() {
         let mut server = server_with(10);
@@ -699,9 +707,7 @@ mod tests {
 
     #[tokio::test]
     async fn the_push_sends_the_last_value_per_item_in_batches_and_empties_the_queue() {
-        let mut server = server_with(10);
-        let mut store = Store::open_in_memory().unwrap();
-        sync(&mut server, &mut store, at(0)).await.unwrap();
+        let (mut server, mut store) = synced(10).await;
         let ids: Vec<ItemId> = [1, 2, 4, 5].iter().map(|s| local(&store, *s)).collect();
         store
             .set_state_queued(&ids, StateFlag::Read, true, at(1))
@@ -727,9 +733,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_failed_push_keeps_the_queue_and_the_local_state_and_records_the_error() {
-        let mut server = server_with(4);
-        let mut store = Store::open_in_memory().unwrap();
-        sync(&mut server, &mut store, at(0)).await.unwrap();
+        let (mut server, mut store) = synced(4).await;
         let id = local(&store, 1);
         store
             .set_state_queued(&[id], StateFlag::Starred, true, at(1))
@@ -751,9 +755,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_starred_item_the_server_forgot_keeps_its_star() {
-        let mut server = server_with(8);
-        let mut store = Store::open_in_memory().unwrap();
-        sync(&mut server, &mut store, at(0)).await.unwrap();
+        let (mut server, mut store) = synced(8).await;
         let four = local(&store, 4);
         let eight = local(&store, 8);
         server.items.remove(&4);

@@ -980,7 +980,7 @@ fn parse_query(text: Option<&str>) -> Result<Option<crate::query::Query>> {
 // ---- refresh ---------------------------------------------------------------------------------
 
 /// "1 item", "2 items".
-fn count(n: usize, one: &str, many: &str) -> String {
+pub(crate) fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
@@ -1340,7 +1340,7 @@ fn read(ctx: &RunContext, id: i64, json: bool) -> Result<ExitCode> {
 }
 
 fn extract(cli: &Cli, target: &str, base: Option<&str>, json: bool) -> Result<ExitCode> {
-    let is_url = url::Url::parse(target).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
+    let is_url = url::Url::parse(target).is_ok_and(|u| crate::url_safety::is_web(&u));
     // "ftp://x/" or "gopher:x" is neither an http(s) URL nor a file the user has.
     let other_scheme = !is_url
         && !Path::new(target).exists()

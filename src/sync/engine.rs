@@ -137,17 +137,8 @@ async fn run<S: SyncService>(
 ) -> Result<SyncReport, SyncError> {
     // The server ids stored here are one server's: another one's would mix up items.
     let account = service.account();
-    match store.call(|s| s.sync_account()).await? {
-        _ if options.reset_server_ids => {}
-        Some(synced) if synced != account => {
-            return Err(SyncError::OtherAccount {
-                synced_url: sanitize_line(&synced.url),
-                synced_user: sanitize_line(&synced.username),
-                url: sanitize_line(&account.url),
-                user: sanitize_line(&account.username),
-            });
-        }
-        _ => {}
+    if !options.reset_server_ids {
+        account.may_follow(store.call(|s| s.sync_account()).await?)?;
     }
     service.login().await?;
     // Reset once logged in (a mistyped URL or password resets nothing), before the push: the
@@ -349,16 +340,8 @@ async fn push<S: SyncService>(
             .await?;
     }
     let queue = store.call(|s| s.queued_changes()).await?;
-    let mut last: BTreeMap<(RemoteItemId, StateFlag), (bool, Vec<i64>)> = BTreeMap::new();
-    for change in &queue {
-        if let (Some((flag, on)), Some(item)) = (change.kind.item_state(), change.item) {
-            let entry = last.entry((item, flag)).or_insert((on, Vec::new()));
-            entry.0 = on;
-            entry.1.push(change.id);
-        }
-    }
     let mut groups: BTreeMap<(StateFlag, bool), Vec<QueuedItem>> = BTreeMap::new();
-    for ((item, flag), (on, rows)) in last {
+    for ((item, flag), (on, rows)) in last_states(&queue) {
         groups.entry((flag, on)).or_default().push((item, rows));
     }
     for ((flag, on), entries) in groups {
@@ -376,6 +359,21 @@ async fn push<S: SyncService>(
     Ok(pushed)
 }
 
+/// Per item and flag, the last value the queue sets, with every queue row that set one.
+fn last_states(
+    queue: &[crate::store::QueuedChange],
+) -> BTreeMap<(RemoteItemId, StateFlag), (bool, Vec<i64>)> {
+    let mut last: BTreeMap<(RemoteItemId, StateFlag), (bool, Vec<i64>)> = BTreeMap::new();
+    for change in queue {
+        if let (Some((flag, on)), Some(item)) = (change.kind.item_state(), change.item) {
+            let entry = last.entry((item, flag)).or_insert((on, Vec::new()));
+            entry.0 = on;
+            entry.1.push(change.id);
+        }
+    }
+    last
+}
+
 /// Whether the queue's mark-alls cost at most one request more than sending their items' ids
 /// with the other read marks by edit-tag (`batch` ids a request).
 fn mark_all_pays(queue: &[crate::store::QueuedChange], batch: usize) -> bool {
@@ -388,15 +386,10 @@ fn mark_all_pays(queue: &[crate::store::QueuedChange], batch: usize) -> bool {
         return false;
     }
     // Items whose last queued read state is read: the edit-tag `read` batch.
-    let mut last_read: BTreeMap<RemoteItemId, bool> = BTreeMap::new();
-    for change in queue {
-        if let (Some((StateFlag::Read, on)), Some(item)) = (change.kind.item_state(), change.item) {
-            last_read.insert(item, on);
-        }
-    }
-    let reads: HashSet<RemoteItemId> = last_read
+    let reads: HashSet<RemoteItemId> = last_states(queue)
         .into_iter()
-        .filter_map(|(item, on)| on.then_some(item))
+        .filter(|((_, flag), (on, _))| *flag == StateFlag::Read && *on)
+        .map(|((item, _), _)| item)
         .collect();
     let covered: HashSet<RemoteItemId> = queue
         .iter()

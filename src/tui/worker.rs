@@ -1082,10 +1082,10 @@ async fn add_feed(
         Ok((
             id,
             format!(
-                "subscribed to {} ({}), {new_items} item{}",
+                "subscribed to {} ({}), {}",
                 feed.title,
                 feed.url,
-                if new_items == 1 { "" } else { "s" }
+                crate::cli::count(new_items, "item", "items")
             ),
         ))
     });

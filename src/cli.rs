@@ -414,6 +414,22 @@ pub(crate) struct Discovered {
     pub(crate) status: u16,
 }
 
+impl Discovered {
+    /// The subscription to store: `title` is the user's when given (kept by refreshes), else
+    /// the feed's own.
+    pub(crate) fn new_feed(&self, title: Option<String>, tags: Vec<String>) -> NewFeed {
+        NewFeed {
+            url: self.url.clone(),
+            title_is_users: title.is_some(),
+            title: title.or_else(|| self.parsed.title.clone()),
+            site_url: self.parsed.site_url.clone(),
+            tags,
+            etag: self.etag.clone(),
+            last_modified: self.last_modified.clone(),
+        }
+    }
+}
+
 /// The feed at `url`, or the one its page advertises (`add`, and the TUI's add prompt).
 pub(crate) async fn discover_feed(fetcher: &Fetcher, url: &str) -> Result<Discovered> {
     let (first, advertised) = fetch_feed_document(fetcher, url).await?;
@@ -518,19 +534,8 @@ fn add(ctx: &RunContext, url: &str, title: Option<String>, tags: Vec<String>) ->
         bail!("already subscribed to {}", found.url);
     }
     let user_title = title.map(|t| sanitize_line(&t)).filter(|t| !t.is_empty());
-    let new = NewFeed {
-        url: found.url.clone(),
-        title: user_title.clone().or_else(|| found.parsed.title.clone()),
-        title_is_users: user_title.is_some(),
-        site_url: found.parsed.site_url.clone(),
-        tags: tags
-            .iter()
-            .map(|t| sanitize_line(t))
-            .filter(|t| !t.is_empty())
-            .collect(),
-        etag: found.etag.clone(),
-        last_modified: found.last_modified.clone(),
-    };
+    let tags = tags.iter().map(|t| sanitize_line(t));
+    let new = found.new_feed(user_title, tags.filter(|t| !t.is_empty()).collect());
     // With [sync] the server polls the feed: its items come from there, never stored twice.
     if let Some(config) = &ctx.config.sync {
         return crate::cli_sync::add_on_server(ctx, config, &mut store, &rt, &new);
@@ -975,7 +980,7 @@ fn parse_query(text: Option<&str>) -> Result<Option<crate::query::Query>> {
 // ---- refresh ---------------------------------------------------------------------------------
 
 /// "1 item", "2 items".
-fn count(n: usize, one: &str, many: &str) -> String {
+pub(crate) fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
@@ -1335,7 +1340,7 @@ fn read(ctx: &RunContext, id: i64, json: bool) -> Result<ExitCode> {
 }
 
 fn extract(cli: &Cli, target: &str, base: Option<&str>, json: bool) -> Result<ExitCode> {
-    let is_url = url::Url::parse(target).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
+    let is_url = url::Url::parse(target).is_ok_and(|u| crate::url_safety::is_web(&u));
     // "ftp://x/" or "gopher:x" is neither an http(s) URL nor a file the user has.
     let other_scheme = !is_url
         && !Path::new(target).exists()

@@ -45,19 +45,8 @@ fn service_for_changes(
 ) -> Result<crate::sync::greader::GReaderClient> {
     let service =
         crate::sync::service_for(config, Fetcher::new(&ctx.config)?, Some(&ctx.data_dir))?;
-    let account = service.account();
-    match store.sync_account()? {
-        Some(synced) if synced != account => Err(anyhow!(
-            "{}",
-            SyncError::OtherAccount {
-                synced_url: sanitize_line(&synced.url),
-                synced_user: sanitize_line(&synced.username),
-                url: sanitize_line(&account.url),
-                user: sanitize_line(&account.username),
-            }
-        )),
-        _ => Ok(service),
-    }
+    service.account().may_follow(store.sync_account()?)?;
+    Ok(service)
 }
 
 /// `kiosque sync [--json] [--reset-server-ids] [--upload-subscriptions]` and

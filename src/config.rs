@@ -239,7 +239,7 @@ impl RawSync {
             }
         };
         let url = self.url.trim();
-        if !(url.starts_with("http://") || url.starts_with("https://")) {
+        if !crate::url_safety::is_web_url(url) {
             return Err(format!("[sync] url {url:?} must be an http(s) URL"));
         }
         if self.username.trim().is_empty() {

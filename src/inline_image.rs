@@ -156,15 +156,25 @@ pub async fn fetch(fetcher: &Fetcher, url: &str) -> Result<ImageBody, ImageError
 pub(crate) mod test_images {
     use super::*;
 
-    pub fn png(width: u32, height: u32) -> Vec<u8> {
+    /// A `width` × `height` gradient, `(x * dx, y * dy, blue)`, encoded as `format`.
+    fn gradient(
+        width: u32,
+        height: u32,
+        (dx, dy, blue): (u32, u32, u8),
+        format: ImageFormat,
+    ) -> Vec<u8> {
         let img = image::RgbImage::from_fn(width, height, |x, y| {
-            image::Rgb([(x * 40) as u8, (y * 40) as u8, 128])
+            image::Rgb([(x * dx) as u8, (y * dy) as u8, blue])
         });
         let mut out = Cursor::new(Vec::new());
         DynamicImage::ImageRgb8(img)
-            .write_to(&mut out, ImageFormat::Png)
-            .expect("encode png");
+            .write_to(&mut out, format)
+            .expect("encode a test image");
         out.into_inner()
+    }
+
+    pub fn png(width: u32, height: u32) -> Vec<u8> {
+        gradient(width, height, (40, 40, 128), ImageFormat::Png)
     }
 
     /// A valid PNG whose header claims `width` × `height`: only the IHDR chunk and an empty
@@ -207,14 +217,7 @@ pub(crate) mod test_images {
     }
 
     pub fn jpeg(width: u32, height: u32) -> Vec<u8> {
-        let img = image::RgbImage::from_fn(width, height, |x, y| {
-            image::Rgb([(x * 7) as u8, (y * 5) as u8, 90])
-        });
-        let mut out = Cursor::new(Vec::new());
-        DynamicImage::ImageRgb8(img)
-            .write_to(&mut out, ImageFormat::Jpeg)
-            .expect("encode jpeg");
-        out.into_inner()
+        gradient(width, height, (7, 5, 90), ImageFormat::Jpeg)
     }
 }
 

@@ -49,6 +49,20 @@ pub fn notify_new_items(store: &Store, notify: &[NotifyConfig], since: DateTime<
     started
 }
 
+/// [`notify_new_items`] on the database at `db_path`, opened read-only (when there is a
+/// notification to run); a database that cannot be opened is logged.
+pub fn notify_from(db_path: &std::path::Path, notify: &[NotifyConfig], since: DateTime<Utc>) {
+    if notify.is_empty() {
+        return;
+    }
+    match Store::open_read_only(db_path) {
+        Ok(store) => {
+            notify_new_items(&store, notify, since);
+        }
+        Err(e) => tracing::warn!("notifications: {e}"),
+    }
+}
+
 /// Start `command` with `input` on its stdin; it is reaped in the background.
 fn run(command: &[String], input: &str) -> std::io::Result<()> {
     let Some((program, args)) = command.split_first() else {

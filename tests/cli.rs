@@ -27,11 +27,7 @@ fn help_and_version() {
 
 #[test]
 fn add_list_refresh_items_mark_read_remove() {
-    let server = TestServer::start();
-    server.route(
-        "/feed.xml",
-        Reply::rss(rss_with_items("Loopback &amp; Co", 3)),
-    );
+    let server = common::feed_server("Loopback &amp; Co", 3);
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     kiosque(d)
@@ -110,11 +106,9 @@ fn add_list_refresh_items_mark_read_remove() {
 #[test]
 fn list_reads_the_feeds_without_starting_the_log() {
     // `list` logs nothing: the log writer (a thread) is not started for it.
-    let server = TestServer::start();
-    server.route("/feed.xml", Reply::rss(rss_with_items("Listed", 2)));
-    let dir = tempfile::tempdir().unwrap();
+    let server = common::feed_server("Listed", 2);
+    let dir = subscribed(&server.url("/feed.xml"));
     let d = dir.path();
-    run_ok(d, &["add", &server.url("/feed.xml")]);
     let log = d.join("kiosque.log");
     if log.exists() {
         std::fs::remove_file(&log).unwrap();
@@ -171,17 +165,13 @@ fn bad_adds_fail_clearly_and_change_nothing() {
 fn opml_import_export_import_round_trip() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let opml = d.join("subs.opml");
-    std::fs::write(
-        &opml,
-        r#"<?xml version="1.0"?><opml version="2.0"><head/><body>
-        <outline text="Tech"><outline text="A" xmlUrl="https://a.example/feed"/>
+    let opml = common::opml_file(
+        d,
+        r#"<outline text="Tech"><outline text="A" xmlUrl="https://a.example/feed"/>
           <outline text="B" xmlUrl="https://b.example/rss" htmlUrl="https://b.example/"/></outline>
         <outline text="C" xmlUrl="https://c.example/atom"/>
-        <outline text="evil" xmlUrl="|rm -rf ~"/>
-        </body></opml>"#,
-    )
-    .unwrap();
+        <outline text="evil" xmlUrl="|rm -rf ~"/>"#,
+    );
     kiosque(d)
         .arg("import")
         .arg(&opml)
@@ -278,16 +268,14 @@ fn refresh_reports_failures_and_exits_zero() {
     server.route("/down", Reply::status(500));
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let opml = d.join("s.opml");
-    std::fs::write(
-        &opml,
-        format!(
-            r#"<opml version="2.0"><body><outline text="ok" xmlUrl="{}"/><outline text="down" xmlUrl="{}"/></body></opml>"#,
+    let opml = common::opml_file(
+        d,
+        &format!(
+            r#"<outline text="ok" xmlUrl="{}"/><outline text="down" xmlUrl="{}"/>"#,
             server.url("/ok"),
             server.url("/down")
         ),
-    )
-    .unwrap();
+    );
     kiosque(d).arg("import").arg(&opml).assert().success();
     kiosque(d)
         .arg("refresh")

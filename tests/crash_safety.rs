@@ -63,18 +63,14 @@ fn many_feeds(n: usize, items_each: usize) -> (TestServer, tempfile::TempDir) {
         "prefetch = 0\ntimeout_seconds = 10\nconcurrency = 16\n",
     )
     .unwrap();
-    let mut opml = String::from("<?xml version=\"1.0\"?><opml version=\"2.0\"><body>");
+    let mut outlines = String::new();
     for i in 0..n {
         let path = format!("/f/{i}");
         route_feed(&server, &path, i, items_each, 0);
-        opml.push_str(&format!(
-            "<outline text=\"f{i}\" xmlUrl=\"{}\"/>",
-            server.url(&path)
-        ));
+        let url = server.url(&path);
+        outlines.push_str(&format!("<outline text=\"f{i}\" xmlUrl=\"{url}\"/>"));
     }
-    opml.push_str("</body></opml>");
-    let opml_path = data.path().join("feeds.opml");
-    std::fs::write(&opml_path, opml).unwrap();
+    let opml_path = common::opml_file(data.path(), &outlines);
     run_ok(data.path(), &["import", opml_path.to_str().unwrap()]);
     (server, data)
 }

@@ -18,13 +18,7 @@ fn write_opml(dir: &Path, outlines: &[(&str, &str)]) -> std::path::PathBuf {
             format!("<outline type=\"rss\" text=\"{title}\" title=\"{title}\" xmlUrl=\"{url}\"/>")
         })
         .collect();
-    let path = dir.join("subs.opml");
-    std::fs::write(
-        &path,
-        format!("<?xml version=\"1.0\"?><opml version=\"2.0\"><head/><body>{body}</body></opml>"),
-    )
-    .unwrap();
-    path
+    common::opml_file(dir, &body)
 }
 
 fn import(data: &Path, outlines: &[(&str, &str)]) {
@@ -274,11 +268,9 @@ fn exporting_into_a_missing_dir_names_it() {
 
 #[test]
 fn remove_keeps_starred_items_and_says_so() {
-    let server = TestServer::start();
-    server.route("/feed.xml", Reply::rss(rss_with_items("Kept Feed", 3)));
-    let dir = tempfile::tempdir().unwrap();
+    let server = common::feed_server("Kept Feed", 3);
+    let dir = common::subscribed(&server.url("/feed.xml"));
     let d = dir.path();
-    run_ok(d, &["add", &server.url("/feed.xml")]);
     let items = json(d, &["items", "--json"]);
     let starred = items[0]["id"].as_i64().unwrap();
     run_ok(d, &["mark", &starred.to_string(), "--star"]);

@@ -101,15 +101,10 @@ fn refresh_all(port: u16) -> tempfile::TempDir {
         "refresh_on_start = false\nconcurrency = 32\nper_host = 2\n",
     )
     .unwrap();
-    let mut opml = String::from("<opml version=\"2.0\"><body>");
-    for n in 0..FEEDS {
-        opml.push_str(&format!(
-            "<outline type=\"rss\" text=\"f{n}\" xmlUrl=\"https://127.0.0.1:{port}/feed/{n}\"/>"
-        ));
-    }
-    opml.push_str("</body></opml>");
-    let opml_path = dir.path().join("feeds.opml");
-    std::fs::write(&opml_path, opml).unwrap();
+    let outlines: String = (0..FEEDS)
+        .map(|n| format!("<outline text=\"f{n}\" xmlUrl=\"https://127.0.0.1:{port}/feed/{n}\"/>"))
+        .collect();
+    let opml_path = common::opml_file(dir.path(), &outlines);
     common::kiosque(dir.path())
         .arg("import")
         .arg(&opml_path)

@@ -7,7 +7,7 @@ mod common;
 mod greader;
 
 use assert_cmd::Command;
-use common::{Reply, TestServer, fails_in_one_line, rss_with_items, run_ok, succeeds};
+use common::{Reply, TestServer, fails_in_one_line, opml_file, rss_with_items, run_ok, succeeds};
 use greader::{Flavor, GReaderServer};
 use kiosque::tui::action::Action;
 use kiosque::tui::effect::Effect;
@@ -877,21 +877,11 @@ fn remove_with_the_server_down_is_queued_and_the_feed_does_not_come_back() {
     assert!(!urls.iter().any(|(u, _)| u.contains("feed2")), "{urls:?}");
 }
 
-/// `data/subs.opml` with these outlines in its body.
-fn subscriptions_file(data: &Path, outlines: &str) -> std::path::PathBuf {
-    let opml = data.join("subs.opml");
-    let doc = format!(
-        r#"<?xml version="1.0"?><opml version="2.0"><head/><body>{outlines}</body></opml>"#
-    );
-    std::fs::write(&opml, doc).unwrap();
-    opml
-}
-
 #[test]
 fn import_subscribes_each_feed_on_the_server_with_its_folder() {
     let (server, _, dir) = synced(Flavor::FreshRss, 2);
     let d = dir.path();
-    let opml = subscriptions_file(
+    let opml = opml_file(
         d,
         r#"<outline text="Tech"><outline text="A" xmlUrl="http://127.0.0.1:9/a.xml"/>
           <outline text="Gone" xmlUrl="http://127.0.0.1:9/missing.xml"/></outline>
@@ -1140,7 +1130,7 @@ fn the_password_command_runs_only_when_a_login_is_needed() {
 fn import_with_the_server_unreachable_queues_each_feed_for_the_next_sync() {
     let (server, _, dir) = synced(Flavor::FreshRss, 2);
     let d = dir.path();
-    let opml = subscriptions_file(
+    let opml = opml_file(
         d,
         r#"<outline text="Tech"><outline text="A" xmlUrl="http://127.0.0.1:9/a.xml"/></outline>
         <outline text="C" xmlUrl="http://127.0.0.1:9/c.xml"/>"#,

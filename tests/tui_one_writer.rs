@@ -8,7 +8,7 @@ mod common;
 #[path = "common/greader.rs"]
 mod greader;
 
-use common::{Reply, TestServer, rss_with_items};
+use common::Reply;
 use kiosque::store::write_connections_opened;
 use kiosque::tui::action::Action;
 use kiosque::tui::effect::{Anchor, Effect, ListRequest};
@@ -48,8 +48,7 @@ fn rows_loaded(action: &Action) -> Option<Vec<kiosque::model::ItemSummary>> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_tui_writes_through_one_connection_and_a_mark_is_seen_by_the_next_list() {
-    let server = TestServer::start();
-    server.route("/feed.xml", Reply::rss(rss_with_items("One", 3)));
+    let server = common::feed_server("One", 3);
     server.route("/page.html", Reply::ok("text/html", PAGE));
     server.route("/other.html", Reply::ok("text/html", PAGE));
     let dir = tempfile::tempdir().unwrap();

@@ -414,9 +414,7 @@ fn feeds_with_one_title_show_their_host_140x40() {
 #[test]
 fn reader_with_a_podcast_80x24() {
     let mut state = loaded((80, 24), 12);
-    let row = state.list.selected_row().unwrap().clone();
-    update(&mut state, Action::Open);
-    let page = state.page().unwrap().id;
+    let (row, page) = fixtures::open_selected(&mut state);
     let html =
         "<p>Cette semaine, nous revenons sur trois semaines passées avec un ultraportable ARM.</p>";
     let mut item = fixtures::item(row, html);
@@ -450,11 +448,17 @@ fn tagged_feeds() -> Vec<kiosque::model::Feed> {
     feeds
 }
 
+/// An 80x24 state loaded with `feeds` (`unread_total` in all), the sidebar shown.
+fn sidebar_of(feeds: Vec<kiosque::model::Feed>, unread_total: i64) -> State {
+    let mut state = fixtures::empty_state((80, 24));
+    start_and_load(&mut state, feeds, unread_total, 40, Some(0));
+    update(&mut state, Action::ToggleFeeds);
+    state
+}
+
 #[test]
 fn feeds_in_folders_by_tag_one_collapsed_80x24() {
-    let mut state = fixtures::empty_state((80, 24));
-    start_and_load(&mut state, tagged_feeds(), 55, 40, Some(0));
-    update(&mut state, Action::ToggleFeeds);
+    let mut state = sidebar_of(tagged_feeds(), 55);
     // All, Unread, Starred, ▾ Actualités, Le Monde, Hacker News, ▾ fr: close "fr".
     for _ in 0..6 {
         update(&mut state, Action::MoveDown);
@@ -465,11 +469,9 @@ fn feeds_in_folders_by_tag_one_collapsed_80x24() {
 
 #[test]
 fn feeds_in_folders_sorted_by_unread_without_read_feeds_80x24() {
-    let mut state = fixtures::empty_state((80, 24));
     let mut feeds = tagged_feeds();
     feeds[2].unread = 0;
-    start_and_load(&mut state, feeds, 52, 40, Some(0));
-    update(&mut state, Action::ToggleFeeds);
+    let mut state = sidebar_of(feeds, 52);
     update(&mut state, Action::ToggleFeedSort);
     update(&mut state, Action::ToggleReadFeeds);
     assert_snapshot!(draw(&state).backend());

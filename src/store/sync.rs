@@ -25,30 +25,30 @@ pub enum QueuedKind {
     ReadAll,
 }
 
+/// Each kind and its name in the `sync_queue.kind` column.
+const KIND_NAMES: [(QueuedKind, &str); 7] = [
+    (QueuedKind::Read, "read"),
+    (QueuedKind::Unread, "unread"),
+    (QueuedKind::Star, "star"),
+    (QueuedKind::Unstar, "unstar"),
+    (QueuedKind::Subscribe, "subscribe"),
+    (QueuedKind::Unsubscribe, "unsubscribe"),
+    (QueuedKind::ReadAll, "read_all"),
+];
+
 impl QueuedKind {
     fn as_str(self) -> &'static str {
-        match self {
-            QueuedKind::Read => "read",
-            QueuedKind::Unread => "unread",
-            QueuedKind::Star => "star",
-            QueuedKind::Unstar => "unstar",
-            QueuedKind::Subscribe => "subscribe",
-            QueuedKind::Unsubscribe => "unsubscribe",
-            QueuedKind::ReadAll => "read_all",
-        }
+        KIND_NAMES
+            .iter()
+            .find(|(k, _)| *k == self)
+            .map_or("", |(_, name)| name)
     }
 
     fn parse(s: &str) -> Option<QueuedKind> {
-        Some(match s {
-            "read" => QueuedKind::Read,
-            "unread" => QueuedKind::Unread,
-            "star" => QueuedKind::Star,
-            "unstar" => QueuedKind::Unstar,
-            "subscribe" => QueuedKind::Subscribe,
-            "unsubscribe" => QueuedKind::Unsubscribe,
-            "read_all" => QueuedKind::ReadAll,
-            _ => return None,
-        })
+        KIND_NAMES
+            .iter()
+            .find(|(_, name)| *name == s)
+            .map(|(k, _)| *k)
     }
 
     /// The item flag this change sets, and to what; `None` for subscription changes.
@@ -132,6 +132,47 @@ pub(super) fn drop_feed_keeping_starred(
 
 fn remote_id(text: &str) -> Option<RemoteItemId> {
     text.parse().ok().map(RemoteItemId)
+}
+
+/// Every row of `query` with `params`, read by `row`; `doing` names the work in errors.
+fn rows_of<T, P: rusqlite::Params>(
+    conn: &rusqlite::Connection,
+    query: &str,
+    params: P,
+    doing: &'static str,
+    row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Vec<T>, StoreError> {
+    let mut stmt = conn.prepare_cached(query).map_err(sql(doing))?;
+    let rows = stmt.query_map(params, row).map_err(sql(doing))?;
+    rows.collect::<Result<_, _>>().map_err(sql(doing))
+}
+
+/// The server item ids `query` (one text column) lists; texts that are no id are passed over.
+fn remote_ids<P: rusqlite::Params>(
+    conn: &rusqlite::Connection,
+    query: &str,
+    params: P,
+    doing: &'static str,
+) -> Result<HashSet<RemoteItemId>, StoreError> {
+    let texts = rows_of(conn, query, params, doing, |r| r.get::<_, String>(0))?;
+    Ok(texts.iter().filter_map(|t| remote_id(t)).collect())
+}
+
+/// Run the write `query` once for each of `rows` (its parameters) in `tx`, a write to the
+/// database at `path`; returns how many rows changed in all.
+fn write_each<P: rusqlite::Params>(
+    tx: &rusqlite::Transaction<'_>,
+    path: Option<&std::path::Path>,
+    query: &str,
+    rows: impl IntoIterator<Item = P>,
+    doing: &'static str,
+) -> Result<usize, StoreError> {
+    let mut stmt = tx.prepare_cached(query).map_err(sql(doing))?;
+    let mut changed = 0;
+    for params in rows {
+        changed += stmt.execute(params).map_err(writing(path, doing))?;
+    }
+    Ok(changed)
 }
 
 impl Store {
@@ -345,45 +386,31 @@ impl Store {
 
     /// Every queued change, oldest first.
     pub fn queued_changes(&self) -> Result<Vec<QueuedChange>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT id, kind, item_server_id, feed_url, feed_server_id, folder, mark_all
-                 FROM sync_queue ORDER BY id",
-            )
-            .map_err(sql("reading the sync queue"))?;
-        let rows = stmt
-            .query_map([], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, Option<String>>(2)?,
-                    r.get::<_, Option<String>>(3)?,
-                    r.get::<_, Option<String>>(4)?,
-                    r.get::<_, Option<String>>(5)?,
-                    r.get::<_, Option<i64>>(6)?,
-                ))
-            })
-            .map_err(sql("reading the sync queue"))?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (id, kind, item, feed_url, feed_server_id, folder, mark_all) =
-                row.map_err(sql("reading the sync queue"))?;
-            // The CHECK constraint keeps kinds known; a row from a newer kiosque is left alone.
-            let Some(kind) = QueuedKind::parse(&kind) else {
-                continue;
-            };
-            out.push(QueuedChange {
-                id,
-                kind,
-                item: item.as_deref().and_then(remote_id),
-                feed_url,
-                feed_server_id,
-                folder,
-                mark_all,
-            });
-        }
-        Ok(out)
+        let rows = rows_of(
+            &self.conn,
+            "SELECT id, kind, item_server_id, feed_url, feed_server_id, folder, mark_all
+             FROM sync_queue ORDER BY id",
+            [],
+            "reading the sync queue",
+            |r| {
+                // The CHECK constraint keeps kinds known; a row from a newer kiosque is left
+                // alone.
+                let Some(kind) = QueuedKind::parse(&r.get::<_, String>(1)?) else {
+                    return Ok(None);
+                };
+                let item: Option<String> = r.get(2)?;
+                Ok(Some(QueuedChange {
+                    id: r.get(0)?,
+                    kind,
+                    item: item.as_deref().and_then(remote_id),
+                    feed_url: r.get(3)?,
+                    feed_server_id: r.get(4)?,
+                    folder: r.get(5)?,
+                    mark_all: r.get(6)?,
+                }))
+            },
+        )?;
+        Ok(rows.into_iter().flatten().collect())
     }
 
     /// How many changes wait to be pushed.
@@ -402,15 +429,15 @@ impl Store {
     /// Forget queued changes the server has acknowledged.
     pub fn delete_queued(&mut self, ids: &[i64]) -> Result<(), StoreError> {
         let (tx, busy_path) = begin(&mut self.conn, &self.path)?;
-        {
-            let mut stmt = tx
-                .prepare_cached("DELETE FROM sync_queue WHERE id = ?1")
-                .map_err(sql("preparing a queue delete"))?;
-            for id in ids {
-                stmt.execute([id])
-                    .map_err(writing(busy_path.as_deref(), "emptying the sync queue"))?;
-            }
-        }
+        let path = busy_path.as_deref();
+        let delete = "DELETE FROM sync_queue WHERE id = ?1";
+        write_each(
+            &tx,
+            path,
+            delete,
+            ids.iter().map(|id| [id]),
+            "emptying the sync queue",
+        )?;
         tx.commit()
             .map_err(writing(busy_path.as_deref(), "emptying the sync queue"))
     }
@@ -472,19 +499,16 @@ impl Store {
     ) -> Result<AppliedSubscriptions, StoreError> {
         let (tx, busy_path) = begin(&mut self.conn, &self.path)?;
         let mut applied = AppliedSubscriptions::default();
-        let leaving: HashSet<String> = {
-            let mut stmt = tx
-                .prepare(
-                    "SELECT feed_server_id FROM sync_queue
-                     WHERE kind = 'unsubscribe' AND feed_server_id IS NOT NULL",
-                )
-                .map_err(sql("reading the sync queue"))?;
-            let rows = stmt
-                .query_map([], |r| r.get::<_, String>(0))
-                .map_err(sql("reading the sync queue"))?;
-            rows.collect::<Result<_, _>>()
-                .map_err(sql("reading the sync queue"))?
-        };
+        let leaving: HashSet<String> = rows_of(
+            &tx,
+            "SELECT feed_server_id FROM sync_queue
+             WHERE kind = 'unsubscribe' AND feed_server_id IS NOT NULL",
+            [],
+            "reading the sync queue",
+            |r| r.get(0),
+        )?
+        .into_iter()
+        .collect();
         {
             let mut by_server = tx
                 .prepare_cached("SELECT id FROM feeds WHERE server_id = ?1")
@@ -603,15 +627,11 @@ impl Store {
 
     /// Feeds that came from a sync server.
     pub fn synced_feed_ids(&self) -> Result<HashSet<FeedId>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT id FROM feeds WHERE server_id IS NOT NULL")
-            .map_err(sql("listing synced feeds"))?;
-        let rows = stmt
-            .query_map([], |r| Ok(FeedId(r.get(0)?)))
-            .map_err(sql("listing synced feeds"))?;
-        rows.collect::<Result<_, _>>()
-            .map_err(sql("listing synced feeds"))
+        let query = "SELECT id FROM feeds WHERE server_id IS NOT NULL";
+        let ids = rows_of(&self.conn, query, [], "listing synced feeds", |r| {
+            Ok(FeedId(r.get(0)?))
+        })?;
+        Ok(ids.into_iter().collect())
     }
 
     /// Server ids of every stored item.
@@ -625,38 +645,24 @@ impl Store {
     }
 
     fn server_ids_where(&self, clause: &str) -> Result<HashSet<RemoteItemId>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(&format!("SELECT server_id FROM items WHERE {clause}"))
-            .map_err(sql("listing synced items"))?;
-        let rows = stmt
-            .query_map([], |r| r.get::<_, String>(0))
-            .map_err(sql("listing synced items"))?;
-        let mut out = HashSet::new();
-        for row in rows {
-            if let Some(id) = remote_id(&row.map_err(sql("listing synced items"))?) {
-                out.insert(id);
-            }
-        }
-        Ok(out)
+        let query = format!("SELECT server_id FROM items WHERE {clause}");
+        remote_ids(&self.conn, &query, [], "listing synced items")
     }
 
     /// The final queued value of each item flag, by server id.
     fn queued_states(
         tx: &rusqlite::Transaction<'_>,
     ) -> Result<HashMap<(RemoteItemId, StateFlag), bool>, StoreError> {
-        let mut stmt = tx
-            .prepare_cached(
-                "SELECT kind, item_server_id FROM sync_queue
-                 WHERE item_server_id IS NOT NULL ORDER BY id",
-            )
-            .map_err(sql("reading the sync queue"))?;
-        let rows = stmt
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
-            .map_err(sql("reading the sync queue"))?;
+        let rows = rows_of(
+            tx,
+            "SELECT kind, item_server_id FROM sync_queue
+             WHERE item_server_id IS NOT NULL ORDER BY id",
+            [],
+            "reading the sync queue",
+            |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
+        )?;
         let mut out = HashMap::new();
-        for row in rows {
-            let (kind, id) = row.map_err(sql("reading the sync queue"))?;
+        for (kind, id) in rows {
             if let (Some((flag, on)), Some(id)) = (
                 QueuedKind::parse(&kind).and_then(QueuedKind::item_state),
                 remote_id(&id),
@@ -859,55 +865,40 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<usize, StoreError> {
         let (tx, busy_path) = begin(&mut self.conn, &self.path)?;
-        let changes: Vec<(i64, bool, bool, bool)> = {
-            let mut stmt = tx
-                .prepare(
-                    "SELECT id, server_id, read, starred FROM items
-                     WHERE server_id IS NOT NULL AND server_id NOT IN
-                        (SELECT item_server_id FROM sync_queue WHERE item_server_id IS NOT NULL)",
-                )
-                .map_err(sql("reading synced items"))?;
-            let rows = stmt
-                .query_map([], |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, bool>(2)?,
-                        r.get::<_, bool>(3)?,
-                    ))
-                })
-                .map_err(sql("reading synced items"))?;
-            let mut changes = Vec::new();
-            for row in rows {
-                let (id, server_id, read, is_starred) = row.map_err(sql("reading synced items"))?;
-                let Some(remote) = remote_id(&server_id) else {
-                    continue;
-                };
-                if forgotten.contains(&remote) {
-                    continue;
-                }
-                let want_read = !unread.contains(&remote);
-                let want_starred = starred.contains(&remote);
-                if want_read != read || want_starred != is_starred {
-                    changes.push((id, want_read, want_starred, want_read != read));
-                }
+        let synced: Vec<(i64, String, bool, bool)> = rows_of(
+            &tx,
+            "SELECT id, server_id, read, starred FROM items
+             WHERE server_id IS NOT NULL AND server_id NOT IN
+                (SELECT item_server_id FROM sync_queue WHERE item_server_id IS NOT NULL)",
+            [],
+            "reading synced items",
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )?;
+        let mut changes = Vec::new();
+        for (id, server_id, read, is_starred) in synced {
+            let Some(remote) = remote_id(&server_id) else {
+                continue;
+            };
+            if forgotten.contains(&remote) {
+                continue;
             }
-            changes
-        };
-        {
-            let mut update = tx
-                .prepare_cached(
-                    "UPDATE items SET read = ?2, starred = ?3,
-                        read_at = CASE WHEN NOT ?4 THEN read_at WHEN ?2 THEN ?5 ELSE NULL END
-                     WHERE id = ?1",
-                )
-                .map_err(sql("preparing a state update"))?;
-            for (id, read, is_starred, read_changed) in &changes {
-                update
-                    .execute(params![id, read, is_starred, read_changed, ts(now)])
-                    .map_err(writing(busy_path.as_deref(), "updating synced states"))?;
+            let want_read = !unread.contains(&remote);
+            let want_starred = starred.contains(&remote);
+            if want_read != read || want_starred != is_starred {
+                changes.push((id, want_read, want_starred, want_read != read));
             }
         }
+        write_each(
+            &tx,
+            busy_path.as_deref(),
+            "UPDATE items SET read = ?2, starred = ?3,
+                read_at = CASE WHEN NOT ?4 THEN read_at WHEN ?2 THEN ?5 ELSE NULL END
+             WHERE id = ?1",
+            changes.iter().map(|(id, read, starred, read_changed)| {
+                (*id, *read, *starred, *read_changed, ts(now))
+            }),
+            "updating synced states",
+        )?;
         tx.commit()
             .map_err(writing(busy_path.as_deref(), "committing synced states"))?;
         Ok(changes.len())
@@ -1008,22 +999,12 @@ impl Store {
     /// Listed items not to ask for again: those of a feed not subscribed here, and those the
     /// server did not send in the last day (asked again once a day, in case it was passing).
     pub fn unfetched_ids(&self, now: DateTime<Utc>) -> Result<HashSet<RemoteItemId>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT server_id FROM sync_unfetched WHERE reason = 'no_feed' OR at > ?1",
-            )
-            .map_err(sql("reading items not fetched"))?;
-        let rows = stmt
-            .query_map([ts(now) - 86_400], |r| r.get::<_, String>(0))
-            .map_err(sql("reading items not fetched"))?;
-        let mut out = HashSet::new();
-        for row in rows {
-            if let Some(id) = remote_id(&row.map_err(sql("reading items not fetched"))?) {
-                out.insert(id);
-            }
-        }
-        Ok(out)
+        remote_ids(
+            &self.conn,
+            "SELECT server_id FROM sync_unfetched WHERE reason = 'no_feed' OR at > ?1",
+            [ts(now) - 86_400],
+            "reading items not fetched",
+        )
     }
 
     /// Remember items asked for and not stored, so that later syncs do not ask again.
@@ -1037,22 +1018,17 @@ impl Store {
             return Ok(());
         }
         let (tx, busy_path) = begin(&mut self.conn, &self.path)?;
-        {
-            let mut insert = tx
-                .prepare_cached(
-                    "INSERT OR REPLACE INTO sync_unfetched (server_id, reason, at) VALUES (?1, ?2, ?3)",
-                )
-                .map_err(sql("recording items not fetched"))?;
-            let reason = match why {
-                Unfetched::NotSent => "not_sent",
-                Unfetched::NoFeed => "no_feed",
-            };
-            for id in ids {
-                insert
-                    .execute(params![id.decimal(), reason, ts(now)])
-                    .map_err(writing(busy_path.as_deref(), "recording items not fetched"))?;
-            }
-        }
+        let reason = match why {
+            Unfetched::NotSent => "not_sent",
+            Unfetched::NoFeed => "no_feed",
+        };
+        write_each(
+            &tx,
+            busy_path.as_deref(),
+            "INSERT OR REPLACE INTO sync_unfetched (server_id, reason, at) VALUES (?1, ?2, ?3)",
+            ids.iter().map(|id| (id.decimal(), reason, ts(now))),
+            "recording items not fetched",
+        )?;
         tx.commit()
             .map_err(writing(busy_path.as_deref(), "recording items not fetched"))
     }
@@ -1063,17 +1039,13 @@ impl Store {
             return Ok(());
         }
         let (tx, busy_path) = begin(&mut self.conn, &self.path)?;
-        {
-            let mut delete = tx
-                .prepare_cached("DELETE FROM sync_unfetched WHERE server_id = ?1")
-                .map_err(sql("forgetting items not fetched"))?;
-            for id in ids {
-                delete.execute([id.decimal()]).map_err(writing(
-                    busy_path.as_deref(),
-                    "forgetting items not fetched",
-                ))?;
-            }
-        }
+        write_each(
+            &tx,
+            busy_path.as_deref(),
+            "DELETE FROM sync_unfetched WHERE server_id = ?1",
+            ids.iter().map(|id| [id.decimal()]),
+            "forgetting items not fetched",
+        )?;
         tx.commit().map_err(writing(
             busy_path.as_deref(),
             "forgetting items not fetched",
@@ -1098,21 +1070,15 @@ impl Store {
             return Ok(0);
         }
         let (tx, busy_path) = begin(&mut self.conn, &self.path)?;
-        let mut detached = 0;
-        {
-            let mut stmt = tx
-                .prepare_cached(
-                    "UPDATE items SET server_id = NULL WHERE server_id = ?1
-                     AND server_id NOT IN (SELECT item_server_id FROM sync_queue
-                                           WHERE item_server_id IS NOT NULL)",
-                )
-                .map_err(sql("detaching forgotten items"))?;
-            for id in ids {
-                detached += stmt
-                    .execute([id.decimal()])
-                    .map_err(writing(busy_path.as_deref(), "detaching forgotten items"))?;
-            }
-        }
+        let detached = write_each(
+            &tx,
+            busy_path.as_deref(),
+            "UPDATE items SET server_id = NULL WHERE server_id = ?1
+             AND server_id NOT IN (SELECT item_server_id FROM sync_queue
+                                   WHERE item_server_id IS NOT NULL)",
+            ids.iter().map(|id| [id.decimal()]),
+            "detaching forgotten items",
+        )?;
         tx.commit()
             .map_err(writing(busy_path.as_deref(), "detaching forgotten items"))?;
         Ok(detached)
@@ -1175,33 +1141,23 @@ impl Store {
     /// Returns how many items it covered.
     pub fn mark_all_pushed(&mut self, mark_all: i64) -> Result<usize, StoreError> {
         let (tx, busy_path) = begin(&mut self.conn, &self.path)?;
-        let covered: Vec<(i64, String)> = {
-            let mut stmt = tx
-                .prepare_cached(
-                    "SELECT id, item_server_id FROM sync_queue
-                     WHERE mark_all = ?1 AND item_server_id IS NOT NULL",
-                )
-                .map_err(sql("reading the sync queue"))?;
-            let rows = stmt
-                .query_map([mark_all], |r| Ok((r.get(0)?, r.get(1)?)))
-                .map_err(sql("reading the sync queue"))?;
-            rows.collect::<Result<_, _>>()
-                .map_err(sql("reading the sync queue"))?
-        };
+        let covered: Vec<(i64, String)> = rows_of(
+            &tx,
+            "SELECT id, item_server_id FROM sync_queue
+             WHERE mark_all = ?1 AND item_server_id IS NOT NULL",
+            [mark_all],
+            "reading the sync queue",
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
         let last = covered.iter().map(|(id, _)| *id).max().unwrap_or(mark_all);
-        {
-            let mut delete = tx
-                .prepare_cached(
-                    "DELETE FROM sync_queue WHERE item_server_id = ?1
-                     AND kind IN ('read', 'unread') AND id <= ?2",
-                )
-                .map_err(sql("emptying the sync queue"))?;
-            for (_, item) in &covered {
-                delete
-                    .execute(params![item, last])
-                    .map_err(writing(busy_path.as_deref(), "emptying the sync queue"))?;
-            }
-        }
+        write_each(
+            &tx,
+            busy_path.as_deref(),
+            "DELETE FROM sync_queue WHERE item_server_id = ?1
+             AND kind IN ('read', 'unread') AND id <= ?2",
+            covered.iter().map(|(_, item)| (item, last)),
+            "emptying the sync queue",
+        )?;
         tx.execute("DELETE FROM sync_queue WHERE id = ?1", [mark_all])
             .map_err(sql("emptying the sync queue"))?;
         tx.commit()
@@ -1237,23 +1193,13 @@ pub(super) fn queue_mark_alls(
         let Some((Some(feed_server_id), 0)) = found else {
             continue;
         };
-        let newest = {
-            let mut stmt = tx
-                .prepare_cached(
-                    "SELECT server_id FROM items WHERE feed_id = ?1 AND server_id IS NOT NULL",
-                )
-                .map_err(sql("listing a feed's synced items"))?;
-            let ids = stmt
-                .query_map([feed], |r| r.get::<_, String>(0))
-                .map_err(sql("listing a feed's synced items"))?;
-            let mut newest: Option<RemoteItemId> = None;
-            for id in ids {
-                let id = remote_id(&id.map_err(sql("listing a feed's synced items"))?);
-                newest = newest.max(id);
-            }
-            newest
-        };
-        let Some(newest) = newest else {
+        let synced = remote_ids(
+            tx,
+            "SELECT server_id FROM items WHERE feed_id = ?1 AND server_id IS NOT NULL",
+            [feed],
+            "listing a feed's synced items",
+        )?;
+        let Some(newest) = synced.into_iter().max() else {
             continue;
         };
         tx.execute(
@@ -1263,13 +1209,9 @@ pub(super) fn queue_mark_alls(
         )
         .map_err(sql("queueing a mark-all"))?;
         let mark_all = tx.last_insert_rowid();
-        let mut name = tx
-            .prepare_cached("UPDATE sync_queue SET mark_all = ?2 WHERE id = ?1")
-            .map_err(sql("queueing a mark-all"))?;
-        for row in rows {
-            name.execute(params![row, mark_all])
-                .map_err(sql("queueing a mark-all"))?;
-        }
+        let name = "UPDATE sync_queue SET mark_all = ?2 WHERE id = ?1";
+        let named = rows.iter().map(|row| [*row, mark_all]);
+        write_each(tx, None, name, named, "queueing a mark-all")?;
     }
     Ok(())
 }

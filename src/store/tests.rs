@@ -53,6 +53,54 @@ fn feed_with(store: &mut Store, url: &str, items: Vec<ParsedItem>) -> FeedId {
     id
 }
 
+/// Items "One", "Two" and "Three", keys "1" to "3", these hours old.
+fn one_two_three(hours_ago: [i64; 3]) -> Vec<ParsedItem> {
+    let titles = ["One", "Two", "Three"];
+    (0..3)
+        .map(|i| item(&(i + 1).to_string(), titles[i], hours_ago[i]))
+        .collect()
+}
+
+/// A feed document with no title of its own, listing `items`.
+fn doc(items: Vec<ParsedItem>) -> ParsedFeed {
+    ParsedFeed {
+        title: None,
+        site_url: None,
+        items,
+    }
+}
+
+/// A refresh of `feed` at `at` that finds `items` (a plain 200, no validators); new items.
+fn refetch(
+    s: &mut Store,
+    feed: FeedId,
+    at: DateTime<Utc>,
+    items: Vec<ParsedItem>,
+) -> Result<usize, StoreError> {
+    s.record_fetch(feed, at, &FetchRecord::default(), Some(&doc(items)))
+}
+
+/// The ids of the first `n` items of every feed, newest first.
+fn first_ids(s: &Store, n: usize) -> Vec<ItemId> {
+    let items = s.items(&ItemFilter::default(), 0, n).unwrap();
+    items.iter().map(|i| i.id).collect()
+}
+
+/// Unread items only, or only feed `id`'s.
+fn unread_only() -> ItemFilter {
+    ItemFilter {
+        unread_only: true,
+        ..Default::default()
+    }
+}
+
+fn of_feed(id: FeedId) -> ItemFilter {
+    ItemFilter {
+        feed: Some(id),
+        ..Default::default()
+    }
+}
+
 #[test]
 fn migrates_a_fresh_file_and_reopens_it() {
     let dir = tempfile::tempdir().unwrap();
@@ -99,18 +147,12 @@ fn upsert_counts_new_items_once_and_keeps_read_state() {
     s.set_read(&[items[0].id], true).unwrap();
     s.set_starred(&[items[1].id], true).unwrap();
 
-    let doc = ParsedFeed {
-        title: None,
-        site_url: None,
-        items: vec![
-            item("1", "One (edited)", 2),
-            item("2", "Two", 1),
-            item("3", "Three", 0),
-        ],
-    };
-    let new = s
-        .record_fetch(feed, now(), &FetchRecord::default(), Some(&doc))
-        .unwrap();
+    let edited = vec![
+        item("1", "One (edited)", 2),
+        item("2", "Two", 1),
+        item("3", "Three", 0),
+    ];
+    let new = refetch(&mut s, feed, now(), edited).unwrap();
     assert_eq!(new, 1);
     let items = s.items(&ItemFilter::default(), 0, 10).unwrap();
     assert_eq!(items.len(), 3);
@@ -153,17 +195,10 @@ fn filters_unread_starred_feed_and_accent_insensitive_search() {
         1,
         "matches the feed title"
     );
-    let in_a = ItemFilter {
-        feed: Some(a),
-        ..Default::default()
-    };
-    assert_eq!(s.count_items(&in_a).unwrap(), 2);
-    let changed = s.mark_all_read(&in_a).unwrap();
+    assert_eq!(s.count_items(&of_feed(a)).unwrap(), 2);
+    let changed = s.mark_all_read(&of_feed(a)).unwrap();
     assert_eq!(changed.len(), 2);
-    let unread = ItemFilter {
-        unread_only: true,
-        ..Default::default()
-    };
+    let unread = unread_only();
     assert_eq!(s.count_items(&unread).unwrap(), 1);
     s.set_read(&changed, false).unwrap();
     assert_eq!(s.count_items(&unread).unwrap(), 3, "undo restores");
@@ -245,31 +280,12 @@ fn fetch_record_keeps_validators_and_follows_moves() {
 #[test]
 fn purge_keeps_unread_and_starred() {
     let mut s = Store::open_in_memory().unwrap();
-    let a = feed_with(
-        &mut s,
-        "https://a.example/feed",
-        vec![
-            item("1", "One", 1),
-            item("2", "Two", 1),
-            item("3", "Three", 1),
-        ],
-    );
-    let ids: Vec<_> = s
-        .items(&ItemFilter::default(), 0, 10)
-        .unwrap()
-        .iter()
-        .map(|i| i.id)
-        .collect();
+    let a = feed_with(&mut s, "https://a.example/feed", one_two_three([1, 1, 1]));
+    let ids = first_ids(&s, 10);
     s.set_read(&ids[0..2], true).unwrap();
     s.set_starred(&ids[1..2], true).unwrap();
     // The feed no longer lists them; 40 days later only the read, unstarred one goes.
-    s.record_fetch(
-        a,
-        now(),
-        &FetchRecord::default(),
-        Some(&ParsedFeed::default()),
-    )
-    .unwrap();
+    refetch(&mut s, a, now(), vec![]).unwrap();
     let gone = s
         .purge_old_items(now() + chrono::Duration::days(40), 30)
         .unwrap();
@@ -330,14 +346,7 @@ fn a_full_disk_fails_the_write_cleanly_and_keeps_the_old_data() {
             ..item(&format!("big-{i}"), "Big", 1)
         })
         .collect();
-    let doc = ParsedFeed {
-        title: None,
-        site_url: None,
-        items: big,
-    };
-    let err = s
-        .record_fetch(feed, now(), &FetchRecord::default(), Some(&doc))
-        .unwrap_err();
+    let err = refetch(&mut s, feed, now(), big).unwrap_err();
     assert!(err.to_string().contains("full"), "{err}");
     assert_eq!(
         s.count_items(&ItemFilter::default()).unwrap(),
@@ -365,10 +374,7 @@ fn assert_counts_exact(s: &Store) {
             (s.feed(f.id).unwrap().total, s.feed(f.id).unwrap().unread),
             (total, unread)
         );
-        let mut filter = ItemFilter {
-            feed: Some(f.id),
-            ..Default::default()
-        };
+        let mut filter = of_feed(f.id);
         assert_eq!(s.count_items(&filter).unwrap() as i64, total);
         filter.unread_only = true;
         assert_eq!(s.count_items(&filter).unwrap() as i64, unread);
@@ -381,26 +387,14 @@ fn assert_counts_exact(s: &Store) {
         "SELECT count(*) FROM items WHERE read = 0 AND {shown}"
     ));
     assert_eq!(s.count_items(&ItemFilter::default()).unwrap() as i64, all);
-    let unread_only = ItemFilter {
-        unread_only: true,
-        ..Default::default()
-    };
-    assert_eq!(s.count_items(&unread_only).unwrap() as i64, unread);
+    assert_eq!(s.count_items(&unread_only()).unwrap() as i64, unread);
     assert_eq!(s.unread_total().unwrap(), unread);
 }
 
 #[test]
 fn feed_counts_stay_exact_as_items_arrive_are_read_and_go() {
     let mut s = Store::open_in_memory().unwrap();
-    let a = feed_with(
-        &mut s,
-        "https://a.example/feed",
-        vec![
-            item("1", "One", 1),
-            item("2", "Two", 2),
-            item("3", "Three", 3),
-        ],
-    );
+    let a = feed_with(&mut s, "https://a.example/feed", one_two_three([1, 2, 3]));
     let b = feed_with(&mut s, "https://b.example/feed", vec![item("1", "Uno", 1)]);
     assert_counts_exact(&s);
     assert_eq!(
@@ -408,32 +402,17 @@ fn feed_counts_stay_exact_as_items_arrive_are_read_and_go() {
         (3, 3)
     );
     // A refresh that sees known items again and one new one.
-    let doc = ParsedFeed {
-        title: None,
-        site_url: None,
-        items: vec![item("1", "One again", 1), item("4", "Four", 0)],
-    };
-    s.record_fetch(a, now(), &FetchRecord::default(), Some(&doc))
-        .unwrap();
+    let again = vec![item("1", "One again", 1), item("4", "Four", 0)];
+    refetch(&mut s, a, now(), again).unwrap();
     assert_counts_exact(&s);
-    let ids: Vec<ItemId> = s
-        .items(&ItemFilter::default(), 0, 10)
-        .unwrap()
-        .iter()
-        .map(|i| i.id)
-        .collect();
+    let ids = first_ids(&s, 10);
     s.set_read(&ids[0..2], true).unwrap();
     s.set_read(&ids[0..1], true).unwrap(); // read twice counts once
     assert_counts_exact(&s);
     s.set_read(&ids[0..1], false).unwrap();
     s.set_starred(&ids[1..3], true).unwrap();
     assert_counts_exact(&s);
-    let marked = s
-        .mark_all_read(&ItemFilter {
-            feed: Some(a),
-            ..Default::default()
-        })
-        .unwrap();
+    let marked = s.mark_all_read(&of_feed(a)).unwrap();
     assert_counts_exact(&s);
     assert_eq!(s.feed(a).unwrap().unread, 0);
     s.set_read(&marked, false).unwrap();
@@ -493,12 +472,7 @@ fn the_store_stamps_its_own_writes_with_the_clock_it_is_given() {
         "https://a.example/feed",
         vec![item("a1", "Kept", 1)],
     );
-    let ids: Vec<ItemId> = s
-        .items(&ItemFilter::default(), 0, 10)
-        .unwrap()
-        .iter()
-        .map(|i| i.id)
-        .collect();
+    let ids = first_ids(&s, 10);
     s.set_starred(&ids, true).unwrap();
     s.remove_feed(a).unwrap();
     let removed_at: i64 = s
@@ -759,19 +733,11 @@ fn the_same_story_from_two_feeds_shows_once_with_the_other_feed_named() {
         ]
     );
     assert_eq!(s.count_items(&ItemFilter::default()).unwrap(), 2);
-    let unread = ItemFilter {
-        unread_only: true,
-        ..Default::default()
-    };
-    assert_eq!(s.count_items(&unread).unwrap(), 2);
+    assert_eq!(s.count_items(&unread_only()).unwrap(), 2);
     assert_eq!(s.unread_total().unwrap(), 2);
     // A feed's own list keeps its copy, naming the other feed.
-    let only_b = ItemFilter {
-        feed: Some(b),
-        ..Default::default()
-    };
     assert_eq!(
-        titles_and_copies(&s, &only_b),
+        titles_and_copies(&s, &of_feed(b)),
         vec![(
             "Rocket lands (partner copy)".to_string(),
             vec!["Feed https://a.example/feed".to_string()]
@@ -838,17 +804,7 @@ fn reading_one_copy_reads_every_copy_and_mark_all_and_its_undo_take_the_copies_a
             2,
         )],
     );
-    let copy_in_b = s
-        .items(
-            &ItemFilter {
-                feed: Some(b),
-                ..Default::default()
-            },
-            0,
-            1,
-        )
-        .unwrap()[0]
-        .id;
+    let copy_in_b = s.items(&of_feed(b), 0, 1).unwrap()[0].id;
     s.set_read(&[copy_in_b], true).unwrap();
     assert_eq!(
         (s.feed(a).unwrap().unread, s.feed(b).unwrap().unread),
@@ -972,11 +928,7 @@ fn fetched(feed: FeedId, items: Vec<ParsedItem>) -> FetchWrite {
             etag: Some(format!("\"{}\"", feed.0)),
             ..Default::default()
         },
-        parsed: Some(ParsedFeed {
-            title: None,
-            site_url: None,
-            items,
-        }),
+        parsed: Some(doc(items)),
         values: Vec::new(),
     }
 }
@@ -1135,29 +1087,21 @@ fn an_item_sent_again_unchanged_only_moves_its_last_seen() {
             )
             .unwrap()
     };
-    let doc = |items| ParsedFeed {
-        title: None,
-        site_url: None,
-        items,
-    };
-    let first = doc(vec![
+    let first = vec![
         item("same", "Same story", 5),
         item("moved", "Moved", 5),
         item("renamed", "Named", 5),
-    ]);
-    s.record_fetch(feed, now(), &FetchRecord::default(), Some(&first))
-        .unwrap();
+    ];
+    refetch(&mut s, feed, now(), first).unwrap();
     let (seen, sort_time, _) = at(&s, "same");
     // A day later: one item as it was, the other with an earlier date and a new title.
     let later = now() + chrono::Duration::days(1);
-    let again = doc(vec![
+    let again = vec![
         item("same", "Same story", 5),
         item("moved", "Moved and retitled", 9),
         item("renamed", "Renamed", 5),
-    ]);
-    let new = s
-        .record_fetch(feed, later, &FetchRecord::default(), Some(&again))
-        .unwrap();
+    ];
+    let new = refetch(&mut s, feed, later, again).unwrap();
     assert_eq!(new, 0);
     assert_eq!(at(&s, "same"), (ts(later), sort_time, "Same story".into()));
     assert!(seen < ts(later));

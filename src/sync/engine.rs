@@ -137,17 +137,8 @@ async fn run<S: SyncService>(
 ) -> Result<SyncReport, SyncError> {
     // The server ids stored here are one server's: another one's would mix up items.
     let account = service.account();
-    match store.call(|s| s.sync_account()).await? {
-        _ if options.reset_server_ids => {}
-        Some(synced) if synced != account => {
-            return Err(SyncError::OtherAccount {
-                synced_url: sanitize_line(&synced.url),
-                synced_user: sanitize_line(&synced.username),
-                url: sanitize_line(&account.url),
-                user: sanitize_line(&account.username),
-            });
-        }
-        _ => {}
+    if !options.reset_server_ids {
+        account.may_follow(store.call(|s| s.sync_account()).await?)?;
     }
     service.login().await?;
     // Reset once logged in (a mistyped URL or password resets nothing), before the push: the
@@ -349,16 +340,8 @@ async fn push<S: SyncService>(
             .await?;
     }
     let queue = store.call(|s| s.queued_changes()).await?;
-    let mut last: BTreeMap<(RemoteItemId, StateFlag), (bool, Vec<i64>)> = BTreeMap::new();
-    for change in &queue {
-        if let (Some((flag, on)), Some(item)) = (change.kind.item_state(), change.item) {
-            let entry = last.entry((item, flag)).or_insert((on, Vec::new()));
-            entry.0 = on;
-            entry.1.push(change.id);
-        }
-    }
     let mut groups: BTreeMap<(StateFlag, bool), Vec<QueuedItem>> = BTreeMap::new();
-    for ((item, flag), (on, rows)) in last {
+    for ((item, flag), (on, rows)) in last_states(&queue) {
         groups.entry((flag, on)).or_default().push((item, rows));
     }
     for ((flag, on), entries) in groups {
@@ -376,6 +359,21 @@ async fn push<S: SyncService>(
     Ok(pushed)
 }
 
+/// Per item and flag, the last value the queue sets, with every queue row that set one.
+fn last_states(
+    queue: &[crate::store::QueuedChange],
+) -> BTreeMap<(RemoteItemId, StateFlag), (bool, Vec<i64>)> {
+    let mut last: BTreeMap<(RemoteItemId, StateFlag), (bool, Vec<i64>)> = BTreeMap::new();
+    for change in queue {
+        if let (Some((flag, on)), Some(item)) = (change.kind.item_state(), change.item) {
+            let entry = last.entry((item, flag)).or_insert((on, Vec::new()));
+            entry.0 = on;
+            entry.1.push(change.id);
+        }
+    }
+    last
+}
+
 /// Whether the queue's mark-alls cost at most one request more than sending their items' ids
 /// with the other read marks by edit-tag (`batch` ids a request).
 fn mark_all_pays(queue: &[crate::store::QueuedChange], batch: usize) -> bool {
@@ -388,15 +386,10 @@ fn mark_all_pays(queue: &[crate::store::QueuedChange], batch: usize) -> bool {
         return false;
     }
     // Items whose last queued read state is read: the edit-tag `read` batch.
-    let mut last_read: BTreeMap<RemoteItemId, bool> = BTreeMap::new();
-    for change in queue {
-        if let (Some((StateFlag::Read, on)), Some(item)) = (change.kind.item_state(), change.item) {
-            last_read.insert(item, on);
-        }
-    }
-    let reads: HashSet<RemoteItemId> = last_read
+    let reads: HashSet<RemoteItemId> = last_states(queue)
         .into_iter()
-        .filter_map(|(item, on)| on.then_some(item))
+        .filter(|((_, flag), (on, _))| *flag == StateFlag::Read && *on)
+        .map(|((item, _), _)| item)
         .collect();
     let covered: HashSet<RemoteItemId> = queue
         .iter()
@@ -643,6 +636,14 @@ mod tests {
         server
     }
 
+    /// [`server_with`] `n` items, and a store that synced with it once (at minute 0).
+    async fn synced(n: u64) -> (FakeServer, Store) {
+        let mut server = server_with(n);
+        let mut store = Store::open_in_memory().unwrap();
+        sync(&mut server, &mut store, at(0)).await.unwrap();
+        (server, store)
+    }
+
     #[tokio::test]
     async fn a_first_sync_pulls_everything_and_a_second_costs_a_handful_of_requests() {
         let mut server = server_with(10);
@@ -699,9 +700,7 @@ mod tests {
 
     #[tokio::test]
     async fn the_push_sends_the_last_value_per_item_in_batches_and_empties_the_queue() {
-        let mut server = server_with(10);
-        let mut store = Store::open_in_memory().unwrap();
-        sync(&mut server, &mut store, at(0)).await.unwrap();
+        let (mut server, mut store) = synced(10).await;
         let ids: Vec<ItemId> = [1, 2, 4, 5].iter().map(|s| local(&store, *s)).collect();
         store
             .set_state_queued(&ids, StateFlag::Read, true, at(1))
@@ -727,9 +726,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_failed_push_keeps_the_queue_and_the_local_state_and_records_the_error() {
-        let mut server = server_with(4);
-        let mut store = Store::open_in_memory().unwrap();
-        sync(&mut server, &mut store, at(0)).await.unwrap();
+        let (mut server, mut store) = synced(4).await;
         let id = local(&store, 1);
         store
             .set_state_queued(&[id], StateFlag::Starred, true, at(1))
@@ -751,9 +748,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_starred_item_the_server_forgot_keeps_its_star() {
-        let mut server = server_with(8);
-        let mut store = Store::open_in_memory().unwrap();
-        sync(&mut server, &mut store, at(0)).await.unwrap();
+        let (mut server, mut store) = synced(8).await;
         let four = local(&store, 4);
         let eight = local(&store, 8);
         server.items.remove(&4);

@@ -7,6 +7,7 @@ pub mod greader;
 
 use crate::config::{SyncConfig, SyncServiceKind};
 use crate::error::{FetchError, StoreError};
+use crate::text::sanitize_line;
 use chrono::{DateTime, Utc};
 use std::future::Future;
 use thiserror::Error;
@@ -174,6 +175,22 @@ pub struct Account {
     pub username: String,
 }
 
+impl Account {
+    /// Whether a data dir that synced with `synced` (if it did) may sync with this account:
+    /// else [`SyncError::OtherAccount`] (the server ids stored would be mixed up).
+    pub fn may_follow(&self, synced: Option<Account>) -> Result<(), SyncError> {
+        match synced {
+            Some(synced) if synced != *self => Err(SyncError::OtherAccount {
+                synced_url: sanitize_line(&synced.url),
+                synced_user: sanitize_line(&synced.username),
+                url: sanitize_line(&self.url),
+                user: sanitize_line(&self.username),
+            }),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// What an aggregator offers a reader. Implementations count their HTTP requests and keep
 /// their own credentials and tokens; errors are [`SyncError`]s with context.
 pub trait SyncService: Send {
@@ -259,7 +276,7 @@ pub fn password(config: &SyncConfig) -> Result<String, SyncError> {
             })?;
         if !output.status.success() {
             let said = String::from_utf8_lossy(&output.stderr);
-            let said = crate::text::sanitize_line(said.lines().next().unwrap_or_default());
+            let said = sanitize_line(said.lines().next().unwrap_or_default());
             return Err(SyncError::NotConfigured(format!(
                 "[sync] password_command failed ({}){}",
                 output.status,

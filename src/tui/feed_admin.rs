@@ -247,6 +247,14 @@ mod tests {
         }
     }
 
+    /// The one effect that saves `change` to the first feed.
+    fn first_feed_changed(change: FeedChange) -> Vec<Effect> {
+        vec![Effect::UpdateFeed {
+            id: FeedId(1),
+            change,
+        }]
+    }
+
     /// The sidebar's cursor on the first feed.
     fn on_first_feed(state: &mut State) {
         update(state, Action::ToggleFeeds);
@@ -325,25 +333,19 @@ mod tests {
         type_in(&mut state, "Figaro");
         assert_eq!(
             update(&mut state, Action::PromptSubmit),
-            vec![Effect::UpdateFeed {
-                id: FeedId(1),
-                change: FeedChange {
-                    title: Some("Le Figaro".into()),
-                    ..Default::default()
-                }
-            }]
+            first_feed_changed(FeedChange {
+                title: Some("Le Figaro".into()),
+                ..Default::default()
+            })
         );
         update(&mut state, Action::EditFeedTags);
         type_in(&mut state, "news, fr ,news,,");
         assert_eq!(
             update(&mut state, Action::PromptSubmit),
-            vec![Effect::UpdateFeed {
-                id: FeedId(1),
-                change: FeedChange {
-                    tags: Some(vec!["news".into(), "fr".into()]),
-                    ..Default::default()
-                }
-            }]
+            first_feed_changed(FeedChange {
+                tags: Some(vec!["news".into(), "fr".into()]),
+                ..Default::default()
+            })
         );
     }
 
@@ -353,13 +355,10 @@ mod tests {
         on_first_feed(&mut state);
         assert_eq!(
             update(&mut state, Action::ToggleFeedExtract),
-            vec![Effect::UpdateFeed {
-                id: FeedId(1),
-                change: FeedChange {
-                    extract: Some(false),
-                    ..Default::default()
-                }
-            }]
+            first_feed_changed(FeedChange {
+                extract: Some(false),
+                ..Default::default()
+            })
         );
     }
 

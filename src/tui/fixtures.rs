@@ -192,6 +192,18 @@ pub fn start_and_load(
     );
 }
 
+/// Open the selected headline in the reader: its row, and the id of the page it opened.
+pub fn open_selected(state: &mut State) -> (ItemSummary, u64) {
+    let row = state
+        .list
+        .selected_row()
+        .cloned()
+        .expect("a selected headline");
+    update(state, Action::Open);
+    let page = state.page().map(|p| p.id).expect("an open page");
+    (row, page)
+}
+
 /// A state at `size` after start-up: [`feeds`], and the first window of a list of `total`
 /// headlines, the first selected.
 pub fn loaded(size: (u16, u16), total: usize) -> State {

@@ -259,9 +259,7 @@ fn rendered(lines: usize) -> ReaderLayout {
 #[test]
 fn the_extracted_article_replaces_the_feed_text_keeping_the_scroll() {
     let mut state = loaded((140, 40), 10);
-    let row = state.list.selected_row().unwrap().clone();
-    update(&mut state, Action::Open);
-    let page = state.page().unwrap().id;
+    let (row, page) = fixtures::open_selected(&mut state);
     let effects = update(
         &mut state,
         Action::ItemLoaded {
@@ -304,8 +302,7 @@ fn the_extracted_article_replaces_the_feed_text_keeping_the_scroll() {
 #[test]
 fn answers_for_a_closed_page_are_ignored() {
     let mut state = loaded((140, 40), 10);
-    update(&mut state, Action::Open);
-    let page = state.page().unwrap().id;
+    let (_, page) = fixtures::open_selected(&mut state);
     update(&mut state, Action::Quit);
     assert!(state.pages.is_empty());
     assert!(article_ready(&mut state, page, "https://x.org/").is_empty());
@@ -342,8 +339,7 @@ fn a_resize_rewraps_keeping_the_position() {
 #[test]
 fn related_links_are_followed_inside_the_reader_and_backspace_returns() {
     let mut state = loaded((140, 40), 10);
-    update(&mut state, Action::Open);
-    let page = state.page().unwrap().id;
+    let (_, page) = fixtures::open_selected(&mut state);
     article_ready(&mut state, page, "https://example.org/a");
     let effects = update(&mut state, Action::FollowRelated(1));
     assert_eq!(state.pages.len(), 2);
@@ -716,8 +712,7 @@ fn a_failed_sync_shows_its_error_and_the_pending_changes_and_the_next_one_still_
 
 /// Open the selected item and lay it out with `lines` lines.
 fn open_with_lines(state: &mut State, lines: usize) -> u64 {
-    update(state, Action::Open);
-    let page = state.page().unwrap().id;
+    let (_, page) = fixtures::open_selected(state);
     let width = state.page().unwrap().requested_width;
     laid_out(state, page, width, lines);
     page
@@ -735,8 +730,7 @@ fn exit_quits_at_once_even_with_an_article_open() {
 #[test]
 fn the_link_list_includes_the_related_links_numbered_as_the_pane_does() {
     let mut state = loaded((140, 40), 10);
-    update(&mut state, Action::Open);
-    let page = state.page().unwrap().id;
+    let (_, page) = fixtures::open_selected(&mut state);
     // The article has related links but no link in its text.
     article_ready(&mut state, page, "https://example.org/a");
     let width = state.page().unwrap().requested_width;
@@ -1012,9 +1006,7 @@ fn the_play_key_plays_the_first_enclosure_and_lays_it_out() {
     // Nothing open: nothing to play, said in the status line.
     assert!(update(&mut state, Action::PlayMedia).is_empty());
     assert!(status_notice(&state).contains("no podcast"));
-    let row = state.list.selected_row().unwrap().clone();
-    update(&mut state, Action::Open);
-    let page = state.page().unwrap().id;
+    let (row, page) = fixtures::open_selected(&mut state);
     let mut item = item_for(&row);
     item.enclosures = vec![
         crate::model::Enclosure {

@@ -602,13 +602,8 @@ impl TokioWorker {
             );
             let finished = match outcome {
                 Ok(report) => {
-                    if report.pulled_items > 0 && !notify.is_empty() {
-                        match Store::open_read_only(&db_path) {
-                            Ok(store) => {
-                                crate::notify::notify_new_items(&store, &notify, started);
-                            }
-                            Err(e) => tracing::warn!("notifications: {e}"),
-                        }
+                    if report.pulled_items > 0 {
+                        crate::notify::notify_from(&db_path, &notify, started);
                     }
                     Action::SyncFinished {
                         new_items: report.pulled_items,
@@ -707,11 +702,8 @@ impl TokioWorker {
                     let summary = RefreshSummary::of(&outcomes);
                     if summary.new_items > 0 && !notify.is_empty() {
                         let path = db_path.clone();
-                        tokio::task::spawn_blocking(move || match Store::open_read_only(&path) {
-                            Ok(store) => {
-                                crate::notify::notify_new_items(&store, &notify, started);
-                            }
-                            Err(e) => tracing::warn!("notifications: {e}"),
+                        tokio::task::spawn_blocking(move || {
+                            crate::notify::notify_from(&path, &notify, started)
                         });
                     }
                     let _ = actions.send(Action::RefreshFinished {
@@ -1074,15 +1066,7 @@ async fn add_feed(
         if store.find_feed(&found.url).is_ok() {
             anyhow::bail!("already subscribed to {}", found.url);
         }
-        let new = crate::store::NewFeed {
-            url: found.url.clone(),
-            title: found.parsed.title.clone(),
-            title_is_users: false,
-            site_url: found.parsed.site_url.clone(),
-            tags: Vec::new(),
-            etag: found.etag.clone(),
-            last_modified: found.last_modified.clone(),
-        };
+        let new = found.new_feed(None, Vec::new());
         if synced {
             let id = store.add_feed_queued(&new, chrono::Utc::now())?;
             return Ok((
@@ -1098,10 +1082,10 @@ async fn add_feed(
         Ok((
             id,
             format!(
-                "subscribed to {} ({}), {new_items} item{}",
+                "subscribed to {} ({}), {}",
                 feed.title,
                 feed.url,
-                if new_items == 1 { "" } else { "s" }
+                crate::cli::count(new_items, "item", "items")
             ),
         ))
     });

@@ -329,6 +329,16 @@ pub fn json(data: &Path, args: &[&str]) -> serde_json::Value {
     serde_json::from_str(&run_ok(data, args)).unwrap()
 }
 
+/// `dir/subs.opml`, an OPML file with `outlines` in its body; its path.
+pub fn opml_file(dir: &Path, outlines: &str) -> std::path::PathBuf {
+    let path = dir.join("subs.opml");
+    let doc = format!(
+        r#"<?xml version="1.0"?><opml version="2.0"><head/><body>{outlines}</body></opml>"#
+    );
+    std::fs::write(&path, doc).unwrap();
+    path
+}
+
 /// A fresh data dir subscribed to the feed at `url` (`kiosque add URL` succeeded).
 pub fn subscribed(url: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -344,11 +354,16 @@ pub fn first_item_id(data: &Path) -> String {
         .to_string()
 }
 
-/// A server with a feed of `n` items titled `title` at `/feed.xml`, and at `/` a page that
-/// advertises it (for discovery).
-pub fn feed_behind_a_page(title: &str, n: usize) -> TestServer {
+/// A server with a feed of `n` items titled `title` at `/feed.xml`.
+pub fn feed_server(title: &str, n: usize) -> TestServer {
     let server = TestServer::start();
     server.route("/feed.xml", Reply::rss(rss_with_items(title, n)));
+    server
+}
+
+/// [`feed_server`], and at `/` a page that advertises the feed (for discovery).
+pub fn feed_behind_a_page(title: &str, n: usize) -> TestServer {
+    let server = feed_server(title, n);
     let link = r#"<link rel="alternate" type="application/rss+xml" href="/feed.xml">"#;
     let page = format!("<html><head>{link}</head><body>home</body></html>");
     server.route("/", Reply::ok("text/html", page));

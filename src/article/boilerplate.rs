@@ -265,14 +265,16 @@ fn remove_teaser_cards(doc: &Document) {
         }
         for cards in groups.values().filter(|g| g.len() >= CARD_MIN) {
             let mut targets: Vec<String> = Vec::new();
+            let mut long_titles = 0;
             let all_teasers = cards.iter().all(|card| {
                 let len = len_of(card);
                 if len == 0 || len > CARD_MAX_CHARS || is_article_frame(card) {
                     return false;
                 }
                 match title_link(card) {
-                    Some(href) => {
+                    Some((href, title_len)) => {
                         targets.push(href);
+                        long_titles += usize::from(title_len >= CARD_TITLE_MIN_CHARS);
                         true
                     }
                     None => false,
@@ -280,7 +282,11 @@ fn remove_teaser_cards(doc: &Document) {
             });
             targets.sort();
             targets.dedup();
-            if all_teasers && targets.len() >= CARD_MIN {
+            // A title is a few words: a rare short one ("Lego Fun", one in ten at most) among
+            // the template's others is still a title. More short links are a menu, or the
+            // items of a listicle ("2. Drake", "9. Scientist"): not teasers.
+            let titled = long_titles >= CARD_MIN && long_titles * 10 >= cards.len() * 9;
+            if all_teasers && titled && targets.len() >= CARD_MIN {
                 groups_found.push(cards.iter().map(|c| c.id).collect());
             }
         }
@@ -349,9 +355,9 @@ fn after_the_text(
         .collect()
 }
 
-/// The target of a card's title link: a link of a few words that holds the card's first
-/// text, or that is (or sits in) a heading.
-fn title_link(card: &NodeRef<'_>) -> Option<String> {
+/// The target of a card's title link (a link that holds the card's first text, or that is
+/// or sits in a heading) and the length of its text (characters).
+fn title_link(card: &NodeRef<'_>) -> Option<(String, usize)> {
     let first_text = card
         .descendants_it()
         .find(|d| d.is_text() && !d.text().trim().is_empty())?;
@@ -369,8 +375,8 @@ fn title_link(card: &NodeRef<'_>) -> Option<String> {
         })
     })?;
     let href = link.attr("href")?.trim().to_string();
-    (!href.is_empty() && !href.starts_with('#') && text_len(&link) >= CARD_TITLE_MIN_CHARS)
-        .then_some(href)
+    let len = text_len(&link);
+    (!href.is_empty() && !href.starts_with('#') && len > 0).then_some((href, len))
 }
 
 /// An author box holds at most this much text (characters): a name, a photo, a short bio.
@@ -1906,6 +1912,40 @@ mod tests {
                 assert!(!html.contains(t), "{lang}: {t} kept in {html}");
             }
         }
+    }
+
+    #[test]
+    fn a_rare_short_title_is_still_a_card_but_a_listicle_of_short_ones_is_not() {
+        let page = |titles: &[&str]| {
+            let cards: String = titles
+                .iter()
+                .enumerate()
+                .map(|(i, t)| {
+                    format!(
+                        "<div class=\"event\"><div class=\"title\"><a href=\"/e/{i}\">{t}</a></div>\
+                         <div class=\"when\">Tue, Mar {i}, 3:30pm</div></div>"
+                    )
+                })
+                .collect();
+            let doc = Document::from(format!(
+                "<html><body><article><h1>T</h1>{}</article><div class=\"list\">{cards}</div>\
+                 </body></html>",
+                long_paragraph("The article's own text, long enough to count.")
+            ));
+            remove_teaser_cards(&doc);
+            doc.html().to_string()
+        };
+        let mut titles = vec!["Storytime for the whole family"; 9];
+        titles.push("Lego Fun");
+        let html = page(&titles);
+        assert!(!html.contains("Lego Fun"), "{html}");
+        assert!(!html.contains("Storytime"), "{html}");
+        // Three short titles in ten: the numbered items of a listicle, not teasers.
+        let mut titles = vec!["1. Sabrina Spellman from the series"; 7];
+        titles.extend(["2. Drake", "9. Scientist", "15. Barbie"]);
+        let html = page(&titles);
+        assert!(html.contains("2. Drake"), "{html}");
+        assert!(html.contains("Sabrina Spellman"), "{html}");
     }
 
     #[test]

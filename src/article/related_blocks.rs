@@ -1520,8 +1520,9 @@ fn block_from_lead_in<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block<'a
     }
     let text = collapse_whitespace(&bounded_text(&lead, 200));
     // A heading of the body over the list ("Additional resources", "La rédaction vous
-    // conseille :"), whatever its words: held to the strict test below (every item an
-    // article of the site, the list among prose, not in a rail).
+    // conseille :"), whatever its words, when the two close the body right after its prose:
+    // held to the strict test below (every item an article of the site, not in a rail). A
+    // widget's title between paragraphs ("Top posts and pages") has prose after it.
     let heading_lead = tag_is(&lead, &["h2", "h3", "h4", "h5", "h6"]);
     let announced = text.ends_with(':') && !heading_lead;
     // A river's title starts the line ("Popular posts:", "Latest from us:"); a sentence may
@@ -1568,7 +1569,7 @@ fn block_from_lead_in<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block<'a
         && ((!heading_lead && !tag_is(&lead, &["p", "div"]))
             || in_rail(&lead)
             || !in_prose(&list_box)
-            || (heading_lead && !prose_before(&lead)))
+            || (heading_lead && (!prose_before(&lead) || text_after(&list_box))))
     {
         return None;
     }
@@ -3973,13 +3974,20 @@ mod tests {
         let list = r#"<h2>Additional resources</h2><ul>
             <li><a href="/world/2024/04/first-story-about-it">First story about it</a></li>
             <li><a href="/world/2024/04/second-story-about-it">Second story about it</a></li></ul>"#;
-        let (links, html) = take(&body_with("entry-content", list));
+        // The body's prose, then the heading and its list closing it.
+        let closing = |inside: &str| {
+            format!(
+                r#"<html><body><div class="entry-content">{}{inside}</div></body></html>"#,
+                format!("<p>{PROSE}</p>").repeat(6)
+            )
+        };
+        let (links, html) = take(&closing(list));
         assert_eq!(urls(&links).len(), 2, "{links:?}");
         assert_eq!(links[0].label, "Additional resources");
         assert!(!html.contains("Additional resources"), "{html}");
         // A colon ends the heading: the same.
         let colon = list.replace("Additional resources", "La rédaction vous conseille :");
-        let (links, _) = take(&body_with("entry-content", &colon));
+        let (links, _) = take(&closing(&colon));
         assert_eq!(links.len(), 2, "{links:?}");
         assert_eq!(links[0].label, "La rédaction vous conseille");
         // One item on another site: not the editor's list of the site's articles.
@@ -3987,11 +3995,14 @@ mod tests {
             "/world/2024/04/second-story-about-it",
             "https://elsewhere.example.com/2024/04/second-story-about-it",
         );
-        assert!(take(&body_with("entry-content", &elsewhere)).0.is_empty());
+        assert!(take(&closing(&elsewhere)).0.is_empty());
+        // Prose after it: a widget's title between paragraphs, not the closing list.
+        assert!(take(&body_with("entry-content", list)).0.is_empty());
         // After the story's own container, a section of its own: the site's box.
         let after_story = format!(
-            r#"<html><body><article><p>{PROSE}</p><p>{PROSE}</p></article>
-            <section><div class="wrap">{list}</div></section></body></html>"#
+            r#"<html><body><article>{}</article>
+            <section><div class="wrap">{list}</div></section></body></html>"#,
+            format!("<p>{PROSE}</p>").repeat(6)
         );
         let (links, _) = take(&after_story);
         assert!(links.is_empty(), "{links:?}");
@@ -4035,7 +4046,10 @@ mod tests {
         let (links, html) = take(&page(block));
         assert_eq!(urls(&links).len(), 2, "{links:?}");
         assert_eq!(links[0].label, "Related");
-        assert!(!html.contains("Read further"), "the title line leaves too: {html}");
+        assert!(
+            !html.contains("Read further"),
+            "the title line leaves too: {html}"
+        );
         // A title line with a river's words is another block.
         let river = block.replace("Read further in the pursuit of knowledge", "Latest news");
         assert!(take(&page(&river)).0.is_empty());

@@ -261,7 +261,7 @@ pub fn take_related_blocks(
             taken.push(block.nodes);
             continue;
         }
-        if is_foreign(&node) {
+        if is_foreign(&node) && !is_block_header(&node) {
             if !in_sidebar && is_sidebar(&node) {
                 push_children(&mut stack, &node, &taken_ids, true);
             }
@@ -328,9 +328,12 @@ pub fn take_related_blocks(
             }
             // Posts published after the article, newest first: the site's river, whatever
             // its heading or name says. Left in the page, and nothing inside it is taken.
+            // Numbered after the article under a heading that ties them to it ("Mehr zum
+            // Thema"): the subject's later stories, kept up to date by the site; a river's
+            // numbers say nothing under such a heading.
             if block.links.is_empty()
                 || article_date.is_some_and(|date| is_later_stream(&block.links, date))
-                || article_id.is_some_and(|id| is_later_by_id(&block.links, id))
+                || (!block.tied && article_id.is_some_and(|id| is_later_by_id(&block.links, id)))
                 || is_news_of_the_day(&block.links)
                 || is_recent_text_dated_stream(&block.nodes)
             {
@@ -399,7 +402,8 @@ fn is_foreign(node: &NodeRef<'_>) -> bool {
         let in_article = node
             .ancestors_it(Some(MAX_ANCESTORS))
             .any(|a| a.has_name("article"))
-            || (name.as_ref() == "aside" && in_article_container(node));
+            || (name.as_ref() == "aside" && in_article_container(node))
+            || (name.as_ref() == "footer" && names_the_article(node));
         return !in_article;
     }
     if matches!(
@@ -474,6 +478,33 @@ fn is_foreign(node: &NodeRef<'_>) -> bool {
     furniture_name && !holds_page_title(node)
 }
 
+/// A block's own `<header>` holding nothing but its heading's words (`<section><header><p>
+/// Weiterführende Links</p></header><ul>…`): no link, picture or page title in it, and
+/// something after it. Walked like any element, so its heading is seen; a page's header has
+/// a logo, links or a menu.
+fn is_block_header(node: &NodeRef<'_>) -> bool {
+    if !node.has_name("header") || node.next_element_sibling().is_none() {
+        return false;
+    }
+    let mut text = 0usize;
+    for (i, d) in node.descendants_it().enumerate() {
+        if i > MAX_HEADING_NODES * 4 {
+            return false;
+        }
+        if d.is_text() {
+            text += alnum_count(&d.text());
+        } else if tag_is(
+            &d,
+            &[
+                "a", "img", "picture", "svg", "nav", "form", "button", "h1", "ul", "ol", "input",
+            ],
+        ) {
+            return false;
+        }
+    }
+    (3..=MAX_HEADING_CHARS).contains(&text)
+}
+
 /// Nodes looked at for a page title under an element named like furniture.
 const MAX_TITLE_PROBE_NODES: usize = 20_000;
 
@@ -539,6 +570,15 @@ fn in_article_container(node: &NodeRef<'_>) -> bool {
                 .any(|p| t.starts_with(p))
             })
     })
+}
+
+/// Does the element's class or id name the article or story it closes
+/// (`footer.endofarticle`, `footer.entry-footer`), not the page?
+fn names_the_article(node: &NodeRef<'_>) -> bool {
+    let names = class_and_id(node);
+    ["article", "entry", "story"]
+        .iter()
+        .any(|w| names.contains(w))
 }
 
 /// The element's class and id, lowercase, space-separated.
@@ -1479,7 +1519,12 @@ fn block_from_lead_in<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block<'a
         between = b.prev_sibling();
     }
     let text = collapse_whitespace(&bounded_text(&lead, 200));
-    let announced = text.ends_with(':');
+    // A heading of the body over the list ("Additional resources", "La rédaction vous
+    // conseille :"), whatever its words, when the two close the body right after its prose:
+    // held to the strict test below (every item an article of the site, not in a rail). A
+    // widget's title between paragraphs ("Top posts and pages") has prose after it.
+    let heading_lead = tag_is(&lead, &["h2", "h3", "h4", "h5", "h6"]);
+    let announced = text.ends_with(':') && !heading_lead;
     // A river's title starts the line ("Popular posts:", "Latest from us:"); a sentence may
     // say "popular" further on ("For popular recipes you can make at home").
     let river = if announced {
@@ -1490,7 +1535,7 @@ fn block_from_lead_in<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block<'a
             start == f.find(|c: char| c.is_alphanumeric()).unwrap_or(0)
         })
     };
-    if text.split_whitespace().count() < 3
+    if text.split_whitespace().count() < if heading_lead { 1 } else { 3 }
         || text.chars().count() > 2 * MAX_HEADING_CHARS
         || river
         || (announced && !lead.has_name("p"))
@@ -1520,7 +1565,12 @@ fn block_from_lead_in<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block<'a
     // you…"; "Want more inspiration? Check out…" gives "Want more inspiration").
     let label = lead_in_label(&text, 3);
     // Without a colon, only a line of the body: not a widget's title in a rail.
-    if !announced && (!tag_is(&lead, &["p", "div"]) || in_rail(&lead) || !in_prose(&list_box)) {
+    if !announced
+        && ((!heading_lead && !tag_is(&lead, &["p", "div"]))
+            || in_rail(&lead)
+            || !in_prose(&list_box)
+            || (heading_lead && (!prose_before(&lead) || text_after(&list_box))))
+    {
         return None;
     }
     let links = collect_links(&[*node], base_url, &label, BlockShape::UnderHeading)?;
@@ -1635,6 +1685,43 @@ fn prose_on_both_sides(node: &NodeRef<'_>) -> bool {
             return true;
         }
         at = n.parent().filter(|p| p.has_name("p"));
+    }
+    false
+}
+
+/// Is the node the next thing after the body's prose: the first element before it (or, when
+/// nothing precedes it, before its wrapper, two levels up at most) that shows text is a
+/// paragraph or a text block of prose, not a story container (`<article>`, `<section>`) the
+/// node follows, nor a panel of links?
+fn prose_before(node: &NodeRef<'_>) -> bool {
+    let mut at = *node;
+    for _ in 0..3 {
+        let mut budget = 400usize;
+        let mut sib = at.prev_sibling();
+        while let Some(s) = sib {
+            sib = s.prev_sibling();
+            if s.is_text() {
+                if alnum_count(&s.text()) >= MIN_PROSE_NEIGHBOUR {
+                    return true;
+                }
+                continue;
+            }
+            if !s.is_element() || is_foreign(&s) {
+                continue;
+            }
+            let stats = text_stats(&s, &mut budget);
+            if stats.text == 0 {
+                continue;
+            }
+            let unlinked = stats.text.saturating_sub(stats.link_text);
+            return !tag_is(&s, &["article", "section", "main", "aside"])
+                && unlinked >= MIN_PROSE_NEIGHBOUR
+                && stats.link_text * 3 < stats.text;
+        }
+        match at.parent() {
+            Some(p) if p.is_element() && !p.has_name("body") => at = p,
+            _ => return false,
+        }
     }
     false
 }
@@ -2154,6 +2241,7 @@ fn block_siblings<'a>(anchor: &NodeRef<'a>, level: usize) -> Vec<NodeRef<'a>> {
     let mut sib = anchor.next_sibling();
     let mut budget = MAX_BLOCK_NODES;
     let mut count = 0usize;
+    let mut title_line = false;
     while let Some(s) = sib {
         sib = s.next_sibling();
         if s.is_text() {
@@ -2168,6 +2256,17 @@ fn block_siblings<'a>(anchor: &NodeRef<'a>, level: usize) -> Vec<NodeRef<'a>> {
         count += 1;
         if count > MAX_BLOCK_SIBLINGS || is_foreign(&s) {
             break;
+        }
+        // A heading right after the heading, without a link, is its second line (a kicker
+        // "Related" over the title "Read further in …"), whatever its rank.
+        if count == 1
+            && tag_is(&s, &["h2", "h3", "h4", "h5", "h6"])
+            && heading_text(&s).is_some_and(|t| !heading_is_river(&t))
+            && !s.descendants_it().any(|d| d.has_name("a"))
+        {
+            title_line = true;
+            out.push(s);
+            continue;
         }
         if level <= 6 && heading_level(&s) <= level {
             break;
@@ -2196,7 +2295,10 @@ fn block_siblings<'a>(anchor: &NodeRef<'a>, level: usize) -> Vec<NodeRef<'a>> {
         }
         out.push(s);
     }
-    // Trailing empty siblings are not part of the block.
+    // A title line with nothing after it is no block: the caller looks further up.
+    if title_line && out.len() == 1 {
+        out.clear();
+    }
     out
 }
 
@@ -2875,6 +2977,7 @@ mod tests {
             "Auch auf example.org",
             "More on: Markets",
             "More",
+            "Mehr zu Wärmepumpe",
         ] {
             let html = page(&format!(
                 r#"<div><h3>{heading}</h3><ul>
@@ -3513,6 +3616,11 @@ mod tests {
         let take_at = |html: &str| take_related_blocks(&Document::from(html), &base, &[]);
         assert!(take_at(&block([310154, 310152, 310149])).is_empty());
         assert_eq!(take_at(&block([310154, 310102, 309149])).len(), 3);
+        // Under a heading that ties them to the article, later stories are the subject's
+        // (the site keeps the box up to date), not a river.
+        let tied = block([310154, 310152, 310149])
+            .replace("Das könnte Sie auch interessieren", "Mehr zum Thema");
+        assert_eq!(take_at(&tied).len(), 3);
     }
 
     #[test]
@@ -3859,6 +3967,106 @@ mod tests {
         let (links, _) = take(&html);
         assert_eq!(links.len(), 1, "{links:?}");
         assert_eq!(links[0].title, "Ten things about the schools");
+    }
+
+    #[test]
+    fn a_heading_over_the_site_s_articles_right_after_the_prose_is_a_reading_list() {
+        let list = r#"<h2>Additional resources</h2><ul>
+            <li><a href="/world/2024/04/first-story-about-it">First story about it</a></li>
+            <li><a href="/world/2024/04/second-story-about-it">Second story about it</a></li></ul>"#;
+        // The body's prose, then the heading and its list closing it.
+        let closing = |inside: &str| {
+            format!(
+                r#"<html><body><div class="entry-content">{}{inside}</div></body></html>"#,
+                format!("<p>{PROSE}</p>").repeat(6)
+            )
+        };
+        let (links, html) = take(&closing(list));
+        assert_eq!(urls(&links).len(), 2, "{links:?}");
+        assert_eq!(links[0].label, "Additional resources");
+        assert!(!html.contains("Additional resources"), "{html}");
+        // A colon ends the heading: the same.
+        let colon = list.replace("Additional resources", "La rédaction vous conseille :");
+        let (links, _) = take(&closing(&colon));
+        assert_eq!(links.len(), 2, "{links:?}");
+        assert_eq!(links[0].label, "La rédaction vous conseille");
+        // One item on another site: not the editor's list of the site's articles.
+        let elsewhere = list.replace(
+            "/world/2024/04/second-story-about-it",
+            "https://elsewhere.example.com/2024/04/second-story-about-it",
+        );
+        assert!(take(&closing(&elsewhere)).0.is_empty());
+        // Prose after it: a widget's title between paragraphs, not the closing list.
+        assert!(take(&body_with("entry-content", list)).0.is_empty());
+        // After the story's own container, a section of its own: the site's box.
+        let after_story = format!(
+            r#"<html><body><article>{}</article>
+            <section><div class="wrap">{list}</div></section></body></html>"#,
+            format!("<p>{PROSE}</p>").repeat(6)
+        );
+        let (links, _) = take(&after_story);
+        assert!(links.is_empty(), "{links:?}");
+    }
+
+    #[test]
+    fn a_block_s_own_header_holds_its_heading() {
+        let block = format!(
+            r#"<section class="teaserblock"><header><p class="sectionheading">Weiterführende Links</p></header>
+            <div class="content">{TWO_ITEMS}</div></section>"#
+        );
+        let (links, html) = take(&page(&block));
+        assert_eq!(urls(&links).len(), 2, "{links:?}");
+        assert_eq!(links[0].label, "Weiterführende Links");
+        assert!(!html.contains("Weiterführende"), "{html}");
+        // A header with a link, a picture or a menu is the page's (or a card's): not walked.
+        let doc = Document::from(
+            r#"<html><body><header id="a"><p>Related</p></header><p>x</p>
+            <header id="b"><a href="/">Home</a><p>Related</p></header><p>x</p>
+            <header id="c"><img src="logo.png"><p>Related</p></header><p>x</p>
+            <header id="d"><p>Related</p></header></body></html>"#,
+        );
+        let verdict = |id: &str| {
+            let sel = format!("header#{id}");
+            let nodes = doc.select(&sel).nodes().to_vec();
+            is_block_header(&nodes[0])
+        };
+        assert!(verdict("a"));
+        assert!(!verdict("b") && !verdict("c"));
+        // Nothing after it: no block to head.
+        assert!(!verdict("d"));
+    }
+
+    #[test]
+    fn a_title_line_under_a_kicker_heading_belongs_to_the_block() {
+        let block = r#"<div class="news-list"><h3>Related</h3><h2>Read further in the pursuit of knowledge</h2>
+            <div class="flex">
+            <div class="card"><h3><a href="/world/2024/04/first-story-about-it">First story about it</a></h3></div>
+            <div class="card"><h3><a href="/world/2024/04/second-story-about-it">Second story about it</a></h3></div>
+            </div></div>"#;
+        let (links, html) = take(&page(block));
+        assert_eq!(urls(&links).len(), 2, "{links:?}");
+        assert_eq!(links[0].label, "Related");
+        assert!(
+            !html.contains("Read further"),
+            "the title line leaves too: {html}"
+        );
+        // A title line with a river's words is another block.
+        let river = block.replace("Read further in the pursuit of knowledge", "Latest news");
+        assert!(take(&page(&river)).0.is_empty());
+    }
+
+    #[test]
+    fn a_footer_named_for_the_article_is_walked_the_page_footer_is_not() {
+        let block = format!(
+            r#"<footer class="endofarticle"><div><aside id="more-on-the-subject">
+            <span class="headline">Mehr zum Thema</span>{TWO_ITEMS}</aside></div></footer>"#
+        );
+        let (links, html) = take(&page(&block));
+        assert_eq!(urls(&links).len(), 2, "{links:?}");
+        // The page's own footer (`page` ends with one under "Related sites") stays.
+        assert!(html.contains("Related sites"));
+        let plain = block.replace(r#"class="endofarticle""#, r#"class="site-bottom""#);
+        assert!(take(&page(&plain)).0.is_empty());
     }
 
     #[test]

@@ -549,6 +549,12 @@ impl Store {
         Ok(())
     }
 
+    /// Let go of the pages this connection keeps cached (they are read again when needed).
+    pub fn release_cache(&self) {
+        // Nothing is lost when it fails: the cache then stays as it was.
+        let _ = self.conn.execute_batch("PRAGMA shrink_memory;");
+    }
+
     /// The rules applied to new items when a fetch is recorded.
     pub fn set_arrival_rules(&mut self, rules: Vec<ArrivalRule>) {
         self.rules = rules;

@@ -114,6 +114,10 @@ pub async fn run_with_store(
             tracing::info!("first screen: {report}");
         }
     }
+    if let Some(store) = &store {
+        store.release_cache();
+        return_freed_memory();
+    }
     let mut worker =
         worker::TokioWorker::start_with_store(&ctx.config, ctx.db_path.clone(), store, actions_tx);
     // In raw mode, before the event stream reads the terminal, and after the first frame (in
@@ -175,6 +179,20 @@ fn first_headlines(
     }
     effects
 }
+
+/// The first headlines were read on the write connection, whose page cache (16 MB at most)
+/// then kept the pages of that read for the whole session beside the readers' copies: 1.6 MB
+/// more resident at 3,000 feeds. Once the cache has let them go, hand glibc's free pages back.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn return_freed_memory() {
+    // SAFETY: malloc_trim only releases free memory of glibc's heaps; it takes no pointer.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn return_freed_memory() {}
 
 /// How long the loop has, after a stop signal, to leave by its normal way out.
 const STUCK_GRACE: std::time::Duration = std::time::Duration::from_secs(2);

@@ -96,6 +96,12 @@ pub async fn run_with_store(
         ctx.remove_if_stuck.clone(),
     ));
     let (mut terminal, guard) = terminal::enter()?;
+    // In raw mode, before the event stream reads the terminal: ask it which images it draws.
+    // Not after the first frame: a key pressed on seeing the headlines was read as part of
+    // the terminal's answer, and lost.
+    let drawer = images::drawer_for(ctx.config.images);
+    let mut settings = settings;
+    settings.images = drawer.is_some();
     let size = terminal.size()?;
     crate::startup::mark("terminal");
     let mut state = state::State::new(settings, ctx.clock.now(), (size.width, size.height));
@@ -120,11 +126,6 @@ pub async fn run_with_store(
     }
     let mut worker =
         worker::TokioWorker::start_with_store(&ctx.config, ctx.db_path.clone(), store, actions_tx);
-    // In raw mode, before the event stream reads the terminal, and after the first frame (in
-    // tmux it runs `tmux show-options`; a terminal that never answers costs the query's
-    // timeout): ask it which images it draws.
-    let drawer = images::drawer_for(ctx.config.images);
-    state.settings.images = drawer.is_some();
     worker.set_drawer(drawer);
     crate::startup::mark("worker");
     let events = crossterm::event::EventStream::new();

@@ -83,8 +83,28 @@ fn dispatch<W: Worker>(parts: &mut LoopParts<'_, W>, effect: Effect) {
 pub async fn run_loop<B, E, W>(
     terminal: &mut Terminal<B>,
     state: &mut State,
+    events: E,
+    parts: LoopParts<'_, W>,
+) -> anyhow::Result<()>
+where
+    B: Backend,
+    B::Error: Send + Sync + 'static,
+    E: Stream<Item = std::io::Result<Event>> + Unpin,
+    W: Worker,
+{
+    let effects = init(state);
+    run_loop_from(terminal, state, events, parts, effects, false).await
+}
+
+/// [`run_loop`] with the start-up's work (`init`) already done in part: `effects` is what is
+/// left of it, and `headlines_drawn` says the first headlines are on the screen already.
+pub async fn run_loop_from<B, E, W>(
+    terminal: &mut Terminal<B>,
+    state: &mut State,
     mut events: E,
     mut parts: LoopParts<'_, W>,
+    effects: Vec<Effect>,
+    mut headlines_drawn: bool,
 ) -> anyhow::Result<()>
 where
     B: Backend,
@@ -95,20 +115,21 @@ where
     // Only the headline window is asked for before the first screen: the feed counts and a
     // refresh on start grow with the number of feeds and would compete with it for the CPU
     // and the store thread. They go out once the loop has woken for the first time (the
-    // headlines, a key or an error).
+    // headlines, a key or an error), or at once when the headlines are drawn already.
     let mut deferred = Vec::new();
-    for effect in init(state) {
-        if matches!(effect, Effect::LoadList(_)) {
+    for effect in effects {
+        if headlines_drawn || matches!(effect, Effect::LoadList(_)) {
             dispatch(&mut parts, effect);
         } else {
             deferred.push(effect);
         }
     }
-    terminal.draw(|frame| view::render(frame, state))?;
-    state.dirty = false;
+    if state.dirty || !headlines_drawn {
+        terminal.draw(|frame| view::render(frame, state))?;
+        state.dirty = false;
+    }
     // The first headlines are drawn as soon as they arrive, before whatever else is waiting
     // (feed counts, keys): those grow with the number of feeds, the first screen must not.
-    let mut headlines_drawn = false;
     // The first tick one period from now (not at once): the loop's first wake is then the
     // headlines (or a key), which releases the deferred work; a store slower than a tick
     // releases it at the first tick.

@@ -11,7 +11,7 @@ use dom_query::{Document, NodeData, NodeId, NodeRef, Tree};
 /// .count()`, counted over the bytes, since pages hold long scripts and every cleaning pass
 /// asks for these counts. Runs of 64 bytes are summed in a byte-wide counter with branch-free
 /// tests, which the compiler turns into vector instructions (a word-wide sum with `matches!`
-/// stayed near one byte per cycle); the same pass notes whether non-ASCII whitespace may occur.
+/// stayed near one byte per cycle); only the runs holding a possible non-ASCII space decode it.
 pub(crate) fn non_whitespace_chars(s: &str) -> usize {
     // A character starts at each byte that is not a continuation byte (0b10xx_xxxx); ASCII
     // whitespace for `char::is_whitespace` is tab to carriage return, and space.
@@ -23,31 +23,34 @@ pub(crate) fn non_whitespace_chars(s: &str) -> usize {
     fn is_lead(b: u8) -> bool {
         (b == 0xC2) | (b.wrapping_sub(0xE1) < 3)
     }
+    // A lead byte at `at`: is the character there whitespace?
+    let wide_space_at = |at: usize| s[at..].chars().next().is_some_and(char::is_whitespace);
     let bytes = s.as_bytes();
     let mut counted = 0usize;
-    let mut any_lead = false;
+    let mut wide_spaces = 0usize;
     let mut runs = bytes.chunks_exact(64);
-    for run in &mut runs {
+    for (run_index, run) in (&mut runs).enumerate() {
         let (mut starts, mut leads) = (0u8, 0u8);
         for &b in run {
             starts += u8::from(counts(b));
             leads |= u8::from(is_lead(b));
         }
         counted += usize::from(starts);
-        any_lead |= leads != 0;
+        // Only the runs that hold a lead byte are decoded (Latin text has few).
+        if leads != 0 {
+            let start = run_index * 64;
+            wide_spaces += (start..start + 64)
+                .filter(|&at| is_lead(bytes[at]) && wide_space_at(at))
+                .count();
+        }
     }
-    for &b in runs.remainder() {
+    let start = bytes.len() - runs.remainder().len();
+    for (at, &b) in runs.remainder().iter().enumerate() {
         counted += usize::from(counts(b));
-        any_lead |= is_lead(b);
+        if is_lead(b) && wide_space_at(start + at) {
+            wide_spaces += 1;
+        }
     }
-    if !any_lead {
-        return counted;
-    }
-    let wide_spaces = bytes
-        .iter()
-        .enumerate()
-        .filter(|&(i, &b)| is_lead(b) && s[i..].chars().next().is_some_and(char::is_whitespace))
-        .count();
     counted - wide_spaces
 }
 

@@ -1657,21 +1657,9 @@ fn prose_on_both_sides(node: &NodeRef<'_>) -> bool {
             } else {
                 s.prev_sibling()
             };
-            if s.is_text() {
-                if alnum_count(&s.text()) >= MIN_PROSE_NEIGHBOUR {
-                    return true;
-                }
-                continue;
+            if let Some(prose) = sibling_is_prose(&s, &mut budget) {
+                return prose;
             }
-            if !s.is_element() || is_foreign(&s) {
-                continue;
-            }
-            let stats = text_stats(&s, &mut budget);
-            if stats.text == 0 {
-                continue;
-            }
-            let unlinked = stats.text.saturating_sub(stats.link_text);
-            return unlinked >= MIN_PROSE_NEIGHBOUR && stats.link_text * 3 < stats.text;
         }
         false
     };
@@ -1689,6 +1677,24 @@ fn prose_on_both_sides(node: &NodeRef<'_>) -> bool {
     false
 }
 
+/// What a neighbour says about prose: `None` when it shows no text worth a look (a short text
+/// node, a comment, a foreign element, an empty element: look further), else whether it is
+/// prose (a paragraph's length of unlinked text, links under a third of it).
+fn sibling_is_prose(sibling: &NodeRef<'_>, budget: &mut usize) -> Option<bool> {
+    if sibling.is_text() {
+        return (alnum_count(&sibling.text()) >= MIN_PROSE_NEIGHBOUR).then_some(true);
+    }
+    if !sibling.is_element() || is_foreign(sibling) {
+        return None;
+    }
+    let stats = text_stats(sibling, budget);
+    if stats.text == 0 {
+        return None;
+    }
+    let unlinked = stats.text.saturating_sub(stats.link_text);
+    Some(unlinked >= MIN_PROSE_NEIGHBOUR && stats.link_text * 3 < stats.text)
+}
+
 /// Is the node the next thing after the body's prose: the first element before it (or, when
 /// nothing precedes it, before its wrapper, two levels up at most) that shows text is a
 /// paragraph or a text block of prose, not a story container (`<article>`, `<section>`) the
@@ -1700,23 +1706,9 @@ fn prose_before(node: &NodeRef<'_>) -> bool {
         let mut sib = at.prev_sibling();
         while let Some(s) = sib {
             sib = s.prev_sibling();
-            if s.is_text() {
-                if alnum_count(&s.text()) >= MIN_PROSE_NEIGHBOUR {
-                    return true;
-                }
-                continue;
+            if let Some(prose) = sibling_is_prose(&s, &mut budget) {
+                return prose && !tag_is(&s, &["article", "section", "main", "aside"]);
             }
-            if !s.is_element() || is_foreign(&s) {
-                continue;
-            }
-            let stats = text_stats(&s, &mut budget);
-            if stats.text == 0 {
-                continue;
-            }
-            let unlinked = stats.text.saturating_sub(stats.link_text);
-            return !tag_is(&s, &["article", "section", "main", "aside"])
-                && unlinked >= MIN_PROSE_NEIGHBOUR
-                && stats.link_text * 3 < stats.text;
         }
         match at.parent() {
             Some(p) if p.is_element() && !p.has_name("body") => at = p,

@@ -943,6 +943,9 @@ fn tag_is(node: &NodeRef<'_>, tags: &[&str]) -> bool {
 
 const HEADINGS: &[&str] = &["h1", "h2", "h3", "h4", "h5", "h6"];
 
+/// The headings below a page's title: a section's or a block's.
+const SUBHEADINGS: &[&str] = &["h2", "h3", "h4", "h5", "h6"];
+
 /// Fold text for phrase matching: lowercase, accents off, `ß` as `ss`, curly quotes straight,
 /// whitespace collapsed. At most `max_chars` characters are read.
 fn fold(text: &str, max_chars: usize) -> String {
@@ -1056,7 +1059,7 @@ fn heading_is_river(text: &str) -> bool {
 /// of any size up to [`MAX_HEADING_CHARS`], other elements only when tiny (a few nodes, no
 /// block children).
 fn heading_text(node: &NodeRef<'_>) -> Option<String> {
-    let is_h = tag_is(node, &["h2", "h3", "h4", "h5", "h6"]);
+    let is_h = tag_is(node, SUBHEADINGS);
     if !is_h
         && !tag_is(
             node,
@@ -1523,7 +1526,7 @@ fn block_from_lead_in<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block<'a
     // conseille :"), whatever its words, when the two close the body right after its prose:
     // held to the strict test below (every item an article of the site, not in a rail). A
     // widget's title between paragraphs ("Top posts and pages") has prose after it.
-    let heading_lead = tag_is(&lead, &["h2", "h3", "h4", "h5", "h6"]);
+    let heading_lead = tag_is(&lead, SUBHEADINGS);
     let announced = text.ends_with(':') && !heading_lead;
     // A river's title starts the line ("Popular posts:", "Latest from us:"); a sentence may
     // say "popular" further on ("For popular recipes you can make at home").
@@ -2252,7 +2255,7 @@ fn block_siblings<'a>(anchor: &NodeRef<'a>, level: usize) -> Vec<NodeRef<'a>> {
         // A heading right after the heading, without a link, is its second line (a kicker
         // "Related" over the title "Read further in …"), whatever its rank.
         if count == 1
-            && tag_is(&s, &["h2", "h3", "h4", "h5", "h6"])
+            && tag_is(&s, SUBHEADINGS)
             && heading_text(&s).is_some_and(|t| !heading_is_river(&t))
             && !s.descendants_it().any(|d| d.has_name("a"))
         {

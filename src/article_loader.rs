@@ -378,16 +378,7 @@ mod tests {
         let url = "https://example.org/a.html";
         let article = extract_article(PAGE, &Url::parse(url).unwrap()).expect("the page extracts");
         store.cache_article(url, &article).unwrap();
-        let feed = store
-            .add_feed(
-                &crate::store::NewFeed {
-                    url: "https://example.org/feed".into(),
-                    ..Default::default()
-                },
-                chrono::Utc::now(),
-            )
-            .unwrap();
-        store.insert_test_items(feed, 1).unwrap();
+        store.add_test_feed("https://example.org/feed", 1).unwrap();
         let id = store
             .items(&crate::store::ItemFilter::default(), 0, 1)
             .unwrap()[0]

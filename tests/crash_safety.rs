@@ -240,16 +240,9 @@ fn kill_9_during_a_bulk_mark_is_all_or_nothing() {
     std::fs::write(data.path().join("config.toml"), "").unwrap();
     {
         let mut store = kiosque::store::Store::open(&db_path(data.path())).unwrap();
-        let feed = store
-            .add_feed(
-                &kiosque::store::NewFeed {
-                    url: "http://127.0.0.1:9/feed".into(),
-                    ..Default::default()
-                },
-                chrono::Utc::now(),
-            )
+        store
+            .add_test_feed("http://127.0.0.1:9/feed", 30_000)
             .unwrap();
-        store.insert_test_items(feed, 30_000).unwrap();
     }
     let all: Vec<i64> = states(&open_db(data.path())).keys().copied().collect();
     // A first state that must survive everything: the first 1,000 starred.

@@ -826,15 +826,8 @@ fn full_text_drives_the_list_unless_a_selective_term_is_beside_it() {
 fn full_text_pages_follow_list_order_inside_spans_of_keys() {
     let mut store = Store::open_in_memory().unwrap();
     let feed = store
-        .add_feed(
-            &NewFeed {
-                url: "http://127.0.0.1/f.xml".into(),
-                ..Default::default()
-            },
-            Utc::now(),
-        )
+        .add_test_feed("http://127.0.0.1/f.xml", 2_300)
         .unwrap();
-    store.insert_test_items(feed, 2_300).unwrap();
     let word = ItemFilter {
         query: Some(Query::parse("synthetic").unwrap()),
         ..Default::default()

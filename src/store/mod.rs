@@ -1709,6 +1709,19 @@ impl Store {
         Ok(())
     }
 
+    /// Subscribe to `url` and fill the feed with `n` synthetic items (benchmarks and tests).
+    pub fn add_test_feed(&mut self, url: &str, n: usize) -> Result<FeedId, StoreError> {
+        let feed = self.add_feed(
+            &NewFeed {
+                url: url.into(),
+                ..NewFeed::default()
+            },
+            self.clock.now(),
+        )?;
+        self.insert_test_items(feed, n)?;
+        Ok(feed)
+    }
+
     /// Fill a feed with `n` synthetic items in one transaction (benchmarks and tests).
     pub fn insert_test_items(&mut self, feed: FeedId, n: usize) -> Result<(), StoreError> {
         let base = self.clock.now().timestamp();

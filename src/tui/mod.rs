@@ -225,16 +225,7 @@ mod tests {
     #[test]
     fn the_first_headlines_are_read_from_the_open_store_and_the_rest_is_left_to_the_worker() {
         let mut store = crate::store::Store::open_in_memory().unwrap();
-        let feed = store
-            .add_feed(
-                &crate::store::NewFeed {
-                    url: "https://example.org/feed".into(),
-                    ..Default::default()
-                },
-                chrono::Utc::now(),
-            )
-            .unwrap();
-        store.insert_test_items(feed, 3).unwrap();
+        store.add_test_feed("https://example.org/feed", 3).unwrap();
 
         let mut state = fixtures::empty_state((120, 40));
         let effects = first_headlines(&mut state, Some(&store));

@@ -1143,20 +1143,10 @@ pub fn feed_fallback(url: &str, item: Option<&Item>) -> Article {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::NewFeed;
 
     fn store_with(n: usize) -> Store {
         let mut store = Store::open_in_memory().unwrap();
-        let feed = store
-            .add_feed(
-                &NewFeed {
-                    url: "http://127.0.0.1/f.xml".into(),
-                    ..NewFeed::default()
-                },
-                chrono::Utc::now(),
-            )
-            .unwrap();
-        store.insert_test_items(feed, n).unwrap();
+        store.add_test_feed("http://127.0.0.1/f.xml", n).unwrap();
         store
     }
 

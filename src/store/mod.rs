@@ -208,13 +208,16 @@ impl KnownRows {
     const MAX_ROWS: usize = 64;
 
     /// The known row that leaves the fewest rows to skip for `limit` rows from `offset`, if
-    /// that is fewer than `offset` (what OFFSET from the top would skip).
+    /// that is fewer than `skip_without`: what a read from the nearer end of the list skips
+    /// ([`Store::skip_from_an_end`]; near the bottom of a long list a row known at the top is
+    /// no help).
     fn nearest(
         &self,
         list: &str,
         version: (i64, u64),
         offset: usize,
         limit: usize,
+        skip_without: usize,
     ) -> Option<KnownRow> {
         if limit == 0 || self.list != list || self.version != version {
             return None;
@@ -233,7 +236,7 @@ impl KnownRows {
         before
             .into_iter()
             .chain(after)
-            .filter(|(skip, _)| *skip < offset)
+            .filter(|(skip, _)| *skip < skip_without)
             .min_by_key(|(skip, _)| *skip)
             .map(|(_, row)| row)
     }
@@ -291,7 +294,7 @@ mod known_rows_tests {
             if store
                 .windows
                 .borrow()
-                .nearest(&list, version, offset, 50)
+                .nearest(&list, version, offset, 50, offset)
                 .is_some()
             {
                 from_known_rows += 1;
@@ -301,6 +304,26 @@ mod known_rows_tests {
             assert_eq!(window, whole[offset.min(end)..end], "window at {offset}");
         }
         from_known_rows
+    }
+
+    #[test]
+    fn a_row_known_far_away_loses_to_reading_from_the_nearer_end() {
+        // A window of 50 rows read at position 100: its first and last rows are known.
+        let known = KnownRows {
+            list: "list".into(),
+            version: (1, 0),
+            rows: [(100, (1_000, 0)), (149, (951, 49))].into_iter().collect(),
+            count: None,
+        };
+        // The bottom of a 100,000-row list: 50 rows from its end, 99,800 past the known row.
+        let bottom = 99_950;
+        assert_eq!(known.nearest("list", (1, 0), bottom, 50, 0), None);
+        assert_eq!(known.nearest("list", (1, 0), bottom, 50, 500), None);
+        // Near the known rows the keyset read wins.
+        assert_eq!(
+            known.nearest("list", (1, 0), 160, 50, 160),
+            Some(KnownRow::Before(149, (951, 49)))
+        );
     }
 
     #[test]
@@ -1198,10 +1221,11 @@ impl Store {
         // position is known (keyset) instead of walking OFFSET rows from an end.
         let list = Self::window_list_key(&self.conn, filter);
         let version = self.list_version()?;
+        let skip_without = self.skip_from_an_end(filter, offset, limit)?;
         let known = self
             .windows
             .borrow_mut()
-            .nearest(&list, version, offset, limit);
+            .nearest(&list, version, offset, limit, skip_without);
         let keyed = match known {
             Some(KnownRow::Before(position, key)) => {
                 self.items_ordered(filter, Some(key), offset - position, limit, "DESC")?
@@ -1228,6 +1252,20 @@ impl Store {
             }
         }
         Ok(keyed.into_iter().map(|(row, _)| row).collect())
+    }
+
+    /// How many rows [`Store::items_from_an_end`] skips to read this window.
+    fn skip_from_an_end(
+        &self,
+        filter: &ItemFilter,
+        offset: usize,
+        limit: usize,
+    ) -> Result<usize, StoreError> {
+        if offset <= Self::REVERSE_PAGING_FROM {
+            return Ok(offset);
+        }
+        let total = self.count_items(filter)?;
+        Ok(offset.min(total.saturating_sub(offset.saturating_add(limit))))
     }
 
     /// A window by OFFSET from the nearer end of the list.

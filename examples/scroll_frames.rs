@@ -7,7 +7,8 @@
 //! then with `PgUp` back to the top, then `G`/`g` ten times; prints count, median, p99 and
 //! max per walk, and how many frames took over 8 ms; then the same for the CPU time this
 //! thread used per frame (`CLOCK_THREAD_CPUTIME_ID`), which a loaded machine does not
-//! inflate with time spent waiting for a CPU.
+//! inflate with time spent waiting for a CPU; then the wall time less the store work, which
+//! is what the real TUI's UI thread spends per frame.
 
 use std::time::{Duration, Instant};
 
@@ -29,7 +30,13 @@ struct Walk {
     frames: Vec<Duration>,
     /// CPU time of each frame (empty where the kernel does not say).
     cpu: Vec<Duration>,
+    /// The frame less its store work: what the real TUI's UI thread does (it pages windows
+    /// in on its store thread and draws the rows it has meanwhile).
+    ui: Vec<Duration>,
 }
+
+/// One frame's times: wall, CPU (if known), and the wall time less the store work.
+type FrameTimes = (Duration, Option<Duration>, Duration);
 
 /// CPU time this thread has used so far, if the system says.
 fn thread_cpu() -> Option<Duration> {
@@ -53,13 +60,14 @@ impl Walk {
             name,
             frames: Vec::new(),
             cpu: Vec::new(),
+            ui: Vec::new(),
         }
     }
 
-    /// One frame's wall-clock and (if known) CPU time.
-    fn add(&mut self, (wall, cpu): (Duration, Option<Duration>)) {
+    fn add(&mut self, (wall, cpu, ui): FrameTimes) {
         self.frames.push(wall);
         self.cpu.extend(cpu);
+        self.ui.push(ui);
     }
 
     fn report(&mut self) {
@@ -67,6 +75,7 @@ impl Walk {
         if self.cpu.len() == self.frames.len() {
             report_row(self.name, "CPU", &mut self.cpu);
         }
+        report_row(self.name, "wall, UI thread only", &mut self.ui);
     }
 }
 
@@ -109,19 +118,20 @@ fn main() -> anyhow::Result<()> {
     settle(&store, &mut state, effects)?;
     let mut terminal = Terminal::new(TestBackend::new(width, height))?;
     terminal.draw(|f| view::render(f, &state))?;
-    let mut frame =
-        |state: &mut State, action: Action| -> anyhow::Result<(Duration, Option<Duration>)> {
-            let cpu_before = thread_cpu();
-            let started = Instant::now();
-            let effects = update(state, action);
-            settle(&store, state, effects)?;
-            terminal.draw(|f| view::render(f, state))?;
-            let wall = started.elapsed();
-            let cpu = cpu_before
-                .zip(thread_cpu())
-                .map(|(a, b)| b.saturating_sub(a));
-            Ok((wall, cpu))
-        };
+    let mut frame = |state: &mut State, action: Action| -> anyhow::Result<FrameTimes> {
+        let cpu_before = thread_cpu();
+        let started = Instant::now();
+        let effects = update(state, action);
+        let store_started = Instant::now();
+        settle(&store, state, effects)?;
+        let store_work = store_started.elapsed();
+        terminal.draw(|f| view::render(f, state))?;
+        let wall = started.elapsed();
+        let cpu = cpu_before
+            .zip(thread_cpu())
+            .map(|(a, b)| b.saturating_sub(a));
+        Ok((wall, cpu, wall.saturating_sub(store_work)))
+    };
     println!("{items} items over {feeds} feeds, {width}x{height}, one frame = key + store + draw");
     println!("| walk | clock | frames | median ms | p99 ms | max ms | frames over 8 ms |");
     println!("|---|---|---:|---:|---:|---:|---:|");

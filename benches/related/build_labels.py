@@ -7,6 +7,7 @@
     python3 benches/related/build_labels.py --labels labels_dev.jsonl [CORPUS_DIR]
     python3 benches/related/build_labels.py --labels labels_dev2.jsonl [CORPUS_DIR]
     python3 benches/related/build_labels.py --labels labels_dev3.jsonl [CORPUS_DIR]
+    python3 benches/related/build_labels.py --labels labels_dev4.jsonl [CORPUS_DIR]
     python3 benches/related/build_labels.py --list --labels labels_validation.jsonl  # the pages
     python3 benches/related/build_labels.py --partial --labels labels_dev.jsonl  # while labelling
 
@@ -16,9 +17,10 @@ decisions in decisions_validation.tsv), labels_test.jsonl (the test set: every 1
 from index 3, decisions in decisions_test.tsv), labels_dev.jsonl (the development set: every
 12th page from index 9, decisions in decisions_dev.tsv), labels_check.jsonl (the check set:
 every 12th page from index 1, decisions in decisions_check.tsv), labels_dev2.jsonl (the
-second development set: every 12th page from index 4, decisions in decisions_dev2.tsv) or
+second development set: every 12th page from index 4, decisions in decisions_dev2.tsv),
 labels_dev3.jsonl (the third development set: every 12th page from index 7, decisions in
-decisions_dev3.tsv); a relative name is taken beside this script.
+decisions_dev3.tsv) or labels_dev4.jsonl (the fourth development set: every 12th page from
+index 10, decisions in decisions_dev4.tsv); a relative name is taken beside this script.
 
 Selection rule (fixed, decided before labelling): in each corpus folder, list the page files
 in sorted (byte) order and take every 12th one starting with the first: trafilatura-eval/html/
@@ -50,6 +52,7 @@ SETS = {
     "labels_check.jsonl": ("decisions_check.tsv", 1, STEP),
     "labels_dev2.jsonl": ("decisions_dev2.tsv", 4, STEP),
     "labels_dev3.jsonl": ("decisions_dev3.tsv", 7, STEP),
+    "labels_dev4.jsonl": ("decisions_dev4.tsv", 10, STEP),
 }
 
 

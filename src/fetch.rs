@@ -94,6 +94,11 @@ impl Answer {
         self.response.status().is_success()
     }
 
+    /// The answer came over HTTP/2 (or later): one connection carries many requests at once.
+    pub fn multiplexed(&self) -> bool {
+        is_multiplexed(self.response.version())
+    }
+
     /// The second half of [`Fetcher::get`]: read the body (2xx only, at most the cap) within
     /// what is left of the total timeout.
     pub async fn read(self) -> Result<FetchResponse, FetchError> {
@@ -119,10 +124,7 @@ impl Answer {
         moved_permanently: bool,
     ) -> Result<FetchResponse, FetchError> {
         let status = response.status().as_u16();
-        let multiplexed = matches!(
-            response.version(),
-            reqwest::Version::HTTP_2 | reqwest::Version::HTTP_3
-        );
+        let multiplexed = is_multiplexed(response.version());
         let headers = response.headers();
         let content_type = header_text(headers, header::CONTENT_TYPE);
         let etag = header_text(headers, header::ETAG);
@@ -146,6 +148,10 @@ impl Answer {
             multiplexed,
         })
     }
+}
+
+fn is_multiplexed(version: reqwest::Version) -> bool {
+    matches!(version, reqwest::Version::HTTP_2 | reqwest::Version::HTTP_3)
 }
 
 /// A response's body, refused as soon as it is known to pass `cap` bytes (its declared

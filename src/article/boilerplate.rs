@@ -1762,6 +1762,13 @@ mod tests {
         // Donation boxes, by the name the markup gives them ("inline-box -donate").
         assert!(has_negative_hint(&t("-donate")));
         assert!(has_negative_hint(&t("donation-box")));
+        // A post's metadata line, a news site's recirculation box; an "advanced heading"
+        // (kt-adv-heading) and a Liferay portlet (which holds the article) are not furniture.
+        assert!(has_negative_hint(&t("postmetadata")));
+        assert!(has_negative_hint(&t("img-metadata")));
+        assert!(has_negative_hint(&t("wp-block-mmo-recirculation-box")));
+        assert!(!has_negative_hint(&t("kt-adv-heading14114")));
+        assert!(!has_negative_hint(&t("portlet-body")));
     }
 
     #[test]

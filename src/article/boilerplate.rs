@@ -189,9 +189,58 @@ pub fn pre_clean(doc: &Document) {
         doomed.push(node.id);
     }
     remove_ids(doc, &doomed);
+    remove_after_main(doc);
     remove_button_links(doc);
     remove_teaser_cards(doc);
     remove_author_boxes(doc);
+}
+
+/// The page's main landmark holds at least this share of the body's text (in tenths) for
+/// what follows it to be judged outside the article.
+const MAIN_SHARE_TENTHS: usize = 5;
+
+/// Remove what follows the page's main landmark (`<main>`, `role="main"`): when the page has
+/// one, holding the article and most of the text, the blocks after it in the document (a
+/// site's contact strip, a sidebar placed after it, teasers) are not the article, in any
+/// language. Blocks before it (a hero with the headline and the standfirst) stay.
+fn remove_after_main(doc: &Document) {
+    let Some(body) = doc.body() else {
+        return;
+    };
+    let Some(landmarks) = doc.try_select("main, [role=main]") else {
+        return;
+    };
+    let landmarks = landmarks.nodes();
+    // The outermost landmark; nested ones (a `<main>` in a `role="main"` wrapper) are the same.
+    let outermost: Vec<&NodeRef<'_>> = landmarks
+        .iter()
+        .filter(|m| {
+            !m.ancestors_it(None)
+                .any(|a| landmarks.iter().any(|other| other.id == a.id))
+        })
+        .collect();
+    let [main] = outermost.as_slice() else {
+        return;
+    };
+    // Sizes after the class/id pass: the menus it took are not the page's text.
+    let main_len = text_len(main);
+    if main_len * 10 < text_len(&body) * MAIN_SHARE_TENTHS || !holds_article_marker(main) {
+        return;
+    }
+    let mut doomed = Vec::new();
+    let mut node = **main;
+    while node.id != body.id {
+        let mut next = node.next_element_sibling();
+        while let Some(sibling) = next {
+            next = sibling.next_element_sibling();
+            doomed.push(sibling.id);
+        }
+        let Some(parent) = node.parent().filter(|p| p.is_element()) else {
+            return;
+        };
+        node = parent;
+    }
+    remove_ids(doc, &doomed);
 }
 
 /// Remove the page's footer: a `<footer>` outside any `<article>`, or the block whose ARIA
@@ -1470,6 +1519,38 @@ mod tests {
     use super::*;
 
     #[test]
+    fn blocks_after_the_main_landmark_go_when_it_holds_the_article() {
+        let story = "<p>The council voted on Tuesday to keep the old bridge open to walkers and \
+             cyclists while the new one is built, after a long evening of debate.</p>";
+        let page = |main_paragraphs: usize| {
+            format!(
+                "<body><div class=\"hero\"><p>A standfirst above the story.</p></div>\
+                 <main><h1>Bridge stays open</h1>{}</main>\
+                 <div id=\"bottom\"><h3>ACME Media</h3><p>12 High Street, Springfield</p></div>\
+                 </body>",
+                story.repeat(main_paragraphs)
+            )
+        };
+        let doc = Document::from(page(3));
+        remove_after_main(&doc);
+        let html = doc.html();
+        assert!(html.contains("A standfirst above the story."), "{html}");
+        assert!(html.contains("Bridge stays open"), "{html}");
+        assert!(!html.contains("High Street"), "{html}");
+        // A landmark holding less than half of the text is not where the whole article is.
+        let doc = Document::from(page(3).replace(
+            "<div id=\"bottom\">",
+            &format!("<div id=\"bottom\">{}", story.repeat(4)),
+        ));
+        remove_after_main(&doc);
+        assert!(doc.html().contains("High Street"));
+        // Two landmarks side by side: neither is the page's one.
+        let doc = Document::from(page(3).replace("<div id=\"bottom\">", "<div role=\"main\">"));
+        remove_after_main(&doc);
+        assert!(doc.html().contains("High Street"));
+    }
+
+    #[test]
     fn page_footers_go_even_when_they_hold_most_of_the_text() {
         let legal = "<p>Every trademark named here belongs to its owner, registered in the United \
              States and in other countries, and is used with permission of that owner.</p>";
@@ -1681,6 +1762,13 @@ mod tests {
         // Donation boxes, by the name the markup gives them ("inline-box -donate").
         assert!(has_negative_hint(&t("-donate")));
         assert!(has_negative_hint(&t("donation-box")));
+        // A post's metadata line, a news site's recirculation box; an "advanced heading"
+        // (kt-adv-heading) and a Liferay portlet (which holds the article) are not furniture.
+        assert!(has_negative_hint(&t("postmetadata")));
+        assert!(has_negative_hint(&t("img-metadata")));
+        assert!(has_negative_hint(&t("wp-block-mmo-recirculation-box")));
+        assert!(!has_negative_hint(&t("kt-adv-heading14114")));
+        assert!(!has_negative_hint(&t("portlet-body")));
     }
 
     #[test]

@@ -69,7 +69,7 @@ for build in new old; do
 for r in sorted((r["feed_title"], r["url"] or "", r["title"], r["published"] or "", r["read"], tuple(sorted(r["also_in"]))) for r in json.load(sys.stdin)): print(r)'
     done >"$dir/queries.txt"
     if [ -n "${QB:-}" ]; then
-        "$QB" sql "$dir/data" 0 "$VOCAB" "$DIGEST" | tail -1 | cut -d'|' -f2 >"$dir/index.txt"
+        "$QB" sql "$dir/data" 0 "$VOCAB" "$DIGEST" | grep " ms | " | tail -1 | cut -d"|" -f2-6 >"$dir/index.txt"
     fi
 done
 

@@ -14,6 +14,38 @@ pub const ITEM_TEXT_FUNCTION: &str = "kiosque_item_text";
 pub const ARTICLE_TEXT_FUNCTION: &str = "kiosque_article_text";
 /// `kiosque_fts_key(sort_time, id)`: an item's row in the full-text index ([`fts_key`]).
 pub const FTS_KEY_FUNCTION: &str = "kiosque_fts_key";
+/// `kiosque_row_upkeep()`: 1 when the item insert triggers keep the full-text index and the
+/// feed counts in step row by row, 0 while a batch does it itself ([`BatchUpkeep`]).
+pub const ROW_UPKEEP_FUNCTION: &str = "kiosque_row_upkeep";
+
+thread_local! {
+    /// Set while this thread's store inserts a refresh batch's items ([`BatchUpkeep`]).
+    static BATCH_UPKEEP: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// While alive, items inserted on this thread skip their insert triggers' upkeep (schema 14:
+/// the full-text row and the feed counts): the batch writing them does it for all of them at
+/// once. SQLite runs a connection's triggers on the thread that steps the statement, so the
+/// flag is a thread's; it is cleared when the guard drops, even on an early return.
+pub struct BatchUpkeep {
+    _not_send: std::marker::PhantomData<*const ()>,
+}
+
+impl BatchUpkeep {
+    /// The caller keeps the index and counts of the rows it inserts from now on.
+    pub fn start() -> BatchUpkeep {
+        BATCH_UPKEEP.with(|flag| flag.set(true));
+        BatchUpkeep {
+            _not_send: std::marker::PhantomData,
+        }
+    }
+}
+
+impl Drop for BatchUpkeep {
+    fn drop(&mut self) {
+        BATCH_UPKEEP.with(|flag| flag.set(false));
+    }
+}
 
 /// Item ids below this keep their order in an index key (2^31: the low bits of the key).
 pub const KEY_ID_LIMIT: i64 = 1 << 31;
@@ -265,6 +297,13 @@ pub fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
     conn.create_scalar_function(FTS_KEY_FUNCTION, 2, flags, |ctx| {
         Ok(fts_key(ctx.get::<i64>(0)?, ctx.get::<i64>(1)?))
     })?;
+    // Not deterministic: its answer changes between statements of one connection.
+    conn.create_scalar_function(
+        ROW_UPKEEP_FUNCTION,
+        0,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_INNOCUOUS,
+        |_| Ok(!BATCH_UPKEEP.with(std::cell::Cell::get)),
+    )?;
     Ok(())
 }
 

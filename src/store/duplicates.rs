@@ -23,14 +23,55 @@ pub(crate) fn link_copy(
     sort_time: i64,
     now: i64,
 ) -> Result<bool, StoreError> {
+    let title: Option<String> = match url_key {
+        Some(_) => Some(
+            tx.prepare_cached("SELECT title FROM items WHERE id = ?1")
+                .map_err(sql("preparing a duplicate lookup"))?
+                .query_row([item], |r| r.get(0))
+                .map_err(sql("looking up duplicates"))?,
+        ),
+        None => None,
+    };
+    let new = NewCopy {
+        item,
+        feed,
+        title: title.as_deref().unwrap_or(""),
+        url_key,
+        title_key,
+        sort_time,
+    };
+    link_new_copy(tx, &new, now)
+}
+
+/// A newly inserted item as [`link_new_copy`] compares it with the items before it.
+pub(crate) struct NewCopy<'a> {
+    pub item: i64,
+    pub feed: i64,
+    /// Its title as stored (compared with the candidates of its URL key).
+    pub title: &'a str,
+    pub url_key: Option<&'a str>,
+    pub title_key: Option<&'a str>,
+    pub sort_time: i64,
+}
+
+/// [`link_copy`] for a caller that has the item's stored title in hand (a refresh batch: no
+/// read of the row it has just written).
+pub(crate) fn link_new_copy(
+    tx: &rusqlite::Transaction<'_>,
+    new: &NewCopy<'_>,
+    now: i64,
+) -> Result<bool, StoreError> {
+    let &NewCopy {
+        item,
+        feed,
+        title,
+        url_key,
+        title_key,
+        sort_time,
+    } = new;
     let mut group: Option<i64> = None;
     if let Some(key) = url_key {
         // The same address with an unrelated title is another story at that address.
-        let title: String = tx
-            .prepare_cached("SELECT title FROM items WHERE id = ?1")
-            .map_err(sql("preparing a duplicate lookup"))?
-            .query_row([item], |r| r.get(0))
-            .map_err(sql("looking up duplicates"))?;
         let mut stmt = tx
             .prepare_cached(
                 "SELECT coalesce(dup_group, id), title FROM items
@@ -45,7 +86,7 @@ pub(crate) fn link_copy(
         for candidate in candidates {
             let (candidate_group, candidate_title) =
                 candidate.map_err(sql("looking up duplicates"))?;
-            if crate::duplicates::titles_agree(&title, &candidate_title) {
+            if crate::duplicates::titles_agree(title, &candidate_title) {
                 group = Some(candidate_group);
                 break;
             }

@@ -568,7 +568,6 @@ impl Store {
             "PRAGMA cache_size = -16384; PRAGMA wal_autocheckpoint = 8192;
              PRAGMA journal_size_limit = 33554432;",
         )?;
-        self.conn.execute_batch(STAGING_TABLE_SQL)?;
         Ok(())
     }
 
@@ -1883,17 +1882,10 @@ type FetchToWrite<'a> = (
     &'a [ItemValues],
 );
 
-/// The staging table of [`write_fetches`] (temporary: private to the write connection, in
-/// memory, emptied in the transaction that fills it), keyed by each new item's full-text key.
-const STAGING_TABLE_SQL: &str = "CREATE TEMP TABLE IF NOT EXISTS incoming_items (
-    fts_key INTEGER PRIMARY KEY, id, feed_id, dedupe_key, title, search_title, url, author,
-    published, first_seen, sort_time, summary_html, content_html, enclosures, url_key,
-    title_key)";
-
 /// An item of a fetched document with the values the store derives from it.
 struct ItemToWrite<'a> {
     item: &'a crate::model::ParsedItem,
-    /// The id it was staged under when it is new; `None`: the feed has it (it is updated).
+    /// Its id when this write inserted it; `None`: the feed has it (it is updated).
     new_id: Option<i64>,
     published: Option<i64>,
     sort_time: i64,
@@ -1901,7 +1893,7 @@ struct ItemToWrite<'a> {
     values: Cow<'a, ItemValues>,
 }
 
-/// One document to stage, with its items' values when they were computed before.
+/// One document to write, with its items' values when they were computed before.
 struct DocumentToWrite<'a> {
     feed: FeedId,
     doc: &'a ParsedFeed,
@@ -1962,18 +1954,22 @@ fn record_on_feed(
     Ok(())
 }
 
-/// The document's side of one fetch before its items are inserted: the feed's title and
-/// site, items a sync server gave this feed matched to the polled ones, and the values
-/// derived from each item. Items the feed does not have yet (and that this batch did not
-/// stage already) are staged in `incoming_items` under the next ids, in document order, as
-/// inserting them one by one would have numbered them.
-fn stage_document<'d>(
+/// The document's side of one fetch: the feed's title and site, items a sync server gave
+/// this feed matched to the polled ones, the values derived from each item, and the items
+/// the feed does not have yet (and that this batch did not insert already) inserted under
+/// the next ids, in document order, as inserting them one by one numbered them. Their
+/// full-text rows and the feed's counts are the caller's ([`BatchUpkeep`]): `new_keys` gets
+/// each inserted item's full-text key and id.
+///
+/// [`BatchUpkeep`]: crate::query::search_index::BatchUpkeep
+fn insert_document<'d>(
     tx: &rusqlite::Transaction<'_>,
     busy_path: Option<&Path>,
     now_ts: i64,
     document: DocumentToWrite<'d>,
     next_id: &mut i64,
-    staged: &mut std::collections::HashSet<(i64, &'d str)>,
+    keys_written: &mut std::collections::HashSet<(i64, &'d str)>,
+    new_keys: &mut Vec<(i64, i64)>,
 ) -> Result<Vec<ItemToWrite<'d>>, StoreError> {
     let DocumentToWrite { feed, doc, values } = document;
     if let Some(title) = doc.title.as_deref().filter(|t| !t.is_empty()) {
@@ -2009,12 +2005,13 @@ fn stage_document<'d>(
             pulled_by_url.entry(url).or_insert(id);
         }
     }
-    let mut stage = tx
+    let mut insert = tx
         .prepare_cached(
-            "INSERT INTO temp.incoming_items (fts_key, id, feed_id, dedupe_key, title,
-                search_title, url, author, published, first_seen, sort_time, summary_html,
-                content_html, enclosures, url_key, title_key)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+            "INSERT INTO items (id, feed_id, dedupe_key, title, search_title, url, author,
+                published, first_seen, sort_time, last_seen, summary_html, content_html,
+                enclosures, url_key, title_key)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?9, ?11, ?12, ?13, ?14, ?15)
+             ON CONFLICT (feed_id, dedupe_key) DO NOTHING",
         )
         .map_err(sql("preparing an item insert"))?;
     let mut known = tx
@@ -2040,12 +2037,12 @@ fn stage_document<'d>(
             .map_err(sql("matching a synced item"))?;
         }
         let published = item.published.map(ts);
-        let is_new = staged.insert((feed.0, item.dedupe_key.as_str()))
+        let is_new = keys_written.insert((feed.0, item.dedupe_key.as_str()))
             && !(feed_has_items
                 && known
                     .exists(params![feed.0, item.dedupe_key])
                     .map_err(sql("looking up an item"))?);
-        let to_write = ItemToWrite {
+        let mut to_write = ItemToWrite {
             item,
             new_id: is_new.then(|| {
                 *next_id += 1;
@@ -2065,9 +2062,8 @@ fn stage_document<'d>(
             items.push(to_write);
             continue;
         };
-        stage
+        let rows = insert
             .execute(params![
-                crate::query::search_index::fts_key(to_write.sort_time, id),
                 id,
                 feed.0,
                 item.dedupe_key,
@@ -2084,20 +2080,32 @@ fn stage_document<'d>(
                 to_write.values.url_key,
                 to_write.values.title_key,
             ])
-            .map_err(|source| write_error(busy_path, "staging an item", source))?;
+            .map_err(|source| write_error(busy_path, "inserting an item", source))?;
+        if rows == 1 {
+            new_keys.push((
+                crate::query::search_index::fts_key(to_write.sort_time, id),
+                id,
+            ));
+        } else {
+            // The feed had it after all (a key the lookup missed): it is updated instead.
+            to_write.new_id = None;
+        }
         items.push(to_write);
     }
     Ok(items)
 }
 
-/// The writes of `fetches` inside `tx` (the caller commits): each feed's row, then every new
-/// item of every document in ONE insert in full-text key order, then per fetch in order its
-/// duplicate links, the items it sent again and its rules. FTS5 writes the words it holds to
-/// disk as a new segment (to be merged later) at every statement savepoint, and whenever a
-/// row's key is below the previous row's; each insert that fires the full-text trigger opens
-/// a savepoint, and the keys follow time, not arrival. Inserted one by one, a cold refresh's
-/// 34,000 items made a segment nearly each, and FTS5's flushing and merging was 57 % of the
-/// refresh's CPU. One result per fetch: how many of its items were new.
+/// The writes of `fetches` inside `tx` (the caller commits): each feed's row and its new
+/// items, then the full-text rows of every new item of the batch in ONE insert in key
+/// order, then per fetch in order its duplicate links, the items it sent again and its
+/// rules. FTS5 writes the words it holds to disk as a new segment (to be merged later) at
+/// every statement savepoint, and whenever a row's key is below the previous row's; each
+/// insert that fires the full-text trigger opens a savepoint, and the keys follow time, not
+/// arrival. Indexed one by one, a cold refresh's 34,000 items made a segment nearly each,
+/// and FTS5's flushing and merging was 57 % of the refresh's CPU. The items themselves are
+/// inserted one by one with their triggers' upkeep left to this batch (schema 14; before,
+/// their HTML was first copied into a staging table for one INSERT … SELECT in key order).
+/// One result per fetch: how many of its items were new.
 fn write_fetches(
     tx: &rusqlite::Transaction<'_>,
     busy_path: Option<&Path>,
@@ -2111,45 +2119,33 @@ fn write_fetches(
             r.get(0)
         })
         .map_err(sql("numbering new items"))?;
-    let mut staged = std::collections::HashSet::new();
+    let mut keys_written = std::collections::HashSet::new();
+    let mut new_keys: Vec<(i64, i64)> = Vec::new();
     let mut documents: Vec<Vec<ItemToWrite<'_>>> = Vec::with_capacity(fetches.len());
-    for &(feed, record, parsed, values) in fetches {
-        record_on_feed(tx, busy_path, feed, now, record)?;
-        documents.push(match parsed {
-            Some(doc) => {
-                let document = DocumentToWrite { feed, doc, values };
-                stage_document(tx, busy_path, now_ts, document, &mut next_id, &mut staged)?
-            }
-            None => Vec::new(),
-        });
-    }
-    // The ids staged that the insert took.
-    let mut inserted: std::collections::HashSet<i64> = std::collections::HashSet::new();
-    if !staged.is_empty() {
-        let mut insert = tx
-            .prepare_cached(
-                "INSERT INTO items (id, feed_id, dedupe_key, title, search_title, url, author,
-                    published, first_seen, sort_time, last_seen, summary_html, content_html,
-                    enclosures, url_key, title_key)
-                 SELECT id, feed_id, dedupe_key, title, search_title, url, author, published,
-                    first_seen, sort_time, first_seen, summary_html, content_html, enclosures,
-                    url_key, title_key
-                 FROM temp.incoming_items WHERE true ORDER BY fts_key
-                 ON CONFLICT (feed_id, dedupe_key) DO NOTHING
-                 RETURNING id",
-            )
-            .map_err(sql("preparing an item insert"))?;
-        let rows = insert
-            .query_map([], |r| r.get::<_, i64>(0))
-            .map_err(|source| write_error(busy_path, "inserting items", source))?;
-        for row in rows {
-            inserted
-                .insert(row.map_err(|source| write_error(busy_path, "inserting items", source))?);
+    {
+        // The items inserted from here skip their triggers' upkeep: done below for all.
+        let _upkeep = crate::query::search_index::BatchUpkeep::start();
+        for &(feed, record, parsed, values) in fetches {
+            record_on_feed(tx, busy_path, feed, now, record)?;
+            let Some(doc) = parsed else {
+                documents.push(Vec::new());
+                continue;
+            };
+            let document = DocumentToWrite { feed, doc, values };
+            let before = new_keys.len();
+            documents.push(insert_document(
+                tx,
+                busy_path,
+                now_ts,
+                document,
+                &mut next_id,
+                &mut keys_written,
+                &mut new_keys,
+            )?);
+            count_new_items(tx, busy_path, feed, new_keys.len() - before)?;
         }
-        tx.prepare_cached("DELETE FROM temp.incoming_items")
-            .and_then(|mut clear| clear.execute([]))
-            .map_err(sql("clearing the staged items"))?;
     }
+    index_new_items(tx, busy_path, &mut new_keys)?;
     let mut update = tx
         .prepare_cached(
             "UPDATE items SET title = ?3, search_title = ?4, url = ?5, author = ?6,
@@ -2177,17 +2173,17 @@ fn write_fetches(
         let mut new_ids: Vec<i64> = Vec::new();
         for written in items {
             let item = written.item;
-            if let Some(id) = written.new_id.filter(|id| inserted.contains(id)) {
+            if let Some(id) = written.new_id {
                 new_ids.push(id);
-                duplicates::link_copy(
-                    tx,
-                    id,
-                    feed.0,
-                    written.values.url_key.as_deref(),
-                    written.values.title_key.as_deref(),
-                    written.sort_time,
-                    now_ts,
-                )?;
+                let copy = duplicates::NewCopy {
+                    item: id,
+                    feed: feed.0,
+                    title: &item.title,
+                    url_key: written.values.url_key.as_deref(),
+                    title_key: written.values.title_key.as_deref(),
+                    sort_time: written.sort_time,
+                };
+                duplicates::link_new_copy(tx, &copy, now_ts)?;
             } else {
                 let values = params![
                     feed.0,
@@ -2217,6 +2213,62 @@ fn write_fetches(
         counts.push(new_ids.len());
     }
     Ok(counts)
+}
+
+/// Add `new` items (just inserted, unread, not hidden) to the counts of `feed`: what the
+/// count trigger does per row, once per feed of a batch.
+fn count_new_items(
+    tx: &rusqlite::Transaction<'_>,
+    busy_path: Option<&Path>,
+    feed: FeedId,
+    new: usize,
+) -> Result<(), StoreError> {
+    if new == 0 {
+        return Ok(());
+    }
+    let new = i64::try_from(new).unwrap_or(i64::MAX);
+    tx.prepare_cached(
+        "UPDATE feeds SET item_count = item_count + ?2, unread_count = unread_count + ?2
+         WHERE id = ?1",
+    )
+    .and_then(|mut update| update.execute(params![feed.0, new]))
+    .map_err(|source| write_error(busy_path, "counting new items", source))?;
+    Ok(())
+}
+
+/// Write the full-text rows of the items `new_keys` (full-text key, id) in one statement in
+/// key order: the same rows as the insert trigger's (schema 11), which a batch skips.
+fn index_new_items(
+    tx: &rusqlite::Transaction<'_>,
+    busy_path: Option<&Path>,
+    new_keys: &mut [(i64, i64)],
+) -> Result<(), StoreError> {
+    if new_keys.is_empty() {
+        return Ok(());
+    }
+    use std::fmt::Write;
+    new_keys.sort_unstable();
+    let mut ids = String::with_capacity(new_keys.len() * 8 + 2);
+    ids.push('[');
+    for (n, (_, id)) in new_keys.iter().enumerate() {
+        if n > 0 {
+            ids.push(',');
+        }
+        let _ = write!(ids, "{id}");
+    }
+    ids.push(']');
+    // CROSS JOIN: the ids in their order (key order) drive the read of the rows.
+    tx.prepare_cached(
+        "INSERT INTO items_fts (rowid, title, author, body, article)
+         SELECT kiosque_fts_key(i.sort_time, i.id), i.title, coalesce(i.author, ''),
+                kiosque_item_text(i.summary_html, i.content_html),
+                coalesce((SELECT kiosque_article_text(a.json) FROM articles a
+                          WHERE a.url = i.url), '')
+         FROM json_each(?1) AS j CROSS JOIN items AS i ON i.id = j.value",
+    )
+    .and_then(|mut insert| insert.execute([ids]))
+    .map_err(|source| write_error(busy_path, "indexing new items", source))?;
+    Ok(())
 }
 
 /// Apply `rules` in order to the items `new_ids` (inserted by this transaction): each rule's

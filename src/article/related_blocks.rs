@@ -2173,7 +2173,7 @@ fn block_from_pointer_line<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Blo
         return None;
     }
     let title = sanitize_line(&title);
-    (alnum_count(&title) > 0).then(|| Block {
+    is_pointer_headline(&title).then(|| Block {
         links: vec![RelatedLink {
             label: "Related".to_string(),
             title,
@@ -2183,6 +2183,26 @@ fn block_from_pointer_line<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Blo
         tied: false,
         evidence: Evidence::PointerParagraph,
     })
+}
+
+/// Words a pointer line's link text must have to be a headline.
+const MIN_POINTER_WORDS: usize = 5;
+
+/// Is a pointer line's link text a headline: a few words, not the address itself
+/// ("http://www.facebook.com/…"), not a lead-in that announces something else ("Dann hilft
+/// unser Trainingsplan:")? Calls to act ("Download citation", "Follow the case", "Get the
+/// pattern here") are shorter. On unlabelled corpus pages most one-link paragraphs that fail
+/// this are downloads, buttons and bare addresses.
+fn is_pointer_headline(title: &str) -> bool {
+    let words = title
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count();
+    let trimmed = title.trim();
+    words >= MIN_POINTER_WORDS
+        && !trimmed.contains("://")
+        && !trimmed.to_ascii_lowercase().starts_with("www.")
+        && !trimmed.ends_with(':')
 }
 
 /// Class names (whole tokens) of an element that credits the story's source: a syndication
@@ -3758,6 +3778,10 @@ mod tests {
             "the pointer leaves the text"
         );
         for inside in [
+            // Not a headline: a call to act, the address itself, a lead-in to something else.
+            r#"<p><a href="/world/2024/04/six-mistakes-everyone-makes-when-weighing">Get the pattern here</a></p>"#,
+            r#"<p><a href="/world/2024/04/six-mistakes-everyone-makes-when-weighing">https://news.example.org/world/2024/04/six-mistakes</a></p>"#,
+            r#"<p><a href="/world/2024/04/six-mistakes-everyone-makes-when-weighing">Want more than a few tricks? Then our eight-week plan helps:</a></p>"#,
             // A link inside a sentence.
             r#"<p>We wrote <a href="/world/2024/04/six-mistakes-everyone-makes-when-weighing">about the six mistakes</a> last week.</p>"#,
             // Another site, a section front.

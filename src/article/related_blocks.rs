@@ -2173,12 +2173,20 @@ fn block_from_pointer_line<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Blo
         return None;
     }
     let title = sanitize_line(&title);
-    is_pointer_headline(&title).then(|| Block {
-        links: vec![RelatedLink {
-            label: "Related".to_string(),
-            title,
-            url: url.to_string(),
-        }],
+    // A one-link line that ends in a colon is a promotion's lead-in ("Dann hilft unser
+    // Trainingsplan:"): not further reading, but not the story's text either. It leaves the
+    // page without a link.
+    let promotion = title.trim().ends_with(':');
+    (promotion || is_pointer_headline(&title)).then(|| Block {
+        links: if promotion {
+            Vec::new()
+        } else {
+            vec![RelatedLink {
+                label: "Related".to_string(),
+                title,
+                url: url.to_string(),
+            }]
+        },
         nodes: vec![*node],
         tied: false,
         evidence: Evidence::PointerParagraph,
@@ -3777,11 +3785,20 @@ mod tests {
             !html.contains("Beachte auch"),
             "the pointer leaves the text"
         );
+        // A promotion's lead-in: no related link, and it leaves the text.
+        let (links, html) = take(&body_with(
+            "entry-content",
+            r#"<p><a href="/world/2024/04/six-mistakes-everyone-makes-when-weighing">Want more than a few tricks? Then our eight-week plan helps:</a></p>"#,
+        ));
+        assert!(links.is_empty(), "{links:?}");
+        assert!(
+            !html.contains("eight-week plan"),
+            "the promotion leaves the text"
+        );
         for inside in [
-            // Not a headline: a call to act, the address itself, a lead-in to something else.
+            // Not a headline: a call to act, the address itself.
             r#"<p><a href="/world/2024/04/six-mistakes-everyone-makes-when-weighing">Get the pattern here</a></p>"#,
             r#"<p><a href="/world/2024/04/six-mistakes-everyone-makes-when-weighing">https://news.example.org/world/2024/04/six-mistakes</a></p>"#,
-            r#"<p><a href="/world/2024/04/six-mistakes-everyone-makes-when-weighing">Want more than a few tricks? Then our eight-week plan helps:</a></p>"#,
             // A link inside a sentence.
             r#"<p>We wrote <a href="/world/2024/04/six-mistakes-everyone-makes-when-weighing">about the six mistakes</a> last week.</p>"#,
             // Another site, a section front.

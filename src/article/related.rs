@@ -202,6 +202,16 @@ fn take_related_under(top: &NodeRef<'_>, base_url: &Url) -> Vec<RelatedLink> {
     // Carousels repeat their items: one entry per URL and label.
     let mut seen = std::collections::HashSet::new();
     found.retain(|l| seen.insert((l.url.clone(), l.label.clone())));
+    if *super::related_blocks::TAG_EVIDENCE {
+        for l in &mut found {
+            let evidence = if matches!(l.label.as_str(), "via" | "source") {
+                "label-credit"
+            } else {
+                "label-led"
+            };
+            l.label = format!("[{evidence}] {}", l.label);
+        }
+    }
     found
 }
 

@@ -252,7 +252,7 @@ pub fn take_related_blocks(
         if let Some(block) = block_from_tab(&node, page, base_url, &mut tab_lookups)
             && !block.nodes.iter().any(|n| taken_ids.contains(&n.id))
         {
-            for link in block.links {
+            for link in tagged_links(block.links, block.evidence) {
                 if seen.insert(url_key_str(&link.url)) {
                     found.push(link);
                 }
@@ -340,7 +340,7 @@ pub fn take_related_blocks(
                 taken_ids.extend(block.nodes.iter().map(|n| n.id));
                 continue;
             }
-            for link in block.links {
+            for link in tagged_links(block.links, block.evidence) {
                 if seen.insert(url_key_str(&link.url)) {
                     found.push(link);
                 }
@@ -362,7 +362,7 @@ pub fn take_related_blocks(
     // items linking their own pages ("Learn how to sew it here!").
     if pointer_lines.len() <= MAX_POINTER_LINES {
         for block in pointer_lines {
-            for link in block.links {
+            for link in tagged_links(block.links, block.evidence) {
                 if seen.insert(url_key_str(&link.url)) {
                     found.push(link);
                 }
@@ -389,6 +389,80 @@ struct Block<'a> {
     /// Found under a heading whose words tie it to the article (not by name, shape or a
     /// recommendation alone).
     tied: bool,
+    /// What found it.
+    evidence: Evidence,
+}
+
+/// The evidence a block was found by: one class per `block_from_*` pass (and its heading's
+/// kind), so errors can be counted by class (`benches/related/errors.py --by-evidence`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Evidence {
+    /// A tab or accordion control whose words tie it to the article, over its panel.
+    TabPanel,
+    /// A container named for related reading under a heading that ties it to the article.
+    TieContainer,
+    /// A container named for related reading under a recommendation ("You might also like").
+    RecommendationContainer,
+    /// A container with a strong related-reading name, no heading or a neutral one.
+    NamedContainer,
+    /// A heading that ties the block to the article ("More on this story").
+    TieHeading,
+    /// A recommendation heading ("Recommended for you") over a list or cards.
+    RecommendationHeading,
+    /// A colon lead-in paragraph over lines of links.
+    AnnouncedLines,
+    /// A short lead-in line over a list (colon or sentence).
+    LeadInList,
+    /// A heading of any words over a list of the site's articles closing the body.
+    HeadingOverSiteArticles,
+    /// An `<aside>` set into the story.
+    ArticleAside,
+    /// A story card between paragraphs.
+    StoryCard,
+    /// A one-link paragraph between paragraphs.
+    PointerParagraph,
+    /// A small element named for the article's source.
+    SourceCredit,
+}
+
+impl Evidence {
+    fn as_str(self) -> &'static str {
+        match self {
+            Evidence::TabPanel => "tab-panel",
+            Evidence::TieContainer => "tie-container",
+            Evidence::RecommendationContainer => "recommendation-container",
+            Evidence::NamedContainer => "named-container",
+            Evidence::TieHeading => "tie-heading",
+            Evidence::RecommendationHeading => "recommendation-heading",
+            Evidence::AnnouncedLines => "announced-lines",
+            Evidence::LeadInList => "lead-in-list",
+            Evidence::HeadingOverSiteArticles => "heading-over-site-articles",
+            Evidence::ArticleAside => "article-aside",
+            Evidence::StoryCard => "story-card",
+            Evidence::PointerParagraph => "pointer-paragraph",
+            Evidence::SourceCredit => "source-credit",
+        }
+    }
+}
+
+/// Set (to anything) in the environment, `KIOSQUE_RELATED_EVIDENCE` makes every related
+/// link's label start with the evidence that found it in brackets ("[tie-heading] Related
+/// articles"): a measuring aid for `benches/related/errors.py --by-evidence`, read once.
+pub(crate) static TAG_EVIDENCE: LazyLock<bool> =
+    LazyLock::new(|| std::env::var_os("KIOSQUE_RELATED_EVIDENCE").is_some());
+
+/// The block's links, their labels tagged with its evidence when [`TAG_EVIDENCE`] is on.
+fn tagged_links(block_links: Vec<RelatedLink>, evidence: Evidence) -> Vec<RelatedLink> {
+    if !*TAG_EVIDENCE {
+        return block_links;
+    }
+    block_links
+        .into_iter()
+        .map(|mut l| {
+            l.label = format!("[{}] {}", evidence.as_str(), l.label);
+            l
+        })
+        .collect()
 }
 
 /// Navigation, page header and footer, comments, ad widgets, forms, scripts: skipped whole.
@@ -1196,6 +1270,7 @@ fn block_from_tab<'a>(
         links,
         nodes: vec![panel],
         tied: !heading_recommends(&text),
+        evidence: Evidence::TabPanel,
     })
 }
 
@@ -1267,10 +1342,18 @@ fn block_from_container<'a>(
     let tied = heading
         .as_deref()
         .is_some_and(|h| heading_ties(h) && !heading_recommends(h));
+    let evidence = if tied {
+        Evidence::TieContainer
+    } else if heading.as_deref().is_some_and(heading_ties) {
+        Evidence::RecommendationContainer
+    } else {
+        Evidence::NamedContainer
+    };
     Some(Block {
         links,
         nodes: vec![*node],
         tied,
+        evidence,
     })
 }
 
@@ -1412,6 +1495,11 @@ fn block_from_heading<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block<'a
                 links,
                 nodes,
                 tied: !heading_recommends(&text),
+                evidence: if heading_recommends(&text) {
+                    Evidence::RecommendationHeading
+                } else {
+                    Evidence::TieHeading
+                },
             });
         }
         // Climb out of title wrappers only: nothing with text may precede the heading.
@@ -1594,6 +1682,11 @@ fn block_from_lead_in<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block<'a
         links,
         nodes: vec![lead_box, list_box],
         tied: false,
+        evidence: if heading_lead {
+            Evidence::HeadingOverSiteArticles
+        } else {
+            Evidence::LeadInList
+        },
     })
 }
 
@@ -1638,6 +1731,7 @@ fn block_from_article_aside<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Bl
         links,
         nodes: vec![*node],
         tied: false,
+        evidence: Evidence::ArticleAside,
     })
 }
 
@@ -1817,6 +1911,7 @@ fn block_from_announced_lines<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<
         links,
         nodes,
         tied: false,
+        evidence: Evidence::AnnouncedLines,
     })
 }
 
@@ -1967,6 +2062,7 @@ fn block_from_story_card<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Block
         }],
         nodes: vec![*node],
         tied: false,
+        evidence: Evidence::StoryCard,
     })
 }
 
@@ -2077,15 +2173,44 @@ fn block_from_pointer_line<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Blo
         return None;
     }
     let title = sanitize_line(&title);
-    (alnum_count(&title) > 0).then(|| Block {
-        links: vec![RelatedLink {
-            label: "Related".to_string(),
-            title,
-            url: url.to_string(),
-        }],
+    // A one-link line that ends in a colon is a promotion's lead-in ("Dann hilft unser
+    // Trainingsplan:"): not further reading, but not the story's text either. It leaves the
+    // page without a link.
+    let promotion = title.trim().ends_with(':');
+    (promotion || is_pointer_headline(&title)).then(|| Block {
+        links: if promotion {
+            Vec::new()
+        } else {
+            vec![RelatedLink {
+                label: "Related".to_string(),
+                title,
+                url: url.to_string(),
+            }]
+        },
         nodes: vec![*node],
         tied: false,
+        evidence: Evidence::PointerParagraph,
     })
+}
+
+/// Words a pointer line's link text must have to be a headline.
+const MIN_POINTER_WORDS: usize = 5;
+
+/// Is a pointer line's link text a headline: a few words, not the address itself
+/// ("http://www.facebook.com/…"), not a lead-in that announces something else ("Dann hilft
+/// unser Trainingsplan:")? Calls to act ("Download citation", "Follow the case", "Get the
+/// pattern here") are shorter. On unlabelled corpus pages most one-link paragraphs that fail
+/// this are downloads, buttons and bare addresses.
+fn is_pointer_headline(title: &str) -> bool {
+    let words = title
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count();
+    let trimmed = title.trim();
+    words >= MIN_POINTER_WORDS
+        && !trimmed.contains("://")
+        && !trimmed.to_ascii_lowercase().starts_with("www.")
+        && !trimmed.ends_with(':')
 }
 
 /// Class names (whole tokens) of an element that credits the story's source: a syndication
@@ -2172,6 +2297,7 @@ fn block_from_source_credit<'a>(node: &NodeRef<'a>, base_url: &Url) -> Option<Bl
         }],
         nodes: vec![*node],
         tied: false,
+        evidence: Evidence::SourceCredit,
     })
 }
 
@@ -3659,7 +3785,20 @@ mod tests {
             !html.contains("Beachte auch"),
             "the pointer leaves the text"
         );
+        // A promotion's lead-in: no related link, and it leaves the text.
+        let (links, html) = take(&body_with(
+            "entry-content",
+            r#"<p><a href="/world/2024/04/six-mistakes-everyone-makes-when-weighing">Want more than a few tricks? Then our eight-week plan helps:</a></p>"#,
+        ));
+        assert!(links.is_empty(), "{links:?}");
+        assert!(
+            !html.contains("eight-week plan"),
+            "the promotion leaves the text"
+        );
         for inside in [
+            // Not a headline: a call to act, the address itself.
+            r#"<p><a href="/world/2024/04/six-mistakes-everyone-makes-when-weighing">Get the pattern here</a></p>"#,
+            r#"<p><a href="/world/2024/04/six-mistakes-everyone-makes-when-weighing">https://news.example.org/world/2024/04/six-mistakes</a></p>"#,
             // A link inside a sentence.
             r#"<p>We wrote <a href="/world/2024/04/six-mistakes-everyone-makes-when-weighing">about the six mistakes</a> last week.</p>"#,
             // Another site, a section front.

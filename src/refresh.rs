@@ -26,12 +26,12 @@ pub const H2_STREAMS_PER_HOST: usize = 64;
 pub const BODIES_IN_HAND: usize = 64;
 
 /// How many requests a host may have out at once.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum HostWidth {
     /// HTTP/1.1 (or nothing heard yet): `per_host` requests, one per connection.
-    OnePerConnection = 0,
+    OnePerConnection,
     /// HTTP/2: [`H2_STREAMS_PER_HOST`] requests as streams of one connection.
-    Multiplexed = 1,
+    Multiplexed,
 }
 
 impl HostWidth {
@@ -46,49 +46,34 @@ impl HostWidth {
 /// One host's share of a refresh: its request slots, widened once it answers over HTTP/2.
 struct HostSlots {
     requests: Arc<Semaphore>,
-    /// A [`HostWidth`]; it only grows.
-    width: std::sync::atomic::AtomicU8,
+    /// It answered over HTTP/2 and was widened ([`HostWidth::Multiplexed`]); never undone.
+    multiplexed: std::sync::atomic::AtomicBool,
     per_host: usize,
 }
 
 impl HostSlots {
     fn new(per_host: usize) -> HostSlots {
-        let width = HostWidth::OnePerConnection;
         HostSlots {
-            requests: Arc::new(Semaphore::new(width.requests(per_host))),
-            width: std::sync::atomic::AtomicU8::new(width as u8),
+            requests: Arc::new(Semaphore::new(
+                HostWidth::OnePerConnection.requests(per_host),
+            )),
+            multiplexed: std::sync::atomic::AtomicBool::new(false),
             per_host,
-        }
-    }
-
-    fn width(&self) -> HostWidth {
-        match self.width.load(Ordering::Relaxed) {
-            0 => HostWidth::OnePerConnection,
-            _ => HostWidth::Multiplexed,
         }
     }
 
     /// Widen to `to` (never narrows). True when this call widened it.
     fn widen(&self, to: HostWidth) -> bool {
-        let mut now = self.width();
-        while now < to {
-            match self.width.compare_exchange(
-                now as u8,
-                to as u8,
-                Ordering::Relaxed,
-                Ordering::Relaxed,
-            ) {
-                Ok(_) => {
-                    self.requests.add_permits(
-                        to.requests(self.per_host)
-                            .saturating_sub(now.requests(self.per_host)),
-                    );
-                    return true;
-                }
-                Err(_) => now = self.width(),
-            }
+        let widens =
+            to == HostWidth::Multiplexed && !self.multiplexed.swap(true, Ordering::Relaxed);
+        if widens {
+            self.requests.add_permits(
+                HostWidth::Multiplexed
+                    .requests(self.per_host)
+                    .saturating_sub(HostWidth::OnePerConnection.requests(self.per_host)),
+            );
         }
-        false
+        widens
     }
 }
 

@@ -103,7 +103,46 @@ def desc(n):
     return s
 
 
+PLACEHOLDER_HOST = re.compile(r"(^|\.)(fakehost|localhost|example\.(com|org|net))$", re.I)
+
+
+def moz_page_url(doc):
+    """The page's own absolute URL for mozilla-readability pages (rule in build_labels.py)."""
+    def attr_pats(tag, key, val, want):
+        return [rf'<{tag}[^>]+{key}=["\']{val}["\'][^>]*{want}=["\']([^"\']+)',
+                rf'<{tag}[^>]+{want}=["\']([^"\']+)["\'][^>]*{key}=["\']{val}["\']']
+    found = []
+    for tag, key, val, want in (("link", "rel", "canonical", "href"),
+                                ("meta", "property", "og:url", "content"),
+                                ("meta", "name", "twitter:url", "content"),
+                                ("meta", "name", "parsely-link", "content")):
+        found += [m.group(1) for p in attr_pats(tag, key, val, want)
+                  for m in [re.search(p, doc, re.I)] if m]
+    for blob in re.findall(r'<script[^>]+application/ld\+json[^>]*>(.*?)</script>', doc, re.I | re.S):
+        try:
+            data = json.loads(blob)
+        except ValueError:
+            continue
+        for obj in (data if isinstance(data, list) else data.get("@graph", [data]) if isinstance(data, dict) else []):
+            if not isinstance(obj, dict) or not re.search(r"Article|BlogPosting|Report", str(obj.get("@type", ""))):
+                continue
+            me = obj.get("mainEntityOfPage")
+            found += [me if isinstance(me, str) else (me or {}).get("@id", "") if isinstance(me, dict) else "",
+                      obj.get("url") if isinstance(obj.get("url"), str) else ""]
+    m = re.search(r"<!-- saved from url=\(\d+\)(\S+?) -->", doc)
+    found += [m.group(1)] if m else []
+    found += [m.group(1) for p in attr_pats("link", "rel", "shortlink", "href") for m in [re.search(p, doc, re.I)] if m]
+    for u in found:
+        u = html.unescape(u or "").strip()
+        su = urlsplit(u)
+        if su.scheme in ("http", "https") and su.hostname and not PLACEHOLDER_HOST.search(su.hostname):
+            return u
+    return None
+
+
 def page_url(corpus, rel, doc):
+    if rel.startswith("mozilla-readability/"):
+        return moz_page_url(doc)
     if rel.startswith("wcxb-test-articles/"):
         fid = os.path.basename(rel).split(".")[0]
         gt = json.load(open(os.path.join(corpus, "wcxb-test-articles/ground-truth", fid + ".json")))
@@ -126,6 +165,13 @@ def page_url(corpus, rel, doc):
 
 def snippets(corpus, rel):
     """Text known to be in the article body (first and last), from the corpus ground truth."""
+    if rel.startswith("mozilla-readability/"):
+        exp = os.path.join(corpus, os.path.dirname(rel), "expected.html")
+        raw = gzip.open(exp + ".gz").read() if os.path.exists(exp + ".gz") else open(exp, "rb").read()
+        paras = [norm(html.unescape(re.sub(r"<[^>]+>", " ", p))) for p in
+                 re.split(r"</?(?:p|h[1-6]|li|pre|blockquote|td)\b[^>]*>", raw.decode("utf-8", "replace"))]
+        paras = [p for p in paras if len(p) > 30]
+        return paras[:3] + paras[-6:], []
     if rel.startswith("wcxb-test-articles/"):
         fid = os.path.basename(rel).split(".")[0]
         gt = json.load(open(os.path.join(corpus, "wcxb-test-articles/ground-truth", fid + ".json")))

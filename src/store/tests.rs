@@ -722,36 +722,15 @@ fn the_same_story_from_two_feeds_shows_once_with_the_other_feed_named() {
 #[test]
 fn the_same_title_is_a_copy_within_48_hours_only() {
     let mut s = Store::open_in_memory().unwrap();
-    feed_with(
-        &mut s,
-        "https://a.example/feed",
-        vec![story(
-            "1",
-            "Parliament passes the new budget law",
-            "https://a.example/x",
-            1,
-        )],
-    );
-    feed_with(
-        &mut s,
-        "https://b.example/feed",
-        vec![story(
-            "1",
-            "Parliament passes the NEW budget law!",
-            "https://b.example/y",
-            40,
-        )],
-    );
-    feed_with(
-        &mut s,
-        "https://c.example/feed",
-        vec![story(
-            "1",
-            "Parliament passes the new budget law",
-            "https://c.example/z",
-            100,
-        )],
-    );
+    for (host, title, hours_ago) in [
+        ("a", "Parliament passes the new budget law", 1),
+        ("b", "Parliament passes the NEW budget law!", 40),
+        ("c", "Parliament passes the new budget law", 100),
+    ] {
+        let url = format!("https://{host}.example/story");
+        let feed_url = format!("https://{host}.example/feed");
+        feed_with(&mut s, &feed_url, vec![story("1", title, &url, hours_ago)]);
+    }
     let all = titles_and_copies(&s, &ItemFilter::default());
     assert_eq!(all.len(), 2, "{all:?}");
     assert_eq!(all[0].1, vec!["Feed https://b.example/feed".to_string()]);
@@ -777,24 +756,16 @@ fn reading_one_copy_reads_every_copy_and_mark_all_and_its_undo_take_the_copies_a
         )],
     );
     let copy_in_b = s.items(&of_feed(b), 0, 1).unwrap()[0].id;
+    let unread_in_a_and_b = |s: &Store| (s.feed(a).unwrap().unread, s.feed(b).unwrap().unread);
     s.set_read(&[copy_in_b], true).unwrap();
-    assert_eq!(
-        (s.feed(a).unwrap().unread, s.feed(b).unwrap().unread),
-        (0, 0)
-    );
+    assert_eq!(unread_in_a_and_b(&s), (0, 0));
     s.set_read(&[copy_in_b], false).unwrap();
-    assert_eq!(
-        (s.feed(a).unwrap().unread, s.feed(b).unwrap().unread),
-        (1, 1)
-    );
+    assert_eq!(unread_in_a_and_b(&s), (1, 1));
     let marked = s.mark_all_read(&ItemFilter::default()).unwrap();
     assert_eq!(marked.len(), 2, "the shown copy and the hidden one");
     assert_eq!(s.unread_total().unwrap(), 0);
     s.set_read(&marked, false).unwrap();
-    assert_eq!(
-        (s.feed(a).unwrap().unread, s.feed(b).unwrap().unread),
-        (1, 1)
-    );
+    assert_eq!(unread_in_a_and_b(&s), (1, 1));
     assert_counts_exact(&s);
 }
 

@@ -400,6 +400,13 @@ fn in_list_order<'a>(items: impl Iterator<Item = &'a NaiveItem>) -> Vec<i64> {
     items.iter().map(|i| i.id).collect()
 }
 
+/// What the naive evaluator lists for the query `text` (which must parse), in list order.
+fn naive_list(items: &[NaiveItem], text: &str, now: i64) -> Vec<i64> {
+    let query = Query::parse(text).unwrap();
+    let expr = query.expr.as_ref().unwrap();
+    in_list_order(items.iter().filter(|i| naive(i, expr, now)))
+}
+
 /// The list of the query `text`, which must parse.
 fn query_filter(text: &str) -> ItemFilter {
     ItemFilter {
@@ -586,13 +593,8 @@ fn url_parts_match_characters_only_in_either_plan() {
         ("-url:org/", 5),
         ("-url:zz", 10),
     ] {
-        let query = Query::parse(text).unwrap();
         let filter = query_filter(text);
-        let want = in_list_order(
-            naive_items
-                .iter()
-                .filter(|i| naive(i, query.expr.as_ref().unwrap(), now)),
-        );
+        let want = naive_list(&naive_items, text, now);
         assert_eq!(want.len(), expected, "{text}");
         assert_eq!(paged_ids(&store, &filter, 12, 2), want, "{text}");
         assert_eq!(store.count_items(&filter).unwrap(), expected, "{text}");
@@ -619,13 +621,8 @@ fn full_text_pages_follow_list_order_when_ids_do_not_follow_time() {
     let (mut store, naive_items) = build(std::slice::from_ref(&feed));
     let now = Utc::now().timestamp();
     let check = |store: &Store, naive_items: &[NaiveItem], text: &str| {
-        let query = Query::parse(text).unwrap();
         let filter = query_filter(text);
-        let want = in_list_order(
-            naive_items
-                .iter()
-                .filter(|i| naive(i, query.expr.as_ref().unwrap(), now)),
-        );
+        let want = naive_list(naive_items, text, now);
         assert_eq!(listed_ids(store, &filter, 0, 100), want, "{text}");
         let paged = paged_ids(store, &filter, want.len(), 2);
         assert_eq!(paged, want, "{text} in pages");

@@ -373,15 +373,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 upload_subscriptions,
             },
         ),
-        Command::Extract { .. } => unreachable_extract(),
-        Command::Completions { .. } | Command::Man => {
-            bail!("internal error: completions and man are handled before the data directory")
+        Command::Extract { .. } | Command::Completions { .. } | Command::Man => {
+            bail!("internal error: this command is handled before the data directory")
         }
     }
-}
-
-fn unreachable_extract() -> Result<ExitCode> {
-    bail!("internal error: extract is handled before the data directory is opened")
 }
 
 fn run_tui(ctx: RunContext) -> Result<ExitCode> {

@@ -59,18 +59,10 @@ fn items(data: &Path) -> Vec<Value> {
 
 /// Title → (read, starred) of every local item.
 fn states(data: &Path) -> BTreeMap<String, (bool, bool)> {
-    items(data)
-        .iter()
-        .map(|i| {
-            (
-                i["title"].as_str().unwrap().to_string(),
-                (
-                    i["read"].as_bool().unwrap(),
-                    i["starred"].as_bool().unwrap(),
-                ),
-            )
-        })
-        .collect()
+    let flag = |item: &Value, name: &str| item[name].as_bool().unwrap();
+    let state = |i: &Value| (flag(i, "read"), flag(i, "starred"));
+    let title = |i: &Value| i["title"].as_str().unwrap().to_string();
+    items(data).iter().map(|i| (title(i), state(i))).collect()
 }
 
 fn local_id(data: &Path, title: &str) -> String {
@@ -1448,8 +1440,7 @@ async fn the_tuis_mark_all_on_a_feed_is_pushed_as_one_mark_all_request() {
     worker.submit(Effect::MarkAllRead {
         query: ListQuery {
             source: ListSource::Feed(tech),
-            search: None,
-            smart: None,
+            ..Default::default()
         },
     });
     let Action::AllMarkedRead { ids: marked } = actions.recv().await.unwrap() else {

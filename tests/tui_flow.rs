@@ -1,4 +1,4 @@
-//! Headless flows: key events go through the real loop (`app::run_loop`: keymap → update →
+//! Headless flows: key events go through the real loop (`app::run_loop_from`: keymap → update →
 //! effects → worker → actions → update → draw) with a fake worker answering from memory.
 
 use std::sync::{Arc, Mutex};
@@ -7,7 +7,7 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyEventState, Ke
 use kiosque::clock::FixedClock;
 use kiosque::model::ItemSummary;
 use kiosque::tui::action::Action;
-use kiosque::tui::app::{LoopParts, run_loop};
+use kiosque::tui::app::{LoopParts, run_loop_from};
 use kiosque::tui::effect::{Anchor, Effect, ListRequest, ListWindow};
 use kiosque::tui::fixtures;
 use kiosque::tui::keymap::Keymap;
@@ -193,7 +193,8 @@ async fn run_keys(
         clock: &clock,
         clipboard: &mut clipboard,
     };
-    run_loop(&mut terminal, &mut state, events, parts)
+    let effects = kiosque::tui::update::init(&mut state);
+    run_loop_from(&mut terminal, &mut state, events, parts, effects, false)
         .await
         .unwrap();
     Looped {

@@ -6,7 +6,7 @@ use super::search_index::{article_text, item_text, tokens};
 use super::sql::local_day_start;
 use super::{AgeUnit, Expr, Query, State, Term, Text};
 use crate::article::Article;
-use crate::model::{ParsedFeed, ParsedItem};
+use crate::model::{FeedId, ParsedFeed, ParsedItem};
 use crate::store::{FetchRecord, ItemFilter, NewFeed, Store};
 use crate::text::fold_for_search;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
@@ -249,50 +249,72 @@ fn gen_feeds() -> impl Strategy<Value = Vec<GenFeed>> {
     )
 }
 
+/// The date the generated items are dated back from.
+fn base_time() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 2, 10, 12, 0, 0).unwrap()
+}
+
+/// Item `n` of a parsed feed: key `k{n}`, this title, link and date, no author or body.
+fn parsed_item(n: usize, title: &str, url: Option<String>, published: DateTime<Utc>) -> ParsedItem {
+    ParsedItem {
+        dedupe_key: format!("k{n}"),
+        title: title.into(),
+        url,
+        author: None,
+        published: Some(published),
+        summary_html: None,
+        content_html: None,
+        enclosures: vec![],
+    }
+}
+
+/// A feed at `url` with `title` as the user's title, tagged `tags`.
+fn add_titled_feed(store: &mut Store, url: String, title: &str, tags: &[String]) -> FeedId {
+    let new = NewFeed {
+        url,
+        title: Some(title.into()),
+        title_is_users: true,
+        tags: tags.to_vec(),
+        ..Default::default()
+    };
+    store.add_feed(&new, Utc::now()).unwrap()
+}
+
 /// A store holding the generated feeds, and the same items for the naive evaluator.
 fn build(feeds: &[GenFeed]) -> (Store, Vec<NaiveItem>) {
     let mut store = Store::open_in_memory().unwrap();
-    let base: DateTime<Utc> = Utc.with_ymd_and_hms(2026, 2, 10, 12, 0, 0).unwrap();
+    let base = base_time();
     let now = Utc::now();
     let mut expected = Vec::new();
     let mut next_id = 0;
     for (f, (title, tags, items)) in feeds.iter().enumerate() {
-        let feed = store
-            .add_feed(
-                &NewFeed {
-                    url: format!("http://127.0.0.1/feed{f}.xml"),
-                    title: Some(if title.is_empty() {
-                        format!("feed {f}")
-                    } else {
-                        title.clone()
-                    }),
-                    title_is_users: true,
-                    tags: tags.clone(),
-                    ..Default::default()
-                },
-                now,
-            )
-            .unwrap();
+        let feed_title = if title.is_empty() {
+            format!("feed {f}")
+        } else {
+            title.clone()
+        };
+        let url = format!("http://127.0.0.1/feed{f}.xml");
+        let feed = add_titled_feed(&mut store, url, &feed_title, tags);
         let parsed = ParsedFeed {
-            title: None,
-            site_url: None,
             items: items
                 .iter()
                 .enumerate()
-                .map(|(n, i)| ParsedItem {
-                    dedupe_key: format!("k{n}"),
-                    title: i.title.clone(),
-                    url: i
-                        .url_path
-                        .as_ref()
-                        .map(|p| format!("http://example.{p}/{f}/{n}")),
-                    author: i.author.clone(),
-                    published: Some(base - chrono::Duration::hours(i.hours_ago)),
-                    summary_html: i.summary.clone(),
-                    content_html: i.content.clone(),
-                    enclosures: vec![],
+                .map(|(n, i)| {
+                    let url = i.url_path.as_ref();
+                    ParsedItem {
+                        author: i.author.clone(),
+                        summary_html: i.summary.clone(),
+                        content_html: i.content.clone(),
+                        ..parsed_item(
+                            n,
+                            &i.title,
+                            url.map(|p| format!("http://example.{p}/{f}/{n}")),
+                            base - chrono::Duration::hours(i.hours_ago),
+                        )
+                    }
                 })
                 .collect(),
+            ..Default::default()
         };
         store
             .record_fetch(feed, now, &FetchRecord::default(), Some(&parsed))
@@ -324,11 +346,7 @@ fn build(feeds: &[GenFeed]) -> (Store, Vec<NaiveItem>) {
                 sort_time: parsed.items[n].published.unwrap().timestamp(),
                 read: item.read,
                 starred: item.starred,
-                feed_title: if title.is_empty() {
-                    format!("feed {f}")
-                } else {
-                    title.clone()
-                },
+                feed_title: feed_title.clone(),
                 tags: tags.clone(),
                 article,
             });
@@ -382,6 +400,35 @@ fn in_list_order<'a>(items: impl Iterator<Item = &'a NaiveItem>) -> Vec<i64> {
     items.iter().map(|i| i.id).collect()
 }
 
+/// What the naive evaluator lists for the query `text` (which must parse), in list order.
+fn naive_list(items: &[NaiveItem], text: &str, now: i64) -> Vec<i64> {
+    let query = Query::parse(text).unwrap();
+    let expr = query.expr.as_ref().unwrap();
+    in_list_order(items.iter().filter(|i| naive(i, expr, now)))
+}
+
+/// The list of the query `text`, which must parse.
+fn query_filter(text: &str) -> ItemFilter {
+    ItemFilter {
+        query: Some(Query::parse(text).unwrap()),
+        ..Default::default()
+    }
+}
+
+/// Ids of the rows `filter` lists, `limit` of them from `offset`.
+fn listed_ids(store: &Store, filter: &ItemFilter, offset: usize, limit: usize) -> Vec<i64> {
+    let rows = store.items(filter, offset, limit).unwrap();
+    rows.into_iter().map(|i| i.id.0).collect()
+}
+
+/// Ids of the first `rows` rows `filter` lists, read in pages of `page`.
+fn paged_ids(store: &Store, filter: &ItemFilter, rows: usize, page: usize) -> Vec<i64> {
+    (0..rows)
+        .step_by(page)
+        .flat_map(|offset| listed_ids(store, filter, offset, page))
+        .collect()
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
@@ -394,20 +441,12 @@ proptest! {
             let filter = ItemFilter { query: Some(query.clone()), ..Default::default() };
             // The same rows in list order (newest first, then the higher id), whole and in
             // pages: ids do not follow time here, as in a real store.
-            let got: Vec<i64> = store
-                .items(&filter, 0, 1000)
-                .unwrap()
-                .into_iter()
-                .map(|i| i.id.0)
-                .collect();
+            let got = listed_ids(&store, &filter, 0, 1000);
             let want = in_list_order(items.iter().filter(|i| naive(i, &e, now)));
             prop_assert_eq!(&got, &want, "query {}", query);
-            let mut paged = Vec::new();
-            for offset in (0..want.len()).step_by(3) {
-                paged.extend(store.items(&filter, offset, 3).unwrap().into_iter().map(|i| i.id.0));
-            }
+            let paged = paged_ids(&store, &filter, want.len(), 3);
             prop_assert_eq!(&paged, &want, "query {} in pages", query);
-            let counted = store.count_items(&ItemFilter { query: Some(query.clone()), ..Default::default() }).unwrap();
+            let counted = store.count_items(&filter).unwrap();
             prop_assert_eq!(counted, want.len());
         }
     }
@@ -473,25 +512,15 @@ fn examples_from_the_contract() {
         "Octet Actu".into(),
         vec!["Tech".into()],
         vec![GenItem {
-            title: "Émulation : la Saturn revit".into(),
             author: Some("Zoé".into()),
             summary: Some("<p>Un émulateur &eacute;crit en Rust</p>".into()),
-            content: None,
             url_path: Some("org/2".into()),
-            hours_ago: 1,
-            read: false,
             starred: true,
             article: Some("Le texte complet parle de Dreamcast".into()),
+            ..GenItem::titled("Émulation : la Saturn revit")
         }],
     )]);
-    let hits = |q: &str| {
-        store
-            .count_items(&ItemFilter {
-                query: Some(Query::parse(q).unwrap()),
-                ..Default::default()
-            })
-            .unwrap()
-    };
+    let hits = |q: &str| store.count_items(&query_filter(q)).unwrap();
     assert_eq!(items.len(), 1);
     for q in [
         "title:emulation",
@@ -542,15 +571,9 @@ fn url_parts_match_characters_only_in_either_plan() {
         .iter()
         .enumerate()
         .map(|(n, p)| GenItem {
-            title: format!("item {n}"),
-            author: None,
-            summary: None,
-            content: None,
             url_path: Some((*p).to_string()),
             hours_ago: i64::try_from(n).unwrap() * 3,
-            read: false,
-            starred: false,
-            article: None,
+            ..GenItem::titled(&format!("item {n}"))
         })
         .collect();
     // An item without a URL: no `url:` part matches it, every negated one does.
@@ -570,29 +593,10 @@ fn url_parts_match_characters_only_in_either_plan() {
         ("-url:org/", 5),
         ("-url:zz", 10),
     ] {
-        let query = Query::parse(text).unwrap();
-        let filter = ItemFilter {
-            query: Some(query.clone()),
-            ..Default::default()
-        };
-        let mut want: Vec<&NaiveItem> = naive_items
-            .iter()
-            .filter(|i| naive(i, query.expr.as_ref().unwrap(), now))
-            .collect();
-        want.sort_by_key(|i| std::cmp::Reverse((i.sort_time, i.id)));
-        let want: Vec<i64> = want.iter().map(|i| i.id).collect();
+        let filter = query_filter(text);
+        let want = naive_list(&naive_items, text, now);
         assert_eq!(want.len(), expected, "{text}");
-        let mut got = Vec::new();
-        for offset in (0..12).step_by(2) {
-            got.extend(
-                store
-                    .items(&filter, offset, 2)
-                    .unwrap()
-                    .into_iter()
-                    .map(|i| i.id.0),
-            );
-        }
-        assert_eq!(got, want, "{text}");
+        assert_eq!(paged_ids(&store, &filter, 12, 2), want, "{text}");
         assert_eq!(store.count_items(&filter).unwrap(), expected, "{text}");
     }
 }
@@ -604,15 +608,8 @@ fn url_parts_match_characters_only_in_either_plan() {
 #[test]
 fn full_text_pages_follow_list_order_when_ids_do_not_follow_time() {
     let item = |title: &str, hours_ago: i64| GenItem {
-        title: title.into(),
-        author: None,
-        summary: None,
-        content: None,
-        url_path: None,
         hours_ago,
-        read: false,
-        starred: false,
-        article: None,
+        ..GenItem::titled(title)
     };
     let hours = [5, 1, 30, 2, 2, 7, 0];
     let mut items: Vec<GenItem> = hours
@@ -624,33 +621,10 @@ fn full_text_pages_follow_list_order_when_ids_do_not_follow_time() {
     let (mut store, naive_items) = build(std::slice::from_ref(&feed));
     let now = Utc::now().timestamp();
     let check = |store: &Store, naive_items: &[NaiveItem], text: &str| {
-        let query = Query::parse(text).unwrap();
-        let filter = ItemFilter {
-            query: Some(query.clone()),
-            ..Default::default()
-        };
-        let want = in_list_order(
-            naive_items
-                .iter()
-                .filter(|i| naive(i, query.expr.as_ref().unwrap(), now)),
-        );
-        let got: Vec<i64> = store
-            .items(&filter, 0, 100)
-            .unwrap()
-            .into_iter()
-            .map(|i| i.id.0)
-            .collect();
-        assert_eq!(got, want, "{text}");
-        let mut paged = Vec::new();
-        for offset in (0..want.len()).step_by(2) {
-            paged.extend(
-                store
-                    .items(&filter, offset, 2)
-                    .unwrap()
-                    .into_iter()
-                    .map(|i| i.id.0),
-            );
-        }
+        let filter = query_filter(text);
+        let want = naive_list(naive_items, text, now);
+        assert_eq!(listed_ids(store, &filter, 0, 100), want, "{text}");
+        let paged = paged_ids(store, &filter, want.len(), 2);
         assert_eq!(paged, want, "{text} in pages");
     };
     for text in [
@@ -674,68 +648,43 @@ fn full_text_pages_follow_list_order_when_ids_do_not_follow_time() {
     starred[1].starred = true;
     starred[5].starred = true;
     check(&store, &starred, "kernel is:starred");
-    let starred_list: Vec<i64> = store
-        .items(
-            &ItemFilter {
-                query: Some(Query::parse("kernel").unwrap()),
-                starred_only: true,
-                ..Default::default()
-            },
-            0,
-            10,
-        )
-        .unwrap()
-        .into_iter()
-        .map(|i| i.id.0)
-        .collect();
-    assert_eq!(starred_list, [2, 6]);
+    let starred_only = ItemFilter {
+        starred_only: true,
+        ..query_filter("kernel")
+    };
+    assert_eq!(listed_ids(&store, &starred_only, 0, 10), [2, 6]);
     store
         .set_starred(&[crate::model::ItemId(6), crate::model::ItemId(2)], false)
         .unwrap();
     assert_eq!(
-        store
-            .items(
-                &ItemFilter {
-                    query: Some(Query::parse("kernel").unwrap()),
-                    ..Default::default()
-                },
-                0,
-                3
-            )
-            .unwrap()
-            .iter()
-            .map(|i| i.id.0)
-            .collect::<Vec<_>>(),
+        listed_ids(&store, &query_filter("kernel"), 0, 3),
         [7, 2, 5],
         "newest first, the higher id first at the same time"
     );
 
     // The oldest item gets a newer date from a refresh: it moves to the top.
-    let base: DateTime<Utc> = Utc.with_ymd_and_hms(2026, 2, 10, 12, 0, 0).unwrap();
-    let mut parsed_items: Vec<ParsedItem> = feed
+    let base = base_time();
+    let mut items: Vec<ParsedItem> = feed
         .2
         .iter()
         .enumerate()
-        .map(|(n, i)| ParsedItem {
-            dedupe_key: format!("k{n}"),
-            title: i.title.clone(),
-            url: None,
-            author: None,
-            published: Some(base - chrono::Duration::hours(i.hours_ago)),
-            summary_html: None,
-            content_html: None,
-            enclosures: vec![],
+        .map(|(n, i)| {
+            parsed_item(
+                n,
+                &i.title,
+                None,
+                base - chrono::Duration::hours(i.hours_ago),
+            )
         })
         .collect();
-    parsed_items[2].published = Some(base + chrono::Duration::minutes(30));
+    items[2].published = Some(base + chrono::Duration::minutes(30));
     let parsed = ParsedFeed {
-        title: None,
-        site_url: None,
-        items: parsed_items,
+        items,
+        ..Default::default()
     };
     store
         .record_fetch(
-            crate::model::FeedId(1),
+            FeedId(1),
             Utc::now(),
             &FetchRecord::default(),
             Some(&parsed),
@@ -754,28 +703,12 @@ fn a_date_before_1970_keeps_full_text_lists_in_order() {
     let items: Vec<GenItem> = [3, 500_000, 1, 600_000, 2]
         .iter()
         .map(|h| GenItem {
-            title: format!("kernel {h}"),
-            author: None,
-            summary: None,
-            content: None,
-            url_path: None,
             hours_ago: *h,
-            read: false,
-            starred: false,
-            article: None,
+            ..GenItem::titled(&format!("kernel {h}"))
         })
         .collect();
     let (store, naive_items) = build(&[("Feed".into(), vec![], items)]);
-    let filter = ItemFilter {
-        query: Some(Query::parse("kernel").unwrap()),
-        ..Default::default()
-    };
-    let got: Vec<i64> = store
-        .items(&filter, 0, 100)
-        .unwrap()
-        .into_iter()
-        .map(|i| i.id.0)
-        .collect();
+    let got = listed_ids(&store, &query_filter("kernel"), 0, 100);
     assert_eq!(got, in_list_order(naive_items.iter()));
     assert_eq!(got, [3, 5, 1, 2, 4]);
 }
@@ -828,25 +761,14 @@ fn full_text_pages_follow_list_order_inside_spans_of_keys() {
     let feed = store
         .add_test_feed("http://127.0.0.1/f.xml", 2_300)
         .unwrap();
-    let word = ItemFilter {
-        query: Some(Query::parse("synthetic").unwrap()),
-        ..Default::default()
-    };
-    let dated = ItemFilter {
-        query: Some(Query::parse("synthetic newer:1000w").unwrap()),
-        ..Default::default()
-    };
+    let word = query_filter("synthetic");
+    let dated = query_filter("synthetic newer:1000w");
     let plain = ItemFilter {
         feed: Some(feed),
         ..Default::default()
     };
-    let ids = |filter: &ItemFilter, offset: usize, limit: usize| -> Vec<i64> {
-        store
-            .items(filter, offset, limit)
-            .unwrap()
-            .into_iter()
-            .map(|i| i.id.0)
-            .collect()
+    let ids = |filter: &ItemFilter, offset: usize, limit: usize| {
+        listed_ids(&store, filter, offset, limit)
     };
     for (offset, limit) in [
         (0, 50),
@@ -866,37 +788,20 @@ fn full_text_pages_follow_list_order_inside_spans_of_keys() {
 
 /// A feed of `titles` at `http://127.0.0.1/{name}.xml`, item n linking to
 /// `https://news.example/post-{n}` (the same link in two feeds: one story, two copies).
-fn feed_of_links(store: &mut Store, name: &str, titles: &[&str]) -> crate::model::FeedId {
+fn feed_of_links(store: &mut Store, name: &str, titles: &[&str]) -> FeedId {
     let now = Utc::now();
-    let feed = store
-        .add_feed(
-            &NewFeed {
-                url: format!("http://127.0.0.1/{name}.xml"),
-                title: Some(name.into()),
-                title_is_users: true,
-                ..Default::default()
-            },
-            now,
-        )
-        .unwrap();
-    let base: DateTime<Utc> = Utc.with_ymd_and_hms(2026, 2, 10, 12, 0, 0).unwrap();
+    let feed = add_titled_feed(store, format!("http://127.0.0.1/{name}.xml"), name, &[]);
     let parsed = ParsedFeed {
-        title: None,
-        site_url: None,
         items: titles
             .iter()
             .enumerate()
-            .map(|(n, title)| ParsedItem {
-                dedupe_key: format!("k{n}"),
-                title: (*title).into(),
-                url: Some(format!("https://news.example/post-{n}")),
-                author: None,
-                published: Some(base - chrono::Duration::hours(i64::try_from(n).unwrap())),
-                summary_html: None,
-                content_html: None,
-                enclosures: vec![],
+            .map(|(n, title)| {
+                let url = format!("https://news.example/post-{n}");
+                let hours_ago = chrono::Duration::hours(i64::try_from(n).unwrap());
+                parsed_item(n, title, Some(url), base_time() - hours_ago)
             })
             .collect(),
+        ..Default::default()
     };
     store
         .record_fetch(feed, now, &FetchRecord::default(), Some(&parsed))
@@ -934,9 +839,8 @@ fn counts_from_the_index_leave_out_what_mixed_lists_leave_out() {
         ("kernel -story", 0),
     ];
     let filter = |text: &str, unread_only: bool| ItemFilter {
-        query: Some(Query::parse(text).unwrap()),
         unread_only,
-        ..Default::default()
+        ..query_filter(text)
     };
     let listed = |store: &Store, f: &ItemFilter| store.items(f, 0, 1000).unwrap().len();
     for (text, all) in queries {
@@ -995,9 +899,8 @@ fn a_remembered_count_is_read_again_after_a_write() {
     let mut store = Store::open_in_memory().unwrap();
     feed_of_links(&mut store, "first", &["kernel a", "kernel b", "other"]);
     let unread = |text: &str| ItemFilter {
-        query: Some(Query::parse(text).unwrap()),
         unread_only: true,
-        ..Default::default()
+        ..query_filter(text)
     };
     for text in ["kernel", "kernel feed:first", "title:kernel older:1h"] {
         assert_eq!(store.count_items(&unread(text)).unwrap(), 2, "{text}");

@@ -10,6 +10,7 @@ use crate::text::fold_for_search;
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 use std::collections::{HashMap, HashSet};
+use std::path::Path;
 
 /// What a queued change does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -176,6 +177,20 @@ fn write_each<P: rusqlite::Params>(
 }
 
 impl Store {
+    /// Run `work` in one transaction and commit it (a failed commit is `committing`). `work`
+    /// gets the transaction and the database's path, which its write errors name.
+    fn in_transaction<T>(
+        &mut self,
+        committing: &'static str,
+        work: impl FnOnce(&rusqlite::Transaction<'_>, Option<&Path>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let (tx, busy_path) = begin(&mut self.conn, &self.path)?;
+        let done = work(&tx, busy_path.as_deref())?;
+        tx.commit()
+            .map_err(writing(busy_path.as_deref(), committing))?;
+        Ok(done)
+    }
+
     /// Set a flag on items locally and queue the change for the server, in one transaction:
     /// all or none (an unknown id changes nothing). Items that never came from the server are
     /// changed but not queued. Returns how many changes were queued.
@@ -186,10 +201,9 @@ impl Store {
         on: bool,
         now: DateTime<Utc>,
     ) -> Result<usize, StoreError> {
-        let (tx, busy_path) = begin(&mut self.conn, &self.path)?;
-        let mut queued = 0;
-        let mut read_rows: Vec<(i64, i64)> = Vec::new();
-        {
+        self.in_transaction("committing a change", |tx, path| {
+            let mut queued = 0;
+            let mut read_rows: Vec<(i64, i64)> = Vec::new();
             let mut update = tx
                 .prepare_cached(match flag {
                     StateFlag::Read => {
@@ -212,26 +226,24 @@ impl Store {
                 let changed: Option<(Option<String>, i64)> = update
                     .query_row(params![id.0, on, ts(now)], |r| Ok((r.get(0)?, r.get(1)?)))
                     .optional()
-                    .map_err(writing(busy_path.as_deref(), "changing an item's state"))?;
+                    .map_err(writing(path, "changing an item's state"))?;
                 match changed {
                     None => return Err(StoreError::NoSuchItem { id: id.0 }),
                     Some((None, _)) => {}
                     Some((Some(server_id), feed_id)) => {
                         enqueue
                             .execute(params![kind, server_id, ts(now)])
-                            .map_err(writing(busy_path.as_deref(), "queueing a change"))?;
+                            .map_err(writing(path, "queueing a change"))?;
                         read_rows.push((tx.last_insert_rowid(), feed_id));
                         queued += 1;
                     }
                 }
             }
-        }
-        if flag == StateFlag::Read && on {
-            queue_mark_alls(&tx, &read_rows, now)?;
-        }
-        tx.commit()
-            .map_err(writing(busy_path.as_deref(), "committing a change"))?;
-        Ok(queued)
+            if flag == StateFlag::Read && on {
+                queue_mark_alls(tx, &read_rows, now)?;
+            }
+            Ok(queued)
+        })
     }
 
     /// Subscribe here at once and queue the subscription for the server, in one transaction
@@ -241,16 +253,15 @@ impl Store {
         new: &super::NewFeed,
         now: DateTime<Utc>,
     ) -> Result<FeedId, StoreError> {
-        let (tx, busy_path) = begin(&mut self.conn, &self.path)?;
-        let id = super::insert_feed(&tx, new, now)?;
-        tx.execute(
-            "INSERT INTO sync_queue (kind, feed_url, folder, queued_at) VALUES ('subscribe', ?1, ?2, ?3)",
-            params![new.url, new.tags.first(), ts(now)],
-        )
-        .map_err(writing(busy_path.as_deref(), "queueing a subscription"))?;
-        tx.commit()
-            .map_err(writing(busy_path.as_deref(), "committing a new feed"))?;
-        Ok(id)
+        self.in_transaction("committing a new feed", |tx, path| {
+            let id = super::insert_feed(tx, new, now)?;
+            tx.execute(
+                "INSERT INTO sync_queue (kind, feed_url, folder, queued_at) VALUES ('subscribe', ?1, ?2, ?3)",
+                params![new.url, new.tags.first(), ts(now)],
+            )
+            .map_err(writing(path, "queueing a subscription"))?;
+            Ok(id)
+        })
     }
 
     /// Subscribe here to a feed the server has just subscribed to (`server_id`), in one
@@ -262,19 +273,18 @@ impl Store {
         server_id: &str,
         now: DateTime<Utc>,
     ) -> Result<FeedId, StoreError> {
-        let (tx, busy_path) = begin(&mut self.conn, &self.path)?;
-        if let Some((_, url)) = feed_with_server_id(&tx, server_id)? {
-            return Err(StoreError::AlreadySubscribed { url });
-        }
-        let id = super::insert_feed(&tx, new, now)?;
-        tx.execute(
-            "UPDATE feeds SET server_id = ?2 WHERE id = ?1",
-            params![id.0, server_id],
-        )
-        .map_err(sql("recording a feed's server id"))?;
-        tx.commit()
-            .map_err(writing(busy_path.as_deref(), "committing a new feed"))?;
-        Ok(id)
+        self.in_transaction("committing a new feed", |tx, _| {
+            if let Some((_, url)) = feed_with_server_id(tx, server_id)? {
+                return Err(StoreError::AlreadySubscribed { url });
+            }
+            let id = super::insert_feed(tx, new, now)?;
+            tx.execute(
+                "UPDATE feeds SET server_id = ?2 WHERE id = ?1",
+                params![id.0, server_id],
+            )
+            .map_err(sql("recording a feed's server id"))?;
+            Ok(id)
+        })
     }
 
     /// The server's id of a feed (`None` for a feed kiosque polls itself).
@@ -318,47 +328,46 @@ impl Store {
         queue: bool,
         now: DateTime<Utc>,
     ) -> Result<usize, StoreError> {
-        let (tx, busy_path) = begin(&mut self.conn, &self.path)?;
-        let feed: Option<(String, Option<String>)> = tx
-            .query_row(
-                "SELECT url, server_id FROM feeds WHERE id = ?1 AND removed_at IS NULL",
-                [id.0],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()
-            .map_err(sql("looking up a feed"))?;
-        let Some((url, server_id)) = feed else {
-            return Err(StoreError::NoSuchFeed {
-                what: id.to_string(),
-            });
-        };
-        if queue {
-            let taken_back = tx
-                .execute(
-                    "DELETE FROM sync_queue WHERE kind = 'subscribe' AND feed_url = ?1",
-                    [&url],
+        self.in_transaction("committing a removal", |tx, _| {
+            let feed: Option<(String, Option<String>)> = tx
+                .query_row(
+                    "SELECT url, server_id FROM feeds WHERE id = ?1 AND removed_at IS NULL",
+                    [id.0],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
                 )
-                .map_err(sql("taking back a queued subscription"))?;
-            if let Some(server_id) = &server_id {
-                tx.execute(
-                    "INSERT INTO sync_queue (kind, feed_url, feed_server_id, queued_at)
-                     VALUES ('unsubscribe', ?1, ?2, ?3)",
-                    params![url, server_id, ts(now)],
-                )
-                .map_err(sql("queueing an unsubscription"))?;
-            } else if taken_back == 0 {
-                tracing::debug!("sync: {url} was never on the server; removed here only");
+                .optional()
+                .map_err(sql("looking up a feed"))?;
+            let Some((url, server_id)) = feed else {
+                return Err(StoreError::NoSuchFeed {
+                    what: id.to_string(),
+                });
+            };
+            if queue {
+                let taken_back = tx
+                    .execute(
+                        "DELETE FROM sync_queue WHERE kind = 'subscribe' AND feed_url = ?1",
+                        [&url],
+                    )
+                    .map_err(sql("taking back a queued subscription"))?;
+                if let Some(server_id) = &server_id {
+                    tx.execute(
+                        "INSERT INTO sync_queue (kind, feed_url, feed_server_id, queued_at)
+                         VALUES ('unsubscribe', ?1, ?2, ?3)",
+                        params![url, server_id, ts(now)],
+                    )
+                    .map_err(sql("queueing an unsubscription"))?;
+                } else if taken_back == 0 {
+                    tracing::debug!("sync: {url} was never on the server; removed here only");
+                }
             }
-        }
-        let kept = drop_feed_keeping_starred(&tx, id.0, || {
-            tx.execute(
-                "UPDATE feeds SET removed_at = ?2, server_id = NULL WHERE id = ?1",
-                params![id.0, ts(now)],
-            )
-        })?;
-        tx.commit()
-            .map_err(writing(busy_path.as_deref(), "committing a removal"))?;
-        Ok(kept)
+            let kept = drop_feed_keeping_starred(tx, id.0, || {
+                tx.execute(
+                    "UPDATE feeds SET removed_at = ?2, server_id = NULL WHERE id = ?1",
+                    params![id.0, ts(now)],
+                )
+            })?;
+            Ok(kept)
+        })
     }
 
     /// A pushed subscription: the local feed with this URL gets the server's id, and the
@@ -369,19 +378,19 @@ impl Store {
         url: &str,
         server_id: &str,
     ) -> Result<(), StoreError> {
-        let (tx, busy_path) = begin(&mut self.conn, &self.path)?;
-        // Another local feed may already hold this server id (the server redirected the URL).
-        if feed_with_server_id(&tx, server_id)?.is_none() {
-            tx.execute(
-                "UPDATE feeds SET server_id = ?2 WHERE url = ?1 AND server_id IS NULL",
-                params![url, server_id],
-            )
-            .map_err(sql("recording a feed's server id"))?;
-        }
-        tx.execute("DELETE FROM sync_queue WHERE id = ?1", [queue_id])
-            .map_err(sql("emptying the sync queue"))?;
-        tx.commit()
-            .map_err(writing(busy_path.as_deref(), "recording a subscription"))
+        self.in_transaction("recording a subscription", |tx, _| {
+            // Another local feed may already hold this server id (the server redirected the URL).
+            if feed_with_server_id(tx, server_id)?.is_none() {
+                tx.execute(
+                    "UPDATE feeds SET server_id = ?2 WHERE url = ?1 AND server_id IS NULL",
+                    params![url, server_id],
+                )
+                .map_err(sql("recording a feed's server id"))?;
+            }
+            tx.execute("DELETE FROM sync_queue WHERE id = ?1", [queue_id])
+                .map_err(sql("emptying the sync queue"))?;
+            Ok(())
+        })
     }
 
     /// Every queued change, oldest first.
@@ -428,18 +437,11 @@ impl Store {
 
     /// Forget queued changes the server has acknowledged.
     pub fn delete_queued(&mut self, ids: &[i64]) -> Result<(), StoreError> {
-        let (tx, busy_path) = begin(&mut self.conn, &self.path)?;
-        let path = busy_path.as_deref();
-        let delete = "DELETE FROM sync_queue WHERE id = ?1";
-        write_each(
-            &tx,
-            path,
-            delete,
-            ids.iter().map(|id| [id]),
-            "emptying the sync queue",
-        )?;
-        tx.commit()
-            .map_err(writing(busy_path.as_deref(), "emptying the sync queue"))
+        let doing = "emptying the sync queue";
+        self.in_transaction(doing, |tx, path| {
+            let delete = "DELETE FROM sync_queue WHERE id = ?1";
+            write_each(tx, path, delete, ids.iter().map(|id| [id]), doing).map(drop)
+        })
     }
 
     /// What the last sync did.
@@ -469,24 +471,24 @@ impl Store {
         started: DateTime<Utc>,
         error: Option<&str>,
     ) -> Result<(), StoreError> {
-        let (tx, busy_path) = begin(&mut self.conn, &self.path)?;
-        tx.execute(
-            "INSERT INTO sync_meta (id, last_sync, last_attempt, last_error) VALUES (1, NULL, ?1, ?2)
-             ON CONFLICT (id) DO UPDATE SET
-                last_sync = CASE WHEN ?2 IS NULL THEN ?1 ELSE last_sync END,
-                last_attempt = ?1, last_error = ?2",
-            params![ts(started), error],
-        )
-        .map_err(writing(busy_path.as_deref(), "recording a sync"))?;
-        if error.is_some() {
+        self.in_transaction("recording a sync", |tx, path| {
             tx.execute(
-                "UPDATE feeds SET error = ?1 WHERE server_id IS NOT NULL",
-                [error],
+                "INSERT INTO sync_meta (id, last_sync, last_attempt, last_error) VALUES (1, NULL, ?1, ?2)
+                 ON CONFLICT (id) DO UPDATE SET
+                    last_sync = CASE WHEN ?2 IS NULL THEN ?1 ELSE last_sync END,
+                    last_attempt = ?1, last_error = ?2",
+                params![ts(started), error],
             )
-            .map_err(sql("recording a sync error on feeds"))?;
-        }
-        tx.commit()
-            .map_err(writing(busy_path.as_deref(), "recording a sync"))
+            .map_err(writing(path, "recording a sync"))?;
+            if error.is_some() {
+                tx.execute(
+                    "UPDATE feeds SET error = ?1 WHERE server_id IS NOT NULL",
+                    [error],
+                )
+                .map_err(sql("recording a sync error on feeds"))?;
+            }
+            Ok(())
+        })
     }
 
     /// Make the local subscriptions the server's, in one transaction: feeds matched by server
@@ -864,44 +866,43 @@ impl Store {
         forgotten: &HashSet<RemoteItemId>,
         now: DateTime<Utc>,
     ) -> Result<usize, StoreError> {
-        let (tx, busy_path) = begin(&mut self.conn, &self.path)?;
-        let synced: Vec<(i64, String, bool, bool)> = rows_of(
-            &tx,
-            "SELECT id, server_id, read, starred FROM items
-             WHERE server_id IS NOT NULL AND server_id NOT IN
-                (SELECT item_server_id FROM sync_queue WHERE item_server_id IS NOT NULL)",
-            [],
-            "reading synced items",
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )?;
-        let mut changes = Vec::new();
-        for (id, server_id, read, is_starred) in synced {
-            let Some(remote) = remote_id(&server_id) else {
-                continue;
-            };
-            if forgotten.contains(&remote) {
-                continue;
+        self.in_transaction("committing synced states", |tx, path| {
+            let synced: Vec<(i64, String, bool, bool)> = rows_of(
+                tx,
+                "SELECT id, server_id, read, starred FROM items
+                 WHERE server_id IS NOT NULL AND server_id NOT IN
+                    (SELECT item_server_id FROM sync_queue WHERE item_server_id IS NOT NULL)",
+                [],
+                "reading synced items",
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )?;
+            let mut changes = Vec::new();
+            for (id, server_id, read, is_starred) in synced {
+                let Some(remote) = remote_id(&server_id) else {
+                    continue;
+                };
+                if forgotten.contains(&remote) {
+                    continue;
+                }
+                let want_read = !unread.contains(&remote);
+                let want_starred = starred.contains(&remote);
+                if want_read != read || want_starred != is_starred {
+                    changes.push((id, want_read, want_starred, want_read != read));
+                }
             }
-            let want_read = !unread.contains(&remote);
-            let want_starred = starred.contains(&remote);
-            if want_read != read || want_starred != is_starred {
-                changes.push((id, want_read, want_starred, want_read != read));
-            }
-        }
-        write_each(
-            &tx,
-            busy_path.as_deref(),
-            "UPDATE items SET read = ?2, starred = ?3,
-                read_at = CASE WHEN NOT ?4 THEN read_at WHEN ?2 THEN ?5 ELSE NULL END
-             WHERE id = ?1",
-            changes.iter().map(|(id, read, starred, read_changed)| {
-                (*id, *read, *starred, *read_changed, ts(now))
-            }),
-            "updating synced states",
-        )?;
-        tx.commit()
-            .map_err(writing(busy_path.as_deref(), "committing synced states"))?;
-        Ok(changes.len())
+            write_each(
+                tx,
+                path,
+                "UPDATE items SET read = ?2, starred = ?3,
+                    read_at = CASE WHEN NOT ?4 THEN read_at WHEN ?2 THEN ?5 ELSE NULL END
+                 WHERE id = ?1",
+                changes.iter().map(|(id, read, starred, read_changed)| {
+                    (*id, *read, *starred, *read_changed, ts(now))
+                }),
+                "updating synced states",
+            )?;
+            Ok(changes.len())
+        })
     }
 }
 
@@ -1017,20 +1018,17 @@ impl Store {
         if ids.is_empty() {
             return Ok(());
         }
-        let (tx, busy_path) = begin(&mut self.conn, &self.path)?;
         let reason = match why {
             Unfetched::NotSent => "not_sent",
             Unfetched::NoFeed => "no_feed",
         };
-        write_each(
-            &tx,
-            busy_path.as_deref(),
-            "INSERT OR REPLACE INTO sync_unfetched (server_id, reason, at) VALUES (?1, ?2, ?3)",
-            ids.iter().map(|id| (id.decimal(), reason, ts(now))),
-            "recording items not fetched",
-        )?;
-        tx.commit()
-            .map_err(writing(busy_path.as_deref(), "recording items not fetched"))
+        let doing = "recording items not fetched";
+        self.in_transaction(doing, |tx, path| {
+            let insert =
+                "INSERT OR REPLACE INTO sync_unfetched (server_id, reason, at) VALUES (?1, ?2, ?3)";
+            let rows = ids.iter().map(|id| (id.decimal(), reason, ts(now)));
+            write_each(tx, path, insert, rows, doing).map(drop)
+        })
     }
 
     /// Forget items not fetched that no server list names any more.
@@ -1038,18 +1036,11 @@ impl Store {
         if ids.is_empty() {
             return Ok(());
         }
-        let (tx, busy_path) = begin(&mut self.conn, &self.path)?;
-        write_each(
-            &tx,
-            busy_path.as_deref(),
-            "DELETE FROM sync_unfetched WHERE server_id = ?1",
-            ids.iter().map(|id| [id.decimal()]),
-            "forgetting items not fetched",
-        )?;
-        tx.commit().map_err(writing(
-            busy_path.as_deref(),
-            "forgetting items not fetched",
-        ))
+        let doing = "forgetting items not fetched";
+        self.in_transaction(doing, |tx, path| {
+            let delete = "DELETE FROM sync_unfetched WHERE server_id = ?1";
+            write_each(tx, path, delete, ids.iter().map(|id| [id.decimal()]), doing).map(drop)
+        })
     }
 
     /// New subscriptions arrived: items skipped for want of their feed may be stored now.
@@ -1069,19 +1060,13 @@ impl Store {
         if ids.is_empty() {
             return Ok(0);
         }
-        let (tx, busy_path) = begin(&mut self.conn, &self.path)?;
-        let detached = write_each(
-            &tx,
-            busy_path.as_deref(),
-            "UPDATE items SET server_id = NULL WHERE server_id = ?1
-             AND server_id NOT IN (SELECT item_server_id FROM sync_queue
-                                   WHERE item_server_id IS NOT NULL)",
-            ids.iter().map(|id| [id.decimal()]),
-            "detaching forgotten items",
-        )?;
-        tx.commit()
-            .map_err(writing(busy_path.as_deref(), "detaching forgotten items"))?;
-        Ok(detached)
+        let doing = "detaching forgotten items";
+        self.in_transaction(doing, |tx, path| {
+            let detach = "UPDATE items SET server_id = NULL WHERE server_id = ?1
+                 AND server_id NOT IN (SELECT item_server_id FROM sync_queue
+                                       WHERE item_server_id IS NOT NULL)";
+            write_each(tx, path, detach, ids.iter().map(|id| [id.decimal()]), doing)
+        })
     }
 
     /// Server ids of synced items unread here with no change queued.
@@ -1120,49 +1105,48 @@ impl Store {
     /// local feed holds it already (the server knew the feed by another URL). Returns whether
     /// it was recorded.
     pub fn feed_subscribed(&mut self, id: FeedId, server_id: &str) -> Result<bool, StoreError> {
-        let (tx, busy_path) = begin(&mut self.conn, &self.path)?;
-        if feed_with_server_id(&tx, server_id)?.is_some() {
-            return Ok(false);
-        }
-        let n = tx
-            .execute(
-                "UPDATE feeds SET server_id = ?2, status = NULL, error = NULL
-                 WHERE id = ?1 AND server_id IS NULL",
-                params![id.0, server_id],
-            )
-            .map_err(sql("recording a feed's server id"))?;
-        tx.commit()
-            .map_err(writing(busy_path.as_deref(), "recording a subscription"))?;
-        Ok(n == 1)
+        self.in_transaction("recording a subscription", |tx, _| {
+            if feed_with_server_id(tx, server_id)?.is_some() {
+                return Ok(false);
+            }
+            let n = tx
+                .execute(
+                    "UPDATE feeds SET server_id = ?2, status = NULL, error = NULL
+                     WHERE id = ?1 AND server_id IS NULL",
+                    params![id.0, server_id],
+                )
+                .map_err(sql("recording a feed's server id"))?;
+            Ok(n == 1)
+        })
     }
 
     /// A mark-all the server acknowledged: its row goes, with every earlier read/unread row of
     /// the items it covered (the server has them read now); later ones stay to be pushed.
     /// Returns how many items it covered.
     pub fn mark_all_pushed(&mut self, mark_all: i64) -> Result<usize, StoreError> {
-        let (tx, busy_path) = begin(&mut self.conn, &self.path)?;
-        let covered: Vec<(i64, String)> = rows_of(
-            &tx,
-            "SELECT id, item_server_id FROM sync_queue
-             WHERE mark_all = ?1 AND item_server_id IS NOT NULL",
-            [mark_all],
-            "reading the sync queue",
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
-        let last = covered.iter().map(|(id, _)| *id).max().unwrap_or(mark_all);
-        write_each(
-            &tx,
-            busy_path.as_deref(),
-            "DELETE FROM sync_queue WHERE item_server_id = ?1
-             AND kind IN ('read', 'unread') AND id <= ?2",
-            covered.iter().map(|(_, item)| (item, last)),
-            "emptying the sync queue",
-        )?;
-        tx.execute("DELETE FROM sync_queue WHERE id = ?1", [mark_all])
-            .map_err(sql("emptying the sync queue"))?;
-        tx.commit()
-            .map_err(writing(busy_path.as_deref(), "emptying the sync queue"))?;
-        Ok(covered.len())
+        let doing = "emptying the sync queue";
+        self.in_transaction(doing, |tx, path| {
+            let covered: Vec<(i64, String)> = rows_of(
+                tx,
+                "SELECT id, item_server_id FROM sync_queue
+                 WHERE mark_all = ?1 AND item_server_id IS NOT NULL",
+                [mark_all],
+                "reading the sync queue",
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            let last = covered.iter().map(|(id, _)| *id).max().unwrap_or(mark_all);
+            write_each(
+                tx,
+                path,
+                "DELETE FROM sync_queue WHERE item_server_id = ?1
+                 AND kind IN ('read', 'unread') AND id <= ?2",
+                covered.iter().map(|(_, item)| (item, last)),
+                doing,
+            )?;
+            tx.execute("DELETE FROM sync_queue WHERE id = ?1", [mark_all])
+                .map_err(sql(doing))?;
+            Ok(covered.len())
+        })
     }
 }
 
@@ -1239,6 +1223,13 @@ mod tests {
         DateTime::from_timestamp(1_800_000_000, 0).unwrap()
     }
 
+    fn of_feed(feed: FeedId) -> ItemFilter {
+        ItemFilter {
+            feed: Some(feed),
+            ..Default::default()
+        }
+    }
+
     fn new_feed(url: &str) -> crate::store::NewFeed {
         crate::store::NewFeed {
             url: url.into(),
@@ -1270,41 +1261,40 @@ mod tests {
         }
     }
 
+    /// (local id, read, starred) of the item with this server id.
+    fn by_server_id(store: &Store, server_id: u64) -> (ItemId, bool, bool) {
+        let sql = "SELECT id, read, starred FROM items WHERE server_id = ?1";
+        let row = |r: &rusqlite::Row<'_>| Ok((ItemId(r.get(0)?), r.get(1)?, r.get(2)?));
+        let params = [server_id.to_string()];
+        store.conn.query_row(sql, params, row).unwrap()
+    }
+
     fn state(store: &Store, server_id: u64) -> (bool, bool) {
-        store
-            .conn
-            .query_row(
-                "SELECT read, starred FROM items WHERE server_id = ?1",
-                [server_id.to_string()],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .unwrap()
+        let (_, read, starred) = by_server_id(store, server_id);
+        (read, starred)
     }
 
     fn local_id(store: &Store, server_id: u64) -> ItemId {
-        ItemId(
-            store
-                .conn
-                .query_row(
-                    "SELECT id FROM items WHERE server_id = ?1",
-                    [server_id.to_string()],
-                    |r| r.get(0),
-                )
-                .unwrap(),
-        )
+        by_server_id(store, server_id).0
+    }
+
+    /// Kind and item of every queued change, oldest first.
+    fn queued_kinds(store: &Store) -> Vec<(QueuedKind, Option<RemoteItemId>)> {
+        let queue = store.queued_changes().unwrap();
+        queue.into_iter().map(|c| (c.kind, c.item)).collect()
+    }
+
+    /// The server's subscriptions [`synced_store`] starts from: feed/1 in Tech, feed/2 in News.
+    fn tech_and_news() -> [Subscription; 2] {
+        [
+            sub("feed/1", "http://127.0.0.1/a.xml", "Tech"),
+            sub("feed/2", "http://127.0.0.1/b.xml", "News"),
+        ]
     }
 
     fn synced_store() -> (Store, HashMap<String, FeedId>) {
         let mut store = Store::open_in_memory().unwrap();
-        let applied = store
-            .apply_subscriptions(
-                &[
-                    sub("feed/1", "http://127.0.0.1/a.xml", "Tech"),
-                    sub("feed/2", "http://127.0.0.1/b.xml", "News"),
-                ],
-                now(),
-            )
-            .unwrap();
+        let applied = store.apply_subscriptions(&tech_and_news(), now()).unwrap();
         let items = [
             remote(10, "feed/1", false, false),
             remote(11, "feed/1", true, false),
@@ -1412,12 +1402,7 @@ mod tests {
         let marked = store.mark_all_read(&ItemFilter::default()).unwrap();
         assert_eq!(marked.len(), 2);
         store.set_read(&marked, false).unwrap();
-        let kinds: Vec<(QueuedKind, Option<RemoteItemId>)> = store
-            .queued_changes()
-            .unwrap()
-            .into_iter()
-            .map(|c| (c.kind, c.item))
-            .collect();
+        let kinds = queued_kinds(&store);
         assert_eq!(kinds.len(), 5, "{kinds:?}");
         assert_eq!(kinds[0], (QueuedKind::Star, Some(RemoteItemId(10))));
         assert_eq!(kinds.iter().filter(|k| k.0 == QueuedKind::Read).count(), 2);
@@ -1431,12 +1416,7 @@ mod tests {
             .add_feed(&new_feed("http://127.0.0.1/local.xml"), now())
             .unwrap();
         store.insert_test_items(local, 2).unwrap();
-        store
-            .mark_all_read(&ItemFilter {
-                feed: Some(local),
-                ..Default::default()
-            })
-            .unwrap();
+        store.mark_all_read(&of_feed(local)).unwrap();
         assert_eq!(store.pending_count().unwrap(), 5);
     }
 
@@ -1456,15 +1436,7 @@ mod tests {
         let queued = store.queued_changes().unwrap();
         assert_eq!(queued[0].kind, QueuedKind::Unsubscribe);
         assert_eq!(queued[0].feed_server_id.as_deref(), Some("feed/2"));
-        store
-            .apply_subscriptions(
-                &[
-                    sub("feed/1", "http://127.0.0.1/a.xml", "Tech"),
-                    sub("feed/2", "http://127.0.0.1/b.xml", "News"),
-                ],
-                now(),
-            )
-            .unwrap();
+        store.apply_subscriptions(&tech_and_news(), now()).unwrap();
         assert!(store.find_feed("http://127.0.0.1/b.xml").is_err());
     }
 
@@ -1479,12 +1451,7 @@ mod tests {
         ];
         store.store_remote_items(&more, &feeds, now()).unwrap();
         // The TUI's `A` on feed/1 (unread: 10, 20, 21): the whole feed.
-        let marked = store
-            .mark_all_read(&ItemFilter {
-                feed: Some(feeds["feed/1"]),
-                ..Default::default()
-            })
-            .unwrap();
+        let marked = store.mark_all_read(&of_feed(feeds["feed/1"])).unwrap();
         assert_eq!(marked.len(), 3);
         // Two of feed/2's three unread items: a part, item by item.
         let part = [local_id(&store, 22), local_id(&store, 23)];
@@ -1511,12 +1478,7 @@ mod tests {
         assert_eq!(store.pending_count().unwrap(), 3 + 2 + 3);
         // Acknowledged: its read rows go; the later unread ones and feed/2's stay.
         assert_eq!(store.mark_all_pushed(all[0].id).unwrap(), 3);
-        let left: Vec<(QueuedKind, Option<RemoteItemId>)> = store
-            .queued_changes()
-            .unwrap()
-            .into_iter()
-            .map(|c| (c.kind, c.item))
-            .collect();
+        let left = queued_kinds(&store);
         assert_eq!(left.len(), 5, "{left:?}");
         assert_eq!(left.iter().filter(|k| k.0 == QueuedKind::Unread).count(), 3);
     }

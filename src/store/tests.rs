@@ -64,9 +64,8 @@ fn one_two_three(hours_ago: [i64; 3]) -> Vec<ParsedItem> {
 /// A feed document with no title of its own, listing `items`.
 fn doc(items: Vec<ParsedItem>) -> ParsedFeed {
     ParsedFeed {
-        title: None,
-        site_url: None,
         items,
+        ..Default::default()
     }
 }
 
@@ -487,19 +486,10 @@ fn the_store_stamps_its_own_writes_with_the_clock_it_is_given() {
         "removal time comes from the clock"
     );
 
-    let article = crate::article::Article {
-        title: Some("Kept".into()),
-        page_title: None,
-        byline: None,
-        published: None,
-        lang: None,
-        url: "https://a.example/1".into(),
-        lead_image: None,
-        content_html: "<p>Body</p>".into(),
-        related: vec![],
-        source: crate::article::Source::Extracted,
-    };
-    s.cache_article("https://a.example/1", &article).unwrap();
+    let url = "https://a.example/1";
+    let article =
+        crate::article::Article::from_feed(None, url.into(), None, None, "<p>Body</p>".into());
+    s.cache_article(url, &article).unwrap();
     let fetched_at: i64 = s
         .conn
         .query_row("SELECT fetched_at FROM articles", [], |r| r.get(0))
@@ -511,28 +501,22 @@ fn the_store_stamps_its_own_writes_with_the_clock_it_is_given() {
     );
 }
 
+/// The list of query `q`, which must parse.
+fn query_filter(q: &str) -> ItemFilter {
+    ItemFilter {
+        query: Some(crate::query::Query::parse(q).unwrap()),
+        ..Default::default()
+    }
+}
+
 /// The ids of the first ten items matching query `q`, newest first.
 fn query_ids(s: &Store, q: &str) -> Vec<i64> {
-    s.items(
-        &ItemFilter {
-            query: Some(crate::query::Query::parse(q).unwrap()),
-            ..Default::default()
-        },
-        0,
-        10,
-    )
-    .unwrap()
-    .into_iter()
-    .map(|i| i.id.0)
-    .collect()
+    let items = s.items(&query_filter(q), 0, 10).unwrap();
+    items.into_iter().map(|i| i.id.0).collect()
 }
 
 fn query_count(s: &Store, q: &str) -> usize {
-    s.count_items(&ItemFilter {
-        query: Some(crate::query::Query::parse(q).unwrap()),
-        ..Default::default()
-    })
-    .unwrap()
+    s.count_items(&query_filter(q)).unwrap()
 }
 
 #[test]
@@ -634,45 +618,33 @@ fn the_full_text_index_follows_changes_to_items_articles_and_feeds() {
         .unwrap();
     let doc = |title: &str| ParsedFeed {
         title: Some("Renamed Feed".into()),
-        site_url: None,
         items: vec![ParsedItem {
-            dedupe_key: "k".into(),
-            title: title.into(),
             url: Some("https://a.example/1".into()),
-            author: None,
             published: None,
             summary_html: None,
-            content_html: None,
-            enclosures: vec![],
+            ..item("k", title, 0)
         }],
+        ..Default::default()
     };
-    s.record_fetch(
-        feed,
-        now,
-        &FetchRecord::default(),
-        Some(&doc("first words")),
-    )
-    .unwrap();
+    let fetch = FetchRecord::default();
+    s.record_fetch(feed, now, &fetch, Some(&doc("first words")))
+        .unwrap();
     assert_eq!(query_count(&s, "first"), 1);
     assert_eq!(query_count(&s, "feed:renamed"), 1);
     assert_eq!(query_count(&s, "feed:octet"), 0);
-    s.record_fetch(
-        feed,
-        now,
-        &FetchRecord::default(),
-        Some(&doc("second words")),
-    )
-    .unwrap();
+    s.record_fetch(feed, now, &fetch, Some(&doc("second words")))
+        .unwrap();
     assert_eq!(query_count(&s, "first"), 0);
     assert_eq!(query_count(&s, "second"), 1);
+    let url = "https://a.example/1";
     let article = crate::article::Article::from_feed(
         None,
-        "https://a.example/1".into(),
+        url.into(),
         None,
         None,
         "<p>cached body</p>".into(),
     );
-    s.cache_article("https://a.example/1", &article).unwrap();
+    s.cache_article(url, &article).unwrap();
     assert_eq!(query_count(&s, "cached"), 1);
     s.remove_feed(feed).unwrap();
     assert_eq!(query_count(&s, "second"), 0);
@@ -750,36 +722,15 @@ fn the_same_story_from_two_feeds_shows_once_with_the_other_feed_named() {
 #[test]
 fn the_same_title_is_a_copy_within_48_hours_only() {
     let mut s = Store::open_in_memory().unwrap();
-    feed_with(
-        &mut s,
-        "https://a.example/feed",
-        vec![story(
-            "1",
-            "Parliament passes the new budget law",
-            "https://a.example/x",
-            1,
-        )],
-    );
-    feed_with(
-        &mut s,
-        "https://b.example/feed",
-        vec![story(
-            "1",
-            "Parliament passes the NEW budget law!",
-            "https://b.example/y",
-            40,
-        )],
-    );
-    feed_with(
-        &mut s,
-        "https://c.example/feed",
-        vec![story(
-            "1",
-            "Parliament passes the new budget law",
-            "https://c.example/z",
-            100,
-        )],
-    );
+    for (host, title, hours_ago) in [
+        ("a", "Parliament passes the new budget law", 1),
+        ("b", "Parliament passes the NEW budget law!", 40),
+        ("c", "Parliament passes the new budget law", 100),
+    ] {
+        let url = format!("https://{host}.example/story");
+        let feed_url = format!("https://{host}.example/feed");
+        feed_with(&mut s, &feed_url, vec![story("1", title, &url, hours_ago)]);
+    }
     let all = titles_and_copies(&s, &ItemFilter::default());
     assert_eq!(all.len(), 2, "{all:?}");
     assert_eq!(all[0].1, vec!["Feed https://b.example/feed".to_string()]);
@@ -805,24 +756,16 @@ fn reading_one_copy_reads_every_copy_and_mark_all_and_its_undo_take_the_copies_a
         )],
     );
     let copy_in_b = s.items(&of_feed(b), 0, 1).unwrap()[0].id;
+    let unread_in_a_and_b = |s: &Store| (s.feed(a).unwrap().unread, s.feed(b).unwrap().unread);
     s.set_read(&[copy_in_b], true).unwrap();
-    assert_eq!(
-        (s.feed(a).unwrap().unread, s.feed(b).unwrap().unread),
-        (0, 0)
-    );
+    assert_eq!(unread_in_a_and_b(&s), (0, 0));
     s.set_read(&[copy_in_b], false).unwrap();
-    assert_eq!(
-        (s.feed(a).unwrap().unread, s.feed(b).unwrap().unread),
-        (1, 1)
-    );
+    assert_eq!(unread_in_a_and_b(&s), (1, 1));
     let marked = s.mark_all_read(&ItemFilter::default()).unwrap();
     assert_eq!(marked.len(), 2, "the shown copy and the hidden one");
     assert_eq!(s.unread_total().unwrap(), 0);
     s.set_read(&marked, false).unwrap();
-    assert_eq!(
-        (s.feed(a).unwrap().unread, s.feed(b).unwrap().unread),
-        (1, 1)
-    );
+    assert_eq!(unread_in_a_and_b(&s), (1, 1));
     assert_counts_exact(&s);
 }
 

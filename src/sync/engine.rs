@@ -89,17 +89,9 @@ impl SyncStore<'_> {
     }
 }
 
-/// Run one sync started at `now`, and record its outcome (last sync, or the error) in the
-/// store. The queue is never emptied of a change the server has not acknowledged.
-pub async fn sync<S: SyncService>(
-    service: &mut S,
-    store: &mut Store,
-    now: DateTime<Utc>,
-) -> Result<SyncReport, SyncError> {
-    sync_with(service, store, now, SyncOptions::default()).await
-}
-
-/// [`sync`] with options (`kiosque sync --reset-server-ids`, `--upload-subscriptions`).
+/// Run one sync started at `now` with `options` (`kiosque sync --reset-server-ids`,
+/// `--upload-subscriptions`), and record its outcome (last sync, or the error) in the store.
+/// The queue is never emptied of a change the server has not acknowledged.
 pub async fn sync_with<S: SyncService>(
     service: &mut S,
     store: &mut Store,
@@ -612,6 +604,15 @@ mod tests {
         fn max_items_per_request(&self) -> usize {
             4
         }
+    }
+
+    /// One sync with the default options.
+    async fn sync(
+        server: &mut FakeServer,
+        store: &mut Store,
+        now: DateTime<Utc>,
+    ) -> Result<SyncReport, SyncError> {
+        sync_with(server, store, now, SyncOptions::default()).await
     }
 
     fn at(minute: i64) -> DateTime<Utc> {

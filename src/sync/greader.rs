@@ -917,6 +917,10 @@ mod tests {
         item_from_json(serde_json::from_str(json).unwrap())
     }
 
+    fn subscription(json: &str) -> Option<Subscription> {
+        subscription_from_json(serde_json::from_str(json).unwrap())
+    }
+
     #[test]
     fn a_freshrss_item_reads_with_its_state_and_fullwidth_title() {
         let it = item(
@@ -962,24 +966,19 @@ mod tests {
 
     #[test]
     fn subscriptions_keep_folders_and_need_an_http_url() {
-        let s: SubscriptionJson = serde_json::from_str(
+        let s = subscription(
             r#"{"id":"feed/3","title":"Gamma Daily ＆ Co","categories":[{"id":"user/-/label/World News","label":"World News"}],
             "url":"http://127.0.0.1:47919/gamma.xml","htmlUrl":"http://127.0.0.1:47919/gamma/"}"#,
         )
         .unwrap();
-        let s = subscription_from_json(s).unwrap();
         assert_eq!(s.title, "Gamma Daily & Co");
         assert_eq!(s.folders, vec!["World News".to_string()]);
-        let no_label: SubscriptionJson = serde_json::from_str(
-            r#"{"id":"feed/http://a.example/f.xml","categories":[{"id":"user/7/label/Tech"}]}"#,
-        )
-        .unwrap();
-        let s = subscription_from_json(no_label).unwrap();
+        let no_label =
+            r#"{"id":"feed/http://a.example/f.xml","categories":[{"id":"user/7/label/Tech"}]}"#;
+        let s = subscription(no_label).unwrap();
         assert_eq!(s.url, "http://a.example/f.xml");
         assert_eq!(s.folders, vec!["Tech".to_string()]);
-        let bad: SubscriptionJson =
-            serde_json::from_str(r#"{"id":"feed/9","url":"file:///etc/passwd"}"#).unwrap();
-        assert!(subscription_from_json(bad).is_none());
+        assert!(subscription(r#"{"id":"feed/9","url":"file:///etc/passwd"}"#).is_none());
     }
 
     #[test]

@@ -16,7 +16,7 @@ use crate::tui::effect::Effect;
 use crate::tui::keymap::Keymap;
 use crate::tui::state::State;
 use crate::tui::terminal::osc52;
-use crate::tui::update::{init, update};
+use crate::tui::update::update;
 use crate::tui::view;
 use crate::tui::worker::Worker;
 
@@ -79,25 +79,9 @@ fn dispatch<W: Worker>(parts: &mut LoopParts<'_, W>, effect: Effect) {
     }
 }
 
-/// Run until the user quits or the event stream ends.
-pub async fn run_loop<B, E, W>(
-    terminal: &mut Terminal<B>,
-    state: &mut State,
-    events: E,
-    parts: LoopParts<'_, W>,
-) -> anyhow::Result<()>
-where
-    B: Backend,
-    B::Error: Send + Sync + 'static,
-    E: Stream<Item = std::io::Result<Event>> + Unpin,
-    W: Worker,
-{
-    let effects = init(state);
-    run_loop_from(terminal, state, events, parts, effects, false).await
-}
-
-/// [`run_loop`] with the start-up's work (`init`) already done in part: `effects` is what is
-/// left of it, and `headlines_drawn` says the first headlines are on the screen already.
+/// Run until the user quits or the event stream ends, the start-up's work (`update::init`)
+/// already done in part: `effects` is what is left of it (all of `init`'s effects when
+/// nothing was done), and `headlines_drawn` says the first headlines are on the screen.
 pub async fn run_loop_from<B, E, W>(
     terminal: &mut Terminal<B>,
     state: &mut State,

@@ -8,6 +8,7 @@ use crate::tui::action::Action;
 use crate::tui::effect::{Anchor, Effect, ListRequest, ListWindow};
 use crate::tui::geometry;
 use crate::tui::state::{Focus, ListSource, Mode, ReaderPage, State, WINDOW, WINDOW_MARGIN};
+use ratatui::layout::Position;
 
 /// Say `text` in the status line, with nothing else to do.
 pub(crate) fn notice(state: &mut State, text: impl Into<String>) -> Vec<Effect> {
@@ -320,11 +321,12 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Wheel { column, row, down } => {
             let areas = geometry::layout(geometry::screen(state), state);
             let step = if down { 3 } else { -3 };
-            if areas.reader.is_some_and(|r| contains(r, column, row)) {
+            let at = Position::new(column, row);
+            if areas.reader.is_some_and(|r| r.contains(at)) {
                 scroll_page(state, step)
-            } else if contains(areas.headlines, column, row) {
+            } else if areas.headlines.contains(at) {
                 move_list(state, step)
-            } else if areas.feeds.is_some_and(|r| contains(r, column, row)) {
+            } else if areas.feeds.is_some_and(|r| r.contains(at)) {
                 let last = state.sidebar_len().saturating_sub(1);
                 state.feed_cursor = state.feed_cursor.saturating_add_signed(step).min(last);
                 vec![]
@@ -631,10 +633,6 @@ fn is_user_intent(action: &Action) -> bool {
 
 /// Only web links are ever handed to the browser (never `javascript:`, `data:`, `file:`).
 use crate::url_safety::is_web_url;
-
-fn contains(rect: ratatui::layout::Rect, column: u16, row: u16) -> bool {
-    column >= rect.x && column < rect.x + rect.width && row >= rect.y && row < rect.y + rect.height
-}
 
 /// Visible headline rows.
 pub fn list_height(state: &State) -> usize {
@@ -1353,8 +1351,9 @@ fn without_dates(byline: &str) -> String {
 
 fn click(state: &mut State, column: u16, row: u16) -> Vec<Effect> {
     let areas = geometry::layout(geometry::screen(state), state);
+    let at = Position::new(column, row);
     if let Some(feeds) = areas.feeds
-        && contains(feeds, column, row)
+        && feeds.contains(at)
     {
         state.focus = Focus::Feeds;
         let inner = geometry::inner(feeds);
@@ -1370,7 +1369,7 @@ fn click(state: &mut State, column: u16, row: u16) -> Vec<Effect> {
         }
         return vec![];
     }
-    if contains(areas.headlines, column, row) {
+    if areas.headlines.contains(at) {
         state.focus = Focus::Headlines;
         let inner = geometry::inner(areas.headlines);
         if row >= inner.y && row < inner.y + inner.height {
@@ -1381,7 +1380,7 @@ fn click(state: &mut State, column: u16, row: u16) -> Vec<Effect> {
         }
         return vec![];
     }
-    if areas.reader.is_some_and(|r| contains(r, column, row)) && !state.pages.is_empty() {
+    if areas.reader.is_some_and(|r| r.contains(at)) && !state.pages.is_empty() {
         state.focus = Focus::Reader;
     }
     vec![]

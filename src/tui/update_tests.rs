@@ -38,6 +38,15 @@ fn item_loaded(effects: &[Effect]) -> Option<ItemId> {
     })
 }
 
+/// The layout the effects ask for (there must be one): its width and document.
+fn render_request(effects: &[Effect]) -> (u16, &crate::tui::effect::ReaderDoc) {
+    let found = effects.iter().find_map(|e| match e {
+        Effect::RenderPage { width, doc, .. } => Some((*width, &**doc)),
+        _ => None,
+    });
+    found.unwrap_or_else(|| panic!("no layout asked for in {effects:?}"))
+}
+
 fn list_load(effects: &[Effect]) -> Option<(u64, Anchor, usize)> {
     effects.iter().find_map(|e| match e {
         Effect::LoadList(r) => Some((r.generation, r.anchor.clone(), r.around)),
@@ -272,15 +281,9 @@ fn the_extracted_article_replaces_the_feed_text_keeping_the_scroll() {
             .iter()
             .any(|e| matches!(e, Effect::LoadArticle { url, .. } if Some(url) == row.url.as_ref()))
     );
-    let Some(Effect::RenderPage { width, doc, .. }) = effects
-        .iter()
-        .find(|e| matches!(e, Effect::RenderPage { .. }))
-    else {
-        panic!()
-    };
+    let (width, doc) = render_request(&effects);
     assert_eq!(doc.html, "<p>feed text</p>");
     assert!(doc.meta.contains("Ann"));
-    let width = *width;
     laid_out(&mut state, page, width, 200);
     update(&mut state, Action::PageDown);
     let scroll = state.page().unwrap().scroll;
@@ -326,13 +329,7 @@ fn a_resize_rewraps_keeping_the_position() {
             height: 40,
         },
     );
-    let Some(Effect::RenderPage { width, .. }) = effects
-        .iter()
-        .find(|e| matches!(e, Effect::RenderPage { .. }))
-    else {
-        panic!("{effects:?}")
-    };
-    laid_out(&mut state, page, *width, 200);
+    laid_out(&mut state, page, render_request(&effects).0, 200);
     assert_eq!(state.page().unwrap().scroll, 100);
 }
 
@@ -832,14 +829,7 @@ fn a_taller_terminal_never_leaves_the_reader_scrolled_past_its_text() {
             height: 80,
         },
     );
-    let width = effects
-        .iter()
-        .find_map(|e| match e {
-            Effect::RenderPage { width, .. } => Some(*width),
-            _ => None,
-        })
-        .expect("a new layout");
-    laid_out(&mut state, page, width, 30);
+    laid_out(&mut state, page, render_request(&effects).0, 30);
     let height = reader_height(&state);
     assert_eq!(state.page().unwrap().scroll, 30usize.saturating_sub(height));
 }
@@ -1029,11 +1019,8 @@ fn the_play_key_plays_the_first_enclosure_and_lays_it_out() {
             item: Box::new(item),
         },
     );
-    let laid_out = effects.iter().find_map(|e| match e {
-        Effect::RenderPage { doc, .. } => Some(doc.enclosures.len()),
-        _ => None,
-    });
-    assert_eq!(laid_out, Some(2), "the layout lists the media files");
+    let (_, doc) = render_request(&effects);
+    assert_eq!(doc.enclosures.len(), 2, "the layout lists the media files");
     assert_eq!(
         update(&mut state, Action::PlayMedia),
         vec![Effect::PlayMedia("https://cdn.example/ep12.mp3".into())]

@@ -1196,17 +1196,11 @@ mod tests {
         let got = smart_feeds(&store, &configured).unwrap();
         let summary: Vec<(&str, usize)> = got.iter().map(|s| (s.name.as_str(), s.unread)).collect();
         assert_eq!(summary, [("Synthetic", 20), ("fives", 2)]);
-        let five = store
-            .items(
-                &ItemFilter {
-                    query: crate::query::Query::parse("title:5").ok(),
-                    ..Default::default()
-                },
-                0,
-                1,
-            )
-            .unwrap()[0]
-            .id;
+        let fives = ItemFilter {
+            query: crate::query::Query::parse("title:5").ok(),
+            ..Default::default()
+        };
+        let five = store.items(&fives, 0, 1).unwrap()[0].id;
         store.set_read(&[five], true).unwrap();
         assert_eq!(smart_feeds(&store, &configured).unwrap()[1].unread, 1);
     }
@@ -1216,7 +1210,7 @@ mod tests {
         let q = ListQuery {
             source: ListSource::Unread,
             search: Some("télé".into()),
-            smart: None,
+            ..Default::default()
         };
         let f = item_filter(&q);
         assert!(f.unread_only && !f.starred_only && f.feed.is_none());
@@ -1231,15 +1225,11 @@ mod tests {
             both.query.map(|q| q.to_string()).as_deref(),
             Some("(a OR c) b")
         );
-        assert_eq!(
-            item_filter(&ListQuery {
-                source: ListSource::Feed(FeedId(3)),
-                search: None,
-                smart: None,
-            })
-            .feed,
-            Some(FeedId(3))
-        );
+        let feed = ListQuery {
+            source: ListSource::Feed(FeedId(3)),
+            ..Default::default()
+        };
+        assert_eq!(item_filter(&feed).feed, Some(FeedId(3)));
     }
 
     #[test]

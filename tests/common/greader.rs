@@ -91,18 +91,18 @@ pub struct GReaderServer {
     stop: Arc<AtomicBool>,
 }
 
-fn now_secs() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
+fn now_micros() -> u64 {
+    let since_epoch = SystemTime::now().duration_since(UNIX_EPOCH);
+    since_epoch.map(|d| d.as_micros() as u64).unwrap_or(0)
 }
 
-fn now_micros() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_micros() as u64)
-        .unwrap_or(0)
+fn now_secs() -> i64 {
+    (now_micros() / 1_000_000) as i64
+}
+
+/// The id a new feed gets: one past the highest (ids of removed feeds are not given again).
+fn next_feed_id(s: &State) -> u64 {
+    s.feeds.iter().map(|f| f.id).max().unwrap_or(0) + 1
 }
 
 const READING_LIST: &str = "user/-/state/com.google/reading-list";
@@ -158,16 +158,10 @@ impl GReaderServer {
         format!("http://{}/", self.addr)
     }
 
+    /// A feed at `http://127.0.0.1:9/feed<id>.xml`; returns its id.
     pub fn add_feed(&self, title: &str, folder: Option<&str>) -> u64 {
-        let mut s = self.state.lock().unwrap();
-        let id = s.feeds.len() as u64 + 1;
-        s.feeds.push(ServerFeed {
-            id,
-            title: title.into(),
-            url: format!("http://127.0.0.1:9/feed{id}.xml"),
-            folder: folder.map(str::to_string),
-        });
-        id
+        let id = next_feed_id(&self.state.lock().unwrap());
+        self.add_feed_at(title, folder, &format!("http://127.0.0.1:9/feed{id}.xml"))
     }
 
     /// A new item (crawled now, published `age_secs` ago); returns its id.
@@ -199,7 +193,7 @@ impl GReaderServer {
     /// A feed whose URL is `url` (a feed server the test runs), as subscribed on the web.
     pub fn add_feed_at(&self, title: &str, folder: Option<&str>, url: &str) -> u64 {
         let mut s = self.state.lock().unwrap();
-        let id = s.feeds.iter().map(|f| f.id).max().unwrap_or(0) + 1;
+        let id = next_feed_id(&s);
         s.feeds.push(ServerFeed {
             id,
             title: title.into(),
@@ -925,7 +919,7 @@ fn quickadd(s: &mut State, form: &[(String, String)]) -> Answer {
     if let Some(error) = error {
         return json_as_html(serde_json::json!({"numResults": 0, "error": error}));
     }
-    let id = s.feeds.iter().map(|f| f.id).max().unwrap_or(0) + 1;
+    let id = next_feed_id(s);
     let title = format!("Feed at {}", url.rsplit('/').next().unwrap_or_default());
     s.feeds.push(ServerFeed {
         id,

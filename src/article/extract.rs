@@ -300,10 +300,12 @@ fn prepend_standfirst(content: &Document, standfirst: &str) {
 
 /// The page's first `<base href>` resolved against its URL (web URLs only), else its URL.
 fn base_url(doc: &Document, page_url: &Url) -> Url {
-    doc.select("base[href]")
+    // `base` by name (the selector's fast path), then the first with an `href`: what
+    // `base[href]` finds, without the full selector matcher on every element.
+    doc.select("base")
         .nodes()
-        .first()
-        .and_then(|base| base.attr("href"))
+        .iter()
+        .find_map(|base| base.attr("href"))
         .and_then(|href| page_url.join(href.trim()).ok())
         .filter(|url| matches!(url.scheme(), "http" | "https"))
         .unwrap_or_else(|| page_url.clone())
@@ -385,8 +387,9 @@ fn bound_tree(doc: &Document) -> usize {
 /// Scripts whose type says they hold HTML to insert later (`text/template`, Blogger's posts):
 /// when that HTML has paragraphs, it is the page's text, so it replaces the script.
 fn inline_html_templates(doc: &Document) {
+    // `script` by name (the selector's fast path); the filter below needs a `type`.
     let templates: Vec<NodeRef<'_>> = doc
-        .select("script[type]")
+        .select("script")
         .nodes()
         .iter()
         .copied()
@@ -474,18 +477,32 @@ fn count_words(html: &str) -> usize {
 }
 
 /// Words of a parsed article, outside scripts, styles, templates and noscript blocks: their
-/// text is never shown (an "article" of one ad script is empty).
+/// text is never shown (an "article" of one ad script is empty). Counted as the text is read,
+/// without copying it.
 fn words_in(doc: &Document) -> usize {
-    text_words(&visible_text(doc))
+    let mut words = WordCounter::default();
+    for_visible_text(doc, |text| words.push(text));
+    words.finish()
 }
 
 /// The text of a parsed article outside scripts, styles, templates and noscript blocks.
 fn visible_text(doc: &Document) -> String {
     let mut text = String::new();
+    for_visible_text(doc, |piece| text.push_str(piece));
+    text
+}
+
+/// Each text node of a parsed article outside scripts, styles, templates and noscript blocks,
+/// in document order, read in place.
+fn for_visible_text(doc: &Document, mut read: impl FnMut(&str)) {
     let mut stack = vec![doc.root()];
     while let Some(node) = stack.pop() {
         if node.is_text() {
-            text.push_str(&node.text());
+            node.query(|n| {
+                if let NodeData::Text { contents } = &n.data {
+                    read(contents);
+                }
+            });
             continue;
         }
         let hidden = node.is_element()
@@ -502,24 +519,55 @@ fn visible_text(doc: &Document) -> String {
             stack.push(c);
         }
     }
-    text
 }
 
 /// Words in a text, where scripts written without spaces (Chinese, Japanese, Korean) count
 /// one word per two characters: otherwise a whole CJK article is "4 words" and refused.
 pub(crate) fn text_words(text: &str) -> usize {
-    text.split_whitespace()
-        .map(|token| {
-            let cjk = token
-                .chars()
-                .filter(|c| {
-                    matches!(u32::from(*c),
-                        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF)
-                })
-                .count();
-            (cjk / 2).max(1)
-        })
-        .sum()
+    let mut words = WordCounter::default();
+    words.push(text);
+    words.finish()
+}
+
+/// [`text_words`] over a text given in pieces: a word may run on from one piece into the
+/// next, as in the pieces joined.
+#[derive(Default)]
+struct WordCounter {
+    words: usize,
+    /// Inside a word (a run of characters that are not whitespace).
+    in_word: bool,
+    /// CJK characters of the current word.
+    cjk: usize,
+}
+
+impl WordCounter {
+    fn push(&mut self, text: &str) {
+        for c in text.chars() {
+            if c.is_whitespace() {
+                self.end_word();
+            } else {
+                self.in_word = true;
+                if matches!(u32::from(c),
+                    0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF)
+                {
+                    self.cjk += 1;
+                }
+            }
+        }
+    }
+
+    fn end_word(&mut self) {
+        if self.in_word {
+            self.words += (self.cjk / 2).max(1);
+            self.in_word = false;
+            self.cjk = 0;
+        }
+    }
+
+    fn finish(mut self) -> usize {
+        self.end_word();
+        self.words
+    }
 }
 
 /// Plain text (JSON-LD `articleBody`) as HTML paragraphs, one per line of the text.
@@ -606,6 +654,35 @@ mod tests {
             assert!(!a.content_html.contains(gone), "{gone} kept");
         }
         assert!(a.content_html.contains("Paragraph 7"));
+    }
+
+    #[test]
+    fn words_are_counted_as_in_the_joined_text() {
+        // The former definition: whitespace-separated tokens, CJK ones by pairs of characters.
+        let reference = |text: &str| -> usize {
+            text.split_whitespace()
+                .map(|token| {
+                    let cjk = token
+                        .chars()
+                        .filter(|c| matches!(u32::from(*c), 0x3040..=0x30FF | 0x4E00..=0x9FFF))
+                        .count();
+                    (cjk / 2).max(1)
+                })
+                .sum()
+        };
+        for text in [
+            "",
+            "  ",
+            "one two\u{a0}three\u{2003}four",
+            " lead and trail ",
+            "日本語のテキスト　全角 mixed日本 語",
+        ] {
+            assert_eq!(text_words(text), reference(text), "{text:?}");
+        }
+        // A word split over two text nodes counts once, as in the joined text.
+        let doc = Document::fragment("<p>split<b>word</b> and<script>x y z</script> 日本<i>語の</i></p>");
+        assert_eq!(words_in(&doc), reference("splitword and 日本語の"));
+        assert_eq!(words_in(&doc), 4);
     }
 
     #[test]

@@ -542,7 +542,24 @@ struct WordCounter {
 
 impl WordCounter {
     fn push(&mut self, text: &str) {
-        for c in text.chars() {
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        while let Some(&b) = bytes.get(at) {
+            // ASCII (most text) a byte at a time: whitespace for `char::is_whitespace` is tab
+            // to carriage return, and space; no ASCII character is CJK.
+            if b.is_ascii() {
+                if b == b' ' || (b'\t'..=b'\r').contains(&b) {
+                    self.end_word();
+                } else {
+                    self.in_word = true;
+                }
+                at += 1;
+                continue;
+            }
+            let Some(c) = text[at..].chars().next() else {
+                break;
+            };
+            at += c.len_utf8();
             if c.is_whitespace() {
                 self.end_word();
             } else {
@@ -676,6 +693,7 @@ mod tests {
             "one two\u{a0}three\u{2003}four",
             " lead and trail ",
             "日本語のテキスト　全角 mixed日本 語",
+            "tab\tline\nvt\u{b}ff\u{c}cr\rus\u{1f}nel\u{85}nbsp\u{a0}end",
         ] {
             assert_eq!(text_words(text), reference(text), "{text:?}");
         }

@@ -72,8 +72,9 @@ pub fn extract_article_with(
     }
     let html = super::prescan::bound_markup(html);
     let doc = Document::from(html.as_ref());
-    let elements = bound_tree(&doc);
-    inline_html_templates(&doc);
+    let survey = bound_tree(&doc);
+    let elements = survey.elements;
+    let inlined = inline_html_templates(&survey.scripts);
     // Pages far larger than any article: the scorer's cost grows faster than the page, so
     // only the linear block classifier runs.
     let over_budget = elements > SCORER_MAX_ELEMENTS || html.len() > SCORER_MAX_BYTES;
@@ -87,7 +88,7 @@ pub fn extract_article_with(
         .and_then(|description| standfirst_block(&doc, description));
     // Links resolve against the page's `<base href>` when it has one, as in a browser.
     let original_url = page_url;
-    let link_base = base_url(&doc, page_url);
+    let link_base = base_url(&doc, &survey.bases, inlined, page_url);
     let page_url = &link_base;
     // Related-stories blocks are often asides or `.related` boxes that the pre-clean and the
     // scorer drop as boilerplate: take them out of the page first so they reach `related`.
@@ -299,11 +300,18 @@ fn prepend_standfirst(content: &Document, standfirst: &str) {
 }
 
 /// The page's first `<base href>` resolved against its URL (web URLs only), else its URL.
-fn base_url(doc: &Document, page_url: &Url) -> Url {
-    // `base` by name (the selector's fast path), then the first with an `href`: what
-    // `base[href]` finds, without the full selector matcher on every element.
-    doc.select("base")
-        .nodes()
+/// `bases`: the page's `base` elements as [`bound_tree`] found them, unless HTML was inlined
+/// since (`inlined`), which may hold one.
+fn base_url(doc: &Document, bases: &[NodeRef<'_>], inlined: bool, page_url: &Url) -> Url {
+    let searched;
+    let bases = if inlined {
+        searched = doc.select("base");
+        searched.nodes()
+    } else {
+        bases
+    };
+    // The first with an `href`: what `base[href]` finds.
+    bases
         .iter()
         .find_map(|base| base.attr("href"))
         .and_then(|href| page_url.join(href.trim()).ok())
@@ -347,10 +355,21 @@ fn looks_like_html(html: &str) -> bool {
         .any(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'!' || w[1] == b'/'))
 }
 
+/// What [`bound_tree`] found on its walk of the page, in document order: the elements kept,
+/// and the `script` and `base` elements kept, which the next steps would otherwise look for
+/// in walks of their own.
+struct TreeSurvey<'a> {
+    elements: usize,
+    scripts: Vec<NodeRef<'a>>,
+    bases: Vec<NodeRef<'a>>,
+}
+
 /// Keep the tree within [`MAX_DEPTH`] levels and [`MAX_ELEMENTS`] elements: hostile pages
 /// (10,000 nested divs, millions of empty elements) must cost no more than ordinary ones.
-fn bound_tree(doc: &Document) -> usize {
+fn bound_tree(doc: &Document) -> TreeSurvey<'_> {
     let root = doc.root();
+    let mut scripts = Vec::new();
+    let mut bases = Vec::new();
     // Iterative walk with depths; elements deeper than the limit are unwrapped afterwards.
     let mut too_deep: Vec<dom_query::NodeId> = Vec::new();
     let mut stack: Vec<(NodeRef<'_>, usize)> = vec![(root, 0)];
@@ -365,6 +384,13 @@ fn bound_tree(doc: &Document) -> usize {
             }
             if depth > MAX_DEPTH {
                 too_deep.push(node.id);
+            } else if let Some(name) = node.qual_name_ref() {
+                // Kept (neither cut off nor unwrapped below).
+                match name.local.as_ref() {
+                    "script" => scripts.push(node),
+                    "base" => bases.push(node),
+                    _ => {}
+                }
             }
         }
         let mut child = node.last_child();
@@ -381,16 +407,20 @@ fn bound_tree(doc: &Document) -> usize {
     for id in too_deep.into_iter().rev() {
         NodeRef::new(id, &doc.tree).unwrap_node();
     }
-    kept
+    TreeSurvey {
+        elements: kept,
+        scripts,
+        bases,
+    }
 }
 
 /// Scripts whose type says they hold HTML to insert later (`text/template`, Blogger's posts):
 /// when that HTML has paragraphs, it is the page's text, so it replaces the script.
-fn inline_html_templates(doc: &Document) {
-    // `script` by name (the selector's fast path); the filter below needs a `type`.
-    let templates: Vec<NodeRef<'_>> = doc
-        .select("script")
-        .nodes()
+/// `scripts`: the page's `script` elements in document order. Whether any HTML was inlined.
+fn inline_html_templates(scripts: &[NodeRef<'_>]) -> bool {
+    let mut inlined = false;
+    // Those with a `type` saying so (what `script[type]` and this filter keep).
+    let templates: Vec<NodeRef<'_>> = scripts
         .iter()
         .copied()
         .filter(|node| {
@@ -418,8 +448,10 @@ fn inline_html_templates(doc: &Document) {
         let inner = node.text();
         if inner.contains("<p") {
             node.replace_with_html(inner.to_string());
+            inlined = true;
         }
     }
+    inlined
 }
 
 /// The content blocks hold much more text than the scorer's pick, and most of the pick's
@@ -862,6 +894,21 @@ mod tests {
         let cut = "The council voted on Tuesday to close the old bridge to cars from May, after…";
         let text = extract_article(&page(cut), &url()).unwrap().view().text;
         assert!(!text.contains("The council voted"), "{text}");
+    }
+
+    #[test]
+    fn a_base_href_inlined_from_a_template_counts() {
+        // The `base` found on the first walk of the page is not the only one: the template's
+        // HTML, inlined afterwards, holds an earlier one.
+        let page = format!(
+            "<html><body><script type=\"text/template\"><base href=\"https://cdn.example.org/t/\">\
+             {}<p>Lire aussi : <a href=\"news/other-story.html\">Another story</a></p></script>\
+             <base href=\"https://late.example.org/\"></body></html>",
+            (1..6).map(paragraph).collect::<String>()
+        );
+        let a = extract_article(&page, &url()).unwrap();
+        let related: Vec<&str> = a.related.iter().map(|r| r.url.as_str()).collect();
+        assert_eq!(related, ["https://cdn.example.org/t/news/other-story.html"]);
     }
 
     #[test]

@@ -12,12 +12,12 @@ use std::sync::LazyLock;
 use aho_corasick::AhoCorasick;
 use dom_query::{Document, NodeRef};
 
+use super::elements::select_among;
 use super::phrases::{
     BODY_MARKERS, BOILERPLATE_LABELS, BOILERPLATE_PHRASES, BOILERPLATE_ROLES, CREDIT_LABELS,
     CREDIT_WORDS, END_LABELS, HINT_PREFIXES, HINT_WORDS, NOTICE_PHRASES, POSITIVE_WORDS,
     PhraseMatcher, fold,
 };
-use super::elements::select_among;
 use super::text_size::text_lengths;
 
 /// Elements that are never article text (`form` is not here: some sites wrap the whole page

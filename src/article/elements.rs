@@ -90,7 +90,11 @@ mod tests {
         ] {
             let expected = ids(doc.try_select(selector));
             assert!(!expected.is_empty(), "{selector}");
-            assert_eq!(ids(select_among(&doc, selector, names, attrs)), expected, "{selector}");
+            assert_eq!(
+                ids(select_among(&doc, selector, names, attrs)),
+                expected,
+                "{selector}"
+            );
         }
         assert!(select_among(&doc, "nav, [role=navigation]", &["nav"], &["role"]).is_none());
     }

@@ -730,7 +730,8 @@ mod tests {
             assert_eq!(text_words(text), reference(text), "{text:?}");
         }
         // A word split over two text nodes counts once, as in the joined text.
-        let doc = Document::fragment("<p>split<b>word</b> and<script>x y z</script> 日本<i>語の</i></p>");
+        let doc =
+            Document::fragment("<p>split<b>word</b> and<script>x y z</script> 日本<i>語の</i></p>");
         assert_eq!(words_in(&doc), reference("splitword and 日本語の"));
         assert_eq!(words_in(&doc), 4);
     }

@@ -91,6 +91,12 @@ fn sanitize(input: &str, breaks: Breaks) -> String {
     };
     while let Some(c) = chars.next() {
         match c {
+            // Printable ASCII other than the space, most of any text: as the last arm does,
+            // without its tests.
+            '!'..='~' => match breaks {
+                Breaks::Fold => push(&mut out, &mut pending_space, c),
+                Breaks::Keep => out.push(c),
+            },
             '\u{1B}' => skip_escape(&mut chars),
             // C1 controls in decoded text are nearly always mojibake (cp1252 bytes read as
             // Latin-1): map them as cp1252 would; the rest (including the 8-bit CSI/OSC/DCS
@@ -186,7 +192,15 @@ fn skip_string(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
 
 /// Whitespace runs folded to one space, ends trimmed.
 pub fn collapse_whitespace(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    // One allocation (a collected `Vec` joined took two, on every block of every page).
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// Columns a sanitised string takes in a terminal (CJK and emoji count 2). Terminals disagree

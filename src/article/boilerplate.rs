@@ -12,6 +12,7 @@ use std::sync::LazyLock;
 use aho_corasick::AhoCorasick;
 use dom_query::{Document, NodeRef};
 
+use super::elements::select_among;
 use super::phrases::{
     BODY_MARKERS, BOILERPLATE_LABELS, BOILERPLATE_PHRASES, BOILERPLATE_ROLES, CREDIT_LABELS,
     CREDIT_WORDS, END_LABELS, HINT_PREFIXES, HINT_WORDS, NOTICE_PHRASES, POSITIVE_WORDS,
@@ -134,7 +135,13 @@ pub fn pre_clean(doc: &Document) {
 
     // Elements hidden from readers.
     let mut hidden = Vec::new();
-    for node in doc.select("[hidden], [aria-hidden=true], [style]").nodes() {
+    let hidable = select_among(
+        doc,
+        "[hidden], [aria-hidden=true], [style]",
+        &[],
+        &["hidden", "aria-hidden", "style"],
+    );
+    for node in hidable.as_ref().map_or(&[][..], |s| s.nodes()) {
         if super::plaintext::is_hidden(node) || node.attr("aria-hidden").is_some() {
             // A block with the `hidden` attribute holding a third of the page's text is the
             // content itself, streamed hidden and revealed by a script (React/Next.js
@@ -207,7 +214,7 @@ fn remove_after_main(doc: &Document) {
     let Some(body) = doc.body() else {
         return;
     };
-    let Some(landmarks) = doc.try_select("main, [role=main]") else {
+    let Some(landmarks) = select_among(doc, "main, [role=main]", &["main"], &["role"]) else {
         return;
     };
     let landmarks = landmarks.nodes();
@@ -250,7 +257,8 @@ fn remove_after_main(doc: &Document) {
 /// there is, and they are still not an article. Runs on every pass, the retry without the
 /// class/id pre-clean included: the markup says what the block is, in every language.
 pub fn remove_page_footers(doc: &Document) {
-    let Some(footers) = doc.try_select("footer, [role=contentinfo]") else {
+    let Some(footers) = select_among(doc, "footer, [role=contentinfo]", &["footer"], &["role"])
+    else {
         return;
     };
     let doomed: Vec<dom_query::NodeId> = footers
@@ -440,8 +448,11 @@ const LONG_PARAGRAPH_CHARS: usize = 200;
 /// (`itemprop="author"`, a schema.org `Person` item) or `rel="author"` that also holds a bio, when it comes after the
 /// article's last paragraph. Works in every language: nothing is read but the structure.
 fn remove_author_boxes(doc: &Document) {
-    let Some(marks) = doc.try_select(
+    let Some(marks) = select_among(
+        doc,
         "[itemprop~=author]:not(meta, link), a[rel~=author], [itemscope][itemtype$=\"/Person\"]",
+        &[],
+        &["itemprop", "rel", "itemscope"],
     ) else {
         return;
     };

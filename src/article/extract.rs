@@ -72,8 +72,9 @@ pub fn extract_article_with(
     }
     let html = super::prescan::bound_markup(html);
     let doc = Document::from(html.as_ref());
-    let elements = bound_tree(&doc);
-    inline_html_templates(&doc);
+    let survey = bound_tree(&doc);
+    let elements = survey.elements;
+    let inlined = inline_html_templates(&survey.scripts);
     // Pages far larger than any article: the scorer's cost grows faster than the page, so
     // only the linear block classifier runs.
     let over_budget = elements > SCORER_MAX_ELEMENTS || html.len() > SCORER_MAX_BYTES;
@@ -87,7 +88,7 @@ pub fn extract_article_with(
         .and_then(|description| standfirst_block(&doc, description));
     // Links resolve against the page's `<base href>` when it has one, as in a browser.
     let original_url = page_url;
-    let link_base = base_url(&doc, page_url);
+    let link_base = base_url(&doc, &survey.bases, inlined, page_url);
     let page_url = &link_base;
     // Related-stories blocks are often asides or `.related` boxes that the pre-clean and the
     // scorer drop as boilerplate: take them out of the page first so they reach `related`.
@@ -299,11 +300,20 @@ fn prepend_standfirst(content: &Document, standfirst: &str) {
 }
 
 /// The page's first `<base href>` resolved against its URL (web URLs only), else its URL.
-fn base_url(doc: &Document, page_url: &Url) -> Url {
-    doc.select("base[href]")
-        .nodes()
-        .first()
-        .and_then(|base| base.attr("href"))
+/// `bases`: the page's `base` elements as [`bound_tree`] found them, unless HTML was inlined
+/// since (`inlined`), which may hold one.
+fn base_url(doc: &Document, bases: &[NodeRef<'_>], inlined: bool, page_url: &Url) -> Url {
+    let searched;
+    let bases = if inlined {
+        searched = doc.select("base");
+        searched.nodes()
+    } else {
+        bases
+    };
+    // The first with an `href`: what `base[href]` finds.
+    bases
+        .iter()
+        .find_map(|base| base.attr("href"))
         .and_then(|href| page_url.join(href.trim()).ok())
         .filter(|url| matches!(url.scheme(), "http" | "https"))
         .unwrap_or_else(|| page_url.clone())
@@ -345,10 +355,21 @@ fn looks_like_html(html: &str) -> bool {
         .any(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'!' || w[1] == b'/'))
 }
 
+/// What [`bound_tree`] found on its walk of the page, in document order: the elements kept,
+/// and the `script` and `base` elements kept, which the next steps would otherwise look for
+/// in walks of their own.
+struct TreeSurvey<'a> {
+    elements: usize,
+    scripts: Vec<NodeRef<'a>>,
+    bases: Vec<NodeRef<'a>>,
+}
+
 /// Keep the tree within [`MAX_DEPTH`] levels and [`MAX_ELEMENTS`] elements: hostile pages
 /// (10,000 nested divs, millions of empty elements) must cost no more than ordinary ones.
-fn bound_tree(doc: &Document) -> usize {
+fn bound_tree(doc: &Document) -> TreeSurvey<'_> {
     let root = doc.root();
+    let mut scripts = Vec::new();
+    let mut bases = Vec::new();
     // Iterative walk with depths; elements deeper than the limit are unwrapped afterwards.
     let mut too_deep: Vec<dom_query::NodeId> = Vec::new();
     let mut stack: Vec<(NodeRef<'_>, usize)> = vec![(root, 0)];
@@ -363,6 +384,13 @@ fn bound_tree(doc: &Document) -> usize {
             }
             if depth > MAX_DEPTH {
                 too_deep.push(node.id);
+            } else if let Some(name) = node.qual_name_ref() {
+                // Kept (neither cut off nor unwrapped below).
+                match name.local.as_ref() {
+                    "script" => scripts.push(node),
+                    "base" => bases.push(node),
+                    _ => {}
+                }
             }
         }
         let mut child = node.last_child();
@@ -379,15 +407,20 @@ fn bound_tree(doc: &Document) -> usize {
     for id in too_deep.into_iter().rev() {
         NodeRef::new(id, &doc.tree).unwrap_node();
     }
-    kept
+    TreeSurvey {
+        elements: kept,
+        scripts,
+        bases,
+    }
 }
 
 /// Scripts whose type says they hold HTML to insert later (`text/template`, Blogger's posts):
 /// when that HTML has paragraphs, it is the page's text, so it replaces the script.
-fn inline_html_templates(doc: &Document) {
-    let templates: Vec<NodeRef<'_>> = doc
-        .select("script[type]")
-        .nodes()
+/// `scripts`: the page's `script` elements in document order. Whether any HTML was inlined.
+fn inline_html_templates(scripts: &[NodeRef<'_>]) -> bool {
+    let mut inlined = false;
+    // Those with a `type` saying so (what `script[type]` and this filter keep).
+    let templates: Vec<NodeRef<'_>> = scripts
         .iter()
         .copied()
         .filter(|node| {
@@ -415,8 +448,10 @@ fn inline_html_templates(doc: &Document) {
         let inner = node.text();
         if inner.contains("<p") {
             node.replace_with_html(inner.to_string());
+            inlined = true;
         }
     }
+    inlined
 }
 
 /// The content blocks hold much more text than the scorer's pick, and most of the pick's
@@ -474,18 +509,32 @@ fn count_words(html: &str) -> usize {
 }
 
 /// Words of a parsed article, outside scripts, styles, templates and noscript blocks: their
-/// text is never shown (an "article" of one ad script is empty).
+/// text is never shown (an "article" of one ad script is empty). Counted as the text is read,
+/// without copying it.
 fn words_in(doc: &Document) -> usize {
-    text_words(&visible_text(doc))
+    let mut words = WordCounter::default();
+    for_visible_text(doc, |text| words.push(text));
+    words.finish()
 }
 
 /// The text of a parsed article outside scripts, styles, templates and noscript blocks.
 fn visible_text(doc: &Document) -> String {
     let mut text = String::new();
+    for_visible_text(doc, |piece| text.push_str(piece));
+    text
+}
+
+/// Each text node of a parsed article outside scripts, styles, templates and noscript blocks,
+/// in document order, read in place.
+fn for_visible_text(doc: &Document, mut read: impl FnMut(&str)) {
     let mut stack = vec![doc.root()];
     while let Some(node) = stack.pop() {
         if node.is_text() {
-            text.push_str(&node.text());
+            node.query(|n| {
+                if let NodeData::Text { contents } = &n.data {
+                    read(contents);
+                }
+            });
             continue;
         }
         let hidden = node.is_element()
@@ -502,24 +551,72 @@ fn visible_text(doc: &Document) -> String {
             stack.push(c);
         }
     }
-    text
 }
 
 /// Words in a text, where scripts written without spaces (Chinese, Japanese, Korean) count
 /// one word per two characters: otherwise a whole CJK article is "4 words" and refused.
 pub(crate) fn text_words(text: &str) -> usize {
-    text.split_whitespace()
-        .map(|token| {
-            let cjk = token
-                .chars()
-                .filter(|c| {
-                    matches!(u32::from(*c),
-                        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF)
-                })
-                .count();
-            (cjk / 2).max(1)
-        })
-        .sum()
+    let mut words = WordCounter::default();
+    words.push(text);
+    words.finish()
+}
+
+/// [`text_words`] over a text given in pieces: a word may run on from one piece into the
+/// next, as in the pieces joined.
+#[derive(Default)]
+struct WordCounter {
+    words: usize,
+    /// Inside a word (a run of characters that are not whitespace).
+    in_word: bool,
+    /// CJK characters of the current word.
+    cjk: usize,
+}
+
+impl WordCounter {
+    fn push(&mut self, text: &str) {
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        while let Some(&b) = bytes.get(at) {
+            // ASCII (most text) a byte at a time: whitespace for `char::is_whitespace` is tab
+            // to carriage return, and space; no ASCII character is CJK.
+            if b.is_ascii() {
+                if b == b' ' || (b'\t'..=b'\r').contains(&b) {
+                    self.end_word();
+                } else {
+                    self.in_word = true;
+                }
+                at += 1;
+                continue;
+            }
+            let Some(c) = text[at..].chars().next() else {
+                break;
+            };
+            at += c.len_utf8();
+            if c.is_whitespace() {
+                self.end_word();
+            } else {
+                self.in_word = true;
+                if matches!(u32::from(c),
+                    0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF)
+                {
+                    self.cjk += 1;
+                }
+            }
+        }
+    }
+
+    fn end_word(&mut self) {
+        if self.in_word {
+            self.words += (self.cjk / 2).max(1);
+            self.in_word = false;
+            self.cjk = 0;
+        }
+    }
+
+    fn finish(mut self) -> usize {
+        self.end_word();
+        self.words
+    }
 }
 
 /// Plain text (JSON-LD `articleBody`) as HTML paragraphs, one per line of the text.
@@ -606,6 +703,37 @@ mod tests {
             assert!(!a.content_html.contains(gone), "{gone} kept");
         }
         assert!(a.content_html.contains("Paragraph 7"));
+    }
+
+    #[test]
+    fn words_are_counted_as_in_the_joined_text() {
+        // The former definition: whitespace-separated tokens, CJK ones by pairs of characters.
+        let reference = |text: &str| -> usize {
+            text.split_whitespace()
+                .map(|token| {
+                    let cjk = token
+                        .chars()
+                        .filter(|c| matches!(u32::from(*c), 0x3040..=0x30FF | 0x4E00..=0x9FFF))
+                        .count();
+                    (cjk / 2).max(1)
+                })
+                .sum()
+        };
+        for text in [
+            "",
+            "  ",
+            "one two\u{a0}three\u{2003}four",
+            " lead and trail ",
+            "日本語のテキスト　全角 mixed日本 語",
+            "tab\tline\nvt\u{b}ff\u{c}cr\rus\u{1f}nel\u{85}nbsp\u{a0}end",
+        ] {
+            assert_eq!(text_words(text), reference(text), "{text:?}");
+        }
+        // A word split over two text nodes counts once, as in the joined text.
+        let doc =
+            Document::fragment("<p>split<b>word</b> and<script>x y z</script> 日本<i>語の</i></p>");
+        assert_eq!(words_in(&doc), reference("splitword and 日本語の"));
+        assert_eq!(words_in(&doc), 4);
     }
 
     #[test]
@@ -767,6 +895,21 @@ mod tests {
         let cut = "The council voted on Tuesday to close the old bridge to cars from May, after…";
         let text = extract_article(&page(cut), &url()).unwrap().view().text;
         assert!(!text.contains("The council voted"), "{text}");
+    }
+
+    #[test]
+    fn a_base_href_inlined_from_a_template_counts() {
+        // The `base` found on the first walk of the page is not the only one: the template's
+        // HTML, inlined afterwards, holds an earlier one.
+        let page = format!(
+            "<html><body><script type=\"text/template\"><base href=\"https://cdn.example.org/t/\">\
+             {}<p>Lire aussi : <a href=\"news/other-story.html\">Another story</a></p></script>\
+             <base href=\"https://late.example.org/\"></body></html>",
+            (1..6).map(paragraph).collect::<String>()
+        );
+        let a = extract_article(&page, &url()).unwrap();
+        let related: Vec<&str> = a.related.iter().map(|r| r.url.as_str()).collect();
+        assert_eq!(related, ["https://cdn.example.org/t/news/other-story.html"]);
     }
 
     #[test]

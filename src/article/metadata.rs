@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
-use dom_query::{Document, NodeRef};
+use dom_query::{Document, Matcher, NodeRef, Selection};
 use serde_json::Value;
 use url::Url;
 
@@ -61,10 +61,11 @@ struct JsonLdArticle {
 
 /// Read the page's metadata. `page_url` resolves relative URLs.
 pub fn read_metadata(doc: &Document, page_url: &Url) -> PageMetadata {
-    let ld = read_json_ld(doc);
+    let named = NamedElements::of(doc);
+    let ld = read_json_ld(named.matching(&named.script, "script[type=\"application/ld+json\"]"));
     // Every <meta> once: name/property/itemprop (lowercased) → first non-empty content.
     let mut metas: HashMap<String, String> = HashMap::new();
-    if let Some(sel) = doc.try_select("meta[content]") {
+    if let Some(sel) = named.matching(&named.meta, "meta[content]") {
         for node in sel.nodes() {
             let Some(content) = node.attr("content") else {
                 continue;
@@ -87,12 +88,12 @@ pub fn read_metadata(doc: &Document, page_url: &Url) -> PageMetadata {
             .find_map(|name| metas.get(&name.to_ascii_lowercase()).cloned())
     };
     let og_title = meta(&["og:title", "twitter:title"]);
-    let page_title = doc
-        .try_select("title")
+    let page_title = named
+        .matching(&named.title, "title")
         .map(|s| clean(&s.text()))
         .filter(|t| !t.is_empty());
-    let h1s: Vec<String> = doc
-        .try_select("h1")
+    let h1s: Vec<String> = named
+        .matching(&named.h1, "h1")
         .map(|s| {
             s.nodes()
                 .iter()
@@ -143,14 +144,15 @@ pub fn read_metadata(doc: &Document, page_url: &Url) -> PageMetadata {
         })
         .or_else(|| time_element(doc));
 
-    let lang = doc
-        .try_select("html[lang]")
+    let lang = named
+        .matching(&named.html, "html[lang]")
         .and_then(|s| s.attr("lang"))
         .map(|l| clean(&l))
         .filter(|l| !l.is_empty())
         .or_else(|| ld.as_ref().and_then(|a| a.lang.clone()))
         .or_else(|| {
-            doc.try_select("html")
+            named
+                .matching(&named.html, "html")
                 .and_then(|s| s.attr("xml:lang"))
                 .map(|l| clean(&l))
                 .filter(|l| !l.is_empty())
@@ -159,8 +161,8 @@ pub fn read_metadata(doc: &Document, page_url: &Url) -> PageMetadata {
         .map(|l| l.replace('_', "-"))
         .filter(|l| l.len() <= 35);
 
-    let canonical = doc
-        .try_select("link[rel=\"canonical\"]")
+    let canonical = named
+        .matching(&named.link, "link[rel=\"canonical\"]")
         .and_then(|s| s.attr("href"))
         .or_else(|| meta(&["og:url"]).map(Into::into))
         .and_then(|href| absolute_http(page_url, &href));
@@ -185,6 +187,52 @@ pub fn read_metadata(doc: &Document, page_url: &Url) -> PageMetadata {
         lead_image,
         article_body: ld.and_then(|a| a.body),
         description,
+    }
+}
+
+/// The elements [`read_metadata`] always reads, by name, in document order: gathered in one
+/// walk of the page (a selector for each walked the whole page once).
+#[derive(Default)]
+struct NamedElements<'a> {
+    meta: Vec<NodeRef<'a>>,
+    title: Vec<NodeRef<'a>>,
+    h1: Vec<NodeRef<'a>>,
+    html: Vec<NodeRef<'a>>,
+    link: Vec<NodeRef<'a>>,
+    script: Vec<NodeRef<'a>>,
+}
+
+impl<'a> NamedElements<'a> {
+    fn of(doc: &'a Document) -> Self {
+        let mut named = Self::default();
+        for node in doc.root().descendants_it() {
+            let Some(name) = node.qual_name_ref() else {
+                continue;
+            };
+            let list = match name.local.as_ref() {
+                "meta" => &mut named.meta,
+                "title" => &mut named.title,
+                "h1" => &mut named.h1,
+                "html" => &mut named.html,
+                "link" => &mut named.link,
+                "script" => &mut named.script,
+                _ => continue,
+            };
+            list.push(node);
+        }
+        named
+    }
+
+    /// What `doc.try_select(selector)` gives, for a selector that only matches elements of
+    /// `candidates`' name: the same matcher, run on those elements alone.
+    fn matching(&self, candidates: &[NodeRef<'a>], selector: &str) -> Option<Selection<'a>> {
+        let matcher = Matcher::new(selector).ok()?;
+        let nodes: Vec<NodeRef<'a>> = candidates
+            .iter()
+            .copied()
+            .filter(|node| matcher.match_element(node))
+            .collect();
+        (!nodes.is_empty()).then(|| Selection::from(nodes))
     }
 }
 
@@ -530,9 +578,10 @@ pub fn to_rfc3339(raw: &str) -> Option<String> {
     None
 }
 
-/// The best article object among the page's JSON-LD blocks.
-fn read_json_ld(doc: &Document) -> Option<JsonLdArticle> {
-    let scripts = doc.try_select("script[type=\"application/ld+json\"]")?;
+/// The best article object among the page's JSON-LD blocks (`scripts`: the page's
+/// `script[type="application/ld+json"]` elements).
+fn read_json_ld(scripts: Option<Selection<'_>>) -> Option<JsonLdArticle> {
+    let scripts = scripts?;
     let values: Vec<Value> = scripts
         .nodes()
         .iter()

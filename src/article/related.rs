@@ -38,6 +38,18 @@ static FOLDED_LABELS: LazyLock<Vec<(String, LabelKind)>> = LazyLock::new(|| {
         .collect()
 });
 
+/// Indices into [`FOLDED_LABELS`] grouped by the label's first byte, in list order; empty
+/// labels, if any, at 256. `match_label` runs on most blocks of a page: a linear scan of every
+/// label was a large share of the related-line search.
+static FOLDED_LABELS_BY_FIRST_BYTE: LazyLock<Vec<Vec<usize>>> = LazyLock::new(|| {
+    let mut groups = vec![Vec::new(); 257];
+    for (i, (label, _)) in FOLDED_LABELS.iter().enumerate() {
+        let slot = label.as_bytes().first().map_or(256, |&b| usize::from(b));
+        groups[slot].push(i);
+    }
+    groups
+});
+
 /// Elements that can hold one related line.
 const LINE_TAGS: &[&str] = &[
     "p",
@@ -144,7 +156,7 @@ fn take_related_from_fragment(fragment: &Document, base_url: &Url) -> Vec<Relate
 pub fn take_related(page: &Document, base_url: &Url) -> Vec<RelatedLink> {
     let container = ["article", "[itemprop=articleBody]", "main"]
         .iter()
-        .find_map(|sel| page.select(sel).nodes().first().copied());
+        .find_map(|sel| page.select_single(sel).nodes().first().copied());
     let mut found = match container {
         Some(top) => take_related_under(&top, base_url),
         None => Vec::new(),
@@ -417,7 +429,17 @@ fn match_label(text: &str) -> Option<LabelMatch> {
             best = Some((label.len(), LabelKind::Related));
         }
     }
-    for (label, kind) in FOLDED_LABELS.iter() {
+    // Only the labels that start with the text's first byte can match (in list order).
+    let by_first = &*FOLDED_LABELS_BY_FIRST_BYTE;
+    let candidates = folded
+        .as_bytes()
+        .first()
+        .map_or(&[][..], |&b| by_first[usize::from(b)].as_slice());
+    for (label, kind) in by_first[256]
+        .iter()
+        .chain(candidates)
+        .map(|&i| &FOLDED_LABELS[i])
+    {
         if !folded.starts_with(label.as_str()) {
             continue;
         }

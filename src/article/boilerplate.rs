@@ -81,11 +81,14 @@ fn has_negative_hint(tokens: &[String]) -> bool {
     if !negative {
         return false;
     }
-    // "content-sidebar-wrap", "article-comments-enabled": a wrapper of the article.
+    // "content-sidebar-wrap", "article-comments-enabled": a wrapper of the article. Inside a
+    // name, "wrap" and "wrapper" name the wrapper of what the other words say: "footer-wrap",
+    // "tdc-footer-wrap" and "sidebar-wrapper" are furniture.
     !tokens.iter().any(|t| {
         POSITIVE_WORD_SET.contains(t.as_str())
-            || words_of(t).any(|w| POSITIVE_WORD_SET.contains(w) && w != "text" && w != "post")
-                && !starts_with_hint_prefix(t)
+            || words_of(t).any(|w| {
+                POSITIVE_WORD_SET.contains(w) && !matches!(w, "text" | "post" | "wrap" | "wrapper")
+            }) && !starts_with_hint_prefix(t)
     })
 }
 
@@ -169,7 +172,9 @@ pub fn pre_clean(doc: &Document) {
     for node in &candidates {
         let name = node.node_name();
         let name = name.as_deref().unwrap_or("");
-        if matches!(name, "html" | "body" | "main" | "article" | "h1" | "p") {
+        // A paragraph is judged too: "postmetadata", "author-bio" and "credit" name what a
+        // `<p>` holds as well as they do a `<div>`'s.
+        if matches!(name, "html" | "body" | "main" | "article" | "h1") {
             continue;
         }
         let by_role = node
@@ -469,8 +474,22 @@ fn remove_author_boxes(doc: &Document) {
                     .is_some_and(|p| p.split_whitespace().any(|w| w == "name"))
             })
             .map_or_else(|| len_of(mark), |name| len_of(&name));
+        // A `Person` item with its description is a box whose bio is that description, even
+        // when its name went with a furniture-named link ("vcard author") before this pass.
+        let description_len = mark
+            .descendants_it()
+            .find(|d| {
+                d.attr("itemprop")
+                    .is_some_and(|p| p.split_whitespace().any(|w| w == "description"))
+            })
+            .map_or(0, |description| len_of(&description));
+        let anchor_len = if description_len >= AUTHOR_BIO_MIN_CHARS {
+            anchor_len.min(len_of(mark).saturating_sub(description_len))
+        } else {
+            anchor_len
+        };
         // A mark with no name shown is metadata (an empty `Person` item in a paragraph).
-        if anchor_len == 0 {
+        if anchor_len == 0 && description_len < AUTHOR_BIO_MIN_CHARS {
             continue;
         }
         let mut bx = *mark;
@@ -513,15 +532,63 @@ fn remove_author_boxes(doc: &Document) {
         boxes.push(vec![bx.id]);
     }
     // Only after the article's text: a byline and lead above it, or a short post signed in
-    // a thread (a forum, a Q&A site) with more posts below, stay.
+    // a thread (a forum, a Q&A site) with more posts below, stay. After the page's last
+    // paragraph, or after the last one of the text the box closes (a sidebar's or the
+    // comments' paragraphs further down the page do not keep it).
     let after = after_the_text(doc, &boxes, true);
     let doomed: Vec<dom_query::NodeId> = boxes
         .into_iter()
         .zip(after)
-        .filter(|(_, after)| *after)
+        .filter(|(bx, after)| {
+            *after
+                || bx
+                    .first()
+                    .is_some_and(|&id| closes_its_text(NodeRef::new(id, &doc.tree)))
+        })
         .flat_map(|(bx, _)| bx)
         .collect();
     remove_ids(doc, &doomed);
+}
+
+/// Whether `node` comes after the text it belongs to: its nearest ancestor that holds a long,
+/// link-poor paragraph besides `node` holds none after it (in document order).
+fn closes_its_text(node: NodeRef<'_>) -> bool {
+    let is_long_paragraph = |d: &NodeRef<'_>| {
+        d.has_name("p") && {
+            let len = text_len(d);
+            len >= LONG_PARAGRAPH_CHARS && link_density(d, len) < 0.3
+        }
+    };
+    for ancestor in node.ancestors_it(None).filter(|a| a.is_element()) {
+        let mut seen_node = false;
+        let mut before = false;
+        let mut stack = vec![ancestor];
+        while let Some(d) = stack.pop() {
+            if d.id == node.id {
+                seen_node = true;
+                continue;
+            }
+            if !d.is_element() {
+                continue;
+            }
+            if is_long_paragraph(&d) {
+                if seen_node {
+                    return false;
+                }
+                before = true;
+                continue;
+            }
+            let mut child = d.last_child();
+            while let Some(c) = child {
+                child = c.prev_sibling();
+                stack.push(c);
+            }
+        }
+        if before {
+            return true;
+        }
+    }
+    false
 }
 
 /// A link styled as a button holds at most this many characters ("Schedule a call", "Get
@@ -2129,6 +2196,60 @@ mod tests {
         );
         remove_author_boxes(&doc);
         assert!(doc.html().contains("lead sentence"), "{}", doc.html());
+    }
+
+    #[test]
+    fn an_author_box_closing_its_text_goes_with_a_sidebar_further_down() {
+        // The Person item's name link is named "author" (gone with the class/id pass), its
+        // bio is its description, and a sidebar's long paragraph follows on the page.
+        let page = format!(
+            "<html><body><div class=\"col\"><article class=\"contentarea\">{}\
+             <div itemscope itemtype=\"http://schema.org/Person\" itemprop=\"author\">\
+             <a class=\"vcard author\" rel=\"author\" href=\"/au/p\"><span itemprop=\"name\">\
+             Paddy</span></a><div itemprop=\"description\"><p>Fotograf aus Hamburg, Gründer \
+             dieses Blogs, mag jede Art von Fotografie mit Menschen.</p></div></div>\
+             </article></div><div class=\"col-right\">{}</div></body></html>",
+            long_paragraph("Der Text des Artikels, lang genug, um zu zählen."),
+            long_paragraph("Ein Absatz der Seitenleiste, der weiter unten auf der Seite steht.")
+        );
+        let doc = Document::from(page.as_str());
+        pre_clean(&doc);
+        let html = doc.html();
+        assert!(html.contains("Der Text des Artikels"), "{html}");
+        assert!(!html.contains("Fotograf aus Hamburg"), "{html}");
+        // Before the text of its container, the same box is a byline block and stays.
+        let page = format!(
+            "<html><body><article><div itemscope itemtype=\"http://schema.org/Person\">\
+             <span itemprop=\"name\">Paddy</span><div itemprop=\"description\">Fotograf aus \
+             Hamburg, Gründer dieses Blogs, mag jede Art von Fotografie.</div></div>{}\
+             </article><div>{}</div></body></html>",
+            long_paragraph("Der Text des Artikels, lang genug, um zu zählen."),
+            long_paragraph("Ein Absatz der Seitenleiste, der weiter unten auf der Seite steht.")
+        );
+        let doc = Document::from(page.as_str());
+        remove_author_boxes(&doc);
+        assert!(
+            doc.html().contains("Fotograf aus Hamburg"),
+            "{}",
+            doc.html()
+        );
+    }
+
+    #[test]
+    fn a_paragraph_and_a_wrapper_are_judged_by_their_names_too() {
+        let doc = Document::from(format!(
+            "<html><body><div class=\"story\"><h1>T</h1>{}\
+             <p class=\"postmetadata alt\">Posted on Wednesday in All, 3 comments.</p></div>\
+             <div class=\"tdc-footer-wrap\"><ul><li>Other story one</li></ul></div>\
+             <div class=\"content-sidebar-wrap\"><p>Kept wrapper text.</p></div></body></html>",
+            long_paragraph("The text of the article, long enough to count.")
+        ));
+        pre_clean(&doc);
+        let html = doc.html();
+        assert!(html.contains("The text of the article"), "{html}");
+        assert!(!html.contains("Posted on Wednesday"), "{html}");
+        assert!(!html.contains("Other story one"), "{html}");
+        assert!(html.contains("Kept wrapper text."), "{html}");
     }
 
     #[test]

@@ -21,6 +21,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0012_query_span_keyed_index.sql"),
     include_str!("migrations/0013_query_index_write_settings.sql"),
     include_str!("migrations/0014_cold_batch_upkeep.sql"),
+    include_str!("migrations/0015_cold_fewer_item_indexes.sql"),
 ];
 
 /// The schema version this build writes.

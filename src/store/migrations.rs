@@ -260,7 +260,10 @@ mod tests {
             .collect::<Result<_, _>>()
             .unwrap();
         assert!(indexes.iter().any(|i| i == "items_by_url"), "{indexes:?}");
-        assert!(!indexes.iter().any(|i| i == "items_by_feed_url"), "{indexes:?}");
+        assert!(
+            !indexes.iter().any(|i| i == "items_by_feed_url"),
+            "{indexes:?}"
+        );
         // sync.rs: the polled copy of a link in a feed.
         let lookup = "SELECT id, read, starred FROM items
                       WHERE feed_id = ?1 AND url = ?2 AND server_id IS NULL ORDER BY id LIMIT 1";
@@ -277,7 +280,9 @@ mod tests {
             .query_row(lookup, params![1, "https://a.example/2"], |r| r.get(0))
             .unwrap();
         let title: String = conn
-            .query_row("SELECT title FROM items WHERE id = ?1", [found], |r| r.get(0))
+            .query_row("SELECT title FROM items WHERE id = ?1", [found], |r| {
+                r.get(0)
+            })
             .unwrap();
         assert_eq!(title, "Two");
     }

@@ -21,6 +21,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0012_query_span_keyed_index.sql"),
     include_str!("migrations/0013_query_index_write_settings.sql"),
     include_str!("migrations/0014_cold_batch_upkeep.sql"),
+    include_str!("migrations/0015_cold_fewer_item_indexes.sql"),
 ];
 
 /// The schema version this build writes.
@@ -127,8 +128,8 @@ pub(super) fn migrate_to(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rusqlite::OptionalExtension;
     use rusqlite::functions::FunctionFlags;
+    use rusqlite::{OptionalExtension, params};
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -244,6 +245,46 @@ mod tests {
         assert_eq!(found("emulation"), ["One"]);
         assert_eq!(found("emul"), ["Four", "One"]);
         assert_eq!(found("news OR x86"), ["Two", "One"]);
+    }
+
+    #[test]
+    fn schema_15_drops_the_feed_and_url_index_and_the_polled_copy_lookup_keeps_an_index() {
+        let (dir, mut conn, _) = database_at(14);
+        let path = dir.path().join("kiosque.db");
+        migrate_to(&mut conn, &path, SCHEMA_VERSION).unwrap();
+        let indexes: Vec<String> = conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'items'")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert!(indexes.iter().any(|i| i == "items_by_url"), "{indexes:?}");
+        assert!(
+            !indexes.iter().any(|i| i == "items_by_feed_url"),
+            "{indexes:?}"
+        );
+        // sync.rs: the polled copy of a link in a feed.
+        let lookup = "SELECT id, read, starred FROM items
+                      WHERE feed_id = ?1 AND url = ?2 AND server_id IS NULL ORDER BY id LIMIT 1";
+        let plan: String = conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {lookup}"))
+            .unwrap()
+            .query_map(params![1, "https://a.example/2"], |r| r.get::<_, String>(3))
+            .unwrap()
+            .collect::<Result<Vec<_>, _>>()
+            .unwrap()
+            .join("; ");
+        assert!(plan.contains("USING INDEX items_by_url (url=?)"), "{plan}");
+        let found: i64 = conn
+            .query_row(lookup, params![1, "https://a.example/2"], |r| r.get(0))
+            .unwrap();
+        let title: String = conn
+            .query_row("SELECT title FROM items WHERE id = ?1", [found], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(title, "Two");
     }
 
     #[test]

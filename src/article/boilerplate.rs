@@ -1047,15 +1047,7 @@ pub(crate) fn phrase_automaton<P: AsRef<[u8]>>(
 }
 
 fn folded_text(node: &NodeRef<'_>) -> String {
-    let text = node.text();
-    let mut out = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out
+    crate::text::collapse_whitespace(&node.text())
 }
 
 /// Characters of text inside links, over all characters of text.

@@ -14,6 +14,8 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
 
+mod timeline;
+
 /// Requests at once to a host that answered over HTTP/2. `per_host` bounds connections (one
 /// request each over HTTP/1.1, 6 as browsers); over HTTP/2 the client keeps one connection to
 /// the host and runs many requests on it as streams, up to the server's own
@@ -414,6 +416,7 @@ impl RefreshWrites {
                 let written = writer
                     .run_async(move |store| store.record_fetches(now, &fetches))
                     .await;
+                timeline::ITEMS_WRITTEN.add(batch_items);
                 if let Some(copier) = &copier {
                     copier.nudge();
                 }
@@ -441,6 +444,7 @@ async fn write(
     record: FetchRecord,
     parsed: Option<ParsedDocument>,
 ) -> Result<usize, String> {
+    let _waiting = timeline::WAITING_WRITE.enter();
     let (done, outcome) = tokio::sync::oneshot::channel();
     let (parsed, values) = parsed.map_or((None, Vec::new()), |(doc, values)| (Some(doc), values));
     let fetch = crate::store::FetchWrite {
@@ -494,6 +498,7 @@ async fn ask_one(
         etag: feed.etag.clone(),
         last_modified: feed.last_modified.clone(),
     };
+    let _asking = timeline::ASKING.enter();
     let ask = fetcher.ask(&feed.url, &conditional);
     tokio::pin!(ask);
     let slow = async {
@@ -546,8 +551,15 @@ async fn fetch_one(
         window.widen();
         return (answer.read().await, None);
     }
+    let waiting = timeline::WAITING_ROOM.enter();
     let room = bodies.clone().acquire_owned().await.ok();
+    drop(waiting);
+    let reading = timeline::READING.enter();
     let fetched = answer.read().await;
+    drop(reading);
+    if let Ok(response) = &fetched {
+        timeline::BYTES_READ.add(response.body.len());
+    }
     (
         fetched,
         Some(BodyHeld {
@@ -645,7 +657,10 @@ async fn interpret(
             // One parse per core at a time: when 64 answers land at once (HTTP/2), sharing the
             // cores among 64 parses would finish them all at the end, and the writer, which
             // takes them one by one, would start only then instead of beside the parses.
+            let waiting = timeline::WAITING_PARSE.enter();
             let _parsing = parse_slots.acquire().await;
+            drop(waiting);
+            let in_parse = timeline::PARSING.enter();
             let parsed = tokio::task::spawn_blocking(move || {
                 crate::feed::parse_feed(&body, content_type.as_deref(), &url).map(|doc| {
                     let values = ItemValues::of_document(&doc);
@@ -653,6 +668,10 @@ async fn interpret(
                 })
             })
             .await;
+            drop(in_parse);
+            if let Ok(Ok((doc, _))) = &parsed {
+                timeline::ITEMS_PARSED.add(doc.items.len());
+            }
             match parsed {
                 Ok(Ok(doc)) => (
                     FetchRecord {
@@ -806,6 +825,7 @@ async fn refresh_with(
             }
         })
         .await??;
+    let _timeline = timeline::Sampler::start();
     let (writes, batcher) = RefreshWrites::start(writer.clone(), copier);
     let global = Arc::new(RequestWindow::new(opts.concurrency));
     // Bodies read but not yet parsed and written: a bound on what is held in memory when the
@@ -920,6 +940,7 @@ async fn refresh_with(
             hand_the_connection_back().await;
             drop(host);
             let outcome = Box::pin(record_one(feed, fetched, now, writes, &parse_slots)).await;
+            timeline::FEEDS_DONE.add(1);
             if let Some(p) = &progress {
                 let _ = p.send(outcome.clone());
             }

@@ -99,11 +99,6 @@ impl Answer {
         is_multiplexed(self.response.version())
     }
 
-    /// The body's length as the server declared it, when it did (and it is not compressed).
-    pub fn content_length(&self) -> Option<u64> {
-        self.response.content_length()
-    }
-
     /// The second half of [`Fetcher::get`]: read the body (2xx only, at most the cap) within
     /// what is left of the total timeout.
     pub async fn read(self) -> Result<FetchResponse, FetchError> {

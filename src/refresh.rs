@@ -24,21 +24,8 @@ mod timeline;
 /// answer takes 5 rounds (0.5 s) instead of 50 over 6 connections (5 s).
 pub const H2_STREAMS_PER_HOST: usize = 64;
 
-/// Requests out at first ([`RequestWindow`]): a cold refresh, all bodies, stays there.
+/// Bodies read and not yet written, at most (see `in_hand` in [`refresh_feeds_with`]).
 pub const BODIES_IN_HAND: usize = 64;
-
-/// Bytes of bodies in hand (about to be read, or read and not yet written), at most
-/// ([`BodyBudget`]): about the 64 bodies a refresh held before at the bench's 122 KB per
-/// feed. A body parsed and waiting for the writer costs about three times its size: with
-/// 12 MiB a cold refresh of 1,000 feeds on 50 hosts peaked at 90.5 MB instead of 72.6.
-pub const BODY_BYTES_IN_HAND: usize = 8 << 20;
-
-/// What a body counts for in [`BodyBudget`] however small it is: its feed's task, record
-/// and parsed items cost something too.
-const BODY_BYTES_AT_LEAST: usize = 16 << 10;
-
-/// What a body of unknown length (no `Content-Length`: chunked, or compressed) counts for.
-const BODY_BYTES_UNKNOWN: usize = 128 << 10;
 
 /// How many requests a host may have out at once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -231,14 +218,13 @@ impl HostQueues {
     }
 }
 
-/// Requests out at once (waiting for their answer, for room for their body in
-/// [`BodyBudget`], or reading it): [`BODIES_IN_HAND`] at first, one more after
-/// each answer without a body (a 304, an error), up to `concurrency`. A request's cost is
-/// mostly its body (read, parsed, stored) and the connection that carried it (each keeps a
-/// read buffer sized to the bodies it read): a cold refresh, all bodies, stays at 64
-/// requests; a warm one, mostly 304s, soon has `concurrency` out, so that at 100 ms a
-/// request all its feeds have started within a fraction of a second, and a slow feed among
-/// them does not start last.
+/// Requests out at once, with the bodies not yet written: [`BODIES_IN_HAND`] at first, one
+/// more after each answer without a body (a 304, an error), up to `concurrency`. A request's
+/// cost is mostly its body (read, parsed, stored) and the connection that carried it (each
+/// keeps a read buffer sized to the bodies it read): a cold refresh, all bodies, stays at 64
+/// requests and bodies together, as many as the parser and the writer keep up with; a warm one, mostly 304s,
+/// soon has `concurrency` out, so that at 100 ms a request all its feeds have started within
+/// a fraction of a second, and a slow feed among them does not start last.
 struct RequestWindow {
     slots: Arc<Semaphore>,
     /// Slots still to add.
@@ -385,7 +371,7 @@ impl RefreshSummary {
 /// refresh that outruns it writes in batches (one commit and one full-text segment for many
 /// feeds) and a slow one writes each feed as it comes; a list load or a mark queued beside a
 /// refresh waits for one batch at most (2,000 new items: about a quarter of a second). The
-/// bodies in hand are bounded anyway ([`BODY_BYTES_IN_HAND`]).
+/// answers in hand are 64 at most anyway (`in_hand` in [`refresh_feeds_with`]).
 pub const WRITE_BATCH_FEEDS: usize = 64;
 pub const WRITE_BATCH_ITEMS: usize = 2_000;
 
@@ -507,7 +493,7 @@ async fn ask_one(
     fetcher: &Fetcher,
     slot: RequestSlot,
     slow_slots: &Arc<Semaphore>,
-    budget: &BodyBudget,
+    bodies: &BodiesInHand,
 ) -> (Result<Answer, FetchError>, RequestSlot) {
     let conditional = Conditional {
         etag: feed.etag.clone(),
@@ -519,8 +505,8 @@ async fn ask_one(
     let slow = async {
         tokio::time::sleep(PATIENCE).await;
         // Answers waiting for room mean the answers are not slow, the parser and the writer
-        // are (a loaded machine): another request out would only add a body to wait.
-        while budget.behind() {
+        // are (a loaded machine): another request out would only add an answer to wait.
+        while bodies.behind() {
             tokio::time::sleep(PATIENCE).await;
         }
         slow_slots.clone().acquire_owned().await
@@ -539,53 +525,30 @@ async fn ask_one(
     }
 }
 
-/// Bodies in hand, bounded in bytes ([`BODY_BYTES_IN_HAND`]): what a refresh holds in memory
-/// when the network outruns the parser and the writer. An answer with a body takes room for
-/// its declared length before the body is read (the request stays on its connection
-/// meanwhile) and keeps it until written; its request's slot goes back once the body is
-/// read. The bodies hold room, not request slots, while they wait for the writer: when it
-/// takes a batch (up to [`WRITE_BATCH_FEEDS`] results, held until written), the next feeds
-/// are asked, read and parsed meanwhile. When bodies held their request slots until written
-/// (64 for both), a batch of 64 held every slot, the network stopped until it was written,
-/// and the writer then waited 100 ms or more for the next answers (`benches/timeline.py` on a
-/// cold refresh of 1,000 feeds on 50 hosts: runs of 64 results waiting for the writer with no
-/// request out, then nothing to write).
-///
-/// While an answer waits for room, the refresh asks no more than it has out: the window
-/// does not widen and a slow answer does not hand its slot on ([`PATIENCE`]). Under a
-/// writer that cannot keep up (10,000 feeds, a loaded machine) a warm refresh had widened
-/// to 256 requests with 136 answers waiting for room and 1,058 results for the writer, and
-/// peaked at 108 MB where its cold refresh held 85.
-struct BodyBudget {
-    kib: Arc<Semaphore>,
-    total_kib: usize,
+/// Room for the bodies read and not yet written ([`BODIES_IN_HAND`] at most), and how many
+/// answers wait for it. While one waits, the parser and the writer are behind the network,
+/// and the refresh asks no more than it has out: the window does not widen and a slow answer
+/// does not hand its slot on ([`PATIENCE`]). A warm refresh of 10,000 feeds on 50 hosts with
+/// a writer that could not keep up (a loaded machine) had widened to 256 requests out with
+/// 136 answers waiting for room and 1,058 results for the writer, and peaked at 108 MB where
+/// its cold refresh held 85 (`benches/timeline.py`).
+struct BodiesInHand {
+    room: Arc<Semaphore>,
     /// Answers waiting for room now.
     waiting: std::sync::atomic::AtomicUsize,
 }
 
-impl BodyBudget {
-    fn new(bytes: usize) -> BodyBudget {
-        let total_kib = bytes.div_ceil(1024).clamp(1, Semaphore::MAX_PERMITS);
-        BodyBudget {
-            kib: Arc::new(Semaphore::new(total_kib)),
-            total_kib,
+impl BodiesInHand {
+    fn new(bodies: usize) -> BodiesInHand {
+        BodiesInHand {
+            room: Arc::new(Semaphore::new(bodies.max(1))),
             waiting: std::sync::atomic::AtomicUsize::new(0),
         }
     }
 
-    /// Wait for room for a body of `len` bytes (unknown: [`BODY_BYTES_UNKNOWN`]; at least
-    /// [`BODY_BYTES_AT_LEAST`]; a body larger than the whole budget waits for all of it),
-    /// held until the permit is dropped.
-    async fn room_for(&self, len: Option<u64>) -> Option<OwnedSemaphorePermit> {
-        let len = len.map_or(BODY_BYTES_UNKNOWN, |n| {
-            usize::try_from(n).unwrap_or(usize::MAX)
-        });
-        let kib = len
-            .max(BODY_BYTES_AT_LEAST)
-            .div_ceil(1024)
-            .min(self.total_kib);
-        let kib = u32::try_from(kib).unwrap_or(u32::MAX);
-        if let Ok(room) = self.kib.clone().try_acquire_many_owned(kib) {
+    /// Wait for room for one body, held until the permit is dropped.
+    async fn room(&self) -> Option<OwnedSemaphorePermit> {
+        if let Ok(room) = self.room.clone().try_acquire_owned() {
             return Some(room);
         }
         struct Waiting<'a>(&'a std::sync::atomic::AtomicUsize);
@@ -596,7 +559,7 @@ impl BodyBudget {
         }
         self.waiting.fetch_add(1, Ordering::Relaxed);
         let _waiting = Waiting(&self.waiting);
-        self.kib.clone().acquire_many_owned(kib).await.ok()
+        self.room.clone().acquire_owned().await.ok()
     }
 
     /// Some answer waits for room: the parser and the writer are behind.
@@ -605,26 +568,30 @@ impl BodyBudget {
     }
 }
 
-/// The network half of one feed's refresh: the answer, body included, and the body's room
-/// in `budget` (none for a 304 or an error), waited for before the body is read. The
-/// request's slot comes back once the body is read.
+/// What a body holds until it is parsed and written: its room among the bodies in hand, and
+/// the request's slot, so that a refresh of bodies (a cold one) has no more requests out and
+/// bodies in hand together than the window's first 64.
+struct BodyHeld {
+    _room: Option<OwnedSemaphorePermit>,
+    _slot: RequestSlot,
+}
+
+/// The network half of one feed's refresh: the answer, body included, and what its body
+/// holds (none for a 304 or an error), its room waited for before the body is read.
 async fn fetch_one(
     feed: &Feed,
     fetcher: &Fetcher,
     host: &HostSlot,
     slot: RequestSlot,
     slow_slots: &Arc<Semaphore>,
-    budget: &BodyBudget,
+    bodies: &BodiesInHand,
     window: &RequestWindow,
-) -> (
-    Result<FetchResponse, FetchError>,
-    Option<OwnedSemaphorePermit>,
-) {
-    let (answer, slot) = ask_one(feed, fetcher, slot, slow_slots, budget).await;
+) -> (Result<FetchResponse, FetchError>, Option<BodyHeld>) {
+    let (answer, slot) = ask_one(feed, fetcher, slot, slow_slots, bodies).await;
     let answer = match answer {
         Ok(answer) => answer,
         Err(e) => {
-            if !budget.behind() {
+            if !bodies.behind() {
                 window.widen();
             }
             return (Err(e), None);
@@ -632,22 +599,27 @@ async fn fetch_one(
     };
     host.answered(answer.multiplexed());
     if !answer.is_success() {
-        if !budget.behind() {
+        if !bodies.behind() {
             window.widen();
         }
         return (answer.read().await, None);
     }
     let waiting = timeline::WAITING_ROOM.enter();
-    let room = budget.room_for(answer.content_length()).await;
+    let room = bodies.room().await;
     drop(waiting);
     let reading = timeline::READING.enter();
     let fetched = answer.read().await;
     drop(reading);
-    drop(slot);
     if let Ok(response) = &fetched {
         timeline::BYTES_READ.add(response.body.len());
     }
-    (fetched, room)
+    (
+        fetched,
+        Some(BodyHeld {
+            _room: room,
+            _slot: slot,
+        }),
+    )
 }
 
 /// The other half: parse the answer and record it.
@@ -909,11 +881,16 @@ async fn refresh_with(
     let _timeline = timeline::Sampler::start();
     let (writes, batcher) = RefreshWrites::start(writer.clone(), copier);
     let global = Arc::new(RequestWindow::new(opts.concurrency));
-    // Bodies in hand (about to be read, or read and not yet written), in bytes: a bound on
-    // what is held in memory when the network outruns the parser and the writer. Requests
-    // still waiting for their answer hold none, so a slow server holds a request slot, not a
-    // body's room, and the 304s of a warm refresh are not queued behind slow answers.
-    let budget = Arc::new(BodyBudget::new(BODY_BYTES_IN_HAND));
+    // Bodies read but not yet parsed and written: a bound on what is held in memory when the
+    // network outruns the parser and the writer. A body waits for room before it is read
+    // (the request stays on its connection meanwhile); requests still waiting for their
+    // answer hold none, so a slow server holds a request slot, not a body's, and the 304s of
+    // a warm refresh are not queued behind 64 slow answers. 64 at most whatever
+    // `concurrency` says: more bodies in memory do not make a refresh faster once the parser
+    // and the writer are the bottleneck.
+    let in_hand = Arc::new(BodiesInHand::new(
+        (opts.concurrency.max(1) * 2).min(BODIES_IN_HAND),
+    ));
     // Requests whose answer is slow ([`PATIENCE`]), beside the `concurrency` others.
     let slow_slots = Arc::new(Semaphore::new(opts.concurrency.max(1)));
     let mut hosts = HostQueues::new(opts.per_host.max(1));
@@ -991,7 +968,7 @@ async fn refresh_with(
             }
         }
         let global = global.clone();
-        let budget = budget.clone();
+        let in_hand = in_hand.clone();
         let fetcher = fetcher.clone();
         let writes = writes.clone();
         let progress = progress.clone();
@@ -1000,19 +977,19 @@ async fn refresh_with(
         tasks.spawn(async move {
             // Boxed: a future's state is allocated with its task; inline, the request's and
             // the record's states (kilobytes) were held by every task from its start.
-            let (fetched, _body_room) = Box::pin(fetch_one(
+            let (fetched, _body_in_hand) = Box::pin(fetch_one(
                 &feed,
                 &fetcher,
                 &host,
                 slot,
                 &slow_slots,
-                &budget,
+                &in_hand,
                 &global,
             ))
             .await;
             let now = Utc::now();
             // The connection is free once the body is in: the host's next feed goes out while
-            // this one is parsed and written (the body keeps its room until written).
+            // this one is parsed and written (a body keeps its request slot until written).
             hand_the_connection_back().await;
             drop(host);
             let outcome = Box::pin(record_one(feed, fetched, now, writes, &parse_slots)).await;
@@ -1063,41 +1040,36 @@ mod tests {
     }
 
     #[test]
-    fn a_body_waits_for_room_in_bytes_and_one_larger_than_the_budget_takes_all_of_it() {
+    fn the_bodies_in_hand_say_they_are_behind_while_an_answer_waits_for_room() {
         use std::pin::pin;
-        let budget = BodyBudget::new(100 << 10);
-        let first = poll_once(pin!(budget.room_for(Some(60 << 10))))
+        let bodies = BodiesInHand::new(1);
+        let first = poll_once(pin!(bodies.room()))
             .flatten()
-            .expect("60 KB did not fit in an empty 100 KB budget");
-        assert!(!budget.behind());
-        let mut second = pin!(budget.room_for(Some(60 << 10)));
+            .expect("no room among empty bodies");
+        assert!(!bodies.behind());
+        {
+            let mut second = pin!(bodies.room());
+            assert!(
+                poll_once(second.as_mut()).is_none(),
+                "two bodies in room for one"
+            );
+            assert!(bodies.behind(), "an answer waits and nothing says so");
+            drop(first);
+            let second = poll_once(second.as_mut())
+                .flatten()
+                .expect("the room did not come back");
+            assert!(!bodies.behind());
+            drop(second);
+        }
+        let mut third = Box::pin(bodies.room());
+        let _held = poll_once(third.as_mut()).flatten().expect("room");
+        let mut fourth = Box::pin(bodies.room());
+        assert!(poll_once(fourth.as_mut()).is_none());
+        drop(fourth);
         assert!(
-            poll_once(second.as_mut()).is_none(),
-            "two 60 KB bodies held in a 100 KB budget"
+            !bodies.behind(),
+            "an answer given up still counted as waiting"
         );
-        assert!(
-            budget.behind(),
-            "an answer waits and the budget does not say so"
-        );
-        drop(first);
-        let second = poll_once(second.as_mut())
-            .flatten()
-            .expect("the room did not come back");
-        assert!(!budget.behind());
-        drop(second);
-        let tiny = poll_once(pin!(budget.room_for(Some(10))))
-            .flatten()
-            .expect("no room in an empty budget");
-        assert_eq!(tiny.num_permits(), BODY_BYTES_AT_LEAST / 1024);
-        drop(tiny);
-        let unknown = poll_once(pin!(BodyBudget::new(1 << 30).room_for(None)))
-            .flatten()
-            .expect("no room in an empty budget");
-        assert_eq!(unknown.num_permits(), BODY_BYTES_UNKNOWN / 1024);
-        let huge = poll_once(pin!(budget.room_for(Some(1 << 40))))
-            .flatten()
-            .expect("a body larger than the budget waits forever");
-        assert_eq!(huge.num_permits(), 100);
     }
 
     #[test]
@@ -1199,8 +1171,8 @@ mod tests {
         let asking = tokio::spawn({
             let slow = slow.clone();
             async move {
-                let budget = BodyBudget::new(BODY_BYTES_IN_HAND);
-                ask_one(&feed, &fetcher, slot, &slow, &budget)
+                let bodies = BodiesInHand::new(BODIES_IN_HAND);
+                ask_one(&feed, &fetcher, slot, &slow, &bodies)
                     .await
                     .1
                     .is_some()

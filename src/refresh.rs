@@ -225,31 +225,48 @@ impl HostQueues {
 /// requests and bodies together, as many as the parser and the writer keep up with; a warm one, mostly 304s,
 /// soon has `concurrency` out, so that at 100 ms a request all its feeds have started within
 /// a fraction of a second, and a slow feed among them does not start last.
+///
+/// The slow answers' slots ([`PATIENCE`]) widen the same way from [`SLOW_AT_FIRST`]: a
+/// cold refresh of 10,000 feeds on a loaded machine, its answers late because the process
+/// waited for a CPU, handed its slots on to up to 256 slow ones (291 requests out, 635
+/// connections, 138 MB), where a warm one's 2 s feeds need them.
 struct RequestWindow {
     slots: Arc<Semaphore>,
     /// Slots still to add.
     room_to_widen: std::sync::atomic::AtomicUsize,
+    /// Slots for answers slower than [`PATIENCE`], beside `slots`.
+    slow: Arc<Semaphore>,
+    slow_room_to_widen: std::sync::atomic::AtomicUsize,
 }
+
+/// Slow answers' slots at first ([`RequestWindow`]).
+const SLOW_AT_FIRST: usize = 16;
 
 impl RequestWindow {
     fn new(concurrency: usize) -> RequestWindow {
         let concurrency = concurrency.max(1);
         let first = concurrency.min(BODIES_IN_HAND);
+        let slow_first = concurrency.min(SLOW_AT_FIRST);
         RequestWindow {
             slots: Arc::new(Semaphore::new(first)),
             room_to_widen: std::sync::atomic::AtomicUsize::new(concurrency - first),
+            slow: Arc::new(Semaphore::new(slow_first)),
+            slow_room_to_widen: std::sync::atomic::AtomicUsize::new(concurrency - slow_first),
         }
     }
 
-    /// An answer came without a body: one more request may be out.
+    /// An answer came without a body: one more request may be out, and one more slow one.
     fn widen(&self) {
-        let took = self
-            .room_to_widen
-            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+        for (room, slots) in [
+            (&self.room_to_widen, &self.slots),
+            (&self.slow_room_to_widen, &self.slow),
+        ] {
+            let took = room.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
                 left.checked_sub(1)
             });
-        if took.is_ok() {
-            self.slots.add_permits(1);
+            if took.is_ok() {
+                slots.add_permits(1);
+            }
         }
     }
 }
@@ -891,8 +908,9 @@ async fn refresh_with(
     let in_hand = Arc::new(BodiesInHand::new(
         (opts.concurrency.max(1) * 2).min(BODIES_IN_HAND),
     ));
-    // Requests whose answer is slow ([`PATIENCE`]), beside the `concurrency` others.
-    let slow_slots = Arc::new(Semaphore::new(opts.concurrency.max(1)));
+    // Requests whose answer is slow ([`PATIENCE`]), beside the others: [`SLOW_AT_FIRST`],
+    // widening with the window.
+    let slow_slots = global.slow.clone();
     let mut hosts = HostQueues::new(opts.per_host.max(1));
     let parse_slots = Arc::new(Semaphore::new(
         std::thread::available_parallelism().map_or(2, |n| n.get()),
@@ -1076,10 +1094,12 @@ mod tests {
     fn the_request_window_starts_at_the_bodies_bound_and_widens_to_concurrency() {
         let window = RequestWindow::new(256);
         assert_eq!(window.slots.available_permits(), BODIES_IN_HAND);
+        assert_eq!(window.slow.available_permits(), SLOW_AT_FIRST);
         for _ in 0..1_000 {
             window.widen();
         }
         assert_eq!(window.slots.available_permits(), 256);
+        assert_eq!(window.slow.available_permits(), 256);
 
         let small = RequestWindow::new(4);
         assert_eq!(small.slots.available_permits(), 4);

@@ -18,6 +18,11 @@ the CA through SSL_CERT_FILE (kiosque: rustls-platform-verifier reads it on Linu
     benches/latency.py --bin target/release/kiosque                       # 300,1000 x 1,50
     benches/latency.py --bin NEW --before OLD --sizes 300 --hosts 1 --proto h1,h2 --runs 3
 
+With --timeline FILE, the first build's refreshes log their timeline (every 100 ms: requests
+waiting for an answer, bodies read, parsed and written, CPU of the process and of the writer
+thread, resident MB; src/refresh/timeline.rs) and FILE gets each refresh's lines, headed
+`# N feeds, H hosts, PROTO, cold|warm, run R`; `benches/timeline.py FILE` tabulates them.
+
 The table: wall seconds (median), reader CPU seconds (user+sys, median), peak resident MB
 (the largest of the runs), and the server's view of one run: new connections and peak
 concurrent requests (keep-alive reuse, HTTP/2 multiplexing and the per-host cap show there).
@@ -161,8 +166,8 @@ def timed(cmd, env):
 
 
 class Kiosque:
-    def __init__(self, binary, config):
-        self.binary, self.config = binary, config
+    def __init__(self, binary, config, timeline=None):
+        self.binary, self.config, self.timeline = binary, config, timeline
 
     def setup(self, run, servers, names, env):
         env["KIOSQUE_CONFIG"] = os.path.join(run, "config.toml")
@@ -180,8 +185,18 @@ class Kiosque:
         subprocess.run([self.binary, "--data-dir", self.data, "import", opml], env=env,
                        check=True, stdout=subprocess.DEVNULL)
 
-    def refresh(self, env):
-        return timed([self.binary, "--data-dir", self.data, "refresh"], env)
+    def refresh(self, env, label=""):
+        if not self.timeline:
+            return timed([self.binary, "--data-dir", self.data, "refresh"], env)
+        env = dict(env, KIOSQUE_LOG="info,kiosque::refresh::timeline=debug")
+        log = os.path.join(self.data, "kiosque.log")
+        if os.path.exists(log):
+            os.remove(log)
+        result = timed([self.binary, "--data-dir", self.data, "refresh"], env)
+        with open(log, errors="replace") as f, open(self.timeline, "a") as out:
+            out.write("# %s\n" % label)
+            out.writelines(line for line in f if "refresh::timeline" in line)
+        return result
 
     def settle(self, env):
         pass
@@ -200,7 +215,7 @@ class Newsboat:
             f.write('reload-threads %d\nerror-log "%s/error.log"\n' % (self.threads, run))
         self.cache = os.path.join(run, "cache.db")
 
-    def refresh(self, env):
+    def refresh(self, env, label=""):
         cmd = ["newsboat", "-x", "reload", "-u", self.urls, "-c", self.cache, "-C", self.conf]
         if "SSL_CERT_FILE" in env:
             # libcurl reads only its built-in bundle: newsboat sees the system's bundle plus
@@ -224,12 +239,12 @@ def conns(stats):
     return "%d (h2 %d)" % (stats["connections"], h2) if h2 else "%d" % stats["connections"]
 
 
-def one_run(reader, work, servers, feeds_dir, n, names, env):
+def one_run(reader, work, servers, feeds_dir, n, names, env, label=""):
     run = tempfile.mkdtemp(dir=work)
     env = dict(env)
     reader.setup(run, servers, names, env)
     servers.reset()
-    cold = reader.refresh(env)
+    cold = reader.refresh(env, label + ", cold")
     cold_stats = servers.reset()
     reader.settle(env)
     files = len({name.split("?")[0] for name in names})
@@ -238,7 +253,7 @@ def one_run(reader, work, servers, feeds_dir, n, names, env):
         gen_feeds.write_feed(feeds_dir, SEED, i, 1)
         servers.touch(names[i])
     servers.reset()
-    warm = reader.refresh(env)
+    warm = reader.refresh(env, label + ", warm")
     warm_stats = servers.reset()
     for i in bumped:
         gen_feeds.write_feed(feeds_dir, SEED, i, 0)
@@ -267,6 +282,7 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--config", default="", help="extra config.toml lines for every build")
     ap.add_argument("--work", default=None)
+    ap.add_argument("--timeline", help="append the first build's refresh timelines to FILE")
     ap.add_argument("--distinct", type=int, default=0,
                     help="generate only this many feed files and serve feed i as file "
                          "i %% N under its own URL (?copy=K): 10,000 feeds without 1.2 GB")
@@ -298,7 +314,7 @@ def main():
         net_server = a.net_server or os.path.join(os.path.dirname(a.bin), "examples",
                                                   "net_server")
     config = "refresh_on_start = false\n" + a.config.replace("\\n", "\n") + "\n"
-    readers = [("now", Kiosque(a.bin, config))]
+    readers = [("now", Kiosque(a.bin, config, a.timeline))]
     if a.before:
         readers.append(("before", Kiosque(a.before, config)))
     if a.newsboat:
@@ -324,8 +340,9 @@ def main():
                         count = a.runs
                         if label == "newsboat" and a.newsboat_runs:
                             count = a.newsboat_runs
-                        runs = [one_run(reader, work, servers, feeds_dir, n, names[:n], env)
-                                for _ in range(count)]
+                        runs = [one_run(reader, work, servers, feeds_dir, n, names[:n], env,
+                                        "%d feeds, %d hosts, %s, run %d" % (n, hosts, proto, r))
+                                for r in range(count)]
                         cold = statistics.median(r[0][0] for r in runs)
                         cold_cpu = statistics.median(r[0][1] for r in runs)
                         warm = statistics.median(r[1][0] for r in runs)

@@ -14,6 +14,8 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
 
+mod timeline;
+
 /// Requests at once to a host that answered over HTTP/2. `per_host` bounds connections (one
 /// request each over HTTP/1.1, 6 as browsers); over HTTP/2 the client keeps one connection to
 /// the host and runs many requests on it as streams, up to the server's own
@@ -223,31 +225,48 @@ impl HostQueues {
 /// requests and bodies together, as many as the parser and the writer keep up with; a warm one, mostly 304s,
 /// soon has `concurrency` out, so that at 100 ms a request all its feeds have started within
 /// a fraction of a second, and a slow feed among them does not start last.
+///
+/// The slow answers' slots ([`PATIENCE`]) widen the same way from [`SLOW_AT_FIRST`]: a
+/// cold refresh of 10,000 feeds on a loaded machine, its answers late because the process
+/// waited for a CPU, handed its slots on to up to 256 slow ones (291 requests out, 635
+/// connections, 138 MB), where a warm one's 2 s feeds need them.
 struct RequestWindow {
     slots: Arc<Semaphore>,
     /// Slots still to add.
     room_to_widen: std::sync::atomic::AtomicUsize,
+    /// Slots for answers slower than [`PATIENCE`], beside `slots`.
+    slow: Arc<Semaphore>,
+    slow_room_to_widen: std::sync::atomic::AtomicUsize,
 }
+
+/// Slow answers' slots at first ([`RequestWindow`]).
+const SLOW_AT_FIRST: usize = 16;
 
 impl RequestWindow {
     fn new(concurrency: usize) -> RequestWindow {
         let concurrency = concurrency.max(1);
         let first = concurrency.min(BODIES_IN_HAND);
+        let slow_first = concurrency.min(SLOW_AT_FIRST);
         RequestWindow {
             slots: Arc::new(Semaphore::new(first)),
             room_to_widen: std::sync::atomic::AtomicUsize::new(concurrency - first),
+            slow: Arc::new(Semaphore::new(slow_first)),
+            slow_room_to_widen: std::sync::atomic::AtomicUsize::new(concurrency - slow_first),
         }
     }
 
-    /// An answer came without a body: one more request may be out.
+    /// An answer came without a body: one more request may be out, and one more slow one.
     fn widen(&self) {
-        let took = self
-            .room_to_widen
-            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+        for (room, slots) in [
+            (&self.room_to_widen, &self.slots),
+            (&self.slow_room_to_widen, &self.slow),
+        ] {
+            let took = room.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
                 left.checked_sub(1)
             });
-        if took.is_ok() {
-            self.slots.add_permits(1);
+            if took.is_ok() {
+                slots.add_permits(1);
+            }
         }
     }
 }
@@ -414,6 +433,7 @@ impl RefreshWrites {
                 let written = writer
                     .run_async(move |store| store.record_fetches(now, &fetches))
                     .await;
+                timeline::ITEMS_WRITTEN.add(batch_items);
                 if let Some(copier) = &copier {
                     copier.nudge();
                 }
@@ -441,6 +461,7 @@ async fn write(
     record: FetchRecord,
     parsed: Option<ParsedDocument>,
 ) -> Result<usize, String> {
+    let _waiting = timeline::WAITING_WRITE.enter();
     let (done, outcome) = tokio::sync::oneshot::channel();
     let (parsed, values) = parsed.map_or((None, Vec::new()), |(doc, values)| (Some(doc), values));
     let fetch = crate::store::FetchWrite {
@@ -489,15 +510,22 @@ async fn ask_one(
     fetcher: &Fetcher,
     slot: RequestSlot,
     slow_slots: &Arc<Semaphore>,
+    bodies: &BodiesInHand,
 ) -> (Result<Answer, FetchError>, RequestSlot) {
     let conditional = Conditional {
         etag: feed.etag.clone(),
         last_modified: feed.last_modified.clone(),
     };
+    let _asking = timeline::ASKING.enter();
     let ask = fetcher.ask(&feed.url, &conditional);
     tokio::pin!(ask);
     let slow = async {
         tokio::time::sleep(PATIENCE).await;
+        // Answers waiting for room mean the answers are not slow, the parser and the writer
+        // are (a loaded machine): another request out would only add an answer to wait.
+        while bodies.behind() {
+            tokio::time::sleep(PATIENCE).await;
+        }
         slow_slots.clone().acquire_owned().await
     };
     tokio::pin!(slow);
@@ -511,6 +539,49 @@ async fn ask_one(
             }
             Err(_) => (ask.await, slot),
         },
+    }
+}
+
+/// Room for the bodies read and not yet written ([`BODIES_IN_HAND`] at most), and how many
+/// answers wait for it. While one waits, the parser and the writer are behind the network,
+/// and the refresh asks no more than it has out: the window does not widen and a slow answer
+/// does not hand its slot on ([`PATIENCE`]). A warm refresh of 10,000 feeds on 50 hosts with
+/// a writer that could not keep up (a loaded machine) had widened to 256 requests out with
+/// 136 answers waiting for room and 1,058 results for the writer, and peaked at 108 MB where
+/// its cold refresh held 85 (`benches/timeline.py`).
+struct BodiesInHand {
+    room: Arc<Semaphore>,
+    /// Answers waiting for room now.
+    waiting: std::sync::atomic::AtomicUsize,
+}
+
+impl BodiesInHand {
+    fn new(bodies: usize) -> BodiesInHand {
+        BodiesInHand {
+            room: Arc::new(Semaphore::new(bodies.max(1))),
+            waiting: std::sync::atomic::AtomicUsize::new(0),
+        }
+    }
+
+    /// Wait for room for one body, held until the permit is dropped.
+    async fn room(&self) -> Option<OwnedSemaphorePermit> {
+        if let Ok(room) = self.room.clone().try_acquire_owned() {
+            return Some(room);
+        }
+        struct Waiting<'a>(&'a std::sync::atomic::AtomicUsize);
+        impl Drop for Waiting<'_> {
+            fn drop(&mut self) {
+                self.0.fetch_sub(1, Ordering::Relaxed);
+            }
+        }
+        self.waiting.fetch_add(1, Ordering::Relaxed);
+        let _waiting = Waiting(&self.waiting);
+        self.room.clone().acquire_owned().await.ok()
+    }
+
+    /// Some answer waits for room: the parser and the writer are behind.
+    fn behind(&self) -> bool {
+        self.waiting.load(Ordering::Relaxed) > 0
     }
 }
 
@@ -530,24 +601,35 @@ async fn fetch_one(
     host: &HostSlot,
     slot: RequestSlot,
     slow_slots: &Arc<Semaphore>,
-    bodies: &Arc<Semaphore>,
+    bodies: &BodiesInHand,
     window: &RequestWindow,
 ) -> (Result<FetchResponse, FetchError>, Option<BodyHeld>) {
-    let (answer, slot) = ask_one(feed, fetcher, slot, slow_slots).await;
+    let (answer, slot) = ask_one(feed, fetcher, slot, slow_slots, bodies).await;
     let answer = match answer {
         Ok(answer) => answer,
         Err(e) => {
-            window.widen();
+            if !bodies.behind() {
+                window.widen();
+            }
             return (Err(e), None);
         }
     };
     host.answered(answer.multiplexed());
     if !answer.is_success() {
-        window.widen();
+        if !bodies.behind() {
+            window.widen();
+        }
         return (answer.read().await, None);
     }
-    let room = bodies.clone().acquire_owned().await.ok();
+    let waiting = timeline::WAITING_ROOM.enter();
+    let room = bodies.room().await;
+    drop(waiting);
+    let reading = timeline::READING.enter();
     let fetched = answer.read().await;
+    drop(reading);
+    if let Ok(response) = &fetched {
+        timeline::BYTES_READ.add(response.body.len());
+    }
     (
         fetched,
         Some(BodyHeld {
@@ -645,7 +727,10 @@ async fn interpret(
             // One parse per core at a time: when 64 answers land at once (HTTP/2), sharing the
             // cores among 64 parses would finish them all at the end, and the writer, which
             // takes them one by one, would start only then instead of beside the parses.
+            let waiting = timeline::WAITING_PARSE.enter();
             let _parsing = parse_slots.acquire().await;
+            drop(waiting);
+            let in_parse = timeline::PARSING.enter();
             let parsed = tokio::task::spawn_blocking(move || {
                 crate::feed::parse_feed(&body, content_type.as_deref(), &url).map(|doc| {
                     let values = ItemValues::of_document(&doc);
@@ -653,6 +738,10 @@ async fn interpret(
                 })
             })
             .await;
+            drop(in_parse);
+            if let Ok(Ok((doc, _))) = &parsed {
+                timeline::ITEMS_PARSED.add(doc.items.len());
+            }
             match parsed {
                 Ok(Ok(doc)) => (
                     FetchRecord {
@@ -806,6 +895,7 @@ async fn refresh_with(
             }
         })
         .await??;
+    let _timeline = timeline::Sampler::start();
     let (writes, batcher) = RefreshWrites::start(writer.clone(), copier);
     let global = Arc::new(RequestWindow::new(opts.concurrency));
     // Bodies read but not yet parsed and written: a bound on what is held in memory when the
@@ -815,11 +905,12 @@ async fn refresh_with(
     // a warm refresh are not queued behind 64 slow answers. 64 at most whatever
     // `concurrency` says: more bodies in memory do not make a refresh faster once the parser
     // and the writer are the bottleneck.
-    let in_hand = Arc::new(Semaphore::new(
+    let in_hand = Arc::new(BodiesInHand::new(
         (opts.concurrency.max(1) * 2).min(BODIES_IN_HAND),
     ));
-    // Requests whose answer is slow ([`PATIENCE`]), beside the `concurrency` others.
-    let slow_slots = Arc::new(Semaphore::new(opts.concurrency.max(1)));
+    // Requests whose answer is slow ([`PATIENCE`]), beside the others: [`SLOW_AT_FIRST`],
+    // widening with the window.
+    let slow_slots = global.slow.clone();
     let mut hosts = HostQueues::new(opts.per_host.max(1));
     let parse_slots = Arc::new(Semaphore::new(
         std::thread::available_parallelism().map_or(2, |n| n.get()),
@@ -920,6 +1011,7 @@ async fn refresh_with(
             hand_the_connection_back().await;
             drop(host);
             let outcome = Box::pin(record_one(feed, fetched, now, writes, &parse_slots)).await;
+            timeline::FEEDS_DONE.add(1);
             if let Some(p) = &progress {
                 let _ = p.send(outcome.clone());
             }
@@ -957,14 +1049,57 @@ mod tests {
     use super::*;
     use std::future::Future;
 
+    /// Poll once: the output if it is ready.
+    fn poll_once<F: Future>(f: std::pin::Pin<&mut F>) -> Option<F::Output> {
+        match f.poll(&mut std::task::Context::from_waker(std::task::Waker::noop())) {
+            std::task::Poll::Ready(output) => Some(output),
+            std::task::Poll::Pending => None,
+        }
+    }
+
+    #[test]
+    fn the_bodies_in_hand_say_they_are_behind_while_an_answer_waits_for_room() {
+        use std::pin::pin;
+        let bodies = BodiesInHand::new(1);
+        let first = poll_once(pin!(bodies.room()))
+            .flatten()
+            .expect("no room among empty bodies");
+        assert!(!bodies.behind());
+        {
+            let mut second = pin!(bodies.room());
+            assert!(
+                poll_once(second.as_mut()).is_none(),
+                "two bodies in room for one"
+            );
+            assert!(bodies.behind(), "an answer waits and nothing says so");
+            drop(first);
+            let second = poll_once(second.as_mut())
+                .flatten()
+                .expect("the room did not come back");
+            assert!(!bodies.behind());
+            drop(second);
+        }
+        let mut third = Box::pin(bodies.room());
+        let _held = poll_once(third.as_mut()).flatten().expect("room");
+        let mut fourth = Box::pin(bodies.room());
+        assert!(poll_once(fourth.as_mut()).is_none());
+        drop(fourth);
+        assert!(
+            !bodies.behind(),
+            "an answer given up still counted as waiting"
+        );
+    }
+
     #[test]
     fn the_request_window_starts_at_the_bodies_bound_and_widens_to_concurrency() {
         let window = RequestWindow::new(256);
         assert_eq!(window.slots.available_permits(), BODIES_IN_HAND);
+        assert_eq!(window.slow.available_permits(), SLOW_AT_FIRST);
         for _ in 0..1_000 {
             window.widen();
         }
         assert_eq!(window.slots.available_permits(), 256);
+        assert_eq!(window.slow.available_permits(), 256);
 
         let small = RequestWindow::new(4);
         assert_eq!(small.slots.available_permits(), 4);
@@ -1055,7 +1190,13 @@ mod tests {
         let slot = global.clone().acquire_owned().await.ok();
         let asking = tokio::spawn({
             let slow = slow.clone();
-            async move { ask_one(&feed, &fetcher, slot, &slow).await.1.is_some() }
+            async move {
+                let bodies = BodiesInHand::new(BODIES_IN_HAND);
+                ask_one(&feed, &fetcher, slot, &slow, &bodies)
+                    .await
+                    .1
+                    .is_some()
+            }
         });
         let freed = tokio::time::timeout(
             std::time::Duration::from_secs(3),

@@ -605,20 +605,23 @@ async fn fetch_one(
     window: &RequestWindow,
 ) -> (Result<FetchResponse, FetchError>, Option<BodyHeld>) {
     let (answer, slot) = ask_one(feed, fetcher, slot, slow_slots, bodies).await;
+    // An answer without a body lets one more request out, unless the parser and the writer
+    // are behind ([`BodiesInHand`]).
+    let widen_unless_behind = || {
+        if !bodies.behind() {
+            window.widen();
+        }
+    };
     let answer = match answer {
         Ok(answer) => answer,
         Err(e) => {
-            if !bodies.behind() {
-                window.widen();
-            }
+            widen_unless_behind();
             return (Err(e), None);
         }
     };
     host.answered(answer.multiplexed());
     if !answer.is_success() {
-        if !bodies.behind() {
-            window.widen();
-        }
+        widen_unless_behind();
         return (answer.read().await, None);
     }
     let waiting = timeline::WAITING_ROOM.enter();

@@ -122,14 +122,9 @@ fn items_query_combines_with_the_other_flags_and_mark_query_changes_state() {
         ["Café et code"]
     );
     let feeds = json(d, &["list", "--json"]);
-    let octet = feeds
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["title"] == "Octet Actu")
-        .unwrap();
+    let octet = common::row(&feeds, "title", "Octet Actu");
     assert_eq!(octet["unread"], 2);
-    let id = octet["id"].as_i64().unwrap().to_string();
+    let id = common::id_of(octet);
     assert_eq!(
         titles(d, &["--query", "emul", "--feed", &id]),
         ["Émulation : la Saturn revit"]

@@ -195,15 +195,7 @@ fn read_shows_hostile_pages_or_the_feed_text_and_never_panics() {
     run_ok(d, &["add", &server.url("/feed")]);
     let items = common::json(d, &["items", "--json"]);
     for (i, case) in cases.iter().enumerate() {
-        let id = items
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|item| item["title"] == format!("Case {i}"))
-            .unwrap()["id"]
-            .as_i64()
-            .unwrap()
-            .to_string();
+        let id = common::id_of(common::row(&items, "title", &format!("Case {i}")));
         let what = format!("read {}", case.path);
         let out = kiosque(d)
             .args(["read", &id, "--json"])

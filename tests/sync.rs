@@ -66,11 +66,11 @@ fn states(data: &Path) -> BTreeMap<String, (bool, bool)> {
 }
 
 fn local_id(data: &Path, title: &str) -> String {
-    items(data)
-        .iter()
-        .find(|i| i["title"] == title)
-        .unwrap_or_else(|| panic!("no local item {title}"))["id"]
-        .to_string()
+    common::id_of(common::row(
+        &json(data, &["items", "--json"]),
+        "title",
+        title,
+    ))
 }
 
 /// The local ids of every item, newest first.
@@ -186,21 +186,9 @@ fn first_sync_pulls_everything(flavor: Flavor) {
     let dir = configured(&server.api_url());
     let d = dir.path();
     let report = sync(d);
-    let keys: Vec<&str> = report
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
-    assert_eq!(keys.len(), 6, "exactly the contract's keys: {report}");
-    for key in [
-        "pushed",
-        "pulled_items",
-        "state_changes",
-        "feeds",
-        "pending",
-        "requests",
-    ] {
+    let keys = report.as_object().unwrap().len();
+    assert_eq!(keys, 6, "exactly the contract's keys: {report}");
+    for key in "pushed pulled_items state_changes feeds pending requests".split(' ') {
         assert!(report[key].is_u64(), "{key} in {report}");
     }
     assert_eq!(report["pulled_items"], 23, "{report}");
@@ -599,15 +587,7 @@ fn a_local_refresh_leaves_synced_feeds_to_the_server() {
     let local_url = feed_server.url("/local.xml");
     let db = d.join("kiosque.db");
     let mut store = kiosque::store::Store::open(&db).unwrap();
-    store
-        .add_feed(
-            &kiosque::store::NewFeed {
-                url: local_url.clone(),
-                ..Default::default()
-            },
-            chrono::Utc::now(),
-        )
-        .unwrap();
+    store.add_test_feed(&local_url, 0).unwrap();
     let feeds = store.feeds().unwrap();
     assert_eq!(feeds.len(), 3);
     let config = kiosque::config::Config::default();
@@ -1162,11 +1142,6 @@ fn polled_here(n: usize, tag: &str) -> (TestServer, String, tempfile::TempDir) {
     (feeds, url, dir)
 }
 
-/// How many items the data dir holds (titles may repeat: counted from the list).
-fn item_count(data: &Path) -> usize {
-    items(data).len()
-}
-
 /// On `server`, a feed at `url` whose items `Item 0`… link where `rss_with_items` links them.
 fn feed_like_rss(server: &GReaderServer, url: &str, n: usize) -> (u64, Vec<u64>) {
     let feed = server.add_feed_at("News", Some("Tech"), url);
@@ -1209,7 +1184,7 @@ fn a_data_dir_refuses_another_server_until_its_server_ids_are_reset() {
     assert_eq!(report["pulled_items"], 0, "{report}");
     assert_eq!(report["pending"], 0, "{report}");
     assert!(err.contains("now syncs with"));
-    assert_eq!(item_count(d), 3);
+    assert_eq!(items(d).len(), 3);
     assert_eq!(states(d), before);
     assert_eq!(new.state_of(on_new[1]), (false, true));
     // From now on the new server is the one: a plain sync, nothing to do.
@@ -1221,7 +1196,7 @@ fn items_polled_before_sync_was_on_are_not_pulled_twice_and_keep_their_state() {
     let (_feeds, url, dir) = polled_here(3, "Tech");
     let d = dir.path();
     kiosque(d).arg("refresh").assert().success();
-    assert_eq!(item_count(d), 3);
+    assert_eq!(items(d).len(), 3);
     mark(d, &[local_id(d, "Item 0")], "--read");
     mark(d, &[local_id(d, "Item 1")], "--star");
     // The server has the feed too; Item 2 was read on the phone.
@@ -1232,7 +1207,7 @@ fn items_polled_before_sync_was_on_are_not_pulled_twice_and_keep_their_state() {
     let report = sync(d);
     assert_eq!(report["pulled_items"], 0, "{report}");
     assert_eq!(report["pending"], 0, "{report}");
-    assert_eq!(item_count(d), 3);
+    assert_eq!(items(d).len(), 3);
     let local = states(d);
     assert_eq!(local["Item 0"], (true, false));
     assert_eq!(local["Item 1"], (false, true));
@@ -1242,7 +1217,7 @@ fn items_polled_before_sync_was_on_are_not_pulled_twice_and_keep_their_state() {
     assert_eq!(server.state_of(ids[1]), (false, true));
     // And the next sync neither pulls nor changes anything.
     sync_pulling_nothing(d);
-    assert_eq!(item_count(d), 3);
+    assert_eq!(items(d).len(), 3);
 }
 
 #[test]
@@ -1282,7 +1257,7 @@ fn with_sync_switched_off_synced_feeds_are_polled_without_storing_items_twice() 
     let dir = configured(&server.api_url());
     let d = dir.path();
     sync(d);
-    assert_eq!(item_count(d), 2);
+    assert_eq!(items(d).len(), 2);
     // Sync off: the feed is polled here, its pulled items recognised by their links.
     configure_without_sync(d);
     mark(d, &[local_id(d, "Item 0")], "--read");
@@ -1290,14 +1265,14 @@ fn with_sync_switched_off_synced_feeds_are_polled_without_storing_items_twice() 
     let report = json(d, &["refresh", "--json"]);
     assert_eq!(report["new_items"], 1, "{report}");
     assert_eq!(feeds.hits("/news.xml").len(), 1);
-    assert_eq!(item_count(d), 3);
+    assert_eq!(items(d).len(), 3);
     assert_eq!(states(d)["Item 0"], (true, false));
     // Sync on again: the read made meanwhile is pushed, nothing is doubled.
     configure(d, &server.api_url());
     let report = sync(d);
     assert_eq!(report["pending"], 0, "{report}");
     assert_eq!(server.state_of(ids[0]), (true, false));
-    assert_eq!(item_count(d), 3);
+    assert_eq!(items(d).len(), 3);
 }
 
 // ---- mark-all-as-read -------------------------------------------------------------------

@@ -486,10 +486,10 @@ fn broken_or_hostile_answers_are_one_clear_line_and_change_nothing() {
 fn escapes_huge_items_and_colliding_ids_are_contained() {
     let server = GReaderServer::start(Flavor::FreshRss);
     let feed = server.add_feed("Feed", Some("Tech"));
-    let evil = server.add_item(feed, "\u{1b}]0;owned\u{7}\u{1b}[2JEvil \u{202e}title", 60);
+    server.add_item(feed, "\u{1b}]0;owned\u{7}\u{1b}[2JEvil \u{202e}title", 60);
     let huge = server.add_item(feed, "Huge", 60);
     server.set_body(huge, format!("<p>{}</p>", "x".repeat(3_000_000)));
-    let fine = server.add_item(feed, "Fine", 60);
+    server.add_item(feed, "Fine", 60);
     let dir = configured(&server.api_url());
     let d = dir.path();
     cap_bodies_at_a_megabyte(d);
@@ -510,7 +510,6 @@ fn escapes_huge_items_and_colliding_ids_are_contained() {
             .iter()
             .any(|t| t.contains("Evil") && t.contains("title"))
     );
-    let _ = (evil, fine);
     // Two items with one id in an answer: stored once.
     let twice = server.add_item(feed, "Twice", 0);
     let item = |title: &str| {
@@ -913,13 +912,9 @@ type TuiWorker = (
     tokio::sync::mpsc::UnboundedReceiver<Action>,
 );
 
-/// The TUI's worker with `[sync]` pointing at `url` (password from a command).
-fn tui_worker(db: &Path, url: &str) -> TuiWorker {
-    tui_worker_with(db, url, Vec::new())
-}
-
-/// [`tui_worker`] with `[[notify]]` entries.
-fn tui_worker_with(db: &Path, url: &str, notify: Vec<kiosque::config::NotifyConfig>) -> TuiWorker {
+/// The TUI's worker with `[sync]` pointing at `url` (password from a command) and these
+/// `[[notify]]` entries.
+fn tui_worker(db: &Path, url: &str, notify: Vec<kiosque::config::NotifyConfig>) -> TuiWorker {
     let config = kiosque::config::Config {
         timeout_seconds: 2,
         sync: Some(kiosque::config::SyncConfig {
@@ -949,7 +944,7 @@ async fn a_tui_sync_that_brings_matching_items_runs_the_notify_command() {
             format!("cat > '{}.part' && mv '{0}.part' '{0}'", told.display()),
         ],
     }];
-    let (mut worker, mut actions) = tui_worker_with(&db, &server.api_url(), notify);
+    let (mut worker, mut actions) = tui_worker(&db, &server.api_url(), notify);
     worker.submit(Effect::Sync);
     actions.recv().await.unwrap();
     let start = std::time::Instant::now();
@@ -964,7 +959,7 @@ async fn a_tui_sync_that_brings_matching_items_runs_the_notify_command() {
 async fn the_tui_worker_syncs_and_reports_pending_changes_and_the_last_error() {
     let (server, ids) = populated(Flavor::FreshRss, 3);
     let (_dir, db) = fresh_db();
-    let (mut worker, mut actions) = tui_worker(&db, &server.api_url());
+    let (mut worker, mut actions) = tui_worker(&db, &server.api_url(), Vec::new());
     worker.submit(Effect::Sync);
     let finished = actions.recv().await.unwrap();
     assert_eq!(
@@ -989,7 +984,7 @@ async fn the_tui_worker_syncs_and_reports_pending_changes_and_the_last_error() {
             .id
     };
     server.set_down(true);
-    let (mut offline, mut offline_actions) = tui_worker(&db, &server.api_url());
+    let (mut offline, mut offline_actions) = tui_worker(&db, &server.api_url(), Vec::new());
     offline.submit(Effect::SetStarred {
         ids: vec![local],
         starred: true,
@@ -1397,7 +1392,7 @@ async fn the_tuis_mark_all_on_a_feed_is_pushed_as_one_mark_all_request() {
     use kiosque::tui::state::{ListQuery, ListSource};
     let (server, ids) = populated(Flavor::FreshRss, 6);
     let (_dir, db) = fresh_db();
-    let (mut worker, mut actions) = tui_worker(&db, &server.api_url());
+    let (mut worker, mut actions) = tui_worker(&db, &server.api_url(), Vec::new());
     worker.submit(Effect::Sync);
     assert!(matches!(
         actions.recv().await.unwrap(),

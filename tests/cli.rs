@@ -4,8 +4,8 @@
 mod common;
 
 use common::{
-    Reply, TestServer, fails_in_one_line, first_item_id, id_of, json, kiosque,
-    one_item_whose_page_is_gone, row, rss_with_items, run_ok, subscribed,
+    Reply, TestServer, column, fails_in_one_line, first_item_id, id_of, json, kiosque,
+    one_item_whose_page_is_gone, row, rows_of, rss_with_items, run_ok, subscribed,
 };
 use predicates::prelude::*;
 use serde_json::Value;
@@ -183,9 +183,7 @@ fn opml_import_export_import_round_trip() {
         .assert()
         .success();
     let strip = |v: Value| -> Vec<(String, String, Value)> {
-        let mut rows: Vec<_> = v
-            .as_array()
-            .unwrap()
+        let mut rows: Vec<_> = rows_of(&v)
             .iter()
             .map(|f| {
                 (
@@ -384,12 +382,7 @@ fn a_story_two_feeds_carry_is_listed_once_and_read_everywhere() {
         run_ok(d, &["add", &server.url(path)]);
     }
     let items = json(d, &["items", "--json"]);
-    let mut titles: Vec<&str> = items
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["title"].as_str().unwrap())
-        .collect();
+    let mut titles = column(&items, "title");
     titles[1..].sort();
     assert_eq!(
         titles,
@@ -409,9 +402,7 @@ fn a_story_two_feeds_carry_is_listed_once_and_read_everywhere() {
     let id = id_of(&items[0]);
     kiosque(d).args(["mark", &id, "--read"]).assert().success();
     let list = json(d, &["list", "--json"]);
-    let unread: Vec<i64> = list
-        .as_array()
-        .unwrap()
+    let unread: Vec<i64> = rows_of(&list)
         .iter()
         .map(|f| f["unread"].as_i64().unwrap())
         .collect();
@@ -420,13 +411,7 @@ fn a_story_two_feeds_carry_is_listed_once_and_read_everywhere() {
     let in_b = json(d, &["items", "--feed", &b_id, "--json"]);
     assert_eq!(in_b[0]["read"], true);
     assert_eq!(in_b[0]["also_in"], serde_json::json!(["Wire A"]));
-    assert_eq!(
-        json(d, &["items", "--unread", "--json"])
-            .as_array()
-            .unwrap()
-            .len(),
-        2
-    );
+    assert_eq!(rows_of(&json(d, &["items", "--unread", "--json"])).len(), 2);
 }
 
 /// Issue 13, item 6: `kiosque feed` changes a feed's title, tags and own settings; `list

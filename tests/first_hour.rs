@@ -6,7 +6,8 @@ mod common;
 use assert_cmd::Command;
 use chrono::{DateTime, Local, TimeZone, Utc};
 use common::{
-    Reply, TestServer, fails_in_one_line, json, kiosque, row, rss_with_items, run_ok, succeeds,
+    Reply, TestServer, column, fails_in_one_line, json, kiosque, row, rss_with_items, run_ok,
+    succeeds,
 };
 use predicates::prelude::*;
 use std::path::Path;
@@ -357,12 +358,7 @@ fn user_titles_survive_refreshes_and_colliding_titles_show_their_host() {
     run_ok(d, &["refresh"]);
     run_ok(d, &["refresh"]);
     let feeds = json(d, &["list", "--json"]);
-    let titles: Vec<&str> = feeds
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["title"].as_str().unwrap())
-        .collect();
+    let titles = column(&feeds, "title");
     assert!(titles.contains(&"My name for it"), "{titles:?}");
     assert!(titles.contains(&"DF"), "{titles:?}");
     assert!(titles.contains(&"Daring Fireball"), "{titles:?}");

@@ -198,16 +198,10 @@ fn first_sync_pulls_everything(flavor: Flavor) {
     // Every item once, in the server's state, titles as written.
     assert_eq!(states(d), server.states());
     let feeds = json(d, &["list", "--json"]);
-    let mut tags: Vec<(String, String)> = feeds
-        .as_array()
-        .unwrap()
+    let text = |v: &Value| v.as_str().unwrap().to_string();
+    let mut tags: Vec<(String, String)> = common::rows_of(&feeds)
         .iter()
-        .map(|f| {
-            (
-                f["title"].as_str().unwrap().to_string(),
-                f["tags"][0].as_str().unwrap().to_string(),
-            )
-        })
+        .map(|f| (text(&f["title"]), text(&f["tags"][0])))
         .collect();
     tags.sort();
     assert_eq!(
@@ -734,11 +728,11 @@ fn feeds_to_add() -> TestServer {
 }
 
 fn list_urls(data: &Path) -> Vec<(String, Value)> {
-    json(data, &["list", "--json"])
-        .as_array()
-        .unwrap()
+    let feeds = json(data, &["list", "--json"]);
+    let url = |f: &Value| f["url"].as_str().unwrap().to_string();
+    common::rows_of(&feeds)
         .iter()
-        .map(|f| (f["url"].as_str().unwrap().to_string(), f["tags"].clone()))
+        .map(|f| (url(f), f["tags"].clone()))
         .collect()
 }
 

@@ -342,9 +342,22 @@ pub fn first_item_id(data: &Path) -> String {
     id_of(&json(data, &["items", "--json"])[0])
 }
 
-/// The row of a JSON list (`list --json`, `items --json`…) whose `key` is `value`.
+/// The rows of a JSON list (`list --json`, `items --json`…).
+pub fn rows_of(list: &serde_json::Value) -> &Vec<serde_json::Value> {
+    list.as_array().unwrap()
+}
+
+/// The `key` text of every row of a JSON list.
+pub fn column<'a>(list: &'a serde_json::Value, key: &str) -> Vec<&'a str> {
+    rows_of(list)
+        .iter()
+        .map(|r| r[key].as_str().unwrap())
+        .collect()
+}
+
+/// The row of a JSON list whose `key` is `value`.
 pub fn row<'a>(rows: &'a serde_json::Value, key: &str, value: &str) -> &'a serde_json::Value {
-    let found = rows.as_array().unwrap().iter().find(|r| r[key] == value);
+    let found = rows_of(rows).iter().find(|r| r[key] == value);
     found.unwrap_or_else(|| panic!("no {key} {value:?} in {rows}"))
 }
 

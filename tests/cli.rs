@@ -177,11 +177,7 @@ fn opml_import_export_import_round_trip() {
     assert_eq!(std::fs::read(&exported).unwrap().len(), stdout_export.len());
 
     let other = tempfile::tempdir().unwrap();
-    kiosque(other.path())
-        .arg("import")
-        .arg(&exported)
-        .assert()
-        .success();
+    run_ok(other.path(), &["import", exported.to_str().unwrap()]);
     let strip = |v: Value| -> Vec<(String, String, Value)> {
         let mut rows: Vec<_> = rows_of(&v)
             .iter()

@@ -364,9 +364,7 @@ fn user_titles_survive_refreshes_and_colliding_titles_show_their_host() {
     assert!(titles.contains(&"Daring Fireball"), "{titles:?}");
 
     // Two feeds under one title: the plain list tells them apart by host.
-    let mut cmd = kiosque(d);
-    cmd.args(["add", &format!("http://localhost:{port}/a.xml")]);
-    cmd.assert().success();
+    run_ok(d, &["add", &format!("http://localhost:{port}/a.xml")]);
     let list = run_ok(d, &["list"]);
     assert!(list.contains("Daring Fireball (127.0.0.1)"), "{list}");
     assert!(list.contains("Daring Fireball (localhost)"), "{list}");

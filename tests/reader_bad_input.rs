@@ -58,16 +58,9 @@ fn many_links_page() -> Vec<u8> {
 
 /// Text inside 10,000 nested elements of several kinds.
 fn deep_page() -> Vec<u8> {
-    let tags = [
-        "div",
-        "blockquote",
-        "ul",
-        "li",
-        "span",
-        "table",
-        "td",
-        "section",
-    ];
+    let tags: Vec<&str> = "div blockquote ul li span table td section"
+        .split(' ')
+        .collect();
     let mut page = String::from("<html><body><article><h1>Deep</h1>");
     for i in 0..10_000 {
         page.push_str(&format!("<{}>", tags[i % tags.len()]));

@@ -1101,32 +1101,24 @@ fn refresh(ctx: &RunContext, json: bool) -> Result<ExitCode> {
         let rows = outcomes
             .iter()
             .map(|o| {
-                let (result, new_items, error) = match &o.result {
-                    FeedRefreshResult::Updated { new_items } => ("updated", *new_items, None),
-                    FeedRefreshResult::NotModified => ("not_modified", 0, None),
+                let (result, new_items, error, skipped_until) = match &o.result {
+                    FeedRefreshResult::Updated { new_items } => ("updated", *new_items, None, None),
+                    FeedRefreshResult::NotModified => ("not_modified", 0, None, None),
                     FeedRefreshResult::Failed { error } => {
-                        ("failed", 0, Some(sanitize_line(error)))
+                        ("failed", 0, Some(sanitize_line(error)), None)
                     }
                     FeedRefreshResult::Skipped {
                         until,
-                        server_asked: true,
-                    } => (
-                        "skipped",
-                        0,
-                        Some(format!(
-                            "the server asked to wait until {}",
-                            until.to_rfc3339()
-                        )),
-                    ),
-                    FeedRefreshResult::Skipped { until, .. } => (
-                        "skipped",
-                        0,
-                        Some(format!("not due before {}", until.to_rfc3339())),
-                    ),
-                };
-                let skipped_until = match &o.result {
-                    FeedRefreshResult::Skipped { until, .. } => Some(until.to_rfc3339()),
-                    _ => None,
+                        server_asked,
+                    } => {
+                        let until = until.to_rfc3339();
+                        let why = if *server_asked {
+                            format!("the server asked to wait until {until}")
+                        } else {
+                            format!("not due before {until}")
+                        };
+                        ("skipped", 0, Some(why), Some(until))
+                    }
                 };
                 OutcomeJson {
                     id: o.feed_id,

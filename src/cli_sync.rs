@@ -10,7 +10,7 @@ use crate::error::StoreError;
 use crate::fetch::Fetcher;
 use crate::model::Feed;
 use crate::store::{NewFeed, Store};
-use crate::sync::engine::{SyncOptions, SyncReport};
+use crate::sync::engine::{SyncOptions, SyncReport, SyncStore};
 use crate::sync::{SyncError, SyncService};
 use crate::text::sanitize_line;
 use anyhow::{Result, anyhow};
@@ -100,9 +100,9 @@ pub fn sync_command(
     let mut service = crate::sync::service_for(config, fetcher, Some(&ctx.data_dir))?;
     let rt = runtime()?;
     let report: SyncReport = rt
-        .block_on(crate::sync::engine::sync_with(
+        .block_on(crate::sync::engine::sync_through(
             &mut service,
-            &mut store,
+            SyncStore::Here(&mut store),
             Utc::now(),
             options,
         ))

@@ -96,14 +96,12 @@ fn mark_some(data: &Path) -> BTreeMap<i64, (bool, bool)> {
     let before = states(&open_db(data));
     let ids: Vec<i64> = before.keys().copied().collect();
     assert!(ids.len() > 100, "need items to mark, have {}", ids.len());
-    let read: Vec<String> = ids.iter().step_by(3).map(i64::to_string).collect();
-    let star: Vec<String> = ids.iter().step_by(7).map(i64::to_string).collect();
-    let mut args = vec!["mark", "--read"];
-    args.extend(read.iter().map(String::as_str));
-    run_ok(data, &args);
-    let mut args = vec!["mark", "--star"];
-    args.extend(star.iter().map(String::as_str));
-    run_ok(data, &args);
+    for (flag, step) in [("--read", 3), ("--star", 7)] {
+        let chosen: Vec<String> = ids.iter().step_by(step).map(i64::to_string).collect();
+        let mut args = vec!["mark", flag];
+        args.extend(chosen.iter().map(String::as_str));
+        run_ok(data, &args);
+    }
     let after = states(&open_db(data));
     for id in ids.iter().step_by(3) {
         assert!(after[id].0, "mark --read {id} reported done");

@@ -127,50 +127,32 @@ async fn gzip_bodies_are_decompressed() {
     assert_eq!(r.body, b"<rss version=\"2.0\"><channel/></rss>");
 }
 
+/// A gzip bomb stops at the decompressed cap, an endless body at the cap, and a declared
+/// length over the cap fails before reading.
 #[tokio::test]
-async fn a_gzip_bomb_stops_at_the_decompressed_cap() {
+async fn bombs_endless_bodies_and_declared_lengths_stop_at_the_cap() {
     let server = TestServer::start();
+    let bomb = vec![b' '; 50_000_000];
+    let content_type = "application/rss+xml".to_string();
     server.route(
         "/bomb",
         Reply::Gzip {
-            content_type: "application/rss+xml".into(),
-            body: vec![b' '; 50_000_000],
+            content_type,
+            body: bomb,
         },
     );
-    let err = get(&fetcher_with(10, 1_000_000), &server, "/bomb")
-        .await
-        .unwrap_err();
-    assert_eq!(
-        err,
-        FetchError::TooLarge {
-            limit_bytes: 1_000_000
-        }
-    );
-}
-
-#[tokio::test]
-async fn an_endless_body_stops_at_the_cap() {
-    let server = TestServer::start();
     server.route("/endless", Reply::Endless);
-    let err = get(&fetcher_with(10, 2_000_000), &server, "/endless")
-        .await
-        .unwrap_err();
-    assert_eq!(
-        err,
-        FetchError::TooLarge {
-            limit_bytes: 2_000_000
-        }
-    );
-}
-
-#[tokio::test]
-async fn a_declared_length_over_the_cap_fails_before_reading() {
-    let server = TestServer::start();
     server.route("/big", Reply::rss(vec![b'x'; 3_000]));
-    let err = get(&fetcher_with(5, 1_000), &server, "/big")
-        .await
-        .unwrap_err();
-    assert_eq!(err, FetchError::TooLarge { limit_bytes: 1_000 });
+    for (path, cap) in [
+        ("/bomb", 1_000_000),
+        ("/endless", 2_000_000),
+        ("/big", 1_000),
+    ] {
+        let err = get(&fetcher_with(10, cap), &server, path)
+            .await
+            .unwrap_err();
+        assert_eq!(err, FetchError::TooLarge { limit_bytes: cap }, "{path}");
+    }
 }
 
 #[tokio::test]

@@ -6,7 +6,8 @@ mod common;
 use assert_cmd::Command;
 use chrono::{DateTime, Local, TimeZone, Utc};
 use common::{
-    Reply, TestServer, fails_in_one_line, json, kiosque, rss_with_items, run_ok, succeeds,
+    Reply, TestServer, column, fails_in_one_line, json, kiosque, row, rss_with_items, run_ok,
+    succeeds,
 };
 use predicates::prelude::*;
 use std::path::Path;
@@ -99,13 +100,7 @@ fn a_manual_refresh_fetches_failing_feeds_and_says_when_a_server_asked_to_wait()
     assert_eq!(server.hits("/busy").len(), 1);
 
     let report = json(d, &["refresh", "--json"]);
-    let busy = report["outcomes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|o| o["url"].as_str().unwrap().ends_with("/busy"))
-        .unwrap()
-        .clone();
+    let busy = row(&report["outcomes"], "url", &server.url("/busy"));
     assert_eq!(busy["result"], "skipped");
     let until: DateTime<Utc> = busy["skipped_until"].as_str().unwrap().parse().unwrap();
     assert_eq!(until, later);
@@ -363,20 +358,13 @@ fn user_titles_survive_refreshes_and_colliding_titles_show_their_host() {
     run_ok(d, &["refresh"]);
     run_ok(d, &["refresh"]);
     let feeds = json(d, &["list", "--json"]);
-    let titles: Vec<&str> = feeds
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["title"].as_str().unwrap())
-        .collect();
+    let titles = column(&feeds, "title");
     assert!(titles.contains(&"My name for it"), "{titles:?}");
     assert!(titles.contains(&"DF"), "{titles:?}");
     assert!(titles.contains(&"Daring Fireball"), "{titles:?}");
 
     // Two feeds under one title: the plain list tells them apart by host.
-    let mut cmd = kiosque(d);
-    cmd.args(["add", &format!("http://localhost:{port}/a.xml")]);
-    cmd.assert().success();
+    run_ok(d, &["add", &format!("http://localhost:{port}/a.xml")]);
     let list = run_ok(d, &["list"]);
     assert!(list.contains("Daring Fireball (127.0.0.1)"), "{list}");
     assert!(list.contains("Daring Fireball (localhost)"), "{list}");
@@ -420,18 +408,9 @@ fn items_and_read_print_dates_alike_and_undated_items_say_so() {
     let d = dir.path();
     run_ok(d, &["add", &server.url("/feed.xml")]);
     let items = json(d, &["items", "--json"]);
-    let by_title = |t: &str| {
-        items
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|i| i["title"] == t)
-            .unwrap()
-            .clone()
-    };
-    let undated = by_title("Undated");
+    let undated = row(&items, "title", "Undated");
     assert!(undated["published"].is_null(), "{undated}");
-    let dated = by_title("Dated");
+    let dated = row(&items, "title", "Dated");
     assert!(dated["published"].is_string(), "{dated}");
 
     let shown = Utc

@@ -27,26 +27,19 @@ fn kiosque(data: &Path) -> Command {
         // A guard against a hang, not a speed check: a debug build reading a 50 MB feed on a
         // loaded 2-core machine took 60-100 s, so the guard sits well above that.
         .timeout(Duration::from_secs(300));
-    for var in PROXY_VARS.iter().chain(&["NO_PROXY", "no_proxy"]) {
+    for var in PROXY_VARS.split(' ').chain(["NO_PROXY", "no_proxy"]) {
         cmd.env_remove(var);
     }
     cmd
 }
 
 /// The environment variables that set an HTTP proxy.
-const PROXY_VARS: [&str; 6] = [
-    "HTTP_PROXY",
-    "HTTPS_PROXY",
-    "ALL_PROXY",
-    "http_proxy",
-    "https_proxy",
-    "all_proxy",
-];
+const PROXY_VARS: &str = "HTTP_PROXY HTTPS_PROXY ALL_PROXY http_proxy https_proxy all_proxy";
 
 /// Same, but every HTTP request goes to a refusing loopback proxy.
 fn kiosque_offline(data: &Path) -> Command {
     let mut cmd = kiosque(data);
-    for var in PROXY_VARS {
+    for var in PROXY_VARS.split(' ') {
         cmd.env(var, DEAD_PROXY);
     }
     cmd
@@ -136,7 +129,7 @@ struct Ran {
     stderr: String,
 }
 
-fn run(mut cmd: Command, what: &str) -> Ran {
+fn run(cmd: &mut Command, what: &str) -> Ran {
     let out = cmd.output().unwrap();
     assert!(
         out.status.code().is_some(),
@@ -159,10 +152,21 @@ fn run(mut cmd: Command, what: &str) -> Ran {
     }
 }
 
-/// Runs a `--json` command that must succeed and returns its checked document.
-fn run_json(cmd: Command, what: &str) -> Value {
+/// [`run`] of a command that must succeed.
+fn run_ok(cmd: &mut Command, what: &str) -> Ran {
     let ran = run(cmd, what);
     assert!(ran.success, "{what} failed: {}", ran.stderr);
+    ran
+}
+
+/// `kiosque ARGS` on `data`: a `--json` command that must succeed; its checked document.
+fn json_of(data: &Path, args: &[&str]) -> Value {
+    run_json(kiosque(data).args(args), &args.join(" "))
+}
+
+/// Runs a `--json` command that must succeed and returns its checked document.
+fn run_json(cmd: &mut Command, what: &str) -> Value {
+    let ran = run_ok(cmd, what);
     let value: Value = serde_json::from_slice(&ran.stdout)
         .unwrap_or_else(|e| panic!("{what}: stdout is not JSON ({e})"));
     assert_json_safe(&value, what);
@@ -196,49 +200,33 @@ fn content_type_for(name: &str) -> &'static str {
 fn import_refresh_and_read_all(data: &Path, urls: &[String]) -> Value {
     let opml = data.join("feeds.opml");
     std::fs::write(&opml, opml_for(urls)).unwrap();
-    let mut import = kiosque(data);
-    import.arg("import").arg(&opml);
-    let ran = run(import, "import");
-    assert!(ran.success, "import failed: {}", ran.stderr);
+    run_ok(kiosque(data).arg("import").arg(&opml), "import");
 
-    let mut refresh = kiosque(data);
-    refresh.args(["refresh", "--json"]);
-    let summary = run_json(refresh, "refresh --json");
+    let summary = json_of(data, &["refresh", "--json"]);
     assert_eq!(
         summary["feeds"].as_u64(),
         Some(urls.len() as u64),
         "{summary}"
     );
 
-    let mut plain_refresh = kiosque(data);
-    plain_refresh.arg("refresh");
-    let ran = run(plain_refresh, "refresh");
-    assert!(ran.success, "refresh failed: {}", ran.stderr);
+    run_ok(kiosque(data).arg("refresh"), "refresh");
 
-    let mut list = kiosque(data);
-    list.args(["list", "--json"]);
-    let feeds = run_json(list, "list --json");
-    let mut plain_list = kiosque(data);
-    plain_list.arg("list");
-    run(plain_list, "list");
+    let feeds = json_of(data, &["list", "--json"]);
+    run(kiosque(data).arg("list"), "list");
 
-    let mut items = kiosque(data);
-    items.args(["items", "--json"]);
-    let items = run_json(items, "items --json");
-    let mut plain_items = kiosque(data);
-    plain_items.arg("items");
-    let ran = run(plain_items, "items");
-    assert!(ran.success, "items failed: {}", ran.stderr);
+    let items = json_of(data, &["items", "--json"]);
+    run_ok(kiosque(data).arg("items"), "items");
 
     for item in items.as_array().unwrap() {
-        let id = item["id"].as_i64().unwrap().to_string();
-        let mut read = kiosque_offline(data);
-        read.args(["read", &id]);
-        let ran = run(read, &format!("read {id}"));
-        assert!(ran.success, "read {id} failed: {}", ran.stderr);
-        let mut read_json = kiosque_offline(data);
-        read_json.args(["read", &id, "--json"]);
-        run_json(read_json, &format!("read {id} --json"));
+        let id = common::id_of(item);
+        run_ok(
+            kiosque_offline(data).args(["read", &id]),
+            &format!("read {id}"),
+        );
+        run_json(
+            kiosque_offline(data).args(["read", &id, "--json"]),
+            &format!("read {id} --json"),
+        );
     }
     feeds
 }
@@ -371,9 +359,7 @@ fn entity_expansion_and_external_entities_never_expand() {
     let data = tempfile::tempdir().unwrap();
     write_config(data.path(), "");
     import_refresh_and_read_all(data.path(), &urls);
-    let mut items = kiosque(data.path());
-    items.args(["items", "--json", "--limit", "1000"]);
-    let items = run_json(items, "items --json");
+    let items = json_of(data.path(), &["items", "--json", "--limit", "1000"]);
     let all = items.to_string();
     assert!(
         !all.contains("root:x:0:0"),
@@ -405,13 +391,12 @@ fn hostile_opml_files_import_only_http_feeds_or_fail_clearly() {
     for name in names {
         let data = tempfile::tempdir().unwrap();
         write_config(data.path(), "");
-        let mut import = kiosque(data.path());
-        import.arg("import").arg(dir.join(&name));
-        let ran = run(import, &format!("import {name}"));
+        let ran = run(
+            kiosque(data.path()).arg("import").arg(dir.join(&name)),
+            &format!("import {name}"),
+        );
         if ran.success {
-            let mut list = kiosque(data.path());
-            list.args(["list", "--json"]);
-            let feeds = run_json(list, "list --json");
+            let feeds = json_of(data.path(), &["list", "--json"]);
             for feed in feeds.as_array().unwrap() {
                 let url = feed["url"].as_str().unwrap();
                 assert!(
@@ -427,9 +412,7 @@ fn hostile_opml_files_import_only_http_feeds_or_fail_clearly() {
             assert!(!first.trim().is_empty(), "{name}: failure without a reason");
             println!("{name}: refused: {first}");
             // Nothing imported: the database holds no feed.
-            let mut list = kiosque(data.path());
-            list.args(["list", "--json"]);
-            let feeds = run_json(list, "list --json");
+            let feeds = json_of(data.path(), &["list", "--json"]);
             assert_eq!(feeds.as_array().map(Vec::len), Some(0), "{name}: {feeds}");
             outcomes.push((name, Err(first.to_string())));
         }
@@ -520,21 +503,13 @@ fn a_hundred_thousand_items_are_bounded() {
     write_config(data.path(), "");
     let opml = data.path().join("f.opml");
     std::fs::write(&opml, opml_for(&[server.url("/many")])).unwrap();
-    let mut import = kiosque(data.path());
-    import.arg("import").arg(&opml);
-    assert!(run(import, "import").success);
-    let mut refresh = kiosque(data.path());
-    refresh.args(["refresh", "--json"]);
-    run_json(refresh, "refresh --json");
-    let mut list = kiosque(data.path());
-    list.args(["list", "--json"]);
-    let feeds = run_json(list, "list --json");
+    run_ok(kiosque(data.path()).arg("import").arg(&opml), "import");
+    json_of(data.path(), &["refresh", "--json"]);
+    let feeds = json_of(data.path(), &["list", "--json"]);
     assert_parsed_or_clear_error(&feeds);
     println!("100,000 items: {}", feeds[0]);
     assert_outcome(&feeds[0], "100,000 items", &Outcome::Items(100_000));
-    let mut items = kiosque(data.path());
-    items.args(["items", "--json", "--limit", "20"]);
-    let items = run_json(items, "items --json");
+    let items = json_of(data.path(), &["items", "--json", "--limit", "20"]);
     assert!(items.as_array().unwrap().len() <= 20);
 }
 
@@ -575,13 +550,12 @@ fn script_style_and_javascript_links_never_reach_the_reader() {
     xml.push_str(SCRIPTED_HTML);
     xml.push_str("]]></description></item></channel></rss>");
     let (_, data) = one_generated_feed(xml.into_bytes(), "application/rss+xml", "");
-    let mut items = kiosque(&data);
-    items.args(["items", "--json"]);
-    let items = run_json(items, "items --json");
-    let id = items[0]["id"].as_i64().unwrap().to_string();
-    let mut read = kiosque_offline(&data);
-    read.args(["read", &id, "--json"]);
-    let view = run_json(read, "read --json");
+    let items = json_of(&data, &["items", "--json"]);
+    let id = common::id_of(&items[0]);
+    let view = run_json(
+        kiosque_offline(&data).args(["read", &id, "--json"]),
+        "read --json",
+    );
     check_scripted_view(&view);
     std::fs::remove_dir_all(data).unwrap();
 }
@@ -596,14 +570,12 @@ fn script_style_and_javascript_links_never_reach_an_extracted_article() {
     server.route("/article", Reply::ok("text/html; charset=utf-8", page));
     let data = tempfile::tempdir().unwrap();
     write_config(data.path(), "");
-    let mut extract = kiosque(data.path());
-    extract.args(["extract", &server.url("/article"), "--json"]);
-    let view = run_json(extract, "extract --json");
+    let view = json_of(data.path(), &["extract", &server.url("/article"), "--json"]);
     check_scripted_view(&view);
-    let mut plain = kiosque(data.path());
-    plain.args(["extract", &server.url("/article")]);
-    let ran = run(plain, "extract");
-    assert!(ran.success, "{}", ran.stderr);
+    let ran = run_ok(
+        kiosque(data.path()).args(["extract", &server.url("/article")]),
+        "extract",
+    );
     let out = String::from_utf8(ran.stdout).unwrap();
     assert!(!out.contains("PWNED"), "{out}");
 }
@@ -672,9 +644,15 @@ fn hostile_headers_urls_and_titles_never_reach_the_terminal() {
         "text=\"&#x1b;]2;opml-title&#x7;&#x2066;x\" title=\"&#x1b;[5m\"",
     );
     std::fs::write(data.path().join("feeds.opml"), opml).unwrap();
-    let mut import = kiosque(data.path());
-    import.arg("import").arg(data.path().join("feeds.opml"));
-    assert!(run(import, "import").success);
+    assert!(
+        run(
+            kiosque(data.path())
+                .arg("import")
+                .arg(data.path().join("feeds.opml")),
+            "import"
+        )
+        .success
+    );
     for args in [
         &["refresh", "--json"][..],
         &["refresh"],
@@ -682,17 +660,11 @@ fn hostile_headers_urls_and_titles_never_reach_the_terminal() {
         &["items"],
         &["export"],
     ] {
-        let mut cmd = kiosque(data.path());
-        cmd.args(args);
-        run(cmd, &format!("{args:?}"));
+        run(kiosque(data.path()).args(args), &format!("{args:?}"));
     }
-    let mut list = kiosque(data.path());
-    list.args(["list", "--json"]);
-    let feeds = run_json(list, "list --json");
+    let feeds = json_of(data.path(), &["list", "--json"]);
     assert_parsed_or_clear_error(&feeds);
-    let mut items = kiosque(data.path());
-    items.args(["items", "--json"]);
-    run_json(items, "items --json");
+    json_of(data.path(), &["items", "--json"]);
 
     // Commands whose error messages echo what the user typed.
     for args in [
@@ -701,9 +673,10 @@ fn hostile_headers_urls_and_titles_never_reach_the_terminal() {
         &["remove", "\u{1b}]2;x\u{7}"],
         &["extract", "/nonexistent/\u{1b}[2J.html"],
     ] {
-        let mut cmd = kiosque_offline(data.path());
-        cmd.args(args);
-        let ran = run(cmd, &format!("{args:?}"));
+        let ran = run(
+            kiosque_offline(data.path()).args(args),
+            &format!("{args:?}"),
+        );
         assert!(!ran.success, "{args:?} should fail");
     }
 }

@@ -49,9 +49,8 @@ fn mark(d: &Path, query: &str, flag: &str) {
 
 /// The unread count of every feed, added up.
 fn unread_total(d: &Path) -> i64 {
-    json(d, &["list", "--json"])
-        .as_array()
-        .unwrap()
+    let feeds = json(d, &["list", "--json"]);
+    common::rows_of(&feeds)
         .iter()
         .map(|f| f["unread"].as_i64().unwrap())
         .sum()
@@ -60,11 +59,10 @@ fn unread_total(d: &Path) -> i64 {
 fn titles(d: &Path, args: &[&str]) -> Vec<String> {
     let mut all = vec!["items", "--json"];
     all.extend_from_slice(args);
-    json(d, &all)
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["title"].as_str().unwrap().to_string())
+    let items = json(d, &all);
+    common::column(&items, "title")
+        .into_iter()
+        .map(str::to_string)
         .collect()
 }
 
@@ -122,14 +120,9 @@ fn items_query_combines_with_the_other_flags_and_mark_query_changes_state() {
         ["Café et code"]
     );
     let feeds = json(d, &["list", "--json"]);
-    let octet = feeds
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["title"] == "Octet Actu")
-        .unwrap();
+    let octet = common::row(&feeds, "title", "Octet Actu");
     assert_eq!(octet["unread"], 2);
-    let id = octet["id"].as_i64().unwrap().to_string();
+    let id = common::id_of(octet);
     assert_eq!(
         titles(d, &["--query", "emul", "--feed", &id]),
         ["Émulation : la Saturn revit"]

@@ -58,16 +58,9 @@ fn many_links_page() -> Vec<u8> {
 
 /// Text inside 10,000 nested elements of several kinds.
 fn deep_page() -> Vec<u8> {
-    let tags = [
-        "div",
-        "blockquote",
-        "ul",
-        "li",
-        "span",
-        "table",
-        "td",
-        "section",
-    ];
+    let tags: Vec<&str> = "div blockquote ul li span table td section"
+        .split(' ')
+        .collect();
     let mut page = String::from("<html><body><article><h1>Deep</h1>");
     for i in 0..10_000 {
         page.push_str(&format!("<{}>", tags[i % tags.len()]));
@@ -195,15 +188,7 @@ fn read_shows_hostile_pages_or_the_feed_text_and_never_panics() {
     run_ok(d, &["add", &server.url("/feed")]);
     let items = common::json(d, &["items", "--json"]);
     for (i, case) in cases.iter().enumerate() {
-        let id = items
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|item| item["title"] == format!("Case {i}"))
-            .unwrap()["id"]
-            .as_i64()
-            .unwrap()
-            .to_string();
+        let id = common::id_of(common::row(&items, "title", &format!("Case {i}")));
         let what = format!("read {}", case.path);
         let out = kiosque(d)
             .args(["read", &id, "--json"])

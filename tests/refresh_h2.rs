@@ -105,11 +105,7 @@ fn refresh_all(port: u16) -> tempfile::TempDir {
         .map(|n| format!("<outline text=\"f{n}\" xmlUrl=\"https://127.0.0.1:{port}/feed/{n}\"/>"))
         .collect();
     let opml_path = common::opml_file(dir.path(), &outlines);
-    common::kiosque(dir.path())
-        .arg("import")
-        .arg(&opml_path)
-        .assert()
-        .success();
+    common::run_ok(dir.path(), &["import", opml_path.to_str().unwrap()]);
     common::kiosque(dir.path())
         .env("SSL_CERT_FILE", tls::fixture("ca.pem"))
         .env_remove("SSL_CERT_DIR")

@@ -66,11 +66,11 @@ fn states(data: &Path) -> BTreeMap<String, (bool, bool)> {
 }
 
 fn local_id(data: &Path, title: &str) -> String {
-    items(data)
-        .iter()
-        .find(|i| i["title"] == title)
-        .unwrap_or_else(|| panic!("no local item {title}"))["id"]
-        .to_string()
+    common::id_of(common::row(
+        &json(data, &["items", "--json"]),
+        "title",
+        title,
+    ))
 }
 
 /// The local ids of every item, newest first.
@@ -186,21 +186,9 @@ fn first_sync_pulls_everything(flavor: Flavor) {
     let dir = configured(&server.api_url());
     let d = dir.path();
     let report = sync(d);
-    let keys: Vec<&str> = report
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
-    assert_eq!(keys.len(), 6, "exactly the contract's keys: {report}");
-    for key in [
-        "pushed",
-        "pulled_items",
-        "state_changes",
-        "feeds",
-        "pending",
-        "requests",
-    ] {
+    let keys = report.as_object().unwrap().len();
+    assert_eq!(keys, 6, "exactly the contract's keys: {report}");
+    for key in "pushed pulled_items state_changes feeds pending requests".split(' ') {
         assert!(report[key].is_u64(), "{key} in {report}");
     }
     assert_eq!(report["pulled_items"], 23, "{report}");
@@ -210,16 +198,10 @@ fn first_sync_pulls_everything(flavor: Flavor) {
     // Every item once, in the server's state, titles as written.
     assert_eq!(states(d), server.states());
     let feeds = json(d, &["list", "--json"]);
-    let mut tags: Vec<(String, String)> = feeds
-        .as_array()
-        .unwrap()
+    let text = |v: &Value| v.as_str().unwrap().to_string();
+    let mut tags: Vec<(String, String)> = common::rows_of(&feeds)
         .iter()
-        .map(|f| {
-            (
-                f["title"].as_str().unwrap().to_string(),
-                f["tags"][0].as_str().unwrap().to_string(),
-            )
-        })
+        .map(|f| (text(&f["title"]), text(&f["tags"][0])))
         .collect();
     tags.sort();
     assert_eq!(
@@ -498,10 +480,10 @@ fn broken_or_hostile_answers_are_one_clear_line_and_change_nothing() {
 fn escapes_huge_items_and_colliding_ids_are_contained() {
     let server = GReaderServer::start(Flavor::FreshRss);
     let feed = server.add_feed("Feed", Some("Tech"));
-    let evil = server.add_item(feed, "\u{1b}]0;owned\u{7}\u{1b}[2JEvil \u{202e}title", 60);
+    server.add_item(feed, "\u{1b}]0;owned\u{7}\u{1b}[2JEvil \u{202e}title", 60);
     let huge = server.add_item(feed, "Huge", 60);
     server.set_body(huge, format!("<p>{}</p>", "x".repeat(3_000_000)));
-    let fine = server.add_item(feed, "Fine", 60);
+    server.add_item(feed, "Fine", 60);
     let dir = configured(&server.api_url());
     let d = dir.path();
     cap_bodies_at_a_megabyte(d);
@@ -522,7 +504,6 @@ fn escapes_huge_items_and_colliding_ids_are_contained() {
             .iter()
             .any(|t| t.contains("Evil") && t.contains("title"))
     );
-    let _ = (evil, fine);
     // Two items with one id in an answer: stored once.
     let twice = server.add_item(feed, "Twice", 0);
     let item = |title: &str| {
@@ -599,15 +580,7 @@ fn a_local_refresh_leaves_synced_feeds_to_the_server() {
     let local_url = feed_server.url("/local.xml");
     let db = d.join("kiosque.db");
     let mut store = kiosque::store::Store::open(&db).unwrap();
-    store
-        .add_feed(
-            &kiosque::store::NewFeed {
-                url: local_url.clone(),
-                ..Default::default()
-            },
-            chrono::Utc::now(),
-        )
-        .unwrap();
+    store.add_test_feed(&local_url, 0).unwrap();
     let feeds = store.feeds().unwrap();
     assert_eq!(feeds.len(), 3);
     let config = kiosque::config::Config::default();
@@ -755,11 +728,11 @@ fn feeds_to_add() -> TestServer {
 }
 
 fn list_urls(data: &Path) -> Vec<(String, Value)> {
-    json(data, &["list", "--json"])
-        .as_array()
-        .unwrap()
+    let feeds = json(data, &["list", "--json"]);
+    let url = |f: &Value| f["url"].as_str().unwrap().to_string();
+    common::rows_of(&feeds)
         .iter()
-        .map(|f| (f["url"].as_str().unwrap().to_string(), f["tags"].clone()))
+        .map(|f| (url(f), f["tags"].clone()))
         .collect()
 }
 
@@ -933,13 +906,9 @@ type TuiWorker = (
     tokio::sync::mpsc::UnboundedReceiver<Action>,
 );
 
-/// The TUI's worker with `[sync]` pointing at `url` (password from a command).
-fn tui_worker(db: &Path, url: &str) -> TuiWorker {
-    tui_worker_with(db, url, Vec::new())
-}
-
-/// [`tui_worker`] with `[[notify]]` entries.
-fn tui_worker_with(db: &Path, url: &str, notify: Vec<kiosque::config::NotifyConfig>) -> TuiWorker {
+/// The TUI's worker with `[sync]` pointing at `url` (password from a command) and these
+/// `[[notify]]` entries.
+fn tui_worker(db: &Path, url: &str, notify: Vec<kiosque::config::NotifyConfig>) -> TuiWorker {
     let config = kiosque::config::Config {
         timeout_seconds: 2,
         sync: Some(kiosque::config::SyncConfig {
@@ -969,7 +938,7 @@ async fn a_tui_sync_that_brings_matching_items_runs_the_notify_command() {
             format!("cat > '{}.part' && mv '{0}.part' '{0}'", told.display()),
         ],
     }];
-    let (mut worker, mut actions) = tui_worker_with(&db, &server.api_url(), notify);
+    let (mut worker, mut actions) = tui_worker(&db, &server.api_url(), notify);
     worker.submit(Effect::Sync);
     actions.recv().await.unwrap();
     let start = std::time::Instant::now();
@@ -984,7 +953,7 @@ async fn a_tui_sync_that_brings_matching_items_runs_the_notify_command() {
 async fn the_tui_worker_syncs_and_reports_pending_changes_and_the_last_error() {
     let (server, ids) = populated(Flavor::FreshRss, 3);
     let (_dir, db) = fresh_db();
-    let (mut worker, mut actions) = tui_worker(&db, &server.api_url());
+    let (mut worker, mut actions) = tui_worker(&db, &server.api_url(), Vec::new());
     worker.submit(Effect::Sync);
     let finished = actions.recv().await.unwrap();
     assert_eq!(
@@ -1009,7 +978,7 @@ async fn the_tui_worker_syncs_and_reports_pending_changes_and_the_last_error() {
             .id
     };
     server.set_down(true);
-    let (mut offline, mut offline_actions) = tui_worker(&db, &server.api_url());
+    let (mut offline, mut offline_actions) = tui_worker(&db, &server.api_url(), Vec::new());
     offline.submit(Effect::SetStarred {
         ids: vec![local],
         starred: true,
@@ -1162,11 +1131,6 @@ fn polled_here(n: usize, tag: &str) -> (TestServer, String, tempfile::TempDir) {
     (feeds, url, dir)
 }
 
-/// How many items the data dir holds (titles may repeat: counted from the list).
-fn item_count(data: &Path) -> usize {
-    items(data).len()
-}
-
 /// On `server`, a feed at `url` whose items `Item 0`… link where `rss_with_items` links them.
 fn feed_like_rss(server: &GReaderServer, url: &str, n: usize) -> (u64, Vec<u64>) {
     let feed = server.add_feed_at("News", Some("Tech"), url);
@@ -1209,7 +1173,7 @@ fn a_data_dir_refuses_another_server_until_its_server_ids_are_reset() {
     assert_eq!(report["pulled_items"], 0, "{report}");
     assert_eq!(report["pending"], 0, "{report}");
     assert!(err.contains("now syncs with"));
-    assert_eq!(item_count(d), 3);
+    assert_eq!(items(d).len(), 3);
     assert_eq!(states(d), before);
     assert_eq!(new.state_of(on_new[1]), (false, true));
     // From now on the new server is the one: a plain sync, nothing to do.
@@ -1221,7 +1185,7 @@ fn items_polled_before_sync_was_on_are_not_pulled_twice_and_keep_their_state() {
     let (_feeds, url, dir) = polled_here(3, "Tech");
     let d = dir.path();
     kiosque(d).arg("refresh").assert().success();
-    assert_eq!(item_count(d), 3);
+    assert_eq!(items(d).len(), 3);
     mark(d, &[local_id(d, "Item 0")], "--read");
     mark(d, &[local_id(d, "Item 1")], "--star");
     // The server has the feed too; Item 2 was read on the phone.
@@ -1232,7 +1196,7 @@ fn items_polled_before_sync_was_on_are_not_pulled_twice_and_keep_their_state() {
     let report = sync(d);
     assert_eq!(report["pulled_items"], 0, "{report}");
     assert_eq!(report["pending"], 0, "{report}");
-    assert_eq!(item_count(d), 3);
+    assert_eq!(items(d).len(), 3);
     let local = states(d);
     assert_eq!(local["Item 0"], (true, false));
     assert_eq!(local["Item 1"], (false, true));
@@ -1242,7 +1206,7 @@ fn items_polled_before_sync_was_on_are_not_pulled_twice_and_keep_their_state() {
     assert_eq!(server.state_of(ids[1]), (false, true));
     // And the next sync neither pulls nor changes anything.
     sync_pulling_nothing(d);
-    assert_eq!(item_count(d), 3);
+    assert_eq!(items(d).len(), 3);
 }
 
 #[test]
@@ -1282,7 +1246,7 @@ fn with_sync_switched_off_synced_feeds_are_polled_without_storing_items_twice() 
     let dir = configured(&server.api_url());
     let d = dir.path();
     sync(d);
-    assert_eq!(item_count(d), 2);
+    assert_eq!(items(d).len(), 2);
     // Sync off: the feed is polled here, its pulled items recognised by their links.
     configure_without_sync(d);
     mark(d, &[local_id(d, "Item 0")], "--read");
@@ -1290,14 +1254,14 @@ fn with_sync_switched_off_synced_feeds_are_polled_without_storing_items_twice() 
     let report = json(d, &["refresh", "--json"]);
     assert_eq!(report["new_items"], 1, "{report}");
     assert_eq!(feeds.hits("/news.xml").len(), 1);
-    assert_eq!(item_count(d), 3);
+    assert_eq!(items(d).len(), 3);
     assert_eq!(states(d)["Item 0"], (true, false));
     // Sync on again: the read made meanwhile is pushed, nothing is doubled.
     configure(d, &server.api_url());
     let report = sync(d);
     assert_eq!(report["pending"], 0, "{report}");
     assert_eq!(server.state_of(ids[0]), (true, false));
-    assert_eq!(item_count(d), 3);
+    assert_eq!(items(d).len(), 3);
 }
 
 // ---- mark-all-as-read -------------------------------------------------------------------
@@ -1422,7 +1386,7 @@ async fn the_tuis_mark_all_on_a_feed_is_pushed_as_one_mark_all_request() {
     use kiosque::tui::state::{ListQuery, ListSource};
     let (server, ids) = populated(Flavor::FreshRss, 6);
     let (_dir, db) = fresh_db();
-    let (mut worker, mut actions) = tui_worker(&db, &server.api_url());
+    let (mut worker, mut actions) = tui_worker(&db, &server.api_url(), Vec::new());
     worker.submit(Effect::Sync);
     assert!(matches!(
         actions.recv().await.unwrap(),

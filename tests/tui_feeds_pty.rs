@@ -52,10 +52,7 @@ fn a_feed_is_added_renamed_and_removed_from_the_tui() {
     term.press(b"q");
     term.exit_ok();
     assert_eq!(
-        json(data.path(), &["list", "--json"])
-            .as_array()
-            .unwrap()
-            .len(),
+        common::rows_of(&json(data.path(), &["list", "--json"])).len(),
         0
     );
 }

@@ -25,12 +25,7 @@ const HTML: &str = r#"<p>Auroras were seen as far south as the Alps.</p>
 <figcaption>Two bands of aurora over a fjord.</figcaption></figure>
 <p>Grid operators reported no outages.</p>"#;
 
-/// A 160×48 PNG: a green band on a dark sky, fixed pixels.
-fn aurora_png() -> Vec<u8> {
-    png_of(160, 48)
-}
-
-/// A `width`×`height` PNG with a green band across its middle third.
+/// A `width`×`height` PNG with a green band across its middle third (on a dark sky).
 fn png_of(width: u32, height: u32) -> Vec<u8> {
     let img = image::RgbImage::from_fn(width, height, |_, y| {
         if (height / 3..2 * height / 3).contains(&y) {
@@ -104,7 +99,7 @@ fn an_image_is_drawn_with_half_blocks_above_its_caption_100x40() {
     assert_eq!(key.url, IMAGE_URL);
     assert_eq!(state.images.get(&key), Some(&ImageStatus::Loading));
     // The worker's part: decode within bounds, scale to the pane, encode.
-    let decoded = kiosque::inline_image::decode(&aurora_png(), Some("image/png")).unwrap();
+    let decoded = kiosque::inline_image::decode(&png_of(160, 48), Some("image/png")).unwrap();
     let shown = prepare(&Drawer::Halfblocks, decoded, key.width, key.max_rows).unwrap();
     let (cols, rows) = (shown.cols, shown.rows);
     let effects = update(

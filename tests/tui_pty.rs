@@ -47,8 +47,8 @@ impl Demo {
     fn start_reading(cols: u16, lines: u16) -> Demo {
         let mut demo = Demo::start(cols, lines);
         demo.wait_for_headlines();
-        demo.send(b"\r");
-        demo.wait_for("the article", |s| {
+        demo.term.press(b"\r");
+        demo.term.wait_for("the article", |s| {
             s.contains("%") || s.contains(" article ")
         });
         demo
@@ -56,17 +56,9 @@ impl Demo {
 
     /// Wait until the refresh on start has listed the demo headlines; the screen then.
     fn wait_for_headlines(&self) -> String {
-        self.wait_for("the demo headlines", |s| {
+        self.term.wait_for("the demo headlines", |s| {
             s.contains("World Desk") && !s.contains("All (0)")
         })
-    }
-
-    fn send(&mut self, keys: &[u8]) {
-        self.term.press(keys);
-    }
-
-    fn wait_for(&self, what: &str, until: impl Fn(&str) -> bool) -> String {
-        self.term.wait_for(what, until)
     }
 
     /// Wait for the process to end; then stop reading its output.
@@ -130,16 +122,16 @@ fn demo_opens_an_item_and_quits_restoring_the_terminal() {
     );
     assert_eq!(demo_dirs(demo.tmp.path()).len(), 1, "the demo's data dir");
     // Open it: the reader shows the article with its related links.
-    demo.send(b"\r");
-    demo.wait_for("the article", |s| {
+    demo.term.press(b"\r");
+    demo.term.wait_for("the article", |s| {
         s.contains("Related") || s.contains(" article ")
     });
     // `q` closes the article, the second `q` quits.
-    demo.send(b"q");
-    demo.wait_for("the reader to close", |s| {
+    demo.term.press(b"q");
+    demo.term.wait_for("the reader to close", |s| {
         s.contains("Enter opens the selected headline")
     });
-    demo.send(b"q");
+    demo.term.press(b"q");
 
     let (status, screen, tmp) = demo.wait_exit("q");
     assert!(status.success(), "exit status {status:?}");
@@ -188,7 +180,7 @@ fn signal(demo: &mut Demo, name: &str) {
 
 #[test]
 fn ctrl_c_quits_and_restores_the_terminal() {
-    leaves_cleanly("Ctrl-C", |demo| demo.send(b"\x03"));
+    leaves_cleanly("Ctrl-C", |demo| demo.term.press(b"\x03"));
 }
 
 #[test]
@@ -260,24 +252,26 @@ fn search_errors_show_in_the_status_line_and_saved_searches_in_the_sidebar() {
         "[[smart_feeds]]\nname = \"Octet emul\"\nquery = \"feed:octet emul\"\n",
     );
     demo.wait_for_headlines();
-    demo.send(b"f");
-    demo.wait_for("the configured saved search in the sidebar", |s| {
-        s.contains("/ Octet emul")
-    });
-    demo.send(b"/title:\"arm");
-    demo.wait_for("the query error in the status line", |s| {
-        s.contains("unclosed quote at 7")
-    });
-    demo.send(b"\"");
-    demo.wait_for("the search applied", |s| {
+    demo.term.press(b"f");
+    demo.term
+        .wait_for("the configured saved search in the sidebar", |s| {
+            s.contains("/ Octet emul")
+        });
+    demo.term.press(b"/title:\"arm");
+    demo.term
+        .wait_for("the query error in the status line", |s| {
+            s.contains("unclosed quote at 7")
+        });
+    demo.term.press(b"\"");
+    demo.term.wait_for("the search applied", |s| {
         s.contains("/title:\"arm\"") && !s.contains("unclosed quote")
     });
     // ctrl-s saves it: it joins the sidebar's saved searches.
-    demo.send(b"\x13");
-    demo.wait_for("the saved search in the sidebar", |s| {
+    demo.term.press(b"\x13");
+    demo.term.wait_for("the saved search in the sidebar", |s| {
         s.contains("/ title:\"arm\"")
     });
-    demo.send(b"\x03");
+    demo.term.press(b"\x03");
     let (status, screen, _tmp) = demo.wait_exit("ctrl-c");
     assert!(status.success());
     assert_terminal_restored(&screen, "ctrl-c");
@@ -288,7 +282,7 @@ fn search_errors_show_in_the_status_line_and_saved_searches_in_the_sidebar() {
 #[test]
 fn the_demo_story_two_feeds_carry_is_listed_once_with_also_in() {
     let mut demo = Demo::start(140, 40);
-    let contents = demo.wait_for("the syndicated story folded", |s| {
+    let contents = demo.term.wait_for("the syndicated story folded", |s| {
         s.contains("also in: Asia Wire") || s.contains("also in: World Desk")
     });
     let rocket_rows = contents
@@ -296,7 +290,7 @@ fn the_demo_story_two_feeds_carry_is_listed_once_with_also_in() {
         .filter(|l| l.contains("Reusable rocket"))
         .count();
     assert_eq!(rocket_rows, 1, "{contents}");
-    demo.send(b"q");
+    demo.term.press(b"q");
     let (status, _, _) = demo.wait_exit("q");
     assert!(status.success(), "exit status {status:?}");
 }

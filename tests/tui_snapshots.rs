@@ -65,22 +65,20 @@ fn article_lines(width: u16) -> ReaderLayout {
             },
         ],
     });
-    lines.push(text_line(LineKind::Body, ""));
-    lines.push(text_line(LineKind::Section, "Links"));
-    lines.push(text_line(
-        LineKind::LinkEntry,
-        "[1] https://example.org/holding",
-    ));
-    lines.push(text_line(
-        LineKind::LinkEntry,
-        "[2] https://example.org/link",
-    ));
-    lines.push(text_line(LineKind::Body, ""));
-    lines.push(text_line(LineKind::Section, "Related"));
-    lines.push(text_line(
-        LineKind::LinkEntry,
-        "1. À lire: Le budget de France Télévisions",
-    ));
+    for (kind, text) in [
+        (LineKind::Body, ""),
+        (LineKind::Section, "Links"),
+        (LineKind::LinkEntry, "[1] https://example.org/holding"),
+        (LineKind::LinkEntry, "[2] https://example.org/link"),
+        (LineKind::Body, ""),
+        (LineKind::Section, "Related"),
+        (
+            LineKind::LinkEntry,
+            "1. À lire: Le budget de France Télévisions",
+        ),
+    ] {
+        lines.push(text_line(kind, text));
+    }
     ReaderLayout {
         lines,
         links: vec![

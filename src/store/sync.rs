@@ -1396,7 +1396,7 @@ mod tests {
 
     #[test]
     fn every_state_change_of_a_synced_item_is_queued_also_mark_all_read_and_its_undo() {
-        let (mut store, feeds) = synced_store();
+        let (mut store, _) = synced_store();
         let ten = local_id(&store, 10);
         store.set_starred(&[ten], true).unwrap();
         let marked = store.mark_all_read(&ItemFilter::default()).unwrap();
@@ -1411,7 +1411,6 @@ mod tests {
             2
         );
         // A feed kiosque polls itself: its items change without queueing anything.
-        let _ = feeds;
         let local = store
             .add_feed(&new_feed("http://127.0.0.1/local.xml"), now())
             .unwrap();

@@ -92,16 +92,6 @@ impl SyncStore<'_> {
 /// Run one sync started at `now` with `options` (`kiosque sync --reset-server-ids`,
 /// `--upload-subscriptions`), and record its outcome (last sync, or the error) in the store.
 /// The queue is never emptied of a change the server has not acknowledged.
-pub async fn sync_with<S: SyncService>(
-    service: &mut S,
-    store: &mut Store,
-    now: DateTime<Utc>,
-    options: SyncOptions,
-) -> Result<SyncReport, SyncError> {
-    sync_through(service, SyncStore::Here(store), now, options).await
-}
-
-/// [`sync_with`] on either kind of [`SyncStore`].
 pub async fn sync_through<S: SyncService>(
     service: &mut S,
     mut store: SyncStore<'_>,
@@ -612,7 +602,7 @@ mod tests {
         store: &mut Store,
         now: DateTime<Utc>,
     ) -> Result<SyncReport, SyncError> {
-        sync_with(server, store, now, SyncOptions::default()).await
+        sync_through(server, SyncStore::Here(store), now, SyncOptions::default()).await
     }
 
     fn at(minute: i64) -> DateTime<Utc> {

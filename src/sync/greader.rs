@@ -445,20 +445,14 @@ impl GReaderClient {
             SyncError::NotConfigured(format!("[sync] url: {}", sanitize_line(&e.to_string())))
         })?;
         if !query.is_empty() {
-            let mut pairs = url.query_pairs_mut();
-            for (k, v) in query {
-                pairs.append_pair(k, v);
-            }
+            url.query_pairs_mut().extend_pairs(query);
         }
         Ok(url)
     }
 
     fn form_body(form: &[(&str, String)]) -> String {
         let mut body = url::form_urlencoded::Serializer::new(String::new());
-        for (k, v) in form {
-            body.append_pair(k, v);
-        }
-        body.finish()
+        body.extend_pairs(form).finish()
     }
 
     async fn send(
@@ -767,22 +761,18 @@ impl super::SyncService for GReaderClient {
         continuation: Option<&str>,
     ) -> Result<IdPage, SyncError> {
         let path = "reader/api/0/stream/items/ids";
+        let (stream_id, narrowed) = match stream {
+            IdStream::All => (READING_LIST, None),
+            IdStream::Unread => (READING_LIST, Some(("xt", READ.to_string()))),
+            IdStream::Starred => (STARRED, None),
+            IdStream::Since(t) => (READING_LIST, Some(("ot", t.timestamp().max(0).to_string()))),
+        };
         let mut query = vec![
             ("output", "json".to_string()),
             ("n", IDS_PAGE_SIZE.to_string()),
+            ("s", stream_id.to_string()),
         ];
-        match stream {
-            IdStream::All => query.push(("s", READING_LIST.to_string())),
-            IdStream::Unread => {
-                query.push(("s", READING_LIST.to_string()));
-                query.push(("xt", READ.to_string()));
-            }
-            IdStream::Starred => query.push(("s", STARRED.to_string())),
-            IdStream::Since(t) => {
-                query.push(("s", READING_LIST.to_string()));
-                query.push(("ot", t.timestamp().max(0).to_string()));
-            }
-        }
+        query.extend(narrowed);
         if let Some(c) = continuation {
             query.push(("c", c.to_string()));
         }

@@ -42,15 +42,10 @@ pub fn event_action(keymap: &Keymap, state: &State, event: Event) -> Option<Acti
                 column: mouse.column,
                 row: mouse.row,
             }),
-            MouseEventKind::ScrollDown => Some(Action::Wheel {
+            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => Some(Action::Wheel {
                 column: mouse.column,
                 row: mouse.row,
-                down: true,
-            }),
-            MouseEventKind::ScrollUp => Some(Action::Wheel {
-                column: mouse.column,
-                row: mouse.row,
-                down: false,
+                down: mouse.kind == MouseEventKind::ScrollDown,
             }),
             _ => None,
         },

@@ -15,10 +15,7 @@ use crate::tui::update::notice;
 /// shows, else the selected item's.
 pub fn target_feed(state: &State) -> Option<&Feed> {
     let id = if state.focus == Focus::Feeds {
-        match crate::tui::sidebar::rows(state)
-            .into_iter()
-            .nth(state.feed_cursor)
-        {
+        match state.sidebar_row() {
             Some(SidebarRow::Feed { index, .. }) => state.feeds.get(index).map(|f| f.id),
             _ => None,
         }
@@ -37,10 +34,7 @@ fn search_under_cursor(state: &State) -> Option<&crate::tui::state::SmartFeed> {
     if state.focus != Focus::Feeds {
         return None;
     }
-    match crate::tui::sidebar::rows(state)
-        .into_iter()
-        .nth(state.feed_cursor)
-    {
+    match state.sidebar_row() {
         Some(SidebarRow::List(ListSource::Smart(i))) => state.smart_feeds.get(i),
         _ => None,
     }
@@ -201,24 +195,22 @@ pub fn changed(
     state.status.notice = Some(sanitize_line(&notice));
     let mut effects = vec![Effect::LoadFeeds];
     let gone = removed.is_some_and(|id| state.list.query.source == ListSource::Feed(id));
-    if let Some(id) = show {
+    let anchor = if let Some(id) = show {
         state.list.query.source = ListSource::Feed(id);
         state.list.query.search = None;
         state.list.selected = 0;
         state.list.top = 0;
-        effects.push(crate::tui::update::load_list(state, Anchor::Position(0)));
+        Anchor::Position(0)
     } else if gone {
         state.list.query.source = ListSource::All;
-        effects.push(crate::tui::update::load_list(state, Anchor::Position(0)));
+        Anchor::Position(0)
     } else {
-        effects.push(crate::tui::update::load_list(
-            state,
-            match state.list.selected_row() {
-                Some(row) => Anchor::Item(row.id),
-                None => Anchor::Position(state.list.selected),
-            },
-        ));
-    }
+        match state.list.selected_row() {
+            Some(row) => Anchor::Item(row.id),
+            None => Anchor::Position(state.list.selected),
+        }
+    };
+    effects.push(crate::tui::update::load_list(state, anchor));
     effects
 }
 

@@ -439,6 +439,13 @@ impl State {
         crate::tui::sidebar::rows(self).len()
     }
 
+    /// The sidebar row under the cursor.
+    pub fn sidebar_row(&self) -> Option<crate::tui::sidebar::SidebarRow> {
+        crate::tui::sidebar::rows(self)
+            .into_iter()
+            .nth(self.feed_cursor)
+    }
+
     /// The title of a feed by id.
     pub fn feed_title(&self, id: FeedId) -> Option<&str> {
         self.feeds

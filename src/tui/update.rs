@@ -5,9 +5,14 @@
 use crate::refresh::RefreshTrigger;
 use crate::text::sanitize_line;
 use crate::tui::action::Action;
-use crate::tui::effect::{Anchor, Effect, ListRequest, ListWindow};
+use crate::tui::effect::{Anchor, Effect, ImageSlots, ListRequest, ListWindow, ReaderDoc};
+use crate::tui::feed_admin;
 use crate::tui::geometry;
-use crate::tui::state::{Focus, ListSource, Mode, ReaderPage, State, WINDOW, WINDOW_MARGIN};
+use crate::tui::images::{ImageKey, ImageStatus, SharedImage};
+use crate::tui::sidebar::SidebarRow;
+use crate::tui::state::{
+    Focus, ListSource, Mode, PromptKind, ReaderPage, State, WINDOW, WINDOW_MARGIN,
+};
 use ratatui::layout::Position;
 
 /// Say `text` in the status line, with nothing else to do.
@@ -66,26 +71,24 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Open => open(state),
         Action::ToggleReadFeeds => toggle_read_feeds(state),
         Action::ToggleFeedSort => toggle_feed_sort(state),
-        Action::AddFeed => {
-            crate::tui::feed_admin::ask(state, crate::tui::state::PromptKind::AddFeed)
-        }
-        Action::ToggleFeedExtract => crate::tui::feed_admin::toggle_extract(state),
+        Action::AddFeed => feed_admin::ask(state, PromptKind::AddFeed),
+        Action::ToggleFeedExtract => feed_admin::toggle_extract(state),
         Action::RemoveFeed | Action::RenameFeed | Action::EditFeedTags => {
-            crate::tui::feed_admin::ask_about_target(state, &action)
+            feed_admin::ask_about_target(state, &action)
         }
-        Action::PromptInput(c) => crate::tui::feed_admin::input(state, c),
+        Action::PromptInput(c) => feed_admin::input(state, c),
         Action::PromptDeleteChar => {
             if let Some(prompt) = &mut state.prompt {
                 prompt.input.pop();
             }
             vec![]
         }
-        Action::PromptSubmit => crate::tui::feed_admin::submit(state),
+        Action::PromptSubmit => feed_admin::submit(state),
         Action::FeedsChanged {
             notice,
             show,
             removed,
-        } => crate::tui::feed_admin::changed(state, notice, show, removed),
+        } => feed_admin::changed(state, notice, show, removed),
         Action::SwitchPane => {
             state.focus = next_focus(state);
             vec![]
@@ -853,25 +856,19 @@ fn open(state: &mut State) -> Vec<Effect> {
             return vec![];
         };
         if link.media {
-            state.mode = Mode::Normal;
             return play_url(state, link.url, &link.text);
         }
         return follow(state, link.url, link.text);
     }
     match state.focus {
         Focus::Feeds => {
-            state.list.query.source = match crate::tui::sidebar::rows(state)
-                .into_iter()
-                .nth(state.feed_cursor)
-            {
-                Some(crate::tui::sidebar::SidebarRow::List(source)) => source,
-                Some(crate::tui::sidebar::SidebarRow::Feed { index, .. }) => {
-                    match state.feeds.get(index) {
-                        Some(feed) => ListSource::Feed(feed.id),
-                        None => ListSource::All,
-                    }
-                }
-                Some(crate::tui::sidebar::SidebarRow::Folder { key, .. }) => {
+            state.list.query.source = match state.sidebar_row() {
+                Some(SidebarRow::List(source)) => source,
+                Some(SidebarRow::Feed { index, .. }) => state
+                    .feeds
+                    .get(index)
+                    .map_or(ListSource::All, |feed| ListSource::Feed(feed.id)),
+                Some(SidebarRow::Folder { key, .. }) => {
                     return toggle_folder(state, key);
                 }
                 None => ListSource::All,
@@ -1173,7 +1170,7 @@ fn request_render(state: &mut State) -> Vec<Effect> {
     vec![Effect::RenderPage {
         page: page.id,
         width,
-        doc: Box::new(crate::tui::effect::ReaderDoc {
+        doc: Box::new(ReaderDoc {
             title: page.title.clone(),
             meta,
             html: page.html.clone().unwrap_or_default(),
@@ -1186,7 +1183,7 @@ fn request_render(state: &mut State) -> Vec<Effect> {
 }
 
 /// The rows each ready image takes at this width (`None` when images are off).
-fn image_slots(state: &State, width: u16) -> Option<crate::tui::effect::ImageSlots> {
+fn image_slots(state: &State, width: u16) -> Option<ImageSlots> {
     if !state.settings.images {
         return None;
     }
@@ -1196,11 +1193,11 @@ fn image_slots(state: &State, width: u16) -> Option<crate::tui::effect::ImageSlo
         .iter()
         .filter(|(key, _)| key.width == width && key.max_rows == max_rows)
         .filter_map(|(key, status)| match status {
-            crate::tui::images::ImageStatus::Ready(image) => Some((key.url.clone(), image.0.rows)),
+            ImageStatus::Ready(image) => Some((key.url.clone(), image.0.rows)),
             _ => None,
         })
         .collect();
-    Some(crate::tui::effect::ImageSlots { max_rows, rows })
+    Some(ImageSlots { max_rows, rows })
 }
 
 /// Ask for the open page's images not asked for yet; forget those no open page shows.
@@ -1208,14 +1205,14 @@ fn request_images(state: &mut State) -> Vec<Effect> {
     if !state.settings.images {
         return vec![];
     }
-    let shown: std::collections::HashSet<&crate::tui::images::ImageKey> = state
+    let shown: std::collections::HashSet<&ImageKey> = state
         .pages
         .iter()
         .filter_map(|p| p.lines.as_ref())
         .flat_map(|l| &l.images)
         .map(|placement| &placement.key)
         .collect();
-    let wanted: Vec<crate::tui::images::ImageKey> = state
+    let wanted: Vec<ImageKey> = state
         .page()
         .and_then(|p| p.lines.as_ref())
         .map(|l| l.images.iter().map(|p| p.key.clone()).collect())
@@ -1228,9 +1225,7 @@ fn request_images(state: &mut State) -> Vec<Effect> {
     let mut effects = Vec::new();
     for key in wanted {
         if !state.images.contains_key(&key) {
-            state
-                .images
-                .insert(key.clone(), crate::tui::images::ImageStatus::Loading);
+            state.images.insert(key.clone(), ImageStatus::Loading);
             effects.push(Effect::LoadImage(key));
         }
     }
@@ -1240,10 +1235,9 @@ fn request_images(state: &mut State) -> Vec<Effect> {
 /// An image arrived (or was refused): lay the open page out again when it shows it.
 fn image_loaded(
     state: &mut State,
-    key: crate::tui::images::ImageKey,
-    image: Result<crate::tui::images::SharedImage, String>,
+    key: ImageKey,
+    image: Result<SharedImage, String>,
 ) -> Vec<Effect> {
-    use crate::tui::images::ImageStatus;
     let Some(status) = state.images.get_mut(&key) else {
         return vec![]; // no open page shows it any more
     };

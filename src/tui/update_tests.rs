@@ -47,6 +47,11 @@ fn render_request(effects: &[Effect]) -> (u16, &crate::tui::effect::ReaderDoc) {
     found.unwrap_or_else(|| panic!("no layout asked for in {effects:?}"))
 }
 
+/// The terminal resized to `width` × `height`.
+fn resize(state: &mut State, width: u16, height: u16) -> Vec<Effect> {
+    update(state, Action::Resize { width, height })
+}
+
 fn list_load(effects: &[Effect]) -> Option<(u64, Anchor, usize)> {
     effects.iter().find_map(|e| match e {
         Effect::LoadList(r) => Some((r.generation, r.anchor.clone(), r.around)),
@@ -322,13 +327,7 @@ fn a_resize_rewraps_keeping_the_position() {
         update(&mut state, Action::ScrollDown);
     }
     assert_eq!(state.page().unwrap().scroll, 50);
-    let effects = update(
-        &mut state,
-        Action::Resize {
-            width: 100,
-            height: 40,
-        },
-    );
+    let effects = resize(&mut state, 100, 40);
     laid_out(&mut state, page, render_request(&effects).0, 200);
     assert_eq!(state.page().unwrap().scroll, 100);
 }
@@ -808,13 +807,7 @@ fn a_taller_terminal_never_leaves_the_reader_scrolled_past_its_text() {
     let scroll = state.page().unwrap().scroll;
     assert!(scroll > 0);
     // Taller, same width: no new layout, but more lines fit.
-    update(
-        &mut state,
-        Action::Resize {
-            width: 100,
-            height: 80,
-        },
-    );
+    resize(&mut state, 100, 80);
     let height = reader_height(&state);
     assert_eq!(
         state.page().unwrap().scroll,
@@ -822,13 +815,7 @@ fn a_taller_terminal_never_leaves_the_reader_scrolled_past_its_text() {
         "the last line at the bottom"
     );
     // Wider and the text re-wrapped shorter: still no blank screen below the text.
-    let effects = update(
-        &mut state,
-        Action::Resize {
-            width: 200,
-            height: 80,
-        },
-    );
+    let effects = resize(&mut state, 200, 80);
     laid_out(&mut state, page, render_request(&effects).0, 30);
     let height = reader_height(&state);
     assert_eq!(state.page().unwrap().scroll, 30usize.saturating_sub(height));

@@ -22,6 +22,7 @@ use crate::refresh::{FeedRefreshResult, RefreshOptions, RefreshSummary, refresh_
 use crate::store::{ItemFilter, Store, StoreWriter};
 use crate::tui::action::Action;
 use crate::tui::effect::{Anchor, Effect, ListRequest, ListWindow};
+use crate::tui::images::{ByteBoundedCache, Drawer, ImageKey, SharedImage};
 use crate::tui::reader_layout::layout_page;
 use crate::tui::state::{ListQuery, ListSource};
 
@@ -284,7 +285,7 @@ impl TokioWorker {
     }
 
     /// Draw images this way (from the config and the terminal's answer), or not at all.
-    pub fn set_drawer(&mut self, drawer: Option<crate::tui::images::Drawer>) {
+    pub fn set_drawer(&mut self, drawer: Option<Drawer>) {
         self.images = drawer.map(|drawer| Arc::new(ImageWork::new(drawer)));
     }
 
@@ -436,26 +437,19 @@ impl Worker for TokioWorker {
 /// What the worker keeps to draw images: how to encode them, encoded images per (URL, size) and
 /// fetched bodies per URL (both bounded in bytes), and slots for two images at once.
 pub struct ImageWork {
-    drawer: crate::tui::images::Drawer,
-    shown: std::sync::Mutex<
-        crate::tui::images::ByteBoundedCache<
-            crate::tui::images::ImageKey,
-            crate::tui::images::SharedImage,
-        >,
-    >,
-    bodies: std::sync::Mutex<
-        crate::tui::images::ByteBoundedCache<String, Arc<crate::inline_image::ImageBody>>,
-    >,
+    drawer: Drawer,
+    shown: Mutex<ByteBoundedCache<ImageKey, SharedImage>>,
+    bodies: Mutex<ByteBoundedCache<String, Arc<crate::inline_image::ImageBody>>>,
     slots: Semaphore,
 }
 
 impl ImageWork {
-    fn new(drawer: crate::tui::images::Drawer) -> ImageWork {
-        use crate::tui::images::{BODY_CACHE_BYTES, ByteBoundedCache, CACHE_BYTES};
+    fn new(drawer: Drawer) -> ImageWork {
+        use crate::tui::images::{BODY_CACHE_BYTES, CACHE_BYTES};
         ImageWork {
             drawer,
-            shown: std::sync::Mutex::new(ByteBoundedCache::new(CACHE_BYTES)),
-            bodies: std::sync::Mutex::new(ByteBoundedCache::new(BODY_CACHE_BYTES)),
+            shown: Mutex::new(ByteBoundedCache::new(CACHE_BYTES)),
+            bodies: Mutex::new(ByteBoundedCache::new(BODY_CACHE_BYTES)),
             slots: Semaphore::new(2),
         }
     }
@@ -465,9 +459,8 @@ impl ImageWork {
     async fn load(
         self: Arc<Self>,
         fetcher: LazyFetcher,
-        key: crate::tui::images::ImageKey,
-    ) -> Result<crate::tui::images::SharedImage, String> {
-        use crate::tui::images::SharedImage;
+        key: ImageKey,
+    ) -> Result<SharedImage, String> {
         if let Some(hit) = self.shown.lock().ok().and_then(|mut c| c.get(&key)) {
             return Ok(hit);
         }
@@ -511,7 +504,7 @@ impl ImageWork {
 
 impl TokioWorker {
     /// Load one image off the UI thread; answers [`Action::ImageLoaded`].
-    fn load_image(&self, key: crate::tui::images::ImageKey) {
+    fn load_image(&self, key: ImageKey) {
         let actions = self.actions.clone();
         let Some(work) = self.images.clone() else {
             let _ = actions.send(Action::ImageLoaded {
@@ -1309,7 +1302,6 @@ mod image_tests {
     use super::*;
     use crate::demo::{LoopbackServer, Resource};
     use crate::inline_image::test_images::{jpeg, png, png_header_claiming};
-    use crate::tui::images::ImageKey;
     use std::collections::HashMap;
 
     fn resource(content_type: &str, body: Vec<u8>) -> Resource {
@@ -1354,7 +1346,7 @@ mod image_tests {
             let dir = tempfile::tempdir().unwrap();
             let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
             let mut worker = TokioWorker::start(&Config::default(), dir.path().join("k.db"), tx);
-            worker.set_drawer(Some(crate::tui::images::Drawer::Halfblocks));
+            worker.set_drawer(Some(Drawer::Halfblocks));
             let paths = [
                 "/ok.png",
                 "/bomb.png",

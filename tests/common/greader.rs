@@ -371,22 +371,14 @@ impl Drop for GReaderServer {
     }
 }
 
+/// A request as the API reads it: its target split into path (decoded) and query, its body
+/// read as a form.
 struct Request {
-    method: String,
+    /// Method and headers as they came.
+    http: http::Request,
     path: String,
     query: Vec<(String, String)>,
-    headers: Vec<(String, String)>,
     form: Vec<(String, String)>,
-}
-
-impl Request {
-    /// The value of the header `name` (lower case).
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    }
 }
 
 fn pairs(text: &str) -> Vec<(String, String)> {
@@ -411,28 +403,22 @@ fn all<'a>(params: &'a [(String, String)], key: &str) -> Vec<&'a str> {
         .collect()
 }
 
-/// One request, its target split into path (decoded) and query, its body read as a form.
 fn read_request(socket: &mut TcpStream) -> Option<Request> {
-    let http::Request {
-        method,
-        target,
-        headers,
-        body,
-    } = http::read_request(socket)?;
-    let (path, query) = match target.split_once('?') {
+    let http = http::read_request(socket)?;
+    let (path, query) = match http.target.split_once('?') {
         Some((p, q)) => (p.to_string(), pairs(q)),
-        None => (target, Vec::new()),
+        None => (http.target.clone(), Vec::new()),
     };
     let path = url::form_urlencoded::parse(format!("p={path}").as_bytes())
         .next()
         .map(|(_, v)| v.into_owned())
         .unwrap_or(path);
+    let form = pairs(&String::from_utf8_lossy(&http.body));
     Some(Request {
-        method,
+        http,
         path,
         query,
-        headers,
-        form: pairs(&String::from_utf8_lossy(&body)),
+        form,
     })
 }
 
@@ -497,7 +483,7 @@ fn handle(mut socket: TcpStream, state: &Mutex<State>, stop: &AtomicBool) {
             .path
             .strip_prefix(base_path(s.flavor))
             .unwrap_or(&request.path);
-        let line = format!("{} {inner}", request.method);
+        let line = format!("{} {inner}", request.http.method);
         s.log.push(line);
         let found = s
             .faults
@@ -572,10 +558,10 @@ fn route(s: &mut State, request: &Request) -> Answer {
     let Some(api) = path.strip_prefix("/reader/api/0/") else {
         return not_found(s.flavor);
     };
-    if request.header("authorization") != Some(&format!("GoogleLogin auth={}", s.auth)) {
+    if request.http.header("authorization") != Some(&format!("GoogleLogin auth={}", s.auth)) {
         return unauthorized();
     }
-    let post = request.method == "POST";
+    let post = request.http.method == "POST";
     if post && s.expire_on_next_write {
         s.expire_on_next_write = false;
         rotate_token(s);

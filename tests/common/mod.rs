@@ -140,11 +140,6 @@ impl TestServer {
         self.routes.lock().unwrap().insert(path.to_string(), reply);
     }
 
-    /// How many requests (to any path) the server has read so far.
-    pub fn request_count(&self) -> usize {
-        self.seen.lock().unwrap().len()
-    }
-
     /// Requests made to `path` so far.
     pub fn hits(&self, path: &str) -> Vec<SeenRequest> {
         self.seen
@@ -203,12 +198,8 @@ fn answer(socket: &mut TcpStream, request: &SeenRequest, reply: Reply, stop: &At
             let date_match = last_modified.is_some()
                 && request.headers.get("if-modified-since") == last_modified.as_ref();
             let mut headers = vec![("Content-Type".to_string(), content_type)];
-            if let Some(e) = &etag {
-                headers.push(("ETag".into(), e.clone()));
-            }
-            if let Some(l) = &last_modified {
-                headers.push(("Last-Modified".into(), l.clone()));
-            }
+            headers.extend(etag.clone().map(|e| ("ETag".into(), e)));
+            headers.extend(last_modified.clone().map(|l| ("Last-Modified".into(), l)));
             if etag_match || date_match {
                 http::write_fixed(socket, 304, &headers, b"");
             } else {
@@ -348,10 +339,31 @@ pub fn subscribed(url: &str) -> tempfile::TempDir {
 
 /// The id of the first item `kiosque items` lists on `data` (the newest).
 pub fn first_item_id(data: &Path) -> String {
-    json(data, &["items", "--json"])[0]["id"]
-        .as_i64()
-        .unwrap()
-        .to_string()
+    id_of(&json(data, &["items", "--json"])[0])
+}
+
+/// The rows of a JSON list (`list --json`, `items --json`…).
+pub fn rows_of(list: &serde_json::Value) -> &Vec<serde_json::Value> {
+    list.as_array().unwrap()
+}
+
+/// The `key` text of every row of a JSON list.
+pub fn column<'a>(list: &'a serde_json::Value, key: &str) -> Vec<&'a str> {
+    rows_of(list)
+        .iter()
+        .map(|r| r[key].as_str().unwrap())
+        .collect()
+}
+
+/// The row of a JSON list whose `key` is `value`.
+pub fn row<'a>(rows: &'a serde_json::Value, key: &str, value: &str) -> &'a serde_json::Value {
+    let found = rows_of(rows).iter().find(|r| r[key] == value);
+    found.unwrap_or_else(|| panic!("no {key} {value:?} in {rows}"))
+}
+
+/// A JSON row's id, as the commands take it.
+pub fn id_of(row: &serde_json::Value) -> String {
+    row["id"].as_i64().unwrap().to_string()
 }
 
 /// A server with a feed of `n` items titled `title` at `/feed.xml`.
@@ -385,14 +397,4 @@ pub fn one_item_whose_page_is_gone() -> TestServer {
 
 /// The keys of an article as `read --json` and `extract --json` print it (the contract's
 /// article object).
-pub const ARTICLE_VIEW_KEYS: [&str; 9] = [
-    "title",
-    "byline",
-    "published",
-    "lang",
-    "url",
-    "text",
-    "related",
-    "links",
-    "source",
-];
+pub const ARTICLE_VIEW_KEYS: &str = "title byline published lang url text related links source";

@@ -336,13 +336,24 @@ def main():
             try:
                 for n in sizes:
                     medians = {}
+                    # The readers take turns run by run, so that a load that changes over the
+                    # command (a shared machine) falls on each of them alike.
+                    all_runs = {label: [] for label, _ in readers}
+                    for r in range(max(a.runs, a.newsboat_runs or 0)):
+                        for label, reader in readers:
+                            count = a.runs
+                            if label == "newsboat" and a.newsboat_runs:
+                                count = a.newsboat_runs
+                            if r < count:
+                                done = one_run(
+                                    reader, work, servers, feeds_dir, n, names[:n], env,
+                                    "%d feeds, %d hosts, %s, run %d" % (n, hosts, proto, r))
+                                all_runs[label].append(done)
+                                sys.stderr.write("# %s, run %d: cold %.2f s, warm %.2f s, "
+                                                 "%.1f MB\n" % (label, r, done[0][0],
+                                                                done[1][0], done[0][2]))
                     for label, reader in readers:
-                        count = a.runs
-                        if label == "newsboat" and a.newsboat_runs:
-                            count = a.newsboat_runs
-                        runs = [one_run(reader, work, servers, feeds_dir, n, names[:n], env,
-                                        "%d feeds, %d hosts, %s, run %d" % (n, hosts, proto, r))
-                                for r in range(count)]
+                        runs = all_runs[label]
                         cold = statistics.median(r[0][0] for r in runs)
                         cold_cpu = statistics.median(r[0][1] for r in runs)
                         warm = statistics.median(r[1][0] for r in runs)

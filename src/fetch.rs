@@ -154,6 +154,9 @@ fn is_multiplexed(version: reqwest::Version) -> bool {
     matches!(version, reqwest::Version::HTTP_2 | reqwest::Version::HTTP_3)
 }
 
+/// The most a body's declared length reserves before its bytes arrive.
+const PREALLOCATED_AT_MOST: u64 = 4 << 20;
+
 /// A response's body, refused as soon as it is known to pass `cap` bytes (its declared
 /// length, or what has arrived); `total` names the timeout in a transport error.
 async fn read_capped(
@@ -164,7 +167,13 @@ async fn read_capped(
     if response.content_length().is_some_and(|len| len > cap) {
         return Err(FetchError::TooLarge { limit_bytes: cap });
     }
-    let mut body = Vec::new();
+    // Sized once from the declared length (a body grown by doubling held up to twice its
+    // size, and was copied each time); a length the server only declares is trusted up to
+    // `PREALLOCATED_AT_MOST`.
+    let declared = response
+        .content_length()
+        .map_or(0, |len| len.min(PREALLOCATED_AT_MOST));
+    let mut body = Vec::with_capacity(usize::try_from(declared).unwrap_or(0));
     while let Some(chunk) = response.chunk().await.map_err(|e| describe(&e, total))? {
         if (body.len() + chunk.len()) as u64 > cap {
             return Err(FetchError::TooLarge { limit_bytes: cap });

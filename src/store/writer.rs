@@ -130,7 +130,7 @@ impl StoreWriter {
 /// writes every page to the WAL and then copies it into the database; on the writer's thread
 /// that copy (8 % of a cold refresh's CPU) was time every feed waited for, here it runs on
 /// another core after each commit. Its connection only copies committed pages, never writes
-/// a transaction: the store keeps one writer. The writer still copies back every 64 MB of
+/// a transaction: the store keeps one writer. The writer still copies back every 32 MB of
 /// WAL (then only what the copier has not copied yet), which lets the WAL start over
 /// instead of growing for the whole refresh.
 pub struct WalCopier {
@@ -138,9 +138,8 @@ pub struct WalCopier {
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
-/// The WAL size from which the copier copies it back (a small refresh never opens it): the
-/// larger, the more of the pages rewritten by several batches are copied once only.
-const COPY_WAL_FROM_BYTES: u64 = 64 << 20;
+/// The WAL size from which the copier copies it back (a small refresh never opens it).
+const COPY_WAL_FROM_BYTES: u64 = 4 << 20;
 
 impl WalCopier {
     /// A copier for the database at `path`; it opens its connection when there is first

@@ -1847,6 +1847,7 @@ fn text_after(node: &NodeRef<'_>) -> bool {
 
 /// Does any sibling `step` reaches from `node`, or a descendant of one, hold text? Past a
 /// budget of nodes the answer is yes: the order the nodes are looked at does not change it.
+/// The code of a script or a style is no text (an ad slot's loader after the list).
 fn text_among_siblings<'a>(
     node: &NodeRef<'a>,
     step: impl Fn(&NodeRef<'a>) -> Option<NodeRef<'a>>,
@@ -1859,7 +1860,12 @@ fn text_among_siblings<'a>(
             if budget == 0 {
                 return true;
             }
-            if d.is_text() && d.text().chars().any(|c| c.is_alphanumeric()) {
+            if d.is_text()
+                && d.text().chars().any(|c| c.is_alphanumeric())
+                && !d
+                    .parent()
+                    .is_some_and(|p| tag_is(&p, &["script", "style", "noscript", "template"]))
+            {
                 return true;
             }
         }

@@ -383,11 +383,9 @@ struct LabelMatch {
 }
 
 /// Words that label a line of further reading only when a colon follows them ("MORE: <a>…</a>",
-/// "Mehr: …", "Read: <a>…</a>", "Baca: …"), folded as page text is.
-const COLON_ONLY_LABELS: &[&str] = &[
-    "more", "mehr", "plus", "mas", "mais", "read", "lies", "lire", "leggi", "lee", "leia",
-    "czytaj", "baca",
-];
+/// "Mehr: …"), folded as page text is. ("Read:" was measured in the ninth round: +5 links on
+/// dev3, but WCXB's ground truth keeps such a line in the text, so its figures dropped.)
+const COLON_ONLY_LABELS: &[&str] = &["more", "mehr", "plus", "mas", "mais"];
 
 /// Characters that may sit between a label and what it introduces.
 fn is_separator(c: char) -> bool {
@@ -1401,10 +1399,6 @@ mod tests {
             r#"<p>Before.</p><p><b>MORE: <a href="/oakland-coliseum-deal-redevelopment/12763947/">Black-led group strikes deal to revitalize Oakland Coliseum site</a></b></p><p>After.</p>"#,
         );
         assert_eq!(link.label, "MORE");
-        let link = one(
-            r#"<p>Before.</p><p>Read : <a href="/how-to-plan-your-first-trip-to-india/">How to Plan a Trip to India</a></p><p>After.</p>"#,
-        );
-        assert_eq!(link.label, "Read");
         for sentence in [
             r#"<p>More than fifty people read <a href="/a-story-about-people">a story about people</a>.</p>"#,
             r#"<p>Read the full report <a href="/the-full-report-on-people">on our site</a> today.</p>"#,

@@ -3797,8 +3797,14 @@ mod tests {
         assert!(take_at(&block("Related", &around)).is_empty());
         assert!(take_at(&block("Mehr zum Thema", &around)).is_empty());
         // One story from further back keeps the block; so do three links only.
-        assert_eq!(take_at(&block("Related", &[310154, 310152, 310149, 301141])).len(), 4);
-        assert_eq!(take_at(&block("Mehr zum Thema", &[310154, 310152, 310141])).len(), 3);
+        assert_eq!(
+            take_at(&block("Related", &[310154, 310152, 310149, 301141])).len(),
+            4
+        );
+        assert_eq!(
+            take_at(&block("Mehr zum Thema", &[310154, 310152, 310141])).len(),
+            3
+        );
     }
 
     #[test]

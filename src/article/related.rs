@@ -383,7 +383,8 @@ struct LabelMatch {
 }
 
 /// Words that label a line of further reading only when a colon follows them ("MORE: <a>…</a>",
-/// "Mehr: …"), folded as page text is.
+/// "Mehr: …"), folded as page text is. ("Read:" was measured in the ninth round: +5 links on
+/// dev3, but WCXB's ground truth keeps such a line in the text, so its figures dropped.)
 const COLON_ONLY_LABELS: &[&str] = &["more", "mehr", "plus", "mas", "mais"];
 
 /// Characters that may sit between a label and what it introduces.
@@ -1400,6 +1401,7 @@ mod tests {
         assert_eq!(link.label, "MORE");
         for sentence in [
             r#"<p>More than fifty people read <a href="/a-story-about-people">a story about people</a>.</p>"#,
+            r#"<p>Read the full report <a href="/the-full-report-on-people">on our site</a> today.</p>"#,
             r#"<p>Mehr als hundert Menschen lasen <a href="/ein-artikel-ueber-menschen">den Artikel</a> gestern.</p>"#,
         ] {
             let (_, links) = split(sentence);

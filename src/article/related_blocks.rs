@@ -334,6 +334,7 @@ pub fn take_related_blocks(
             if block.links.is_empty()
                 || article_date.is_some_and(|date| is_later_stream(&block.links, date))
                 || (!block.tied && article_id.is_some_and(|id| is_later_by_id(&block.links, id)))
+                || article_id.is_some_and(|id| is_neighbour_stream_by_id(&block.links, id))
                 || is_news_of_the_day(&block.links)
                 || is_recent_text_dated_stream(&block.nodes)
             {
@@ -961,6 +962,30 @@ fn is_later_by_id(links: &[RelatedLink], article: (u64, usize)) -> bool {
                 .ok()
                 .and_then(|u| url_id(&u))
                 .is_some_and(|(id, len)| len == article.1 && id > article.0)
+        })
+}
+
+/// Links a block must have to be judged the article's neighbours in the site's stream by
+/// their numbers.
+const MIN_NEIGHBOUR_LINKS: usize = 4;
+/// How far (in article numbers, per link of the block) a neighbour's number may sit from the
+/// article's.
+const NEIGHBOUR_SPAN_PER_LINK: u64 = 5;
+
+/// Are a block's links four or more articles whose numbers (same length as the article's) all
+/// sit right around the article's, a few numbers per link either side: the posts published
+/// just before and after it (the site's stream at that hour, "Neueste Artikel" under a
+/// related name), not reading on its subject, which a site gathers over weeks and years. Any
+/// link without a comparable number keeps the block; so does a tying heading no more than the
+/// other rules of this kind.
+fn is_neighbour_stream_by_id(links: &[RelatedLink], article: (u64, usize)) -> bool {
+    let reach = NEIGHBOUR_SPAN_PER_LINK.saturating_mul(links.len() as u64);
+    links.len() >= MIN_NEIGHBOUR_LINKS
+        && links.iter().all(|link| {
+            Url::parse(&link.url)
+                .ok()
+                .and_then(|u| url_id(&u))
+                .is_some_and(|(id, len)| len == article.1 && id.abs_diff(article.0) <= reach)
         })
 }
 
@@ -1822,6 +1847,7 @@ fn text_after(node: &NodeRef<'_>) -> bool {
 
 /// Does any sibling `step` reaches from `node`, or a descendant of one, hold text? Past a
 /// budget of nodes the answer is yes: the order the nodes are looked at does not change it.
+/// The code of a script or a style is no text (an ad slot's loader after the list).
 fn text_among_siblings<'a>(
     node: &NodeRef<'a>,
     step: impl Fn(&NodeRef<'a>) -> Option<NodeRef<'a>>,
@@ -1834,7 +1860,12 @@ fn text_among_siblings<'a>(
             if budget == 0 {
                 return true;
             }
-            if d.is_text() && d.text().chars().any(|c| c.is_alphanumeric()) {
+            if d.is_text()
+                && d.text().chars().any(|c| c.is_alphanumeric())
+                && !d
+                    .parent()
+                    .is_some_and(|p| tag_is(&p, &["script", "style", "noscript", "template"]))
+            {
                 return true;
             }
         }
@@ -3742,6 +3773,38 @@ mod tests {
         let tied = block([310154, 310152, 310149])
             .replace("Das könnte Sie auch interessieren", "Mehr zum Thema");
         assert_eq!(take_at(&tied).len(), 3);
+    }
+
+    #[test]
+    fn articles_numbered_around_this_one_are_the_site_s_stream() {
+        let block = |heading: &str, ids: &[u32]| {
+            let items: String = ids
+                .iter()
+                .map(|id| {
+                    format!(r#"<li><a href="/artikel/{id}/a-story-numbered-{id}/">A story numbered {id}</a></li>"#)
+                })
+                .collect();
+            format!(
+                r#"<html><body><article><p>Body.</p></article><div><h3>{heading}</h3><ul>{items}</ul></div></body></html>"#
+            )
+        };
+        let base =
+            Url::parse("https://news.example.org/artikel/310144/the-story-we-read/").unwrap();
+        let take_at = |html: &str| take_related_blocks(&Document::from(html), &base, &[]);
+        // Published just before and after the article: its hour's stream, whatever the
+        // heading says.
+        let around = [310154, 310152, 310149, 310141, 310139];
+        assert!(take_at(&block("Related", &around)).is_empty());
+        assert!(take_at(&block("Mehr zum Thema", &around)).is_empty());
+        // One story from further back keeps the block; so do three links only.
+        assert_eq!(
+            take_at(&block("Related", &[310154, 310152, 310149, 301141])).len(),
+            4
+        );
+        assert_eq!(
+            take_at(&block("Mehr zum Thema", &[310154, 310152, 310141])).len(),
+            3
+        );
     }
 
     #[test]

@@ -186,23 +186,36 @@ const REPEAT_MAX_WORDS: usize = 20;
 /// not text of the article. The publisher's own metadata says it, in any language. A caption
 /// of a sentence or more is kept even when the summary quotes it.
 pub(crate) fn remove_captions_repeating_title(doc: &Document) {
-    let captions = doc.select("figcaption, [itemprop~=caption]");
+    // One look at each element's name and attributes, for the captions and the headlines.
+    let Some(found) = super::elements::select_among(
+        doc,
+        "figcaption, [itemprop~=caption], title, h1, meta[content]",
+        &["figcaption", "title", "h1", "meta"],
+        &["itemprop"],
+    ) else {
+        return;
+    };
+    let (captions, others): (Vec<NodeRef<'_>>, Vec<NodeRef<'_>>) = found
+        .nodes()
+        .iter()
+        .partition(|n| !n.has_name("title") && !n.has_name("h1") && !n.has_name("meta"));
     if captions.is_empty() {
         return;
     }
     let mut headlines: Vec<HashSet<String>> = Vec::new();
-    for node in doc.select("title, h1").nodes() {
-        headlines.push(word_set(&node.text()));
-    }
-    for meta in doc.select("meta[content]").nodes() {
-        let names = meta.attr("property").or_else(|| meta.attr("name"));
+    for node in &others {
+        if !node.has_name("meta") {
+            headlines.push(word_set(&node.text()));
+            continue;
+        }
+        let names = node.attr("property").or_else(|| node.attr("name"));
         let is_headline = names.is_some_and(|n| {
             matches!(
                 n.trim().to_ascii_lowercase().as_str(),
                 "og:title" | "twitter:title" | "og:description" | "description"
             )
         });
-        if is_headline && let Some(content) = meta.attr("content") {
+        if is_headline && let Some(content) = node.attr("content") {
             headlines.push(word_set(&content));
         }
     }
@@ -210,7 +223,7 @@ pub(crate) fn remove_captions_repeating_title(doc: &Document) {
     if headlines.is_empty() {
         return;
     }
-    for caption in captions.nodes() {
+    for caption in captions {
         let words = words_of(&caption.text());
         if !(REPEAT_MIN_WORDS..=REPEAT_MAX_WORDS).contains(&words.len()) {
             continue;

@@ -205,6 +205,7 @@ pub fn pre_clean(doc: &Document) {
     remove_button_links(doc);
     remove_teaser_cards(doc);
     remove_author_boxes(doc);
+    super::captions::remove_captions_repeating_title(doc);
 }
 
 /// The page's main landmark holds at least this share of the body's text (in tenths) for

@@ -1,7 +1,10 @@
 //! Picture credits inside captions: the caption stays, the credit at its end ("… Klemmer.
 //! Foto: GdP/Hagen Immel", "… | © AFP / Name", "… (Quelle: Unsplash)") goes. Found by
 //! typography that works in every language: a copyright sign, or one label word and a colon
-//! after the caption's last sentence, followed by a few words and nothing else.
+//! after the caption's last sentence, followed by a few words and nothing else. Also the
+//! captions that only repeat the page's headline or summary (a lead picture's label).
+
+use std::collections::HashSet;
 
 use dom_query::{Document, NodeRef};
 
@@ -169,6 +172,84 @@ fn is_short_name(rest: &str) -> bool {
     words <= CREDIT_MAX_WORDS && !rest.contains(". ") && !rest.contains(':')
 }
 
+/// A caption repeats a headline when at least this share (in tenths) of its words are the
+/// headline's (or the summary's).
+const REPEAT_SHARE_TENTHS: usize = 7;
+/// A caption of fewer words than this is left alone (a name, a place); one of more is text
+/// (a slide's paragraph that the summary quotes), not a label.
+const REPEAT_MIN_WORDS: usize = 2;
+const REPEAT_MAX_WORDS: usize = 20;
+
+/// Before scoring, on the whole page: remove the captions (`figcaption`, `itemprop="caption"`)
+/// whose words are mostly those of the page's headline or summary (`<title>`, `h1`,
+/// `og:title`, `og:description`, `description`): the lead picture labelled with the title,
+/// not text of the article. The publisher's own metadata says it, in any language. A caption
+/// of a sentence or more is kept even when the summary quotes it.
+pub(crate) fn remove_captions_repeating_title(doc: &Document) {
+    // One look at each element's name and attributes, for the captions and the headlines.
+    let Some(found) = super::elements::select_among(
+        doc,
+        "figcaption, [itemprop~=caption], title, h1, meta[content]",
+        &["figcaption", "title", "h1", "meta"],
+        &["itemprop"],
+    ) else {
+        return;
+    };
+    let (captions, others): (Vec<NodeRef<'_>>, Vec<NodeRef<'_>>) = found
+        .nodes()
+        .iter()
+        .partition(|n| !n.has_name("title") && !n.has_name("h1") && !n.has_name("meta"));
+    if captions.is_empty() {
+        return;
+    }
+    let mut headlines: Vec<HashSet<String>> = Vec::new();
+    for node in &others {
+        if !node.has_name("meta") {
+            headlines.push(word_set(&node.text()));
+            continue;
+        }
+        let names = node.attr("property").or_else(|| node.attr("name"));
+        let is_headline = names.is_some_and(|n| {
+            matches!(
+                n.trim().to_ascii_lowercase().as_str(),
+                "og:title" | "twitter:title" | "og:description" | "description"
+            )
+        });
+        if is_headline && let Some(content) = node.attr("content") {
+            headlines.push(word_set(&content));
+        }
+    }
+    headlines.retain(|h| !h.is_empty());
+    if headlines.is_empty() {
+        return;
+    }
+    for caption in captions {
+        let words = words_of(&caption.text());
+        if !(REPEAT_MIN_WORDS..=REPEAT_MAX_WORDS).contains(&words.len()) {
+            continue;
+        }
+        let repeats = headlines.iter().any(|headline| {
+            let shared = words.iter().filter(|w| headline.contains(*w)).count();
+            shared * 10 >= words.len() * REPEAT_SHARE_TENTHS
+        });
+        if repeats {
+            caption.remove_from_parent();
+        }
+    }
+}
+
+/// The lowercased words of a text (runs of letters and digits).
+fn words_of(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+fn word_set(text: &str) -> HashSet<String> {
+    words_of(text).into_iter().collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -226,5 +307,37 @@ mod tests {
         assert!(html.contains("Marco Odermatt."), "{html}");
         assert!(!html.contains("AFP"), "{html}");
         assert!(html.contains("Text of the article: it goes on."), "{html}");
+    }
+
+    #[test]
+    fn captions_repeating_the_headline_go_and_others_stay() {
+        let doc = Document::from(
+            "<html><head><title>Kultur- und Strukturwandel im DTB | Site</title>\
+             <meta property=\"og:description\" content=\"Der Verband zieht Bilanz nach drei Jahren.\">\
+             </head><body><h1>Kultur- und Strukturwandel im DTB</h1>\
+             <figure><img src=\"a.jpg\"><figcaption>Kultur- und Strukturwandel im DTB \u{2013} \
+             ein Zwischenfazit</figcaption></figure>\
+             <p>Der Verband hat nach drei Jahren Bilanz gezogen, und die Mitglieder sind zufrieden.</p>\
+             <figure><img src=\"b.jpg\"><figcaption>Die Halle in Frankfurt am Abend</figcaption></figure>\
+             <figure><img src=\"c.jpg\"><figcaption itemprop=\"caption\">Der Verband zieht Bilanz</figcaption></figure>\
+             <figure><img src=\"d.jpg\"><figcaption>DTB</figcaption></figure>\
+             <meta name=\"description\" content=\"one two three four five six seven eight nine ten \
+             eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty \
+             twentyone\"><figure><figcaption>one two three four five six seven eight nine ten \
+             eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty \
+             twentyone</figcaption></figure>\
+             </body></html>",
+        );
+        remove_captions_repeating_title(&doc);
+        let html = doc.html();
+        assert!(!html.contains("ein Zwischenfazit"), "{html}");
+        assert!(!html.contains("zieht Bilanz</figcaption>"), "{html}");
+        assert!(html.contains("Die Halle in Frankfurt am Abend"), "{html}");
+        assert!(html.contains("<figcaption>DTB</figcaption>"), "{html}");
+        assert!(html.contains("twenty twentyone</figcaption>"), "{html}");
+        assert!(
+            html.contains("Kultur- und Strukturwandel im DTB</h1>"),
+            "{html}"
+        );
     }
 }

@@ -920,13 +920,9 @@ pub fn remove_form_boxes_html(html: &str) -> Option<String> {
 
 fn names_article_body(node: &NodeRef<'_>) -> bool {
     // Most elements name no marker's word at all: only those are split into tokens.
-    let may_name = ["class", "id"].iter().any(|attr| {
-        node.attr(attr).is_some_and(|v| {
-            BODY_MARKER_PIECES
-                .iter()
-                .any(|piece| contains_ignore_ascii_case(&v, piece))
-        })
-    });
+    let may_name = ["class", "id"]
+        .iter()
+        .any(|attr| node.attr(attr).is_some_and(|v| holds_body_marker_piece(&v)));
     if !may_name {
         return false;
     }
@@ -960,6 +956,25 @@ static BODY_MARKER_PIECES: LazyLock<Vec<String>> = LazyLock::new(|| {
     let all = pieces.clone();
     pieces.retain(|p| !all.iter().any(|q| q != p && p.contains(q.as_str())));
     pieces
+});
+
+/// Whether `value` holds one of [`BODY_MARKER_PIECES`], ASCII case ignored: one scan of the
+/// value by an automaton (a search per piece was most of `names_article_body`, which looks at
+/// every element's class and id).
+fn holds_body_marker_piece(value: &str) -> bool {
+    match &*BODY_MARKER_PIECE_FINDER {
+        Some(finder) => finder.is_match(value),
+        None => BODY_MARKER_PIECES
+            .iter()
+            .any(|piece| contains_ignore_ascii_case(value, piece)),
+    }
+}
+
+static BODY_MARKER_PIECE_FINDER: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(BODY_MARKER_PIECES.iter())
+        .ok()
 });
 
 /// Contains the headline or an explicit article container (comments are often `<article
@@ -2264,7 +2279,27 @@ mod tests {
                         .iter()
                         .any(|p| contains_ignore_ascii_case(&class, p))
                 );
+                assert!(
+                    holds_body_marker_piece(&class.to_ascii_uppercase()),
+                    "{class}"
+                );
             }
+        }
+        for value in [
+            "sidebar",
+            "Comments",
+            "",
+            "ARTIC",
+            "x-ArTiclE-y",
+            "é-article",
+        ] {
+            assert_eq!(
+                holds_body_marker_piece(value),
+                BODY_MARKER_PIECES
+                    .iter()
+                    .any(|p| contains_ignore_ascii_case(value, p)),
+                "{value}"
+            );
         }
         let doc = Document::from("<div class=\"sidebar\" id=\"Comments\">t</div>");
         assert!(!names_article_body(&doc.select("div").nodes()[0]));

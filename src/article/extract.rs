@@ -2,9 +2,11 @@
 //! pre-clean, the readability scorer (dom_smoothie, a Readability.js port), the post-clean and
 //! the related-links split.
 
+use super::plaintext::ImageMarkers;
 use super::{Article, Source, block_classifier, boilerplate, metadata, related};
 use crate::text::collapse_whitespace;
 use dom_query::{Document, NodeData, NodeRef};
+use std::cell::OnceCell;
 use url::Url;
 
 /// Only the first 2 MB of a page are read: the corpora's largest article page is 1.6 MB, and
@@ -128,16 +130,29 @@ pub fn extract_article_with(
 
     // The scorer keeps one container (and its close siblings): when the page's content blocks
     // hold much more text, the article was split over several containers.
-    let scored_html = if over_budget
+    // The scorer's pick parsed once, when `prefer_baseline` reads its text: the later passes
+    // then work on that parse if the pick stays.
+    let scored_doc = OnceCell::new();
+    let baseline_chosen = over_budget
         || (options.baseline
-            && prefer_baseline(&scored_html, scored_words, &baseline_html, baseline_words))
-    {
-        block_classifier::absolutise(&baseline_html, page_url)
+            && prefer_baseline(
+                &scored_html,
+                &scored_doc,
+                scored_words,
+                &baseline_html,
+                baseline_words,
+            ));
+    let (scored_html, content) = if baseline_chosen {
+        let html = block_classifier::absolutise(&baseline_html, page_url);
+        let content = Document::fragment(html.as_str());
+        (html, content)
     } else {
-        scored_html
+        let content = scored_doc
+            .into_inner()
+            .unwrap_or_else(|| Document::fragment(scored_html.as_str()));
+        (scored_html, content)
     };
     // The later passes share one parse of the chosen HTML, serialised once at the end.
-    let content = Document::fragment(scored_html.as_str());
     let late_related = related::split_related_in(&content, &scored_html, page_url);
     let mut related = early_related;
     for link in late_related {
@@ -456,8 +471,10 @@ fn inline_html_templates(scripts: &[NodeRef<'_>]) -> bool {
 
 /// The content blocks hold much more text than the scorer's pick, and most of the pick's
 /// paragraphs are among them (so they describe the same article, not comments or a sidebar).
+/// `scored_doc`: the parse of `scored_html`, made here if it is needed and not made yet.
 fn prefer_baseline(
     scored_html: &str,
+    scored_doc: &OnceCell<Document>,
     scored_words: usize,
     baseline_html: &str,
     baseline_words: usize,
@@ -477,7 +494,8 @@ fn prefer_baseline(
     if scored_words < MIN_ARTICLE_WORDS {
         return clear_surplus;
     }
-    let (scored_text, _) = super::plaintext::plain_text(scored_html);
+    let scored_doc = scored_doc.get_or_init(|| Document::fragment(scored_html));
+    let (scored_text, _) = super::plaintext::plain_text_of(scored_doc, ImageMarkers::LinksOnly);
     let (baseline_text, _) = super::plaintext::plain_text(baseline_html);
     let paragraphs: Vec<&str> = scored_text
         .split("\n\n")
@@ -773,6 +791,7 @@ mod tests {
         assert!(baseline_words * 10 < scored_words * 25);
         assert!(prefer_baseline(
             &scored,
+            &OnceCell::new(),
             scored_words,
             &baseline,
             baseline_words
@@ -781,6 +800,7 @@ mod tests {
         let trailing = format!("{scored}{}{}", paragraph(4), paragraph(5));
         assert!(!prefer_baseline(
             &scored,
+            &OnceCell::new(),
             scored_words,
             &trailing,
             count_words(&trailing)

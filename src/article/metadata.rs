@@ -5,6 +5,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use dom_query::{Document, Matcher, NodeRef, Selection};
+
+use super::elements::select_among;
 use serde_json::Value;
 use url::Url;
 
@@ -377,7 +379,13 @@ fn in_foreign_item(node: &NodeRef<'_>) -> bool {
 /// Names marked with microdata: `itemprop="author"` (or `creator`), its nested
 /// `itemprop="name"` when it is an item, else its own text or `content`.
 fn microdata_authors(doc: &Document) -> Option<String> {
-    let selection = doc.try_select("[itemprop~=\"author\"], [itemprop~=\"creator\"]")?;
+    // The matcher only on elements with an `itemprop` (the same elements, in the same order).
+    let selection = select_among(
+        doc,
+        "[itemprop~=\"author\"], [itemprop~=\"creator\"]",
+        &[],
+        &["itemprop"],
+    )?;
     let mut names: Vec<String> = Vec::new();
     for node in selection.nodes() {
         if in_foreign_item(node) {
@@ -415,7 +423,7 @@ fn has_itemprop(node: &NodeRef<'_>, prop: &str) -> bool {
 
 /// Links marked `rel="author"` (outside comments), by their text.
 fn rel_author(doc: &Document) -> Option<String> {
-    let selection = doc.try_select("a[rel~=\"author\"]")?;
+    let selection = select_among(doc, "a[rel~=\"author\"]", &["a"], &[])?;
     let mut names: Vec<String> = Vec::new();
     for node in selection.nodes() {
         if in_foreign_item(node) {
@@ -521,18 +529,27 @@ fn by_line(doc: &Document) -> Option<String> {
 /// The publication time shown on the page: `itemprop="datePublished"`, then a `time` marked
 /// `pubdate`, then the first `time[datetime]` of the article, then of the page.
 fn time_element(doc: &Document) -> Option<String> {
-    let first = |selector: &str, attrs: &[&str]| -> Option<String> {
-        doc.try_select(selector)?.nodes().iter().find_map(|n| {
-            attrs
-                .iter()
-                .find_map(|a| n.attr(a))
-                .and_then(|d| to_rfc3339(&d))
-        })
+    // Each selector's matcher only on the elements of its name or attribute.
+    let first = |selector: &str, among: (&[&str], &[&str]), attrs: &[&str]| -> Option<String> {
+        select_among(doc, selector, among.0, among.1)?
+            .nodes()
+            .iter()
+            .find_map(|n| {
+                attrs
+                    .iter()
+                    .find_map(|a| n.attr(a))
+                    .and_then(|d| to_rfc3339(&d))
+            })
     };
-    first("[itemprop~=\"datePublished\"]", &["datetime", "content"])
-        .or_else(|| first("time[pubdate][datetime]", &["datetime"]))
-        .or_else(|| first("article time[datetime]", &["datetime"]))
-        .or_else(|| first("time[datetime]", &["datetime"]))
+    let time: (&[&str], &[&str]) = (&["time"], &[]);
+    first(
+        "[itemprop~=\"datePublished\"]",
+        (&[], &["itemprop"]),
+        &["datetime", "content"],
+    )
+    .or_else(|| first("time[pubdate][datetime]", time, &["datetime"]))
+    .or_else(|| first("article time[datetime]", time, &["datetime"]))
+    .or_else(|| first("time[datetime]", time, &["datetime"]))
 }
 
 /// A date in any of the shapes pages use, as RFC 3339 (UTC when the page gives no offset).

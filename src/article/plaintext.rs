@@ -209,7 +209,12 @@ pub fn plain_text(html: &str) -> (String, Vec<Link>) {
 
 /// [`plain_text`], with the image markers asked for.
 pub fn plain_text_with(html: &str, images: ImageMarkers) -> (String, Vec<Link>) {
-    let doc = Document::fragment(html);
+    plain_text_of(&Document::fragment(html), images)
+}
+
+/// [`plain_text_with`] of HTML already parsed as a fragment (`Document::fragment`), which
+/// the walk only reads.
+pub(crate) fn plain_text_of(doc: &Document, images: ImageMarkers) -> (String, Vec<Link>) {
     // The image label of each open link (named by its first image), innermost last.
     let mut link_images: Vec<Option<String>> = Vec::new();
     let mut builder = TextBuilder::new();

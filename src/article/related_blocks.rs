@@ -3750,59 +3750,53 @@ mod tests {
         }
     }
 
-    #[test]
-    fn articles_numbered_after_this_one_are_the_site_s_river() {
-        let block = |ids: [u32; 3]| {
-            let items: String = ids
-                .iter()
-                .map(|id| {
-                    format!(r#"<li><a href="/artikel/{id}/a-story-numbered-{id}/">A story numbered {id}</a></li>"#)
-                })
-                .collect();
-            format!(
-                r#"<html><body><article><p>Body.</p></article><div><h3>Das könnte Sie auch interessieren</h3><ul>{items}</ul></div></body></html>"#
-            )
-        };
+    /// A page numbered 310144 whose following block, under `heading`, lists stories by id;
+    /// the related links taken from it.
+    fn related_of_numbered_block(heading: &str, ids: &[u32]) -> Vec<RelatedLink> {
+        let items: String = ids
+            .iter()
+            .map(|id| {
+                format!(r#"<li><a href="/artikel/{id}/a-story-numbered-{id}/">A story numbered {id}</a></li>"#)
+            })
+            .collect();
+        let html = format!(
+            r#"<html><body><article><p>Body.</p></article><div><h3>{heading}</h3><ul>{items}</ul></div></body></html>"#
+        );
         let base =
             Url::parse("https://news.example.org/artikel/310144/the-story-we-read/").unwrap();
-        let take_at = |html: &str| take_related_blocks(&Document::from(html), &base, &[]);
-        assert!(take_at(&block([310154, 310152, 310149])).is_empty());
-        assert_eq!(take_at(&block([310154, 310102, 309149])).len(), 3);
+        take_related_blocks(&Document::from(html.as_str()), &base, &[])
+    }
+
+    #[test]
+    fn articles_numbered_after_this_one_are_the_site_s_river() {
+        let river = "Das könnte Sie auch interessieren";
+        assert!(related_of_numbered_block(river, &[310154, 310152, 310149]).is_empty());
+        assert_eq!(
+            related_of_numbered_block(river, &[310154, 310102, 309149]).len(),
+            3
+        );
         // Under a heading that ties them to the article, later stories are the subject's
         // (the site keeps the box up to date), not a river.
-        let tied = block([310154, 310152, 310149])
-            .replace("Das könnte Sie auch interessieren", "Mehr zum Thema");
-        assert_eq!(take_at(&tied).len(), 3);
+        assert_eq!(
+            related_of_numbered_block("Mehr zum Thema", &[310154, 310152, 310149]).len(),
+            3
+        );
     }
 
     #[test]
     fn articles_numbered_around_this_one_are_the_site_s_stream() {
-        let block = |heading: &str, ids: &[u32]| {
-            let items: String = ids
-                .iter()
-                .map(|id| {
-                    format!(r#"<li><a href="/artikel/{id}/a-story-numbered-{id}/">A story numbered {id}</a></li>"#)
-                })
-                .collect();
-            format!(
-                r#"<html><body><article><p>Body.</p></article><div><h3>{heading}</h3><ul>{items}</ul></div></body></html>"#
-            )
-        };
-        let base =
-            Url::parse("https://news.example.org/artikel/310144/the-story-we-read/").unwrap();
-        let take_at = |html: &str| take_related_blocks(&Document::from(html), &base, &[]);
         // Published just before and after the article: its hour's stream, whatever the
         // heading says.
         let around = [310154, 310152, 310149, 310141, 310139];
-        assert!(take_at(&block("Related", &around)).is_empty());
-        assert!(take_at(&block("Mehr zum Thema", &around)).is_empty());
+        assert!(related_of_numbered_block("Related", &around).is_empty());
+        assert!(related_of_numbered_block("Mehr zum Thema", &around).is_empty());
         // One story from further back keeps the block; so do three links only.
         assert_eq!(
-            take_at(&block("Related", &[310154, 310152, 310149, 301141])).len(),
+            related_of_numbered_block("Related", &[310154, 310152, 310149, 301141]).len(),
             4
         );
         assert_eq!(
-            take_at(&block("Mehr zum Thema", &[310154, 310152, 310141])).len(),
+            related_of_numbered_block("Mehr zum Thema", &[310154, 310152, 310141]).len(),
             3
         );
     }

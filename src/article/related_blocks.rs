@@ -333,8 +333,12 @@ pub fn take_related_blocks(
             // numbers say nothing under such a heading.
             if block.links.is_empty()
                 || article_date.is_some_and(|date| is_later_stream(&block.links, date))
-                || (!block.tied && article_id.is_some_and(|id| is_later_by_id(&block.links, id)))
-                || article_id.is_some_and(|id| is_neighbour_stream_by_id(&block.links, id))
+                || article_id.is_some_and(|article| {
+                    numbers_like(&block.links, article).is_some_and(|ids| {
+                        (!block.tied && is_later_by_id(&ids, article))
+                            || is_neighbour_stream_by_id(&ids, article)
+                    })
+                })
                 || is_news_of_the_day(&block.links)
                 || is_recent_text_dated_stream(&block.nodes)
             {
@@ -951,18 +955,24 @@ fn url_id(url: &Url) -> Option<(u64, usize)> {
         .and_then(|run| Some((run.parse().ok()?, run.len())))
 }
 
-/// Are a block's links at least three articles whose numbers (same length as the article's)
-/// are all higher than the article's: posts the site published after it (its river), not
-/// reading on its subject, which came before or along with it. Any link without a comparable
-/// number keeps the block.
-fn is_later_by_id(links: &[RelatedLink], article: (u64, usize)) -> bool {
-    links.len() >= 3
-        && links.iter().all(|link| {
-            Url::parse(&link.url)
-                .ok()
-                .and_then(|u| url_id(&u))
-                .is_some_and(|(id, len)| len == article.1 && id > article.0)
+/// The article numbers of a block's links when every link has one of the same length as the
+/// article's (ids of one site have one length), in link order; `None` when any link has none:
+/// such a link keeps the block from being judged by numbers.
+fn numbers_like(links: &[RelatedLink], article: (u64, usize)) -> Option<Vec<u64>> {
+    links
+        .iter()
+        .map(|link| {
+            let (id, len) = url_id(&Url::parse(&link.url).ok()?)?;
+            (len == article.1).then_some(id)
         })
+        .collect()
+}
+
+/// Are a block's links (their numbers, from [`numbers_like`]) at least three articles
+/// numbered higher than the article: posts the site published after it (its river), not
+/// reading on its subject, which came before or along with it.
+fn is_later_by_id(ids: &[u64], article: (u64, usize)) -> bool {
+    ids.len() >= 3 && ids.iter().all(|&id| id > article.0)
 }
 
 /// Links a block must have to be judged the article's neighbours in the site's stream by
@@ -972,21 +982,14 @@ const MIN_NEIGHBOUR_LINKS: usize = 4;
 /// article's.
 const NEIGHBOUR_SPAN_PER_LINK: u64 = 5;
 
-/// Are a block's links four or more articles whose numbers (same length as the article's) all
-/// sit right around the article's, a few numbers per link either side: the posts published
-/// just before and after it (the site's stream at that hour, "Neueste Artikel" under a
-/// related name), not reading on its subject, which a site gathers over weeks and years. Any
-/// link without a comparable number keeps the block; so does a tying heading no more than the
-/// other rules of this kind.
-fn is_neighbour_stream_by_id(links: &[RelatedLink], article: (u64, usize)) -> bool {
-    let reach = NEIGHBOUR_SPAN_PER_LINK.saturating_mul(links.len() as u64);
-    links.len() >= MIN_NEIGHBOUR_LINKS
-        && links.iter().all(|link| {
-            Url::parse(&link.url)
-                .ok()
-                .and_then(|u| url_id(&u))
-                .is_some_and(|(id, len)| len == article.1 && id.abs_diff(article.0) <= reach)
-        })
+/// Are a block's links (their numbers, from [`numbers_like`]) four or more articles numbered
+/// right around the article, a few numbers per link either side: the posts published just
+/// before and after it (the site's stream at that hour, "Neueste Artikel" under a related
+/// name), not reading on its subject, which a site gathers over weeks and years. A tying
+/// heading keeps such a block no more than the other rules of this kind.
+fn is_neighbour_stream_by_id(ids: &[u64], article: (u64, usize)) -> bool {
+    let reach = NEIGHBOUR_SPAN_PER_LINK.saturating_mul(ids.len() as u64);
+    ids.len() >= MIN_NEIGHBOUR_LINKS && ids.iter().all(|&id| id.abs_diff(article.0) <= reach)
 }
 
 /// "2026-03-14…" as a day count (months taken as 31 days: spans come out a little long).

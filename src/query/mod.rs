@@ -8,6 +8,9 @@ pub mod search_index;
 pub mod sql;
 #[cfg(test)]
 mod tests;
+pub mod tokenizer;
+mod tokenizer_ffi;
+mod tokenizer_tables;
 
 use chrono::NaiveDate;
 use std::fmt;

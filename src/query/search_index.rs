@@ -1,7 +1,8 @@
 //! What the full-text index holds and how words are cut: the SQL functions the index's
 //! triggers call (HTML → text, article JSON → text, folding), registered on every connection,
-//! and the word splitting the query side uses (the same as FTS5's `unicode61` for letters and
-//! digits: everything else separates words; case and accents are folded).
+//! the tokenizer that cuts the index's words ([`super::tokenizer`]), and the word splitting
+//! the query side uses (the same as FTS5's `unicode61` for letters and digits: everything
+//! else separates words; case and accents are folded).
 
 use rusqlite::Connection;
 use rusqlite::functions::FunctionFlags;
@@ -300,6 +301,8 @@ pub fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
     conn.create_scalar_function(ARTICLE_TEXT_FUNCTION, 1, flags, |ctx| {
         Ok(text_arg(ctx, 0)?.map_or_else(String::new, |j| article_text(&j)))
     })?;
+    // The index's words: FTS5's `unicode61 remove_diacritics 2` in Rust, the same words.
+    super::tokenizer_ffi::register(conn)?;
     conn.create_scalar_function(FTS_KEY_FUNCTION, 2, flags, |ctx| {
         Ok(fts_key(ctx.get::<i64>(0)?, ctx.get::<i64>(1)?))
     })?;

@@ -14,7 +14,6 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
 
-mod parse_pool;
 mod timeline;
 
 /// Requests at once to a host that answered over HTTP/2. `per_host` bounds connections (one
@@ -388,13 +387,9 @@ impl RefreshSummary {
 /// batch reaches one or the other). The writer takes what is ready when it is free, so a
 /// refresh that outruns it writes in batches (one commit and one full-text segment for many
 /// feeds) and a slow one writes each feed as it comes; a list load or a mark queued beside a
-/// refresh waits for one batch at most (2,000 new items: about a quarter of a second). Half
-/// the bodies in hand ([`BODIES_IN_HAND`]) at most: a body keeps its request's slot until it
-/// is written, so a batch of all 64 held every slot, no request went out while it was
-/// written, and the writer then waited 100 ms or more for the next answers (the writer busy
-/// 45 % of a cold refresh from its first write); with half, the other half's requests go out,
-/// are read and parsed while it writes, and the next batch is ready when it is done.
-pub const WRITE_BATCH_FEEDS: usize = BODIES_IN_HAND / 2;
+/// refresh waits for one batch at most (2,000 new items: about a quarter of a second). The
+/// answers in hand are 64 at most anyway (`in_hand` in [`refresh_feeds_with`]).
+pub const WRITE_BATCH_FEEDS: usize = 64;
 pub const WRITE_BATCH_ITEMS: usize = 2_000;
 
 /// The refresh's side of the store writer: fetch results queue here and a batcher hands them
@@ -655,7 +650,7 @@ async fn record_one(
     fetched: Result<FetchResponse, FetchError>,
     now: DateTime<Utc>,
     writer: RefreshWrites,
-    parse_slots: &ParseSlots,
+    parse_slots: &Semaphore,
 ) -> RefreshOutcome {
     let outcome = |status: Option<u16>, result: FeedRefreshResult| RefreshOutcome {
         feed_id: feed.id,
@@ -698,22 +693,6 @@ async fn record_one(
     }
 }
 
-/// The refresh's parses: one at a time per core (`turns`), on threads of their own a step
-/// below the writer in priority ([`parse_pool`]).
-struct ParseSlots {
-    turns: Semaphore,
-    threads: parse_pool::ParsePool,
-}
-
-impl ParseSlots {
-    fn new(cores: usize) -> ParseSlots {
-        ParseSlots {
-            turns: Semaphore::new(cores),
-            threads: parse_pool::ParsePool::new(cores),
-        }
-    }
-}
-
 /// A parsed document and the values the store derives from its items, both computed on a
 /// parse thread: the writer, the one thread every feed waits for, only writes them.
 type ParsedDocument = (ParsedFeed, Vec<ItemValues>);
@@ -723,7 +702,7 @@ async fn interpret(
     feed: &Feed,
     response: FetchResponse,
     now: DateTime<Utc>,
-    parse_slots: &ParseSlots,
+    parse_slots: &Semaphore,
 ) -> (FetchRecord, Option<ParsedDocument>) {
     let status = response.status;
     let moved_to = response
@@ -754,10 +733,10 @@ async fn interpret(
             // cores among 64 parses would finish them all at the end, and the writer, which
             // takes them one by one, would start only then instead of beside the parses.
             let waiting = timeline::WAITING_PARSE.enter();
-            let _parsing = parse_slots.turns.acquire().await;
+            let _parsing = parse_slots.acquire().await;
             drop(waiting);
             let in_parse = timeline::PARSING.enter();
-            let parsed = parse_slots.threads.run(move || {
+            let parsed = tokio::task::spawn_blocking(move || {
                 crate::feed::parse_feed(&body, content_type.as_deref(), &url).map(|doc| {
                     let values = ItemValues::of_document(&doc);
                     (doc, values)
@@ -938,7 +917,7 @@ async fn refresh_with(
     // widening with the window.
     let slow_slots = global.slow.clone();
     let mut hosts = HostQueues::new(opts.per_host.max(1));
-    let parse_slots = Arc::new(ParseSlots::new(
+    let parse_slots = Arc::new(Semaphore::new(
         std::thread::available_parallelism().map_or(2, |n| n.get()),
     ));
     let now = Utc::now();

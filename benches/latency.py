@@ -103,8 +103,11 @@ class RustServers(Servers):
             cmd.append("--gzip")
         if h1_only:
             cmd.append("--h1-only")
+        # A session of its own: with the kernel's autogroup scheduling (Debian's default) the
+        # server's CPU (its TLS, its timers) then comes out of its own share of the machine,
+        # not out of the reader's, as a remote server's would.
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     text=True)
+                                     text=True, start_new_session=True)
         line = self.proc.stdout.readline()
         if not line.strip().isdigit():
             raise SystemExit("net_server did not start: %r" % line)

@@ -587,7 +587,9 @@ impl BodiesInHand {
 
 /// What a body holds until it is parsed and written: its room among the bodies in hand, and
 /// the request's slot, so that a refresh of bodies (a cold one) has no more requests out and
-/// bodies in hand together than the window's first 64.
+/// bodies in hand together than the window's first 64. (Giving the slot back once the body
+/// is read let 64 more answers wait for room on their connections: a 10,000-feed refresh
+/// peaked at 106 MB instead of 94.5 under load, README.)
 struct BodyHeld {
     _room: Option<OwnedSemaphorePermit>,
     _slot: RequestSlot,
@@ -1171,6 +1173,55 @@ mod tests {
         let (fourth, _a3) = next().expect("the slot came back");
         assert_eq!(fourth, "http://a.example/3");
         assert_eq!(hosts.waiting, 0);
+    }
+
+    #[tokio::test]
+    async fn a_body_keeps_its_request_slot_and_its_room_until_written() {
+        // A server that answers one request with a feed body.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let _server = std::thread::spawn(move || {
+            use std::io::{Read, Write};
+            let Some(Ok(mut conn)) = listener.incoming().next() else {
+                return;
+            };
+            let mut request = Vec::new();
+            let mut byte = [0u8; 1];
+            while !request.ends_with(b"\r\n\r\n") && conn.read(&mut byte).unwrap_or(0) == 1 {
+                request.push(byte[0]);
+            }
+            let body = "<rss version=\"2.0\"><channel><title>t</title></channel></rss>";
+            let _ = write!(
+                conn,
+                "HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: {}\r\n\r\n{body}",
+                body.len()
+            );
+            std::thread::sleep(std::time::Duration::from_secs(2));
+        });
+        let fetcher = Fetcher::new(&Config::default()).expect("client");
+        let mut hosts = HostQueues::new(1);
+        hosts.queue(feed_at(&format!("http://127.0.0.1:{port}/feed")));
+        let (feed, host) = hosts.next_with_room().await.expect("a feed");
+        let window = RequestWindow::new(1);
+        let slot = window.slots.clone().acquire_owned().await.ok();
+        let bodies = BodiesInHand::new(1);
+        let (fetched, held) =
+            fetch_one(&feed, &fetcher, &host, slot, &window.slow, &bodies, &window).await;
+        assert_eq!(fetched.expect("fetched").status, 200);
+        assert!(held.is_some(), "a body held nothing");
+        assert_eq!(
+            window.slots.available_permits(),
+            0,
+            "the body gave its request's slot back before it was written"
+        );
+        assert_eq!(
+            bodies.room.available_permits(),
+            0,
+            "the body gave its room back before it was written"
+        );
+        drop(held);
+        assert_eq!(bodies.room.available_permits(), 1);
+        assert_eq!(window.slots.available_permits(), 1);
     }
 
     #[tokio::test]

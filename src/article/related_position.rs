@@ -234,16 +234,20 @@ mod tests {
     fn a_block_is_placed_against_the_longest_run_of_prose() {
         let page = format!(
             "<body><div id=early><a href=/x>Early link</a></div><article>{}{}<p>Short.</p>\
-             </article><ul id=right><li><a href=/a>A</a></ul><div>{}</div>\
+             </article><ul id=right><li><a href=/a>A</a></ul>{}\
              <ul id=far><li><a href=/b>B</a></ul></body>",
             para(5),
             para(5),
-            "<span>filler text</span> ".repeat(300)
+            // Short lines, none of them prose: 3,000 letters between the body and `#far`.
+            "<div>filler text</div>".repeat(300)
         );
         assert_eq!(place_of(&page, "#early"), Place::Before);
-        assert!(matches!(place_of(&page, "#right"), Place::After(d) if d < 20));
+        let right = place_of(&page, "#right");
+        assert!(matches!(right, Place::After(d) if d < 20), "{right:?}");
         assert!(matches!(place_of(&page, "#far"), Place::After(d) if d > MAX_PROSE_GAP));
-        assert_eq!(place_of(&page, "article p:last-child"), Place::InBody);
+        assert_eq!(place_of(&page, "article p"), Place::InBody);
+        // A short line after the last paragraph is not the body.
+        assert_eq!(place_of(&page, "article p:last-child"), Place::After(0));
     }
 
     #[test]
@@ -251,11 +255,12 @@ mod tests {
         let page = format!(
             "<body><article>{}</article><ul id=right><li><a href=/a>A</a></ul>\
              <div id=comments>{}</div><footer>{}</footer></body>",
-            para(3),
+            para(6),
             para(30),
             para(30)
         );
-        assert!(matches!(place_of(&page, "#right"), Place::After(d) if d < 20));
+        let right = place_of(&page, "#right");
+        assert!(matches!(right, Place::After(d) if d < 20), "{right:?}");
     }
 
     #[test]

@@ -346,7 +346,7 @@ pub fn take_related_blocks(
                 continue;
             }
             taken_ids.extend(block.nodes.iter().map(|n| n.id));
-            taken.push((block, in_sidebar || in_rail(&node)));
+            taken.push((block, in_sidebar || in_named_rail(&node)));
             continue;
         }
         if refused {
@@ -2114,6 +2114,21 @@ fn in_rail(node: &NodeRef<'_>) -> bool {
     })
 }
 
+/// [`in_rail`] for the position gate, read strictly: "sidebar" must be a whole part of a
+/// class or id token (`td-sidebar`, `sidebar_right`), not of a layout's state
+/// (`Layout--sidebarPosition-end`, `has-sidebar`: GitHub's README column is no rail).
+fn in_named_rail(node: &NodeRef<'_>) -> bool {
+    node.ancestors_it(Some(8)).any(|a| {
+        class_and_id(&a).split_ascii_whitespace().any(|t| {
+            t.starts_with("widget_")
+                || t.starts_with("widget-")
+                || (!["has-", "with-", "no-"].iter().any(|p| t.starts_with(p))
+                    && t.split(|c: char| !c.is_ascii_alphanumeric())
+                        .any(|part| part == "sidebar"))
+        })
+    })
+}
+
 /// Does the node sit among prose: an ancestor a few levels up whose text is mostly unlinked
 /// and long (an article body), rather than a panel of links (a menu)?
 fn in_prose(node: &NodeRef<'_>) -> bool {
@@ -3264,6 +3279,18 @@ mod tests {
         assert!(!urls.iter().any(|u| u.contains("topic-")), "{urls:?}");
         // What is refused stays in the page.
         assert!(rest.contains("generic one more story") && rest.contains("near one"));
+    }
+
+    #[test]
+    fn a_layout_s_sidebar_state_is_no_rail() {
+        let doc = Document::from(
+            r#"<div class="Layout Layout--sidebarPosition-end"><div class=Layout-main><ul id=a><li>x</li></ul></div></div>
+            <div class="td-sidebar"><ul id=b><li>y</li></ul></div>"#,
+        );
+        let a = doc.select("#a").nodes()[0];
+        let b = doc.select("#b").nodes()[0];
+        assert!(in_rail(&a) && !in_named_rail(&a));
+        assert!(in_named_rail(&b));
     }
 
     #[test]

@@ -579,6 +579,9 @@ pub(crate) fn text_words(text: &str) -> usize {
     words.finish()
 }
 
+/// Bytes [`WordCounter::push`] reads at once when they are all ASCII.
+const ASCII_RUN: usize = 64;
+
 /// [`text_words`] over a text given in pieces: a word may run on from one piece into the
 /// next, as in the pieces joined.
 #[derive(Default)]
@@ -594,7 +597,24 @@ impl WordCounter {
     fn push(&mut self, text: &str) {
         let bytes = text.as_bytes();
         let mut at = 0;
+        // Where the next run of ASCII may start (past the last non-ASCII byte seen).
+        let mut next_run_at = 0;
         while let Some(&b) = bytes.get(at) {
+            // Runs of 64 ASCII bytes (most text) counted without branches, which the compiler
+            // turns into vector instructions; the rest a byte or a character at a time.
+            if at >= next_run_at {
+                match bytes.get(at..at + ASCII_RUN) {
+                    Some(run) => match run.iter().position(|b| !b.is_ascii()) {
+                        None => {
+                            self.push_ascii_run(run);
+                            at += ASCII_RUN;
+                            continue;
+                        }
+                        Some(wide) => next_run_at = at + wide + 1,
+                    },
+                    None => next_run_at = usize::MAX,
+                }
+            }
             // ASCII (most text) a byte at a time: whitespace for `char::is_whitespace` is tab
             // to carriage return, and space; no ASCII character is CJK.
             if b.is_ascii() {
@@ -621,6 +641,27 @@ impl WordCounter {
                 }
             }
         }
+    }
+
+    /// [`WordCounter::push`] of [`ASCII_RUN`] ASCII bytes: the words that end in the run
+    /// (a byte that is not whitespace followed by one that is), the first of which may have
+    /// begun before it with CJK characters.
+    fn push_ascii_run(&mut self, run: &[u8]) {
+        let mut spaces = [0u8; ASCII_RUN];
+        for (space, &b) in spaces.iter_mut().zip(run) {
+            *space = u8::from(b == b' ' || b.wrapping_sub(b'\t') < 5);
+        }
+        let mut ends = u8::from(self.in_word) & spaces[0];
+        for pair in spaces.windows(2) {
+            ends += (1 - pair[0]) & pair[1];
+        }
+        if ends > 0 {
+            // The first word to end is the one carried in (its CJK characters, if any), or
+            // one that began in the run (none).
+            self.words += (self.cjk / 2).max(1) + usize::from(ends - 1);
+            self.cjk = 0;
+        }
+        self.in_word = spaces[ASCII_RUN - 1] == 0;
     }
 
     fn end_word(&mut self) {
@@ -746,6 +787,34 @@ mod tests {
             "tab\tline\nvt\u{b}ff\u{c}cr\rus\u{1f}nel\u{85}nbsp\u{a0}end",
         ] {
             assert_eq!(text_words(text), reference(text), "{text:?}");
+        }
+        // Long texts, read in runs of ASCII: words across the runs' edges, CJK words
+        // running into ASCII, and non-ASCII text on either side of a run.
+        for unit in [
+            "word ",
+            "ab",
+            " ",
+            "日本語",
+            "日本語ab ",
+            "é ",
+            "a\u{a0}",
+            "x\ty\n",
+            "long-word-without-spaces",
+        ] {
+            for len in [1, 10, 63, 64, 65, 127, 128, 129, 300] {
+                for prefix in ["", "日本", "語 ", "a"] {
+                    let text = format!("{prefix}{}", unit.repeat(len));
+                    assert_eq!(text_words(&text), reference(&text), "{text:?}");
+                    let mut split = WordCounter::default();
+                    let cut = (0..=text.len() / 2)
+                        .rev()
+                        .find(|&i| text.is_char_boundary(i))
+                        .unwrap_or(0);
+                    split.push(&text[..cut]);
+                    split.push(&text[cut..]);
+                    assert_eq!(split.finish(), reference(&text), "{text:?} cut at {cut}");
+                }
+            }
         }
         // A word split over two text nodes counts once, as in the joined text.
         let doc =

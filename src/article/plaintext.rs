@@ -7,7 +7,7 @@
 use super::elements::{is_heading, is_section_box};
 use crate::model::Link;
 use crate::text::sanitize_multiline;
-use dom_query::{Document, NodeRef};
+use dom_query::{Document, NodeData, NodeRef};
 
 /// Elements whose content is never text for a reader (the pane's renderer skips them too).
 pub(crate) const SKIPPED: &[&str] = &[
@@ -225,7 +225,12 @@ pub(crate) fn plain_text_of(doc: &Document, images: ImageMarkers) -> (String, Ve
         match step {
             Step::Enter(node) => {
                 if node.is_text() {
-                    builder.push_text(&node.text());
+                    // Read in place, not copied out of the tree.
+                    node.query(|n| {
+                        if let NodeData::Text { contents } = &n.data {
+                            builder.push_text(contents);
+                        }
+                    });
                     continue;
                 }
                 if !(node.is_element() || node.is_document() || node.is_fragment()) {

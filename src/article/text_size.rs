@@ -179,46 +179,49 @@ impl TextLengths {
 pub(crate) fn text_lengths(doc: &Document) -> TextLengths {
     let tree = &doc.tree;
     let mut lengths = vec![usize::MAX; tree.len() + 1];
-    // Pre-order: (node index, parent's place in `order`).
-    let mut order: Vec<(usize, usize)> = Vec::with_capacity(tree.len());
-    let mut sums: Vec<usize> = Vec::with_capacity(tree.len());
-    let mut is_element_at: Vec<bool> = Vec::with_capacity(tree.len());
-    let mut stack: Vec<(NodeId, usize)> = vec![(doc.root().id, usize::MAX)];
-    while let Some((id, parent)) = stack.pop() {
-        let place = order.len();
-        let (is_element, chars, last) = tree
+    // The nodes open on the way down from the root, in pre-order: (node index, is an element,
+    // characters so far, next sibling). A node's sum goes to its parent when it closes, so
+    // each node is looked at once.
+    let mut open: Vec<(usize, bool, usize, Option<NodeId>)> = Vec::new();
+    let mut current = Some(doc.root().id);
+    while let Some(id) = current {
+        let (is_element, chars, first_child, next_sibling) = tree
             .query_node(&id, |node| {
                 let chars = match &node.data {
                     NodeData::Text { contents } => non_whitespace_chars(contents),
                     _ => 0,
                 };
-                (node.is_element(), chars, node.last_child)
+                (
+                    node.is_element(),
+                    chars,
+                    node.first_child,
+                    node.next_sibling,
+                )
             })
-            .unwrap_or((false, 0, None));
+            .unwrap_or((false, 0, None, None));
         let index = node_index(id);
         if index >= lengths.len() {
             lengths.resize(index + 1, usize::MAX);
         }
-        order.push((index, parent));
-        sums.push(chars);
-        is_element_at.push(is_element);
-        // Only sums matter: children in any order.
-        let mut child = last;
-        while let Some(c) = child {
-            stack.push((c, place));
-            child = tree.query_node(&c, |node| node.prev_sibling).flatten();
+        open.push((index, is_element, chars, next_sibling));
+        if first_child.is_some() {
+            current = first_child;
+            continue;
         }
-    }
-    // Sums bottom-up over the pre-order (children come after their parent).
-    for place in (1..order.len()).rev() {
-        let parent = order[place].1;
-        if parent != usize::MAX {
-            sums[parent] += sums[place];
-        }
-    }
-    for (place, &(index, _)) in order.iter().enumerate() {
-        if is_element_at[place] {
-            lengths[index] = sums[place];
+        // Close nodes up to the first with a next sibling (the root has none to go to).
+        current = None;
+        while let Some((index, is_element, sum, next)) = open.pop() {
+            if is_element {
+                lengths[index] = sum;
+            }
+            let Some(parent) = open.last_mut() else {
+                break;
+            };
+            parent.2 += sum;
+            if next.is_some() {
+                current = next;
+                break;
+            }
         }
     }
     TextLengths { lengths }

@@ -1425,14 +1425,12 @@ const LINK_LABEL_MAX_CHARS: usize = 60;
 /// so do links shown as their address (cited sources) and links within the page (a table
 /// of contents).
 fn remove_labelled_link_lines(doc: &Document) {
-    let lengths = text_lengths(doc);
-    let len_of = |n: &NodeRef<'_>| lengths.get(&n.id).copied().unwrap_or(0);
     let is_block = |n: &NodeRef<'_>| {
         n.node_name()
             .is_some_and(|name| matches!(&*name, "p" | "div" | "h2" | "h3" | "h4" | "h5" | "h6"))
     };
     let is_link_line = |n: &NodeRef<'_>| {
-        let len = len_of(n);
+        let len = text_len(n);
         len > 0
             && len <= LINK_LINE_MAX_CHARS
             && is_block(n)
@@ -1448,37 +1446,46 @@ fn remove_labelled_link_lines(doc: &Document) {
                     && !text.starts_with("www.")
             })
     };
-    let mut doomed = Vec::new();
-    for parent in doc.root().descendants_it().filter(|n| n.is_element()) {
-        // The blocks of this level in order; loose text between them breaks a run.
-        let mut kids: Vec<Option<NodeRef<'_>>> = Vec::new();
-        for child in parent.children_it(false) {
-            if child.is_element() {
-                kids.push(Some(child));
-            } else if child.is_text() && !child.text().trim().is_empty() {
-                kids.push(None);
+    // Labels are found from their text (a run ending in a colon is rare): no walk over every
+    // element's children, no table of sizes.
+    let mut labels: Vec<NodeRef<'_>> = Vec::new();
+    for text in doc
+        .root()
+        .descendants_it()
+        .filter(|n| n.is_text() && n.text().trim_end().ends_with(':'))
+    {
+        for block in text.ancestors_it(None).filter(|a| a.is_element()) {
+            if text_len(&block) > LINK_LABEL_MAX_CHARS {
+                break;
+            }
+            if is_block(&block)
+                && !labels.iter().any(|l| l.id == block.id)
+                && folded_text(&block).ends_with(':')
+                && !is_link_line(&block)
+            {
+                labels.push(block);
             }
         }
-        let mut i = 0;
-        while i + 1 < kids.len() {
-            let label = kids[i].filter(|k| {
-                is_block(k)
-                    && len_of(k) <= LINK_LABEL_MAX_CHARS
-                    && !is_link_line(k)
-                    && folded_text(k).ends_with(':')
-            });
-            if label.is_some() {
-                let run = kids[i + 1..]
-                    .iter()
-                    .take_while(|k| k.as_ref().is_some_and(|k| is_link_line(k)))
-                    .count();
-                if run > 0 {
-                    doomed.extend(kids[i..=i + run].iter().flatten().map(|k| k.id));
-                    i += run + 1;
-                    continue;
+    }
+    let mut doomed = Vec::new();
+    for label in labels {
+        // The blocks after the label at its level; loose text between them ends the run.
+        let mut run = Vec::new();
+        let mut next = label.next_sibling();
+        while let Some(sibling) = next {
+            next = sibling.next_sibling();
+            if sibling.is_element() {
+                if !is_link_line(&sibling) {
+                    break;
                 }
+                run.push(sibling.id);
+            } else if sibling.is_text() && !sibling.text().trim().is_empty() {
+                break;
             }
-            i += 1;
+        }
+        if !run.is_empty() {
+            doomed.push(label.id);
+            doomed.extend(run);
         }
     }
     remove_ids(doc, &doomed);

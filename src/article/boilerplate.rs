@@ -1178,6 +1178,7 @@ pub(crate) fn post_clean_in(doc: &Document) {
     super::captions::strip_caption_credits(doc);
     remove_link_lists(doc);
     remove_leading_datelines(doc);
+    remove_labelled_link_lines(doc);
     cut_at_end_label(doc);
     trim_link_lists(doc);
     remove_trailing_headings(doc);
@@ -1412,6 +1413,112 @@ fn is_dateline(text: &str) -> bool {
             && digits * 3 >= chars.saturating_sub(text.matches(' ').count()) / 2)
 }
 
+/// A line of links holds at most this much text (characters).
+const LINK_LINE_MAX_CHARS: usize = 150;
+/// A label announcing links holds at most this much text (characters).
+const LINK_LABEL_MAX_CHARS: usize = 60;
+
+/// Remove a short label ending in a colon followed by lines that are each nothing but links
+/// to other pages shown by their titles ("Read on:" and two headlines), wherever they sit in
+/// the text: a box of further reading with no markup of its own, in any language. Blocks
+/// only (a `p`, `div` or heading each): an inline "See: <link>" inside a paragraph stays, and
+/// so do links shown as their address (cited sources) and links within the page (a table
+/// of contents).
+fn remove_labelled_link_lines(doc: &Document) {
+    let is_block = |n: &NodeRef<'_>| {
+        n.node_name()
+            .is_some_and(|name| matches!(&*name, "p" | "div" | "h2" | "h3" | "h4" | "h5" | "h6"))
+    };
+    let is_link_line = |n: &NodeRef<'_>| {
+        let len = text_len(n);
+        len > 0
+            && len <= LINK_LINE_MAX_CHARS
+            && is_block(n)
+            && wholly_inside(n, &["a"])
+            && n.descendants_it().filter(|d| d.has_name("a")).all(|a| {
+                let href = a.attr("href").unwrap_or_default();
+                let href = href.trim();
+                let text = a.text();
+                let text = text.trim();
+                !href.is_empty()
+                    && !href.starts_with('#')
+                    && !text.contains("://")
+                    && !text.starts_with("www.")
+            })
+    };
+    // Labels are found from their text (a run ending in a colon is rare): no walk over every
+    // element's children, no table of sizes.
+    let mut labels: Vec<NodeRef<'_>> = Vec::new();
+    for text in doc
+        .root()
+        .descendants_it()
+        .filter(|n| n.is_text() && n.text().trim_end().ends_with(':'))
+    {
+        for block in text.ancestors_it(None).filter(|a| a.is_element()) {
+            if text_len(&block) > LINK_LABEL_MAX_CHARS {
+                break;
+            }
+            if is_block(&block)
+                && !labels.iter().any(|l| l.id == block.id)
+                && folded_text(&block).ends_with(':')
+                && !is_link_line(&block)
+            {
+                labels.push(block);
+            }
+        }
+    }
+    let mut doomed = Vec::new();
+    for label in labels {
+        // The blocks after the label at its level; loose text between them ends the run.
+        let mut run = Vec::new();
+        let mut next = label.next_sibling();
+        while let Some(sibling) = next {
+            next = sibling.next_sibling();
+            if sibling.is_element() {
+                if !is_link_line(&sibling) {
+                    break;
+                }
+                run.push(sibling.id);
+            } else if sibling.is_text() && !sibling.text().trim().is_empty() {
+                break;
+            }
+        }
+        if !run.is_empty() {
+            doomed.push(label.id);
+            doomed.extend(run);
+        }
+    }
+    remove_ids(doc, &doomed);
+}
+
+/// Whether every piece of text in `node` sits inside an element named in `tags` below it
+/// (and there is some).
+fn wholly_inside(node: &NodeRef<'_>, tags: &[&str]) -> bool {
+    let mut stack = vec![*node];
+    let mut any = false;
+    while let Some(n) = stack.pop() {
+        if n.is_text() {
+            if !n.text().trim().is_empty() {
+                return false;
+            }
+            continue;
+        }
+        if n.id != node.id
+            && n.is_element()
+            && n.node_name().is_some_and(|name| tags.contains(&&*name))
+        {
+            any |= !n.text().trim().is_empty();
+            continue;
+        }
+        let mut child = n.first_child();
+        while let Some(c) = child {
+            child = c.next_sibling();
+            stack.push(c);
+        }
+    }
+    any
+}
+
 /// Datelines among the first blocks of the article (the pane shows the date above the text).
 fn remove_leading_datelines(doc: &Document) {
     let mut doomed = Vec::new();
@@ -1634,6 +1741,50 @@ mod tests {
         let doc = Document::from(page(3).replace("<div id=\"bottom\">", "<div role=\"main\">"));
         remove_after_main(&doc);
         assert!(doc.html().contains("High Street"));
+    }
+
+    #[test]
+    fn a_label_and_the_link_lines_after_it_go() {
+        let story = "<p>The council voted on Tuesday to keep the old bridge open to walkers and \
+             cyclists while the new one is built, after a long evening of debate.</p>";
+        let html = format!(
+            "<div>{story}<p>Weiterlesen:</p>\
+             <p><a href=\"/roadtrip\">Ein Roadtrip entlang der Route 66</a></p>\
+             <p><a href=\"/herbst\">Herbstlicher Ausflug in die Steiermark</a></p>{story}</div>"
+        );
+        let doc = Document::fragment(html.as_str());
+        remove_labelled_link_lines(&doc);
+        let out = doc.html();
+        assert!(!out.contains("Weiterlesen"), "{out}");
+        assert!(!out.contains("Roadtrip"), "{out}");
+        assert!(!out.contains("Herbstlicher"), "{out}");
+        assert_eq!(out.matches("The council voted").count(), 2, "{out}");
+        // Kept: a label inside a paragraph, sources shown as their address, a table of
+        // contents, a label followed by text.
+        for (kept, text) in [
+            (
+                "<p><strong>See:</strong> <a href=\"/rag\">What is RAG?</a></p>",
+                "What is RAG?",
+            ),
+            (
+                "<p>Sources:</p><p><a href=\"https://example.org/a\">https://example.org/a</a></p>",
+                "Sources:",
+            ),
+            (
+                "<p>Best overall:</p><p><a href=\"#review-1\">Jump to review</a></p>",
+                "Jump to review",
+            ),
+            (
+                "<p>Note:</p><p>The figures are from <a href=\"/report\">the report</a>.</p>",
+                "Note:",
+            ),
+        ] {
+            let html = format!("<div>{story}{kept}{story}</div>");
+            let doc = Document::fragment(html.as_str());
+            remove_labelled_link_lines(&doc);
+            let out = doc.html();
+            assert!(out.contains(text), "{kept} -> {out}");
+        }
     }
 
     #[test]

@@ -58,7 +58,8 @@ fn decode_with(
         .and_then(header_charset)
         .or_else(declared)
         .and_then(|label| Encoding::for_label(label.trim().as_bytes()));
-    let is_utf8 = std::str::from_utf8(bytes).is_ok();
+    let utf8 = std::str::from_utf8(bytes).ok();
+    let is_utf8 = utf8.is_some();
     let encoding = match label {
         // The bytes are not 16-bit (sniffed above): a UTF-16 label is a lie, as in browsers.
         Some(enc) if enc == UTF_16LE || enc == UTF_16BE => fallback(bytes, is_utf8),
@@ -68,7 +69,11 @@ fn decode_with(
         Some(enc) => enc,
         None => undeclared(bytes, is_utf8),
     };
-    decode_as(encoding, bytes)
+    match utf8 {
+        // Checked once above: what decoding would give, without checking it again.
+        Some(text) if encoding == UTF_8 => text.to_owned(),
+        _ => decode_as(encoding, bytes),
+    }
 }
 
 /// UTF-8 when the bytes are UTF-8, else windows-1252 (which maps every byte to something).

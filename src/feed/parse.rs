@@ -140,7 +140,7 @@ fn parse_xml_repaired(text: &str, feed_url: &Url) -> Result<ParsedFeed, ParseErr
         doc = repair::atom03_to_atom10(&doc);
     }
     let not_permalinks = repair::non_permalink_guids(&doc);
-    let feed = match run_feed_rs(doc.as_bytes(), feed_url) {
+    let feed = match run_feed_rs_on_document(&doc, feed_url) {
         Ok(feed) => feed,
         Err(first_error) => {
             // Second chance, with the repairs only broken documents need.
@@ -247,6 +247,18 @@ fn fill_itunes_durations(feed: &mut ParsedFeed, durations: &[Option<u64>]) {
     }
 }
 
+/// feed-rs on `doc` with its escaped text runs made CDATA sections
+/// ([`repair::escaped_text_as_cdata`]): the same feed in fewer parser events. A document that
+/// fails is read again as written, so its error (and the position it names) is the same.
+fn run_feed_rs_on_document(doc: &str, feed_url: &Url) -> Result<Feed, ParseError> {
+    if let Some(fed) = repair::escaped_text_as_cdata(doc)
+        && let Ok(feed) = run_feed_rs(fed.as_bytes(), feed_url)
+    {
+        return Ok(feed);
+    }
+    run_feed_rs(doc.as_bytes(), feed_url)
+}
+
 /// feed-rs with our date parser and no generated ids, inside `catch_unwind`.
 fn run_feed_rs(doc: &[u8], feed_url: &Url) -> Result<Feed, ParseError> {
     let parser = Builder::new()
@@ -328,7 +340,7 @@ fn normalise(feed: Feed, feed_url: &Url, not_permalinks: &HashSet<String>) -> Pa
 }
 
 fn normalise_entry(
-    entry: Entry,
+    mut entry: Entry,
     feed_url: &Url,
     not_permalinks: &HashSet<String>,
     is_atom: bool,
@@ -353,17 +365,21 @@ fn normalise_entry(
                 .filter(crate::url_safety::is_web)
                 .map(String::from)
         });
+    // The bodies are moved out of the entry, not copied (the rest of it is read below).
     let summary_html = entry
         .summary
-        .as_ref()
-        .and_then(|t| text_as_html(&t.content, t.content_type.essence().to_string().as_str()))
+        .take()
+        .and_then(|t| {
+            let media_type = t.content_type.essence().to_string();
+            text_as_html(t.content, &media_type)
+        })
         .map(|html| absolute_links(html, &content_base));
     let content_html = entry
         .content
-        .as_ref()
+        .take()
         .and_then(|c| {
-            let body = c.body.as_deref()?;
-            text_as_html(body, c.content_type.essence().to_string().as_str())
+            let media_type = c.content_type.essence().to_string();
+            text_as_html(c.body?, &media_type)
         })
         .map(|html| absolute_links(html, &content_base));
     let title = entry
@@ -480,21 +496,29 @@ fn absolute_links(html: String, base: &Url) -> String {
 }
 
 /// A feed text as HTML: plain text escaped, HTML and XHTML kept, other media types dropped.
-fn text_as_html(body: &str, media_type: &str) -> Option<String> {
-    let body = body.trim();
+fn text_as_html(text: String, media_type: &str) -> Option<String> {
+    let body = text.trim();
     if body.is_empty() {
         return None;
     }
     match media_type {
         // RSS 1.0 descriptions and JSON `summary` are nominally plain but often carry HTML.
-        "text/plain" if markup::looks_like_html(body) => Some(body.to_string()),
+        "text/plain" if markup::looks_like_html(body) => Some(trimmed(text)),
         "text/plain" => Some(markup::escape_html(body)),
         "text/html" | "application/xhtml+xml" | "text/xml" | "application/xml" => {
-            Some(body.to_string())
+            Some(trimmed(text))
         }
         other if other.starts_with("text/") => Some(markup::escape_html(body)),
         _ => None,
     }
+}
+
+/// `text` without its leading and trailing whitespace, in its own buffer.
+fn trimmed(mut text: String) -> String {
+    text.truncate(text.trim_end().len());
+    let leading = text.len() - text.trim_start().len();
+    text.drain(..leading);
+    text
 }
 
 /// A title as a person reads it: markup removed, entities decoded once (so double-escaped
@@ -610,6 +634,70 @@ mod tests {
         format!(
             "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>T</title><link>http://127.0.0.1:8080/</link>{items}</channel></rss>"
         )
+    }
+
+    /// Every file under `dir`, recursively.
+    fn files_under(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for path in entries.filter_map(|e| e.ok().map(|e| e.path())) {
+            if path.is_dir() {
+                files_under(&path, out);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+
+    #[test]
+    fn feed_rs_reads_the_same_feed_with_escaped_text_as_cdata_on_the_shared_corpus() {
+        let Some(dir) = crate::shared_corpus::shared_corpus("corpus/feeds") else {
+            return;
+        };
+        let mut files = Vec::new();
+        files_under(&dir, &mut files);
+        let (mut compared, mut changed) = (0, 0);
+        for path in files {
+            let Ok(bytes) = std::fs::read(&path) else {
+                continue;
+            };
+            let text = charset::decode_xml(&bytes, None);
+            if text.trim_start().starts_with('{') {
+                continue; // JSON Feed: parse_json never converts
+            }
+            let doc = repair::repair_references(&text);
+            let Some(fed) = repair::escaped_text_as_cdata(&doc) else {
+                continue;
+            };
+            changed += 1;
+            let as_written = format!("{:?}", run_feed_rs(doc.as_bytes(), &url()));
+            let as_fed = format!("{:?}", run_feed_rs(fed.as_bytes(), &url()));
+            if as_written.starts_with("Ok(") {
+                compared += 1;
+                assert_eq!(as_fed, as_written, "{}", path.display());
+            }
+        }
+        // The corpus has hundreds of feeds with escaped HTML: the comparison must have run.
+        assert!(compared > 100, "{compared} of {changed} compared");
+    }
+
+    #[test]
+    fn escaped_html_reads_the_same_as_cdata() {
+        let doc = rss("<item><title>a &amp; b</title><link>http://x/1</link>\
+             <description>&lt;p&gt;Hi &lt;a href=&quot;/p&quot;&gt;x&lt;/a&gt;&lt;/p&gt;\n</description></item>");
+        let fed = repair::escaped_text_as_cdata(&doc).expect("escaped runs");
+        assert!(fed.contains("<![CDATA[<p>Hi <a href=\"/p\">x</a></p>\n]]>"));
+        assert_eq!(
+            format!("{:?}", run_feed_rs(fed.as_bytes(), &url())),
+            format!("{:?}", run_feed_rs(doc.as_bytes(), &url()))
+        );
+        let item = &parse(&doc).items[0];
+        assert_eq!(item.title, "a & b");
+        assert_eq!(
+            item.summary_html.as_deref(),
+            Some("<p>Hi <a href=\"http://127.0.0.1:8080/p\">x</a></p>")
+        );
     }
 
     #[test]

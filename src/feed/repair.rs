@@ -1008,9 +1008,123 @@ pub(crate) fn escape_inner_xml_declarations(doc: String) -> String {
     out
 }
 
+/// The document feed-rs parses: every text run inside the root element whose only
+/// references are XML's five predefined entities becomes one CDATA section holding the same
+/// text (`&lt;p&gt;Hi&lt;/p&gt;` → `<![CDATA[<p>Hi</p>]]>`). feed-rs joins a run's text,
+/// CDATA and references into one string, so it reads the same text; but quick-xml hands it
+/// one event per reference and per piece between two (an escaped HTML body: several per
+/// tag), and one per CDATA section. Runs with a numeric reference, a `\r`, or whose text
+/// holds `]]>` stay as they are (a CDATA section cannot hold `]]>`; numeric references
+/// are checked by quick-xml, which a CDATA section would skip). `None` when no run changes.
+/// Only for feed-rs's input: the other passes read the document as written.
+pub(crate) fn escaped_text_as_cdata(doc: &str) -> Option<String> {
+    let bytes = doc.as_bytes();
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    let mut depth = 0usize;
+    let mut i = 0;
+    while let Some(offset) = memchr::memchr(b'<', &bytes[i..]) {
+        let lt = i + offset;
+        if depth > 0 && memchr::memchr(b'&', &bytes[i..lt]).is_some() {
+            let buffer = out.get_or_insert_with(|| String::with_capacity(doc.len()));
+            let before = buffer.len();
+            buffer.push_str(&doc[copied..i]);
+            if push_as_cdata(buffer, &doc[i..lt]) {
+                copied = lt;
+            } else {
+                buffer.truncate(before);
+            }
+        }
+        if let Some(next) = skip_markup_declaration(bytes, lt) {
+            i = next;
+            continue;
+        }
+        // A tag, whose `>` may sit after quoted ones; a tag never closed: stop here.
+        let Some(end) = tag_end(bytes, lt) else {
+            break;
+        };
+        if bytes.get(lt + 1) == Some(&b'/') {
+            depth = depth.saturating_sub(1);
+        } else if bytes[end - 2] != b'/' {
+            depth += 1;
+        }
+        i = end;
+    }
+    let mut out = out.filter(|_| copied > 0)?;
+    out.push_str(&doc[copied..]);
+    Some(out)
+}
+
+/// Append `run` (element text) to `out` as one CDATA section; `false`, with `out` as it was,
+/// when it holds a reference other than the five predefined ones, a `\r`, or `]]>` once
+/// unescaped.
+fn push_as_cdata(out: &mut String, run: &str) -> bool {
+    let start = out.len();
+    out.push_str("<![CDATA[");
+    let bytes = run.as_bytes();
+    let mut copied = 0;
+    let mut ok = memchr::memchr(b'\r', bytes).is_none();
+    while ok && let Some(offset) = memchr::memchr(b'&', &bytes[copied..]) {
+        let at = copied + offset;
+        out.push_str(&run[copied..at]);
+        let rest = &bytes[at..];
+        let (text, len) = if rest.starts_with(b"&lt;") {
+            ("<", 4)
+        } else if rest.starts_with(b"&gt;") {
+            (">", 4)
+        } else if rest.starts_with(b"&amp;") {
+            ("&", 5)
+        } else if rest.starts_with(b"&quot;") {
+            ("\"", 6)
+        } else if rest.starts_with(b"&apos;") {
+            ("'", 6)
+        } else {
+            ok = false;
+            break;
+        };
+        out.push_str(text);
+        copied = at + len;
+    }
+    if ok {
+        out.push_str(&run[copied..]);
+        ok = memmem::find(&out.as_bytes()[start + 9..], b"]]>").is_none();
+    }
+    if ok {
+        out.push_str("]]>");
+    } else {
+        out.truncate(start);
+    }
+    ok
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escaped_text_runs_become_cdata_and_the_rest_stays() {
+        let doc = "<?xml version=\"1.0\"?><rss a=\"x > &amp; y\"><channel>\
+                   <description>&lt;p&gt;Hi &amp; &quot;bye&quot; &apos;&lt;/p&gt;</description>\
+                   <title>plain</title><!-- &amp; --><x>&#233; &lt;b&gt;</x>\
+                   <y>]]&gt; &lt;</y><z><![CDATA[a &amp; b]]></z></channel></rss> &amp;";
+        let fed = escaped_text_as_cdata(doc).expect("a run changes");
+        assert_eq!(
+            fed,
+            "<?xml version=\"1.0\"?><rss a=\"x > &amp; y\"><channel>\
+             <description><![CDATA[<p>Hi & \"bye\" '</p>]]></description>\
+             <title>plain</title><!-- &amp; --><x>&#233; &lt;b&gt;</x>\
+             <y>]]&gt; &lt;</y><z><![CDATA[a &amp; b]]></z></channel></rss> &amp;"
+        );
+        assert_eq!(
+            escaped_text_as_cdata("<rss><t>a</t><u/>&amp;</rss>").as_deref(),
+            Some("<rss><t>a</t><u/><![CDATA[&]]></rss>")
+        );
+        assert_eq!(
+            escaped_text_as_cdata("<rss><t>no references</t></rss>"),
+            None
+        );
+        assert_eq!(escaped_text_as_cdata("<rss><t>a\r\n&amp;</t></rss>"), None);
+    }
 
     #[test]
     fn bare_ampersands_and_named_entities_are_repaired() {

@@ -17,7 +17,6 @@ pub mod plaintext;
 pub mod prescan;
 pub mod related;
 pub mod related_blocks;
-mod related_position;
 pub mod render;
 mod render_blocks;
 mod text_size;

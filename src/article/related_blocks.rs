@@ -27,7 +27,9 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 use url::Url;
 
-use super::related_position::Place;
+#[path = "related_position.rs"]
+mod related_position;
+use related_position::Place;
 
 /// Class or id words of containers that hold related reading (WordPress plugins and common
 /// theme names): a structural signal used when the heading says little.
@@ -373,7 +375,7 @@ pub fn take_related_blocks(
             (first, b.nodes.last().map_or(first, |n| n.id))
         })
         .collect();
-    let places = super::related_position::places(&body, &bounds);
+    let places = related_position::places(&body, &bounds);
     for ((block, railed), place) in taken.into_iter().zip(places) {
         if !kept_at(&block, place, railed) {
             continue;

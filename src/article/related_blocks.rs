@@ -27,10 +27,6 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 use url::Url;
 
-#[path = "related_position.rs"]
-mod related_position;
-use related_position::Place;
-
 /// Class or id words of containers that hold related reading (WordPress plugins and common
 /// theme names): a structural signal used when the heading says little.
 const RELATED_CLASS_WORDS: &[&str] = &[
@@ -230,8 +226,7 @@ pub fn take_related_blocks(
     };
     let mut seen: HashSet<String> = known.iter().map(|l| url_key_str(&l.url)).collect();
     let mut found: Vec<RelatedLink> = Vec::new();
-    // Blocks found, each with whether it sits in a rail; decided and removed at the end.
-    let mut taken: Vec<(Block<'_>, bool)> = Vec::new();
+    let mut taken: Vec<Vec<NodeRef<'_>>> = Vec::new();
     let mut taken_ids: HashSet<NodeId> = HashSet::new();
 
     let article_date = article_date(page, base_url);
@@ -257,8 +252,13 @@ pub fn take_related_blocks(
         if let Some(block) = block_from_tab(&node, page, base_url, &mut tab_lookups)
             && !block.nodes.iter().any(|n| taken_ids.contains(&n.id))
         {
+            for link in tagged_links(block.links, block.evidence) {
+                if seen.insert(url_key_str(&link.url)) {
+                    found.push(link);
+                }
+            }
             taken_ids.extend(block.nodes.iter().map(|n| n.id));
-            taken.push((block, in_sidebar));
+            taken.push(block.nodes);
             continue;
         }
         if is_foreign(&node) && !is_block_header(&node) {
@@ -345,8 +345,13 @@ pub fn take_related_blocks(
                 taken_ids.extend(block.nodes.iter().map(|n| n.id));
                 continue;
             }
+            for link in tagged_links(block.links, block.evidence) {
+                if seen.insert(url_key_str(&link.url)) {
+                    found.push(link);
+                }
+            }
             taken_ids.extend(block.nodes.iter().map(|n| n.id));
-            taken.push((block, in_sidebar || in_named_rail(&node)));
+            taken.push(block.nodes);
             continue;
         }
         if refused {
@@ -361,152 +366,21 @@ pub fn take_related_blocks(
     // A few pointers between paragraphs are the editor's; a run of them is a listicle's
     // items linking their own pages ("Learn how to sew it here!").
     if pointer_lines.len() <= MAX_POINTER_LINES {
-        taken.extend(pointer_lines.into_iter().map(|b| (b, false)));
-    }
-    if taken.is_empty() {
-        return found;
-    }
-    // Where each block sits against the article's prose: far from it, only strong evidence
-    // keeps a block (see `kept_at`).
-    let bounds: Vec<(NodeId, NodeId)> = taken
-        .iter()
-        .map(|(b, _)| {
-            let first = b.nodes.first().map_or(body.id, |n| n.id);
-            (first, b.nodes.last().map_or(first, |n| n.id))
-        })
-        .collect();
-    let places = related_position::places(&body, &bounds);
-    for ((block, railed), place) in taken.into_iter().zip(places) {
-        if !kept_at(&block, place, railed) {
-            continue;
-        }
-        for link in tagged_links(block.links, block.evidence, place, railed) {
-            if seen.insert(url_key_str(&link.url)) {
-                found.push(link);
+        for block in pointer_lines {
+            for link in tagged_links(block.links, block.evidence) {
+                if seen.insert(url_key_str(&link.url)) {
+                    found.push(link);
+                }
             }
+            taken.push(block.nodes);
         }
-        for n in &block.nodes {
+    }
+    for nodes in &taken {
+        for n in nodes {
             n.remove_from_parent();
         }
     }
     found
-}
-
-/// Characters of page text (letters and digits) after the body's last prose paragraph past
-/// which a block is far from the article (chosen on dev2 and dev3 pooled, where any value
-/// from 1,504 to 3,163 gives the same links; `benches/related/gate.py`).
-const FAR_AFTER_CHARS: usize = 2_000;
-
-/// Does a block stay where it sits? In a rail, or more than [`FAR_AFTER_CHARS`] after the
-/// body, only strong evidence keeps it ([`is_strong`]); weak evidence (a recommendation, a
-/// related-reading name, a card, a tab, a lead-in, a pointer) only in the body or near it.
-/// After the body a recommendation heading ("You might also like") never does: the
-/// labelling policy counts a block there only when its heading ties it to this article.
-fn kept_at(block: &Block<'_>, place: Place, in_rail: bool) -> bool {
-    if block.evidence == Evidence::RecommendationHeading && matches!(place, Place::After(_)) {
-        return false;
-    }
-    let far = in_rail || matches!(place, Place::After(chars) if chars > FAR_AFTER_CHARS);
-    !far || is_strong(block)
-}
-
-/// "Read also" and "see also" headings: they point on, but tie the block to nothing in
-/// particular (folded, whole words).
-const GENERIC_TIE_PHRASES: &[&str] = &[
-    "read also",
-    "also read",
-    "see also",
-    "also on",
-    "lesen sie auch",
-    "lesen sie mehr",
-    "lesen sie weiter",
-    "lies auch",
-    "siehe auch",
-    "auch auf",
-    "auch interessant",
-    "ebenfalls interessant",
-    "a lire aussi",
-    "lire aussi",
-    "a lire egalement",
-    "voir aussi",
-    "lee tambien",
-    "lea tambien",
-    "leer tambien",
-    "ver tambien",
-    "mira tambien",
-    "veja tambem",
-    "leia tambem",
-    "leggi anche",
-    "vedi anche",
-    "czytaj takze",
-    "czytaj rowniez",
-    "zobacz takze",
-    "zobacz rowniez",
-    "lees ook",
-    "zie ook",
-    // "Читайте также" as folded: й loses its breve.
-    "читаите также",
-    "смотрите также",
-    "baca juga",
-];
-
-/// Heading words that introduce a named topic ("Zum Thema Kanzleimanagement", "More on
-/// Ukraine"): the block is the topic's, not this article's, unless what follows refers back
-/// ([`THIS_WORDS`]: "Mehr zum Thema", "More on this story").
-const TOPIC_INTRODUCERS: &[&str] = &[
-    "zu diesem thema",
-    "zum thema",
-    "mehr zum",
-    "mehr zur",
-    "mehr zu",
-    "more on",
-    "more about",
-    "na temat",
-];
-
-/// Words after a topic introducer that refer back to the article or its subject.
-const THIS_WORDS: &[&str] = &[
-    "thema", "temat", "this", "the", "these", "dem", "diesem", "dieses", "ten", "subject", "story",
-    "topic",
-];
-
-/// Strong evidence: a credit, or a heading that ties the block to this article in words
-/// ("Related articles", "Mehr zum Thema"), neither a generic "read also" nor a named topic.
-fn is_strong(block: &Block<'_>) -> bool {
-    match block.evidence {
-        Evidence::SourceCredit => true,
-        Evidence::TieHeading | Evidence::TieContainer => {
-            let heading = block.links.first().map_or("", |l| l.label.as_str());
-            let folded = fold(heading, MAX_HEADING_CHARS + 1);
-            let words: Vec<&str> = folded
-                .split(|c: char| !c.is_alphanumeric())
-                .filter(|w| !w.is_empty())
-                .collect();
-            !GENERIC_TIE_PHRASES
-                .iter()
-                .any(|p| phrase_position(&words, p).is_some())
-                && !names_a_topic(&words)
-        }
-        _ => false,
-    }
-}
-
-/// Where the words of `phrase` (space-separated) occur in `words`: the index after them.
-fn phrase_position(words: &[&str], phrase: &str) -> Option<usize> {
-    let wanted: Vec<&str> = phrase.split(' ').collect();
-    words
-        .windows(wanted.len())
-        .position(|w| w == wanted.as_slice())
-        .map(|at| at + wanted.len())
-}
-
-/// Does a topic introducer in the heading name a topic ([`TOPIC_INTRODUCERS`])?
-fn names_a_topic(words: &[&str]) -> bool {
-    TOPIC_INTRODUCERS.iter().any(|p| {
-        phrase_position(words, p)
-            .and_then(|after| words.get(after))
-            .is_some_and(|next| !THIS_WORDS.contains(next))
-    })
 }
 
 /// Pointer lines (see [`block_from_pointer_line`]) a page may have before they are taken for
@@ -583,26 +457,14 @@ pub(crate) static TAG_EVIDENCE: LazyLock<bool> =
     LazyLock::new(|| std::env::var_os("KIOSQUE_RELATED_EVIDENCE").is_some());
 
 /// The block's links, their labels tagged with its evidence when [`TAG_EVIDENCE`] is on.
-fn tagged_links(
-    block_links: Vec<RelatedLink>,
-    evidence: Evidence,
-    place: Place,
-    in_rail: bool,
-) -> Vec<RelatedLink> {
+fn tagged_links(block_links: Vec<RelatedLink>, evidence: Evidence) -> Vec<RelatedLink> {
     if !*TAG_EVIDENCE {
         return block_links;
     }
-    let place = match place {
-        Place::Unknown => "unknown".to_string(),
-        Place::Before => "before".to_string(),
-        Place::InBody => "body".to_string(),
-        Place::After(chars) => format!("after {chars}"),
-    };
-    let rail = if in_rail { " rail" } else { "" };
     block_links
         .into_iter()
         .map(|mut l| {
-            l.label = format!("[{}] [{place}{rail}] {}", evidence.as_str(), l.label);
+            l.label = format!("[{}] {}", evidence.as_str(), l.label);
             l
         })
         .collect()
@@ -2114,21 +1976,6 @@ fn in_rail(node: &NodeRef<'_>) -> bool {
     })
 }
 
-/// [`in_rail`] for the position gate, read strictly: "sidebar" must be a whole part of a
-/// class or id token (`td-sidebar`, `sidebar_right`), not of a layout's state
-/// (`Layout--sidebarPosition-end`, `has-sidebar`: GitHub's README column is no rail).
-fn in_named_rail(node: &NodeRef<'_>) -> bool {
-    node.ancestors_it(Some(8)).any(|a| {
-        class_and_id(&a).split_ascii_whitespace().any(|t| {
-            t.starts_with("widget_")
-                || t.starts_with("widget-")
-                || (!["has-", "with-", "no-"].iter().any(|p| t.starts_with(p))
-                    && t.split(|c: char| !c.is_ascii_alphanumeric())
-                        .any(|part| part == "sidebar"))
-        })
-    })
-}
-
 /// Does the node sit among prose: an ancestor a few levels up whose text is mostly unlinked
 /// and long (an article body), rather than a panel of links (a menu)?
 fn in_prose(node: &NodeRef<'_>) -> bool {
@@ -3234,93 +3081,6 @@ mod tests {
         let doc = Document::from(html);
         let links = take_related_blocks(&doc, &base(), &[]);
         (links, doc.html().to_string())
-    }
-
-    /// A page whose article has real prose, then `after`.
-    fn page_with_prose(after: &str) -> String {
-        let paragraph = "<p>The council met on Tuesday and spoke at length about the budget, \
-             the schools, the roads and the long winter that kept everyone at home, and then it \
-             voted on every one of those matters late into the night.</p>";
-        page(&format!(
-            "<div class=story-text>{}</div>{after}",
-            paragraph.repeat(4)
-        ))
-    }
-
-    fn list_under(heading: &str, slug: &str) -> String {
-        format!(
-            r#"<section><h2>{heading}</h2><ul>
-            <li><a href="/world/2024/04/{slug}-one-more-story">{slug} one more story here</a></li>
-            <li><a href="/world/2024/03/{slug}-two-more-story">{slug} two more story here</a></li>
-            </ul></section>"#
-        )
-    }
-
-    #[test]
-    fn far_from_the_body_or_in_a_rail_only_a_heading_tied_to_the_article_keeps_a_block() {
-        // Short lines, none of them prose: 2,100 letters between the body and the far blocks.
-        let filler = "<div>Some filler text</div>".repeat(150);
-        let html = page_with_prose(&format!(
-            "{}{}{filler}{}{}<aside class=sidebar>{}</aside>",
-            list_under("You might also like", "near"),
-            list_under("Related articles", "close"),
-            list_under("Related articles", "far"),
-            list_under("Read also", "generic"),
-            list_under("Zum Thema Steuern", "topic"),
-        ));
-        let (links, rest) = take(&html);
-        let urls = urls(&links);
-        // Near the body a tie keeps its block, a recommendation does not.
-        assert!(urls.iter().any(|u| u.contains("close-one")), "{urls:?}");
-        assert!(!urls.iter().any(|u| u.contains("near-")), "{urls:?}");
-        // Far after it: the tie to this article stays, "read also" and a named topic go.
-        assert!(urls.iter().any(|u| u.contains("far-one")), "{urls:?}");
-        assert!(!urls.iter().any(|u| u.contains("generic-")), "{urls:?}");
-        assert!(!urls.iter().any(|u| u.contains("topic-")), "{urls:?}");
-        // What is refused stays in the page.
-        assert!(rest.contains("generic one more story") && rest.contains("near one"));
-    }
-
-    #[test]
-    fn a_layout_s_sidebar_state_is_no_rail() {
-        let doc = Document::from(
-            r#"<div class="Layout Layout--sidebarPosition-end"><div class=Layout-main><ul id=a><li>x</li></ul></div></div>
-            <div class="td-sidebar"><ul id=b><li>y</li></ul></div>"#,
-        );
-        let a = doc.select("#a").nodes()[0];
-        let b = doc.select("#b").nodes()[0];
-        assert!(in_rail(&a) && !in_named_rail(&a));
-        assert!(in_named_rail(&b));
-    }
-
-    #[test]
-    fn headings_that_are_generic_or_name_a_topic_are_weak_evidence() {
-        let strong = |heading: &str, evidence: Evidence| {
-            is_strong(&Block {
-                links: vec![RelatedLink {
-                    label: heading.to_string(),
-                    title: "t".to_string(),
-                    url: "https://news.example.org/a".to_string(),
-                }],
-                nodes: Vec::new(),
-                tied: true,
-                evidence,
-            })
-        };
-        assert!(strong("Mehr zum Thema", Evidence::TieHeading));
-        assert!(strong("More on this story", Evidence::TieHeading));
-        assert!(strong("Related articles", Evidence::TieContainer));
-        assert!(strong("Więcej na ten temat", Evidence::TieHeading));
-        assert!(!strong("Czytaj także", Evidence::TieHeading));
-        assert!(!strong("À lire aussi", Evidence::TieHeading));
-        assert!(!strong("Читайте также", Evidence::TieHeading));
-        assert!(!strong("Zum Thema Kanzleimanagement", Evidence::TieHeading));
-        assert!(!strong(
-            "Mehr Informationen zum Thema »Erdgas«",
-            Evidence::TieHeading
-        ));
-        assert!(!strong("Related", Evidence::NamedContainer));
-        assert!(!strong("Related", Evidence::TabPanel));
     }
 
     #[test]

@@ -43,3 +43,23 @@ pub fn corpus_path(root: &Path, relative: &str, ci: bool) -> Option<PathBuf> {
     let _ = std::io::stderr().write_all(line.as_bytes());
     None
 }
+
+/// Every file under `dir` and its folders, sorted (an unreadable folder is left out).
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    fn walk(dir: &Path, found: &mut Vec<PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for path in entries.flatten().map(|entry| entry.path()) {
+            if path.is_dir() {
+                walk(&path, found);
+            } else {
+                found.push(path);
+            }
+        }
+    }
+    let mut found = Vec::new();
+    walk(dir, &mut found);
+    found.sort();
+    found
+}

@@ -47,20 +47,6 @@ fn is_listed_non_feed(rel: &str) -> bool {
     })
 }
 
-fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            collect_files(&path, out);
-        } else {
-            out.push(path);
-        }
-    }
-}
-
 fn skipped(path: &Path, rel: &str) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     name.ends_with(".opml")
@@ -110,9 +96,7 @@ fn every_corpus_feed_parses_without_panic() {
     let Some(root) = common::shared_corpus("corpus/feeds") else {
         return;
     };
-    let mut files = Vec::new();
-    collect_files(&root, &mut files);
-    files.sort();
+    let files = common::files_under(&root);
 
     let mut per_folder: BTreeMap<String, Tally> = BTreeMap::new();
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();

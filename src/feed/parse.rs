@@ -636,27 +636,12 @@ mod tests {
         )
     }
 
-    /// Every file under `dir`, recursively.
-    fn files_under(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        for path in entries.filter_map(|e| e.ok().map(|e| e.path())) {
-            if path.is_dir() {
-                files_under(&path, out);
-            } else {
-                out.push(path);
-            }
-        }
-    }
-
     #[test]
     fn feed_rs_reads_the_same_feed_with_escaped_text_as_cdata_on_the_shared_corpus() {
         let Some(dir) = crate::shared_corpus::shared_corpus("corpus/feeds") else {
             return;
         };
-        let mut files = Vec::new();
-        files_under(&dir, &mut files);
+        let files = crate::shared_corpus::files_under(&dir);
         let (mut compared, mut changed) = (0, 0);
         for path in files {
             let Ok(bytes) = std::fs::read(&path) else {

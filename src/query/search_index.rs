@@ -394,21 +394,6 @@ mod tests {
         }
     }
 
-    /// Every file of `dir` and below.
-    fn files_under(dir: &std::path::Path, found: &mut Vec<std::path::PathBuf>) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                files_under(&path, found);
-            } else {
-                found.push(path);
-            }
-        }
-    }
-
     #[test]
     fn html_text_is_the_markup_helpers_text_on_the_shared_corpus() {
         let Some(feeds) = crate::shared_corpus::shared_corpus("corpus/feeds") else {
@@ -417,10 +402,9 @@ mod tests {
         let Some(pages) = crate::shared_corpus::shared_corpus("corpus/extraction") else {
             return;
         };
-        let mut files = Vec::new();
-        files_under(&feeds, &mut files);
+        let mut files = crate::shared_corpus::files_under(&feeds);
         let feed_files = files.len();
-        files_under(&pages, &mut files);
+        files.extend(crate::shared_corpus::files_under(&pages));
         let base = url::Url::parse("https://example.org/feed").unwrap();
         let (mut documents, mut items) = (0, 0);
         for (at, path) in files.iter().enumerate() {

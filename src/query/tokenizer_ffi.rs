@@ -442,28 +442,12 @@ mod tests {
         }
     }
 
-    /// Every file under `dir`.
-    fn files_under(dir: &std::path::Path, found: &mut Vec<std::path::PathBuf>) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                files_under(&path, found);
-            } else {
-                found.push(path);
-            }
-        }
-    }
-
     #[test]
     fn the_shared_corpus_gives_the_builtins_words() {
         let Some(corpus) = crate::shared_corpus::shared_corpus("corpus") else {
             return;
         };
-        let mut files = Vec::new();
-        files_under(&corpus, &mut files);
+        let files = crate::shared_corpus::files_under(&corpus);
         let conn = plain();
         let mut read = 0;
         for path in &files {

@@ -21,7 +21,7 @@ use std::time::Duration;
 mod http;
 #[path = "../../src/shared_corpus.rs"]
 mod shared_corpus;
-pub use shared_corpus::shared_corpus;
+pub use shared_corpus::{files_under, shared_corpus};
 
 pub mod synthetic;
 pub mod tls;

@@ -7,7 +7,7 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use kiosque::feed::parse_feed;
 use url::Url;

@@ -1434,7 +1434,7 @@ fn remove_labelled_link_lines(doc: &Document) {
         len > 0
             && len <= LINK_LINE_MAX_CHARS
             && is_block(n)
-            && wholly_inside(n, &["a"])
+            && text_all_in_links(n)
             && n.descendants_it().filter(|d| d.has_name("a")).all(|a| {
                 let href = a.attr("href").unwrap_or_default();
                 let href = href.trim();
@@ -1491,9 +1491,8 @@ fn remove_labelled_link_lines(doc: &Document) {
     remove_ids(doc, &doomed);
 }
 
-/// Whether every piece of text in `node` sits inside an element named in `tags` below it
-/// (and there is some).
-fn wholly_inside(node: &NodeRef<'_>, tags: &[&str]) -> bool {
+/// Whether every piece of text in `node` sits inside a link below it (and there is some).
+fn text_all_in_links(node: &NodeRef<'_>) -> bool {
     let mut stack = vec![*node];
     let mut any = false;
     while let Some(n) = stack.pop() {
@@ -1503,10 +1502,7 @@ fn wholly_inside(node: &NodeRef<'_>, tags: &[&str]) -> bool {
             }
             continue;
         }
-        if n.id != node.id
-            && n.is_element()
-            && n.node_name().is_some_and(|name| tags.contains(&&*name))
-        {
+        if n.id != node.id && n.has_name("a") {
             any |= !n.text().trim().is_empty();
             continue;
         }
